@@ -1,0 +1,445 @@
+"""The command line: a thin layer over reader.core.Library.
+
+`reader [--library DIR] [FILE ...]` with no subcommand opens the window.
+Errors are one line on stderr; exit status 1 for failures, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__
+from reader.core import domain
+from reader.core.library import Library, LibraryError, STATES
+
+COMMANDS = (
+    "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
+    "favorite", "delete", "search", "export", "reextract", "backup", "check",
+)
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse prints usage + message, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _library_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help="library folder (default: $READER_LIBRARY, else your user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="reader",
+        description="Read saved web pages cleanly, highlight them, take notes and export them.\n\n"
+        "With no command, opens the Reader window (importing any FILEs given).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    _library_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("import", help="import saved pages (files or folders)",
+                       description="Import saved web pages: .html, .htm, .xhtml, .shtml, .mhtml, .mht. "
+                       "Folders are searched recursively. Exit status 1 if any file failed.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the outcomes as JSON")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+
+    p = sub.add_parser("list", help="list articles", description="List the library's articles, newest first.")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--tag")
+    p.add_argument("--state", choices=STATES)
+    p.add_argument("--sort", choices=("added", "title", "published"), default="added")
+
+    p = sub.add_parser("show", help="show one article", description="Print one article.")
+    p.add_argument("id", type=int)
+    p.add_argument("--format", choices=("text", "html", "json"), default="text")
+
+    p = sub.add_parser("extract", help="extract an article from a file (no library)",
+                       description="Extract the article of a saved page without touching any library.")
+    p.add_argument("file")
+    p.add_argument("--format", choices=("text", "html", "json"), default="text")
+
+    p = sub.add_parser("highlight", help="highlight a quote in an article",
+                       description="Highlight the exact quote (whitespace-insensitive) in an article's text.")
+    p.add_argument("id", type=int)
+    p.add_argument("--quote", required=True)
+    p.add_argument("--occurrence", type=int, help="which occurrence when the quote appears more than once (from 1)")
+    p.add_argument("--color", default="yellow", choices=domain.COLORS)
+    p.add_argument("--note", default="")
+    p.add_argument("--tag", action="append", default=[], dest="tags")
+
+    p = sub.add_parser("note", help="set an article's note", description="Set the article-level note.")
+    p.add_argument("id", type=int)
+    p.add_argument("text")
+
+    p = sub.add_parser("tag", help="add tags to an article", description="Add tags to an article.")
+    p.add_argument("id", type=int)
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.add_argument("--remove", action="store_true", help="remove these tags instead")
+
+    for name, text in (("archive", "archive an article"), ("unarchive", "move an article back to the inbox"),
+                       ("favorite", "mark an article as a favorite")):
+        p = sub.add_parser(name, help=text, description=text.capitalize() + ".")
+        p.add_argument("ids", type=int, nargs="+", metavar="ID")
+
+    p = sub.add_parser("delete", help="delete articles", description="Delete articles with their highlights and notes.")
+    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+
+    p = sub.add_parser("search", help="search the library",
+                       description="Search titles, authors, text, highlights and notes; best matches first.")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=20)
+
+    p = sub.add_parser("export", help="export highlights and notes",
+                       description="Export articles with their highlights and notes. --out is a folder "
+                       "(one file per article) or a file ending in the format's extension (one file).")
+    p.add_argument("ids", type=int, nargs="*", metavar="ID")
+    p.add_argument("--all", action="store_true", help="every article")
+    p.add_argument("--tag", help="the articles with this tag")
+    p.add_argument("--format", default="md", choices=("md",))
+    p.add_argument("--template", help="a Jinja2 template for Markdown")
+    p.add_argument("--out", default=".", help="output folder or file (default: the current folder)")
+
+    p = sub.add_parser("reextract", help="extract articles again from their saved originals",
+                       description="Re-extract articles from the saved pages kept in the library; highlights are kept.")
+    p.add_argument("ids", type=int, nargs="*", metavar="ID")
+    p.add_argument("--all", action="store_true")
+
+    p = sub.add_parser("backup", help="write a consistent copy of the library database",
+                       description="Copy library.db with SQLite's online backup (safe while Reader runs).")
+    p.add_argument("dest")
+
+    sub.add_parser("check", help="check the library database for damage",
+                   description="Run SQLite's integrity check on the library.")
+
+    for choice in sub.choices.values():
+        _library_option(choice)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _wants_window(argv):
+        return _open_window(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = globals()[f"cmd_{args.command.replace('-', '_')}"]
+    try:
+        return handler(args) or 0
+    except (LibraryError, ValueError, UsageError) as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        print("reader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _wants_window(argv: list[str]) -> bool:
+    """No subcommand: the window (with any files to import)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help", "--version"):
+            return False
+        if arg == "--library":
+            i += 2
+            continue
+        if arg.startswith("--library="):
+            i += 1
+            continue
+        return arg not in COMMANDS
+    return True
+
+
+def _open_window(argv: list[str]) -> int:
+    parser = _Parser(prog="reader", description="Open the Reader window.")
+    _library_option(parser)
+    parser.add_argument("files", nargs="*")
+    args = parser.parse_args(argv)
+    try:
+        from reader.gui.app import run
+    except ImportError as exc:
+        print(f"reader: cannot start the window: {exc}", file=sys.stderr)
+        return 1
+    return run(args.library, args.files)
+
+
+def _open(args) -> Library:
+    return Library.open(args.library)
+
+
+def _print_json(value) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() + "Z" if value is not None else None
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, only when it is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.enabled or total < 2:
+            return
+        width = 30
+        filled = int(width * done / total)
+        name = Path(path).name[:40]
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_import(args) -> int:
+    with _open(args) as library:
+        outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
+    if args.json:
+        _print_json([{"path": o.path, "status": o.status, "id": o.id, "error": o.error} for o in outcomes])
+    else:
+        for o in outcomes:
+            if o.status == "imported":
+                print(f"imported {o.id}: {o.title}  ({o.path})")
+            elif o.status == "duplicate":
+                print(f"duplicate of {o.id}: {o.path}")
+            else:
+                print(f"failed: {o.path}: {o.error}", file=sys.stderr)
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed")}
+        print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed",
+              file=sys.stderr)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cmd_list(args) -> int:
+    with _open(args) as library:
+        items = list(library.iter_articles(sort=args.sort, state=args.state, tag=args.tag))
+    if args.json:
+        _print_json([
+            {"id": a.id, "title": a.title, "author": a.author, "site": a.site, "url": a.url,
+             "published": a.published, "added": _iso(a.added), "word_count": a.word_count,
+             "highlights": a.highlight_count}
+            for a in items
+        ])
+    else:
+        for a in items:
+            by = f" — {a.author}" if a.author else ""
+            print(f"{a.id:>6}  {a.title}{by}  [{a.reading_minutes} min, {a.highlight_count} highlights]")
+    return 0
+
+
+def article_json(article: domain.Article) -> dict:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "author": article.author,
+        "site": article.site,
+        "url": article.url,
+        "published": article.published,
+        "added": _iso(article.added),
+        "language": article.language,
+        "direction": article.direction,
+        "excerpt": article.excerpt,
+        "word_count": article.word_count,
+        "reading_minutes": article.reading_minutes,
+        "archived": article.archived,
+        "favorite": article.favorite,
+        "progress": article.progress,
+        "text": article.text,
+        "html": article.html,
+        "images": list(article.images),
+        "tags": list(article.tags),
+        "note": article.note,
+        "highlights": [
+            {"id": h.id, "uid": h.uid, "quote": h.quote, "color": h.color, "note": h.note,
+             "tags": list(h.tags), "start": h.start, "end": h.end, "placed": h.placed,
+             "created": _iso(h.created)}
+            for h in article.highlights
+        ],
+    }
+
+
+def cmd_show(args) -> int:
+    with _open(args) as library:
+        article = library.get(args.id)
+    if args.format == "json":
+        _print_json(article_json(article))
+    elif args.format == "html":
+        print(article.html)
+    else:
+        print(article.title)
+        meta = " · ".join(x for x in (article.author, article.site, article.published) if x)
+        if meta:
+            print(meta)
+        print()
+        print(article.text)
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from reader.core.importing.formats import ImportFailure
+    from reader.core.importing.pipeline import prepare
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise LibraryError(f"{path}: file not found")
+    try:
+        article = prepare(path)
+    except ImportFailure as exc:
+        raise LibraryError(f"{path}: {exc}") from None
+    if args.format == "json":
+        _print_json({
+            "title": article.title, "byline": article.byline, "site": article.site, "url": article.url,
+            "published": article.published, "language": article.language, "direction": article.direction,
+            "excerpt": article.excerpt, "lead_image": article.lead_image, "word_count": article.word_count,
+            "fallback": article.fallback, "text": article.text, "html": article.html,
+            "images": [a.name for a in article.assets],
+        })
+    elif args.format == "html":
+        print(article.html)
+    else:
+        print(article.title)
+        print()
+        print(article.text)
+    return 0
+
+
+def cmd_highlight(args) -> int:
+    with _open(args) as library:
+        h = library.highlight_quote(args.id, args.quote, occurrence=args.occurrence, color=args.color,
+                                    note=args.note, tags=args.tags)
+    print(f"highlight {h.id} in article {h.article_id} at {h.start}-{h.end}")
+    return 0
+
+
+def cmd_note(args) -> int:
+    with _open(args) as library:
+        library.set_note(args.id, args.text)
+    return 0
+
+
+def cmd_tag(args) -> int:
+    with _open(args) as library:
+        if args.remove:
+            library.remove_tags(args.id, args.tags)
+        else:
+            library.add_tags(args.id, args.tags)
+        print(", ".join(library.get(args.id).tags))
+    return 0
+
+
+def cmd_archive(args) -> int:
+    with _open(args) as library:
+        for article_id in args.ids:
+            library.set_archived(article_id, True)
+    return 0
+
+
+def cmd_unarchive(args) -> int:
+    with _open(args) as library:
+        for article_id in args.ids:
+            library.set_archived(article_id, False)
+    return 0
+
+
+def cmd_favorite(args) -> int:
+    with _open(args) as library:
+        for article_id in args.ids:
+            library.set_favorite(article_id, True)
+    return 0
+
+
+def cmd_delete(args) -> int:
+    with _open(args) as library:
+        for article_id in args.ids:
+            library.delete(article_id)
+            print(f"deleted {article_id}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    query = " ".join(args.query)
+    with _open(args) as library:
+        hits = library.search(query, limit=args.limit)
+    if args.json:
+        _print_json([{"id": h.article_id, "title": h.title, "snippet": h.snippet, "rank": h.rank} for h in hits])
+    else:
+        for h in hits:
+            print(f"{h.article_id:>6}  {h.title}")
+            print(f"        {' '.join(h.snippet.split())}")
+        if not hits:
+            print(f"no matches for {query!r}", file=sys.stderr)
+    return 0
+
+
+def _selected_ids(library: Library, args) -> list[int]:
+    if args.all:
+        return [a.id for a in library.iter_articles()]
+    if args.tag:
+        ids = [a.id for a in library.iter_articles(tag=args.tag)]
+        if not ids:
+            raise LibraryError(f"no articles tagged {args.tag!r}")
+        return ids
+    if not args.ids:
+        raise UsageError("name the articles: IDs, --all or --tag TAG")
+    return list(args.ids)
+
+
+def cmd_export(args) -> int:
+    from reader.core.export import export_articles
+
+    with _open(args) as library:
+        ids = _selected_ids(library, args)
+        articles = [library.get(i) for i in ids]
+    written = export_articles(articles, args.format, Path(args.out), template=args.template)
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_reextract(args) -> int:
+    with _open(args) as library:
+        ids = _selected_ids(library, argparse.Namespace(all=args.all, tag=None, ids=args.ids))
+        for article_id in ids:
+            placed, orphaned = library.reextract(article_id)
+            extra = f", {orphaned} could not be placed" if orphaned else ""
+            print(f"re-extracted {article_id}: {placed} highlights placed{extra}")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    with _open(args) as library:
+        dest = library.backup(args.dest)
+    print(dest)
+    return 0
+
+
+def cmd_check(args) -> int:
+    with _open(args) as library:
+        problems = library.check()
+    if problems:
+        for problem in problems:
+            print(f"reader: {library.db_path}: {problem}", file=sys.stderr)
+        return 1
+    print(f"{library.db_path}: ok")
+    return 0

@@ -1,0 +1,125 @@
+"""Plain records the front ends see; no database objects leak out of the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from reader.core.text import reading_minutes
+
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One row of the library list."""
+
+    id: int
+    title: str
+    author: str | None
+    site: str | None
+    url: str | None
+    published: str | None
+    added: datetime
+    word_count: int
+    highlight_count: int
+    progress: float
+    archived: bool
+    favorite: bool
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.word_count)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    id: int
+    uid: str
+    article_id: int
+    start: int | None  # None when the highlight could not be placed in the text
+    end: int | None
+    quote: str
+    prefix: str
+    suffix: str
+    color: str
+    note: str
+    tags: tuple[str, ...]
+    created: datetime
+    updated: datetime
+
+    @property
+    def placed(self) -> bool:
+        return self.start is not None
+
+
+@dataclass(frozen=True)
+class Article:
+    id: int
+    title: str
+    author: str | None
+    site: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    direction: str | None
+    excerpt: str | None
+    word_count: int
+    source_name: str
+    source_path: str | None
+    added: datetime
+    updated: datetime
+    archived: bool
+    favorite: bool
+    progress: float
+    note: str
+    html: str
+    text: str
+    tags: tuple[str, ...] = ()
+    highlights: tuple[Highlight, ...] = ()
+    images: tuple[str, ...] = ()  # asset names referenced by the html
+    fallback: bool = False
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.word_count)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the library list; pass `next_cursor` back for the next one."""
+
+    items: tuple[ArticleSummary, ...]
+    next_cursor: tuple | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    title: str
+    snippet: str  # plain text
+    snippet_html: str  # escaped, matches in <b>
+    rank: float
+    terms: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    path: str
+    status: str  # "imported" | "duplicate" | "failed" | "skipped"
+    id: int | None = None
+    error: str | None = None
+    title: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("imported", "duplicate")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a mutation changed, so a front end can refresh just that."""
+
+    kind: str  # e.g. "article-updated", "highlight-added", "article-deleted"
+    article_id: int | None = None
+    highlight_id: int | None = None

@@ -1,0 +1,1 @@
+"""Turning saved pages (bytes on disk) into clean articles; no database here."""

@@ -1,0 +1,142 @@
+"""One saved page on disk to one article ready to store (no database here).
+
+`prepare` is a plain function of a path so that batches can run it in worker
+processes; only plain data comes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from reader.core.importing.extract import Extraction, extract, whole_page
+from reader.core.importing.formats import ImportFailure, SavedPage, load_page
+from reader.core.importing.images import Asset, localize_images
+from reader.core.importing.sanitize import inner_html, sanitize_tree
+from reader.core.text import element_text, word_count
+
+MIN_ARTICLE_CHARS = 1
+
+
+@dataclass
+class PreparedArticle:
+    source_path: str
+    original: bytes
+    source_kind: str
+    title: str
+    html: str
+    text: str
+    content_hash: str
+    byline: str | None = None
+    site: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    direction: str | None = None
+    excerpt: str | None = None
+    lead_image: str | None = None
+    word_count: int = 0
+    fallback: bool = False
+    saved_at: str | None = None
+    assets: list[Asset] = field(default_factory=list)
+
+
+def prepare(path: str | Path) -> PreparedArticle:
+    """Load, extract, localize images and sanitize one page. Raises ImportFailure."""
+    page = load_page(Path(path))
+    return prepare_page(page)
+
+
+def prepare_page(page: SavedPage) -> PreparedArticle:
+    try:
+        extraction = extract(page.html, url=page.url)
+    except ImportFailure:
+        raise
+    except RecursionError:
+        raise ImportFailure("the page is nested too deeply to read") from None
+    except Exception as exc:  # readability/lxml raise many kinds on broken markup
+        extraction = Extraction(title="", html="", url=page.url)
+        extraction_error = exc
+    else:
+        extraction_error = None
+    html, text, assets = _finish(extraction.html, page)
+    fallback = extraction.fallback
+    if not text.strip():
+        # Never an empty article when the page has text: use the cleaned page.
+        html, text, assets = _finish(whole_page(page.html), page)
+        fallback = True
+    if not text.strip():
+        if extraction_error is not None:
+            raise ImportFailure(f"could not read the page: {extraction_error}")
+        raise ImportFailure("no readable text in the page")
+    title = _clean_title(extraction.title) or _first_line(text) or page.path.stem
+    return PreparedArticle(
+        source_path=str(page.path),
+        original=page.original,
+        source_kind=page.kind,
+        title=title,
+        html=html,
+        text=text,
+        content_hash=text_hash(text),
+        byline=extraction.byline,
+        site=extraction.site,
+        url=extraction.url or page.url,
+        published=extraction.published,
+        language=extraction.language,
+        direction=extraction.direction,
+        excerpt=extraction.excerpt or _excerpt(text),
+        lead_image=extraction.lead_image,
+        word_count=word_count(text),
+        fallback=fallback,
+        saved_at=page.saved_at,
+        assets=assets,
+    )
+
+
+def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset]]:
+    if not fragment or not fragment.strip():
+        return "", "", []
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, lxml_html.etree.ParserError):
+        return "", "", []
+    assets = localize_images(root, page.resolve)
+    sanitize_tree(root)
+    _drop_empty_blocks(root)
+    used = {img.get("src", "")[len("asset:"):] for img in root.iter("img")}
+    assets = [a for a in assets if a.name in used]
+    return inner_html(root), element_text(root), assets
+
+
+def _drop_empty_blocks(root) -> None:
+    for el in list(root.iter("p", "div", "span", "figure", "li", "blockquote")):
+        if el is root or el.getparent() is None:
+            continue
+        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//br") is None:
+            el.drop_tree()
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(_SPACES.sub(" ", text).strip().lower().encode()).hexdigest()
+
+
+def _clean_title(title: str) -> str:
+    return _SPACES.sub(" ", title or "").strip()
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().split("\n", 1)[0]
+    return line[:120]
+
+
+def _excerpt(text: str, limit: int = 240) -> str:
+    first = text.strip().split("\n\n", 1)[0]
+    first = _SPACES.sub(" ", first)
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,763 @@
+"""The library facade: everything the window and the command line can do.
+
+Each public method is one transaction (all or nothing) and returns plain
+records from reader.core.domain, never database objects.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import multiprocessing
+import os
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import and_, delete, func, literal_column, or_, select, text, update
+from sqlalchemy.orm import Session, selectinload
+
+from reader import APP_NAME
+from reader.core import anchoring, domain
+from reader.core.importing.formats import ImportFailure, Resource, decode_data_uri, find_pages, page_from_bytes
+from reader.core.importing.pipeline import PreparedArticle, prepare, prepare_page
+from reader.core.storage import db, fts
+from reader.core.storage.models import Article, ArticleContent, Asset, Highlight, Tag, article_tags, highlight_tags
+
+LIBRARY_ENV = "READER_LIBRARY"
+DB_NAME = "library.db"
+SORTS = ("added", "title", "published")
+STATES = ("inbox", "archived", "favorite")
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
+
+
+class LibraryError(Exception):
+    """An error to show the user as it is (one clear line)."""
+
+
+def default_library_dir() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_library_dir(option: str | os.PathLike | None = None) -> Path:
+    """--library DIR, else $READER_LIBRARY, else the platform's user data folder."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get(LIBRARY_ENV)
+    if env:
+        return Path(env).expanduser()
+    return default_library_dir()
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+class Library:
+    """A folder holding library.db. Open with Library.open(path)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.db_path = folder / DB_NAME
+        self.engine = db.create_library_engine(self.db_path)
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike | None = None) -> Library:
+        folder = resolve_library_dir(folder)
+        if folder.exists() and not folder.is_dir():
+            raise LibraryError(f"{folder} is a file, not a library folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot create the library folder {folder}: {exc.strerror or exc}") from None
+        try:
+            db.check_file(folder / DB_NAME)
+            library = cls(folder)
+            db.upgrade(library.engine, library.db_path)
+        except db.DatabaseError as exc:
+            raise LibraryError(str(exc)) from None
+        return library
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self):
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _read(self):
+        with Session(self.engine) as session:
+            yield session
+
+    # -- importing ---------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Iterable[str | os.PathLike],
+        progress: ProgressCallback | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+        workers: int | None = None,
+    ) -> list[domain.ImportOutcome]:
+        """Import files and folders; one outcome per file, in the order found.
+
+        Pages are prepared in worker processes (all cores) and written here,
+        one transaction per article, so a failure never stops the batch.
+        """
+        outcomes: dict[int, domain.ImportOutcome] = {}
+        todo: list[tuple[int, Path]] = []
+        for index, (path, reason) in enumerate(find_pages(paths)):
+            if reason:
+                outcomes[index] = domain.ImportOutcome(str(path), "failed", error=reason)
+            else:
+                todo.append((index, path))
+        total = len(todo)
+        done = 0
+
+        def finish(index: int, path: Path, result: PreparedArticle | str) -> None:
+            nonlocal done
+            if isinstance(result, str):
+                outcomes[index] = domain.ImportOutcome(str(path), "failed", error=result)
+            else:
+                outcomes[index] = self._store_safely(result)
+            done += 1
+            if progress:
+                progress(done, total, str(path))
+
+        workers = workers or os.cpu_count() or 1
+        if total <= 1 or workers <= 1:
+            for index, path in todo:
+                if should_cancel and should_cancel():
+                    break
+                finish(index, path, prepare_safely(path))
+        else:
+            self._import_parallel(todo, finish, should_cancel, min(workers, total))
+        return [outcomes[i] for i in sorted(outcomes)]
+
+    def _import_parallel(self, todo, finish, should_cancel, workers: int) -> None:
+        # spawn, not fork: forking a process that runs Qt threads is unsafe.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            queue = list(reversed(todo))
+            running = {}
+            while queue or running:
+                if should_cancel and should_cancel():
+                    for future in running:
+                        future.cancel()
+                    break
+                # Keep a few pages in flight per worker, not the whole batch in memory.
+                while queue and len(running) < workers * 3:
+                    index, path = queue.pop()
+                    running[pool.submit(prepare_safely, path)] = (index, path)
+                finished, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index, path = running.pop(future)
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # a worker died (out of memory, killed)
+                        result = f"the importer stopped on this file ({type(exc).__name__})"
+                    finish(index, path, result)
+
+    def _store_safely(self, prepared: PreparedArticle) -> domain.ImportOutcome:
+        try:
+            return self.store(prepared)
+        except Exception as exc:
+            return domain.ImportOutcome(prepared.source_path, "failed", error=f"could not save: {exc}")
+
+    def store(self, prepared: PreparedArticle) -> domain.ImportOutcome:
+        """Write one prepared article, or report the article it duplicates."""
+        with self._write() as session:
+            duplicate = self._find_duplicate(session, prepared)
+            if duplicate is not None:
+                return domain.ImportOutcome(prepared.source_path, "duplicate", id=duplicate, title=prepared.title)
+            stamp = now()
+            article = Article(
+                title=prepared.title,
+                author=prepared.byline,
+                site=prepared.site,
+                url=prepared.url,
+                published=prepared.published,
+                language=prepared.language,
+                direction=prepared.direction,
+                excerpt=prepared.excerpt,
+                lead_image=prepared.lead_image,
+                word_count=prepared.word_count,
+                source_name=Path(prepared.source_path).name,
+                source_path=prepared.source_path,
+                source_kind=prepared.source_kind,
+                content_hash=prepared.content_hash,
+                extracted_fallback=prepared.fallback,
+                note="",
+                archived=False,
+                favorite=False,
+                progress=0.0,
+                added=stamp,
+                updated=stamp,
+            )
+            article.content = ArticleContent(html=prepared.html, text=prepared.text, original=prepared.original)
+            session.add(article)
+            session.flush()
+            for asset in prepared.assets:
+                session.add(
+                    Asset(article_id=article.id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data)
+                )
+            session.flush()
+            fts.refresh(session.connection(), article.id)
+            return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title)
+
+    @staticmethod
+    def _find_duplicate(session: Session, prepared: PreparedArticle) -> int | None:
+        conditions = [Article.content_hash == prepared.content_hash]
+        if prepared.url:
+            conditions.append(Article.url == prepared.url)
+        return session.scalar(select(Article.id).where(or_(*conditions)).order_by(Article.id).limit(1))
+
+    def reextract(self, article_id: int) -> tuple[int, int]:
+        """Extract an article again from its saved original, keeping its highlights.
+
+        Returns (highlights placed, highlights that could not be placed).
+        """
+        with self._read() as session:
+            article = self._article_row(session, article_id)
+            original = article.content.original
+            name = article.source_path or article.source_name or "page.html"
+            stored = {a.source: Resource(a.data, a.mime) for a in session.scalars(
+                select(Asset).where(Asset.article_id == article_id))}
+
+        def resolve(src: str) -> Resource | None:
+            return decode_data_uri(src) if src.startswith("data:") else stored.get(src)
+
+        try:
+            prepared = prepare_page(page_from_bytes(Path(name), original, resolve))
+        except ImportFailure as exc:
+            raise LibraryError(f"article {article_id}: cannot re-extract: {exc}") from None
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            article.title = prepared.title
+            article.author = prepared.byline
+            article.site = prepared.site
+            article.url = article.url or prepared.url
+            article.published = prepared.published
+            article.language = prepared.language
+            article.direction = prepared.direction
+            article.excerpt = prepared.excerpt
+            article.lead_image = prepared.lead_image
+            article.word_count = prepared.word_count
+            article.content_hash = prepared.content_hash
+            article.extracted_fallback = prepared.fallback
+            article.updated = now()
+            article.content.html = prepared.html
+            article.content.text = prepared.text
+            session.execute(delete(Asset).where(Asset.article_id == article_id))
+            for asset in prepared.assets:
+                session.add(
+                    Asset(article_id=article_id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data)
+                )
+            placed = orphaned = 0
+            for highlight in article.highlights:
+                if self._reanchor(highlight, prepared.text):
+                    placed += 1
+                else:
+                    orphaned += 1
+            session.flush()
+            fts.refresh(session.connection(), article_id)
+        return placed, orphaned
+
+    @staticmethod
+    def _reanchor(highlight: Highlight, new_text: str) -> bool:
+        anchor = anchoring.Anchor(
+            highlight.start if highlight.start is not None else -1,
+            highlight.end if highlight.end is not None else -1,
+            highlight.quote, highlight.prefix, highlight.suffix,
+        )
+        found = anchoring.reanchor(new_text, anchor)
+        if found is None:
+            highlight.start = highlight.end = None  # kept, listed as "could not be placed"
+            return False
+        fresh = anchoring.make_anchor(new_text, *found)
+        highlight.start, highlight.end = fresh.start, fresh.end
+        highlight.quote, highlight.prefix, highlight.suffix = fresh.quote, fresh.prefix, fresh.suffix
+        return True
+
+    # -- reading -------------------------------------------------------------
+
+    def count(self, state: str | None = None, tag: str | None = None) -> int:
+        with self._read() as session:
+            query = self._filtered(select(func.count(Article.id)), state, tag)
+            return session.scalar(query) or 0
+
+    def list_articles(
+        self,
+        sort: str = "added",
+        state: str | None = None,
+        tag: str | None = None,
+        cursor: tuple | None = None,
+        limit: int = 200,
+    ) -> domain.Page:
+        """One page of the list; keyset pagination, so any page costs the same."""
+        if sort not in SORTS:
+            raise LibraryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+        highlight_count = (
+            select(func.count(Highlight.id)).where(Highlight.article_id == Article.id).scalar_subquery()
+        )
+        key, descending = _sort_key(sort)
+        query = select(
+            Article.id, Article.title, Article.author, Article.site, Article.url, Article.published,
+            Article.added, Article.word_count, highlight_count, Article.progress, Article.archived,
+            Article.favorite, key,
+        )
+        query = self._filtered(query, state, tag)
+        if cursor is not None:
+            value, last_id = cursor
+            if descending:
+                query = query.where(or_(key < value, and_(key == value, Article.id < last_id)))
+            else:
+                query = query.where(or_(key > value, and_(key == value, Article.id > last_id)))
+        order = (key.desc(), Article.id.desc()) if descending else (key.asc(), Article.id.asc())
+        query = query.order_by(*order).limit(limit + 1)
+        with self._read() as session:
+            rows = session.execute(query).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = tuple(domain.ArticleSummary(*row[:12]) for row in rows)
+        next_cursor = (rows[-1][12], rows[-1][0]) if more and rows else None
+        return domain.Page(items, next_cursor)
+
+    def iter_articles(self, sort: str = "added", state: str | None = None, tag: str | None = None):
+        cursor = None
+        while True:
+            page = self.list_articles(sort, state, tag, cursor)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    @staticmethod
+    def _filtered(query, state: str | None, tag: str | None):
+        if state == "inbox":
+            query = query.where(Article.archived.is_(False))
+        elif state == "archived":
+            query = query.where(Article.archived.is_(True))
+        elif state == "favorite":
+            query = query.where(Article.favorite.is_(True))
+        elif state is not None:
+            raise LibraryError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
+        if tag:
+            query = query.where(
+                Article.id.in_(
+                    select(article_tags.c.article_id).join(Tag, Tag.id == article_tags.c.tag_id).where(Tag.name == tag)
+                )
+            )
+        return query
+
+    def get(self, article_id: int) -> domain.Article:
+        with self._read() as session:
+            row = session.scalar(
+                select(Article)
+                .where(Article.id == article_id)
+                .options(selectinload(Article.content), selectinload(Article.tags),
+                         selectinload(Article.highlights).selectinload(Highlight.tags))
+            )
+            if row is None:
+                raise LibraryError(f"no article with id {article_id}")
+            images = tuple(session.scalars(select(Asset.name).where(Asset.article_id == article_id).order_by(Asset.id)))
+            return _article_record(row, images)
+
+    def get_summary(self, article_id: int) -> domain.ArticleSummary:
+        for item in self._summaries([article_id]):
+            return item
+        raise LibraryError(f"no article with id {article_id}")
+
+    def _summaries(self, ids: Sequence[int]) -> list[domain.ArticleSummary]:
+        highlight_count = (
+            select(func.count(Highlight.id)).where(Highlight.article_id == Article.id).scalar_subquery()
+        )
+        query = select(
+            Article.id, Article.title, Article.author, Article.site, Article.url, Article.published,
+            Article.added, Article.word_count, highlight_count, Article.progress, Article.archived,
+            Article.favorite,
+        ).where(Article.id.in_(list(ids)))
+        with self._read() as session:
+            rows = {row[0]: domain.ArticleSummary(*row) for row in session.execute(query)}
+        return [rows[i] for i in ids if i in rows]
+
+    def asset(self, article_id: int, name: str) -> tuple[str, bytes] | None:
+        """(mime, bytes) of an article's image, as referenced by src="asset:<name>"."""
+        with self._read() as session:
+            row = session.execute(
+                select(Asset.mime, Asset.data).where(Asset.article_id == article_id, Asset.name == name)
+            ).first()
+        return (row[0], row[1]) if row else None
+
+    def original(self, article_id: int) -> bytes:
+        with self._read() as session:
+            return self._article_row(session, article_id).content.original
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every article tag with how many articles carry it."""
+        query = (
+            select(Tag.name, func.count(article_tags.c.article_id))
+            .join(article_tags, article_tags.c.tag_id == Tag.id)
+            .group_by(Tag.id)
+            .order_by(func.lower(Tag.name))
+        )
+        with self._read() as session:
+            return [(name, count) for name, count in session.execute(query)]
+
+    def signature(self) -> tuple:
+        """Changes whenever any process adds, edits or deletes articles."""
+        with self._read() as session:
+            return tuple(session.execute(text("SELECT count(*), max(id), max(updated) FROM articles")).one())
+
+    @staticmethod
+    def _article_row(session: Session, article_id: int) -> Article:
+        row = session.get(Article, article_id)
+        if row is None:
+            raise LibraryError(f"no article with id {article_id}")
+        return row
+
+    # -- article actions -----------------------------------------------------
+
+    def set_archived(self, article_id: int, archived: bool = True) -> domain.Change:
+        return self._set(article_id, archived=archived)
+
+    def set_favorite(self, article_id: int, favorite: bool = True) -> domain.Change:
+        return self._set(article_id, favorite=favorite)
+
+    def set_progress(self, article_id: int, progress: float) -> domain.Change:
+        # Reading progress is not an edit of the article: `updated` stays.
+        with self._write() as session:
+            self._article_row(session, article_id).progress = min(1.0, max(0.0, float(progress)))
+        return domain.Change("article-updated", article_id)
+
+    def set_note(self, article_id: int, note: str) -> domain.Change:
+        return self._set(article_id, note=note, reindex=True)
+
+    def _set(self, article_id: int, reindex: bool = False, **values) -> domain.Change:
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            for name, value in values.items():
+                setattr(article, name, value)
+            article.updated = now()
+            session.flush()
+            if reindex:
+                fts.refresh(session.connection(), article_id)
+        return domain.Change("article-updated", article_id)
+
+    def set_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            article.tags = self._tag_rows(session, tags)
+            article.updated = now()
+        return domain.Change("article-updated", article_id)
+
+    def add_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        current = self.get(article_id).tags
+        return self.set_tags(article_id, [*current, *tags])
+
+    def remove_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        drop = {normalize_tag(t) for t in tags}
+        return self.set_tags(article_id, [t for t in self.get(article_id).tags if t not in drop])
+
+    @staticmethod
+    def _tag_rows(session: Session, names: Iterable[str]) -> list[Tag]:
+        wanted = []
+        for name in names:
+            name = normalize_tag(name)
+            if name and name not in wanted:
+                wanted.append(name)
+        existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
+        rows = []
+        for name in wanted:
+            tag = existing.get(name) or Tag(name=name)
+            session.add(tag)
+            rows.append(tag)
+        return rows
+
+    def delete(self, article_id: int) -> domain.Change:
+        with self._write() as session:
+            self._article_row(session, article_id)
+            session.execute(delete(Article).where(Article.id == article_id))
+            fts.remove(session.connection(), article_id)
+            self._drop_unused_tags(session)
+        return domain.Change("article-deleted", article_id)
+
+    @staticmethod
+    def _drop_unused_tags(session: Session) -> None:
+        session.execute(
+            delete(Tag).where(
+                ~Tag.id.in_(select(article_tags.c.tag_id)), ~Tag.id.in_(select(highlight_tags.c.tag_id))
+            )
+        )
+
+    # -- highlights ----------------------------------------------------------
+
+    def add_highlight(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        color: str = "yellow",
+        note: str = "",
+        tags: Iterable[str] = (),
+        uid: str | None = None,
+    ) -> domain.Highlight:
+        """Highlight text[start:end] of the article's canonical text."""
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            text_ = article.content.text
+            start, end = anchoring.trim_range(text_, max(0, start), min(len(text_), end))
+            if end <= start:
+                raise LibraryError("nothing to highlight: the selection holds no text")
+            anchor = anchoring.make_anchor(text_, start, end)
+            stamp = now()
+            row = Highlight(
+                uid=uid or uuid.uuid4().hex,
+                article_id=article_id,
+                start=anchor.start,
+                end=anchor.end,
+                quote=anchor.quote,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
+                color=color or "yellow",
+                note=note or "",
+                created=stamp,
+                updated=stamp,
+            )
+            row.tags = self._tag_rows(session, tags)
+            session.add(row)
+            session.flush()
+            fts.refresh(session.connection(), article_id)
+            return _highlight_record(row)
+
+    def highlight_quote(
+        self,
+        article_id: int,
+        quote: str,
+        occurrence: int | None = None,
+        color: str = "yellow",
+        note: str = "",
+        tags: Iterable[str] = (),
+    ) -> domain.Highlight:
+        """Highlight an exact quote (whitespace-insensitive); `occurrence` counts from 1."""
+        text_ = self.get(article_id).text
+        found = anchoring.find_quote(text_, quote)
+        if not found:
+            raise LibraryError(f"article {article_id}: the quote was not found in the text")
+        if occurrence is None:
+            if len(found) > 1:
+                raise LibraryError(
+                    f"article {article_id}: the quote occurs {len(found)} times; choose one with --occurrence 1..{len(found)}"
+                )
+            occurrence = 1
+        if not 1 <= occurrence <= len(found):
+            raise LibraryError(f"article {article_id}: occurrence {occurrence} of {len(found)} does not exist")
+        start, end = found[occurrence - 1]
+        return self.add_highlight(article_id, start, end, color=color, note=note, tags=tags)
+
+    def highlights(self, article_id: int) -> list[domain.Highlight]:
+        with self._read() as session:
+            self._article_row(session, article_id)
+            rows = session.scalars(
+                select(Highlight)
+                .where(Highlight.article_id == article_id)
+                .options(selectinload(Highlight.tags))
+                .order_by(Highlight.start.is_(None), Highlight.start, Highlight.end, Highlight.id)
+            )
+            return [_highlight_record(h) for h in rows]
+
+    def get_highlight(self, highlight_id: int) -> domain.Highlight:
+        with self._read() as session:
+            return _highlight_record(self._highlight_row(session, highlight_id))
+
+    def all_highlights(
+        self,
+        color: str | None = None,
+        tag: str | None = None,
+        article_id: int | None = None,
+        query: str | None = None,
+    ) -> list[domain.Highlight]:
+        """Highlights across the library (newest article first, reading order within)."""
+        stmt = select(Highlight).options(selectinload(Highlight.tags)).join(Article)
+        if color:
+            stmt = stmt.where(Highlight.color == color)
+        if article_id is not None:
+            stmt = stmt.where(Highlight.article_id == article_id)
+        if tag:
+            stmt = stmt.where(
+                Highlight.id.in_(
+                    select(highlight_tags.c.highlight_id).join(Tag, Tag.id == highlight_tags.c.tag_id).where(Tag.name == tag)
+                )
+            )
+        if query:
+            for word in query.split():
+                like = f"%{word}%"
+                stmt = stmt.where(or_(Highlight.quote.ilike(like), Highlight.note.ilike(like)))
+        stmt = stmt.order_by(Article.added.desc(), Article.id.desc(), Highlight.start.is_(None),
+                             Highlight.start, Highlight.id)
+        with self._read() as session:
+            return [_highlight_record(h) for h in session.scalars(stmt)]
+
+    def update_highlight(
+        self,
+        highlight_id: int,
+        color: str | None = None,
+        note: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> domain.Highlight:
+        with self._write() as session:
+            row = self._highlight_row(session, highlight_id)
+            if color is not None:
+                row.color = color
+            if note is not None:
+                row.note = note
+            if tags is not None:
+                row.tags = self._tag_rows(session, tags)
+            row.updated = now()
+            session.flush()
+            self._drop_unused_tags(session)
+            fts.refresh(session.connection(), row.article_id)
+            return _highlight_record(row)
+
+    def delete_highlight(self, highlight_id: int) -> domain.Change:
+        with self._write() as session:
+            row = self._highlight_row(session, highlight_id)
+            article_id = row.article_id
+            session.delete(row)
+            session.flush()
+            self._drop_unused_tags(session)
+            fts.refresh(session.connection(), article_id)
+        return domain.Change("highlight-deleted", article_id, highlight_id)
+
+    def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
+        """Put back a deleted highlight exactly as it was (for undo)."""
+        with self._write() as session:
+            self._article_row(session, highlight.article_id)
+            row = Highlight(
+                id=highlight.id, uid=highlight.uid, article_id=highlight.article_id,
+                start=highlight.start, end=highlight.end, quote=highlight.quote,
+                prefix=highlight.prefix, suffix=highlight.suffix, color=highlight.color,
+                note=highlight.note, created=highlight.created, updated=highlight.updated,
+            )
+            row.tags = self._tag_rows(session, highlight.tags)
+            session.add(row)
+            session.flush()
+            fts.refresh(session.connection(), highlight.article_id)
+            return _highlight_record(row)
+
+    @staticmethod
+    def _highlight_row(session: Session, highlight_id: int) -> Highlight:
+        row = session.get(Highlight, highlight_id)
+        if row is None:
+            raise LibraryError(f"no highlight with id {highlight_id}")
+        return row
+
+    # -- search --------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[domain.SearchHit]:
+        """Ranked full-text search over titles, authors, text, highlights and notes."""
+        expression = fts.match_expression(query)
+        if expression is None:
+            return []
+        sql = text(
+            f"SELECT s.rowid, a.title, snippet(search_index, -1, char(2), char(3), '…', 14), {fts.RANK} AS score "
+            "FROM search_index s JOIN articles a ON a.id = s.rowid "
+            "WHERE search_index MATCH :q ORDER BY score LIMIT :limit"
+        )
+        with self._read() as session:
+            rows = session.execute(sql, {"q": expression, "limit": limit}).all()
+        terms = tuple(fts.query_terms(query))
+        return [
+            domain.SearchHit(
+                article_id=row[0],
+                title=row[1],
+                snippet=row[2].replace("\x02", "").replace("\x03", ""),
+                snippet_html=html_lib.escape(row[2]).replace("\x02", "<b>").replace("\x03", "</b>"),
+                rank=row[3],
+                terms=terms,
+            )
+            for row in rows
+        ]
+
+    # -- maintenance ---------------------------------------------------------
+
+    def backup(self, dest: str | os.PathLike) -> Path:
+        dest = Path(dest)
+        if dest.is_dir():
+            dest = dest / DB_NAME
+        if dest.exists():
+            raise LibraryError(f"{dest} already exists; choose a new file name")
+        try:
+            db.backup(self.engine, dest)
+        except Exception as exc:
+            raise LibraryError(f"cannot write the backup {dest}: {exc}") from None
+        return dest
+
+    def check(self) -> list[str]:
+        """Problems found by SQLite's integrity check; empty when all is well."""
+        return db.integrity_check(self.engine)
+
+    def reindex(self) -> None:
+        with self.engine.begin() as conn:
+            fts.rebuild(conn)
+
+
+def prepare_safely(path: Path) -> PreparedArticle | str:
+    """prepare() for worker processes: a failure comes back as its reason."""
+    try:
+        return prepare(path)
+    except ImportFailure as exc:
+        return str(exc)
+    except RecursionError:
+        return "the page is nested too deeply to read"
+    except MemoryError:
+        return "the page is too large to read in memory"
+    except Exception as exc:  # never let one page stop a batch
+        return f"could not read the page ({type(exc).__name__}: {exc})"
+
+
+def normalize_tag(name: str) -> str:
+    return " ".join(name.strip().lstrip("#").split())
+
+
+def _sort_key(sort: str):
+    if sort == "title":
+        return literal_column("articles.title COLLATE NOCASE"), False
+    if sort == "published":
+        return func.coalesce(Article.published, ""), True
+    return Article.added, True
+
+
+def _highlight_record(row: Highlight) -> domain.Highlight:
+    return domain.Highlight(
+        id=row.id, uid=row.uid, article_id=row.article_id, start=row.start, end=row.end,
+        quote=row.quote, prefix=row.prefix, suffix=row.suffix, color=row.color, note=row.note,
+        tags=tuple(t.name for t in row.tags), created=row.created, updated=row.updated,
+    )
+
+
+def _article_record(row: Article, images: tuple[str, ...]) -> domain.Article:
+    highlights = sorted(
+        (_highlight_record(h) for h in row.highlights),
+        key=lambda h: (h.start is None, h.start or 0, h.end or 0, h.id),
+    )
+    return domain.Article(
+        id=row.id, title=row.title, author=row.author, site=row.site, url=row.url,
+        published=row.published, language=row.language, direction=row.direction,
+        excerpt=row.excerpt, word_count=row.word_count, source_name=row.source_name,
+        source_path=row.source_path, added=row.added, updated=row.updated, archived=row.archived,
+        favorite=row.favorite, progress=row.progress, note=row.note, html=row.content.html,
+        text=row.content.text, tags=tuple(t.name for t in row.tags), highlights=tuple(highlights),
+        images=images, fallback=row.extracted_fallback,
+    )

@@ -1,0 +1,1 @@
+"""SQLite storage through SQLAlchemy; schema changes through Alembic."""

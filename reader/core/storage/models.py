@@ -1,0 +1,140 @@
+"""The library's tables as SQLAlchemy 2.0 typed models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints, so that Alembic batch migrations can find and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+article_tags = Table(
+    "article_tags",
+    Base.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+highlight_tags = Table(
+    "highlight_tags",
+    Base.metadata,
+    Column("highlight_id", ForeignKey("highlights.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String, default="")
+    author: Mapped[str | None] = mapped_column(String)
+    site: Mapped[str | None] = mapped_column(String)
+    url: Mapped[str | None] = mapped_column(String, index=True)
+    published: Mapped[str | None] = mapped_column(String, index=True)  # ISO 8601
+    language: Mapped[str | None] = mapped_column(String)
+    direction: Mapped[str | None] = mapped_column(String)
+    excerpt: Mapped[str | None] = mapped_column(Text)
+    lead_image: Mapped[str | None] = mapped_column(String)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    source_name: Mapped[str] = mapped_column(String, default="")
+    source_path: Mapped[str | None] = mapped_column(String)
+    source_kind: Mapped[str] = mapped_column(String, default="html")
+    content_hash: Mapped[str] = mapped_column(String, index=True)
+    extracted_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    favorite: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1 of the text read
+    added: Mapped[datetime] = mapped_column(DateTime, index=True)
+    updated: Mapped[datetime] = mapped_column(DateTime)
+
+    content: Mapped[ArticleContent] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
+    highlights: Mapped[list[Highlight]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+
+    __table_args__ = (Index("ix_articles_title_id", "title", "id"),)
+
+
+class ArticleContent(Base):
+    """The heavy columns, kept apart so listing articles never reads them."""
+
+    __tablename__ = "article_contents"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    original: Mapped[bytes] = mapped_column(LargeBinary)  # the saved page, for re-extraction
+
+    article: Mapped[Article] = relationship(back_populates="content")
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String)  # referenced as src="asset:<name>"
+    mime: Mapped[str] = mapped_column(String)
+    source: Mapped[str] = mapped_column(Text, default="")  # src as written in the saved page
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (UniqueConstraint("article_id", "name", name="uq_assets_article_id_name"),)
+
+
+class Highlight(Base):
+    __tablename__ = "highlights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String, unique=True)  # stable id for exports
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int | None] = mapped_column(Integer)  # None: could not be placed
+    end: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(String, default="yellow")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(DateTime)
+    updated: Mapped[datetime] = mapped_column(DateTime)
+
+    article: Mapped[Article] = relationship(back_populates="highlights")
+    tags: Mapped[list[Tag]] = relationship(secondary=highlight_tags, order_by="Tag.name")
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)

@@ -1,0 +1,82 @@
+"""The canonical plain text of an article's clean HTML.
+
+Highlights are stored as offsets into this string, so it must be a pure
+function of the clean HTML: blocks are separated by a blank line, a <br> is a
+newline, runs of whitespace inside a block collapse to one space.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html as lxml_html
+
+BLOCK_TAGS = frozenset(
+    """address article aside blockquote body caption dd div dl dt figcaption figure
+    footer h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody
+    thead tfoot tr ul details summary""".split()
+)
+CELL_TAGS = frozenset({"td", "th"})
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
+
+
+def html_to_text(clean_html: str) -> str:
+    """Return the canonical text of a clean HTML fragment or document."""
+    if not clean_html or not clean_html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(clean_html, create_parent="div")
+    return element_text(root)
+
+
+def element_text(root) -> str:
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = "".join(current)
+        lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            blocks.append(text)
+        current.clear()
+
+    def walk(el, in_pre: bool) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "template") or not isinstance(el.tag, str):
+            if el.tail:
+                current.append(el.tail if in_pre else _SPACES.sub(" ", el.tail))
+            return
+        is_block = tag in BLOCK_TAGS
+        pre = in_pre or tag == "pre"
+        if is_block:
+            flush()
+        if tag == "br":
+            current.append("\n")
+        elif tag in CELL_TAGS and current and not current[-1].endswith(" "):
+            current.append(" ")
+        if el.text:
+            current.append(_pre_text(el.text) if pre else _SPACES.sub(" ", el.text))
+        for child in el:
+            walk(child, pre)
+        if is_block:
+            flush()
+        if el.tail:
+            current.append(_pre_text(el.tail) if in_pre else _SPACES.sub(" ", el.tail))
+
+    walk(root, False)
+    flush()
+    return "\n\n".join(blocks)
+
+
+def _pre_text(text: str) -> str:
+    # Keep line structure in <pre>; the flush step still trims each line, which
+    # loses indentation but keeps offsets stable and whitespace-insensitive.
+    return text
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def reading_minutes(words: int, wpm: int = 230) -> int:
+    return max(1, round(words / wpm)) if words else 0

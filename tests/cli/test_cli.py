@@ -1,0 +1,106 @@
+"""The real `reader` command on a temporary library."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {**os.environ, "READER_LIBRARY": str(tmp_path / "lib")}
+
+    def run(*args, check=True):
+        result = subprocess.run([sys.executable, "-m", "reader", *map(str, args)], capture_output=True,
+                                text=True, env=env, cwd=tmp_path)
+        if check and result.returncode != 0:
+            raise AssertionError(f"reader {args} exited {result.returncode}: {result.stderr}")
+        return result
+
+    return run
+
+
+def test_import_list_show_highlight_note_search_export(run, article_page, tmp_path):
+    out = run("import", article_page, "--json")
+    [outcome] = json.loads(out.stdout)
+    assert outcome["status"] == "imported" and outcome["error"] is None
+    article_id = outcome["id"]
+
+    listed = json.loads(run("list", "--json").stdout)
+    assert [a["title"] for a in listed] == ["The Quiet Rivers of the North"]
+    assert listed[0]["word_count"] > 200 and listed[0]["highlights"] == 0
+
+    run("highlight", article_id, "--quote", "listening posts", "--color", "green", "--note", "good name",
+        "--tag", "terms")
+    run("note", article_id, "Article-level thoughts")
+    run("tag", article_id, "science", "rivers")
+    shown = json.loads(run("show", article_id, "--format", "json").stdout)
+    [h] = shown["highlights"]
+    assert shown["text"][h["start"]:h["end"]] == h["quote"] == "listening posts"
+    assert (h["color"], h["note"], h["tags"]) == ("green", "good name", ["terms"])
+    assert shown["note"] == "Article-level thoughts" and shown["tags"] == ["rivers", "science"]
+    assert shown["reading_minutes"] >= 1
+
+    hits = json.loads(run("search", "auger", "--json").stdout)
+    assert hits[0]["id"] == article_id and "auger" in hits[0]["snippet"]
+    assert json.loads(run("search", "good", "name", "--json").stdout)[0]["id"] == article_id
+
+    run("export", "--all", "--format", "md", "--out", tmp_path / "notes")
+    [md] = list((tmp_path / "notes").glob("*.md"))
+    assert md.name == "The Quiet Rivers of the North.md"
+    content = md.read_text()
+    assert "> listening posts" in content and "good name" in content and "#terms" in content
+    assert "Article-level thoughts" in content
+
+    run("archive", article_id)
+    assert json.loads(run("list", "--json", "--state", "archived").stdout)[0]["id"] == article_id
+    assert json.loads(run("list", "--json", "--state", "inbox").stdout) == []
+    run("delete", article_id)
+    assert json.loads(run("list", "--json").stdout) == []
+
+
+def test_import_reports_each_failure_and_exit_status(run, article_page, tmp_path):
+    bad = tmp_path / "empty.html"
+    bad.write_bytes(b"")
+    result = run("import", bad, article_page, "--json", check=False)
+    assert result.returncode == 1
+    outcomes = {o["path"]: o for o in json.loads(result.stdout)}
+    assert outcomes[str(bad)]["status"] == "failed" and "empty" in outcomes[str(bad)]["error"]
+    assert outcomes[str(article_page)]["status"] == "imported"
+    again = run("import", article_page, check=False)
+    assert again.returncode == 0 and "duplicate of" in again.stdout
+
+
+def test_errors_are_one_line_without_traceback(run, article_page):
+    run("import", article_page)
+    result = run("highlight", "1", "--quote", "no such words here", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "not found" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run("show", "999", check=False)
+    assert result.returncode == 1 and "no article with id 999" in result.stderr
+    result = run("list", "--state", "nonsense", check=False)
+    assert result.returncode == 2
+
+
+def test_extract_touches_no_library(run, article_page, tmp_path):
+    data = json.loads(run("extract", article_page, "--format", "json").stdout)
+    assert data["title"] == "The Quiet Rivers of the North"
+    assert data["url"] == "https://example.org/2024/05/quiet-rivers.html"
+    assert "Under a lid of ice" in data["text"]
+    assert not (tmp_path / "lib").exists()
+
+
+def test_help_explains_each_command(run):
+    assert "import" in run("--help").stdout
+    for command in ("import", "list", "show", "extract", "highlight", "search", "export"):
+        assert "usage: reader " + command in run(command, "--help").stdout
+
+
+def test_backup_and_check(run, article_page, tmp_path):
+    run("import", article_page)
+    run("backup", tmp_path / "copy.db")
+    assert (tmp_path / "copy.db").stat().st_size > 0
+    assert "ok" in run("check").stdout

@@ -1,0 +1,191 @@
+import sqlite3
+
+import pytest
+
+from reader.core import Library, LibraryError, resolve_library_dir
+
+
+def import_one(library, path):
+    [outcome] = library.import_paths([path])
+    assert outcome.status == "imported", outcome
+    return outcome.id
+
+
+def test_import_gives_clean_article_with_metadata(library, article_page):
+    article = library.get(import_one(library, article_page))
+    assert article.title == "The Quiet Rivers of the North"
+    assert "Under a lid of ice" in article.text
+    assert "Another story" not in article.text  # the related-stories rail is not the article
+    assert "<script" not in article.html and "tracker" not in article.html
+    assert article.url == "https://example.org/2024/05/quiet-rivers.html"
+    assert article.word_count > 200
+    assert library.original(article.id) == article_page.read_bytes()
+
+
+def test_same_page_twice_is_a_duplicate(library, article_page, tmp_path):
+    first = import_one(library, article_page)
+    copy = tmp_path / "again.html"
+    copy.write_bytes(article_page.read_bytes())
+    [outcome] = library.import_paths([copy])
+    assert outcome.status == "duplicate" and outcome.id == first
+    assert library.count() == 1
+
+
+def test_batch_goes_on_after_failures(library, article_page, tmp_path):
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4 junk")
+    outcomes = library.import_paths([empty, pdf, article_page])
+    by_path = {o.path: o for o in outcomes}
+    assert by_path[str(empty)].status == "failed" and "empty" in by_path[str(empty)].error
+    assert by_path[str(pdf)].status == "failed" and "PDF" in by_path[str(pdf)].error
+    assert by_path[str(article_page)].status == "imported"
+
+
+def test_parallel_folder_import(library, fixtures, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    source = (fixtures / "article.html").read_text()
+    for i in range(6):
+        # Different text each, so none is a duplicate of another.
+        (folder / f"page{i}.html").write_text(source.replace("quiet in winter", f"quiet in winter {i}x")
+                                             .replace("example.org/2024", f"example.org/{i}"))
+    seen = []
+    outcomes = library.import_paths([folder], progress=lambda done, total, path: seen.append((done, total)))
+    assert [o.status for o in outcomes] == ["imported"] * 6
+    assert seen[-1] == (6, 6)
+    assert library.count() == 6
+
+
+def test_list_pages_with_keyset_cursor_and_sorts(library, fixtures, tmp_path):
+    source = (fixtures / "article.html").read_text()
+    for i, title in enumerate(["banana", "Apple", "cherry"]):
+        page = tmp_path / f"{title}.html"
+        page.write_text(source.replace("The Quiet Rivers of the North", title)
+                        .replace("quiet in winter", f"quiet {i}").replace("example.org/2024", f"e.org/{i}"))
+        import_one(library, page)
+    first = library.list_articles(sort="title", limit=2)
+    assert [a.title for a in first.items] == ["Apple", "banana"]
+    second = library.list_articles(sort="title", limit=2, cursor=first.next_cursor)
+    assert [a.title for a in second.items] == ["cherry"] and second.next_cursor is None
+    newest = library.list_articles(sort="added")
+    assert [a.id for a in newest.items] == sorted((a.id for a in newest.items), reverse=True)
+
+
+def test_states_tags_and_notes(library, article_page):
+    article_id = import_one(library, article_page)
+    library.set_archived(article_id)
+    library.set_favorite(article_id)
+    library.add_tags(article_id, ["science", "#rivers", "science"])
+    library.set_note(article_id, "Read again in spring")
+    article = library.get(article_id)
+    assert article.archived and article.favorite
+    assert article.tags == ("rivers", "science")
+    assert library.count(state="inbox") == 0 and library.count(state="archived") == 1
+    assert [a.id for a in library.iter_articles(tag="rivers")] == [article_id]
+    assert library.tags() == [("rivers", 1), ("science", 1)]
+    assert library.search("spring")[0].article_id == article_id  # notes are searchable
+
+
+def test_highlights_round_trip(library, article_page):
+    article_id = import_one(library, article_page)
+    text = library.get(article_id).text
+    start = text.index("listening posts")
+    h = library.add_highlight(article_id, start, start + len("listening posts"), color="green",
+                              note="nice name", tags=["term"])
+    assert h.quote == "listening posts" and text[h.start:h.end] == h.quote
+    assert h.prefix.endswith("calls the stations \"") and h.suffix.startswith("\" because")
+    by_quote = library.highlight_quote(article_id, "daily   pulse")  # whitespace-insensitive
+    assert text[by_quote.start:by_quote.end] == "daily pulse"
+    hs = library.highlights(article_id)
+    assert [x.quote for x in hs] == ["listening posts", "daily pulse"]  # reading order
+    updated = library.update_highlight(h.id, color="blue", note="changed", tags=["a", "b"])
+    assert (updated.color, updated.note, updated.tags) == ("blue", "changed", ("a", "b"))
+    assert library.search("changed")[0].article_id == article_id
+    library.delete_highlight(h.id)
+    assert [x.quote for x in library.highlights(article_id)] == ["daily pulse"]
+    restored = library.restore_highlight(h)
+    assert restored.uid == h.uid and len(library.highlights(article_id)) == 2
+
+
+def test_highlight_quote_errors(library, article_page):
+    article_id = import_one(library, article_page)
+    with pytest.raises(LibraryError, match="not found"):
+        library.highlight_quote(article_id, "words that are not there")
+    with pytest.raises(LibraryError, match="occurs .* times"):
+        library.highlight_quote(article_id, "the rivers")
+    h = library.highlight_quote(article_id, "the rivers", occurrence=2)
+    assert h.quote.lower() == "the rivers"
+
+
+def test_search_ranks_title_first_and_gives_snippets(library, fixtures, tmp_path):
+    source = (fixtures / "article.html").read_text()
+    a = tmp_path / "a.html"
+    a.write_text(source)
+    b = tmp_path / "b.html"
+    b.write_text(source.replace("The Quiet Rivers of the North", "Glaciers and auger holes")
+                 .replace("quiet in winter", "still").replace("example.org/2024", "e.org/b"))
+    id_a, id_b = import_one(library, a), import_one(library, b)
+    hits = library.search("glaciers")
+    assert [h.article_id for h in hits] == [id_b]
+    hits = library.search("auger")
+    assert hits[0].article_id == id_b  # the title match outranks the body match
+    assert {h.article_id for h in hits} == {id_a, id_b}
+    assert "<b>auger</b>" in " ".join(h.snippet_html for h in hits)
+    assert library.search('"unbalanced (quotes') == []  # never an FTS syntax error
+
+
+def test_delete_removes_everything(library, article_page):
+    article_id = import_one(library, article_page)
+    library.highlight_quote(article_id, "daily pulse", note="x")
+    library.delete(article_id)
+    assert library.count() == 0 and library.search("rivers") == []
+    with pytest.raises(LibraryError):
+        library.get(article_id)
+    con = sqlite3.connect(library.db_path)
+    assert con.execute("select count(*) from highlights").fetchone()[0] == 0
+    assert con.execute("select count(*) from article_contents").fetchone()[0] == 0
+
+
+def test_library_location(monkeypatch, tmp_path):
+    monkeypatch.setenv("READER_LIBRARY", str(tmp_path / "env"))
+    assert resolve_library_dir(None) == tmp_path / "env"
+    assert resolve_library_dir(tmp_path / "opt") == tmp_path / "opt"
+    monkeypatch.delenv("READER_LIBRARY")
+    assert resolve_library_dir(None).name.lower() == "reader"
+
+
+def test_pragmas_on_every_connection(library):
+    with library.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_not_a_library_is_left_untouched(tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    junk = folder / "library.db"
+    junk.write_bytes(b"this is my shopping list, not a database" * 10)
+    with pytest.raises(LibraryError, match="not a Reader library"):
+        Library.open(folder)
+    assert junk.read_bytes() == b"this is my shopping list, not a database" * 10
+    other = tmp_path / "other"
+    other.mkdir()
+    con = sqlite3.connect(other / "library.db")
+    con.execute("create table mine(x)")
+    con.commit()
+    con.close()
+    with pytest.raises(LibraryError, match="not a Reader library"):
+        Library.open(other)
+
+
+def test_backup_and_check(library, article_page, tmp_path):
+    import_one(library, article_page)
+    dest = library.backup(tmp_path / "copy.db")
+    con = sqlite3.connect(dest)
+    assert con.execute("select title from articles").fetchone()[0] == "The Quiet Rivers of the North"
+    assert library.check() == []
+    with pytest.raises(LibraryError, match="already exists"):
+        library.backup(dest)

@@ -1,0 +1,84 @@
+"""Every schema revision upgrades in place with nothing lost; newer ones are refused."""
+
+import sqlite3
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from importlib import resources
+
+from reader.core import Library, LibraryError
+from reader.core.storage import db
+
+
+def script_directory() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
+    return ScriptDirectory.from_config(config)
+
+
+def test_schema_revision_is_alembic_head():
+    scripts = script_directory()
+    assert scripts.get_current_head() == db.SCHEMA_REVISION
+    assert sorted(r.revision for r in scripts.walk_revisions()) == sorted(db.KNOWN_REVISIONS)
+
+
+def test_migrated_schema_matches_the_models(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from reader.core.storage.models import Base
+
+    library = Library.open(tmp_path / "lib")
+    with library.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    # The FTS5 index and its shadow tables live outside the models on purpose.
+    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("search_index"))]
+    assert diff == []
+
+
+def _library_at(folder, revision):
+    folder.mkdir()
+    engine = db.create_library_engine(folder / "library.db")
+    db.run_migrations(engine, revision)
+    return engine
+
+
+def test_upgrade_from_0001_keeps_rows_and_indexes_them(tmp_path):
+    folder = tmp_path / "old"
+    engine = _library_at(folder, "0001")
+    engine.dispose()
+    con = sqlite3.connect(folder / "library.db")
+    con.executescript("""
+        insert into articles (id, title, author, word_count, source_name, source_kind, content_hash,
+            extracted_fallback, note, archived, favorite, progress, added, updated)
+        values (1, 'Old article about otters', 'Ann', 3, 'a.html', 'html', 'h', 0, 'kept note', 0, 1, 0.5,
+            '2024-01-01 00:00:00', '2024-01-01 00:00:00');
+        insert into article_contents values (1, '<p>Otters hold hands.</p>', 'Otters hold hands.', x'00');
+        insert into highlights (id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated)
+        values (1, 'u1', 1, 0, 6, 'Otters', '', ' hold hands.', 'green', 'cute', '2024-01-01', '2024-01-01');
+    """)
+    con.commit()
+    con.close()
+
+    library = Library.open(folder)
+    article = library.get(1)
+    assert (article.title, article.note, article.favorite, article.progress) == (
+        "Old article about otters", "kept note", True, 0.5)
+    assert [(h.quote, h.color, h.note) for h in article.highlights] == [("Otters", "green", "cute")]
+    assert [h.article_id for h in library.search("otters")] == [1]
+    assert [h.article_id for h in library.search("cute")] == [1]
+    assert (folder / "library.db.before-0002").exists()  # a copy from before the upgrade
+
+
+def test_library_from_a_newer_version_is_refused(tmp_path):
+    folder = tmp_path / "new"
+    Library.open(folder).close()
+    con = sqlite3.connect(folder / "library.db")
+    con.execute("update alembic_version set version_num = '9999'")
+    con.commit()
+    con.close()
+    before = (folder / "library.db").read_bytes()
+    with pytest.raises(LibraryError, match="newer version of Reader"):
+        Library.open(folder)
+    assert (folder / "library.db").read_bytes() == before
