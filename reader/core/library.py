@@ -15,6 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 from sqlalchemy import and_, delete, func, literal_column, or_, select, text, update
@@ -22,10 +23,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from reader import APP_NAME
 from reader.core import anchoring, domain
-from reader.core.importing.formats import ImportFailure, Resource, decode_data_uri, find_pages, page_from_bytes
-from reader.core.importing.pipeline import PreparedArticle, prepare, prepare_page
 from reader.core.storage import db, fts
 from reader.core.storage.models import Article, ArticleContent, Asset, Highlight, Tag, article_tags, highlight_tags
+
+if TYPE_CHECKING:
+    from reader.core.importing.pipeline import PreparedArticle
 
 LIBRARY_ENV = "READER_LIBRARY"
 DB_NAME = "library.db"
@@ -115,6 +117,8 @@ class Library:
         Pages are prepared in worker processes (all cores) and written here,
         one transaction per article, so a failure never stops the batch.
         """
+        from reader.core.importing.formats import find_pages  # lxml/readability load on first import only
+
         outcomes: dict[int, domain.ImportOutcome] = {}
         todo: list[tuple[int, Path]] = []
         for index, (path, reason) in enumerate(find_pages(paths)):
@@ -228,6 +232,9 @@ class Library:
 
         Returns (highlights placed, highlights that could not be placed).
         """
+        from reader.core.importing.formats import ImportFailure, Resource, decode_data_uri, page_from_bytes
+        from reader.core.importing.pipeline import prepare_page
+
         with self._read() as session:
             article = self._article_row(session, article_id)
             original = article.content.original
@@ -715,6 +722,9 @@ class Library:
 
 def prepare_safely(path: Path) -> PreparedArticle | str:
     """prepare() for worker processes: a failure comes back as its reason."""
+    from reader.core.importing.formats import ImportFailure
+    from reader.core.importing.pipeline import prepare
+
     try:
         return prepare(path)
     except ImportFailure as exc:

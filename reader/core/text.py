@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import html as lxml_html
-
 BLOCK_TAGS = frozenset(
     """address article aside blockquote body caption dd div dl dt figcaption figure
     footer h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody
@@ -24,6 +22,8 @@ def html_to_text(clean_html: str) -> str:
     """Return the canonical text of a clean HTML fragment or document."""
     if not clean_html or not clean_html.strip():
         return ""
+    from lxml import html as lxml_html  # loaded on use: the window starts without it
+
     root = lxml_html.fragment_fromstring(clean_html, create_parent="div")
     return element_text(root)
 
