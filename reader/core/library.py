@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from reader import APP_NAME
 from reader.core import anchoring, domain
+from reader.core.importing.worker import prepare_safely
 from reader.core.storage import db, fts
 from reader.core.storage.models import Article, ArticleContent, Asset, Highlight, Tag, article_tags, highlight_tags
 
@@ -718,23 +719,6 @@ class Library:
     def reindex(self) -> None:
         with self.engine.begin() as conn:
             fts.rebuild(conn)
-
-
-def prepare_safely(path: Path) -> PreparedArticle | str:
-    """prepare() for worker processes: a failure comes back as its reason."""
-    from reader.core.importing.formats import ImportFailure
-    from reader.core.importing.pipeline import prepare
-
-    try:
-        return prepare(path)
-    except ImportFailure as exc:
-        return str(exc)
-    except RecursionError:
-        return "the page is nested too deeply to read"
-    except MemoryError:
-        return "the page is too large to read in memory"
-    except Exception as exc:  # never let one page stop a batch
-        return f"could not read the page ({type(exc).__name__}: {exc})"
 
 
 def normalize_tag(name: str) -> str:

@@ -1,0 +1,110 @@
+"""A synthetic library for benchmarks: many articles of realistic size, made
+from the project's own fixture pages, with highlights and notes.
+
+Rows are written in bulk through the library's own engine and schema, then the
+search index is rebuilt by the library's own code, so what is measured is the
+library as users have it.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from reader.core import Library
+from reader.core.anchoring import make_anchor
+from reader.core.storage import fts
+from reader.core.storage.models import Article, ArticleContent, Highlight
+from reader.core.text import html_to_text, word_count
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+
+
+def fixture_paragraphs() -> list[str]:
+    """Every paragraph of text in the project's fixture pages."""
+    from reader.core.importing.pipeline import prepare
+
+    paragraphs: list[str] = []
+    for page in sorted(FIXTURES.rglob("*.htm*")):
+        try:
+            text = prepare(page).text
+        except Exception:
+            continue
+        paragraphs.extend(p for p in text.split("\n\n") if len(p.split()) >= 8)
+    if not paragraphs:
+        raise SystemExit("no fixture pages with text found under tests/fixtures")
+    return paragraphs
+
+
+def make_article_html(rng: random.Random, paragraphs: list[str], target_words: int) -> tuple[str, str]:
+    words = rng.sample(" ".join(paragraphs).split(), 6)
+    title = " ".join(words).capitalize()[:90]
+    parts, count = [], 0
+    while count < target_words:
+        if parts and rng.random() < 0.08:
+            parts.append(f"<h2>{html.escape(rng.choice(paragraphs)[:60])}</h2>")
+        para = rng.choice(paragraphs)
+        parts.append(f"<p>{html.escape(para)}</p>")
+        count += len(para.split())
+    return title, "\n".join(parts)
+
+
+def build_library(
+    folder: Path,
+    articles: int = 10_000,
+    highlights_per_article: int = 5,
+    words: tuple[int, int] = (600, 2500),
+    seed: int = 7,
+) -> Library:
+    """Create a library with `articles` articles and highlights with notes."""
+    rng = random.Random(seed)
+    paragraphs = fixture_paragraphs()
+    library = Library.open(folder)
+    start = datetime(2020, 1, 1)
+    batch_articles, batch_contents, batch_highlights = [], [], []
+    for i in range(1, articles + 1):
+        title, body = make_article_html(rng, paragraphs, rng.randint(*words))
+        text = html_to_text(body)
+        added = start + timedelta(minutes=37 * i)
+        batch_articles.append(dict(
+            id=i, title=title, author=f"Author {rng.randint(1, 400)}", site=f"site{rng.randint(1, 60)}.example",
+            url=f"https://site.example/{i}", published=(added - timedelta(days=rng.randint(0, 900))).date().isoformat(),
+            language="en", direction="ltr", excerpt=text[:200], lead_image=None, word_count=word_count(text),
+            source_name=f"article-{i}.html", source_path=None, source_kind="html", content_hash=uuid.uuid4().hex,
+            extracted_fallback=False, note="", archived=rng.random() < 0.3, favorite=rng.random() < 0.1,
+            progress=rng.random(), added=added, updated=added,
+        ))
+        batch_contents.append(dict(article_id=i, html=body, text=text, original=b"<html></html>"))
+        for _ in range(highlights_per_article):
+            batch_highlights.append(_random_highlight(rng, i, text, added))
+    with library.engine.begin() as conn:
+        for rows, model in ((batch_articles, Article), (batch_contents, ArticleContent),
+                            (batch_highlights, Highlight)):
+            for chunk in range(0, len(rows), 2000):
+                conn.execute(insert(model), rows[chunk:chunk + 2000])
+        fts.rebuild(conn)
+    return library
+
+
+def _random_highlight(rng: random.Random, article_id: int, text: str, when: datetime) -> dict:
+    length = rng.randint(40, 240)
+    begin = rng.randint(0, max(0, len(text) - length - 1))
+    # Start and end on word boundaries, as a person selects.
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    end = min(len(text), begin + length)
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    anchor = make_anchor(text, begin, end)
+    return dict(
+        uid=uuid.uuid4().hex, article_id=article_id, start=anchor.start, end=anchor.end, quote=anchor.quote,
+        prefix=anchor.prefix, suffix=anchor.suffix, color=rng.choice(COLORS),
+        note=f"Note on this passage: {' '.join(rng.sample(anchor.quote.split(), min(4, len(anchor.quote.split()))))}",
+        created=when, updated=when,
+    )
