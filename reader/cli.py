@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    # Handled in main() before parsing (reader/desktop.py); listed here for --help.
+    parser.add_argument("--install-desktop", action="store_true",
+                        help="add Reader to your applications menu, with its icon (this user only)")
+    parser.add_argument("--uninstall-desktop", action="store_true", help="remove it again")
     _library_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -134,6 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["--install-desktop"], ["--uninstall-desktop"]):  # desktop integration
+        from reader.desktop import main as desktop_main
+
+        return desktop_main(argv)
     if _wants_window(argv):
         return _open_window(argv)
     parser = build_parser()

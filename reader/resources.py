@@ -44,7 +44,14 @@ APP_ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ACTION_ICONS = (
     "import", "archive", "favorite", "favorite-filled", "tag", "delete", "search", "settings",
     "typography", "highlight", "note", "export", "open-original", "copy-link", "previous", "next",
+    "inbox", "sidebar", "up", "down", "close", "info",
 )
+
+#: Other names the window uses for some of them.
+ICON_ALIASES = {
+    "star": "favorite", "star-filled": "favorite-filled", "trash": "delete",
+    "external": "open-original", "link": "copy-link", "type": "typography",
+}
 
 DESKTOP_FILE = f"{APP_ID}.desktop"
 METAINFO_FILE = f"{APP_ID}.metainfo.xml"
@@ -110,11 +117,16 @@ def read_text(*parts: str) -> str:
 # --- icons ---------------------------------------------------------------------------------
 
 
-def icon_path(name: str) -> Path:
-    """The SVG of a toolbar/action icon, e.g. ``icon_path("archive")``."""
+def _icon_name(name: str) -> str:
+    name = ICON_ALIASES.get(name, name)
     if name not in ACTION_ICONS:
         raise ResourceError(f"no icon named {name!r}; known: {', '.join(ACTION_ICONS)}")
-    return path("icons", "actions", f"{name}.svg")
+    return name
+
+
+def icon_path(name: str) -> Path:
+    """The SVG of a toolbar/action icon, e.g. ``icon_path("archive")``."""
+    return path("icons", "actions", f"{_icon_name(name)}.svg")
 
 
 def icon_svg(name: str, color: str | None = None) -> bytes:
@@ -122,9 +134,7 @@ def icon_svg(name: str, color: str | None = None) -> bytes:
 
     With no colour the SVG keeps ``currentColor``, which Qt's SVG renderer paints black.
     """
-    if name not in ACTION_ICONS:
-        raise ResourceError(f"no icon named {name!r}; known: {', '.join(ACTION_ICONS)}")
-    data = read_bytes("icons", "actions", f"{name}.svg")
+    data = read_bytes("icons", "actions", f"{_icon_name(name)}.svg")
     if color is None:
         return data
     if not _COLOR.fullmatch(color):
