@@ -84,7 +84,7 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
-    utf16 = _utf16_without_bom(data)
+    utf16 = sniff_utf16(data)
     if utf16:
         return data.decode(utf16, errors="replace")
     if _is_utf8(data):
@@ -148,7 +148,7 @@ def _as_western(data: bytes) -> str | None:
     return text if mixed >= 0.7 * len(words) else None
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
+def sniff_utf16(data: bytes) -> str | None:
     head = data[:2000]
     if len(head) < 16:
         return None

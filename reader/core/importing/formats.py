@@ -9,20 +9,29 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import html as html_lib
 import os
 import re
+import stat
 import urllib.parse
+from datetime import datetime
+from html.parser import HTMLParser
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.core.importing.decode import decode_html
+from reader.core.importing.decode import decode_html, sniff_utf16
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 MHTML_SUFFIXES = frozenset({".mhtml", ".mht"})
 PAGE_SUFFIXES = HTML_SUFFIXES | MHTML_SUFFIXES
 MAX_PAGE_BYTES = 50 * 1024 * 1024
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+# Real articles have a few thousand elements (at most ~10,000 in the shared
+# corpus); a page with more is a generated trap that would take minutes.
+MAX_ELEMENTS = 150_000
+# libxml2 silently drops everything below this depth; deeper pages are flattened.
+MAX_DEPTH = 200
 
 
 class ImportFailure(Exception):
@@ -118,19 +127,37 @@ def _skip_reason(path: Path) -> str | None:
 
 def load_page(path: Path) -> SavedPage:
     """Read one saved page from disk; raise ImportFailure with a reason."""
+    return page_from_bytes(path, read_page_bytes(path), _local_resolver(path))
+
+
+def read_page_bytes(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """The bytes of a page file, refusing before reading whatever is not a sane page file."""
     try:
-        size = path.stat().st_size
+        # O_NONBLOCK: opening a FIFO must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise ImportFailure("not a regular file (a device, pipe or socket)")
+            if st.st_size == 0:
+                raise ImportFailure("empty file (0 bytes)")
+            if st.st_size > limit:
+                raise ImportFailure(_too_large(st.st_size, limit))
+            # Never more than the limit, even if the file grows while we read.
+            data = f.read(limit + 1)
+    except ImportFailure:
+        raise
     except OSError as exc:
         raise ImportFailure(f"cannot read file: {exc.strerror or exc}") from None
-    if size == 0:
+    if len(data) > limit:
+        raise ImportFailure(_too_large(len(data), limit))
+    if not data:
         raise ImportFailure("empty file (0 bytes)")
-    if size > MAX_PAGE_BYTES:
-        raise ImportFailure(f"file too large ({size / 1048576:.0f} MB; the limit is {MAX_PAGE_BYTES // 1048576} MB)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailure(f"cannot read file: {exc.strerror or exc}") from None
-    return page_from_bytes(path, data, _local_resolver(path))
+    return data
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"file too large ({size / 1048576:.0f} MB; the limit is {limit // 1048576} MB)"
 
 
 def page_from_bytes(
@@ -143,7 +170,7 @@ def page_from_bytes(
         return _load_mhtml(path, data)
     if _looks_binary(data):
         raise ImportFailure("not a web page: the file holds binary data")
-    html = decode_html(data)
+    html = check_markup(decode_html(data))
     url, saved_at = source_url_from_comments(html)
     resolve = resolve_local or (lambda src: decode_data_uri(src) if src.startswith("data:") else None)
     if _files_folder(path) is not None:
@@ -162,31 +189,147 @@ def _looks_binary(data: bytes) -> bool:
     head = data[:4096]
     if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x7fELF")):
         return True
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or sniff_utf16(data):
+        return False  # UTF-16 text: NUL bytes are expected
+    if b"\x00" in head:
         return True
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     return controls > len(head) * 0.1
 
 
-_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\s*\d+\s*\)\s*(\S+?)\s*-->", re.I)
 _SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s*(.*?)-->", re.I | re.S)
+_JS_DATE = re.compile(r"\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})")
 
 
 def source_url_from_comments(html: str) -> tuple[str | None, str | None]:
-    """The URL (and save date) a browser or SingleFile wrote in a comment."""
+    """The URL (and save date) a browser or SingleFile wrote in a comment.
+
+    Only web addresses count: Internet Explorer writes `about:internet` for
+    pages saved from disk, and a local file path is no source.
+    """
     head = html[:20000]
     single = _SINGLEFILE.search(head)
     if single:
         fields = dict(
             (k.strip().lower(), v.strip())
             for k, _, v in (line.partition(":") for line in single.group(1).splitlines())
-            if v
+            if v.strip()
         )
-        return fields.get("url") or None, fields.get("saved date") or None
+        return web_url(fields.get("url")), _saved_date(fields.get("saved date"))
     saved = _SAVED_FROM.search(head)
     if saved:
-        return saved.group(1), None
+        return web_url(saved.group(1)), None
     return None, None
+
+
+def web_url(value: str | None) -> str | None:
+    value = html_lib.unescape((value or "").strip())
+    if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        return None
+    parsed = urllib.parse.urlsplit(value)
+    return value if parsed.netloc else None
+
+
+def _saved_date(value: str | None) -> str | None:
+    """SingleFile writes JavaScript's Date.toString(); give ISO 8601."""
+    if not value:
+        return None
+    match = _JS_DATE.search(value)
+    if match:
+        try:
+            return datetime.strptime(" ".join(match.groups()), "%b %d %Y %H:%M:%S %z").isoformat()
+        except ValueError:
+            pass
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return value[:100]
+
+
+# -- markup that would defeat the parser ---------------------------------------
+
+_START_TAG = re.compile(r"<[A-Za-z]")
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen".split()
+)
+
+
+def check_markup(html: str) -> str:
+    """Refuse pages with absurdly many elements; flatten pages nested too deeply.
+
+    libxml2 (under lxml and readability) stops building the tree at 256
+    levels and silently drops all the text below, so a deeper page is
+    rewritten with its innermost tags removed and its text kept.
+    """
+    if html.count("<") > MAX_ELEMENTS:
+        elements = len(_START_TAG.findall(html))
+        if elements > MAX_ELEMENTS:
+            raise ImportFailure(
+                f"the page has too many elements ({elements:,}; the limit is {MAX_ELEMENTS:,}) to be an article"
+            )
+    if html.count("<") > MAX_DEPTH and _too_deep(html):
+        html = _flatten(html, MAX_DEPTH)
+    return html
+
+
+def _too_deep(html: str) -> bool:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser()
+    try:
+        lxml_html.document_fromstring(html, parser=parser)
+    except (ValueError, etree.ParserError):
+        return False
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+
+
+class _Flattener(HTMLParser):
+    """Re-writes HTML keeping at most `depth` levels of open elements (text all kept)."""
+
+    def __init__(self, depth: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = depth
+        self.out: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, written)
+        self.open_count: dict[str, int] = {}
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_starttag(self, tag, attrs) -> None:
+        written = len(self.stack) < self.depth
+        if written:
+            self.out.append(self.get_starttag_text() or f"<{tag}>")
+        else:
+            self.out.append(" ")
+        if tag not in _VOID:
+            self.stack.append((tag, written))
+            self.open_count[tag] = self.open_count.get(tag, 0) + 1
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.out.append(self.get_starttag_text() if len(self.stack) < self.depth else " ")
+
+    def handle_endtag(self, tag) -> None:
+        if not self.open_count.get(tag):
+            return  # a stray end tag
+        while self.stack:
+            open_tag, written = self.stack.pop()
+            self.open_count[open_tag] -= 1
+            self.out.append(f"</{open_tag}>" if written else " ")
+            if open_tag == tag:
+                return
+
+    def handle_data(self, data) -> None:
+        self.out.append(html_lib.escape(data, quote=False))
+
+
+def _flatten(html: str, depth: int) -> str:
+    flattener = _Flattener(depth)
+    flattener.feed(html)
+    flattener.close()
+    return "".join(flattener.out)
 
 
 def _files_folder(path: Path) -> Path | None:
@@ -261,8 +404,7 @@ def _load_mhtml(path: Path, data: bytes) -> SavedPage:
         location = part.get("Content-Location")
         content_id = part.get("Content-ID")
         if ctype in ("text/html", "application/xhtml+xml") and html_text is None:
-            charset = part.get_content_charset()
-            html_text = _decode_part(payload, charset)
+            html_text = decode_html(payload, declared=_part_charset(part))
             html_location = location
             continue
         resource = Resource(payload, ctype)
@@ -270,27 +412,28 @@ def _load_mhtml(path: Path, data: bytes) -> SavedPage:
             parts[location.strip()] = resource
         if content_id:
             parts["cid:" + content_id.strip().strip("<>")] = resource
-    if html_text is None:
+    if html_text is None or not html_text.strip():
         raise ImportFailure("malformed MHTML: no HTML part")
-    url = html_location or message.get("Snapshot-Content-Location")
+    html_text = check_markup(html_text)
+    base = (html_location or message.get("Snapshot-Content-Location") or "").strip()
+    url = web_url(base) or source_url_from_comments(html_text)[0]
 
     def resolve(src: str) -> Resource | None:
         if src.startswith("data:"):
             return decode_data_uri(src)
         if src in parts:
             return parts[src]
-        absolute = urllib.parse.urljoin(url or "", src)
+        try:
+            absolute = urllib.parse.urljoin(base, src)
+        except ValueError:
+            return None
         return parts.get(absolute)
 
     return SavedPage(path=path, original=data, html=html_text, kind="mhtml", url=url, resolve=resolve)
 
 
-def _decode_part(payload: bytes, charset: str | None) -> str:
-    if charset:
-        try:
-            text = payload.decode(charset)
-            if charset.lower() in ("utf-8", "utf8") or payload.isascii():
-                return text
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_html(payload)
+def _part_charset(part) -> str | None:
+    try:
+        return part.get_content_charset()
+    except Exception:  # a malformed header
+        return None

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from reader.core.importing.formats import Resource
 
 MAX_IMAGES = 200
+# Pixels, not bytes, decide what showing an image costs: a 100 kB PNG can
+# claim 50,000 x 50,000 pixels and ask the reading view for 10 GB.
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 20_000
 
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
@@ -37,6 +42,76 @@ def sniff_image(data: bytes) -> tuple[str, str] | None:
     return None  # SVG is refused on purpose: it can carry script
 
 
+def image_size(data: bytes, mime: str) -> tuple[int, int] | None:
+    """(width, height) from the image's header, or None if the header is broken."""
+    try:
+        if mime == "image/png":
+            if data[12:16] != b"IHDR":
+                return None
+            return struct.unpack(">II", data[16:24])
+        if mime == "image/gif":
+            return struct.unpack("<HH", data[6:10])
+        if mime == "image/bmp":
+            width, height = struct.unpack("<ii", data[18:26])
+            return abs(width), abs(height)
+        if mime == "image/webp":
+            chunk = data[12:16]
+            if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a":
+                width, height = struct.unpack("<HH", data[26:30])
+                return width & 0x3FFF, height & 0x3FFF
+            if chunk == b"VP8L" and data[20:21] == b"\x2f":
+                bits = int.from_bytes(data[21:25], "little")
+                return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+            if chunk == b"VP8X":
+                return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
+            return None
+        if mime == "image/jpeg":
+            return _jpeg_size(data)
+    except struct.error:
+        return None
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    i = 2
+    end = min(len(data), 4_000_000)
+    while i + 9 < end:
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            i += 2
+            continue
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            return width, height
+        if length < 2:
+            return None
+        i += 2 + length
+    return None
+
+
+def usable_image(data: bytes) -> tuple[str, str] | None:
+    """(mime, extension) if the bytes are an image worth keeping: a known raster
+    format, a readable header, not a tracking pixel, not a pixel bomb."""
+    kind = sniff_image(data)
+    if kind is None:
+        return None
+    size = image_size(data, kind[0])
+    if size is None:
+        return None  # broken: the reading view could not show it
+    width, height = size
+    if width <= 2 and height <= 2:
+        return None  # a tracking pixel or spacer
+    if width == 0 or height == 0 or width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        return None
+    return kind
+
+
 def image_source(img) -> str:
     """The best src of an <img>, including lazy-loading attributes."""
     for attr in ("src", "data-src", "data-original", "data-lazy-src", "data-srcset", "srcset"):
@@ -57,7 +132,7 @@ def localize_images(root, resolve: Callable[[str], Resource | None]) -> list[Ass
     for img in list(root.iter("img")):
         src = image_source(img)
         resource = resolve(src) if src else None
-        kind = sniff_image(resource.data) if resource else None
+        kind = usable_image(resource.data) if resource else None
         if not kind or len(assets) >= MAX_IMAGES:
             _remove_image(img)
             continue
@@ -73,13 +148,33 @@ def localize_images(root, resolve: Callable[[str], Resource | None]) -> list[Ass
 
 
 def _remove_image(img) -> None:
+    """Remove an image that is not kept, leaving its alt text in its place."""
     parent = img.getparent()
     if parent is None:
         return
-    if img.tail:
+    alt = " ".join((img.get("alt") or "").split())
+    tail = img.tail or ""
+    if alt and len(alt) > 1 and not _caption_says(img, alt):
+        tail = f"[{alt}]" + (tail if not tail or tail[:1].isspace() else " " + tail)
+        prev = img.getprevious()
+        before = prev.tail if prev is not None else parent.text
+        if before and not before[-1:].isspace():
+            tail = " " + tail
+    if tail:
         prev = img.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + img.tail
+            prev.tail = (prev.tail or "") + tail
         else:
-            parent.text = (parent.text or "") + img.tail
+            parent.text = (parent.text or "") + tail
     parent.remove(img)
+
+
+def _caption_says(img, alt: str) -> bool:
+    """True if a figure caption around the image already says what the alt text says."""
+    for ancestor in img.iterancestors():
+        if ancestor.tag == "figure":
+            caption = " ".join(" ".join(c.itertext()) for c in ancestor.iter("figcaption"))
+            return alt.lower() in " ".join(caption.split()).lower()
+        if ancestor.tag in ("p", "div", "article", "section", "body"):
+            return False
+    return False
