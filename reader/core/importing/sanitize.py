@@ -7,6 +7,8 @@ schemes then removes everything else.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
@@ -41,6 +43,17 @@ ALLOWED_ATTRS = {
 }
 LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
 ASSET_SCHEME = "asset:"
+# Attributes holding a URL: only a web link, a mail address or an in-page anchor stays.
+URL_ATTRS = frozenset({"href", "cite"})
+_SAFE_URL = re.compile(r"^(https?://[^\s/?#]|mailto:[^\s]|#)", re.I)
+# The only image source left: an asset the importer stored (images.py names them).
+_ASSET_SRC = re.compile(r"^asset:[0-9a-f]{8,64}\.(?:png|jpg|gif|bmp|webp)$")
+# Numeric attributes and their bounds; huge spans or sizes would make the
+# reading view build enormous tables or images.
+_NUMBERS = {"width": (1, 10_000), "height": (1, 10_000), "colspan": (1, 1000), "rowspan": (0, 1000),
+            "start": (-1_000_000, 1_000_000), "value": (-1_000_000, 1_000_000)}
+_INTEGER = re.compile(r"^\s*[-+]?\d{1,9}\s*$")
+_CHOICES = {"dir": {"ltr", "rtl", "auto"}, "type": {"1", "a", "A", "i", "I"}, "scope": {"row", "col", "rowgroup", "colgroup"}}
 
 _cleaner = Cleaner(
     scripts=True,
@@ -82,20 +95,32 @@ def sanitize_tree(root) -> None:
             _drop(el, keep_children=False)
         elif tag not in ALLOWED_TAGS:
             _drop(el, keep_children=True)
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None and el is not root:
             continue
         allowed = ALLOWED_ATTRS["*"] | ALLOWED_ATTRS.get(el.tag, set())
         for name in list(el.attrib):
+            value = el.attrib[name]
             if name not in allowed:
                 del el.attrib[name]
-        if el.tag == "a":
-            href = (el.get("href") or "").strip()
-            if href and not href.lower().startswith(LINK_SCHEMES):
-                del el.attrib["href"]
-        elif el.tag == "img":
-            src = (el.get("src") or "").strip()
-            if not src.startswith(ASSET_SCHEME):
+            elif name in URL_ATTRS:
+                if not _SAFE_URL.match(value.strip()):
+                    del el.attrib[name]
+            elif name in _NUMBERS:
+                low, high = _NUMBERS[name]
+                if not _INTEGER.match(value):
+                    del el.attrib[name]
+                else:
+                    el.set(name, str(min(high, max(low, int(value)))))
+            elif name in _CHOICES:
+                if value.strip() not in _CHOICES[name]:
+                    del el.attrib[name]
+                else:
+                    el.set(name, value.strip())
+            elif len(value) > 2000:
+                del el.attrib[name]
+        if el.tag == "img" and el is not root:
+            if not _ASSET_SRC.match((el.get("src") or "").strip()):
                 # Remote or unknown images are never fetched.
                 _drop(el, keep_children=False)
     for name in list(root.attrib):
