@@ -1,57 +1,60 @@
-"""Start the desktop window over a library."""
+"""Start the desktop window over a library: the QApplication, its settings, the main window."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QTextBrowser
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
-from reader import APP_NAME, __version__
+from reader import APP_ID, APP_NAME, __version__
 from reader.core.library import Library, LibraryError
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, library: Library) -> None:
-        super().__init__()
-        self.library = library
-        self.setWindowTitle(APP_NAME)
-        self.list = QListWidget()
-        self.view = QTextBrowser()
-        self.view.setOpenExternalLinks(True)
-        splitter = QSplitter()
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.view)
-        splitter.setSizes([300, 700])
-        self.setCentralWidget(splitter)
-        self.list.currentItemChanged.connect(self._open_item)
-        self.reload()
-        self.resize(1100, 750)
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with Reader's names (settings live under Reader/<app id>) and style."""
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_ID)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    app.setStyle("Fusion")  # the same look everywhere; the palette comes from the reading theme
+    from reader.gui.icons import app_icon
 
-    def reload(self) -> None:
-        self.list.clear()
-        for article in self.library.iter_articles():
-            item = QListWidgetItem(article.title)
-            item.setData(256, article.id)
-            self.list.addItem(item)
+    app.setWindowIcon(app_icon())
+    return app
 
-    def _open_item(self, item) -> None:
-        if item is None:
-            return
-        article = self.library.get(item.data(256))
-        self.view.setHtml(f"<h1>{article.title}</h1>{article.html}")
+
+def user_settings() -> QSettings:
+    """The user's settings: organization "Reader", application the app id."""
+    return QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, APP_NAME, APP_ID)
 
 
 def run(library_dir: str | None, files: list[str]) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
+    app = create_app()
     try:
         library = Library.open(library_dir)
     except LibraryError as exc:
         print(f"reader: {exc}", file=sys.stderr)
         return 1
-    if files:
-        library.import_paths(files)
-    window = MainWindow(library)
+    from reader.gui.main_window import MainWindow
+
+    window = MainWindow(library, user_settings())
     window.show()
-    return app.exec()
+    if files:
+        QTimer.singleShot(0, lambda: window.import_paths(files))
+    try:
+        return app.exec()
+    finally:
+        library.close()
+
+
+def __getattr__(name: str):
+    if name == "MainWindow":
+        from reader.gui.main_window import MainWindow
+
+        return MainWindow
+    raise AttributeError(name)

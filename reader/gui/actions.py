@@ -1,0 +1,114 @@
+"""Every action of the window as data, turned into QActions in one place.
+
+An action has an id, a menu, a label, shortcuts (a QKeySequence.StandardKey
+where the platform has one, so each platform gets its own key), an icon and
+whether it needs an open article. Handlers are looked up on the window by id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar
+
+SK = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    menu: str
+    text: str
+    shortcuts: tuple = ()
+    icon: str | None = None
+    tip: str = ""
+    needs_article: bool = False
+    checkable: bool = False
+    separator_before: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("import", "&File", "&Import Saved Pages…", (SK.Open,), "import", "Import saved web pages (.html, .mhtml, folders)"),
+    ActionSpec("open_original", "&File", "Open &Original File", ("Ctrl+Shift+O",), "external", "Open the saved page this article came from", needs_article=True, separator_before=True),
+    ActionSpec("quit", "&File", "&Quit", (SK.Quit,), separator_before=True),
+
+    ActionSpec("copy", "&Edit", "&Copy", (SK.Copy,)),
+    ActionSpec("copy_url", "&Edit", "Copy Source &URL", ("Ctrl+Shift+C",), "link", "Copy the article's web address", needs_article=True),
+    ActionSpec("find", "&Edit", "&Find in Article…", (SK.Find,), "search", "Find in this article", needs_article=True, separator_before=True),
+    ActionSpec("find_next", "&Edit", "Find &Next", (SK.FindNext,), needs_article=True),
+    ActionSpec("find_previous", "&Edit", "Find Pre&vious", (SK.FindPrevious,), needs_article=True),
+    ActionSpec("search", "&Edit", "&Search Library…", ("Ctrl+K", "/"), tip="Search titles, text, highlights and notes", separator_before=True),
+
+    ActionSpec("toggle_library", "&View", "Show &Library", ("Ctrl+\\",), "sidebar", "Show or hide the library", checkable=True),
+    ActionSpec("appearance", "&View", "&Appearance…", (), "type", "Theme, font, size, spacing and width", separator_before=True),
+    ActionSpec("zoom_in", "&View", "&Bigger Text", (SK.ZoomIn, "Ctrl+=")),
+    ActionSpec("zoom_out", "&View", "&Smaller Text", (SK.ZoomOut,)),
+    ActionSpec("zoom_reset", "&View", "&Reset Text Size", ("Ctrl+0",)),
+    ActionSpec("full_screen", "&View", "&Full Screen", (SK.FullScreen,), checkable=True, separator_before=True),
+
+    ActionSpec("next_article", "&Article", "&Next Article", ("J",), "down", needs_article=False),
+    ActionSpec("previous_article", "&Article", "&Previous Article", ("K",), "up"),
+    ActionSpec("page_down", "&Article", "Page &Down", ("Space",), separator_before=False),
+    ActionSpec("page_up", "&Article", "Page &Up", ("Shift+Space",)),
+    ActionSpec("archive", "&Article", "&Archive", ("E",), "archive", "Archive (E)", needs_article=True, checkable=True, separator_before=True),
+    ActionSpec("favorite", "&Article", "&Favorite", ("S",), "star", "Favorite (S)", needs_article=True, checkable=True),
+    ActionSpec("tags", "&Article", "&Tags…", ("T",), "tag", "Edit tags (T)", needs_article=True),
+    ActionSpec("open_url", "&Article", "Open Source in &Browser", ("Ctrl+Shift+B",), needs_article=True, separator_before=True),
+    ActionSpec("delete", "&Article", "&Delete…", (SK.Delete,), "trash", "Delete this article", needs_article=True, separator_before=True),
+
+    ActionSpec("about", "&Help", "&About Reader", ()),
+)
+
+MENUS = ("&File", "&Edit", "&View", "&Article", "&Help")
+TOOLBAR = ("toggle_library", "import", None, "archive", "favorite", "tags", "delete", None, "open_original", "copy_url", "|", "find", "appearance")
+
+
+def build_actions(window, specs=ACTIONS) -> dict[str, QAction]:
+    """QActions for every spec; triggered calls window.action_<id>(checked?)."""
+    actions: dict[str, QAction] = {}
+    for spec in specs:
+        action = QAction(spec.text.replace("…", "…"), window)
+        action.setObjectName(spec.id)
+        keys: list[QKeySequence] = []
+        for shortcut in spec.shortcuts:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                keys.extend(QKeySequence.keyBindings(shortcut))
+            else:
+                keys.append(QKeySequence(shortcut))
+        unique = []
+        for key in keys:
+            if not key.isEmpty() and key not in unique:
+                unique.append(key)
+        action.setShortcuts(unique)
+        if spec.tip:
+            tip = spec.tip
+            if unique:
+                tip += f"  ({unique[0].toString(QKeySequence.SequenceFormat.NativeText)})" if "(" not in tip else ""
+            action.setToolTip(tip)
+            action.setStatusTip(spec.tip)
+        action.setCheckable(spec.checkable)
+        handler = getattr(window, f"action_{spec.id}")
+        if spec.checkable:
+            action.triggered.connect(handler)
+        else:
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+        window.addAction(action)  # shortcuts work even with the menu bar hidden
+        actions[spec.id] = action
+    return actions
+
+
+def build_menus(menubar: QMenuBar, actions: dict[str, QAction], specs=ACTIONS) -> dict[str, QMenu]:
+    menus: dict[str, QMenu] = {}
+    for title in MENUS:
+        menus[title] = menubar.addMenu(title)
+    for spec in specs:
+        menu = menus[spec.menu]
+        if spec.separator_before and not menu.isEmpty():
+            menu.addSeparator()
+        menu.addAction(actions[spec.id])
+    return menus
+
+
+def article_actions(specs=ACTIONS) -> list[str]:
+    return [s.id for s in specs if s.needs_article]

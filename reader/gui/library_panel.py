@@ -1,0 +1,317 @@
+"""The library panel: search field, view and sort choices, the article list or search results."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.gui.models import ArticleDelegate, ArticleListModel, IdRole, Query, SearchDelegate, SearchResultsModel
+
+VIEWS = (("inbox", "Inbox"), ("favorite", "Favorites"), ("archived", "Archive"), (None, "All Articles"))
+SORTS = (("added", "Newest"), ("title", "Title"), ("published", "Published"))
+
+
+class EmptyState(QFrame):
+    """What a new user sees: how to get articles in."""
+
+    importRequested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("EmptyState")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 40, 24, 40)
+        layout.addStretch(1)
+        self.icon = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="EmptyTitle")
+        self.body = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="EmptyBody")
+        self.button = QPushButton("Import Saved Pages…")
+        self.button.clicked.connect(self.importRequested)
+        for widget in (self.icon, self.title, self.body):
+            layout.addWidget(widget)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.button)
+        row.addStretch(1)
+        layout.addSpacing(10)
+        layout.addLayout(row)
+        layout.addStretch(2)
+
+    def show_message(self, title: str, body: str, offer_import: bool) -> None:
+        self.title.setText(title)
+        self.body.setText(body)
+        self.button.setVisible(offer_import)
+
+
+class LibraryPanel(QWidget):
+    """Emits articleChosen(id, terms) when the reader picks an article or a search hit."""
+
+    articleChosen = Signal(int, tuple)
+    importRequested = Signal()
+    queryChanged = Signal()
+
+    def __init__(self, library, parent=None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.setObjectName("LibraryPanel")
+        self.setAcceptDrops(False)
+        self.model = ArticleListModel(library, self)
+        self.results = SearchResultsModel(self)
+
+        self.search = QLineEdit(placeholderText="Search library   Ctrl+K")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAcceptDrops(False)
+        self.search.setObjectName("SearchField")
+        self.view_box = QComboBox()
+        self.view_box.setAcceptDrops(False)
+        self.sort_box = QComboBox()
+        for key, label in SORTS:
+            self.sort_box.addItem(label, key)
+        self.count_label = QLabel(objectName="CountLabel")
+
+        self.list = QListView()
+        self.list.setObjectName("ArticleList")
+        self.list.setModel(self.model)
+        self.delegate = ArticleDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
+        self.list.setUniformItemSizes(True)
+        self.list.setMouseTracking(True)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setFrameShape(QFrame.Shape.NoFrame)
+        self.list.setAcceptDrops(False)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+        self.result_list = QListView()
+        self.result_list.setObjectName("SearchResults")
+        self.result_list.setModel(self.results)
+        self.search_delegate = SearchDelegate(self.result_list)
+        self.result_list.setItemDelegate(self.search_delegate)
+        self.result_list.setMouseTracking(True)
+        self.result_list.setWordWrap(True)
+        self.result_list.setFrameShape(QFrame.Shape.NoFrame)
+        self.result_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.result_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.result_list.setAcceptDrops(False)
+
+        self.empty = EmptyState()
+        self.empty.importRequested.connect(self.importRequested)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.result_list)
+        self.stack.addWidget(self.empty)
+
+        top = QVBoxLayout()
+        top.setContentsMargins(10, 10, 10, 6)
+        top.setSpacing(8)
+        top.addWidget(self.search)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addWidget(self.view_box, 1)
+        row.addWidget(self.sort_box)
+        top.addLayout(row)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=180)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(self._search_text_changed)
+        self.search.returnPressed.connect(self._open_first_result)
+        self.search.installEventFilter(self)
+        self.view_box.currentIndexChanged.connect(self._query_changed)
+        self.sort_box.currentIndexChanged.connect(self._query_changed)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.result_list.clicked.connect(self._hit_chosen)
+        self.result_list.activated.connect(self._hit_chosen)
+        self._updating = False
+        self.fill_views()
+
+    # -- views, tags, sorting --------------------------------------------------------
+
+    def fill_views(self, keep: tuple | None = None) -> None:
+        """The view menu: Inbox, Favorites, Archive, All, then one entry per tag."""
+        current = keep if keep is not None else self.view_box.currentData()
+        self._updating = True
+        self.view_box.clear()
+        for state, label in VIEWS:
+            self.view_box.addItem(label, ("state", state))
+        tags = self.library.tags()
+        if tags:
+            self.view_box.insertSeparator(self.view_box.count())
+            for name, count in tags:
+                self.view_box.addItem(f"#{name}  ({count})", ("tag", name))
+        index = self.view_box.findData(current) if current is not None else 0
+        self.view_box.setCurrentIndex(max(0, index))
+        self._updating = False
+
+    def current_query(self) -> Query:
+        kind, value = self.view_box.currentData() or ("state", "inbox")
+        sort = self.sort_box.currentData() or "added"
+        if kind == "tag":
+            return Query(sort, None, value)
+        return Query(sort, value, None)
+
+    def set_query(self, query: Query) -> None:
+        self._updating = True
+        data = ("tag", query.tag) if query.tag else ("state", query.state)
+        index = self.view_box.findData(data)
+        self.view_box.setCurrentIndex(max(0, index))
+        self.sort_box.setCurrentIndex(max(0, self.sort_box.findData(query.sort)))
+        self._updating = False
+        self._query_changed()
+
+    def _query_changed(self) -> None:
+        if self._updating:
+            return
+        current = self.current_id()
+        self.model.set_query(self.current_query())
+        if current is not None:
+            self.select_article(current, fetch=False, emit=False)
+        self._update_state()
+        self.queryChanged.emit()
+
+    def reload(self) -> None:
+        """Reload after changes by anyone (keeps the selection and the scroll position)."""
+        current = self.current_id()
+        scroll = self.list.verticalScrollBar().value()
+        self.fill_views()
+        self.model.reload(at_least=self.model.rowCount())
+        if current is not None:
+            self.select_article(current, fetch=False, emit=False)
+        self.list.verticalScrollBar().setValue(scroll)
+        self._update_state()
+        if self.search.text().strip():
+            self.run_search()
+
+    def _update_state(self) -> None:
+        total = self.model.total
+        query = self.model.query
+        self.count_label.setText(f"{total} article{'s' if total != 1 else ''}")
+        if self.search.text().strip():
+            self.stack.setCurrentWidget(self.result_list)
+            return
+        if total:
+            self.stack.setCurrentWidget(self.list)
+            return
+        if query.state == "inbox" and self.library.count() == 0:
+            self.empty.show_message(
+                "Your library is empty",
+                "Drag saved web pages here — .html files, “Web Page, complete” folders, .mhtml or "
+                "SingleFile pages, or whole folders of them — or import them from the File menu.",
+                True,
+            )
+        else:
+            label = self.view_box.currentText().split("  (")[0]
+            self.empty.show_message(f"Nothing in {label}", "Articles you file here will show up in this list.", False)
+        self.stack.setCurrentWidget(self.empty)
+
+    # -- the list ---------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        index = self.list.currentIndex()
+        return index.data(IdRole) if index.isValid() else None
+
+    def select_article(self, article_id: int, fetch: bool = True, emit: bool = True) -> bool:
+        row = self.model.fetch_until(article_id) if fetch else self.model.row_of(article_id)
+        if row is None:
+            return False
+        index = self.model.index(row)
+        blocked = not emit
+        if blocked:
+            self.list.selectionModel().blockSignals(True)
+        self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if blocked:
+            self.list.selectionModel().blockSignals(False)
+            self.list.viewport().update()
+        self.list.scrollTo(index)
+        return True
+
+    def step(self, delta: int) -> None:
+        """Next/previous article in the list (j/k)."""
+        view = self.result_list if self.stack.currentWidget() is self.result_list else self.list
+        model = view.model()
+        row = view.currentIndex().row()
+        target = 0 if row < 0 else row + delta
+        if target >= model.rowCount() and model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        if 0 <= target < model.rowCount():
+            index = model.index(target)
+            view.setCurrentIndex(index)
+            view.scrollTo(index)
+            if view is self.result_list:
+                self._hit_chosen(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.articleChosen.emit(current.data(IdRole), ())
+
+    # -- search -----------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_text_changed(self, text: str) -> None:
+        if not text.strip():
+            self._search_timer.stop()
+            self.results.set_hits("", [])
+            self._update_state()
+            return
+        self._search_timer.start()
+
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        query = self.search.text().strip()
+        hits = self.library.search(query) if query else []
+        self.results.set_hits(query, hits)
+        self.count_label.setText(
+            f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”" if query else self.count_label.text()
+        )
+        self._update_state()
+        if hits:
+            self.result_list.setCurrentIndex(self.results.index(0))
+
+    def _open_first_result(self) -> None:
+        if self._search_timer.isActive() or self.results.query != self.search.text().strip():
+            self.run_search()
+        index = self.result_list.currentIndex()
+        if not index.isValid() and self.results.rowCount():
+            index = self.results.index(0)
+        if index.isValid():
+            self._hit_chosen(index)
+
+    def _hit_chosen(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        hit = self.results.hits[index.row()]
+        self.articleChosen.emit(hit.article_id, tuple(hit.terms))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_Escape:
+                self.search.clear()
+                self.list.setFocus()
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.rowCount():
+                self.step(1 if key == Qt.Key.Key_Down else -1)
+                return True
+        return super().eventFilter(obj, event)

@@ -1,0 +1,703 @@
+"""The main window: library panel | reading view, toolbar and menus, drop to import."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from reader import APP_NAME
+from reader.core.library import LibraryError
+from reader.gui import actions as action_specs
+from reader.gui.dialogs import AppearancePanel, ImportProgress, ImportSummary, show_about, summarize
+from reader.gui.icons import app_icon, icon
+from reader.gui.library_panel import LibraryPanel
+from reader.gui.models import Query
+from reader.gui.reading_view import ReaderPane, ReadingView
+from reader.gui.tasks import TaskQueue
+from reader.gui.theme import ReadingSettings, Theme, palette_for
+
+POLL_MS = 3000
+
+
+class DropOverlay(QLabel):
+    """Shown over the window while files are dragged over it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("Drop to import saved pages", parent)
+        self.setObjectName("DropOverlay")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAcceptDrops(False)
+        self.hide()
+
+    def cover(self) -> None:
+        self.setGeometry(self.parentWidget().rect().adjusted(12, 12, -12, -12))
+        self.raise_()
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """The Reader window over one Library."""
+
+    importFinished = Signal(list)  # [ImportOutcome], after the list and the view were updated
+    articleOpened = Signal(int)
+
+    def __init__(self, library, settings: QSettings | None = None, poll_ms: int = POLL_MS) -> None:
+        super().__init__()
+        self.library = library
+        self.settings = settings if settings is not None else QSettings()
+        self.reading = ReadingSettings.load(self.settings)
+        self.theme: Theme = self.reading.resolved_theme()
+        self.import_workers: int | None = None  # None: all cores
+        self._import_task = None
+        self._pending_imports: list[list[str]] = []
+        self._signature = None
+        self.last_summary = ""
+
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.setUnifiedTitleAndToolBarOnMac(True)
+
+        self.tasks = TaskQueue(self)
+        self.view = ReadingView(library, self.reading)
+        self.pane = ReaderPane(self.view)
+        self.panel = LibraryPanel(library)
+        self.panel.setMinimumWidth(240)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("MainSplitter")
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self.pane)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setHandleWidth(1)
+        self.splitter.setSizes([340, 860])
+        self.summary = ImportSummary()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.overlay = DropOverlay(central)
+
+        self.progress = ImportProgress()
+        self.progress.cancelRequested.connect(self.cancel_import)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self.actions = action_specs.build_actions(self)
+        self.menus = action_specs.build_menus(self.menuBar(), self.actions)
+        self._build_theme_menu()
+        self._build_toolbar()
+        self._build_context_menus()
+        self.actions["toggle_library"].setChecked(True)
+
+        self.panel.articleChosen.connect(self.open_article)
+        self.panel.importRequested.connect(self.action_import)
+        self.view.progressChanged.connect(self._save_progress)
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(lambda _scheme: self.set_reading(self.reading, force=True))
+
+        self.apply_theme()
+        self.resize(1240, 820)
+        self._restore_state()
+        self._update_actions()
+
+        self._poll = QTimer(self, interval=poll_ms)
+        self._poll.timeout.connect(self.poll_library)
+        self._signature = self._safe_signature()
+        if poll_ms > 0:
+            self._poll.start()
+
+    # -- building ------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Toolbar")
+        bar.setObjectName("MainToolbar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setIconSize(QSize(20, 20))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        bar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        for item in action_specs.TOOLBAR:
+            if item is None:
+                bar.addSeparator()
+            elif item == "|":
+                spacer = QWidget()
+                spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy().Preferred)
+                bar.addWidget(spacer)
+            else:
+                bar.addAction(self.actions[item])
+        self.toolbar = bar
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        # The appearance popover hangs from its toolbar button.
+        self.appearance = AppearancePanel(self.reading)
+        self.appearance.changed.connect(self.set_reading)
+        self.appearance_menu = QMenu(self)
+        holder = QWidgetAction(self.appearance_menu)
+        holder.setDefaultWidget(self.appearance)
+        self.appearance_menu.addAction(holder)
+        button = bar.widgetForAction(self.actions["appearance"])
+        if isinstance(button, QToolButton):
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            button.setMenu(self.appearance_menu)
+        self.appearance_button = button
+
+    def _build_theme_menu(self) -> None:
+        menu = self.menus["&View"]
+        theme_menu = QMenu("&Theme", self)
+        self.theme_actions = {}
+        for key, label in (("system", "Follow System"), ("light", "Light"), ("sepia", "Sepia"), ("dark", "Dark")):
+            action = theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _c=False, k=key: self.set_theme(k))
+            self.theme_actions[key] = action
+        menu.insertMenu(self.actions["appearance"], theme_menu)
+
+    def _build_context_menus(self) -> None:
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._view_menu)
+        self.panel.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.panel.list.customContextMenuRequested.connect(self._list_menu)
+
+    def _article_menu(self, menu: QMenu) -> None:
+        for key in ("archive", "favorite", "tags", None, "open_original", "copy_url", "open_url", None, "delete"):
+            if key is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self.actions[key])
+
+    def _view_menu(self, pos) -> None:
+        menu = QMenu(self)
+        if self.view.textCursor().hasSelection():
+            menu.addAction(self.actions["copy"])
+        menu.addAction(self.actions["find"])
+        menu.addSeparator()
+        self._article_menu(menu)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def _list_menu(self, pos) -> None:
+        index = self.panel.list.indexAt(pos)
+        if not index.isValid():
+            return
+        self.panel.list.setCurrentIndex(index)
+        menu = QMenu(self)
+        self._article_menu(menu)
+        menu.exec(self.panel.list.viewport().mapToGlobal(pos))
+
+    # -- theme and reading settings ---------------------------------------------------
+
+    def set_theme(self, key: str) -> None:
+        from dataclasses import replace
+
+        self.set_reading(replace(self.reading, theme=key))
+
+    def set_reading(self, reading: ReadingSettings, force: bool = False) -> None:
+        """Apply reading settings everywhere and remember them."""
+        if reading == self.reading and not force:
+            return
+        self.reading = reading
+        reading.save(self.settings)
+        self.appearance.set_settings(reading)
+        self.view.apply_settings(reading)
+        self.apply_theme()
+
+    def apply_theme(self) -> None:
+        t = self.reading.resolved_theme()
+        self.theme = t
+        app = QApplication.instance()
+        if app is not None:
+            app.setPalette(palette_for(t))
+        self.panel.delegate.accent.setNamedColor(t.accent) if hasattr(self.panel.delegate.accent, "setNamedColor") else None
+        from PySide6.QtGui import QColor
+
+        self.panel.delegate.accent = QColor(t.accent)
+        self.panel.search_delegate.accent = QColor(t.accent)
+        self.setStyleSheet(_window_css(t))
+        tint = t.muted if not t.dark else t.text
+        for spec in action_specs.ACTIONS:
+            if spec.icon:
+                on = "star-filled" if spec.id == "favorite" else None
+                self.actions[spec.id].setIcon(icon(spec.icon, tint, on, t.accent))
+        self.pane.find_bar.set_icons(tint)
+        for key, action in getattr(self, "theme_actions", {}).items():
+            action.setChecked(key == self.reading.theme)
+        self.panel.list.viewport().update()
+
+    # -- articles ----------------------------------------------------------------------
+
+    @property
+    def article_id(self) -> int | None:
+        return self.view.article.id if self.view.article is not None else None
+
+    def open_article(self, article_id: int, terms: tuple = ()) -> bool:
+        try:
+            article = self.library.get(article_id)
+        except LibraryError:
+            self.panel.model.remove_article(article_id)
+            return False
+        self.view.show_article(article)
+        if terms:
+            self.view.reveal_terms(terms)
+        self.setWindowTitle(f"{article.title} — {APP_NAME}")
+        self.settings.setValue("library/last_article", article_id)
+        self._update_actions()
+        self.articleOpened.emit(article_id)
+        return True
+
+    def _save_progress(self, article_id: int, fraction: float) -> None:
+        article = self.view.article
+        stored = article.progress if article is not None and article.id == article_id else None
+        if stored is not None and abs(stored - fraction) < 0.001:
+            return
+        try:
+            self.library.set_progress(article_id, fraction)
+        except LibraryError:
+            return
+        if article is not None and article.id == article_id:
+            from dataclasses import replace
+
+            self.view.article = replace(article, progress=fraction)
+        self.panel.model.update_article(article_id)
+
+    def _update_actions(self) -> None:
+        article = self.view.article
+        for key in action_specs.article_actions():
+            self.actions[key].setEnabled(article is not None)
+        self.actions["archive"].setChecked(bool(article and article.archived))
+        self.actions["favorite"].setChecked(bool(article and article.favorite))
+        self.actions["copy_url"].setEnabled(bool(article and article.url))
+        self.actions["open_url"].setEnabled(bool(article and article.url))
+        if article is None:
+            self.setWindowTitle(APP_NAME)
+
+    def _refresh_current(self) -> None:
+        if self.article_id is None:
+            return
+        try:
+            fresh = self.library.get(self.article_id)
+        except LibraryError:
+            return
+        from dataclasses import replace
+
+        self.view.article = replace(self.view.article, archived=fresh.archived, favorite=fresh.favorite, tags=fresh.tags)
+        self._update_actions()
+        self._signature = self._safe_signature()
+
+    # -- article actions -------------------------------------------------------------------
+
+    def action_archive(self, checked: bool | None = None) -> None:
+        article_id = self.article_id
+        if article_id is None:
+            return
+        archived = (not self.view.article.archived) if checked is None else bool(checked)
+        self.library.set_archived(article_id, archived)
+        self._refresh_current()
+        self.statusBar().showMessage("Archived" if archived else "Moved back to the inbox", 4000)
+        self.panel.model.update_article(article_id)
+        self.panel._update_state()
+
+    def action_favorite(self, checked: bool | None = None) -> None:
+        article_id = self.article_id
+        if article_id is None:
+            return
+        favorite = (not self.view.article.favorite) if checked is None else bool(checked)
+        self.library.set_favorite(article_id, favorite)
+        self._refresh_current()
+        self.panel.model.update_article(article_id)
+        self.panel._update_state()
+
+    def action_tags(self) -> None:
+        article = self.view.article
+        if article is None:
+            return
+        text, ok = QInputDialog.getText(
+            self, "Tags", "Tags for this article, separated by commas:", text=", ".join(article.tags)
+        )
+        if ok:
+            self.set_tags([t for t in text.split(",") if t.strip()])
+
+    def set_tags(self, tags: list[str]) -> None:
+        if self.article_id is None:
+            return
+        self.library.set_tags(self.article_id, tags)
+        self._refresh_current()
+        self.panel.fill_views()
+        self.panel.model.update_article(self.article_id)
+
+    def confirm_delete(self, title: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Delete Article",
+            f"Delete “{title}” and its highlights from the library?\n\nThe saved page on disk is not touched.",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def action_delete(self) -> None:
+        article = self.view.article
+        if article is None or not self.confirm_delete(article.title):
+            return
+        row = self.panel.model.row_of(article.id)
+        self.view.show_placeholder()
+        self.library.delete(article.id)
+        self.panel.model.remove_article(article.id)
+        self.panel.fill_views()
+        self.panel._update_state()
+        self._signature = self._safe_signature()
+        self._update_actions()
+        self.statusBar().showMessage(f"Deleted “{article.title}”", 5000)
+        if row is not None and self.panel.model.rowCount():
+            self.panel.select_article(self.panel.model.items[min(row, self.panel.model.rowCount() - 1)].id)
+
+    def action_open_original(self) -> None:
+        article = self.view.article
+        if article is None:
+            return
+        path = Path(article.source_path) if article.source_path else None
+        if path is None or not path.exists():
+            # The file moved or was deleted: open the copy kept in the library.
+            folder = Path(tempfile.mkdtemp(prefix="reader-original-"))
+            path = folder / (article.source_name or "page.html")
+            path.write_bytes(self.library.original(article.id))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def action_copy_url(self) -> None:
+        article = self.view.article
+        if article is None or not article.url:
+            self.statusBar().showMessage("This article has no source address", 4000)
+            return
+        QGuiApplication.clipboard().setText(article.url)
+        self.statusBar().showMessage(f"Copied {article.url}", 4000)
+
+    def action_open_url(self) -> None:
+        article = self.view.article
+        if article is not None and article.url:
+            QDesktopServices.openUrl(QUrl(article.url))
+
+    # -- other actions ------------------------------------------------------------------------
+
+    def action_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import Saved Pages", str(Path.home()),
+            "Saved web pages (*.html *.htm *.xhtml *.mhtml *.mht *.shtml);;All files (*)",
+        )
+        if files:
+            self.import_paths(files)
+
+    def action_quit(self) -> None:
+        self.close()
+
+    def action_copy(self) -> None:
+        self.view.copy()
+
+    def action_find(self) -> None:
+        self.pane.find_bar.open_bar()
+
+    def action_find_next(self) -> None:
+        if not self.pane.find_bar.isVisible():
+            self.pane.find_bar.open_bar()
+        else:
+            self.pane.find_bar.step(1)
+
+    def action_find_previous(self) -> None:
+        if self.pane.find_bar.isVisible():
+            self.pane.find_bar.step(-1)
+
+    def action_search(self) -> None:
+        if not self.panel.isVisible():
+            self.actions["toggle_library"].setChecked(True)
+            self.panel.show()
+        self.panel.focus_search()
+
+    def action_toggle_library(self, checked: bool) -> None:
+        self.panel.setVisible(bool(checked))
+
+    def action_appearance(self) -> None:
+        button = self.appearance_button
+        if button is not None and button.isVisible():
+            self.appearance_menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        else:
+            self.appearance_menu.popup(self.mapToGlobal(self.rect().center()))
+
+    def action_zoom_in(self) -> None:
+        self.set_reading(self.reading.bigger())
+
+    def action_zoom_out(self) -> None:
+        self.set_reading(self.reading.smaller())
+
+    def action_zoom_reset(self) -> None:
+        from dataclasses import replace
+
+        self.set_reading(replace(self.reading, size=ReadingSettings().size))
+
+    def action_full_screen(self, checked: bool) -> None:
+        self.showFullScreen() if checked else self.showNormal()
+
+    def action_next_article(self) -> None:
+        self.panel.step(1)
+
+    def action_previous_article(self) -> None:
+        self.panel.step(-1)
+
+    def action_page_down(self) -> None:
+        self.view.page(True)
+
+    def action_page_up(self) -> None:
+        self.view.page(False)
+
+    def action_about(self) -> None:
+        show_about(self)
+
+    # -- importing ---------------------------------------------------------------------------
+
+    def import_paths(self, paths) -> None:
+        """Import files and folders in the background; the window stays responsive."""
+        paths = [str(p) for p in paths]
+        if not paths:
+            return
+        if self._import_task is not None:
+            self._pending_imports.append(paths)
+            return
+        names = Path(paths[0]).name if len(paths) == 1 else f"{len(paths)} items"
+        self.progress.start(names)
+        self.statusBar().clearMessage()
+        workers = self.import_workers
+        library = self.library
+
+        def job(task):
+            return library.import_paths(paths, progress=task.report, should_cancel=task.cancelled, workers=workers)
+
+        self._import_task = self.tasks.run(
+            job, on_done=self._import_done, on_error=self._import_error, on_progress=self.progress.update_progress
+        )
+
+    def cancel_import(self) -> None:
+        if self._import_task is not None:
+            self._import_task.cancel()
+            self._pending_imports.clear()
+
+    def _import_done(self, outcomes) -> None:
+        cancelled = self._import_task.cancelled() if self._import_task is not None else False
+        self._import_task = None
+        self.progress.hide()
+        self.last_summary = self.summary.show_outcomes(outcomes, cancelled)
+        self.statusBar().showMessage(summarize(outcomes, cancelled)[0], 8000)
+        first_new = next((o.id for o in outcomes if o.status == "imported" and o.id), None)
+        target = first_new or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
+        self._show_after_import(target)
+        self._signature = self._safe_signature()
+        self.importFinished.emit(outcomes)
+        if self._pending_imports:
+            self.import_paths(self._pending_imports.pop(0))
+
+    def _import_error(self, message: str) -> None:
+        self._import_task = None
+        self.progress.hide()
+        self.last_summary = f"The import stopped: {message}"
+        self.summary.title.setText(self.last_summary)
+        self.summary.details.hide()
+        self.summary.show()
+        self.panel.reload()
+        self.importFinished.emit([])
+
+    def _show_after_import(self, article_id: int | None) -> None:
+        if self.panel.search.text():
+            self.panel.search.clear()
+        query = self.panel.current_query()
+        if article_id is not None and (query.tag or query.state in ("archived", "favorite")):
+            try:
+                summary = self.library.get_summary(article_id)
+            except LibraryError:
+                summary = None
+            if summary is not None and not (query.state == "archived" and summary.archived):
+                self.panel.set_query(Query(query.sort, "inbox" if not summary.archived else None, None))
+        self.panel.reload()
+        if article_id is not None:
+            if not self.panel.select_article(article_id):
+                self.open_article(article_id)
+
+    # -- drag and drop -------------------------------------------------------------------------
+
+    @staticmethod
+    def _dropped_paths(mime) -> list[str]:
+        if mime is None or not mime.hasUrls():
+            return []
+        return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+            self.overlay.cover()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self.overlay.hide()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        self.overlay.hide()
+        paths = self._dropped_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_paths(paths)
+
+    # -- other processes ---------------------------------------------------------------------
+
+    def _safe_signature(self):
+        try:
+            return self.library.signature()
+        except Exception:
+            return None
+
+    def poll_library(self) -> None:
+        """Pick up articles added, changed or deleted by another process (e.g. `reader import`)."""
+        if self._import_task is not None:
+            return
+        signature = self._safe_signature()
+        if signature is None or signature == self._signature:
+            return
+        self._signature = signature
+        self.panel.reload()
+        if self.article_id is not None:
+            try:
+                self.library.get_summary(self.article_id)
+            except LibraryError:
+                self.view.show_placeholder()
+                self._update_actions()
+
+    # -- window state ---------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        library_visible = s.value("window/library_visible", True)
+        visible = library_visible not in (False, "false", "0", 0)
+        self.panel.setVisible(visible)
+        self.actions["toggle_library"].setChecked(visible)
+        sort = s.value("library/sort", "added")
+        view = s.value("library/view", "inbox")
+        tag = s.value("library/tag", "") or None
+        state_value = None if view in ("", "all", None) else view
+        self.panel.set_query(Query(sort if sort in ("added", "title", "published") else "added",
+                                   None if tag else state_value, tag))
+        last = s.value("library/last_article")
+        try:
+            last_id = int(last) if last is not None else None
+        except (TypeError, ValueError):
+            last_id = None
+        if last_id is not None and self.panel.select_article(last_id, fetch=False):
+            return
+        if last_id is not None:
+            self.open_article(last_id)
+        else:
+            self.view.show_placeholder()
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/library_visible", self.panel.isVisible())
+        query = self.panel.current_query()
+        s.setValue("library/sort", query.sort)
+        s.setValue("library/view", query.state or "all")
+        s.setValue("library/tag", query.tag or "")
+        if self.article_id is not None:
+            s.setValue("library/last_article", self.article_id)
+        self.reading.save(s)
+        s.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.view.flush_progress()
+        self.save_state()
+        self._poll.stop()
+        self.cancel_import()
+        self.tasks.shutdown()
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Cancel) and self.pane.find_bar.isVisible():
+            self.pane.find_bar.close_bar()
+            return
+        super().keyPressEvent(event)
+
+
+def _window_css(t: Theme) -> str:
+    return f"""
+    QMainWindow, QWidget#LibraryPanel, QStackedWidget, QFrame#EmptyState {{ background: {t.window}; }}
+    QListView#ArticleList, QListView#SearchResults {{ background: {t.window}; border: none; outline: none; }}
+    QListView QScrollBar:vertical {{ background: {t.window}; width: 10px; margin: 0; }}
+    QListView QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px; min-height: 40px; margin: 2px; }}
+    QListView QScrollBar::handle:vertical:hover {{ background: {t.muted}; }}
+    QListView QScrollBar::add-line, QListView QScrollBar::sub-line {{ height: 0; }}
+    QListView QScrollBar::add-page, QListView QScrollBar::sub-page {{ background: none; }}
+    QToolBar#MainToolbar {{ background: {t.window}; border: none; border-bottom: 1px solid {t.rule};
+                            padding: 4px 8px; spacing: 2px; }}
+    QToolBar#MainToolbar QToolButton {{ border: none; border-radius: 7px; padding: 5px; margin: 1px; }}
+    QToolBar#MainToolbar QToolButton:hover {{ background: {t.rule}; }}
+    QToolBar#MainToolbar QToolButton:checked {{ background: {t.selection}; }}
+    QToolBar#MainToolbar QToolButton::menu-indicator {{ image: none; width: 0; }}
+    QToolBar::separator {{ background: {t.rule}; width: 1px; margin: 6px 6px; }}
+    QLineEdit#SearchField {{ border: 1px solid {t.rule}; border-radius: 9px; padding: 6px 10px;
+                             background: {t.background}; color: {t.text}; }}
+    QLineEdit#SearchField:focus {{ border: 1px solid {t.accent}; }}
+    QLabel#CountLabel {{ color: {t.muted}; padding-left: 2px; }}
+    QLabel#EmptyTitle {{ font-size: 15pt; font-weight: 600; color: {t.text}; }}
+    QLabel#EmptyBody {{ color: {t.muted}; }}
+    QSplitter#MainSplitter::handle {{ background: {t.rule}; }}
+    QFrame#ImportSummary {{ background: {t.code}; border-bottom: 1px solid {t.rule}; }}
+    QFrame#ImportSummary[failed="true"] QLabel#SummaryTitle {{ color: {t.accent}; font-weight: 600; }}
+    QLabel#SummaryTitle {{ font-weight: 600; }}
+    QLabel#SummaryDetails {{ color: {t.muted}; }}
+    QFrame#FindBar {{ background: {t.window}; border-top: 1px solid {t.rule}; }}
+    QStatusBar {{ background: {t.window}; color: {t.muted}; border-top: 1px solid {t.rule}; }}
+    QLabel#DropOverlay {{ background: rgba({_rgb(t.background)}, 225); color: {t.accent};
+                          border: 2px dashed {t.accent}; border-radius: 18px; font-size: 18pt; font-weight: 600; }}
+    QFrame#AppearancePanel QLabel {{ color: {t.muted}; }}
+    """
+
+
+def _rgb(color: str) -> str:
+    from PySide6.QtGui import QColor
+
+    c = QColor(color)
+    return f"{c.red()}, {c.green()}, {c.blue()}"
