@@ -1,17 +1,28 @@
-"""Find the article in a page: readability-lxml, with metadata around it."""
+"""Find the article in a page: readability-lxml, with our own work around it.
+
+The page is parsed once. Metadata is read from that tree (metadata.py), the
+tree is tidied where readability-lxml is known to go wrong (cleanup.py:
+share/newsletter/"listen" widgets, related rails, embedded tweets, the byline
+and date block), and the same tree is handed to readability-lxml, which works
+on its own copy. Its choice is then checked: lead paragraphs left outside the
+chosen container are brought back, and when it found next to nothing of a page
+that has text, the cleaned page is used instead.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml import html as lxml_html
 from readability import Document
 
-from reader.core.importing.metadata import canonical_url, meta_content
+from reader.core.importing import cleanup
+from reader.core.importing.metadata import read_metadata
 from reader.core.importing.sanitize import inner_html
 
-logging.getLogger("readability").setLevel(logging.ERROR)
+logging.getLogger("readability").setLevel(logging.CRITICAL)
 
 
 @dataclass
@@ -29,38 +40,71 @@ class Extraction:
     fallback: bool = False  # True when the whole cleaned page was used
 
 
+class _Document(cleanup.ReadabilityDocument, Document):
+    pass
+
+
 def extract(html: str, *, url: str | None = None) -> Extraction:
     """Extract the article body and metadata of one page's HTML text."""
-    doc = Document(html, url=url)
-    body = doc.summary(html_partial=True)
-    title = (doc.short_title() or doc.title() or "").strip()
-    root = _parse(html)
-    language = direction = site = byline = None
-    if root is not None:
-        title = meta_content(root, "og:title", "twitter:title") or title
-        site = meta_content(root, "og:site_name", "application-name")
-        byline = meta_content(root, "author", "article:author")
-        url = canonical_url(root) or url
-        html_el = root if root.tag == "html" else root.find(".//html")
-        if html_el is not None:
-            language = (html_el.get("lang") or "").strip() or None
-            direction = (html_el.get("dir") or "").strip().lower() or None
+    root = parse(html)
+    if root is None:
+        return Extraction(title="", html="", url=url, fallback=True)
+    meta = read_metadata(root, url)
+    cleanup.prepare_tree(root, meta)
+    fallback = False
+    try:
+        body = _Document(root, url=None).summary(html_partial=True)
+    except Exception:  # readability raises many kinds on broken markup
+        body = ""
+    body = cleanup.finish_body(body, meta)
+    page_chars = cleanup.page_text_length(root)
+    if cleanup.text_length(body) < min(200, page_chars * 0.5):
+        # Next to nothing found in a page with text: the cleaned page instead.
+        whole = cleanup.finish_body(whole_page_tree(root), meta)
+        if cleanup.text_length(whole) > cleanup.text_length(body):
+            body, fallback = whole, True
     return Extraction(
-        title=title, html=body, url=url, site=site, byline=byline, language=language, direction=direction
+        title=meta.title,
+        html=body,
+        byline=meta.byline,
+        site=meta.site,
+        url=meta.url or url,
+        published=meta.published,
+        language=meta.language,
+        direction=meta.direction,
+        excerpt=meta.excerpt,
+        lead_image=meta.lead_image,
+        fallback=fallback,
     )
 
 
 def whole_page(html: str) -> str:
-    """The page's <body>, for when no article can be found."""
-    root = _parse(html)
+    """The page's <body>, cleaned of its furniture, for when no article can be found."""
+    root = parse(html)
     if root is None:
         return ""
+    return whole_page_tree(root)
+
+
+def whole_page_tree(root) -> str:
     body = root.find(".//body")
-    return inner_html(body if body is not None else root)
+    body = body if body is not None else root
+    copy = lxml_html.fromstring(etree.tostring(body, encoding="unicode", method="html"))
+    cleanup.strip_furniture(copy)
+    return inner_html(copy)
 
 
-def _parse(html: str):
+def parse(html: str):
     try:
         return lxml_html.document_fromstring(html)
-    except (ValueError, lxml_html.etree.ParserError):
+    except ValueError:
+        # A str with an XML encoding declaration: parse the bytes instead.
+        try:
+            return lxml_html.document_fromstring(html.encode("utf-8"), parser=_UTF8)
+        except (ValueError, etree.ParserError):
+            return None
+    except etree.ParserError:
         return None
+
+
+_UTF8 = lxml_html.HTMLParser(encoding="utf-8")

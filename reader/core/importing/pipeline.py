@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from reader.core.importing.cleanup import tidy_tree
 from reader.core.importing.extract import Extraction, extract, whole_page
 from reader.core.importing.formats import ImportFailure, SavedPage, load_page
 from reader.core.importing.images import Asset, localize_images
@@ -107,6 +108,7 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset]]:
     assets = localize_images(root, page.resolve)
     sanitize_tree(root)
     _drop_empty_blocks(root)
+    tidy_tree(root)
     used = {img.get("src", "")[len("asset:"):] for img in root.iter("img")}
     assets = [a for a in assets if a.name in used]
     return inner_html(root), element_text(root), assets

@@ -1,0 +1,406 @@
+"""Tidying around readability-lxml: before it scores the page, and after.
+
+Before (prepare_tree, on the parsed page):
+  - the byline element found by metadata.py leaves the body (it is metadata);
+  - embedded tweets lose the "twitter" class that makes readability drop them;
+  - share bars, newsletter boxes, "listen to this article" players, "read more"
+    teasers and related/recommended rails go, so that their links do not
+    push the article's link density over readability's limit;
+  - MathML becomes its plain text (the reading view cannot draw it).
+During (ReadabilityDocument): in-article lists are kept even when they are
+  mostly links; lead paragraphs just outside the chosen container come back.
+After (finish_body): a headline, byline or date repeated at the top of the
+  body is removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from reader.core.importing.metadata import UNLIKELY, block_text, similarity
+
+_SPACES = re.compile(r"\s+")
+
+# class/id of page widgets that are never article text
+_WIDGET = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|sharebar|share-?tools|social-?(?:share|links|media|bar|icons|buttons)|"
+    r"newsletter|subscribe|subscription|signup|sign-up|paywall|"
+    r"listen|audio-?player|text-?to-?speech|tts|read-?more|readmore|more-?stories|"
+    r"related|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
+    r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
+    r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
+    r"author-?bio|about-?the-?author|post-?tags|tag-?list|comments?)(?:$|[\s_-])",
+    re.I,
+)
+# The whole text of a small block that is page furniture.
+_FURNITURE_TEXT = re.compile(
+    r"^(?:advertisement|advertising|ad|sponsored|skip advertisement|continue reading( the main story)?|"
+    r"story continues below( advertisement)?|listen to (?:this|the) (?:article|story)(?:\W+\d+\s*min(?:utes?)?)?|"
+    r"listen|play audio|read more|read more:?|more:|share|share this( article| story)?|copy link|"
+    r"link copied|print|email|save|comment|comments|sign up|subscribe|follow us|"
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the) .{0,40}newsletter.*|"
+    r"(?:image|photo|video)\s*(?:credit|source)?:?|open in app|"
+    r"this article is more than \d+ (?:years?|months?) old|"
+    r"\d+\s*min(?:ute)?s?\s*read|toggle caption|hide caption|enlarge this image|"
+    r"you may also like|related( articles| stories| content| posts)?:?|recommended( for you)?|"
+    r"most (?:read|popular|viewed)|more from .{0,40}|trending( now)?)$",
+    re.I,
+)
+# A paragraph that only points elsewhere: "READ MORE: <link>"
+_TEASER_LEAD = re.compile(
+    r"^\s*(?:read more|read also|also read|related|see also|more|watch|listen|recommended|"
+    r"click here|lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leia também|lee también)\b\s*[:»>\-–|]",
+    re.I,
+)
+_RELATED_HEADING = re.compile(
+    r"^(?:related|related (?:articles?|stories|posts|content|coverage|links|reading)|"
+    r"more (?:from|on|about|stories|in|news)\b.*|you (?:may|might) (?:also )?(?:like|enjoy|be interested in).*|"
+    r"recommended.*|read (?:more|next|also)\b.*|also read|most (?:read|popular|viewed).*|"
+    r"trending.*|popular.*|top stories|latest (?:news|stories)|what to read next|"
+    r"further reading|editor'?s picks?)$",
+    re.I,
+)
+_TWEET_CLASS = re.compile(r"twitter-(?:tweet|video)|tweet|twitter", re.I)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+class ReadabilityDocument:
+    """Mixin over readability.Document (put before it in the bases)."""
+
+    def get_preserved_elements(self, node):
+        allowed = super().get_preserved_elements(node)
+        for elem in self.tags(node, "ul", "ol"):
+            if elem in allowed:
+                continue
+            # Readability.js keeps lists whatever their link density; we keep those
+            # that read as part of the text (items with some words), not nav rails.
+            if self.class_weight(elem) < 0:
+                continue
+            items = [li for li in elem if isinstance(li.tag, str) and li.tag == "li"]
+            if not items:
+                continue
+            texts = [_SPACES.sub(" ", li.text_content()).strip() for li in items]
+            if sum(len(t) for t in texts) / len(items) < 12:
+                continue
+            allowed[elem] = True
+        return allowed
+
+    def get_article(self, candidates, best_candidate, html_partial=False):
+        best = best_candidate["elem"]
+        for lead in reversed(_orphan_leads(best, self.get_link_density)):
+            best.insert(0, lead)
+        return super().get_article(candidates, best_candidate, html_partial=html_partial)
+
+
+def _orphan_leads(best, link_density) -> list:
+    """Paragraphs just before the chosen container, at most two levels up, that
+    read as the article's opening (a standfirst or first paragraph in its own box)."""
+    best_len = len(_SPACES.sub(" ", best.text_content()))
+    if best_len < 200:
+        return []
+    leads: list = []
+    node = best
+    for _ in range(2):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        found: list = []
+        for sib in node.itersiblings(preceding=True):
+            if not isinstance(sib.tag, str):
+                continue
+            if sib.tag in _HEADINGS or sib.find(".//h1") is not None or sib.tag in ("figure", "aside", "nav", "blockquote"):
+                break
+            paras = [sib] if sib.tag == "p" else list(sib.iter("p"))
+            if not paras and len(_SPACES.sub(" ", sib.text_content()).strip()) > 0:
+                break
+            chunk = []
+            for p in paras:
+                text = _SPACES.sub(" ", p.text_content()).strip()
+                if len(text) < 40 or link_density(p) > 0.2 or _FURNITURE_TEXT.match(text):
+                    continue
+                if any(a.tag in ("figure", "figcaption", "aside", "blockquote", "li") for a in p.iterancestors()
+                       if a is not sib and sib in a.iterancestors()):
+                    continue
+                chunk.append(p)
+            found[:0] = chunk
+        total = sum(len(_SPACES.sub(" ", p.text_content())) for p in found)
+        if found and total < best_len * 0.6:
+            leads[:0] = found
+        node = parent
+    return leads
+
+
+# ---------------------------------------------------------------------------
+# before readability
+# ---------------------------------------------------------------------------
+
+
+def prepare_tree(root, meta) -> None:
+    body = root.find(".//body")
+    if body is None:
+        return
+    byline_el = meta.byline_element
+    if byline_el is not None and byline_el.getparent() is not None and byline_el is not body:
+        _remove(byline_el)
+    _keep_tweets(body)
+    _flatten_math(body)
+    strip_furniture(body)
+
+
+def strip_furniture(body) -> None:
+    """Remove widgets, teasers and related rails from a page or fragment, in place."""
+    for el in list(body.iter()):
+        if el is body or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        tag = el.tag
+        if tag in ("html", "body", "main", "article"):
+            continue
+        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(ident) > 1 and _WIDGET.search(ident) and _is_small(el):
+            _remove(el)
+            continue
+        if tag in ("p", "div", "span", "a", "li", "button", "section", "aside", "figure", "strong", "b", "em"):
+            text = _SPACES.sub(" ", el.text_content()).strip()
+            if len(text) <= 80 and text and _FURNITURE_TEXT.match(text.strip(" .:…»›>")):
+                if el.find(".//img") is None or tag in ("a", "button", "span"):
+                    _remove(el)
+                    continue
+            if tag in ("p", "div", "li") and len(text) < 300 and _TEASER_LEAD.match(text) and _link_share(el, text) > 0.5:
+                _remove(el)
+                continue
+        if tag in _HEADINGS:
+            text = _SPACES.sub(" ", el.text_content()).strip(" :…»›")
+            if text and len(text) < 60 and _RELATED_HEADING.match(text):
+                _drop_related_block(el)
+
+
+def _drop_related_block(heading) -> None:
+    """A "Related" / "More from ..." heading and the link list after it."""
+    nxt = heading.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav", "aside"):
+        text = _SPACES.sub(" ", nxt.text_content()).strip()
+        if text and _link_share(nxt, text) > 0.5:
+            _remove(nxt)
+            _remove(heading)
+            return
+    parent = heading.getparent()
+    if parent is not None and parent.tag not in ("body", "article", "main"):
+        text = _SPACES.sub(" ", parent.text_content()).strip()
+        if text and _link_share(parent, text) > 0.5 and len(text) < 2000:
+            _remove(parent)
+
+
+def _keep_tweets(body) -> None:
+    for bq in body.iter("blockquote"):
+        cls = bq.get("class") or ""
+        if "twitter-tweet" in cls or "twitter-video" in cls or "instagram-media" in cls:
+            bq.set("class", "embedded-post")
+            for anc in bq.iterancestors():
+                if anc.tag in ("body", "article", "main"):
+                    break
+                ident = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+                if _TWEET_CLASS.search(ident) or UNLIKELY.search(ident):
+                    if len(anc) <= 3:
+                        anc.set("class", "embedded-post")
+                        anc.attrib.pop("id", None)
+                else:
+                    break
+
+
+def _flatten_math(body) -> None:
+    for math in list(body.iter("math", "{http://www.w3.org/1998/Math/MathML}math")):
+        if math.getparent() is None:
+            continue
+        tokens = [t.strip() for t in math.itertext() if t.strip()]
+        if not tokens:
+            alt = math.get("alttext")
+            tokens = [alt] if alt else []
+        span = lxml_html.Element("span")
+        span.text = " ".join(tokens)
+        span.tail = math.tail
+        math.getparent().replace(math, span)
+
+
+def _is_small(el) -> bool:
+    """A widget, not a container that happens to carry such a class."""
+    text = _SPACES.sub(" ", el.text_content()).strip()
+    if len(text) < 200:
+        return True
+    long_paras = sum(1 for p in el.iter("p") if len(_SPACES.sub(" ", p.text_content())) > 120)
+    if long_paras >= 2:
+        return False
+    return _link_share(el, text) > 0.5 or len(text) < 600
+
+
+def _link_share(el, text: str | None = None) -> float:
+    text = text if text is not None else _SPACES.sub(" ", el.text_content()).strip()
+    if not text:
+        return 0.0
+    links = sum(len(_SPACES.sub(" ", a.text_content()).strip()) for a in el.iter("a"))
+    return links / len(text)
+
+
+def _remove(el) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    # keep the tail text (it belongs to the parent)
+    el.drop_tree()
+
+
+# ---------------------------------------------------------------------------
+# after readability
+# ---------------------------------------------------------------------------
+
+
+def finish_body(fragment: str, meta) -> str:
+    """Drop a headline, byline or date repeated at the top of the body."""
+    if not fragment or not fragment.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, etree.ParserError):
+        return fragment
+    _drop_top_duplicates(root, meta)
+    return _inner(root)
+
+
+def _drop_top_duplicates(root, meta) -> None:
+    title = meta.title or ""
+    byline = (meta.byline or "").lower()
+    seen_text = 0
+    title_removed = False
+    for el in list(root.iter()):
+        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if el.tag not in _HEADINGS and el.tag not in ("p", "div", "span", "time", "ul", "section", "header"):
+            continue
+        text = _SPACES.sub(" ", el.text_content()).strip()
+        if el.tag in _HEADINGS and title and seen_text < 400 and not title_removed:
+            if similarity(title, text) > 0.75 and similarity(text, title) > 0.75:
+                _remove(el)
+                title_removed = True
+                continue
+        if seen_text < 300 and text and len(text) < 120:
+            if el.tag == "time" or (el.find(".//time") is not None and len(text) < 60):
+                _remove(el)
+                continue
+            if byline and len(text) < 100 and _is_byline_text(text, byline):
+                _remove(el)
+                continue
+        if el.tag in ("p",) or (el.tag in _HEADINGS):
+            seen_text += len(text)
+
+
+def _is_byline_text(text: str, byline: str) -> bool:
+    lowered = text.lower()
+    names = [n.strip() for n in byline.split(",") if n.strip()]
+    if not names or not all(n in lowered for n in names):
+        return False
+    rest = lowered
+    for n in names:
+        rest = rest.replace(n, " ")
+    rest_words = re.findall(r"[a-zà-ÿ]+", rest)
+    return len(rest_words) <= 6
+
+
+def _inner(root) -> str:
+    parts = [root.text] if root.text else []
+    for child in root:
+        parts.append(etree.tostring(child, encoding="unicode", method="html"))
+    return "".join(parts).strip()
+
+
+def text_length(fragment: str) -> int:
+    if not fragment:
+        return 0
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, etree.ParserError):
+        return 0
+    return len(_SPACES.sub(" ", root.text_content()).strip())
+
+
+def page_text_length(root) -> int:
+    body = root.find(".//body")
+    if body is None:
+        return 0
+    total = 0
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.tag in ("script", "style", "noscript", "template"):
+            continue
+        if el.text and isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template"):
+            total += len(el.text.strip())
+        if el.tail:
+            total += len(el.tail.strip())
+    return total
+
+
+# ---------------------------------------------------------------------------
+# after sanitizing: markup that renders cleanly
+# ---------------------------------------------------------------------------
+
+_BLOCK = frozenset(
+    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
+    "hr li main nav ol p pre section table tbody thead tfoot tr td th ul caption".split()
+)
+_WS = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def tidy_tree(root) -> None:
+    """Collapse pointless wrappers and whitespace runs of clean HTML, in place.
+
+    Only markup changes: the text (and so the canonical text) stays the same.
+    """
+    # Attribute-less spans add nothing.
+    for span in list(root.iter("span")):
+        if span is not root and not span.attrib and span.getparent() is not None:
+            span.drop_tag()
+    # A div whose only content is one block element: keep the inner element.
+    for div in list(root.iter("div")):
+        if div is root or div.getparent() is None or div.attrib:
+            continue
+        children = [c for c in div if isinstance(c.tag, str)]
+        if (
+            len(children) == 1
+            and children[0].tag in _BLOCK
+            and not (div.text or "").strip()
+            and not (children[0].tail or "").strip()
+        ):
+            div.drop_tag()
+    # A div holding only inline content is a paragraph.
+    for div in list(root.iter("div")):
+        if div is root or div.attrib:
+            continue
+        if (div.text or "").strip() or len(div):
+            if not any(isinstance(c.tag, str) and c.tag in _BLOCK for c in div):
+                div.tag = "p"
+    # Whitespace: one space inside text, none between blocks.
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        in_pre = el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors())
+        if not in_pre and el.text:
+            el.text = _WS.sub(" ", el.text)
+            if el.tag in _BLOCK or el is root:
+                el.text = el.text.lstrip() or None
+        if el.tail and el is not root:
+            parent = el.getparent()
+            parent_pre = parent is not None and (parent.tag == "pre" or any(a.tag == "pre" for a in parent.iterancestors()))
+            if not parent_pre:
+                tail = _WS.sub(" ", el.tail)
+                if el.tag in _BLOCK and not tail.strip():
+                    tail = None
+                el.tail = tail
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK and len(el):
+            last = el[-1]
+            if last.tail and not (last.tag in ("pre",)):
+                last.tail = last.tail.rstrip() or None
+            elif not len(el) and el.text:
+                el.text = el.text.rstrip()
