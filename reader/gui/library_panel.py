@@ -150,26 +150,26 @@ class LibraryPanel(QWidget):
         self._updating = True
         self.view_box.clear()
         for state, label in VIEWS:
-            self.view_box.addItem(label, ("state", state))
+            self.view_box.addItem(label, f"state:{state or 'all'}")
         tags = self.library.tags()
         if tags:
             self.view_box.insertSeparator(self.view_box.count())
             for name, count in tags:
-                self.view_box.addItem(f"#{name}  ({count})", ("tag", name))
+                self.view_box.addItem(f"#{name}  ({count})", f"tag:{name}")
         index = self.view_box.findData(current) if current is not None else 0
         self.view_box.setCurrentIndex(max(0, index))
         self._updating = False
 
     def current_query(self) -> Query:
-        kind, value = self.view_box.currentData() or ("state", "inbox")
+        kind, _, value = (self.view_box.currentData() or "state:inbox").partition(":")
         sort = self.sort_box.currentData() or "added"
         if kind == "tag":
             return Query(sort, None, value)
-        return Query(sort, value, None)
+        return Query(sort, None if value == "all" else value, None)
 
     def set_query(self, query: Query) -> None:
         self._updating = True
-        data = ("tag", query.tag) if query.tag else ("state", query.state)
+        data = f"tag:{query.tag}" if query.tag else f"state:{query.state or 'all'}"
         index = self.view_box.findData(data)
         self.view_box.setCurrentIndex(max(0, index))
         self.sort_box.setCurrentIndex(max(0, self.sort_box.findData(query.sort)))

@@ -230,7 +230,6 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.setPalette(palette_for(t))
-        self.panel.delegate.accent.setNamedColor(t.accent) if hasattr(self.panel.delegate.accent, "setNamedColor") else None
         from PySide6.QtGui import QColor
 
         self.panel.delegate.accent = QColor(t.accent)

@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -192,6 +192,7 @@ class ReadingView(QTextBrowser):
         self._image_limit = 0
         self._margins = (-1, -1)
         self._search_terms: tuple[str, ...] = ()
+        self._pending_fraction: float | None = None
         self._find_selections: list = []
         self._term_selections: list = []
         self.setOpenLinks(False)
@@ -210,7 +211,12 @@ class ReadingView(QTextBrowser):
         )
         self._save_timer = QTimer(self, singleShot=True, interval=700)
         self._save_timer.timeout.connect(self._emit_progress)
-        self.verticalScrollBar().valueChanged.connect(lambda _v: self._save_timer.start())
+        # The reading position is kept as a fraction of the article, so that any relayout
+        # (window resize, polish, font change, images) leaves the reader where they were.
+        self._fraction = 0.0
+        self._last_max = 0
+        self.verticalScrollBar().valueChanged.connect(self._on_scroll)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range)
         self.apply_settings(self.settings)
 
     # -- settings ------------------------------------------------------------
@@ -286,6 +292,7 @@ class ReadingView(QTextBrowser):
         self.text_map = None
         self._clear_extra()
         t = self.theme
+        self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         self.document().setDefaultFont(self.body_font())
         self.document().setDefaultStyleSheet("")
         text = message or "Choose an article from the library, or drop saved web pages anywhere on this window."
@@ -312,6 +319,7 @@ class ReadingView(QTextBrowser):
         assert article is not None
         self._clear_extra()
         doc = self.document()
+        self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         doc.setDefaultFont(self.body_font())
         doc.setDefaultStyleSheet(self._stylesheet())
         if article.direction in ("rtl", "ltr"):
@@ -440,7 +448,7 @@ class ReadingView(QTextBrowser):
         if kind == QTextDocument.ResourceType.ImageResource.value or kind == QTextDocument.ResourceType.ImageResource:
             image = self._image(url)
             return image if image is not None else QImage()
-        return None
+        return QByteArray()  # style sheets, links, anything else: never loaded
 
     def _image(self, url: QUrl) -> QImage | None:
         if url.scheme() != ASSET_SCHEME or self.article is None:
@@ -494,22 +502,41 @@ class ReadingView(QTextBrowser):
     # -- scrolling and progress -------------------------------------------------
 
     def scroll_fraction(self) -> float:
+        if self._pending_fraction is not None:
+            return self._pending_fraction
+        return self._fraction
+
+    def _on_scroll(self, value: int) -> None:
         bar = self.verticalScrollBar()
-        if bar.maximum() <= 0:
-            return 0.0 if bar.value() == 0 else 1.0
-        return bar.value() / bar.maximum()
+        if bar.maximum() != self._last_max:
+            return  # the range is changing under us: not the reader scrolling
+        self._fraction = value / bar.maximum() if bar.maximum() > 0 else 0.0
+        self._save_timer.start()
+
+    def _on_range(self, _minimum: int, maximum: int) -> None:
+        self._last_max = maximum
+        if self.article is not None and self._pending_fraction is None and maximum > 0:
+            self.verticalScrollBar().setValue(round(self._fraction * maximum))
 
     def reading_progress(self) -> float:
         """How far the reader got: 1.0 once the end of the article is on screen."""
+        if self._pending_fraction is not None:
+            return self._pending_fraction
         bar = self.verticalScrollBar()
         if bar.maximum() <= 0:
             return 1.0 if self.article is not None else 0.0
         return round(bar.value() / bar.maximum(), 4)
 
     def _restore(self, fraction: float) -> None:
+        if not self.isVisible() or self.viewport().width() < 50:
+            self._pending_fraction = fraction  # laid out for real when shown
+            return
+        self._pending_fraction = None
+        self._fraction = max(0.0, min(1.0, fraction))
         doc = self.document()
         doc.documentLayout().blockBoundingRect(doc.lastBlock())  # lay out everything now
         bar = self.verticalScrollBar()
+        self._last_max = bar.maximum()
         bar.setValue(round(max(0.0, min(1.0, fraction)) * bar.maximum()) if fraction < 0.999 else bar.maximum())
         self._save_timer.stop()
 
@@ -538,7 +565,14 @@ class ReadingView(QTextBrowser):
     def resizeEvent(self, event) -> None:  # noqa: N802
         fraction = self.scroll_fraction()
         super().resizeEvent(event)
-        if self._set_margins() and self.article is not None:
+        if (self._set_margins() or self._pending_fraction is not None) and self.article is not None:
+            self._restore(fraction)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        fraction = self.scroll_fraction()
+        super().showEvent(event)  # QTextEdit scrolls to its cursor on the first show
+        if self.article is not None:
+            self._set_margins()
             self._restore(fraction)
 
     def _set_margins(self, force: bool = False) -> bool:
