@@ -21,7 +21,9 @@ _MONTHS = (
     # a few other languages, for the common news sites
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
     "novembre|décembre|decembre|januar|februar|märz|juni|juli|oktober|dezember|"
-    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
 )
 # Where a byline stops being names: a date, a time, an "updated" stamp, a handle...
 _CUT = re.compile(
@@ -130,12 +132,14 @@ def join_names(names: list[str]) -> str | None:
 
 def _people(text: str) -> list[str]:
     # "(avec X et Y)" -> more people; "Richard (R.J.) Eskow" stays as it is.
-    text = re.sub(r"\(\s*(?:avec|with|and|et|und|y|con|mit)\b([^)]*)\)", r", \1", text, flags=re.I)
+    text = re.sub(r"\(\s*(?:avec|with|and|et|und|y|con|mit)\b([^)]*)\)?", r", \1", text, flags=re.I)
     parts = [p.strip(" .,;:-–—") for p in _SPLIT_PEOPLE.split(text)]
     people: list[str] = []
     for part in parts:
         if not part:
             continue
+        if part[:1].isdigit():
+            break  # a date or a count: the names are over
         words = part.split()
         lowered = [w.lower().strip(".,") for w in words]
         if all(w.strip("|") in _NOT_PEOPLE for w in lowered):

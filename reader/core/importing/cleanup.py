@@ -6,11 +6,11 @@ Before (prepare_tree, on the parsed page):
   - share bars, newsletter boxes, "listen to this article" players, "read more"
     teasers and related/recommended rails go, so that their links do not
     push the article's link density over readability's limit;
-  - MathML becomes its plain text (the reading view cannot draw it).
 During (ReadabilityDocument): in-article lists are kept even when they are
   mostly links; lead paragraphs just outside the chosen container come back.
 After (finish_body): a headline, byline or date repeated at the top of the
-  body is removed.
+  body is removed; MathML becomes its plain text (the sanitizer drops <math>
+  and the reading view could not draw it).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _WIDGET = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharebar|share-?tools|social-?(?:share|links|media|bar|icons|buttons)|"
     r"newsletter|subscribe|subscription|signup|sign-up|paywall|"
     r"listen|audio-?player|text-?to-?speech|tts|read-?more|readmore|more-?stories|"
-    r"related|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
+    r"related\w*|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
     r"author-?bio|about-?the-?author|post-?tags|tag-?list|comments?)(?:$|[\s_-])",
@@ -40,7 +40,7 @@ _FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|ad|sponsored|skip advertisement|continue reading( the main story)?|"
     r"story continues below( advertisement)?|listen to (?:this|the) (?:article|story)(?:\W+\d+\s*min(?:utes?)?)?|"
     r"listen|play audio|read more|read more:?|more:|share|share this( article| story)?|copy link|"
-    r"link copied|print|email|save|comment|comments|sign up|subscribe|follow us|"
+    r"link copied|print|email|save|comment|comments|sign up|subscribe|follow us|like this|share this:?|"
     r"(?:sign up|subscribe) (?:for|to) (?:our|the) .{0,40}newsletter.*|"
     r"(?:image|photo|video)\s*(?:credit|source)?:?|open in app|"
     r"this article is more than \d+ (?:years?|months?) old|"
@@ -83,7 +83,7 @@ class ReadabilityDocument:
             if not items:
                 continue
             texts = [_SPACES.sub(" ", li.text_content()).strip() for li in items]
-            if sum(len(t) for t in texts) / len(items) < 12:
+            if sum(len(t) for t in texts) / len(items) < 12 and _link_share(elem) > 0.5:
                 continue
             allowed[elem] = True
         return allowed
@@ -146,7 +146,6 @@ def prepare_tree(root, meta) -> None:
     if byline_el is not None and byline_el.getparent() is not None and byline_el is not body:
         _remove(byline_el)
     _keep_tweets(body)
-    _flatten_math(body)
     strip_furniture(body)
 
 
@@ -267,6 +266,7 @@ def finish_body(fragment: str, meta) -> str:
     except (ValueError, etree.ParserError):
         return fragment
     _drop_top_duplicates(root, meta)
+    _flatten_math(root)
     return _inner(root)
 
 

@@ -1,0 +1,149 @@
+"""Extraction quality: what the reader sees of a saved page (title, byline, body)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.core.importing.bylines import clean_byline
+from reader.core.importing.extract import extract
+from reader.core.importing.metadata import normalize_date, strip_site_suffix
+from reader.core.importing.pipeline import prepare
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
+
+
+@pytest.fixture(scope="module")
+def news():
+    return prepare(PAGES / "news-jsonld.html")
+
+
+def test_news_metadata_comes_from_json_ld_and_opengraph(news):
+    assert news.title == "Harbour lights return to the old port"  # no " | Daily Planet"
+    assert news.byline == "Lois Lane, Clark Kent"
+    assert news.site == "Daily Planet"
+    assert news.url == "https://news.example.org/2023/02/harbour-lights"
+    assert news.published == "2023-02-04T10:30:00Z"
+    assert news.language == "en-GB" and news.direction == "ltr"
+    assert news.excerpt == "After forty years of darkness the lamps along the quay are lit again."
+    # The lead image is metadata only: an absolute URL, never fetched.
+    assert news.lead_image == "https://news.example.org/images/harbour.jpg"
+    assert news.assets == []
+
+
+def test_news_body_is_the_article_and_nothing_around_it(news):
+    text = news.text
+    assert text.startswith("The lamps along the old quay were lit again")
+    assert "longest nights of winter until dawn" in text
+    assert "It feels like the town has opened its eyes" in text
+    # headline and byline are not repeated at the top of the body
+    assert "Harbour lights return to the old port" not in text
+    assert "Staff Reporters" not in text and "By Lois Lane" not in text
+    # widgets, teasers, rails, newsletter box, navigation and footer are gone
+    for junk in ("Listen to this article", "Share on Twitter", "READ MORE", "keeper who never left",
+                 "Storm damages pier", "Sign up for our morning newsletter", "Lighthouse museum",
+                 "All rights reserved", "Sport"):
+        assert junk not in text, junk
+
+
+def test_embedded_tweet_is_kept_as_a_quote(news):
+    assert "The harbour is glowing tonight." in news.text
+    assert "<blockquote>" in news.html and "The harbour is glowing tonight." in news.html
+
+
+def test_output_html_is_tidy(news):
+    assert "<span>" not in news.html
+    assert "\n" not in news.html and "  " not in news.html
+    assert "<div><div>" not in news.html
+
+
+def test_title_without_site_suffix_and_byline_without_date():
+    page = prepare(PAGES / "meta-only.html")
+    assert page.title == "Quiet rivers of the north"
+    assert page.byline == "Ana Souza"
+    assert page.site == "The Wanderer"
+    assert page.published == "2021-03-03T09:15:00+01:00"
+    assert page.language == "pt-BR"
+    assert page.excerpt == "A slow journey by canoe through the lakes."
+    assert page.text.startswith("We set out from the last village")
+    assert "reading and watching the water change colour" in page.text
+
+
+def test_lead_paragraph_outside_the_body_container_is_kept():
+    page = prepare(PAGES / "lead-outside.html")
+    assert page.text.startswith("For two centuries a single family drew every map of the valley")
+    assert "Clara Brandt, surveyed the valley again" in page.text
+    assert "Popular" not in page.text
+    # without other metadata, the excerpt is the first paragraph
+    assert page.excerpt.startswith("For two centuries")
+
+
+def test_link_heavy_related_list_does_not_cost_the_article():
+    page = prepare(PAGES / "related-heavy.html")
+    assert not page.fallback
+    assert "dark crust and an open crumb" in page.text
+    assert "a longer, colder rise overnight" in page.text
+    assert "You may also like" not in page.text
+    assert "Ten mistakes everyone makes" not in page.text
+    assert page.byline == "Sam Baker"
+
+
+def test_page_without_article_structure_is_never_empty():
+    page = prepare(PAGES / "no-structure.html")
+    assert "המשרד יהיה סגור ביום שני" in page.text
+    assert page.language == "he" and page.direction == "rtl"
+
+
+def test_extract_on_markup_with_no_text_returns_empty_not_error():
+    result = extract("<html><body><div></div></body></html>")
+    assert result.title == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Emma Soteriou, 4 February 2023", "Emma Soteriou"),
+        ("By\n\t\t\tScott Cunningham", "Scott Cunningham"),
+        ("Tech Industry by Steven Musil January 18, 2017 11:00 PM PST @stevenmusil", "Steven Musil"),
+        ("By Daniel Kahn Gillmor, Senior Staff Technologist, ACLU Speech, Privacy", "Daniel Kahn Gillmor"),
+        ("Martin Untersinger (avec Damien Leloup et Morgane Tual)", "Martin Untersinger, Damien Leloup, Morgane Tual"),
+        ("By Brenda Goodman, MA\nWebMD Health News", "Brenda Goodman, MA"),
+        ("Dan Goodin - Apr 16, 2015 8:02 pm UTC", "Dan Goodin"),
+        ("por César Salza 1 de diciembre de 2017 3:00 AM PST", "César Salza"),
+        ("Written by Rob Ewaschuk\nEdited by Betsy Beyer", "Rob Ewaschuk"),
+        ("By Shane Goldmacher y Maggie Haberman", "Shane Goldmacher, Maggie Haberman"),
+        ("Richard (R.J.) Eskow", "Richard (R.J.) Eskow"),
+        ("Sunday, Feb 1, 2015 11:57 AM UTC", None),
+        ("https://www.facebook.com/someone", None),
+        ("Follow Author", None),
+        ("BBC News", "BBC News"),
+    ],
+)
+def test_bylines_are_names_only(raw, names):
+    assert clean_byline(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("2023-02-04T10:30:00Z", "2023-02-04T10:30:00Z"),
+        ("2021-11-01T10:52:50+0100", "2021-11-01T10:52:50+01:00"),
+        ("2015-07-10 09:53:00 -0400", "2015-07-10T09:53:00-04:00"),
+        ("2015-12-11T14:28:34.438Z", "2015-12-11T14:28:34.438000Z"),
+        ("2019-04-28", "2019-04-28"),
+        ("Tue, 28 Apr 2019 06:01:00 GMT", "2019-04-28T06:01:00Z"),
+        ("2014/12/15", "2014-12-15"),
+        ("yesterday", None),
+    ],
+)
+def test_dates_are_iso_8601(raw, iso):
+    assert normalize_date(raw) == iso
+
+
+def test_site_suffix_is_stripped_only_when_it_names_the_site():
+    assert strip_site_suffix("Big news today - BBC News", "BBC News", None, []) == "Big news today"
+    assert strip_site_suffix("Big news today | Example", None, "https://www.example.com/a", []) == "Big news today"
+    assert strip_site_suffix("War and Peace - a review", "Books Weekly", None, []) == "War and Peace - a review"
+    assert strip_site_suffix("Headline here, long enough | Some Blog", None, None,
+                              ["Headline here, long enough"]) == "Headline here, long enough"
