@@ -173,6 +173,7 @@ def main() -> int:
 
     painter = QPainter(base)
     pos = window.mapFromGlobal(window.appearance_menu.pos())
+    pos.setX(min(pos.x(), window.width() - popup.width() - 8))
     painter.drawPixmap(pos, popup)
     painter.end()
     base.save(str(out / "light-appearance.png"))

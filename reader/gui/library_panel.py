@@ -203,7 +203,11 @@ class LibraryPanel(QWidget):
         total = self.model.total
         query = self.model.query
         self.count_label.setText(f"{total} article{'s' if total != 1 else ''}")
-        if self.search.text().strip():
+        query_text = self.search.text().strip()
+        if query_text:
+            hits = self.results.rowCount()
+            if self.results.query == query_text:
+                self.count_label.setText(f"{hits} result{'s' if hits != 1 else ''} for “{query_text}”")
             self.stack.setCurrentWidget(self.result_list)
             return
         if total:

@@ -609,8 +609,10 @@ class ReadingView(QTextBrowser):
             if block.blockFormat().property(QTextFormat.Property.BlockQuoteLevel):
                 rect = layout.blockBoundingRect(block)
                 if rect.intersects(visible):
-                    x = rect.left() + block.blockFormat().leftMargin() - self.settings.size * 0.9
-                    painter.fillRect(QRectF(x, rect.top() - offset, 3, rect.height() - block.blockFormat().bottomMargin()), color)
+                    fmt = block.blockFormat()
+                    inner = block.layout().boundingRect()
+                    x = rect.left() + fmt.leftMargin() - self.settings.size * 0.9
+                    painter.fillRect(QRectF(x, rect.top() + fmt.topMargin() + 2 - offset, 3, inner.height() - 4), color)
                 elif rect.top() > visible.bottom():
                     break
             block = block.next()
@@ -662,7 +664,8 @@ class ReadingView(QTextBrowser):
         self._search_terms = tuple(t for t in terms if t)
         selections = []
         first = None
-        color = QColor(self.theme.highlights["yellow"])
+        color = QColor(self.theme.accent)
+        color.setAlpha(55)  # not a highlight colour: these marks are not saved
         for term in self._search_terms:
             for cursor in self.find_all(term):
                 if cursor.block().userState() == CHROME_STATE:

@@ -1,0 +1,128 @@
+"""Time to the first painted window: Reader over a 10,000-article library vs a bare PySide6 window.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tests/gui/bench_startup.py [--articles 10000]
+
+Each measurement runs in a fresh process (imports included), timed from process
+start to the first paint of the window's central widget. The library is built
+once by storing prepared copies of the fixture page with varied text.
+Not collected by pytest (the file name does not start with test_).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHILD = r"""
+import os, sys, time
+T0 = float(sys.argv[2])
+kind = sys.argv[1]
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print(f"first-paint {time.time() - T0:.4f}", flush=True)
+            QTimer.singleShot(0, QApplication.instance().quit)
+            obj.removeEventFilter(self)
+        return False
+
+if kind == "bare":
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("hello"))
+    target = window.centralWidget()
+else:
+    from reader.gui.app import create_app
+    app = create_app(sys.argv[:1])
+    from reader.core.library import Library
+    from reader.gui.main_window import MainWindow
+    library = Library.open(sys.argv[3])
+    settings = QSettings(sys.argv[4], QSettings.Format.IniFormat)
+    window = MainWindow(library, settings, poll_ms=0)
+    target = window.view.viewport()
+window.resize(1200, 800)
+spy = FirstPaint()
+target.installEventFilter(spy)
+window.show()
+app.exec()
+if kind != "bare":
+    print(f"rows {window.panel.model.rowCount()} total {window.panel.model.total}", flush=True)
+os._exit(0)
+"""
+
+
+def build_library(folder: Path, count: int) -> None:
+    from dataclasses import replace
+
+    from reader.core.importing.pipeline import prepare, text_hash
+    from reader.core.library import Library
+
+    base = prepare(ROOT / "tests" / "fixtures" / "article.html")
+    library = Library.open(folder)
+    if library.count() >= count:
+        return
+    start = time.time()
+    for i in range(library.count(), count):
+        text = base.text + f"\n\nEntry number {i}."
+        library.store(replace(
+            base, title=f"{base.title} ({i})", text=text, html=base.html + f"<p>Entry number {i}.</p>",
+            content_hash=text_hash(text), url=f"https://example.org/{i}", source_path=f"/saved/{i}.html",
+        ))
+    print(f"built {count} articles in {time.time() - start:.1f} s", file=sys.stderr)
+    library.close()
+
+
+def measure(kind: str, library: Path, settings: Path) -> tuple[float, str]:
+    t0 = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, repr(t0), str(library), str(settings)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    ).stdout
+    first = next(line for line in out.splitlines() if line.startswith("first-paint"))
+    rows = next((line for line in out.splitlines() if line.startswith("rows")), "")
+    return float(first.split()[1]), rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--library", default=str(Path(tempfile.gettempdir()) / "reader-bench-10k"))
+    args = parser.parse_args()
+    library = Path(args.library)
+    build_library(library, args.articles)
+    settings = Path(tempfile.mkdtemp()) / "settings.ini"
+    results: dict[str, list[float]] = {"bare": [], "reader-empty-state": [], "reader-last-article": []}
+    rows = ""
+    for _ in range(args.runs):
+        results["bare"].append(measure("bare", library, settings)[0])
+        settings.unlink(missing_ok=True)
+        results["reader-empty-state"].append(measure("reader", library, settings)[0])
+        # Second launch: settings now name the last article, so it opens at start.
+        from PySide6.QtCore import QSettings
+
+        s = QSettings(str(settings), QSettings.Format.IniFormat)
+        s.setValue("library/last_article", 5000)
+        s.sync()
+        value, rows = measure("reader", library, settings)
+        results["reader-last-article"].append(value)
+    for name, values in results.items():
+        print(f"{name:22} median {statistics.median(values) * 1000:6.0f} ms   "
+              f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f}, n={len(values)})")
+    print(rows, f"(library of {args.articles} articles)")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", os.environ.get("QT_QPA_PLATFORM", "xcb"))
+    raise SystemExit(main())
