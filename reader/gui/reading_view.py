@@ -612,7 +612,8 @@ class ReadingView(QTextBrowser):
                     fmt = block.blockFormat()
                     inner = block.layout().boundingRect()
                     x = rect.left() + fmt.leftMargin() - self.settings.size * 0.9
-                    painter.fillRect(QRectF(x, rect.top() + fmt.topMargin() + 2 - offset, 3, inner.height() - 4), color)
+                    top = block.layout().position().y() + inner.top()
+                    painter.fillRect(QRectF(x, top + 2 - offset, 3, inner.height() - 4), color)
                 elif rect.top() > visible.bottom():
                     break
             block = block.next()
