@@ -18,7 +18,7 @@ from reader.core.library import Library, LibraryError, STATES
 
 COMMANDS = (
     "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
-    "favorite", "delete", "search", "export", "reextract", "backup", "check",
+    "favorite", "delete", "search", "export", "import-annotations", "reextract", "backup", "check",
 )
 
 
@@ -109,15 +109,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=20)
 
-    p = sub.add_parser("export", help="export highlights and notes",
-                       description="Export articles with their highlights and notes. --out is a folder "
-                       "(one file per article) or a file ending in the format's extension (one file).")
+    p = sub.add_parser("export", help="export highlights and notes (md, json, html, csv)",
+                       description="Export articles with their highlights and notes: md (Markdown with YAML "
+                       "front matter), json (W3C Web Annotation collection, readable by import-annotations), "
+                       "html (a standalone page with the highlights marked) or csv (for Readwise). --out is a "
+                       "folder (one file per article; only files Reader wrote there are ever overwritten) or a "
+                       "file ending in the format's extension (every article in one file).")
     p.add_argument("ids", type=int, nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true", help="every article")
     p.add_argument("--tag", help="the articles with this tag")
-    p.add_argument("--format", default="md", choices=("md",))
-    p.add_argument("--template", help="a Jinja2 template for Markdown")
-    p.add_argument("--out", default=".", help="output folder or file (default: the current folder)")
+    p.add_argument("--format", default="md", choices=("md", "json", "html", "csv"))
+    p.add_argument("--template", metavar="FILE", help="a Jinja2 template for Markdown (see --show-template)")
+    p.add_argument("--show-template", action="store_true",
+                   help="print the default Markdown template (to copy and change) and exit")
+    p.add_argument("--out", default=".", metavar="PATH",
+                   help="output folder or file (default: the current folder)")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+
+    p = sub.add_parser("import-annotations", help="import highlights and notes from a JSON export",
+                       description="Read a W3C Web Annotation JSON file (from `reader export --format json`) "
+                       "back into the library: highlights re-attach to the articles with the same URL (or id), "
+                       "found again by their quotes; article notes and tags are restored. Importing the same "
+                       "file twice adds nothing.")
+    p.add_argument("file", metavar="FILE.json")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
 
     p = sub.add_parser("reextract", help="extract articles again from their saved originals",
                        description="Re-extract articles from the saved pages kept in the library; highlights are kept.")
@@ -414,14 +429,52 @@ def _selected_ids(library: Library, args) -> list[int]:
 
 
 def cmd_export(args) -> int:
-    from reader.core.export import export_articles
+    from reader.core import export
 
+    if args.show_template:
+        sys.stdout.write(export.default_template_text())
+        return 0
+    if args.template and args.format != "md":
+        raise UsageError("--template applies to --format md only")
+    if not (args.ids or args.all or args.tag):
+        raise UsageError("name the articles: IDs, --all or --tag TAG")
     with _open(args) as library:
-        ids = _selected_ids(library, args)
-        articles = [library.get(i) for i in ids]
-    written = export_articles(articles, args.format, Path(args.out), template=args.template)
-    for path in written:
-        print(path)
+        ids = list(args.ids)
+        if args.tag and not ids:
+            ids = library.article_ids(tag=args.tag)
+            if not ids:
+                raise LibraryError(f"no articles tagged {args.tag!r}")
+        result = export.export_articles(library, args.format, Path(args.out), template=args.template,
+                                        ids=ids or None)
+    if args.json:
+        _print_json({"paths": [str(p) for p in result.paths], "written": [str(p) for p in result.written],
+                     "removed": [str(p) for p in result.removed], "articles": result.articles,
+                     "highlights": result.highlights})
+    else:
+        for path in result.paths:
+            print(path)
+        print(f"{result.articles} articles, {result.highlights} highlights: {len(result.written)} files written, "
+              f"{len(result.paths) - len(result.written)} unchanged"
+              + (f", {len(result.removed)} old files removed" if result.removed else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_import_annotations(args) -> int:
+    from reader.core.export import import_annotations
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise LibraryError(f"{path}: file not found")
+    with _open(args) as library:
+        report = import_annotations(library, path)
+    if args.json:
+        _print_json({"added": report.added, "present": report.present, "orphans": report.orphans,
+                     "unmatched": report.unmatched, "invalid": report.invalid, "articles": report.articles,
+                     "notes": report.notes, "tags": report.tags, "unmatched_sources": report.unmatched_sources})
+    else:
+        for source in report.unmatched_sources:
+            print(f"no matching article: {source}", file=sys.stderr)
+        print(report.summary())
     return 0
 
 

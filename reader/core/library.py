@@ -382,6 +382,83 @@ class Library:
             images = tuple(session.scalars(select(Asset.name).where(Asset.article_id == article_id).order_by(Asset.id)))
             return _article_record(row, images)
 
+    def article_ids(self, state: str | None = None, tag: str | None = None) -> list[int]:
+        """The ids of the articles in a state and/or with a tag (every article by default), ascending."""
+        with self._read() as session:
+            return list(session.scalars(self._filtered(select(Article.id), state, tag).order_by(Article.id)))
+
+    def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
+        """Several articles with tags and highlights, in the order of `ids`, in a
+        handful of queries per 500 articles (for export). With content=False the
+        html and text are left empty and never read."""
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        rows: dict[int, list] = {}
+        highlights: dict[int, list[domain.Highlight]] = {}
+        tags: dict[int, list[str]] = {}
+        images: dict[int, list[str]] = {}
+        contents: dict[int, tuple[str, str]] = {}
+        stamp = _parse_stamp
+        with self.engine.connect() as conn:
+            run = conn.exec_driver_sql
+            for offset in range(0, len(ids), 500):
+                chunk = tuple(ids[offset : offset + 500])
+                marks = ",".join("?" * len(chunk))
+                for row in run(
+                    "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
+                    "source_name, source_path, added, updated, archived, favorite, progress, note, "
+                    f"extracted_fallback FROM articles WHERE id IN ({marks})", chunk
+                ):
+                    rows[row[0]] = list(row)
+                if content:
+                    for article_id, html_, text_ in run(
+                        f"SELECT article_id, html, text FROM article_contents WHERE article_id IN ({marks})", chunk
+                    ):
+                        contents[article_id] = (html_, text_)
+                for article_id, name in run(
+                    "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+                    f"WHERE at.article_id IN ({marks}) ORDER BY t.name", chunk
+                ):
+                    tags.setdefault(article_id, []).append(name)
+                for article_id, name in run(
+                    f"SELECT article_id, name FROM assets WHERE article_id IN ({marks}) ORDER BY id", chunk
+                ):
+                    images.setdefault(article_id, []).append(name)
+                highlight_tag_names: dict[int, list[str]] = {}
+                for highlight_id, name in run(
+                    "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
+                    "JOIN highlights h ON h.id = ht.highlight_id "
+                    f"WHERE h.article_id IN ({marks}) ORDER BY t.name", chunk
+                ):
+                    highlight_tag_names.setdefault(highlight_id, []).append(name)
+                for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,
+                     updated) in run(
+                    'SELECT id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated '
+                    f"FROM highlights WHERE article_id IN ({marks})", chunk
+                ):
+                    highlights.setdefault(article_id, []).append(domain.Highlight(
+                        hid, uid, article_id, start, end, quote, prefix or "", suffix or "", color, note or "",
+                        tuple(highlight_tag_names.get(hid, ())), stamp(created), stamp(updated),
+                    ))
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            raise LibraryError(f"no article with id {missing[0]}")
+        result = []
+        for article_id in ids:
+            (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
+             source_path, added, updated, archived, favorite, progress, note, fallback) = rows[article_id]
+            html_, text_ = contents.get(article_id, ("", ""))
+            found = sorted(highlights.get(article_id, ()),
+                           key=lambda x: (x.start is None, x.start or 0, x.end or 0, x.id))
+            result.append(domain.Article(
+                id=article_id, title=title, author=author, site=site, url=url, published=published,
+                language=language, direction=direction, excerpt=excerpt, word_count=word_count,
+                source_name=source_name, source_path=source_path, added=stamp(added), updated=stamp(updated),
+                archived=bool(archived), favorite=bool(favorite), progress=progress, note=note or "",
+                html=html_, text=text_, tags=tuple(tags.get(article_id, ())), highlights=tuple(found),
+                images=tuple(images.get(article_id, ())), fallback=bool(fallback),
+            ))
+        return result
+
     def get_summary(self, article_id: int) -> domain.ArticleSummary:
         for item in self._summaries([article_id]):
             return item
@@ -664,6 +741,43 @@ class Library:
             fts.refresh(session.connection(), highlight.article_id)
             return _highlight_record(row)
 
+    def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]:
+        """Insert highlights exactly as given (uid, start/end or None for "could not be
+        placed", quote, prefix, suffix, colour, note, tags, created, updated) in one
+        transaction, for restoring backups and imported annotations. Ids are new;
+        highlights whose uid is already in the library are skipped. Returns the inserted."""
+        if not highlights:
+            return []
+        inserted = []
+        with self._write() as session:
+            uids = [x.uid for x in highlights]
+            present = set()
+            for offset in range(0, len(uids), 500):
+                present.update(session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500]))))
+            articles = set()
+            rows = []
+            for x in highlights:
+                if x.uid in present:
+                    continue
+                present.add(x.uid)
+                if x.article_id not in articles:
+                    self._article_row(session, x.article_id)
+                    articles.add(x.article_id)
+                placed = x.start is not None and x.end is not None
+                row = Highlight(
+                    uid=x.uid, article_id=x.article_id, start=x.start if placed else None,
+                    end=x.end if placed else None, quote=x.quote, prefix=x.prefix, suffix=x.suffix,
+                    color=x.color or "yellow", note=x.note or "", created=x.created, updated=x.updated,
+                )
+                row.tags = self._tag_rows(session, x.tags)
+                session.add(row)
+                rows.append(row)
+            session.flush()
+            for article_id in sorted(articles):
+                fts.refresh(session.connection(), article_id)
+            inserted = [_highlight_record(row) for row in rows]
+        return inserted
+
     @staticmethod
     def _highlight_row(session: Session, highlight_id: int) -> Highlight:
         row = session.get(Highlight, highlight_id)
@@ -731,6 +845,11 @@ def _sort_key(sort: str):
     if sort == "published":
         return func.coalesce(Article.published, ""), True
     return Article.added, True
+
+
+def _parse_stamp(value) -> datetime:
+    """A DateTime column read without SQLAlchemy (stored as "YYYY-MM-DD HH:MM:SS.ffffff")."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def _highlight_record(row: Highlight) -> domain.Highlight:

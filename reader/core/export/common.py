@@ -1,0 +1,109 @@
+"""What every export format shares: options, colours, dates and the format protocol."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from reader.core import domain
+
+# The reading view's palette (light backgrounds that keep black text readable).
+COLOR_HEX = {
+    "yellow": "#fde68a",
+    "green": "#bbf7d0",
+    "blue": "#bfdbfe",
+    "pink": "#fbcfe8",
+    "purple": "#ddd6fe",
+}
+DEFAULT_COLOR = "yellow"
+
+AssetResolver = Callable[[int, str], "tuple[str, bytes] | None"]  # (article id, name) -> (mime, bytes)
+ARTICLE_URN = "urn:x-reader:article:"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    template: str | Path | None = None  # a Jinja2 file for Markdown; None: the default
+    color_names: dict[str, str] = field(default_factory=dict)  # colour -> name shown
+    assets: AssetResolver | None = None  # images for HTML; None: images are left out
+
+
+class Formatter(Protocol):
+    """One export format. `render` turns articles into the text of one file."""
+
+    name: ClassVar[str]
+    suffix: ClassVar[str]
+    needs_content: ClassVar[bool]  # whether html/text of articles are used
+
+    def __init__(self, options: ExportOptions) -> None: ...
+
+    def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str: ...
+
+
+def iso(value: datetime | None) -> str | None:
+    """UTC timestamps as stored (naive UTC) to ISO 8601 with Z."""
+    if value is None:
+        return None
+    if value.microsecond or value.tzinfo is not None:
+        value = value.replace(tzinfo=None, microsecond=0)
+    return value.isoformat() + "Z"
+
+
+def parse_iso(value) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        from datetime import UTC
+
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.replace(microsecond=0)
+
+
+def color_name(color: str, names: dict[str, str]) -> str:
+    return names.get(color, color)
+
+
+def highlight_iri(uid: str) -> str:
+    """The highlight's stable IRI: urn:uuid: for Reader's uuid hex uids."""
+    try:
+        return uuid.UUID(hex=uid).urn
+    except ValueError:
+        return "urn:x-reader:highlight:" + uid
+
+
+def uid_from_iri(iri: str) -> str | None:
+    if not isinstance(iri, str) or not iri:
+        return None
+    if iri.startswith("urn:uuid:"):
+        try:
+            return uuid.UUID(iri[9:]).hex
+        except ValueError:
+            return None
+    if iri.startswith("urn:x-reader:highlight:"):
+        return iri[len("urn:x-reader:highlight:") :] or None
+    return None
+
+
+def article_source(article: domain.Article) -> str:
+    """What a highlight's target points at: the article's URL, else a urn of its id."""
+    return article.url or article_urn(article)
+
+
+def article_urn(article: domain.Article) -> str:
+    return f"{ARTICLE_URN}{article.id}"
+
+
+def reading_order(article: domain.Article) -> list[domain.Highlight]:
+    """Placed highlights by position, then the ones that could not be placed."""
+    return sorted(
+        article.highlights,
+        key=lambda h: (h.start is None, h.start or 0, h.end or 0, h.created, h.uid),
+    )

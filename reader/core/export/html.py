@@ -1,0 +1,392 @@
+"""HTML: a standalone, readable page of each article with its highlights marked.
+
+Highlights are <mark>s in their colours (found by mapping the article's
+canonical text, see reader.core.text, back onto the clean HTML); notes follow
+the paragraph they belong to, and a list of every highlight (with those that
+could not be placed) ends the article. Images are embedded as data: URIs; the
+file references nothing on the network (links stay links).
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import re
+from collections.abc import Sequence
+from importlib import resources
+from typing import ClassVar
+
+from reader import __version__
+from reader.core import domain
+from reader.core.export.common import COLOR_HEX, DEFAULT_COLOR, ExportOptions, color_name, reading_order
+from reader.core.text import BLOCK_TAGS, CELL_TAGS
+
+_SPACE_CHARS = frozenset(" \t\r\n\f\v\u00a0\u200b")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_DROP = frozenset(
+    """script style link meta base iframe frame frameset object embed applet video audio source track
+    svg math form input button textarea select template noscript canvas dialog portal""".split()
+)
+_NOTE_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote pre ul ol dl table figure".split())
+_URL_ATTRS = frozenset("src srcset href action formaction poster background data cite longdesc usemap "
+                       "lowsrc dynsrc xlink:href ping manifest codebase archive profile".split())
+_SAFE_HREF = re.compile(r"^(https?:|mailto:|#)", re.I)
+_HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+
+
+def _css() -> str:
+    return (resources.files("reader.core.export") / "templates" / "article.css").read_text("utf-8")
+
+
+def _esc(text: str) -> str:
+    return html_lib.escape(text, quote=False)
+
+
+def _attr(text: str) -> str:
+    return html_lib.escape(text, quote=True)
+
+
+def _color_attrs(color: str) -> str:
+    if color in COLOR_HEX:
+        return f'class="rdr-hl rdr-c-{color}"'
+    if _HEX.match(color or ""):
+        return f'class="rdr-hl" style="background-color:{color}"'
+    return f'class="rdr-hl rdr-c-{DEFAULT_COLOR}"'
+
+
+def _paragraphs(text: str) -> str:
+    parts = [p.strip("\n") for p in re.split(r"\n\s*\n", text.strip())]
+    return "".join("<p>" + "<br>".join(_esc(line) for line in p.split("\n")) + "</p>" for p in parts if p)
+
+
+class _Mapper:
+    """Walks clean HTML exactly as reader.core.text.element_text does, keeping,
+    for each character of the canonical text, where it came from: a list of
+    (segment, raw start, raw end); a segment is an element's .text or .tail."""
+
+    def __init__(self, root) -> None:
+        self.segments: list[tuple[object, str]] = []
+        self.index: dict[tuple[int, str], int] = {}
+        self.chars: list[str] = []
+        self.origins: list[tuple] = []
+        self._current: list[tuple[str, tuple]] = []
+        self._blocks: list[list[tuple[str, tuple]]] = []
+        self._walk(root, False)
+        self._flush()
+        for n, block in enumerate(self._blocks):
+            if n:
+                self.chars.extend("\n\n")
+                self.origins.extend(((), ()))
+            for ch, origin in block:
+                self.chars.append(ch)
+                self.origins.append(origin)
+        self.text = "".join(self.chars)
+
+    def _segment(self, el, kind: str) -> int:
+        key = (id(el), kind)
+        if key not in self.index:
+            self.index[key] = len(self.segments)
+            self.segments.append((el, kind))
+        return self.index[key]
+
+    def _add(self, el, kind: str, raw: str, pre: bool) -> None:
+        seg = self._segment(el, kind)
+        if pre:
+            for i, ch in enumerate(raw):
+                self._current.append((ch, ((seg, i, i + 1),)))
+            return
+        i, n = 0, len(raw)
+        while i < n:
+            if raw[i] in _SPACE_CHARS:
+                j = i
+                while j < n and raw[j] in _SPACE_CHARS:
+                    j += 1
+                self._current.append((" ", ((seg, i, j),)))
+                i = j
+            else:
+                self._current.append((raw[i], ((seg, i, i + 1),)))
+                i += 1
+
+    def _flush(self) -> None:
+        lines: list[list[tuple[str, tuple]]] = [[]]
+        for ch, origin in self._current:
+            if ch == "\n":
+                lines.append([])
+            else:
+                lines[-1].append((ch, origin))
+        self._current = []
+        out_lines = []
+        for line in lines:
+            collapsed: list[tuple[str, tuple]] = []
+            for ch, origin in line:
+                if ch in _SPACE_CHARS:
+                    if collapsed and collapsed[-1][0] == " " and collapsed[-1][2]:
+                        collapsed[-1] = (" ", collapsed[-1][1] + origin, True)
+                    else:
+                        collapsed.append((" ", origin, True))
+                else:
+                    collapsed.append((ch, origin, False))
+            start, end = 0, len(collapsed)
+            while start < end and collapsed[start][0].isspace():
+                start += 1
+            while end > start and collapsed[end - 1][0].isspace():
+                end -= 1
+            if end > start:
+                out_lines.append([(ch, origin) for ch, origin, _ in collapsed[start:end]])
+        if out_lines:
+            block: list[tuple[str, tuple]] = []
+            for n, line in enumerate(out_lines):
+                if n:
+                    block.append(("\n", ()))
+                block.extend(line)
+            self._blocks.append(block)
+
+    def _walk(self, el, in_pre: bool) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "template") or not isinstance(el.tag, str):
+            if el.tail:
+                self._add(el, "tail", el.tail, in_pre)
+            return
+        is_block = tag in BLOCK_TAGS
+        pre = in_pre or tag == "pre"
+        if is_block:
+            self._flush()
+        if tag == "br":
+            self._current.append(("\n", ()))
+        elif tag in CELL_TAGS and self._current and self._current[-1][0] != " ":
+            self._current.append((" ", ()))
+        if el.text:
+            self._add(el, "text", el.text, pre)
+        for child in el:
+            self._walk(child, pre)
+        if is_block:
+            self._flush()
+        if el.tail:
+            self._add(el, "tail", el.tail, in_pre)
+
+
+class _Renderer:
+    """Serializes one article's clean HTML with marks, notes and embedded images."""
+
+    def __init__(self, article: domain.Article, options: ExportOptions, color_names: dict[str, str]) -> None:
+        self.article = article
+        self.options = options
+        self.color_names = color_names
+        self.marks: dict[int, list[tuple[int, int, int]]] = {}  # segment -> (raw start, raw end, highlight n)
+        self.notes_after: dict[int, list[domain.Highlight]] = {}  # id(element) -> highlights
+        self.inline_notes: dict[tuple[int, int], list[domain.Highlight]] = {}
+        self.first_piece: set[int] = set()
+        self.numbers: dict[str, int] = {}
+        self.shown: set[str] = set()
+        self.highlights: list[domain.Highlight] = []
+        self._keep: list = []
+
+    def body(self) -> str:
+        from lxml import html as lxml_html
+
+        article = self.article
+        highlights = reading_order(article)
+        self.numbers = {h.uid: n for n, h in enumerate(highlights, 1)}
+        self.highlights = highlights
+        if not article.html or not article.html.strip():
+            return ""
+        root = lxml_html.fragment_fromstring(article.html, create_parent="div")
+        mapper = _Mapper(root)
+        if mapper.text == article.text:
+            self._place(mapper, highlights)
+        out: list[str] = []
+        self._emit_children(root, mapper, out)
+        return "".join(out)
+
+    def _place(self, mapper: _Mapper, highlights: list[domain.Highlight]) -> None:
+        for n, h in enumerate(highlights):
+            if not h.placed or not 0 <= h.start < h.end <= len(mapper.text):
+                continue
+            spans: dict[int, list[int]] = {}
+            order: list[int] = []
+            last = None
+            for i in range(h.start, h.end):
+                for seg, s, e in mapper.origins[i]:
+                    if seg not in spans:
+                        spans[seg] = [s, e]
+                        order.append(seg)
+                    else:
+                        spans[seg][0] = min(spans[seg][0], s)
+                        spans[seg][1] = max(spans[seg][1], e)
+                    last = (seg, e)
+            if not order:
+                continue
+            self.shown.add(h.uid)
+            for seg in order:
+                self.marks.setdefault(seg, []).append((spans[seg][0], spans[seg][1], n))
+            self.first_piece.add(n)
+            if h.note:
+                seg, end = last
+                el, kind = mapper.segments[seg]
+                block = el if kind == "text" else el.getparent()
+                while block is not None and block.tag not in _NOTE_BLOCKS:
+                    block = block.getparent()
+                if block is not None:
+                    self._keep.append(block)  # keeps the lxml proxy, so id(block) stays valid
+                    self.notes_after.setdefault(id(block), []).append(h)
+                else:
+                    self.inline_notes.setdefault((seg, spans[seg][1]), []).append(h)
+
+    def _emit_children(self, root, mapper: _Mapper, out: list[str]) -> None:
+        self._emit_text(mapper, root, "text", root.text, out)
+        for child in root:
+            self._emit(child, mapper, out)
+
+    def _emit(self, el, mapper: _Mapper, out: list[str]) -> None:
+        tag = el.tag if isinstance(el.tag, str) else None
+        if tag is not None and tag.lower() not in _DROP and not (tag == "img" and not self._image(el, out)):
+            tag = tag.lower()
+            if tag != "img":
+                out.append("<" + tag + self._attributes(el) + ">")
+            if tag not in _VOID:
+                self._emit_text(mapper, el, "text", el.text, out)
+                for child in el:
+                    self._emit(child, mapper, out)
+                out.append(f"</{tag}>")
+            for h in self.notes_after.get(id(el), ()):
+                out.append(self._note(h, "aside"))
+        self._emit_text(mapper, el, "tail", el.tail, out)
+
+    def _attributes(self, el) -> str:
+        parts = []
+        for name, value in sorted(el.attrib.items()):
+            name = str(name).lower()
+            if name.startswith("on") or name in ("style", "class") or ":" in name:
+                continue
+            if name in _URL_ATTRS:
+                if not (el.tag == "a" and name == "href" and _SAFE_HREF.match(value.strip())):
+                    continue
+            parts.append(f' {name}="{_attr(value)}"')
+        return "".join(parts)
+
+    def _image(self, el, out: list[str]) -> bool:
+        src = (el.get("src") or "").strip()
+        found = None
+        if src.startswith("asset:") and self.options.assets is not None:
+            found = self.options.assets(self.article.id, src[len("asset:") :])
+        if not found:
+            return False
+        mime, data = found
+        uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        attrs = "".join(f' {n}="{_attr(el.get(n))}"' for n in ("alt", "title", "width", "height") if el.get(n))
+        out.append(f'<img src="{uri}"{attrs}>')
+        return True
+
+    def _emit_text(self, mapper: _Mapper, el, kind: str, raw: str | None, out: list[str]) -> None:
+        if not raw:
+            return
+        seg = mapper.index.get((id(el), kind))
+        marks = self.marks.get(seg) if seg is not None else None
+        if not marks:
+            out.append(_esc(raw))
+            self._inline_notes(seg, len(raw), out)
+            return
+        cuts = sorted({0, len(raw), *(s for s, _, _ in marks), *(e for _, e, _ in marks)})
+        for a, b in zip(cuts, cuts[1:]):
+            active = [m for m in marks if m[0] <= a and b <= m[1]]
+            piece = _esc(raw[a:b])
+            for s, _e, n in sorted(active, key=lambda m: m[2], reverse=True):
+                h = self.highlights[n]
+                attrs = _color_attrs(h.color) + f' data-highlight="{_attr(h.uid)}"'
+                if n in self.first_piece and s == a:
+                    self.first_piece.discard(n)
+                    attrs += f' id="rdr-h-{_attr(h.uid)}"'
+                title = color_name(h.color, self.color_names) + (f": {h.note}" if h.note else "")
+                piece = f'<mark {attrs} title="{_attr(title)}">{piece}</mark>'
+            out.append(piece)
+            self._inline_notes(seg, b, out)
+
+    def _inline_notes(self, seg, position: int, out: list[str]) -> None:
+        for h in self.inline_notes.get((seg, position), ()):
+            out.append(self._note(h, "span"))
+
+    def _note(self, h: domain.Highlight, element: str) -> str:
+        n = self.numbers[h.uid]
+        body = _esc(h.note).replace("\n", "<br>")
+        return (f'<{element} class="rdr-note rdr-c-{h.color if h.color in COLOR_HEX else DEFAULT_COLOR}">'
+                f'<a class="rdr-ref" href="#rdr-h-{_attr(h.uid)}">{n}</a> {body}</{element}>')
+
+    def summary(self) -> str:
+        if not self.highlights:
+            return ""
+        items = []
+        for h in self.highlights:
+            n = self.numbers[h.uid]
+            cls = h.color if h.color in COLOR_HEX else DEFAULT_COLOR
+            parts = [f'<li class="rdr-c-{cls}" id="rdr-n-{_attr(h.uid)}">']
+            parts.append(f'<blockquote class="rdr-quote">{_paragraphs(h.quote)}</blockquote>')
+            if h.note:
+                parts.append(f'<div class="rdr-item-note">{_paragraphs(h.note)}</div>')
+            meta = [f'<span class="rdr-swatch"></span>{_esc(color_name(h.color, self.color_names))}']
+            if not h.placed or h.uid not in self.shown:
+                meta.append("could not be placed" if not h.placed else "not shown in the text")
+            if h.tags:
+                meta.append(" ".join(f'<span class="rdr-tag">#{_esc(t)}</span>' for t in h.tags))
+            if h.uid in self.shown:
+                meta.append(f'<a href="#rdr-h-{_attr(h.uid)}">in the text</a>')
+            meta.append(f'<span class="rdr-id">{_esc(h.uid[:12])}</span>')
+            parts.append('<p class="rdr-item-meta">' + " · ".join(meta) + "</p></li>")
+            items.append("".join(parts))
+        return (f'<section class="rdr-highlights"><h2>Highlights ({len(self.highlights)})</h2>'
+                f'<ol>{"".join(items)}</ol></section>')
+
+
+def render_article(article: domain.Article, options: ExportOptions) -> str:
+    renderer = _Renderer(article, options, options.color_names)
+    body = renderer.body()
+    meta = [x for x in (article.author, article.site, article.published) if x]
+    header = [f'<header class="rdr-header"><h1>{_esc(article.title)}</h1>']
+    if meta:
+        header.append(f'<p class="rdr-meta">{" · ".join(_esc(x) for x in meta)}</p>')
+    if article.url:
+        link = article.url if _SAFE_HREF.match(article.url) else None
+        header.append(f'<p class="rdr-source"><a href="{_attr(link)}">{_esc(article.url)}</a></p>' if link
+                      else f'<p class="rdr-source">{_esc(article.url)}</p>')
+    if article.tags:
+        header.append('<p class="rdr-tags">' + " ".join(f'<span class="rdr-tag">#{_esc(t)}</span>'
+                                                        for t in article.tags) + "</p>")
+    header.append("</header>")
+    note = (f'<section class="rdr-article-note"><h2>Note</h2>{_paragraphs(article.note)}</section>'
+            if article.note.strip() else "")
+    lang = f' lang="{_attr(article.language)}"' if article.language else ""
+    direction = f' dir="{_attr(article.direction)}"' if article.direction in ("ltr", "rtl") else ""
+    return (f'<article class="rdr-article" id="article-{article.id}"{lang}{direction}>'
+            f'{"".join(header)}{note}<div class="rdr-body">{body}</div>{renderer.summary()}</article>')
+
+
+def document(title: str, language: str | None, articles_html: Sequence[str], toc: str = "") -> str:
+    lang = _attr(language or "en")
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="Reader {_attr(__version__)}">\n'
+        f"<title>{_esc(title)}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
+        + toc + "\n".join(articles_html) + "\n</body>\n</html>\n"
+    )
+
+
+class HtmlFormat:
+    name: ClassVar[str] = "html"
+    suffix: ClassVar[str] = ".html"
+    needs_content: ClassVar[bool] = True
+
+    def __init__(self, options: ExportOptions) -> None:
+        self.options = options
+
+    def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str:
+        if combined:
+            articles = sorted(articles, key=lambda a: a.id)
+        parts = [render_article(a, self.options) for a in articles]
+        if len(articles) == 1 and not combined:
+            return document(articles[0].title, articles[0].language, parts)
+        toc = ('<nav class="rdr-toc"><h1>Reader export</h1><ol>'
+               + "".join(f'<li><a href="#article-{a.id}">{_esc(a.title)}</a> '
+                         f'<span class="rdr-count">({len(a.highlights)})</span></li>' for a in articles)
+               + "</ol></nav>\n")
+        return document(f"Reader: {len(articles)} articles", None, parts, toc)

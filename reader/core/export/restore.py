@@ -1,0 +1,233 @@
+"""Reading a W3C Web Annotation JSON export back into the library.
+
+Each annotation re-attaches to the article its target's source names: the
+article with that URL, else the one whose urn:x-reader:article:<id> it is (when
+the title matches the exported metadata, so a fresh library's article 1 is not
+mistaken for another's). It is anchored by its quote on the article's current
+text (reader.core.anchoring.reanchor: the position if the quote is still there,
+else the quote by its context, else a fuzzy match); a highlight that cannot be
+found is kept as "could not be placed". Highlight uids come from the annotation
+ids, so importing the same file twice adds nothing. Article notes are restored
+where the article has none; article tags are added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from reader.core import anchoring, domain
+from reader.core.export.common import ARTICLE_URN, parse_iso, uid_from_iri
+from reader.core.export.w3c import parse_annotation, read_annotations
+
+
+@dataclass
+class AnnotationImport:
+    """What import_annotations did."""
+
+    added: int = 0  # highlights added (orphans included)
+    orphans: int = 0  # of those, how many could not be placed in the current text
+    present: int = 0  # already in the library (same highlight id): left as they are
+    unmatched: int = 0  # annotations whose article is not in the library
+    invalid: int = 0  # annotations without a text quote (not highlights of a text)
+    articles: int = 0  # articles that received highlights, a note or tags
+    notes: int = 0  # article notes restored
+    tags: int = 0  # article tags added
+    unmatched_sources: list[str] = field(default_factory=list)
+    changes: list[domain.Change] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.added} highlights added"]
+        if self.orphans:
+            parts[0] += f" ({self.orphans} could not be placed, kept as orphans)"
+        parts.append(f"{self.present} already present")
+        if self.unmatched:
+            parts.append(f"{self.unmatched} skipped: no matching article")
+        if self.invalid:
+            parts.append(f"{self.invalid} skipped: not a text highlight")
+        if self.notes or self.tags:
+            parts.append(f"{self.notes} article notes and {self.tags} article tags restored")
+        return ", ".join(parts)
+
+
+def load(path: str | os.PathLike):
+    try:
+        with open(path, "rb") as f:
+            return json.load(f)
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not a JSON file: {exc}") from None
+
+
+def _normal_url(url: str) -> str:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+
+
+class _Matcher:
+    """Finds the library article an annotation's source names."""
+
+    def __init__(self, library, records: Iterable[dict]) -> None:
+        self.by_url: dict[str, int] = {}
+        self.by_normal_url: dict[str, int] = {}
+        self.titles: dict[int, str] = {}
+        for a in sorted(library.iter_articles(), key=lambda a: a.id, reverse=True):
+            self.titles[a.id] = a.title
+            if a.url:
+                self.by_url[a.url] = a.id  # the oldest article wins a shared URL
+                self.by_normal_url[_normal_url(a.url)] = a.id
+        self.records: dict[str, dict] = {}
+        for record in records:
+            for key in (record.get("source"), record.get("id"), record.get("url")):
+                if isinstance(key, str) and key:
+                    self.records.setdefault(key, record)
+        self.cache: dict[str, int | None] = {}
+
+    def find(self, source: str) -> int | None:
+        if source not in self.cache:
+            self.cache[source] = self._find(source)
+        return self.cache[source]
+
+    def _find(self, source: str) -> int | None:
+        record = self.records.get(source, {})
+        urls = [u for u in (source, record.get("url")) if isinstance(u, str) and not u.startswith(ARTICLE_URN)]
+        for url in urls:
+            if url in self.by_url:
+                return self.by_url[url]
+        for url in urls:
+            found = self.by_normal_url.get(_normal_url(url))
+            if found is not None:
+                return found
+        for urn in (source, record.get("id")):
+            if isinstance(urn, str) and urn.startswith(ARTICLE_URN):
+                try:
+                    article_id = int(urn[len(ARTICLE_URN) :])
+                except ValueError:
+                    continue
+                if article_id in self.titles and (not record or _same_title(record.get("title"),
+                                                                             self.titles[article_id])):
+                    return article_id
+        return None
+
+
+def _now():
+    from reader.core.library import now
+
+    return now()
+
+
+def _uid(parsed: dict) -> str:
+    uid = uid_from_iri(parsed["id"])
+    if uid:
+        return uid
+    # Another tool's annotation: a uid derived from what it is, so a second import matches it.
+    key = json.dumps([parsed["id"], parsed["source"], parsed["exact"], parsed["prefix"], parsed["suffix"],
+                      parsed["start"]], ensure_ascii=False)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def import_annotations(library, data_or_path) -> AnnotationImport:
+    """Import a W3C Web Annotation JSON export (a path, or the parsed JSON)."""
+    data = load(data_or_path) if isinstance(data_or_path, str | os.PathLike) else data_or_path
+    annotations, records = read_annotations(data)
+    if not annotations and not records:
+        raise ValueError("no W3C Web Annotations found in the file")
+    report = AnnotationImport()
+    matcher = _Matcher(library, records)
+    by_article: dict[int, list[dict]] = {}
+    unmatched: set[str] = set()
+    for node in annotations:
+        parsed = parse_annotation(node)
+        if parsed is None or not parsed["exact"].strip():
+            report.invalid += 1
+            continue
+        article_id = matcher.find(parsed["source"])
+        if article_id is None:
+            report.unmatched += 1
+            unmatched.add(parsed["source"])
+            continue
+        by_article.setdefault(article_id, []).append(parsed)
+    report.unmatched_sources = sorted(unmatched)
+
+    touched: set[int] = set()
+    stamp = _now()
+    for article_id in sorted(by_article):
+        [article] = library.get_many([article_id], content=True)
+        text = article.text
+        known = {h.uid for h in article.highlights}
+        wanted: list[domain.Highlight] = []
+        seen: set[str] = set()
+        for parsed in by_article[article_id]:
+            uid = _uid(parsed)
+            if uid in known or uid in seen:
+                report.present += 1
+                continue
+            seen.add(uid)
+            wanted.append(_highlight(article_id, uid, parsed, text, stamp))
+        inserted = library.insert_highlights(wanted)
+        report.present += len(wanted) - len(inserted)
+        report.added += len(inserted)
+        report.orphans += sum(1 for h in inserted if not h.placed)
+        if inserted:
+            touched.add(article_id)
+            report.changes.append(domain.Change("highlights-added", article_id))
+
+    restored: set[int] = set()
+    for record in records:
+        source = record.get("source") or record.get("url") or record.get("id")
+        article_id = matcher.find(source) if isinstance(source, str) else None
+        if article_id is None or article_id in restored:
+            continue
+        restored.add(article_id)
+        [current] = library.get_many([article_id], content=False)
+        note = record.get("note")
+        if isinstance(note, str) and note.strip() and not current.note.strip():
+            library.set_note(article_id, note)
+            report.notes += 1
+            touched.add(article_id)
+        tags = [t for t in record.get("tags") or () if isinstance(t, str) and t.strip()]
+        new = [t for t in tags if t not in current.tags]
+        if new:
+            library.set_tags(article_id, [*current.tags, *new])
+            report.tags += len(new)
+            touched.add(article_id)
+        if article_id in touched:
+            report.changes.append(domain.Change("article-updated", article_id))
+    report.articles = len(touched)
+    return report
+
+
+def _highlight(article_id: int, uid: str, parsed: dict, text: str, fallback_time) -> domain.Highlight:
+    start = parsed["start"] if parsed["start"] is not None else -1
+    end = parsed["end"] if parsed["end"] is not None else -1
+    anchor = anchoring.Anchor(start, end, parsed["exact"], parsed["prefix"], parsed["suffix"])
+    found = anchoring.reanchor(text, anchor)
+    if found is not None:
+        found = anchoring.trim_range(text, *found)
+    if found is not None and found[1] > found[0]:
+        fresh = anchoring.make_anchor(text, *found)
+        start, end, quote, prefix, suffix = fresh.start, fresh.end, fresh.quote, fresh.prefix, fresh.suffix
+    else:
+        start = end = None
+        quote, prefix, suffix = parsed["exact"], parsed["prefix"], parsed["suffix"]
+    color = parsed["color"] if parsed["color"] in domain.COLORS else "yellow"
+    created = parse_iso(parsed["created"]) or fallback_time
+    updated = parse_iso(parsed["modified"]) or created
+    return domain.Highlight(
+        id=0, uid=uid, article_id=article_id, start=start, end=end, quote=quote, prefix=prefix,
+        suffix=suffix, color=color, note=parsed["note"], tags=tuple(dict.fromkeys(parsed["tags"])),
+        created=created, updated=updated,
+    )

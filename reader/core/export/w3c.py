@@ -1,0 +1,214 @@
+"""JSON: a W3C Web Annotation collection (https://www.w3.org/TR/annotation-model/).
+
+One AnnotationCollection whose `first` AnnotationPage holds every highlight as
+an Annotation:
+
+- `id` urn:uuid:<the highlight's stable uid>, `created`/`modified`;
+- `motivation` "commenting" when the highlight has a note, else "highlighting";
+- `body`: a TextualBody with the note (purpose commenting) and one TextualBody
+  per tag (purpose tagging);
+- `target`: a SpecificResource with `source` (the article's URL, else
+  urn:x-reader:article:<id>), a TextQuoteSelector (exact, prefix, suffix) and,
+  when placed, a TextPositionSelector (start, end in the article's text), and
+  the colour as `styleClass`.
+
+The collection also carries `articles`, Reader's extension with each article's
+metadata, note and tags (JSON-LD processors ignore it; Reader reads it back).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import ClassVar
+
+from reader import __version__
+from reader.core import domain
+from reader.core.export.common import (
+    ExportOptions,
+    article_source,
+    article_urn,
+    color_name,
+    highlight_iri,
+    iso,
+    reading_order,
+)
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+COLLECTION_URN = "urn:x-reader:export:"
+
+
+def article_metadata(article: domain.Article) -> dict:
+    return {
+        "id": article_urn(article),
+        "source": article_source(article),
+        "title": article.title,
+        "author": article.author,
+        "site": article.site,
+        "url": article.url,
+        "published": article.published,
+        "added": iso(article.added),
+        "language": article.language,
+        "tags": list(article.tags),
+        "note": article.note,
+        "highlightCount": len(article.highlights),
+    }
+
+
+def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[str, str]) -> dict:
+    body = []
+    if h.note:
+        body.append({"type": "TextualBody", "value": h.note, "format": "text/plain", "purpose": "commenting"})
+    for tag in h.tags:
+        body.append({"type": "TextualBody", "value": tag, "purpose": "tagging"})
+    selectors: list[dict] = [{"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}]
+    if h.placed:
+        selectors.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
+    item = {
+        "id": highlight_iri(h.uid),
+        "type": "Annotation",
+        "motivation": "commenting" if h.note else "highlighting",
+        "created": iso(h.created),
+        "modified": iso(h.updated),
+    }
+    if body:
+        item["body"] = body
+    item["target"] = {
+        "type": "SpecificResource",
+        "source": article_source(article),
+        "selector": selectors,
+        "styleClass": h.color,
+    }
+    name = color_name(h.color, color_names)
+    if name != h.color:
+        item["label"] = name
+    return item
+
+
+def collection(articles: Sequence[domain.Article], color_names: dict[str, str] | None = None) -> dict:
+    color_names = color_names or {}
+    articles = sorted(articles, key=lambda a: a.id)
+    items = [annotation(a, h, color_names) for a in articles for h in reading_order(a)]
+    digest = hashlib.sha256(",".join(str(a.id) for a in articles).encode()).hexdigest()[:16]
+    collection_id = COLLECTION_URN + digest
+    return {
+        "@context": CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": articles[0].title if len(articles) == 1 else f"Reader: {len(articles)} articles",
+        "generator": {"type": "Software", "name": f"Reader {__version__}"},
+        "total": len(items),
+        "first": {
+            "id": collection_id + ":page:1",
+            "type": "AnnotationPage",
+            "partOf": collection_id,
+            "startIndex": 0,
+            "items": items,
+        },
+        "articles": [article_metadata(a) for a in articles],
+    }
+
+
+class JsonFormat:
+    name: ClassVar[str] = "json"
+    suffix: ClassVar[str] = ".json"
+    needs_content: ClassVar[bool] = False
+
+    def __init__(self, options: ExportOptions) -> None:
+        self.color_names = options.color_names
+
+    def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str:
+        return json.dumps(collection(articles, self.color_names), ensure_ascii=False, indent=2) + "\n"
+
+
+# -- reading back -------------------------------------------------------------
+
+
+def read_annotations(data) -> tuple[list[dict], list[dict]]:
+    """(annotations, Reader article records) from a collection, a page, a list of
+    annotations or a single annotation (Reader's export or another tool's)."""
+    annotations: list[dict] = []
+    articles: list[dict] = []
+
+    def take(node, depth: int = 0) -> None:
+        if depth > 50:
+            return
+        if isinstance(node, list):
+            for entry in node:
+                take(entry, depth + 1)
+            return
+        if not isinstance(node, dict):
+            return
+        kinds = node.get("type")
+        kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+        if isinstance(node.get("articles"), list):
+            articles.extend(a for a in node["articles"] if isinstance(a, dict))
+        if kinds & {"Annotation", "oa:Annotation"}:
+            annotations.append(node)
+        elif kinds & {"AnnotationCollection", "AnnotationPage"} or "items" in node or "first" in node:
+            take(node.get("first"), depth + 1)
+            take(node.get("items"), depth + 1)
+            nxt = node.get("next")
+            if isinstance(nxt, dict):
+                take(nxt, depth + 1)
+
+    take(data)
+    return annotations, articles
+
+
+def parse_annotation(node: dict) -> dict | None:
+    """The parts of one Annotation that make a highlight; None if it has no text quote."""
+    targets = node.get("target")
+    targets = targets if isinstance(targets, list) else [targets]
+    for target in targets:
+        if isinstance(target, str) or not isinstance(target, dict):
+            continue
+        source = target.get("source")
+        if isinstance(source, dict):
+            source = source.get("id")
+        selectors = target.get("selector")
+        selectors = selectors if isinstance(selectors, list) else [selectors]
+        quote = position = None
+        for selector in selectors:
+            if not isinstance(selector, dict):
+                continue
+            if selector.get("type") == "TextQuoteSelector" and isinstance(selector.get("exact"), str):
+                quote = selector
+            elif selector.get("type") == "TextPositionSelector":
+                position = selector
+        if quote is None or not isinstance(source, str):
+            continue
+        style = target.get("styleClass")
+        note_parts, tags = [], []
+        bodies = node.get("body")
+        bodies = bodies if isinstance(bodies, list) else [bodies] if bodies is not None else []
+        for body in bodies:
+            if isinstance(body, str):
+                continue
+            if not isinstance(body, dict) or not isinstance(body.get("value"), str):
+                continue
+            if body.get("purpose") == "tagging":
+                tags.append(body["value"])
+            else:
+                note_parts.append(body["value"])
+        if isinstance(node.get("bodyValue"), str):
+            note_parts.append(node["bodyValue"])
+        start = end = None
+        if position is not None and isinstance(position.get("start"), int) and isinstance(position.get("end"), int):
+            start, end = position["start"], position["end"]
+        return {
+            "id": node.get("id"),
+            "source": source,
+            "exact": quote["exact"],
+            "prefix": quote.get("prefix") if isinstance(quote.get("prefix"), str) else "",
+            "suffix": quote.get("suffix") if isinstance(quote.get("suffix"), str) else "",
+            "start": start,
+            "end": end,
+            "color": style.split()[0] if isinstance(style, str) and style.split() else None,
+            "note": "\n\n".join(note_parts),
+            "tags": tags,
+            "created": node.get("created"),
+            "modified": node.get("modified"),
+        }
+    return None

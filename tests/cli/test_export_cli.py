@@ -1,0 +1,103 @@
+"""`reader export` in every format and `reader import-annotations`, as a user runs them."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+TITLE = "The Quiet Rivers of the North"
+
+
+@pytest.fixture
+def run(tmp_path):
+    def run(*args, library="lib", check=True):
+        env = {**os.environ, "READER_LIBRARY": str(tmp_path / library)}
+        result = subprocess.run([sys.executable, "-m", "reader", *map(str, args)], capture_output=True,
+                                text=True, env=env, cwd=tmp_path)
+        if check and result.returncode != 0:
+            raise AssertionError(f"reader {args} exited {result.returncode}: {result.stderr}")
+        return result
+
+    return run
+
+
+@pytest.fixture
+def article_id(run, article_page):
+    [outcome] = json.loads(run("import", article_page, "--json").stdout)
+    article_id = outcome["id"]
+    run("highlight", article_id, "--quote", "listening posts", "--color", "green", "--note", "good name",
+        "--tag", "terms")
+    run("highlight", article_id, "--quote", "We expected the rivers to sleep", "--color", "pink")
+    run("note", article_id, "Article-level thoughts")
+    run("tag", article_id, "science", "rivers")
+    return article_id
+
+
+def test_export_every_format(run, article_id, tmp_path):
+    out = tmp_path / "out"
+    for fmt in ("md", "json", "html", "csv"):
+        result = run("export", article_id, "--format", fmt, "--out", out)
+        assert result.stdout.strip() == str(out / f"{TITLE}.{fmt}")
+        assert "1 articles, 2 highlights: 1 files written" in result.stderr
+    md = (out / f"{TITLE}.md").read_text("utf-8")
+    meta = yaml.safe_load(md.split("---\n")[1])
+    assert meta["title"] == TITLE and meta["highlights"] == 2 and meta["tags"] == ["rivers", "science"]
+    assert "> listening posts" in md and "good name" in md and "#terms" in md
+    data = json.loads((out / f"{TITLE}.json").read_text("utf-8"))
+    assert data["type"] == "AnnotationCollection" and data["total"] == 2
+    with open(out / f"{TITLE}.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["Highlight"] for r in rows] == ["listening posts", "We expected the rivers to sleep"]
+    assert "<mark" in (out / f"{TITLE}.html").read_text("utf-8")
+    # Again: nothing changes.
+    again = run("export", "--all", "--format", "md", "--out", out, "--json")
+    report = json.loads(again.stdout)
+    assert report["written"] == [] and report["paths"] == [str(out / f"{TITLE}.md")]
+
+
+def test_export_by_tag_one_file_and_template(run, article_id, tmp_path):
+    run("export", "--tag", "science", "--format", "json", "--out", tmp_path / "science.json")
+    assert json.loads((tmp_path / "science.json").read_text("utf-8"))["total"] == 2
+    failed = run("export", "--tag", "nope", "--out", tmp_path, check=False)
+    assert failed.returncode == 1 and "no articles tagged 'nope'" in failed.stderr
+
+    template = run("export", "--show-template").stdout
+    assert "article.title" in template
+    (tmp_path / "mine.md.j2").write_text(template.replace("## Highlights", "## My highlights"), "utf-8")
+    run("export", article_id, "--template", tmp_path / "mine.md.j2", "--out", tmp_path / "mine")
+    assert "## My highlights" in (tmp_path / "mine" / f"{TITLE}.md").read_text("utf-8")
+
+
+def test_export_usage_errors(run, article_id, tmp_path):
+    assert run("export", "--out", tmp_path, check=False).returncode == 2
+    bad = run("export", article_id, "--format", "csv", "--template", "x.j2", check=False)
+    assert bad.returncode == 2 and "--format md only" in bad.stderr
+    missing = run("export", 999, "--out", tmp_path / "x", check=False)
+    assert missing.returncode == 1 and "no article with id 999" in missing.stderr
+    wrong = run("export", article_id, "--format", "md", "--out", tmp_path / "x.json", check=False)
+    assert wrong.returncode == 1 and "format is md" in wrong.stderr
+
+
+def test_import_annotations_into_a_fresh_library(run, article_id, article_page, tmp_path):
+    run("export", "--all", "--format", "json", "--out", tmp_path / "backup.json")
+    original = json.loads(run("show", article_id, "--format", "json").stdout)
+
+    run("import", article_page, library="fresh")
+    assert "import-annotations" in run("import-annotations", "--help", library="fresh").stdout
+    result = run("import-annotations", tmp_path / "backup.json", library="fresh")
+    assert "2 highlights added, 0 already present" in result.stdout
+    assert "1 article notes and 2 article tags restored" in result.stdout
+    restored = json.loads(run("show", 1, "--format", "json", library="fresh").stdout)
+    assert restored["note"] == original["note"] and restored["tags"] == original["tags"]
+    key = lambda h: (h["uid"], h["quote"], h["start"], h["end"], h["color"], h["note"], h["tags"])  # noqa: E731
+    assert sorted(map(key, restored["highlights"])) == sorted(map(key, original["highlights"]))
+
+    again = json.loads(run("import-annotations", tmp_path / "backup.json", "--json", library="fresh").stdout)
+    assert (again["added"], again["present"]) == (0, 2)
+
+    missing = run("import-annotations", tmp_path / "nope.json", check=False, library="fresh")
+    assert missing.returncode == 1 and "file not found" in missing.stderr
