@@ -20,3 +20,11 @@ __all__ = [
     "FORMATS", "MANIFEST", "AnnotationImport", "ExportOptions", "ExportResult", "default_template_text",
     "export_articles", "import_annotations", "safe_filename",
 ]
+
+
+def export_library(library, fmt: str = "md", out=".", **options) -> ExportResult:
+    """export_articles over a library: every article, or `ids=[...]` / `tag=...`."""
+    return export_articles(library, fmt, out, **options)
+
+
+__all__.append("export_library")
