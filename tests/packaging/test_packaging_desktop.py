@@ -200,3 +200,14 @@ def _split_exec(exec_value: str) -> list[str]:
 def test_help_lists_the_desktop_options():
     result = subprocess.run([sys.executable, "-m", "reader", "--help"], capture_output=True, text=True)
     assert "--install-desktop" in result.stdout and "--uninstall-desktop" in result.stdout
+
+
+def test_metainfo_screenshots_exist_in_the_repository():
+    """The metainfo points at resources/screenshots/ as published: the files must be there."""
+    folder = ROOT / "resources" / "screenshots"
+    if not any(folder.glob("*.png")):
+        pytest.skip("no screenshots in resources/screenshots/ (packaging/screenshots.py makes them)")
+    root = ET.parse(METAINFO_SRC).getroot()
+    for url in (img.text for img in root.iter("image")):
+        name = url.rsplit("/resources/screenshots/", 1)[1]
+        assert (folder / name).is_file(), f"the metainfo shows {name}, which is not in resources/screenshots/"
