@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from reader import APP_NAME
 from reader.core import anchoring, domain
-from reader.core.importing.worker import prepare_safely
+from reader.core.importing.worker import prepare_safely, watch_parent
 from reader.core.storage import db, fts
 from reader.core.storage.models import Article, ArticleContent, Asset, Highlight, Tag, article_tags, highlight_tags
 
@@ -151,28 +152,61 @@ class Library:
         return [outcomes[i] for i in sorted(outcomes)]
 
     def _import_parallel(self, todo, finish, should_cancel, workers: int) -> None:
+        queue = list(reversed(todo))
+        strikes: dict[int, int] = {}
+        while queue:
+            lost = self._run_pool(queue, finish, should_cancel, workers, strikes)
+            # A worker process died (killed, out of memory, a crash in C code) and
+            # took the pool with it: start a new pool and try each page that was in
+            # flight again, alone; a page that kills a worker twice is reported.
+            for index, path in lost:
+                strikes[index] = strikes.get(index, 0) + 1
+                if strikes[index] >= 2:
+                    finish(index, path, "the importer process crashed on this file")
+                else:
+                    queue.append((index, path))
+
+    def _run_pool(self, queue, finish, should_cancel, workers: int, strikes: dict[int, int]) -> list:
+        """Run the queue through one pool; returns the pages in flight if the pool broke."""
         # spawn, not fork: forking a process that runs Qt threads is unsafe.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            queue = list(reversed(todo))
-            running = {}
+        running: dict = {}
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=watch_parent, initargs=(os.getpid(),)) as pool:
             while queue or running:
                 if should_cancel and should_cancel():
                     for future in running:
                         future.cancel()
-                    break
-                # Keep a few pages in flight per worker, not the whole batch in memory.
+                    queue.clear()
+                    return []
+                # Keep a few pages in flight per worker, not the whole batch in memory;
+                # a page suspected of killing a worker runs alone.
                 while queue and len(running) < workers * 3:
+                    suspect = queue[-1][0] in strikes
+                    if running and (suspect or any(i in strikes for i, _ in running.values())):
+                        break
                     index, path = queue.pop()
-                    running[pool.submit(prepare_safely, path)] = (index, path)
+                    try:
+                        running[pool.submit(prepare_safely, path)] = (index, path)
+                    except BrokenProcessPool:
+                        queue.append((index, path))
+                        return list(running.values())
                 finished, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                broken = False
                 for future in finished:
                     index, path = running.pop(future)
                     try:
                         result = future.result()
-                    except Exception as exc:  # a worker died (out of memory, killed)
+                    except BrokenProcessPool:
+                        running[future] = (index, path)
+                        broken = True
+                        continue
+                    except Exception as exc:
                         result = f"the importer stopped on this file ({type(exc).__name__})"
                     finish(index, path, result)
+                if broken:
+                    return list(running.values())
+        return []
 
     def _store_safely(self, prepared: PreparedArticle) -> domain.ImportOutcome:
         try:
