@@ -138,7 +138,8 @@ def bench_export(library, tmp: Path) -> dict:
     elapsed = time.perf_counter() - t0
     with sqlite3.connect(library.db_path) as con:
         highlights = con.execute("SELECT count(*) FROM highlights").fetchone()[0]
-    return {"export_files": len(written), "export_highlights": highlights, "export_all_s": round(elapsed, 3)}
+    files = sum(1 for p in out.rglob("*.md"))
+    return {"export_files": files, "export_highlights": highlights, "export_all_s": round(elapsed, 3)}
 
 
 def bench_gui(library_dir: Path) -> dict:
@@ -150,7 +151,7 @@ def bench_gui(library_dir: Path) -> dict:
     def run(mode: str) -> dict:
         t0 = time.perf_counter()
         result = subprocess.run([sys.executable, str(probe), mode, str(library_dir)], capture_output=True,
-                                text=True, env=env, timeout=300)
+                                text=True, env=env, timeout=120)
         wall = time.perf_counter() - t0
         if result.returncode != 0:
             raise RuntimeError(f"gui probe {mode} failed: {result.stderr[-2000:]}")

@@ -61,15 +61,18 @@ def build_library(
     highlights_per_article: int = 5,
     words: tuple[int, int] = (600, 2500),
     seed: int = 7,
+    long_article: tuple[int, int] = (10_000, 200),
 ) -> Library:
-    """Create a library with `articles` articles and highlights with notes."""
+    """Create a library with `articles` articles and highlights with notes, plus
+    one long article (`long_article` = words, highlights) for opening times."""
     rng = random.Random(seed)
     paragraphs = fixture_paragraphs()
     library = Library.open(folder)
     start = datetime(2020, 1, 1)
     batch_articles, batch_contents, batch_highlights = [], [], []
-    for i in range(1, articles + 1):
-        title, body = make_article_html(rng, paragraphs, rng.randint(*words))
+    for i in range(1, articles + 2):
+        long = i == articles + 1
+        title, body = make_article_html(rng, paragraphs, long_article[0] if long else rng.randint(*words))
         text = html_to_text(body)
         added = start + timedelta(minutes=37 * i)
         batch_articles.append(dict(
@@ -81,8 +84,14 @@ def build_library(
             progress=rng.random(), added=added, updated=added,
         ))
         batch_contents.append(dict(article_id=i, html=body, text=text, original=b"<html></html>"))
-        for _ in range(highlights_per_article):
-            batch_highlights.append(_random_highlight(rng, i, text, added))
+        if long:
+            # Spread evenly, in reading order, without overlaps.
+            step = len(text) // long_article[1]
+            for k in range(long_article[1]):
+                batch_highlights.append(_random_highlight(rng, i, text, added, window=(k * step, (k + 1) * step)))
+        else:
+            for _ in range(highlights_per_article):
+                batch_highlights.append(_random_highlight(rng, i, text, added))
     with library.engine.begin() as conn:
         for rows, model in ((batch_articles, Article), (batch_contents, ArticleContent),
                             (batch_highlights, Highlight)):
@@ -92,9 +101,10 @@ def build_library(
     return library
 
 
-def _random_highlight(rng: random.Random, article_id: int, text: str, when: datetime) -> dict:
-    length = rng.randint(40, 240)
-    begin = rng.randint(0, max(0, len(text) - length - 1))
+def _random_highlight(rng, article_id: int, text: str, when: datetime, window: tuple[int, int] | None = None) -> dict:
+    lo, hi = window or (0, len(text))
+    length = min(rng.randint(40, 240), max(10, (hi - lo) // 2))
+    begin = rng.randint(lo, max(lo, hi - length - 1))
     # Start and end on word boundaries, as a person selects.
     while begin > 0 and not text[begin - 1].isspace():
         begin -= 1

@@ -1,0 +1,131 @@
+"""One measurement of the window, in a fresh process; prints one JSON line.
+
+    gui_probe.py bare|startup|open|memory LIBRARY_DIR
+
+bare     a bare PySide6 main window with a list (the baseline)
+startup  Reader's window over the library: process start to first paint, list filled
+open     time to show the longest article with its highlights painted
+memory   peak RSS after scrolling the library list end to end
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+
+T0 = time.perf_counter()  # as near process start as Python allows
+START_WALL = time.time()
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow  # noqa: E402
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_age() -> float:
+    """Seconds since this process was created (includes interpreter start)."""
+    with open("/proc/self/stat") as f:
+        start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+
+
+class FirstPaint(QObject):
+    def __init__(self, done) -> None:
+        super().__init__()
+        self.done = done
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self.done)
+        return False
+
+
+def emit(**figures) -> None:
+    print(json.dumps(figures), flush=True)
+
+
+def main() -> int:
+    mode, library_dir = sys.argv[1], sys.argv[2]
+    if mode == "bare":
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        listing = QListWidget()
+        listing.addItems([f"Article {i}" for i in range(100)])
+        window.setCentralWidget(listing)
+        target = listing.viewport()
+    else:
+        from reader.core.library import Library
+        from reader.gui.app import create_app
+        from reader.gui.main_window import MainWindow
+
+        app = create_app(sys.argv[:1])
+        settings = QSettings(os.path.join(tempfile.mkdtemp(), "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Library.open(library_dir), settings, poll_ms=0)
+        target = window.panel.list.viewport()
+    window.resize(1200, 800)
+
+    def painted() -> None:
+        first_paint = process_age()
+        if mode in ("bare", "startup"):
+            rows = window.panel.model.rowCount() if mode == "startup" else 100
+            emit(first_paint_s=first_paint, rows=rows, rss_mb=rss_mb())
+            app.quit()
+        elif mode == "open":
+            measure_open(window, app)
+        elif mode == "memory":
+            scroll_all(window, app)
+
+    spy = FirstPaint(painted)  # keep a reference: Qt does not own event filters
+    target.installEventFilter(spy)
+    window.show()
+    app.exec()
+    os._exit(0)
+
+
+def measure_open(window, app) -> None:
+    from sqlalchemy import text
+
+    library = window.library
+    with library.engine.connect() as conn:
+        article_id = conn.execute(text("SELECT id FROM articles ORDER BY word_count DESC LIMIT 1")).scalar()
+    article = library.get(article_id)
+    times = []
+    for _ in range(5):
+        window.open_article(window.panel.model.article_at(0).id)
+        app.processEvents()
+        t0 = time.perf_counter()
+        window.open_article(article_id)
+        window.view.viewport().repaint()  # the painted article, not just a queued paint
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    emit(open_ms=times[len(times) // 2], words=article.word_count, highlights=len(article.highlights))
+    app.quit()
+
+
+def scroll_all(window, app) -> None:
+    view = window.panel.list
+    model = window.panel.model
+    bar = view.verticalScrollBar()
+    while True:
+        bar.setValue(bar.maximum())
+        app.processEvents()
+        if not model.canFetchMore(view.rootIndex()):
+            if bar.value() == bar.maximum():
+                break
+    bar.setValue(0)
+    app.processEvents()
+    emit(rss_mb=rss_mb(), rows=model.rowCount())
+    app.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
