@@ -232,8 +232,8 @@ class Library:
                 excerpt=prepared.excerpt,
                 lead_image=prepared.lead_image,
                 word_count=prepared.word_count,
-                source_name=Path(prepared.source_path).name,
-                source_path=prepared.source_path,
+                source_name=storable_text(Path(prepared.source_path).name),
+                source_path=storable_text(prepared.source_path),
                 source_kind=prepared.source_kind,
                 content_hash=prepared.content_hash,
                 extracted_fallback=prepared.fallback,
@@ -867,6 +867,11 @@ class Library:
     def reindex(self) -> None:
         with self.engine.begin() as conn:
             fts.rebuild(conn)
+
+
+def storable_text(value: str) -> str:
+    """File names that are not valid UTF-8 (kept by Python as surrogates) as storable text."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def normalize_tag(name: str) -> str:

@@ -30,10 +30,14 @@ class ActionSpec:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import", "&File", "&Import Saved Pages…", (SK.Open,), "import", "Import saved web pages (.html, .mhtml, folders)"),
+    ActionSpec("import_annotations", "&File", "Import &Annotations…", (), tip="Bring highlights and notes back from a JSON export"),
+    ActionSpec("export", "&File", "&Export…", ("Ctrl+Shift+E",), "export", "Export highlights and notes (Markdown, JSON, HTML, CSV)", separator_before=True),
     ActionSpec("open_original", "&File", "Open &Original File", ("Ctrl+Shift+O",), "external", "Open the saved page this article came from", needs_article=True, separator_before=True),
     ActionSpec("quit", "&File", "&Quit", (SK.Quit,), separator_before=True),
 
-    ActionSpec("copy", "&Edit", "&Copy", (SK.Copy,)),
+    ActionSpec("undo", "&Edit", "&Undo", (SK.Undo,)),
+    ActionSpec("redo", "&Edit", "&Redo", (SK.Redo, "Ctrl+Shift+Z")),
+    ActionSpec("copy", "&Edit", "&Copy", (SK.Copy,), separator_before=True),
     ActionSpec("copy_url", "&Edit", "Copy Source &URL", ("Ctrl+Shift+C",), "link", "Copy the article's web address", needs_article=True),
     ActionSpec("find", "&Edit", "&Find in Article…", (SK.Find,), "search", "Find in this article", needs_article=True, separator_before=True),
     ActionSpec("find_next", "&Edit", "Find &Next", (SK.FindNext,), needs_article=True),
@@ -41,6 +45,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("search", "&Edit", "&Search Library…", ("Ctrl+K", "/"), tip="Search titles, text, highlights and notes", separator_before=True),
 
     ActionSpec("toggle_library", "&View", "Show &Library", ("Ctrl+\\",), "sidebar", "Show or hide the library", checkable=True),
+    ActionSpec("toggle_annotations", "&View", "Show &Annotations", ("Ctrl+Shift+A",), "note", "Show or hide highlights and notes", checkable=True),
     ActionSpec("appearance", "&View", "&Appearance…", (), "type", "Theme, font, size, spacing and width", separator_before=True),
     ActionSpec("zoom_in", "&View", "&Bigger Text", (SK.ZoomIn, "Ctrl+=")),
     ActionSpec("zoom_out", "&View", "&Smaller Text", (SK.ZoomOut,)),
@@ -57,11 +62,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_url", "&Article", "Open Source in &Browser", ("Ctrl+Shift+B",), needs_article=True, separator_before=True),
     ActionSpec("delete", "&Article", "&Delete…", (SK.Delete,), "trash", "Delete this article", needs_article=True, separator_before=True),
 
+    ActionSpec("highlight", "&Highlight", "&Highlight Selection", ("H",), "highlight", "Highlight the selection (H)", needs_article=True),
+    ActionSpec("note", "&Highlight", "Highlight with &Note…", ("N",), tip="Highlight the selection with a note, or edit the note of the chosen highlight", needs_article=True),
+    ActionSpec("delete_highlight", "&Highlight", "&Delete Highlight", (), needs_article=True),
+    ActionSpec("notebook", "&Highlight", "&Notebook", ("Ctrl+Shift+N",), tip="Every highlight in the library", separator_before=True),
+    ActionSpec("color_names", "&Highlight", "Name the &Colours…", ()),
+
     ActionSpec("about", "&Help", "&About Reader", ()),
 )
 
-MENUS = ("&File", "&Edit", "&View", "&Article", "&Help")
-TOOLBAR = ("toggle_library", "import", None, "archive", "favorite", "tags", "delete", None, "open_original", "copy_url", "|", "find", "appearance")
+MENUS = ("&File", "&Edit", "&View", "&Article", "&Highlight", "&Help")
+TOOLBAR = ("toggle_library", "import", None, "archive", "favorite", "tags", "delete", None, "open_original", "copy_url",
+           "|", "highlight", "find", "appearance", "toggle_annotations")
 
 
 def build_actions(window, specs=ACTIONS) -> dict[str, QAction]:

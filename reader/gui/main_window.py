@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from reader import APP_NAME
 from reader.core.library import LibraryError
 from reader.gui import actions as action_specs
+from reader.gui.annotate import Annotations, ColorNames, ColorNamesDialog, FloatingToolbar, NoteDialog
+from reader.gui.annotations_panel import AnnotationsPanel
 from reader.gui.dialogs import AppearancePanel, ImportProgress, ImportSummary, show_about, summarize
 from reader.gui.icons import app_icon, icon
 from reader.gui.library_panel import LibraryPanel
@@ -59,6 +61,8 @@ class MainWindow(QMainWindow):
 
     importFinished = Signal(list)  # [ImportOutcome], after the list and the view were updated
     articleOpened = Signal(int)
+    exportFinished = Signal(object)  # ExportResult, or None when it failed
+    annotationsImported = Signal(object)  # AnnotationImport, or None
 
     def __init__(self, library, settings: QSettings | None = None, poll_ms: int = POLL_MS) -> None:
         super().__init__()
@@ -82,15 +86,25 @@ class MainWindow(QMainWindow):
         self.pane = ReaderPane(self.view)
         self.panel = LibraryPanel(library)
         self.panel.setMinimumWidth(240)
+        self.panel.list.setSelectionMode(self.panel.list.SelectionMode.ExtendedSelection)  # export the selected
+        self.names = ColorNames(self.settings)
+        self.annotations = Annotations(library, self)
+        self.sidebar = AnnotationsPanel(library, self.names)
+        self.floating = FloatingToolbar(self.names, self.view.viewport())
+        self.notebook = None
+        self.last_export = None
+        self.focused_highlight: int | None = None  # the one clicked last (N edits its note)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("MainSplitter")
         self.splitter.addWidget(self.panel)
         self.splitter.addWidget(self.pane)
+        self.splitter.addWidget(self.sidebar)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
         self.splitter.setCollapsible(1, False)
         self.splitter.setHandleWidth(1)
-        self.splitter.setSizes([340, 860])
+        self.splitter.setSizes([320, 800, 310])
         self.summary = ImportSummary()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -112,6 +126,8 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_context_menus()
         self.actions["toggle_library"].setChecked(True)
+        self.actions["toggle_annotations"].setChecked(True)
+        self._connect_annotations()
 
         self.panel.articleChosen.connect(self.open_article)
         self.panel.importRequested.connect(self.action_import)
@@ -191,8 +207,16 @@ class MainWindow(QMainWindow):
 
     def _view_menu(self, pos) -> None:
         menu = QMenu(self)
-        if self.view.textCursor().hasSelection():
+        hid = self.view.highlight_at_point(pos)
+        if self.view.textCursor().hasSelection() and self.view.article is not None:
+            sub = menu.addMenu("&Highlight")
+            self._color_items(sub, lambda color: self.highlight_selection(color))
+            menu.addAction(self.actions["note"])
             menu.addAction(self.actions["copy"])
+            menu.addSeparator()
+        elif hid is not None:
+            self._highlight_menu(menu, self.view.highlights[hid])
+            menu.addSeparator()
         menu.addAction(self.actions["find"])
         menu.addSeparator()
         self._article_menu(menu)
@@ -202,10 +226,45 @@ class MainWindow(QMainWindow):
         index = self.panel.list.indexAt(pos)
         if not index.isValid():
             return
-        self.panel.list.setCurrentIndex(index)
+        selected = self.selected_article_ids()
+        if index.row() not in [self.panel.model.row_of(i) for i in selected]:
+            self.panel.list.setCurrentIndex(index)
+            selected = self.selected_article_ids()
         menu = QMenu(self)
         self._article_menu(menu)
+        menu.addSeparator()
+        if len(selected) > 1:
+            menu.addAction(f"Export {len(selected)} Selected Articles…", lambda: self.action_export("selected"))
+        else:
+            menu.addAction("Export Highlights and Notes…", lambda: self.action_export("current"))
         menu.exec(self.panel.list.viewport().mapToGlobal(pos))
+
+    def selected_article_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.panel.list.selectionModel().selectedIndexes())
+        items = self.panel.model.items
+        return [items[r].id for r in rows if 0 <= r < len(items)]
+
+    def _color_items(self, menu: QMenu, handler, current: str | None = None) -> None:
+        from reader.core.domain import COLORS
+        from reader.gui.annotate import swatch
+
+        for color in COLORS:
+            label = self.names.label(color)
+            if color == self.names.default:
+                label += "\tH"
+            action = menu.addAction(swatch(self.view.theme.highlights[color], 14), label)
+            action.setCheckable(current is not None)
+            action.setChecked(color == current)
+            action.triggered.connect(lambda _c=False, c=color: handler(c))
+
+    def _highlight_menu(self, menu: QMenu, h) -> None:
+        sub = menu.addMenu("Colour")
+        self._color_items(sub, lambda color: self.recolor(h.id, color), current=h.color)
+        menu.addAction("Edit Note…" if h.note else "Add Note…", lambda: self.edit_note(h.id))
+        menu.addAction("Edit Tags…", lambda: self.edit_note(h.id, tags_first=True))
+        menu.addAction("Copy Quote", lambda: QGuiApplication.clipboard().setText(h.quote))
+        menu.addSeparator()
+        menu.addAction("Delete Highlight", lambda: self.delete_highlight(h.id))
 
     # -- theme and reading settings ---------------------------------------------------
 
@@ -241,6 +300,10 @@ class MainWindow(QMainWindow):
                 on = "star-filled" if spec.id == "favorite" else None
                 self.actions[spec.id].setIcon(icon(spec.icon, tint, on, t.accent))
         self.pane.find_bar.set_icons(tint)
+        self.floating.set_theme(t)
+        self.sidebar.set_theme(t)
+        if self.notebook is not None:
+            self.notebook.set_theme(t)
         for key, action in getattr(self, "theme_actions", {}).items():
             action.setChecked(key == self.reading.theme)
         self.panel.list.viewport().update()
@@ -257,7 +320,12 @@ class MainWindow(QMainWindow):
         except LibraryError:
             self.panel.model.remove_article(article_id)
             return False
+        self.floating.hide()
+        self.sidebar.save_note()
         self.view.show_article(article)
+        self.annotations.activate(article.id)
+        self.focused_highlight = None
+        self.sidebar.set_article(article)
         if terms:
             self.view.reveal_terms(terms)
         self.setWindowTitle(f"{article.title} — {APP_NAME}")
@@ -361,6 +429,9 @@ class MainWindow(QMainWindow):
             return
         row = self.panel.model.row_of(article.id)
         self.view.show_placeholder()
+        self.floating.hide()
+        self.sidebar.set_article(None)
+        self.annotations.forget(article.id)
         self.library.delete(article.id)
         self.panel.model.remove_article(article.id)
         self.panel.fill_views()
@@ -395,6 +466,333 @@ class MainWindow(QMainWindow):
         article = self.view.article
         if article is not None and article.url:
             QDesktopServices.openUrl(QUrl(article.url))
+
+    # -- annotating ---------------------------------------------------------------------------
+
+    def _connect_annotations(self) -> None:
+        view = self.view
+        view.selectionFinished.connect(self._selection_finished)
+        view.selectionChanged.connect(self._selection_changed)
+        view.highlightClicked.connect(self._highlight_clicked)
+        view.viewMoved.connect(self._follow_view)
+        f = self.floating
+        f.colorChosen.connect(self._floating_color)
+        f.noteRequested.connect(self._floating_note)
+        f.tagsRequested.connect(lambda: f.highlight and self.edit_note(f.highlight.id, tags_first=True))
+        f.deleteRequested.connect(lambda: f.highlight and self.delete_highlight(f.highlight.id))
+        a = self.annotations
+        a.changed.connect(self._annotation_changed)
+        a.failed.connect(lambda message: self.statusBar().showMessage(message, 6000))
+        a.group.canUndoChanged.connect(self._update_undo)
+        a.group.canRedoChanged.connect(self._update_undo)
+        a.group.undoTextChanged.connect(self._update_undo)
+        a.group.redoTextChanged.connect(self._update_undo)
+        a.group.activeStackChanged.connect(self._update_undo)
+        sb = self.sidebar
+        sb.highlightActivated.connect(self.reveal_highlight)
+        sb.editRequested.connect(self.edit_note)
+        sb.menuRequested.connect(self._sidebar_menu)
+        sb.noteSaved.connect(self._note_saved)
+        self._update_undo()
+
+    def _update_undo(self, *_args) -> None:
+        group = self.annotations.group
+        undo, redo = self.actions["undo"], self.actions["redo"]
+        undo.setEnabled(group.canUndo())
+        redo.setEnabled(group.canRedo())
+        undo.setText(f"&Undo {group.undoText()}" if group.canUndo() else "&Undo")
+        redo.setText(f"&Redo {group.redoText()}" if group.canRedo() else "&Redo")
+
+    def action_undo(self) -> None:
+        self.floating.hide()
+        self.annotations.group.undo()
+
+    def action_redo(self) -> None:
+        self.floating.hide()
+        self.annotations.group.redo()
+
+    def _selection_finished(self) -> None:
+        rect = self.view.selection_rect()
+        if rect is not None and self.view.selected_text_range() is not None:
+            self.floating.show_for_selection(rect)
+
+    def _selection_changed(self) -> None:
+        if self.floating.isVisible() and self.floating.highlight is None and not self.view.textCursor().hasSelection():
+            self.floating.hide()
+
+    def _highlight_clicked(self, highlight_id: int, _global_pos) -> None:
+        h = self.view.highlights.get(highlight_id)
+        rect = self.view.highlight_rect(highlight_id)
+        if h is None or rect is None:
+            return
+        self.focused_highlight = highlight_id
+        self.sidebar.select(highlight_id)
+        self.floating.show_for_highlight(h, rect)
+
+    def _follow_view(self) -> None:
+        """The floating bar stays over its text while the page scrolls; off screen, it goes."""
+        f = self.floating
+        if not f.isVisible():
+            return
+        rect = self.view.highlight_rect(f.highlight.id) if f.highlight is not None else self.view.selection_rect()
+        if rect is None or rect.bottom() < 0 or rect.top() > self.view.viewport().height():
+            f.hide()
+        elif f.highlight is not None:
+            f.show_for_highlight(self.view.highlights.get(f.highlight.id, f.highlight), rect)
+        else:
+            f.show_for_selection(rect)
+
+    def _floating_color(self, color: str) -> None:
+        f = self.floating
+        if f.highlight is not None:
+            self.recolor(f.highlight.id, color)
+        else:
+            self.highlight_selection(color)
+
+    def _floating_note(self) -> None:
+        f = self.floating
+        if f.highlight is not None:
+            self.edit_note(f.highlight.id)
+        else:
+            self.action_note()
+
+    def highlight_selection(self, color: str | None = None, note: str = "", tags=()):
+        """Highlight the selected text; returns the new highlight (None if nothing was selected)."""
+        article = self.view.article
+        span = self.view.selected_text_range()
+        if article is None or span is None:
+            self.statusBar().showMessage("Select some text to highlight first", 4000)
+            return None
+        color = color or self.names.default
+        h = self.annotations.add(article.id, span[0], span[1], color, note, tags)
+        if h is not None:
+            cursor = self.view.textCursor()
+            cursor.clearSelection()
+            self.view.setTextCursor(cursor)
+            self.floating.hide()
+            self.focused_highlight = h.id
+        return h
+
+    def recolor(self, highlight_id: int, color: str) -> None:
+        h = self._highlight(highlight_id)
+        if h is not None:
+            self.annotations.set_color(h, color, self.names.label(color))
+
+    def delete_highlight(self, highlight_id: int) -> None:
+        h = self._highlight(highlight_id)
+        if h is not None:
+            self.floating.hide()
+            self.annotations.delete(h)
+            self.statusBar().showMessage("Highlight deleted (Ctrl+Z to undo)", 5000)
+
+    def _highlight(self, highlight_id: int):
+        h = self.view.highlights.get(highlight_id)
+        if h is None:
+            try:
+                h = self.library.get_highlight(highlight_id)
+            except LibraryError:
+                return None
+        return h
+
+    def edit_note(self, highlight_id: int, tags_first: bool = False) -> None:
+        h = self._highlight(highlight_id)
+        if h is None:
+            return
+        self.floating.hide()
+        dialog = self.note_dialog(h.quote, h.note, h.tags, h.color)
+        if tags_first:
+            dialog.tags.setFocus()
+            dialog.tags.selectAll()
+        if dialog.exec() == NoteDialog.DialogCode.Accepted:
+            self.annotations.edit(h, dialog.note(), dialog.tag_list())
+
+    def note_dialog(self, quote: str, note: str, tags, color: str) -> NoteDialog:
+        """Made by one method so tests can answer it."""
+        return NoteDialog(quote, note, tags, self.names.label(color), self)
+
+    def action_highlight(self) -> None:
+        self.highlight_selection()
+
+    def action_note(self) -> None:
+        if self.view.selected_text_range() is not None:
+            cursor = self.view.textCursor()
+            dialog = self.note_dialog(cursor.selectedText().replace("\u2029", "\n"), "", (), self.names.default)
+            if dialog.exec() == NoteDialog.DialogCode.Accepted:
+                self.highlight_selection(self.names.default, dialog.note(), dialog.tag_list())
+        elif self.focused_highlight is not None and self.focused_highlight in self.view.highlights:
+            self.edit_note(self.focused_highlight)
+        else:
+            self.statusBar().showMessage("Select text, or click a highlight, to write a note", 4000)
+
+    def action_delete_highlight(self) -> None:
+        f = self.floating
+        hid = f.highlight.id if f.isVisible() and f.highlight is not None else self.focused_highlight
+        if hid is not None:
+            self.delete_highlight(hid)
+
+    def _annotation_changed(self, article_id: int, highlight, removed_id) -> None:
+        if article_id == self.article_id:
+            self.view.update_highlight(highlight, removed_id)
+            self.sidebar.highlight_changed(highlight, removed_id)
+            f = self.floating
+            hid = highlight.id if highlight is not None else removed_id
+            if f.isVisible() and f.highlight is not None and f.highlight.id == hid:
+                if highlight is None:
+                    f.hide()
+                else:
+                    f.show_for_highlight(highlight, self.view.highlight_rect(hid) or f.geometry())
+        self.panel.model.update_article(article_id)
+        self._signature = self._safe_signature()
+        if self.notebook is not None and self.notebook.isVisible():
+            self.notebook._timer.start()
+
+    def reveal_highlight(self, highlight_id: int) -> None:
+        self.focused_highlight = highlight_id
+        if not self.view.scroll_to_highlight(highlight_id):
+            self.statusBar().showMessage("This highlight could not be placed in the article's current text", 5000)
+
+    def _sidebar_menu(self, highlight_id: int, global_pos) -> None:
+        h = self._highlight(highlight_id)
+        if h is None:
+            return
+        menu = QMenu(self)
+        self._highlight_menu(menu, h)
+        menu.exec(global_pos)
+
+    def _note_saved(self, article_id: int) -> None:
+        if self.view.article is not None and self.view.article.id == article_id:
+            from dataclasses import replace
+
+            self.view.article = replace(self.view.article, note=self.sidebar._note_saved)
+        self._signature = self._safe_signature()
+
+    def action_toggle_annotations(self, checked: bool) -> None:
+        self.sidebar.setVisible(bool(checked))
+        if not checked:
+            self.sidebar.save_note()
+
+    def action_color_names(self) -> None:
+        dialog = ColorNamesDialog(self.names, self.view.theme, self)
+        if dialog.exec() == ColorNamesDialog.DialogCode.Accepted:
+            dialog.save()
+            self.names_changed()
+
+    def names_changed(self) -> None:
+        self.floating.refresh_labels()
+        self.sidebar.color_filter.refill()
+        if self.notebook is not None:
+            self.notebook.color_filter.refill()
+
+    def action_notebook(self) -> None:
+        from reader.gui.notebook import Notebook
+
+        if self.notebook is None:
+            self.notebook = Notebook(self.library, self.names, self)
+            self.notebook.set_theme(self.theme)
+            self.notebook.highlightChosen.connect(self.open_at_highlight)
+            self.notebook.exportRequested.connect(
+                lambda ids, only: self.action_export("notebook", notebook=(ids, frozenset(only) if only is not None else None)))
+        else:
+            self.notebook.reload()
+        self.notebook.show()
+        self.notebook.raise_()
+        self.notebook.activateWindow()
+
+    def open_at_highlight(self, article_id: int, highlight_id: int) -> bool:
+        """Open an article (selecting it in the list when it is there) at one of its highlights."""
+        if self.article_id != article_id and not self.panel.select_article(article_id):
+            self.open_article(article_id)
+        if self.article_id != article_id:
+            return False
+        self.sidebar.select(highlight_id)
+        self.reveal_highlight(highlight_id)
+        return True
+
+    # -- export and import of annotations -----------------------------------------------------
+
+    def export_dialog(self, **kwargs):
+        """Made by one method so tests can answer it."""
+        from reader.gui.export_dialog import ExportDialog
+
+        return ExportDialog(self.settings, **kwargs, parent=self)
+
+    def action_export(self, preset: str | None = None, notebook=None) -> None:
+        current = (self.view.article.id, self.view.article.title) if self.view.article is not None else None
+        tags = [name for name, _count in self.library.tags()]
+        dialog = self.export_dialog(tags=tags, current=current, selected=self.selected_article_ids(),
+                                    notebook=notebook, preset=preset)
+        if dialog.exec() != dialog.DialogCode.Accepted:
+            return
+        self.export(dialog.request())
+
+    def export(self, request):
+        """Run an export on the background worker; the status bar tells how it went."""
+        from reader.gui.export_dialog import run_export
+
+        library, names = self.library, self.names.custom()
+        self.statusBar().showMessage("Exporting…")
+
+        def job(task):
+            return run_export(library, request, names, progress=lambda done, total: task.report(done, total, ""))
+
+        def progress(done, total, _message):
+            self.statusBar().showMessage(f"Exporting… {done} of {total} articles")
+
+        def done(result):
+            self.last_export = result
+            self.statusBar().showMessage(
+                f"Exported {result.articles} article{'s' if result.articles != 1 else ''} with "
+                f"{result.highlights} highlight{'s' if result.highlights != 1 else ''} to {request.out}", 10000)
+            self.exportFinished.emit(result)
+
+        def failed(message):
+            self.statusBar().clearMessage()
+            self.exportFinished.emit(None)
+            QMessageBox.warning(self, "Export", f"The export failed: {message}")
+
+        return self.tasks.run(job, on_done=done, on_error=failed, on_progress=progress)
+
+    def action_import_annotations(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import Annotations", str(Path.home()),
+                                              "W3C Web Annotations (*.json *.jsonld);;All files (*)")
+        if path:
+            self.import_annotations(path)
+
+    def import_annotations(self, path: str):
+        from reader.core.export import import_annotations
+
+        library = self.library
+
+        def done(result):
+            self.statusBar().showMessage(f"Annotations: {result.summary()}", 12000)
+            self.reload_annotations()
+            self.annotationsImported.emit(result)
+
+        def failed(message):
+            self.annotationsImported.emit(None)
+            QMessageBox.warning(self, "Import Annotations", message.split(": ", 1)[-1])
+
+        return self.tasks.run(lambda task: import_annotations(library, path), on_done=done, on_error=failed)
+
+    def reload_annotations(self) -> None:
+        """Highlights changed behind our back (an import, another process): show them afresh."""
+        if self.article_id is not None:
+            try:
+                fresh = self.library.get(self.article_id)
+            except LibraryError:
+                return
+            from dataclasses import replace
+
+            self.view.paint_highlights(fresh.highlights)
+            self.view.article = replace(self.view.article, highlights=fresh.highlights)
+            self.view.viewport().update()
+            self.sidebar.set_article(fresh)
+            self.annotations.forget(self.article_id)  # the history before this no longer applies
+            self.annotations.activate(self.article_id)
+        self.panel.reload()
+        self._signature = self._safe_signature()
+        if self.notebook is not None:
+            self.notebook.reload()
 
     # -- other actions ------------------------------------------------------------------------
 
@@ -612,6 +1010,9 @@ class MainWindow(QMainWindow):
         visible = library_visible not in (False, "false", "0", 0)
         self.panel.setVisible(visible)
         self.actions["toggle_library"].setChecked(visible)
+        annotations = s.value("window/annotations_visible", True) not in (False, "false", "0", 0)
+        self.sidebar.setVisible(annotations)
+        self.actions["toggle_annotations"].setChecked(annotations)
         sort = s.value("library/sort", "added")
         view = s.value("library/view", "inbox")
         tag = s.value("library/tag", "") or None
@@ -636,6 +1037,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/library_visible", self.panel.isVisible())
+        s.setValue("window/annotations_visible", self.sidebar.isVisible())
         query = self.panel.current_query()
         s.setValue("library/sort", query.sort)
         s.setValue("library/view", query.state or "all")
@@ -646,6 +1048,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.sidebar.save_note()
         self.view.flush_progress()
         self.save_state()
         self._poll.stop()
@@ -654,6 +1057,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Cancel) and self.floating.isVisible():
+            self.floating.hide()
+            return
         if event.matches(QKeySequence.StandardKey.Cancel) and self.pane.find_bar.isVisible():
             self.pane.find_bar.close_bar()
             return

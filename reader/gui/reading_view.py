@@ -15,10 +15,11 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from datetime import datetime
+from itertools import accumulate
 
-from PySide6.QtCore import QByteArray, QEvent, QRectF, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -53,10 +54,23 @@ from reader.core.domain import Article, Highlight
 from reader.gui.icons import icon
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
+HL_ID = QTextFormat.Property.UserProperty + 1  # the (innermost) highlight painted on a piece of text
+HL_ORIGINAL = QTextFormat.Property.UserProperty + 2  # the background the text had before it was painted
 CHROME_STATE = 0x5EAD  # QTextBlock.userState of blocks we add (title, byline...): not article text
 ASSET_SCHEME = "asset"
 PX = 96 / 72  # Qt rich text takes margins in px only; sizes here are in points
 _SKIP = frozenset("\ufffc\u2028\u2029\u200b\u00ad")
+_RUN = re.compile(r"[^\s\ufffc\u2028\u2029\u200b\u00ad]+")  # what TextMap aligns: all but spaces and _SKIP
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _squeeze(text: str) -> str:
+    """`text` without spaces and _SKIP characters (what TextMap aligns)."""
+    text = "".join(text.split())
+    for ch in "\ufffc\u200b\u00ad":
+        if ch in text:
+            text = text.replace(ch, "")
+    return text
 
 
 def _utf16_len(ch: str) -> int:
@@ -69,68 +83,135 @@ class TextMap:
     Built by aligning the non-space characters of Article.text with those of
     the document's article blocks, so it is immune to how either side spells
     whitespace, paragraph breaks, list markers or images.
+
+    Kept as runs (a word on either side), not one entry per character, so an
+    article of 10,000 words maps in a few milliseconds: a query is a handful
+    of bisections. "Mapped characters" are the non-space characters the two
+    sides share; in the usual case that is all of them (`exact`).
     """
 
     def __init__(self, document: QTextDocument, text: str) -> None:
-        doc_chars: list[str] = []
-        doc_pos: list[int] = []
+        # Document side: runs of mapped characters, by position; b counts mapped characters.
+        d_start: list[int] = []
+        d_len: list[int] = []
+        d_unit: list[int] = []  # UTF-16 units per character: 1, or 2 for a one-character astral run
+        doc_parts: list[str] = []
         block = document.begin()
         while block.isValid():
             if block.userState() != CHROME_STATE:
-                pos = block.position()
-                for ch in block.text():
-                    if not ch.isspace() and ch not in _SKIP:
-                        doc_chars.append(ch)
-                        doc_pos.append(pos)
-                    pos += _utf16_len(ch)
+                btext = block.text()
+                base = block.position()
+                if _ASTRAL.search(btext) is None:
+                    spans = [m.span() for m in _RUN.finditer(btext)]
+                    d_start.extend([base + a for a, _ in spans])
+                    d_len.extend([b - a for a, b in spans])
+                    d_unit.extend([1] * len(spans))
+                    doc_parts.append(_squeeze(btext))
+                else:
+                    pos = base
+                    for ch in btext:
+                        width = _utf16_len(ch)
+                        if not ch.isspace() and ch not in _SKIP:
+                            d_start.append(pos)
+                            d_len.append(1)
+                            d_unit.append(width)
+                            doc_parts.append(ch)
+                        pos += width
             block = block.next()
-        text_idx = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in _SKIP]
-        a = "".join(text[i] for i in text_idx)
-        b = "".join(doc_chars)
+        spans = [m.span() for m in _RUN.finditer(text)]
+        self._t_start = [a for a, _ in spans]
+        self._t_end = [b for _, b in spans]
+        self._t_cum = [0, *accumulate(b - a for a, b in spans)]
+        self._d_start = d_start
+        self._d_unit = d_unit
+        self._d_end = [s + n * u for s, n, u in zip(d_start, d_len, d_unit)]
+        self._d_cum = [0, *accumulate(d_len)]
         self.text_len = len(text)
+        a = _squeeze(text)
+        b = "".join(doc_parts)
         self.exact = a == b
         if self.exact:
-            self.text_idx, self.doc_pos = text_idx, doc_pos
-            self.doc_len = [_utf16_len(c) for c in doc_chars]
-            return
-        pairs_t: list[int] = []
-        pairs_d: list[int] = []
-        lens: list[int] = []
-        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-        for i, j, n in matcher.get_matching_blocks():
-            for k in range(n):
-                pairs_t.append(text_idx[i + k])
-                pairs_d.append(doc_pos[j + k])
-                lens.append(_utf16_len(b[j + k]))
-        self.text_idx, self.doc_pos, self.doc_len = pairs_t, pairs_d, lens
+            blocks = [(0, 0, len(a))] if a else []
+        else:
+            matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            blocks = [blk for blk in matcher.get_matching_blocks() if blk[2]]
+        # Matching blocks: pair index p in [P, P+n) <-> a in [i, i+n) <-> b in [j, j+n).
+        self._bi = [blk[0] for blk in blocks]
+        self._bj = [blk[1] for blk in blocks]
+        self._bn = [blk[2] for blk in blocks]
+        self._bp = [0, *accumulate(self._bn)]
+        self.pairs = self._bp[-1]
+
+    # -- the steps: text offset <-> a (mapped text char) <-> pair <-> b (mapped doc char) <-> position
+
+    def _a_at_or_after(self, offset: int) -> int:
+        r = bisect_right(self._t_start, offset) - 1
+        if r >= 0 and offset < self._t_end[r]:
+            return self._t_cum[r] + offset - self._t_start[r]
+        return self._t_cum[r + 1]
+
+    def _b_at_or_after(self, pos: int) -> int:
+        r = bisect_right(self._d_start, pos) - 1
+        if r >= 0 and pos < self._d_end[r]:
+            return self._d_cum[r] - (self._d_start[r] - pos) // self._d_unit[r]  # inside a surrogate pair: the next
+        return self._d_cum[r + 1]
+
+    @staticmethod
+    def _pair_at_or_after(starts: list[int], lengths: list[int], first: list[int], x: int) -> int:
+        k = bisect_right(starts, x) - 1
+        if k >= 0 and x < starts[k] + lengths[k]:
+            return first[k] + x - starts[k]
+        return first[k + 1]
+
+    def _pair_ab(self, p: int) -> tuple[int, int]:
+        k = bisect_right(self._bp, p) - 1
+        return self._bi[k] + p - self._bp[k], self._bj[k] + p - self._bp[k]
+
+    def _offset(self, a: int) -> int:
+        r = bisect_right(self._t_cum, a) - 1
+        return self._t_start[r] + a - self._t_cum[r]
+
+    def _position(self, b: int) -> tuple[int, int]:
+        """Document position of mapped character b, and the position after it."""
+        r = bisect_right(self._d_cum, b) - 1
+        pos = self._d_start[r] + (b - self._d_cum[r]) * self._d_unit[r]
+        return pos, pos + self._d_unit[r]
+
+    def _pair_of_offset(self, offset: int) -> int:
+        return self._pair_at_or_after(self._bi, self._bn, self._bp, self._a_at_or_after(offset))
+
+    def _pair_of_position(self, pos: int) -> int:
+        return self._pair_at_or_after(self._bj, self._bn, self._bp, self._b_at_or_after(pos))
+
+    # -- the API
 
     def text_to_doc(self, offset: int) -> int | None:
         """The document position of the first mapped character at or after `offset`."""
-        i = bisect_left(self.text_idx, offset)
-        if i < len(self.text_idx):
-            return self.doc_pos[i]
-        if self.doc_pos:
-            return self.doc_pos[-1] + self.doc_len[-1]
+        p = self._pair_of_offset(offset)
+        if p < self.pairs:
+            return self._position(self._pair_ab(p)[1])[0]
+        if self.pairs:
+            return self._position(self._pair_ab(self.pairs - 1)[1])[1]
         return None
 
     def range_to_doc(self, start: int, end: int) -> tuple[int, int] | None:
-        i = bisect_left(self.text_idx, start)
-        j = bisect_left(self.text_idx, end) - 1
-        if i > j or i >= len(self.text_idx):
+        i = self._pair_of_offset(start)
+        j = self._pair_of_offset(end) - 1
+        if i > j or i >= self.pairs:
             return None
-        return self.doc_pos[i], self.doc_pos[j] + self.doc_len[j]
+        return self._position(self._pair_ab(i)[1])[0], self._position(self._pair_ab(j)[1])[1]
 
     def doc_to_text(self, pos: int) -> int:
         """The canonical offset of the first mapped character at or after document `pos`."""
-        i = bisect_left(self.doc_pos, pos)
-        return self.text_idx[i] if i < len(self.text_idx) else self.text_len
+        p = self._pair_of_position(pos)
+        return self._offset(self._pair_ab(p)[0]) if p < self.pairs else self.text_len
 
     def doc_range_to_text(self, start: int, end: int) -> tuple[int, int] | None:
-        i = bisect_left(self.doc_pos, start)
-        j = bisect_right(self.doc_pos, end - 1) - 1
-        if i > j or i >= len(self.text_idx):
+        i = self._pair_of_position(start)
+        j = self._pair_of_position(end) - 1
+        if i > j or i >= self.pairs:
             return None
-        return self.text_idx[i], self.text_idx[j] + 1
+        return self._offset(self._pair_ab(i)[0]), self._offset(self._pair_ab(j)[0]) + 1
 
 
 def display_html(fragment: str) -> str:
@@ -180,6 +261,9 @@ class ReadingView(QTextBrowser):
     """Shows one article. Emits `progressChanged(article_id, fraction)` as the reader scrolls."""
 
     progressChanged = Signal(int, float)
+    highlightClicked = Signal(int, QPoint)  # highlight id, global position of the click
+    selectionFinished = Signal()  # the reader let go of a selection (mouse up or a keyboard selection)
+    viewMoved = Signal()  # scrolled or resized: floating tools follow or hide
 
     def __init__(self, library, settings: ReadingSettings | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -195,6 +279,14 @@ class ReadingView(QTextBrowser):
         self._pending_fraction: float | None = None
         self._find_selections: list = []
         self._term_selections: list = []
+        self._flash_selections: list = []
+        self.highlights: dict[int, Highlight] = {}
+        self._spans: dict[int, tuple[int, int]] = {}  # highlight id -> document range
+        self._joins: list[int] = []
+        self._brushes: dict = {}
+        self._map_key: tuple | None = None
+        self._flash_timer = QTimer(self, singleShot=True, interval=1400)
+        self._flash_timer.timeout.connect(self._end_flash)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
@@ -290,6 +382,9 @@ class ReadingView(QTextBrowser):
     def show_placeholder(self, message: str | None = None) -> None:
         self.article = None
         self.text_map = None
+        self.highlights = {}
+        self._spans = {}
+        self._joins = []
         self._clear_extra()
         t = self.theme
         self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
@@ -311,6 +406,7 @@ class ReadingView(QTextBrowser):
         if self.article is None or self.article.id != article.id:
             self._images.clear()
         self.article = article
+        self.highlights = {h.id: h for h in article.highlights}
         self._search_terms = ()
         self._render(article.progress if progress is None else progress)
 
@@ -328,8 +424,13 @@ class ReadingView(QTextBrowser):
         self._finish_blocks()
         self._margins = (-1, -1)
         self._set_margins(force=True)
-        self.text_map = TextMap(doc, article.text)
-        self.paint_highlights(article.highlights)
+        # Built once per article: a re-render for a theme or font spells the same blocks.
+        key = (article.id, article.updated, len(article.text), doc.characterCount())
+        if self.text_map is None or self._map_key != key:
+            self.text_map = TextMap(doc, article.text)
+            self._map_key = key
+        self._spans = {}
+        self.paint_highlights(list(self.highlights.values()), fresh=True)
         self._restore(fraction)
 
     def _compose_html(self, article: Article) -> str:
@@ -462,28 +563,221 @@ class ReadingView(QTextBrowser):
             self._images[name] = image
         return self._images[name]
 
-    # -- highlights (issue 5 builds on this) -----------------------------------
+    # -- highlights ------------------------------------------------------------
+    #
+    # Highlights are painted into the document's character formats (so a test, or
+    # the clipboard's rich text, sees them), but never by re-rendering: the text map
+    # is built once per render, the first paint is one cursor pass inside one edit
+    # block, and a change repaints only the range it touches. Each painted piece
+    # remembers the background it had (code spans have one) so it can be unpainted.
 
-    def paint_highlights(self, highlights) -> None:
-        """Paint each placed highlight's range with its colour."""
+    def paint_highlights(self, highlights, fresh: bool = False) -> None:
+        """Show exactly these highlights (placed ones painted, the others listed elsewhere).
+
+        `fresh`: the document was just rendered, nothing is painted yet."""
+        self.highlights = {h.id: h for h in highlights}
         if self.text_map is None:
             return
-        cursor = QTextCursor(self.document())
-        for h in highlights:
-            self._paint_highlight(cursor, h)
+        self._spans = self._compute_spans(self.highlights.values())
+        self._paint_range(0, self.document().characterCount(), fresh=fresh, widen=False)
 
-    def _paint_highlight(self, cursor: QTextCursor, h: Highlight) -> None:
-        if h.start is None or h.end is None or self.text_map is None:
-            return
-        span = self.text_map.range_to_doc(h.start, h.end)
+    def update_highlight(self, highlight: Highlight | None, removed_id: int | None = None) -> None:
+        """Add or change one highlight (or remove `removed_id`), repainting only its range."""
+        old = self._spans.get(removed_id if highlight is None else highlight.id)
+        if highlight is None:
+            self.highlights.pop(removed_id, None)
+            self._spans.pop(removed_id, None)
+            new = None
+        else:
+            self.highlights[highlight.id] = highlight
+            self._spans.pop(highlight.id, None)
+            new = self._compute_spans([highlight]).get(highlight.id)
+            if new is not None:
+                self._spans[highlight.id] = new
+        if self.article is not None:
+            from dataclasses import replace
+
+            self.article = replace(self.article, highlights=tuple(self.highlights.values()))
+        spans = [s for s in (old, new) if s is not None]
+        if spans and self.text_map is not None:
+            self._paint_range(min(s[0] for s in spans), max(s[1] for s in spans))
+        self.viewport().update()
+
+    def _compute_spans(self, highlights) -> dict[int, tuple[int, int]]:
+        spans = {}
+        if self.text_map is None:
+            return spans
+        for h in highlights:
+            if h.start is None or h.end is None:
+                continue
+            span = self.text_map.range_to_doc(h.start, h.end)
+            if span is not None and span[1] > span[0]:
+                spans[h.id] = span
+        return spans
+
+    def _paint_range(self, a: int, b: int, fresh: bool = False, widen: bool = True) -> None:
+        """Repaint document range [a, b): unpaint it, then paint each piece by what covers it."""
+        if widen:  # take in whole highlights that meet the range (cheap, and keeps joins right)
+            for s, e in self._spans.values():
+                if s <= b and e >= a:
+                    a, b = min(a, s), max(b, e)
+        inside = [(max(a, s), min(b, e), hid) for hid, (s, e) in self._spans.items() if s < b and e > a]
+        doc = self.document()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        if not fresh:
+            self._unpaint(cursor, a, b)
+        events: list[tuple[int, int, int]] = []
+        for s, e, hid in inside:
+            events.append((s, 1, hid))
+            events.append((e, 0, hid))
+        events.sort()
+        # One pass over the events gives the pieces and what covers each; one pass over
+        # the text fragments (read once) gives their formats.
+        pieces: list[tuple[int, int, tuple[int, ...]]] = []
+        active: dict[int, int] = {}
+        previous = None
+        for pos, kind, hid in events:
+            if previous is not None and pos > previous and active:
+                pieces.append((previous, pos, tuple(active)))
+            if kind:
+                active[hid] = 1
+            else:
+                active.pop(hid, None)
+            previous = pos
+        if pieces:
+            fragments = self._pieces(pieces[0][0], pieces[-1][1])
+            k = 0
+            for ps, pe, ids in pieces:
+                while k < len(fragments) and fragments[k][1] <= ps:
+                    k += 1
+                m = k
+                while m < len(fragments) and fragments[m][0] < pe:
+                    fs, fe, fmt = fragments[m]
+                    self._paint_piece(cursor, max(ps, fs), min(pe, fe), fmt, ids)
+                    m += 1
+        cursor.endEditBlock()
+        self._joins = self._find_joins()
+
+    def _find_joins(self) -> list[int]:
+        """Positions where one highlight ends and another begins: drawn as a hairline gap."""
+        ends = {e for s, e in self._spans.values()}
+        return sorted({s for s, e in self._spans.values() if s in ends})
+
+    def _brush(self, ids) -> QBrush:
+        colors = tuple(self.highlights[i].color for i in ids)
+        key = (self.theme.name, tuple(sorted(colors)))
+        brush = self._brushes.get(key)
+        if brush is None:
+            palette = self.theme.highlights
+            qcolors = [QColor(palette.get(c, palette["yellow"])) for c in colors]
+            if len(qcolors) == 1:
+                color = qcolors[0]
+            else:  # where highlights overlap: their blend, a step deeper per layer
+                n = len(qcolors)
+                color = QColor(sum(c.red() for c in qcolors) // n, sum(c.green() for c in qcolors) // n,
+                               sum(c.blue() for c in qcolors) // n)
+                step = 100 + 14 * (n - 1)
+                color = color.lighter(step + 12 * (n - 1)) if self.theme.dark else color.darker(step)
+            brush = self._brushes[key] = QBrush(color)
+        return brush
+
+    def _pieces(self, a: int, b: int):
+        """(start, end, format) of the text fragments within [a, b), images left out."""
+        doc = self.document()
+        block = doc.findBlock(a)
+        pieces = []
+        while block.isValid() and block.position() < b:
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fs = fragment.position()
+                fe = fs + fragment.length()
+                if fs >= b:
+                    break
+                if fe > a:
+                    fmt = fragment.charFormat()
+                    if not fmt.isImageFormat():
+                        pieces.append((max(a, fs), min(b, fe), fmt))
+                it += 1
+            block = block.next()
+        return pieces
+
+    def _paint_piece(self, cursor: QTextCursor, a: int, b: int, fmt: QTextCharFormat, ids: tuple[int, ...]) -> None:
+        new = QTextCharFormat(fmt)
+        if not fmt.hasProperty(HL_ORIGINAL):
+            new.setProperty(HL_ORIGINAL, fmt.background())
+        new.setBackground(self._brush(ids))
+        top = min(ids, key=lambda i: (self._spans[i][1] - self._spans[i][0], -i))  # the innermost
+        new.setProperty(HL_ID, top)
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setCharFormat(new)
+
+    def _unpaint(self, cursor: QTextCursor, a: int, b: int) -> None:
+        for s, e, fmt in self._pieces(a, b):
+            if not fmt.hasProperty(HL_ORIGINAL):
+                continue
+            new = QTextCharFormat(fmt)
+            original = fmt.property(HL_ORIGINAL)
+            if isinstance(original, QBrush) and original.style() != Qt.BrushStyle.NoBrush:
+                new.setBackground(original)
+            else:
+                new.clearBackground()
+            new.clearProperty(HL_ORIGINAL)
+            new.clearProperty(HL_ID)
+            cursor.setPosition(s)
+            cursor.setPosition(e, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(new)
+
+    def highlight_span(self, highlight_id: int) -> tuple[int, int] | None:
+        """The document range [start, end) a highlight is painted on, if it is placed."""
+        return self._spans.get(highlight_id)
+
+    def highlight_at_point(self, point) -> int | None:
+        """The highlight under a viewport point (the innermost where they overlap)."""
+        if not self._spans:
+            return None
+        layout = self.document().documentLayout()
+        doc_point = QPointF(point.x() + self.horizontalScrollBar().value(), point.y() + self.verticalScrollBar().value())
+        pos = layout.hitTest(doc_point, Qt.HitTestAccuracy.ExactHit)
+        if pos < 0:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(pos)
+        if point.x() < self.cursorRect(cursor).center().x() and pos > 0:
+            pos -= 1  # hitTest answers the nearest boundary: the character is on its left
+        return self.highlight_at(pos)
+
+    def highlight_at(self, pos: int) -> int | None:
+        best = None
+        for hid, (s, e) in self._spans.items():
+            if s <= pos < e and (best is None or e - s < best[0]):
+                best = (e - s, hid)
+        return best[1] if best else None
+
+    def scroll_to_highlight(self, highlight_id: int, flash: bool = True) -> bool:
+        span = self._spans.get(highlight_id)
         if span is None:
-            return
-        fmt = QTextCharFormat()
-        fmt.setBackground(QBrush(QColor(self.theme.highlights.get(h.color, self.theme.highlights["yellow"]))))
-        fmt.setProperty(QTextFormat.Property.UserProperty + 1, h.id)
-        cursor.setPosition(span[0])
-        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
-        cursor.mergeCharFormat(fmt)
+            return False
+        self._scroll_to_position(span[0])
+        if flash:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(span[0])
+            cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = cursor
+            color = QColor(self.theme.accent)
+            color.setAlpha(80)
+            sel.format.setBackground(color)
+            self._flash_selections = [sel]
+            self._apply_extra()
+            self._flash_timer.start()
+        return True
+
+    def _end_flash(self) -> None:
+        self._flash_selections = []
+        self._apply_extra()
 
     def selected_text_range(self) -> tuple[int, int] | None:
         """The current selection as a canonical text range (start, end)."""
@@ -565,6 +859,7 @@ class ReadingView(QTextBrowser):
     def resizeEvent(self, event) -> None:  # noqa: N802
         fraction = self.scroll_fraction()
         super().resizeEvent(event)
+        self.viewMoved.emit()
         if (self._set_margins() or self._pending_fraction is not None) and self.article is not None:
             self._restore(fraction)
 
@@ -599,6 +894,17 @@ class ReadingView(QTextBrowser):
             return
         # Qt's rich text has no border-left: draw the bar beside block quotes here.
         painter = QPainter(self.viewport())
+        if self._joins:
+            # Two highlights that touch stay two: a hairline of page between them.
+            page = QColor(self.theme.background)
+            height = self.viewport().height()
+            for pos in self._joins:
+                cursor = QTextCursor(self.document())
+                cursor.setPosition(pos)
+                rect = self.cursorRect(cursor)
+                if rect.bottom() < 0 or rect.top() > height:
+                    continue
+                painter.fillRect(QRectF(rect.left() - 1, rect.top(), 2, rect.height()), page)
         color = QColor(self.theme.accent)
         color.setAlpha(150)
         offset = self.verticalScrollBar().value()
@@ -618,6 +924,55 @@ class ReadingView(QTextBrowser):
                     break
             block = block.next()
         painter.end()
+
+    # -- selecting and clicking ----------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        press, self._press = getattr(self, "_press", None), None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        point = event.position().toPoint()
+        if self.textCursor().hasSelection():
+            self.selectionFinished.emit()
+        elif (point - press).manhattanLength() < 5 and not self.anchorAt(point):
+            hid = self.highlight_at_point(point)
+            if hid is not None:
+                self.highlightClicked.emit(hid, self.viewport().mapToGlobal(point))
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+        super().keyReleaseEvent(event)
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.textCursor().hasSelection():
+            self.selectionFinished.emit()
+
+    def selection_rect(self):
+        """The viewport rectangle of the selection's first line (where a floating tool sits)."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        first = QTextCursor(cursor)
+        first.setPosition(cursor.selectionStart())
+        last = QTextCursor(cursor)
+        last.setPosition(cursor.selectionEnd())
+        return self.cursorRect(first).united(self.cursorRect(last))
+
+    def highlight_rect(self, highlight_id: int):
+        span = self._spans.get(highlight_id)
+        if span is None:
+            return None
+        first = QTextCursor(self.document())
+        first.setPosition(span[0])
+        last = QTextCursor(self.document())
+        last.setPosition(span[1])
+        return self.cursorRect(first).united(self.cursorRect(last))
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+        super().scrollContentsBy(dx, dy)
+        self.viewMoved.emit()
 
     # -- links -----------------------------------------------------------------
 
@@ -685,11 +1040,12 @@ class ReadingView(QTextBrowser):
         return False
 
     def _apply_extra(self) -> None:
-        self.setExtraSelections(self._term_selections + self._find_selections)
+        self.setExtraSelections(self._term_selections + self._find_selections + self._flash_selections)
 
     def _clear_extra(self) -> None:
         self._find_selections = []
         self._term_selections = []
+        self._flash_selections = []
         self.setExtraSelections([])
 
     def clear_found(self) -> None:

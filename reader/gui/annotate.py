@@ -1,0 +1,461 @@
+"""Annotating: colour names, undoable highlight commands, the floating toolbar, the note editor.
+
+Undo is per article (a QUndoGroup holds one QUndoStack per article opened this
+session; the open article's stack is the active one). Ctrl+Z then always undoes
+something the reader can see on the page in front of them, never a change made
+in another article minutes ago, and each article keeps its history when the
+reader goes away and comes back. Every command calls the Library in redo() and
+undo(); a highlight keeps its id through undo/redo (re-adding after an undone add
+and un-deleting both go through Library.restore_highlight).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QPoint, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QUndoCommand, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.domain import COLORS, Highlight
+from reader.gui.icons import icon
+
+
+# -- colour names -------------------------------------------------------------------
+
+
+class ColorNames:
+    """The five colours, each with a name the reader can change ("key idea", "question"...)."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self.settings = settings
+
+    def label(self, color: str) -> str:
+        """The name the reader gave a colour, else the colour's own name."""
+        return self.custom().get(color) or color.capitalize()
+
+    def custom(self) -> dict[str, str]:
+        """Only the names the reader set (what exports get as color_names)."""
+        names = {}
+        for color in COLORS:
+            value = self.settings.value(f"highlights/name_{color}", "")
+            if isinstance(value, str) and value.strip():
+                names[color] = value.strip()
+        return names
+
+    def set_label(self, color: str, name: str) -> None:
+        name = " ".join(name.split())
+        if name and name.lower() != color:
+            self.settings.setValue(f"highlights/name_{color}", name)
+        else:
+            self.settings.remove(f"highlights/name_{color}")
+
+    @property
+    def default(self) -> str:
+        value = self.settings.value("highlights/default_color", "yellow")
+        return value if value in COLORS else "yellow"
+
+    @default.setter
+    def default(self, color: str) -> None:
+        self.settings.setValue("highlights/default_color", color if color in COLORS else "yellow")
+
+    def menu_text(self, color: str) -> str:
+        name = self.label(color)
+        return name if name.lower() == color else f"{name}  ({color})"
+
+
+def swatch(color: QColor | str, size: int = 16, ring: QColor | str | None = None) -> QIcon:
+    pixmap = QPixmap(size * 2, size * 2)
+    pixmap.setDevicePixelRatio(2)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(color))
+    edge = QColor(ring) if ring is not None else QColor(color).darker(125)
+    painter.setPen(edge)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+# -- undoable commands -------------------------------------------------------------------
+
+
+class AnnotationCommand(QUndoCommand):
+    """apply()/revert() call the Library. The first apply runs before the push, so that
+    a refusal (LibraryError) is reported and nothing lands on the stack."""
+
+    def __init__(self, ctl: Annotations, text: str) -> None:
+        super().__init__(text)
+        self.ctl = ctl
+        self._applied = False
+
+    def apply(self) -> None: ...
+
+    def revert(self) -> None: ...
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False  # done already, by Annotations._push
+            return
+        self._guard(self.apply)
+
+    def undo(self) -> None:
+        self._guard(self.revert)
+
+    def _guard(self, fn) -> None:
+        from reader.core.library import LibraryError
+
+        try:
+            fn()
+        except LibraryError as exc:  # e.g. another process deleted the article meanwhile
+            self.setObsolete(True)
+            self.ctl.failed.emit(str(exc))
+
+
+class AddHighlight(AnnotationCommand):
+    def __init__(self, ctl, article_id: int, start: int, end: int, color: str, note: str = "", tags=()) -> None:
+        super().__init__(ctl, "Highlight")
+        self.args = (article_id, start, end, color, note, tuple(tags))
+        self.highlight: Highlight | None = None
+
+    def apply(self) -> None:
+        lib = self.ctl.library
+        if self.highlight is None:
+            article_id, start, end, color, note, tags = self.args
+            self.highlight = lib.add_highlight(article_id, start, end, color=color, note=note, tags=tags)
+        else:
+            self.highlight = lib.restore_highlight(self.highlight)
+        self.ctl.changed.emit(self.highlight.article_id, self.highlight, None)
+
+    def revert(self) -> None:
+        assert self.highlight is not None
+        self.highlight = self.ctl.library.get_highlight(self.highlight.id)  # as it is now
+        self.ctl.library.delete_highlight(self.highlight.id)
+        self.ctl.changed.emit(self.highlight.article_id, None, self.highlight.id)
+
+
+class UpdateHighlight(AnnotationCommand):
+    def __init__(self, ctl, before: Highlight, text: str, **changes) -> None:
+        super().__init__(ctl, text)
+        self.before = before
+        self.changes = changes
+
+    def _apply(self, values: dict) -> None:
+        fresh = self.ctl.library.update_highlight(self.before.id, **values)
+        self.ctl.changed.emit(fresh.article_id, fresh, None)
+
+    def apply(self) -> None:
+        self._apply(self.changes)
+
+    def revert(self) -> None:
+        self._apply({key: getattr(self.before, key) for key in self.changes})
+
+
+class DeleteHighlight(AnnotationCommand):
+    def __init__(self, ctl, highlight: Highlight) -> None:
+        super().__init__(ctl, "Delete Highlight")
+        self.highlight = highlight
+
+    def apply(self) -> None:
+        self.highlight = self.ctl.library.get_highlight(self.highlight.id)
+        self.ctl.library.delete_highlight(self.highlight.id)
+        self.ctl.changed.emit(self.highlight.article_id, None, self.highlight.id)
+
+    def revert(self) -> None:
+        self.highlight = self.ctl.library.restore_highlight(self.highlight)
+        self.ctl.changed.emit(self.highlight.article_id, self.highlight, None)
+
+
+class Annotations(QObject):
+    """Every annotation change goes through here: it runs as an undoable command and
+    `changed(article_id, highlight or None, removed id or None)` tells the views."""
+
+    changed = Signal(int, object, object)
+    failed = Signal(str)
+
+    def __init__(self, library, parent=None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.group = QUndoGroup(self)
+        self.stacks: dict[int, QUndoStack] = {}
+
+    def stack(self, article_id: int) -> QUndoStack:
+        stack = self.stacks.get(article_id)
+        if stack is None:
+            stack = self.stacks[article_id] = QUndoStack(self.group)
+            stack.setUndoLimit(300)
+        return stack
+
+    def activate(self, article_id: int | None) -> None:
+        self.group.setActiveStack(None if article_id is None else self.stack(article_id))
+
+    def forget(self, article_id: int) -> None:
+        """The article is gone (deleted, re-extracted): its history no longer applies."""
+        stack = self.stacks.pop(article_id, None)
+        if stack is not None:
+            self.group.removeStack(stack)
+            stack.deleteLater()
+
+    def _push(self, article_id: int, command: QUndoCommand) -> bool:
+        from reader.core.library import LibraryError
+
+        try:
+            command.apply()
+        except LibraryError as exc:
+            self.failed.emit(str(exc))
+            return False
+        command._applied = True
+        self.stack(article_id).push(command)
+        return True
+
+    def add(self, article_id: int, start: int, end: int, color: str, note: str = "", tags=()) -> Highlight | None:
+        command = AddHighlight(self, article_id, start, end, color, note, tags)
+        if self._push(article_id, command):
+            return command.highlight
+        return None
+
+    def set_color(self, highlight: Highlight, color: str, label: str = "") -> None:
+        if color != highlight.color:
+            self._push(highlight.article_id, UpdateHighlight(self, highlight, f"Colour {label or color}", color=color))
+
+    def set_note(self, highlight: Highlight, note: str) -> None:
+        if note != highlight.note:
+            self._push(highlight.article_id, UpdateHighlight(self, highlight, "Edit Note", note=note))
+
+    def set_tags(self, highlight: Highlight, tags) -> None:
+        tags = tuple(tags)
+        if tags != tuple(highlight.tags):
+            self._push(highlight.article_id, UpdateHighlight(self, highlight, "Edit Tags", tags=tags))
+
+    def edit(self, highlight: Highlight, note: str, tags) -> None:
+        """Note and tags in one step (the note editor edits both)."""
+        changes = {}
+        if note != highlight.note:
+            changes["note"] = note
+        if tuple(tags) != tuple(highlight.tags):
+            changes["tags"] = tuple(tags)
+        if changes:
+            text = "Edit Note" if list(changes) == ["note"] else "Edit Tags" if list(changes) == ["tags"] else "Edit Note and Tags"
+            self._push(highlight.article_id, UpdateHighlight(self, highlight, text, **changes))
+
+    def delete(self, highlight: Highlight) -> None:
+        self._push(highlight.article_id, DeleteHighlight(self, highlight))
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed by a person: "a, b c" or "#a #b" (commas win over spaces)."""
+    text = text.replace(";", ",")
+    parts = text.split(",") if "," in text else text.split()
+    out: list[str] = []
+    for part in parts:
+        tag = " ".join(part.strip().lstrip("#").split()).lower()
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+# -- the floating toolbar --------------------------------------------------------------------
+
+
+class FloatingToolbar(QFrame):
+    """Hovers over a selection (colours + note) or over a clicked highlight (colours,
+    note, tags, delete). A child of the reading view's viewport, so it never takes focus."""
+
+    colorChosen = Signal(str)
+    noteRequested = Signal()
+    tagsRequested = Signal()
+    deleteRequested = Signal()
+
+    def __init__(self, names: ColorNames, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("FloatingToolbar")
+        self.names = names
+        self.highlight: Highlight | None = None  # None: over a selection
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAutoFillBackground(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 5, 8, 5)
+        layout.setSpacing(3)
+        self.color_buttons: dict[str, QToolButton] = {}
+        for color in COLORS:
+            button = QToolButton(objectName=f"color-{color}", autoRaise=True, checkable=True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setIconSize(QSize(18, 18))
+            button.clicked.connect(lambda _c=False, c=color: self.colorChosen.emit(c))
+            layout.addWidget(button)
+            self.color_buttons[color] = button
+        self.separator = QFrame(objectName="ToolbarRule")
+        self.separator.setFixedSize(1, 20)
+        layout.addWidget(self.separator)
+        self.note_button = QToolButton(objectName="note", autoRaise=True, toolTip="Highlight with a note (N)")
+        self.tags_button = QToolButton(objectName="tags", autoRaise=True, toolTip="Tags")
+        self.delete_button = QToolButton(objectName="delete", autoRaise=True, toolTip="Delete highlight")
+        for button in (self.note_button, self.tags_button, self.delete_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setIconSize(QSize(18, 18))
+            layout.addWidget(button)
+        self.note_button.clicked.connect(self.noteRequested)
+        self.tags_button.clicked.connect(self.tagsRequested)
+        self.delete_button.clicked.connect(self.deleteRequested)
+        self.hide()
+
+    def set_theme(self, theme) -> None:
+        tint = theme.muted if not theme.dark else theme.text
+        self.note_button.setIcon(icon("note", tint))
+        self.tags_button.setIcon(icon("tag", tint))
+        self.delete_button.setIcon(icon("trash", tint))
+        shadow = "rgba(0,0,0,60)" if not theme.dark else "rgba(0,0,0,140)"
+        self.setStyleSheet(
+            f"QFrame#FloatingToolbar {{ background: {theme.background}; border: 1px solid {theme.rule};"
+            f" border-bottom: 2px solid {shadow}; border-radius: 10px; }}"
+            f"QFrame#ToolbarRule {{ background: {theme.rule}; }}"
+            f"QToolButton {{ border: none; border-radius: 7px; padding: 4px; }}"
+            f"QToolButton:hover {{ background: {theme.code}; }}"
+            f"QToolButton:checked {{ background: {theme.selection}; }}"
+        )
+        self.theme = theme
+        self.refresh_labels()
+
+    def refresh_labels(self) -> None:
+        theme = getattr(self, "theme", None)
+        for color, button in self.color_buttons.items():
+            fill = theme.highlights[color] if theme is not None else color
+            ring = QColor(theme.text if theme is not None else "#000")
+            ring.setAlpha(70)
+            button.setIcon(swatch(fill, 18, ring))
+            key = "  (H)" if color == self.names.default else ""
+            button.setToolTip(f"{self.names.label(color)}{key}")
+
+    def show_for_selection(self, rect) -> None:
+        self.highlight = None
+        for button in self.color_buttons.values():
+            button.setChecked(False)
+        self.tags_button.hide()
+        self.delete_button.hide()
+        self.note_button.setToolTip("Highlight with a note (N)")
+        self._place(rect)
+
+    def show_for_highlight(self, highlight: Highlight, rect) -> None:
+        self.highlight = highlight
+        for color, button in self.color_buttons.items():
+            button.setChecked(color == highlight.color)
+        self.tags_button.show()
+        self.delete_button.show()
+        self.note_button.setToolTip("Edit note (N)" if highlight.note else "Add a note (N)")
+        self._place(rect)
+
+    def _place(self, rect) -> None:
+        self.adjustSize()
+        parent = self.parentWidget()
+        x = rect.center().x() - self.width() // 2
+        y = rect.top() - self.height() - 8
+        if y < 4:
+            y = rect.bottom() + 10
+        x = max(6, min(x, parent.width() - self.width() - 6))
+        y = max(4, min(y, parent.height() - self.height() - 4))
+        self.move(QPoint(x, y))
+        self.raise_()
+        self.show()
+
+
+# -- dialogs -----------------------------------------------------------------------------------
+
+
+class NoteDialog(QDialog):
+    """A highlight's note (several lines, Markdown welcome) and its tags."""
+
+    def __init__(self, quote: str, note: str, tags, color_label: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Note")
+        self.setObjectName("NoteDialog")
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        shown = quote if len(quote) < 280 else quote[:277].rstrip() + "…"
+        self.quote = QLabel(f"“{shown}”", wordWrap=True, objectName="NoteQuote")
+        self.quote.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.quote)
+        self.editor = QPlainTextEdit(objectName="NoteEditor")
+        self.editor.setPlaceholderText("Your note… (Markdown: **bold**, *italic*, - lists, [links](https://…))")
+        self.editor.setPlainText(note)
+        self.editor.setTabChangesFocus(True)
+        self.editor.setMinimumHeight(130)
+        layout.addWidget(self.editor, 1)
+        self.tags = QLineEdit(", ".join(tags), objectName="NoteTags", placeholderText="Tags, separated by commas")
+        layout.addWidget(self.tags)
+        hint = QLabel(f"{color_label} · Ctrl+Enter to save", objectName="NoteHint")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(hint, 1)
+        row.addWidget(buttons)
+        layout.addLayout(row)
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, activated=self.accept)
+        self.editor.setFocus()
+        cursor = self.editor.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.editor.setTextCursor(cursor)
+
+    def note(self) -> str:
+        return self.editor.toPlainText().strip("\n")
+
+    def tag_list(self) -> list[str]:
+        return parse_tags(self.tags.text())
+
+
+class ColorNamesDialog(QDialog):
+    """Rename the five colours, and choose the one H uses."""
+
+    def __init__(self, names: ColorNames, theme, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Highlight Colours")
+        self.names = names
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(10)
+        grid.addWidget(QLabel("Name each colour for what it means to you, e.g. “key idea”, “question”, “to do”."), 0, 0, 1, 3)
+        self.fields: dict[str, QLineEdit] = {}
+        self.defaults: dict[str, QRadioButton] = {}
+        for row, color in enumerate(COLORS, start=1):
+            dot = QLabel()
+            dot.setPixmap(swatch(theme.highlights[color], 18).pixmap(18, 18))
+            field = QLineEdit(names.custom().get(color, ""), placeholderText=color.capitalize(), objectName=f"name-{color}")
+            default = QRadioButton("H", toolTip="The colour the H key uses")
+            default.setChecked(color == names.default)
+            grid.addWidget(dot, row, 0)
+            grid.addWidget(field, row, 1)
+            grid.addWidget(default, row, 2)
+            self.fields[color] = field
+            self.defaults[color] = default
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        grid.addWidget(buttons, len(COLORS) + 1, 0, 1, 3)
+
+    def save(self) -> None:
+        for color, field in self.fields.items():
+            self.names.set_label(color, field.text())
+            if self.defaults[color].isChecked():
+                self.names.default = color
+
+
+__all__ = [
+    "Annotations", "ColorNames", "ColorNamesDialog", "FloatingToolbar", "NoteDialog", "parse_tags", "swatch", "replace",
+]

@@ -1,0 +1,150 @@
+"""The Notebook: every highlight in the library, filtered by colour, tag, article or words.
+
+A window of its own (not modal), so the reader can keep it beside the article:
+choosing a highlight opens its article at it. Export... exports the articles of
+the highlights shown, with just those highlights.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from reader.gui.annotate import ColorNames
+from reader.gui.annotations_panel import ColorFilter, HighlightDelegate, HighlightListModel, TagFilter, build_entries
+
+LIMIT = 5000  # highlights listed at once; a filter narrows a bigger notebook
+
+
+class Notebook(QDialog):
+    highlightChosen = Signal(int, int)  # article id, highlight id
+    exportRequested = Signal(list, object)  # article ids, the highlights shown (by id) or None for all
+
+    def __init__(self, library, names: ColorNames, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Notebook")
+        self.setWindowTitle("Notebook")
+        self.library = library
+        self.names = names
+        self.titles: dict[int, str] = {}
+        self.shown = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(8)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.search = QLineEdit(placeholderText="Search quotes and notes", objectName="NotebookSearch")
+        self.search.setClearButtonEnabled(True)
+        self.color_filter = ColorFilter(names)
+        self.tag_filter = TagFilter()
+        self.article_filter = QComboBox(objectName="ArticleFilter")
+        self.article_filter.setMinimumContentsLength(18)
+        self.article_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        row.addWidget(self.search, 2)
+        row.addWidget(self.color_filter, 1)
+        row.addWidget(self.tag_filter, 1)
+        row.addWidget(self.article_filter, 2)
+        layout.addLayout(row)
+        self.model = HighlightListModel(self)
+        self.delegate = HighlightDelegate(names, self, show_titles=True)
+        self.list = QListView(objectName="NotebookList")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(self.delegate)
+        self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list.setMouseTracking(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.list, 1)
+        bottom = QHBoxLayout()
+        self.count = QLabel(objectName="NotebookCount")
+        self.export_button = QPushButton("Export…", objectName="NotebookExport")
+        self.export_button.setToolTip("Export the articles of these highlights, with just these highlights")
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.export_button)
+        layout.addLayout(bottom)
+
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        for box in (self.color_filter, self.tag_filter, self.article_filter):
+            box.currentIndexChanged.connect(self.refresh)
+        self.list.activated.connect(self._chosen)
+        self.list.clicked.connect(self._chosen)
+        self.export_button.clicked.connect(self._export)
+        self.resize(760, 640)
+        self.reload()
+
+    def set_theme(self, theme) -> None:
+        self.delegate.set_theme(theme)
+        self.color_filter.theme = theme
+        self.color_filter.refill()
+        self.list.viewport().update()
+
+    def reload(self) -> None:
+        """Fill the tag and article filters from the library, then list."""
+        self.titles = {}
+        for summary in self.library.iter_articles():
+            self.titles[summary.id] = summary.title
+        counts: dict[int, int] = {}
+        tags = set()
+        for h in self.library.all_highlights():
+            counts[h.article_id] = counts.get(h.article_id, 0) + 1
+            tags.update(h.tags)
+        self.tag_filter.set_tags(tags)
+        current = self.article_filter.currentData()
+        self.article_filter.blockSignals(True)
+        self.article_filter.clear()
+        self.article_filter.addItem("All articles", None)
+        for article_id, n in counts.items():
+            self.article_filter.addItem(f"{self.titles.get(article_id, article_id)} ({n})", article_id)
+        self.article_filter.setCurrentIndex(max(0, self.article_filter.findData(current)))
+        self.article_filter.blockSignals(False)
+        self.color_filter.refill()
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        found = self.library.all_highlights(
+            color=self.color_filter.currentData(),
+            tag=self.tag_filter.currentData(),
+            article_id=self.article_filter.currentData(),
+            query=self.search.text().strip() or None,
+        )
+        self.shown = found
+        # Newest article first (the library's order), reading order inside each.
+        entries = [("highlight", h, self.titles.get(h.article_id, "")) for h in found[:LIMIT]]
+        self.model.set_entries(entries)
+        articles = len({h.article_id for h in found})
+        text = f"{len(found)} highlight{'s' if len(found) != 1 else ''} in {articles} article{'s' if articles != 1 else ''}"
+        if len(found) > LIMIT:
+            text += f" (the first {LIMIT} shown)"
+        self.count.setText(text)
+        self.export_button.setEnabled(bool(found))
+
+    def _chosen(self, index) -> None:
+        entry = index.data(Qt.ItemDataRole.UserRole + 1) if index.isValid() else None
+        if entry is not None and entry[0] == "highlight":
+            self.highlightChosen.emit(entry[1].article_id, entry[1].id)
+
+    def filtered(self) -> bool:
+        return bool(self.search.text().strip() or self.color_filter.currentData() or self.tag_filter.currentData()
+                    or self.article_filter.currentData())
+
+    def _export(self) -> None:
+        ids = list(dict.fromkeys(h.article_id for h in self.shown))
+        self.exportRequested.emit(ids, {h.id for h in self.shown} if self.filtered() else None)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(760, 640)
+
+
+__all__ = ["Notebook", "build_entries"]
