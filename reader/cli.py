@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -235,19 +236,35 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
+# Control characters, and the invisible or direction-changing ones a file name
+# can use to hide or disguise itself in a terminal.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def text_path(path: str) -> str:
+    """A path as valid text: bytes that were not UTF-8 in the file name shown as \\xNN."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def shown_path(path: str) -> str:
+    """A path as printed on one line: newlines, tabs and invisible characters escaped."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text_path(path))
+
+
 def cmd_import(args) -> int:
     with _open(args) as library:
         outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
     if args.json:
-        _print_json([{"path": o.path, "status": o.status, "id": o.id, "error": o.error} for o in outcomes])
+        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error}
+                     for o in outcomes])
     else:
         for o in outcomes:
             if o.status == "imported":
-                print(f"imported {o.id}: {o.title}  ({o.path})")
+                print(f"imported {o.id}: {o.title}  ({shown_path(o.path)})")
             elif o.status == "duplicate":
-                print(f"duplicate of {o.id}: {o.path}")
+                print(f"duplicate of {o.id}: {shown_path(o.path)}")
             else:
-                print(f"failed: {o.path}: {o.error}", file=sys.stderr)
+                print(f"failed: {shown_path(o.path)}: {o.error}", file=sys.stderr)
         counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed")}
         print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed",
               file=sys.stderr)

@@ -386,3 +386,8 @@ def test_image_checks():
     assert usable_image(png(10, 10)[:20]) is None  # broken header
     assert usable_image(b"<svg onload=alert(1)>") is None
     assert usable_image(png(10, 10)) == ("image/png", "png")
+
+
+def test_truncated_images_are_dropped():
+    assert usable_image(png(30, 20)[:40]) is None
+    assert usable_image(jpeg_header()[:-2]) is None

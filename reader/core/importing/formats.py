@@ -67,7 +67,7 @@ def find_pages(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str |
         if path.is_dir():
             found = False
             for page, reason in _walk_folder(path):
-                found = found or reason is None
+                found = True
                 yield page, reason
             if not found:
                 yield path, "no saved pages (.html, .htm, .xhtml, .shtml, .mhtml, .mht) in this folder"
@@ -101,7 +101,7 @@ def _walk_folder(root: Path) -> Iterator[tuple[Path, str | None]]:
             try:
                 is_dir = entry.is_dir()
             except OSError:
-                continue
+                is_dir = False  # a symlink loop: reported below if it has a page's name
             if is_dir:
                 if not _is_resource_folder(path):
                     subfolders.append(path)
@@ -166,7 +166,7 @@ def page_from_bytes(
     """Read a saved page from its bytes; `resolve_local` finds images it links to."""
     if not data.strip():
         raise ImportFailure("the file holds only whitespace")
-    if path.suffix.lower() in MHTML_SUFFIXES or _looks_like_mime(data):
+    if _looks_like_mime(data) or (path.suffix.lower() in MHTML_SUFFIXES and not _looks_like_markup(data)):
         return _load_mhtml(path, data)
     if _looks_binary(data):
         raise ImportFailure("not a web page: the file holds binary data")
@@ -183,6 +183,11 @@ def page_from_bytes(
 def _looks_like_mime(data: bytes) -> bool:
     head = data[:4000].lower()
     return b"multipart/related" in head and b"mime-version" in head
+
+
+def _looks_like_markup(data: bytes) -> bool:
+    """An HTML page (perhaps misnamed .mht): it starts with a tag, comment or doctype."""
+    return data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -386,8 +391,16 @@ def decode_data_uri(src: str) -> Resource | None:
 def _load_mhtml(path: Path, data: bytes) -> SavedPage:
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
+        return _read_mhtml(path, data, message)
+    except ImportFailure:
+        raise
+    except RecursionError:
+        raise ImportFailure("malformed MHTML: its parts are nested too deeply") from None
     except Exception as exc:  # the email package raises many kinds on junk
         raise ImportFailure(f"malformed MHTML: {exc}") from None
+
+
+def _read_mhtml(path: Path, data: bytes, message) -> SavedPage:
     if not message.is_multipart():
         raise ImportFailure("malformed MHTML: not a multipart message")
     html_text: str | None = None

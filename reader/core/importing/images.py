@@ -95,6 +95,15 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def _complete(data: bytes, mime: str) -> bool:
+    """The image's end marker is there (a truncated download has none)."""
+    if mime == "image/png":
+        return b"IEND" in data[-64:]
+    if mime == "image/jpeg":
+        return b"\xff\xd9" in data[-4096:]
+    return True
+
+
 def usable_image(data: bytes) -> tuple[str, str] | None:
     """(mime, extension) if the bytes are an image worth keeping: a known raster
     format, a readable header, not a tracking pixel, not a pixel bomb."""
@@ -102,8 +111,8 @@ def usable_image(data: bytes) -> tuple[str, str] | None:
     if kind is None:
         return None
     size = image_size(data, kind[0])
-    if size is None:
-        return None  # broken: the reading view could not show it
+    if size is None or not _complete(data, kind[0]):
+        return None  # broken or cut short: the reading view could not show it
     width, height = size
     if width <= 2 and height <= 2:
         return None  # a tracking pixel or spacer
