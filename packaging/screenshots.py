@@ -81,11 +81,49 @@ def _rich_page(folder: Path) -> Path:
     return page
 
 
+def _annotate(library, article_id: int) -> None:
+    """Several colours, a note in Markdown, tags, two touching highlights, an overlap and an orphan."""
+    library.set_note(article_id, "Three seasons of logger data. Compare with the **2019** survey.")
+    library.highlight_quote(article_id, "Every spring the glacier at the head of the valley begins to sing.",
+                            color="yellow", note="The opening image: *sound* as the first sign of melt.",
+                            tags=["imagery"])
+    library.highlight_quote(article_id, "by June a river runs underneath half a kilometre of ice", color="blue",
+                            note="Half a kilometre!\n\n- check the ice depth figure\n- compare with M2", tags=["numbers"])
+    library.highlight_quote(article_id, "We spent three", color="green")
+    library.highlight_quote(article_id, "seasons listening to it", color="pink", tags=["method"])
+    library.highlight_quote(article_id, "It is a plumbing system that rebuilds itself every summer.", color="purple",
+                            note="**Key idea** of the piece.", tags=["key idea"])
+    library.highlight_quote(article_id, "The daily peak arrives later each week", color="yellow")
+    library.highlight_quote(article_id, "later each week as the drainage network grows longer", color="green",
+                            note="Overlaps the yellow one: the blend shows where.")
+    text = library.get(article_id).text
+    start = text.index("Come back in August")
+    h = library.add_highlight(article_id, start, start + len("Come back in August and hope it is still there."),
+                              color="pink", note="Did it survive?")
+    from sqlalchemy import text as sql
+
+    with library._write() as session:  # an orphan, as a re-extraction of a changed page would leave it
+        session.execute(sql("UPDATE highlights SET start = NULL, \"end\" = NULL, quote = :q WHERE id = :id"),
+                        {"q": "The loggers were recovered from two of the three moulins.", "id": h.id})
+
+
+def _select_words(window, words: str) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    found = window.view.document().find(words)
+    if not found.isNull():
+        window.view.setTextCursor(found)
+        window.view.ensureCursorVisible()
+        window.view._scroll_to_position(found.selectionStart())
+        cursor = QTextCursor(found)
+        window.view.setTextCursor(cursor)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
     parser.add_argument("--page", action="append", default=[], help="extra saved pages to import and shoot")
-    parser.add_argument("--size", default="1320x860")
+    parser.add_argument("--size", default="1400x880")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -155,6 +193,31 @@ def main() -> int:
             window.panel.select_article(ids["meltwater"])
             window.view.verticalScrollBar().setValue(int(window.view.verticalScrollBar().maximum() * 0.62))
             shoot(f"{theme}-meltwater-scrolled")
+        window.set_reading(replace(window.reading, theme="light"))
+    if "meltwater" in ids:
+        _annotate(library, ids["meltwater"])
+        for theme in ("light", "dark"):
+            window.set_reading(replace(window.reading, theme=theme))
+            window.panel.select_article(ids["meltwater"])
+            window.open_article(ids["meltwater"])  # afresh: the highlights were added behind its back
+            window.view.verticalScrollBar().setValue(0)
+            shoot(f"{theme}-highlights")
+            if theme == "light":
+                window.view.verticalScrollBar().setValue(int(window.view.verticalScrollBar().maximum() * 0.55))
+                shoot("light-highlights-scrolled")
+        _select_words(window, "by June a river runs underneath")
+        window._selection_finished()
+        shoot("light-selection-toolbar")
+        cursor = window.view.textCursor()
+        cursor.clearSelection()
+        window.view.setTextCursor(cursor)
+        window.action_notebook()
+        settle()
+        window.notebook.resize(820, 620)
+        settle()
+        window.notebook.grab().save(str(out / "light-notebook.png"))
+        print(out / "light-notebook.png")
+        window.notebook.hide()
         window.set_reading(replace(window.reading, theme="light"))
     window.panel.search.setText("ice sensors")
     window.panel.run_search()

@@ -238,7 +238,7 @@ class Annotations(QObject):
 
     def set_tags(self, highlight: Highlight, tags) -> None:
         tags = tuple(tags)
-        if tags != tuple(highlight.tags):
+        if sorted(set(tags)) != sorted(highlight.tags):
             self._push(highlight.article_id, UpdateHighlight(self, highlight, "Edit Tags", tags=tags))
 
     def edit(self, highlight: Highlight, note: str, tags) -> None:
@@ -246,7 +246,7 @@ class Annotations(QObject):
         changes = {}
         if note != highlight.note:
             changes["note"] = note
-        if tuple(tags) != tuple(highlight.tags):
+        if sorted(set(tags)) != sorted(highlight.tags):
             changes["tags"] = tuple(tags)
         if changes:
             text = "Edit Note" if list(changes) == ["note"] else "Edit Tags" if list(changes) == ["tags"] else "Edit Note and Tags"

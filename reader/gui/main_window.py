@@ -566,9 +566,7 @@ class MainWindow(QMainWindow):
         color = color or self.names.default
         h = self.annotations.add(article.id, span[0], span[1], color, note, tags)
         if h is not None:
-            cursor = self.view.textCursor()
-            cursor.clearSelection()
-            self.view.setTextCursor(cursor)
+            self.view.clear_selection()
             self.floating.hide()
             self.focused_highlight = h.id
         return h
@@ -1098,6 +1096,29 @@ def _window_css(t: Theme) -> str:
     QLabel#DropOverlay {{ background: rgba({_rgb(t.background)}, 225); color: {t.accent};
                           border: 2px dashed {t.accent}; border-radius: 18px; font-size: 18pt; font-weight: 600; }}
     QFrame#AppearancePanel QLabel {{ color: {t.muted}; }}
+    QWidget#AnnotationsPanel, QFrame#AnnotationsHeader {{ background: {t.window}; }}
+    QListView#HighlightList {{ background: {t.window}; border: none; outline: none; }}
+    QListView#HighlightList QScrollBar:vertical, QListView#NotebookList QScrollBar:vertical {{
+        background: transparent; width: 10px; margin: 0; }}
+    QListView#HighlightList QScrollBar::handle:vertical, QListView#NotebookList QScrollBar::handle:vertical {{
+        background: {t.rule}; border-radius: 4px; min-height: 40px; margin: 2px; }}
+    QListView#HighlightList QScrollBar::add-line, QListView#HighlightList QScrollBar::sub-line,
+    QListView#NotebookList QScrollBar::add-line, QListView#NotebookList QScrollBar::sub-line {{ height: 0; }}
+    QLabel#SidebarLabel {{ color: {t.muted}; font-size: 8.5pt; font-weight: 600; letter-spacing: 0.5px; }}
+    QLabel#SidebarTitle {{ font-weight: 600; font-size: 10.5pt; }}
+    QLabel#SidebarCount {{ color: {t.muted}; padding-left: 4px; }}
+    QLabel#SidebarEmpty {{ color: {t.muted}; padding: 24px; }}
+    QPlainTextEdit#ArticleNote {{ background: {t.background}; color: {t.text}; border: 1px solid {t.rule};
+                                  border-radius: 8px; padding: 4px 6px; }}
+    QPlainTextEdit#ArticleNote:focus {{ border: 1px solid {t.accent}; }}
+    QComboBox#ColorFilter, QComboBox#TagFilter {{ padding: 3px 8px; }}
+    QDialog#Notebook {{ background: {t.window}; }}
+    QListView#NotebookList {{ background: {t.window}; border: 1px solid {t.rule}; border-radius: 8px; outline: none; }}
+    QLineEdit#NotebookSearch {{ border: 1px solid {t.rule}; border-radius: 9px; padding: 5px 10px;
+                                background: {t.background}; color: {t.text}; }}
+    QLabel#NotebookCount {{ color: {t.muted}; }}
+    QLabel#NoteQuote {{ color: {t.muted}; font-style: italic; }}
+    QLabel#NoteHint {{ color: {t.muted}; }}
     """
 
 

@@ -949,6 +949,15 @@ class ReadingView(QTextBrowser):
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.textCursor().hasSelection():
             self.selectionFinished.emit()
 
+    def clear_selection(self) -> None:
+        """Drop the selection where it is (QTextEdit would scroll to its cursor)."""
+        bar = self.verticalScrollBar()
+        value = bar.value()
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+        bar.setValue(value)
+
     def selection_rect(self):
         """The viewport rectangle of the selection's first line (where a floating tool sits)."""
         cursor = self.textCursor()
