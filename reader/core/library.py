@@ -433,7 +433,11 @@ class Library:
         contents: dict[int, tuple[str, str]] = {}
         stamp = _parse_stamp
         with self.engine.connect() as conn:
-            run = conn.exec_driver_sql
+            cursor = conn.connection.cursor()  # the driver's own: rows as plain tuples, fast
+
+            def run(sql: str, params: tuple):
+                return cursor.execute(sql, params).fetchall()
+
             for offset in range(0, len(ids), 500):
                 chunk = tuple(ids[offset : offset + 500])
                 marks = ",".join("?" * len(chunk))

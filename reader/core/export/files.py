@@ -10,6 +10,7 @@ not change are not rewritten, so their modification times stay.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -93,24 +94,36 @@ def unique_names(articles: Sequence[domain.Article], suffix: str, reserved: set[
     return names
 
 
-def write_atomic(path: Path, data: str | bytes) -> bool:
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
     """Write through a temporary file and rename: never a half-written export.
     Returns False (and writes nothing) when the file already holds exactly this."""
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    path = os.fspath(path)
     try:
-        if path.stat().st_size == len(raw) and path.read_bytes() == raw:
-            return False
+        if os.stat(path).st_size == len(raw):
+            with open(path, "rb") as f:
+                if f.read() == raw:
+                    return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".reader-{os.getpid()}-{threading.get_ident()}.tmp"
+    folder = os.path.dirname(path) or "."
+    tmp = os.path.join(folder, f".reader-{os.getpid()}-{threading.get_ident()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+        fd = os.open(tmp, flags, 0o666)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(tmp, flags, 0o666)
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
     return True
 
@@ -223,12 +236,14 @@ def export_articles(
     paths, written = [], []
     total = len(articles)
     step = BATCH if kind.needs_content and library is not None else 200
+    folder = os.fspath(out)
+    render = formatter.render
     for offset in range(0, total, step):
         for article in with_content(articles[offset : offset + step]):
-            path = out / names[article.id]
-            if write_atomic(path, formatter.render([article])):
-                written.append(path)
-            paths.append(path)
+            name = names[article.id]
+            if write_atomic(os.path.join(folder, name), render([article])):
+                written.append(out / name)
+            paths.append(out / name)
         if progress:
             progress(min(total, offset + step), total)
     return ExportResult(tuple(paths), tuple(written), tuple(removed), len(articles), highlights)

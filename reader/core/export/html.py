@@ -10,6 +10,7 @@ file references nothing on the network (links stay links).
 from __future__ import annotations
 
 import base64
+import bisect
 import html as html_lib
 import re
 from collections.abc import Sequence
@@ -21,7 +22,6 @@ from reader.core import domain
 from reader.core.export.common import COLOR_HEX, DEFAULT_COLOR, ExportOptions, color_name, reading_order
 from reader.core.text import BLOCK_TAGS, CELL_TAGS
 
-_SPACE_CHARS = frozenset(" \t\r\n\f\v\u00a0\u200b")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _DROP = frozenset(
     """script style link meta base iframe frame frameset object embed applet video audio source track
@@ -59,28 +59,56 @@ def _paragraphs(text: str) -> str:
     return "".join("<p>" + "<br>".join(_esc(line) for line in p.split("\n")) + "</p>" for p in parts if p)
 
 
+_SPACE_RUN = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
+_TEXT, _SPACE, _BREAK = 0, 1, 2  # kinds of runs: raw text (1:1), a collapsed space, a line break
+
+
 class _Mapper:
-    """Walks clean HTML exactly as reader.core.text.element_text does, keeping,
-    for each character of the canonical text, where it came from: a list of
-    (segment, raw start, raw end); a segment is an element's .text or .tail."""
+    """Walks clean HTML exactly as reader.core.text.element_text does and keeps,
+    for each run of the canonical text, where it came from: a segment (an
+    element's .text or .tail) and the raw range in it. `spans(start, end)` maps a
+    range of the canonical text back to raw ranges of segments."""
 
     def __init__(self, root) -> None:
         self.segments: list[tuple[object, str]] = []
         self.index: dict[tuple[int, str], int] = {}
-        self.chars: list[str] = []
-        self.origins: list[tuple] = []
-        self._current: list[tuple[str, tuple]] = []
-        self._blocks: list[list[tuple[str, tuple]]] = []
+        self._current: list[tuple] = []  # (kind, text, origins); origins: ((seg, start, end), ...)
+        self._last = ""  # the last character element_text would have in its current piece
+        self._blocks: list[list[tuple]] = []
         self._walk(root, False)
         self._flush()
+        self.starts: list[int] = []
+        self.runs: list[tuple] = []
+        parts: list[str] = []
+        pos = 0
         for n, block in enumerate(self._blocks):
             if n:
-                self.chars.extend("\n\n")
-                self.origins.extend(((), ()))
-            for ch, origin in block:
-                self.chars.append(ch)
-                self.origins.append(origin)
-        self.text = "".join(self.chars)
+                parts.append("\n\n")
+                pos += 2
+            for run in block:
+                self.starts.append(pos)
+                self.runs.append(run)
+                parts.append(run[1])
+                pos += len(run[1])
+        self.text = "".join(parts)
+
+    def spans(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(segment, raw start, raw end) pieces of text[start:end], in order."""
+        out = []
+        n = bisect.bisect_right(self.starts, start) - 1
+        for k in range(max(0, n), len(self.runs)):
+            pos = self.starts[k]
+            if pos >= end:
+                break
+            kind, text, origins = self.runs[k]
+            if pos + len(text) <= start:
+                continue
+            if kind == _TEXT:
+                (seg, s, _e), = origins
+                out.append((seg, s + max(0, start - pos), s + min(len(text), end - pos)))
+            else:
+                out.extend(origins)
+        return out
 
     def _segment(self, el, kind: str) -> int:
         key = (id(el), kind)
@@ -91,53 +119,73 @@ class _Mapper:
 
     def _add(self, el, kind: str, raw: str, pre: bool) -> None:
         seg = self._segment(el, kind)
-        if pre:
-            for i, ch in enumerate(raw):
-                self._current.append((ch, ((seg, i, i + 1),)))
-            return
-        i, n = 0, len(raw)
-        while i < n:
-            if raw[i] in _SPACE_CHARS:
-                j = i
-                while j < n and raw[j] in _SPACE_CHARS:
-                    j += 1
-                self._current.append((" ", ((seg, i, j),)))
-                i = j
-            else:
-                self._current.append((raw[i], ((seg, i, i + 1),)))
-                i += 1
+        self._last = raw[-1] if pre else (" " if _SPACE_RUN.match(raw[-1]) else raw[-1])
+        add = self._current.append
+        lines = raw.split("\n") if pre else [raw]
+        offset = 0
+        for n, line in enumerate(lines):
+            if n:
+                add((_BREAK, "\n", ()))
+            i = 0
+            for match in _SPACE_RUN.finditer(line):
+                if match.start() > i:
+                    add((_TEXT, line[i : match.start()], ((seg, offset + i, offset + match.start()),)))
+                add((_SPACE, " ", ((seg, offset + match.start(), offset + match.end()),)))
+                i = match.end()
+            if i < len(line):
+                add((_TEXT, line[i:], ((seg, offset + i, offset + len(line)),)))
+            offset += len(line) + 1
 
     def _flush(self) -> None:
-        lines: list[list[tuple[str, tuple]]] = [[]]
-        for ch, origin in self._current:
-            if ch == "\n":
+        lines: list[list[tuple]] = [[]]
+        for run in self._current:
+            if run[0] == _BREAK:
                 lines.append([])
             else:
-                lines[-1].append((ch, origin))
+                lines[-1].append(run)
         self._current = []
         out_lines = []
         for line in lines:
-            collapsed: list[tuple[str, tuple]] = []
-            for ch, origin in line:
-                if ch in _SPACE_CHARS:
-                    if collapsed and collapsed[-1][0] == " " and collapsed[-1][2]:
-                        collapsed[-1] = (" ", collapsed[-1][1] + origin, True)
-                    else:
-                        collapsed.append((" ", origin, True))
+            merged: list[tuple] = []
+            for run in line:
+                if run[0] == _SPACE and merged and merged[-1][0] == _SPACE:
+                    merged[-1] = (_SPACE, " ", merged[-1][2] + run[2])
                 else:
-                    collapsed.append((ch, origin, False))
-            start, end = 0, len(collapsed)
-            while start < end and collapsed[start][0].isspace():
-                start += 1
-            while end > start and collapsed[end - 1][0].isspace():
-                end -= 1
-            if end > start:
-                out_lines.append([(ch, origin) for ch, origin, _ in collapsed[start:end]])
+                    merged.append(run)
+            # str.strip(): drop whitespace (any, not only the collapsed kind) at both ends.
+            while merged:
+                kind, text, origins = merged[0]
+                if kind == _SPACE:
+                    merged.pop(0)
+                    continue
+                cut = len(text) - len(text.lstrip())
+                if cut == len(text):
+                    merged.pop(0)
+                    continue
+                if cut:
+                    (seg, s, e), = origins
+                    merged[0] = (_TEXT, text[cut:], ((seg, s + cut, e),))
+                break
+            while merged:
+                kind, text, origins = merged[-1]
+                if kind == _SPACE:
+                    merged.pop()
+                    continue
+                cut = len(text) - len(text.rstrip())
+                if cut == len(text):
+                    merged.pop()
+                    continue
+                if cut:
+                    (seg, s, e), = origins
+                    merged[-1] = (_TEXT, text[:-cut], ((seg, s, e - cut),))
+                break
+            if merged:
+                out_lines.append(merged)
         if out_lines:
-            block: list[tuple[str, tuple]] = []
+            block: list[tuple] = []
             for n, line in enumerate(out_lines):
                 if n:
-                    block.append(("\n", ()))
+                    block.append((_BREAK, "\n", ()))
                 block.extend(line)
             self._blocks.append(block)
 
@@ -152,9 +200,11 @@ class _Mapper:
         if is_block:
             self._flush()
         if tag == "br":
-            self._current.append(("\n", ()))
-        elif tag in CELL_TAGS and self._current and self._current[-1][0] != " ":
-            self._current.append((" ", ()))
+            self._current.append((_BREAK, "\n", ()))
+            self._last = "\n"
+        elif tag in CELL_TAGS and self._current and self._last != " ":
+            self._current.append((_SPACE, " ", ()))
+            self._last = " "
         if el.text:
             self._add(el, "text", el.text, pre)
         for child in el:
@@ -205,15 +255,14 @@ class _Renderer:
             spans: dict[int, list[int]] = {}
             order: list[int] = []
             last = None
-            for i in range(h.start, h.end):
-                for seg, s, e in mapper.origins[i]:
-                    if seg not in spans:
-                        spans[seg] = [s, e]
-                        order.append(seg)
-                    else:
-                        spans[seg][0] = min(spans[seg][0], s)
-                        spans[seg][1] = max(spans[seg][1], e)
-                    last = (seg, e)
+            for seg, a, b in mapper.spans(h.start, h.end):
+                if seg not in spans:
+                    spans[seg] = [a, b]
+                    order.append(seg)
+                else:
+                    spans[seg][0] = min(spans[seg][0], a)
+                    spans[seg][1] = max(spans[seg][1], b)
+                last = (seg, b)
             if not order:
                 continue
             self.shown.add(h.uid)

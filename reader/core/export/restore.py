@@ -73,19 +73,26 @@ def _normal_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
+def _title_key(title) -> str:
+    return " ".join(title.split()).casefold() if isinstance(title, str) else ""
+
+
 def _same_title(a: str | None, b: str | None) -> bool:
-    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+    return _title_key(a) == _title_key(b)
 
 
 class _Matcher:
     """Finds the library article an annotation's source names."""
 
     def __init__(self, library, records: Iterable[dict]) -> None:
+        self.library = library
         self.by_url: dict[str, int] = {}
         self.by_normal_url: dict[str, int] = {}
         self.titles: dict[int, str] = {}
+        self.by_title: dict[str, list[int]] = {}
         for a in sorted(library.iter_articles(), key=lambda a: a.id, reverse=True):
             self.titles[a.id] = a.title
+            self.by_title.setdefault(_title_key(a.title), []).insert(0, a.id)
             if a.url:
                 self.by_url[a.url] = a.id  # the oldest article wins a shared URL
                 self.by_normal_url[_normal_url(a.url)] = a.id
@@ -96,10 +103,29 @@ class _Matcher:
                     self.records.setdefault(key, record)
         self.cache: dict[str, int | None] = {}
 
-    def find(self, source: str) -> int | None:
+    def find(self, source: str, quotes: Iterable[str] = ()) -> int | None:
+        """The article `source` names; when only its title matches (a page without a URL
+        imported into another library), the one holding most of `quotes`."""
         if source not in self.cache:
-            self.cache[source] = self._find(source)
+            found = self._find(source)
+            if found is None:
+                found = self._by_title(source, list(quotes))
+            self.cache[source] = found
         return self.cache[source]
+
+    def _by_title(self, source: str, quotes: list[str]) -> int | None:
+        record = self.records.get(source)
+        candidates = self.by_title.get(_title_key(record.get("title"))) if record else None
+        if not candidates:
+            return None
+        if not quotes:
+            return candidates[0] if len(candidates) == 1 else None
+        best, best_hits = None, 0
+        for article in self.library.get_many(candidates, content=True):
+            hits = sum(1 for q in quotes if anchoring.find_quote(article.text, q))
+            if hits > best_hits:
+                best, best_hits = article.id, hits
+        return best
 
     def _find(self, source: str) -> int | None:
         record = self.records.get(source, {})
@@ -147,19 +173,22 @@ def import_annotations(library, data_or_path) -> AnnotationImport:
         raise ValueError("no W3C Web Annotations found in the file")
     report = AnnotationImport()
     matcher = _Matcher(library, records)
-    by_article: dict[int, list[dict]] = {}
-    unmatched: set[str] = set()
+    by_source: dict[str, list[dict]] = {}
     for node in annotations:
         parsed = parse_annotation(node)
         if parsed is None or not parsed["exact"].strip():
             report.invalid += 1
             continue
-        article_id = matcher.find(parsed["source"])
+        by_source.setdefault(parsed["source"], []).append(parsed)
+    by_article: dict[int, list[dict]] = {}
+    unmatched: set[str] = set()
+    for source in sorted(by_source):
+        article_id = matcher.find(source, [p["exact"] for p in by_source[source]])
         if article_id is None:
-            report.unmatched += 1
-            unmatched.add(parsed["source"])
+            report.unmatched += len(by_source[source])
+            unmatched.add(source)
             continue
-        by_article.setdefault(article_id, []).append(parsed)
+        by_article.setdefault(article_id, []).extend(by_source[source])
     report.unmatched_sources = sorted(unmatched)
 
     touched: set[int] = set()
