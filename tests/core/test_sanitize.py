@@ -172,3 +172,16 @@ def test_spans_and_directions_are_bounded():
                               "<ol type=disc start=abc><li value=7>y</li></ol>")
     assert 'colspan="1000"' in clean and 'rowspan="0"' in clean and "dir=" not in clean
     assert "type=" not in clean and "start=" not in clean and 'value="7"' in clean
+
+
+@pytest.mark.parametrize(
+    "escaped",
+    ["&lt;img src=x onerror=alert(1)&gt; text first", "&lt;script&gt;alert(1)&lt;/script&gt;",
+     "a &amp;lt; b &lt;/p&gt;&lt;iframe src=https://evil.example/&gt;"],
+)
+def test_text_that_looks_like_markup_stays_text(escaped):
+    # Found by the property tests: the fragment's leading text came out unescaped.
+    clean = sanitize_fragment(escaped + "<p>after</p>")
+    assert_inert(clean)
+    root = lxml_html.fragment_fromstring(clean, create_parent="div")
+    assert [el.tag for el in root] == ["p"]

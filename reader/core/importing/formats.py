@@ -260,13 +260,21 @@ _VOID = frozenset(
 )
 
 
+# Characters lxml refuses in text ("All strings must be XML compatible"): C0
+# controls but tab, newline and carriage return, lone surrogates, U+FFFE/U+FFFF.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def check_markup(html: str) -> str:
     """Refuse pages with absurdly many elements; flatten pages nested too deeply.
 
-    libxml2 (under lxml and readability) stops building the tree at 256
-    levels and silently drops all the text below, so a deeper page is
-    rewritten with its innermost tags removed and its text kept.
+    Control characters are removed first (a form feed becomes a space): they
+    show nothing, and the tree library refuses text holding them. libxml2
+    (under lxml and readability) stops building the tree at 256 levels and
+    silently drops all the text below, so a deeper page is rewritten with its
+    innermost tags removed and its text kept.
     """
+    html = _NOT_XML_CHARS.sub("", html.replace("\x0c", " "))
     if html.count("<") > MAX_ELEMENTS:
         elements = len(_START_TAG.findall(html))
         if elements > MAX_ELEMENTS:

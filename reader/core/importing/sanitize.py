@@ -7,6 +7,7 @@ schemes then removes everything else.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 from lxml import etree
@@ -138,7 +139,9 @@ def _drop(el, keep_children: bool) -> None:
 
 
 def inner_html(root) -> str:
-    parts = [root.text or ""] if root.text else []
+    # The leading text must be escaped like any other: "&lt;img onerror=...&gt;"
+    # in a page is text, and must not come out as a tag.
+    parts = [html_lib.escape(root.text, quote=False)] if root.text else []
     for child in root:
         parts.append(etree.tostring(child, encoding="unicode", method="html"))
     return "".join(parts).strip()
