@@ -11,8 +11,6 @@ and un-deleting both go through Library.restore_highlight).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QObject, QPoint, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QUndoCommand, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
@@ -333,12 +331,15 @@ class FloatingToolbar(QFrame):
     def refresh_labels(self) -> None:
         theme = getattr(self, "theme", None)
         for color, button in self.color_buttons.items():
-            fill = theme.highlights[color] if theme is not None else color
+            fill = QColor(theme.highlights[color] if theme is not None else color)
+            if theme is not None and theme.dark:
+                fill = fill.lighter(135)  # the page's dark tints read as mud on a small dot
             ring = QColor(theme.text if theme is not None else "#000")
             ring.setAlpha(70)
             button.setIcon(swatch(fill, 18, ring))
             key = "  (H)" if color == self.names.default else ""
             button.setToolTip(f"{self.names.label(color)}{key}")
+            button.setAccessibleName(f"Highlight {self.names.label(color)}")
 
     def show_for_selection(self, rect) -> None:
         self.highlight = None
@@ -457,5 +458,5 @@ class ColorNamesDialog(QDialog):
 
 
 __all__ = [
-    "Annotations", "ColorNames", "ColorNamesDialog", "FloatingToolbar", "NoteDialog", "parse_tags", "swatch", "replace",
+    "Annotations", "ColorNames", "ColorNamesDialog", "FloatingToolbar", "NoteDialog", "parse_tags", "swatch",
 ]

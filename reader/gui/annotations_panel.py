@@ -131,6 +131,7 @@ class HighlightDelegate(QStyledItemDelegate):
         t = self.theme
         doc = QTextDocument()
         doc.setDocumentMargin(0)
+        doc.setIndentWidth(16)  # Markdown lists in a note: a small indent in a narrow card
         base = QFont(option.font)
         doc.setDefaultFont(base)
         doc.setDefaultStyleSheet(

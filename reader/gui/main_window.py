@@ -475,6 +475,7 @@ class MainWindow(QMainWindow):
         view.selectionChanged.connect(self._selection_changed)
         view.highlightClicked.connect(self._highlight_clicked)
         view.viewMoved.connect(self._follow_view)
+        view.pressed.connect(self.floating.hide)
         f = self.floating
         f.colorChosen.connect(self._floating_color)
         f.noteRequested.connect(self._floating_note)
@@ -989,7 +990,16 @@ class MainWindow(QMainWindow):
                 self.library.get_summary(self.article_id)
             except LibraryError:
                 self.view.show_placeholder()
+                self.sidebar.set_article(None)
                 self._update_actions()
+                return
+            # Highlights added or changed by another process (e.g. `reader import-annotations`).
+            try:
+                stored = {h.id: h for h in self.library.highlights(self.article_id)}
+            except LibraryError:
+                return
+            if stored != self.view.highlights:
+                self.reload_annotations()
 
     # -- window state ---------------------------------------------------------------------------
 

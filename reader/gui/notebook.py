@@ -121,7 +121,11 @@ class Notebook(QDialog):
         )
         self.shown = found
         # Newest article first (the library's order), reading order inside each.
-        entries = [("highlight", h, self.titles.get(h.article_id, "")) for h in found[:LIMIT]]
+        entries = []
+        previous = None
+        for h in found[:LIMIT]:  # the article's title over its first highlight, not every one
+            entries.append(("highlight", h, self.titles.get(h.article_id, "") if h.article_id != previous else ""))
+            previous = h.article_id
         self.model.set_entries(entries)
         articles = len({h.article_id for h in found})
         text = f"{len(found)} highlight{'s' if len(found) != 1 else ''} in {articles} article{'s' if articles != 1 else ''}"

@@ -264,6 +264,7 @@ class ReadingView(QTextBrowser):
     highlightClicked = Signal(int, QPoint)  # highlight id, global position of the click
     selectionFinished = Signal()  # the reader let go of a selection (mouse up or a keyboard selection)
     viewMoved = Signal()  # scrolled or resized: floating tools follow or hide
+    pressed = Signal()  # a mouse button went down on the page
 
     def __init__(self, library, settings: ReadingSettings | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -929,6 +930,7 @@ class ReadingView(QTextBrowser):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        self.pressed.emit()
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
@@ -959,25 +961,27 @@ class ReadingView(QTextBrowser):
         bar.setValue(value)
 
     def selection_rect(self):
-        """The viewport rectangle of the selection's first line (where a floating tool sits)."""
+        """Where a floating tool sits over the selection: its first line (viewport coordinates)."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
-        first = QTextCursor(cursor)
-        first.setPosition(cursor.selectionStart())
-        last = QTextCursor(cursor)
-        last.setPosition(cursor.selectionEnd())
-        return self.cursorRect(first).united(self.cursorRect(last))
+        return self._span_rect(cursor.selectionStart(), cursor.selectionEnd())
 
     def highlight_rect(self, highlight_id: int):
         span = self._spans.get(highlight_id)
-        if span is None:
-            return None
+        return self._span_rect(*span) if span is not None else None
+
+    def _span_rect(self, start: int, end: int):
         first = QTextCursor(self.document())
-        first.setPosition(span[0])
+        first.setPosition(start)
         last = QTextCursor(self.document())
-        last.setPosition(span[1])
-        return self.cursorRect(first).united(self.cursorRect(last))
+        last.setPosition(end)
+        a, b = self.cursorRect(first), self.cursorRect(last)
+        if a.top() == b.top():
+            return a.united(b)
+        # Several lines: over the first one, from where the text starts to the column's edge.
+        right = self.viewport().width() - self._margins[0] if self._margins[0] > 0 else a.right() + 240
+        return a.united(a.translated(max(0, right - a.left()), 0))
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
         super().scrollContentsBy(dx, dy)
