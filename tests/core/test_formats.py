@@ -391,3 +391,28 @@ def test_image_checks():
 def test_truncated_images_are_dropped():
     assert usable_image(png(30, 20)[:40]) is None
     assert usable_image(jpeg_header()[:-2]) is None
+
+
+# -- encodings end to end ---------------------------------------------------------------
+
+JAPANESE = ("これは日本語で書かれた記事です。東京の天気は晴れ、気温は二十度でした。多くの人々が公園を散歩していました。"
+            "桜の花が満開で、とても美しい一日でした。")
+
+
+@pytest.mark.parametrize(
+    ("name", "html", "encoding", "expected"),
+    [
+        ("cp1252.html", article_html(marker="Le café était déjà prêt — « très bien »"), "cp1252", "Le café était déjà prêt"),
+        ("sjis.html", article_html(before=f"<p>{JAPANESE}</p>" * 3), "shift_jis", JAPANESE),
+        ("lying.html", article_html(head="<meta http-equiv='Content-Type' content='text/html; charset=windows-1252'>",
+                                    marker="naïve “quotes” — Größe"), "utf-8", "naïve “quotes” — Größe"),
+        ("bom.htm", "\ufeff" + article_html(marker="Zürich"), "utf-8", "Zürich"),
+        ("bom16.html", "\ufeff" + article_html(marker="Zürich"), "utf-16", "Zürich"),
+    ],
+)
+def test_encodings_end_to_end(library, tmp_path, name, html, encoding, expected):
+    page = tmp_path / name
+    page.write_bytes(html.replace("<meta charset='utf-8'>", "").encode(encoding))
+    article = import_one(library, page)
+    assert expected in article.text
+    assert "Ã" not in article.text and "\ufffd" not in article.text
