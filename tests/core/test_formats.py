@@ -416,3 +416,12 @@ def test_encodings_end_to_end(library, tmp_path, name, html, encoding, expected)
     article = import_one(library, page)
     assert expected in article.text
     assert "Ã" not in article.text and "\ufffd" not in article.text
+
+
+def test_symlinks_given_directly(tmp_path):
+    (tmp_path / "a.html").symlink_to("b.html")
+    (tmp_path / "b.html").symlink_to("a.html")
+    (tmp_path / "gone.html").symlink_to("nowhere.html")
+    reasons = dict(find_pages([tmp_path / "a.html", tmp_path / "gone.html", tmp_path / "missing.html"]))
+    assert reasons[tmp_path / "a.html"] == reasons[tmp_path / "gone.html"] == "a broken or looping symbolic link"
+    assert reasons[tmp_path / "missing.html"] == "file not found"

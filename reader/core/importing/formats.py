@@ -72,7 +72,7 @@ def find_pages(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str |
             if not found:
                 yield path, "no saved pages (.html, .htm, .xhtml, .shtml, .mhtml, .mht) in this folder"
         elif not path.exists():
-            yield path, "file not found"
+            yield path, "a broken or looping symbolic link" if path.is_symlink() else "file not found"
         else:
             yield path, _skip_reason(path)
 
