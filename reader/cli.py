@@ -33,10 +33,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _library_option(parser: argparse.ArgumentParser) -> None:
+def _library_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None:
     parser.add_argument(
         "--library",
         metavar="DIR",
+        # A subcommand's own --library must not reset one given before the subcommand.
+        default=None if top_level else argparse.SUPPRESS,
         help="library folder (default: $READER_LIBRARY, else your user data folder)",
     )
 
@@ -53,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--install-desktop", action="store_true",
                         help="add Reader to your applications menu, with its icon (this user only)")
     parser.add_argument("--uninstall-desktop", action="store_true", help="remove it again")
-    _library_option(parser)
+    _library_option(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("import", help="import saved pages (files or folders)",
@@ -194,7 +196,7 @@ def _wants_window(argv: list[str]) -> bool:
 
 def _open_window(argv: list[str]) -> int:
     parser = _Parser(prog="reader", description="Open the Reader window.")
-    _library_option(parser)
+    _library_option(parser, top_level=True)
     parser.add_argument("files", nargs="*")
     args = parser.parse_args(argv)
     try:

@@ -104,3 +104,11 @@ def test_backup_and_check(run, article_page, tmp_path):
     run("backup", tmp_path / "copy.db")
     assert (tmp_path / "copy.db").stat().st_size > 0
     assert "ok" in run("check").stdout
+
+
+def test_library_option_before_or_after_the_command(run, article_page, tmp_path):
+    other = tmp_path / "other-lib"
+    run("--library", other, "import", article_page)
+    assert len(json.loads(run("list", "--json", "--library", other).stdout)) == 1
+    assert len(json.loads(run("--library", other, "list", "--json").stdout)) == 1
+    assert json.loads(run("list", "--json").stdout) == []  # $READER_LIBRARY is untouched
