@@ -115,13 +115,13 @@ class AnnotationCommand(QUndoCommand):
         self._guard(self.revert)
 
     def _guard(self, fn) -> None:
-        from reader.core.library import LibraryError
-
+        # Called from Qt (QUndoStack): an exception must not escape. The library can refuse
+        # when another process changed it meanwhile (the article or the highlight is gone).
         try:
             fn()
-        except LibraryError as exc:  # e.g. another process deleted the article meanwhile
+        except Exception as exc:
             self.setObsolete(True)
-            self.ctl.failed.emit(str(exc))
+            self.ctl.failed.emit(f"Could not {'undo' if fn == self.revert else 'redo'} “{self.text()}”: {exc}".split("\n")[0])
 
 
 class AddHighlight(AnnotationCommand):
