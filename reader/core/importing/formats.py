@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import email
+import email.errors
 import email.policy
 import html as html_lib
 import os
@@ -425,6 +426,10 @@ def _read_mhtml(path: Path, data: bytes, message) -> SavedPage:
         location = part.get("Content-Location")
         content_id = part.get("Content-ID")
         if ctype in ("text/html", "application/xhtml+xml") and html_text is None:
+            if any(isinstance(d, _BASE64_DEFECTS) for d in part.defects):
+                raise ImportFailure("malformed MHTML: the page's part is damaged (invalid base64)")
+            if _looks_binary(payload):
+                raise ImportFailure("malformed MHTML: the page's part holds binary data")
             html_text = decode_html(payload, declared=_part_charset(part))
             html_location = location
             continue
@@ -451,6 +456,13 @@ def _read_mhtml(path: Path, data: bytes, message) -> SavedPage:
         return parts.get(absolute)
 
     return SavedPage(path=path, original=data, html=html_text, kind="mhtml", url=url, resolve=resolve)
+
+
+_BASE64_DEFECTS = (
+    email.errors.InvalidBase64CharactersDefect,
+    email.errors.InvalidBase64PaddingDefect,
+    email.errors.InvalidBase64LengthDefect,
+)
 
 
 def _part_charset(part) -> str | None:
