@@ -17,6 +17,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ FORMATS: dict[str, type[Formatter]] = {
 }
 MANIFEST = ".reader-export.json"
 NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leaving room for " (id)"
+WRITERS = 4  # threads creating files
 BATCH = 500  # articles read at once when the format needs their html and text
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
@@ -97,20 +99,23 @@ def unique_names(articles: Sequence[domain.Article], suffix: str, reserved: set[
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
+def write_atomic(path: str | os.PathLike, data: str | bytes, new: bool = False) -> bool:
     """Write through a temporary file and rename: never a half-written export.
-    Returns False (and writes nothing) when the file already holds exactly this."""
+    Returns False (and writes nothing) when the file already holds exactly this
+    (not checked when the caller knows the file is `new`)."""
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     path = os.fspath(path)
     try:
-        if os.stat(path).st_size == len(raw):
+        if not new and os.stat(path).st_size == len(raw):
             with open(path, "rb") as f:
                 if f.read() == raw:
                     return False
     except OSError:
         pass
     folder = os.path.dirname(path) or "."
-    tmp = os.path.join(folder, f".reader-{os.getpid()}-{threading.get_ident()}.tmp")
+    # A temporary name of its own per file: reusing one name for every file makes
+    # ext4 (and others) much slower at creating thousands of files.
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.reader-{os.getpid()}-{threading.get_ident()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY
     try:
         fd = os.open(tmp, flags, 0o666)
@@ -233,19 +238,26 @@ def export_articles(
     # Record the names before writing, so an interrupted export still knows its files.
     write_atomic(out / MANIFEST, _manifest_text(manifest))
 
-    paths, written = [], []
+    paths, changed = [], []
     total = len(articles)
     step = BATCH if kind.needs_content and library is not None else 200
     folder = os.fspath(out)
     render = formatter.render
-    for offset in range(0, total, step):
-        for article in with_content(articles[offset : offset + step]):
-            name = names[article.id]
-            if write_atomic(os.path.join(folder, name), render([article])):
-                written.append(out / name)
-            paths.append(out / name)
-        if progress:
-            progress(min(total, offset + step), total)
+    # Creating files is mostly waiting on the file system: a few threads write while
+    # this one renders. Same bytes whatever the order.
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="reader-export") as pool:
+        pending = []
+        for offset in range(0, total, step):
+            for article in with_content(articles[offset : offset + step]):
+                name = names[article.id]
+                new = _key(name) not in present
+                pending.append(pool.submit(write_atomic, os.path.join(folder, name), render([article]), new))
+                paths.append(out / name)
+            changed.extend(f.result() for f in pending)  # also raises the first error
+            pending.clear()
+            if progress:
+                progress(min(total, offset + step), total)
+    written = [p for p, c in zip(paths, changed) if c]
     return ExportResult(tuple(paths), tuple(written), tuple(removed), len(articles), highlights)
 
 
