@@ -7,6 +7,7 @@ records from reader.core.domain, never database objects.
 from __future__ import annotations
 
 import html as html_lib
+import json
 import multiprocessing
 import os
 import uuid
@@ -830,25 +831,38 @@ class Library:
         expression = fts.match_expression(query)
         if expression is None:
             return []
-        sql = text(
-            f"SELECT s.rowid, a.title, snippet(search_index, -1, char(2), char(3), '…', 14), {fts.RANK} AS score "
-            "FROM search_index s JOIN articles a ON a.id = s.rowid "
-            "WHERE search_index MATCH :q ORDER BY score LIMIT :limit"
-        )
+        terms = fts.query_terms(query)
+        pattern = fts.term_pattern(terms)
         with self._read() as session:
-            rows = session.execute(sql, {"q": expression, "limit": limit}).all()
-        terms = tuple(fts.query_terms(query))
-        return [
-            domain.SearchHit(
-                article_id=row[0],
-                title=row[1],
-                snippet=row[2].replace("\x02", "").replace("\x03", ""),
-                snippet_html=html_lib.escape(row[2]).replace("\x02", "<b>").replace("\x03", "</b>"),
-                rank=row[3],
-                terms=terms,
+            scores = fts.ranked_ids(session.connection(), expression, limit)
+            if not scores:
+                return []
+            ids = [row[0] for row in scores]
+            rows = {
+                row[0]: row[1:]
+                for row in session.execute(
+                    text(
+                        "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
+                        "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(:ids))"
+                    ),
+                    {"ids": json.dumps(ids)},
+                )
+            }
+        hits = []
+        for article_id, score in scores:
+            title, body, annotations = rows[article_id]
+            snippet = fts.make_snippet(pattern, body, annotations, title)
+            hits.append(
+                domain.SearchHit(
+                    article_id=article_id,
+                    title=title,
+                    snippet=snippet.replace("\x02", "").replace("\x03", ""),
+                    snippet_html=html_lib.escape(snippet).replace("\x02", "<b>").replace("\x03", "</b>"),
+                    rank=score,
+                    terms=tuple(terms),
+                )
             )
-            for row in rows
-        ]
+        return hits
 
     # -- maintenance ---------------------------------------------------------
 

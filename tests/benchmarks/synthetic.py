@@ -42,16 +42,53 @@ def fixture_paragraphs() -> list[str]:
     return paragraphs
 
 
-def make_article_html(rng: random.Random, paragraphs: list[str], target_words: int) -> tuple[str, str]:
-    words = rng.sample(" ".join(paragraphs).split(), 6)
-    title = " ".join(words).capitalize()[:90]
+class Vocabulary:
+    """Words with a Zipf-like frequency, as in real text: the fixture pages' own
+    words are the common ones, and blends of them make a long tail of rare ones,
+    so that a search term matches a realistic share of the library."""
+
+    def __init__(self, rng: random.Random, paragraphs: list[str], size: int = 60_000) -> None:
+        common = list(dict.fromkeys(w.lower() for p in paragraphs for w in p.split() if w.isalpha()))
+        # Syllables cut from real words; three of them make a new, rare word.
+        syllables = sorted({w[i:i + 3] for w in common for i in range(0, max(1, len(w) - 2), 3)})
+        words = list(common)
+        seen = set(words)
+        while len(words) < size:
+            blend = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+            if blend not in seen and len(blend) > 4:
+                seen.add(blend)
+                words.append(blend)
+        self.words = words
+        total, self.cumulative = 0.0, []
+        for rank in range(len(words)):
+            total += 1.0 / (rank + 1) ** 1.05
+            self.cumulative.append(total)
+
+    def sample(self, rng: random.Random, k: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cumulative, k=k)
+
+
+def make_article_html(rng: random.Random, paragraphs: list[str], target_words: int,
+                      vocabulary: Vocabulary | None = None) -> tuple[str, str]:
+    topic = vocabulary.sample(rng, 400)[-6:] if vocabulary else []
+    title_words = (topic[:3] + rng.sample(" ".join(paragraphs).split(), 4)) if topic else rng.sample(
+        " ".join(paragraphs).split(), 6)
+    title = " ".join(title_words).capitalize()[:90]
     parts, count = [], 0
     while count < target_words:
         if parts and rng.random() < 0.08:
             parts.append(f"<h2>{html.escape(rng.choice(paragraphs)[:60])}</h2>")
-        para = rng.choice(paragraphs)
-        parts.append(f"<p>{html.escape(para)}</p>")
-        count += len(para.split())
+        words = rng.choice(paragraphs).split()
+        if vocabulary:
+            # Replace a third of the words: with the article's topic words now and
+            # then, else with words drawn from the whole vocabulary.
+            fresh = vocabulary.sample(rng, len(words))
+            words = [
+                (rng.choice(topic) if rng.random() < 0.1 else fresh[i]) if rng.random() < 0.35 else w
+                for i, w in enumerate(words)
+            ]
+        parts.append(f"<p>{html.escape(' '.join(words))}</p>")
+        count += len(words)
     return title, "\n".join(parts)
 
 
@@ -67,12 +104,14 @@ def build_library(
     one long article (`long_article` = words, highlights) for opening times."""
     rng = random.Random(seed)
     paragraphs = fixture_paragraphs()
+    vocabulary = Vocabulary(rng, paragraphs)
     library = Library.open(folder)
     start = datetime(2020, 1, 1)
     batch_articles, batch_contents, batch_highlights = [], [], []
     for i in range(1, articles + 2):
         long = i == articles + 1
-        title, body = make_article_html(rng, paragraphs, long_article[0] if long else rng.randint(*words))
+        title, body = make_article_html(
+            rng, paragraphs, long_article[0] if long else rng.randint(*words), vocabulary)
         text = html_to_text(body)
         added = start + timedelta(minutes=37 * i)
         batch_articles.append(dict(
