@@ -189,3 +189,27 @@ def test_backup_and_check(library, article_page, tmp_path):
     assert library.check() == []
     with pytest.raises(LibraryError, match="already exists"):
         library.backup(dest)
+
+
+def test_broad_queries_list_title_matches_then_newest(library, fixtures, tmp_path, monkeypatch):
+    from reader.core.storage import fts
+
+    source = (fixtures / "article.html").read_text()
+    ids = []
+    for i, title in enumerate(["Ice notes", "Winter sensors", "Other things"]):
+        page = tmp_path / f"p{i}.html"
+        page.write_text(source.replace("The Quiet Rivers of the North", title)
+                        .replace("quiet in winter", f"quiet {i}").replace("example.org/2024", f"e.org/{i}"))
+        ids.append(import_one(library, page))
+    monkeypatch.setattr(fts, "BROAD_QUERY", 1)  # every query is broad now
+    hits = library.search("sensors")
+    assert hits[0].article_id == ids[1]  # the title match first
+    assert [h.article_id for h in hits[1:]] == [ids[2], ids[0]]  # then newest first
+    assert all("<b>sensor" in h.snippet_html for h in hits)
+
+
+def test_short_last_word_is_not_a_prefix(library, article_page):
+    article_id = import_one(library, article_page)
+    assert library.search("the")[0].article_id == article_id
+    assert library.search("hydrolog")[0].article_id == article_id  # a prefix from 4 letters on
+    assert library.search("hyd") == []
