@@ -333,3 +333,28 @@ def test_check_finds_damage_in_page_text_and_search_index(tmp_path, good_db):
     conn.close()
     result = run_reader("check", "--library", lib)
     assert result.returncode == 1 and "search index" in result.stderr
+
+
+def test_a_failed_backup_leaves_no_file(tmp_path, monkeypatch):
+    real_connect = sqlite3.connect
+
+    def connect(database, *args, **kwargs):
+        conn = real_connect(database, *args, **kwargs)
+        if str(database).endswith(".partial"):
+            conn.execute("CREATE TABLE half (x)")  # something written, then the disk "fills"
+            conn.close()
+        return conn
+
+    with Library.open(tmp_path / "lib") as library:
+        monkeypatch.setattr(sqlite3, "connect", connect)
+        with pytest.raises(LibraryError, match="cannot write the backup"):
+            library.backup(tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists() and not (tmp_path / "copy.db.partial").exists()
+
+
+def test_a_library_db_that_is_a_device_is_refused(tmp_path):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    os.mkfifo(lib / "library.db")
+    with pytest.raises(LibraryError, match="not a regular file"):
+        Library.open(lib)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import urllib.parse
 from importlib import resources
@@ -51,6 +52,8 @@ def check_file(path: Path) -> bool:
         return False
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a library database")
+    if not path.is_file():
+        raise DatabaseError(f"{path} is not a regular file (a device or pipe), not a library database")
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -168,14 +171,25 @@ def run_migrations(engine: Engine, target: str) -> None:
 
 
 def backup(engine: Engine, dest: Path) -> None:
-    """A consistent copy through SQLite's online backup API, safe while in use."""
+    """A consistent copy through SQLite's online backup API, safe while in use.
+
+    Written under a temporary name and renamed when complete, so a failed
+    backup (a full disk, an interruption) never leaves a file that looks whole.
+    """
+    dest = Path(dest)
+    partial = dest.with_name(dest.name + ".partial")
     raw = engine.raw_connection()
     try:
-        target = sqlite3.connect(str(dest))
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(str(partial))
         try:
             raw.driver_connection.backup(target)
         finally:
             target.close()
+        os.replace(partial, dest)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         raw.close()
 
