@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
-import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -14,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from reader.core import Library, domain
@@ -677,13 +677,10 @@ def test_export_from_article_records_without_library(annotated, tmp_path):
     export_articles(articles, "md", tmp_path / "from-records")
     export_articles(library, "md", tmp_path / "from-library")
     assert _snapshot(tmp_path / "from-records") == _snapshot(tmp_path / "from-library")
-    shutil.rmtree(tmp_path / "from-records")
 
 
 # -- the HTML exporter's map from text offsets back to the html ----------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _TAGS = ["p", "div", "span", "b", "em", "a", "li", "ul", "blockquote", "pre", "code", "td", "tr", "table",
          "h2", "br", "figure", "figcaption"]
