@@ -121,3 +121,14 @@ def test_declared_encoding_labels():
 )
 def test_never_raises(data):
     assert isinstance(decode_html(data), str)
+
+
+@pytest.mark.parametrize(("text", "encoding"), [(RUSSIAN, "cp1251"), (RUSSIAN, "koi8_r"), (JAPANESE, "shift_jis")])
+def test_a_false_windows1252_declaration_over_another_legacy_encoding(text, encoding):
+    for label in ("windows-1252", "iso-8859-1"):
+        assert text in decode_html(page(text, f'<meta charset="{label}">').encode(encoding))
+
+
+def test_true_windows1252_declarations_of_western_text_stay():
+    for text in (FRENCH, GERMAN, ENGLISH, "Þórður og Guðrún fóru í bæinn."):
+        assert text in decode_html(page(text, '<meta charset="windows-1252">').encode("cp1252"))

@@ -94,9 +94,13 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     for label in (normalise(declared), declared_encoding(data)):
         if label and label not in _NOT_DECLARABLE and label != "utf-8":
             try:
-                return data.decode(label)
+                text = data.decode(label)
             except (UnicodeDecodeError, LookupError):
-                pass  # the declaration is wrong: look at the bytes
+                continue  # the declaration is wrong: look at the bytes
+            # windows-1252 decodes almost any bytes: believe it only if the
+            # result reads like Western text (not Cyrillic read as "Ïðèâåò").
+            if label != "cp1252" or _reads_western(text):
+                return text
     if _mostly_utf8(data):
         return data.decode("utf-8", errors="reader-cp1252")
     western = _as_western(data)
@@ -136,16 +140,20 @@ def _as_western(data: bytes) -> str | None:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         return None
+    return text if _reads_western(text) else None
+
+
+def _reads_western(text: str) -> bool:
     for ch in set(text):
         if not ch.isascii() and not (ch.isalpha() and "\u00c0" <= ch <= "\u00ff") and ch not in _WESTERN_EXTRA:
-            return None
+            return False
     words = [w for w in _WORD.findall(text) if not w.isascii()]
     if not words:
-        return text
+        return True
     # Accented letters sit inside words of ASCII letters ("café", "Größe", "à");
     # Cyrillic or Greek bytes read as windows-1252 make whole words of them.
     mixed = sum(1 for w in words if len(w) == 1 or any(c.isascii() for c in w))
-    return text if mixed >= 0.7 * len(words) else None
+    return mixed >= 0.7 * len(words)
 
 
 def sniff_utf16(data: bytes) -> str | None:
