@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import base64
 import codecs
 import itertools
+import quopri
 import json
 import os
 import re
@@ -82,6 +84,17 @@ def pages(draw) -> bytes:
         data = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE}[encoding] + data
     if draw(st.integers(0, 4)) == 0:
         data = data[: draw(st.integers(0, len(data)))]  # a download cut short
+    if draw(st.integers(0, 5)) == 0:  # as an MHTML save, its HTML part in some transfer encoding
+        cte = draw(st.sampled_from(["base64", "quoted-printable", "8bit"]))
+        payload = base64.encodebytes(data).decode() if cte == "base64" else (
+            quopri.encodestring(data).decode("ascii") if cte == "quoted-printable" else data.decode("latin-1"))
+        data = (
+            "MIME-Version: 1.0\r\nSnapshot-Content-Location: https://example.org/m\r\n"
+            'Content-Type: multipart/related; type="text/html"; boundary="----B"\r\n\r\n------B\r\n'
+            f"Content-Type: text/html; charset={draw(st.sampled_from(['utf-8', 'windows-1252', 'bogus']))}\r\n"
+            f"Content-Transfer-Encoding: {cte}\r\nContent-Location: https://example.org/m\r\n\r\n"
+            f"{payload}\r\n------B--\r\n"
+        ).encode("latin-1")
     return data
 
 
