@@ -19,12 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from platformdirs import user_data_dir
-from sqlalchemy import and_, delete, func, literal_column, or_, select, text, update
+from sqlalchemy import delete, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from reader import APP_NAME
-from reader.core import anchoring, domain
+from reader.core import anchoring, domain, listing
+from reader.core.errors import LibraryError
+from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
+from reader.core.location import DB_NAME, LIBRARY_ENV, default_library_dir, resolve_library_dir  # noqa: F401
 from reader.core.importing.worker import prepare_safely, watch_parent
 from reader.core.storage import db, fts
 from reader.core.storage.models import Article, ArticleContent, Asset, Highlight, Tag, article_tags, highlight_tags
@@ -32,30 +33,8 @@ from reader.core.storage.models import Article, ArticleContent, Asset, Highlight
 if TYPE_CHECKING:
     from reader.core.importing.pipeline import PreparedArticle
 
-LIBRARY_ENV = "READER_LIBRARY"
-DB_NAME = "library.db"
-SORTS = ("added", "title", "published")
-STATES = ("inbox", "archived", "favorite")
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
-
-
-class LibraryError(Exception):
-    """An error to show the user as it is (one clear line)."""
-
-
-def default_library_dir() -> Path:
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def resolve_library_dir(option: str | os.PathLike | None = None) -> Path:
-    """--library DIR, else $READER_LIBRARY, else the platform's user data folder."""
-    if option:
-        return Path(option).expanduser()
-    env = os.environ.get(LIBRARY_ENV)
-    if env:
-        return Path(env).expanduser()
-    return default_library_dir()
 
 
 def now() -> datetime:
@@ -335,10 +314,18 @@ class Library:
 
     # -- reading -------------------------------------------------------------
 
+    @contextmanager
+    def _sql(self):
+        """A plain sqlite3 connection from the pool, for the reads in reader.core.listing."""
+        raw = self.engine.raw_connection()
+        try:
+            yield raw.driver_connection
+        finally:
+            raw.close()
+
     def count(self, state: str | None = None, tag: str | None = None) -> int:
-        with self._read() as session:
-            query = self._filtered(select(func.count(Article.id)), state, tag)
-            return session.scalar(query) or 0
+        with self._sql() as conn:
+            return listing.count(conn, state, tag)
 
     def list_articles(
         self,
@@ -349,33 +336,8 @@ class Library:
         limit: int = 200,
     ) -> domain.Page:
         """One page of the list; keyset pagination, so any page costs the same."""
-        if sort not in SORTS:
-            raise LibraryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        highlight_count = (
-            select(func.count(Highlight.id)).where(Highlight.article_id == Article.id).scalar_subquery()
-        )
-        key, descending = _sort_key(sort)
-        query = select(
-            Article.id, Article.title, Article.author, Article.site, Article.url, Article.published,
-            Article.added, Article.word_count, highlight_count, Article.progress, Article.archived,
-            Article.favorite, key,
-        )
-        query = self._filtered(query, state, tag)
-        if cursor is not None:
-            value, last_id = cursor
-            if descending:
-                query = query.where(or_(key < value, and_(key == value, Article.id < last_id)))
-            else:
-                query = query.where(or_(key > value, and_(key == value, Article.id > last_id)))
-        order = (key.desc(), Article.id.desc()) if descending else (key.asc(), Article.id.asc())
-        query = query.order_by(*order).limit(limit + 1)
-        with self._read() as session:
-            rows = session.execute(query).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        items = tuple(domain.ArticleSummary(*row[:12]) for row in rows)
-        next_cursor = (rows[-1][12], rows[-1][0]) if more and rows else None
-        return domain.Page(items, next_cursor)
+        with self._sql() as conn:
+            return listing.list_articles(conn, sort, state, tag, cursor, limit)
 
     def iter_articles(self, sort: str = "added", state: str | None = None, tag: str | None = None):
         cursor = None
@@ -385,24 +347,6 @@ class Library:
             if page.next_cursor is None:
                 return
             cursor = page.next_cursor
-
-    @staticmethod
-    def _filtered(query, state: str | None, tag: str | None):
-        if state == "inbox":
-            query = query.where(Article.archived.is_(False))
-        elif state == "archived":
-            query = query.where(Article.archived.is_(True))
-        elif state == "favorite":
-            query = query.where(Article.favorite.is_(True))
-        elif state is not None:
-            raise LibraryError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
-        if tag:
-            query = query.where(
-                Article.id.in_(
-                    select(article_tags.c.article_id).join(Tag, Tag.id == article_tags.c.tag_id).where(Tag.name == tag)
-                )
-            )
-        return query
 
     def get(self, article_id: int) -> domain.Article:
         with self._read() as session:
@@ -419,8 +363,8 @@ class Library:
 
     def article_ids(self, state: str | None = None, tag: str | None = None) -> list[int]:
         """The ids of the articles in a state and/or with a tag (every article by default), ascending."""
-        with self._read() as session:
-            return list(session.scalars(self._filtered(select(Article.id), state, tag).order_by(Article.id)))
+        with self._sql() as conn:
+            return listing.article_ids(conn, state, tag)
 
     def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
         """Several articles with tags and highlights, in the order of `ids`, in a
@@ -432,7 +376,7 @@ class Library:
         tags: dict[int, list[str]] = {}
         images: dict[int, list[str]] = {}
         contents: dict[int, tuple[str, str]] = {}
-        stamp = _parse_stamp
+        stamp = listing.parse_datetime
         with self.engine.connect() as conn:
             cursor = conn.connection.cursor()  # the driver's own: rows as plain tuples, fast
 
@@ -504,17 +448,8 @@ class Library:
         raise LibraryError(f"no article with id {article_id}")
 
     def _summaries(self, ids: Sequence[int]) -> list[domain.ArticleSummary]:
-        highlight_count = (
-            select(func.count(Highlight.id)).where(Highlight.article_id == Article.id).scalar_subquery()
-        )
-        query = select(
-            Article.id, Article.title, Article.author, Article.site, Article.url, Article.published,
-            Article.added, Article.word_count, highlight_count, Article.progress, Article.archived,
-            Article.favorite,
-        ).where(Article.id.in_(list(ids)))
-        with self._read() as session:
-            rows = {row[0]: domain.ArticleSummary(*row) for row in session.execute(query)}
-        return [rows[i] for i in ids if i in rows]
+        with self._sql() as conn:
+            return listing.summaries(conn, ids)
 
     def asset(self, article_id: int, name: str) -> tuple[str, bytes] | None:
         """(mime, bytes) of an article's image, as referenced by src="asset:<name>"."""
@@ -530,19 +465,13 @@ class Library:
 
     def tags(self) -> list[tuple[str, int]]:
         """Every article tag with how many articles carry it."""
-        query = (
-            select(Tag.name, func.count(article_tags.c.article_id))
-            .join(article_tags, article_tags.c.tag_id == Tag.id)
-            .group_by(Tag.id)
-            .order_by(func.lower(Tag.name))
-        )
-        with self._read() as session:
-            return [(name, count) for name, count in session.execute(query)]
+        with self._sql() as conn:
+            return listing.tags(conn)
 
     def signature(self) -> tuple:
         """Changes whenever any process adds, edits or deletes articles."""
-        with self._read() as session:
-            return tuple(session.execute(text("SELECT count(*), max(id), max(updated) FROM articles")).one())
+        with self._sql() as conn:
+            return listing.signature(conn)
 
     @staticmethod
     def _article_row(session: Session, article_id: int) -> Article:
@@ -894,19 +823,6 @@ def storable_text(value: str) -> str:
 
 def normalize_tag(name: str) -> str:
     return " ".join(name.strip().lstrip("#").split())
-
-
-def _sort_key(sort: str):
-    if sort == "title":
-        return literal_column("articles.title COLLATE NOCASE"), False
-    if sort == "published":
-        return func.coalesce(Article.published, ""), True
-    return Article.added, True
-
-
-def _parse_stamp(value) -> datetime:
-    """A DateTime column read without SQLAlchemy (stored as "YYYY-MM-DD HH:MM:SS.ffffff")."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def _highlight_record(row: Highlight) -> domain.Highlight:
