@@ -209,7 +209,7 @@ class Annotations(QObject):
             stack.deleteLater()
 
     def _push(self, article_id: int, command: QUndoCommand) -> bool:
-        from reader.core.library import LibraryError
+        from reader.core.errors import LibraryError
 
         try:
             command.apply()

@@ -471,7 +471,7 @@ class AnnotationsPanel(QWidget):
         text = self.note.toPlainText()
         if text == self._note_saved:
             return
-        from reader.core.library import LibraryError
+        from reader.core.errors import LibraryError
 
         try:
             self.library.set_note(self.article_id, text)

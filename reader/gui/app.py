@@ -9,7 +9,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from reader import APP_ID, APP_NAME, __version__
-from reader.core.library import Library, LibraryError
+from reader.core.errors import LibraryError
+from reader.core.lazy import LazyLibrary
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -36,9 +37,13 @@ def user_settings() -> QSettings:
 def run(library_dir: str | None, files: list[str]) -> int:
     app = create_app()
     try:
-        library = Library.open(library_dir)
+        # Lists at once; the rest of the core loads right after the first paint.
+        library = LazyLibrary.open(library_dir)
     except LibraryError as exc:
         print(f"reader: {exc}", file=sys.stderr)
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Reader cannot open the library", str(exc))
         return 1
     from reader.gui.main_window import MainWindow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
-from reader.core.library import LibraryError
+from reader.core.errors import LibraryError
 from reader.gui import actions as action_specs
 from reader.gui.annotate import Annotations, ColorNames, ColorNamesDialog, FloatingToolbar, NoteDialog
 from reader.gui.annotations_panel import AnnotationsPanel
@@ -54,6 +54,21 @@ class DropOverlay(QLabel):
         self.setGeometry(self.parentWidget().rect().adjusted(12, 12, -12, -12))
         self.raise_()
         self.show()
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then` once, from the event loop, after `widget` has first painted."""
+
+    def __init__(self, widget: QWidget, then) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -1032,12 +1047,23 @@ class MainWindow(QMainWindow):
             last_id = int(last) if last is not None else None
         except (TypeError, ValueError):
             last_id = None
-        if last_id is not None and self.panel.select_article(last_id, fetch=False):
+        self.view.show_placeholder()
+        # After the first paint: the list shows at once, the article (which needs
+        # the full core) a moment later.
+        self._first_paint = _AfterFirstPaint(self.panel.list.viewport(), lambda: self._finish_startup(last_id))
+
+    def _finish_startup(self, last_id: int | None) -> None:
+        load = getattr(self.library, "load", None)
+        if load is not None:
+            try:
+                load()
+            except LibraryError as exc:
+                QMessageBox.warning(self, "Reader", str(exc))
+                return
+        if last_id is None or self.article_id is not None:
             return
-        if last_id is not None:
+        if not self.panel.select_article(last_id, fetch=False):
             self.open_article(last_id)
-        else:
-            self.view.show_placeholder()
 
     def save_state(self) -> None:
         s = self.settings

@@ -63,13 +63,13 @@ def main() -> int:
         window.setCentralWidget(listing)
         target = listing.viewport()
     else:
-        from reader.core.library import Library
+        from reader.core.lazy import LazyLibrary
         from reader.gui.app import create_app
         from reader.gui.main_window import MainWindow
 
         app = create_app(sys.argv[:1])
         settings = QSettings(os.path.join(tempfile.mkdtemp(), "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(Library.open(library_dir), settings, poll_ms=0)
+        window = MainWindow(LazyLibrary.open(library_dir), settings, poll_ms=0)  # as reader.gui.app.run
         target = window.panel.list.viewport()
     window.resize(1200, 800)
 
@@ -77,7 +77,8 @@ def main() -> int:
         first_paint = process_age()
         if mode in ("bare", "startup"):
             rows = window.panel.model.rowCount() if mode == "startup" else 100
-            emit(first_paint_s=first_paint, rows=rows, rss_mb=rss_mb())
+            loaded = "sqlalchemy" in sys.modules
+            emit(first_paint_s=first_paint, rows=rows, rss_mb=rss_mb(), core_loaded_before_paint=loaded)
             app.quit()
         elif mode == "open":
             measure_open(window, app)

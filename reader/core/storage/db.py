@@ -12,8 +12,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
 # The newest schema this version knows; tests check it is Alembic's head.
-SCHEMA_REVISION = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+from reader.core.storage.revision import KNOWN_REVISIONS, SCHEMA_REVISION  # noqa: E402,F401
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 

@@ -1,0 +1,8 @@
+"""The schema revisions this version of Reader knows (Alembic's, newest last).
+
+Kept apart from db.py so that it can be read without importing SQLAlchemy;
+tests/core/test_migrations.py checks it against Alembic's script directory.
+"""
+
+KNOWN_REVISIONS = ("0001", "0002")
+SCHEMA_REVISION = KNOWN_REVISIONS[-1]
