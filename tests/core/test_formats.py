@@ -98,9 +98,8 @@ def test_complete_save_brings_images_into_the_library(library, tmp_path, folder_
     for name in article.images:
         assert f'src="asset:{name}"' in article.html
     assert "cdn.example.com" not in article.html and "etc/" not in article.html
-    assert "[A map of the coast]" in article.text  # a remote image leaves its alt text
-    assert "Boats in the bay at dawn" in article.text
-    assert article.text.count("Boats in the bay") == 1  # the caption already says it
+    assert "A map of the coast" not in article.text  # a remote image's alt text is not article text
+    assert article.text.count("Boats in the bay at dawn") == 1  # the caption stays, once
 
     shutil.rmtree(saved)  # the originals are gone; the library keeps its own copies
     mimes = sorted(library.asset(article.id, name)[0] for name in article.images)

@@ -157,18 +157,16 @@ def localize_images(root, resolve: Callable[[str], Resource | None]) -> list[Ass
 
 
 def _remove_image(img) -> None:
-    """Remove an image that is not kept, leaving its alt text in its place."""
+    """Remove an image that is not kept (its caption, if any, stays).
+
+    Its alt text is not put in its place: it would become words of the article
+    (its text, search, word count, highlights) that the author did not write
+    as text, and readability tools leave it out for the same reason.
+    """
     parent = img.getparent()
     if parent is None:
         return
-    alt = " ".join((img.get("alt") or "").split())
     tail = img.tail or ""
-    if alt and len(alt) > 1 and not _caption_says(img, alt):
-        tail = f"[{alt}]" + (tail if not tail or tail[:1].isspace() else " " + tail)
-        prev = img.getprevious()
-        before = prev.tail if prev is not None else parent.text
-        if before and not before[-1:].isspace():
-            tail = " " + tail
     if tail:
         prev = img.getprevious()
         if prev is not None:
@@ -176,14 +174,3 @@ def _remove_image(img) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(img)
-
-
-def _caption_says(img, alt: str) -> bool:
-    """True if a figure caption around the image already says what the alt text says."""
-    for ancestor in img.iterancestors():
-        if ancestor.tag == "figure":
-            caption = " ".join(" ".join(c.itertext()) for c in ancestor.iter("figcaption"))
-            return alt.lower() in " ".join(caption.split()).lower()
-        if ancestor.tag in ("p", "div", "article", "section", "body"):
-            return False
-    return False
