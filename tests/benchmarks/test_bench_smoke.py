@@ -1,0 +1,33 @@
+"""A small run of the benchmark suite: every figure is measured and printed.
+
+Timings are not asserted (a shared machine is noisy); the full run is
+`python tests/benchmarks/bench.py` (README, "Benchmarks").
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).parent / "bench.py"
+FIGURES = (
+    "import_pages_per_s", "import_vs_readability", "startup_s", "startup_vs_bare_qt", "search_p95_ms",
+    "search_vs_bare_fts", "open_article_ms", "export_all_s", "rss_mb",
+)
+
+
+def test_small_benchmark_run_reports_every_figure(tmp_path):
+    out = tmp_path / "figures.json"
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--articles", "200", "--import-pages", "6", "--json", str(out)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads(out.read_text())
+    for name in FIGURES:
+        assert figures[name] > 0, name
+    assert figures["import_imported"] >= 1
+    assert figures["export_files"] == 201  # 200 articles and the long one
+    assert figures["export_highlights"] == 200 * 5 + 200
+    assert figures["open_article_highlights"] == 200 and figures["open_article_words"] >= 10_000
+    assert "startup_vs_bare_qt" in result.stdout  # the table
