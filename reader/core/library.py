@@ -69,6 +69,16 @@ class Library:
     def close(self) -> None:
         self.engine.dispose()
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (after imports). Without them
+        SQLite lists the inbox through the low-selectivity `archived` index and
+        sorts every row, instead of walking the date index: 10 ms vs 0.3 ms at
+        10,000 articles. analysis_limit keeps this a few milliseconds."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE articles")
+            conn.exec_driver_sql("ANALYZE highlights")
+
     def __enter__(self) -> Library:
         return self
 
@@ -129,6 +139,8 @@ class Library:
                 finish(index, path, prepare_safely(path))
         else:
             self._import_parallel(todo, finish, should_cancel, min(workers, total))
+        if any(o.status == "imported" for o in outcomes.values()):
+            self.optimize()
         return [outcomes[i] for i in sorted(outcomes)]
 
     def _import_parallel(self, todo, finish, should_cancel, workers: int) -> None:

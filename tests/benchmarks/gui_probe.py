@@ -25,6 +25,12 @@ from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow  # noqa: E4
 
 
 def rss_mb() -> float:
+    """Peak resident memory of this process. (Not getrusage: on Linux its
+    ru_maxrss carries over the parent's peak across exec.)"""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

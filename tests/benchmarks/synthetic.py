@@ -137,6 +137,7 @@ def build_library(
             for chunk in range(0, len(rows), 2000):
                 conn.execute(insert(model), rows[chunk:chunk + 2000])
         fts.rebuild(conn)
+    library.optimize()  # as Library.import_paths does after a batch
     return library
 
 

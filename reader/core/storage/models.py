@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -84,7 +85,11 @@ class Article(Base):
     )
     tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
 
-    __table_args__ = (Index("ix_articles_title_id", "title", "id"),)
+    __table_args__ = (
+        # The list's sort orders (reader.core.listing); see migration 0003.
+        Index("ix_articles_title_nocase", text("title COLLATE NOCASE")),
+        Index("ix_articles_published_sort", text("coalesce(published, '')")),
+    )
 
 
 class ArticleContent(Base):
