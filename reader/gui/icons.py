@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QIconEngine, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 _STROKE = (
@@ -44,11 +44,12 @@ APP_ICON = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">
 </svg>"""
 
 
-def _render(svg: str, size: int, ratio: float = 2.0) -> QPixmap:
+def _render(svg: str, size: int, ratio: float = 2.0, opacity: float = 1.0) -> QPixmap:
     renderer = QSvgRenderer(QByteArray(svg.encode()))
     image = QImage(int(size * ratio), int(size * ratio), QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
+    painter.setOpacity(opacity)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter, QRectF(0, 0, image.width(), image.height()))
     painter.end()
@@ -67,17 +68,36 @@ def _svg(name: str, color: str) -> str:
         return _STROKE.format(SHAPES[name]).replace("currentColor", color)
 
 
+class _SvgIconEngine(QIconEngine):
+    """Draws an SVG at the size asked, when first asked: building the window's
+    icons up front cost a tenth of its start-up."""
+
+    def __init__(self, off: str, on: str | None = None) -> None:
+        super().__init__()
+        self.svgs = {QIcon.State.Off: off, QIcon.State.On: on or off}
+        self.cache: dict[tuple, QPixmap] = {}
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:  # noqa: N802 (Qt API)
+        key = (size.width(), size.height(), mode, state)
+        pixmap = self.cache.get(key)
+        if pixmap is None:
+            # Qt asks in device pixels (it scales the size for high-DPI screens itself).
+            pixmap = _render(self.svgs[state], min(size.width(), size.height()), ratio=1.0,
+                             opacity=0.4 if mode == QIcon.Mode.Disabled else 1.0)
+            self.cache[key] = pixmap
+        return pixmap
+
+    def paint(self, painter: QPainter, rect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        painter.drawPixmap(rect, self.pixmap(rect.size(), mode, state))
+
+    def clone(self) -> QIconEngine:
+        return _SvgIconEngine(self.svgs[QIcon.State.Off], self.svgs[QIcon.State.On])
+
+
 def icon(name: str, color: str, on_name: str | None = None, on_color: str | None = None) -> QIcon:
     """A tinted icon; `on_name` gives the checked look (e.g. a filled star)."""
-    result = QIcon()
-    svg = _svg(name, color)
-    for size in (16, 20, 24, 32):
-        result.addPixmap(_render(svg, size), QIcon.Mode.Normal, QIcon.State.Off)
-    if on_name:
-        on_svg = _svg(on_name, on_color or color)
-        for size in (16, 20, 24, 32):
-            result.addPixmap(_render(on_svg, size), QIcon.Mode.Normal, QIcon.State.On)
-    return result
+    on_svg = _svg(on_name, on_color or color) if on_name else None
+    return QIcon(_SvgIconEngine(_svg(name, color), on_svg))
 
 
 def app_icon() -> QIcon:
