@@ -40,6 +40,17 @@ TARGETS = {
 }
 
 
+def compile_reader() -> None:
+    """Users run Reader with its bytecode cached (pip compiles a wheel when it
+    installs it; a checkout writes __pycache__ on its first run), as the
+    baselines' libraries are. Compile it, since PYTHONDONTWRITEBYTECODE may be set."""
+    import compileall
+
+    import reader
+
+    compileall.compile_dir(Path(reader.__file__).parent, quiet=1)
+
+
 def real_pages(limit: int | None) -> list[Path]:
     if CORPUS.is_dir():
         pages = sorted(CORPUS.glob("*/source.html"))
@@ -146,6 +157,7 @@ def bench_gui(library_dir: Path) -> dict:
     """Start-up, article opening and memory of the window, each in a fresh process."""
     probe = HERE / "gui_probe.py"
     figures: dict = {}
+
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
 
     def run(mode: str) -> dict:
@@ -186,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args(argv)
 
+    compile_reader()
     figures: dict = {"articles": args.articles, "cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp_name:
         tmp = Path(tmp_name)
