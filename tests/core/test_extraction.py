@@ -147,3 +147,13 @@ def test_site_suffix_is_stripped_only_when_it_names_the_site():
     assert strip_site_suffix("War and Peace - a review", "Books Weekly", None, []) == "War and Peace - a review"
     assert strip_site_suffix("Headline here, long enough | Some Blog", None, None,
                               ["Headline here, long enough"]) == "Headline here, long enough"
+
+
+def test_a_page_of_only_script_has_no_article(tmp_path):
+    from reader.core.importing.formats import ImportFailure
+    from reader.core.importing.pipeline import prepare
+
+    page = tmp_path / "script.html"
+    page.write_text('<html><body><script>var secret = "tracker code";</script></body></html>')
+    with pytest.raises(ImportFailure, match="no readable text"):
+        prepare(page)

@@ -11,6 +11,8 @@ that has text, the cleaned page is used instead.
 
 from __future__ import annotations
 
+import copy
+
 import logging
 from dataclasses import dataclass
 
@@ -88,10 +90,11 @@ def whole_page(html: str) -> str:
 
 def whole_page_tree(root) -> str:
     body = root.find(".//body")
-    body = body if body is not None else root
-    copy = lxml_html.fromstring(etree.tostring(body, encoding="unicode", method="html"))
-    cleanup.strip_furniture(copy)
-    return inner_html(copy)
+    body = copy.deepcopy(body if body is not None else root)
+    # Never the source of a script as the article, even when it is all the page has.
+    etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
+    cleanup.strip_furniture(body)
+    return inner_html(body)
 
 
 def parse(html: str):
