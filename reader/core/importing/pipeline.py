@@ -133,9 +133,12 @@ def _clean_title(title: str) -> str:
     return _SPACES.sub(" ", title or "").strip()
 
 
-def _first_line(text: str) -> str:
-    line = text.strip().split("\n", 1)[0]
-    return line[:120]
+def _first_line(text: str, limit: int = 80) -> str:
+    """A title made from the first line, cut at a word when long."""
+    line = text.strip().split("\n", 1)[0].strip()
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
 
 
 def _excerpt(text: str, limit: int = 240) -> str:
