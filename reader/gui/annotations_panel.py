@@ -366,13 +366,7 @@ class AnnotationsPanel(QWidget):
 
         self.model = HighlightListModel(self)
         self.delegate = HighlightDelegate(names, self)
-        self.list = QListView(objectName="HighlightList")
-        self.list.setModel(self.model)
-        self.list.setItemDelegate(self.delegate)
-        self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.list.setMouseTracking(True)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list = highlight_list("HighlightList", self.model, self.delegate)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setFrameShape(QFrame.Shape.NoFrame)
         self.empty = QLabel("", objectName="SidebarEmpty", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
@@ -503,3 +497,15 @@ class AnnotationsPanel(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(320, 700)
+
+
+def highlight_list(name: str, model, delegate) -> QListView:
+    """A list of highlight cards (the sidebar's and the Notebook's)."""
+    view = QListView(objectName=name)
+    view.setModel(model)
+    view.setItemDelegate(delegate)
+    view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+    view.setMouseTracking(True)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return view

@@ -14,13 +14,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
     QVBoxLayout,
 )
 
 from reader.gui.annotate import ColorNames
-from reader.gui.annotations_panel import ColorFilter, HighlightDelegate, HighlightListModel, TagFilter, build_entries
+from reader.gui.annotations_panel import (
+    ColorFilter,
+    HighlightDelegate,
+    HighlightListModel,
+    TagFilter,
+    build_entries,
+    highlight_list,
+)
 
 LIMIT = 5000  # highlights listed at once; a filter narrows a bigger notebook
 
@@ -56,13 +62,7 @@ class Notebook(QDialog):
         layout.addLayout(row)
         self.model = HighlightListModel(self)
         self.delegate = HighlightDelegate(names, self, show_titles=True)
-        self.list = QListView(objectName="NotebookList")
-        self.list.setModel(self.model)
-        self.list.setItemDelegate(self.delegate)
-        self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.list.setMouseTracking(True)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list = highlight_list("NotebookList", self.model, self.delegate)
         layout.addWidget(self.list, 1)
         bottom = QHBoxLayout()
         self.count = QLabel(objectName="NotebookCount")
