@@ -13,36 +13,8 @@ from PySide6.QtGui import QColor, QTextCursor  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
 from reader.gui.annotate import ColorNames  # noqa: E402
-from reader.gui.main_window import MainWindow  # noqa: E402
 
 QUOTE = "Instead we found them breathing."
-
-
-@pytest.fixture
-def settings_file(tmp_path):
-    return str(tmp_path / "settings.ini")
-
-
-@pytest.fixture
-def make_window(qtbot, settings_file):
-    windows = []
-
-    def make(library):
-        window = MainWindow(library, QSettings(settings_file, QSettings.Format.IniFormat), poll_ms=0)
-        window.import_workers = 1
-        qtbot.addWidget(window)
-        window.resize(1200, 800)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=2000)  # shortcuts go to the active window
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        if window.isVisible():
-            window.close()
 
 
 @pytest.fixture

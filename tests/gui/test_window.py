@@ -14,7 +14,6 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QTextCurs
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from reader.core.library import Library  # noqa: E402
-from reader.gui.main_window import MainWindow  # noqa: E402
 from reader.gui.reading_view import CHROME_STATE  # noqa: E402
 from reader.gui.theme import THEMES, ReadingSettings  # noqa: E402
 
@@ -33,34 +32,6 @@ def long_page(folder, name, title, word, paragraphs=40):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(LONG_PAGE.format(title=title, paragraphs=body), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def settings_file(tmp_path):
-    return str(tmp_path / "settings.ini")
-
-
-@pytest.fixture
-def make_window(qtbot, settings_file):
-    windows = []
-
-    def make(library, **kwargs):
-        settings = QSettings(settings_file, QSettings.Format.IniFormat)
-        window = MainWindow(library, settings, poll_ms=kwargs.pop("poll_ms", 0))
-        window.import_workers = 1  # no process pool start-up in tests
-        qtbot.addWidget(window)
-        window.resize(1100, 760)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=2000)  # keyboard shortcuts go to the active window
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        if window.isVisible():
-            window.close()
 
 
 def drop(window, paths, target=None):
