@@ -157,3 +157,17 @@ def test_a_page_of_only_script_has_no_article(tmp_path):
     page.write_text('<html><body><script>var secret = "tracker code";</script></body></html>')
     with pytest.raises(ImportFailure, match="no readable text"):
         prepare(page)
+
+
+def test_links_keep_their_words_whatever_their_class(tmp_path):
+    from reader.core.importing.pipeline import prepare
+
+    sentence = ("The late <a href='javascript:void(0)' class='popup' onclick='overlib(1)'>John Jacob Astor</a>, "
+                "a personage little given to poetic enthusiasm, had no hesitation in pronouncing my first grand point.")
+    paragraphs = "".join(f"<p>{sentence} Paragraph {i} goes on about bonds and mortgages and title-deeds.</p>"
+                         for i in range(8))
+    page = tmp_path / "links.html"
+    page.write_text(f"<html><head><title>Bartleby</title></head><body><div class='story'>{paragraphs}</div></body></html>")
+    article = prepare(page)
+    assert "The late John Jacob Astor, a personage" in article.text
+    assert "javascript" not in article.html and "onclick" not in article.html

@@ -108,6 +108,22 @@ class ReadabilityDocument:
         doc.resolve_base_href(handle_failures="discard")
         return doc
 
+    def remove_unlikely_candidates(self):
+        # As Readability.js does, and readability-lxml does not: never drop a link
+        # or a table cell's content for its class. A `class="popup"` annotation
+        # link in a sentence took the words of the link out of the sentence.
+        for elem in self.html.findall(".//*"):
+            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if len(s) < 2 or elem.tag in ("html", "body", "a"):
+                continue
+            if (
+                READABILITY_REGEXES["unlikelyCandidatesRe"].search(s)
+                and not READABILITY_REGEXES["okMaybeItsACandidateRe"].search(s)
+                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
+                and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math")
+            ):
+                elem.drop_tree()
+
     def get_link_density(self, elem):
         # readability's own measures text with three regex passes per element,
         # for every link, of every candidate: the largest cost of extraction.
