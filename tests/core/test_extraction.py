@@ -171,3 +171,24 @@ def test_links_keep_their_words_whatever_their_class(tmp_path):
     article = prepare(page)
     assert "The late John Jacob Astor, a personage" in article.text
     assert "javascript" not in article.html and "onclick" not in article.html
+
+
+def test_a_post_split_into_sections_comes_whole(tmp_path):
+    from reader.core.importing.pipeline import prepare
+
+    def section(n):
+        paragraphs = "".join(
+            f"<p>Part {n}, paragraph {i}: the argument goes on, with evidence, examples and a few asides "
+            f"that a reader would want to keep, because this is the body of the essay itself.</p>"
+            for i in range(5)
+        )
+        return f"<section class='s'><div class='n p'><div class='z ab'>{paragraphs}</div></div></section>"
+
+    body = "<hr>".join(section(n) for n in range(1, 5))
+    page = tmp_path / "sections.html"
+    page.write_text(f"<html><head><title>An essay</title></head><body><nav><a href='/'>Home</a></nav>"
+                    f"<div class='post'>{body}</div><footer>Footer links</footer></body></html>")
+    text = prepare(page).text
+    for n in range(1, 5):
+        assert f"Part {n}, paragraph 0" in text and f"Part {n}, paragraph 4" in text
+    assert "Footer links" not in text

@@ -124,6 +124,28 @@ class ReadabilityDocument:
             ):
                 elem.drop_tree()
 
+    def select_best_candidate(self, candidates):
+        best = super().select_best_candidate(candidates)
+        if best is None:
+            return best
+        # As Readability.js: when at least three other top candidates scoring near
+        # the best share an ancestor with it, the article is that ancestor (a post
+        # split into <section>s, a body in several boxes), not its first part.
+        ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:5]
+        near = [
+            set(c["elem"].iterancestors())
+            for c in ranked
+            if c is not best and c["content_score"] >= 0.75 * best["content_score"]
+        ]
+        if len(near) < 3:
+            return best
+        for ancestor in best["elem"].iterancestors():
+            if ancestor.tag in ("body", "html"):
+                break
+            if sum(ancestor in ancestors for ancestors in near) >= 3:
+                return candidates.get(ancestor) or {"elem": ancestor, "content_score": best["content_score"]}
+        return best
+
     def get_link_density(self, elem):
         # readability's own measures text with three regex passes per element,
         # for every link, of every candidate: the largest cost of extraction.
