@@ -405,3 +405,29 @@ def test_existing_highlights_are_painted(library, make_window, article_page):
     plain = doc.find("expected the rivers")
     plain.setPosition(plain.selectionStart() + 1)
     assert plain.charFormat().background().style() == Qt.BrushStyle.NoBrush
+
+
+def test_started_as_reader_starts_it(library, make_window, article_page, fixtures, tmp_path, qtbot):
+    """`reader` opens a LazyLibrary: the list first, the full core right after the
+    first paint; the last article read opens again, and everything works."""
+    from reader.core.lazy import LazyLibrary
+
+    source = (fixtures / "article.html").read_text()
+    other = tmp_path / "other.html"
+    other.write_text(source.replace("The Quiet Rivers of the North", "Second Story")
+                     .replace("quiet in winter", "loud").replace("example.org/2024", "e.org/2"))
+    library.import_paths([article_page, other], workers=1)
+    first = make_window(library)
+    first.panel.list.setCurrentIndex(first.panel.model.index(1))
+    qtbot.waitUntil(lambda: first.article_id is not None)
+    opened = first.article_id
+    first.close()
+
+    lazy = LazyLibrary.open(library.folder)
+    assert not lazy.loaded
+    window = make_window(lazy)
+    qtbot.waitUntil(lambda: lazy.loaded and window.article_id == opened, timeout=3000)
+    assert window.panel.model.rowCount() == 2
+    assert lazy.get(opened).title in window.view.toPlainText()
+    window.panel.list.setCurrentIndex(window.panel.model.index(0))
+    qtbot.waitUntil(lambda: window.article_id != opened)
