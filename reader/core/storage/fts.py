@@ -19,8 +19,7 @@ CREATE = (
 # bm25 weights per column: a match in the title counts most.
 RANK = "bm25(search_index, 10.0, 5.0, 1.0, 3.0)"
 
-_REFRESH = text(
-    """
+_INDEX_ROWS = """
     INSERT INTO search_index(rowid, title, author, text, annotations)
     SELECT a.id, a.title, coalesce(a.author, ''), coalesce(c.text, ''),
            a.note || ' ' || coalesce((
@@ -31,9 +30,8 @@ _REFRESH = text(
                JOIN highlights h ON h.id = ht.highlight_id JOIN tags t ON t.id = ht.tag_id
                WHERE h.article_id = a.id), '')
     FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id
-    WHERE a.id = :id
-    """
-)
+"""
+_REFRESH = text(_INDEX_ROWS + " WHERE a.id = :id")
 
 
 def refresh(conn: Connection, article_id: int) -> None:
@@ -47,8 +45,7 @@ def remove(conn: Connection, article_id: int) -> None:
 
 def rebuild(conn: Connection) -> None:
     conn.execute(text("DELETE FROM search_index"))
-    for (article_id,) in conn.execute(text("SELECT id FROM articles")).all():
-        conn.execute(_REFRESH, {"id": article_id})
+    conn.execute(text(_INDEX_ROWS))
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)

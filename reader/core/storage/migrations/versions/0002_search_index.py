@@ -2,11 +2,12 @@
 
 Revision ID: 0002
 Revises: 0001
+
+Self-contained on purpose: a migration must do tomorrow what it did the day it
+was written, whatever reader.core.storage.fts becomes.
 """
 
 from alembic import op
-
-from reader.core.storage import fts
 
 revision = "0002"
 down_revision = "0001"
@@ -15,8 +16,25 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute(fts.CREATE)
-    fts.rebuild(op.get_bind())  # index the articles the library already holds
+    op.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+        "title, author, text, annotations, tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    # Index the articles the library already holds.
+    op.execute(
+        """
+        INSERT INTO search_index(rowid, title, author, text, annotations)
+        SELECT a.id, a.title, coalesce(a.author, ''), coalesce(c.text, ''),
+               a.note || ' ' || coalesce((
+                   SELECT group_concat(h.quote || ' ' || h.note, ' ') FROM highlights h
+                   WHERE h.article_id = a.id), '')
+               || ' ' || coalesce((
+                   SELECT group_concat(t.name, ' ') FROM highlight_tags ht
+                   JOIN highlights h ON h.id = ht.highlight_id JOIN tags t ON t.id = ht.tag_id
+                   WHERE h.article_id = a.id), '')
+        FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id
+        """
+    )
 
 
 def downgrade() -> None:
