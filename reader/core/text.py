@@ -74,8 +74,19 @@ def _pre_text(text: str) -> str:
     return text
 
 
+# Chinese and Japanese are written without spaces: count their characters, each
+# as 0.6 of a word, so that reading time comes out near 380 characters a minute.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_WORDS_PER_CHAR = 0.6
+
+
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words for the word count and reading time (CJK characters count as 0.6 each)."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(text.split())
+    others = sum(1 for token in _CJK.sub(" ", text).split() if any(c.isalnum() for c in token))
+    return others + round(cjk * CJK_WORDS_PER_CHAR)
 
 
 def reading_minutes(words: int, wpm: int = 230) -> int:
