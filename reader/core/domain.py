@@ -53,6 +53,12 @@ class Highlight:
         return self.start is not None
 
 
+def reading_order(highlights) -> list[Highlight]:
+    """Placed highlights by position, then those that could not be placed; ties
+    broken by creation and uid, which are the same in every copy of a library."""
+    return sorted(highlights, key=lambda h: (h.start is None, h.start or 0, h.end or 0, h.created, h.uid))
+
+
 @dataclass(frozen=True)
 class Article:
     id: int

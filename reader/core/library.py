@@ -239,10 +239,7 @@ class Library:
             article.content = ArticleContent(html=prepared.html, text=prepared.text, original=prepared.original)
             session.add(article)
             session.flush()
-            for asset in prepared.assets:
-                session.add(
-                    Asset(article_id=article.id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data)
-                )
+            _add_assets(session, article.id, prepared)
             session.flush()
             fts.refresh(session.connection(), article.id)
             return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title)
@@ -294,10 +291,7 @@ class Library:
             article.content.html = prepared.html
             article.content.text = prepared.text
             session.execute(delete(Asset).where(Asset.article_id == article_id))
-            for asset in prepared.assets:
-                session.add(
-                    Asset(article_id=article_id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data)
-                )
+            _add_assets(session, article_id, prepared)
             placed = orphaned = 0
             for highlight in article.highlights:
                 if self._reanchor(highlight, prepared.text):
@@ -361,17 +355,7 @@ class Library:
             cursor = page.next_cursor
 
     def get(self, article_id: int) -> domain.Article:
-        with self._read() as session:
-            row = session.scalar(
-                select(Article)
-                .where(Article.id == article_id)
-                .options(selectinload(Article.content), selectinload(Article.tags),
-                         selectinload(Article.highlights).selectinload(Highlight.tags))
-            )
-            if row is None:
-                raise LibraryError(f"no article with id {article_id}")
-            images = tuple(session.scalars(select(Asset.name).where(Asset.article_id == article_id).order_by(Asset.id)))
-            return _article_record(row, images)
+        return self.get_many([article_id])[0]
 
     def article_ids(self, state: str | None = None, tag: str | None = None) -> list[int]:
         """The ids of the articles in a state and/or with a tag (every article by default), ascending."""
@@ -389,8 +373,8 @@ class Library:
         images: dict[int, list[str]] = {}
         contents: dict[int, tuple[str, str]] = {}
         stamp = listing.parse_datetime
-        with self.engine.connect() as conn:
-            cursor = conn.connection.cursor()  # the driver's own: rows as plain tuples, fast
+        with self._sql() as raw:
+            cursor = raw.cursor()  # the driver's own: rows as plain tuples, fast
 
             def run(sql: str, params: tuple):
                 return cursor.execute(sql, params).fetchall()
@@ -442,8 +426,7 @@ class Library:
             (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
              source_path, added, updated, archived, favorite, progress, note, fallback) = rows[article_id]
             html_, text_ = contents.get(article_id, ("", ""))
-            found = sorted(highlights.get(article_id, ()),
-                           key=lambda x: (x.start is None, x.start or 0, x.end or 0, x.id))
+            found = domain.reading_order(highlights.get(article_id, ()))
             result.append(domain.Article(
                 id=article_id, title=title, author=author, site=site, url=url, published=published,
                 language=language, direction=direction, excerpt=excerpt, word_count=word_count,
@@ -709,14 +692,7 @@ class Library:
         """Put back a deleted highlight exactly as it was (for undo)."""
         with self._write() as session:
             self._article_row(session, highlight.article_id)
-            row = Highlight(
-                id=highlight.id, uid=highlight.uid, article_id=highlight.article_id,
-                start=highlight.start, end=highlight.end, quote=highlight.quote,
-                prefix=highlight.prefix, suffix=highlight.suffix, color=highlight.color,
-                note=highlight.note, created=highlight.created, updated=highlight.updated,
-            )
-            row.tags = self._tag_rows(session, highlight.tags)
-            session.add(row)
+            row = self._highlight_row_of(session, highlight, keep_id=True)
             session.flush()
             fts.refresh(session.connection(), highlight.article_id)
             return _highlight_record(row)
@@ -743,20 +719,25 @@ class Library:
                 if x.article_id not in articles:
                     self._article_row(session, x.article_id)
                     articles.add(x.article_id)
-                placed = x.start is not None and x.end is not None
-                row = Highlight(
-                    uid=x.uid, article_id=x.article_id, start=x.start if placed else None,
-                    end=x.end if placed else None, quote=x.quote, prefix=x.prefix, suffix=x.suffix,
-                    color=x.color or "yellow", note=x.note or "", created=x.created, updated=x.updated,
-                )
-                row.tags = self._tag_rows(session, x.tags)
-                session.add(row)
-                rows.append(row)
+                rows.append(self._highlight_row_of(session, x))
             session.flush()
             for article_id in sorted(articles):
                 fts.refresh(session.connection(), article_id)
             inserted = [_highlight_record(row) for row in rows]
         return inserted
+
+    def _highlight_row_of(self, session: Session, x: domain.Highlight, keep_id: bool = False) -> Highlight:
+        """A new row holding the highlight exactly as given (added to the session)."""
+        placed = x.start is not None and x.end is not None
+        row = Highlight(
+            id=x.id if keep_id else None, uid=x.uid, article_id=x.article_id,
+            start=x.start if placed else None, end=x.end if placed else None, quote=x.quote,
+            prefix=x.prefix, suffix=x.suffix, color=x.color or "yellow", note=x.note or "",
+            created=x.created, updated=x.updated,
+        )
+        row.tags = self._tag_rows(session, x.tags)
+        session.add(row)
+        return row
 
     @staticmethod
     def _highlight_row(session: Session, highlight_id: int) -> Highlight:
@@ -837,25 +818,14 @@ def normalize_tag(name: str) -> str:
     return " ".join(name.strip().lstrip("#").split())
 
 
+def _add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> None:
+    for asset in prepared.assets:
+        session.add(Asset(article_id=article_id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data))
+
+
 def _highlight_record(row: Highlight) -> domain.Highlight:
     return domain.Highlight(
         id=row.id, uid=row.uid, article_id=row.article_id, start=row.start, end=row.end,
         quote=row.quote, prefix=row.prefix, suffix=row.suffix, color=row.color, note=row.note,
         tags=tuple(t.name for t in row.tags), created=row.created, updated=row.updated,
-    )
-
-
-def _article_record(row: Article, images: tuple[str, ...]) -> domain.Article:
-    highlights = sorted(
-        (_highlight_record(h) for h in row.highlights),
-        key=lambda h: (h.start is None, h.start or 0, h.end or 0, h.id),
-    )
-    return domain.Article(
-        id=row.id, title=row.title, author=row.author, site=row.site, url=row.url,
-        published=row.published, language=row.language, direction=row.direction,
-        excerpt=row.excerpt, word_count=row.word_count, source_name=row.source_name,
-        source_path=row.source_path, added=row.added, updated=row.updated, archived=row.archived,
-        favorite=row.favorite, progress=row.progress, note=row.note, html=row.content.html,
-        text=row.content.text, tags=tuple(t.name for t in row.tags), highlights=tuple(highlights),
-        images=images, fallback=row.extracted_fallback,
     )

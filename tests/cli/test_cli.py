@@ -1,25 +1,6 @@
 """The real `reader` command on a temporary library."""
 
 import json
-import os
-import subprocess
-import sys
-
-import pytest
-
-
-@pytest.fixture
-def run(tmp_path):
-    env = {**os.environ, "READER_LIBRARY": str(tmp_path / "lib")}
-
-    def run(*args, check=True):
-        result = subprocess.run([sys.executable, "-m", "reader", *map(str, args)], capture_output=True,
-                                text=True, env=env, cwd=tmp_path)
-        if check and result.returncode != 0:
-            raise AssertionError(f"reader {args} exited {result.returncode}: {result.stderr}")
-        return result
-
-    return run
 
 
 def test_import_list_show_highlight_note_search_export(run, article_page, tmp_path):

@@ -2,27 +2,11 @@
 
 import csv
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import yaml
 
 TITLE = "The Quiet Rivers of the North"
-
-
-@pytest.fixture
-def run(tmp_path):
-    def run(*args, library="lib", check=True):
-        env = {**os.environ, "READER_LIBRARY": str(tmp_path / library)}
-        result = subprocess.run([sys.executable, "-m", "reader", *map(str, args)], capture_output=True,
-                                text=True, env=env, cwd=tmp_path)
-        if check and result.returncode != 0:
-            raise AssertionError(f"reader {args} exited {result.returncode}: {result.stderr}")
-        return result
-
-    return run
 
 
 @pytest.fixture

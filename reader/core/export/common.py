@@ -103,7 +103,4 @@ def article_urn(article: domain.Article) -> str:
 
 def reading_order(article: domain.Article) -> list[domain.Highlight]:
     """Placed highlights by position, then the ones that could not be placed."""
-    return sorted(
-        article.highlights,
-        key=lambda h: (h.start is None, h.start or 0, h.end or 0, h.created, h.uid),
-    )
+    return domain.reading_order(article.highlights)
