@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.domain import Change
 from reader.gui.models import ArticleDelegate, ArticleListModel, IdRole, Query, SearchDelegate, SearchResultsModel
 
 VIEWS = (("inbox", "Inbox"), ("favorite", "Favorites"), ("archived", "Archive"), (None, "All Articles"))
@@ -140,6 +141,7 @@ class LibraryPanel(QWidget):
         self.result_list.clicked.connect(self._hit_chosen)
         self.result_list.activated.connect(self._hit_chosen)
         self._updating = False
+        self._tags: list | None = None
         self.fill_views()
 
     # -- views, tags, sorting --------------------------------------------------------
@@ -147,11 +149,14 @@ class LibraryPanel(QWidget):
     def fill_views(self, keep: tuple | None = None) -> None:
         """The view menu: Inbox, Favorites, Archive, All, then one entry per tag."""
         current = keep if keep is not None else self.view_box.currentData()
+        tags = self.library.tags()
+        if tags == self._tags and self.view_box.count() and current == self.view_box.currentData():
+            return  # the same menu: leave it alone (it may be open)
+        self._tags = tags
         self._updating = True
         self.view_box.clear()
         for state, label in VIEWS:
             self.view_box.addItem(label, f"state:{state or 'all'}")
-        tags = self.library.tags()
         if tags:
             self.view_box.insertSeparator(self.view_box.count())
             for name, count in tags:
@@ -185,6 +190,22 @@ class LibraryPanel(QWidget):
             self.select_article(current, fetch=False, emit=False)
         self._update_state()
         self.queryChanged.emit()
+
+    def apply_change(self, change: Change) -> None:
+        """Follow a change to the library (LibraryOps.changed): one row, or everything."""
+        article_id, kind = change.article_id, change.kind
+        if article_id is None:
+            self.reload()
+            return
+        if kind == "article-deleted":
+            self.model.remove_article(article_id)
+        elif kind == "article-updated" and self.model.query.tag:
+            self.model.reload(at_least=self.model.rowCount())  # its tags may have taken it out of this view
+        else:
+            self.model.update_article(article_id)
+        if kind in ("article-updated", "article-deleted"):
+            self.fill_views()
+        self._update_state()
 
     def reload(self) -> None:
         """Reload after changes by anyone (keeps the selection and the scroll position)."""
@@ -283,6 +304,9 @@ class LibraryPanel(QWidget):
         self._search_timer.stop()
         query = self.search.text().strip()
         hits = self.library.search(query) if query else []
+        if query and query == self.results.query and hits == self.results.hits:
+            self._update_state()  # the same answer: keep the reader's place in it
+            return
         self.results.set_hits(query, hits)
         self.count_label.setText(
             f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”" if query else self.count_label.text()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from reader.core.library import Library  # noqa: E402
 from reader.gui.reading_view import CHROME_STATE  # noqa: E402
 from reader.gui.theme import THEMES, ReadingSettings  # noqa: E402
+from conftest import settle  # noqa: E402
 
 LONG_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
 <meta property="og:site_name" content="Test Weekly"></head><body><article><h1>{title}</h1>
@@ -136,9 +137,15 @@ def test_cancel_stops_an_import(library, make_window, tmp_path, qtbot):
     for i in range(30):
         long_page(folder, f"page{i:02}.html", f"Page number {i}", f"word{i}", paragraphs=3)
     window = make_window(library)
-    window.progress.update_progress  # the bar exists before the import starts
     seen = []
-    window.tasks._runner.progress.connect(lambda *args: (seen.append(args), window.progress.cancel.click()))
+    real = window.progress.update_progress
+
+    def progressed(done, total, path):  # the reader presses Cancel as soon as the bar moves
+        seen.append(done)
+        real(done, total, path)
+        window.progress.cancel.click()
+
+    window.progress.update_progress = progressed
     with qtbot.waitSignal(window.importFinished, timeout=30000) as blocker:
         drop(window, [folder])
     outcomes = blocker.args[0]
@@ -168,8 +175,11 @@ def test_archive_and_favorite_move_the_article_between_views(library, make_windo
     window = make_window(library)
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
     window.actions["favorite"].trigger()
+    settle(qtbot, window)
     assert library.get(window.article_id).favorite
+    assert window.actions["favorite"].isChecked()
     window.actions["archive"].trigger()
+    settle(qtbot, window)
     assert library.get(window.article_id).archived
     assert titles(window) == []  # gone from the inbox
     window.panel.view_box.setCurrentIndex(window.panel.view_box.findData("state:archived"))
@@ -178,11 +188,12 @@ def test_archive_and_favorite_move_the_article_between_views(library, make_windo
     assert titles(window) == ["The Quiet Rivers of the North"]
 
 
-def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, monkeypatch):
+def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, monkeypatch, qtbot):
     library.import_paths([article_page, long_page(tmp_path, "o.html", "Night Owls", "owls")], workers=1)
     window = make_window(library)
     window.panel.select_article(library.search("owls")[0].article_id)
     window.set_tags(["birds"])
+    settle(qtbot, window)
     index = window.panel.view_box.findData("tag:birds")
     assert index >= 0
     window.panel.view_box.setCurrentIndex(index)
@@ -191,6 +202,7 @@ def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, mo
     monkeypatch.setattr(window, "confirm_delete", lambda title: True)
     window.panel.select_article(library.search("owls")[0].article_id)
     window.actions["delete"].trigger()
+    settle(qtbot, window)
     assert titles(window) == ["The Quiet Rivers of the North"]
     assert library.count() == 1
 
@@ -267,6 +279,7 @@ def test_scroll_position_is_saved_and_restored(library, make_window, tmp_path, q
     bar.setValue(bar.maximum() // 2)
     alpha = window.article_id
     window.panel.list.setCurrentIndex(window.panel.model.index(1))  # switching saves the position
+    settle(qtbot, window)
     assert library.get(alpha).progress == pytest.approx(0.5, abs=0.01)
     assert window.view.verticalScrollBar().value() == 0
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
