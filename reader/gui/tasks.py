@@ -165,11 +165,10 @@ class LibraryOps(QObject):
         self._bridge.progress.connect(self._on_progress)
         self._lanes = {False: _Lane("reader-ops", self._bridge), True: _Lane("reader-long", self._bridge)}
         self._probes: list[Callable[[], object]] = [library.signature]
-        self._known: tuple | None = None
+        self._known = self._signature()
         self._poll = QTimer(self, interval=max(poll_ms, 1))
         self._poll.timeout.connect(self.poll)
         if poll_ms > 0:
-            self._known = self._signature()
             self._poll.start()
 
     # -- running jobs ------------------------------------------------------------------
@@ -252,8 +251,7 @@ class LibraryOps(QObject):
     def watch(self, probe: Callable[[], object]) -> None:
         """Also compare `probe()` on each poll (a cheap read of something a view shows)."""
         self._probes.append(probe)
-        if self._poll.isActive():
-            self._known = self._signature()
+        self._known = self._signature()
 
     def _signature(self) -> tuple | None:
         try:

@@ -1,0 +1,200 @@
+"""One write path in the window: every operation runs off the GUI thread, is stored for
+everyone (another Library on the same folder sees it), and the window follows changes
+made by other processes within a few seconds."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from conftest import GuiThreadGuard, settle  # noqa: E402
+from reader.core.library import Library  # noqa: E402
+from reader.gui.main_window import POLL_MS  # noqa: E402
+from test_highlights import QUOTE, Answer, answer_notes, select  # noqa: E402
+
+TITLE = "The Quiet Rivers of the North"
+
+
+@pytest.fixture
+def rivers(library, article_page):
+    return library.import_paths([article_page], workers=1)[0].id
+
+
+@pytest.fixture
+def other(library):
+    """A second Library on the same folder, as the `reader` command would open it."""
+    lib = Library.open(library.folder)
+    yield lib
+    lib.close()
+
+
+def test_the_guard_fails_a_write_on_the_gui_thread_and_lets_a_worker_write(library, rivers):
+    guard = GuiThreadGuard(library)
+    with pytest.raises(AssertionError, match="set_archived called on the GUI thread"):
+        guard.set_archived(rivers, True)
+    assert guard.violations == ["set_archived"] and not library.get(rivers).archived
+    with pytest.raises(AssertionError):
+        guard.all_highlights()
+    worker = threading.Thread(target=lambda: guard.set_archived(rivers, True))
+    worker.start()
+    worker.join(10)
+    assert library.get(rivers).archived
+    assert guard.get(rivers).title == TITLE  # reads pass through
+
+
+def test_highlight_note_tag_archive_and_undo_are_stored_for_everyone(
+    library, rivers, other, make_window, qtbot, monkeypatch
+):
+    window = make_window(library)
+    window.open_article(rivers)
+    view = window.view
+
+    select(view, QUOTE)
+    qtbot.keyClick(view, Qt.Key.Key_H)
+    settle(qtbot, window)
+    (h,) = other.highlights(rivers)
+    assert h.quote == QUOTE
+    assert [x.id for x in window.sidebar.model.highlights()] == [h.id]
+    assert window.panel.model.items[0].highlight_count == 1
+
+    answer_notes(monkeypatch, window, Answer("the ice breathes", ["ice"]))
+    window.edit_note(h.id)
+    settle(qtbot, window)
+    assert (other.get_highlight(h.id).note, other.get_highlight(h.id).tags) == ("the ice breathes", ("ice",))
+    assert window.sidebar.model.highlights()[0].note == "the ice breathes"
+
+    window.sidebar.note.setPlainText("Read again in spring")
+    window.sidebar.save_note()
+    window.set_tags(["rivers", "winter"])
+    window.actions["favorite"].trigger()
+    settle(qtbot, window)
+    stored = other.get(rivers)
+    assert (stored.note, stored.tags, stored.favorite) == ("Read again in spring", ("rivers", "winter"), True)
+    assert window.view.article.tags == ("rivers", "winter") and window.actions["favorite"].isChecked()
+    assert window.panel.view_box.findData("tag:winter") >= 0
+
+    window.actions["archive"].trigger()
+    settle(qtbot, window)
+    assert other.get(rivers).archived
+    assert window.panel.model.items == [] and window.actions["archive"].isChecked()
+
+    # Undo the note, then the highlight itself; redo brings back the same highlight.
+    window.actions["undo"].trigger()
+    settle(qtbot, window)
+    assert other.get_highlight(h.id).note == ""
+    window.actions["undo"].trigger()
+    settle(qtbot, window)
+    assert other.highlights(rivers) == [] and window.sidebar.model.highlights() == []
+    assert window.view.highlights == {}
+    window.actions["redo"].trigger()
+    settle(qtbot, window)
+    assert [x.id for x in other.highlights(rivers)] == [h.id]
+    assert h.id in window.view.highlights
+
+
+def test_a_refused_operation_says_why_and_leaves_nothing_to_undo(library, rivers, other, make_window, qtbot):
+    window = make_window(library)
+    window.open_article(rivers)
+    other.delete(rivers)  # another process deletes the article the window shows
+    select(window.view, QUOTE)
+    qtbot.keyClick(window.view, Qt.Key.Key_H)
+    settle(qtbot, window)
+    assert f"no article with id {rivers}" in window.statusBar().currentMessage()
+    assert not window.actions["undo"].isEnabled()
+
+
+def test_changes_by_another_process_show_in_the_list_and_the_sidebar(
+    library, rivers, other, make_window, qtbot, tmp_path
+):
+    from test_window import long_page
+
+    window = make_window(library, poll_ms=POLL_MS)  # as the app runs
+    window.open_article(rivers)
+    assert window.sidebar.model.highlights() == []
+    assert POLL_MS <= 3000
+
+    other.import_paths([long_page(tmp_path, "owls.html", "Night Owls", "owls", 5)], workers=1)
+    added = other.highlight_quote(rivers, QUOTE, color="green", note="from the command line")
+    other.set_note(rivers, "noted elsewhere")
+
+    def shown():
+        titles = sorted(item.title for item in window.panel.model.items)
+        return (titles == ["Night Owls", TITLE]
+                and [h.id for h in window.sidebar.model.highlights()] == [added.id]
+                and window.sidebar.note.toPlainText() == "noted elsewhere")
+
+    qtbot.waitUntil(shown, timeout=3 * POLL_MS)
+    assert added.id in window.view.highlights  # painted in the reading view too
+    assert window.panel.model.items[[i.title for i in window.panel.model.items].index(TITLE)].highlight_count == 1
+
+    other.set_archived(rivers, True)
+    qtbot.waitUntil(lambda: [i.title for i in window.panel.model.items] == ["Night Owls"], timeout=3 * POLL_MS)
+    other.delete(rivers)
+    qtbot.waitUntil(lambda: window.view.article is None and window.sidebar.article_id is None, timeout=3 * POLL_MS)
+
+
+def test_the_window_does_not_redraw_for_its_own_changes_seen_again_by_the_poll(
+    library, rivers, make_window, qtbot
+):
+    window = make_window(library)
+    window.open_article(rivers)
+    select(window.view, QUOTE)
+    qtbot.keyClick(window.view, Qt.Key.Key_H)
+    settle(qtbot, window)
+    assert window.actions["undo"].isEnabled()
+    resets = []
+    window.panel.model.modelReset.connect(lambda: resets.append("list"))
+    window.sidebar.model.modelReset.connect(lambda: resets.append("sidebar"))
+    assert window.poll_library()  # the library changed since the window looked ...
+    assert resets == []  # ... but only by the window itself: nothing to redraw
+    assert window.actions["undo"].isEnabled()  # and the undo history stays
+
+
+def test_short_operations_never_wait_behind_a_long_one(library, rivers, other, make_window, qtbot):
+    window = make_window(library)
+    window.open_article(rivers)
+    release = threading.Event()
+    window.ops.run_long(lambda lib, task: release.wait(30))  # an import that takes its time
+    try:
+        select(window.view, QUOTE)
+        qtbot.keyClick(window.view, Qt.Key.Key_H)
+        window.actions["favorite"].trigger()
+        qtbot.waitUntil(lambda: len(window.sidebar.model.highlights()) == 1 and window.view.article.favorite,
+                        timeout=10000)
+        assert len(other.highlights(rivers)) == 1 and other.get(rivers).favorite
+        assert window.ops.busy  # the long job still runs
+    finally:
+        release.set()
+    settle(qtbot, window)
+
+
+def _drag(event_type, mime):
+    """What a file manager sends when the reader drags with Shift: Copy or Move possible, Move proposed."""
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    pos = QPointF(50, 50) if event_type is QDropEvent else QPoint(50, 50)
+    event = event_type(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
+    assert event.proposedAction() == Qt.DropAction.MoveAction
+    return event
+
+
+def test_a_drop_proposed_as_move_is_taken_as_a_copy(library, make_window, article_page, qtbot):
+    window = make_window(library)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(article_page))])
+    for event_type in (QDragEnterEvent, QDragMoveEvent):
+        event = _drag(event_type, mime)
+        QApplication.sendEvent(window, event)
+        assert event.isAccepted() and event.dropAction() == Qt.DropAction.CopyAction
+    event = _drag(QDropEvent, mime)
+    with qtbot.waitSignal(window.importFinished, timeout=15000):
+        QApplication.sendEvent(window, event)
+    assert event.isAccepted() and event.dropAction() == Qt.DropAction.CopyAction
+    assert article_page.exists()
+    assert [item.title for item in window.panel.model.items] == [TITLE]
