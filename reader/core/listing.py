@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reader.core import domain
 from reader.core.errors import LibraryError
+from reader.core.tags import tag_key
 
 SORTS = ("added", "title", "published")
 STATES = ("inbox", "archived", "favorite")
@@ -60,9 +61,9 @@ def _filters(state: str | None, tag: str | None) -> tuple[list[str], list]:
         raise LibraryError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
     if tag:
         where.append(
-            "a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?)"
+            "a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.key = ?)"
         )
-        params.append(tag)
+        params.append(tag_key(tag))
     return where, params
 
 
