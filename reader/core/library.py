@@ -457,7 +457,7 @@ class Library:
                         contents[article_id] = (html_, text_)
                 for article_id, name in run(
                     "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-                    f"WHERE at.article_id IN ({marks}) ORDER BY t.name", chunk
+                    f"WHERE at.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
                 ):
                     tags.setdefault(article_id, []).append(name)
                 for article_id, name in run(
@@ -468,7 +468,7 @@ class Library:
                 for highlight_id, name in run(
                     "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
                     "JOIN highlights h ON h.id = ht.highlight_id "
-                    f"WHERE h.article_id IN ({marks}) ORDER BY t.name", chunk
+                    f"WHERE h.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
                 ):
                     highlight_tag_names.setdefault(highlight_id, []).append(name)
                 for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,

@@ -87,7 +87,7 @@ class Article(Base):
     highlights: Mapped[list[Highlight]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
     )
-    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.key")
 
     __table_args__ = (
         # The list's sort orders (reader.core.listing); see migration 0003.
@@ -141,7 +141,7 @@ class Highlight(Base):
     updated: Mapped[datetime] = mapped_column(DateTime)
 
     article: Mapped[Article] = relationship(back_populates="highlights")
-    tags: Mapped[list[Tag]] = relationship(secondary=highlight_tags, order_by="Tag.name")
+    tags: Mapped[list[Tag]] = relationship(secondary=highlight_tags, order_by="Tag.key")
 
 
 class Tag(Base):
