@@ -10,6 +10,8 @@ import html as html_lib
 import json
 import multiprocessing
 import os
+import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -52,6 +54,8 @@ class Library:
         self.read_only = read_only
         self.engine = db.create_library_engine(self.db_path, read_only=read_only)
         self._writer = db.writer(self.engine)
+        self._poll: sqlite3.Connection | None = None
+        self._poll_lock = threading.Lock()
 
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None) -> Library:
@@ -93,6 +97,10 @@ class Library:
         return cls(folder, read_only=True)
 
     def close(self) -> None:
+        with self._poll_lock:
+            if self._poll is not None:
+                self._poll.close()
+                self._poll = None
         self.engine.dispose()
 
     def optimize(self) -> None:
@@ -526,9 +534,13 @@ class Library:
             return listing.tags(conn)
 
     def signature(self) -> tuple:
-        """Changes whenever any process adds, edits or deletes articles."""
-        with self._sql() as conn:
-            return listing.signature(conn)
+        """Changes whenever anything in the library changes (in any process)."""
+        with self._poll_lock:
+            # One connection of its own: data_version is only comparable between
+            # reads on the same connection, and the pool hands out any.
+            if self._poll is None:
+                self._poll = listing.connect(self.db_path)
+            return listing.signature(self._poll)
 
     @staticmethod
     def _article_row(session: Session, article_id: int) -> Article:

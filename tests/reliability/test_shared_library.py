@@ -228,3 +228,16 @@ def test_another_programs_database_with_alembic_is_not_ours(tmp_path):
     with pytest.raises(LibraryError, match="not a Reader library"):
         Library.open(folder)
     assert (folder / "library.db").read_bytes() == before
+
+
+def test_any_change_elsewhere_changes_the_signature_the_window_polls(tmp_path):
+    [page] = batch(tmp_path / "pages", 1)
+    with Library.open(tmp_path / "lib") as window:
+        [outcome] = window.import_paths([page])
+        before = window.signature()
+        assert window.signature() == before  # steady while nothing changes
+        with Library.open(tmp_path / "lib") as command_line:
+            command_line.add_highlight(outcome.id, 0, 8)  # a highlight, not an article edit
+        after = window.signature()
+        assert after != before
+        assert window.signature() == after
