@@ -163,18 +163,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _wants_window(argv):
         return _open_window(argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_free_text(argv))
     handler = globals()[f"cmd_{args.command.replace('-', '_')}"]
     try:
         return handler(args) or 0
     except (LibraryError, ValueError, UsageError) as exc:
         print(f"reader: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
+    except OSError as exc:  # a read-only or full disk, a vanished folder...: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"reader: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("reader: the input is nested too deeply to read", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("reader: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+# Options whose value is the user's free text: "---" or "-5 °C" is a value, not an option.
+_TEXT_OPTIONS = ("--note", "--quote")
+
+
+def _free_text(argv: list[str]) -> list[str]:
+    """Let notes and quotes begin with "-": `reader note 4 "---"`, `--note "- a list"`."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in _TEXT_OPTIONS and i + 1 < len(argv):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(argv[i])
+        i += 1
+    if "note" in out and "--" not in out:
+        # `note ID TEXT`: everything after the command that is not one of its
+        # options is positional, whatever it starts with.
+        at = out.index("note") + 1
+        options, positional = [], []
+        rest = out[at:]
+        j = 0
+        while j < len(rest):
+            arg = rest[j]
+            if arg == "--library" and j + 1 < len(rest):
+                options += rest[j:j + 2]
+                j += 2
+                continue
+            (options if arg.startswith("--library=") or arg in ("-h", "--help") else positional).append(arg)
+            j += 1
+        out = out[:at] + options + ["--"] + positional
+    return out
 
 
 def _wants_window(argv: list[str]) -> bool:

@@ -85,6 +85,7 @@ class Article:
     highlights: tuple[Highlight, ...] = ()
     images: tuple[str, ...] = ()  # asset names referenced by the html
     fallback: bool = False
+    uid: str = ""  # never reused, unlike id: what anything outside the library refers to
 
     @property
     def reading_minutes(self) -> int:

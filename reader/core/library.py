@@ -10,19 +10,23 @@ import html as html_lib
 import json
 import multiprocessing
 import os
+import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from reader.core import anchoring, domain, listing
+from reader.core.tags import clean_tags, tag_key
 from reader.core.errors import LibraryError
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
 from reader.core.location import DB_NAME, LIBRARY_ENV, default_library_dir, resolve_library_dir  # noqa: F401
@@ -44,10 +48,14 @@ def now() -> datetime:
 class Library:
     """A folder holding library.db. Open with Library.open(path)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read_only: bool = False) -> None:
         self.folder = folder
         self.db_path = folder / DB_NAME
-        self.engine = db.create_library_engine(self.db_path)
+        self.read_only = read_only
+        self.engine = db.create_library_engine(self.db_path, read_only=read_only)
+        self._writer = db.writer(self.engine)
+        self._poll: sqlite3.Connection | None = None
+        self._poll_lock = threading.Lock()
 
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None) -> Library:
@@ -58,23 +66,51 @@ class Library:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(f"cannot create the library folder {folder}: {exc.strerror or exc}") from None
+        path = folder / DB_NAME
+        writable = db.is_writable(path)
         try:
-            db.check_file(folder / DB_NAME)
-            library = cls(folder)
-            db.upgrade(library.engine, library.db_path)
+            # Checked, created and upgraded under one lock: a second process
+            # opening a new library at once waits, then opens what the first made.
+            with db.open_lock(path) if writable else nullcontext():
+                revision = db.inspect(path)
+                if not writable:
+                    return cls._open_read_only(folder, path, revision)
+                library = cls(folder)
+                try:
+                    db.upgrade(library.engine, path, revision)
+                except BaseException:
+                    library.close()
+                    raise
         except db.DatabaseError as exc:
             raise LibraryError(str(exc)) from None
         return library
 
+    @classmethod
+    def _open_read_only(cls, folder: Path, path: Path, revision: str | None) -> Library:
+        if revision == db.NEW:
+            raise LibraryError(f"cannot create a library in {folder}: the folder is read-only")
+        if revision != db.SCHEMA_REVISION:
+            raise LibraryError(
+                f"{path} is read-only and from an older version of Reader; nothing is wrong with it, "
+                "but it must be writable once to be upgraded"
+            )
+        return cls(folder, read_only=True)
+
     def close(self) -> None:
+        with self._poll_lock:
+            if self._poll is not None:
+                self._poll.close()
+                self._poll = None
         self.engine.dispose()
 
     def optimize(self) -> None:
+        if self.read_only:
+            return
         """Refresh the query planner's statistics (after imports). Without them
         SQLite lists the inbox through the low-selectivity `archived` index and
         sorts every row, instead of walking the date index: 10 ms vs 0.3 ms at
         10,000 articles. analysis_limit keeps this a few milliseconds."""
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("ANALYZE articles")
             conn.exec_driver_sql("ANALYZE highlights")
@@ -87,8 +123,21 @@ class Library:
 
     @contextmanager
     def _write(self):
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """One write transaction, begun with the write lock held (see db.writer)."""
+        if self.read_only:
+            raise self._read_only_error()
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if "readonly" in str(exc.orig):
+                raise self._read_only_error() from None
+            raise
+
+    def _read_only_error(self) -> LibraryError:
+        return LibraryError(
+            f"{self.db_path} is read-only (nothing is wrong with it): it can be read, not changed"
+        )
 
     @contextmanager
     def _read(self):
@@ -207,13 +256,29 @@ class Library:
             return domain.ImportOutcome(prepared.source_path, "failed", error=f"could not save: {exc}")
 
     def store(self, prepared: PreparedArticle) -> domain.ImportOutcome:
-        """Write one prepared article, or report the article it duplicates."""
+        """Write one prepared article, or report the article it duplicates.
+
+        The duplicate check and the insert are one transaction holding the write
+        lock, and the page's identity is unique in the database: imports running
+        at once in several processes never store one page twice."""
+        try:
+            return self._store(prepared)
+        except IntegrityError:
+            with self._read() as session:
+                duplicate = self._find_duplicate(session, prepared)
+            if duplicate is None:
+                raise
+            return domain.ImportOutcome(prepared.source_path, "duplicate", id=duplicate, title=prepared.title)
+
+    def _store(self, prepared: PreparedArticle) -> domain.ImportOutcome:
         with self._write() as session:
             duplicate = self._find_duplicate(session, prepared)
             if duplicate is not None:
                 return domain.ImportOutcome(prepared.source_path, "duplicate", id=duplicate, title=prepared.title)
             stamp = now()
             article = Article(
+                uid=uuid.uuid4().hex,
+                identity=page_identity(prepared.url, prepared.content_hash),
                 title=prepared.title,
                 author=prepared.byline,
                 site=prepared.site,
@@ -246,7 +311,8 @@ class Library:
 
     @staticmethod
     def _find_duplicate(session: Session, prepared: PreparedArticle) -> int | None:
-        conditions = [Article.content_hash == prepared.content_hash]
+        conditions = [Article.content_hash == prepared.content_hash,
+                      Article.identity == page_identity(prepared.url, prepared.content_hash)]
         if prepared.url:
             conditions.append(Article.url == prepared.url)
         return session.scalar(select(Article.id).where(or_(*conditions)).order_by(Article.id).limit(1))
@@ -286,6 +352,10 @@ class Library:
             article.lead_image = prepared.lead_image
             article.word_count = prepared.word_count
             article.content_hash = prepared.content_hash
+            identity = page_identity(article.url, prepared.content_hash)
+            taken = session.scalar(select(Article.id).where(Article.identity == identity, Article.id != article_id))
+            if taken is None:
+                article.identity = identity
             article.extracted_fallback = prepared.fallback
             article.updated = now()
             article.content.html = prepared.html
@@ -385,7 +455,7 @@ class Library:
                 for row in run(
                     "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
                     "source_name, source_path, added, updated, archived, favorite, progress, note, "
-                    f"extracted_fallback FROM articles WHERE id IN ({marks})", chunk
+                    f"extracted_fallback, uid FROM articles WHERE id IN ({marks})", chunk
                 ):
                     rows[row[0]] = list(row)
                 if content:
@@ -395,7 +465,7 @@ class Library:
                         contents[article_id] = (html_, text_)
                 for article_id, name in run(
                     "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-                    f"WHERE at.article_id IN ({marks}) ORDER BY t.name", chunk
+                    f"WHERE at.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
                 ):
                     tags.setdefault(article_id, []).append(name)
                 for article_id, name in run(
@@ -406,7 +476,7 @@ class Library:
                 for highlight_id, name in run(
                     "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
                     "JOIN highlights h ON h.id = ht.highlight_id "
-                    f"WHERE h.article_id IN ({marks}) ORDER BY t.name", chunk
+                    f"WHERE h.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
                 ):
                     highlight_tag_names.setdefault(highlight_id, []).append(name)
                 for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,
@@ -424,7 +494,7 @@ class Library:
         result = []
         for article_id in ids:
             (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
-             source_path, added, updated, archived, favorite, progress, note, fallback) = rows[article_id]
+             source_path, added, updated, archived, favorite, progress, note, fallback, uid) = rows[article_id]
             html_, text_ = contents.get(article_id, ("", ""))
             found = domain.reading_order(highlights.get(article_id, ()))
             result.append(domain.Article(
@@ -433,7 +503,7 @@ class Library:
                 source_name=source_name, source_path=source_path, added=stamp(added), updated=stamp(updated),
                 archived=bool(archived), favorite=bool(favorite), progress=progress, note=note or "",
                 html=html_, text=text_, tags=tuple(tags.get(article_id, ())), highlights=tuple(found),
-                images=tuple(images.get(article_id, ())), fallback=bool(fallback),
+                images=tuple(images.get(article_id, ())), fallback=bool(fallback), uid=uid or "",
             ))
         return result
 
@@ -464,9 +534,13 @@ class Library:
             return listing.tags(conn)
 
     def signature(self) -> tuple:
-        """Changes whenever any process adds, edits or deletes articles."""
-        with self._sql() as conn:
-            return listing.signature(conn)
+        """Changes whenever anything in the library changes (in any process)."""
+        with self._poll_lock:
+            # One connection of its own: data_version is only comparable between
+            # reads on the same connection, and the pool hands out any.
+            if self._poll is None:
+                self._poll = listing.connect(self.db_path)
+            return listing.signature(self._poll)
 
     @staticmethod
     def _article_row(session: Session, article_id: int) -> Article:
@@ -515,20 +589,19 @@ class Library:
         return self.set_tags(article_id, [*current, *tags])
 
     def remove_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
-        drop = {normalize_tag(t) for t in tags}
-        return self.set_tags(article_id, [t for t in self.get(article_id).tags if t not in drop])
+        drop = {tag_key(t) for t in tags}
+        return self.set_tags(article_id, [t for t in self.get(article_id).tags if tag_key(t) not in drop])
 
     @staticmethod
     def _tag_rows(session: Session, names: Iterable[str]) -> list[Tag]:
-        wanted = []
-        for name in names:
-            name = normalize_tag(name)
-            if name and name not in wanted:
-                wanted.append(name)
-        existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
+        """The tag rows for these names; a tag is found by its key whatever its
+        case, and a new one keeps the spelling first typed."""
+        wanted = clean_tags(names)
+        keys = [tag_key(name) for name in wanted]
+        existing = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
         rows = []
-        for name in wanted:
-            tag = existing.get(name) or Tag(name=name)
+        for name, key in zip(wanted, keys):
+            tag = existing.get(key) or Tag(name=name, key=key)
             session.add(tag)
             rows.append(tag)
         return rows
@@ -645,7 +718,8 @@ class Library:
         if tag:
             stmt = stmt.where(
                 Highlight.id.in_(
-                    select(highlight_tags.c.highlight_id).join(Tag, Tag.id == highlight_tags.c.tag_id).where(Tag.name == tag)
+                    select(highlight_tags.c.highlight_id).join(Tag, Tag.id == highlight_tags.c.tag_id)
+                    .where(Tag.key == tag_key(tag))
                 )
             )
         if query:
@@ -805,7 +879,7 @@ class Library:
         return db.integrity_check(self.engine)
 
     def reindex(self) -> None:
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             fts.rebuild(conn)
 
 
@@ -814,8 +888,9 @@ def storable_text(value: str) -> str:
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def normalize_tag(name: str) -> str:
-    return " ".join(name.strip().lstrip("#").split())
+def page_identity(url: str | None, content_hash: str) -> str:
+    """What makes two imports the same page: its URL when known, else its text."""
+    return f"url:{url}" if url else f"sha256:{content_hash}"
 
 
 def _add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> None:

@@ -93,3 +93,28 @@ def test_library_option_before_or_after_the_command(run, article_page, tmp_path)
     assert len(json.loads(run("list", "--json", "--library", other).stdout)) == 1
     assert len(json.loads(run("--library", other, "list", "--json").stdout)) == 1
     assert json.loads(run("list", "--json").stdout) == []  # $READER_LIBRARY is untouched
+
+
+def test_notes_and_quotes_may_begin_with_a_dash(run, article_page):
+    run("import", article_page)
+    run("note", "1", "---")
+    run("highlight", "1", "--quote", "quiet", "--occurrence", "1", "--note", "- first point")
+    shown = json.loads(run("show", "1", "--format", "json").stdout)
+    assert shown["note"] == "---"
+    assert [h["note"] for h in shown["highlights"]] == ["- first point"]
+
+
+def test_tags_typed_in_any_case_are_one_tag(run, article_page):
+    run("import", article_page)
+    assert run("tag", "1", "Rivers", "rivers", "#RIVERS", "ocean life").stdout.strip() == "ocean life, Rivers"
+    assert [a["id"] for a in json.loads(run("list", "--json", "--tag", "RIVERS").stdout)] == [1]
+
+
+def test_an_export_that_cannot_write_says_so_in_one_line(run, article_page, tmp_path):
+    run("import", article_page)
+    (tmp_path / "a-file").write_text("mine")
+    result = run("export", "--all", "--out", tmp_path / "a-file" / "notes", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "a-file" in line
+    assert (tmp_path / "a-file").read_text() == "mine"

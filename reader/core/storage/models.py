@@ -55,6 +55,10 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Never reused (row ids are, after a delete): what exports and links refer to.
+    uid: Mapped[str] = mapped_column(String, nullable=True)
+    # The page's identity, unique: "url:<url>" when known, else "sha256:<content hash>".
+    identity: Mapped[str | None] = mapped_column(String)
     title: Mapped[str] = mapped_column(String, default="")
     author: Mapped[str | None] = mapped_column(String)
     site: Mapped[str | None] = mapped_column(String)
@@ -83,12 +87,14 @@ class Article(Base):
     highlights: Mapped[list[Highlight]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
     )
-    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.key")
 
     __table_args__ = (
         # The list's sort orders (reader.core.listing); see migration 0003.
         Index("ix_articles_title_nocase", text("title COLLATE NOCASE")),
         Index("ix_articles_published_sort", text("coalesce(published, '')")),
+        Index("uq_articles_uid", "uid", unique=True),
+        Index("uq_articles_identity", "identity", unique=True),
     )
 
 
@@ -135,11 +141,14 @@ class Highlight(Base):
     updated: Mapped[datetime] = mapped_column(DateTime)
 
     article: Mapped[Article] = relationship(back_populates="highlights")
-    tags: Mapped[list[Tag]] = relationship(secondary=highlight_tags, order_by="Tag.name")
+    tags: Mapped[list[Tag]] = relationship(secondary=highlight_tags, order_by="Tag.key")
 
 
 class Tag(Base):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String, unique=True)
+    name: Mapped[str] = mapped_column(String, unique=True)  # as first typed, for display
+    key: Mapped[str] = mapped_column(String, nullable=True)  # tag_key(name): how tags compare
+
+    __table_args__ = (Index("uq_tags_key", "key", unique=True),)
