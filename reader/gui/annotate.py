@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.domain import COLORS, Change, Highlight
 from reader.core.errors import LibraryError
+from reader.core.tags import parse_tags, tag_key
 from reader.gui.icons import icon
 from reader.gui.tasks import describe
 
@@ -173,6 +174,10 @@ class DeleteHighlight(AnnotationCommand):
         return Change("highlight-added", self.highlight.article_id, self.highlight.id)
 
 
+def _tag_keys(tags) -> list[str]:
+    return sorted({tag_key(t) for t in tags})
+
+
 class Annotations(QObject):
     """Every annotation change goes through here: an undoable command whose steps run on
     the ops lane. What changed is announced by the ops (`LibraryOps.changed`); `failed`
@@ -241,7 +246,7 @@ class Annotations(QObject):
 
     def set_tags(self, highlight: Highlight, tags) -> None:
         tags = tuple(tags)
-        if sorted(set(tags)) != sorted(highlight.tags):
+        if _tag_keys(tags) != _tag_keys(highlight.tags):
             self._push(UpdateHighlight(self, highlight, "Edit Tags", tags=tags))
 
     def edit(self, highlight: Highlight, note: str, tags) -> None:
@@ -249,7 +254,7 @@ class Annotations(QObject):
         changes = {}
         if note != highlight.note:
             changes["note"] = note
-        if sorted(set(tags)) != sorted(highlight.tags):
+        if _tag_keys(tags) != _tag_keys(highlight.tags):
             changes["tags"] = tuple(tags)
         if changes:
             text = "Edit Note" if list(changes) == ["note"] else "Edit Tags" if list(changes) == ["tags"] else "Edit Note and Tags"
@@ -260,18 +265,6 @@ class Annotations(QObject):
 
     def _push(self, command: AnnotationCommand) -> None:
         self.stack(command.article_id).push(command)
-
-
-def parse_tags(text: str) -> list[str]:
-    """Tags typed by a person: "a, b c" or "#a #b" (commas win over spaces)."""
-    text = text.replace(";", ",")
-    parts = text.split(",") if "," in text else text.split()
-    out: list[str] = []
-    for part in parts:
-        tag = " ".join(part.strip().lstrip("#").split()).lower()
-        if tag and tag not in out:
-            out.append(tag)
-    return out
 
 
 # -- the floating toolbar --------------------------------------------------------------------
@@ -466,5 +459,5 @@ class ColorNamesDialog(QDialog):
 
 
 __all__ = [
-    "Annotations", "ColorNames", "ColorNamesDialog", "FloatingToolbar", "NoteDialog", "parse_tags", "swatch",
+    "Annotations", "ColorNames", "ColorNamesDialog", "FloatingToolbar", "NoteDialog", "swatch",
 ]

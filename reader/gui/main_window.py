@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from reader import APP_NAME
 from reader.core.domain import Change
 from reader.core.errors import LibraryError
+from reader.core.tags import parse_tags
 from reader.gui import actions as action_specs
 from reader.gui.annotate import Annotations, ColorNames, ColorNamesDialog, FloatingToolbar, NoteDialog
 from reader.gui.annotations_panel import AnnotationsPanel
@@ -37,7 +38,7 @@ from reader.gui.reading_view import ReaderPane, ReadingView
 from reader.gui.tasks import ARTICLES_ADDED, LibraryOps, OpResult, describe
 from reader.gui.theme import ReadingSettings, Theme, palette_for
 
-POLL_MS = 3000
+POLL_MS = 1000  # the check is SQLite's data_version: microseconds, at any library size
 
 
 class DropOverlay(QLabel):
@@ -159,7 +160,6 @@ class MainWindow(QMainWindow):
         for follower in (self.view.apply_change, self.sidebar.apply_change, self.panel.apply_change,
                          self._library_changed):
             self.ops.changed.connect(follower)
-        self.ops.watch(self._open_highlights)  # another process's highlights on the open article
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(lambda _scheme: self.set_reading(self.reading, force=True))
@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
             self, "Tags", "Tags for this article, separated by commas:", text=", ".join(article.tags)
         )
         if ok:
-            self.set_tags([t for t in text.split(",") if t.strip()])
+            self.set_tags(parse_tags(text))
 
     def set_tags(self, tags: list[str]) -> None:
         article_id = self.article_id
@@ -951,16 +951,6 @@ class MainWindow(QMainWindow):
         self.import_paths(paths)
 
     # -- other processes ---------------------------------------------------------------------
-
-    def _open_highlights(self):
-        """What the poll compares for the open article: its highlights as stored."""
-        article_id = self.article_id
-        if article_id is None:
-            return None
-        try:
-            return article_id, tuple(self.library.highlights(article_id))
-        except LibraryError:
-            return article_id, None  # deleted meanwhile: a change too
 
     def poll_library(self) -> bool:
         """Look now for changes by another process (also done every few seconds)."""

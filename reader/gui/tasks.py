@@ -24,10 +24,13 @@ transaction (SQLite's write lock, with its busy timeout), so the GUI never waits
 and the ops lane never waits behind a whole import. Jobs within a lane keep their
 order, which undo/redo rely on. The GUI thread itself never writes.
 
-Other processes (the `reader` command on the same library) are noticed by polling a
-cheap signature every few seconds, announced as Change("library-changed"). The poll
-waits while short jobs are in flight, so the window's own change is always
-announced before the poll can see it.
+Other processes (the `reader` command on the same library) are noticed by polling the
+library's signature (SQLite's data_version: any commit by anyone, in microseconds)
+every second, announced as Change("library-changed"); views then read again and
+redraw only what differs. The poll waits while short jobs are in flight, so the
+window's own change is always announced, precisely, before the poll can see it;
+the window's own writes also move the signature, and the read that follows finds
+nothing new to draw.
 """
 
 from __future__ import annotations
@@ -164,7 +167,6 @@ class LibraryOps(QObject):
         self._bridge.error.connect(self._on_error)
         self._bridge.progress.connect(self._on_progress)
         self._lanes = {False: _Lane("reader-ops", self._bridge), True: _Lane("reader-long", self._bridge)}
-        self._probes: list[Callable[[], object]] = [library.signature]
         self._known = self._signature()
         self._poll = QTimer(self, interval=max(poll_ms, 1))
         self._poll.timeout.connect(self.poll)
@@ -248,15 +250,10 @@ class LibraryOps(QObject):
 
     # -- other processes -----------------------------------------------------------------
 
-    def watch(self, probe: Callable[[], object]) -> None:
-        """Also compare `probe()` on each poll (a cheap read of something a view shows)."""
-        self._probes.append(probe)
-        self._known = self._signature()
-
     def _signature(self) -> tuple | None:
         try:
-            return tuple(probe() for probe in self._probes)
-        except Exception:  # e.g. the library is being replaced under us: try again next time
+            return self.library.signature()  # SQLite's data_version: any commit, by anyone
+        except Exception:  # e.g. the file is being replaced under us: try again next time
             return None
 
     def poll(self) -> bool:
