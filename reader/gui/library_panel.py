@@ -212,10 +212,10 @@ class LibraryPanel(QWidget):
         current = self.current_id()
         scroll = self.list.verticalScrollBar().value()
         self.fill_views()
-        self.model.reload(at_least=self.model.rowCount())
-        if current is not None:
-            self.select_article(current, fetch=False, emit=False)
-        self.list.verticalScrollBar().setValue(scroll)
+        if self.model.reload(at_least=self.model.rowCount()):
+            if current is not None:
+                self.select_article(current, fetch=False, emit=False)
+            self.list.verticalScrollBar().setValue(scroll)
         self._update_state()
         if self.search.text().strip():
             self.run_search()

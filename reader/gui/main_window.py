@@ -1028,6 +1028,9 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.ops.closed:  # closed once already
+            super().closeEvent(event)
+            return
         self.sidebar.save_note()
         self.view.flush_progress()
         self.save_state()

@@ -43,16 +43,17 @@ class ArticleListModel(QAbstractListModel):
         self.query = query
         self.reload()
 
-    def reload(self, at_least: int = 0) -> None:
+    def reload(self, at_least: int = 0) -> bool:
         """Load the first pages again (at least `at_least` rows, to keep the view where it was).
-        Rows that come back the same leave the view alone (selection, hover, scroll)."""
+        Rows that come back the same leave the view alone (selection, hover, scroll): False."""
         items, cursor, more = self._load(max(self.PAGE, at_least))
         total = self.library.count(self.query.state, self.query.tag)
         if (items, cursor, more, total) == (self.items, self._cursor, self._more, self.total):
-            return
+            return False
         self.beginResetModel()
         self.items, self._cursor, self._more, self.total = items, cursor, more, total
         self.endResetModel()
+        return True
 
     def _load(self, want: int) -> tuple[list[ArticleSummary], tuple | None, bool]:
         got: list[ArticleSummary] = []

@@ -49,6 +49,7 @@ class Notebook(QDialog):
         self.titles: dict[int, str] = {}
         self.shown = []
         self._asked = self._filled = 0  # requests made; only the answer to the latest is shown
+        self._filters: tuple | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)
@@ -97,9 +98,10 @@ class Notebook(QDialog):
         self.color_filter.refill()
         self.list.viewport().update()
 
-    def apply_change(self, _change) -> None:
-        """Anything may have changed a highlight, a title or an article's presence: read again."""
-        if self.isVisible():
+    def apply_change(self, change) -> None:
+        """A highlight, a title or an article's presence may have changed: read again.
+        (An article's own fields - progress, note, archive - are not shown here.)"""
+        if self.isVisible() and change.kind != "article-updated":
             self._reload_timer.start()
 
     def showEvent(self, event) -> None:  # noqa: N802
@@ -124,6 +126,10 @@ class Notebook(QDialog):
         self.ops.run(read, on_done=lambda answer: asked == self._filled and self._fill_filters(*answer))
 
     def _fill_filters(self, titles: dict[int, str], counts: dict[int, int], tags: set) -> None:
+        if (titles, counts, tags) == self._filters:
+            self.refresh()  # the same menus: leave them alone (one may be open)
+            return
+        self._filters = (titles, counts, tags)
         self.titles = titles
         self.tag_filter.set_tags(tags)
         current = self.article_filter.currentData()
@@ -148,6 +154,9 @@ class Notebook(QDialog):
                      on_done=lambda found: asked == self._asked and self._show(found))
 
     def _show(self, found) -> None:
+        if found == self.shown and self.model.rowCount():
+            self.refreshed.emit()  # the same answer: keep the reader's place in the list
+            return
         self.shown = found
         # Newest article first (the library's order), reading order inside each.
         entries = []

@@ -154,7 +154,6 @@ class LibraryOps(QObject):
     """Owned by the window. `changed(Change)` is the one signal views refresh from."""
 
     changed = Signal(object)  # domain.Change
-    idle = Signal()  # nothing in flight any more (tests wait on it)
 
     def __init__(self, library, parent=None, poll_ms: int = 0) -> None:
         super().__init__(parent)
@@ -162,6 +161,7 @@ class LibraryOps(QObject):
         self._ids = count(1)
         self._tasks: dict[int, Task] = {}
         self._held: list[tuple] = []
+        self.closed = False
         self._bridge = _Bridge(self)
         self._bridge.done.connect(self._on_done)
         self._bridge.error.connect(self._on_error)
@@ -185,6 +185,8 @@ class LibraryOps(QObject):
         return self._submit(lambda task: fn(task.library, task), True, on_done, on_error, on_progress)
 
     def _submit(self, fn, long: bool, on_done, on_error, on_progress) -> Task:
+        if self.closed:
+            raise RuntimeError("the library operations were shut down with the window")
         task = Task(next(self._ids), fn, self.library, long, on_done, on_error, on_progress)
         self._tasks[task.id] = task
         self._lanes[long].submit(task)
@@ -245,8 +247,6 @@ class LibraryOps(QObject):
             held, self._held = self._held, []
             for handler, task_id, payload in held:
                 handler(task_id, payload)
-        elif not self._tasks:
-            self.idle.emit()
 
     # -- other processes -----------------------------------------------------------------
 
@@ -270,15 +270,20 @@ class LibraryOps(QObject):
             self.changed.emit(Change(LIBRARY_CHANGED))
         return not first
 
-    def shutdown(self, timeout: float = 30.0) -> None:
-        """Cancel long jobs, let queued short ones (a last note, the reading position)
-        finish, and stop the threads (at window close)."""
+    def shutdown(self, short_timeout: float = 30.0, long_timeout: float = 10.0) -> None:
+        """At window close: let queued short jobs (a last note, the reading position)
+        finish, cancel long ones and give them a moment to stop between articles. A
+        long job still running after that is left to end with the process: every
+        article is its own transaction, so nothing half-written remains."""
+        if self.closed:
+            return
+        self.closed = True
         self._poll.stop()
         for task in self._tasks.values():
             if task.long:
                 task.cancel()
-        for lane in self._lanes.values():
-            lane.stop(timeout)
+        self._lanes[False].stop(short_timeout)
+        self._lanes[True].stop(long_timeout)
 
 
 __all__ = ["ARTICLES_ADDED", "LIBRARY_CHANGED", "LibraryOps", "OpResult", "Task", "describe"]

@@ -198,3 +198,19 @@ def test_a_drop_proposed_as_move_is_taken_as_a_copy(library, make_window, articl
     assert event.isAccepted() and event.dropAction() == Qt.DropAction.CopyAction
     assert article_page.exists()
     assert [item.title for item in window.panel.model.items] == [TITLE]
+
+
+def test_the_notebook_follows_changes_from_the_window_and_from_elsewhere(library, rivers, other, make_window, qtbot):
+    window = make_window(library, poll_ms=100)
+    window.open_article(rivers)
+    window.action_notebook()
+    nb = window.notebook
+    settle(qtbot, window)
+    assert nb.model.highlights() == [] and nb.count.text() == "0 highlights in 0 articles"
+
+    select(window.view, QUOTE)
+    window.actions["highlight"].trigger()  # from the menu: the Notebook is the active window
+    qtbot.waitUntil(lambda: [h.quote for h in nb.model.highlights()] == [QUOTE], timeout=10000)
+    other.highlight_quote(rivers, "a daily pulse", color="pink")  # the command line, meanwhile
+    qtbot.waitUntil(lambda: len(nb.model.highlights()) == 2, timeout=10000)
+    assert nb.count.text() == "2 highlights in 1 article"
