@@ -113,7 +113,7 @@ def test_select_press_h_paints_and_stores_and_survives_a_restart(library, rivers
     window.close()
 
     again = make_window(library)  # the last article opens again
-    assert again.article_id == rivers
+    qtbot.waitUntil(lambda: again.article_id == rivers, timeout=5000)  # it opens after the first paint
     found = again.view.document().find("we found them breathing")
     assert painted(again.view, found.selectionStart(), found.selectionEnd()) == {color_of(again.view, "yellow")}
     assert background(again.view, found.selectionStart() - 2) is None

@@ -290,7 +290,7 @@ def test_scroll_position_is_saved_and_restored(library, make_window, tmp_path, q
     window.close()
     assert library.get(alpha).progress == pytest.approx(0.25, abs=0.01)
     again = make_window(library)
-    assert again.article_id == alpha
+    qtbot.waitUntil(lambda: again.article_id == alpha, timeout=5000)  # it opens after the first paint
     assert again.view.verticalScrollBar().value() == pytest.approx(again.view.verticalScrollBar().maximum() // 4, abs=3)
 
 
