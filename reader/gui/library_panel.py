@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.domain import Change
+from reader.gui.tasks import describe
 from reader.gui.models import ArticleDelegate, ArticleListModel, IdRole, Query, SearchDelegate, SearchResultsModel
 
 VIEWS = (("inbox", "Inbox"), ("favorite", "Favorites"), ("archived", "Archive"), (None, "All Articles"))
@@ -63,9 +64,11 @@ class LibraryPanel(QWidget):
     importRequested = Signal()
     queryChanged = Signal()
 
-    def __init__(self, library, parent=None) -> None:
+    def __init__(self, library, ops, parent=None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.library = library  # the list's pages are read here; searches run on `ops`
+        self.ops = ops
+        self._asked = 0  # searches asked; only the answer to the latest shows
         self.setObjectName("LibraryPanel")
         self.setAcceptDrops(False)
         self.model = ArticleListModel(library, self)
@@ -295,15 +298,33 @@ class LibraryPanel(QWidget):
     def _search_text_changed(self, text: str) -> None:
         if not text.strip():
             self._search_timer.stop()
+            self._asked += 1  # an answer still on its way is no longer wanted
             self.results.set_hits("", [])
             self._update_state()
             return
         self._search_timer.start()
 
-    def run_search(self) -> None:
+    def run_search(self, then=None) -> None:
+        """Search the library on the ops lane (a big library takes a while); the answer
+        shows if no newer search was asked meanwhile, then `then()` runs."""
         self._search_timer.stop()
         query = self.search.text().strip()
-        hits = self.library.search(query) if query else []
+        self._asked += 1
+        asked = self._asked
+
+        def found(hits) -> None:
+            if asked == self._asked:
+                self._show_hits(query, hits)
+                if then is not None:
+                    then()
+
+        if not query:
+            found([])
+            return
+        self.ops.run(lambda lib: lib.search(query), on_done=found,
+                     on_error=lambda exc: asked == self._asked and self.count_label.setText(describe(exc)))
+
+    def _show_hits(self, query: str, hits) -> None:
         if query and query == self.results.query and hits == self.results.hits:
             self._update_state()  # the same answer: keep the reader's place in it
             return
@@ -317,7 +338,11 @@ class LibraryPanel(QWidget):
 
     def _open_first_result(self) -> None:
         if self._search_timer.isActive() or self.results.query != self.search.text().strip():
-            self.run_search()
+            self.run_search(then=self._open_current_result)
+        else:
+            self._open_current_result()
+
+    def _open_current_result(self) -> None:
         index = self.result_list.currentIndex()
         if not index.isValid() and self.results.rowCount():
             index = self.results.index(0)

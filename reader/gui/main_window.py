@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.ops = LibraryOps(library, self, poll_ms=poll_ms)
         self.view = ReadingView(library, self.reading)
         self.pane = ReaderPane(self.view)
-        self.panel = LibraryPanel(library)
+        self.panel = LibraryPanel(library, self.ops)
         self.panel.setMinimumWidth(240)
         self.panel.list.setSelectionMode(self.panel.list.SelectionMode.ExtendedSelection)  # export the selected
         self.names = ColorNames(self.settings)

@@ -48,7 +48,7 @@ WRITES = frozenset({
     "set_note", "set_tags", "add_tags", "remove_tags", "delete", "add_highlight", "highlight_quote",
     "update_highlight", "delete_highlight", "restore_highlight", "insert_highlights", "backup",
 })
-SLOW_READS = frozenset({"all_highlights", "iter_articles"})
+SLOW_READS = frozenset({"all_highlights", "iter_articles", "search"})
 
 
 class GuiThreadGuard:

@@ -221,6 +221,7 @@ def test_search_finds_an_article_by_a_word_in_its_body_and_opens_it_at_the_match
     assert window.panel.search.hasFocus()
     qtbot.keyClicks(window.panel.search, "sensors")
     window.panel.run_search()
+    settle(qtbot, window)
     hits = window.panel.results.hits
     assert [h.title for h in hits] == ["The Quiet Rivers of the North"]
     assert window.panel.stack.currentWidget() is window.panel.result_list
@@ -231,6 +232,7 @@ def test_search_finds_an_article_by_a_word_in_its_body_and_opens_it_at_the_match
     window.panel.search.clear()
     qtbot.keyClicks(window.panel.search, "marmalade")
     qtbot.keyClick(window.panel.search, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert window.view.article.title == "Late Words"
     # Opened at the match: scrolled down, the word visible and marked.
     assert window.view.verticalScrollBar().value() > 0
