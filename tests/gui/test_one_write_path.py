@@ -215,3 +215,19 @@ def test_the_notebook_follows_changes_from_the_window_and_from_elsewhere(library
     other.highlight_quote(rivers, "a daily pulse", color="pink")  # the command line, meanwhile
     qtbot.waitUntil(lambda: len(nb.model.highlights()) == 2, timeout=10000)
     assert nb.count.text() == "2 highlights in 1 article"
+
+
+def test_operations_run_in_order_and_hand_over_real_exceptions(library, rivers, make_window, qtbot):
+    from reader.core.errors import LibraryError
+
+    window = make_window(library)
+    seen, errors, changes = [], [], []
+    window.ops.changed.connect(changes.append)
+    for i in range(20):  # queued at once: run and reported in the order given
+        window.ops.run(lambda lib, i=i: lib.set_progress(rivers, i / 20), on_done=lambda _c, i=i: seen.append(i))
+    window.ops.run(lambda lib: lib.get(rivers + 1000), on_error=errors.append)
+    settle(qtbot, window)
+    assert seen == list(range(20)) and library.get(rivers).progress == pytest.approx(19 / 20)
+    assert [(c.kind, c.article_id) for c in changes] == [("article-updated", rivers)] * 20
+    (error,) = errors
+    assert isinstance(error, LibraryError) and str(error) == f"no article with id {rivers + 1000}"
