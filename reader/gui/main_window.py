@@ -339,8 +339,8 @@ class MainWindow(QMainWindow):
     def open_article(self, article_id: int, terms: tuple = ()) -> bool:
         try:
             article = self.library.get(article_id)
-        except LibraryError:
-            self.panel.model.remove_article(article_id)
+        except LibraryError:  # deleted by another process since the list was read
+            self.ops.announce(Change("article-deleted", article_id))
             return False
         self.floating.hide()
         self.sidebar.save_note()

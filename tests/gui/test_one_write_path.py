@@ -231,3 +231,15 @@ def test_operations_run_in_order_and_hand_over_real_exceptions(library, rivers, 
     assert [(c.kind, c.article_id) for c in changes] == [("article-updated", rivers)] * 20
     (error,) = errors
     assert isinstance(error, LibraryError) and str(error) == f"no article with id {rivers + 1000}"
+
+
+def test_choosing_an_article_deleted_elsewhere_drops_it_from_the_list(library, rivers, other, make_window, tmp_path):
+    from test_window import long_page
+
+    owls = library.import_paths([long_page(tmp_path, "owls.html", "Night Owls", "owls", 5)], workers=1)[0].id
+    window = make_window(library)  # no polling: the window learns it only by trying
+    assert len(window.panel.model.items) == 2
+    other.delete(owls)
+    assert not window.open_article(owls)
+    assert [item.title for item in window.panel.model.items] == [TITLE]
+    assert window.panel.count_label.text() == "1 article"
