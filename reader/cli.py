@@ -170,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (LibraryError, ValueError, UsageError) as exc:
         print(f"reader: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
+    except BrokenPipeError:  # `reader list | head`
+        return 0
     except OSError as exc:  # a read-only or full disk, a vanished folder...: one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"reader: {where}{exc.strerror or exc}", file=sys.stderr)
@@ -180,8 +182,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reader: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 # Options whose value is the user's free text: "---" or "-5 °C" is a value, not an option.
