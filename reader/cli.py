@@ -19,7 +19,7 @@ from reader.core.library import Library, LibraryError, STATES
 
 COMMANDS = (
     "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
-    "favorite", "delete", "search", "export", "import-annotations", "reextract", "backup", "check",
+    "favorite", "delete", "search", "export", "import-annotations", "reextract", "backup", "check", "review",
 )
 
 
@@ -146,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Copy library.db with SQLite's online backup (safe while Reader runs).")
     p.add_argument("dest")
 
+    p = sub.add_parser("review", help="the daily review of your highlights",
+                       description="List the highlights due for today's review, or record an answer: "
+                       "`reader review ID --grade good`. Scheduled with FSRS; the window's Review uses the same.")
+    p.add_argument("id", type=int, nargs="?", metavar="HIGHLIGHT", help="the highlight answered")
+    p.add_argument("--grade", choices=("again", "hard", "good", "easy", "never", "keep", "less-often"),
+                   help="how well you remembered it (never: do not show it again)")
+    p.add_argument("--limit", type=int, help="how many to list (default: what is left of the daily limit)")
+    p.add_argument("--stats", action="store_true", help="due, streak and the last seven days instead")
+    p.add_argument("--json", action="store_true")
     sub.add_parser("check", help="check the library database for damage",
                    description="Run SQLite's integrity check on the library.")
 
@@ -170,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (LibraryError, ValueError, UsageError) as exc:
         print(f"reader: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
+    except BrokenPipeError:  # `reader list | head`
+        return 0
     except OSError as exc:  # a read-only or full disk, a vanished folder...: one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"reader: {where}{exc.strerror or exc}", file=sys.stderr)
@@ -180,8 +191,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reader: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 # Options whose value is the user's free text: "---" or "-5 °C" is a value, not an option.
@@ -563,4 +572,51 @@ def cmd_check(args) -> int:
             print(f"reader: {library.db_path}: {problem}", file=sys.stderr)
         return 1
     print(f"{library.db_path}: ok")
+    return 0
+
+
+def cmd_review(args) -> int:
+    with _open(args) as library:
+        if args.id is not None:
+            if not args.grade:
+                raise UsageError("say how well you remembered it: --grade again|hard|good|easy|never")
+            result = library.answer_review(args.id, args.grade)
+            if args.json:
+                _print_json({"highlight": result.highlight_id, "answer": result.answer,
+                             "next_due": result.next_due.isoformat() if result.next_due else None})
+            elif result.next_due is None:
+                print(f"highlight {result.highlight_id}: will not come back")
+            else:
+                print(f"highlight {result.highlight_id}: next on {result.next_due.astimezone():%Y-%m-%d}")
+            return 0
+        if args.grade:
+            raise UsageError("--grade needs the highlight's id: reader review ID --grade good")
+        if args.stats:
+            stats = library.review_stats()
+            if args.json:
+                _print_json({"due": stats.due, "reviewed_today": stats.reviewed_today, "streak": stats.streak,
+                             "week": [{"day": d.day.isoformat(), "made": d.made, "reviewed": d.reviewed}
+                                      for d in stats.week]})
+            else:
+                print(f"due today: {stats.due}, reviewed today: {stats.reviewed_today}, streak: {stats.streak} days")
+                for d in stats.week:
+                    print(f"  {d.day:%a %d %b}  made {d.made:3}  reviewed {d.reviewed:3}")
+            return 0
+        items = library.review_queue(limit=args.limit)
+    if args.json:
+        _print_json([{
+            "highlight": item.highlight.id, "uid": item.highlight.uid, "quote": item.highlight.quote,
+            "note": item.highlight.note, "tags": list(item.highlight.tags), "color": item.highlight.color,
+            "article": item.highlight.article_id, "title": item.article_title, "site": item.article_site,
+            "url": item.article_url, "published": item.article_published,
+            "due": item.due.isoformat() if item.due else None, "reviews": item.reviews,
+        } for item in items])
+        return 0
+    if not items:
+        print("nothing to review today", file=sys.stderr)
+        return 0
+    for item in items:
+        quote = " ".join(item.highlight.quote.split())
+        quote = quote if len(quote) <= 100 else quote[:99] + "…"
+        print(f"{item.highlight.id:6}  {quote}\n        — {item.article_title}")
     return 0

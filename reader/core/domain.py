@@ -135,3 +135,24 @@ class Change:
     kind: str
     article_id: int | None = None
     highlight_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One card of the daily review: a highlight and where it comes from."""
+
+    highlight: Highlight
+    article_title: str
+    article_site: str | None
+    article_url: str | None
+    article_published: str | None
+    article_added: datetime
+    due: datetime | None  # None: never reviewed yet
+    reviews: int  # answers given so far
+
+
+@dataclass(frozen=True)
+class ReviewAnswer:
+    highlight_id: int
+    answer: str
+    next_due: datetime | None  # None when the highlight will never come back

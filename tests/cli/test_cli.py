@@ -118,3 +118,22 @@ def test_an_export_that_cannot_write_says_so_in_one_line(run, article_page, tmp_
     [line] = result.stderr.strip().splitlines()
     assert "a-file" in line
     assert (tmp_path / "a-file").read_text() == "mine"
+
+
+def test_review_lists_what_is_due_and_records_answers(run, article_page, monkeypatch):
+    from datetime import datetime, timedelta
+
+    import reader.core.library as library_module
+
+    # Highlights made two days ago are due today.
+    monkeypatch.setattr(library_module, "now", lambda: datetime.utcnow().replace(microsecond=0) - timedelta(days=2))
+    run("import", article_page)
+    run("highlight", "1", "--quote", "quiet", "--occurrence", "1")
+    due = json.loads(run("review", "--json").stdout)
+    assert [(d["highlight"], d["title"], d["due"]) for d in due] == [(1, "The Quiet Rivers of the North", None)]
+    assert "next on" in run("review", "1", "--grade", "good").stdout
+    assert json.loads(run("review", "--json").stdout) == []
+    stats = json.loads(run("review", "--stats", "--json").stdout)
+    assert stats["reviewed_today"] == 1 and stats["streak"] == 1 and len(stats["week"]) == 7
+    assert run("review", "1", check=False).returncode == 2  # an answer needs --grade
+    assert "will not come back" in run("review", "1", "--grade", "never").stdout

@@ -62,6 +62,7 @@ HOLDER = """
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to list open files")
 def test_a_window_and_commands_on_one_library_lose_nothing(tmp_path):
     folder = tmp_path / "lib"
@@ -153,6 +154,7 @@ def test_processes_creating_one_new_library_at_once_all_open_it(tmp_path):
         assert library.check() == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("runs", [2, 4])
 def test_imports_at_once_never_double_an_article(tmp_path, runs):
     pages = batch(tmp_path / "pages", 40)

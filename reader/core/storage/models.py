@@ -137,7 +137,7 @@ class Highlight(Base):
     suffix: Mapped[str] = mapped_column(Text, default="")
     color: Mapped[str] = mapped_column(String, default="yellow")
     note: Mapped[str] = mapped_column(Text, default="")
-    created: Mapped[datetime] = mapped_column(DateTime)
+    created: Mapped[datetime] = mapped_column(DateTime, index=True)
     updated: Mapped[datetime] = mapped_column(DateTime)
 
     article: Mapped[Article] = relationship(back_populates="highlights")
@@ -152,3 +152,37 @@ class Tag(Base):
     key: Mapped[str] = mapped_column(String, nullable=True)  # tag_key(name): how tags compare
 
     __table_args__ = (Index("uq_tags_key", "key", unique=True),)
+
+
+class ReviewCard(Base):
+    """A highlight's place in the daily review (FSRS memory state); none until first reviewed."""
+
+    __tablename__ = "review_cards"
+
+    highlight_id: Mapped[int] = mapped_column(ForeignKey("highlights.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[int] = mapped_column(Integer)  # fsrs.State
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC
+    last_review: Mapped[datetime | None] = mapped_column(DateTime)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)  # "never again"
+
+
+class ReviewLog(Base):
+    __tablename__ = "review_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    highlight_id: Mapped[int] = mapped_column(ForeignKey("highlights.id", ondelete="CASCADE"), index=True)
+    answer: Mapped[str] = mapped_column(String)  # reader.core.review.ANSWERS
+    reviewed: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class Setting(Base):
+    """Library-wide settings every front end shares (JSON values)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
