@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from itertools import pairwise
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -95,7 +96,7 @@ def run_import(app, window, library, article_id: int, pages, mode: str) -> dict:
     while window.ops.busy:  # the last edits
         app.processEvents()
         time.sleep(0.001)
-    gaps = [b - a for a, b in zip(beats, beats[1:])]
+    gaps = [b - a for a, b in pairwise(beats)]
     figures = {"import_s": round(elapsed, 2), "edits": len(gui_time), "gui_thread_per_edit": ms(gui_time),
                "longest_freeze_ms": round(max(gaps) * 1000, 1) if gaps else None}
     if announced:
