@@ -109,9 +109,11 @@ class AnnotationCommand(QUndoCommand):
         self.article_id = article_id
         self.ran = False  # the first redo (by push) has been handed over
 
-    def apply(self, library) -> Change: ...
+    def apply(self, library) -> Change:
+        raise NotImplementedError
 
-    def revert(self, library) -> Change: ...
+    def revert(self, library) -> Change:
+        raise NotImplementedError
 
     def redo(self) -> None:
         first = not self.ran
@@ -251,7 +253,7 @@ class Annotations(QObject):
 
     def edit(self, highlight: Highlight, note: str, tags) -> None:
         """Note and tags in one step (the note editor edits both)."""
-        changes = {}
+        changes: dict[str, object] = {}
         if note != highlight.note:
             changes["note"] = note
         if _tag_keys(tags) != _tag_keys(highlight.tags):

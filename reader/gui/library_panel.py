@@ -318,11 +318,14 @@ class LibraryPanel(QWidget):
                 if then is not None:
                     then()
 
+        def failed(exc: BaseException) -> None:
+            if asked == self._asked:
+                self.count_label.setText(describe(exc))
+
         if not query:
             found([])
             return
-        self.ops.run(lambda lib: lib.search(query), on_done=found,
-                     on_error=lambda exc: asked == self._asked and self.count_label.setText(describe(exc)))
+        self.ops.run(lambda lib: lib.search(query), on_done=found, on_error=failed)
 
     def _show_hits(self, query: str, hits) -> None:
         if query and query == self.results.query and hits == self.results.hits:

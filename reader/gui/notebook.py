@@ -123,7 +123,11 @@ class Notebook(QDialog):
                 tags.update(h.tags)
             return titles, counts, tags
 
-        self.ops.run(read, on_done=lambda answer: asked == self._filled and self._fill_filters(*answer))
+        def answered(answer) -> None:
+            if asked == self._filled:
+                self._fill_filters(*answer)
+
+        self.ops.run(read, on_done=answered)
 
     def _fill_filters(self, titles: dict[int, str], counts: dict[int, int], tags: set) -> None:
         if (titles, counts, tags) == self._filters:
@@ -150,8 +154,12 @@ class Notebook(QDialog):
         asked = self._asked
         color, tag = self.color_filter.currentData(), self.tag_filter.currentData()
         article_id, query = self.article_filter.currentData(), self.search.text().strip() or None
+        def answered(found) -> None:
+            if asked == self._asked:
+                self._show(found)
+
         self.ops.run(lambda lib: lib.all_highlights(color=color, tag=tag, article_id=article_id, query=query),
-                     on_done=lambda found: asked == self._asked and self._show(found))
+                     on_done=answered)
 
     def _show(self, found) -> None:
         if found == self.shown and self.model.rowCount():
