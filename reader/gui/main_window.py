@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.import_workers: int | None = None  # None: all cores
         self._import_task = None
         self._pending_imports: list[list[str]] = []
+        self._flipping: dict[tuple[str, int], int] = {}  # (switch, article): clicks not yet stored
         self.last_summary = ""
 
         self.setWindowTitle(APP_NAME)
@@ -371,8 +372,12 @@ class MainWindow(QMainWindow):
         article = self.view.article
         for key in action_specs.article_actions():
             self.actions[key].setEnabled(article is not None)
-        self.actions["archive"].setChecked(bool(article and article.archived))
-        self.actions["favorite"].setChecked(bool(article and article.favorite))
+        # A switch the reader flipped shows what they chose until it is stored, not the
+        # state read meanwhile (a second quick click then flips it back, as they expect).
+        for key, stored in (("archive", bool(article and article.archived)),
+                            ("favorite", bool(article and article.favorite))):
+            if article is None or not self._flipping.get((key, article.id)):
+                self.actions[key].setChecked(stored)
         self.actions["copy_url"].setEnabled(bool(article and article.url))
         self.actions["open_url"].setEnabled(bool(article and article.url))
         if article is None:
@@ -381,20 +386,38 @@ class MainWindow(QMainWindow):
     # -- article actions -------------------------------------------------------------------
 
     def action_archive(self, checked: bool | None = None) -> None:
-        article_id = self.article_id
-        if article_id is None:
-            return
-        archived = (not self.view.article.archived) if checked is None else bool(checked)
-        message = "Archived" if archived else "Moved back to the inbox"
-        self.ops.run(lambda lib: lib.set_archived(article_id, archived),
-                     on_done=lambda _c: self.statusBar().showMessage(message, 4000), on_error=self._report)
+        archived = (not self.actions["archive"].isChecked()) if checked is None else bool(checked)
+        self._flip("archive", archived, lambda lib, article_id: lib.set_archived(article_id, archived),
+                   "Archived" if archived else "Moved back to the inbox")
 
     def action_favorite(self, checked: bool | None = None) -> None:
+        favorite = (not self.actions["favorite"].isChecked()) if checked is None else bool(checked)
+        self._flip("favorite", favorite, lambda lib, article_id: lib.set_favorite(article_id, favorite))
+
+    def _flip(self, key: str, value: bool, store, message: str = "") -> None:
         article_id = self.article_id
         if article_id is None:
             return
-        favorite = (not self.view.article.favorite) if checked is None else bool(checked)
-        self.ops.run(lambda lib: lib.set_favorite(article_id, favorite), on_error=self._report)
+        pending = (key, article_id)
+        self._flipping[pending] = self._flipping.get(pending, 0) + 1
+        self.actions[key].setChecked(value)
+
+        def settled() -> None:
+            self._flipping[pending] -= 1
+            if not self._flipping[pending]:
+                del self._flipping[pending]
+            self._update_actions()
+
+        def stored(_change) -> None:
+            settled()
+            if message:
+                self.statusBar().showMessage(message, 4000)
+
+        def failed(exc: BaseException) -> None:
+            settled()
+            self._report(exc)
+
+        self.ops.run(lambda lib: store(lib, article_id), on_done=stored, on_error=failed)
 
     def action_tags(self) -> None:
         article = self.view.article

@@ -243,3 +243,72 @@ def test_choosing_an_article_deleted_elsewhere_drops_it_from_the_list(library, r
     assert not window.open_article(owls)
     assert [item.title for item in window.panel.model.items] == [TITLE]
     assert window.panel.count_label.text() == "1 article"
+
+
+def test_the_window_and_another_writer_at_once_lose_nothing(library, rivers, other, make_window, qtbot):
+    import time
+
+    window = make_window(library, poll_ms=100)
+    window.open_article(rivers)
+    text = library.get(rivers).text
+    at = text.index("a daily pulse")
+    stop = threading.Event()
+    theirs: list[int] = []
+    errors: list[BaseException] = []
+
+    def command_line() -> None:  # another process adding highlights and retagging, as fast as it can
+        i = 0
+        while not stop.is_set():
+            try:
+                theirs.append(other.add_highlight(rivers, at, at + 13, color="blue", note=f"cli {i}").id)
+                other.set_tags(rivers, [f"t{i % 3}"])
+            except Exception as exc:  # noqa: BLE001 (any failure is the finding)
+                errors.append(exc)
+            i += 1
+
+    writer = threading.Thread(target=command_line)
+    writer.start()
+    mine = 0
+    try:
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            select(window.view, QUOTE)
+            assert window.highlight_selection("yellow")
+            window.actions["favorite"].trigger()
+            mine += 1
+            qtbot.wait(15)
+    finally:
+        stop.set()
+        writer.join(30)
+    settle(qtbot, window)
+    assert errors == [] and mine > 10 and len(theirs) > 10
+    stored = other.highlights(rivers)
+    assert sum(h.color == "yellow" for h in stored) == mine  # every write of each side is there
+    assert {h.id for h in stored if h.color == "blue"} == set(theirs)
+    assert other.get(rivers).favorite == (mine % 2 == 1)
+    assert "locked" not in window.statusBar().currentMessage()
+    # And the window shows exactly what is stored, once its poll has seen the last of the other's writes.
+    qtbot.waitUntil(lambda: set(window.sidebar.model.highlights()) == set(other.highlights(rivers)), timeout=15000)
+    assert set(window.view.highlights.values()) == set(stored)
+    assert window.view.article.tags == other.get(rivers).tags
+
+
+def test_two_quick_clicks_on_the_star_leave_it_as_it_was(library, rivers, make_window, qtbot):
+    from reader.core.domain import Change
+
+    window = make_window(library)
+    window.open_article(rivers)
+    star = window.actions["favorite"]
+    release = threading.Event()
+    window.ops.run(lambda lib: release.wait(30))  # the ops lane is busy for a moment
+    try:
+        star.trigger()
+        assert star.isChecked()  # shows the reader's choice at once
+        window.ops.announce(Change("library-changed"))  # the views read the library meanwhile
+        assert star.isChecked()  # still the reader's choice, not the state stored so far
+        star.trigger()
+        assert not star.isChecked()
+    finally:
+        release.set()
+    settle(qtbot, window)
+    assert not library.get(rivers).favorite and not star.isChecked()
