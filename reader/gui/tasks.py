@@ -197,11 +197,8 @@ class LibraryOps(QObject):
         """Some job has not finished (its callbacks not yet run)."""
         return bool(self._tasks)
 
-    def cancel_all(self) -> None:
-        for task in self._tasks.values():
-            task.cancel()
-
     def announce(self, change: Change) -> None:
+        """A change the window learned of without running a job (e.g. an article found gone)."""
         self.changed.emit(change)
 
     def _short_in_flight(self) -> bool:

@@ -281,7 +281,7 @@ def test_the_window_and_another_writer_at_once_lose_nothing(library, rivers, oth
         stop.set()
         writer.join(30)
     settle(qtbot, window)
-    assert errors == [] and mine > 10 and len(theirs) > 10
+    assert errors == [] and mine >= 3 and len(theirs) >= 3  # both sides did write (many more, usually)
     stored = other.highlights(rivers)
     assert sum(h.color == "yellow" for h in stored) == mine  # every write of each side is there
     assert {h.id for h in stored if h.color == "blue"} == set(theirs)
@@ -295,6 +295,7 @@ def test_the_window_and_another_writer_at_once_lose_nothing(library, rivers, oth
 
 def test_two_quick_clicks_on_the_star_leave_it_as_it_was(library, rivers, make_window, qtbot):
     from reader.core.domain import Change
+    from reader.gui.tasks import LIBRARY_CHANGED
 
     window = make_window(library)
     window.open_article(rivers)
@@ -304,7 +305,7 @@ def test_two_quick_clicks_on_the_star_leave_it_as_it_was(library, rivers, make_w
     try:
         star.trigger()
         assert star.isChecked()  # shows the reader's choice at once
-        window.ops.announce(Change("library-changed"))  # the views read the library meanwhile
+        window.ops.announce(Change(LIBRARY_CHANGED))  # the views read the library meanwhile
         assert star.isChecked()  # still the reader's choice, not the state stored so far
         star.trigger()
         assert not star.isChecked()
