@@ -75,7 +75,7 @@ def _result_of(value: Any) -> OpResult:
 
 def describe(exc: BaseException) -> str:
     """One line for the user, from a real exception."""
-    if isinstance(exc, LibraryError):
+    if isinstance(exc, (LibraryError, ValueError)):  # the core's messages for the reader
         return str(exc).split("\n")[0]
     if isinstance(exc, OSError):
         reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "") or str(exc)
@@ -137,7 +137,7 @@ class _Lane:
             try:
                 result = _result_of(task.fn(task))
             except Exception as exc:  # noqa: BLE001 (handed to the GUI as it is, never lost)
-                if not isinstance(exc, (LibraryError, OSError)):
+                if not isinstance(exc, (LibraryError, OSError, ValueError)):
                     traceback.print_exception(exc, file=sys.stderr)
                 self.bridge.error.emit(task.id, exc)
             else:

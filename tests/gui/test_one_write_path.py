@@ -313,3 +313,19 @@ def test_two_quick_clicks_on_the_star_leave_it_as_it_was(library, rivers, make_w
         release.set()
     settle(qtbot, window)
     assert not library.get(rivers).favorite and not star.isChecked()
+
+
+def test_a_failed_annotation_import_says_why_in_one_line(library, rivers, make_window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _parent, title, text: warnings.append((title, text))))
+    window = make_window(library)
+    bad = tmp_path / "notes.json"
+    bad.write_text("{ not json", encoding="utf-8")
+    with qtbot.waitSignal(window.annotationsImported, timeout=10000) as blocker:
+        window.import_annotations(str(bad))
+    assert blocker.args[0] is None
+    ((title, text),) = warnings
+    assert title == "Import Annotations"
+    assert text.startswith(f"{bad} is not a JSON file") and "\n" not in text and "Error" not in text.split(":")[0]
