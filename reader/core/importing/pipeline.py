@@ -13,11 +13,12 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from reader.core.importing.bound import bound_tree
 from reader.core.importing.cleanup import tidy_tree
 from reader.core.importing.extract import Extraction, extract, whole_page
 from reader.core.importing.formats import ImportFailure, SavedPage, load_page
 from reader.core.importing.images import Asset, localize_images
-from reader.core.importing.sanitize import inner_html, sanitize_tree
+from reader.core.importing.sanitize import inner_html, sanitize_to_tree
 from reader.core.text import element_text, word_count
 
 MIN_ARTICLE_CHARS = 1
@@ -106,7 +107,8 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset]]:
     except (ValueError, lxml_html.etree.ParserError):
         return "", "", []
     assets = localize_images(root, page.resolve)
-    sanitize_tree(root)
+    root = sanitize_to_tree(inner_html(root))
+    bound_tree(root)  # layout of the stored HTML stays cheap (nested tables, spans)
     _drop_empty_blocks(root)
     tidy_tree(root)
     used = {img.get("src", "")[len("asset:"):] for img in root.iter("img")}
