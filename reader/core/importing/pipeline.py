@@ -117,13 +117,21 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset]]:
 
 
 def _drop_empty_blocks(root) -> None:
-    for el in list(root.iter("p", "div", "span", "figure", "li", "blockquote")):
-        if el is root or el.getparent() is None:
-            continue
-        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//br") is None:
+    """Remove blocks with no text, image or line break in them, in one pass
+    (asking each block for its text would be quadratic in the nesting)."""
+    full = set()  # elements with text, an image or a line break inside
+    empty = []
+    for el in reversed(list(root.iter())):  # each element after all its descendants
+        if (el.text or "").strip() or el.tag in ("img", "br") or any(c in full or (c.tail or "").strip() for c in el):
+            full.add(el)
+        elif el.tag in _DROPPABLE and el is not root:
+            empty.append(el)
+    for el in empty:
+        if el.getparent() is not None:
             el.drop_tree()
 
 
+_DROPPABLE = frozenset(("p", "div", "span", "figure", "li", "blockquote"))
 _SPACES = re.compile(r"\s+")
 
 
