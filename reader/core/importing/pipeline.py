@@ -45,6 +45,7 @@ class PreparedArticle:
     fallback: bool = False
     saved_at: str | None = None
     assets: list[Asset] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. an image skipped for its size, named
 
 
 def prepare(path: str | Path) -> PreparedArticle:
@@ -65,11 +66,11 @@ def prepare_page(page: SavedPage) -> PreparedArticle:
         extraction_error = exc
     else:
         extraction_error = None
-    html, text, assets = _finish(extraction.html, page)
+    html, text, assets, warnings = _finish(extraction.html, page)
     fallback = extraction.fallback
     if not text.strip():
         # Never an empty article when the page has text: use the cleaned page.
-        html, text, assets = _finish(whole_page(page.html), page)
+        html, text, assets, warnings = _finish(whole_page(page.html), page)
         fallback = True
     if not text.strip():
         if extraction_error is not None:
@@ -96,24 +97,25 @@ def prepare_page(page: SavedPage) -> PreparedArticle:
         fallback=fallback,
         saved_at=page.saved_at,
         assets=assets,
+        warnings=warnings,
     )
 
 
-def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset]]:
+def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset], list[str]]:
     if not fragment or not fragment.strip():
-        return "", "", []
+        return "", "", [], []
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (ValueError, lxml_html.etree.ParserError):
-        return "", "", []
-    assets = localize_images(root, page.resolve)
+        return "", "", [], []
+    assets, warnings = localize_images(root, page.resolve)
     root = sanitize_to_tree(inner_html(root))
     bound_tree(root)  # layout of the stored HTML stays cheap (nested tables, spans)
     _drop_empty_blocks(root)
     tidy_tree(root)
     used = {img.get("src", "")[len("asset:"):] for img in root.iter("img")}
     assets = [a for a in assets if a.name in used]
-    return inner_html(root), element_text(root), assets
+    return inner_html(root), element_text(root), assets, warnings
 
 
 def _drop_empty_blocks(root) -> None:
