@@ -81,7 +81,13 @@ def sanitize_to_tree(fragment: str):
         # Ammonia drops other schemes before _check_attribute sees the value.
         url_schemes={"http", "https", "mailto", "asset"},
     )
-    root = lxml_html.fragment_fromstring(f"<div>{clean}</div>") if clean.strip() else lxml_html.Element("div")
+    if not clean.strip():
+        return lxml_html.Element("div")
+    # html5ever writes a <tbody> into each table: nesting near libxml2's default
+    # limit of 256 levels (which check_markup keeps pages under) can pass it,
+    # and libxml2 would silently drop all text below.
+    # A parser per call: lxml parsers must not be shared between threads.
+    root = lxml_html.fragment_fromstring(f"<div>{clean}</div>", parser=lxml_html.HTMLParser(huge_tree=True))
     for img in list(root.iter("img")):
         if not img.get("src"):
             img.drop_tree()  # its source was not an asset: remote or unknown images are never fetched
