@@ -100,7 +100,7 @@ def bombs() -> dict[str, str]:
         "spans-1000": "<table>" + f"<tr><td colspan=1000 rowspan=1000>{text}</td></tr>" * 1000 + "</table>",
         "table-100k-cells": "<table>" + ("<tr>" + "<td>c</td>" * 100 + "</tr>") * 1000 + "</table>",
         "nested-3-wide": "<table>" + ("<tr>" + ("<td><table>" + ("<tr>" + ("<td><table>" + (
-            "<tr>" + "<td>w</td>" * 5 + "</tr>") * 5 + "</table></td>") * 10 + "</tr>") * 10 + "</table></td>") * 10
+            "<tr>" + "<td>w</td>" * 5 + "</tr>") * 5 + "</table></td>") * 5 + "</tr>") * 5 + "</table></td>") * 10
             + "</tr>") * 10 + "</table>",
     }
 
