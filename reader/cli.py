@@ -307,12 +307,14 @@ def cmd_import(args) -> int:
     with _open(args) as library:
         outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
     if args.json:
-        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error}
-                     for o in outcomes])
+        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error,
+                      "warnings": list(o.warnings)} for o in outcomes])
     else:
         for o in outcomes:
             if o.status == "imported":
                 print(f"imported {o.id}: {o.title}  ({shown_path(o.path)})")
+                for warning in o.warnings:
+                    print(f"warning: {shown_path(o.path)}: {warning}", file=sys.stderr)
             elif o.status == "duplicate":
                 print(f"duplicate of {o.id}: {shown_path(o.path)}")
             else:
