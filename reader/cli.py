@@ -317,11 +317,13 @@ def cmd_import(args) -> int:
                     print(f"warning: {shown_path(o.path)}: {warning}", file=sys.stderr)
             elif o.status == "duplicate":
                 print(f"duplicate of {o.id}: {shown_path(o.path)}")
+            elif o.status == "skipped":
+                print(f"skipped: {shown_path(o.path)}: {o.error}", file=sys.stderr)
             else:
                 print(f"failed: {shown_path(o.path)}: {o.error}", file=sys.stderr)
-        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed")}
-        print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed",
-              file=sys.stderr)
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed", "skipped")}
+        print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed"
+              + (f", {counts['skipped']} skipped" if counts["skipped"] else ""), file=sys.stderr)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 

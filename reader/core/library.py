@@ -173,12 +173,14 @@ class Library:
         thread can be interrupted by a timer (the CLI, tests); otherwise in a
         worker process even for one page, so that the limit holds.
         """
-        from reader.core.importing.formats import find_pages  # lxml/readability load on first import only
+        from reader.core.importing.formats import SKIPPED, find_pages  # lxml/readability load on first import only
 
         outcomes: dict[int, domain.ImportOutcome] = {}
         todo: list[tuple[int, Path]] = []
         for index, (path, reason) in enumerate(find_pages(paths)):
-            if reason:
+            if reason and reason.startswith(SKIPPED):
+                outcomes[index] = domain.ImportOutcome(str(path), "skipped", error=reason[len(SKIPPED):])
+            elif reason:
                 outcomes[index] = domain.ImportOutcome(str(path), "failed", error=reason)
             else:
                 todo.append((index, path))

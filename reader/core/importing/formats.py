@@ -60,6 +60,10 @@ class SavedPage:
     resolve: Callable[[str], Resource | None] = field(default=lambda src: None, repr=False)
 
 
+# A reason starting so is not a failure: the file was left out on purpose.
+SKIPPED = "skipped: "
+
+
 def find_pages(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str | None]]:
     """Yield (path, None) for each page to import, (path, reason) for each skipped one.
 
@@ -83,6 +87,7 @@ def find_pages(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str |
 
 def _walk_folder(root: Path) -> Iterator[tuple[Path, str | None]]:
     seen: set[tuple[int, int]] = set()
+    inside = os.path.realpath(root)
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -102,6 +107,14 @@ def _walk_folder(root: Path) -> Iterator[tuple[Path, str | None]]:
         subfolders = []
         for entry in entries:
             path = Path(entry.path)
+            if entry.is_symlink():
+                # A link inside a dropped folder may lead anywhere (/etc, the
+                # folder's own parent): only what stays inside it is imported.
+                target = os.path.realpath(path)
+                if target != inside and not target.startswith(inside.rstrip(os.sep) + os.sep):
+                    if path.suffix.lower() in PAGE_SUFFIXES or os.path.isdir(target):
+                        yield path, f"{SKIPPED}a link to {target}, outside the folder being imported"
+                    continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -143,8 +156,7 @@ def read_page_bytes(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 raise ImportFailure("not a regular file (a device, pipe or socket)")
-            if st.st_size == 0:
-                raise ImportFailure("empty file (0 bytes)")
+            # A size of 0 is not believed before reading: files under /proc say 0.
             if st.st_size > limit:
                 raise ImportFailure(_too_large(st.st_size, limit))
             # Never more than the limit, even if the file grows while we read.
@@ -174,7 +186,10 @@ def page_from_bytes(
         return _load_mhtml(path, data)
     if _looks_binary(data):
         raise ImportFailure("not a web page: the file holds binary data")
-    html = check_markup(decode_html(data))
+    decoded = decode_html(data)
+    if not _HAS_TAG.search(decoded, 0, 1 << 20):
+        raise ImportFailure("not a web page: no HTML markup in the file")
+    html = check_markup(decoded)
     url, saved_at = source_url_from_comments(html)
     resolve = resolve_local or (lambda src: decode_data_uri(src) if src.startswith("data:") else None)
     if _files_folder(path) is not None:
@@ -182,6 +197,9 @@ def page_from_bytes(
     else:
         kind = "singlefile" if "data:image/" in html else "html"
     return SavedPage(path=path, original=data, html=html, kind=kind, url=url, saved_at=saved_at, resolve=resolve)
+
+
+_HAS_TAG = re.compile(r"<[A-Za-z!?/]")
 
 
 def _looks_like_mime(data: bytes) -> bool:
@@ -353,8 +371,11 @@ def _files_folder(path: Path) -> Path | None:
     stem = path.stem
     for name in (f"{stem}_files", f"{stem}.files", f"{stem}-Dateien"):
         candidate = path.with_name(name)
-        if candidate.is_dir():
-            return candidate
+        try:
+            if candidate.is_dir():
+                return candidate
+        except OSError:
+            continue  # the name would be too long, or a link loop: no such folder
     return None
 
 
@@ -367,7 +388,10 @@ def _local_resolver(page: Path) -> Callable[[str], Resource | None]:
         parsed = urllib.parse.urlsplit(src)
         if parsed.scheme not in ("", "file") or parsed.netloc:
             return None  # remote: never fetched
-        target = (page.parent / urllib.parse.unquote(parsed.path)).resolve()
+        try:
+            target = (page.parent / urllib.parse.unquote(parsed.path)).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None  # a link loop or an impossible name: that image is skipped, not the page
         # Only files beside the page (its _files folder included): a hostile
         # page must not pull arbitrary local files into the library.
         if base not in target.parents:
