@@ -374,10 +374,17 @@ class Library:
         def resolve(src: str) -> Resource | None:
             return decode_data_uri(src) if src.startswith("data:") else stored.get(src)
 
+        from reader.core.importing.worker import PrepareTimeout, time_limit
+
+        limit = prepare_limit()
         try:
-            prepared = prepare_page(page_from_bytes(Path(name), original, resolve))
+            # The same limit as an import (where a timer can interrupt: the main thread).
+            with time_limit(limit):
+                prepared = prepare_page(page_from_bytes(Path(name), original, resolve))
         except ImportFailure as exc:
             raise LibraryError(f"article {article_id}: cannot re-extract: {exc}") from None
+        except PrepareTimeout:
+            raise LibraryError(f"article {article_id}: cannot re-extract: {too_long(limit)}") from None
         with self._write() as session:
             article = self._article_row(session, article_id)
             article.title = prepared.title
