@@ -307,19 +307,23 @@ def cmd_import(args) -> int:
     with _open(args) as library:
         outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
     if args.json:
-        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error}
-                     for o in outcomes])
+        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error,
+                      "warnings": list(o.warnings)} for o in outcomes])
     else:
         for o in outcomes:
             if o.status == "imported":
                 print(f"imported {o.id}: {o.title}  ({shown_path(o.path)})")
+                for warning in o.warnings:
+                    print(f"warning: {shown_path(o.path)}: {warning}", file=sys.stderr)
             elif o.status == "duplicate":
                 print(f"duplicate of {o.id}: {shown_path(o.path)}")
+            elif o.status == "skipped":
+                print(f"skipped: {shown_path(o.path)}: {o.error}", file=sys.stderr)
             else:
                 print(f"failed: {shown_path(o.path)}: {o.error}", file=sys.stderr)
-        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed")}
-        print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed",
-              file=sys.stderr)
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed", "skipped")}
+        print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed"
+              + (f", {counts['skipped']} skipped" if counts["skipped"] else ""), file=sys.stderr)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
