@@ -142,12 +142,15 @@ def test_changes_by_another_process_show_in_the_list_and_the_sidebar(
 
 
 def test_the_window_does_not_redraw_for_its_own_changes_seen_again_by_the_poll(
-    library, rivers, make_window, qtbot
+    library, rivers, make_window, qtbot, monkeypatch
 ):
     window = make_window(library)
     window.open_article(rivers)
     select(window.view, QUOTE)
     qtbot.keyClick(window.view, Qt.Key.Key_H)
+    settle(qtbot, window)
+    answer_notes(monkeypatch, window, Answer("a *note*", ["winter", "Ice", "rivers"]))
+    window.edit_note(library.highlights(rivers)[0].id)
     settle(qtbot, window)
     assert window.actions["undo"].isEnabled()
     resets = []
