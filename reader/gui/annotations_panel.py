@@ -498,10 +498,15 @@ class AnnotationsPanel(QWidget):
         text = self.note.toPlainText()
         if text == self._note_saved:
             return
-        article_id = self.article_id
+        article_id, before = self.article_id, self._note_saved
         self._note_saved = text
-        self.ops.run(lambda lib: lib.set_note(article_id, text),
-                     on_error=lambda exc: self.failed.emit(f"The note was not saved: {describe(exc)}"))
+
+        def failed(exc: BaseException) -> None:
+            if self.article_id == article_id and self._note_saved == text:
+                self._note_saved = before  # still unsaved: the next pause or switch tries again
+            self.failed.emit(f"The note was not saved: {describe(exc)}")
+
+        self.ops.run(lambda lib: lib.set_note(article_id, text), on_error=failed)
 
     # -- events ------------------------------------------------------------------------
 
