@@ -332,3 +332,24 @@ def test_a_failed_annotation_import_says_why_in_one_line(library, rivers, make_w
     ((title, text),) = warnings
     assert title == "Import Annotations"
     assert text.startswith(f"{bad} is not a JSON file") and "\n" not in text and "Error" not in text.split(":")[0]
+
+
+def test_the_reader_command_and_the_window_on_one_library(library, rivers, make_window, qtbot):
+    """The real command line, in its own process, while the window is open on the library."""
+    import subprocess
+    import sys
+
+    window = make_window(library, poll_ms=POLL_MS)
+    window.open_article(rivers)
+    select(window.view, QUOTE)
+    qtbot.keyClick(window.view, Qt.Key.Key_H)  # the window writes first ...
+    settle(qtbot, window)
+    command = [sys.executable, "-m", "reader", "--library", str(library.folder)]
+    done = subprocess.run([*command, "highlight", str(rivers), "--quote", "a daily pulse", "--color", "pink"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: {h.quote for h in window.sidebar.model.highlights()} == {QUOTE, "a daily pulse"},
+                    timeout=15000)  # ... and sees what the command wrote
+    shown = subprocess.run([*command, "show", str(rivers), "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert QUOTE in shown.stdout  # ... and the command sees what the window wrote
