@@ -19,7 +19,7 @@ from reader.core.library import Library, LibraryError, STATES
 
 COMMANDS = (
     "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
-    "favorite", "delete", "search", "export", "import-annotations", "reextract", "backup", "check",
+    "favorite", "delete", "search", "export", "import-annotations", "reextract", "backup", "check", "review",
 )
 
 
@@ -146,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Copy library.db with SQLite's online backup (safe while Reader runs).")
     p.add_argument("dest")
 
+    p = sub.add_parser("review", help="the daily review of your highlights",
+                       description="List the highlights due for today's review, or record an answer: "
+                       "`reader review ID --grade good`. Scheduled with FSRS; the window's Review uses the same.")
+    p.add_argument("id", type=int, nargs="?", metavar="HIGHLIGHT", help="the highlight answered")
+    p.add_argument("--grade", choices=("again", "hard", "good", "easy", "never", "keep", "less-often"),
+                   help="how well you remembered it (never: do not show it again)")
+    p.add_argument("--limit", type=int, help="how many to list (default: what is left of the daily limit)")
+    p.add_argument("--stats", action="store_true", help="due, streak and the last seven days instead")
+    p.add_argument("--json", action="store_true")
     sub.add_parser("check", help="check the library database for damage",
                    description="Run SQLite's integrity check on the library.")
 
@@ -163,18 +172,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _wants_window(argv):
         return _open_window(argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_free_text(argv))
     handler = globals()[f"cmd_{args.command.replace('-', '_')}"]
     try:
         return handler(args) or 0
     except (LibraryError, ValueError, UsageError) as exc:
         print(f"reader: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
+    except BrokenPipeError:  # `reader list | head`
+        return 0
+    except OSError as exc:  # a read-only or full disk, a vanished folder...: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"reader: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("reader: the input is nested too deeply to read", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("reader: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+# Options whose value is the user's free text: "---" or "-5 °C" is a value, not an option.
+_TEXT_OPTIONS = ("--note", "--quote")
+
+
+def _free_text(argv: list[str]) -> list[str]:
+    """Let notes and quotes begin with "-": `reader note 4 "---"`, `--note "- a list"`."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in _TEXT_OPTIONS and i + 1 < len(argv):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(argv[i])
+        i += 1
+    if "note" in out and "--" not in out:
+        # `note ID TEXT`: everything after the command that is not one of its
+        # options is positional, whatever it starts with.
+        at = out.index("note") + 1
+        options, positional = [], []
+        rest = out[at:]
+        j = 0
+        while j < len(rest):
+            arg = rest[j]
+            if arg == "--library" and j + 1 < len(rest):
+                options += rest[j:j + 2]
+                j += 2
+                continue
+            (options if arg.startswith("--library=") or arg in ("-h", "--help") else positional).append(arg)
+            j += 1
+        out = out[:at] + options + ["--"] + positional
+    return out
 
 
 def _wants_window(argv: list[str]) -> bool:
@@ -257,12 +307,14 @@ def cmd_import(args) -> int:
     with _open(args) as library:
         outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
     if args.json:
-        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error}
-                     for o in outcomes])
+        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error,
+                      "warnings": list(o.warnings)} for o in outcomes])
     else:
         for o in outcomes:
             if o.status == "imported":
                 print(f"imported {o.id}: {o.title}  ({shown_path(o.path)})")
+                for warning in o.warnings:
+                    print(f"warning: {shown_path(o.path)}: {warning}", file=sys.stderr)
             elif o.status == "duplicate":
                 print(f"duplicate of {o.id}: {shown_path(o.path)}")
             else:
@@ -522,4 +574,51 @@ def cmd_check(args) -> int:
             print(f"reader: {library.db_path}: {problem}", file=sys.stderr)
         return 1
     print(f"{library.db_path}: ok")
+    return 0
+
+
+def cmd_review(args) -> int:
+    with _open(args) as library:
+        if args.id is not None:
+            if not args.grade:
+                raise UsageError("say how well you remembered it: --grade again|hard|good|easy|never")
+            result = library.answer_review(args.id, args.grade)
+            if args.json:
+                _print_json({"highlight": result.highlight_id, "answer": result.answer,
+                             "next_due": result.next_due.isoformat() if result.next_due else None})
+            elif result.next_due is None:
+                print(f"highlight {result.highlight_id}: will not come back")
+            else:
+                print(f"highlight {result.highlight_id}: next on {result.next_due.astimezone():%Y-%m-%d}")
+            return 0
+        if args.grade:
+            raise UsageError("--grade needs the highlight's id: reader review ID --grade good")
+        if args.stats:
+            stats = library.review_stats()
+            if args.json:
+                _print_json({"due": stats.due, "reviewed_today": stats.reviewed_today, "streak": stats.streak,
+                             "week": [{"day": d.day.isoformat(), "made": d.made, "reviewed": d.reviewed}
+                                      for d in stats.week]})
+            else:
+                print(f"due today: {stats.due}, reviewed today: {stats.reviewed_today}, streak: {stats.streak} days")
+                for d in stats.week:
+                    print(f"  {d.day:%a %d %b}  made {d.made:3}  reviewed {d.reviewed:3}")
+            return 0
+        items = library.review_queue(limit=args.limit)
+    if args.json:
+        _print_json([{
+            "highlight": item.highlight.id, "uid": item.highlight.uid, "quote": item.highlight.quote,
+            "note": item.highlight.note, "tags": list(item.highlight.tags), "color": item.highlight.color,
+            "article": item.highlight.article_id, "title": item.article_title, "site": item.article_site,
+            "url": item.article_url, "published": item.article_published,
+            "due": item.due.isoformat() if item.due else None, "reviews": item.reviews,
+        } for item in items])
+        return 0
+    if not items:
+        print("nothing to review today", file=sys.stderr)
+        return 0
+    for item in items:
+        quote = " ".join(item.highlight.quote.split())
+        quote = quote if len(quote) <= 100 else quote[:99] + "…"
+        print(f"{item.highlight.id:6}  {quote}\n        — {item.article_title}")
     return 0

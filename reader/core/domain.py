@@ -85,6 +85,7 @@ class Article:
     highlights: tuple[Highlight, ...] = ()
     images: tuple[str, ...] = ()  # asset names referenced by the html
     fallback: bool = False
+    uid: str = ""  # never reused, unlike id: what anything outside the library refers to
 
     @property
     def reading_minutes(self) -> int:
@@ -116,6 +117,8 @@ class ImportOutcome:
     id: int | None = None
     error: str | None = None
     title: str | None = None
+    # Imported, but with something left out, each one line naming it (an image over the limits).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -129,3 +132,24 @@ class Change:
     kind: str  # e.g. "article-updated", "highlight-added", "article-deleted"
     article_id: int | None = None
     highlight_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One card of the daily review: a highlight and where it comes from."""
+
+    highlight: Highlight
+    article_title: str
+    article_site: str | None
+    article_url: str | None
+    article_published: str | None
+    article_added: datetime
+    due: datetime | None  # None: never reviewed yet
+    reviews: int  # answers given so far
+
+
+@dataclass(frozen=True)
+class ReviewAnswer:
+    highlight_id: int
+    answer: str
+    next_due: datetime | None  # None when the highlight will never come back

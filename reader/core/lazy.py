@@ -36,10 +36,10 @@ class LazyLibrary:
         return lazy
 
     def _is_current(self) -> bool:
+        # stat() and SQLite only: never open() the database file (see storage/db.py).
         try:
-            with self.db_path.open("rb") as f:
-                if f.read(16) != b"SQLite format 3\x00":
-                    return False
+            if not self.db_path.is_file() or self.db_path.stat().st_size == 0:
+                return False
         except OSError:
             return False
         return listing.schema_revision(self._conn()) == SCHEMA_REVISION

@@ -10,25 +10,40 @@ import html as html_lib
 import json
 import multiprocessing
 import os
+import sqlite3
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
-from reader.core import anchoring, domain, listing
+from reader.core import anchoring, domain, listing, review
+from reader.core.tags import clean_tags, tag_key
 from reader.core.errors import LibraryError
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
 from reader.core.location import DB_NAME, LIBRARY_ENV, default_library_dir, resolve_library_dir  # noqa: F401
-from reader.core.importing.worker import prepare_safely, watch_parent
-from reader.core.storage import db, fts
-from reader.core.storage.models import Article, ArticleContent, Asset, Highlight, Tag, article_tags, highlight_tags
+from reader.core.importing.worker import can_interrupt, prepare_limit, prepare_safely, too_long, watch_parent
+from reader.core.storage import db, fts, reviews
+from reader.core.storage.models import (
+    Article,
+    ArticleContent,
+    Asset,
+    Highlight,
+    ReviewCard,
+    ReviewLog,
+    Tag,
+    article_tags,
+    highlight_tags,
+)
 
 if TYPE_CHECKING:
     from reader.core.importing.pipeline import PreparedArticle
@@ -44,10 +59,14 @@ def now() -> datetime:
 class Library:
     """A folder holding library.db. Open with Library.open(path)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read_only: bool = False) -> None:
         self.folder = folder
         self.db_path = folder / DB_NAME
-        self.engine = db.create_library_engine(self.db_path)
+        self.read_only = read_only
+        self.engine = db.create_library_engine(self.db_path, read_only=read_only)
+        self._writer = db.writer(self.engine)
+        self._poll: sqlite3.Connection | None = None
+        self._poll_lock = threading.Lock()
 
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None) -> Library:
@@ -58,23 +77,51 @@ class Library:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(f"cannot create the library folder {folder}: {exc.strerror or exc}") from None
+        path = folder / DB_NAME
+        writable = db.is_writable(path)
         try:
-            db.check_file(folder / DB_NAME)
-            library = cls(folder)
-            db.upgrade(library.engine, library.db_path)
+            # Checked, created and upgraded under one lock: a second process
+            # opening a new library at once waits, then opens what the first made.
+            with db.open_lock(path) if writable else nullcontext():
+                revision = db.inspect(path)
+                if not writable:
+                    return cls._open_read_only(folder, path, revision)
+                library = cls(folder)
+                try:
+                    db.upgrade(library.engine, path, revision)
+                except BaseException:
+                    library.close()
+                    raise
         except db.DatabaseError as exc:
             raise LibraryError(str(exc)) from None
         return library
 
+    @classmethod
+    def _open_read_only(cls, folder: Path, path: Path, revision: str | None) -> Library:
+        if revision == db.NEW:
+            raise LibraryError(f"cannot create a library in {folder}: the folder is read-only")
+        if revision != db.SCHEMA_REVISION:
+            raise LibraryError(
+                f"{path} is read-only and from an older version of Reader; nothing is wrong with it, "
+                "but it must be writable once to be upgraded"
+            )
+        return cls(folder, read_only=True)
+
     def close(self) -> None:
+        with self._poll_lock:
+            if self._poll is not None:
+                self._poll.close()
+                self._poll = None
         self.engine.dispose()
 
     def optimize(self) -> None:
+        if self.read_only:
+            return
         """Refresh the query planner's statistics (after imports). Without them
         SQLite lists the inbox through the low-selectivity `archived` index and
         sorts every row, instead of walking the date index: 10 ms vs 0.3 ms at
         10,000 articles. analysis_limit keeps this a few milliseconds."""
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("ANALYZE articles")
             conn.exec_driver_sql("ANALYZE highlights")
@@ -87,8 +134,21 @@ class Library:
 
     @contextmanager
     def _write(self):
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """One write transaction, begun with the write lock held (see db.writer)."""
+        if self.read_only:
+            raise self._read_only_error()
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if "readonly" in str(exc.orig):
+                raise self._read_only_error() from None
+            raise
+
+    def _read_only_error(self) -> LibraryError:
+        return LibraryError(
+            f"{self.db_path} is read-only (nothing is wrong with it): it can be read, not changed"
+        )
 
     @contextmanager
     def _read(self):
@@ -107,7 +167,11 @@ class Library:
         """Import files and folders; one outcome per file, in the order found.
 
         Pages are prepared in worker processes (all cores) and written here,
-        one transaction per article, so a failure never stops the batch.
+        one transaction per article, so a failure never stops the batch. A page
+        that takes longer than its limit (worker.prepare_limit, 60 s) fails
+        with that reason. workers=1 prepares in this process when its main
+        thread can be interrupted by a timer (the CLI, tests); otherwise in a
+        worker process even for one page, so that the limit holds.
         """
         from reader.core.importing.formats import find_pages  # lxml/readability load on first import only
 
@@ -132,22 +196,23 @@ class Library:
                 progress(done, total, str(path))
 
         workers = workers or os.cpu_count() or 1
-        if total <= 1 or workers <= 1:
+        limit = prepare_limit()
+        if workers <= 1 and can_interrupt():
             for index, path in todo:
                 if should_cancel and should_cancel():
                     break
-                finish(index, path, prepare_safely(path))
-        else:
-            self._import_parallel(todo, finish, should_cancel, min(workers, total))
+                finish(index, path, prepare_safely(path, limit))
+        elif todo:
+            self._import_parallel(todo, finish, should_cancel, max(1, min(workers, total)), limit)
         if any(o.status == "imported" for o in outcomes.values()):
             self.optimize()
         return [outcomes[i] for i in sorted(outcomes)]
 
-    def _import_parallel(self, todo, finish, should_cancel, workers: int) -> None:
+    def _import_parallel(self, todo, finish, should_cancel, workers: int, limit: float) -> None:
         queue = list(reversed(todo))
         strikes: dict[int, int] = {}
         while queue:
-            lost = self._run_pool(queue, finish, should_cancel, workers, strikes)
+            lost = self._run_pool(queue, finish, should_cancel, workers, strikes, limit)
             # A worker process died (killed, out of memory, a crash in C code) and
             # took the pool with it: start a new pool and try each page that was in
             # flight again, alone; a page that kills a worker twice is reported.
@@ -158,11 +223,16 @@ class Library:
                 else:
                     queue.append((index, path))
 
-    def _run_pool(self, queue, finish, should_cancel, workers: int, strikes: dict[int, int]) -> list:
+    def _run_pool(self, queue, finish, should_cancel, workers: int, strikes: dict[int, int], limit: float) -> list:
         """Run the queue through one pool; returns the pages in flight if the pool broke."""
         # spawn, not fork: forking a process that runs Qt threads is unsafe.
         context = multiprocessing.get_context("spawn")
         running: dict = {}
+        started: dict = {}  # future -> when it was first seen running
+        # A worker's own timer ends a slow page at `limit`; one stuck in C code
+        # cannot be interrupted, and its worker is ended here, later (a page
+        # marked running may still wait behind one other page in its worker).
+        backstop = 2 * limit + 5
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                  initializer=watch_parent, initargs=(os.getpid(),)) as pool:
             while queue or running:
@@ -179,7 +249,7 @@ class Library:
                         break
                     index, path = queue.pop()
                     try:
-                        running[pool.submit(prepare_safely, path)] = (index, path)
+                        running[pool.submit(prepare_safely, path, limit)] = (index, path)
                     except BrokenProcessPool:
                         queue.append((index, path))
                         return list(running.values())
@@ -198,6 +268,21 @@ class Library:
                     finish(index, path, result)
                 if broken:
                     return list(running.values())
+                clock = time.monotonic()
+                for future in running:
+                    if future.running():
+                        started.setdefault(future, clock)
+                overdue = [f for f, t in started.items() if f in running and clock - t > backstop]
+                if overdue:
+                    for future in overdue:
+                        index, path = running.pop(future)
+                        finish(index, path, too_long(limit))
+                    # The other pages in flight were not at fault: back in the queue.
+                    queue.extend(running.values())
+                    running.clear()
+                    for process in list(getattr(pool, "_processes", {}).values()):
+                        process.kill()
+                    return []
         return []
 
     def _store_safely(self, prepared: PreparedArticle) -> domain.ImportOutcome:
@@ -207,13 +292,29 @@ class Library:
             return domain.ImportOutcome(prepared.source_path, "failed", error=f"could not save: {exc}")
 
     def store(self, prepared: PreparedArticle) -> domain.ImportOutcome:
-        """Write one prepared article, or report the article it duplicates."""
+        """Write one prepared article, or report the article it duplicates.
+
+        The duplicate check and the insert are one transaction holding the write
+        lock, and the page's identity is unique in the database: imports running
+        at once in several processes never store one page twice."""
+        try:
+            return self._store(prepared)
+        except IntegrityError:
+            with self._read() as session:
+                duplicate = self._find_duplicate(session, prepared)
+            if duplicate is None:
+                raise
+            return domain.ImportOutcome(prepared.source_path, "duplicate", id=duplicate, title=prepared.title)
+
+    def _store(self, prepared: PreparedArticle) -> domain.ImportOutcome:
         with self._write() as session:
             duplicate = self._find_duplicate(session, prepared)
             if duplicate is not None:
                 return domain.ImportOutcome(prepared.source_path, "duplicate", id=duplicate, title=prepared.title)
             stamp = now()
             article = Article(
+                uid=uuid.uuid4().hex,
+                identity=page_identity(prepared.url, prepared.content_hash),
                 title=prepared.title,
                 author=prepared.byline,
                 site=prepared.site,
@@ -242,11 +343,13 @@ class Library:
             _add_assets(session, article.id, prepared)
             session.flush()
             fts.refresh(session.connection(), article.id)
-            return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title)
+            return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title,
+                                        warnings=tuple(prepared.warnings))
 
     @staticmethod
     def _find_duplicate(session: Session, prepared: PreparedArticle) -> int | None:
-        conditions = [Article.content_hash == prepared.content_hash]
+        conditions = [Article.content_hash == prepared.content_hash,
+                      Article.identity == page_identity(prepared.url, prepared.content_hash)]
         if prepared.url:
             conditions.append(Article.url == prepared.url)
         return session.scalar(select(Article.id).where(or_(*conditions)).order_by(Article.id).limit(1))
@@ -286,6 +389,10 @@ class Library:
             article.lead_image = prepared.lead_image
             article.word_count = prepared.word_count
             article.content_hash = prepared.content_hash
+            identity = page_identity(article.url, prepared.content_hash)
+            taken = session.scalar(select(Article.id).where(Article.identity == identity, Article.id != article_id))
+            if taken is None:
+                article.identity = identity
             article.extracted_fallback = prepared.fallback
             article.updated = now()
             article.content.html = prepared.html
@@ -385,7 +492,7 @@ class Library:
                 for row in run(
                     "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
                     "source_name, source_path, added, updated, archived, favorite, progress, note, "
-                    f"extracted_fallback FROM articles WHERE id IN ({marks})", chunk
+                    f"extracted_fallback, uid FROM articles WHERE id IN ({marks})", chunk
                 ):
                     rows[row[0]] = list(row)
                 if content:
@@ -395,7 +502,7 @@ class Library:
                         contents[article_id] = (html_, text_)
                 for article_id, name in run(
                     "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-                    f"WHERE at.article_id IN ({marks}) ORDER BY t.name", chunk
+                    f"WHERE at.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
                 ):
                     tags.setdefault(article_id, []).append(name)
                 for article_id, name in run(
@@ -406,7 +513,7 @@ class Library:
                 for highlight_id, name in run(
                     "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
                     "JOIN highlights h ON h.id = ht.highlight_id "
-                    f"WHERE h.article_id IN ({marks}) ORDER BY t.name", chunk
+                    f"WHERE h.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
                 ):
                     highlight_tag_names.setdefault(highlight_id, []).append(name)
                 for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,
@@ -424,7 +531,7 @@ class Library:
         result = []
         for article_id in ids:
             (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
-             source_path, added, updated, archived, favorite, progress, note, fallback) = rows[article_id]
+             source_path, added, updated, archived, favorite, progress, note, fallback, uid) = rows[article_id]
             html_, text_ = contents.get(article_id, ("", ""))
             found = domain.reading_order(highlights.get(article_id, ()))
             result.append(domain.Article(
@@ -433,7 +540,7 @@ class Library:
                 source_name=source_name, source_path=source_path, added=stamp(added), updated=stamp(updated),
                 archived=bool(archived), favorite=bool(favorite), progress=progress, note=note or "",
                 html=html_, text=text_, tags=tuple(tags.get(article_id, ())), highlights=tuple(found),
-                images=tuple(images.get(article_id, ())), fallback=bool(fallback),
+                images=tuple(images.get(article_id, ())), fallback=bool(fallback), uid=uid or "",
             ))
         return result
 
@@ -464,9 +571,13 @@ class Library:
             return listing.tags(conn)
 
     def signature(self) -> tuple:
-        """Changes whenever any process adds, edits or deletes articles."""
-        with self._sql() as conn:
-            return listing.signature(conn)
+        """Changes whenever anything in the library changes (in any process)."""
+        with self._poll_lock:
+            # One connection of its own: data_version is only comparable between
+            # reads on the same connection, and the pool hands out any.
+            if self._poll is None:
+                self._poll = listing.connect(self.db_path)
+            return listing.signature(self._poll)
 
     @staticmethod
     def _article_row(session: Session, article_id: int) -> Article:
@@ -515,20 +626,19 @@ class Library:
         return self.set_tags(article_id, [*current, *tags])
 
     def remove_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
-        drop = {normalize_tag(t) for t in tags}
-        return self.set_tags(article_id, [t for t in self.get(article_id).tags if t not in drop])
+        drop = {tag_key(t) for t in tags}
+        return self.set_tags(article_id, [t for t in self.get(article_id).tags if tag_key(t) not in drop])
 
     @staticmethod
     def _tag_rows(session: Session, names: Iterable[str]) -> list[Tag]:
-        wanted = []
-        for name in names:
-            name = normalize_tag(name)
-            if name and name not in wanted:
-                wanted.append(name)
-        existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
+        """The tag rows for these names; a tag is found by its key whatever its
+        case, and a new one keeps the spelling first typed."""
+        wanted = clean_tags(names)
+        keys = [tag_key(name) for name in wanted]
+        existing = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
         rows = []
-        for name in wanted:
-            tag = existing.get(name) or Tag(name=name)
+        for name, key in zip(wanted, keys):
+            tag = existing.get(key) or Tag(name=name, key=key)
             session.add(tag)
             rows.append(tag)
         return rows
@@ -645,7 +755,8 @@ class Library:
         if tag:
             stmt = stmt.where(
                 Highlight.id.in_(
-                    select(highlight_tags.c.highlight_id).join(Tag, Tag.id == highlight_tags.c.tag_id).where(Tag.name == tag)
+                    select(highlight_tags.c.highlight_id).join(Tag, Tag.id == highlight_tags.c.tag_id)
+                    .where(Tag.key == tag_key(tag))
                 )
             )
         if query:
@@ -746,6 +857,101 @@ class Library:
             raise LibraryError(f"no highlight with id {highlight_id}")
         return row
 
+    # -- the daily review ----------------------------------------------------
+
+    def review_settings(self) -> review.ReviewSettings:
+        with self._read() as session:
+            return review.ReviewSettings.from_json(reviews.load_setting(session, reviews.REVIEW_SETTINGS))
+
+    def set_review_settings(self, settings: review.ReviewSettings) -> domain.Change:
+        with self._write() as session:
+            reviews.save_setting(session, reviews.REVIEW_SETTINGS, settings.to_json())
+        return domain.Change("review-settings")
+
+    def review_queue(self, limit: int | None = None, now: datetime | None = None) -> list[domain.ReviewItem]:
+        """Today's review: due highlights, then new ones (made over a day ago),
+        up to the daily limit less what was already answered today."""
+        when = (now or datetime.now(UTC)).astimezone(UTC)
+        settings = self.review_settings()
+        day_start = review.local_day_start(now or datetime.now().astimezone())
+        with self._read() as session:
+            done = reviews.reviewed_since(session, reviews.naive_utc(day_start))
+            room = (limit if limit is not None else settings.daily_limit) - (0 if limit is not None else done)
+            if room <= 0:
+                return []
+            ids = reviews.queue(
+                session, due_before=reviews.naive_utc(day_start + timedelta(days=1)),
+                made_before=reviews.naive_utc(when - review.NEW_AFTER), exclude_archived=settings.exclude_archived,
+                exclude_tags=settings.exclude_tags, exclude_colors=settings.exclude_colors, limit=room)
+            cards = reviews.cards(session, ids)
+            counts = reviews.answers(session, ids)
+        highlights = {h.id: h for h in self._highlights_by_id(ids)}
+        articles = {a.id: a for a in self._summaries(sorted({h.article_id for h in highlights.values()}))}
+        items = []
+        for highlight_id in ids:
+            h = highlights[highlight_id]
+            a = articles[h.article_id]
+            card = cards.get(highlight_id)
+            items.append(domain.ReviewItem(
+                highlight=h, article_title=a.title, article_site=a.site, article_url=a.url,
+                article_published=a.published, article_added=a.added,
+                due=reviews.aware(card.due) if card else None, reviews=counts.get(highlight_id, 0)))
+        return items
+
+    def answer_review(self, highlight_id: int, answer: str, now: datetime | None = None,
+                      duration_ms: int | None = None) -> domain.ReviewAnswer:
+        """Record how well a highlight was remembered (again, hard, good, easy; or
+        keep, less-often, never) and schedule it."""
+        try:
+            answer = review.normalize_answer(answer)
+        except ValueError as exc:
+            raise LibraryError(str(exc)) from None
+        when = (now or datetime.now(UTC)).astimezone(UTC)
+        with self._write() as session:
+            self._highlight_row(session, highlight_id)
+            row = session.get(ReviewCard, highlight_id)
+            current = None if row is None else review.CardState(
+                row.state, row.step, row.stability, row.difficulty, reviews.aware(row.due),
+                reviews.aware(row.last_review), row.retired)
+            card = review.answer_card(current, answer, when)
+            row = row or ReviewCard(highlight_id=highlight_id)
+            row.state, row.step, row.stability, row.difficulty = card.state, card.step, card.stability, card.difficulty
+            row.due, row.retired = reviews.naive_utc(card.due), card.retired
+            row.last_review = reviews.naive_utc(card.last_review) if card.last_review else None
+            session.add(row)
+            session.add(ReviewLog(highlight_id=highlight_id, answer=answer, reviewed=reviews.naive_utc(when),
+                                  duration_ms=duration_ms))
+        return domain.ReviewAnswer(highlight_id, answer, None if card.retired else card.due)
+
+    def review_stats(self, now: datetime | None = None) -> review.Stats:
+        local_now = (now or datetime.now().astimezone())
+        local_now = local_now.astimezone() if local_now.tzinfo is None else local_now
+        tz = local_now.tzinfo
+        today = local_now.date()
+        week_start = review.local_day_start(local_now) - timedelta(days=6)
+        with self._read() as session:
+            reviewed = [reviews.aware(t).astimezone(tz).date() for t in reviews.review_times(session)]
+            made = [reviews.aware(t).astimezone(tz).date()
+                    for t in reviews.highlight_times(session, reviews.naive_utc(week_start))]
+        per_day_reviewed: dict = {}
+        for day in reviewed:
+            per_day_reviewed[day] = per_day_reviewed.get(day, 0) + 1
+        per_day_made: dict = {}
+        for day in made:
+            per_day_made[day] = per_day_made.get(day, 0) + 1
+        due = len(self.review_queue(now=local_now))
+        return review.Stats(due=due, reviewed_today=per_day_reviewed.get(today, 0),
+                            streak=review.streak(per_day_reviewed, today),
+                            week=review.week(per_day_made, per_day_reviewed, today))
+
+    def _highlights_by_id(self, ids: Sequence[int]) -> list[domain.Highlight]:
+        if not ids:
+            return []
+        with self._read() as session:
+            rows = session.scalars(select(Highlight).options(selectinload(Highlight.tags))
+                                   .where(Highlight.id.in_(list(ids))))
+            return [_highlight_record(h) for h in rows]
+
     # -- search --------------------------------------------------------------
 
     def search(self, query: str, limit: int = 50) -> list[domain.SearchHit]:
@@ -805,7 +1011,7 @@ class Library:
         return db.integrity_check(self.engine)
 
     def reindex(self) -> None:
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             fts.rebuild(conn)
 
 
@@ -814,8 +1020,9 @@ def storable_text(value: str) -> str:
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def normalize_tag(name: str) -> str:
-    return " ".join(name.strip().lstrip("#").split())
+def page_identity(url: str | None, content_hash: str) -> str:
+    """What makes two imports the same page: its URL when known, else its text."""
+    return f"url:{url}" if url else f"sha256:{content_hash}"
 
 
 def _add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> None:

@@ -93,3 +93,47 @@ def test_library_option_before_or_after_the_command(run, article_page, tmp_path)
     assert len(json.loads(run("list", "--json", "--library", other).stdout)) == 1
     assert len(json.loads(run("--library", other, "list", "--json").stdout)) == 1
     assert json.loads(run("list", "--json").stdout) == []  # $READER_LIBRARY is untouched
+
+
+def test_notes_and_quotes_may_begin_with_a_dash(run, article_page):
+    run("import", article_page)
+    run("note", "1", "---")
+    run("highlight", "1", "--quote", "quiet", "--occurrence", "1", "--note", "- first point")
+    shown = json.loads(run("show", "1", "--format", "json").stdout)
+    assert shown["note"] == "---"
+    assert [h["note"] for h in shown["highlights"]] == ["- first point"]
+
+
+def test_tags_typed_in_any_case_are_one_tag(run, article_page):
+    run("import", article_page)
+    assert run("tag", "1", "Rivers", "rivers", "#RIVERS", "ocean life").stdout.strip() == "ocean life, Rivers"
+    assert [a["id"] for a in json.loads(run("list", "--json", "--tag", "RIVERS").stdout)] == [1]
+
+
+def test_an_export_that_cannot_write_says_so_in_one_line(run, article_page, tmp_path):
+    run("import", article_page)
+    (tmp_path / "a-file").write_text("mine")
+    result = run("export", "--all", "--out", tmp_path / "a-file" / "notes", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "a-file" in line
+    assert (tmp_path / "a-file").read_text() == "mine"
+
+
+def test_review_lists_what_is_due_and_records_answers(run, article_page, monkeypatch):
+    from datetime import datetime, timedelta
+
+    import reader.core.library as library_module
+
+    # Highlights made two days ago are due today.
+    monkeypatch.setattr(library_module, "now", lambda: datetime.utcnow().replace(microsecond=0) - timedelta(days=2))
+    run("import", article_page)
+    run("highlight", "1", "--quote", "quiet", "--occurrence", "1")
+    due = json.loads(run("review", "--json").stdout)
+    assert [(d["highlight"], d["title"], d["due"]) for d in due] == [(1, "The Quiet Rivers of the North", None)]
+    assert "next on" in run("review", "1", "--grade", "good").stdout
+    assert json.loads(run("review", "--json").stdout) == []
+    stats = json.loads(run("review", "--stats", "--json").stdout)
+    assert stats["reviewed_today"] == 1 and stats["streak"] == 1 and len(stats["week"]) == 7
+    assert run("review", "1", check=False).returncode == 2  # an answer needs --grade
+    assert "will not come back" in run("review", "1", "--grade", "never").stdout

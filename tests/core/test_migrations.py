@@ -115,3 +115,33 @@ def test_upgrade_from_0002_adds_the_sort_indexes_and_keeps_rows(tmp_path, articl
     assert {"ix_articles_title_nocase", "ix_articles_published_sort"} <= names
     assert "ix_articles_title_id" not in names
     assert "ix_articles_title_nocase" in plan  # the list walks the index instead of sorting
+
+
+def test_upgrade_to_0004_merges_tags_that_differ_in_case_and_gives_articles_uids(tmp_path):
+    folder = tmp_path / "v3"
+    engine = _library_at(folder, "0003")
+    engine.dispose()
+    con = sqlite3.connect(folder / "library.db")
+    con.executescript("""
+        insert into articles (id, title, word_count, source_name, source_kind, content_hash, url,
+            extracted_fallback, note, archived, favorite, progress, added, updated)
+        values (1, 'one', 1, 'a.html', 'html', 'h1', 'https://e.org/1', 0, '', 0, 0, 0, '2024-01-01', '2024-01-01'),
+               (2, 'two', 1, 'b.html', 'html', 'h2', 'https://e.org/1', 0, '', 0, 0, 0, '2024-01-02', '2024-01-02');
+        insert into article_contents values (1, '<p>a</p>', 'a', x'00'), (2, '<p>b</p>', 'b', x'00');
+        insert into search_index(rowid, title, author, text, annotations) values (1, 'one', '', 'a', ''), (2, 'two', '', 'b', '');
+        insert into highlights (id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated)
+        values (1, 'u1', 1, 0, 1, 'a', '', '', 'yellow', '', '2024-01-01', '2024-01-01');
+        insert into tags (id, name) values (1, 'Rivers'), (2, 'rivers'), (3, 'RIVERS');
+        insert into article_tags values (1, 1), (2, 2), (1, 3);
+        insert into highlight_tags values (1, 3);
+    """)
+    con.commit()
+    con.close()
+    library = Library.open(folder)
+    assert library.tags() == [("Rivers", 2)]  # one tag, both articles, first spelling
+    assert library.get(1).tags == ("Rivers",) and library.get(2).tags == ("Rivers",)
+    assert library.get(1).highlights[0].tags == ("Rivers",)
+    uids = {library.get(1).uid, library.get(2).uid}
+    assert len(uids) == 2 and all(len(u) == 32 for u in uids)
+    # Both rows of a page stored twice before 0004 are kept.
+    assert library.count() == 2

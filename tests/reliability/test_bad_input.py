@@ -161,6 +161,12 @@ def test_every_bad_input_ends_as_one_clear_line(corpus, tmp_path):
     assert result.returncode == 1
     lines = stdout.splitlines() + stderr.splitlines()[:-1]
     summary = stderr.splitlines()[-1]
+    # Images skipped for their size are named, one line each, after their page's line.
+    warnings = [line for line in lines if line.startswith("warning: ")]
+    lines = [line for line in lines if not line.startswith("warning: ")]
+    images = shown(str(root / "broken-images.html"))
+    assert sorted(w.split(": image skipped: ")[1].split(" ")[0] for w in warnings if w.startswith(f"warning: {images}: ")) \
+        == ["bomb.png", "huge.png"], warnings
     for name, (status, reason) in expected.items():
         path = shown(str(root / name))
         mine = [line for line in lines if line.endswith(f"({path})") or line.startswith(f"failed: {path}: ")]

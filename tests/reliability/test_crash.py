@@ -83,6 +83,7 @@ def article_count(db_path: Path) -> int:
         conn.close()
 
 
+@pytest.mark.slow
 def test_sigkill_during_import_loses_nothing_and_a_rerun_imports_the_rest(tmp_path):
     pages = tmp_path / "pages"
     files = batch(pages, KILL_PAGES)

@@ -149,10 +149,10 @@ def test_any_highlight_is_exported_and_found_again(library, tmp_path, data, sele
     path = tmp_path / f"page{next(_counter)}.html"
     path.write_bytes(data)
     [outcome] = library.import_paths([path], workers=1)
-    assert outcome.status in ("imported", "duplicate", "failed")
     if outcome.status == "failed":
         assert outcome.error and "\n" not in outcome.error
         return
+    assert outcome.status in ("imported", "duplicate")  # a generated page may repeat an earlier one
     article = library.get(outcome.id)
     text = article.text
     start, end = sorted(min(int(f * len(text)), len(text) - 1) for f in selection)
@@ -173,7 +173,8 @@ def test_any_highlight_is_exported_and_found_again(library, tmp_path, data, sele
                               quote.get("suffix", ""))
     assert anchoring.reanchor(text, anchor) == (highlight.start, highlight.end)
     # Without the position, from the quote and its context alone.
-    assert anchoring.reanchor(text, anchoring.Anchor(-1, -1, anchor.quote, anchor.prefix, anchor.suffix)) is not None
+    found = anchoring.reanchor(text, anchoring.Anchor(-1, -1, anchor.quote, anchor.prefix, anchor.suffix))
+    assert found is not None and text[found[0]:found[1]] == highlight.quote
 
     placed, orphaned = library.reextract(article.id)
     assert (placed, orphaned) == (len(article.highlights) + 1, 0)

@@ -27,6 +27,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 MHTML_SUFFIXES = frozenset({".mhtml", ".mht"})
 PAGE_SUFFIXES = HTML_SUFFIXES | MHTML_SUFFIXES
 MAX_PAGE_BYTES = 50 * 1024 * 1024
+# Per image; images.py also limits pixels and an article's total.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 # Real articles have a few thousand elements (at most ~10,000 in the shared
 # corpus); a page with more is a generated trap that would take minutes.
@@ -43,6 +44,8 @@ class ImportFailure(Exception):
 class Resource:
     data: bytes
     mime: str | None = None
+    # Bytes of an image over MAX_IMAGE_BYTES, left unread (data is then empty).
+    oversize: int = 0
 
 
 @dataclass
@@ -370,8 +373,11 @@ def _local_resolver(page: Path) -> Callable[[str], Resource | None]:
         if base not in target.parents:
             return None
         try:
-            if not target.is_file() or target.stat().st_size > MAX_IMAGE_BYTES:
+            if not target.is_file():
                 return None
+            size = target.stat().st_size
+            if size > MAX_IMAGE_BYTES:
+                return Resource(b"", oversize=size)
             return Resource(target.read_bytes())
         except OSError:
             return None
@@ -393,7 +399,7 @@ def decode_data_uri(src: str) -> Resource | None:
     except ValueError:
         return None
     if len(data) > MAX_IMAGE_BYTES:
-        return None
+        return Resource(b"", mime, oversize=len(data))
     return Resource(data, mime)
 
 
@@ -433,7 +439,7 @@ def _read_mhtml(path: Path, data: bytes, message) -> SavedPage:
             html_text = decode_html(payload, declared=_part_charset(part))
             html_location = location
             continue
-        resource = Resource(payload, ctype)
+        resource = Resource(payload, ctype) if len(payload) <= MAX_IMAGE_BYTES else Resource(b"", ctype, len(payload))
         if location:
             parts[location.strip()] = resource
         if content_id:

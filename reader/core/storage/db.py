@@ -1,9 +1,19 @@
-"""Opening a library database: checks, PRAGMAs on every connection, migrations."""
+"""Opening a library database: checks, PRAGMAs on every connection, migrations.
+
+SQLite's locks belong to the process, and closing ANY descriptor on the
+database file drops all of them ("How To Corrupt An SQLite Database File",
+2.2): another process then sees no reader, checkpoints and deletes the WAL
+under us. So nothing here (or anywhere in Reader) ever open()s library.db,
+-wal or -shm: the file is looked at with stat() and read through SQLite only
+(tests/core/test_integrity.py proves it with an audit hook).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import stat as stat_mod
 import urllib.parse
 from importlib import resources
 from pathlib import Path
@@ -12,104 +22,160 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
 # The newest schema this version knows; tests check it is Alembic's head.
-from reader.core.storage.revision import KNOWN_REVISIONS, SCHEMA_REVISION  # noqa: E402,F401
-SQLITE_HEADER = b"SQLite format 3\x00"
+from reader.core.storage.revision import KNOWN_REVISIONS, SCHEMA_REVISION
+
 BUSY_TIMEOUT_MS = 10_000
+# Tables every Reader library has had since 0001: a file with an alembic_version
+# table but without these is another program's database, not a newer Reader's.
+READER_TABLES = ("articles", "article_contents", "highlights", "tags")
+NEW = "new"  # inspect(): the file does not exist yet or is empty
 
 
 class DatabaseError(Exception):
     """The database cannot be used; the message says why and names the file."""
 
 
-def create_library_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+def _uri(path: Path, read_only: bool) -> str:
+    uri = "file:" + urllib.parse.quote(str(path.resolve()))
+    return uri + "?mode=ro" if read_only else uri
+
+
+def create_library_engine(path: Path, read_only: bool = False) -> Engine:
+    url = f"sqlite:///{_uri(path, read_only)}&uri=true" if read_only else f"sqlite:///{path}"
+    engine = create_engine(url, future=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
+        # Transactions are begun by us (below), not by the driver, so a write
+        # can take the write lock up front.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        # A write transaction takes the write lock at BEGIN: a read-then-write
+        # transaction begun as a reader fails at once with "database is locked"
+        # (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out) when another
+        # process wrote in between, and two imports could both find "no
+        # duplicate" before either inserts.
+        immediate = conn.get_execution_options().get("immediate") and not read_only
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
     return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, whose transactions begin with the write lock held."""
+    return engine.execution_options(immediate=True)
+
+
+@contextlib.contextmanager
+def open_lock(path: Path):
+    """Held while a library is checked, created or upgraded: two processes
+    opening a new library at once would both run the migrations. The lock is a
+    file of its own (library.db.lock), never the database file."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path.with_name(path.name + ".lock")))
+    try:
+        lock.acquire(timeout=120)
+    except Timeout:
+        raise DatabaseError(f"{path} is being created or upgraded by another Reader for over 2 minutes") from None
+    except OSError:
+        yield  # a read-only folder: nobody can create or upgrade it here either
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def is_writable(path: Path) -> bool:
+    """Whether this process may write the library (the folder for -wal/-shm, and the file)."""
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
+def inspect(path: Path, read_only: bool = False) -> str | None:
+    """The schema revision of the library at `path`, NEW if there is none yet.
+
+    Raises DatabaseError if the file is not a Reader library, is from a newer
+    Reader, or is damaged. Reads only, and only through SQLite in read-only
+    mode: a file that is not ours, or a damaged one, is never changed (not even
+    switched to WAL mode).
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return NEW
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if stat_mod.S_ISDIR(st.st_mode):
+        raise DatabaseError(f"{path} is a folder, not a library database")
+    if not stat_mod.S_ISREG(st.st_mode):
+        raise DatabaseError(f"{path} is not a regular file (a device or pipe), not a library database")
+    if st.st_size == 0:
+        return NEW  # an empty file: SQLite treats it as a new database
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"cannot read {path}: permission denied")
+    try:
+        conn = sqlite3.connect(_uri(path, True), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open {path}: {exc}") from None
+    try:
+        return _inspect(conn, path)
+    finally:
+        conn.close()
+
+
+def _inspect(conn: sqlite3.Connection, path: Path) -> str | None:
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables or not set(READER_TABLES) <= tables:
+            if tables:
+                raise DatabaseError(f"{path} is an SQLite database but not a Reader library; it was left untouched")
+            return NEW
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = revision[0] if revision else None
+        if revision not in KNOWN_REVISIONS:
+            raise DatabaseError(
+                f"{path} was written by a newer version of Reader (schema {revision}); "
+                "please update Reader to open it. The library was left untouched."
+            )
+        for table in CHECKED_AT_OPEN:
+            if table not in tables:
+                continue
+            rows = [row[0] for row in conn.execute(f"PRAGMA quick_check({table})")]
+            problems = [r for r in rows if r != "ok"]
+            if problems:
+                raise _damaged(path, problems[0])
+        return revision
+    except DatabaseError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        message = str(exc)
+        if "not a database" in message:
+            raise DatabaseError(
+                f"{path} is not a Reader library (not an SQLite database, or its header is damaged); "
+                "it was left untouched"
+            ) from None
+        if "locked" in message or "busy" in message:
+            raise DatabaseError(f"{path} is locked by another program for too long; try again") from None
+        if "unable to open" in message:
+            raise DatabaseError(f"cannot open {path}: {message}") from None
+        raise _damaged(path, message) from None
 
 
 # Small tables holding what the user wrote; checked at every open (the big
 # tables of page text and images are left to `reader check`).
 CHECKED_AT_OPEN = ("alembic_version", "articles", "highlights", "tags", "article_tags", "highlight_tags")
-
-
-def check_file(path: Path) -> bool:
-    """True if `path` holds a Reader library, False if it is new; raise if it is not ours or damaged.
-
-    Everything here reads the file without writing it: a file that is not a
-    library, or a damaged one, is never changed (not even to WAL mode).
-    """
-    if not path.exists():
-        return False
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a folder, not a library database")
-    if not path.is_file():
-        raise DatabaseError(f"{path} is not a regular file (a device or pipe), not a library database")
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            header = f.read(100)
-    except OSError as exc:
-        raise DatabaseError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not header:
-        return False  # an empty file: SQLite treats it as a new database
-    if not header.startswith(SQLITE_HEADER):
-        raise DatabaseError(f"{path} is not a Reader library (not an SQLite database); it was left untouched")
-    if len(header) < 100:
-        raise _damaged(path, f"the file is cut short at {size} bytes")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    wal = path.with_name(path.name + "-wal")
-    wal_pending = wal.exists() and wal.stat().st_size > 0
-    if page_size and pages and size < page_size * pages and not wal_pending:
-        raise _damaged(path, f"the file is cut short: {size:,} of {page_size * pages:,} bytes")
-    _check_readonly(path)
-    return True
-
-
-def _check_readonly(path: Path) -> None:
-    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot open {path}: {exc}") from None
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "alembic_version" not in tables:
-            if tables:
-                raise DatabaseError(f"{path} is an SQLite database but not a Reader library; it was left untouched")
-            return
-        for table in CHECKED_AT_OPEN:
-            if table not in tables:
-                continue
-            try:
-                rows = [row[0] for row in conn.execute(f"PRAGMA quick_check({table})")]
-            except sqlite3.OperationalError as exc:
-                if "malformed" in str(exc) or "corrupt" in str(exc):
-                    raise
-                break  # an SQLite too old for per-table checks
-            problems = [r for r in rows if r != "ok"]
-            if problems:
-                raise _damaged(path, problems[0])
-    except DatabaseError:
-        raise
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return  # another process holds it; the normal open will wait its turn
-        raise _damaged(path, str(exc)) from None
-    except sqlite3.DatabaseError as exc:
-        raise _damaged(path, str(exc)) from None
-    finally:
-        conn.close()
 
 
 def _damaged(path: Path, reason: str) -> DatabaseError:
@@ -120,41 +186,23 @@ def _damaged(path: Path, reason: str) -> DatabaseError:
     )
 
 
-def current_revision(engine: Engine, path: Path) -> str | None:
-    try:
-        with engine.connect() as conn:
-            tables = {row[0] for row in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
-            if "alembic_version" not in tables:
-                if tables:
-                    raise DatabaseError(
-                        f"{path} is an SQLite database but not a Reader library; it was left untouched"
-                    )
-                return None
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except DatabaseError:
-        raise
-    except Exception as exc:  # sqlite3.DatabaseError: file is not a database, malformed...
-        raise _damaged(path, _reason(exc)) from None
-
-
 def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", exc)
     return str(orig).strip() or type(orig).__name__
 
 
-def upgrade(engine: Engine, path: Path) -> None:
-    """Bring the schema to SCHEMA_REVISION; refuse a library from a newer version."""
-    revision = current_revision(engine, path)
+def upgrade(engine: Engine, path: Path, revision: str | None) -> None:
+    """Bring the schema from `revision` (as inspect() found it) to SCHEMA_REVISION.
+
+    Called with open_lock() held, so the revision cannot change underneath."""
     if revision == SCHEMA_REVISION:
         return
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise DatabaseError(
-            f"{path} was written by a newer version of Reader (schema {revision}); "
-            "please update Reader to open it. The library was left untouched."
-        )
-    if revision is not None:
+    if revision not in (NEW, None):
         backup(engine, path.with_name(f"{path.name}.before-{SCHEMA_REVISION}"))
-    run_migrations(engine, SCHEMA_REVISION)
+    try:
+        run_migrations(engine, SCHEMA_REVISION)
+    except Exception as exc:
+        raise DatabaseError(f"cannot create or upgrade {path}: {_reason(exc)}") from None
 
 
 def run_migrations(engine: Engine, target: str) -> None:
@@ -164,7 +212,7 @@ def run_migrations(engine: Engine, target: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, target)
 

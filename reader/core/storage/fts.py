@@ -1,8 +1,16 @@
 """The FTS5 search index: one row per article (rowid = article id).
 
 Columns: title, author, text, annotations (article note, highlight quotes,
-highlight notes and tags). It is refreshed in the same transaction as every
-write that changes one of them, so it can never disagree with the tables.
+highlight notes and tags), and cjk. It is refreshed in the same transaction as
+every write that changes one of them, so it can never disagree with the tables.
+
+Chinese, Japanese and Korean are written without spaces, and FTS5's unicode61
+tokenizer takes a whole run of such characters as one word: only a word at the
+start of a run could be found. So every CJK run of the other columns is also
+indexed as overlapping bigrams in `cjk` ("家谱记录" -> "家谱 谱记 记录", as
+Lucene's CJK analyzer does), and a CJK word is searched as the phrase of its
+bigrams there: any word inside a run is found. Only articles holding CJK text
+fill that column.
 """
 
 from __future__ import annotations
@@ -14,10 +22,30 @@ from sqlalchemy.engine import Connection
 
 CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-    "title, author, text, annotations, tokenize='porter unicode61 remove_diacritics 2')"
+    "title, author, text, annotations, cjk, tokenize='porter unicode61 remove_diacritics 2')"
 )
 # bm25 weights per column: a match in the title counts most.
-RANK = "bm25(search_index, 10.0, 5.0, 1.0, 3.0)"
+RANK = "bm25(search_index, 10.0, 5.0, 1.0, 3.0, 2.0)"
+
+# Han (with extensions and compatibility forms), kana, Hangul, CJK punctuation excluded.
+_CJK_CHARS = (
+    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
+)
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+_HAS_CJK = re.compile(f"[{_CJK_CHARS}]")
+
+
+def bigrams(run: str) -> list[str]:
+    return [run] if len(run) < 2 else [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def cjk_terms(*texts: str) -> str:
+    """The texts with every CJK run replaced by its bigrams, for the cjk column.
+
+    Words of other scripts are kept, spaced off the CJK around them: unicode61
+    reads "DeepMind新电脑" as one token, so "DeepMind" is found only here."""
+    return _CJK_RUN.sub(lambda m: " " + " ".join(bigrams(m.group(0))) + " ", " ".join(t for t in texts if t))
 
 _INDEX_ROWS = """
     INSERT INTO search_index(rowid, title, author, text, annotations)
@@ -37,6 +65,17 @@ _REFRESH = text(_INDEX_ROWS + " WHERE a.id = :id")
 def refresh(conn: Connection, article_id: int) -> None:
     conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": article_id})
     conn.execute(_REFRESH, {"id": article_id})
+    _index_cjk(conn, article_id)
+
+
+def _index_cjk(conn: Connection, article_id: int | None = None) -> None:
+    where = "" if article_id is None else " WHERE rowid = :id"
+    rows = conn.execute(text(f"SELECT rowid, title, author, text, annotations FROM search_index{where}"),
+                        {"id": article_id}).fetchall()
+    for rowid, *texts in rows:
+        if any(t and _HAS_CJK.search(t) for t in texts):
+            conn.execute(text("UPDATE search_index SET cjk = :cjk WHERE rowid = :id"),
+                         {"cjk": cjk_terms(*texts), "id": rowid})
 
 
 def remove(conn: Connection, article_id: int) -> None:
@@ -46,6 +85,7 @@ def remove(conn: Connection, article_id: int) -> None:
 def rebuild(conn: Connection) -> None:
     conn.execute(text("DELETE FROM search_index"))
     conn.execute(text(_INDEX_ROWS))
+    _index_cjk(conn)
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -61,14 +101,33 @@ PREFIX_MIN = 4
 
 
 def match_expression(user_query: str) -> str | None:
-    """A safe FTS5 MATCH expression: every word must match; the last as a prefix."""
+    """A safe FTS5 MATCH expression: every word must match; the last as a prefix.
+
+    A CJK word is matched as the phrase of its bigrams in the cjk column (a
+    single character as the prefix of a bigram); letters and digits around it
+    as ordinary words."""
     terms = query_terms(user_query)
     if not terms:
         return None
-    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-    if len(terms[-1]) >= PREFIX_MIN:
-        quoted[-1] += "*"
-    return " ".join(quoted)
+    parts: list[str] = []
+    for i, term in enumerate(terms):
+        last = i == len(terms) - 1
+        pos = 0
+        for run in _CJK_RUN.finditer(term):
+            parts += _plain(term[pos : run.start()], False)
+            grams = bigrams(run.group(0))
+            phrase = '"' + " ".join(grams) + '"' + ("*" if len(run.group(0)) == 1 else "")
+            parts.append(f"cjk : {phrase}")
+            pos = run.end()
+        parts += _plain(term[pos:], last)
+    return " ".join(parts) if parts else None
+
+
+def _plain(word: str, last: bool) -> list[str]:
+    if not word:
+        return []
+    quoted = '"' + word.replace('"', '""') + '"'
+    return [quoted + "*" if last and len(word) >= PREFIX_MIN else quoted]
 
 
 # A query matching more articles than this is too broad for bm25 to order
@@ -87,7 +146,7 @@ def ranked_ids(conn: Connection, expression: str, limit: int) -> list[tuple[int,
         return [tuple(row) for row in conn.execute(text(
             f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :q ORDER BY score LIMIT :limit"
         ), params)]
-    in_title = [tuple(row) for row in conn.execute(text(
+    in_title = [] if "cjk :" in expression else [tuple(row) for row in conn.execute(text(
         f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :tq ORDER BY rowid DESC LIMIT :limit"
     ), {"tq": f"title : ({expression})", "limit": limit})]
     seen = {row[0] for row in in_title}
@@ -99,15 +158,20 @@ def ranked_ids(conn: Connection, expression: str, limit: int) -> list[tuple[int,
 
 
 SNIPPET_WORDS = 16
+SNIPPET_CHARS = 160
 _WORD = re.compile(r"\S+")
 
 
 def term_pattern(terms: list[str]) -> re.Pattern | None:
     """Words starting like a query term (so "rivers" finds "river", as the stemmer does)."""
-    stems = sorted({t.lower()[: max(4, len(t) - 2)] for t in terms if t}, key=len, reverse=True)
-    if not stems:
+    words = [w for t in terms for w in _CJK_RUN.split(t) if w]
+    stems = sorted({w.lower()[: max(4, len(w) - 2)] for w in words}, key=len, reverse=True)
+    cjk = sorted({run for t in terms for run in _CJK_RUN.findall(t)}, key=len, reverse=True)
+    alternatives = [r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*"] if stems else []
+    alternatives += [re.escape(run) for run in cjk]  # no word boundaries inside a CJK run
+    if not alternatives:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def make_snippet(pattern: re.Pattern | None, *texts: str) -> str:
@@ -133,10 +197,13 @@ def make_snippet(pattern: re.Pattern | None, *texts: str) -> str:
         index = next(i for i, (s, e) in enumerate(words) if e > match.start())
         first = max(0, index - SNIPPET_WORDS // 3)
         last = min(len(words), first + SNIPPET_WORDS)
-        window = text_[words[first][0] : words[last - 1][1]]
-        window = pattern.sub(lambda m: f"\x02{m.group(0)}\x03", " ".join(window.split()))
-        more_before = words[first][0] > 0
-        more_after = words[last - 1][1] < len(text_.rstrip())
+        # Also at most SNIPPET_CHARS around the match: a "word" of Chinese or
+        # Japanese text (no spaces) can be a whole paragraph.
+        begin = max(words[first][0], match.start() - SNIPPET_CHARS // 3)
+        end = min(words[last - 1][1], max(match.end(), begin + SNIPPET_CHARS))
+        window = pattern.sub(lambda m: f"\x02{m.group(0)}\x03", " ".join(text_[begin:end].split()))
+        more_before = begin > 0
+        more_after = end < len(text_.rstrip())
         return ("…" if more_before else "") + window + ("…" if more_after else "")
     fallback = " ".join(next((t for t in texts if t), "").split()[:SNIPPET_WORDS])
     return fallback + "…" if fallback else ""

@@ -55,6 +55,10 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Never reused (row ids are, after a delete): what exports and links refer to.
+    uid: Mapped[str] = mapped_column(String, nullable=True)
+    # The page's identity, unique: "url:<url>" when known, else "sha256:<content hash>".
+    identity: Mapped[str | None] = mapped_column(String)
     title: Mapped[str] = mapped_column(String, default="")
     author: Mapped[str | None] = mapped_column(String)
     site: Mapped[str | None] = mapped_column(String)
@@ -83,12 +87,14 @@ class Article(Base):
     highlights: Mapped[list[Highlight]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
     )
-    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.key")
 
     __table_args__ = (
         # The list's sort orders (reader.core.listing); see migration 0003.
         Index("ix_articles_title_nocase", text("title COLLATE NOCASE")),
         Index("ix_articles_published_sort", text("coalesce(published, '')")),
+        Index("uq_articles_uid", "uid", unique=True),
+        Index("uq_articles_identity", "identity", unique=True),
     )
 
 
@@ -131,15 +137,52 @@ class Highlight(Base):
     suffix: Mapped[str] = mapped_column(Text, default="")
     color: Mapped[str] = mapped_column(String, default="yellow")
     note: Mapped[str] = mapped_column(Text, default="")
-    created: Mapped[datetime] = mapped_column(DateTime)
+    created: Mapped[datetime] = mapped_column(DateTime, index=True)
     updated: Mapped[datetime] = mapped_column(DateTime)
 
     article: Mapped[Article] = relationship(back_populates="highlights")
-    tags: Mapped[list[Tag]] = relationship(secondary=highlight_tags, order_by="Tag.name")
+    tags: Mapped[list[Tag]] = relationship(secondary=highlight_tags, order_by="Tag.key")
 
 
 class Tag(Base):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String, unique=True)
+    name: Mapped[str] = mapped_column(String, unique=True)  # as first typed, for display
+    key: Mapped[str] = mapped_column(String, nullable=True)  # tag_key(name): how tags compare
+
+    __table_args__ = (Index("uq_tags_key", "key", unique=True),)
+
+
+class ReviewCard(Base):
+    """A highlight's place in the daily review (FSRS memory state); none until first reviewed."""
+
+    __tablename__ = "review_cards"
+
+    highlight_id: Mapped[int] = mapped_column(ForeignKey("highlights.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[int] = mapped_column(Integer)  # fsrs.State
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC
+    last_review: Mapped[datetime | None] = mapped_column(DateTime)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)  # "never again"
+
+
+class ReviewLog(Base):
+    __tablename__ = "review_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    highlight_id: Mapped[int] = mapped_column(ForeignKey("highlights.id", ondelete="CASCADE"), index=True)
+    answer: Mapped[str] = mapped_column(String)  # reader.core.review.ANSWERS
+    reviewed: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class Setting(Base):
+    """Library-wide settings every front end shares (JSON values)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
