@@ -530,6 +530,19 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _progress_line(label: str):
+    """A progress callback that keeps one line on a terminal's stderr up to date
+    (nothing when stderr is a file or a pipe: logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {done:,} of {total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
 def cmd_import_annotations(args) -> int:
     from reader.core.export import import_annotations
 
@@ -537,7 +550,7 @@ def cmd_import_annotations(args) -> int:
     if not path.is_file():
         raise LibraryError(f"{path}: file not found")
     with _open(args) as library:
-        report = import_annotations(library, path)
+        report = import_annotations(library, path, progress=_progress_line("placing highlights"))
     if args.json:
         _print_json({"added": report.added, "present": report.present, "orphans": report.orphans,
                      "unmatched": report.unmatched, "invalid": report.invalid, "articles": report.articles,

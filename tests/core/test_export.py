@@ -568,7 +568,9 @@ def test_export_then_import_restores_every_highlight(annotated, tmp_path, articl
 
     fresh = _fresh(tmp_path, "fresh", [second_page, article_page])  # other ids than in the export
     try:
-        report = import_annotations(fresh, tmp_path / "backup.json")
+        ticks: list[tuple[int, int]] = []
+        report = import_annotations(fresh, tmp_path / "backup.json", progress=lambda *t: ticks.append(t))
+        assert ticks[0] == (0, 7) and ticks[-1] == (7, 7)  # progress from none to every highlight
         new_a = next(s.id for s in fresh.iter_articles() if s.title == TITLE)
         text = fresh.get(new_a).text
         after = {h.uid: h for h in fresh.highlights(new_a)}
