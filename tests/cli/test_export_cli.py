@@ -64,6 +64,12 @@ def test_export_usage_errors(run, article_id, tmp_path):
     assert missing.returncode == 1 and "no article with id 999" in missing.stderr
     wrong = run("export", article_id, "--format", "md", "--out", tmp_path / "x.json", check=False)
     assert wrong.returncode == 1 and "format is md" in wrong.stderr
+    typo = tmp_path / "typo.md.j2"
+    typo.write_text("# {{ article.title | md }}\n{{ article.titel }}\n", "utf-8")
+    failed = run("export", article_id, "--template", typo, "--out", tmp_path / "y", check=False)
+    assert failed.returncode == 1
+    assert failed.stderr.strip().splitlines() == [f"reader: template {typo}, line 2: "
+                                                  "'reader.core.export.markdown.Vars object' has no attribute 'titel'"]
 
 
 def test_import_annotations_into_a_fresh_library(run, article_id, article_page, tmp_path):

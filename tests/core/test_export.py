@@ -155,18 +155,6 @@ def quote_line(quote: str) -> str:
     return "> " + quote.split("\n")[0]
 
 
-def test_markdown_default_template_fast_path_matches_jinja(annotated, tmp_path):
-    library, a, b = annotated
-    template = markdown.load_template()
-    plain = domain.Article(**{**library.get(b).__dict__, "author": None, "site": None, "url": None,
-                              "tags": (), "note": "", "highlights": ()})
-    for article in [*library.get_many([a, b]), plain]:
-        for combined in (False, True):
-            for names in (None, {"green": "Green ideas"}):
-                assert markdown.render_default(article, names, combined) == \
-                    markdown.render(article, template, names, combined)
-
-
 def test_markdown_one_file_and_user_template(annotated, tmp_path):
     library, a, b = annotated
     export_articles(library, "md", tmp_path / "all.md")
