@@ -519,14 +519,19 @@ def cmd_export(args) -> int:
                                         ids=ids or None)
     if args.json:
         _print_json({"paths": [str(p) for p in result.paths], "written": [str(p) for p in result.written],
-                     "removed": [str(p) for p in result.removed], "articles": result.articles,
-                     "highlights": result.highlights})
+                     "removed": [str(p) for p in result.removed], "kept": [str(p) for p in result.kept],
+                     "articles": result.articles, "highlights": result.highlights})
     else:
         for path in result.paths:
             print(path)
+        for path in result.kept:
+            print(f"left alone (changed since Reader wrote it): {path}", file=sys.stderr)
+        kept = set(result.kept)
+        unchanged = len([p for p in result.paths if p not in kept]) - len(result.written)
         print(f"{result.articles} articles, {result.highlights} highlights: {len(result.written)} files written, "
-              f"{len(result.paths) - len(result.written)} unchanged"
-              + (f", {len(result.removed)} old files removed" if result.removed else ""), file=sys.stderr)
+              f"{unchanged} unchanged"
+              + (f", {len(result.removed)} old files removed" if result.removed else "")
+              + (f", {len(result.kept)} files left alone" if result.kept else ""), file=sys.stderr)
     return 0
 
 
