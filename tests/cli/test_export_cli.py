@@ -91,3 +91,18 @@ def test_import_annotations_into_a_fresh_library(run, article_id, article_page, 
 
     missing = run("import-annotations", tmp_path / "nope.json", check=False, library="fresh")
     assert missing.returncode == 1 and "file not found" in missing.stderr
+
+
+def test_export_leaves_an_edited_file_alone_and_says_so(run, article_id, tmp_path):
+    out = tmp_path / "vault"
+    run("export", article_id, "--out", out)
+    note = out / f"{TITLE}.md"
+    edited = note.read_text("utf-8") + "\nMy own words.\n"
+    note.write_text(edited, "utf-8")
+    run("tag", article_id, "more")
+    result = run("export", article_id, "--out", out)
+    assert note.read_text("utf-8") == edited
+    assert f"left alone (changed since Reader wrote it): {note}" in result.stderr
+    assert "0 files written, 0 unchanged, 1 files left alone" in result.stderr
+    listed = json.loads(run("export", article_id, "--out", out, "--json").stdout)
+    assert listed["kept"] == [str(note)] and listed["written"] == []

@@ -302,10 +302,11 @@ def export_articles(
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
     current, legacy = _read_manifest(out)
-    mine = current.setdefault(fmt, {})
-    old_mine = legacy.get(fmt, {})
-    keys = {a.id: _article_key(a) for a in articles}
     present = {_key(entry.name) for entry in os.scandir(out)}
+    # Entries whose file is gone (deleted by the user) are forgotten.
+    mine = current[fmt] = {k: e for k, e in current.get(fmt, {}).items() if _key(e.name) in present}
+    old_mine = legacy[fmt] = {k: e for k, e in legacy.get(fmt, {}).items() if _key(e.name) in present}
+    keys = {a.id: _article_key(a) for a in articles}
     # Names these articles had: theirs to take again (if the file is unchanged, see _settle).
     owned = {_key(mine[keys[a.id]].name) for a in articles if keys[a.id] in mine}
     owned |= {_key(old_mine[str(a.id)].name) for a in articles if str(a.id) in old_mine}
