@@ -68,8 +68,8 @@ def test_export_usage_errors(run, article_id, tmp_path):
     typo.write_text("# {{ article.title | md }}\n{{ article.titel }}\n", "utf-8")
     failed = run("export", article_id, "--template", typo, "--out", tmp_path / "y", check=False)
     assert failed.returncode == 1
-    assert failed.stderr.strip().splitlines() == [f"reader: template {typo}, line 2: "
-                                                  "'reader.core.export.markdown.Vars object' has no attribute 'titel'"]
+    assert failed.stderr.strip().splitlines() == [
+        f"reader: template {typo}, line 2: no variable 'titel' here (see README.md, \"Markdown templates\")"]
 
 
 def test_import_annotations_into_a_fresh_library(run, article_id, article_page, tmp_path):
