@@ -643,6 +643,8 @@ class Library:
         """The tag rows for these names; a tag is found by its key whatever its
         case, and a new one keeps the spelling first typed."""
         wanted = clean_tags(names)
+        if not wanted:
+            return []  # most highlights have no tags: no query (it also flushes the session)
         keys = [tag_key(name) for name in wanted]
         existing = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
         rows = []
