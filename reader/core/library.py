@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from reader.core import anchoring, domain, listing, review
+from reader.core.dates import now
 from reader.core.tags import clean_tags, tag_key
 from reader.core.errors import LibraryError
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
@@ -50,10 +51,6 @@ if TYPE_CHECKING:
 
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 class Library:

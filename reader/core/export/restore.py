@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from reader.core.dates import now
 from reader.core import anchoring, domain
 from reader.core.export.common import ARTICLE_URN, parse_iso, uid_from_iri
 from reader.core.export.w3c import parse_annotation, read_annotations
@@ -150,8 +151,6 @@ class _Matcher:
 
 
 def _now():
-    from reader.core.library import now
-
     return now()
 
 
