@@ -397,8 +397,10 @@ def cmd_extract(args) -> int:
     from reader.core.importing.pipeline import prepare
 
     path = Path(args.file)
-    if not path.is_file():
+    if not path.exists():
         raise LibraryError(f"{path}: file not found")
+    if not path.is_file():
+        raise LibraryError(f"{path}: not a file (a folder, pipe or device); give a .json export")
     try:
         article = prepare(path)
     except ImportFailure as exc:
@@ -521,32 +523,55 @@ def cmd_export(args) -> int:
                                         ids=ids or None)
     if args.json:
         _print_json({"paths": [str(p) for p in result.paths], "written": [str(p) for p in result.written],
-                     "removed": [str(p) for p in result.removed], "articles": result.articles,
-                     "highlights": result.highlights})
+                     "removed": [str(p) for p in result.removed], "kept": [str(p) for p in result.kept],
+                     "articles": result.articles, "highlights": result.highlights})
     else:
         for path in result.paths:
             print(path)
+        for path in result.kept:
+            print(f"left alone (changed since Reader wrote it): {path}", file=sys.stderr)
+        kept = set(result.kept)
+        unchanged = len([p for p in result.paths if p not in kept]) - len(result.written)
         print(f"{result.articles} articles, {result.highlights} highlights: {len(result.written)} files written, "
-              f"{len(result.paths) - len(result.written)} unchanged"
-              + (f", {len(result.removed)} old files removed" if result.removed else ""), file=sys.stderr)
+              f"{unchanged} unchanged"
+              + (f", {len(result.removed)} old files removed" if result.removed else "")
+              + (f", {len(result.kept)} files left alone" if result.kept else ""), file=sys.stderr)
     return 0
+
+
+def _progress_line(label: str):
+    """A progress callback that keeps one line on a terminal's stderr up to date
+    (nothing when stderr is a file or a pipe: logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {done:,} of {total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def cmd_import_annotations(args) -> int:
     from reader.core.export import import_annotations
 
     path = Path(args.file)
-    if not path.is_file():
+    if not path.exists():
         raise LibraryError(f"{path}: file not found")
+    if not path.is_file():
+        raise LibraryError(f"{path}: not a file (a folder, pipe or device); give a .json export")
     with _open(args) as library:
-        report = import_annotations(library, path)
+        report = import_annotations(library, path, progress=_progress_line("placing highlights"))
     if args.json:
         _print_json({"added": report.added, "present": report.present, "orphans": report.orphans,
                      "unmatched": report.unmatched, "invalid": report.invalid, "articles": report.articles,
-                     "notes": report.notes, "tags": report.tags, "unmatched_sources": report.unmatched_sources})
+                     "notes": report.notes, "tags": report.tags, "unmatched_sources": report.unmatched_sources,
+                     "problems": report.problems})
     else:
         for source in report.unmatched_sources:
             print(f"no matching article: {source}", file=sys.stderr)
+        for problem in report.problems:
+            print(f"skipped: {path}: {problem}", file=sys.stderr)
         print(report.summary())
     return 0
 

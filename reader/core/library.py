@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from reader.core import anchoring, domain, listing, review
+from reader.core.dates import now
 from reader.core.tags import clean_tags, tag_key
 from reader.core.errors import LibraryError
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
@@ -50,10 +51,6 @@ if TYPE_CHECKING:
 
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 class Library:
@@ -643,6 +640,8 @@ class Library:
         """The tag rows for these names; a tag is found by its key whatever its
         case, and a new one keeps the spelling first typed."""
         wanted = clean_tags(names)
+        if not wanted:
+            return []  # most highlights have no tags: no query (it also flushes the session)
         keys = [tag_key(name) for name in wanted]
         existing = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
         rows = []

@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from reader.core.dates import now
 from reader.core import anchoring, domain
 from reader.core.export.common import ARTICLE_URN, parse_iso, uid_from_iri
-from reader.core.export.w3c import parse_annotation, read_annotations
+from reader.core.export.w3c import annotation_problem, article_record_problem, parse_annotation, read_annotations
 
 
 @dataclass
@@ -39,6 +40,8 @@ class AnnotationImport:
     tags: int = 0  # article tags added
     unmatched_sources: list[str] = field(default_factory=list)
     changes: list[domain.Change] = field(default_factory=list)
+    # "annotation 3: 'tags' is not ..." for each entry skipped for a malformed field
+    problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.added} highlights added"]
@@ -49,6 +52,8 @@ class AnnotationImport:
             parts.append(f"{self.unmatched} skipped: no matching article")
         if self.invalid:
             parts.append(f"{self.invalid} skipped: not a text highlight")
+        if self.problems:
+            parts.append(f"{len(self.problems)} skipped: malformed")
         if self.notes or self.tags:
             parts.append(f"{self.notes} article notes and {self.tags} article tags restored")
         return ", ".join(parts)
@@ -150,8 +155,6 @@ class _Matcher:
 
 
 def _now():
-    from reader.core.library import now
-
     return now()
 
 
@@ -165,8 +168,15 @@ def _uid(parsed: dict) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def import_annotations(library, data_or_path) -> AnnotationImport:
-    """Import a W3C Web Annotation JSON export (a path, or the parsed JSON)."""
+Progress = Callable[[int, int], None]  # (annotations placed so far, annotations to place)
+PROGRESS_EVERY = 500  # annotations between two progress calls
+
+
+def import_annotations(library, data_or_path, progress: Progress | None = None) -> AnnotationImport:
+    """Import a W3C Web Annotation JSON export (a path, or the parsed JSON).
+
+    `progress(done, total)` is called as highlights are placed (every few hundred,
+    and once at the end), from the calling thread."""
     data = load(data_or_path) if isinstance(data_or_path, str | os.PathLike) else data_or_path
     annotations, records = read_annotations(data)
     if not annotations and not records:
@@ -174,7 +184,11 @@ def import_annotations(library, data_or_path) -> AnnotationImport:
     report = AnnotationImport()
     matcher = _Matcher(library, records)
     by_source: dict[str, list[dict]] = {}
-    for node in annotations:
+    for index, node in enumerate(annotations, 1):
+        problem = annotation_problem(node)
+        if problem:
+            report.problems.append(f"annotation {index}: {problem}")
+            continue
         parsed = parse_annotation(node)
         if parsed is None or not parsed["exact"].strip():
             report.invalid += 1
@@ -193,6 +207,10 @@ def import_annotations(library, data_or_path) -> AnnotationImport:
 
     touched: set[int] = set()
     stamp = _now()
+    total = sum(len(v) for v in by_article.values())
+    done = 0
+    if progress:
+        progress(0, total)
     for article_id in sorted(by_article):
         [article] = library.get_many([article_id], content=True)
         text = article.text
@@ -200,6 +218,9 @@ def import_annotations(library, data_or_path) -> AnnotationImport:
         wanted: list[domain.Highlight] = []
         seen: set[str] = set()
         for parsed in by_article[article_id]:
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
             uid = _uid(parsed)
             if uid in known or uid in seen:
                 report.present += 1
@@ -214,8 +235,15 @@ def import_annotations(library, data_or_path) -> AnnotationImport:
             touched.add(article_id)
             report.changes.append(domain.Change("highlights-added", article_id))
 
+    if progress and total % PROGRESS_EVERY:
+        progress(total, total)
+
     restored: set[int] = set()
-    for record in records:
+    for index, record in enumerate(records, 1):
+        problem = article_record_problem(record)
+        if problem:
+            report.problems.append(f"article record {index}: {problem}")
+            continue
         source = record.get("source") or record.get("url") or record.get("id")
         article_id = matcher.find(source) if isinstance(source, str) else None
         if article_id is None or article_id in restored:
