@@ -790,7 +790,13 @@ class MainWindow(QMainWindow):
             self.annotationsImported.emit(None)
             QMessageBox.warning(self, "Import Annotations", describe(exc))
 
-        return self.ops.run_long(lambda library, _task: import_annotations(library, path), on_done=done, on_error=failed)
+        def job(library, task):
+            return import_annotations(library, path, progress=lambda done, total: task.report(done, total, ""))
+
+        def progress(done, total, _message):
+            self.statusBar().showMessage(f"Importing annotations… {done} of {total}")
+
+        return self.ops.run_long(job, on_done=done, on_error=failed, on_progress=progress)
 
     # -- other actions ------------------------------------------------------------------------
 
