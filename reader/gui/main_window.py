@@ -760,9 +760,11 @@ class MainWindow(QMainWindow):
 
         def done(result):
             self.last_export = result
+            kept = (f"; {len(result.kept)} file{'s' if len(result.kept) != 1 else ''} you changed left alone"
+                    if result.kept else "")
             self.statusBar().showMessage(
                 f"Exported {result.articles} article{'s' if result.articles != 1 else ''} with "
-                f"{result.highlights} highlight{'s' if result.highlights != 1 else ''} to {request.out}", 10000)
+                f"{result.highlights} highlight{'s' if result.highlights != 1 else ''} to {request.out}{kept}", 10000)
             self.exportFinished.emit(result)
 
         def failed(exc):

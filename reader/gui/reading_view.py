@@ -225,7 +225,11 @@ def display_html(fragment: str) -> str:
 
     if not fragment.strip():
         return ""
+    from reader.core.importing.bound import bound_tree
+
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    # Articles stored before tables were bounded at import could hang the layout.
+    bound_tree(root)
     for el in root.iter("figure"):
         el.tag = "div"
     for el in root.iter("figcaption"):
