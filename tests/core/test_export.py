@@ -27,6 +27,7 @@ from reader.core.export import (
     safe_filename,
 )
 from reader.core.export import markdown
+from reader.core.export.common import normal_date
 from reader.core.export.readwise import COLUMNS
 
 TITLE = "The Quiet Rivers of the North"
@@ -125,8 +126,8 @@ def test_markdown_front_matter_and_highlights(annotated, tmp_path):
     article = library.get(a)
     assert meta == {
         "id": a, "title": TITLE, "author": "Maria Lindqvist", "site": "Example Journal", "url": URL,
-        "published": article.published, "added": article.added.isoformat() + "Z",
-        "tags": ["rivers", "science"], "highlights": 6,
+        "published": normal_date(article.published), "added": article.added.isoformat() + "Z",
+        "tags": ["rivers", "science"], "highlights": 6, "reader": f"reader://open?article={article.uid}",
     }
     assert "Article-level thoughts.\n\nSecond paragraph: with a colon." in body
     # Reading order, each a block quote with colour, note, #tags and a stable id.
@@ -135,7 +136,8 @@ def test_markdown_front_matter_and_highlights(annotated, tmp_path):
     assert positions == sorted(positions)
     for h in blocks:
         chunk = body[body.index(quote_line(h.quote)):]
-        chunk = chunk[: chunk.index("^" + h.uid[:12]) + 13]
+        chunk = chunk[: chunk.index(f"highlight={h.uid})")]
+        assert f" ^{h.uid[:12]}\n" in chunk
         assert h.color in chunk
         if h.note:
             assert h.note in chunk

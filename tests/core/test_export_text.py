@@ -107,11 +107,16 @@ def test_every_quote_and_title_renders_as_the_page_text(hostile, tmp_path, singl
     for path in result.paths:
         quotes, headings, children = _rendered(path.read_text("utf-8"))
         assert headings == [TITLE]
-        assert [_words(q) for q in quotes] == [_words(h.quote) for h in reading_order(article)]
+        highlights = reading_order(article)
+        # Each quote renders as exactly the page's words, its Obsidian block id ending its own paragraph.
+        ids = [" ^" + h.uid[:12] for h in highlights]
+        assert all(q.endswith(i) for q, i in zip(quotes, ids, strict=True)), quotes
+        assert [_words(q[: -len(i)]) for q, i in zip(quotes, ids)] == [_words(h.quote) for h in highlights]
         kinds = {c.type for c in children}
         assert not kinds & {"html_inline", "html_block", "image"}, kinds
         links = [c.attrs.get("href") for c in children if c.type == "link_open"]
-        assert links == [URL], links  # only the article's own address is a link
+        # Only the article's own address is a link, and each highlight's way back into Reader.
+        assert links == [URL] + [f"reader://open?article={article.uid}&highlight={h.uid}" for h in highlights], links
         text = path.read_text("utf-8")
         shown = _words(" ".join(_inline_text(t) for t in MarkdownIt("commonmark").parse(
             text.split("\n---\n", 1)[-1]) if t.type == "inline"))
