@@ -8,6 +8,7 @@ import json
 import re
 import struct
 import zlib
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -434,9 +435,20 @@ def test_csv_for_readwise_round_trips(annotated, tmp_path):
         assert row["Highlight"] == h.quote
         assert row["Title"] == article.title and row["Author"] == (article.author or "")
         assert row["URL"] == (article.url or "")
-        assert row["Note"] == h.note and row["Color"] == h.color and row["Tags"] == ", ".join(h.tags)
-        assert row["Date"] == h.created.strftime("%Y-%m-%d %H:%M:%S")
+        # Readwise reads tags only as .tag words in front of the note (spaces inside a tag become -).
+        words = " ".join("." + t.replace(" ", "-") for t in h.tags)
+        assert row["Note"] == (f"{words} {h.note}" if words and h.note else words or h.note)
+        assert row["Color"] == h.color and row["Tags"] == ", ".join(h.tags)
+        when = datetime.fromisoformat(row["Date"])  # a date with its zone
+        assert when.utcoffset() == timedelta(0) and when.replace(tzinfo=None) == h.created.replace(microsecond=0)
     assert [r["Location"] for r in rows[:6]] == ["1", "2", "3", "4", "5", "6"]
+    assert any(r["Note"] == ".terms .two-words good name\nsecond line" for r in rows)
+    # For spreadsheet programs: a byte order mark on request, the same rows after it.
+    export_articles(library, "csv", tmp_path / "excel.csv", bom=True)
+    raw = (tmp_path / "excel.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw[3:] == (tmp_path / "readwise.csv").read_bytes()
+    with open(tmp_path / "excel.csv", newline="", encoding="utf-8-sig") as f:
+        assert list(csv.DictReader(f)) == rows
 
 
 # -- files: names, idempotence, manifest ------------------------------------------------

@@ -39,7 +39,9 @@ class ExportOptions:
 
 
 class Formatter(Protocol):
-    """One export format. `render` turns articles into the text of one file."""
+    """One export format. `render` turns articles into the text (or, for binary
+    formats such as Anki's .apkg, the bytes) of one file. A format whose files hold
+    every article at once (a deck) sets `single_only = True`."""
 
     name: ClassVar[str]
     suffix: ClassVar[str]
@@ -47,7 +49,7 @@ class Formatter(Protocol):
 
     def __init__(self, options: ExportOptions) -> None: ...
 
-    def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str: ...
+    def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str | bytes: ...
 
 
 def iso(value: datetime | None) -> str | None:

@@ -29,8 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core import domain
+from reader.core.export.anki import AnkiFormat
+from reader.core.export.citations import BibtexFormat, CslJsonFormat
 from reader.core.export.common import ExportOptions, Formatter
 from reader.core.export.html import HtmlFormat
+from reader.core.export.hypothesis import HypothesisFormat
+from reader.core.export.logseq import LogseqFormat
 from reader.core.export.markdown import MarkdownFormat
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.w3c import JsonFormat
@@ -40,6 +44,11 @@ FORMATS: dict[str, type[Formatter]] = {
     "json": JsonFormat,
     "html": HtmlFormat,
     "csv": CsvFormat,
+    "logseq": LogseqFormat,
+    "anki": AnkiFormat,
+    "bibtex": BibtexFormat,
+    "csl-json": CslJsonFormat,
+    "hypothesis": HypothesisFormat,
 }
 MANIFEST = ".reader-export.json"
 NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leaving room for " (id)"
