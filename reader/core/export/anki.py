@@ -26,8 +26,6 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import ClassVar
 
-import genanki
-
 from reader.core import domain
 from reader.core.export.common import ExportOptions, reader_link, reading_order
 from reader.core.export.tagnames import TagNamer
@@ -41,18 +39,25 @@ _CSS = ".card { font-family: system-ui, sans-serif; font-size: 20px; text-align:
        ".source { color: #666; font-size: 0.8em; margin-top: 1em; }\n.note { margin-top: 0.8em; }"
 _BACK = '<div class="note">{{Note}}</div><div class="source">{{Source}} · {{Reader}}</div>'
 
-BASIC = genanki.Model(
-    BASIC_MODEL_ID, "Reader highlight", fields=FIELDS,
-    templates=[{"name": "Highlight", "qfmt": "<blockquote>{{Quote}}</blockquote>",
-                "afmt": "{{FrontSide}}<hr id=answer>" + _BACK}],
-    css=_CSS,
-)
-CLOZE = genanki.Model(
-    CLOZE_MODEL_ID, "Reader highlight (cloze)", fields=FIELDS,
-    templates=[{"name": "Cloze", "qfmt": "<blockquote>{{cloze:Quote}}</blockquote>",
-                "afmt": "<blockquote>{{cloze:Quote}}</blockquote>" + _BACK}],
-    css=_CSS, model_type=genanki.Model.CLOZE,
-)
+
+
+def model(cloze: bool):
+    """The note type: "Reader highlight" (Basic) or "Reader highlight (cloze)"."""
+    import genanki  # only when a deck is made: it is not needed to start Reader
+
+    if cloze:
+        return genanki.Model(
+            CLOZE_MODEL_ID, "Reader highlight (cloze)", fields=FIELDS,
+            templates=[{"name": "Cloze", "qfmt": "<blockquote>{{cloze:Quote}}</blockquote>",
+                        "afmt": "<blockquote>{{cloze:Quote}}</blockquote>" + _BACK}],
+            css=_CSS, model_type=genanki.Model.CLOZE,
+        )
+    return genanki.Model(
+        BASIC_MODEL_ID, "Reader highlight", fields=FIELDS,
+        templates=[{"name": "Highlight", "qfmt": "<blockquote>{{Quote}}</blockquote>",
+                    "afmt": "{{FrontSide}}<hr id=answer>" + _BACK}],
+        css=_CSS,
+    )
 
 
 def deck_id(name: str) -> int:
@@ -77,10 +82,12 @@ def _source(article: domain.Article) -> str:
     return title
 
 
-def note(article: domain.Article, h: domain.Highlight, cloze: bool, namer: TagNamer) -> genanki.Note:
+def note(article: domain.Article, h: domain.Highlight, kind, cloze: bool, namer: TagNamer):
+    import genanki
+
     link = f'<a href="{html.escape(reader_link(article, h), quote=True)}">Open in Reader</a>'
     return genanki.Note(
-        model=CLOZE if cloze else BASIC,
+        model=kind,
         fields=[_cloze(h.quote) if cloze else _text(h.quote), note_html(h.note), _source(article), link],
         tags=[namer(t) for t in (*article.tags, *h.tags)],
         guid=genanki.guid_for(h.uid),
@@ -99,18 +106,21 @@ class AnkiFormat:
         self.namer = TagNamer(options.tags)
 
     def render(self, articles: Sequence[domain.Article], combined: bool = False) -> bytes:
+        import genanki
+
         deck = genanki.Deck(deck_id(self.deck), self.deck)
+        kind = model(self.cloze)
         stamps = []
         for article in sorted(articles, key=lambda a: a.id):
             for h in reading_order(article):
-                deck.add_note(note(article, h, self.cloze, self.namer))
+                deck.add_note(note(article, h, kind, self.cloze, self.namer))
                 stamps.append(h.updated)
         # A fixed timestamp (the latest change exported): the same cards get the same ids.
         latest = max(stamps).replace(tzinfo=UTC).timestamp() if stamps else 0.0
         return package_bytes(genanki.Package(deck), latest)
 
 
-def package_bytes(package: genanki.Package, timestamp: float) -> bytes:
+def package_bytes(package, timestamp: float) -> bytes:
     """genanki's Package.write_to_file, into memory, with its temporary database removed
     afterwards (genanki leaves it in the temporary folder)."""
     with tempfile.TemporaryDirectory(prefix="reader-anki-") as folder:

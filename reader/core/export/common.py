@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar, Protocol
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from reader.core import domain
 
@@ -116,6 +116,23 @@ def reader_link(article: domain.Article, highlight: domain.Highlight | None = No
     if highlight is not None:
         query["highlight"] = highlight.uid
     return "reader://open?" + urlencode(query)
+
+
+def parse_reader_link(link: str) -> tuple[str, str | None]:
+    """(article, highlight or None) from reader://open?article=...&highlight=...;
+    ValueError saying what is wrong otherwise."""
+    parts = urlsplit(link.strip())
+    if parts.scheme.lower() != "reader":
+        raise ValueError(f"{link}: not a reader:// link")
+    action = (parts.netloc or parts.path.strip("/")).lower()
+    if action != "open":
+        raise ValueError(f"{link}: Reader links open articles (reader://open?article=...)")
+    query = parse_qs(parts.query)
+    article = (query.get("article") or [""])[0]
+    if not article:
+        raise ValueError(f"{link}: no article named (article=...)")
+    highlight = (query.get("highlight") or [""])[0] or None
+    return article, highlight
 
 
 def color_name(color: str, names: dict[str, str]) -> str:
