@@ -49,6 +49,16 @@ def note_html(text: str | None) -> str:
                      filter_style_properties={"text-align"}).strip()
 
 
+def note_text(text: str | None) -> str:
+    """A note as the plain words it renders to (for tooltips and one-line previews)."""
+    rendered = note_html(text)
+    if not rendered:
+        return ""
+    from lxml import html as lxml_html
+
+    return " ".join(lxml_html.fragment_fromstring(rendered, create_parent="div").text_content().split())
+
+
 def text_direction(text: str | None) -> str | None:
     """"ltr" or "rtl" from the first strong character (Unicode bidi classes L, R, AL); None if none."""
     for ch in text or "":

@@ -30,7 +30,7 @@ from reader.core.export.common import (
     reader_link,
     reading_order,
 )
-from reader.core.notes import note_html, text_direction
+from reader.core.notes import note_html, note_text, text_direction
 from reader.core.text import BLOCK_TAGS, CELL_TAGS
 
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -370,7 +370,7 @@ class _Renderer:
                 if n in self.first_piece and s == a:
                     self.first_piece.discard(n)
                     attrs += f' id="rdr-h-{_attr(h.uid)}"'
-                title = color_name(h.color, self.color_names) + (f": {h.note}" if h.note else "")
+                title = color_name(h.color, self.color_names) + (f": {note_text(h.note)}" if h.note else "")
                 piece = f'<mark {attrs} title="{_attr(title)}">{piece}</mark>'
             out.append(piece)
             self._inline_notes(seg, b, out)
