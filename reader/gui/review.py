@@ -15,7 +15,7 @@ an unknown kind of change would make every view read its article again.
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -77,6 +77,71 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def days_ago(when: datetime, now: datetime | None = None) -> str:
+    """'today', 'yesterday', '5 days ago'; a date after a month."""
+    now = now or datetime.now(when.tzinfo)
+    days = (now.date() - when.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago" if days < 31 else short_date(when)
+
+
+class KeyButton(QPushButton):
+    """A button with its key beside the label, drawn fainter (the keys are the point here)."""
+
+    def __init__(self, label: str, key: str, name: str, parent=None) -> None:
+        super().__init__(label, parent, objectName=name)
+        self.key = key
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys belong to the card, never to a button
+        self.setAutoDefault(False)
+        self.setToolTip(f"{label} ({key})" if key else label)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().sizeHint()
+        if self.key:
+            hint.setWidth(hint.width() + self.fontMetrics().horizontalAdvance(self.key) + 10)
+        return hint
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        from PySide6.QtGui import QPainter
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        if not self.key:
+            super().paintEvent(event)
+            return
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = ""
+        painter = QPainter(self)
+        self.style().drawControl(QStyle.ControlElement.CE_PushButton, option, painter, self)
+        colour = option.palette.color(self.foregroundRole())
+        font = QFont(self.font())
+        metrics = self.fontMetrics()
+        small = QFont(font)
+        small.setPointSizeF(font.pointSizeF() * 0.85)
+        small.setBold(False)
+        from PySide6.QtGui import QFontMetrics
+
+        small_metrics = QFontMetrics(small)
+        label_w = metrics.horizontalAdvance(self.text())
+        key_w = small_metrics.horizontalAdvance(self.key)
+        gap = 8
+        left = self.rect().center().x() - (label_w + gap + key_w) // 2
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        rect = self.rect()
+        painter.setFont(font)
+        painter.setPen(colour)
+        painter.drawText(rect.adjusted(left, 0, 0, 0), flags, self.text())
+        faint = QColor(colour)
+        faint.setAlphaF(0.55)
+        painter.setFont(small)
+        painter.setPen(faint)
+        painter.drawText(rect.adjusted(left + label_w + gap, 0, 0, 0), flags, self.key)
+        painter.end()
+
+
 class CardText(QTextBrowser):
     """The quote as it looks in the article (reading font, size, line height, its
     highlight colour), then the note (Markdown) and the tags. Centred vertically."""
@@ -91,13 +156,14 @@ class CardText(QTextBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-    def show_item(self, item: ReviewItem, theme: Theme, reading: ReadingSettings) -> None:
+    def show_item(self, item: ReviewItem, theme: Theme, reading: ReadingSettings, with_note: bool = True) -> None:
         h = item.highlight
         doc = self.document()
         doc.clear()
         body = QFont()
         body.setFamilies(font_families(reading.font))
-        body.setPointSizeF(reading.size * 1.12)
+        words = len(h.quote)
+        body.setPointSizeF(reading.size * (1.4 if words < 160 else 1.22 if words < 420 else 1.1))
         doc.setDefaultFont(body)
         doc.setDefaultStyleSheet(f"a {{ color: {theme.link}; text-decoration: none; }}"
                                  f"code {{ background-color: {theme.code}; }}")
@@ -118,7 +184,7 @@ class CardText(QTextBrowser):
         small = QTextBlockFormat()
         small.setTopMargin(reading.size * 1.1)
         small.setLineHeight(130, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        if h.note.strip():
+        if h.note.strip() and with_note:
             cursor.insertBlock(small, QTextCharFormat())
             start = cursor.position()
             cursor.insertMarkdown(h.note)
@@ -130,7 +196,7 @@ class CardText(QTextBrowser):
             note.setForeground(QColor(theme.text))
             cursor.mergeCharFormat(note)
             cursor.movePosition(QTextCursor.MoveOperation.End)
-        if h.tags:
+        if h.tags and with_note:  # (while they are edited below, the quote alone)
             tags = QTextCharFormat()
             tags.setFontFamilies(font_families("Sans"))
             tags.setFontPointSize(reading.size * 0.85)
@@ -149,7 +215,7 @@ class CardText(QTextBrowser):
         doc.rootFrame().setFrameFormat(frame)
         doc.setTextWidth(self.viewport().width())
         spare = self.viewport().height() - doc.size().height()
-        frame.setTopMargin(max(0.0, spare / 2))
+        frame.setTopMargin(max(0.0, spare * 0.4))  # a little above the middle reads as centred
         doc.rootFrame().setFrameFormat(frame)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
@@ -172,7 +238,7 @@ class CardEditor(QFrame):
         self.note = QPlainTextEdit(objectName="ReviewNote")
         self.note.setPlaceholderText("Your note… (Markdown: **bold**, *italic*, - lists)")
         self.note.setTabChangesFocus(True)
-        self.note.setFixedHeight(96)
+        self.note.setFixedHeight(84)
         self.tags = QLineEdit(objectName="ReviewTags", placeholderText="Tags, separated by commas")
         row = QHBoxLayout()
         hint = QLabel("Ctrl+Enter to save · Esc to cancel", objectName="ReviewHint")
@@ -316,9 +382,9 @@ class ReviewView(QDialog):
         card.addWidget(self.editor)
         tools = QHBoxLayout()
         tools.setSpacing(4)
-        self.open_button = QPushButton("Open in Article  O", objectName="ReviewOpen")
-        self.note_button = QPushButton("Note  N", objectName="ReviewNoteButton")
-        self.tags_button = QPushButton("Tags  T", objectName="ReviewTagsButton")
+        self.open_button = KeyButton("Open in Article", "O", "ReviewOpen")
+        self.note_button = KeyButton("Add Note", "N", "ReviewNoteButton")
+        self.tags_button = KeyButton("Tags", "T", "ReviewTagsButton")
         for button in (self.open_button, self.note_button, self.tags_button):
             button.setProperty("flat", True)
             tools.addWidget(button)
@@ -391,15 +457,11 @@ class ReviewView(QDialog):
         self.resize(self.sizeHint())
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        return QSize(780, 760)
+        return QSize(760, 720)
 
     def _answer_button(self, answer: str, label: str, key: str, plain: bool = False) -> QPushButton:
-        button = QPushButton(f"{label}   {key}" if key and key != "Space" else label, objectName=f"answer-{answer}")
-        if key == "Space":
-            button.setText(f"{label}   Space")
+        button = KeyButton(label, key, f"answer-{answer}")
         button.setProperty("plain", plain)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys belong to the card, never to a button
-        button.setAutoDefault(False)
         button.setMinimumHeight(36)
         button.clicked.connect(lambda _c=False, a=answer: self.answer(a))
         return button
@@ -418,6 +480,11 @@ class ReviewView(QDialog):
             QFrame#ReviewCard, QFrame#ReviewMessage {{ background: {t.background}; border: 1px solid {t.rule};
                 border-radius: 12px; }}
             QTextBrowser#ReviewQuote {{ background: {t.background}; color: {t.text}; border: none; }}
+            QTextBrowser#ReviewQuote QScrollBar:vertical {{ background: {t.background}; width: 9px; margin: 0; }}
+            QTextBrowser#ReviewQuote QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px;
+                min-height: 30px; margin: 1px; }}
+            QTextBrowser#ReviewQuote QScrollBar::add-line, QTextBrowser#ReviewQuote QScrollBar::sub-line {{ height: 0; }}
+            QTextBrowser#ReviewQuote QScrollBar::add-page, QTextBrowser#ReviewQuote QScrollBar::sub-page {{ background: none; }}
             QLabel#ReviewSite {{ color: {t.accent}; font-family: {sans}; font-size: {reading.size * 0.72:.1f}pt;
                 font-weight: 600; letter-spacing: 1px; }}
             QLabel#ReviewTitle {{ font-family: {serif}; font-size: {reading.size * 1.15:.1f}pt; font-weight: 700; }}
@@ -524,13 +591,15 @@ class ReviewView(QDialog):
         self.site.setVisible(bool(self.site.text()))
         self.title.setText(item.article_title)
         made = item.highlight.created
+        if made.tzinfo is None:  # the library's times are UTC
+            made = made.replace(tzinfo=UTC).astimezone()
         parts = [short_date(item.article_published)] if item.article_published else []
-        parts.append(f"highlighted {short_date(made)}")
+        parts.append(f"highlighted {days_ago(made)}")
         if item.reviews:
             parts.append(f"reviewed {plural(item.reviews, 'time')}")
         self.meta.setText(" · ".join(p for p in parts if p))
-        self.text.show_item(item, self.theme, self.reading)
-        self.note_button.setText("Edit Note  N" if item.highlight.note.strip() else "Add Note  N")
+        self.text.show_item(item, self.theme, self.reading, with_note=not self.editor.isVisible())
+        self.note_button.setText("Edit Note" if item.highlight.note.strip() else "Add Note")
 
     def _show_message(self, headline: str, text: str) -> None:
         self.headline.setText(headline)
@@ -617,14 +686,14 @@ class ReviewView(QDialog):
         item = self.current()
         if item is not None:
             self.editor.start(item.highlight.note, item.highlight.tags, field)
+            self._render_card()
 
     def editing(self) -> bool:
         return self.editor.isVisible()
 
     def save_edit(self, note: str, tags: list) -> None:
         item = self.current()
-        self.editor.hide()
-        self.setFocus()
+        self.cancel_edit()
         if item is None:
             return
         h = item.highlight
@@ -655,6 +724,7 @@ class ReviewView(QDialog):
     def cancel_edit(self) -> None:
         self.editor.hide()
         self.setFocus()
+        self._render_card()
 
     def _replace(self, highlight) -> None:
         from dataclasses import replace

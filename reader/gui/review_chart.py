@@ -33,7 +33,7 @@ class WeekChart(QWidget):
 
     def set_theme(self, theme) -> None:
         made = QColor(theme.highlights["yellow"])
-        self.made_color = made.lighter(150) if theme.dark else made.darker(108)
+        self.made_color = made.lighter(195) if theme.dark else made.darker(108)  # dark tints are for backgrounds
         self.reviewed_color = QColor(theme.accent)
         self.text_color = QColor(theme.muted)
         self.rule_color = QColor(theme.rule)
