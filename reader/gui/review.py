@@ -53,7 +53,7 @@ from reader.core.review import ReviewSettings
 from reader.core.tags import parse_tags
 from reader.gui.annotate import ColorNames, swatch
 from reader.gui.review_chart import WeekChart
-from reader.gui.tasks import OpResult, describe
+from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
 from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
 
 # (answer sent to the library, button label, keys)
@@ -737,7 +737,12 @@ class ReviewView(QDialog):
 
     def apply_change(self, change: Change) -> None:
         """A highlight of the session changed or went elsewhere in the window: follow it."""
-        if not self.loaded or change.highlight_id is None:
+        if not self.loaded:
+            return
+        if change.kind == LIBRARY_CHANGED:  # e.g. `reader review --grade` in a terminal: the streak, the week
+            self.refresh_stats()
+            return
+        if change.highlight_id is None:
             return
         ids = {item.highlight.id for item in self.items[self.index:]}
         if change.highlight_id not in ids:

@@ -228,3 +228,34 @@ def test_the_card_follows_the_theme(library, rivers, make_window, qtbot):
         cursor = view.text.document().find(QUOTES[0])
         assert cursor.charFormat().background().color() == QColor(view.theme.highlights["yellow"])
         assert cursor.charFormat().foreground().color() == QColor(view.theme.text)
+
+
+def test_a_highlight_deleted_in_the_window_leaves_the_session(library, rivers, make_window, qtbot):
+    article, ids = rivers
+    window = make_window(library)
+    view = open_review(window, qtbot)
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    assert view.current().highlight.id == ids[1]
+    window.delete_highlight(ids[1])  # the card shown
+    window.delete_highlight(ids[3])  # one further on
+    settle(qtbot, window)
+    assert view.current().highlight.id == ids[2]
+    assert view.position.text() == "2 of 2" and view.streak.text().startswith("1 due today")
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    settle(qtbot, window)
+    assert view.headline.text() == "Done for today" and view.status.text() == ""
+
+
+def test_answers_given_elsewhere_update_the_progress(library, rivers, make_window, qtbot):
+    article, ids = rivers
+    window = make_window(library)
+    view = open_review(window, qtbot)
+    assert view.stats.reviewed_today == 0
+    other = second(library)
+    try:
+        other.answer_review(ids[3], "good")  # as `reader review 4 --grade good` would
+    finally:
+        other.close()
+    assert window.ops.poll()
+    settle(qtbot, window)
+    assert view.stats.reviewed_today == 1 and view.chart.week[-1].reviewed == 1
