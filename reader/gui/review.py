@@ -98,13 +98,13 @@ class KeyButton(QPushButton):
         self.setAutoDefault(False)
         self.setToolTip(f"{label} ({key})" if key else label)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         if self.key:
             hint.setWidth(hint.width() + self.fontMetrics().horizontalAdvance(self.key) + 10)
         return hint
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def paintEvent(self, event) -> None:
         from PySide6.QtGui import QPainter
         from PySide6.QtWidgets import QStyle, QStyleOptionButton
 
@@ -218,7 +218,7 @@ class CardText(QTextBrowser):
         frame.setTopMargin(max(0.0, spare * 0.4))  # a little above the middle reads as centred
         doc.rootFrame().setFrameFormat(frame)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._centre()
 
@@ -456,7 +456,7 @@ class ReviewView(QDialog):
         self._show_message("Loading…", "")
         self.resize(self.sizeHint())
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return QSize(760, 720)
 
     def _answer_button(self, answer: str, label: str, key: str, plain: bool = False) -> QPushButton:
@@ -513,7 +513,7 @@ class ReviewView(QDialog):
                             f"<span style='color:{t.accent}'>■</span> reviewed")
         self._render_card()
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event) -> None:
         """The window changes the app's palette with its theme: follow it."""
         super().changeEvent(event)
         from PySide6.QtCore import QEvent
@@ -526,7 +526,7 @@ class ReviewView(QDialog):
 
     # -- reading the session ----------------------------------------------------------
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not event.spontaneous():  # shown by the window, not un-minimised: a new session
             self.loaded = False

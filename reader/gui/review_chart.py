@@ -28,7 +28,7 @@ class WeekChart(QWidget):
         self.rule_color = QColor("#e3e1dc")
         self.setMinimumSize(self.sizeHint())
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return QSize(230, 74)
 
     def set_theme(self, theme) -> None:
@@ -66,7 +66,7 @@ class WeekChart(QWidget):
 
     # -- drawing -----------------------------------------------------------------------
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt API)
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         label_h = self._label_height()

@@ -9,13 +9,13 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QColor, QTextCursor  # noqa: E402
+from conftest import settle
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QTextCursor
 
-import reader.core.library as library_module  # noqa: E402
-from reader.core import Library  # noqa: E402
-from reader.core.review import ReviewSettings  # noqa: E402
-from conftest import settle  # noqa: E402
+import reader.core.library as library_module
+from reader.core import Library
+from reader.core.review import ReviewSettings
 
 # In the article's order, which is the order of the review for highlights made together.
 QUOTES = ("carrying silt and the memory of summer", "Each sensor is a narrow steel tube",
@@ -66,7 +66,7 @@ def open_review(window, qtbot):
 
 
 def test_a_session_from_the_keyboard_is_stored(library, rivers, make_window, qtbot):
-    article, ids = rivers
+    _article, ids = rivers
     window = make_window(library)
     view = open_review(window, qtbot)
     assert view.position.text() == "1 of 4" and view.streak.text() == "4 due today"
@@ -148,7 +148,7 @@ def test_note_and_tags_are_edited_on_the_card_and_typing_does_not_answer(library
 
 
 def test_never_again_is_respected(library, rivers, make_window, qtbot):
-    article, ids = rivers
+    _article, ids = rivers
     window = make_window(library)
     view = open_review(window, qtbot)
     qtbot.mouseClick(view.buttons["never-again"], Qt.MouseButton.LeftButton)
@@ -169,7 +169,7 @@ def test_never_again_is_respected(library, rivers, make_window, qtbot):
 
 
 def test_settings_are_saved_and_shape_the_session(library, rivers, make_window, qtbot):
-    article, ids = rivers
+    _article, ids = rivers
     library.update_highlight(ids[1], tags=["Private"])
     window = make_window(library)
     view = open_review(window, qtbot)
@@ -231,7 +231,7 @@ def test_the_card_follows_the_theme(library, rivers, make_window, qtbot):
 
 
 def test_a_highlight_deleted_in_the_window_leaves_the_session(library, rivers, make_window, qtbot):
-    article, ids = rivers
+    _article, ids = rivers
     window = make_window(library)
     view = open_review(window, qtbot)
     qtbot.keyClick(view, Qt.Key.Key_3)
@@ -247,7 +247,7 @@ def test_a_highlight_deleted_in_the_window_leaves_the_session(library, rivers, m
 
 
 def test_answers_given_elsewhere_update_the_progress(library, rivers, make_window, qtbot):
-    article, ids = rivers
+    _article, ids = rivers
     window = make_window(library)
     view = open_review(window, qtbot)
     assert view.stats.reviewed_today == 0
