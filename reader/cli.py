@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader import __version__
 from reader.core import domain
-from reader.core.library import Library, LibraryError, STATES
+from reader.core.library import STATES, Library, LibraryError
 
 COMMANDS = (
     "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
@@ -278,7 +278,7 @@ def _open_window(argv: list[str]) -> int:
         import inspect
 
         if "links" in inspect.signature(run).parameters:
-            return run(args.library, files, links=links)
+            return run(args.library, files, links=links)  # type: ignore[call-arg]  # a window that has it
         print("reader: this window cannot go to a highlight yet; opening it", file=sys.stderr)
     return run(args.library, files)
 

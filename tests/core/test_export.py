@@ -25,9 +25,9 @@ from reader.core.export import (
     default_template_text,
     export_articles,
     import_annotations,
+    markdown,
     safe_filename,
 )
-from reader.core.export import markdown
 from reader.core.export.common import normal_date
 from reader.core.export.readwise import COLUMNS
 
@@ -119,7 +119,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_markdown_front_matter_and_highlights(annotated, tmp_path):
-    library, a, b = annotated
+    library, a, _b = annotated
     result = export_articles(library, "md", tmp_path / "notes")
     assert result.articles == 2 and result.highlights == 7
     md = (tmp_path / "notes" / f"{TITLE}.md").read_text("utf-8")
@@ -160,7 +160,7 @@ def quote_line(quote: str) -> str:
 
 
 def test_markdown_one_file_and_user_template(annotated, tmp_path):
-    library, a, b = annotated
+    library, a, _b = annotated
     export_articles(library, "md", tmp_path / "all.md")
     text = (tmp_path / "all.md").read_text("utf-8")
     assert text.index(f"# {TITLE}") < text.index('# What: is? "this"')
@@ -363,7 +363,7 @@ def _resource_refs(doc) -> list[str]:
 
 
 def test_html_marks_every_highlight_and_is_standalone(annotated, tmp_path):
-    library, a, b = annotated
+    library, a, _b = annotated
     export_articles(library, "html", tmp_path / "pages")
     raw = (tmp_path / "pages" / f"{TITLE}.html").read_text("utf-8")
     assert raw.startswith("<!DOCTYPE html>")
@@ -416,7 +416,7 @@ def test_html_one_file_for_several_articles(annotated, tmp_path):
 
 def test_html_without_mapping_still_lists_highlights(annotated, tmp_path):
     """If the stored text no longer matches the html, highlights are listed, never misplaced."""
-    library, a, b = annotated
+    library, a, _b = annotated
     article = library.get(a)
     broken = domain.Article(**{**article.__dict__, "text": "something else entirely"})
     export_articles([broken], "html", tmp_path / "x.html")
@@ -466,7 +466,7 @@ def test_csv_for_readwise_round_trips(annotated, tmp_path):
 # stable ids are checked in test_export_consumers.py).
 @pytest.mark.parametrize("fmt", sorted(f for f in FORMATS if not getattr(FORMATS[f], "single_only", False)))
 def test_export_is_byte_identical_when_repeated(annotated, tmp_path, fmt):
-    library, a, b = annotated
+    library, _a, _b = annotated
     first = export_articles(library, fmt, tmp_path / "out")
     snapshot = _snapshot(tmp_path / "out")
     assert len(first.written) == 2 and MANIFEST in snapshot
@@ -523,7 +523,7 @@ def test_reexport_touches_only_its_own_files(annotated, tmp_path):
 
 
 def test_out_must_fit_the_format(annotated, tmp_path):
-    library, a, b = annotated
+    library, _a, _b = annotated
     with pytest.raises(ValueError, match="format is md"):
         export_articles(library, "md", tmp_path / "x.json")
     with pytest.raises(ValueError, match="unknown format"):
@@ -621,7 +621,7 @@ def test_export_then_import_restores_every_highlight(annotated, tmp_path, articl
 
 
 def test_import_reanchors_on_a_changed_page(annotated, tmp_path, article_page):
-    library, a, b = annotated
+    library, a, _b = annotated
     export_articles(library, "json", tmp_path / "backup.json", ids=[a])
     changed = tmp_path / "changed" / "quiet-rivers.html"
     changed.parent.mkdir()
@@ -647,7 +647,7 @@ def test_import_reanchors_on_a_changed_page(annotated, tmp_path, article_page):
 
 
 def test_import_matches_by_article_urn_in_the_same_library(annotated, tmp_path):
-    library, a, b = annotated
+    library, _a, b = annotated
     export_articles(library, "json", tmp_path / "b.json", ids=[b])
     uid = library.highlights(b)[0].uid
     library.delete_highlight(library.highlights(b)[0].id)
@@ -656,7 +656,7 @@ def test_import_matches_by_article_urn_in_the_same_library(annotated, tmp_path):
 
 
 def test_import_reads_other_tools_annotations(annotated, tmp_path):
-    library, a, b = annotated
+    library, a, _b = annotated
     foreign = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": "https://annotations.example/anno/1",
@@ -674,7 +674,7 @@ def test_import_reads_other_tools_annotations(annotated, tmp_path):
 
 
 def test_import_skips_annotations_of_unknown_pages(annotated, tmp_path):
-    library, a, b = annotated
+    library, _a, b = annotated
     export_articles(library, "json", tmp_path / "b.json", ids=[b])
     data = json.loads((tmp_path / "b.json").read_text("utf-8"))
     data["articles"][0]["title"] = "Some other page"

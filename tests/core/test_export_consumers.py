@@ -117,7 +117,7 @@ def _quote_paragraphs(body: str) -> list[tuple[str, str]]:
 
 
 def test_obsidian_markdown_ids_tags_and_names(notes, tmp_path):
-    library, a, noted, bare = notes
+    library, a, noted, _bare = notes
     result = export_articles(library, "md", tmp_path / "vault")
     names = {p.name for p in result.paths}
     assert "[draft]" in library.get(noted).title
@@ -145,7 +145,7 @@ def test_obsidian_markdown_ids_tags_and_names(notes, tmp_path):
 
 
 def test_annotated_only_leaves_out_articles_without_highlights_or_notes(notes, tmp_path):
-    library, a, noted, bare = notes
+    library, _a, _noted, _bare = notes
     every = export_articles(library, "md", tmp_path / "all")
     assert every.articles == 3
     annotated = export_articles(library, "md", tmp_path / "some", annotated=True)
@@ -157,7 +157,7 @@ def test_annotated_only_leaves_out_articles_without_highlights_or_notes(notes, t
 
 
 def test_a_vault_is_rewritten_only_where_something_changed(notes, tmp_path):
-    library, a, noted, bare = notes
+    library, _a, noted, bare = notes
     vault = tmp_path / "vault"
     vault.mkdir()
     (vault / "My own note.md").write_text("mine", "utf-8")
@@ -192,7 +192,7 @@ def test_a_vault_is_rewritten_only_where_something_changed(notes, tmp_path):
 
 
 def test_logseq_pages_with_properties_and_block_ids(notes, tmp_path):
-    library, a, noted, bare = notes
+    library, a, _noted, _bare = notes
     result = export_articles(library, "logseq", tmp_path / "graph", annotated=True)
     page = (tmp_path / "graph" / "The Quiet Rivers of the North.md").read_text("utf-8")
     head, _, blocks = page.partition("\n\n")
@@ -297,7 +297,7 @@ def test_w3c_json_passes_the_suites_rules_and_survives_expansion(notes, tmp_path
 
 
 def test_html_notes_render_markdown_in_their_own_direction(notes, tmp_path):
-    library, a, noted, bare = notes
+    library, a, _noted, _bare = notes
     export_articles(library, "html", tmp_path / "page.html", ids=[a])
     text = (tmp_path / "page.html").read_text("utf-8")
     doc = lxml_html.fromstring(text)
@@ -356,7 +356,7 @@ def _apkg_notes(path: Path) -> tuple[list[tuple], dict]:
 
 
 def test_anki_deck_one_note_per_highlight_with_stable_guids(notes, tmp_path):
-    library, a, noted, bare = notes
+    library, a, _noted, _bare = notes
     highlights = reading_order(library.get(a))
     export_articles(library, "anki", tmp_path / "deck.apkg", deck="Reader::rivers")
     rows, col = _apkg_notes(tmp_path / "deck.apkg")
@@ -384,7 +384,7 @@ def test_anki_deck_one_note_per_highlight_with_stable_guids(notes, tmp_path):
 
 
 def test_bibtex_parses_with_bibtexparser(notes, tmp_path):
-    library, a, noted, bare = notes
+    library, a, _noted, bare = notes
     library.set_note(bare, "Braces { } and 50% & $5 #1 under_score")
     export_articles(library, "bibtex", tmp_path / "refs.bib")
     parsed = bibtexparser.parse_string((tmp_path / "refs.bib").read_text("utf-8"))
@@ -405,7 +405,7 @@ def test_csl_json_renders_with_citeproc(notes, tmp_path):
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
-    library, a, noted, bare = notes
+    library, _a, _noted, _bare = notes
     export_articles(library, "csl-json", tmp_path / "refs.json")
     items = json.loads((tmp_path / "refs.json").read_text("utf-8"))
     assert len(items) == 3 and all(i["type"] == "webpage" for i in items)
@@ -424,7 +424,7 @@ def test_csl_json_renders_with_citeproc(notes, tmp_path):
 
 
 def test_hypothesis_export_has_the_clients_shape_and_comes_back(notes, tmp_path):
-    library, a, noted, bare = notes
+    library, a, _noted, _bare = notes
     export_articles(library, "hypothesis", tmp_path / "h.json", annotated=True)
     data = json.loads((tmp_path / "h.json").read_text("utf-8"))
     # What the Hypothesis client's import checks (readExportFile): an object with an annotations list.

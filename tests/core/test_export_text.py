@@ -125,7 +125,7 @@ def test_every_quote_and_title_renders_as_the_page_text(hostile, tmp_path, singl
 
 
 def test_markdown_escape_filter_is_there_for_user_templates(hostile, tmp_path):
-    library, article_id = hostile
+    library, _article_id = hostile
     template = tmp_path / "mine.md.j2"
     template.write_text("# {{ article.title | md }}\n\n{% for h in highlights %}{{ h.quote | quote_block }}\n\n"
                         "{% endfor %}", "utf-8")
@@ -136,7 +136,7 @@ def test_markdown_escape_filter_is_there_for_user_templates(hostile, tmp_path):
 
 
 def test_csv_cells_never_start_a_formula(hostile, tmp_path):
-    library, article_id = hostile
+    library, _article_id = hostile
     export_articles(library, "csv", tmp_path / "out.csv")
     with open(tmp_path / "out.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -152,7 +152,7 @@ def test_csv_cells_never_start_a_formula(hostile, tmp_path):
 
 
 def test_templates_render_in_a_sandbox(hostile, tmp_path):
-    library, article_id = hostile
+    library, _article_id = hostile
     marker = tmp_path / "PWNED"
     template = tmp_path / "evil.md.j2"
     template.write_text(f'{{{{ cycler.__init__.__globals__.os.system("touch {marker}") }}}}\n', "utf-8")
@@ -163,7 +163,7 @@ def test_templates_render_in_a_sandbox(hostile, tmp_path):
 
 
 def test_an_unknown_variable_names_the_template_file_and_line(hostile, tmp_path):
-    library, article_id = hostile
+    library, _article_id = hostile
     template = tmp_path / "typo.md.j2"
     template.write_text("# {{ article.title | md }}\n\n{% if article.note %}\n{{ article.notte }}\n{% endif %}\n"
                         "{{ article.titel }}\n", "utf-8")

@@ -43,7 +43,7 @@ _BACK = '<div class="note">{{Note}}</div><div class="source">{{Source}} · {{Rea
 
 def model(cloze: bool):
     """The note type: "Reader highlight" (Basic) or "Reader highlight (cloze)"."""
-    import genanki  # only when a deck is made: it is not needed to start Reader
+    import genanki  # type: ignore[import-untyped]  # only when a deck is made, not to start Reader
 
     if cloze:
         return genanki.Model(
@@ -83,7 +83,7 @@ def _source(article: domain.Article) -> str:
 
 
 def note(article: domain.Article, h: domain.Highlight, kind, cloze: bool, namer: TagNamer):
-    import genanki
+    import genanki  # type: ignore[import-untyped]
 
     link = f'<a href="{html.escape(reader_link(article, h), quote=True)}">Open in Reader</a>'
     return genanki.Note(
@@ -106,7 +106,7 @@ class AnkiFormat:
         self.namer = TagNamer(options.tags)
 
     def render(self, articles: Sequence[domain.Article], combined: bool = False) -> bytes:
-        import genanki
+        import genanki  # type: ignore[import-untyped]
 
         deck = genanki.Deck(deck_id(self.deck), self.deck)
         kind = model(self.cloze)

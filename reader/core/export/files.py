@@ -321,10 +321,10 @@ def export_articles(
 
     if single_file:
         text = formatter.render(with_content(articles), combined=True)
-        changed = write_atomic(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
+        wrote = write_atomic(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
         if progress:
             progress(len(articles), len(articles))
-        return ExportResult((out,), (out,) if changed else (), (), len(articles), highlights)
+        return ExportResult((out,), (out,) if wrote else (), (), len(articles), highlights)
 
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
@@ -367,7 +367,8 @@ def export_articles(
             elif os.path.exists(path):
                 kept.append(out / old.name)
 
-    paths, changed = [], []
+    paths: list[Path] = []
+    changed: list[Path] = []
     total = len(articles)
     step = BATCH if kind.needs_content and library is not None else 200
     render = formatter.render

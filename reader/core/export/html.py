@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import bisect
 import html as html_lib
+import itertools
 import re
 from collections.abc import Sequence
 from importlib import resources
@@ -295,7 +296,7 @@ class _Renderer:
                 self.marks.setdefault(seg, []).append((spans[seg][0], spans[seg][1], n))
             self.first_piece.add(n)
             if h.note:
-                seg, end = last
+                seg, _end = last
                 el, kind = mapper.segments[seg]
                 block = el if kind == "text" else el.getparent()
                 while block is not None and block.tag not in _NOTE_BLOCKS:
@@ -361,7 +362,7 @@ class _Renderer:
             self._inline_notes(seg, len(raw), out)
             return
         cuts = sorted({0, len(raw), *(s for s, _, _ in marks), *(e for _, e, _ in marks)})
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in itertools.pairwise(cuts):
             active = [m for m in marks if m[0] <= a and b <= m[1]]
             piece = _esc(raw[a:b])
             for s, _e, n in sorted(active, key=lambda m: m[2], reverse=True):
@@ -389,7 +390,7 @@ class _Renderer:
             return ""
         items = []
         for h in self.highlights:
-            n = self.numbers[h.uid]
+            self.numbers[h.uid]
             cls = h.color if h.color in COLOR_HEX else DEFAULT_COLOR
             parts = [f'<li class="rdr-c-{cls}" id="rdr-n-{_attr(h.uid)}">']
             parts.append(f'<blockquote class="rdr-quote">{_paragraphs(h.quote)}</blockquote>')

@@ -133,7 +133,7 @@ def from_hypothesis(entry) -> tuple[str, dict] | None:
     targets = entry.get("target")
     targets = targets if isinstance(targets, list) else [targets] if isinstance(targets, dict) else []
     target = next((t for t in targets if isinstance(t, dict) and t.get("selector")), None)
-    extra = entry.get("reader") if isinstance(entry.get("reader"), dict) else {}
+    extra: dict = entry["reader"] if isinstance(entry.get("reader"), dict) else {}
     if target is None:
         title = (entry.get("document") or {}).get("title") if isinstance(entry.get("document"), dict) else None
         title = title[0] if isinstance(title, list) and title else title
@@ -143,14 +143,15 @@ def from_hypothesis(entry) -> tuple[str, dict] | None:
         bodies.append({"type": "TextualBody", "value": text, "format": "text/markdown", "purpose": "commenting"})
     for tag in tags if isinstance(tags, list) else [tags]:
         bodies.append({"type": "TextualBody", "value": tag, "purpose": "tagging"})
+    target_node: dict = {"source": target.get("source") or uri, "selector": target.get("selector")}
+    if isinstance(extra.get("color"), str):
+        target_node["styleClass"] = extra["color"]
     node = {
         "type": "Annotation",
         "id": _iri(entry.get("id")),
         "created": entry.get("created"),
         "modified": entry.get("updated"),
         "body": bodies,
-        "target": {"source": target.get("source") or uri, "selector": target.get("selector")},
+        "target": target_node,
     }
-    if isinstance(extra.get("color"), str):
-        node["target"]["styleClass"] = extra["color"]
     return "annotation", node

@@ -8,10 +8,10 @@
 
     - > Forty stations across three river basins
       id:: 0123abcd-...
-      collapsed:: false
-    	- my note
-    	- yellow · [Open in Reader](reader://open?...) #tag
+        - my note
+        - yellow · [Open in Reader](reader://open?...) #tag
 
+(child blocks are indented with a tab, as Logseq writes them).
 Each highlight's `id::` is its uid written as a UUID (what Logseq's block ids
 are), so `((uid))` block references in the user's graph keep pointing at it
 across exports. Page text is escaped as in the Markdown export; tags follow the

@@ -99,7 +99,7 @@ def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[s
     selectors: list[dict] = [{"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}]
     if h.placed:
         selectors.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
-    item = {
+    item: dict = {
         "id": highlight_iri(h.uid),
         "type": "Annotation",
         "motivation": "commenting" if h.note else "highlighting",
