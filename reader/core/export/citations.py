@@ -176,3 +176,13 @@ class CslJsonFormat:
         keys = citation_keys(articles)
         items = [csl_item(a, keys[a.id]) for a in sorted(articles, key=lambda a: a.id)]
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def citation_text(article: domain.Article, fmt: str = "bibtex") -> str:
+    """One article's citation as text, for "Copy Citation": BibTeX or CSL-JSON."""
+    [key] = citation_keys([article]).values()
+    if fmt == "bibtex":
+        return bibtex_entry(article, key)
+    if fmt == "csl-json":
+        return json.dumps([csl_item(article, key)], ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"no citation format {fmt!r}; use bibtex or csl-json")
