@@ -34,7 +34,7 @@ from reader.gui.dialogs import AppearancePanel, ImportProgress, ImportSummary, s
 from reader.gui.icons import app_icon, icon
 from reader.gui.library_panel import LibraryPanel
 from reader.gui.models import Query
-from reader.gui.reading_view import ReaderPane, ReadingView
+from reader.gui.reading.view import ReaderPane, ReadingView
 from reader.gui.tasks import ARTICLES_ADDED, LibraryOps, OpResult, describe
 from reader.gui.theme import ReadingSettings, Theme, palette_for
 
