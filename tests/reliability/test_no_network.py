@@ -142,7 +142,7 @@ def test_nothing_is_fetched_on_import_view_or_export(server, tmp_path, library, 
 
     # The window's own reading view, when it is there.
     try:
-        from reader.gui.reading.view import ReadingView
+        from reader.gui.reading_view import ReadingView
     except ImportError:
         ReadingView = None
     if ReadingView is not None:

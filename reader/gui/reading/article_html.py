@@ -21,7 +21,8 @@ _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
 _ISOLATE = "\u2068{}\u2069"  # first-strong isolate: each part of the meta line keeps its own direction
 
 
-def display_html(fragment: str, formulas: list[str] | None = None, typeset=None) -> str:
+def display_html(fragment: str, formulas: list[str] | None = None, typeset=None,
+                 stack: frozenset[int] = frozenset()) -> str:
     """Adapt the clean article HTML to what Qt's rich text understands.
 
     Qt treats <figure>/<figcaption> as inline, so they become blocks here; the
@@ -29,7 +30,8 @@ def display_html(fragment: str, formulas: list[str] | None = None, typeset=None)
     Formulas (<span lang="x-tex">TeX</span>, from the importer) become images
     when `typeset(tex, display)` says it can set them; their TeX is appended to
     `formulas`, and the image is named tex:INDEX. Those it cannot set stay as
-    their TeX in a monospace face.
+    their TeX in a monospace face. Tables whose index (in document order) is in
+    `stack` are too wide for the column even set small: each row becomes a line.
     """
     from lxml import html as lxml_html  # loaded when the first article opens, not at start
 
@@ -48,7 +50,10 @@ def display_html(fragment: str, formulas: list[str] | None = None, typeset=None)
         el.set("align", "center")
     for el in root.iter("img"):
         _declared_size(el)
-    for el in root.iter("table"):
+    for index, el in enumerate(list(root.iter("table"))):
+        if index in stack:
+            _stack_rows(el)
+            continue
         el.set("cellspacing", "0")
         el.set("cellpadding", "6")
         el.set("width", "100%")
@@ -71,6 +76,25 @@ def display_html(fragment: str, formulas: list[str] | None = None, typeset=None)
         if lang in _TEX_LANGS:
             _formula(el, lang == "x-tex-display", formulas, typeset)
     return lxml_html.tostring(root, encoding="unicode")
+
+
+def _stack_rows(table) -> None:
+    """A table as lines, one a row, its cells apart by an em space (no text added: the text
+    map ignores spaces), header cells bold. For a table no column could hold unbroken."""
+    holder = table.makeelement("div", {"class": "stacked-table"})
+    for tr in table.iter("tr"):
+        line = holder.makeelement("p", {"class": "stacked-row"})
+        for n, cell in enumerate(c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
+            part = cell.makeelement("b" if cell.tag == "th" else "span", {})
+            part.text = ("\u2003" if n else "") + (cell.text or "")
+            for child in list(cell):
+                if isinstance(child.tag, str) and child.tag in ("table", "p", "div", "ul", "ol"):
+                    child.tag = "span"
+                part.append(child)
+            line.append(part)
+        holder.append(line)
+    holder.tail = table.tail
+    table.getparent().replace(table, holder)
 
 
 def _declared_size(img) -> None:
@@ -243,6 +267,7 @@ def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> st
              border-color: {t.rule}; }}
     td, th {{ border: 1px solid {t.rule}; padding: 5px 8px; font-size: {s * 0.88:.1f}pt; }}
     th {{ background-color: {t.code}; font-weight: 700; }}
+    p.stacked-row {{ margin-bottom: {s * 0.3 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
     p.caption {{ font-size: {s * 0.8:.1f}pt; color: {t.muted}; margin-top: {s * 0.4 * PX:.0f}px; }}
     hr {{ color: {t.rule}; }}
     """

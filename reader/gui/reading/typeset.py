@@ -41,7 +41,7 @@ from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
 
 ASSET_SCHEME = "asset"
 MIN_CODE_SCALE = 0.7
-MIN_TABLE_SCALE = 0.6
+MIN_TABLE_SCALE = 0.5
 WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -266,33 +266,51 @@ class Typesetting:
             if not block.isValid():
                 continue
             fmt = block.blockFormat()
-            room = column - fmt.leftMargin() - fmt.rightMargin() - 4
-            widest = self._widest_line(block, base_code)
-            scale = max(MIN_CODE_SCALE, min(1.0, room / widest)) if widest > 0 else 1.0
-            self._set_block_size(cursor, block, base_code * scale)
-            new = QTextBlockFormat()
-            new.setNonBreakableLines(widest * scale <= room)  # past the floor: wrap at spaces
+            room = column - fmt.leftMargin() - fmt.rightMargin() - 2
+            unbroken = QTextBlockFormat()
+            unbroken.setNonBreakableLines(True)
             cursor.setPosition(block.position())
-            cursor.mergeBlockFormat(new)
+            cursor.mergeBlockFormat(unbroken)
+            self._set_block_size(cursor, block, base_code)
+            # Measured on the layout itself: a fallback font (box drawing, CJK) is wider than a guess.
+            widest = self._widest_line(block)
+            if widest > room:
+                self._set_block_size(cursor, block, base_code * max(MIN_CODE_SCALE, room / widest * 0.98))
+                if self._widest_line(block) > room:  # past the floor: wrap at spaces
+                    wrap = QTextBlockFormat()
+                    wrap.setNonBreakableLines(False)
+                    cursor.setPosition(block.position())
+                    cursor.mergeBlockFormat(wrap)
         layout.blockBoundingRect(doc.lastBlock())
-        for table in self._tables():
+        if self._stacked and column > self._stacked_column + 40:
+            self._stacked = frozenset()  # room again: try the tables as tables
+            self._render(self.scroll_fraction())
+            return
+        too_wide = []
+        tables = sorted(self._tables(), key=lambda t: t.firstPosition())  # document order, as the HTML
+        for index, table in enumerate(tables):
             cells = table.rows() * table.columns()
             if cells > 4000:
                 continue
             scale = 1.0
-            while scale > MIN_TABLE_SCALE and (self._table_breaks_words(table) or self._table_too_wide(table, column)):
+            while self._table_breaks_words(table) or self._table_too_wide(table, column):
+                if scale <= MIN_TABLE_SCALE:
+                    too_wide.append(index)
+                    break
                 scale = round(scale - 0.1, 2)
                 self._scale_table(cursor, table, scale)
                 layout.frameBoundingRect(table)
+        if too_wide:
+            # Index among the tables shown now; the stacked ones are no longer tables.
+            shown = [i for i in range(len(tables) + len(self._stacked)) if i not in self._stacked]
+            self._stacked = self._stacked | {shown[i] for i in too_wide if i < len(shown)}
+            self._stacked_column = column
+            self._render(self.scroll_fraction())
 
-    def _widest_line(self, block, point_size: float) -> float:
-        font = self.document().defaultFont()
-        it = block.begin()
-        if not it.atEnd():
-            font = it.fragment().charFormat().font()
-        font.setPointSizeF(point_size)
-        metrics = QFontMetricsF(font)
-        return max((metrics.horizontalAdvance(line) for line in block.text().split("\u2028")), default=0.0)
+    def _widest_line(self, block) -> float:
+        self.document().documentLayout().blockBoundingRect(block)  # lays the block out
+        lines = block.layout()
+        return max((lines.lineAt(i).naturalTextWidth() for i in range(lines.lineCount())), default=0.0)
 
     @staticmethod
     def _set_block_size(cursor: QTextCursor, block, point_size: float) -> None:
@@ -338,7 +356,7 @@ class Typesetting:
         cursor.setPosition(table.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
         cursor.mergeCharFormat(fmt)
         tf = table.format()
-        tf.setCellPadding(max(2.0, 6 * scale))
+        tf.setCellPadding(max(1.0, 6 * scale - 2))
         table.setFormat(tf)
 
 

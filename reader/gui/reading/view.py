@@ -59,6 +59,8 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self._formulas: list[str] = []
         self._code_blocks: list = []
         self._fitted_width = -1.0
+        self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
+        self._stacked_column = 0
         self._image_limit = 0
         self._margins = (-1, -1)
         self._search_terms: tuple[str, ...] = ()
@@ -166,6 +168,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
             self._emit_progress()
         if self.article is None or self.article.id != article.id:
             self._images.clear()
+            self._stacked = frozenset()
         self.article = article
         self.highlights = {h.id: h for h in article.highlights}
         self._search_terms = ()
@@ -187,7 +190,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self._formulas = []
         self._code_blocks = []  # of the document about to be replaced
         self._fitted_width = -1.0
-        body = display_html(article.html, self._formulas, can_typeset)
+        body = display_html(article.html, self._formulas, can_typeset, self._stacked)
         if self.settings.justify:
             from reader.gui.reading.hyphenate import hyphenate_html
 
