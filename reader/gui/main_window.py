@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         self._pending_imports: list[list[str]] = []
         self._flipping: dict[tuple[str, int], int] = {}  # (switch, article): clicks not yet stored
         self.last_summary = ""
+        self._wanted = {"library": True, "annotations": True}  # the side panels the reader asked for
+        self._panel_widths: dict[str, int] = {}
 
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
@@ -155,6 +157,8 @@ class MainWindow(QMainWindow):
         self._connect_annotations()
 
         self.panel.articleChosen.connect(self.open_article)
+        self.panel.resultOpened.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.panel.searchCleared.connect(self._search_cleared)
         self.panel.importRequested.connect(self.action_import)
         self.view.progressChanged.connect(self._save_progress)
         # One signal for every change, in this order: the views, then the window's own bits
@@ -222,8 +226,9 @@ class MainWindow(QMainWindow):
         self.panel.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.panel.list.customContextMenuRequested.connect(self._list_menu)
 
-    def _article_menu(self, menu: QMenu) -> None:
-        for key in ("archive", "favorite", "tags", None, "open_original", "copy_url", "open_url", None, "delete"):
+    def _article_menu(self, menu: QMenu, with_delete: bool = True) -> None:
+        keys = ("archive", "favorite", "tags", None, "open_original", "copy_url", "open_url")
+        for key in keys + ((None, "delete") if with_delete else ()):
             if key is None:
                 menu.addSeparator()
             else:
@@ -243,8 +248,10 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
         menu.addAction(self.actions["find"])
         menu.addSeparator()
-        self._article_menu(menu)
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        # Over the text: what to do with it, never the whole article's deletion (that is in the list's menu).
+        self._article_menu(menu, with_delete=False)
+        self.last_view_menu = menu
+        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _list_menu(self, pos) -> None:
         index = self.panel.list.indexAt(pos)
@@ -358,6 +365,13 @@ class MainWindow(QMainWindow):
         self.articleOpened.emit(article_id)
         return True
 
+    def _search_cleared(self) -> None:
+        """Back to the list: it shows the open article as the current one, and the search's
+        tints leave the text."""
+        if self.article_id is not None:
+            self.panel.select_article(self.article_id, emit=False)
+        self.view.reveal_terms(())
+
     def _save_progress(self, article_id: int, fraction: float) -> None:
         article = self.view.article
         stored = article.progress if article is not None and article.id == article_id else None
@@ -388,14 +402,26 @@ class MainWindow(QMainWindow):
 
     def action_archive(self, checked: bool | None = None) -> None:
         archived = (not self.actions["archive"].isChecked()) if checked is None else bool(checked)
+        following = self._next_in_list() if archived and self.panel.current_query().state == "inbox" else None
         self._flip("archive", archived, lambda lib, article_id: lib.set_archived(article_id, archived),
-                   "Archived" if archived else "Moved back to the inbox")
+                   "Archived" if archived else "Moved back to the inbox", then=following)
+
+    def _next_in_list(self) -> int | None:
+        """The article after the open one in the list (or before it, at the end): what to read next."""
+        model = self.panel.model
+        row = model.row_of(self.article_id) if self.article_id is not None else None
+        if row is None:
+            return None
+        for r in (row + 1, row - 1):
+            if 0 <= r < model.rowCount():
+                return model.items[r].id
+        return None
 
     def action_favorite(self, checked: bool | None = None) -> None:
         favorite = (not self.actions["favorite"].isChecked()) if checked is None else bool(checked)
         self._flip("favorite", favorite, lambda lib, article_id: lib.set_favorite(article_id, favorite))
 
-    def _flip(self, key: str, value: bool, store, message: str = "") -> None:
+    def _flip(self, key: str, value: bool, store, message: str = "", then: int | None = None) -> None:
         article_id = self.article_id
         if article_id is None:
             return
@@ -413,6 +439,8 @@ class MainWindow(QMainWindow):
             settled()
             if message:
                 self.statusBar().showMessage(message, 4000)
+            if then is not None and not self.panel.select_article(then):  # the list moved on by itself: to the next
+                self.open_article(then)
 
         def failed(exc: BaseException) -> None:
             settled()
@@ -690,6 +718,7 @@ class MainWindow(QMainWindow):
         menu.exec(global_pos)
 
     def action_toggle_annotations(self, checked: bool) -> None:
+        self._wanted["annotations"] = bool(checked)
         self.sidebar.setVisible(bool(checked))
         if not checked:
             self.sidebar.save_note()
@@ -811,6 +840,11 @@ class MainWindow(QMainWindow):
         if files:
             self.import_paths(files)
 
+    def action_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Saved Pages", str(Path.home()))
+        if folder:
+            self.import_paths([folder])
+
     def action_quit(self) -> None:
         self.close()
 
@@ -837,7 +871,8 @@ class MainWindow(QMainWindow):
         self.panel.focus_search()
 
     def action_toggle_library(self, checked: bool) -> None:
-        self.panel.setVisible(bool(checked))
+        self._wanted["library"] = bool(checked)
+        self.panel.setVisible(bool(checked))  # asked for: shown now, even where it crowds the text
 
     def action_appearance(self) -> None:
         button = self.appearance_button
@@ -912,7 +947,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summarize(outcomes, cancelled)[0], 8000)
         first_new = next((o.id for o in outcomes if o.status == "imported" and o.id), None)
         target = first_new or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
-        self._show_after_import(target)
+        if self.article_id is None:  # never take the reader away from what they are reading
+            self._show_after_import(target)
         self.importFinished.emit(outcomes)
         if self._pending_imports:
             self.import_paths(self._pending_imports.pop(0))
@@ -1004,9 +1040,11 @@ class MainWindow(QMainWindow):
         library_visible = s.value("window/library_visible", True)
         visible = library_visible not in (False, "false", "0", 0)
         self.panel.setVisible(visible)
+        self._wanted["library"] = visible
         self.actions["toggle_library"].setChecked(visible)
         annotations = s.value("window/annotations_visible", True) not in (False, "false", "0", 0)
         self.sidebar.setVisible(annotations)
+        self._wanted["annotations"] = annotations
         self.actions["toggle_annotations"].setChecked(annotations)
         sort = s.value("library/sort", "added")
         view = s.value("library/view", "inbox")
@@ -1048,8 +1086,8 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("window/library_visible", self.panel.isVisible())
-        s.setValue("window/annotations_visible", self.sidebar.isVisible())
+        s.setValue("window/library_visible", self._wanted["library"])
+        s.setValue("window/annotations_visible", self._wanted["annotations"])
         query = self.panel.current_query()
         s.setValue("library/sort", query.sort)
         s.setValue("library/view", query.state or "all")
@@ -1069,6 +1107,31 @@ class MainWindow(QMainWindow):
         self.cancel_import()
         self.ops.shutdown()  # the last note and position are written before the threads end
         super().closeEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.make_room()
+
+    def make_room(self) -> None:
+        """Side panels give way when the text column would fall under MIN_COLUMN_CHARS
+        characters (the annotations first, then the library), and come back when there is room."""
+        total = self.width()  # the splitter is laid out after this event
+        need = self.view.min_column_px()
+        widths = {}
+        for name, widget in (("library", self.panel), ("annotations", self.sidebar)):
+            if widget.isVisible() and widget.width() > 0:
+                self._panel_widths[name] = widget.width()
+            widths[name] = max(self._panel_widths.get(name, 0), widget.minimumSizeHint().width(), 240)
+        show = dict(self._wanted)
+        for name in ("annotations", "library"):
+            room = total - sum(widths[n] for n in show if show[n])
+            if room < need and show[name]:
+                show[name] = False
+        for name, widget in (("library", self.panel), ("annotations", self.sidebar)):
+            if widget.isVisible() != show[name]:
+                widget.setVisible(show[name])
+                if not show[name] and name == "annotations":
+                    self.sidebar.save_note()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.matches(QKeySequence.StandardKey.Cancel) and self.floating.isVisible():

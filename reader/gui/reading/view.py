@@ -38,6 +38,9 @@ from reader.gui.reading.typeset import Typesetting, can_typeset
 from reader.gui.theme import ReadingSettings, Theme, font_families
 
 
+MIN_COLUMN_CHARS = 45  # below this a column reads as a list of words: side panels give way
+
+
 class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
     """Shows one article. Emits `progressChanged(article_id, fraction)` as the reader scrolls."""
 
@@ -61,6 +64,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self._fitted_width = -1.0
         self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
         self._stacked_column = 0
+        self._margins_width = -1
         self._image_limit = 0
         self._margins = (-1, -1)
         self._search_terms: tuple[str, ...] = ()
@@ -82,6 +86,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self.setAcceptDrops(False)
         self.viewport().setAcceptDrops(False)
         self.document().setUndoRedoEnabled(False)
+        self.setCursorWidth(0)  # selectable by keyboard, but no blinking caret in a page
         self.document().setDocumentMargin(0)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -328,9 +333,10 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         column = self.settings.width
         side = max(28, (width - column) // 2)
         top = 44 if width > 600 else 24
-        if not force and (side, top) == self._margins:
+        if not force and (side, top) == self._margins[:2] and width == self._margins_width:
             return False
         self._margins = (side, top)
+        self._margins_width = width
         frame = self.document().rootFrame()
         fmt = frame.frameFormat()
         fmt.setLeftMargin(side)
@@ -408,6 +414,20 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
             hid = self.highlight_at_point(point)
             if hid is not None:
                 self.highlightClicked.emit(hid, self.viewport().mapToGlobal(point))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        # A reading view has no caret: Home and End go to the top and the end of the article.
+        if event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.minimum() if event.key() == Qt.Key.Key_Home else bar.maximum())
+            return
+        super().keyPressEvent(event)
+
+    def min_column_px(self) -> int:
+        """The narrowest column worth reading in: MIN_COLUMN_CHARS characters of the body font, and its margins."""
+        from PySide6.QtGui import QFontMetricsF
+
+        return round(MIN_COLUMN_CHARS * QFontMetricsF(self.body_font()).averageCharWidth()) + 2 * 28 + 12
 
     def keyReleaseEvent(self, event) -> None:  # noqa: N802
         super().keyReleaseEvent(event)
