@@ -748,6 +748,11 @@ class MainWindow(QMainWindow):
         self.notebook.raise_()
         self.notebook.activateWindow()
 
+    def action_review(self) -> None:
+        from reader.gui.review import open_review
+
+        open_review(self)  # made once, kept as self.review
+
     def open_at_highlight(self, article_id: int, highlight_id: int) -> bool:
         """Open an article (selecting it in the list when it is there) at one of its highlights."""
         if self.article_id != article_id and not self.panel.select_article(article_id):
