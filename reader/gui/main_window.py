@@ -235,6 +235,10 @@ class MainWindow(QMainWindow):
                 menu.addAction(self.actions[key])
 
     def _view_menu(self, pos) -> None:
+        self.view_menu(pos).popup(self.view.viewport().mapToGlobal(pos))
+
+    def view_menu(self, pos) -> QMenu:
+        """The context menu over the text at viewport point `pos`."""
         menu = QMenu(self)
         hid = self.view.highlight_at_point(pos)
         if self.view.textCursor().hasSelection() and self.view.article is not None:
@@ -250,8 +254,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         # Over the text: what to do with it, never the whole article's deletion (that is in the list's menu).
         self._article_menu(menu, with_delete=False)
-        self.last_view_menu = menu
-        menu.popup(self.view.viewport().mapToGlobal(pos))
+        return menu
 
     def _list_menu(self, pos) -> None:
         index = self.panel.list.indexAt(pos)

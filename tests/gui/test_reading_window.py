@@ -179,11 +179,9 @@ def test_home_and_end_scroll_the_article(library, make_window, tmp_path, qtbot):
 
 def test_the_text_menu_offers_no_article_deletion(library, make_window, article_page):
     window = open_one(library, make_window, article_page)
-    window._view_menu(window.view.viewport().rect().center())
-    menu = window.last_view_menu
+    menu = window.view_menu(window.view.viewport().rect().center())
     assert window.actions["delete"] not in menu.actions()
     assert window.actions["archive"] in menu.actions()
-    menu.close()
 
 
 def test_a_drop_opens_the_first_import_only_when_nothing_was_open(library, make_window, tmp_path, qtbot):
