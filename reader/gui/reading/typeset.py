@@ -112,8 +112,6 @@ class Typesetting:
                 new.setLineHeight(max(100.0, spacing - 35), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
                 new.setLeftMargin(fmt.leftMargin() + 10)
                 new.setRightMargin(10)
-                new.setTopMargin(max(fmt.topMargin(), 6))
-                new.setBottomMargin(max(fmt.bottomMargin(), self.settings.size * 1.1 * PX))
                 if block.text().strip():
                     self._code_blocks.append(block)
             elif fmt.headingLevel() or block.userState() == CHROME_STATE:
