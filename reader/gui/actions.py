@@ -30,6 +30,7 @@ class ActionSpec:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import", "&File", "&Import Saved Pages…", (SK.Open,), "import", "Import saved web pages (.html, .mhtml, folders)"),
+    ActionSpec("import_folder", "&File", "Import &Folder…", ("Ctrl+Shift+I",), tip="Import every saved page in a folder and the folders in it"),
     ActionSpec("import_annotations", "&File", "Import &Annotations…", (), tip="Bring highlights and notes back from a JSON export"),
     ActionSpec("export", "&File", "&Export…", ("Ctrl+Shift+E",), "export", "Export highlights and notes (Markdown, JSON, HTML, CSV)", separator_before=True),
     ActionSpec("open_original", "&File", "Open &Original File", ("Ctrl+Shift+O",), "external", "Open the saved page this article came from", needs_article=True, separator_before=True),
