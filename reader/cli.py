@@ -223,10 +223,12 @@ def _free_text(argv: list[str]) -> list[str]:
             continue
         out.append(argv[i])
         i += 1
-    if "note" in out and "--" not in out:
-        # `note ID TEXT`: everything after the command that is not one of its
-        # options is positional, whatever it starts with.
-        at = out.index("note") + 1
+    command = next((a for a in out if a in _FREE_POSITIONALS), None)
+    if command and "--" not in out:
+        # `note ID TEXT`, `tag ID TAG...`: everything after the command that is not
+        # one of its options is positional, whatever it starts with.
+        at = out.index(command) + 1
+        flags = _FREE_POSITIONALS[command]
         options, positional = [], []
         rest = out[at:]
         j = 0
@@ -236,10 +238,15 @@ def _free_text(argv: list[str]) -> list[str]:
                 options += rest[j:j + 2]
                 j += 2
                 continue
-            (options if arg.startswith("--library=") or arg in ("-h", "--help") else positional).append(arg)
+            is_option = arg.startswith("--library=") or arg in ("-h", "--help") or arg in flags
+            (options if is_option else positional).append(arg)
             j += 1
         out = out[:at] + options + ["--"] + positional
     return out
+
+
+# Commands whose positionals are the user's free text, and their flag options.
+_FREE_POSITIONALS = {"note": (), "tag": ("--remove",)}
 
 
 def _wants_window(argv: list[str]) -> bool:
