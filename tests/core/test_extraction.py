@@ -192,3 +192,72 @@ def test_a_post_split_into_sections_comes_whole(tmp_path):
     for n in range(1, 5):
         assert f"Part {n}, paragraph 0" in text and f"Part {n}, paragraph 4" in text
     assert "Footer links" not in text
+
+
+# --- failure classes found on pages the project had never seen (issue 15) ---
+
+
+def test_code_keeps_its_comments():
+    # highlight.js marks comments "hljs-comment"; a class filter for comment widgets took them.
+    page = prepare(PAGES / "code-comments.html")
+    assert "# open the log and count the error lines" in page.text
+    assert "# one line at a time, never the whole file" in page.text
+    assert 'line.rstrip("\\n")' in page.text
+    assert "Great post, thanks!" not in page.text  # the real comment section still goes
+
+
+def test_soft_hyphens_are_removed_from_the_article():
+    page = prepare(PAGES / "soft-hyphens.html")
+    assert "\xad" not in page.text and "\xad" not in page.html and "\xad" not in page.title
+    assert page.title == "Die Krankenversicherung im Überblick"
+    for word in ("krankenversichert", "Arbeitgeber", "Selbstständige", "Versicherung",
+                 "Versicherungspflichtgrenze"):
+        assert word in page.text, word
+
+
+def test_a_container_holding_most_of_the_page_is_never_removed():
+    # Broken header markup leaves <nav> open around the whole article.
+    page = prepare(PAGES / "inside-nav.html")
+    assert "The night ferry leaves the harbour at eleven" in page.text
+    assert "ready for the day crossing back" in page.text
+
+
+def test_a_document_pasted_inside_the_page_does_not_move_the_article():
+    # A widget pasted as a whole <!DOCTYPE><html><body> with an unclosed <div>:
+    # parsed as a browser does, the article stays outside the sidebar.
+    page = prepare(PAGES / "nested-document.html")
+    assert page.title == "Winter pruning of apple trees"
+    for sentence in ("Pruning an apple tree in winter, while it is dormant",
+                     "Start with the three Ds", "Open the centre of the tree",
+                     "encourage fruiting spurs rather than long whippy shoots"):
+        assert sentence in page.text, sentence
+    assert "Frost tonight" not in page.text
+
+
+def test_lead_figure_between_headline_and_body_is_kept_with_its_caption():
+    page = prepare(PAGES / "lead-figure.html")
+    assert len(page.assets) == 1
+    assert page.html.index("<img") < page.html.index("Every evening at dusk")
+    assert "Henrik Aalto lights the first lamp on Harbour Street at dusk." in page.text
+    assert page.text.index("lights the first lamp") < page.text.index("Every evening at dusk")
+    assert "Kari Nieminen" not in page.text  # the photo credit is not the caption
+
+
+def test_wikipedia_edit_links_and_empty_infobox_rows_are_removed():
+    page = prepare(PAGES / "wiki-math.html")
+    assert "[edit]" not in page.text and "edit]" not in page.html
+    assert "History" in page.text and "Applications" in page.text
+    assert "Euclidean geometry" in page.text  # the infobox's rows with text stay
+    assert "<tr><th></th><td></td></tr>" not in page.html
+    assert page.html.count("<tr>") == 3
+
+
+def test_math_keeps_its_tex_in_the_text_and_a_marked_span_in_the_html():
+    page = prepare(PAGES / "wiki-math.html")
+    # inline formulas: the sentence keeps its words in order
+    assert "relating the lengths of the sides a, b and the hypotenuse c, sometimes" in page.text
+    assert "a^{2}+b^{2}=c^{2}." in page.text  # display formula, without {\displaystyle ...}
+    assert "square of side a+b, leaving" in page.text  # from the x-tex annotation
+    assert '<span lang="x-tex">a</span>' in page.html
+    assert '<span lang="x-tex-display">a^{2}+b^{2}=c^{2}.</span>' in page.html
+    assert "displaystyle" not in page.text

@@ -34,7 +34,7 @@ _WIDGET = re.compile(
     r"related\w*|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
-    r"author-?bio|about-?the-?author|post-?tags|tag-?list|comments?)(?:$|[\s_-])",
+    r"author-?bio|about-?the-?author|post-?tags|tag-?list|comments?|edit-?section)(?:$|[\s_-])",
     re.I,
 )
 # The whole text of a small block that is page furniture.
@@ -120,7 +120,8 @@ class ReadabilityDocument:
                 READABILITY_REGEXES["unlikelyCandidatesRe"].search(s)
                 and not READABILITY_REGEXES["okMaybeItsACandidateRe"].search(s)
                 and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
-                and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math")
+                and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
+                                    " | descendant-or-self::*[starts-with(@lang, 'x-tex')]")
             ):
                 elem.drop_tree()
 
@@ -157,11 +158,58 @@ class ReadabilityDocument:
         best = best_candidate["elem"]
         for lead in reversed(_orphan_leads(best, self.get_link_density)):
             best.insert(0, lead)
+        figure = _lead_figure(best)
+        if figure is not None:
+            best.insert(0, figure)
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
 
 
 def _text_length(elem) -> int:
     return len(" ".join((elem.text_content() or "").split()))
+
+
+def _lead_figure(best):
+    """The figure with an image between an <article>'s headline and its body
+    container, when the body was chosen without it (the story's lead image)."""
+    article = next((a for a in list(best.iterancestors())[:3] if a.tag == "article"), None)
+    if article is None:
+        return None
+    for el in article.iter():
+        if el is best:
+            return None
+        if el.tag == "figure":
+            if el.find(".//img") is None or len(_SPACES.sub(" ", el.text_content())) > 400:
+                return None
+            _drop_credits(el)
+            return el
+    return None
+
+
+_CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.I)
+_CREDIT_TEXT = re.compile(
+    r"\s*[(\[]?\s*(?:©|\(c\)|(?:photo|foto|fotos|photos|bild|image|imagen|picture|credit|crédito|źródło|fot\.|quelle)"
+    r"(?:\s+credit)?\s*:)[^()\[\]]{0,60}[)\]]?\s*$",
+    re.I,
+)
+
+
+def _drop_credits(figure) -> None:
+    """A lead figure keeps its caption, not its photo credit ("Foto: AFP", "© Getty")."""
+    for el in list(figure.iter()):
+        if el is figure or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        ident = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
+        text = _SPACES.sub(" ", el.text_content()).strip()
+        if el.tag != "img" and el.find(".//img") is None and (
+            _CREDIT_CLASS.search(ident) or (text and _CREDIT_TEXT.fullmatch(text))
+        ):
+            _remove(el)
+    for el in figure.iter("figcaption"):
+        last = el[-1] if len(el) else None
+        if last is not None and last.tail:
+            last.tail = _CREDIT_TEXT.sub("", last.tail)
+        elif last is None and el.text:
+            el.text = _CREDIT_TEXT.sub("", el.text)
 
 
 def _orphan_leads(best, link_density) -> list:
@@ -220,8 +268,10 @@ def prepare_tree(root, meta) -> None:
 
 def strip_furniture(body) -> None:
     """Remove widgets, teasers and related rails from a page or fragment, in place."""
+    # Code is never furniture: highlight.js marks comments "hljs-comment".
+    code = {el for block in body.iter("pre", "code") for el in block.iter()}
     for el in list(body.iter()):
-        if el is body or not isinstance(el.tag, str) or el.getparent() is None:
+        if el is body or not isinstance(el.tag, str) or el.getparent() is None or el in code:
             continue
         tag = el.tag
         if tag in ("html", "body", "main", "article"):
@@ -336,7 +386,34 @@ def finish_body(fragment: str, meta) -> str:
         return fragment
     _drop_top_duplicates(root, meta)
     _flatten_math(root)
+    keep_big_containers(root)
+    _drop_empty_rows(root)
     return _inner(root)
+
+
+# Containers the sanitizer removes with their content, or that are page furniture.
+_CONTAINERS = ("nav", "aside", "header", "footer", "menu", "form")
+
+
+def keep_big_containers(root) -> None:
+    """A nav, aside, header, footer or form that holds most of the text is the page
+    itself (broken markup left it open): make it a plain div, so it is never removed."""
+    total = _text_length(root)
+    if not total:
+        return
+    for el in list(root.iter(*_CONTAINERS)):
+        if el is not root and _text_length(el) > total * 0.5:
+            el.tag = "div"
+
+
+def _drop_empty_rows(root) -> None:
+    """Infobox rows with nothing in them; then tables left with no rows."""
+    for tr in list(root.iter("tr")):
+        if not (tr.text_content() or "").strip() and tr.find(".//img") is None:
+            tr.drop_tree()
+    for table in list(root.iter("table")):
+        if table.find(".//tr") is None and not (table.text_content() or "").strip():
+            table.drop_tree()
 
 
 def _drop_top_duplicates(root, meta) -> None:

@@ -12,8 +12,8 @@ that has text, the cleaned page is used instead.
 from __future__ import annotations
 
 import copy
-
 import logging
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 from readability import Document
 
 from reader.core.importing import cleanup
+from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
 from reader.core.importing.sanitize import inner_html
 
@@ -51,6 +52,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     root = parse(html)
     if root is None:
         return Extraction(title="", html="", url=url, fallback=True)
+    mark_math(root)
     meta = read_metadata(root, url)
     cleanup.prepare_tree(root, meta)
     fallback = False
@@ -85,6 +87,7 @@ def whole_page(html: str) -> str:
     root = parse(html)
     if root is None:
         return ""
+    mark_math(root)
     return whole_page_tree(root)
 
 
@@ -94,10 +97,15 @@ def whole_page_tree(root) -> str:
     # Never the source of a script as the article, even when it is all the page has.
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
     cleanup.strip_furniture(body)
+    cleanup.keep_big_containers(body)
     return inner_html(body)
 
 
 def parse(html: str):
+    # Soft hyphens are invisible in a browser but break search, word counts and quotes.
+    html = _SOFT_HYPHEN.sub("", html)
+    if _nested_document(html):
+        html = _html5_markup(html)
     try:
         return lxml_html.document_fromstring(html)
     except ValueError:
@@ -111,3 +119,38 @@ def parse(html: str):
 
 
 _UTF8 = lxml_html.HTMLParser(encoding="utf-8")
+_SOFT_HYPHEN = re.compile(r"\xad|&(?:shy|#173|#x0*ad);", re.I)
+_DOCUMENT_START = re.compile(r"<(?:!doctype|html|body)[\s>]", re.I)
+# lexbor's tree building slows with depth (about n*depth); a page with more
+# tags than this keeps lxml's parse.
+_HTML5_MAX_TAGS = 20_000
+
+
+def _nested_document(html: str) -> bool:
+    """A second <!DOCTYPE>, <html> or <body> in the page: a document pasted inside it."""
+    seen: set[str] = set()
+    for match in _DOCUMENT_START.finditer(html):
+        kind = match.group()[:5].lower()
+        if kind in seen:
+            return True
+        seen.add(kind)
+    return False
+
+
+def _html5_markup(html: str) -> str:
+    """The page as a browser parses it (HTML5), written out again as well-formed markup.
+
+    libxml2's HTML parser does not close an unclosed <div> at the end of an
+    HTML5 element such as </aside>, so a widget pasted as a whole document
+    swallows the rest of the page, article included; a browser closes it there.
+    On pages without a nested document both parsers give the same article text
+    (measured on both shared corpora), so only those pages pay for a second parse.
+    """
+    if html.count("<") > _HTML5_MAX_TAGS:
+        return html
+    from selectolax.lexbor import LexborHTMLParser
+
+    try:
+        return LexborHTMLParser(html).html or html
+    except Exception:  # never worse than lxml's own parse
+        return html
