@@ -65,6 +65,18 @@ _RELATED_HEADING = re.compile(
     r"further reading|editor'?s picks?)$",
     re.I,
 )
+_NOT_ARTICLE = re.compile(
+    r"(?:^|[\s_-])(?:author-?(?:bio|box|info|description|profile|details|about)|about-?(?:the-?)?author|bio|"
+    r"biography|newsletter\w*|no-?consent|consent|cookie\w*|gdpr|subscribe|"
+    r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
+    r"read-?next|more-?(?:stories|articles|posts)|popular|trending)(?:$|[\s_-])",
+    re.I,
+)
+_KNOWN_TAGS = frozenset(
+    "a abbr address article aside b blockquote body br caption center cite code dd details dfn div dl dt em "
+    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr html i img li main nav ol p pre q s "
+    "section small span strong sub summary sup table tbody td tfoot th thead time tr u ul".split()
+)
 _TWEET_CLASS = re.compile(r"twitter-(?:tweet|video)|tweet|twitter", re.I)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -129,6 +141,7 @@ class ReadabilityDocument:
         best = super().select_best_candidate(candidates)
         if best is None:
             return best
+        best = _prefer_main_container(self.html, candidates, best)
         # As Readability.js: when at least three other top candidates scoring near
         # the best share an ancestor with it, the article is that ancestor (a post
         # split into <section>s, a body in several boxes), not its first part.
@@ -147,6 +160,18 @@ class ReadabilityDocument:
                 return candidates.get(ancestor) or {"elem": ancestor, "content_score": best["content_score"]}
         return best
 
+    def class_weight(self, e):
+        # readability's negative words miss the boxes that most often win over a
+        # short article: author bios, newsletter and consent notices, teaser
+        # cards, testimonials, "key takeaways" and credits. Custom elements
+        # (<app-no-consent>, <newsletter-signup>) say what they are by their tag.
+        weight = super().class_weight(e)
+        tag = e.tag if isinstance(e.tag, str) else ""
+        for feature in (e.get("class"), e.get("id"), tag if "-" in tag or tag not in _KNOWN_TAGS else None):
+            if feature and _NOT_ARTICLE.search(feature):
+                weight -= 25
+        return weight
+
     def get_link_density(self, elem):
         # readability's own measures text with three regex passes per element,
         # for every link, of every candidate: the largest cost of extraction.
@@ -162,6 +187,41 @@ class ReadabilityDocument:
         if figure is not None:
             best.insert(0, figure)
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
+
+
+def main_container(doc):
+    """The page's own mark of where its article is: a single articleBody, <article>
+    or <main> with text. None when the page has no such mark, or several."""
+    for path in ('//*[@itemprop="articleBody"]', "//article", '//main | //*[@role="main"]'):
+        found = [el for el in doc.xpath(path) if _text_length(el) >= _MAIN_MIN_TEXT]
+        # nested matches (an <article> inside another) count once: keep the outermost
+        found = [el for el in found if not any(o is not el and o in el.iterancestors() for o in found)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
+_MAIN_MIN_TEXT = 500
+# A candidate inside the page's marked article wins over a higher-scored one
+# outside it (a modal, a cookie notice, an author box at the end of <body>)
+# when it scores at least this share of the best.
+_MAIN_SHARE = 0.3
+
+
+def _prefer_main_container(doc, candidates, best):
+    container = main_container(doc)
+    if container is None:
+        return best
+    elem = best["elem"]
+    if elem is container or container in elem.iterancestors() or elem in container.iterancestors():
+        return best
+    inside = [c for c in candidates.values() if c["elem"] is container or container in c["elem"].iterancestors()]
+    if not inside:
+        return best
+    top = max(inside, key=lambda c: c["content_score"])
+    return top if top["content_score"] >= _MAIN_SHARE * best["content_score"] else best
 
 
 def _text_length(elem) -> int:
