@@ -54,7 +54,9 @@ _FURNITURE_TEXT = re.compile(
 # A paragraph that only points elsewhere: "READ MORE: <link>"
 _TEASER_LEAD = re.compile(
     r"^\s*(?:read more|read also|also read|related|see also|more|watch|listen|recommended|"
-    r"click here|lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leia também|lee también)\b\s*[:»>\-–|]",
+    r"click here|lire aussi|à lire aussi|voir aussi|lesen sie (?:auch|mehr)|auch lesen|mehr zum thema|siehe auch|"
+    r"leia também|leia mais|veja também|lee también|lea también|lea más|lea|ver también|leggi anche|"
+    r"czytaj (?:także|też|więcej)|zobacz (?:też|także))\b\s*[:»>\-–|]",
     re.I,
 )
 _RELATED_HEADING = re.compile(
@@ -62,7 +64,18 @@ _RELATED_HEADING = re.compile(
     r"more (?:from|on|about|stories|in|news)\b.*|you (?:may|might) (?:also )?(?:like|enjoy|be interested in).*|"
     r"recommended.*|read (?:more|next|also)\b.*|also read|most (?:read|popular|viewed).*|"
     r"trending.*|popular.*|top stories|latest (?:news|stories)|what to read next|"
-    r"further reading|editor'?s picks?)$",
+    r"further reading|editor'?s picks?|latest articles|more stories|"
+    # the same in the languages Reader meets most
+    r"weitere (?:artikel|beiträge|meldungen|nachrichten|themen).*|mehr (?:zum thema|aus|von|zu)\b.*|"
+    r"(?:das|dies) könnte (?:sie|dich) (?:auch )?interessieren.*|auch interessant|schon gelesen|"
+    r"lesen sie auch|empfohlene (?:artikel|beiträge)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen)|"
+    r"meistgelesen.*|am meisten gelesen|"
+    r"(?:te|le) puede interesar.*|también te puede interesar.*|noticias relacionadas|más noticias|"
+    r"lo más (?:leído|visto)|artículos relacionados|"
+    r"à lire aussi|lire aussi|sur le même (?:sujet|thème)|articles? (?:similaires|liés)|les plus lus|"
+    r"vous (?:aimerez|pourriez aimer) aussi.*|"
+    r"czytaj (?:także|też)|zobacz (?:też|także)|polecamy|najczęściej czytane|podobne artykuły|"
+    r"leggi anche|potrebbe interessarti|leia também|veja também|mais lidas)$",
     re.I,
 )
 _NOT_ARTICLE = re.compile(
@@ -448,7 +461,37 @@ def finish_body(fragment: str, meta) -> str:
     _flatten_math(root)
     keep_big_containers(root)
     _drop_empty_rows(root)
+    _drop_photo_credits(root)
     return _inner(root)
+
+
+_CREDIT_ONLY = re.compile(
+    r"[(\[]?\s*(?:©|\(c\)|copyright\b|(?:photo|photos|foto|fotos|bild|bilder|image|images|imagen|picture|"
+    r"credit|credits|crédito|crédits?(?: photos?)?|źródło|fot\.|quelle|bildquelle|bildnachweis)(?:\s+credit)?\s*:)"
+    r".{0,80}",
+    re.I | re.S,
+)
+_CREDIT_ELEMENT_CLASS = re.compile(r"credit|copyright|photographer|bildnachweis|(?:image|photo|img)-?source", re.I)
+
+
+def _drop_photo_credits(root) -> None:
+    """Photo credits ("Foto: dpa", "© Getty Images") are not the article's text."""
+    for el in list(root.iter("span", "small", "p", "div", "figcaption", "cite", "em", "i", "footer")):
+        if el is root or el.getparent() is None or el.find(".//img") is not None:
+            continue
+        text = _SPACES.sub(" ", el.text_content()).strip()
+        if not text or len(text) > 150:
+            continue
+        if _CREDIT_ONLY.fullmatch(text) or (
+            el.tag != "figcaption" and len(text) <= 80 and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
+        ):
+            _remove(el)
+    for caption in root.iter("figcaption"):
+        last = caption[-1] if len(caption) else None
+        if last is not None and last.tail:
+            last.tail = _CREDIT_TEXT.sub("", last.tail)
+        elif last is None and caption.text:
+            caption.text = _CREDIT_TEXT.sub("", caption.text)
 
 
 # Containers the sanitizer removes with their content, or that are page furniture.

@@ -63,8 +63,14 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     body = cleanup.finish_body(body, meta)
     page_chars = cleanup.page_text_length(root)
     if cleanup.text_length(body) < min(200, page_chars * 0.5):
-        # Next to nothing found in a page with text: the cleaned page instead.
-        whole = cleanup.finish_body(whole_page_tree(root), meta)
+        # Next to nothing found in a page with text: the cleaned page instead, or
+        # the part of it the page marks as its article (<main>, <article>).
+        whole = ""
+        container = cleanup.main_container(root)
+        if container is not None:
+            whole = cleanup.finish_body(whole_page_tree(root, container), meta)
+        if cleanup.text_length(whole) < 200:
+            whole = cleanup.finish_body(whole_page_tree(root), meta)
         if cleanup.text_length(whole) > cleanup.text_length(body):
             body, fallback = whole, True
     return Extraction(
@@ -91,8 +97,8 @@ def whole_page(html: str) -> str:
     return whole_page_tree(root)
 
 
-def whole_page_tree(root) -> str:
-    body = root.find(".//body")
+def whole_page_tree(root, part=None) -> str:
+    body = part if part is not None else root.find(".//body")
     body = copy.deepcopy(body if body is not None else root)
     # Never the source of a script as the article, even when it is all the page has.
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
