@@ -261,3 +261,20 @@ def test_math_keeps_its_tex_in_the_text_and_a_marked_span_in_the_html():
     assert '<span lang="x-tex">a</span>' in page.html
     assert '<span lang="x-tex-display">a^{2}+b^{2}=c^{2}.</span>' in page.html
     assert "displaystyle" not in page.text
+
+
+def test_author_box_does_not_win_over_a_short_article():
+    page = prepare(PAGES / "author-box.html")
+    assert page.text.startswith("Not every home has a bright south window")
+    assert "keep them away from radiators" in page.text
+    assert "Jessica Lind" not in page.text and "About the author" not in page.text
+
+
+def test_related_links_read_also_and_photo_credits_go_in_other_languages():
+    page = prepare(PAGES / "related-de.html")
+    assert "Seit Montag fährt zwischen den beiden Inseln" in page.text
+    assert "will im Herbst ein zweites Schiff bestellen" in page.text
+    assert "Die neue Fähre im Hafen." in page.text  # a caption stays, its credit goes
+    for junk in ("Foto: dpa", "Foto: Hafenamt", "Lesen Sie auch", "Das könnte Sie auch interessieren",
+                 "Leuchtturm wird Museum"):
+        assert junk not in page.text, junk
