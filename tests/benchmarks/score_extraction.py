@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import time
@@ -22,7 +23,8 @@ from pathlib import Path
 from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+# ../shared beside the checkout, or where READER_SHARED points
+SHARED = Path(os.environ.get("READER_SHARED") or REPO.parent / "shared")
 EVAL_TOOL = SHARED / "tools" / "eval_extract.py"
 READER = [sys.executable, "-m", "reader"]
 
@@ -77,7 +79,7 @@ def score(corpus: str, *, sample: int | None = None, seed: str = "0", workers: i
           n_bootstrap: int = 200, verbose: bool = False) -> tuple[dict, list[dict], float]:
     """(the tool's summary, its per-page rows, wall seconds of the extraction run)."""
     tool = load_tool()
-    root = tool.DEFAULT_CORPUS_DIRS[corpus]
+    root = SHARED / "corpus" / {"readability": "readability-test-pages", "trafilatura": "trafilatura-eval"}[corpus]
     snippets = corpus in tool.SNIPPET_CORPORA
     pages = tool.load_trafilatura(root) if snippets else tool.load_readability(root)
     if sample:
