@@ -82,7 +82,7 @@ _NOT_ARTICLE = re.compile(
     r"(?:^|[\s_-])(?:author-?(?:bio|box|info|description|profile|details|about)|about-?(?:the-?)?author|bio|"
     r"biography|newsletter\w*|no-?consent|consent|cookie\w*|gdpr|subscribe|"
     r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
-    r"read-?next|more-?(?:stories|articles|posts)|popular|trending)(?:$|[\s_-])",
+    r"read-?next|more-?(?:stories|articles|posts)|popular|trending|modal|dialog|lightbox)(?:$|[\s_-])",
     re.I,
 )
 _KNOWN_TAGS = frozenset(
@@ -155,6 +155,8 @@ class ReadabilityDocument:
         if best is None:
             return best
         best = _prefer_main_container(self.html, candidates, best)
+        best = _prefer_prose_to_cards(candidates, best)
+        best_is_prose = _card_of(best["elem"]) is None
         # As Readability.js: when at least three other top candidates scoring near
         # the best share an ancestor with it, the article is that ancestor (a post
         # split into <section>s, a body in several boxes), not its first part.
@@ -163,6 +165,7 @@ class ReadabilityDocument:
             set(c["elem"].iterancestors())
             for c in ranked
             if c is not best and c["content_score"] >= 0.75 * best["content_score"]
+            and (not best_is_prose or _card_of(c["elem"]) is None)
         ]
         if len(near) < 3:
             return best
@@ -200,6 +203,45 @@ class ReadabilityDocument:
         if figure is not None:
             best.insert(0, figure)
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
+
+
+def _card_of(elem):
+    """The teaser card elem sits in, if any: one of three or more siblings of the
+    same tag and class, short, with a link (a grid of other posts)."""
+    node = elem
+    for _ in range(4):
+        parent = node.getparent()
+        if parent is None or node.tag in ("body", "html", "main"):
+            return None
+        cls = node.get("class")
+        if cls or node.tag in ("article", "li"):
+            same = sum(1 for sib in parent if sib.tag == node.tag and sib.get("class") == cls)
+            if same >= 3:
+                length = _text_length(node)
+                if length < 800 and (node.tag == "a" or node.find(".//a") is not None
+                                     or any(a.tag == "a" for a in node.iterancestors())):
+                    return node
+                return None
+        node = parent
+    return None
+
+
+# A block of prose outside any card wins over a teaser card when it scores at
+# least this share of the card.
+_CARD_SHARE = 0.4
+_CARD_PROSE_MIN = 500  # characters: a hub page of cards has short blurbs between them too
+
+
+def _prefer_prose_to_cards(candidates, best):
+    if _card_of(best["elem"]) is None:
+        return best
+    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:25]
+    for c in ranked:
+        if c["content_score"] < _CARD_SHARE * best["content_score"]:
+            break
+        if c is not best and _text_length(c["elem"]) >= _CARD_PROSE_MIN and _card_of(c["elem"]) is None:
+            return c
+    return best
 
 
 def main_container(doc):
