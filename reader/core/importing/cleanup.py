@@ -137,6 +137,10 @@ class ReadabilityDocument:
         # As Readability.js does, and readability-lxml does not: never drop a link
         # or a table cell's content for its class. A `class="popup"` annotation
         # link in a sentence took the words of the link out of the sentence.
+        # Nor an element that holds much of the page's text: "sidebar-wrapper" or
+        # "sidebar-layout" wraps the article along with its sidebar.
+        body = self.html.find(".//body")
+        total = _text_length(body if body is not None else self.html)
         for elem in self.html.findall(".//*"):
             s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
             if len(s) < 2 or elem.tag in ("html", "body", "a"):
@@ -147,6 +151,7 @@ class ReadabilityDocument:
                 and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
                 and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
                                     " | descendant-or-self::*[starts-with(@lang, 'x-tex')]")
+                and (_text_length(elem) <= total * _UNLIKELY_MAX_SHARE or _in_not_article(elem))
             ):
                 elem.drop_tree()
 
@@ -213,9 +218,10 @@ def _card_of(elem):
         parent = node.getparent()
         if parent is None or node.tag in ("body", "html", "main"):
             return None
-        cls = node.get("class")
+        cls = _first_class(node)
         if cls or node.tag in ("article", "li"):
-            same = sum(1 for sib in parent if sib.tag == node.tag and sib.get("class") == cls)
+            # the first class names the kind of box; later ones are often per item (post-123)
+            same = sum(1 for sib in parent if sib.tag == node.tag and _first_class(sib) == cls)
             if same >= 3:
                 length = _text_length(node)
                 if length < 800 and (node.tag == "a" or node.find(".//a") is not None
@@ -224,6 +230,11 @@ def _card_of(elem):
                 return None
         node = parent
     return None
+
+
+def _first_class(el) -> str:
+    classes = (el.get("class") or "").split()
+    return classes[0] if classes else ""
 
 
 # A block of prose outside any card wins over a teaser card when it scores at
@@ -277,6 +288,22 @@ def _prefer_main_container(doc, candidates, best):
         return best
     top = max(inside, key=lambda c: c["content_score"])
     return top if top["content_score"] >= _MAIN_SHARE * best["content_score"] else best
+
+
+# An "unlikely" element (sidebar, menu...) holding more of the page's text than
+# this is a layout wrapper around the article, and stays.
+_UNLIKELY_MAX_SHARE = 0.4
+
+
+def _in_not_article(elem) -> bool:
+    """elem or a box around it is a modal, a consent notice, a newsletter box..."""
+    for el in (elem, *elem.iterancestors()):
+        if el.tag in ("body", "html"):
+            return False
+        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(ident) > 1 and _NOT_ARTICLE.search(ident):
+            return True
+    return False
 
 
 def _text_length(elem) -> int:
