@@ -113,6 +113,13 @@ class ReadabilityDocument:
             if sum(len(t) for t in texts) / len(items) < 12 and _link_share(elem) > 0.5:
                 continue
             allowed[elem] = True
+        # A box holding a code block (<div class="highlight"><pre>) is kept however
+        # short: Readability.js removes short boxes only when they have links.
+        for elem in self.tags(node, "div", "section"):
+            if elem not in allowed and elem.find(".//pre") is not None:
+                code = sum(_text_length(pre) for pre in elem.iter("pre"))
+                if code >= 0.8 * _text_length(elem):
+                    allowed[elem] = True
         return allowed
 
     def _parse(self, input):
@@ -197,6 +204,11 @@ class ReadabilityDocument:
         # readability's own measures text with three regex passes per element,
         # for every link, of every candidate: the largest cost of extraction.
         # Collapsing whitespace runs to one character gives the same lengths.
+        if elem.tag in _HEADINGS:
+            # Readability.js keeps a heading that is all link ("Setting up¶",
+            # a section title linking back to the contents); readability-lxml
+            # dropped headings over a third of link text.
+            return 0.0
         link_length = sum(_text_length(a) for a in elem.iterfind(".//a"))
         return link_length / max(_text_length(elem), 1)
 
