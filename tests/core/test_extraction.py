@@ -278,3 +278,13 @@ def test_related_links_read_also_and_photo_credits_go_in_other_languages():
     for junk in ("Foto: dpa", "Foto: Hafenamt", "Lesen Sie auch", "Das könnte Sie auch interessieren",
                  "Leuchtturm wird Museum"):
         assert junk not in page.text, junk
+
+
+def test_a_list_page_keeps_its_text_around_the_table():
+    # The table's cells score most; the article is the box around the table.
+    page = prepare(PAGES / "table-list.html")
+    assert page.text.startswith("This list of films about repeating days")
+    assert "Film number 12" in page.text and "stops at noon" in page.text
+    assert "See also" in page.text and "the film that named the genre" in page.text
+    assert "Time Loops in Popular Media" in page.text
+    assert "last edited" not in page.text

@@ -147,7 +147,7 @@ class ReadabilityDocument:
         # Nor an element that holds much of the page's text: "sidebar-wrapper" or
         # "sidebar-layout" wraps the article along with its sidebar.
         body = self.html.find(".//body")
-        total = _text_length(body if body is not None else self.html)
+        total = None
         for elem in self.html.findall(".//*"):
             s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
             if len(s) < 2 or elem.tag in ("html", "body", "a"):
@@ -158,8 +158,11 @@ class ReadabilityDocument:
                 and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
                 and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
                                     " | descendant-or-self::*[starts-with(@lang, 'x-tex')]")
-                and (_text_length(elem) <= total * _UNLIKELY_MAX_SHARE or _in_not_article(elem))
             ):
+                if total is None:
+                    total = _text_length(body if body is not None else self.html)
+                if _text_length(elem) > total * _UNLIKELY_MAX_SHARE and not _in_not_article(elem):
+                    continue
                 elem.drop_tree()
 
     def select_best_candidate(self, candidates):
@@ -167,6 +170,7 @@ class ReadabilityDocument:
         if best is None:
             return best
         best = _prefer_main_container(self.html, candidates, best)
+        best = _table_as_part(candidates, best)
         best = _prefer_prose_to_cards(candidates, best)
         best_is_prose = _card_of(best["elem"]) is None
         # As Readability.js: when at least three other top candidates scoring near
@@ -242,6 +246,23 @@ def _card_of(elem):
                 return None
         node = parent
     return None
+
+
+def _table_as_part(candidates, best):
+    """A table's body chosen as the article (its cells score most, as on a list
+    page) stands for the box that holds the table with its text around it."""
+    elem = best["elem"]
+    if elem.tag not in ("tbody", "thead", "tfoot", "tr", "table"):
+        return best
+    table = elem if elem.tag == "table" else next((a for a in elem.iterancestors("table")), None)
+    if table is None:
+        return best
+    box = table.getparent()
+    if box is None or box.tag in ("body", "html", "td", "th"):
+        return best
+    if _text_length(box) > 3 * _text_length(table):
+        return best
+    return candidates.get(box) or {"elem": box, "content_score": best["content_score"]}
 
 
 def _first_class(el) -> str:
@@ -341,8 +362,9 @@ def _lead_figure(best):
 
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.I)
 _CREDIT_TEXT = re.compile(
-    r"\s*[(\[]?\s*(?:©|\(c\)|(?:photo|foto|fotos|photos|bild|image|imagen|picture|credit|crédito|źródło|fot\.|quelle)"
-    r"(?:\s+credit)?\s*:)[^()\[\]]{0,60}[)\]]?\s*$",
+    # applied to text with its spaces collapsed: no runs of spaces to backtrack over
+    r" ?[(\[]?(?:©|\(c\)|(?:photo|foto|fotos|photos|bild|image|imagen|picture|credit|crédito|źródło|fot\.|quelle)"
+    r"(?: credit)? ?:)[^()\[\]]{0,60}[)\]]? ?$",
     re.I,
 )
 
@@ -361,9 +383,9 @@ def _drop_credits(figure) -> None:
     for el in figure.iter("figcaption"):
         last = el[-1] if len(el) else None
         if last is not None and last.tail:
-            last.tail = _CREDIT_TEXT.sub("", last.tail)
+            last.tail = _CREDIT_TEXT.sub("", _SPACES.sub(" ", last.tail))
         elif last is None and el.text:
-            el.text = _CREDIT_TEXT.sub("", el.text)
+            el.text = _CREDIT_TEXT.sub("", _SPACES.sub(" ", el.text))
 
 
 def _orphan_leads(best, link_density) -> list:
@@ -435,7 +457,10 @@ def strip_furniture(body) -> None:
             _remove(el)
             continue
         if tag in ("p", "div", "span", "a", "li", "button", "section", "aside", "figure", "strong", "b", "em"):
-            text = _SPACES.sub(" ", el.text_content()).strip()
+            raw = el.text_content()
+            # Only short blocks are checked; collapsing the spaces of every
+            # container's text was most of this function's time.
+            text = _SPACES.sub(" ", raw).strip() if len(raw) < _SHORT_RAW else ""
             if len(text) <= 80 and text and _FURNITURE_TEXT.match(text.strip(" .:…»›>")):
                 if el.find(".//img") is None or tag in ("a", "button", "span"):
                     _remove(el)
@@ -447,6 +472,9 @@ def strip_furniture(body) -> None:
             text = _SPACES.sub(" ", el.text_content()).strip(" :…»›")
             if text and len(text) < 60 and _RELATED_HEADING.match(text):
                 _drop_related_block(el)
+
+
+_SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
 
 
 def _drop_related_block(heading) -> None:
@@ -552,16 +580,24 @@ _CREDIT_ONLY = re.compile(
     r".{0,80}",
     re.I | re.S,
 )
+_CREDIT_START = re.compile(r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle)",
+                           re.I)
 _CREDIT_ELEMENT_CLASS = re.compile(r"credit|copyright|photographer|bildnachweis|(?:image|photo|img)-?source", re.I)
 
 
 def _drop_photo_credits(root) -> None:
     """Photo credits ("Foto: dpa", "© Getty Images") are not the article's text."""
     for el in list(root.iter("span", "small", "p", "div", "figcaption", "cite", "em", "i", "footer")):
-        if el is root or el.getparent() is None or el.find(".//img") is not None:
+        if el is root or el.getparent() is None:
             continue
-        text = _SPACES.sub(" ", el.text_content()).strip()
-        if not text or len(text) > 150:
+        raw = el.text_content()
+        if not raw or len(raw) > 600:
+            continue
+        by_class = el.tag != "figcaption" and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
+        if not by_class and not _CREDIT_START.match(raw.lstrip()[:40]):
+            continue
+        text = _SPACES.sub(" ", raw).strip()
+        if not text or len(text) > 150 or el.find(".//img") is not None:
             continue
         if _CREDIT_ONLY.fullmatch(text) or (
             el.tag != "figcaption" and len(text) <= 80 and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
@@ -570,9 +606,9 @@ def _drop_photo_credits(root) -> None:
     for caption in root.iter("figcaption"):
         last = caption[-1] if len(caption) else None
         if last is not None and last.tail:
-            last.tail = _CREDIT_TEXT.sub("", last.tail)
+            last.tail = _CREDIT_TEXT.sub("", _SPACES.sub(" ", last.tail))
         elif last is None and caption.text:
-            caption.text = _CREDIT_TEXT.sub("", caption.text)
+            caption.text = _CREDIT_TEXT.sub("", _SPACES.sub(" ", caption.text))
 
 
 # Containers the sanitizer removes with their content, or that are page furniture.
