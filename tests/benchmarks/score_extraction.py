@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/benchmarks/score_extraction.py --corpus readability
     .venv/bin/python tests/benchmarks/score_extraction.py --corpus trafilatura --sample 200 --json /tmp/t.json
+    .venv/bin/python tests/benchmarks/score_extraction.py --corpus readability --speed   # CPU time vs readability-lxml
 
 The pages' output comes from ONE process (worker processes inside it) instead of
 one `reader extract` per page, and is scored by the shared eval tool's own
@@ -92,6 +93,43 @@ def score(corpus: str, *, sample: int | None = None, seed: str = "0", workers: i
     return tool.summarize(rows, n_bootstrap), rows, wall
 
 
+def speed(corpus: str, *, sample: int | None = None, seed: str = "0") -> dict:
+    """CPU seconds of Reader's extraction of every page (in this process) beside
+    bare readability-lxml's on the same bytes, measured in the same run."""
+    from readability import Document
+
+    from reader.core.importing.pipeline import prepare
+
+    tool = load_tool()
+    root = SHARED / "corpus" / {"readability": "readability-test-pages", "trafilatura": "trafilatura-eval"}[corpus]
+    pages = tool.load_trafilatura(root) if corpus in tool.SNIPPET_CORPORA else tool.load_readability(root)
+    if sample:
+        pages = tool.sample_pages(pages, sample, seed)
+    datas = [p.html_path.read_bytes() for p in pages]
+
+    def bare() -> None:
+        for data in datas:
+            try:
+                Document(data).summary()
+            except Exception:  # noqa: BLE001 - as the eval tool, a failure is a page done
+                pass
+
+    def ours() -> None:
+        for page in pages:
+            try:
+                prepare(page.html_path)
+            except Exception:  # noqa: BLE001
+                pass
+
+    times: dict[str, float] = {}
+    for name, run in (("readability_lxml_s", bare), ("reader_s", ours)) * 2:  # twice, keep the best
+        start = time.process_time()
+        run()
+        times[name] = min(times.get(name, float("inf")), time.process_time() - start)
+    times["reader_vs_readability_lxml"] = times["reader_s"] / times["readability_lxml_s"]
+    return {"pages": len(pages), **{k: round(v, 3) for k, v in times.items()}}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", required=True, choices=("readability", "trafilatura"))
@@ -101,9 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-bootstrap", type=int, default=1000)
     parser.add_argument("--json", type=Path, metavar="OUT", help="write per-page rows (with text) here")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--speed", action="store_true",
+                        help="instead: CPU time of the extraction beside bare readability-lxml's, in one process")
     args = parser.parse_args(argv)
     if not EVAL_TOOL.is_file():
         raise SystemExit(f"the shared eval tool is not here: {EVAL_TOOL}")
+    if args.speed:
+        print(json.dumps(speed(args.corpus, sample=args.sample, seed=args.seed)))
+        return 0
     summary, rows, wall = score(args.corpus, sample=args.sample, seed=args.seed, workers=args.workers,
                                 n_bootstrap=args.n_bootstrap, verbose=args.verbose)
     tool = sys.modules["eval_extract"]
