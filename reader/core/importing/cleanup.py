@@ -48,7 +48,34 @@ _FURNITURE_TEXT = re.compile(
     r"this article is more than \d+ (?:years?|months?) old|"
     r"\d+\s*min(?:ute)?s?\s*read|toggle caption|hide caption|enlarge this image|"
     r"you may also like|related( articles| stories| content| posts)?:?|recommended( for you)?|"
-    r"most (?:read|popular|viewed)|more from .{0,40}|trending( now)?)$",
+    r"most (?:read|popular|viewed)|more from .{0,40}|trending( now)?|"
+    # the same furniture in the languages Reader meets most
+    r"anzeige|werbung|reklama|publicidad|publicité|pubblicità|publicidade|"
+    r"weiterlesen|mehr lesen|leer más|lire la suite|lire plus|czytaj (?:więcej|dalej)|leia mais|"
+    r"teilen|artikel teilen|compartir|partager|udostępnij|condividi|compartilhar|"
+    r"kommentieren|keine kommentare|bisher keine kommentare|"
+    r"drucken|imprimir|imprimer|drukuj|"
+    r"(?:jetzt )?abonnieren|suscríbete|abonnez-vous|subskrybuj|"
+    r"(?:\d+\s*min(?:\.|uten)?\s*)?lesezeit(?::?\s*\d+\s*min(?:\.|uten)?)?|"
+    r"\d+\s*min(?:utos)? de lectura|\d+\s*min(?:utes)? de lecture|"
+    r"war (?:der|dieser) (?:artikel|beitrag) (?:hilfreich|nützlich)\??|"
+    r"(?:möchten sie|jetzt) (?:den|diesen) (?:artikel|beitrag) teilen\??|"
+    r"quellen (?:anzeigen|ausblenden)|zum seitenanfang|nach oben|volver arriba|retour en haut)$",
+    re.I,
+)
+# A heading over an author box, in the languages Reader meets most.
+_AUTHOR_HEADING = re.compile(
+    r"^(?:about the author|über (?:den|die) autor(?:in)?|zum autor|zur autorin|sobre el autor|"
+    r"sobre la autora|à propos de l'auteur|l'auteur|o autorze|sull'autore|sobre o autor)$",
+    re.I,
+)
+# A line that is only a date (with a label such as "Updated:"): metadata, not text.
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|erstellt|stand|publicado|"
+    r"actualizado|publié|mis à jour|opublikowano|aktualizacja|pubblicato|aggiornato)(?: am| on| el| le| il)?\s*:?\s*)?"
+    r"(?:[^\W\d_]+\.?,?\s+)?(?:\d{1,2}\.?\s*(?:\d{1,2}\.|[^\W\d_]+\.?)\s*\d{2,4}|"
+    r"[^\W\d_]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+    r"(?:,?\s*(?:um|at|à|a las|o)?\s*\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm))?)?$",
     re.I,
 )
 # A paragraph that only points elsewhere: "READ MORE: <link>"
@@ -472,6 +499,8 @@ def strip_furniture(body) -> None:
             text = _SPACES.sub(" ", el.text_content()).strip(" :…»›")
             if text and len(text) < 60 and _RELATED_HEADING.match(text):
                 _drop_related_block(el)
+            elif text and len(text) < 40 and _AUTHOR_HEADING.match(text):
+                _drop_author_block(el)
 
 
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
@@ -493,6 +522,16 @@ def _drop_related_block(heading) -> None:
         text = _SPACES.sub(" ", parent.text_content()).strip()
         if text and _link_share(parent, text) > 0.5 and len(text) < 2000:
             _remove(parent)
+
+
+def _drop_author_block(heading) -> None:
+    """An "About the author" heading and the short bio right after it."""
+    nxt = heading.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is not None and nxt.tag not in _HEADINGS and _text_length(nxt) < 800:
+        _remove(nxt)
+    _remove(heading)
 
 
 def _keep_tweets(body) -> None:
@@ -642,6 +681,8 @@ def _drop_top_duplicates(root, meta) -> None:
     seen_text = 0
     title_removed = False
     for el in list(root.iter()):
+        if seen_text >= 400:
+            break  # nothing below here is looked at
         if el is root or not isinstance(el.tag, str) or el.getparent() is None:
             continue
         if el.tag not in _HEADINGS and el.tag not in ("p", "div", "span", "time", "ul", "section", "header"):
@@ -654,6 +695,9 @@ def _drop_top_duplicates(root, meta) -> None:
                 continue
         if seen_text < 300 and text and len(text) < 120:
             if el.tag == "time" or (el.find(".//time") is not None and len(text) < 60):
+                _remove(el)
+                continue
+            if len(text) < 60 and _DATE_LINE.match(text):
                 _remove(el)
                 continue
             if byline and len(text) < 100 and _is_byline_text(text, byline):
