@@ -288,3 +288,11 @@ def test_a_list_page_keeps_its_text_around_the_table():
     assert "See also" in page.text and "the film that named the genre" in page.text
     assert "Time Loops in Popular Media" in page.text
     assert "last edited" not in page.text
+
+
+def test_a_page_whose_text_is_all_in_noscript_is_read_from_there_without_ruby_readings():
+    page = prepare(PAGES / "noscript-ruby.html")
+    # furigana (<rt>) are not doubled into the text: search for 子ども finds it
+    assert page.text.startswith("子どもへの虐待をなくすための法律ができて、親が子どもを教育するために")
+    assert "ぎゃくたい" not in page.text and "(" not in page.text
+    assert "新しい法律では、しつけのためでも体罰をしてはいけない" in page.text

@@ -607,6 +607,9 @@ def finish_body(fragment: str, meta) -> str:
         return fragment
     _drop_top_duplicates(root, meta)
     _flatten_math(root)
+    # Ruby annotations (furigana) read inline as doubled words ("子こども") in
+    # the text and in a view that cannot set them above the line.
+    etree.strip_elements(root, "rt", "rp", with_tail=False)
     keep_big_containers(root)
     _drop_empty_rows(root)
     _drop_photo_credits(root)

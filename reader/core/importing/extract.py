@@ -53,6 +53,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     if root is None:
         return Extraction(title="", html="", url=url, fallback=True)
     mark_math(root)
+    _open_noscript(root)
     meta = read_metadata(root, url)
     cleanup.prepare_tree(root, meta)
     fallback = False
@@ -88,12 +89,47 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     )
 
 
+def _open_noscript(root) -> None:
+    """A page whose text is all inside <noscript> (shown when scripts do not run,
+    as here) is read from there."""
+    blocks = root.findall(".//body//noscript")
+    if not blocks:
+        return
+    contents = []
+    counted = 0  # text of <noscript> children that page_text_length counts
+    for block in blocks:
+        if len(block):
+            text = len((block.text_content() or "").strip())
+            counted += text
+            contents.append((block, None, text))
+        elif "<" in (block.text or ""):
+            # libxml2 keeps a <noscript>'s content as raw text in some places
+            try:
+                fragment = lxml_html.fragment_fromstring(block.text, create_parent="div")
+            except (ValueError, etree.ParserError):
+                continue
+            contents.append((block, fragment, len((fragment.text_content() or "").strip())))
+    inside = sum(text for _, _, text in contents)
+    outside = cleanup.page_text_length(root) - counted
+    if inside <= 200 or outside >= inside * 0.5:
+        return
+    for block, fragment, _ in contents:
+        if block.getparent() is None:
+            continue
+        if fragment is not None:
+            block.text = None
+            block.extend(list(fragment))
+            block.text = fragment.text
+        block.drop_tag()
+
+
 def whole_page(html: str) -> str:
     """The page's <body>, cleaned of its furniture, for when no article can be found."""
     root = parse(html)
     if root is None:
         return ""
     mark_math(root)
+    _open_noscript(root)
     return whole_page_tree(root)
 
 
