@@ -296,3 +296,16 @@ def test_a_page_whose_text_is_all_in_noscript_is_read_from_there_without_ruby_re
     assert page.text.startswith("子どもへの虐待をなくすための法律ができて、親が子どもを教育するために")
     assert "ぎゃくたい" not in page.text and "(" not in page.text
     assert "新しい法律では、しつけのためでも体罰をしてはいけない" in page.text
+
+
+def test_text_has_one_spelling_of_each_character(tmp_path):
+    # "é" written as e + combining accent, "য়" as one code point (U+09DF): in NFC
+    # they are "\u00e9" and "\u09af\u09bc", the forms a quote or a search comes in.
+    sentence = "Le caf\u0065\u0301 de la gare ouvre \u00e0 six heures, et \u09df est une lettre bengalie."
+    page = tmp_path / "nfc.html"
+    page.write_text(f"<html><head><title>Gare</title></head><body><article>{('<p>' + sentence + '</p>') * 4}"
+                    "</article></body></html>", encoding="utf-8")
+    article = prepare(page)
+    assert "Le caf\u00e9 de la gare" in article.text
+    assert "et \u09af\u09bc est une lettre" in article.text
+    assert "\u0301" not in article.text and "\u09df" not in article.text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from lxml import etree
@@ -146,6 +147,10 @@ def whole_page_tree(root, part=None) -> str:
 def parse(html: str):
     # Soft hyphens are invisible in a browser but break search, word counts and quotes.
     html = _SOFT_HYPHEN.sub("", html)
+    # One spelling of each character (NFC): a quote, a search or a highlight
+    # typed on another system finds "য়" or "é" however the page composed it.
+    if not html.isascii() and not unicodedata.is_normalized("NFC", html):
+        html = unicodedata.normalize("NFC", html)
     if _nested_document(html):
         html = _html5_markup(html)
     try:
