@@ -473,6 +473,7 @@ def strip_furniture(body) -> None:
     """Remove widgets, teasers and related rails from a page or fragment, in place."""
     # Code is never furniture: highlight.js marks comments "hljs-comment".
     code = {el for block in body.iter("pre", "code") for el in block.iter()}
+    total = None
     for el in list(body.iter()):
         if el is body or not isinstance(el.tag, str) or el.getparent() is None or el in code:
             continue
@@ -483,6 +484,15 @@ def strip_furniture(body) -> None:
         if len(ident) > 1 and _WIDGET.search(ident) and _is_small(el):
             _remove(el)
             continue
+        if len(ident) > 1 and tag not in ("p", "span", "a", "li") and any(
+            _COMMENTS.fullmatch(token) for token in ident.split()
+        ):
+            # Readers' comments, however long, unless they are most of the page.
+            if total is None:
+                total = _text_length(body)
+            if _text_length(el) < total * 0.5:
+                _remove(el)
+                continue
         if tag in ("p", "div", "span", "a", "li", "button", "section", "aside", "figure", "strong", "b", "em"):
             raw = el.text_content()
             # Only short blocks are checked; collapsing the spaces of every
@@ -503,6 +513,12 @@ def strip_furniture(body) -> None:
                 _drop_author_block(el)
 
 
+# The section of readers' comments (WordPress, Disqus and the like), by its class or id.
+_COMMENTS = re.compile(
+    r"comments?|comments?-(?:area|section|list|wrapper|container|block)|commentlist|comment-?list|"
+    r"disqus_thread|respond|kommentare|comentarios|commentaires|komentarze",
+    re.I,
+)
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
 
 
