@@ -96,7 +96,7 @@ _RELATED_HEADING = re.compile(
     r"weitere (?:artikel|beiträge|meldungen|nachrichten|themen).*|mehr (?:zum thema|aus|von|zu)\b.*|"
     r"(?:das|dies) könnte (?:sie|dich) (?:auch )?interessieren.*|auch interessant|schon gelesen|"
     r"lesen sie auch|empfohlene (?:artikel|beiträge)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen)|"
-    r"meistgelesen.*|am meisten gelesen|"
+    r"meist-?(?:gelesen|diskutiert|kommentiert).*|am meisten gelesen|most (?:commented|discussed|shared)|"
     r"(?:te|le) puede interesar.*|también te puede interesar.*|noticias relacionadas|más noticias|"
     r"lo más (?:leído|visto)|artículos relacionados|"
     r"à lire aussi|lire aussi|sur le même (?:sujet|thème)|articles? (?:similaires|liés)|les plus lus|"
@@ -524,6 +524,13 @@ _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth c
 
 def _drop_related_block(heading) -> None:
     """A "Related" / "More from ..." heading and the link list after it."""
+    # Page builders wrap a heading in boxes of its own: the list follows the outermost.
+    while True:
+        parent = heading.getparent()
+        if parent is None or parent.tag in ("body", "article", "main", "html") or \
+                sum(1 for c in parent if isinstance(c.tag, str)) != 1 or (parent.text or "").strip():
+            break
+        heading = parent
     nxt = heading.getnext()
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()
