@@ -109,7 +109,7 @@ _NOT_ARTICLE = re.compile(
     r"(?:^|[\s_-])(?:author-?(?:bio|box|info|description|profile|details|about)|about-?(?:the-?)?author|bio|"
     r"biography|newsletter\w*|no-?consent|consent|cookie\w*|gdpr|subscribe|"
     r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
-    r"read-?next|more-?(?:stories|articles|posts)|popular|trending|modal|dialog|lightbox)(?:$|[\s_-])",
+    r"read-?next|more-?(?:stories|articles|posts)|popular|trending|modal|dialog)(?:$|[\s_-])",
     re.I,
 )
 _KNOWN_TAGS = frozenset(
@@ -197,6 +197,7 @@ class ReadabilityDocument:
         if best is None:
             return best
         best = _prefer_main_container(self.html, candidates, best)
+        best = _prefer_outside_boxes(candidates, best)
         best = _table_as_part(candidates, best)
         best = _prefer_prose_to_cards(candidates, best)
         best_is_prose = _card_of(best["elem"]) is None
@@ -273,6 +274,21 @@ def _card_of(elem):
                 return None
         node = parent
     return None
+
+
+def _prefer_outside_boxes(candidates, best):
+    """The best candidate inside a modal, a consent notice or a newsletter box
+    gives way to the best one outside such boxes, if that one scores at least
+    _MAIN_SHARE of it (its own class may say "body" and score as article)."""
+    if not _in_not_article(best["elem"]):
+        return best
+    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:25]
+    for c in ranked:
+        if c["content_score"] < _MAIN_SHARE * best["content_score"]:
+            break
+        if c is not best and not _in_not_article(c["elem"]):
+            return c
+    return best
 
 
 def _table_as_part(candidates, best):
@@ -355,13 +371,21 @@ def _prefer_main_container(doc, candidates, best):
 _UNLIKELY_MAX_SHARE = 0.4
 
 
+# Boxes laid over or beside the page, never holding its article.
+_OVERLAY = re.compile(
+    r"(?:^|[\s_-])(?:modal|dialog|popup|overlay|consent|no-?consent|cookie\w*|gdpr|newsletter\w*|subscribe|"
+    r"subscription|signup)(?:$|[\s_-])",
+    re.I,
+)
+
+
 def _in_not_article(elem) -> bool:
     """elem or a box around it is a modal, a consent notice, a newsletter box..."""
     for el in (elem, *elem.iterancestors()):
         if el.tag in ("body", "html"):
             return False
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and _NOT_ARTICLE.search(ident):
+        if len(ident) > 1 and _OVERLAY.search(ident):
             return True
     return False
 
