@@ -309,3 +309,28 @@ def test_text_has_one_spelling_of_each_character(tmp_path):
     assert "Le caf\u00e9 de la gare" in article.text
     assert "et \u09af\u09bc est une lettre" in article.text
     assert "\u0301" not in article.text and "\u09df" not in article.text
+
+
+def test_extract_many_files_as_json_lines_in_input_order(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pages = [PAGES / "lead-figure.html", tmp_path / "missing.html", PAGES / "soft-hyphens.html",
+             PAGES / "news-jsonld.html"]
+    result = subprocess.run([sys.executable, "-m", "reader", "extract", *map(str, pages), "--format", "jsonl",
+                             "--workers", "2"], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "READER_LIBRARY": str(tmp_path / "lib")})
+    assert result.returncode == 1  # one page failed
+    records = [json.loads(line) for line in result.stdout.split("\n") if line]
+    assert [r["path"] for r in records] == list(map(str, pages))
+    assert records[1] == {"path": str(pages[1]), "error": "file not found"}
+    single = json.loads(subprocess.run([sys.executable, "-m", "reader", "extract", str(pages[3]), "--format", "json"],
+                                       capture_output=True, text=True, timeout=120, check=True).stdout)
+    assert {k: v for k, v in records[3].items() if k != "path"} == single  # the keys and values of --format json
+    assert records[0]["title"] == "The last lamplighter of the old town" and records[0]["images"]
+    assert not (tmp_path / "lib").exists()  # no library touched
+    usage = subprocess.run([sys.executable, "-m", "reader", "extract", str(pages[0]), str(pages[2])],
+                           capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "--format jsonl" in usage.stderr
