@@ -334,3 +334,11 @@ def test_extract_many_files_as_json_lines_in_input_order(tmp_path):
     usage = subprocess.run([sys.executable, "-m", "reader", "extract", str(pages[0]), str(pages[2])],
                            capture_output=True, text=True, timeout=120)
     assert usage.returncode == 2 and "--format jsonl" in usage.stderr
+
+
+def test_standfirst_in_the_article_header_opens_the_text():
+    page = prepare(PAGES / "standfirst.html")
+    assert page.text.startswith("Ab März können Bürgerinnen und Bürger jeden ersten Samstag")
+    assert page.text.index("Ab März") < page.text.index("Toaster, Lampen")
+    assert "nach Nähmaschinen" not in page.text and "Nähmaschinen auskennen" in page.text
+    assert "Reparaturcafé öffnet im Rathaus" not in page.text  # the headline is the title, not body text

@@ -185,6 +185,7 @@ class ReadabilityDocument:
                 and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
                 and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
                                     " | descendant-or-self::*[starts-with(@lang, 'x-tex')]")
+                and not _is_article_header(elem)
             ):
                 if total is None:
                     total = _text_length(body if body is not None else self.html)
@@ -251,6 +252,9 @@ class ReadabilityDocument:
         figure = _lead_figure(best)
         if figure is not None:
             best.insert(0, figure)
+        standfirst = _standfirst(best, self.get_link_density)
+        if standfirst is not None:
+            best.insert(0, standfirst)
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
 
 
@@ -392,6 +396,44 @@ def _in_not_article(elem) -> bool:
 
 def _text_length(elem) -> int:
     return len(" ".join((elem.text_content() or "").split()))
+
+
+_STANDFIRST = re.compile(
+    r"(?:^|[\s_-])(?:lead|lead-?text|intro|introduction|standfirst|abstract|summary|subtitle|sub-?title|"
+    r"subline|deck|dek|teaser-?text|excerpt)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def _is_article_header(elem) -> bool:
+    """A "header" box with the headline and a standfirst: the article's own header."""
+    if elem.find(".//h1") is None:
+        return False
+    return any(_STANDFIRST.search(f"{el.get('class') or ''} {el.get('id') or ''}") and _text_length(el) >= 40
+               for el in elem.iter("p", "div", "h2", "span"))
+
+
+def _standfirst(best, link_density):
+    """The standfirst (lead, intro, abstract) in the article's header, before the
+    body container chosen: the article's first words."""
+    region = next((a for a in list(best.iterancestors())[:4] if a.tag == "article"), None)
+    if region is None:
+        ancestors = list(best.iterancestors())
+        region = ancestors[min(2, len(ancestors) - 1)] if ancestors else None
+    if region is None or region.tag in ("body", "html"):
+        return None
+    for el in region.iter():
+        if el is best:
+            return None
+        if not isinstance(el.tag, str) or el.tag not in ("p", "div", "h2", "h3", "section", "span"):
+            continue
+        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(ident) < 2 or not _STANDFIRST.search(ident) or el.find(".//h1") is not None:
+            continue
+        length = _text_length(el)
+        if 40 <= length <= 600 and link_density(el) < 0.3:
+            return el
+    return None
 
 
 def _lead_figure(best):
