@@ -276,7 +276,7 @@ def test_related_links_read_also_and_photo_credits_go_in_other_languages():
     assert "will im Herbst ein zweites Schiff bestellen" in page.text
     assert "Die neue Fähre im Hafen." in page.text  # a caption stays, its credit goes
     for junk in ("Foto: dpa", "Foto: Hafenamt", "Lesen Sie auch", "Das könnte Sie auch interessieren",
-                 "Leuchtturm wird Museum"):
+                 "Leuchtturm wird Museum", "Folgen Sie uns", "Schlagwörter"):
         assert junk not in page.text, junk
 
 

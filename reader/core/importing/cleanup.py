@@ -94,7 +94,8 @@ _RELATED_HEADING = re.compile(
     r"further reading|editor'?s picks?|latest articles|more stories|"
     # the same in the languages Reader meets most
     r"weitere (?:artikel|beiträge|meldungen|nachrichten|themen).*|mehr (?:zum thema|aus|von|zu)\b.*|"
-    r"(?:das|dies) könnte (?:sie|dich) (?:auch )?interessieren.*|auch interessant|schon gelesen|"
+    r"(?:das|dies)(?: thema)? könnte (?:sie|dich) (?:auch )?interessieren.*|auch interessant|schon gelesen|"
+    r"mehr themen|weitere themen|"
     r"lesen sie auch|empfohlene (?:artikel|beiträge)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen)|"
     r"meist-?(?:gelesen|diskutiert|kommentiert).*|am meisten gelesen|most (?:commented|discussed|shared)|"
     r"(?:te|le) puede interesar.*|también te puede interesar.*|noticias relacionadas|más noticias|"
@@ -702,7 +703,38 @@ def finish_body(fragment: str, meta) -> str:
     keep_big_containers(root)
     _drop_empty_rows(root)
     _drop_photo_credits(root)
+    _drop_notices(root)
     return _inner(root)
+
+
+# Short lines that are page furniture wherever they sit in the chosen text; removed
+# after the choice, so that they never change which block is chosen.
+_FOLLOW_US = re.compile(
+    r"(?:follow|síguenos|siguenos|sígannos|folgen sie|folge uns|folgt uns|suivez|obserwuj|siga|seguici)\b.{0,120}"
+    r"\b(?:twitter|facebook|instagram|telegram|linkedin|youtube|tiktok|whatsapp|threads|mastodon)\b.*",
+    re.I | re.S,
+)
+_AD_LABEL = re.compile(r"\*?(?:anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité)\b\s*[-–:.,*]", re.I)
+_TAG_LINE = re.compile(
+    r"(?:tags|schlagwörter|schlagworte|stichwörter|themen|mehr themen|kategorien?|categories|category|etiquetas|"
+    r"temas|mots-clés|tagi|kategorie)\s*:?(?:\s.{0,150})?",
+    re.I | re.S,
+)
+
+
+def _drop_notices(root) -> None:
+    for el in list(root.iter("p", "div", "li", "span", "strong", "em", "h2", "h3", "h4", "h5", "h6")):
+        if el is root or el.getparent() is None:
+            continue
+        raw = el.text_content()
+        if not raw or len(raw) > 600:
+            continue
+        text = _SPACES.sub(" ", raw).strip()
+        if not text or len(text) > 200 or any(c.tag in _BLOCK for c in el.iter() if c is not el):
+            continue
+        if (_FOLLOW_US.fullmatch(text) or _AD_LABEL.match(text)
+                or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.5))):
+            _remove(el)
 
 
 _CREDIT_ONLY = re.compile(
