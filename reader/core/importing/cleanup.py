@@ -733,7 +733,7 @@ def _drop_notices(root) -> None:
         if not text or len(text) > 200 or any(c.tag in _BLOCK for c in el.iter() if c is not el):
             continue
         if (_FOLLOW_US.fullmatch(text) or _AD_LABEL.match(text)
-                or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.5))):
+                or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.4))):
             _remove(el)
 
 
