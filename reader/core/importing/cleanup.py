@@ -429,7 +429,8 @@ def _standfirst(best, link_density):
         if not isinstance(el.tag, str) or el.tag not in ("p", "div", "h2", "h3", "section", "span"):
             continue
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) < 2 or not _STANDFIRST.search(ident) or el.find(".//h1") is not None:
+        marked = (len(ident) > 1 and _STANDFIRST.search(ident)) or el.get("itemprop") in ("description", "abstract")
+        if not marked or el.find(".//h1") is not None:
             continue
         length = _text_length(el)
         if 40 <= length <= 600 and link_density(el) < 0.3:
