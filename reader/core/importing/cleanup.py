@@ -7,10 +7,12 @@ Before (prepare_tree, on the parsed page):
     teasers and related/recommended rails go, so that their links do not
     push the article's link density over readability's limit;
 During (ReadabilityDocument): in-article lists are kept even when they are
-  mostly links; lead paragraphs just outside the chosen container come back.
+  mostly links; lead paragraphs, the standfirst and the lead figure just
+  outside the chosen container come back; the choice prefers the page's own
+  <article>/<main>, prose over teaser cards, and never a modal or notice.
 After (finish_body): a headline, byline or date repeated at the top of the
-  body is removed; MathML becomes its plain text (the sanitizer drops <math>
-  and the reading view could not draw it).
+  body is removed, and photo credits, "follow us" lines, ad labels, tag lines
+  and empty table rows go. (MathML was turned into TeX text before: mathml.py.)
 """
 
 from __future__ import annotations
@@ -642,20 +644,6 @@ def _keep_tweets(body) -> None:
                     break
 
 
-def _flatten_math(body) -> None:
-    for math in list(body.iter("math", "{http://www.w3.org/1998/Math/MathML}math")):
-        if math.getparent() is None:
-            continue
-        tokens = [t.strip() for t in math.itertext() if t.strip()]
-        if not tokens:
-            alt = math.get("alttext")
-            tokens = [alt] if alt else []
-        span = lxml_html.Element("span")
-        span.text = " ".join(tokens)
-        span.tail = math.tail
-        math.getparent().replace(math, span)
-
-
 def _is_small(el) -> bool:
     """A widget, not a container that happens to carry such a class."""
     text = _SPACES.sub(" ", el.text_content()).strip()
@@ -697,7 +685,6 @@ def finish_body(fragment: str, meta) -> str:
     except (ValueError, etree.ParserError):
         return fragment
     _drop_top_duplicates(root, meta)
-    _flatten_math(root)
     # Ruby annotations (furigana) read inline as doubled words ("子こども") in
     # the text and in a view that cannot set them above the line.
     etree.strip_elements(root, "rt", "rp", with_tail=False)
