@@ -7,12 +7,9 @@ extraction itself, so the pages go through a few worker processes instead.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +57,16 @@ def extract_records(paths: Iterable[str], workers: int | None = None) -> Iterato
 
 
 def _run_pool(todo: deque, crashed: dict[int, int], workers: int) -> Iterator[Record]:
+    # Imported here: one page (`reader extract FILE --format json`) needs no pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     from reader.core.importing.worker import watch_parent
 
     # spawn, not fork: the caller may be a process with threads (the window).
     context = multiprocessing.get_context("spawn")
-    running: deque[tuple[int, str, Future]] = deque()
+    running: deque = deque()  # (index, path, future), in input order
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=watch_parent, initargs=(os.getpid(),)) as pool:
         while todo or running:
