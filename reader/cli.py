@@ -80,9 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "html", "json"), default="text")
 
     p = sub.add_parser("extract", help="extract an article from a file (no library)",
-                       description="Extract the article of a saved page without touching any library.")
-    p.add_argument("file")
-    p.add_argument("--format", choices=("text", "html", "json"), default="text")
+                       description="Extract the article of a saved page without touching any library. "
+                       "--format jsonl takes many files: one JSON object per line, in the order given (the "
+                       "keys of --format json plus \"path\", or \"path\" and \"error\" for a page that "
+                       "failed), extracted in parallel worker processes. Exit status 1 if any page failed.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "html", "json", "jsonl"), default="text")
+    p.add_argument("--workers", type=int, default=None, help="worker processes for jsonl (default: all cores)")
 
     p = sub.add_parser("highlight", help="highlight a quote in an article",
                        description="Highlight the exact quote (whitespace-insensitive) in an article's text.")
@@ -447,26 +451,25 @@ def cmd_show(args) -> int:
 
 
 def cmd_extract(args) -> int:
+    from reader.core.importing.batch import article_record
     from reader.core.importing.formats import ImportFailure
     from reader.core.importing.pipeline import prepare
 
-    path = Path(args.file)
+    if args.format == "jsonl":
+        return _extract_jsonl(args.files, args.workers)
+    if len(args.files) > 1:
+        raise UsageError(f"--format {args.format} takes one file; use --format jsonl for several")
+    path = Path(args.files[0])
     if not path.exists():
         raise LibraryError(f"{path}: file not found")
     if not path.is_file():
-        raise LibraryError(f"{path}: not a file (a folder, pipe or device); give a .json export")
+        raise LibraryError(f"{path}: not a file (a folder, pipe or device)")
     try:
         article = prepare(path)
     except ImportFailure as exc:
         raise LibraryError(f"{path}: {exc}") from None
     if args.format == "json":
-        _print_json({
-            "title": article.title, "byline": article.byline, "site": article.site, "url": article.url,
-            "published": article.published, "language": article.language, "direction": article.direction,
-            "excerpt": article.excerpt, "lead_image": article.lead_image, "word_count": article.word_count,
-            "fallback": article.fallback, "text": article.text, "html": article.html,
-            "images": [a.name for a in article.assets],
-        })
+        _print_json(article_record(article))
     elif args.format == "html":
         print(article.html)
     else:
@@ -474,6 +477,20 @@ def cmd_extract(args) -> int:
         print()
         print(article.text)
     return 0
+
+
+def _extract_jsonl(files: list[str], workers: int | None) -> int:
+    from reader.core.importing.batch import extract_records
+
+    if workers is not None and workers < 1:
+        raise UsageError("--workers must be at least 1")
+    failed = False
+    for record in extract_records(files, workers=workers):
+        record["path"] = text_path(record["path"])
+        failed = failed or "error" in record
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 1 if failed else 0
 
 
 def cmd_highlight(args) -> int:
