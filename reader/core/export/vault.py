@@ -28,8 +28,8 @@ class WatchedSource(ArticleSource, Protocol):
     def signature(self) -> object: ...  # changes whenever anything in the library changes
 
 
-def sync_vault(library: ArticleSource, folder: str | os.PathLike[str], fmt: str = "md", *, template: str | Path | None = None,
-               color_names: dict[str, str] | None = None) -> ExportResult:
+def sync_vault(library: ArticleSource, folder: str | os.PathLike[str], fmt: str = "md", *,
+               template: str | Path | None = None, color_names: dict[str, str] | None = None) -> ExportResult:
     """Bring `folder` up to date with the library's annotated articles."""
     if fmt not in VAULT_FORMATS:
         raise ValueError(f"a vault is kept in {' or '.join(VAULT_FORMATS)}, not {fmt}")
