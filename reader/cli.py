@@ -36,10 +36,11 @@ class _Parser(argparse.ArgumentParser):
 def _library_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None:
     parser.add_argument(
         "--library",
-        metavar="DIR",
+        metavar="DIR|URL",
         # A subcommand's own --library must not reset one given before the subcommand.
         default=None if top_level else argparse.SUPPRESS,
-        help="library folder (default: $READER_LIBRARY, else your user data folder)",
+        help="library folder, or postgresql://user@host/dbname for a shared library "
+        "(default: $READER_LIBRARY, else your user data folder)",
     )
 
 
@@ -569,9 +570,9 @@ def cmd_check(args) -> int:
         problems = library.check()
     if problems:
         for problem in problems:
-            print(f"reader: {library.db_path}: {problem}", file=sys.stderr)
+            print(f"reader: {library.name}: {problem}", file=sys.stderr)
         return 1
-    print(f"{library.db_path}: ok")
+    print(f"{library.name}: ok")
     return 0
 
 

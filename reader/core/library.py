@@ -7,10 +7,8 @@ records from reader.core.domain, never database objects.
 from __future__ import annotations
 
 import html as html_lib
-import json
 import multiprocessing
 import os
-import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
@@ -29,9 +27,11 @@ from reader.core import anchoring, domain, listing, review
 from reader.core.tags import clean_tags, tag_key
 from reader.core.errors import LibraryError
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
-from reader.core.location import DB_NAME, LIBRARY_ENV, default_library_dir, resolve_library_dir  # noqa: F401
+from reader.core.location import (  # noqa: F401
+    DB_NAME, LIBRARY_ENV, default_library_dir, is_server_url, resolve_library, resolve_library_dir,
+)
 from reader.core.importing.worker import prepare_safely, watch_parent
-from reader.core.storage import db, fts, reviews
+from reader.core.storage import copy, db, fts, reviews, search, server
 from reader.core.storage.models import (
     Article,
     ArticleContent,
@@ -56,20 +56,40 @@ def now() -> datetime:
 
 
 class Library:
-    """A folder holding library.db. Open with Library.open(path)."""
+    """A folder holding library.db (SQLite), or a shared library on a PostgreSQL
+    server. Open with Library.open(path or postgresql:// URL)."""
 
-    def __init__(self, folder: Path, read_only: bool = False) -> None:
+    def __init__(self, folder: Path | None, read_only: bool = False, url: str | None = None) -> None:
         self.folder = folder
-        self.db_path = folder / DB_NAME
+        self.url = url
         self.read_only = read_only
-        self.engine = db.create_library_engine(self.db_path, read_only=read_only)
+        if url is not None:
+            self.db_path = None
+            self.name = server.display_url(url)
+            self.engine = server.create_server_engine(url)
+        else:
+            self.db_path = folder / DB_NAME
+            self.name = str(self.db_path)
+            self.engine = db.create_library_engine(self.db_path, read_only=read_only)
+        self.dialect = self.engine.dialect.name
+        self._search = search.for_dialect(self.dialect)
         self._writer = db.writer(self.engine)
-        self._poll: sqlite3.Connection | None = None
+        self._poll: listing.Sql | server.ChangeWatch | None = None
         self._poll_lock = threading.Lock()
 
+    @property
+    def shared(self) -> bool:
+        """Whether this library lives on a server (PostgreSQL)."""
+        return self.url is not None
+
     @classmethod
-    def open(cls, folder: str | os.PathLike | None = None) -> Library:
-        folder = resolve_library_dir(folder)
+    def open(cls, location: str | os.PathLike | None = None) -> Library:
+        """The library in a folder, or on a server for a postgresql:// URL
+        (also from $READER_LIBRARY); created or upgraded as needed."""
+        where = resolve_library(location)
+        if isinstance(where, str):
+            return cls._open_server(where)
+        folder = where
         if folder.exists() and not folder.is_dir():
             raise LibraryError(f"{folder} is a file, not a library folder")
         try:
@@ -96,6 +116,19 @@ class Library:
         return library
 
     @classmethod
+    def _open_server(cls, url: str) -> Library:
+        library = cls(None, url=url)
+        try:
+            server.open_checked(library.engine, library.name)
+        except db.DatabaseError as exc:
+            library.close()
+            raise LibraryError(str(exc)) from None
+        except BaseException:
+            library.close()
+            raise
+        return library
+
+    @classmethod
     def _open_read_only(cls, folder: Path, path: Path, revision: str | None) -> Library:
         if revision == db.NEW:
             raise LibraryError(f"cannot create a library in {folder}: the folder is read-only")
@@ -114,12 +147,13 @@ class Library:
         self.engine.dispose()
 
     def optimize(self) -> None:
-        if self.read_only:
-            return
         """Refresh the query planner's statistics (after imports). Without them
         SQLite lists the inbox through the low-selectivity `archived` index and
         sorts every row, instead of walking the date index: 10 ms vs 0.3 ms at
-        10,000 articles. analysis_limit keeps this a few milliseconds."""
+        10,000 articles. analysis_limit keeps this a few milliseconds.
+        PostgreSQL's autovacuum keeps its own statistics."""
+        if self.read_only or self.shared:
+            return
         with self._writer.begin() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("ANALYZE articles")
@@ -146,7 +180,7 @@ class Library:
 
     def _read_only_error(self) -> LibraryError:
         return LibraryError(
-            f"{self.db_path} is read-only (nothing is wrong with it): it can be read, not changed"
+            f"{self.name} is read-only (nothing is wrong with it): it can be read, not changed"
         )
 
     @contextmanager
@@ -316,7 +350,7 @@ class Library:
             session.flush()
             _add_assets(session, article.id, prepared)
             session.flush()
-            fts.refresh(session.connection(), article.id)
+            self._search.refresh(session.connection(), article.id)
             return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title)
 
     @staticmethod
@@ -379,7 +413,7 @@ class Library:
                 else:
                     orphaned += 1
             session.flush()
-            fts.refresh(session.connection(), article_id)
+            self._search.refresh(session.connection(), article_id)
         return placed, orphaned
 
     @staticmethod
@@ -402,10 +436,10 @@ class Library:
 
     @contextmanager
     def _sql(self):
-        """A plain sqlite3 connection from the pool, for the reads in reader.core.listing."""
+        """A plain DB-API connection from the pool, for the reads in reader.core.listing."""
         raw = self.engine.raw_connection()
         try:
-            yield raw.driver_connection
+            yield listing.Sql(raw.driver_connection, self.dialect)
         finally:
             raw.close()
 
@@ -446,76 +480,8 @@ class Library:
         """Several articles with tags and highlights, in the order of `ids`, in a
         handful of queries per 500 articles (for export). With content=False the
         html and text are left empty and never read."""
-        ids = list(dict.fromkeys(int(i) for i in ids))
-        rows: dict[int, list] = {}
-        highlights: dict[int, list[domain.Highlight]] = {}
-        tags: dict[int, list[str]] = {}
-        images: dict[int, list[str]] = {}
-        contents: dict[int, tuple[str, str]] = {}
-        stamp = listing.parse_datetime
-        with self._sql() as raw:
-            cursor = raw.cursor()  # the driver's own: rows as plain tuples, fast
-
-            def run(sql: str, params: tuple):
-                return cursor.execute(sql, params).fetchall()
-
-            for offset in range(0, len(ids), 500):
-                chunk = tuple(ids[offset : offset + 500])
-                marks = ",".join("?" * len(chunk))
-                for row in run(
-                    "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
-                    "source_name, source_path, added, updated, archived, favorite, progress, note, "
-                    f"extracted_fallback, uid FROM articles WHERE id IN ({marks})", chunk
-                ):
-                    rows[row[0]] = list(row)
-                if content:
-                    for article_id, html_, text_ in run(
-                        f"SELECT article_id, html, text FROM article_contents WHERE article_id IN ({marks})", chunk
-                    ):
-                        contents[article_id] = (html_, text_)
-                for article_id, name in run(
-                    "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-                    f"WHERE at.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
-                ):
-                    tags.setdefault(article_id, []).append(name)
-                for article_id, name in run(
-                    f"SELECT article_id, name FROM assets WHERE article_id IN ({marks}) ORDER BY id", chunk
-                ):
-                    images.setdefault(article_id, []).append(name)
-                highlight_tag_names: dict[int, list[str]] = {}
-                for highlight_id, name in run(
-                    "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
-                    "JOIN highlights h ON h.id = ht.highlight_id "
-                    f"WHERE h.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
-                ):
-                    highlight_tag_names.setdefault(highlight_id, []).append(name)
-                for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,
-                     updated) in run(
-                    'SELECT id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated '
-                    f"FROM highlights WHERE article_id IN ({marks})", chunk
-                ):
-                    highlights.setdefault(article_id, []).append(domain.Highlight(
-                        hid, uid, article_id, start, end, quote, prefix or "", suffix or "", color, note or "",
-                        tuple(highlight_tag_names.get(hid, ())), stamp(created), stamp(updated),
-                    ))
-        missing = [i for i in ids if i not in rows]
-        if missing:
-            raise LibraryError(f"no article with id {missing[0]}")
-        result = []
-        for article_id in ids:
-            (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
-             source_path, added, updated, archived, favorite, progress, note, fallback, uid) = rows[article_id]
-            html_, text_ = contents.get(article_id, ("", ""))
-            found = domain.reading_order(highlights.get(article_id, ()))
-            result.append(domain.Article(
-                id=article_id, title=title, author=author, site=site, url=url, published=published,
-                language=language, direction=direction, excerpt=excerpt, word_count=word_count,
-                source_name=source_name, source_path=source_path, added=stamp(added), updated=stamp(updated),
-                archived=bool(archived), favorite=bool(favorite), progress=progress, note=note or "",
-                html=html_, text=text_, tags=tuple(tags.get(article_id, ())), highlights=tuple(found),
-                images=tuple(images.get(article_id, ())), fallback=bool(fallback), uid=uid or "",
-            ))
-        return result
+        with self._sql() as conn:
+            return listing.get_many(conn, ids, content)
 
     def get_summary(self, article_id: int) -> domain.ArticleSummary:
         for item in self._summaries([article_id]):
@@ -547,9 +513,12 @@ class Library:
         """Changes whenever anything in the library changes (in any process)."""
         with self._poll_lock:
             # One connection of its own: data_version is only comparable between
-            # reads on the same connection, and the pool hands out any.
+            # reads on the same connection, and the pool hands out any. On a
+            # server: the notifications every write transaction sends.
             if self._poll is None:
-                self._poll = listing.connect(self.db_path)
+                self._poll = server.ChangeWatch(self.url) if self.shared else listing.connect(self.db_path)
+            if isinstance(self._poll, server.ChangeWatch):
+                return self._poll.signature()
             return listing.signature(self._poll)
 
     @staticmethod
@@ -584,7 +553,7 @@ class Library:
             article.updated = now()
             session.flush()
             if reindex:
-                fts.refresh(session.connection(), article_id)
+                self._search.refresh(session.connection(), article_id)
         return domain.Change("article-updated", article_id)
 
     def set_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
@@ -620,7 +589,7 @@ class Library:
         with self._write() as session:
             self._article_row(session, article_id)
             session.execute(delete(Article).where(Article.id == article_id))
-            fts.remove(session.connection(), article_id)
+            self._search.remove(session.connection(), article_id)
             self._drop_unused_tags(session)
         return domain.Change("article-deleted", article_id)
 
@@ -669,7 +638,7 @@ class Library:
             row.tags = self._tag_rows(session, tags)
             session.add(row)
             session.flush()
-            fts.refresh(session.connection(), article_id)
+            self._search.refresh(session.connection(), article_id)
             return _highlight_record(row)
 
     def highlight_quote(
@@ -759,7 +728,7 @@ class Library:
             row.updated = now()
             session.flush()
             self._drop_unused_tags(session)
-            fts.refresh(session.connection(), row.article_id)
+            self._search.refresh(session.connection(), row.article_id)
             return _highlight_record(row)
 
     def delete_highlight(self, highlight_id: int) -> domain.Change:
@@ -769,7 +738,7 @@ class Library:
             session.delete(row)
             session.flush()
             self._drop_unused_tags(session)
-            fts.refresh(session.connection(), article_id)
+            self._search.refresh(session.connection(), article_id)
         return domain.Change("highlight-deleted", article_id, highlight_id)
 
     def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
@@ -778,7 +747,7 @@ class Library:
             self._article_row(session, highlight.article_id)
             row = self._highlight_row_of(session, highlight, keep_id=True)
             session.flush()
-            fts.refresh(session.connection(), highlight.article_id)
+            self._search.refresh(session.connection(), highlight.article_id)
             return _highlight_record(row)
 
     def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]:
@@ -806,7 +775,7 @@ class Library:
                 rows.append(self._highlight_row_of(session, x))
             session.flush()
             for article_id in sorted(articles):
-                fts.refresh(session.connection(), article_id)
+                self._search.refresh(session.connection(), article_id)
             inserted = [_highlight_record(row) for row in rows]
         return inserted
 
@@ -929,26 +898,16 @@ class Library:
 
     def search(self, query: str, limit: int = 50) -> list[domain.SearchHit]:
         """Ranked full-text search over titles, authors, text, highlights and notes."""
-        expression = fts.match_expression(query)
-        if expression is None:
-            return []
         terms = fts.query_terms(query)
+        if not terms:
+            return []
         pattern = fts.term_pattern(terms)
         with self._read() as session:
-            scores = fts.ranked_ids(session.connection(), expression, limit)
+            conn = session.connection()
+            scores = self._search.find(conn, query, limit)
             if not scores:
                 return []
-            ids = [row[0] for row in scores]
-            rows = {
-                row[0]: row[1:]
-                for row in session.execute(
-                    text(
-                        "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
-                        "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(:ids))"
-                    ),
-                    {"ids": json.dumps(ids)},
-                )
-            }
+            rows = self._search.texts(conn, [row[0] for row in scores])
         hits = []
         for article_id, score in scores:
             title, body, annotations = rows[article_id]
@@ -974,18 +933,24 @@ class Library:
         if dest.exists():
             raise LibraryError(f"{dest} already exists; choose a new file name")
         try:
-            db.backup(self.engine, dest)
+            if self.shared:
+                copy.to_sqlite_file(self.engine, dest)
+            else:
+                db.backup(self.engine, dest)
         except Exception as exc:
             raise LibraryError(f"cannot write the backup {dest}: {exc}") from None
         return dest
 
     def check(self) -> list[str]:
-        """Problems found by SQLite's integrity check; empty when all is well."""
+        """Problems found by SQLite's integrity check (on a server: the checks that
+        apply there); empty when all is well."""
+        if self.shared:
+            return server.integrity_check(self.engine)
         return db.integrity_check(self.engine)
 
     def reindex(self) -> None:
         with self._writer.begin() as conn:
-            fts.rebuild(conn)
+            self._search.rebuild(conn)
 
 
 def storable_text(value: str) -> str:

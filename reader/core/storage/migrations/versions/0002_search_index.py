@@ -15,7 +15,64 @@ branch_labels = None
 depends_on = None
 
 
+# PostgreSQL: a table with a tsvector of everything searchable and one of the
+# title, each with a GIN index; the configuration follows the article's language.
+_PG_CONFIG = """CASE lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))
+    WHEN 'ar' THEN 'arabic' WHEN 'da' THEN 'danish' WHEN 'nl' THEN 'dutch' WHEN 'en' THEN 'english'
+    WHEN 'fi' THEN 'finnish' WHEN 'fr' THEN 'french' WHEN 'de' THEN 'german' WHEN 'el' THEN 'greek'
+    WHEN 'hu' THEN 'hungarian' WHEN 'id' THEN 'indonesian' WHEN 'ga' THEN 'irish' WHEN 'it' THEN 'italian'
+    WHEN 'lt' THEN 'lithuanian' WHEN 'ne' THEN 'nepali' WHEN 'no' THEN 'norwegian' WHEN 'nb' THEN 'norwegian'
+    WHEN 'nn' THEN 'norwegian' WHEN 'pt' THEN 'portuguese' WHEN 'ro' THEN 'romanian' WHEN 'ru' THEN 'russian'
+    WHEN 'es' THEN 'spanish' WHEN 'sv' THEN 'swedish' WHEN 'ta' THEN 'tamil' WHEN 'tr' THEN 'turkish'
+    ELSE 'simple' END"""
+
+
+def _upgrade_postgresql() -> None:
+    op.execute(
+        """
+        CREATE TABLE search_index (
+            article_id integer NOT NULL,
+            config text NOT NULL DEFAULT 'simple',
+            annotations text NOT NULL DEFAULT '',
+            cjk text NOT NULL DEFAULT '',
+            title_doc tsvector NOT NULL,
+            document tsvector NOT NULL,
+            CONSTRAINT pk_search_index PRIMARY KEY (article_id),
+            CONSTRAINT fk_search_index_article_id_articles FOREIGN KEY (article_id)
+                REFERENCES articles (id) ON DELETE CASCADE
+        )
+        """
+    )
+    op.execute("CREATE INDEX ix_search_index_document ON search_index USING gin (document)")
+    op.execute("CREATE INDEX ix_search_index_title_doc ON search_index USING gin (title_doc)")
+    op.execute(
+        f"""
+        INSERT INTO search_index (article_id, config, annotations, title_doc, document)
+        SELECT id, config, annotations, to_tsvector(config::regconfig, title),
+               setweight(to_tsvector(config::regconfig, title), 'A')
+               || setweight(to_tsvector(config::regconfig, author), 'B')
+               || setweight(to_tsvector(config::regconfig, annotations), 'C')
+               || setweight(to_tsvector(config::regconfig, left(body, 400000)), 'D')
+        FROM (
+            SELECT a.id, {_PG_CONFIG} AS config, a.title, coalesce(a.author, '') AS author,
+                   coalesce(c.text, '') AS body,
+                   a.note || ' ' || coalesce((
+                       SELECT string_agg(h.quote || ' ' || h.note, ' ' ORDER BY h.id) FROM highlights h
+                       WHERE h.article_id = a.id), '')
+                   || ' ' || coalesce((
+                       SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM highlight_tags ht
+                       JOIN highlights h ON h.id = ht.highlight_id JOIN tags t ON t.id = ht.tag_id
+                       WHERE h.article_id = a.id), '') AS annotations
+            FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id
+        ) src
+        """
+    )
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _upgrade_postgresql()
+        return
     op.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
         "title, author, text, annotations, tokenize='porter unicode61 remove_diacritics 2')"
@@ -38,4 +95,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE IF EXISTS search_index")
+    op.execute("DROP TABLE IF EXISTS search_index")  # both dialects

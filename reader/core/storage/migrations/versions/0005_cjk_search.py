@@ -49,8 +49,24 @@ def _cjk_column(texts):
     return _CJK_RUN.sub(grams, joined) if _CJK_RUN.search(joined) else ""
 
 
+def _upgrade_postgresql(conn) -> None:
+    rows = conn.execute(sa.text(
+        "SELECT s.article_id, a.title, coalesce(a.author, ''), coalesce(c.text, ''), s.annotations "
+        "FROM search_index s JOIN articles a ON a.id = s.article_id "
+        "LEFT JOIN article_contents c ON c.article_id = a.id")).fetchall()
+    for article_id, *texts in rows:
+        cjk = _cjk_column(texts)
+        if cjk:
+            conn.execute(sa.text(
+                "UPDATE search_index SET cjk = :cjk, document = document || to_tsvector('simple', :cjk) "
+                "WHERE article_id = :id"), {"cjk": cjk, "id": article_id})
+
+
 def upgrade() -> None:
     conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        _upgrade_postgresql(conn)
+        return
     op.execute("DROP TABLE IF EXISTS search_index")
     op.execute(
         "CREATE VIRTUAL TABLE search_index USING fts5("
@@ -65,6 +81,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("UPDATE search_index SET cjk = ''")  # the bigrams stay in document until reindexed
+        return
     op.execute("DROP TABLE IF EXISTS search_index")
     op.execute(
         "CREATE VIRTUAL TABLE search_index USING fts5("
