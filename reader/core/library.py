@@ -78,6 +78,11 @@ class Library:
         self._poll_lock = threading.Lock()
 
     @property
+    def location(self) -> Path | str:
+        """What Library.open() takes to open this library again: its folder or URL."""
+        return self.url if self.url is not None else self.folder
+
+    @property
     def shared(self) -> bool:
         """Whether this library lives on a server (PostgreSQL)."""
         return self.url is not None

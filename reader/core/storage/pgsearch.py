@@ -10,9 +10,8 @@ every matching document: 350-610 ms for a common word).
 Each article is indexed with the text-search configuration of its language
 ('simple' when there is none for it). A query word is normalized with every
 configuration the library uses and matches any of the results, so "rivers"
-finds an English article's "river" and a German one's "Flüsse" stems alike. A
-word that one of those configurations drops as a stop word is left out of the
-query, as plainto_tsquery does.
+finds an English article's "river" and a German one's "Flüsse" stems alike.
+The configurations keep stop words (see migration 0002), as FTS5 does.
 """
 
 from __future__ import annotations
@@ -24,8 +23,9 @@ from sqlalchemy.engine import Connection
 
 from reader.core.storage.fts import _CJK_RUN, _HAS_CJK, BROAD_QUERY, PREFIX_MIN, bigrams, cjk_terms, query_terms
 
-# ISO 639-1 language -> the configuration PostgreSQL (12 and later) ships for it.
-CONFIGS = {
+# ISO 639-1 language -> the stemmer PostgreSQL (12 and later) ships for it;
+# migration 0002 made reader_<name> of each, without stop words.
+LANGUAGES = {
     "ar": "arabic", "da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
     "de": "german", "el": "greek", "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian",
     "lt": "lithuanian", "ne": "nepali", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
@@ -39,7 +39,8 @@ MAX_TEXT = 400_000
 
 def config_for(language: str | None) -> str:
     code = (language or "").replace("_", "-").split("-")[0].strip().lower()
-    return CONFIGS.get(code, FALLBACK)
+    name = LANGUAGES.get(code)
+    return f"reader_{name}" if name else FALLBACK
 
 
 _DOCUMENT = (

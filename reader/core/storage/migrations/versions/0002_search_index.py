@@ -17,17 +17,27 @@ depends_on = None
 
 # PostgreSQL: a table with a tsvector of everything searchable and one of the
 # title, each with a GIN index; the configuration follows the article's language.
-_PG_CONFIG = """CASE lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))
-    WHEN 'ar' THEN 'arabic' WHEN 'da' THEN 'danish' WHEN 'nl' THEN 'dutch' WHEN 'en' THEN 'english'
-    WHEN 'fi' THEN 'finnish' WHEN 'fr' THEN 'french' WHEN 'de' THEN 'german' WHEN 'el' THEN 'greek'
-    WHEN 'hu' THEN 'hungarian' WHEN 'id' THEN 'indonesian' WHEN 'ga' THEN 'irish' WHEN 'it' THEN 'italian'
-    WHEN 'lt' THEN 'lithuanian' WHEN 'ne' THEN 'nepali' WHEN 'no' THEN 'norwegian' WHEN 'nb' THEN 'norwegian'
-    WHEN 'nn' THEN 'norwegian' WHEN 'pt' THEN 'portuguese' WHEN 'ro' THEN 'romanian' WHEN 'ru' THEN 'russian'
-    WHEN 'es' THEN 'spanish' WHEN 'sv' THEN 'swedish' WHEN 'ta' THEN 'tamil' WHEN 'tr' THEN 'turkish'
-    ELSE 'simple' END"""
+# Each language's configuration is copied as reader_<language>, its stemmer
+# without stop words: FTS5 (porter) drops none, so "the" or "to be" are found.
+_PG_LANGUAGES = {
+    "ar": "arabic", "da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
+    "de": "german", "el": "greek", "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian",
+    "lt": "lithuanian", "ne": "nepali", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "es": "spanish", "sv": "swedish", "ta": "tamil",
+    "tr": "turkish",
+}
+_PG_CONFIG = (
+    "CASE lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) "
+    + " ".join(f"WHEN '{code}' THEN 'reader_{name}'" for code, name in _PG_LANGUAGES.items())
+    + " ELSE 'simple' END"
+)
 
 
 def _upgrade_postgresql() -> None:
+    for name in sorted(set(_PG_LANGUAGES.values())):
+        op.execute(f"CREATE TEXT SEARCH DICTIONARY reader_{name} (TEMPLATE = snowball, LANGUAGE = {name})")
+        op.execute(f"CREATE TEXT SEARCH CONFIGURATION reader_{name} (COPY = pg_catalog.{name})")
+        op.execute(f"ALTER TEXT SEARCH CONFIGURATION reader_{name} ALTER MAPPING REPLACE {name}_stem WITH reader_{name}")
     op.execute(
         """
         CREATE TABLE search_index (
@@ -96,3 +106,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE IF EXISTS search_index")  # both dialects
+    if op.get_bind().dialect.name == "postgresql":
+        for name in sorted(set(_PG_LANGUAGES.values())):
+            op.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS reader_{name}")
+            op.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS reader_{name}")
