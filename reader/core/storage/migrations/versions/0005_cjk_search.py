@@ -49,7 +49,44 @@ def _cjk_column(texts):
     return _CJK_RUN.sub(grams, joined) if _CJK_RUN.search(joined) else ""
 
 
+_PG_LANGUAGES = {
+    "ar": "arabic", "da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
+    "de": "german", "el": "greek", "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian",
+    "lt": "lithuanian", "ne": "nepali", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "es": "spanish", "sv": "swedish", "ta": "tamil",
+    "tr": "turkish",
+}
+_PG_CONFIG = (
+    "CASE lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) "
+    + " ".join(f"WHEN '{code}' THEN 'reader_{name}'" for code, name in _PG_LANGUAGES.items())
+    + " ELSE 'simple' END"
+)
+_PG_INDEX_ROWS = f"""
+    INSERT INTO search_index (article_id, config, annotations, title_doc, document)
+    SELECT id, config, annotations, to_tsvector(config::regconfig, title),
+           setweight(to_tsvector(config::regconfig, title), 'A')
+           || setweight(to_tsvector(config::regconfig, author), 'B')
+           || setweight(to_tsvector(config::regconfig, annotations), 'C')
+           || setweight(to_tsvector(config::regconfig, left(body, 400000)), 'D')
+    FROM (
+        SELECT a.id, {_PG_CONFIG} AS config, a.title, coalesce(a.author, '') AS author,
+               coalesce(c.text, '') AS body,
+               a.note || ' ' || coalesce((
+                   SELECT string_agg(h.quote || ' ' || h.note, ' ' ORDER BY h.id) FROM highlights h
+                   WHERE h.article_id = a.id), '')
+               || ' ' || coalesce((
+                   SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM highlight_tags ht
+                   JOIN highlights h ON h.id = ht.highlight_id JOIN tags t ON t.id = ht.tag_id
+                   WHERE h.article_id = a.id), '') AS annotations
+        FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id
+    ) src
+"""
+
+
 def _upgrade_postgresql(conn) -> None:
+    # Rebuilt from the tables, as on SQLite, then the bigrams added.
+    op.execute("DELETE FROM search_index")
+    op.execute(_PG_INDEX_ROWS)
     rows = conn.execute(sa.text(
         "SELECT s.article_id, a.title, coalesce(a.author, ''), coalesce(c.text, ''), s.annotations "
         "FROM search_index s JOIN articles a ON a.id = s.article_id "
