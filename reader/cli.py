@@ -266,7 +266,10 @@ def _open_window(argv: list[str]) -> int:
 
 
 def _open(args) -> Library:
-    return Library.open(args.library)
+    library = Library.open(args.library)
+    for warning in library.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+    return library
 
 
 def _print_json(value) -> None:

@@ -29,6 +29,7 @@ from reader.core.errors import LibraryError
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
 from reader.core.location import (  # noqa: F401
     DB_NAME, LIBRARY_ENV, default_library_dir, is_server_url, resolve_library, resolve_library_dir,
+    synced_folder_warning,
 )
 from reader.core.importing.worker import prepare_safely, watch_parent
 from reader.core.storage import copy, db, fts, reviews, search, server
@@ -72,6 +73,12 @@ class Library:
             self.name = str(self.db_path)
             self.engine = db.create_library_engine(self.db_path, read_only=read_only)
         self.dialect = self.engine.dialect.name
+        # Said once at open by the front ends (a library in a synced folder).
+        self.warnings: list[str] = []
+        if folder is not None:
+            warning = synced_folder_warning(folder)
+            if warning:
+                self.warnings.append(warning)
         self._search = search.for_dialect(self.dialect)
         self._writer = db.writer(self.engine)
         self._poll: listing.Sql | server.ChangeWatch | None = None

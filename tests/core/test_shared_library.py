@@ -261,3 +261,4 @@ def test_a_failed_copy_leaves_nothing_behind(pg_database, article_page, tmp_path
         copy_library(url, dest)
     assert "\n" not in str(caught.value)
     assert sorted(p.name for p in dest.iterdir()) == []  # no library, no partial file
+
