@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, selectinload
 
 from reader.core import anchoring, domain, listing, review
@@ -29,7 +30,7 @@ from reader.core.errors import LibraryError
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
 from reader.core.location import (  # noqa: F401
     DB_NAME, LIBRARY_ENV, default_library_dir, is_server_url, resolve_library, resolve_library_dir,
-    synced_folder_warning,
+    default_user, synced_folder_warning,
 )
 from reader.core.importing.worker import prepare_safely, watch_parent
 from reader.core.storage import copy, db, fts, reviews, search, server
@@ -52,6 +53,23 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
 
 
+class NoteConflict(LibraryError):
+    """A note was changed by someone else since the editor opened it: both texts
+    are kept here for the front end to show, nothing was written."""
+
+    def __init__(self, what: str, by: str | None, theirs: str, yours: str) -> None:
+        self.by = by or "someone else"
+        self.theirs = theirs
+        self.yours = yours
+        super().__init__(f"{what}: the note was changed by {self.by} since you opened it "
+                         f"(theirs: {_clip(theirs)!r}; yours: {_clip(yours)!r}); nothing was saved")
+
+
+def _clip(text_: str, limit: int = 80) -> str:
+    text_ = " ".join(text_.split())
+    return text_ if len(text_) <= limit else text_[: limit - 1] + "…"
+
+
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
@@ -60,8 +78,12 @@ class Library:
     """A folder holding library.db (SQLite), or a shared library on a PostgreSQL
     server. Open with Library.open(path or postgresql:// URL)."""
 
-    def __init__(self, folder: Path | None, read_only: bool = False, url: str | None = None) -> None:
+    def __init__(self, folder: Path | None, read_only: bool = False, url: str | None = None,
+                 user: str | None = None) -> None:
         self.folder = folder
+        # The display name recorded with highlights and notes; the window and
+        # $READER_USER may set it, the OS user name by default.
+        self.user = user or default_user()
         self.url = url
         self.read_only = read_only
         if url is not None:
@@ -95,12 +117,14 @@ class Library:
         return self.url is not None
 
     @classmethod
-    def open(cls, location: str | os.PathLike | None = None) -> Library:
+    def open(cls, location: str | os.PathLike | None = None, user: str | None = None) -> Library:
         """The library in a folder, or on a server for a postgresql:// URL
         (also from $READER_LIBRARY); created or upgraded as needed."""
         where = resolve_library(location)
         if isinstance(where, str):
-            return cls._open_server(where)
+            library = cls._open_server(where)
+            library.user = user or library.user
+            return library
         folder = where
         if folder.exists() and not folder.is_dir():
             raise LibraryError(f"{folder} is a file, not a library folder")
@@ -117,7 +141,7 @@ class Library:
                 revision = db.inspect(path)
                 if not writable:
                     return cls._open_read_only(folder, path, revision)
-                library = cls(folder)
+                library = cls(folder, user=user)
                 try:
                     db.upgrade(library.engine, path, revision)
                 except BaseException:
@@ -554,8 +578,20 @@ class Library:
             self._article_row(session, article_id).progress = min(1.0, max(0.0, float(progress)))
         return domain.Change("article-updated", article_id)
 
-    def set_note(self, article_id: int, note: str) -> domain.Change:
-        return self._set(article_id, note=note, reindex=True)
+    def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> domain.Change:
+        """Write the article's note. With `opened` (the article as the editor read
+        it), a note someone else changed since then is not overwritten: NoteConflict."""
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if opened is not None and article.note_version != opened.note_version and article.note != opened.note:
+                raise NoteConflict(f"article {article_id}", article.note_by, article.note, note)
+            article.note = note
+            article.note_by = self.user
+            article.note_version = (article.note_version or 1) + 1
+            article.updated = now()
+            session.flush()
+            self._search.refresh(session.connection(), article_id)
+        return domain.Change("article-updated", article_id)
 
     def _set(self, article_id: int, reindex: bool = False, **values) -> domain.Change:
         with self._write() as session:
@@ -646,6 +682,8 @@ class Library:
                 note=note or "",
                 created=stamp,
                 updated=stamp,
+                created_by=self.user,
+                updated_by=self.user,
             )
             row.tags = self._tag_rows(session, tags)
             session.add(row)
@@ -728,20 +766,33 @@ class Library:
         color: str | None = None,
         note: str | None = None,
         tags: Iterable[str] | None = None,
+        opened: domain.Highlight | None = None,
     ) -> domain.Highlight:
-        with self._write() as session:
-            row = self._highlight_row(session, highlight_id)
-            if color is not None:
-                row.color = color
-            if note is not None:
-                row.note = note
-            if tags is not None:
-                row.tags = self._tag_rows(session, tags)
-            row.updated = now()
-            session.flush()
-            self._drop_unused_tags(session)
-            self._search.refresh(session.connection(), row.article_id)
-            return _highlight_record(row)
+        """Change a highlight. With `opened` (the highlight as the editor read it),
+        a note someone else changed since then is not overwritten: NoteConflict."""
+        try:
+            with self._write() as session:
+                row = self._highlight_row(session, highlight_id)
+                if (opened is not None and note is not None and row.version != opened.version
+                        and row.note != opened.note):
+                    raise NoteConflict(f"highlight {highlight_id}", row.updated_by, row.note, note)
+                if color is not None:
+                    row.color = color
+                if note is not None:
+                    row.note = note
+                if tags is not None:
+                    row.tags = self._tag_rows(session, tags)
+                row.updated = now()
+                row.updated_by = self.user
+                session.flush()
+                self._drop_unused_tags(session)
+                self._search.refresh(session.connection(), row.article_id)
+                return _highlight_record(row)
+        except StaleDataError:
+            # Changed by another client between our read and our write.
+            current = self.get_highlight(highlight_id)
+            raise NoteConflict(f"highlight {highlight_id}", current.updated_by, current.note,
+                               note if note is not None else current.note) from None
 
     def delete_highlight(self, highlight_id: int) -> domain.Change:
         with self._write() as session:
@@ -798,7 +849,8 @@ class Library:
             id=x.id if keep_id else None, uid=x.uid, article_id=x.article_id,
             start=x.start if placed else None, end=x.end if placed else None, quote=x.quote,
             prefix=x.prefix, suffix=x.suffix, color=x.color or "yellow", note=x.note or "",
-            created=x.created, updated=x.updated,
+            created=x.created, updated=x.updated, created_by=x.created_by or None,
+            updated_by=x.updated_by or None,
         )
         row.tags = self._tag_rows(session, x.tags)
         session.add(row)
@@ -1025,4 +1077,5 @@ def _highlight_record(row: Highlight) -> domain.Highlight:
         id=row.id, uid=row.uid, article_id=row.article_id, start=row.start, end=row.end,
         quote=row.quote, prefix=row.prefix, suffix=row.suffix, color=row.color, note=row.note,
         tags=tuple(t.name for t in row.tags), created=row.created, updated=row.updated,
+        created_by=row.created_by or "", updated_by=row.updated_by or "", version=row.version,
     )

@@ -197,7 +197,7 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
         for row in run(
             "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
             "source_name, source_path, added, updated, archived, favorite, progress, note, "
-            f"extracted_fallback, uid FROM articles WHERE id IN ({marks})", chunk
+            f"extracted_fallback, uid, note_by, note_version FROM articles WHERE id IN ({marks})", chunk
         ):
             rows[row[0]] = list(row)
         if content:
@@ -222,13 +222,14 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
         ):
             highlight_tag_names.setdefault(highlight_id, []).append(name)
         for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,
-             updated) in run(
-            'SELECT id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated '
-            f"FROM highlights WHERE article_id IN ({marks})", chunk
+             updated, created_by, updated_by, version) in run(
+            'SELECT id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated, '
+            f"created_by, updated_by, version FROM highlights WHERE article_id IN ({marks})", chunk
         ):
             highlights.setdefault(article_id, []).append(domain.Highlight(
                 hid, uid, article_id, start, end, quote, prefix or "", suffix or "", color, note or "",
                 tuple(highlight_tag_names.get(hid, ())), stamp(created), stamp(updated),
+                created_by or "", updated_by or "", version,
             ))
     missing = [i for i in ids if i not in rows]
     if missing:
@@ -236,7 +237,8 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
     result = []
     for article_id in ids:
         (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
-         source_path, added, updated, archived, favorite, progress, note, fallback, uid) = rows[article_id]
+         source_path, added, updated, archived, favorite, progress, note, fallback, uid, note_by,
+         note_version) = rows[article_id]
         html_, text_ = contents.get(article_id, ("", ""))
         found = domain.reading_order(highlights.get(article_id, ()))
         result.append(domain.Article(
@@ -246,5 +248,6 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
             archived=bool(archived), favorite=bool(favorite), progress=progress, note=note or "",
             html=html_, text=text_, tags=tuple(tags_.get(article_id, ())), highlights=tuple(found),
             images=tuple(images.get(article_id, ())), fallback=bool(fallback), uid=uid or "",
+            note_by=note_by or "", note_version=note_version,
         ))
     return result

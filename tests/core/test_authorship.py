@@ -1,0 +1,72 @@
+"""Several people on one library: who made each highlight and note is kept, and
+a note changed by someone else since it was opened is never overwritten.
+Runs on both backends (SQLite, PostgreSQL)."""
+
+import pytest
+
+from reader.core import Library
+from reader.core.library import NoteConflict
+
+
+@pytest.fixture
+def two(library_location, article_page):
+    """Ann and Ben, each with the library open, one article in it."""
+    ann = Library.open(library_location, user="Ann")
+    ben = Library.open(library_location, user="Ben")
+    [outcome] = ann.import_paths([article_page])
+    yield ann, ben, outcome.id
+    ann.close()
+    ben.close()
+
+
+def test_highlights_and_notes_record_who_made_them(two):
+    ann, ben, article_id = two
+    made = ann.highlight_quote(article_id, "Under a lid of ice")
+    assert (made.created_by, made.updated_by) == ("Ann", "Ann")
+    ben.update_highlight(made.id, note="thick ice")
+    seen = ann.get(article_id).highlights[0]
+    assert (seen.created_by, seen.updated_by, seen.note) == ("Ann", "Ben", "thick ice")
+    ben.set_note(article_id, "for the seminar")
+    assert ann.get(article_id).note_by == "Ben"
+
+
+def test_the_os_user_or_reader_user_by_default(library_location, monkeypatch, article_page):
+    monkeypatch.setenv("READER_USER", "Cleo")
+    with Library.open(library_location) as library:
+        [outcome] = library.import_paths([article_page])
+        assert library.highlight_quote(outcome.id, "daily pulse").created_by == "Cleo"
+
+
+def test_a_note_changed_since_it_was_opened_is_refused_with_both_texts(two):
+    ann, ben, article_id = two
+    made = ann.highlight_quote(article_id, "Under a lid of ice", note="first")
+    opened_by_ann = ann.get_highlight(made.id)
+    opened_by_ben = ben.get_highlight(made.id)
+    ben.update_highlight(made.id, note="Ben's reading", opened=opened_by_ben)
+    with pytest.raises(NoteConflict, match="changed by Ben since you opened it") as caught:
+        ann.update_highlight(made.id, note="Ann's reading", opened=opened_by_ann)
+    assert (caught.value.theirs, caught.value.yours) == ("Ben's reading", "Ann's reading")
+    assert ann.get_highlight(made.id).note == "Ben's reading"  # nothing was overwritten
+    # Reopened, Ann's save goes through.
+    assert ann.update_highlight(made.id, note="Ann's reading", opened=ann.get_highlight(made.id)).note == \
+        "Ann's reading"
+
+
+def test_other_changes_in_between_do_not_block_a_note(two):
+    ann, ben, article_id = two
+    made = ann.highlight_quote(article_id, "Under a lid of ice", note="first")
+    opened = ann.get_highlight(made.id)
+    ben.update_highlight(made.id, color="blue", tags=["ice"])  # not the note
+    saved = ann.update_highlight(made.id, note="second", opened=opened)
+    assert (saved.note, saved.color, saved.tags) == ("second", "blue", ("ice",))
+
+
+def test_an_article_note_changed_since_it_was_opened_is_refused(two):
+    ann, ben, article_id = two
+    opened_by_ann = ann.get(article_id)
+    ben.set_note(article_id, "Ben's summary", opened=ben.get(article_id))
+    with pytest.raises(NoteConflict, match="changed by Ben since you opened it"):
+        ann.set_note(article_id, "Ann's summary", opened=opened_by_ann)
+    assert ann.get(article_id).note == "Ben's summary"
+    ann.set_note(article_id, "Ann's summary", opened=ann.get(article_id))
+    assert ben.get(article_id).note == "Ann's summary"
