@@ -318,19 +318,23 @@ def cmd_import(args) -> int:
     with _open(args) as library:
         outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
     if args.json:
-        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error}
-                     for o in outcomes])
+        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error,
+                      "warnings": list(o.warnings)} for o in outcomes])
     else:
         for o in outcomes:
             if o.status == "imported":
                 print(f"imported {o.id}: {o.title}  ({shown_path(o.path)})")
+                for warning in o.warnings:
+                    print(f"warning: {shown_path(o.path)}: {warning}", file=sys.stderr)
             elif o.status == "duplicate":
                 print(f"duplicate of {o.id}: {shown_path(o.path)}")
+            elif o.status == "skipped":
+                print(f"skipped: {shown_path(o.path)}: {o.error}", file=sys.stderr)
             else:
                 print(f"failed: {shown_path(o.path)}: {o.error}", file=sys.stderr)
-        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed")}
-        print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed",
-              file=sys.stderr)
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed", "skipped")}
+        print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed"
+              + (f", {counts['skipped']} skipped" if counts["skipped"] else ""), file=sys.stderr)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
@@ -528,15 +532,33 @@ def cmd_export(args) -> int:
                                         ids=ids or None)
     if args.json:
         _print_json({"paths": [str(p) for p in result.paths], "written": [str(p) for p in result.written],
-                     "removed": [str(p) for p in result.removed], "articles": result.articles,
-                     "highlights": result.highlights})
+                     "removed": [str(p) for p in result.removed], "kept": [str(p) for p in result.kept],
+                     "articles": result.articles, "highlights": result.highlights})
     else:
         for path in result.paths:
             print(path)
+        for path in result.kept:
+            print(f"left alone (changed since Reader wrote it): {path}", file=sys.stderr)
+        kept = set(result.kept)
+        unchanged = len([p for p in result.paths if p not in kept]) - len(result.written)
         print(f"{result.articles} articles, {result.highlights} highlights: {len(result.written)} files written, "
-              f"{len(result.paths) - len(result.written)} unchanged"
-              + (f", {len(result.removed)} old files removed" if result.removed else ""), file=sys.stderr)
+              f"{unchanged} unchanged"
+              + (f", {len(result.removed)} old files removed" if result.removed else "")
+              + (f", {len(result.kept)} files left alone" if result.kept else ""), file=sys.stderr)
     return 0
+
+
+def _progress_line(label: str):
+    """A progress callback that keeps one line on a terminal's stderr up to date
+    (nothing when stderr is a file or a pipe: logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {done:,} of {total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def cmd_import_annotations(args) -> int:
@@ -546,7 +568,7 @@ def cmd_import_annotations(args) -> int:
     if not path.is_file():
         raise LibraryError(f"{path}: file not found")
     with _open(args) as library:
-        report = import_annotations(library, path)
+        report = import_annotations(library, path, progress=_progress_line("placing highlights"))
     if args.json:
         _print_json({"added": report.added, "present": report.present, "orphans": report.orphans,
                      "unmatched": report.unmatched, "invalid": report.invalid, "articles": report.articles,

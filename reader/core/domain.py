@@ -122,6 +122,8 @@ class ImportOutcome:
     id: int | None = None
     error: str | None = None
     title: str | None = None
+    # Imported, but with something left out, each one line naming it (an image over the limits).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

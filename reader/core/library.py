@@ -10,6 +10,7 @@ import html as html_lib
 import multiprocessing
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -32,7 +33,7 @@ from reader.core.location import (  # noqa: F401
     DB_NAME, LIBRARY_ENV, default_library_dir, is_server_url, resolve_library, resolve_library_dir,
     default_user, synced_folder_warning,
 )
-from reader.core.importing.worker import prepare_safely, watch_parent
+from reader.core.importing.worker import can_interrupt, prepare_limit, prepare_safely, too_long, watch_parent
 from reader.core.storage import copy, db, fts, reviews, search, server
 from reader.core.storage.models import (
     Article,
@@ -236,14 +237,20 @@ class Library:
         """Import files and folders; one outcome per file, in the order found.
 
         Pages are prepared in worker processes (all cores) and written here,
-        one transaction per article, so a failure never stops the batch.
+        one transaction per article, so a failure never stops the batch. A page
+        that takes longer than its limit (worker.prepare_limit, 60 s) fails
+        with that reason. workers=1 prepares in this process when its main
+        thread can be interrupted by a timer (the CLI, tests); otherwise in a
+        worker process even for one page, so that the limit holds.
         """
-        from reader.core.importing.formats import find_pages  # lxml/readability load on first import only
+        from reader.core.importing.formats import SKIPPED, find_pages  # lxml/readability load on first import only
 
         outcomes: dict[int, domain.ImportOutcome] = {}
         todo: list[tuple[int, Path]] = []
         for index, (path, reason) in enumerate(find_pages(paths)):
-            if reason:
+            if reason and reason.startswith(SKIPPED):
+                outcomes[index] = domain.ImportOutcome(str(path), "skipped", error=reason[len(SKIPPED):])
+            elif reason:
                 outcomes[index] = domain.ImportOutcome(str(path), "failed", error=reason)
             else:
                 todo.append((index, path))
@@ -261,22 +268,23 @@ class Library:
                 progress(done, total, str(path))
 
         workers = workers or os.cpu_count() or 1
-        if total <= 1 or workers <= 1:
+        limit = prepare_limit()
+        if workers <= 1 and can_interrupt():
             for index, path in todo:
                 if should_cancel and should_cancel():
                     break
-                finish(index, path, prepare_safely(path))
-        else:
-            self._import_parallel(todo, finish, should_cancel, min(workers, total))
+                finish(index, path, prepare_safely(path, limit))
+        elif todo:
+            self._import_parallel(todo, finish, should_cancel, max(1, min(workers, total)), limit)
         if any(o.status == "imported" for o in outcomes.values()):
             self.optimize()
         return [outcomes[i] for i in sorted(outcomes)]
 
-    def _import_parallel(self, todo, finish, should_cancel, workers: int) -> None:
+    def _import_parallel(self, todo, finish, should_cancel, workers: int, limit: float) -> None:
         queue = list(reversed(todo))
         strikes: dict[int, int] = {}
         while queue:
-            lost = self._run_pool(queue, finish, should_cancel, workers, strikes)
+            lost = self._run_pool(queue, finish, should_cancel, workers, strikes, limit)
             # A worker process died (killed, out of memory, a crash in C code) and
             # took the pool with it: start a new pool and try each page that was in
             # flight again, alone; a page that kills a worker twice is reported.
@@ -287,11 +295,16 @@ class Library:
                 else:
                     queue.append((index, path))
 
-    def _run_pool(self, queue, finish, should_cancel, workers: int, strikes: dict[int, int]) -> list:
+    def _run_pool(self, queue, finish, should_cancel, workers: int, strikes: dict[int, int], limit: float) -> list:
         """Run the queue through one pool; returns the pages in flight if the pool broke."""
         # spawn, not fork: forking a process that runs Qt threads is unsafe.
         context = multiprocessing.get_context("spawn")
         running: dict = {}
+        started: dict = {}  # future -> when it was first seen running
+        # A worker's own timer ends a slow page at `limit`; one stuck in C code
+        # cannot be interrupted, and its worker is ended here, later (a page
+        # marked running may still wait behind one other page in its worker).
+        backstop = 2 * limit + 5
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                  initializer=watch_parent, initargs=(os.getpid(),)) as pool:
             while queue or running:
@@ -308,7 +321,7 @@ class Library:
                         break
                     index, path = queue.pop()
                     try:
-                        running[pool.submit(prepare_safely, path)] = (index, path)
+                        running[pool.submit(prepare_safely, path, limit)] = (index, path)
                     except BrokenProcessPool:
                         queue.append((index, path))
                         return list(running.values())
@@ -327,6 +340,21 @@ class Library:
                     finish(index, path, result)
                 if broken:
                     return list(running.values())
+                clock = time.monotonic()
+                for future in running:
+                    if future.running():
+                        started.setdefault(future, clock)
+                overdue = [f for f, t in started.items() if f in running and clock - t > backstop]
+                if overdue:
+                    for future in overdue:
+                        index, path = running.pop(future)
+                        finish(index, path, too_long(limit))
+                    # The other pages in flight were not at fault: back in the queue.
+                    queue.extend(running.values())
+                    running.clear()
+                    for process in list(getattr(pool, "_processes", {}).values()):
+                        process.kill()
+                    return []
         return []
 
     def _store_safely(self, prepared: PreparedArticle) -> domain.ImportOutcome:
@@ -387,7 +415,8 @@ class Library:
             _add_assets(session, article.id, prepared)
             session.flush()
             self._search.refresh(session.connection(), article.id)
-            return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title)
+            return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title,
+                                        warnings=tuple(prepared.warnings))
 
     @staticmethod
     def _find_duplicate(session: Session, prepared: PreparedArticle) -> int | None:
@@ -415,10 +444,17 @@ class Library:
         def resolve(src: str) -> Resource | None:
             return decode_data_uri(src) if src.startswith("data:") else stored.get(src)
 
+        from reader.core.importing.worker import PrepareTimeout, time_limit
+
+        limit = prepare_limit()
         try:
-            prepared = prepare_page(page_from_bytes(Path(name), original, resolve))
+            # The same limit as an import (where a timer can interrupt: the main thread).
+            with time_limit(limit):
+                prepared = prepare_page(page_from_bytes(Path(name), original, resolve))
         except ImportFailure as exc:
             raise LibraryError(f"article {article_id}: cannot re-extract: {exc}") from None
+        except PrepareTimeout:
+            raise LibraryError(f"article {article_id}: cannot re-extract: {too_long(limit)}") from None
         with self._write() as session:
             article = self._article_row(session, article_id)
             article.title = prepared.title

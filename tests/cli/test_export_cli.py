@@ -64,6 +64,12 @@ def test_export_usage_errors(run, article_id, tmp_path):
     assert missing.returncode == 1 and "no article with id 999" in missing.stderr
     wrong = run("export", article_id, "--format", "md", "--out", tmp_path / "x.json", check=False)
     assert wrong.returncode == 1 and "format is md" in wrong.stderr
+    typo = tmp_path / "typo.md.j2"
+    typo.write_text("# {{ article.title | md }}\n{{ article.titel }}\n", "utf-8")
+    failed = run("export", article_id, "--template", typo, "--out", tmp_path / "y", check=False)
+    assert failed.returncode == 1
+    assert failed.stderr.strip().splitlines() == [
+        f"reader: template {typo}, line 2: no variable 'titel' here (see README.md, \"Markdown templates\")"]
 
 
 def test_import_annotations_into_a_fresh_library(run, article_id, article_page, tmp_path):
@@ -85,3 +91,18 @@ def test_import_annotations_into_a_fresh_library(run, article_id, article_page, 
 
     missing = run("import-annotations", tmp_path / "nope.json", check=False, library="fresh")
     assert missing.returncode == 1 and "file not found" in missing.stderr
+
+
+def test_export_leaves_an_edited_file_alone_and_says_so(run, article_id, tmp_path):
+    out = tmp_path / "vault"
+    run("export", article_id, "--out", out)
+    note = out / f"{TITLE}.md"
+    edited = note.read_text("utf-8") + "\nMy own words.\n"
+    note.write_text(edited, "utf-8")
+    run("tag", article_id, "more")
+    result = run("export", article_id, "--out", out)
+    assert note.read_text("utf-8") == edited
+    assert f"left alone (changed since Reader wrote it): {note}" in result.stderr
+    assert "0 files written, 0 unchanged, 1 files left alone" in result.stderr
+    listed = json.loads(run("export", article_id, "--out", out, "--json").stdout)
+    assert listed["kept"] == [str(note)] and listed["written"] == []

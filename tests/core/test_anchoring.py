@@ -65,3 +65,71 @@ def test_stale_position_with_moved_quote():
     a = Anchor(5, 20, "listening posts", "The team calls the stations ", " because")
     start, end = reanchor(TEXT, a)
     assert TEXT[start:end] == "listening posts"
+
+
+# -- bounded work (issue 13): long quotes and quotes that cannot be placed ----------
+
+import random  # noqa: E402
+import threading  # noqa: E402
+
+WORDS = ("river ice water station basin winter north south team silence listening post hydrologist "
+         "channel current thaw delta flood gauge sensor").split()
+
+
+def _long_text(seed: int, words: int) -> str:
+    rng = random.Random(seed)
+    paragraphs = []
+    while words > 0:
+        n = rng.randint(40, 120)
+        paragraphs.append(" ".join(rng.choice(WORDS) + str(rng.randint(0, 999)) for _ in range(n)) + ".")
+        words -= n
+    return "\n\n".join(paragraphs)
+
+
+def _within(seconds: float, fn, *args):
+    """fn(*args), failing (not hanging) if it takes longer than `seconds`."""
+    out = []
+    worker = threading.Thread(target=lambda: out.append(fn(*args)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still running after {seconds} s"
+    return out[0]
+
+
+def test_a_20kb_quote_edited_inside_is_found_with_exact_ends():
+    text = _long_text(1, 14_000)
+    start = text.index(" ", 20_000) + 1
+    end = text.index(" ", start + 20_000)
+    anchor = make_anchor(text, start, end)
+    inner = text[start:end]
+    edited_quote = inner[:3000] + "A SENTENCE ADDED BY THE EDITOR. " + inner[3000:9000] + inner[9100:]
+    new = "A new first paragraph.\n\n" + text[:start] + edited_quote + text[end:]
+    shift = len("A new first paragraph.\n\n")
+    found = _within(30, reanchor, new, anchor)  # about 0.05 s; 30 s only guards against a hang
+    assert found == (start + shift, start + shift + len(edited_quote))
+
+
+def test_quotes_that_cannot_be_placed_give_up_quickly():
+    text = _long_text(2, 12_000)
+    rng = random.Random(3)
+    words = text.split()
+    anchors = []
+    for _ in range(300):
+        piece = words[(i := rng.randrange(len(words) - 30)) : i + 30]
+        rng.shuffle(piece)
+        anchors.append(Anchor(rng.randrange(len(text)), 0, " ".join(piece) + " never written", "", ""))
+    results = _within(120, lambda: [reanchor(text, a) for a in anchors])  # about 0.3 s
+    assert results == [None] * len(anchors)
+
+
+def test_many_exact_quotes_on_one_text_are_placed():
+    text = _long_text(4, 8_000)
+    rng = random.Random(5)
+    new = "Preface.\n\n" + text
+    anchors = []
+    for _ in range(2000):
+        s = rng.randrange(len(text) - 200)
+        anchors.append(make_anchor(text, s, s + rng.randint(20, 200)))
+    results = _within(120, lambda: [reanchor(new, a) for a in anchors])  # about 1 s
+    for a, found in zip(anchors, results):
+        assert found is not None and new[found[0] : found[1]].split() == a.quote.split()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import struct
@@ -153,18 +154,6 @@ def test_markdown_front_matter_and_highlights(annotated, tmp_path):
 
 def quote_line(quote: str) -> str:
     return "> " + quote.split("\n")[0]
-
-
-def test_markdown_default_template_fast_path_matches_jinja(annotated, tmp_path):
-    library, a, b = annotated
-    template = markdown.load_template()
-    plain = domain.Article(**{**library.get(b).__dict__, "author": None, "site": None, "url": None,
-                              "tags": (), "note": "", "highlights": ()})
-    for article in [*library.get_many([a, b]), plain]:
-        for combined in (False, True):
-            for names in (None, {"green": "Green ideas"}):
-                assert markdown.render_default(article, names, combined) == \
-                    markdown.render(article, template, names, combined)
 
 
 def test_markdown_one_file_and_user_template(annotated, tmp_path):
@@ -469,6 +458,16 @@ def test_export_is_byte_identical_when_repeated(annotated, tmp_path, fmt):
     assert single.read_bytes() == data
 
 
+def _manifest_names(folder: Path, fmt: str = "md") -> dict[str, str]:
+    """The manifest's entries (article uid -> file name), each hash checked against the file."""
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    assert manifest["version"] == 2
+    entries = manifest["files"][fmt]
+    for entry in entries.values():
+        assert hashlib.sha256((folder / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    return {uid: entry["name"] for uid, entry in entries.items()}
+
+
 def test_reexport_touches_only_its_own_files(annotated, tmp_path):
     library, a, b = annotated
     out = tmp_path / "vault"
@@ -481,8 +480,8 @@ def test_reexport_touches_only_its_own_files(annotated, tmp_path):
     result = export_articles(library, "md", out)
     names = sorted(p.name for p in result.paths)
     assert names == sorted([f"{TITLE} ({a}).md", "What is this.md"])
-    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
-    assert manifest["files"]["md"] == {str(a): f"{TITLE} ({a}).md", str(b): "What is this.md"}
+    uid_a, uid_b = library.get(a).uid, library.get(b).uid
+    assert _manifest_names(out) == {uid_a: f"{TITLE} ({a}).md", uid_b: "What is this.md"}
 
     # A renamed title replaces its old file; a deleted highlight changes the file.
     library._set(b, title="A New Title")
@@ -493,8 +492,7 @@ def test_reexport_touches_only_its_own_files(annotated, tmp_path):
     assert "listening posts" not in (out / f"{TITLE} ({a}).md").read_text("utf-8")
     # Exporting one article keeps the manifest entries of the others.
     export_articles(library, "md", out, ids=[b])
-    assert json.loads((out / MANIFEST).read_text("utf-8"))["files"]["md"] == {
-        str(a): f"{TITLE} ({a}).md", str(b): "A New Title.md"}
+    assert _manifest_names(out) == {uid_a: f"{TITLE} ({a}).md", uid_b: "A New Title.md"}
     for name, data in mine.items():
         assert (out / name).read_bytes() == data and (out / name).stat().st_mtime_ns == stamps[name]
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
@@ -568,7 +566,9 @@ def test_export_then_import_restores_every_highlight(annotated, tmp_path, articl
 
     fresh = _fresh(tmp_path, "fresh", [second_page, article_page])  # other ids than in the export
     try:
-        report = import_annotations(fresh, tmp_path / "backup.json")
+        ticks: list[tuple[int, int]] = []
+        report = import_annotations(fresh, tmp_path / "backup.json", progress=lambda *t: ticks.append(t))
+        assert ticks[0] == (0, 7) and ticks[-1] == (7, 7)  # progress from none to every highlight
         new_a = next(s.id for s in fresh.iter_articles() if s.title == TITLE)
         text = fresh.get(new_a).text
         after = {h.uid: h for h in fresh.highlights(new_a)}

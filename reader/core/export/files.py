@@ -1,16 +1,23 @@
 """Writing exports to disk: one file per article into a folder, or one file.
 
 A folder keeps a small manifest, `.reader-export.json`, of the files Reader
-wrote there (format -> article id -> file name). A new export overwrites only
-those files (and removes an article's old file when its title changed); any
-other file in the folder is never touched, and never overwritten: a title that
-would land on a user's file gets the article id added. Files whose content did
-not change are not rewritten, so their modification times stay.
+wrote there: format -> article uid (stable, never reused, unlike the row id) ->
+the file's name and the SHA-256 of the bytes Reader wrote. A later export
+overwrites or removes (after a title changed) a file only while its bytes still
+match that hash: a file the user edited is left alone, and the result says so
+(ExportResult.kept). Any other file in the folder is never touched, and never
+overwritten: a title that would land on a user's file gets the article id
+added. Files whose content did not change are not rewritten, so their
+modification times stay. Version-1 manifests (keyed by id, without hashes) are
+read, but their files are only ever kept: nothing proves Reader wrote them as
+they are now. Temporary files left by a killed export (their process is gone)
+are removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -47,11 +54,14 @@ Progress = Callable[[int, int], None]  # (articles done, total)
 
 @dataclass(frozen=True)
 class ExportResult:
-    paths: tuple[Path, ...]  # every file of this export, in article order
+    paths: tuple[Path, ...]  # every file of this export, in article order (kept ones included)
     written: tuple[Path, ...]  # the files created or changed (the others were already identical)
     removed: tuple[Path, ...]  # old files of these articles (after a title changed)
     articles: int
     highlights: int
+    # Files left alone: changed since Reader wrote them (or written by an older
+    # Reader that kept no hash), so neither overwritten nor removed.
+    kept: tuple[Path, ...] = ()
 
 
 def safe_filename(title: str, limit: int = NAME_BYTES) -> str:
@@ -133,33 +143,105 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, new: bool = False) 
     return True
 
 
-def _read_manifest(folder: Path) -> dict[str, dict[str, str]]:
+@dataclass
+class _Entry:
+    name: str
+    sha256: str | None  # None: from a version-1 manifest, nothing proves what the file held
+
+
+_TMP = re.compile(r"^\..+\.reader-(\d+)-(\d+)\.tmp$")
+
+
+def _valid_name(v) -> bool:
+    return isinstance(v, str) and bool(v) and Path(v).name == v and not v.startswith(".")
+
+
+def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str, dict[str, _Entry]]]:
+    """(entries by format and article uid, version-1 entries by format and article id)."""
     try:
         data = json.loads((folder / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}, {}
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
-        return {}
-    clean: dict[str, dict[str, str]] = {}
+        return {}, {}
+    version = data.get("version")
+    current: dict[str, dict[str, _Entry]] = {}
+    legacy: dict[str, dict[str, _Entry]] = {}
     for fmt, entries in files.items():
+        if not isinstance(entries, dict):
+            continue
+        for key, value in entries.items():
+            if version == 1 and _valid_name(value):
+                legacy.setdefault(fmt, {})[str(key)] = _Entry(value, None)
+            elif isinstance(value, dict) and _valid_name(value.get("name")):
+                digest = value.get("sha256")
+                current.setdefault(fmt, {})[str(key)] = _Entry(value["name"], digest if isinstance(digest, str) else None)
+    for fmt, entries in (data.get("legacy") or {}).items() if isinstance(data.get("legacy"), dict) else ():
         if isinstance(entries, dict):
-            clean[fmt] = {
-                str(k): v for k, v in entries.items()
-                if isinstance(v, str) and v and Path(v).name == v and not v.startswith(".")
-            }
-    return clean
+            for key, value in entries.items():
+                if _valid_name(value):
+                    legacy.setdefault(fmt, {})[str(key)] = _Entry(value, None)
+    return current, legacy
 
 
-def _manifest_text(files: dict[str, dict[str, str]]) -> str:
-    ordered = {fmt: dict(sorted(entries.items(), key=lambda kv: (len(kv[0]), kv[0])))
-               for fmt, entries in sorted(files.items()) if entries}
-    return json.dumps(
-        {"about": "Files written here by Reader's export, by format and article id. Reader overwrites "
-                  "only these; delete this file to make Reader forget them.",
-         "version": 1, "files": ordered},
-        ensure_ascii=False, indent=2,
-    ) + "\n"
+def _manifest_text(current: dict[str, dict[str, _Entry]], legacy: dict[str, dict[str, _Entry]]) -> str:
+    data: dict = {
+        "about": "Files written here by Reader's export, by format and article uid, with the SHA-256 of what "
+                 "Reader wrote. Reader overwrites or removes a file only while it still holds exactly that; "
+                 "delete this file to make Reader forget them.",
+        "version": 2,
+        "files": {fmt: {uid: {"name": e.name, "sha256": e.sha256} for uid, e in sorted(entries.items())}
+                  for fmt, entries in sorted(current.items()) if entries},
+    }
+    old = {fmt: {k: e.name for k, e in sorted(entries.items(), key=lambda kv: (len(kv[0]), kv[0]))}
+           for fmt, entries in sorted(legacy.items()) if entries}
+    if old:
+        data["legacy"] = old  # from a version-1 manifest: kept, never overwritten or removed
+    # Compact: the C encoder (indent= makes json use its pure-Python one, slow for 10,000 entries).
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _file_hash(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or we cannot tell: leave its files
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove hidden `.NAME.reader-PID-TID.tmp` files whose process is gone (a killed export)."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TMP.match(entry.name)
+        if match and entry.is_file(follow_symlinks=False) and not _pid_alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _article_key(article: domain.Article) -> str:
+    return article.uid or f"id:{article.id}"
 
 
 def export_articles(
@@ -219,46 +301,112 @@ def export_articles(
         return ExportResult((out,), (out,) if changed else (), (), len(articles), highlights)
 
     out.mkdir(parents=True, exist_ok=True)
-    manifest = _read_manifest(out)
-    mine = manifest.setdefault(fmt, {})
-    exporting = {str(a.id) for a in articles}
+    remove_stale_temporaries(out)
+    current, legacy = _read_manifest(out)
     present = {_key(entry.name) for entry in os.scandir(out)}
-    reserved = present - {_key(mine[i]) for i in exporting if i in mine}
-    names = unique_names(articles, kind.suffix, reserved)
+    # Entries whose file is gone (deleted by the user) are forgotten.
+    mine = current[fmt] = {k: e for k, e in current.get(fmt, {}).items() if _key(e.name) in present}
+    old_mine = legacy[fmt] = {k: e for k, e in legacy.get(fmt, {}).items() if _key(e.name) in present}
+    keys = {a.id: _article_key(a) for a in articles}
+    # Names these articles had: theirs to take again (if the file is unchanged, see _settle).
+    owned = {_key(mine[keys[a.id]].name) for a in articles if keys[a.id] in mine}
+    owned |= {_key(old_mine[str(a.id)].name) for a in articles if str(a.id) in old_mine}
+    names = unique_names(articles, kind.suffix, present - owned)
     new_keys = {_key(n) for n in names.values()}
+    folder = os.fspath(out)
 
-    removed = []
+    removed, kept = [], []
     for article in articles:
-        old = mine.get(str(article.id))
-        if old and old != names[article.id] and _key(old) not in new_keys and _key(old) in present:
-            (out / old).unlink(missing_ok=True)
-            removed.append(out / old)
-    for article in articles:
-        mine[str(article.id)] = names[article.id]
-    # Record the names before writing, so an interrupted export still knows its files.
-    write_atomic(out / MANIFEST, _manifest_text(manifest))
+        old = mine.get(keys[article.id])
+        if old and old.name != names[article.id] and _key(old.name) not in new_keys and _key(old.name) in present:
+            path = os.path.join(folder, old.name)
+            if old.sha256 and _file_hash(path) == old.sha256:
+                os.unlink(path)
+                removed.append(out / old.name)
+                del mine[keys[article.id]]
+            elif os.path.exists(path):
+                kept.append(out / old.name)
 
     paths, changed = [], []
     total = len(articles)
     step = BATCH if kind.needs_content and library is not None else 200
-    folder = os.fspath(out)
     render = formatter.render
-    # Creating files is mostly waiting on the file system: a few threads write while
-    # this one renders. Same bytes whatever the order.
-    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="reader-export") as pool:
-        pending = []
-        for offset in range(0, total, step):
-            for article in with_content(articles[offset : offset + step]):
-                name = names[article.id]
-                new = _key(name) not in present
-                pending.append(pool.submit(write_atomic, os.path.join(folder, name), render([article]), new))
-                paths.append(out / name)
-            changed.extend(f.result() for f in pending)  # also raises the first error
-            pending.clear()
-            if progress:
-                progress(min(total, offset + step), total)
-    written = [p for p, c in zip(paths, changed) if c]
-    return ExportResult(tuple(paths), tuple(written), tuple(removed), len(articles), highlights)
+    try:
+        # Creating files is mostly waiting on the file system: a few threads write while
+        # this one renders. Same bytes whatever the order.
+        with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="reader-export") as pool:
+            for offset in range(0, total, step):
+                batch = []
+                for article in with_content(articles[offset : offset + step]):
+                    raw = render([article]).encode("utf-8", "replace")
+                    batch.append((article, raw))
+                # Rendered the whole batch (a template error raises before anything is
+                # recorded); record what is about to be written, so a killed export still
+                # knows its files, then write.
+                plans = []
+                for article, raw in batch:
+                    name = names[article.id]
+                    path = os.path.join(folder, name)
+                    previous = mine.get(keys[article.id]) or old_mine.get(str(article.id))
+                    proof = previous.sha256 if previous and _key(previous.name) == _key(name) else None
+                    plans.append((article, name, path, raw, proof, _key(name) not in present))
+                    paths.append(out / name)
+                before = {keys[a.id]: mine.get(keys[a.id]) for a, *_ in plans}
+                dirty = False
+                for article, name, _path, raw, _proof, _new in plans:
+                    entry = _Entry(name, _sha256(raw))
+                    dirty = dirty or before[keys[article.id]] != entry
+                    mine[keys[article.id]] = entry
+                if dirty:
+                    write_atomic(out / MANIFEST, _manifest_text(current, legacy))
+                futures = [pool.submit(_settle, path, raw, proof, new) for _a, _n, path, raw, proof, new in plans]
+                errors = []
+                for (article, name, path, raw, _proof, _new), future in zip(plans, futures):
+                    try:
+                        outcome = future.result()
+                    except OSError as exc:
+                        errors.append(exc)
+                        outcome = "failed"
+                    if outcome in ("failed", "kept"):
+                        # Not written: the manifest keeps what it knew before.
+                        if before[keys[article.id]] is None:
+                            mine.pop(keys[article.id], None)
+                        else:
+                            mine[keys[article.id]] = before[keys[article.id]]
+                    if outcome == "kept":
+                        kept.append(out / name)
+                    elif outcome == "written":
+                        changed.append(out / name)
+                    if outcome != "failed" and str(article.id) in old_mine and _key(old_mine[str(article.id)].name) == \
+                            _key(name) and outcome != "kept":
+                        del old_mine[str(article.id)]  # proved ours now (identical or newly written)
+                if errors:
+                    raise errors[0]
+                if progress:
+                    progress(min(total, offset + step), total)
+    finally:
+        write_atomic(out / MANIFEST, _manifest_text(current, legacy))
+    return ExportResult(tuple(paths), tuple(changed), tuple(removed), len(articles), highlights, tuple(kept))
+
+
+def _settle(path: str, raw: bytes, proof: str | None, new: bool) -> str:
+    """Write `raw` to `path` unless that would destroy something Reader did not write:
+    "written", "unchanged" (already these bytes) or "kept" (the file holds something
+    else than the bytes whose hash is `proof`: the user changed it, or nothing proves
+    Reader wrote it)."""
+    if not new:
+        try:
+            with open(path, "rb") as f:
+                existing = f.read()
+        except FileNotFoundError:
+            existing = None
+        if existing is not None:
+            if existing == raw:
+                return "unchanged"
+            if proof is None or _sha256(existing) != proof:
+                return "kept"
+    write_atomic(path, raw, new=True)
+    return "written"
 
 
 def _select(library, ids: Sequence[int] | None, tag: str | None) -> list[int]:

@@ -2,7 +2,13 @@
 
 Rendered with a Jinja2 template: the default ships as
 reader/core/export/templates/article.md.j2 (`reader export --show-template`
-prints it). The template is compiled once per export, not once per article.
+prints it), the one copy of it. The template is compiled once per export, not
+once per article, in Jinja2's sandbox: a template can only render.
+
+Page text is untrusted: titles, quotes, authors and site names go through the
+`md` filter (and quotes through `quote_block`, which escapes too), so they show
+as exactly those words in any CommonMark viewer, never as HTML, images or links.
+The user's own notes are Markdown on purpose and are left as written.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from reader.core import domain
 from reader.core.export.common import ExportOptions, color_name, iso, reading_order
@@ -46,9 +53,41 @@ def yaml_scalar(value) -> str:
     return '"' + _YAML_ESCAPE.sub(_yaml_escape, str(value)) + '"'
 
 
-def quote_block(text: str) -> str:
-    """Every line of `text` as a Markdown block quote line."""
-    return "\n".join("> " + line if line.strip() else ">" for line in (text or "").split("\n"))
+# Characters with a meaning in CommonMark inline text, or in what Obsidian and Logseq add
+# to it (==mark==, %%comment%%, $math$, #tag, ^block, [[link]], ~~strike~~, | tables).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>!&|~$%=^#{}])")
+# A line that would start a block: a list item, heading, quote, rule, setext underline.
+_MD_LINE_START = re.compile(r"^([-+>])|^(\d{1,9})([.)])")
+
+
+def md(text) -> str:
+    """Page-derived text as Markdown that renders as exactly this text."""
+    if text is None:
+        return ""
+    lines = []
+    for line in str(text).split("\n"):
+        # Leading spaces would make an indented code block, where escapes show.
+        line = _MD_INLINE.sub(r"\\\1", line.lstrip(" \t"))
+        line = _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3),
+                                  line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def autolink(url) -> str:
+    """A web address as a Markdown link to itself; anything else (another scheme,
+    spaces, angle brackets) as escaped text."""
+    url = "" if url is None else str(url)
+    if re.fullmatch(r"https?://[^\s<>]+", url, re.I):
+        return f"<{url}>"
+    return md(url)
+
+
+def quote_block(text: str, escape: bool = True) -> str:
+    """Every line of `text` as a Markdown block quote line (escaped as page text
+    unless escape=False)."""
+    text = md(text) if escape else (text or "")
+    return "\n".join("> " + line if line.strip() else ">" for line in text.split("\n"))
 
 
 def hashtag(tag: str) -> str:
@@ -57,9 +96,24 @@ def hashtag(tag: str) -> str:
     return "#" + (name or "tag")
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.BaseLoader(),
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with a fast path for Reader's own variables: a Vars holds
+    plain data only (text, numbers, lists), so its fields need no safety check,
+    which otherwise costs most of the rendering time."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is Vars:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(hint=f"no variable {attribute!r} here (see README.md, \"Markdown templates\")",
+                                      obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+def _environment(source: str, filename: str) -> jinja2.Environment:
+    env = _Sandbox(
+        loader=jinja2.FunctionLoader(lambda _name: (source, filename, lambda: True)),
         autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -67,6 +121,8 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["yaml"] = yaml_scalar
+    env.filters["md"] = md
+    env.filters["autolink"] = autolink
     env.filters["quote_block"] = quote_block
     env.filters["hashtag"] = hashtag
     return env
@@ -78,8 +134,9 @@ def default_template_text() -> str:
 
 def load_template(path: str | Path | None = None) -> jinja2.Template:
     if path is None:
-        source = default_template_text()
+        source, filename = default_template_text(), f"the default template ({DEFAULT_TEMPLATE})"
     else:
+        filename = str(path)
         try:
             source = Path(path).read_text("utf-8")
         except OSError as exc:
@@ -87,9 +144,21 @@ def load_template(path: str | Path | None = None) -> jinja2.Template:
         except UnicodeDecodeError:
             raise ValueError(f"template {path} is not UTF-8 text") from None
     try:
-        return _environment().from_string(source)
+        return _environment(source, filename).get_template("template")
     except jinja2.TemplateSyntaxError as exc:
-        raise ValueError(f"template {path}: line {exc.lineno}: {exc.message}") from None
+        raise ValueError(f"template {filename}, line {exc.lineno}: {exc.message}") from None
+
+
+def _template_line(exc: BaseException, filename: str | None) -> int | None:
+    """The template line a render error happened on (Jinja2 rewrites the traceback
+    so that the template's own frames carry its file name and line)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 class Vars(dict):
@@ -159,62 +228,14 @@ def render(article: domain.Article, template: jinja2.Template, color_names: dict
            combined: bool = False) -> str:
     try:
         text = template.render(**template_context(article, color_names, combined))
-    except jinja2.UndefinedError as exc:
-        raise ValueError(f"template: {exc.message}") from None
     except jinja2.TemplateError as exc:
-        raise ValueError(f"template: {exc}") from None
+        where = f"template {template.filename}"
+        line = _template_line(exc, template.filename)
+        if line is not None:
+            where += f", line {line}"
+        message = exc.message if isinstance(exc, jinja2.UndefinedError) else str(exc)
+        raise ValueError(f"{where}: {message}") from None
     return text.rstrip("\n") + "\n"
-
-
-def render_default(article: domain.Article, color_names: dict[str, str] | None = None,
-                   combined: bool = False) -> str:
-    """The default template's output, written out in Python: about ten times
-    faster than rendering it with Jinja2 (large exports). The tests check that
-    both give identical bytes; change them together."""
-    color_names = color_names or {}
-    a = article
-    out: list[str] = []
-    add = out.append
-    highlights = reading_order(a)
-    if not combined:
-        add("---\n")
-        add(f"id: {a.id}\ntitle: {yaml_scalar(a.title)}\nauthor: {yaml_scalar(a.author)}\n"
-            f"site: {yaml_scalar(a.site)}\nurl: {yaml_scalar(a.url)}\npublished: {yaml_scalar(a.published)}\n"
-            f"added: {yaml_scalar(iso(a.added))}\n")
-        add("tags: [" + ", ".join(yaml_scalar(t) for t in a.tags) + "]\n")
-        add(f"highlights: {len(highlights)}\n---\n\n")
-    add(f"# {a.title}\n\n")
-    if combined:
-        add(f"- id: {a.id}\n")
-        for key, value in (("author", a.author), ("site", a.site), ("url", a.url), ("published", a.published),
-                           ("added", iso(a.added))):
-            if value:
-                add(f"- {key}: {value}\n")
-        if a.tags:
-            add("- tags: " + " ".join(hashtag(t) for t in a.tags) + "\n")
-        add(f"- highlights: {len(highlights)}\n\n")
-    else:
-        if a.author or a.site:
-            add(" · ".join(x for x in (a.author, a.site) if x) + "\n")
-        if a.url:
-            add(f"<{a.url}>\n")
-        if a.author or a.site or a.url:
-            add("\n")
-    if a.note:
-        add(f"## Note\n\n{a.note}\n\n")
-    if highlights:
-        add("## Highlights\n\n")
-        for h in highlights:
-            add(quote_block(h.quote) + "\n\n")
-            if h.note:
-                add(f"{h.note}\n\n")
-            add(color_name(h.color, color_names))
-            if h.start is None:
-                add(" · could not be placed")
-            for tag in h.tags:
-                add(" " + hashtag(tag))
-            add(f" ^{h.uid[:12]}\n\n")
-    return "".join(out).rstrip("\n") + "\n"
 
 
 class MarkdownFormat:
@@ -223,11 +244,8 @@ class MarkdownFormat:
     needs_content: ClassVar[bool] = False
 
     def __init__(self, options: ExportOptions) -> None:
-        self.fast = options.template is None
-        self.template = None if self.fast else load_template(options.template)
+        self.template = load_template(options.template)
         self.color_names = options.color_names
 
     def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str:
-        if self.fast:
-            return "\n".join(render_default(a, self.color_names, combined) for a in articles)
         return "\n".join(render(a, self.template, self.color_names, combined) for a in articles)

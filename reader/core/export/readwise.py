@@ -4,6 +4,10 @@ then Reader's Color and Tags (Readwise ignores columns it does not know).
 Location is the highlight's place in reading order (1, 2, ...), so Readwise
 sorts them as they appear in the article; Date is the highlight's creation time
 in UTC as "YYYY-MM-DD HH:MM:SS"; Tags are separated by ", ".
+
+A cell that starts with =, +, -, @, a tab or a carriage return is written with a
+' in front (OWASP's advice against CSV injection), whatever its source: a
+spreadsheet then shows it as text instead of running it as a formula.
 """
 
 from __future__ import annotations
@@ -16,7 +20,16 @@ from typing import ClassVar
 from reader.core import domain
 from reader.core.export.common import ExportOptions, color_name, reading_order
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date", "Color", "Tags")
+
+
+def cell(value):
+    """A value as a CSV cell no spreadsheet reads as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 class CsvFormat:
@@ -33,7 +46,7 @@ class CsvFormat:
         writer.writerow(COLUMNS)
         for article in sorted(articles, key=lambda a: a.id) if combined else articles:
             for position, h in enumerate(reading_order(article), 1):
-                writer.writerow((
+                writer.writerow(tuple(map(cell, (
                     h.quote,
                     article.title,
                     article.author or "",
@@ -43,5 +56,5 @@ class CsvFormat:
                     h.created.strftime("%Y-%m-%d %H:%M:%S"),
                     color_name(h.color, self.color_names),
                     ", ".join(h.tags),
-                ))
+                ))))
         return buffer.getvalue()

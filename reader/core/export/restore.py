@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -165,8 +165,15 @@ def _uid(parsed: dict) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def import_annotations(library, data_or_path) -> AnnotationImport:
-    """Import a W3C Web Annotation JSON export (a path, or the parsed JSON)."""
+Progress = Callable[[int, int], None]  # (annotations placed so far, annotations to place)
+PROGRESS_EVERY = 500  # annotations between two progress calls
+
+
+def import_annotations(library, data_or_path, progress: Progress | None = None) -> AnnotationImport:
+    """Import a W3C Web Annotation JSON export (a path, or the parsed JSON).
+
+    `progress(done, total)` is called as highlights are placed (every few hundred,
+    and once at the end), from the calling thread."""
     data = load(data_or_path) if isinstance(data_or_path, str | os.PathLike) else data_or_path
     annotations, records = read_annotations(data)
     if not annotations and not records:
@@ -193,6 +200,10 @@ def import_annotations(library, data_or_path) -> AnnotationImport:
 
     touched: set[int] = set()
     stamp = _now()
+    total = sum(len(v) for v in by_article.values())
+    done = 0
+    if progress:
+        progress(0, total)
     for article_id in sorted(by_article):
         [article] = library.get_many([article_id], content=True)
         text = article.text
@@ -200,6 +211,9 @@ def import_annotations(library, data_or_path) -> AnnotationImport:
         wanted: list[domain.Highlight] = []
         seen: set[str] = set()
         for parsed in by_article[article_id]:
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
             uid = _uid(parsed)
             if uid in known or uid in seen:
                 report.present += 1
@@ -213,6 +227,9 @@ def import_annotations(library, data_or_path) -> AnnotationImport:
         if inserted:
             touched.add(article_id)
             report.changes.append(domain.Change("highlights-added", article_id))
+
+    if progress and total % PROGRESS_EVERY:
+        progress(total, total)
 
     restored: set[int] = set()
     for record in records:

@@ -27,6 +27,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 MHTML_SUFFIXES = frozenset({".mhtml", ".mht"})
 PAGE_SUFFIXES = HTML_SUFFIXES | MHTML_SUFFIXES
 MAX_PAGE_BYTES = 50 * 1024 * 1024
+# Per image; images.py also limits pixels and an article's total.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 # Real articles have a few thousand elements (at most ~10,000 in the shared
 # corpus); a page with more is a generated trap that would take minutes.
@@ -43,6 +44,8 @@ class ImportFailure(Exception):
 class Resource:
     data: bytes
     mime: str | None = None
+    # Bytes of an image over MAX_IMAGE_BYTES, left unread (data is then empty).
+    oversize: int = 0
 
 
 @dataclass
@@ -55,6 +58,10 @@ class SavedPage:
     saved_at: str | None = None
     # Resolves an <img src> as written in the page to local bytes, or None.
     resolve: Callable[[str], Resource | None] = field(default=lambda src: None, repr=False)
+
+
+# A reason starting so is not a failure: the file was left out on purpose.
+SKIPPED = "skipped: "
 
 
 def find_pages(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str | None]]:
@@ -80,6 +87,7 @@ def find_pages(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str |
 
 def _walk_folder(root: Path) -> Iterator[tuple[Path, str | None]]:
     seen: set[tuple[int, int]] = set()
+    inside = os.path.realpath(root)
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -99,6 +107,14 @@ def _walk_folder(root: Path) -> Iterator[tuple[Path, str | None]]:
         subfolders = []
         for entry in entries:
             path = Path(entry.path)
+            if entry.is_symlink():
+                # A link inside a dropped folder may lead anywhere (/etc, the
+                # folder's own parent): only what stays inside it is imported.
+                target = os.path.realpath(path)
+                if target != inside and not target.startswith(inside.rstrip(os.sep) + os.sep):
+                    if path.suffix.lower() in PAGE_SUFFIXES or os.path.isdir(target):
+                        yield path, f"{SKIPPED}a link to {target}, outside the folder being imported"
+                    continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -140,8 +156,7 @@ def read_page_bytes(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 raise ImportFailure("not a regular file (a device, pipe or socket)")
-            if st.st_size == 0:
-                raise ImportFailure("empty file (0 bytes)")
+            # A size of 0 is not believed before reading: files under /proc say 0.
             if st.st_size > limit:
                 raise ImportFailure(_too_large(st.st_size, limit))
             # Never more than the limit, even if the file grows while we read.
@@ -171,7 +186,10 @@ def page_from_bytes(
         return _load_mhtml(path, data)
     if _looks_binary(data):
         raise ImportFailure("not a web page: the file holds binary data")
-    html = check_markup(decode_html(data))
+    decoded = decode_html(data)
+    if not _HAS_TAG.search(decoded, 0, 1 << 20):
+        raise ImportFailure("not a web page: no HTML markup in the file")
+    html = check_markup(decoded)
     url, saved_at = source_url_from_comments(html)
     resolve = resolve_local or (lambda src: decode_data_uri(src) if src.startswith("data:") else None)
     if _files_folder(path) is not None:
@@ -179,6 +197,9 @@ def page_from_bytes(
     else:
         kind = "singlefile" if "data:image/" in html else "html"
     return SavedPage(path=path, original=data, html=html, kind=kind, url=url, saved_at=saved_at, resolve=resolve)
+
+
+_HAS_TAG = re.compile(r"<[A-Za-z!?/]")
 
 
 def _looks_like_mime(data: bytes) -> bool:
@@ -350,8 +371,11 @@ def _files_folder(path: Path) -> Path | None:
     stem = path.stem
     for name in (f"{stem}_files", f"{stem}.files", f"{stem}-Dateien"):
         candidate = path.with_name(name)
-        if candidate.is_dir():
-            return candidate
+        try:
+            if candidate.is_dir():
+                return candidate
+        except OSError:
+            continue  # the name would be too long, or a link loop: no such folder
     return None
 
 
@@ -364,14 +388,20 @@ def _local_resolver(page: Path) -> Callable[[str], Resource | None]:
         parsed = urllib.parse.urlsplit(src)
         if parsed.scheme not in ("", "file") or parsed.netloc:
             return None  # remote: never fetched
-        target = (page.parent / urllib.parse.unquote(parsed.path)).resolve()
+        try:
+            target = (page.parent / urllib.parse.unquote(parsed.path)).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None  # a link loop or an impossible name: that image is skipped, not the page
         # Only files beside the page (its _files folder included): a hostile
         # page must not pull arbitrary local files into the library.
         if base not in target.parents:
             return None
         try:
-            if not target.is_file() or target.stat().st_size > MAX_IMAGE_BYTES:
+            if not target.is_file():
                 return None
+            size = target.stat().st_size
+            if size > MAX_IMAGE_BYTES:
+                return Resource(b"", oversize=size)
             return Resource(target.read_bytes())
         except OSError:
             return None
@@ -393,7 +423,7 @@ def decode_data_uri(src: str) -> Resource | None:
     except ValueError:
         return None
     if len(data) > MAX_IMAGE_BYTES:
-        return None
+        return Resource(b"", mime, oversize=len(data))
     return Resource(data, mime)
 
 
@@ -433,7 +463,7 @@ def _read_mhtml(path: Path, data: bytes, message) -> SavedPage:
             html_text = decode_html(payload, declared=_part_charset(part))
             html_location = location
             continue
-        resource = Resource(payload, ctype)
+        resource = Resource(payload, ctype) if len(payload) <= MAX_IMAGE_BYTES else Resource(b"", ctype, len(payload))
         if location:
             parts[location.strip()] = resource
         if content_id:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reader.core.importing.formats import Resource
+from reader.core.importing.formats import MAX_IMAGE_BYTES, Resource
 
 MAX_IMAGES = 200
 # Pixels, not bytes, decide what showing an image costs: a 100 kB PNG can
 # claim 50,000 x 50,000 pixels and ask the reading view for 10 GB.
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 20_000
+# All images of one article: 200 images of 19 MB would put 4 GB into memory
+# and library.db.
+MAX_ARTICLE_IMAGE_BYTES = 60 * 1024 * 1024
 
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
@@ -107,18 +111,28 @@ def _complete(data: bytes, mime: str) -> bool:
 def usable_image(data: bytes) -> tuple[str, str] | None:
     """(mime, extension) if the bytes are an image worth keeping: a known raster
     format, a readable header, not a tracking pixel, not a pixel bomb."""
+    kind, _ = check_image(data)
+    return kind
+
+
+def check_image(data: bytes) -> tuple[tuple[str, str] | None, str | None]:
+    """(mime, extension) of an image worth keeping, else None and, when the image
+    is refused for its size (not for being broken or a tracking pixel), why."""
     kind = sniff_image(data)
     if kind is None:
-        return None
+        return None, None
     size = image_size(data, kind[0])
     if size is None or not _complete(data, kind[0]):
-        return None  # broken or cut short: the reading view could not show it
+        return None, None  # broken or cut short: the reading view could not show it
     width, height = size
     if width <= 2 and height <= 2:
-        return None  # a tracking pixel or spacer
-    if width == 0 or height == 0 or width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        return None
-    return kind
+        return None, None  # a tracking pixel or spacer
+    if width == 0 or height == 0:
+        return None, None
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        return None, (f"{width:,} x {height:,} pixels; the limit is {MAX_PIXELS // 1_000_000} million pixels "
+                      f"and {MAX_SIDE:,} per side")
+    return kind, None
 
 
 def image_source(img) -> str:
@@ -135,25 +149,57 @@ def image_source(img) -> str:
     return ""
 
 
-def localize_images(root, resolve: Callable[[str], Resource | None]) -> list[Asset]:
-    """Point each <img> at a library asset; remove images that are not local."""
+def localize_images(root, resolve: Callable[[str], Resource | None]) -> tuple[list[Asset], list[str]]:
+    """Point each <img> at a library asset; remove images that are not local.
+
+    Returns the assets and one line for each image skipped for its size (per
+    image: bytes and pixels; per article: bytes and count), naming the image.
+    """
     assets: dict[str, Asset] = {}
+    skipped: list[str] = []
+    total = 0
     for img in list(root.iter("img")):
         src = image_source(img)
         resource = resolve(src) if src else None
-        kind = usable_image(resource.data) if resource else None
-        if not kind or len(assets) >= MAX_IMAGES:
+        kind, why = None, None
+        if resource is not None and resource.oversize:
+            why = f"{_mb(resource.oversize)}; the limit is {_mb(MAX_IMAGE_BYTES)} per image"
+        elif resource is not None:
+            kind, why = check_image(resource.data)
+        if kind and resource.data and f"{hashlib.sha256(resource.data).hexdigest()[:24]}.{kind[1]}" not in assets:
+            if len(assets) >= MAX_IMAGES:
+                kind, why = None, f"the article already has {MAX_IMAGES} images, the limit"
+            elif total + len(resource.data) > MAX_ARTICLE_IMAGE_BYTES:
+                kind, why = None, f"the article's images would pass {_mb(MAX_ARTICLE_IMAGE_BYTES)}, the limit per article"
+        if not kind:
+            if why:
+                skipped.append(f"image skipped: {image_name(src)} ({why})")
             _remove_image(img)
             continue
         mime, ext = kind
         name = f"{hashlib.sha256(resource.data).hexdigest()[:24]}.{ext}"
-        assets.setdefault(name, Asset(name, mime, resource.data, src))
+        if name not in assets:
+            assets[name] = Asset(name, mime, resource.data, src)
+            total += len(resource.data)
         for attr in ("srcset", "data-src", "data-srcset", "sizes", "loading"):
             img.attrib.pop(attr, None)
         img.set("src", "asset:" + name)
     for source in list(root.iter("source")):
         source.drop_tree()
-    return list(assets.values())
+    return list(assets.values()), list(dict.fromkeys(skipped))
+
+
+def image_name(src: str) -> str:
+    """An image as the user knows it: its file name, or what kind of data: URI."""
+    if src.startswith("data:"):
+        return f"a {src[5:].split(',', 1)[0].split(';', 1)[0] or 'data:'} image inlined in the page"
+    path = urllib.parse.urlsplit(src).path if "://" in src else src.split("?", 1)[0]
+    name = urllib.parse.unquote(path.rstrip("/").rsplit("/", 1)[-1]) or src
+    return "".join(c if c.isprintable() else "?" for c in name)[:120]
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.0f} MB" if size >= 1048576 else f"{size / 1024:.0f} KB"
 
 
 def _remove_image(img) -> None:

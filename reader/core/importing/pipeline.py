@@ -13,11 +13,12 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from reader.core.importing.bound import bound_tree
 from reader.core.importing.cleanup import tidy_tree
 from reader.core.importing.extract import Extraction, extract, whole_page
 from reader.core.importing.formats import ImportFailure, SavedPage, load_page
 from reader.core.importing.images import Asset, localize_images
-from reader.core.importing.sanitize import inner_html, sanitize_tree
+from reader.core.importing.sanitize import inner_html, sanitize_to_tree
 from reader.core.text import element_text, word_count
 
 MIN_ARTICLE_CHARS = 1
@@ -44,6 +45,7 @@ class PreparedArticle:
     fallback: bool = False
     saved_at: str | None = None
     assets: list[Asset] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. an image skipped for its size, named
 
 
 def prepare(path: str | Path) -> PreparedArticle:
@@ -64,11 +66,11 @@ def prepare_page(page: SavedPage) -> PreparedArticle:
         extraction_error = exc
     else:
         extraction_error = None
-    html, text, assets = _finish(extraction.html, page)
+    html, text, assets, warnings = _finish(extraction.html, page)
     fallback = extraction.fallback
     if not text.strip():
         # Never an empty article when the page has text: use the cleaned page.
-        html, text, assets = _finish(whole_page(page.html), page)
+        html, text, assets, warnings = _finish(whole_page(page.html), page)
         fallback = True
     if not text.strip():
         if extraction_error is not None:
@@ -95,33 +97,43 @@ def prepare_page(page: SavedPage) -> PreparedArticle:
         fallback=fallback,
         saved_at=page.saved_at,
         assets=assets,
+        warnings=warnings,
     )
 
 
-def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset]]:
+def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset], list[str]]:
     if not fragment or not fragment.strip():
-        return "", "", []
+        return "", "", [], []
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (ValueError, lxml_html.etree.ParserError):
-        return "", "", []
-    assets = localize_images(root, page.resolve)
-    sanitize_tree(root)
+        return "", "", [], []
+    assets, warnings = localize_images(root, page.resolve)
+    root = sanitize_to_tree(inner_html(root))
+    bound_tree(root)  # layout of the stored HTML stays cheap (nested tables, spans)
     _drop_empty_blocks(root)
     tidy_tree(root)
     used = {img.get("src", "")[len("asset:"):] for img in root.iter("img")}
     assets = [a for a in assets if a.name in used]
-    return inner_html(root), element_text(root), assets
+    return inner_html(root), element_text(root), assets, warnings
 
 
 def _drop_empty_blocks(root) -> None:
-    for el in list(root.iter("p", "div", "span", "figure", "li", "blockquote")):
-        if el is root or el.getparent() is None:
-            continue
-        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//br") is None:
+    """Remove blocks with no text, image or line break in them, in one pass
+    (asking each block for its text would be quadratic in the nesting)."""
+    full = set()  # elements with text, an image or a line break inside
+    empty = []
+    for el in reversed(list(root.iter())):  # each element after all its descendants
+        if (el.text or "").strip() or el.tag in ("img", "br") or any(c in full or (c.tail or "").strip() for c in el):
+            full.add(el)
+        elif el.tag in _DROPPABLE and el is not root:
+            empty.append(el)
+    for el in empty:
+        if el.getparent() is not None:
             el.drop_tree()
 
 
+_DROPPABLE = frozenset(("p", "div", "span", "figure", "li", "blockquote"))
 _SPACES = re.compile(r"\s+")
 
 

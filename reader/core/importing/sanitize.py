@@ -1,8 +1,10 @@
 """An allowlist sanitizer: only reading markup survives, nothing runs or fetches.
 
-lxml-html-clean does the first pass (scripts, handlers, javascript: URLs,
-embedded content, forms); a strict allowlist of tags, attributes and URL
-schemes then removes everything else.
+nh3 (the Ammonia sanitizer, built for hostile input; lxml-html-clean's own
+documentation says it is not) keeps only the tags and attributes allowed
+below; every kept attribute value is checked here (URLs, numbers, choices);
+image sources can only be assets the importer stored (images.py turns local
+files and data: URIs into assets first).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+import nh3
 from lxml import etree
 from lxml import html as lxml_html
-from lxml_html_clean import Cleaner
 
 ALLOWED_TAGS = frozenset(
     """a abbr b bdi bdo blockquote br caption cite code dd del dfn div dl dt em
@@ -56,86 +58,67 @@ _NUMBERS = {"width": (1, 10_000), "height": (1, 10_000), "colspan": (1, 1000), "
 _INTEGER = re.compile(r"^\s*[-+]?\d{1,9}\s*$")
 _CHOICES = {"dir": {"ltr", "rtl", "auto"}, "type": {"1", "a", "A", "i", "I"}, "scope": {"row", "col", "rowgroup", "colgroup"}}
 
-_cleaner = Cleaner(
-    scripts=True,
-    javascript=True,
-    comments=True,
-    style=True,
-    inline_style=True,
-    links=True,
-    meta=True,
-    page_structure=False,
-    processing_instructions=True,
-    embedded=True,
-    frames=True,
-    forms=True,
-    annoying_tags=True,
-    remove_unknown_tags=False,
-    safe_attrs_only=False,  # our own allowlist below is stricter
-)
-
-
 def sanitize_fragment(fragment: str) -> str:
-    """Clean an HTML fragment; returns the fragment's inner HTML."""
-    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    sanitize_tree(root)
-    return inner_html(root)
+    """Clean an HTML fragment; returns the clean fragment (lxml's serialization)."""
+    return inner_html(sanitize_to_tree(fragment))
+
+
+def sanitize_to_tree(fragment: str):
+    """Clean an HTML fragment into a new lxml <div> holding it.
+
+    nh3 (Ammonia, an html5ever parser) applies the allowlist; `_check_attribute`
+    bounds numbers and checks every URL. The importer then bounds its tables
+    (bound.py) so that no stored article can make the reading view's layout explode.
+    """
+    clean = nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ALLOWED_ATTRS,
+        attribute_filter=_check_attribute,
+        strip_comments=True,
+        link_rel=None,
+        # Ammonia drops other schemes before _check_attribute sees the value.
+        url_schemes={"http", "https", "mailto", "asset"},
+    )
+    if not clean.strip():
+        return lxml_html.Element("div")
+    # html5ever writes a <tbody> into each table: nesting near libxml2's default
+    # limit of 256 levels (which check_markup keeps pages under) can pass it,
+    # and libxml2 would silently drop all text below.
+    # A parser per call: lxml parsers must not be shared between threads.
+    root = lxml_html.fragment_fromstring(f"<div>{clean}</div>", parser=lxml_html.HTMLParser(huge_tree=True))
+    for img in list(root.iter("img")):
+        if not img.get("src"):
+            img.drop_tree()  # its source was not an asset: remote or unknown images are never fetched
+    return root
 
 
 def sanitize_tree(root) -> None:
-    """Clean an lxml element in place (its own tag is kept)."""
-    _cleaner(root)
-    for el in list(root.iter()):
-        if el is root:
-            continue
-        if not isinstance(el.tag, str):  # comments, processing instructions
-            _drop(el, keep_children=False)
-            continue
-        tag = el.tag.lower()
-        if tag in DROP_WITH_CONTENT:
-            _drop(el, keep_children=False)
-        elif tag not in ALLOWED_TAGS:
-            _drop(el, keep_children=True)
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.getparent() is None and el is not root:
-            continue
-        allowed = ALLOWED_ATTRS["*"] | ALLOWED_ATTRS.get(el.tag, set())
-        for name in list(el.attrib):
-            value = el.attrib[name]
-            if name not in allowed:
-                del el.attrib[name]
-            elif name in URL_ATTRS:
-                if not _SAFE_URL.match(value.strip()):
-                    del el.attrib[name]
-            elif name in _NUMBERS:
-                low, high = _NUMBERS[name]
-                if not _INTEGER.match(value):
-                    del el.attrib[name]
-                else:
-                    el.set(name, str(min(high, max(low, int(value)))))
-            elif name in _CHOICES:
-                if value.strip() not in _CHOICES[name]:
-                    del el.attrib[name]
-                else:
-                    el.set(name, value.strip())
-            elif len(value) > 2000:
-                del el.attrib[name]
-        if el.tag == "img" and el is not root:
-            if not _ASSET_SRC.match((el.get("src") or "").strip()):
-                # Remote or unknown images are never fetched.
-                _drop(el, keep_children=False)
+    """Clean an lxml element in place (its own tag is kept, its attributes go)."""
+    clean = sanitize_to_tree(inner_html(root))
     for name in list(root.attrib):
         del root.attrib[name]
+    for child in list(root):
+        root.remove(child)
+    root.text = clean.text
+    root.extend(list(clean))
 
 
-def _drop(el, keep_children: bool) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if keep_children:
-        el.drop_tag()
-    else:
-        el.drop_tree()
+def _check_attribute(tag: str, name: str, value: str) -> str | None:
+    """An allowed attribute's value as stored, or None to drop the attribute."""
+    if name in URL_ATTRS:
+        return value if _SAFE_URL.match(value.strip()) else None
+    if name == "src":
+        return value.strip() if _ASSET_SRC.match(value.strip()) else None
+    if name in _NUMBERS:
+        if not _INTEGER.match(value):
+            return None
+        low, high = _NUMBERS[name]
+        return str(min(high, max(low, int(value))))
+    if name in _CHOICES:
+        return value.strip() if value.strip() in _CHOICES[name] else None
+    return value if len(value) <= 2000 else None
 
 
 def inner_html(root) -> str:

@@ -1,17 +1,54 @@
-"""What an import worker process runs: plain data in, plain data out."""
+"""What an import worker process runs: plain data in, plain data out.
+
+Each page gets a hard time limit (PREPARE_LIMIT seconds, READER_PREPARE_LIMIT
+in the environment overrides it). Inside a worker process, and in the main
+thread of an importing process, a SIGALRM timer interrupts the page and it
+fails with its reason while the process goes on with the next page. Where no
+signal can be used (another thread, Windows) or the page is stuck in C code,
+the importing process ends the worker (library.py, _run_pool).
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
+PREPARE_LIMIT = 60.0
+LIMIT_ENV = "READER_PREPARE_LIMIT"
 
-def prepare_safely(path: Path):
+
+class PrepareTimeout(BaseException):
+    """Raised by the timer. Not an Exception: the pipeline's own `except
+    Exception` fallbacks must not catch it and carry on."""
+
+
+def prepare_limit() -> float:
+    """Seconds one page may take to prepare."""
+    try:
+        value = float(os.environ.get(LIMIT_ENV, ""))
+    except ValueError:
+        return PREPARE_LIMIT
+    return value if value > 0 else PREPARE_LIMIT
+
+
+def too_long(limit: float) -> str:
+    return f"took too long to prepare (over {limit:g} s)"
+
+
+def prepare_safely(path: Path, limit: float | None = None):
     """prepare() for worker processes: a failure comes back as its reason (a str)."""
     from reader.core.importing.formats import ImportFailure
     from reader.core.importing.pipeline import prepare
 
+    limit = limit or prepare_limit()
     try:
-        return prepare(path)
+        with time_limit(limit):
+            return prepare(path)
+    except PrepareTimeout:
+        return too_long(limit)
     except ImportFailure as exc:
         return str(exc)
     except RecursionError:
@@ -22,14 +59,36 @@ def prepare_safely(path: Path):
         return f"could not read the page ({type(exc).__name__}: {exc})"
 
 
+def can_interrupt() -> bool:
+    """A timer signal can stop work here (only the main thread receives signals)."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise PrepareTimeout in this thread after `seconds`, where signals allow it."""
+    if not can_interrupt():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PrepareTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def watch_parent(parent_pid: int, interval: float = 0.5) -> None:
     """Pool initializer: end this worker when the importing process is gone.
 
     A killed (SIGKILL) or crashed importer cannot tell its workers to stop, and
     they would wait for work for ever; the pool's pipes stay open in them.
     """
-    import os
-    import threading
     import time
 
     def watch() -> None:

