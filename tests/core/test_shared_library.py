@@ -262,3 +262,33 @@ def test_a_failed_copy_leaves_nothing_behind(pg_database, article_page, tmp_path
     assert "\n" not in str(caught.value)
     assert sorted(p.name for p in dest.iterdir()) == []  # no library, no partial file
 
+
+
+def test_the_readme_setup_a_database_and_a_user_per_person(pg_cluster, article_page):
+    """The grants of README.md's "A shared library": the owner creates the
+    library, another user reads and writes it, each sees the other's highlights."""
+    import psycopg
+
+    for role in ("ann", "ben"):
+        pg_cluster.admin(f"CREATE ROLE {role} LOGIN")
+    pg_cluster.admin("CREATE DATABASE reading_group OWNER ann")
+    with psycopg.connect(pg_cluster.url("reading_group"), autocommit=True) as conn:
+        conn.execute("GRANT ALL ON SCHEMA public TO ben")
+        conn.execute("ALTER DEFAULT PRIVILEGES FOR ROLE ann IN SCHEMA public GRANT ALL ON TABLES TO ben")
+        conn.execute("ALTER DEFAULT PRIVILEGES FOR ROLE ann IN SCHEMA public GRANT ALL ON SEQUENCES TO ben")
+    as_ann = f"postgresql://ann@127.0.0.1:{pg_cluster.port}/reading_group"
+    as_ben = f"postgresql://ben@127.0.0.1:{pg_cluster.port}/reading_group"
+    try:
+        with Library.open(as_ann, user="Ann") as ann:
+            article_id = import_one(ann, article_page)
+            ann.highlight_quote(article_id, "Under a lid of ice")
+            with Library.open(as_ben, user="Ben") as ben:
+                ben.highlight_quote(article_id, "daily pulse", note="Ben's")
+                ben.set_note(article_id, "seminar")
+                assert [h.created_by for h in ben.get(article_id).highlights] == ["Ann", "Ben"]
+                assert [h.title for h in ben.search("seminar")] == ["The Quiet Rivers of the North"]
+            assert [(h.created_by, h.note) for h in ann.get(article_id).highlights] == [("Ann", ""), ("Ben", "Ben's")]
+    finally:
+        pg_cluster.admin("DROP DATABASE reading_group WITH (FORCE)")
+        for role in ("ann", "ben"):
+            pg_cluster.admin(f"DROP ROLE {role}")
