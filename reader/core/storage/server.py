@@ -11,6 +11,7 @@ notification at commit, which the window's change watch counts.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import urllib.parse
@@ -42,9 +43,16 @@ def display_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+# Seconds to wait for a server that does not answer (a firewalled host would
+# otherwise hang for minutes); the URL's connect_timeout or $PGCONNECT_TIMEOUT win.
+CONNECT_TIMEOUT = 10
+
+
 def _connect(url: str, **kwargs):
     import psycopg
 
+    if "connect_timeout" not in url and "PGCONNECT_TIMEOUT" not in os.environ:
+        kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT)
     return psycopg.connect(libpq_url(url), **kwargs)
 
 
