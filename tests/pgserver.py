@@ -22,8 +22,9 @@ USER = "reader"
 
 
 def find_bin_dir() -> Path | None:
-    if os.environ.get("READER_PG_BIN"):
-        return Path(os.environ["READER_PG_BIN"])
+    if os.environ.get("READER_PG_BIN"):  # where the server binaries are; "none" to run without
+        given = Path(os.environ["READER_PG_BIN"])
+        return given if (given / "pg_ctl").is_file() else None
     found = shutil.which("pg_ctl")
     if found:
         return Path(found).parent
