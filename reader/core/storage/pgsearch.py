@@ -16,7 +16,9 @@ The configurations keep stop words (see migration 0002), as FTS5 does.
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from collections.abc import Sequence
 
 from sqlalchemy import text
@@ -38,6 +40,18 @@ FALLBACK = "simple"
 MAX_TEXT = 400_000
 
 
+_MARKS_ON_LATIN = re.compile(r"(?<=[A-Za-z])[\u0300-\u036f]+")
+
+
+def fold(text_: str) -> str:
+    """Latin letters without their diacritics ("café" -> "cafe"), as FTS5's
+    remove_diacritics does: indexed and queried alike, so either spelling finds
+    both. Other scripts are left alone (a kana's voicing mark is not an accent)."""
+    if text_.isascii():
+        return text_
+    return unicodedata.normalize("NFC", _MARKS_ON_LATIN.sub("", unicodedata.normalize("NFD", text_)))
+
+
 def config_for(language: str | None) -> str:
     code = (language or "").replace("_", "-").split("-")[0].strip().lower()
     name = LANGUAGES.get(code)
@@ -47,7 +61,7 @@ def config_for(language: str | None) -> str:
 _DOCUMENT = (
     "setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:title AS text)), 'A')"
     " || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:author AS text)), 'B')"
-    " || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:annotations AS text)), 'C')"
+    " || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:folded_annotations AS text)), 'C')"
     " || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:body AS text)), 'D')"
     " || to_tsvector('simple', CAST(:cjk AS text))"
 )
@@ -82,8 +96,12 @@ def _write(conn: Connection, row) -> None:
     article_id, title, author, body, language, annotations = row
     texts = (title, author, body, annotations)
     cjk = cjk_terms(*texts) if any(t and _HAS_CJK.search(t) for t in texts) else ""
-    conn.execute(_UPSERT, {"id": article_id, "config": config_for(language), "title": title, "author": author,
-                           "annotations": annotations, "body": body[:MAX_TEXT], "cjk": cjk[:MAX_TEXT]})
+    # The annotations column keeps the text as written (for snippets); the
+    # vectors are made of the folded text.
+    conn.execute(_UPSERT, {"id": article_id, "config": config_for(language), "title": fold(title),
+                           "author": fold(author), "annotations": annotations,
+                           "folded_annotations": fold(annotations), "body": fold(body[:MAX_TEXT]),
+                           "cjk": cjk[:MAX_TEXT]})
 
 
 def remove(conn: Connection, article_id: int) -> None:
@@ -139,7 +157,7 @@ def _tsquery(conn: Connection, user_query: str) -> tuple[str, bool] | None:
         normalized = conn.execute(text(
             "SELECT w.i, c.name, to_tsquery(CAST(c.name AS regconfig), w.q)::text "
             "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(q, i), unnest(CAST(:configs AS text[])) AS c(name)"
-        ), {"words": [f"'{w}'" + (":*" if prefix else "") for w, prefix in words], "configs": configs}).all()
+        ), {"words": [f"'{fold(w)}'" + (":*" if prefix else "") for w, prefix in words], "configs": configs}).all()
         by_word: dict[int, dict[str, str]] = {}
         for index, config, query in normalized:
             by_word.setdefault(index, {})[config] = query

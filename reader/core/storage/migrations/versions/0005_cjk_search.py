@@ -12,6 +12,7 @@ was written, whatever reader.core.storage.fts becomes.
 """
 
 import re
+import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
@@ -56,47 +57,52 @@ _PG_LANGUAGES = {
     "pt": "portuguese", "ro": "romanian", "ru": "russian", "es": "spanish", "sv": "swedish", "ta": "tamil",
     "tr": "turkish",
 }
-_PG_CONFIG = (
-    "CASE lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) "
-    + " ".join(f"WHEN '{code}' THEN 'reader_{name}'" for code, name in _PG_LANGUAGES.items())
-    + " ELSE 'simple' END"
-)
-_PG_INDEX_ROWS = f"""
-    INSERT INTO search_index (article_id, config, annotations, title_doc, document)
-    SELECT id, config, annotations, to_tsvector(config::regconfig, title),
-           setweight(to_tsvector(config::regconfig, title), 'A')
-           || setweight(to_tsvector(config::regconfig, author), 'B')
-           || setweight(to_tsvector(config::regconfig, annotations), 'C')
-           || setweight(to_tsvector(config::regconfig, left(body, 400000)), 'D')
-    FROM (
-        SELECT a.id, {_PG_CONFIG} AS config, a.title, coalesce(a.author, '') AS author,
-               coalesce(c.text, '') AS body,
-               a.note || ' ' || coalesce((
-                   SELECT string_agg(h.quote || ' ' || h.note, ' ' ORDER BY h.id) FROM highlights h
-                   WHERE h.article_id = a.id), '')
-               || ' ' || coalesce((
-                   SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM highlight_tags ht
-                   JOIN highlights h ON h.id = ht.highlight_id JOIN tags t ON t.id = ht.tag_id
-                   WHERE h.article_id = a.id), '') AS annotations
-        FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id
-    ) src
+_MARKS_ON_LATIN = re.compile(r"(?<=[A-Za-z])[\u0300-\u036f]+")
+
+
+def _fold(text):
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", _MARKS_ON_LATIN.sub("", unicodedata.normalize("NFD", text)))
+
+
+def _pg_config(language):
+    name = _PG_LANGUAGES.get((language or "").replace("_", "-").split("-")[0].strip().lower())
+    return f"reader_{name}" if name else "simple"
+
+
+_PG_SOURCE = """
+    SELECT a.id, a.title, coalesce(a.author, ''), coalesce(c.text, ''), a.language,
+           a.note || ' ' || coalesce((
+               SELECT string_agg(h.quote || ' ' || h.note, ' ' ORDER BY h.id) FROM highlights h
+               WHERE h.article_id = a.id), '')
+           || ' ' || coalesce((
+               SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM highlight_tags ht
+               JOIN highlights h ON h.id = ht.highlight_id JOIN tags t ON t.id = ht.tag_id
+               WHERE h.article_id = a.id), '')
+    FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id ORDER BY a.id
+"""
+_PG_INSERT = """
+    INSERT INTO search_index (article_id, config, annotations, cjk, title_doc, document)
+    VALUES (:id, CAST(:config AS text), CAST(:annotations AS text), CAST(:cjk AS text),
+            to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:title AS text)),
+            setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:title AS text)), 'A')
+            || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:author AS text)), 'B')
+            || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:folded AS text)), 'C')
+            || setweight(to_tsvector(CAST(CAST(:config AS text) AS regconfig), CAST(:body AS text)), 'D')
+            || to_tsvector('simple', CAST(:cjk AS text)))
 """
 
 
 def _upgrade_postgresql(conn) -> None:
-    # Rebuilt from the tables, as on SQLite, then the bigrams added.
+    # Rebuilt from the tables, as on SQLite: Latin diacritics folded and CJK
+    # runs as bigrams (see reader.core.storage.pgsearch as of this revision).
     op.execute("DELETE FROM search_index")
-    op.execute(_PG_INDEX_ROWS)
-    rows = conn.execute(sa.text(
-        "SELECT s.article_id, a.title, coalesce(a.author, ''), coalesce(c.text, ''), s.annotations "
-        "FROM search_index s JOIN articles a ON a.id = s.article_id "
-        "LEFT JOIN article_contents c ON c.article_id = a.id")).fetchall()
-    for article_id, *texts in rows:
-        cjk = _cjk_column(texts)
-        if cjk:
-            conn.execute(sa.text(
-                "UPDATE search_index SET cjk = :cjk, document = document || to_tsvector('simple', :cjk) "
-                "WHERE article_id = :id"), {"cjk": cjk, "id": article_id})
+    for article_id, title, author, body, language, annotations in conn.execute(sa.text(_PG_SOURCE)).fetchall():
+        conn.execute(sa.text(_PG_INSERT), {
+            "id": article_id, "config": _pg_config(language), "title": _fold(title), "author": _fold(author),
+            "annotations": annotations, "folded": _fold(annotations), "body": _fold(body[:400_000]),
+            "cjk": _cjk_column([title, author, body, annotations])[:400_000]})
 
 
 def upgrade() -> None:
