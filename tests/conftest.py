@@ -25,6 +25,11 @@ def fixtures() -> Path:
 
 BACKENDS = ("sqlite", "postgresql")
 BOTH_BACKENDS_IN = ("core", "cli")
+# Modules about the layers above storage (reading pages, writing exports): they
+# reach the library only through its records, so one backend suffices; the
+# CLI's export and import-annotations tests run on both.
+ONE_BACKEND_MODULES = {"test_formats.py", "test_sanitize.py", "test_export.py", "test_export_files.py",
+                       "test_export_text.py", "test_extraction.py", "test_decode.py"}
 LIBRARY_FIXTURES = {"library", "library_location", "run", "run_command", "library_at"}
 
 
@@ -36,8 +41,9 @@ def pytest_configure(config):
 def pytest_generate_tests(metafunc):
     if "backend" not in metafunc.fixturenames:
         return
-    folder = Path(str(metafunc.definition.fspath)).parent.name
-    both = (folder in BOTH_BACKENDS_IN and metafunc.definition.get_closest_marker("sqlite_only") is None
+    path = Path(str(metafunc.definition.fspath))
+    both = (path.parent.name in BOTH_BACKENDS_IN and path.name not in ONE_BACKEND_MODULES
+            and metafunc.definition.get_closest_marker("sqlite_only") is None
             and LIBRARY_FIXTURES & set(metafunc.fixturenames))
     params = [pytest.param(b, marks=[pytest.mark.postgresql] if b == "postgresql" else []) for b in
               (BACKENDS if both else BACKENDS[:1])]
