@@ -70,3 +70,49 @@ def test_an_article_note_changed_since_it_was_opened_is_refused(two):
     assert ann.get(article_id).note == "Ben's summary"
     ann.set_note(article_id, "Ann's summary", opened=ann.get(article_id))
     assert ben.get(article_id).note == "Ann's summary"
+
+
+def test_highlights_made_before_names_were_recorded_stay_editable(library_at, backend):
+    """A library at 0006 upgrades to 0007: its highlights have no author yet and
+    version 1; editing one records who did it."""
+    from sqlalchemy import text
+
+    from reader.core.storage import db, server
+
+    where = library_at("old") if backend == "postgresql" else None
+    if backend == "sqlite":
+        folder = library_at("old")
+        folder.mkdir()
+        engine = db.create_library_engine(folder / "library.db")
+        where = folder
+    else:
+        # library_at gives a migrated library: take it back to 0006 first.
+        engine = server.create_server_engine(where)
+        from alembic import command
+        from alembic.config import Config
+        from importlib import resources
+
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0006")
+    if backend == "sqlite":
+        db.run_migrations(engine, "0006")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO articles (title, word_count, source_name, source_kind, content_hash, extracted_fallback, "
+            "note, archived, favorite, progress, added, updated, uid, identity) VALUES ('Old', 1, 'a.html', "
+            "'html', 'h', false, '', false, false, 0, '2024-01-01 10:00:00', '2024-01-01 10:00:00', 'u1', 'sha256:h')"))
+        conn.execute(text("INSERT INTO article_contents (article_id, html, text, original) "
+                          "VALUES (1, '<p>Old words</p>', 'Old words', :b)"), {"b": b"x"})
+        conn.execute(text(
+            "INSERT INTO highlights (uid, article_id, start, \"end\", quote, prefix, suffix, color, note, created, "
+            "updated) VALUES ('h1', 1, 0, 3, 'Old', '', ' words', 'yellow', 'then', '2024-01-01 10:00:00', "
+            "'2024-01-01 10:00:00')"))
+    engine.dispose()
+    with Library.open(where, user="Dora") as library:
+        [old] = library.highlights(1)
+        assert (old.created_by, old.updated_by, old.version, old.note) == ("", "", 1, "then")
+        edited = library.update_highlight(old.id, note="now", opened=old)
+        assert (edited.created_by, edited.updated_by, edited.version, edited.note) == ("", "Dora", 2, "now")
