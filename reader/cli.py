@@ -408,8 +408,10 @@ def cmd_extract(args) -> int:
     from reader.core.importing.pipeline import prepare
 
     path = Path(args.file)
-    if not path.is_file():
+    if not path.exists():
         raise LibraryError(f"{path}: file not found")
+    if not path.is_file():
+        raise LibraryError(f"{path}: not a file (a folder, pipe or device); give a .json export")
     try:
         article = prepare(path)
     except ImportFailure as exc:
@@ -565,17 +567,22 @@ def cmd_import_annotations(args) -> int:
     from reader.core.export import import_annotations
 
     path = Path(args.file)
-    if not path.is_file():
+    if not path.exists():
         raise LibraryError(f"{path}: file not found")
+    if not path.is_file():
+        raise LibraryError(f"{path}: not a file (a folder, pipe or device); give a .json export")
     with _open(args) as library:
         report = import_annotations(library, path, progress=_progress_line("placing highlights"))
     if args.json:
         _print_json({"added": report.added, "present": report.present, "orphans": report.orphans,
                      "unmatched": report.unmatched, "invalid": report.invalid, "articles": report.articles,
-                     "notes": report.notes, "tags": report.tags, "unmatched_sources": report.unmatched_sources})
+                     "notes": report.notes, "tags": report.tags, "unmatched_sources": report.unmatched_sources,
+                     "problems": report.problems})
     else:
         for source in report.unmatched_sources:
             print(f"no matching article: {source}", file=sys.stderr)
+        for problem in report.problems:
+            print(f"skipped: {path}: {problem}", file=sys.stderr)
         print(report.summary())
     return 0
 

@@ -132,9 +132,14 @@ class ImportOutcome:
 
 @dataclass(frozen=True)
 class Change:
-    """What a mutation changed, so a front end can refresh just that."""
+    """What a mutation changed, so a front end can refresh just that.
 
-    kind: str  # e.g. "article-updated", "highlight-added", "article-deleted"
+    Kinds: "article-updated", "article-deleted", "highlight-added", "highlight-updated",
+    "highlight-deleted" (one record, by id); "highlights-added" (an article's highlights,
+    in bulk); with no article_id, "articles-added" (an import) and "library-changed"
+    (anything: another process, a bulk job) - read again what you show."""
+
+    kind: str
     article_id: int | None = None
     highlight_id: int | None = None
 

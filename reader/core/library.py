@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, selectinload
 
 from reader.core import anchoring, domain, listing, review
+from reader.core.dates import now
 from reader.core.tags import clean_tags, tag_key
 from reader.core.errors import LibraryError
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
@@ -69,10 +70,6 @@ class NoteConflict(LibraryError):
 def _clip(text_: str, limit: int = 80) -> str:
     text_ = " ".join(text_.split())
     return text_ if len(text_) <= limit else text_[: limit - 1] + "…"
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 class Library:
@@ -660,6 +657,8 @@ class Library:
         """The tag rows for these names; a tag is found by its key whatever its
         case, and a new one keeps the spelling first typed."""
         wanted = clean_tags(names)
+        if not wanted:
+            return []  # most highlights have no tags: no query (it also flushes the session)
         keys = [tag_key(name) for name in wanted]
         existing = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
         rows = []

@@ -4,9 +4,10 @@ Undo is per article (a QUndoGroup holds one QUndoStack per article opened this
 session; the open article's stack is the active one). Ctrl+Z then always undoes
 something the reader can see on the page in front of them, never a change made
 in another article minutes ago, and each article keeps its history when the
-reader goes away and comes back. Every command calls the Library in redo() and
-undo(); a highlight keeps its id through undo/redo (re-adding after an undone add
-and un-deleting both go through Library.restore_highlight).
+reader goes away and comes back. Every command's redo() and undo() run a job on
+the window's ops lane (gui/tasks.py) that calls the Library; a highlight keeps its
+id through undo/redo (re-adding after an undone add and un-deleting both go
+through Library.restore_highlight).
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.domain import COLORS, Highlight
+from reader.core.domain import COLORS, Change, Highlight
+from reader.core.errors import LibraryError
+from reader.core.tags import parse_tags, tag_key
 from reader.gui.icons import icon
+from reader.gui.tasks import describe
 
 
 # -- colour names -------------------------------------------------------------------
@@ -93,101 +97,99 @@ def swatch(color: QColor | str, size: int = 16, ring: QColor | str | None = None
 
 
 class AnnotationCommand(QUndoCommand):
-    """apply()/revert() call the Library. The first apply runs before the push, so that
-    a refusal (LibraryError) is reported and nothing lands on the stack."""
+    """redo() and undo() hand a job to the ops lane (gui/tasks.py); the job calls the
+    Library and returns the Change, which every view hears. Jobs run one at a time, in
+    the order given, on that one thread: the command's own state (the highlight as last
+    stored) is read and written only inside its jobs, so a quick Ctrl+Z after H undoes
+    the highlight H made, never something older."""
 
-    def __init__(self, ctl: Annotations, text: str) -> None:
+    def __init__(self, ctl: Annotations, article_id: int, text: str) -> None:
         super().__init__(text)
         self.ctl = ctl
-        self._applied = False
+        self.article_id = article_id
+        self.ran = False  # the first redo (by push) has been handed over
 
-    def apply(self) -> None: ...
+    def apply(self, library) -> Change:
+        raise NotImplementedError
 
-    def revert(self) -> None: ...
+    def revert(self, library) -> Change:
+        raise NotImplementedError
 
     def redo(self) -> None:
-        if self._applied:
-            self._applied = False  # done already, by Annotations._push
-            return
-        self._guard(self.apply)
+        first = not self.ran
+        self.ran = True
+        self.ctl.submit(self, self.apply, "redo", first)
 
     def undo(self) -> None:
-        self._guard(self.revert)
-
-    def _guard(self, fn) -> None:
-        # Called from Qt (QUndoStack): an exception must not escape. The library can refuse
-        # when another process changed it meanwhile (the article or the highlight is gone).
-        try:
-            fn()
-        except Exception as exc:
-            self.setObsolete(True)
-            self.ctl.failed.emit(f"Could not {'undo' if fn == self.revert else 'redo'} “{self.text()}”: {exc}".split("\n")[0])
+        self.ctl.submit(self, self.revert, "undo", False)
 
 
 class AddHighlight(AnnotationCommand):
     def __init__(self, ctl, article_id: int, start: int, end: int, color: str, note: str = "", tags=()) -> None:
-        super().__init__(ctl, "Highlight")
+        super().__init__(ctl, article_id, "Highlight")
         self.args = (article_id, start, end, color, note, tuple(tags))
         self.highlight: Highlight | None = None
 
-    def apply(self) -> None:
-        lib = self.ctl.library
+    def apply(self, library) -> Change:
         if self.highlight is None:
             article_id, start, end, color, note, tags = self.args
-            self.highlight = lib.add_highlight(article_id, start, end, color=color, note=note, tags=tags)
-        else:
-            self.highlight = lib.restore_highlight(self.highlight)
-        self.ctl.changed.emit(self.highlight.article_id, self.highlight, None)
+            self.highlight = library.add_highlight(article_id, start, end, color=color, note=note, tags=tags)
+        else:  # redo after undo: the same highlight, same id and uid
+            self.highlight = library.restore_highlight(self.highlight)
+        return Change("highlight-added", self.highlight.article_id, self.highlight.id)
 
-    def revert(self) -> None:
-        assert self.highlight is not None
-        self.highlight = self.ctl.library.get_highlight(self.highlight.id)  # as it is now
-        self.ctl.library.delete_highlight(self.highlight.id)
-        self.ctl.changed.emit(self.highlight.article_id, None, self.highlight.id)
+    def revert(self, library) -> Change:
+        if self.highlight is None:
+            raise LibraryError("the highlight was never made")
+        self.highlight = library.get_highlight(self.highlight.id)  # as it is now, for redo
+        return library.delete_highlight(self.highlight.id)
 
 
 class UpdateHighlight(AnnotationCommand):
     def __init__(self, ctl, before: Highlight, text: str, **changes) -> None:
-        super().__init__(ctl, text)
+        super().__init__(ctl, before.article_id, text)
         self.before = before
         self.changes = changes
 
-    def _apply(self, values: dict) -> None:
-        fresh = self.ctl.library.update_highlight(self.before.id, **values)
-        self.ctl.changed.emit(fresh.article_id, fresh, None)
+    def _apply(self, library, values: dict) -> Change:
+        fresh = library.update_highlight(self.before.id, **values)
+        return Change("highlight-updated", fresh.article_id, fresh.id)
 
-    def apply(self) -> None:
-        self._apply(self.changes)
+    def apply(self, library) -> Change:
+        return self._apply(library, self.changes)
 
-    def revert(self) -> None:
-        self._apply({key: getattr(self.before, key) for key in self.changes})
+    def revert(self, library) -> Change:
+        return self._apply(library, {key: getattr(self.before, key) for key in self.changes})
 
 
 class DeleteHighlight(AnnotationCommand):
     def __init__(self, ctl, highlight: Highlight) -> None:
-        super().__init__(ctl, "Delete Highlight")
+        super().__init__(ctl, highlight.article_id, "Delete Highlight")
         self.highlight = highlight
 
-    def apply(self) -> None:
-        self.highlight = self.ctl.library.get_highlight(self.highlight.id)
-        self.ctl.library.delete_highlight(self.highlight.id)
-        self.ctl.changed.emit(self.highlight.article_id, None, self.highlight.id)
+    def apply(self, library) -> Change:
+        self.highlight = library.get_highlight(self.highlight.id)  # as it is now, for undo
+        return library.delete_highlight(self.highlight.id)
 
-    def revert(self) -> None:
-        self.highlight = self.ctl.library.restore_highlight(self.highlight)
-        self.ctl.changed.emit(self.highlight.article_id, self.highlight, None)
+    def revert(self, library) -> Change:
+        self.highlight = library.restore_highlight(self.highlight)
+        return Change("highlight-added", self.highlight.article_id, self.highlight.id)
+
+
+def _tag_keys(tags) -> list[str]:
+    return sorted({tag_key(t) for t in tags})
 
 
 class Annotations(QObject):
-    """Every annotation change goes through here: it runs as an undoable command and
-    `changed(article_id, highlight or None, removed id or None)` tells the views."""
+    """Every annotation change goes through here: an undoable command whose steps run on
+    the ops lane. What changed is announced by the ops (`LibraryOps.changed`); `failed`
+    says, in one line, what could not be done."""
 
-    changed = Signal(int, object, object)
     failed = Signal(str)
 
-    def __init__(self, library, parent=None) -> None:
+    def __init__(self, ops, parent=None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.ops = ops
         self.group = QUndoGroup(self)
         self.stacks: dict[int, QUndoStack] = {}
 
@@ -202,68 +204,69 @@ class Annotations(QObject):
         self.group.setActiveStack(None if article_id is None else self.stack(article_id))
 
     def forget(self, article_id: int) -> None:
-        """The article is gone (deleted, re-extracted): its history no longer applies."""
+        """The article is gone, or its highlights changed behind our back: its history no longer applies."""
         stack = self.stacks.pop(article_id, None)
         if stack is not None:
             self.group.removeStack(stack)
             stack.deleteLater()
 
-    def _push(self, article_id: int, command: QUndoCommand) -> bool:
-        from reader.core.errors import LibraryError
+    def submit(self, command: AnnotationCommand, step, verb: str, first: bool) -> None:
+        def failed(exc: BaseException) -> None:
+            try:
+                text = command.text()
+                command.setObsolete(True)
+            except RuntimeError:  # the command was dropped meanwhile (its history forgotten)
+                text = ""
+            reason = describe(exc)
+            self.failed.emit(reason if first or not text else f"Could not {verb} “{text}”: {reason}")
+            self._drop(command)
 
-        try:
-            command.apply()
-        except LibraryError as exc:
-            self.failed.emit(str(exc))
-            return False
-        command._applied = True
-        self.stack(article_id).push(command)
-        return True
+        self.ops.run(step, on_error=failed)
 
-    def add(self, article_id: int, start: int, end: int, color: str, note: str = "", tags=()) -> Highlight | None:
-        command = AddHighlight(self, article_id, start, end, color, note, tags)
-        if self._push(article_id, command):
-            return command.highlight
-        return None
+    def _drop(self, command: AnnotationCommand) -> None:
+        """Take a command that failed off its stack, if it is where undo/redo would reach it
+        next (an obsolete command is deleted by the stack without being run)."""
+        stack = self.stacks.get(command.article_id)
+        if stack is None:
+            return
+        index = stack.index()
+        if index > 0 and stack.command(index - 1) is command:
+            stack.undo()
+        elif index < stack.count() and stack.command(index) is command:
+            stack.redo()
+
+    def add(self, article_id: int, start: int, end: int, color: str, note: str = "", tags=()) -> None:
+        self.stack(article_id).push(AddHighlight(self, article_id, start, end, color, note, tags))
 
     def set_color(self, highlight: Highlight, color: str, label: str = "") -> None:
         if color != highlight.color:
-            self._push(highlight.article_id, UpdateHighlight(self, highlight, f"Colour {label or color}", color=color))
+            self._push(UpdateHighlight(self, highlight, f"Colour {label or color}", color=color))
 
     def set_note(self, highlight: Highlight, note: str) -> None:
         if note != highlight.note:
-            self._push(highlight.article_id, UpdateHighlight(self, highlight, "Edit Note", note=note))
+            self._push(UpdateHighlight(self, highlight, "Edit Note", note=note))
 
     def set_tags(self, highlight: Highlight, tags) -> None:
         tags = tuple(tags)
-        if sorted(set(tags)) != sorted(highlight.tags):
-            self._push(highlight.article_id, UpdateHighlight(self, highlight, "Edit Tags", tags=tags))
+        if _tag_keys(tags) != _tag_keys(highlight.tags):
+            self._push(UpdateHighlight(self, highlight, "Edit Tags", tags=tags))
 
     def edit(self, highlight: Highlight, note: str, tags) -> None:
         """Note and tags in one step (the note editor edits both)."""
-        changes = {}
+        changes: dict[str, object] = {}
         if note != highlight.note:
             changes["note"] = note
-        if sorted(set(tags)) != sorted(highlight.tags):
+        if _tag_keys(tags) != _tag_keys(highlight.tags):
             changes["tags"] = tuple(tags)
         if changes:
             text = "Edit Note" if list(changes) == ["note"] else "Edit Tags" if list(changes) == ["tags"] else "Edit Note and Tags"
-            self._push(highlight.article_id, UpdateHighlight(self, highlight, text, **changes))
+            self._push(UpdateHighlight(self, highlight, text, **changes))
 
     def delete(self, highlight: Highlight) -> None:
-        self._push(highlight.article_id, DeleteHighlight(self, highlight))
+        self._push(DeleteHighlight(self, highlight))
 
-
-def parse_tags(text: str) -> list[str]:
-    """Tags typed by a person: "a, b c" or "#a #b" (commas win over spaces)."""
-    text = text.replace(";", ",")
-    parts = text.split(",") if "," in text else text.split()
-    out: list[str] = []
-    for part in parts:
-        tag = " ".join(part.strip().lstrip("#").split()).lower()
-        if tag and tag not in out:
-            out.append(tag)
-    return out
+    def _push(self, command: AnnotationCommand) -> None:
+        self.stack(command.article_id).push(command)
 
 
 # -- the floating toolbar --------------------------------------------------------------------
@@ -458,5 +461,5 @@ class ColorNamesDialog(QDialog):
 
 
 __all__ = [
-    "Annotations", "ColorNames", "ColorNamesDialog", "FloatingToolbar", "NoteDialog", "parse_tags", "swatch",
+    "Annotations", "ColorNames", "ColorNamesDialog", "FloatingToolbar", "NoteDialog", "swatch",
 ]

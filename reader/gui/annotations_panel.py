@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.domain import COLORS, Highlight
+from reader.core.domain import COLORS, Change, Highlight
+from reader.core.errors import LibraryError
 from reader.gui.annotate import ColorNames, swatch
+from reader.gui.tasks import describe
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 HEADER = "header"
@@ -319,14 +321,15 @@ class AnnotationsPanel(QWidget):
     highlightActivated = Signal(int)  # clicked: scroll the reading view to it
     editRequested = Signal(int)  # double-clicked: edit its note
     menuRequested = Signal(int, object)  # highlight id, global position
-    noteSaved = Signal(int)
+    failed = Signal(str)  # a note could not be saved, in one line
 
     NOTE_DELAY_MS = 600
 
-    def __init__(self, library, names: ColorNames, parent=None) -> None:
+    def __init__(self, library, ops, names: ColorNames, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("AnnotationsPanel")
-        self.library = library
+        self.library = library  # read here; written only through `ops` (gui/tasks.py)
+        self.ops = ops
         self.names = names
         self.article_id: int | None = None
         self._highlights: dict[int, Highlight] = {}
@@ -410,14 +413,43 @@ class AnnotationsPanel(QWidget):
         self._highlights = {h.id: h for h in highlights}
         self.refill()
 
-    def highlight_changed(self, highlight: Highlight | None, removed_id: int | None = None) -> None:
-        if highlight is None:
-            self._highlights.pop(removed_id, None)
-        else:
-            self._highlights[highlight.id] = highlight
-        self.refill()
-        if highlight is not None:
-            self.select(highlight.id)
+    def apply_change(self, change: Change) -> None:
+        """Follow a change to the library (LibraryOps.changed)."""
+        if self.article_id is None or change.article_id not in (None, self.article_id):
+            return
+        kind = change.kind
+        if kind == "article-deleted":
+            self.article_id = None  # its unsaved note has nowhere to go
+            self.set_article(None)
+            return
+        if kind in ("highlight-added", "highlight-updated"):
+            try:
+                highlight = self.library.get_highlight(change.highlight_id)
+            except LibraryError:
+                return  # deleted again meanwhile; that change follows
+            if highlight.article_id == self.article_id:
+                self._highlights[highlight.id] = highlight
+                self.refill()
+                self.select(highlight.id)
+            return
+        if kind == "highlight-deleted":
+            if self._highlights.pop(change.highlight_id, None) is not None:
+                self.refill()
+            return
+        try:
+            (fresh,) = self.library.get_many([self.article_id], content=False)
+        except LibraryError:
+            self.article_id = None
+            self.set_article(None)
+            return
+        # The note another process wrote shows, unless the reader is typing one of their own.
+        if fresh.note != self._note_saved and self.note.toPlainText() == self._note_saved:
+            self.note.blockSignals(True)
+            self.note.setPlainText(fresh.note)
+            self.note.blockSignals(False)
+            self._note_saved = fresh.note
+        if kind != "article-updated" and set(fresh.highlights) != set(self._highlights.values()):
+            self.set_highlights(fresh.highlights)
 
     def refill(self) -> None:
         color = self.color_filter.currentData()
@@ -458,21 +490,23 @@ class AnnotationsPanel(QWidget):
         self._note_timer.start()
 
     def save_note(self) -> None:
-        """Save the article note now if it changed (also called on switching article and closing)."""
+        """Save the article note now if it changed (also called on switching article and closing).
+        The write runs on the ops lane; what is handed over counts as saved."""
         self._note_timer.stop()
         if self.article_id is None:
             return
         text = self.note.toPlainText()
         if text == self._note_saved:
             return
-        from reader.core.errors import LibraryError
-
-        try:
-            self.library.set_note(self.article_id, text)
-        except LibraryError:
-            return
+        article_id, before = self.article_id, self._note_saved
         self._note_saved = text
-        self.noteSaved.emit(self.article_id)
+
+        def failed(exc: BaseException) -> None:
+            if self.article_id == article_id and self._note_saved == text:
+                self._note_saved = before  # still unsaved: the next pause or switch tries again
+            self.failed.emit(f"The note was not saved: {describe(exc)}")
+
+        self.ops.run(lambda lib: lib.set_note(article_id, text), on_error=failed)
 
     # -- events ------------------------------------------------------------------------
 

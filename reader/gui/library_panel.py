@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.domain import Change
+from reader.gui.tasks import describe
 from reader.gui.models import ArticleDelegate, ArticleListModel, IdRole, Query, SearchDelegate, SearchResultsModel
 
 VIEWS = (("inbox", "Inbox"), ("favorite", "Favorites"), ("archived", "Archive"), (None, "All Articles"))
@@ -62,9 +64,11 @@ class LibraryPanel(QWidget):
     importRequested = Signal()
     queryChanged = Signal()
 
-    def __init__(self, library, parent=None) -> None:
+    def __init__(self, library, ops, parent=None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.library = library  # the list's pages are read here; searches run on `ops`
+        self.ops = ops
+        self._asked = 0  # searches asked; only the answer to the latest shows
         self.setObjectName("LibraryPanel")
         self.setAcceptDrops(False)
         self.model = ArticleListModel(library, self)
@@ -140,6 +144,7 @@ class LibraryPanel(QWidget):
         self.result_list.clicked.connect(self._hit_chosen)
         self.result_list.activated.connect(self._hit_chosen)
         self._updating = False
+        self._tags: list | None = None
         self.fill_views()
 
     # -- views, tags, sorting --------------------------------------------------------
@@ -147,11 +152,14 @@ class LibraryPanel(QWidget):
     def fill_views(self, keep: tuple | None = None) -> None:
         """The view menu: Inbox, Favorites, Archive, All, then one entry per tag."""
         current = keep if keep is not None else self.view_box.currentData()
+        tags = self.library.tags()
+        if tags == self._tags and self.view_box.count() and current == self.view_box.currentData():
+            return  # the same menu: leave it alone (it may be open)
+        self._tags = tags
         self._updating = True
         self.view_box.clear()
         for state, label in VIEWS:
             self.view_box.addItem(label, f"state:{state or 'all'}")
-        tags = self.library.tags()
         if tags:
             self.view_box.insertSeparator(self.view_box.count())
             for name, count in tags:
@@ -186,15 +194,31 @@ class LibraryPanel(QWidget):
         self._update_state()
         self.queryChanged.emit()
 
+    def apply_change(self, change: Change) -> None:
+        """Follow a change to the library (LibraryOps.changed): one row, or everything."""
+        article_id, kind = change.article_id, change.kind
+        if article_id is None:
+            self.reload()
+            return
+        if kind == "article-deleted":
+            self.model.remove_article(article_id)
+        elif kind == "article-updated" and self.model.query.tag:
+            self.model.reload(at_least=self.model.rowCount())  # its tags may have taken it out of this view
+        else:
+            self.model.update_article(article_id)
+        if kind in ("article-updated", "article-deleted"):
+            self.fill_views()
+        self._update_state()
+
     def reload(self) -> None:
         """Reload after changes by anyone (keeps the selection and the scroll position)."""
         current = self.current_id()
         scroll = self.list.verticalScrollBar().value()
         self.fill_views()
-        self.model.reload(at_least=self.model.rowCount())
-        if current is not None:
-            self.select_article(current, fetch=False, emit=False)
-        self.list.verticalScrollBar().setValue(scroll)
+        if self.model.reload(at_least=self.model.rowCount()):
+            if current is not None:
+                self.select_article(current, fetch=False, emit=False)
+            self.list.verticalScrollBar().setValue(scroll)
         self._update_state()
         if self.search.text().strip():
             self.run_search()
@@ -274,15 +298,39 @@ class LibraryPanel(QWidget):
     def _search_text_changed(self, text: str) -> None:
         if not text.strip():
             self._search_timer.stop()
+            self._asked += 1  # an answer still on its way is no longer wanted
             self.results.set_hits("", [])
             self._update_state()
             return
         self._search_timer.start()
 
-    def run_search(self) -> None:
+    def run_search(self, then=None) -> None:
+        """Search the library on the ops lane (a big library takes a while); the answer
+        shows if no newer search was asked meanwhile, then `then()` runs."""
         self._search_timer.stop()
         query = self.search.text().strip()
-        hits = self.library.search(query) if query else []
+        self._asked += 1
+        asked = self._asked
+
+        def found(hits) -> None:
+            if asked == self._asked:
+                self._show_hits(query, hits)
+                if then is not None:
+                    then()
+
+        def failed(exc: BaseException) -> None:
+            if asked == self._asked:
+                self.count_label.setText(describe(exc))
+
+        if not query:
+            found([])
+            return
+        self.ops.run(lambda lib: lib.search(query), on_done=found, on_error=failed)
+
+    def _show_hits(self, query: str, hits) -> None:
+        if query and query == self.results.query and hits == self.results.hits:
+            self._update_state()  # the same answer: keep the reader's place in it
+            return
         self.results.set_hits(query, hits)
         self.count_label.setText(
             f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”" if query else self.count_label.text()
@@ -293,7 +341,11 @@ class LibraryPanel(QWidget):
 
     def _open_first_result(self) -> None:
         if self._search_timer.isActive() or self.results.query != self.search.text().strip():
-            self.run_search()
+            self.run_search(then=self._open_current_result)
+        else:
+            self._open_current_result()
+
+    def _open_current_result(self) -> None:
         index = self.result_list.currentIndex()
         if not index.isValid() and self.results.rowCount():
             index = self.results.index(0)

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from reader import APP_NAME
+from reader.core.domain import Change
 from reader.core.errors import LibraryError
+from reader.core.tags import parse_tags
 from reader.gui import actions as action_specs
 from reader.gui.annotate import Annotations, ColorNames, ColorNamesDialog, FloatingToolbar, NoteDialog
 from reader.gui.annotations_panel import AnnotationsPanel
@@ -33,10 +35,10 @@ from reader.gui.icons import app_icon, icon
 from reader.gui.library_panel import LibraryPanel
 from reader.gui.models import Query
 from reader.gui.reading_view import ReaderPane, ReadingView
-from reader.gui.tasks import TaskQueue
+from reader.gui.tasks import ARTICLES_ADDED, LibraryOps, OpResult, describe
 from reader.gui.theme import ReadingSettings, Theme, palette_for
 
-POLL_MS = 3000
+POLL_MS = 1000  # the check is SQLite's data_version: microseconds, at any library size
 
 
 class DropOverlay(QLabel):
@@ -72,7 +74,14 @@ class _AfterFirstPaint(QObject):
 
 
 class MainWindow(QMainWindow):
-    """The Reader window over one Library."""
+    """The Reader window over one Library.
+
+    The window reads the library where it must show something at once (an article,
+    a page of the list) but never writes to it: every operation goes through
+    `self.ops` (gui/tasks.py), off the GUI thread, and what it changed comes back on
+    `self.ops.changed`, which the list, the reading view, the sidebar, the Notebook
+    and the window itself follow. Changes by other processes arrive the same way.
+    """
 
     importFinished = Signal(list)  # [ImportOutcome], after the list and the view were updated
     articleOpened = Signal(int)
@@ -88,7 +97,7 @@ class MainWindow(QMainWindow):
         self.import_workers: int | None = None  # None: all cores
         self._import_task = None
         self._pending_imports: list[list[str]] = []
-        self._signature = None
+        self._flipping: dict[tuple[str, int], int] = {}  # (switch, article): clicks not yet stored
         self.last_summary = ""
 
         self.setWindowTitle(APP_NAME)
@@ -96,15 +105,15 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setUnifiedTitleAndToolBarOnMac(True)
 
-        self.tasks = TaskQueue(self)
+        self.ops = LibraryOps(library, self, poll_ms=poll_ms)
         self.view = ReadingView(library, self.reading)
         self.pane = ReaderPane(self.view)
-        self.panel = LibraryPanel(library)
+        self.panel = LibraryPanel(library, self.ops)
         self.panel.setMinimumWidth(240)
         self.panel.list.setSelectionMode(self.panel.list.SelectionMode.ExtendedSelection)  # export the selected
         self.names = ColorNames(self.settings)
-        self.annotations = Annotations(library, self)
-        self.sidebar = AnnotationsPanel(library, self.names)
+        self.annotations = Annotations(self.ops, self)
+        self.sidebar = AnnotationsPanel(library, self.ops, self.names)
         self.floating = FloatingToolbar(self.names, self.view.viewport())
         self.notebook = None
         self.last_export = None
@@ -147,6 +156,11 @@ class MainWindow(QMainWindow):
         self.panel.articleChosen.connect(self.open_article)
         self.panel.importRequested.connect(self.action_import)
         self.view.progressChanged.connect(self._save_progress)
+        # One signal for every change, in this order: the views, then the window's own bits
+        # (which read the views). The Notebook connects itself when it is made.
+        for follower in (self.view.apply_change, self.sidebar.apply_change, self.panel.apply_change,
+                         self._library_changed):
+            self.ops.changed.connect(follower)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(lambda _scheme: self.set_reading(self.reading, force=True))
@@ -155,12 +169,6 @@ class MainWindow(QMainWindow):
         self.resize(1240, 820)
         self._restore_state()
         self._update_actions()
-
-        self._poll = QTimer(self, interval=poll_ms)
-        self._poll.timeout.connect(self.poll_library)
-        self._signature = self._safe_signature()
-        if poll_ms > 0:
-            self._poll.start()
 
     # -- building ------------------------------------------------------------------
 
@@ -332,8 +340,8 @@ class MainWindow(QMainWindow):
     def open_article(self, article_id: int, terms: tuple = ()) -> bool:
         try:
             article = self.library.get(article_id)
-        except LibraryError:
-            self.panel.model.remove_article(article_id)
+        except LibraryError:  # deleted by another process since the list was read
+            self.ops.announce(Change("article-deleted", article_id))
             return False
         self.floating.hide()
         self.sidebar.save_note()
@@ -354,62 +362,62 @@ class MainWindow(QMainWindow):
         stored = article.progress if article is not None and article.id == article_id else None
         if stored is not None and abs(stored - fraction) < 0.001:
             return
-        try:
-            self.library.set_progress(article_id, fraction)
-        except LibraryError:
-            return
-        if article is not None and article.id == article_id:
-            from dataclasses import replace
+        self.ops.run(lambda lib: lib.set_progress(article_id, fraction), on_error=self._report)
 
-            self.view.article = replace(article, progress=fraction)
-        self.panel.model.update_article(article_id)
+    def _report(self, exc: BaseException) -> None:
+        """A short operation failed: say why, in one line (the views stay as the library is)."""
+        self.statusBar().showMessage(describe(exc), 8000)
 
     def _update_actions(self) -> None:
         article = self.view.article
         for key in action_specs.article_actions():
             self.actions[key].setEnabled(article is not None)
-        self.actions["archive"].setChecked(bool(article and article.archived))
-        self.actions["favorite"].setChecked(bool(article and article.favorite))
+        # A switch the reader flipped shows what they chose until it is stored, not the
+        # state read meanwhile (a second quick click then flips it back, as they expect).
+        for key, stored in (("archive", bool(article and article.archived)),
+                            ("favorite", bool(article and article.favorite))):
+            if article is None or not self._flipping.get((key, article.id)):
+                self.actions[key].setChecked(stored)
         self.actions["copy_url"].setEnabled(bool(article and article.url))
         self.actions["open_url"].setEnabled(bool(article and article.url))
         if article is None:
             self.setWindowTitle(APP_NAME)
 
-    def _refresh_current(self) -> None:
-        if self.article_id is None:
-            return
-        try:
-            fresh = self.library.get(self.article_id)
-        except LibraryError:
-            return
-        from dataclasses import replace
-
-        self.view.article = replace(self.view.article, archived=fresh.archived, favorite=fresh.favorite, tags=fresh.tags)
-        self._update_actions()
-        self._signature = self._safe_signature()
-
     # -- article actions -------------------------------------------------------------------
 
     def action_archive(self, checked: bool | None = None) -> None:
-        article_id = self.article_id
-        if article_id is None:
-            return
-        archived = (not self.view.article.archived) if checked is None else bool(checked)
-        self.library.set_archived(article_id, archived)
-        self._refresh_current()
-        self.statusBar().showMessage("Archived" if archived else "Moved back to the inbox", 4000)
-        self.panel.model.update_article(article_id)
-        self.panel._update_state()
+        archived = (not self.actions["archive"].isChecked()) if checked is None else bool(checked)
+        self._flip("archive", archived, lambda lib, article_id: lib.set_archived(article_id, archived),
+                   "Archived" if archived else "Moved back to the inbox")
 
     def action_favorite(self, checked: bool | None = None) -> None:
+        favorite = (not self.actions["favorite"].isChecked()) if checked is None else bool(checked)
+        self._flip("favorite", favorite, lambda lib, article_id: lib.set_favorite(article_id, favorite))
+
+    def _flip(self, key: str, value: bool, store, message: str = "") -> None:
         article_id = self.article_id
         if article_id is None:
             return
-        favorite = (not self.view.article.favorite) if checked is None else bool(checked)
-        self.library.set_favorite(article_id, favorite)
-        self._refresh_current()
-        self.panel.model.update_article(article_id)
-        self.panel._update_state()
+        pending = (key, article_id)
+        self._flipping[pending] = self._flipping.get(pending, 0) + 1
+        self.actions[key].setChecked(value)
+
+        def settled() -> None:
+            self._flipping[pending] -= 1
+            if not self._flipping[pending]:
+                del self._flipping[pending]
+            self._update_actions()
+
+        def stored(_change) -> None:
+            settled()
+            if message:
+                self.statusBar().showMessage(message, 4000)
+
+        def failed(exc: BaseException) -> None:
+            settled()
+            self._report(exc)
+
+        self.ops.run(lambda lib: store(lib, article_id), on_done=stored, on_error=failed)
 
     def action_tags(self) -> None:
         article = self.view.article
@@ -419,15 +427,14 @@ class MainWindow(QMainWindow):
             self, "Tags", "Tags for this article, separated by commas:", text=", ".join(article.tags)
         )
         if ok:
-            self.set_tags([t for t in text.split(",") if t.strip()])
+            self.set_tags(parse_tags(text))
 
     def set_tags(self, tags: list[str]) -> None:
-        if self.article_id is None:
+        article_id = self.article_id
+        if article_id is None:
             return
-        self.library.set_tags(self.article_id, tags)
-        self._refresh_current()
-        self.panel.fill_views()
-        self.panel.model.update_article(self.article_id)
+        tags = list(tags)
+        self.ops.run(lambda lib: lib.set_tags(article_id, tags), on_error=self._report)
 
     def confirm_delete(self, title: str) -> bool:
         answer = QMessageBox.question(
@@ -443,19 +450,16 @@ class MainWindow(QMainWindow):
         if article is None or not self.confirm_delete(article.title):
             return
         row = self.panel.model.row_of(article.id)
-        self.view.show_placeholder()
         self.floating.hide()
-        self.sidebar.set_article(None)
-        self.annotations.forget(article.id)
-        self.library.delete(article.id)
-        self.panel.model.remove_article(article.id)
-        self.panel.fill_views()
-        self.panel._update_state()
-        self._signature = self._safe_signature()
-        self._update_actions()
-        self.statusBar().showMessage(f"Deleted “{article.title}”", 5000)
-        if row is not None and self.panel.model.rowCount():
-            self.panel.select_article(self.panel.model.items[min(row, self.panel.model.rowCount() - 1)].id)
+        self.sidebar.save_note()  # queued before the delete, like everything else
+
+        def deleted(_change) -> None:
+            self.statusBar().showMessage(f"Deleted “{article.title}”", 5000)
+            model = self.panel.model
+            if row is not None and model.rowCount() and self.article_id is None:
+                self.panel.select_article(model.items[min(row, model.rowCount() - 1)].id)
+
+        self.ops.run(lambda lib: lib.delete(article.id), on_done=deleted, on_error=self._report)
 
     def action_open_original(self) -> None:
         article = self.view.article
@@ -497,8 +501,8 @@ class MainWindow(QMainWindow):
         f.tagsRequested.connect(lambda: f.highlight and self.edit_note(f.highlight.id, tags_first=True))
         f.deleteRequested.connect(lambda: f.highlight and self.delete_highlight(f.highlight.id))
         a = self.annotations
-        a.changed.connect(self._annotation_changed)
         a.failed.connect(lambda message: self.statusBar().showMessage(message, 6000))
+        self.view.highlightsReloaded.connect(self._highlights_reloaded)
         a.group.canUndoChanged.connect(self._update_undo)
         a.group.canRedoChanged.connect(self._update_undo)
         a.group.undoTextChanged.connect(self._update_undo)
@@ -508,7 +512,7 @@ class MainWindow(QMainWindow):
         sb.highlightActivated.connect(self.reveal_highlight)
         sb.editRequested.connect(self.edit_note)
         sb.menuRequested.connect(self._sidebar_menu)
-        sb.noteSaved.connect(self._note_saved)
+        sb.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self._update_undo()
 
     def _update_undo(self, *_args) -> None:
@@ -572,20 +576,19 @@ class MainWindow(QMainWindow):
         else:
             self.action_note()
 
-    def highlight_selection(self, color: str | None = None, note: str = "", tags=()):
-        """Highlight the selected text; returns the new highlight (None if nothing was selected)."""
+    def highlight_selection(self, color: str | None = None, note: str = "", tags=()) -> bool:
+        """Highlight the selected text (stored on the ops lane; the views follow the change).
+        False when nothing was selected."""
         article = self.view.article
         span = self.view.selected_text_range()
         if article is None or span is None:
             self.statusBar().showMessage("Select some text to highlight first", 4000)
-            return None
+            return False
         color = color or self.names.default
-        h = self.annotations.add(article.id, span[0], span[1], color, note, tags)
-        if h is not None:
-            self.view.clear_selection()
-            self.floating.hide()
-            self.focused_highlight = h.id
-        return h
+        self.annotations.add(article.id, span[0], span[1], color, note, tags)
+        self.view.clear_selection()
+        self.floating.hide()
+        return True
 
     def recolor(self, highlight_id: int, color: str) -> None:
         h = self._highlight(highlight_id)
@@ -644,21 +647,33 @@ class MainWindow(QMainWindow):
         if hid is not None:
             self.delete_highlight(hid)
 
-    def _annotation_changed(self, article_id: int, highlight, removed_id) -> None:
-        if article_id == self.article_id:
-            self.view.update_highlight(highlight, removed_id)
-            self.sidebar.highlight_changed(highlight, removed_id)
-            f = self.floating
-            hid = highlight.id if highlight is not None else removed_id
-            if f.isVisible() and f.highlight is not None and f.highlight.id == hid:
-                if highlight is None:
+    def _library_changed(self, change: Change) -> None:
+        """The window's own bits, after the views have followed a change."""
+        if change.kind == "article-deleted" and change.article_id is not None:
+            self.annotations.forget(change.article_id)
+        f = self.floating
+        if self.view.article is None:
+            f.hide()
+            self.focused_highlight = None
+            self.annotations.activate(None)
+        else:
+            if change.kind == "highlight-added" and change.article_id == self.article_id:
+                self.focused_highlight = change.highlight_id
+            if f.isVisible() and f.highlight is not None and change.highlight_id in (None, f.highlight.id):
+                h = self.view.highlights.get(f.highlight.id)
+                rect = self.view.highlight_rect(f.highlight.id) if h is not None else None
+                if rect is None:
                     f.hide()
                 else:
-                    f.show_for_highlight(highlight, self.view.highlight_rect(hid) or f.geometry())
-        self.panel.model.update_article(article_id)
-        self._signature = self._safe_signature()
-        if self.notebook is not None and self.notebook.isVisible():
-            self.notebook._timer.start()
+                    f.show_for_highlight(h, rect)
+        self._update_actions()
+
+    def _highlights_reloaded(self, article_id: int) -> None:
+        """Highlights changed behind the window's back (another process, an annotation
+        import): the undo history before this no longer applies."""
+        self.annotations.forget(article_id)
+        if article_id == self.article_id:
+            self.annotations.activate(article_id)
 
     def reveal_highlight(self, highlight_id: int) -> None:
         self.focused_highlight = highlight_id
@@ -672,13 +687,6 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         self._highlight_menu(menu, h)
         menu.exec(global_pos)
-
-    def _note_saved(self, article_id: int) -> None:
-        if self.view.article is not None and self.view.article.id == article_id:
-            from dataclasses import replace
-
-            self.view.article = replace(self.view.article, note=self.sidebar._note_saved)
-        self._signature = self._safe_signature()
 
     def action_toggle_annotations(self, checked: bool) -> None:
         self.sidebar.setVisible(bool(checked))
@@ -701,14 +709,12 @@ class MainWindow(QMainWindow):
         from reader.gui.notebook import Notebook
 
         if self.notebook is None:
-            self.notebook = Notebook(self.library, self.names, self)
+            self.notebook = Notebook(self.ops, self.names, self)
             self.notebook.set_theme(self.theme)
             self.notebook.highlightChosen.connect(self.open_at_highlight)
             self.notebook.exportRequested.connect(
                 lambda ids, only: self.action_export("notebook", notebook=(ids, frozenset(only) if only is not None else None)))
-        else:
-            self.notebook.reload()
-        self.notebook.show()
+        self.notebook.show()  # (re)reads the library when shown
         self.notebook.raise_()
         self.notebook.activateWindow()
 
@@ -740,13 +746,13 @@ class MainWindow(QMainWindow):
         self.export(dialog.request())
 
     def export(self, request):
-        """Run an export on the background worker; the status bar tells how it went."""
+        """Run an export on the long lane; the status bar tells how it went."""
         from reader.gui.export_dialog import run_export
 
-        library, names = self.library, self.names.custom()
+        names = self.names.custom()
         self.statusBar().showMessage("Exporting…")
 
-        def job(task):
+        def job(library, task):
             return run_export(library, request, names, progress=lambda done, total: task.report(done, total, ""))
 
         def progress(done, total, _message):
@@ -754,17 +760,19 @@ class MainWindow(QMainWindow):
 
         def done(result):
             self.last_export = result
+            kept = (f"; {len(result.kept)} file{'s' if len(result.kept) != 1 else ''} you changed left alone"
+                    if result.kept else "")
             self.statusBar().showMessage(
                 f"Exported {result.articles} article{'s' if result.articles != 1 else ''} with "
-                f"{result.highlights} highlight{'s' if result.highlights != 1 else ''} to {request.out}", 10000)
+                f"{result.highlights} highlight{'s' if result.highlights != 1 else ''} to {request.out}{kept}", 10000)
             self.exportFinished.emit(result)
 
-        def failed(message):
+        def failed(exc):
             self.statusBar().clearMessage()
             self.exportFinished.emit(None)
-            QMessageBox.warning(self, "Export", f"The export failed: {message}")
+            QMessageBox.warning(self, "Export", f"The export failed: {describe(exc)}")
 
-        return self.tasks.run(job, on_done=done, on_error=failed, on_progress=progress)
+        return self.ops.run_long(job, on_done=done, on_error=failed, on_progress=progress)
 
     def action_import_annotations(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import Annotations", str(Path.home()),
@@ -773,40 +781,24 @@ class MainWindow(QMainWindow):
             self.import_annotations(path)
 
     def import_annotations(self, path: str):
+        """Import a W3C annotation file on the long lane; its changes refresh the views."""
         from reader.core.export import import_annotations
-
-        library = self.library
 
         def done(result):
             self.statusBar().showMessage(f"Annotations: {result.summary()}", 12000)
-            self.reload_annotations()
             self.annotationsImported.emit(result)
 
-        def failed(message):
+        def failed(exc):
             self.annotationsImported.emit(None)
-            QMessageBox.warning(self, "Import Annotations", message.split(": ", 1)[-1])
+            QMessageBox.warning(self, "Import Annotations", describe(exc))
 
-        return self.tasks.run(lambda task: import_annotations(library, path), on_done=done, on_error=failed)
+        def job(library, task):
+            return import_annotations(library, path, progress=lambda done, total: task.report(done, total, ""))
 
-    def reload_annotations(self) -> None:
-        """Highlights changed behind our back (an import, another process): show them afresh."""
-        if self.article_id is not None:
-            try:
-                fresh = self.library.get(self.article_id)
-            except LibraryError:
-                return
-            from dataclasses import replace
+        def progress(done, total, _message):
+            self.statusBar().showMessage(f"Importing annotations… {done} of {total}")
 
-            self.view.paint_highlights(fresh.highlights)
-            self.view.article = replace(self.view.article, highlights=fresh.highlights)
-            self.view.viewport().update()
-            self.sidebar.set_article(fresh)
-            self.annotations.forget(self.article_id)  # the history before this no longer applies
-            self.annotations.activate(self.article_id)
-        self.panel.reload()
-        self._signature = self._safe_signature()
-        if self.notebook is not None:
-            self.notebook.reload()
+        return self.ops.run_long(job, on_done=done, on_error=failed, on_progress=progress)
 
     # -- other actions ------------------------------------------------------------------------
 
@@ -896,12 +888,13 @@ class MainWindow(QMainWindow):
         self.progress.start(names)
         self.statusBar().clearMessage()
         workers = self.import_workers
-        library = self.library
 
-        def job(task):
-            return library.import_paths(paths, progress=task.report, should_cancel=task.cancelled, workers=workers)
+        def job(library, task):
+            outcomes = library.import_paths(paths, progress=task.report, should_cancel=task.cancelled, workers=workers)
+            added = any(o.status == "imported" for o in outcomes)
+            return OpResult(outcomes, (Change(ARTICLES_ADDED),) if added else ())
 
-        self._import_task = self.tasks.run(
+        self._import_task = self.ops.run_long(
             job, on_done=self._import_done, on_error=self._import_error, on_progress=self.progress.update_progress
         )
 
@@ -919,20 +912,20 @@ class MainWindow(QMainWindow):
         first_new = next((o.id for o in outcomes if o.status == "imported" and o.id), None)
         target = first_new or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
         self._show_after_import(target)
-        self._signature = self._safe_signature()
         self.importFinished.emit(outcomes)
         if self._pending_imports:
             self.import_paths(self._pending_imports.pop(0))
 
-    def _import_error(self, message: str) -> None:
+    def _import_error(self, exc: BaseException) -> None:
         self._import_task = None
         self.progress.hide()
-        self.last_summary = f"The import stopped: {message}"
+        self.last_summary = f"The import stopped: {describe(exc)}"
         self.summary.title.setText(self.last_summary)
         self.summary.details.hide()
         self.summary.show()
-        self.panel.reload()
         self.importFinished.emit([])
+        if self._pending_imports:
+            self.import_paths(self._pending_imports.pop(0))
 
     def _show_after_import(self, article_id: int | None) -> None:
         if self.panel.search.text():
@@ -945,7 +938,6 @@ class MainWindow(QMainWindow):
                 summary = None
             if summary is not None and not (query.state == "archived" and summary.archived):
                 self.panel.set_query(Query(query.sort, "inbox" if not summary.archived else None, None))
-        self.panel.reload()
         if article_id is not None:
             if not self.panel.select_article(article_id):
                 self.open_article(article_id)
@@ -958,16 +950,22 @@ class MainWindow(QMainWindow):
             return []
         return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
 
+    @staticmethod
+    def _accept_as_copy(event) -> None:
+        """Always a copy: a source that honours Move would delete the reader's saved pages."""
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         if self._dropped_paths(event.mimeData()):
-            event.acceptProposedAction()
+            self._accept_as_copy(event)
             self.overlay.cover()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
         if self._dropped_paths(event.mimeData()):
-            event.acceptProposedAction()
+            self._accept_as_copy(event)
         else:
             event.ignore()
 
@@ -980,41 +978,14 @@ class MainWindow(QMainWindow):
         if not paths:
             event.ignore()
             return
-        event.acceptProposedAction()
+        self._accept_as_copy(event)
         self.import_paths(paths)
 
     # -- other processes ---------------------------------------------------------------------
 
-    def _safe_signature(self):
-        try:
-            return self.library.signature()
-        except Exception:
-            return None
-
-    def poll_library(self) -> None:
-        """Pick up articles added, changed or deleted by another process (e.g. `reader import`)."""
-        if self._import_task is not None:
-            return
-        signature = self._safe_signature()
-        if signature is None or signature == self._signature:
-            return
-        self._signature = signature
-        self.panel.reload()
-        if self.article_id is not None:
-            try:
-                self.library.get_summary(self.article_id)
-            except LibraryError:
-                self.view.show_placeholder()
-                self.sidebar.set_article(None)
-                self._update_actions()
-                return
-            # Highlights added or changed by another process (e.g. `reader import-annotations`).
-            try:
-                stored = {h.id: h for h in self.library.highlights(self.article_id)}
-            except LibraryError:
-                return
-            if stored != self.view.highlights:
-                self.reload_annotations()
+    def poll_library(self) -> bool:
+        """Look now for changes by another process (also done every few seconds)."""
+        return self.ops.poll()
 
     # -- window state ---------------------------------------------------------------------------
 
@@ -1054,12 +1025,18 @@ class MainWindow(QMainWindow):
 
     def _finish_startup(self, last_id: int | None) -> None:
         load = getattr(self.library, "load", None)
-        if load is not None:
-            try:
-                load()
-            except LibraryError as exc:
-                QMessageBox.warning(self, "Reader", str(exc))
-                return
+        if load is None:
+            self._open_last(last_id)
+            return
+
+        def failed(exc):
+            QMessageBox.warning(self, "Reader", describe(exc))
+
+        # The rest of the core loads off the GUI thread; the list already shows.
+        self.ops.run(lambda library: library.load() and None, on_done=lambda _r: self._open_last(last_id),
+                     on_error=failed)
+
+    def _open_last(self, last_id: int | None) -> None:
         if last_id is None or self.article_id is not None:
             return
         if not self.panel.select_article(last_id, fetch=False):
@@ -1082,12 +1059,14 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.ops.closed:  # closed once already
+            super().closeEvent(event)
+            return
         self.sidebar.save_note()
         self.view.flush_progress()
         self.save_state()
-        self._poll.stop()
         self.cancel_import()
-        self.tasks.shutdown()
+        self.ops.shutdown()  # the last note and position are written before the threads end
         super().closeEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802

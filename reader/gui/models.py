@@ -43,28 +43,29 @@ class ArticleListModel(QAbstractListModel):
         self.query = query
         self.reload()
 
-    def reload(self, at_least: int = 0) -> None:
-        """Load the first pages again (at least `at_least` rows, to keep the view where it was)."""
+    def reload(self, at_least: int = 0) -> bool:
+        """Load the first pages again (at least `at_least` rows, to keep the view where it was).
+        Rows that come back the same leave the view alone (selection, hover, scroll): False."""
+        items, cursor, more = self._load(max(self.PAGE, at_least))
+        total = self.library.count(self.query.state, self.query.tag)
+        if (items, cursor, more, total) == (self.items, self._cursor, self._more, self.total):
+            return False
         self.beginResetModel()
-        self.items = []
-        self._cursor = None
-        self._more = True
-        self._fetch(max(self.PAGE, at_least))
-        self.total = self.library.count(self.query.state, self.query.tag)
+        self.items, self._cursor, self._more, self.total = items, cursor, more, total
         self.endResetModel()
+        return True
 
-    def _fetch(self, want: int) -> list[ArticleSummary]:
+    def _load(self, want: int) -> tuple[list[ArticleSummary], tuple | None, bool]:
         got: list[ArticleSummary] = []
-        while self._more and len(got) < want:
+        cursor, more = None, True
+        while more and len(got) < want:
             page = self.library.list_articles(
-                self.query.sort, self.query.state, self.query.tag, self._cursor, limit=min(500, want - len(got))
+                self.query.sort, self.query.state, self.query.tag, cursor, limit=min(500, want - len(got))
             )
             got.extend(page.items)
-            self._cursor = page.next_cursor
-            self._more = page.next_cursor is not None
-        if not self.items:
-            self.items = got
-        return got
+            cursor = page.next_cursor
+            more = cursor is not None
+        return got, cursor, more
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and self._more

@@ -3,6 +3,10 @@
 A window of its own (not modal), so the reader can keep it beside the article:
 choosing a highlight opens its article at it. Export... exports the articles of
 the highlights shown, with just those highlights.
+
+Reading every highlight of a big library takes a while, so the reads run on the
+window's ops lane (gui/tasks.py), never on the GUI thread; an answer that a newer
+request has overtaken is dropped. It follows every change the window announces.
 """
 
 from __future__ import annotations
@@ -34,15 +38,18 @@ LIMIT = 5000  # highlights listed at once; a filter narrows a bigger notebook
 class Notebook(QDialog):
     highlightChosen = Signal(int, int)  # article id, highlight id
     exportRequested = Signal(list, object)  # article ids, the highlights shown (by id) or None for all
+    refreshed = Signal()  # the list shows the answer to the latest request
 
-    def __init__(self, library, names: ColorNames, parent=None) -> None:
+    def __init__(self, ops, names: ColorNames, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("Notebook")
         self.setWindowTitle("Notebook")
-        self.library = library
+        self.ops = ops
         self.names = names
         self.titles: dict[int, str] = {}
         self.shown = []
+        self._asked = self._filled = 0  # requests made; only the answer to the latest is shown
+        self._filters: tuple | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)
@@ -74,6 +81,9 @@ class Notebook(QDialog):
 
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.refresh)
+        self._reload_timer = QTimer(self, singleShot=True, interval=150)  # a burst of changes: one reload
+        self._reload_timer.timeout.connect(self.reload)
+        ops.changed.connect(self.apply_change)
         self.search.textChanged.connect(lambda _t: self._timer.start())
         for box in (self.color_filter, self.tag_filter, self.article_filter):
             box.currentIndexChanged.connect(self.refresh)
@@ -81,7 +91,6 @@ class Notebook(QDialog):
         self.list.clicked.connect(self._chosen)
         self.export_button.clicked.connect(self._export)
         self.resize(760, 640)
-        self.reload()
 
     def set_theme(self, theme) -> None:
         self.delegate.set_theme(theme)
@@ -89,16 +98,43 @@ class Notebook(QDialog):
         self.color_filter.refill()
         self.list.viewport().update()
 
+    def apply_change(self, change) -> None:
+        """A highlight, a title or an article's presence may have changed: read again.
+        (An article's own fields - progress, note, archive - are not shown here.)"""
+        if self.isVisible() and change.kind != "article-updated":
+            self._reload_timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.reload()
+
     def reload(self) -> None:
         """Fill the tag and article filters from the library, then list."""
-        self.titles = {}
-        for summary in self.library.iter_articles():
-            self.titles[summary.id] = summary.title
-        counts: dict[int, int] = {}
-        tags = set()
-        for h in self.library.all_highlights():
-            counts[h.article_id] = counts.get(h.article_id, 0) + 1
-            tags.update(h.tags)
+        self._reload_timer.stop()
+        self._filled += 1
+        asked = self._filled
+
+        def read(lib):
+            titles = {summary.id: summary.title for summary in lib.iter_articles()}
+            counts: dict[int, int] = {}
+            tags = set()
+            for h in lib.all_highlights():
+                counts[h.article_id] = counts.get(h.article_id, 0) + 1
+                tags.update(h.tags)
+            return titles, counts, tags
+
+        def answered(answer) -> None:
+            if asked == self._filled:
+                self._fill_filters(*answer)
+
+        self.ops.run(read, on_done=answered)
+
+    def _fill_filters(self, titles: dict[int, str], counts: dict[int, int], tags: set) -> None:
+        if (titles, counts, tags) == self._filters:
+            self.refresh()  # the same menus: leave them alone (one may be open)
+            return
+        self._filters = (titles, counts, tags)
+        self.titles = titles
         self.tag_filter.set_tags(tags)
         current = self.article_filter.currentData()
         self.article_filter.blockSignals(True)
@@ -112,13 +148,23 @@ class Notebook(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        """List the highlights the filters choose (read on the ops lane)."""
         self._timer.stop()
-        found = self.library.all_highlights(
-            color=self.color_filter.currentData(),
-            tag=self.tag_filter.currentData(),
-            article_id=self.article_filter.currentData(),
-            query=self.search.text().strip() or None,
-        )
+        self._asked += 1
+        asked = self._asked
+        color, tag = self.color_filter.currentData(), self.tag_filter.currentData()
+        article_id, query = self.article_filter.currentData(), self.search.text().strip() or None
+        def answered(found) -> None:
+            if asked == self._asked:
+                self._show(found)
+
+        self.ops.run(lambda lib: lib.all_highlights(color=color, tag=tag, article_id=article_id, query=query),
+                     on_done=answered)
+
+    def _show(self, found) -> None:
+        if found == self.shown and self.model.rowCount():
+            self.refreshed.emit()  # the same answer: keep the reader's place in the list
+            return
         self.shown = found
         # Newest article first (the library's order), reading order inside each.
         entries = []
@@ -133,6 +179,7 @@ class Notebook(QDialog):
             text += f" (the first {LIMIT} shown)"
         self.count.setText(text)
         self.export_button.setEnabled(bool(found))
+        self.refreshed.emit()
 
     def _chosen(self, index) -> None:
         entry = index.data(Qt.ItemDataRole.UserRole + 1) if index.isValid() else None

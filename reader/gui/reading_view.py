@@ -50,7 +50,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.domain import Article, Highlight
+from reader.core.domain import Article, Change, Highlight
+from reader.core.errors import LibraryError
 from reader.gui.icons import icon
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
@@ -224,7 +225,11 @@ def display_html(fragment: str) -> str:
 
     if not fragment.strip():
         return ""
+    from reader.core.importing.bound import bound_tree
+
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    # Articles stored before tables were bounded at import could hang the layout.
+    bound_tree(root)
     for el in root.iter("figure"):
         el.tag = "div"
     for el in root.iter("figcaption"):
@@ -265,6 +270,7 @@ class ReadingView(QTextBrowser):
     selectionFinished = Signal()  # the reader let go of a selection (mouse up or a keyboard selection)
     viewMoved = Signal()  # scrolled or resized: floating tools follow or hide
     pressed = Signal()  # a mouse button went down on the page
+    highlightsReloaded = Signal(int)  # article id: its highlights changed behind the window's back
 
     def __init__(self, library, settings: ReadingSettings | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -581,6 +587,46 @@ class ReadingView(QTextBrowser):
             return
         self._spans = self._compute_spans(self.highlights.values())
         self._paint_range(0, self.document().characterCount(), fresh=fresh, widen=False)
+
+    # -- changes (LibraryOps.changed) ---------------------------------------------------
+
+    def apply_change(self, change: Change) -> None:
+        """Follow a change to the library: one highlight repainted in place, the article's
+        fields refreshed, or (for anything broader) the article and its highlights read again."""
+        article = self.article
+        if article is None or change.article_id not in (None, article.id):
+            return
+        kind = change.kind
+        if kind == "article-deleted":
+            self.show_placeholder()
+            return
+        if kind in ("highlight-added", "highlight-updated"):
+            try:
+                highlight = self.library.get_highlight(change.highlight_id)
+            except LibraryError:
+                return  # deleted again meanwhile; that change follows
+            if highlight.article_id == article.id:
+                self.update_highlight(highlight)
+            return
+        if kind == "highlight-deleted":
+            self.update_highlight(None, change.highlight_id)
+            return
+        try:
+            (fresh,) = self.library.get_many([article.id], content=False)
+        except LibraryError:
+            self.show_placeholder()
+            return
+        from dataclasses import replace
+
+        self.article = replace(article, archived=fresh.archived, favorite=fresh.favorite, tags=fresh.tags,
+                               note=fresh.note, progress=fresh.progress)
+        # Only a broad change may bring highlights the window did not make (another process,
+        # an annotation import); the window's own come one by one, above.
+        if kind != "article-updated" and set(fresh.highlights) != set(self.highlights.values()):
+            self.paint_highlights(fresh.highlights)
+            self.article = replace(self.article, highlights=fresh.highlights)
+            self.viewport().update()
+            self.highlightsReloaded.emit(article.id)
 
     def update_highlight(self, highlight: Highlight | None, removed_id: int | None = None) -> None:
         """Add or change one highlight (or remove `removed_id`), repainting only its range."""

@@ -106,3 +106,15 @@ def test_export_leaves_an_edited_file_alone_and_says_so(run, article_id, tmp_pat
     assert "0 files written, 0 unchanged, 1 files left alone" in result.stderr
     listed = json.loads(run("export", article_id, "--out", out, "--json").stdout)
     assert listed["kept"] == [str(note)] and listed["written"] == []
+
+
+def test_the_cli_names_each_skipped_entry_and_refuses_a_folder(run, article_page, tmp_path):
+    run("import", article_page)
+    (tmp_path / "bad.json").write_text(json.dumps({"type": "Annotation", "id": 5, "target": {
+        "source": "https://example.org/2024/05/quiet-rivers.html",
+        "selector": {"type": "TextQuoteSelector", "exact": "quiet"}}}))
+    result = run("import-annotations", tmp_path / "bad.json")
+    assert "skipped: " in result.stderr and "annotation 1: 'id' is not text" in result.stderr
+    (tmp_path / "folder.json").mkdir()
+    refused = run("import-annotations", tmp_path / "folder.json", check=False)
+    assert refused.returncode == 1 and "not a file" in refused.stderr

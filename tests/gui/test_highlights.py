@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QTextCursor  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
 from reader.gui.annotate import ColorNames  # noqa: E402
+from conftest import settle  # noqa: E402
 
 QUOTE = "Instead we found them breathing."
 
@@ -99,6 +100,7 @@ def test_select_press_h_paints_and_stores_and_survives_a_restart(library, rivers
     cursor = select(view, "we found them breathing")
     start, end = cursor.selectionStart(), cursor.selectionEnd()
     qtbot.keyClick(view, Qt.Key.Key_H)
+    settle(qtbot, window)
 
     stored = library.highlights(rivers)
     assert [h.quote for h in stored] == ["we found them breathing"]
@@ -111,7 +113,7 @@ def test_select_press_h_paints_and_stores_and_survives_a_restart(library, rivers
     window.close()
 
     again = make_window(library)  # the last article opens again
-    assert again.article_id == rivers
+    qtbot.waitUntil(lambda: again.article_id == rivers, timeout=5000)  # it opens after the first paint
     found = again.view.document().find("we found them breathing")
     assert painted(again.view, found.selectionStart(), found.selectionEnd()) == {color_of(again.view, "yellow")}
     assert background(again.view, found.selectionStart() - 2) is None
@@ -127,6 +129,7 @@ def test_floating_toolbar_highlights_the_selection_in_a_colour(library, rivers, 
     assert bar.isVisible() and bar.highlight is None
     assert not bar.delete_button.isVisible()
     bar.color_buttons["purple"].click()
+    settle(qtbot, window)
     (h,) = library.highlights(rivers)
     assert (h.quote, h.color) == ("a daily pulse", "purple")
     assert not bar.isVisible()
@@ -150,6 +153,7 @@ def test_click_a_highlight_to_recolour_note_delete_and_undo_redo_everything(
     view = open_first(window)
     select(view, QUOTE)
     qtbot.keyClick(view, Qt.Key.Key_H)
+    settle(qtbot, window)
     (h,) = library.highlights(rivers)
     found = view.document().find(QUOTE)
     words = (found.selectionStart(), found.selectionEnd())
@@ -160,11 +164,13 @@ def test_click_a_highlight_to_recolour_note_delete_and_undo_redo_everything(
     assert bar.isVisible() and bar.highlight.id == h.id
     assert bar.color_buttons["yellow"].isChecked() and bar.delete_button.isVisible()
     bar.color_buttons["green"].click()
+    settle(qtbot, window)
     assert library.get_highlight(h.id).color == "green"
     assert painted(view, *words) == {color_of(view, "green")}
 
     seen = answer_notes(monkeypatch, window, Answer("They **breathe**:\n\n- in winter\n- under ice", ["surprise", "ice"]))
     bar.note_button.click()
+    settle(qtbot, window)
     assert seen[0][0] == QUOTE
     assert library.get_highlight(h.id).note == "They **breathe**:\n\n- in winter\n- under ice"
     assert library.get_highlight(h.id).tags == ("ice", "surprise")
@@ -174,9 +180,14 @@ def test_click_a_highlight_to_recolour_note_delete_and_undo_redo_everything(
     assert "#surprise" in doc.toPlainText()
 
     # Undo, step by step, with the standard keys; the library follows each step.
-    undo = lambda: qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # noqa: E731
-    redo = lambda: qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier  # noqa: E731
-                                  | Qt.KeyboardModifier.ShiftModifier)
+    def undo():
+        qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        settle(qtbot, window)
+
+    def redo():
+        qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        settle(qtbot, window)
+
     assert window.actions["undo"].text() == "&Undo Edit Note and Tags"
     undo()
     assert library.get_highlight(h.id).note == "" and library.get_highlight(h.id).tags == ()
@@ -191,6 +202,7 @@ def test_click_a_highlight_to_recolour_note_delete_and_undo_redo_everything(
     # Delete (from the toolbar), undo brings back the same highlight, redo deletes it again.
     click_highlight(qtbot, view, h.id)
     window.floating.delete_button.click()
+    settle(qtbot, window)
     assert library.highlights(rivers) == []
     assert painted(view, *words) == {None}
     assert window.sidebar.model.highlights() == []
@@ -227,13 +239,16 @@ def test_undo_history_is_per_article(library, rivers, make_window, qtbot, tmp_pa
     window.open_article(rivers)
     select(window.view, QUOTE)
     qtbot.keyClick(window.view, Qt.Key.Key_H)
+    settle(qtbot, window)
     window.open_article(other)
     assert not window.actions["undo"].isEnabled()  # nothing done here: Ctrl+Z cannot touch the other article
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
     assert len(library.highlights(rivers)) == 1
     window.open_article(rivers)
     assert window.actions["undo"].isEnabled()
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
     assert library.highlights(rivers) == []
 
 
@@ -243,11 +258,14 @@ def test_highlight_with_a_note_from_the_keyboard(library, rivers, make_window, q
     answer_notes(monkeypatch, window, Answer("cancelled", accept=False), Answer("Why *daily*?", ["question"]))
     select(view, "a daily pulse")
     qtbot.keyClick(view, Qt.Key.Key_N)
+    settle(qtbot, window)
     assert library.highlights(rivers) == []  # cancelled: nothing was highlighted
     qtbot.keyClick(view, Qt.Key.Key_N)
+    settle(qtbot, window)
     (h,) = library.highlights(rivers)
     assert (h.quote, h.note, h.tags) == ("a daily pulse", "Why *daily*?", ("question",))
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one step for highlight + note
+    settle(qtbot, window)
     assert library.highlights(rivers) == []
 
 
@@ -349,6 +367,7 @@ def test_article_note_is_saved_after_a_pause_and_when_switching(library, rivers,
     qtbot.waitUntil(lambda: library.get(rivers).note == "Worth rereading", timeout=3000)
     qtbot.keyClicks(note, " in spring")  # typing h/j/k here types them, it does not highlight or move
     window.open_article(other)  # before the pause is over
+    settle(qtbot, window)
     assert library.get(rivers).note == "Worth rereading in spring"
     assert note.toPlainText() == ""
     window.open_article(rivers)
@@ -366,20 +385,24 @@ def test_notebook_filters_and_opens_the_article_at_the_highlight(library, rivers
     window.open_article(rivers)
     window.action_notebook()
     nb = window.notebook
+    settle(qtbot, window)
     assert nb.isVisible()
     assert len(nb.model.highlights()) == 3 and nb.count.text() == "3 highlights in 2 articles"
     nb.color_filter.setCurrentIndex(nb.color_filter.findData("green"))
+    settle(qtbot, window)
     assert {h.quote for h in nb.model.highlights()} == {QUOTE, "Paragraph 55 of night owls"}
     nb.tag_filter.setCurrentIndex(nb.tag_filter.findData("birds"))
+    settle(qtbot, window)
     assert [h.id for h in nb.model.highlights()] == [deep.id]
     nb.tag_filter.setCurrentIndex(0)
     nb.color_filter.setCurrentIndex(0)
     nb.search.setText("heartbeat")  # words of a note
     nb.refresh()
+    settle(qtbot, window)
     assert [h.quote for h in nb.model.highlights()] == ["a daily pulse"]
     nb.search.clear()
     nb.article_filter.setCurrentIndex(nb.article_filter.findData(owls))
-    nb.refresh()
+    settle(qtbot, window)
     assert [h.id for h in nb.model.highlights()] == [deep.id]
     # Choosing it opens its article, scrolled to it.
     rect = nb.list.visualRect(nb.model.index(0))
@@ -416,6 +439,7 @@ def test_export_from_the_window_and_import_the_annotations_back(library, rivers,
     view = open_first(window)
     select(view, QUOTE)
     window.floating.color_buttons["green"].click()
+    settle(qtbot, window)
     assert window.names.label("green") == "key idea"  # remembered in the settings
 
     out = tmp_path / "export" / "notes.md"
@@ -437,6 +461,7 @@ def test_export_from_the_window_and_import_the_annotations_back(library, rivers,
 
     # The highlight is lost; File > Import Annotations... brings it back, painted on the same words.
     window.delete_highlight(library.highlights(rivers)[0].id)
+    settle(qtbot, window)
     assert library.highlights(rivers) == []
     with qtbot.waitSignal(window.annotationsImported, timeout=10000) as blocker:
         window.import_annotations(str(written))
@@ -454,7 +479,9 @@ def test_the_notebook_exports_just_the_highlights_it_shows(library, rivers, make
     window = make_window(library)
     window.action_notebook()
     nb = window.notebook
+    settle(qtbot, window)
     nb.color_filter.setCurrentIndex(nb.color_filter.findData("yellow"))
+    settle(qtbot, window)
     out = tmp_path / "yellow.csv"
     answer_export(monkeypatch, window, out, "csv", single=True, scope="notebook")
     with qtbot.waitSignal(window.exportFinished, timeout=10000):
@@ -471,10 +498,13 @@ def test_a_change_repaints_in_place_without_rendering_the_article_again(library,
     select(view, QUOTE)
     value = view.verticalScrollBar().value()
     qtbot.keyClick(view, Qt.Key.Key_H)
+    settle(qtbot, window)
     (h,) = library.highlights(rivers)
     window.recolor(h.id, "pink")
+    settle(qtbot, window)
     window.delete_highlight(h.id)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
     assert renders == []
     assert view.verticalScrollBar().value() == value
     found = view.document().find(QUOTE)

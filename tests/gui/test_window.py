@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from reader.core.library import Library  # noqa: E402
 from reader.gui.reading_view import CHROME_STATE  # noqa: E402
 from reader.gui.theme import THEMES, ReadingSettings  # noqa: E402
+from conftest import settle  # noqa: E402
 
 LONG_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
 <meta property="og:site_name" content="Test Weekly"></head><body><article><h1>{title}</h1>
@@ -136,9 +137,15 @@ def test_cancel_stops_an_import(library, make_window, tmp_path, qtbot):
     for i in range(30):
         long_page(folder, f"page{i:02}.html", f"Page number {i}", f"word{i}", paragraphs=3)
     window = make_window(library)
-    window.progress.update_progress  # the bar exists before the import starts
     seen = []
-    window.tasks._runner.progress.connect(lambda *args: (seen.append(args), window.progress.cancel.click()))
+    real = window.progress.update_progress
+
+    def progressed(done, total, path):  # the reader presses Cancel as soon as the bar moves
+        seen.append(done)
+        real(done, total, path)
+        window.progress.cancel.click()
+
+    window.progress.update_progress = progressed
     with qtbot.waitSignal(window.importFinished, timeout=30000) as blocker:
         drop(window, [folder])
     outcomes = blocker.args[0]
@@ -168,8 +175,11 @@ def test_archive_and_favorite_move_the_article_between_views(library, make_windo
     window = make_window(library)
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
     window.actions["favorite"].trigger()
+    settle(qtbot, window)
     assert library.get(window.article_id).favorite
+    assert window.actions["favorite"].isChecked()
     window.actions["archive"].trigger()
+    settle(qtbot, window)
     assert library.get(window.article_id).archived
     assert titles(window) == []  # gone from the inbox
     window.panel.view_box.setCurrentIndex(window.panel.view_box.findData("state:archived"))
@@ -178,11 +188,12 @@ def test_archive_and_favorite_move_the_article_between_views(library, make_windo
     assert titles(window) == ["The Quiet Rivers of the North"]
 
 
-def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, monkeypatch):
+def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, monkeypatch, qtbot):
     library.import_paths([article_page, long_page(tmp_path, "o.html", "Night Owls", "owls")], workers=1)
     window = make_window(library)
     window.panel.select_article(library.search("owls")[0].article_id)
     window.set_tags(["birds"])
+    settle(qtbot, window)
     index = window.panel.view_box.findData("tag:birds")
     assert index >= 0
     window.panel.view_box.setCurrentIndex(index)
@@ -191,6 +202,7 @@ def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, mo
     monkeypatch.setattr(window, "confirm_delete", lambda title: True)
     window.panel.select_article(library.search("owls")[0].article_id)
     window.actions["delete"].trigger()
+    settle(qtbot, window)
     assert titles(window) == ["The Quiet Rivers of the North"]
     assert library.count() == 1
 
@@ -209,6 +221,7 @@ def test_search_finds_an_article_by_a_word_in_its_body_and_opens_it_at_the_match
     assert window.panel.search.hasFocus()
     qtbot.keyClicks(window.panel.search, "sensors")
     window.panel.run_search()
+    settle(qtbot, window)
     hits = window.panel.results.hits
     assert [h.title for h in hits] == ["The Quiet Rivers of the North"]
     assert window.panel.stack.currentWidget() is window.panel.result_list
@@ -219,6 +232,7 @@ def test_search_finds_an_article_by_a_word_in_its_body_and_opens_it_at_the_match
     window.panel.search.clear()
     qtbot.keyClicks(window.panel.search, "marmalade")
     qtbot.keyClick(window.panel.search, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert window.view.article.title == "Late Words"
     # Opened at the match: scrolled down, the word visible and marked.
     assert window.view.verticalScrollBar().value() > 0
@@ -267,6 +281,7 @@ def test_scroll_position_is_saved_and_restored(library, make_window, tmp_path, q
     bar.setValue(bar.maximum() // 2)
     alpha = window.article_id
     window.panel.list.setCurrentIndex(window.panel.model.index(1))  # switching saves the position
+    settle(qtbot, window)
     assert library.get(alpha).progress == pytest.approx(0.5, abs=0.01)
     assert window.view.verticalScrollBar().value() == 0
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
@@ -277,7 +292,7 @@ def test_scroll_position_is_saved_and_restored(library, make_window, tmp_path, q
     window.close()
     assert library.get(alpha).progress == pytest.approx(0.25, abs=0.01)
     again = make_window(library)
-    assert again.article_id == alpha
+    qtbot.waitUntil(lambda: again.article_id == alpha, timeout=5000)  # it opens after the first paint
     assert again.view.verticalScrollBar().value() == pytest.approx(again.view.verticalScrollBar().maximum() // 4, abs=3)
 
 
@@ -431,3 +446,23 @@ def test_started_as_reader_starts_it(library, make_window, article_page, fixture
     assert lazy.get(opened).title in window.view.toPlainText()
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
     qtbot.waitUntil(lambda: window.article_id != opened)
+
+
+def test_an_article_stored_before_tables_were_bounded_opens_at_once(library, make_window, article_page):
+    """Libraries imported by earlier versions hold unbounded tables: 20 nested
+    tables took 77 s to lay out (doubling per level). The view bounds them before Qt sees them."""
+    import sqlite3
+    import time
+
+    [outcome] = library.import_paths([article_page], workers=1)
+    bomb = "<table><tr><td>" * 23 + "deep words" + "</td></tr></table>" * 23
+    spans = "<table>" + "<tr><td colspan=1000 rowspan=1000>x</td></tr>" * 20 + "</table>"
+    conn = sqlite3.connect(library.db_path)
+    conn.execute("UPDATE article_contents SET html = html || ? WHERE article_id = ?", (bomb + spans, outcome.id))
+    conn.commit()
+    conn.close()
+    window = make_window(library)
+    started = time.monotonic()
+    window.panel.list.setCurrentIndex(window.panel.model.index(0))
+    assert "deep words" in window.view.toPlainText()
+    assert time.monotonic() - started < 20  # seconds; unbounded, this layout takes minutes

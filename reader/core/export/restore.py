@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from reader.core.dates import now
 from reader.core import anchoring, domain
 from reader.core.export.common import ARTICLE_URN, parse_iso, uid_from_iri
-from reader.core.export.w3c import parse_annotation, read_annotations
+from reader.core.export.w3c import annotation_problem, article_record_problem, parse_annotation, read_annotations
 
 
 @dataclass
@@ -39,6 +40,8 @@ class AnnotationImport:
     tags: int = 0  # article tags added
     unmatched_sources: list[str] = field(default_factory=list)
     changes: list[domain.Change] = field(default_factory=list)
+    # "annotation 3: 'tags' is not ..." for each entry skipped for a malformed field
+    problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.added} highlights added"]
@@ -49,6 +52,8 @@ class AnnotationImport:
             parts.append(f"{self.unmatched} skipped: no matching article")
         if self.invalid:
             parts.append(f"{self.invalid} skipped: not a text highlight")
+        if self.problems:
+            parts.append(f"{len(self.problems)} skipped: malformed")
         if self.notes or self.tags:
             parts.append(f"{self.notes} article notes and {self.tags} article tags restored")
         return ", ".join(parts)
@@ -150,8 +155,6 @@ class _Matcher:
 
 
 def _now():
-    from reader.core.library import now
-
     return now()
 
 
@@ -181,7 +184,11 @@ def import_annotations(library, data_or_path, progress: Progress | None = None) 
     report = AnnotationImport()
     matcher = _Matcher(library, records)
     by_source: dict[str, list[dict]] = {}
-    for node in annotations:
+    for index, node in enumerate(annotations, 1):
+        problem = annotation_problem(node)
+        if problem:
+            report.problems.append(f"annotation {index}: {problem}")
+            continue
         parsed = parse_annotation(node)
         if parsed is None or not parsed["exact"].strip():
             report.invalid += 1
@@ -232,7 +239,11 @@ def import_annotations(library, data_or_path, progress: Progress | None = None) 
         progress(total, total)
 
     restored: set[int] = set()
-    for record in records:
+    for index, record in enumerate(records, 1):
+        problem = article_record_problem(record)
+        if problem:
+            report.problems.append(f"article record {index}: {problem}")
+            continue
         source = record.get("source") or record.get("url") or record.get("id")
         article_id = matcher.find(source) if isinstance(source, str) else None
         if article_id is None or article_id in restored:

@@ -157,6 +157,66 @@ def read_annotations(data) -> tuple[list[dict], list[dict]]:
     return annotations, articles
 
 
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def annotation_problem(node: dict) -> str | None:
+    """Why an annotation cannot be imported as it is (a field of the wrong type), or None.
+
+    Checked before anything is used, so a malformed field never becomes
+    something else (a string of tags read as its letters, a date as a number)."""
+    for key in ("id", "created", "modified", "bodyValue", "motivation"):
+        if key in node and node[key] is not None and not isinstance(node[key], str):
+            return f"'{key}' is not text"
+    for body in _listed(node.get("body")):
+        if isinstance(body, str):
+            continue
+        if not isinstance(body, dict):
+            return "a body is neither text nor an object"
+        for key in ("value", "purpose", "format", "type"):
+            if key in body and not isinstance(body[key], str):
+                return f"the body's '{key}' is not text"
+    for target in _listed(node.get("target")):
+        if isinstance(target, str):
+            continue
+        if not isinstance(target, dict):
+            return "a target is neither text nor an object"
+        if "styleClass" in target and not isinstance(target["styleClass"], str):
+            return "'styleClass' is not text"
+        source = target.get("source")
+        if source is not None and not isinstance(source, str | dict):
+            return "the target's 'source' is not text"
+        for selector in _listed(target.get("selector")):
+            if not isinstance(selector, dict):
+                return "a selector is not an object"
+            kind = selector.get("type")
+            if kind == "TextQuoteSelector":
+                for key in ("exact", "prefix", "suffix"):
+                    if key in selector and not isinstance(selector[key], str):
+                        return f"the quote's '{key}' is not text"
+            elif kind == "TextPositionSelector":
+                start, end = selector.get("start"), selector.get("end")
+                if not (_is_int(start) and _is_int(end)) or not 0 <= start <= end:
+                    return "the position's 'start' and 'end' are not two ordered whole numbers"
+    return None
+
+
+def article_record_problem(record: dict) -> str | None:
+    """The same check for one of Reader's article records (notes and tags)."""
+    for key in ("id", "source", "url", "title", "note"):
+        if key in record and record[key] is not None and not isinstance(record[key], str):
+            return f"'{key}' is not text"
+    tags = record.get("tags")
+    if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        return "'tags' is not a list of text"
+    return None
+
+
 def parse_annotation(node: dict) -> dict | None:
     """The parts of one Annotation that make a highlight; None if it has no text quote."""
     targets = node.get("target")
