@@ -22,19 +22,24 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from reader.core import anchoring, domain, listing, review
 from reader.core.dates import now
-from reader.core.tags import clean_tags, tag_key
 from reader.core.errors import LibraryError
+from reader.core.importing.worker import can_interrupt, prepare_limit, prepare_safely, too_long, watch_parent
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
 from reader.core.location import (  # noqa: F401
-    DB_NAME, LIBRARY_ENV, default_library_dir, is_server_url, resolve_library, resolve_library_dir,
-    default_user, synced_folder_warning,
+    DB_NAME,
+    LIBRARY_ENV,
+    default_library_dir,
+    default_user,
+    is_server_url,
+    resolve_library,
+    resolve_library_dir,
+    synced_folder_warning,
 )
-from reader.core.importing.worker import can_interrupt, prepare_limit, prepare_safely, too_long, watch_parent
 from reader.core.storage import copy, db, fts, reviews, search, server
 from reader.core.storage.models import (
     Article,
@@ -47,6 +52,7 @@ from reader.core.storage.models import (
     article_tags,
     highlight_tags,
 )
+from reader.core.tags import clean_tags, tag_key
 
 if TYPE_CHECKING:
     from reader.core.importing.pipeline import PreparedArticle

@@ -25,9 +25,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-import pgserver  # noqa: E402
-import synthetic  # noqa: E402
-from bench import p95, queries  # noqa: E402
+import pgserver
+import synthetic
+from bench import p95, queries
 
 
 def timed(fn, repeat: int) -> list[float]:

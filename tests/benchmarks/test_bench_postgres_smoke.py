@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import pgserver  # noqa: E402
+import pgserver
 
 BENCH = Path(__file__).parent / "bench_postgres.py"
 FIGURES = ("search_p95_ms", "search_median_ms", "first_page_p95_ms", "first_page_median_ms",

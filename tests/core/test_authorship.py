@@ -88,9 +88,10 @@ def test_highlights_made_before_names_were_recorded_stay_editable(library_at, ba
     else:
         # library_at gives a migrated library: take it back to 0006 first.
         engine = server.create_server_engine(where)
+        from importlib import resources
+
         from alembic import command
         from alembic.config import Config
-        from importlib import resources
 
         config = Config()
         config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -262,7 +261,7 @@ def test_a_failed_copy_leaves_nothing_behind(pg_database, article_page, tmp_path
         conn.execute(text("UPDATE articles SET title = NULL"))
     engine.dispose()
     dest = tmp_path / "dest"
-    with pytest.raises(LibraryError, match="cannot copy the library .*NOT NULL") as caught:
+    with pytest.raises(LibraryError, match=r"cannot copy the library .*NOT NULL") as caught:
         copy_library(url, dest)
     assert "\n" not in str(caught.value)
     assert sorted(p.name for p in dest.iterdir()) == []  # no library, no partial file

@@ -11,6 +11,7 @@ notification at commit, which the window's change watch counts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -35,10 +36,7 @@ def libpq_url(url: str) -> str:
 def display_url(url: str) -> str:
     """The URL with any password replaced, for messages."""
     parts = urllib.parse.urlsplit(libpq_url(url))
-    if parts.password is None:
-        netloc = parts.netloc
-    else:
-        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
+    netloc = parts.netloc if parts.password is None else parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
@@ -186,10 +184,8 @@ class ChangeWatch:
 
     def close_unlocked(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self._conn.close()
-            except Exception:
-                pass
             self._conn = None
 
     def close(self) -> None:
