@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 from reader import __version__
 from reader.core import domain
 from reader.core.library import Library, LibraryError, STATES
+from reader.core.location import USER_ENV
 
 COMMANDS = (
     "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
@@ -42,6 +44,12 @@ def _library_option(parser: argparse.ArgumentParser, top_level: bool = False) ->
         default=None if top_level else argparse.SUPPRESS,
         help="library folder, or postgresql://user@host/dbname for a shared library "
         "(default: $READER_LIBRARY, else your user data folder)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=None if top_level else argparse.SUPPRESS,
+        help="the name recorded with your highlights and notes (default: $READER_USER, else your login name)",
     )
 
 
@@ -203,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # Options whose value is the user's free text: "---" or "-5 °C" is a value, not an option.
 _TEXT_OPTIONS = ("--note", "--quote")
+# Options of every command that take a value (see _library_option).
+_VALUE_OPTIONS = ("--library", "--user")
 
 
 def _free_text(argv: list[str]) -> list[str]:
@@ -225,11 +235,12 @@ def _free_text(argv: list[str]) -> list[str]:
         j = 0
         while j < len(rest):
             arg = rest[j]
-            if arg == "--library" and j + 1 < len(rest):
+            if arg in _VALUE_OPTIONS and j + 1 < len(rest):
                 options += rest[j:j + 2]
                 j += 2
                 continue
-            (options if arg.startswith("--library=") or arg in ("-h", "--help") else positional).append(arg)
+            given = arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)) or arg in ("-h", "--help")
+            (options if given else positional).append(arg)
             j += 1
         out = out[:at] + options + ["--"] + positional
     return out
@@ -242,10 +253,10 @@ def _wants_window(argv: list[str]) -> bool:
         arg = argv[i]
         if arg in ("-h", "--help", "--version"):
             return False
-        if arg == "--library":
+        if arg in _VALUE_OPTIONS:
             i += 2
             continue
-        if arg.startswith("--library="):
+        if arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
             i += 1
             continue
         return arg not in COMMANDS
@@ -262,11 +273,13 @@ def _open_window(argv: list[str]) -> int:
     except ImportError as exc:
         print(f"reader: cannot start the window: {exc}", file=sys.stderr)
         return 1
+    if args.user:
+        os.environ[USER_ENV] = args.user  # the window's Library takes it from there
     return run(args.library, args.files)
 
 
 def _open(args) -> Library:
-    library = Library.open(args.library)
+    library = Library.open(args.library, user=getattr(args, "user", None))
     for warning in library.warnings:
         print(f"reader: warning: {warning}", file=sys.stderr)
     return library
@@ -377,10 +390,11 @@ def article_json(article: domain.Article) -> dict:
         "images": list(article.images),
         "tags": list(article.tags),
         "note": article.note,
+        "note_by": article.note_by or None,
         "highlights": [
             {"id": h.id, "uid": h.uid, "quote": h.quote, "color": h.color, "note": h.note,
              "tags": list(h.tags), "start": h.start, "end": h.end, "placed": h.placed,
-             "created": _iso(h.created)}
+             "created": _iso(h.created), "created_by": h.created_by or None, "updated_by": h.updated_by or None}
             for h in article.highlights
         ],
     }

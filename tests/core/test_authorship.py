@@ -117,3 +117,23 @@ def test_highlights_made_before_names_were_recorded_stay_editable(library_at, ba
         assert (old.created_by, old.updated_by, old.version, old.note) == ("", "", 1, "then")
         edited = library.update_highlight(old.id, note="now", opened=old)
         assert (edited.created_by, edited.updated_by, edited.version, edited.note) == ("", "Dora", 2, "now")
+
+
+def test_the_command_line_records_the_name_given(library_at, article_page, monkeypatch, capsys):
+    import json
+
+    from reader import cli
+
+    monkeypatch.setenv("READER_LIBRARY", str(library_at("cli")))
+    monkeypatch.setenv("READER_USER", "Eve")
+    assert cli.main(["import", str(article_page)]) == 0
+    assert cli.main(["--user", "Ann", "highlight", "1", "--quote", "Under a lid of ice"]) == 0
+    assert cli.main(["highlight", "1", "--quote", "daily pulse", "--user", "Ben"]) == 0
+    assert cli.main(["note", "1", "--user", "Ann", "-- a list"]) == 0
+    assert cli.main(["highlight", "1", "--quote", "as thick as a man"]) == 0
+    capsys.readouterr()
+    assert cli.main(["show", "1", "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["note"] == "-- a list" and shown["note_by"] == "Ann"
+    assert [(h["quote"], h["created_by"]) for h in shown["highlights"]] == [
+        ("Under a lid of ice", "Ann"), ("as thick as a man", "Eve"), ("daily pulse", "Ben")]
