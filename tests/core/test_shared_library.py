@@ -296,3 +296,36 @@ def test_the_readme_setup_a_database_and_a_user_per_person(pg_cluster, article_p
         pg_cluster.admin("DROP DATABASE reading_group WITH (FORCE)")
         for role in ("ann", "ben"):
             pg_cluster.admin(f"DROP ROLE {role}")
+
+
+OPENER = """
+    import sys
+    from reader.core import Library
+    url, pages = sys.argv[1], sys.argv[2:]
+    with Library.open(url) as library:
+        outcomes = library.import_paths(pages, workers=1)
+        print(",".join(o.status for o in outcomes))
+"""
+
+
+def test_readers_creating_and_importing_into_one_new_library_at_once(pg_database, fixtures, tmp_path):
+    """Three processes open one empty database at once (one creates the library,
+    the others wait for it) and import the same pages: each page is stored once."""
+    url = pg_database(template=False)
+    source = (fixtures / "article.html").read_text()
+    pages = []
+    for i in range(4):
+        page = tmp_path / f"p{i}.html"
+        page.write_text(source.replace("quiet in winter", f"quiet in winter {i}x")
+                        .replace("example.org/2024", f"example.org/{i}"))
+        pages.append(str(page))
+    runs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(OPENER), url, *pages],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    statuses = []
+    for process in runs:
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        statuses += out.strip().split(",")
+    assert sorted(statuses) == ["duplicate"] * 8 + ["imported"] * 4
+    with Library.open(url) as library:
+        assert library.count() == 4 and library.check() == []
