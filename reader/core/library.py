@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -216,6 +216,12 @@ class Library:
         except OperationalError as exc:
             if "readonly" in str(exc.orig):
                 raise self._read_only_error() from None
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
             raise
 
     def _read_only_error(self) -> LibraryError:
@@ -223,10 +229,30 @@ class Library:
             f"{self.name} is read-only (nothing is wrong with it): it can be read, not changed"
         )
 
+    def _lost_server(self, exc: BaseException) -> bool:
+        """Whether `exc` says the server cannot be reached or refused the connection
+        (SQLAlchemy's wrapper, or psycopg's own when raised while reconnecting)."""
+        if not self.shared:
+            return False
+        if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+            return True
+        if isinstance(exc, SQLAlchemyError) and isinstance(exc.__cause__ or exc.__context__, Exception):
+            return self._lost_server(exc.__cause__ or exc.__context__)
+        return type(exc).__module__.startswith("psycopg") and type(exc).__name__ == "OperationalError"
+
+    def _server_error(self, exc: BaseException) -> LibraryError:
+        """The server went away, or refused us, in the middle of the work: one line."""
+        return LibraryError(f"{self.name}: {server.reason(exc)}")
+
     @contextmanager
     def _read(self):
-        with Session(self.engine) as session:
-            yield session
+        try:
+            with Session(self.engine) as session:
+                yield session
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
 
     # -- importing ---------------------------------------------------------
 
@@ -512,9 +538,18 @@ class Library:
     @contextmanager
     def _sql(self):
         """A plain DB-API connection from the pool, for the reads in reader.core.listing."""
-        raw = self.engine.raw_connection()
+        try:
+            raw = self.engine.raw_connection()
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
         try:
             yield listing.Sql(raw.driver_connection, self.dialect)
+        except Exception as exc:
+            if self._lost_server(exc):  # psycopg's own errors: listing runs on the driver's connection
+                raise self._server_error(exc) from None
+            raise
         finally:
             raw.close()
 

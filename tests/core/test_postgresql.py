@@ -329,3 +329,19 @@ def test_readers_creating_and_importing_into_one_new_library_at_once(pg_database
     assert sorted(statuses) == ["duplicate"] * 8 + ["imported"] * 4
     with Library.open(url) as library:
         assert library.count() == 4 and library.check() == []
+
+
+def test_a_server_lost_in_the_middle_is_one_line(pg_cluster, pg_database, article_page, capsys):
+    url = pg_database()
+    library = Library.open(url)
+    try:
+        article_id = import_one(library, article_page)
+        pg_cluster.admin(f"DROP DATABASE {url.rsplit('/', 1)[1]} WITH (FORCE)")  # every connection cut
+        for action in (library.count, lambda: library.get(article_id), lambda: library.search("rivers"),
+                       lambda: library.set_note(article_id, "x")):
+            with pytest.raises(LibraryError) as caught:
+                action()
+            message = str(caught.value)
+            assert message.startswith(library.name) and "\n" not in message, message
+    finally:
+        library.close()
