@@ -15,6 +15,7 @@ import argparse
 import sys
 import tempfile
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +108,78 @@ def _annotate(library, article_id: int) -> None:
                         {"q": "The loggers were recovered from two of the three moulins.", "id": h.id})
 
 
+def _review_history(library, article_id: int) -> None:
+    """A week of reviewing behind today's session: highlights made on several days, and
+    answers on the last three (a streak), so the weekly chart has something to draw."""
+    from datetime import UTC, datetime, timedelta
+
+    import reader.core.library as library_module
+
+    real = library_module.now
+    today = datetime.now(UTC)
+    quotes = {6: ["The rivers of the far north run quiet in winter.", "the water keeps moving, slowly"],
+              5: ["most of what they hear is silence", "We expected the rivers to sleep."],
+              4: ["Nobody had measured that rhythm before"],
+              2: ["the rivers may wake earlier each year"]}
+    made = []
+    try:
+        for days, words in quotes.items():
+            library_module.now = lambda d=days: real() - timedelta(days=d)
+            made += [library.highlight_quote(article_id, w, color="blue").id for w in words]
+    finally:
+        library_module.now = real
+    for days, count, answer in ((3, 2, "good"), (2, 3, "good"), (1, len(made), "easy")):
+        for hid in made[:count]:  # all answered by yesterday: today's session is the glacier piece
+            library.answer_review(hid, answer, now=today - timedelta(days=days))
+
+
+def _shoot_review(window, app, out: Path) -> None:
+    """Today's session in light and dark, a note being edited, the settings and the end."""
+    from dataclasses import replace
+
+    def settle() -> None:
+        for _ in range(20):
+            app.processEvents()
+            if not window.ops.busy:
+                break
+            import time
+
+            time.sleep(0.02)
+        for _ in range(5):
+            app.processEvents()
+
+    def save(widget, name: str) -> None:
+        settle()
+        widget.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+
+    window.set_reading(replace(window.reading, theme="light"))
+    window.action_review()
+    view = window.review
+    settle()
+    view.answer("good")  # one answered today: the chart's today bar, "2 of N"
+    settle()
+    for theme in ("light", "sepia", "dark"):
+        window.set_reading(replace(window.reading, theme=theme))
+        save(view, f"{theme}-review")
+    window.set_reading(replace(window.reading, theme="light"))
+    view.edit("note")
+    view.editor.note.setPlainText(view.current().highlight.note + " Ask the team about the *moulin* logs.")
+    save(view, "light-review-note")
+    view.cancel_edit()
+    dialog = view.settings_dialog()
+    dialog.show()
+    save(dialog, "light-review-settings")
+    dialog.close()
+    while view.current() is not None:
+        view.answer("good")
+    save(view, "light-review-done")
+    window.set_reading(replace(window.reading, theme="dark"))
+    save(view, "dark-review-done")
+    window.set_reading(replace(window.reading, theme="light"))
+    view.close()
+
+
 def _select_words(window, words: str) -> None:
     from PySide6.QtGui import QTextCursor
 
@@ -195,7 +268,14 @@ def main() -> int:
             shoot(f"{theme}-meltwater-scrolled")
         window.set_reading(replace(window.reading, theme="light"))
     if "meltwater" in ids:
-        _annotate(library, ids["meltwater"])
+        import reader.core.library as library_module
+
+        real_now = library_module.now
+        library_module.now = lambda: real_now() - timedelta(days=3)  # made before today: due for review
+        try:
+            _annotate(library, ids["meltwater"])
+        finally:
+            library_module.now = real_now
         window.panel.reload()  # the highlight counts in the list
         for theme in ("light", "dark"):
             window.set_reading(replace(window.reading, theme=theme))
@@ -245,6 +325,9 @@ def main() -> int:
             print(out / f"{theme}-notebook.png")
             window.notebook.hide()
         window.set_reading(replace(window.reading, theme="light"))
+        if ids.get("article"):
+            _review_history(library, ids["article"])
+        _shoot_review(window, app, out)
     window.panel.search.setText("ice sensors")
     window.panel.run_search()
     window.panel._open_first_result()

@@ -44,7 +44,7 @@ APP_ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ACTION_ICONS = (
     "import", "archive", "favorite", "favorite-filled", "tag", "delete", "search", "settings",
     "typography", "highlight", "note", "export", "open-original", "copy-link", "previous", "next",
-    "inbox", "sidebar", "up", "down", "close", "info",
+    "inbox", "sidebar", "up", "down", "close", "info", "review",
 )
 
 #: Other names the window uses for some of them.

@@ -30,6 +30,7 @@ class ActionSpec:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import", "&File", "&Import Saved Pages…", (SK.Open,), "import", "Import saved web pages (.html, .mhtml, folders)"),
+    ActionSpec("import_folder", "&File", "Import &Folder…", ("Ctrl+Shift+I",), tip="Import every saved page in a folder and the folders in it"),
     ActionSpec("import_annotations", "&File", "Import &Annotations…", (), tip="Bring highlights and notes back from a JSON export"),
     ActionSpec("export", "&File", "&Export…", ("Ctrl+Shift+E",), "export", "Export highlights and notes (Markdown, JSON, HTML, CSV)", separator_before=True),
     ActionSpec("open_original", "&File", "Open &Original File", ("Ctrl+Shift+O",), "external", "Open the saved page this article came from", needs_article=True, separator_before=True),
@@ -46,6 +47,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
     ActionSpec("toggle_library", "&View", "Show &Library", ("Ctrl+\\",), "sidebar", "Show or hide the library", checkable=True),
     ActionSpec("toggle_annotations", "&View", "Show &Annotations", ("Ctrl+Shift+A",), "note", "Show or hide highlights and notes", checkable=True),
+    ActionSpec("review", "&View", "&Review Highlights…", ("Ctrl+R",), "review", "Today's review of your highlights", separator_before=True),
     ActionSpec("appearance", "&View", "&Appearance…", (), "type", "Theme, font, size, spacing and width", separator_before=True),
     ActionSpec("zoom_in", "&View", "&Bigger Text", (SK.ZoomIn, "Ctrl+=")),
     ActionSpec("zoom_out", "&View", "&Smaller Text", (SK.ZoomOut,)),
@@ -73,7 +75,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 MENUS = ("&File", "&Edit", "&View", "&Article", "&Highlight", "&Help")
 TOOLBAR = ("toggle_library", "import", None, "archive", "favorite", "tags", "delete", None, "open_original", "copy_url",
-           "|", "highlight", "find", "appearance", "toggle_annotations")
+           "|", "highlight", "review", "find", "appearance", "toggle_annotations")
 
 
 def build_actions(window, specs=ACTIONS) -> dict[str, QAction]:

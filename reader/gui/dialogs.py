@@ -182,6 +182,7 @@ def summarize(outcomes: list[ImportOutcome], cancelled: bool = False) -> tuple[s
     if cancelled:
         parts.append("cancelled")
     reasons = [(o.path, o.error or "unknown error") for o in failed]
+    reasons += [(o.path, "already in the library") for o in duplicates]
     return " · ".join(parts), reasons
 
 
@@ -217,7 +218,7 @@ class ImportSummary(QFrame):
             self.details.show()
         else:
             self.details.hide()
-        self.setProperty("failed", bool(reasons))
+        self.setProperty("failed", any(o.status == "failed" for o in outcomes))
         self.style().unpolish(self)
         self.style().polish(self)
         self.show()

@@ -61,6 +61,8 @@ class LibraryPanel(QWidget):
     """Emits articleChosen(id, terms) when the reader picks an article or a search hit."""
 
     articleChosen = Signal(int, tuple)
+    resultOpened = Signal()  # Enter in the search box opened a result: reading goes on in the view
+    searchCleared = Signal()  # the search box was emptied: the list is back
     importRequested = Signal()
     queryChanged = Signal()
 
@@ -301,6 +303,7 @@ class LibraryPanel(QWidget):
             self._asked += 1  # an answer still on its way is no longer wanted
             self.results.set_hits("", [])
             self._update_state()
+            self.searchCleared.emit()
             return
         self._search_timer.start()
 
@@ -341,9 +344,14 @@ class LibraryPanel(QWidget):
 
     def _open_first_result(self) -> None:
         if self._search_timer.isActive() or self.results.query != self.search.text().strip():
-            self.run_search(then=self._open_current_result)
+            self.run_search(then=self._open_and_read)
         else:
-            self._open_current_result()
+            self._open_and_read()
+
+    def _open_and_read(self) -> None:
+        self._open_current_result()
+        if self.result_list.currentIndex().isValid() or self.results.rowCount():
+            self.resultOpened.emit()
 
     def _open_current_result(self) -> None:
         index = self.result_list.currentIndex()

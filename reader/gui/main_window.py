@@ -34,7 +34,8 @@ from reader.gui.dialogs import AppearancePanel, ImportProgress, ImportSummary, s
 from reader.gui.icons import app_icon, icon
 from reader.gui.library_panel import LibraryPanel
 from reader.gui.models import Query
-from reader.gui.reading_view import ReaderPane, ReadingView
+from reader.gui.reading.view import ReaderPane, ReadingView
+from reader.gui.styles import window_css
 from reader.gui.tasks import ARTICLES_ADDED, LibraryOps, OpResult, describe
 from reader.gui.theme import ReadingSettings, Theme, palette_for
 
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self._pending_imports: list[list[str]] = []
         self._flipping: dict[tuple[str, int], int] = {}  # (switch, article): clicks not yet stored
         self.last_summary = ""
+        self._wanted = {"library": True, "annotations": True}  # the side panels the reader asked for
+        self._panel_widths: dict[str, int] = {}
 
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
@@ -154,6 +157,8 @@ class MainWindow(QMainWindow):
         self._connect_annotations()
 
         self.panel.articleChosen.connect(self.open_article)
+        self.panel.resultOpened.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.panel.searchCleared.connect(self._search_cleared)
         self.panel.importRequested.connect(self.action_import)
         self.view.progressChanged.connect(self._save_progress)
         # One signal for every change, in this order: the views, then the window's own bits
@@ -221,14 +226,19 @@ class MainWindow(QMainWindow):
         self.panel.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.panel.list.customContextMenuRequested.connect(self._list_menu)
 
-    def _article_menu(self, menu: QMenu) -> None:
-        for key in ("archive", "favorite", "tags", None, "open_original", "copy_url", "open_url", None, "delete"):
+    def _article_menu(self, menu: QMenu, with_delete: bool = True) -> None:
+        keys = ("archive", "favorite", "tags", None, "open_original", "copy_url", "open_url")
+        for key in keys + ((None, "delete") if with_delete else ()):
             if key is None:
                 menu.addSeparator()
             else:
                 menu.addAction(self.actions[key])
 
     def _view_menu(self, pos) -> None:
+        self.view_menu(pos).popup(self.view.viewport().mapToGlobal(pos))
+
+    def view_menu(self, pos) -> QMenu:
+        """The context menu over the text at viewport point `pos`."""
         menu = QMenu(self)
         hid = self.view.highlight_at_point(pos)
         if self.view.textCursor().hasSelection() and self.view.article is not None:
@@ -242,8 +252,9 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
         menu.addAction(self.actions["find"])
         menu.addSeparator()
-        self._article_menu(menu)
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        # Over the text: what to do with it, never the whole article's deletion (that is in the list's menu).
+        self._article_menu(menu, with_delete=False)
+        return menu
 
     def _list_menu(self, pos) -> None:
         index = self.panel.list.indexAt(pos)
@@ -316,7 +327,7 @@ class MainWindow(QMainWindow):
 
         self.panel.delegate.accent = QColor(t.accent)
         self.panel.search_delegate.accent = QColor(t.accent)
-        self.setStyleSheet(_window_css(t))
+        self.setStyleSheet(window_css(t))
         tint = t.muted if not t.dark else t.text
         for spec in action_specs.ACTIONS:
             if spec.icon:
@@ -357,6 +368,13 @@ class MainWindow(QMainWindow):
         self.articleOpened.emit(article_id)
         return True
 
+    def _search_cleared(self) -> None:
+        """Back to the list: it shows the open article as the current one, and the search's
+        tints leave the text."""
+        if self.article_id is not None:
+            self.panel.select_article(self.article_id, emit=False)
+        self.view.reveal_terms(())
+
     def _save_progress(self, article_id: int, fraction: float) -> None:
         article = self.view.article
         stored = article.progress if article is not None and article.id == article_id else None
@@ -387,14 +405,26 @@ class MainWindow(QMainWindow):
 
     def action_archive(self, checked: bool | None = None) -> None:
         archived = (not self.actions["archive"].isChecked()) if checked is None else bool(checked)
+        following = self._next_in_list() if archived and self.panel.current_query().state == "inbox" else None
         self._flip("archive", archived, lambda lib, article_id: lib.set_archived(article_id, archived),
-                   "Archived" if archived else "Moved back to the inbox")
+                   "Archived" if archived else "Moved back to the inbox", then=following)
+
+    def _next_in_list(self) -> int | None:
+        """The article after the open one in the list (or before it, at the end): what to read next."""
+        model = self.panel.model
+        row = model.row_of(self.article_id) if self.article_id is not None else None
+        if row is None:
+            return None
+        for r in (row + 1, row - 1):
+            if 0 <= r < model.rowCount():
+                return model.items[r].id
+        return None
 
     def action_favorite(self, checked: bool | None = None) -> None:
         favorite = (not self.actions["favorite"].isChecked()) if checked is None else bool(checked)
         self._flip("favorite", favorite, lambda lib, article_id: lib.set_favorite(article_id, favorite))
 
-    def _flip(self, key: str, value: bool, store, message: str = "") -> None:
+    def _flip(self, key: str, value: bool, store, message: str = "", then: int | None = None) -> None:
         article_id = self.article_id
         if article_id is None:
             return
@@ -412,6 +442,8 @@ class MainWindow(QMainWindow):
             settled()
             if message:
                 self.statusBar().showMessage(message, 4000)
+            if then is not None and not self.panel.select_article(then):  # the list moved on by itself: to the next
+                self.open_article(then)
 
         def failed(exc: BaseException) -> None:
             settled()
@@ -689,6 +721,7 @@ class MainWindow(QMainWindow):
         menu.exec(global_pos)
 
     def action_toggle_annotations(self, checked: bool) -> None:
+        self._wanted["annotations"] = bool(checked)
         self.sidebar.setVisible(bool(checked))
         if not checked:
             self.sidebar.save_note()
@@ -717,6 +750,11 @@ class MainWindow(QMainWindow):
         self.notebook.show()  # (re)reads the library when shown
         self.notebook.raise_()
         self.notebook.activateWindow()
+
+    def action_review(self) -> None:
+        from reader.gui.review import open_review
+
+        open_review(self)  # made once, kept as self.review
 
     def open_at_highlight(self, article_id: int, highlight_id: int) -> bool:
         """Open an article (selecting it in the list when it is there) at one of its highlights."""
@@ -810,6 +848,11 @@ class MainWindow(QMainWindow):
         if files:
             self.import_paths(files)
 
+    def action_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Saved Pages", str(Path.home()))
+        if folder:
+            self.import_paths([folder])
+
     def action_quit(self) -> None:
         self.close()
 
@@ -836,7 +879,8 @@ class MainWindow(QMainWindow):
         self.panel.focus_search()
 
     def action_toggle_library(self, checked: bool) -> None:
-        self.panel.setVisible(bool(checked))
+        self._wanted["library"] = bool(checked)
+        self.panel.setVisible(bool(checked))  # asked for: shown now, even where it crowds the text
 
     def action_appearance(self) -> None:
         button = self.appearance_button
@@ -911,7 +955,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summarize(outcomes, cancelled)[0], 8000)
         first_new = next((o.id for o in outcomes if o.status == "imported" and o.id), None)
         target = first_new or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
-        self._show_after_import(target)
+        if self.article_id is None:  # never take the reader away from what they are reading
+            self._show_after_import(target)
         self.importFinished.emit(outcomes)
         if self._pending_imports:
             self.import_paths(self._pending_imports.pop(0))
@@ -1003,9 +1048,11 @@ class MainWindow(QMainWindow):
         library_visible = s.value("window/library_visible", True)
         visible = library_visible not in (False, "false", "0", 0)
         self.panel.setVisible(visible)
+        self._wanted["library"] = visible
         self.actions["toggle_library"].setChecked(visible)
         annotations = s.value("window/annotations_visible", True) not in (False, "false", "0", 0)
         self.sidebar.setVisible(annotations)
+        self._wanted["annotations"] = annotations
         self.actions["toggle_annotations"].setChecked(annotations)
         sort = s.value("library/sort", "added")
         view = s.value("library/view", "inbox")
@@ -1047,8 +1094,8 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("window/library_visible", self.panel.isVisible())
-        s.setValue("window/annotations_visible", self.sidebar.isVisible())
+        s.setValue("window/library_visible", self._wanted["library"])
+        s.setValue("window/annotations_visible", self._wanted["annotations"])
         query = self.panel.current_query()
         s.setValue("library/sort", query.sort)
         s.setValue("library/view", query.state or "all")
@@ -1069,6 +1116,31 @@ class MainWindow(QMainWindow):
         self.ops.shutdown()  # the last note and position are written before the threads end
         super().closeEvent(event)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.make_room()
+
+    def make_room(self) -> None:
+        """Side panels give way when the text column would fall under MIN_COLUMN_CHARS
+        characters (the annotations first, then the library), and come back when there is room."""
+        total = self.width()  # the splitter is laid out after this event
+        need = self.view.min_column_px()
+        widths = {}
+        for name, widget in (("library", self.panel), ("annotations", self.sidebar)):
+            if widget.isVisible() and widget.width() > 0:
+                self._panel_widths[name] = widget.width()
+            widths[name] = max(self._panel_widths.get(name, 0), widget.minimumSizeHint().width(), 240)
+        show = dict(self._wanted)
+        for name in ("annotations", "library"):
+            room = total - sum(widths[n] for n in show if show[n])
+            if room < need and show[name]:
+                show[name] = False
+        for name, widget in (("library", self.panel), ("annotations", self.sidebar)):
+            if widget.isVisible() != show[name]:
+                widget.setVisible(show[name])
+                if not show[name] and name == "annotations":
+                    self.sidebar.save_note()
+
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.matches(QKeySequence.StandardKey.Cancel) and self.floating.isVisible():
             self.floating.hide()
@@ -1077,68 +1149,3 @@ class MainWindow(QMainWindow):
             self.pane.find_bar.close_bar()
             return
         super().keyPressEvent(event)
-
-
-def _window_css(t: Theme) -> str:
-    return f"""
-    QMainWindow, QWidget#LibraryPanel, QStackedWidget, QFrame#EmptyState {{ background: {t.window}; }}
-    QListView#ArticleList, QListView#SearchResults {{ background: {t.window}; border: none; outline: none; }}
-    QListView QScrollBar:vertical {{ background: {t.window}; width: 10px; margin: 0; }}
-    QListView QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px; min-height: 40px; margin: 2px; }}
-    QListView QScrollBar::handle:vertical:hover {{ background: {t.muted}; }}
-    QListView QScrollBar::add-line, QListView QScrollBar::sub-line {{ height: 0; }}
-    QListView QScrollBar::add-page, QListView QScrollBar::sub-page {{ background: none; }}
-    QToolBar#MainToolbar {{ background: {t.window}; border: none; border-bottom: 1px solid {t.rule};
-                            padding: 4px 8px; spacing: 2px; }}
-    QToolBar#MainToolbar QToolButton {{ border: none; border-radius: 7px; padding: 5px; margin: 1px; }}
-    QToolBar#MainToolbar QToolButton:hover {{ background: {t.rule}; }}
-    QToolBar#MainToolbar QToolButton:checked {{ background: {t.selection}; }}
-    QToolBar#MainToolbar QToolButton::menu-indicator {{ image: none; width: 0; }}
-    QToolBar::separator {{ background: {t.rule}; width: 1px; margin: 6px 6px; }}
-    QLineEdit#SearchField {{ border: 1px solid {t.rule}; border-radius: 9px; padding: 6px 10px;
-                             background: {t.background}; color: {t.text}; }}
-    QLineEdit#SearchField:focus {{ border: 1px solid {t.accent}; }}
-    QLabel#CountLabel {{ color: {t.muted}; padding-left: 2px; }}
-    QLabel#EmptyTitle {{ font-size: 15pt; font-weight: 600; color: {t.text}; }}
-    QLabel#EmptyBody {{ color: {t.muted}; }}
-    QSplitter#MainSplitter::handle {{ background: {t.rule}; }}
-    QFrame#ImportSummary {{ background: {t.code}; border-bottom: 1px solid {t.rule}; }}
-    QFrame#ImportSummary[failed="true"] QLabel#SummaryTitle {{ color: {t.accent}; font-weight: 600; }}
-    QLabel#SummaryTitle {{ font-weight: 600; }}
-    QLabel#SummaryDetails {{ color: {t.muted}; }}
-    QFrame#FindBar {{ background: {t.window}; border-top: 1px solid {t.rule}; }}
-    QStatusBar {{ background: {t.window}; color: {t.muted}; border-top: 1px solid {t.rule}; }}
-    QLabel#DropOverlay {{ background: rgba({_rgb(t.background)}, 225); color: {t.accent};
-                          border: 2px dashed {t.accent}; border-radius: 18px; font-size: 18pt; font-weight: 600; }}
-    QFrame#AppearancePanel QLabel {{ color: {t.muted}; }}
-    QWidget#AnnotationsPanel, QFrame#AnnotationsHeader {{ background: {t.window}; }}
-    QListView#HighlightList {{ background: {t.window}; border: none; outline: none; }}
-    QListView#HighlightList QScrollBar:vertical, QListView#NotebookList QScrollBar:vertical {{
-        background: transparent; width: 10px; margin: 0; }}
-    QListView#HighlightList QScrollBar::handle:vertical, QListView#NotebookList QScrollBar::handle:vertical {{
-        background: {t.rule}; border-radius: 4px; min-height: 40px; margin: 2px; }}
-    QListView#HighlightList QScrollBar::add-line, QListView#HighlightList QScrollBar::sub-line,
-    QListView#NotebookList QScrollBar::add-line, QListView#NotebookList QScrollBar::sub-line {{ height: 0; }}
-    QLabel#SidebarLabel {{ color: {t.muted}; font-size: 8.5pt; font-weight: 600; letter-spacing: 0.5px; }}
-    QLabel#SidebarTitle {{ font-weight: 600; font-size: 10.5pt; }}
-    QLabel#SidebarCount {{ color: {t.muted}; padding-left: 4px; }}
-    QLabel#SidebarEmpty {{ color: {t.muted}; padding: 24px; }}
-    QPlainTextEdit#ArticleNote {{ background: {t.background}; color: {t.text}; border: 1px solid {t.rule};
-                                  border-radius: 8px; padding: 4px 6px; }}
-    QPlainTextEdit#ArticleNote:focus {{ border: 1px solid {t.accent}; }}
-    QComboBox#ColorFilter, QComboBox#TagFilter {{ padding: 3px 8px; }}
-    QDialog#Notebook {{ background: {t.window}; }}
-    QListView#NotebookList {{ background: {t.window}; border: 1px solid {t.rule}; border-radius: 8px; outline: none; }}
-    QLineEdit#NotebookSearch {{ border: 1px solid {t.rule}; border-radius: 9px; padding: 5px 10px;
-                                background: {t.background}; color: {t.text}; }}
-    QLabel#NotebookCount {{ color: {t.muted}; }}
-    QLabel#NoteQuote {{ color: {t.muted}; font-style: italic; }}
-    QLabel#NoteHint {{ color: {t.muted}; }}
-    """
-
-
-def _rgb(color: str) -> str:
-    from PySide6.QtGui import QColor
-
-    c = QColor(color)
-    return f"{c.red()}, {c.green()}, {c.blue()}"

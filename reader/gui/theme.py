@@ -29,8 +29,8 @@ THEMES: dict[str, Theme] = {
     "light": Theme(
         "light", "Light", False,
         background="#ffffff", text="#1d1d1f", muted="#6b6b70", link="#1f5fbf", accent="#c2561a",
-        rule="#e3e1dc", code="#f3f2ef", window="#f6f5f2", selection="#cfe0fb",
-        highlights={"yellow": "#fde68a", "green": "#bbf7d0", "blue": "#bfdbfe", "pink": "#fbcfe8", "purple": "#ddd6fe"},
+        rule="#e3e1dc", code="#f3f2ef", window="#f6f5f2", selection="#d9d6ea",
+        highlights={"yellow": "#fde68a", "green": "#bbf7d0", "blue": "#93c5fd", "pink": "#fbcfe8", "purple": "#ddd6fe"},
     ),
     "sepia": Theme(
         "sepia", "Sepia", False,
@@ -41,8 +41,8 @@ THEMES: dict[str, Theme] = {
     "dark": Theme(
         "dark", "Dark", True,
         background="#1c1c1e", text="#dcdad5", muted="#9a9892", link="#8ab4f8", accent="#f0a35e",
-        rule="#3a3a3d", code="#2a2a2d", window="#232325", selection="#3d4f6e",
-        highlights={"yellow": "#6b5a14", "green": "#1f5a37", "blue": "#1e4470", "pink": "#6e2a4b", "purple": "#4b3a78"},
+        rule="#3a3a3d", code="#2a2a2d", window="#232325", selection="#4a4a58",
+        highlights={"yellow": "#6b5a14", "green": "#1f5a37", "blue": "#1d4f8f", "pink": "#6e2a4b", "purple": "#4b3a78"},
     ),
 }
 THEME_CHOICES = ("system", "light", "sepia", "dark")
@@ -82,6 +82,7 @@ class ReadingSettings:
     size: float = 13.0  # points
     line_spacing: int = 160  # line height in percent of the font size, as in CSS
     width: int = 700  # column width in pixels
+    justify: bool = False  # justified text, hyphenated (Pyphen) so lines do not gape
 
     MIN_SIZE = 9.0
     MAX_SIZE = 28.0
@@ -104,6 +105,9 @@ class ReadingSettings:
         for f in fields(cls):
             raw = settings.value(f"reading/{f.name}", getattr(default, f.name))
             try:
+                if isinstance(getattr(default, f.name), bool):  # QSettings' ini files give "false"
+                    values[f.name] = raw not in (False, "false", "0", 0, None, "")
+                    continue
                 values[f.name] = type(getattr(default, f.name))(raw)
             except (TypeError, ValueError):
                 values[f.name] = getattr(default, f.name)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QTextCurs
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from reader.core.library import Library  # noqa: E402
-from reader.gui.reading_view import CHROME_STATE  # noqa: E402
+from reader.gui.reading.document import CHROME_STATE  # noqa: E402
 from reader.gui.theme import THEMES, ReadingSettings  # noqa: E402
 from conftest import settle  # noqa: E402
 

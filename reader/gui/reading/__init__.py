@@ -1,0 +1,10 @@
+"""The reading view, in pieces of one job each (as Calibre's viewer and Foliate split theirs):
+
+- article_html.py     the article's HTML as Qt's rich text takes it, the header, the style sheet
+- document.py         what in the document is ours (header blocks) and the text map over it
+- typeset.py          block formats, code blocks, math, images fitted to the column
+- highlight_painter.py highlights painted into the document, and hit-testing them
+- find_bar.py         find in the article, search terms, the find bar
+- view.py             ReadingView (scrolling, progress, selection, links) and ReaderPane
+- measure.py          the render audit's measures (python -m reader.gui.audit)
+"""

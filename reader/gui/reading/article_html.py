@@ -1,0 +1,292 @@
+"""The article as Qt's rich text takes it: the body adapted, the header in front, the style sheet.
+
+Pure HTML work (lxml), no layout: what Qt's CSS cannot do is finished on the
+laid-out document in typeset.py.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from reader.core.domain import Article
+from reader.gui.reading.document import CHROME_STATE
+from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
+
+PX = 96 / 72  # Qt rich text takes margins in px only; sizes here are in points
+TEX_SCHEME = "tex"  # <img src="tex:N">: the N-th formula of the article, typeset (typeset.py)
+_TEX_LANGS = ("x-tex", "x-tex-display")
+_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
+_ISOLATE = "\u2068{}\u2069"  # first-strong isolate: each part of the meta line keeps its own direction
+
+
+def display_html(fragment: str, formulas: list[str] | None = None, typeset=None,
+                 stack: frozenset[int] = frozenset()) -> str:
+    """Adapt the clean article HTML to what Qt's rich text understands.
+
+    Qt treats <figure>/<figcaption> as inline, so they become blocks here; the
+    canonical text is unchanged (the text map ignores how blocks are spelled).
+    Formulas (<span lang="x-tex">TeX</span>, from the importer) become images
+    when `typeset(tex, display)` says it can set them; their TeX is appended to
+    `formulas`, and the image is named tex:INDEX. Those it cannot set stay as
+    their TeX in a monospace face. Tables whose index (in document order) is in
+    `stack` are too wide for the column even set small: each row becomes a line.
+    """
+    from lxml import html as lxml_html  # loaded when the first article opens, not at start
+
+    if not fragment.strip():
+        return ""
+    from reader.core.importing.bound import bound_tree
+
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    # Articles stored before tables were bounded at import could hang the layout.
+    bound_tree(root)
+    for el in root.iter("figure"):
+        el.tag = "div"
+    for el in root.iter("figcaption"):
+        el.tag = "p"
+        el.set("class", "caption")
+        el.set("align", "center")
+    for el in root.iter("img"):
+        _declared_size(el)
+    for index, el in enumerate(list(root.iter("table"))):
+        if index in stack:
+            _stack_rows(el)
+            continue
+        el.set("cellspacing", "0")
+        el.set("cellpadding", "6")
+        el.set("width", "100%")
+        for attr in ("height", "style"):
+            el.attrib.pop(attr, None)
+    for el in root.iter("td", "th", "col", "colgroup"):
+        for attr in ("width", "nowrap", "height"):  # a page's fixed widths push the table past the column
+            el.attrib.pop(attr, None)
+        # A browser lets a table of no-break spaces grow past the column and scroll; Qt would
+        # break their words anywhere. Plain spaces give the lines places to break.
+        for node in el.iter():
+            if node.text and "\xa0" in node.text:
+                node.text = node.text.replace("\xa0", " ")
+            if node is not el and node.tail and "\xa0" in node.tail:
+                node.tail = node.tail.replace("\xa0", " ")
+    for el in root.iter("pre"):
+        _trim_pre(el)
+    for el in list(root.iter("span")):
+        lang = el.get("lang") or ""
+        if lang in _TEX_LANGS:
+            _formula(el, lang == "x-tex-display", formulas, typeset)
+    return lxml_html.tostring(root, encoding="unicode")
+
+
+def _stack_rows(table) -> None:
+    """A table as lines, one a row, its cells apart by an em space (no text added: the text
+    map ignores spaces), header cells bold. For a table no column could hold unbroken."""
+    holder = table.makeelement("div", {"class": "stacked-table"})
+    for tr in table.iter("tr"):
+        line = holder.makeelement("p", {"class": "stacked-row"})
+        for n, cell in enumerate(c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
+            part = cell.makeelement("b" if cell.tag == "th" else "span", {})
+            part.text = ("\u2003" if n else "") + (cell.text or "")
+            for child in list(cell):
+                if isinstance(child.tag, str) and child.tag in ("table", "p", "div", "ul", "ol"):
+                    child.tag = "span"
+                part.append(child)
+            line.append(part)
+        holder.append(line)
+    holder.tail = table.tail
+    table.getparent().replace(table, holder)
+
+
+def _declared_size(img) -> None:
+    """A browser draws an image at its declared width and height: carry them in the image's
+    name (the view fits them to the column), and leave Qt none to honour unfitted."""
+    src = img.get("src") or ""
+    size = []
+    for attr in ("width", "height"):
+        value = img.attrib.pop(attr, None)
+        match = _NUMBER.match(value or "")
+        size.append(match[1] if match and float(match[1]) > 0 else "")
+    if src and any(size) and "?" not in src:
+        img.set("src", f"{src}?w={size[0]}&h={size[1]}")
+
+
+def _trim_pre(pre) -> None:
+    """A code block's first and last line breaks are the page's layout, not lines of code."""
+    if pre.text and pre.text.startswith(("\n", "\r")):
+        pre.text = pre.text.lstrip("\r\n") or None
+    elif len(pre) and pre.text is None and pre[0].text and pre[0].text.startswith(("\n", "\r")):
+        pre[0].text = pre[0].text.lstrip("\r\n") or None
+    last = pre[-1] if len(pre) else None
+    if last is not None and last.tail:
+        last.tail = last.tail.rstrip("\r\n") or None
+    elif last is not None and len(last) == 0 and last.text:
+        last.text = last.text.rstrip("\r\n") or None
+    elif last is None and pre.text:
+        pre.text = pre.text.rstrip("\r\n") or None
+
+
+def _formula(span, display: bool, formulas: list[str] | None, typeset) -> None:
+    tex = "".join(span.itertext()).strip()
+    if not tex:
+        return
+    if formulas is not None and typeset is not None and typeset(tex, display):
+        tail = span.tail
+        for child in list(span):
+            span.remove(child)
+        span.clear()
+        span.tag = "img"
+        span.set("src", f"{TEX_SCHEME}:{len(formulas)}")
+        span.set("alt", tex)
+        span.tail = tail
+        formulas.append(tex)
+        if display:
+            # A displayed formula sits on a line of its own, centred.
+            holder = span.makeelement("p", {"align": "center", "class": "formula"})
+            span.addprevious(holder)
+            holder.append(span)
+            holder.tail, span.tail = span.tail, None
+    else:
+        span.tag = "code"
+        span.set("class", "tex")
+
+
+def format_date(value: str | datetime | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        day = value
+    else:
+        try:
+            day = datetime.fromisoformat(value.strip().replace("Z", "+00:00")[:25])
+        except ValueError:
+            match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+            if not match:
+                return value.strip()[:40]
+            day = datetime(int(match[1]), int(match[2]), int(match[3]))
+    return f"{day.day} {day:%b %Y}"
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _same_words(a: str, b: str) -> bool:
+    norm = lambda s: " ".join(re.findall(r"\w+", s.lower()))  # noqa: E731
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def meta_parts(article: Article, minutes_left: int | None = None) -> list[str]:
+    parts = []
+    if article.author:
+        parts.append(article.author)
+    date = format_date(article.published)
+    if date:
+        parts.append(date)
+    if minutes_left is not None and article.reading_minutes:
+        parts.append(f"{minutes_left} min left" if minutes_left else "at the end")
+    elif article.reading_minutes:
+        parts.append(f"{article.reading_minutes} min read")
+    return parts
+
+
+def compose_html(article: Article, body: str, theme: Theme, settings: ReadingSettings) -> str:
+    """The header (site, title, byline, tags) in front of the article's body."""
+    t = theme
+    s = settings.size
+    chrome = f"-qt-user-state: {CHROME_STATE};"
+    rtl = article.direction == "rtl"
+    site = article.site or _host(article.url) or ""
+    # Each part isolated: in a right-to-left article "1 min read" stays one phrase.
+    meta = " · ".join(_ISOLATE.format(html.escape(p)) for p in meta_parts(article))
+    sans = ", ".join(f"'{f}'" for f in font_families("Sans"))
+    align = " align='right'" if rtl else ""
+    site_html = (
+        f"<p{align} style=\"{chrome} font-family: {sans}; font-size: {s * 0.72:.1f}pt; font-weight: 600; "
+        f"color: {t.accent}; margin-bottom: {s * 0.45 * PX:.0f}px\">{html.escape(site.upper())}</p>"
+        if site else ""
+    )
+    tags = ""
+    if article.tags:
+        chips = "&nbsp;&nbsp;".join(
+            f"<span style='background-color: {t.code}; color: {t.muted}'>&nbsp;{html.escape(tag)}&nbsp;</span>"
+            for tag in article.tags
+        )
+        tags = (f"<p{align} style=\"{chrome} font-family: {sans}; font-size: {s * 0.72:.1f}pt; "
+                f"margin-top: 0px; margin-bottom: {s * 2.0 * PX:.0f}px\">{chips}</p>")
+    meta_html = (
+        f"<p{align} style=\"{chrome} font-family: {sans}; font-size: {s * 0.82:.1f}pt; color: {t.muted}; "
+        f"margin-top: {s * 0.1 * PX:.0f}px; margin-bottom: {s * (0.6 if tags else 2.2) * PX:.0f}px\">{meta}</p>"
+    )
+    title_html = (
+        f"<h1{align} style='{chrome} font-size: {s * 2.0:.1f}pt; margin-top: 0px; margin-bottom: {s * 0.5 * PX:.0f}px'>"
+        f"{html.escape(article.title)}</h1>"
+    )
+    # Extraction often keeps the headline as the body's first heading: show it
+    # once, as the title, with our site line above it and the byline below.
+    match = re.match(r"\s*((?:<div>\s*)+)<(h[1-3])>(.*?)</\2>", body, re.S)
+    if match and _same_words(html.unescape(re.sub(r"<[^>]+>", "", match[3])), article.title):
+        heading = (f"<h1{align} style='font-size: {s * 2.0:.1f}pt; margin-top: 0px; margin-bottom: {s * 0.5 * PX:.0f}px'>"
+                   f"{match[3]}</h1>")
+        body = f"{match[1]}{body[match.end():]}"
+        head = f"{site_html}{heading}{meta_html}{tags}"
+    else:
+        head = f"{site_html}{title_html}{meta_html}{tags}"
+    if rtl:
+        return f"<div dir='rtl'>{head}{body}</div>"
+    return head + body
+
+
+def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> str:
+    t = theme
+    s = settings.size
+    mono = ", ".join(f"'{f}'" for f in mono_families())
+    start, end = ("right", "left") if rtl else ("left", "right")
+    return f"""
+    a {{ color: {t.link}; text-decoration: none; }}
+    p {{ margin-top: 0px; margin-bottom: {s * 0.95 * PX:.0f}px; }}
+    h1 {{ font-size: {s * 1.75:.1f}pt; font-weight: 700; margin-top: {s * 1.6 * PX:.0f}px; margin-bottom: {s * 0.7 * PX:.0f}px; }}
+    h2 {{ font-size: {s * 1.4:.1f}pt; font-weight: 700; margin-top: {s * 1.6 * PX:.0f}px; margin-bottom: {s * 0.6 * PX:.0f}px; }}
+    h3 {{ font-size: {s * 1.18:.1f}pt; font-weight: 700; margin-top: {s * 1.3 * PX:.0f}px; margin-bottom: {s * 0.5 * PX:.0f}px; }}
+    h4, h5, h6 {{ font-size: {s * 1.04:.1f}pt; font-weight: 700; margin-top: {s * 1.1 * PX:.0f}px; margin-bottom: {s * 0.4 * PX:.0f}px; }}
+    blockquote {{ margin-{start}: {s * 1.6 * PX:.0f}px; margin-{end}: 0px; font-style: italic; color: {t.muted}; }}
+    pre {{ font-family: {mono}; font-size: {s * 0.8:.1f}pt; background-color: {t.code};
+           margin-top: {s * 0.3 * PX:.0f}px; margin-bottom: {s * 1.1 * PX:.0f}px; }}
+    code, kbd, samp {{ font-family: {mono}; font-size: {s * 0.85:.1f}pt; background-color: {t.code}; }}
+    code.tex {{ color: {t.muted}; }}
+    ul, ol {{ margin-top: 0px; margin-bottom: {s * 0.95 * PX:.0f}px; }}
+    li {{ margin-bottom: {s * 0.35 * PX:.0f}px; }}
+    table {{ border-collapse: collapse; margin-top: {s * 0.4 * PX:.0f}px; margin-bottom: {s * 1.2 * PX:.0f}px;
+             border-color: {t.rule}; }}
+    td, th {{ border: 1px solid {t.rule}; padding: 5px 8px; font-size: {s * 0.88:.1f}pt; }}
+    th {{ background-color: {t.code}; font-weight: 700; }}
+    p.stacked-row {{ margin-bottom: {s * 0.3 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
+    p.caption {{ font-size: {s * 0.8:.1f}pt; color: {t.muted}; margin-top: {s * 0.4 * PX:.0f}px; }}
+    hr {{ color: {t.rule}; }}
+    """
+
+
+def asset_query(name: str) -> tuple[float, float]:
+    """The declared (width, height) carried in an image's name (0 where none was declared)."""
+    if "?" not in name:
+        return 0.0, 0.0
+    from urllib.parse import parse_qs
+
+    query = parse_qs(name.split("?", 1)[1])
+    values = []
+    for key in ("w", "h"):
+        try:
+            values.append(float(query.get(key, ["0"])[0] or 0))
+        except ValueError:
+            values.append(0.0)
+    return values[0], values[1]
+
+
+__all__ = ["display_html", "compose_html", "stylesheet", "format_date", "meta_parts", "asset_query", "PX"]

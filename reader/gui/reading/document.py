@@ -1,0 +1,48 @@
+"""What in the reading view's document is the article, and the text map over it.
+
+The view puts header blocks of its own (site, title, byline) in front of the
+article; they carry CHROME_STATE as their block user state and are never part of
+the map. A typeset formula is one object character whose format carries its TeX
+(TEX_PROPERTY): the map lets it stand for that text, so highlights, search
+and copies keep the TeX.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QTextDocument, QTextFormat
+
+from reader.core.textmap import OBJECT, TextMap
+
+CHROME_STATE = 0x5EAD  # QTextBlock.userState of blocks we add (title, byline...): not article text
+TEX_PROPERTY = QTextFormat.Property.UserProperty + 10  # on a formula's image: its TeX source
+
+
+def article_blocks(document: QTextDocument):
+    """(position, text) of each block of the article, header blocks left out."""
+    block = document.begin()
+    while block.isValid():
+        if block.userState() != CHROME_STATE:
+            yield block.position(), block.text()
+        block = block.next()
+
+
+def formula_texts(document: QTextDocument) -> dict[int, str]:
+    """Position of each typeset formula -> its TeX."""
+    found: dict[int, str] = {}
+    block = document.begin()
+    while block.isValid():
+        if OBJECT in block.text():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat() and fmt.hasProperty(TEX_PROPERTY):
+                    for k in range(fragment.length()):
+                        found[fragment.position() + k] = str(fmt.property(TEX_PROPERTY))
+                it += 1
+        block = block.next()
+    return found
+
+
+def document_text_map(document: QTextDocument, text: str) -> TextMap:
+    return TextMap(article_blocks(document), text, formula_texts(document))

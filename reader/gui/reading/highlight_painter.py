@@ -1,0 +1,248 @@
+"""Highlights painted into the reading view's document.
+
+Highlights are painted into the document's character formats (so a test, or
+the clipboard's rich text, sees them), but never by re-rendering: the text map
+is built once per render, the first paint is one cursor pass inside one edit
+block, and a change repaints only the range it touches. Each painted piece
+remembers the background it had (code spans have one) so it can be unpainted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QTextEdit
+
+from reader.core.domain import Highlight
+
+HL_ID = QTextFormat.Property.UserProperty + 1  # the (innermost) highlight painted on a piece of text
+HL_ORIGINAL = QTextFormat.Property.UserProperty + 2  # the background the text had before it was painted
+
+
+class HighlightPainter:
+    """Mixin of ReadingView: its highlights, painted and hit-tested."""
+
+
+
+    def paint_highlights(self, highlights, fresh: bool = False) -> None:
+        """Show exactly these highlights (placed ones painted, the others listed elsewhere).
+
+        `fresh`: the document was just rendered, nothing is painted yet."""
+        self.highlights = {h.id: h for h in highlights}
+        if self.text_map is None:
+            return
+        self._spans = self._compute_spans(self.highlights.values())
+        self._paint_range(0, self.document().characterCount(), fresh=fresh, widen=False)
+
+
+    def update_highlight(self, highlight: Highlight | None, removed_id: int | None = None) -> None:
+        """Add or change one highlight (or remove `removed_id`), repainting only its range."""
+        old = self._spans.get(removed_id if highlight is None else highlight.id)
+        if highlight is None:
+            self.highlights.pop(removed_id, None)
+            self._spans.pop(removed_id, None)
+            new = None
+        else:
+            self.highlights[highlight.id] = highlight
+            self._spans.pop(highlight.id, None)
+            new = self._compute_spans([highlight]).get(highlight.id)
+            if new is not None:
+                self._spans[highlight.id] = new
+        if self.article is not None:
+            from dataclasses import replace
+
+            self.article = replace(self.article, highlights=tuple(self.highlights.values()))
+        spans = [s for s in (old, new) if s is not None]
+        if spans and self.text_map is not None:
+            self._paint_range(min(s[0] for s in spans), max(s[1] for s in spans))
+        self.viewport().update()
+
+    def _compute_spans(self, highlights) -> dict[int, tuple[int, int]]:
+        spans = {}
+        if self.text_map is None:
+            return spans
+        for h in highlights:
+            if h.start is None or h.end is None:
+                continue
+            span = self.text_map.range_to_doc(h.start, h.end)
+            if span is not None and span[1] > span[0]:
+                spans[h.id] = span
+        return spans
+
+    def _paint_range(self, a: int, b: int, fresh: bool = False, widen: bool = True) -> None:
+        """Repaint document range [a, b): unpaint it, then paint each piece by what covers it."""
+        if widen:  # take in whole highlights that meet the range (cheap, and keeps joins right)
+            for s, e in self._spans.values():
+                if s <= b and e >= a:
+                    a, b = min(a, s), max(b, e)
+        inside = [(max(a, s), min(b, e), hid) for hid, (s, e) in self._spans.items() if s < b and e > a]
+        doc = self.document()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        if not fresh:
+            self._unpaint(cursor, a, b)
+        events: list[tuple[int, int, int]] = []
+        for s, e, hid in inside:
+            events.append((s, 1, hid))
+            events.append((e, 0, hid))
+        events.sort()
+        # One pass over the events gives the pieces and what covers each; one pass over
+        # the text fragments (read once) gives their formats.
+        pieces: list[tuple[int, int, tuple[int, ...]]] = []
+        active: dict[int, int] = {}
+        previous = None
+        for pos, kind, hid in events:
+            if previous is not None and pos > previous and active:
+                pieces.append((previous, pos, tuple(active)))
+            if kind:
+                active[hid] = 1
+            else:
+                active.pop(hid, None)
+            previous = pos
+        if pieces:
+            fragments = self._pieces(pieces[0][0], pieces[-1][1])
+            k = 0
+            for ps, pe, ids in pieces:
+                while k < len(fragments) and fragments[k][1] <= ps:
+                    k += 1
+                m = k
+                while m < len(fragments) and fragments[m][0] < pe:
+                    fs, fe, fmt = fragments[m]
+                    self._paint_piece(cursor, max(ps, fs), min(pe, fe), fmt, ids)
+                    m += 1
+        cursor.endEditBlock()
+        self._joins = self._find_joins()
+
+    def _find_joins(self) -> list[int]:
+        """Positions where one highlight ends and another begins: drawn as a hairline gap."""
+        ends = {e for s, e in self._spans.values()}
+        return sorted({s for s, e in self._spans.values() if s in ends})
+
+    def _brush(self, ids) -> QBrush:
+        colors = tuple(self.highlights[i].color for i in ids)
+        key = (self.theme.name, tuple(sorted(colors)))
+        brush = self._brushes.get(key)
+        if brush is None:
+            palette = self.theme.highlights
+            qcolors = [QColor(palette.get(c, palette["yellow"])) for c in colors]
+            if len(qcolors) == 1:
+                color = qcolors[0]
+            else:  # where highlights overlap: their blend, a step deeper per layer
+                n = len(qcolors)
+                color = QColor(sum(c.red() for c in qcolors) // n, sum(c.green() for c in qcolors) // n,
+                               sum(c.blue() for c in qcolors) // n)
+                step = 100 + 14 * (n - 1)
+                color = color.lighter(step + 12 * (n - 1)) if self.theme.dark else color.darker(step)
+            brush = self._brushes[key] = QBrush(color)
+        return brush
+
+    def _pieces(self, a: int, b: int):
+        """(start, end, format) of the text fragments within [a, b), images left out."""
+        doc = self.document()
+        block = doc.findBlock(a)
+        pieces = []
+        while block.isValid() and block.position() < b:
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fs = fragment.position()
+                fe = fs + fragment.length()
+                if fs >= b:
+                    break
+                if fe > a:
+                    fmt = fragment.charFormat()
+                    if not fmt.isImageFormat():
+                        pieces.append((max(a, fs), min(b, fe), fmt))
+                it += 1
+            block = block.next()
+        return pieces
+
+    def _paint_piece(self, cursor: QTextCursor, a: int, b: int, fmt: QTextCharFormat, ids: tuple[int, ...]) -> None:
+        new = QTextCharFormat(fmt)
+        if not fmt.hasProperty(HL_ORIGINAL):
+            new.setProperty(HL_ORIGINAL, fmt.background())
+        new.setBackground(self._brush(ids))
+        top = min(ids, key=lambda i: (self._spans[i][1] - self._spans[i][0], -i))  # the innermost
+        new.setProperty(HL_ID, top)
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setCharFormat(new)
+
+    def _unpaint(self, cursor: QTextCursor, a: int, b: int) -> None:
+        for s, e, fmt in self._pieces(a, b):
+            if not fmt.hasProperty(HL_ORIGINAL):
+                continue
+            new = QTextCharFormat(fmt)
+            original = fmt.property(HL_ORIGINAL)
+            if isinstance(original, QBrush) and original.style() != Qt.BrushStyle.NoBrush:
+                new.setBackground(original)
+            else:
+                new.clearBackground()
+            new.clearProperty(HL_ORIGINAL)
+            new.clearProperty(HL_ID)
+            cursor.setPosition(s)
+            cursor.setPosition(e, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(new)
+
+    def highlight_span(self, highlight_id: int) -> tuple[int, int] | None:
+        """The document range [start, end) a highlight is painted on, if it is placed."""
+        return self._spans.get(highlight_id)
+
+    def highlight_at_point(self, point) -> int | None:
+        """The highlight under a viewport point (the innermost where they overlap)."""
+        if not self._spans:
+            return None
+        layout = self.document().documentLayout()
+        doc_point = QPointF(point.x() + self.horizontalScrollBar().value(), point.y() + self.verticalScrollBar().value())
+        pos = layout.hitTest(doc_point, Qt.HitTestAccuracy.ExactHit)
+        if pos < 0:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(pos)
+        if point.x() < self.cursorRect(cursor).center().x() and pos > 0:
+            pos -= 1  # hitTest answers the nearest boundary: the character is on its left
+        return self.highlight_at(pos)
+
+    def highlight_at(self, pos: int) -> int | None:
+        best = None
+        for hid, (s, e) in self._spans.items():
+            if s <= pos < e and (best is None or e - s < best[0]):
+                best = (e - s, hid)
+        return best[1] if best else None
+
+    def scroll_to_highlight(self, highlight_id: int, flash: bool = True) -> bool:
+        span = self._spans.get(highlight_id)
+        if span is None:
+            return False
+        self._scroll_to_position(span[0])
+        if flash:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(span[0])
+            cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = cursor
+            color = QColor(self.theme.accent)
+            color.setAlpha(80)
+            sel.format.setBackground(color)
+            self._flash_selections = [sel]
+            self._apply_extra()
+            self._flash_timer.start()
+        return True
+
+    def _end_flash(self) -> None:
+        self._flash_selections = []
+        self._apply_extra()
+
+    def selected_text_range(self) -> tuple[int, int] | None:
+        """The current selection as a canonical text range (start, end)."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection() or self.text_map is None:
+            return None
+        return self.text_map.doc_range_to_text(cursor.selectionStart(), cursor.selectionEnd())
+
+    def scroll_to_text(self, offset: int) -> None:
+        if self.text_map is None:
+            return
+        pos = self.text_map.text_to_doc(offset)
+        if pos is not None:
+            self._scroll_to_position(pos)

@@ -1,0 +1,361 @@
+"""What Qt's rich-text CSS cannot do, done on the laid-out document.
+
+- line spacing from block formats; empty paragraphs (left where the page had
+  widgets) hidden, never squeezed to zero height (that drew the line before
+  them as a sliver);
+- code blocks: every line shown; a block whose longest line is wider than the
+  column is set smaller (down to MIN_CODE_SCALE) and only then wrapped at spaces.
+  QTextBrowser cannot scroll one block sideways (its blocks have no overflow),
+  so this is the nearest it has;
+- tables: a cell that would break a word is set smaller, table by table, until
+  no word breaks (down to MIN_TABLE_SCALE);
+- images at their declared size (as a browser), fitted to the column, drawn
+  from full-resolution pixels (crisp on HiDPI);
+- formulas typeset from their TeX (ziamath, to SVG), drawn as images whose
+  format carries the TeX (document.TEX_PROPERTY).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFontInfo,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextImageFormat,
+)
+
+from reader.gui.reading.article_html import PX, TEX_SCHEME, asset_query
+from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
+
+ASSET_SCHEME = "asset"
+MIN_CODE_SCALE = 0.7
+MIN_TABLE_SCALE = 0.5
+WORD = re.compile(r"\w", re.UNICODE)
+
+
+# -- formulas -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def _formula_svg(tex: str) -> bytes | None:
+    """SVG of a TeX formula, or None when it cannot be typeset."""
+    try:
+        import ziamath
+
+        return ziamath.Latex(tex, size=20).svg().encode("utf-8")
+    except Exception:  # noqa: BLE001 - any formula ziamath cannot read is shown as TeX instead
+        return None
+
+
+def can_typeset(tex: str, _display: bool = False) -> bool:
+    return _formula_svg(tex) is not None
+
+
+def formula_image(tex: str, point_size: float, color: str, ratio: float) -> QImage:
+    """The formula drawn at the body's size in the text colour, at `ratio` pixels per px."""
+    from PySide6.QtSvg import QSvgRenderer
+
+    svg = _formula_svg(tex)
+    if svg is None:
+        return QImage()
+    renderer = QSvgRenderer(QByteArray(svg))
+    size = renderer.defaultSize()
+    scale = point_size * PX / 20 * 1.05  # rendered at 20 px to the em
+    w, h = max(1, round(size.width() * scale * ratio)), max(1, round(size.height() * scale * ratio))
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    renderer.render(painter, QRectF(0, 0, w, h))
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(image.rect(), QColor(color))  # ziamath draws black: take the theme's text colour
+    painter.end()
+    image.setDevicePixelRatio(ratio)
+    return image
+
+
+class Typesetting:
+    """Mixin of ReadingView: block formats, code, tables, images and formulas."""
+
+    def _finish_blocks(self) -> None:
+        """Line spacing, centred figures, hidden empty paragraphs, the article's direction."""
+        doc = self.document()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        block = doc.begin()
+        # The setting is a CSS-like line height (160 = 1.6 em); Qt's proportional height
+        # multiplies the font's own line spacing, which is already about 1.35 em for Noto Serif.
+        font = self.body_font()
+        metrics = QFontMetricsF(font)
+        em = QFontInfo(font).pixelSize() or metrics.height()
+        spacing = max(100.0, self.settings.line_spacing * em / metrics.lineSpacing())
+        rtl = self.article is not None and self.article.direction == "rtl"
+        hide = []
+        self._code_blocks = []
+        while block.isValid():
+            fmt = block.blockFormat()
+            new = QTextBlockFormat()
+            if rtl:
+                new.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+            if fmt.nonBreakableLines():  # <pre>
+                new.setLineHeight(max(100.0, spacing - 35), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+                new.setLeftMargin(fmt.leftMargin() + 10)
+                new.setRightMargin(10)
+                if block.text().strip():
+                    self._code_blocks.append(block)
+            elif fmt.headingLevel() or block.userState() == CHROME_STATE:
+                new.setLineHeight(max(110.0, spacing - 40), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+            else:
+                new.setLineHeight(spacing, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+            text = block.text()
+            if text and text.strip("\ufffc \u2028") == "" and "\ufffc" in text:
+                new.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+                new.setLineHeight(100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+                new.setTopMargin(self.settings.size * 0.6 * PX)
+            elif not text.strip() and not block.textList() and not cursor.currentTable() and not fmt.hasProperty(
+                QTextFormat.Property.BlockTrailingHorizontalRulerWidth
+            ):
+                # Empty paragraphs left where the page had widgets or remote images.
+                new.setTopMargin(0)
+                new.setBottomMargin(0)
+                hide.append(block)
+            elif self.settings.justify and not fmt.headingLevel() and block.userState() != CHROME_STATE \
+                    and not fmt.nonBreakableLines() and not cursor.currentTable():
+                new.setAlignment(Qt.AlignmentFlag.AlignJustify)
+            cursor.setPosition(block.position())
+            cursor.mergeBlockFormat(new)
+            block = block.next()
+        self._mark_formulas(cursor)
+        cursor.endEditBlock()
+        for b in hide:
+            b.setVisible(False)
+        if hide:
+            doc.markContentsDirty(0, doc.characterCount())
+        self._image_limit = 0
+        self._fitted_width = -1
+
+    def _mark_formulas(self, cursor: QTextCursor) -> None:
+        """Each formula image carries its TeX: the text map lets it stand for that text."""
+        for position, length, fmt in self._image_fragments():
+            name = fmt.name()
+            if not name.startswith(TEX_SCHEME + ":"):
+                continue
+            try:
+                tex = self._formulas[int(name.split(":", 1)[1])]
+            except (ValueError, IndexError):
+                continue
+            new = QTextImageFormat(fmt)
+            new.setProperty(TEX_PROPERTY, tex)
+            new.setToolTip(tex)
+            new.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(new)
+
+    def _image_fragments(self):
+        doc = self.document()
+        block = doc.begin()
+        found = []
+        while block.isValid():
+            if "\ufffc" in block.text():
+                it = block.begin()
+                while not it.atEnd():
+                    fragment = it.fragment()
+                    fmt = fragment.charFormat()
+                    if fmt.isImageFormat():
+                        found.append((fragment.position(), fragment.length(), fmt.toImageFormat()))
+                    it += 1
+            block = block.next()
+        return found
+
+    # -- images -----------------------------------------------------------------------
+
+    def image_size(self, name: str) -> tuple[float, float] | None:
+        """The size a browser gives an image before fitting it: declared, else its own."""
+        if name.startswith(TEX_SCHEME + ":"):
+            return None
+        image = self._image(QUrl(name))
+        if image is None or image.isNull():
+            return None
+        ratio = image.devicePixelRatio() or 1.0
+        natural_w, natural_h = image.width() / ratio, image.height() / ratio
+        w, h = asset_query(name)
+        if w and h:
+            return w, h
+        if w:
+            return w, w * natural_h / natural_w
+        if h:
+            return h * natural_w / natural_h, h
+        return natural_w, natural_h
+
+    def _scale_images(self, limit: int) -> None:
+        if limit == self._image_limit or self.article is None:
+            return
+        self._image_limit = limit
+        cursor = QTextCursor(self.document())
+        for position, length, fmt in self._image_fragments():
+            size = self.image_size(fmt.name())
+            if size is None:
+                continue
+            width, height = size
+            scale = min(1.0, limit / width) if width > 0 else 1.0
+            new = QTextImageFormat(fmt)
+            new.setWidth(width * scale)
+            new.setHeight(height * scale)
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(new)
+
+    def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt API)
+        """Images come from the library; nothing is ever fetched from elsewhere."""
+        if kind == QTextDocument.ResourceType.ImageResource.value or kind == QTextDocument.ResourceType.ImageResource:
+            image = self._image(url)
+            return image if image is not None else QImage()
+        return QByteArray()  # style sheets, links, anything else: never loaded
+
+    def _image(self, url: QUrl) -> QImage | None:
+        if url.scheme() == TEX_SCHEME:
+            return self._formula(url)
+        if url.scheme() != ASSET_SCHEME or self.article is None:
+            return None
+        name = url.path()
+        if name not in self._images:
+            found = self.library.asset(self.article.id, name)
+            image = QImage()
+            if found:
+                image.loadFromData(found[1])
+            self._images[name] = image
+        return self._images[name]
+
+    def _formula(self, url: QUrl) -> QImage | None:
+        try:
+            tex = self._formulas[int(url.path())]
+        except (ValueError, IndexError):
+            return None
+        ratio = max(2.0, QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0)
+        key = f"tex:{tex}:{self.settings.size}:{self.theme.text}:{ratio}"
+        if key not in self._images:
+            self._images[key] = formula_image(tex, self.settings.size, self.theme.text, ratio)
+        return self._images[key]
+
+    # -- code blocks and tables ------------------------------------------------------
+
+    def _fit_wide_blocks(self, column: float) -> None:
+        """Code set smaller where its lines are wider than the column; tables where a word breaks."""
+        if column == self._fitted_width or self.article is None:
+            return
+        self._fitted_width = column
+        doc = self.document()
+        cursor = QTextCursor(doc)
+        layout = doc.documentLayout()
+        base_code = self.settings.size * 0.8
+        for block in self._code_blocks:
+            if not block.isValid():
+                continue
+            fmt = block.blockFormat()
+            room = column - fmt.leftMargin() - fmt.rightMargin() - 2
+            unbroken = QTextBlockFormat()
+            unbroken.setNonBreakableLines(True)
+            cursor.setPosition(block.position())
+            cursor.mergeBlockFormat(unbroken)
+            self._set_block_size(cursor, block, base_code)
+            # Measured on the layout itself: a fallback font (box drawing, CJK) is wider than a guess.
+            widest = self._widest_line(block)
+            if widest > room:
+                self._set_block_size(cursor, block, base_code * max(MIN_CODE_SCALE, room / widest * 0.98))
+                if self._widest_line(block) > room:  # past the floor: wrap at spaces
+                    wrap = QTextBlockFormat()
+                    wrap.setNonBreakableLines(False)
+                    cursor.setPosition(block.position())
+                    cursor.mergeBlockFormat(wrap)
+        layout.blockBoundingRect(doc.lastBlock())
+        if self._stacked and column > self._stacked_column + 40:
+            self._stacked = frozenset()  # room again: try the tables as tables
+            self._render(self.scroll_fraction())
+            return
+        too_wide = []
+        tables = sorted(self._tables(), key=lambda t: t.firstPosition())  # document order, as the HTML
+        for index, table in enumerate(tables):
+            cells = table.rows() * table.columns()
+            if cells > 4000:
+                continue
+            scale = 1.0
+            while self._table_breaks_words(table) or self._table_too_wide(table, column):
+                if scale <= MIN_TABLE_SCALE:
+                    too_wide.append(index)
+                    break
+                scale = round(scale - 0.1, 2)
+                self._scale_table(cursor, table, scale)
+                layout.frameBoundingRect(table)
+        if too_wide:
+            # Index among the tables shown now; the stacked ones are no longer tables.
+            shown = [i for i in range(len(tables) + len(self._stacked)) if i not in self._stacked]
+            self._stacked = self._stacked | {shown[i] for i in too_wide if i < len(shown)}
+            self._stacked_column = column
+            self._render(self.scroll_fraction())
+
+    def _widest_line(self, block) -> float:
+        self.document().documentLayout().blockBoundingRect(block)  # lays the block out
+        lines = block.layout()
+        return max((lines.lineAt(i).naturalTextWidth() for i in range(lines.lineCount())), default=0.0)
+
+    @staticmethod
+    def _set_block_size(cursor: QTextCursor, block, point_size: float) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontPointSize(point_size)
+        cursor.setPosition(block.position())
+        cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+
+    def _tables(self):
+        from PySide6.QtGui import QTextTable
+
+        found = []
+        stack = [self.document().rootFrame()]
+        while stack:
+            frame = stack.pop()
+            for child in frame.childFrames():
+                if isinstance(child, QTextTable):
+                    found.append(child)
+                stack.append(child)
+        return found
+
+    def _table_too_wide(self, table, column: float) -> bool:
+        rect = self.document().documentLayout().frameBoundingRect(table)
+        return rect.width() > column + 1
+
+    def _table_breaks_words(self, table) -> bool:
+        from reader.gui.reading.measure import line_breaks_word
+
+        first, last = table.firstPosition(), table.lastPosition()
+        block = self.document().findBlock(first)
+        while block.isValid() and block.position() <= last:
+            if line_breaks_word(block):
+                return True
+            block = block.next()
+        return False
+
+    def _scale_table(self, cursor: QTextCursor, table, scale: float) -> None:
+        base = self.settings.size * 0.88
+        fmt = QTextCharFormat()
+        fmt.setFontPointSize(base * scale)
+        cursor.setPosition(table.firstPosition())
+        cursor.setPosition(table.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+        tf = table.format()
+        tf.setCellPadding(max(1.0, 6 * scale - 2))
+        table.setFormat(tf)
+
+
+__all__ = ["Typesetting", "can_typeset", "formula_image", "ASSET_SCHEME", "QSize"]

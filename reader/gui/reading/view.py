@@ -1,0 +1,500 @@
+"""The reading view: one article in a centred column, typeset for reading.
+
+QTextBrowser (see DESIGN.md). The column is the root frame's margins (set on
+resize); what its CSS cannot do is in typeset.py; highlights are painted by
+highlight_painter.py, find is find_bar.py, the HTML is article_html.py.
+
+Highlights refer to offsets in the article's canonical text (Article.text); the
+text map (reader/core/textmap.py, built by document.py) is the one place that
+converts between those offsets and positions in the QTextDocument.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
+
+from reader.core.domain import Article, Change, Highlight
+from reader.core.errors import LibraryError
+from reader.core.textmap import TextMap
+from reader.gui.reading.article_html import compose_html, display_html, stylesheet
+from reader.gui.reading.document import CHROME_STATE, document_text_map
+from reader.gui.reading.find_bar import Finding, FindBar
+from reader.gui.reading.highlight_painter import HighlightPainter
+from reader.gui.reading.typeset import Typesetting, can_typeset
+from reader.gui.theme import ReadingSettings, Theme, font_families
+
+
+MIN_COLUMN_CHARS = 45  # below this a column reads as a list of words: side panels give way
+
+
+class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
+    """Shows one article. Emits `progressChanged(article_id, fraction)` as the reader scrolls."""
+
+    progressChanged = Signal(int, float)
+    highlightClicked = Signal(int, QPoint)  # highlight id, global position of the click
+    selectionFinished = Signal()  # the reader let go of a selection (mouse up or a keyboard selection)
+    viewMoved = Signal()  # scrolled or resized: floating tools follow or hide
+    pressed = Signal()  # a mouse button went down on the page
+    highlightsReloaded = Signal(int)  # article id: its highlights changed behind the window's back
+
+    def __init__(self, library, settings: ReadingSettings | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.settings = settings or ReadingSettings()
+        self.theme: Theme = self.settings.resolved_theme()
+        self.article: Article | None = None
+        self.text_map: TextMap | None = None
+        self._images: dict = {}
+        self._formulas: list[str] = []
+        self._code_blocks: list = []
+        self._fitted_width = -1.0
+        self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
+        self._stacked_column = 0
+        self._margins_width = -1
+        self._image_limit = 0
+        self._margins = (-1, -1)
+        self._search_terms: tuple[str, ...] = ()
+        self._pending_fraction: float | None = None
+        self._find_selections: list = []
+        self._term_selections: list = []
+        self._flash_selections: list = []
+        self.highlights: dict[int, Highlight] = {}
+        self._spans: dict[int, tuple[int, int]] = {}  # highlight id -> document range
+        self._joins: list[int] = []
+        self._brushes: dict = {}
+        self._map_key: tuple | None = None
+        self._flash_timer = QTimer(self, singleShot=True, interval=1400)
+        self._flash_timer.timeout.connect(self._end_flash)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open_link)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAcceptDrops(False)
+        self.viewport().setAcceptDrops(False)
+        self.document().setUndoRedoEnabled(False)
+        self.setCursorWidth(0)  # selectable by keyboard, but no blinking caret in a page
+        self.document().setDocumentMargin(0)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self._save_timer = QTimer(self, singleShot=True, interval=700)
+        self._save_timer.timeout.connect(self._emit_progress)
+        # The reading position is kept as a fraction of the article, so that any relayout
+        # (window resize, polish, font change, images) leaves the reader where they were.
+        self._fraction = 0.0
+        self._last_max = 0
+        self.verticalScrollBar().valueChanged.connect(self._on_scroll)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range)
+        self.apply_settings(self.settings)
+
+    # -- settings ------------------------------------------------------------
+
+    def apply_settings(self, settings: ReadingSettings) -> None:
+        fraction = self.scroll_fraction()
+        self.settings = settings
+        self.theme = settings.resolved_theme()
+        t = self.theme
+        palette = self.palette()
+        for role, color in (
+            (QPalette.ColorRole.Base, t.background),
+            (QPalette.ColorRole.Window, t.background),
+            (QPalette.ColorRole.Text, t.text),
+            (QPalette.ColorRole.Link, t.link),
+            (QPalette.ColorRole.Highlight, t.selection),
+            (QPalette.ColorRole.HighlightedText, t.text),
+        ):
+            palette.setColor(role, QColor(color))
+        self.setPalette(palette)
+        self.viewport().setPalette(palette)
+        self.viewport().setAutoFillBackground(True)
+        self.setStyleSheet(
+            f"QTextBrowser {{ background: {t.background}; color: {t.text}; border: none; }}"
+            f"QScrollBar:vertical {{ background: {t.background}; width: 11px; margin: 0; }}"
+            f"QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px; min-height: 40px; margin: 2px; }}"
+            f"QScrollBar::handle:vertical:hover {{ background: {t.muted}; }}"
+            "QScrollBar::add-line, QScrollBar::sub-line { height: 0; }"
+            "QScrollBar::add-page, QScrollBar::sub-page { background: none; }"
+        )
+        if self.article is not None:
+            self._render(fraction)
+        else:
+            self.show_placeholder()
+
+    def body_font(self) -> QFont:
+        font = QFont()
+        font.setFamilies(font_families(self.settings.font))
+        font.setPointSizeF(self.settings.size)
+        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+        return font
+
+    # -- showing an article --------------------------------------------------
+
+    def show_placeholder(self, message: str | None = None) -> None:
+        self.article = None
+        self.text_map = None
+        self.highlights = {}
+        self._spans = {}
+        self._joins = []
+        self._clear_extra()
+        t = self.theme
+        self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
+        self.document().setDefaultFont(self.body_font())
+        self.document().setDefaultStyleSheet("")
+        text = message or "Choose an article from the library, or drop saved web pages anywhere on this window."
+        self.setHtml(
+            f"<div style='-qt-user-state: {CHROME_STATE}'>"
+            f"<p align='center' style='margin-top: 120px; color: {t.muted}; font-size: {self.settings.size * 1.05:.1f}pt'>"
+            f"{html.escape(text)}</p></div>"
+        )
+        self._set_margins(force=True)
+
+    def show_article(self, article: Article, progress: float | None = None) -> None:
+        """Show an article; scroll to `progress` (0..1, default the stored one)."""
+        self._save_timer.stop()
+        if self.article is not None and self.article.id != article.id:
+            self._emit_progress()
+        if self.article is None or self.article.id != article.id:
+            self._images.clear()
+            self._stacked = frozenset()
+        self.article = article
+        self.highlights = {h.id: h for h in article.highlights}
+        self._search_terms = ()
+        self._render(article.progress if progress is None else progress)
+
+    def _render(self, fraction: float) -> None:
+        article = self.article
+        assert article is not None
+        self._clear_extra()
+        doc = self.document()
+        self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
+        doc.setDefaultFont(self.body_font())
+        rtl = article.direction == "rtl"
+        doc.setDefaultStyleSheet(stylesheet(self.theme, self.settings, rtl))
+        option = doc.defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        doc.setDefaultTextOption(option)
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        self._formulas = []
+        self._code_blocks = []  # of the document about to be replaced
+        self._fitted_width = -1.0
+        body = display_html(article.html, self._formulas, can_typeset, self._stacked)
+        if self.settings.justify:
+            from reader.gui.reading.hyphenate import hyphenate_html
+
+            body = hyphenate_html(body, article.language)
+        self.setHtml(compose_html(article, body, self.theme, self.settings))
+        self._finish_blocks()
+        self._margins = (-1, -1)
+        self._set_margins(force=True)
+        # Built once per article: a re-render for a theme or font spells the same blocks.
+        key = (article.id, article.updated, len(article.text), doc.characterCount(), self.settings.justify)
+        if self.text_map is None or self._map_key != key:
+            self.text_map = document_text_map(doc, article.text)
+            self._map_key = key
+        self._spans = {}
+        self.paint_highlights(list(self.highlights.values()), fresh=True)
+        self._restore(fraction)
+
+    # -- changes (LibraryOps.changed) ---------------------------------------------------
+
+    def apply_change(self, change: Change) -> None:
+        """Follow a change to the library: one highlight repainted in place, the article's
+        fields refreshed, or (for anything broader) the article and its highlights read again."""
+        article = self.article
+        if article is None or change.article_id not in (None, article.id):
+            return
+        kind = change.kind
+        if kind == "article-deleted":
+            self.show_placeholder()
+            return
+        if kind in ("highlight-added", "highlight-updated"):
+            try:
+                highlight = self.library.get_highlight(change.highlight_id)
+            except LibraryError:
+                return  # deleted again meanwhile; that change follows
+            if highlight.article_id == article.id:
+                self.update_highlight(highlight)
+            return
+        if kind == "highlight-deleted":
+            self.update_highlight(None, change.highlight_id)
+            return
+        try:
+            (fresh,) = self.library.get_many([article.id], content=False)
+        except LibraryError:
+            self.show_placeholder()
+            return
+        self.article = replace(article, archived=fresh.archived, favorite=fresh.favorite, tags=fresh.tags,
+                               note=fresh.note, progress=fresh.progress)
+        # Only a broad change may bring highlights the window did not make (another process,
+        # an annotation import); the window's own come one by one, above.
+        if kind != "article-updated" and set(fresh.highlights) != set(self.highlights.values()):
+            self.paint_highlights(fresh.highlights)
+            self.article = replace(self.article, highlights=fresh.highlights)
+            self.viewport().update()
+            self.highlightsReloaded.emit(article.id)
+
+    # -- scrolling and progress -------------------------------------------------
+
+    def scroll_fraction(self) -> float:
+        if self._pending_fraction is not None:
+            return self._pending_fraction
+        return self._fraction
+
+    def _on_scroll(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        if bar.maximum() != self._last_max:
+            return  # the range is changing under us: not the reader scrolling
+        self._fraction = value / bar.maximum() if bar.maximum() > 0 else 0.0
+        self._save_timer.start()
+
+    def _on_range(self, _minimum: int, maximum: int) -> None:
+        self._last_max = maximum
+        if self.article is not None and self._pending_fraction is None and maximum > 0:
+            self.verticalScrollBar().setValue(round(self._fraction * maximum))
+
+    def reading_progress(self) -> float:
+        """How far the reader got: 1.0 once the end of the article is on screen."""
+        if self._pending_fraction is not None:
+            return self._pending_fraction
+        bar = self.verticalScrollBar()
+        if bar.maximum() <= 0:
+            return 1.0 if self.article is not None else 0.0
+        return round(bar.value() / bar.maximum(), 4)
+
+    def _restore(self, fraction: float) -> None:
+        if not self.isVisible() or self.viewport().width() < 50:
+            self._pending_fraction = fraction  # laid out for real when shown
+            return
+        self._pending_fraction = None
+        self._fraction = max(0.0, min(1.0, fraction))
+        doc = self.document()
+        doc.documentLayout().blockBoundingRect(doc.lastBlock())  # lay out everything now
+        bar = self.verticalScrollBar()
+        self._last_max = bar.maximum()
+        bar.setValue(round(max(0.0, min(1.0, fraction)) * bar.maximum()) if fraction < 0.999 else bar.maximum())
+        self._save_timer.stop()
+
+    def _emit_progress(self) -> None:
+        self._save_timer.stop()
+        if self.article is not None:
+            self.progressChanged.emit(self.article.id, self.reading_progress())
+
+    def flush_progress(self) -> None:
+        """Report the position now (before switching article or closing)."""
+        if self.article is not None:
+            self._emit_progress()
+
+    def page(self, forward: bool = True) -> None:
+        bar = self.verticalScrollBar()
+        step = max(40, self.viewport().height() - 60)
+        bar.setValue(bar.value() + (step if forward else -step))
+
+    def _scroll_to_position(self, pos: int, select_to: int | None = None) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(pos)
+        rect = self.cursorRect(cursor)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - self.viewport().height() // 3)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        fraction = self.scroll_fraction()
+        super().resizeEvent(event)
+        self.viewMoved.emit()
+        if (self._set_margins() or self._pending_fraction is not None) and self.article is not None:
+            self._restore(fraction)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        fraction = self.scroll_fraction()
+        super().showEvent(event)  # QTextEdit scrolls to its cursor on the first show
+        if self.article is not None:
+            self._set_margins()
+            self._restore(fraction)
+
+    def _set_margins(self, force: bool = False) -> bool:
+        width = self.viewport().width()
+        column = self.settings.width
+        side = max(28, (width - column) // 2)
+        top = 44 if width > 600 else 24
+        if not force and (side, top) == self._margins[:2] and width == self._margins_width:
+            return False
+        self._margins = (side, top)
+        self._margins_width = width
+        frame = self.document().rootFrame()
+        fmt = frame.frameFormat()
+        fmt.setLeftMargin(side)
+        fmt.setRightMargin(side)
+        fmt.setTopMargin(top)
+        fmt.setBottomMargin(max(120, self.viewport().height() // 3))
+        frame.setFrameFormat(fmt)
+        self._scale_images(self.column_width())
+        self._fit_wide_blocks(self.column_width())
+        return True
+
+    def column_width(self) -> int:
+        """The width of the text column, in px."""
+        side = self._margins[0] if self._margins[0] >= 0 else 28
+        return max(80, self.viewport().width() - 2 * side)
+
+    def layout_now(self) -> None:
+        """Lay the whole article out now (the audit, and a restore of the position, need it)."""
+        doc = self.document()
+        doc.documentLayout().blockBoundingRect(doc.lastBlock())
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.article is None:
+            return
+        # Qt's rich text has no border-left: draw the bar beside block quotes here.
+        painter = QPainter(self.viewport())
+        if self._joins:
+            # Two highlights that touch stay two: a hairline of page between them.
+            page = QColor(self.theme.background)
+            height = self.viewport().height()
+            for pos in self._joins:
+                cursor = QTextCursor(self.document())
+                cursor.setPosition(pos)
+                rect = self.cursorRect(cursor)
+                if rect.bottom() < 0 or rect.top() > height:
+                    continue
+                painter.fillRect(QRectF(rect.left() - 1, rect.top(), 2, rect.height()), page)
+        color = QColor(self.theme.accent)
+        color.setAlpha(150)
+        offset = self.verticalScrollBar().value()
+        layout = self.document().documentLayout()
+        visible = QRectF(0, offset, self.viewport().width(), self.viewport().height())
+        block = self.document().begin()
+        while block.isValid():
+            if block.blockFormat().property(QTextFormat.Property.BlockQuoteLevel):
+                rect = layout.blockBoundingRect(block)
+                if rect.intersects(visible):
+                    fmt = block.blockFormat()
+                    inner = block.layout().boundingRect()
+                    x = rect.left() + fmt.leftMargin() - self.settings.size * 0.9
+                    top = block.layout().position().y() + inner.top()
+                    painter.fillRect(QRectF(x, top + 2 - offset, 3, inner.height() - 4), color)
+                elif rect.top() > visible.bottom():
+                    break
+            block = block.next()
+        painter.end()
+
+    # -- selecting and clicking ----------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        self.pressed.emit()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        press, self._press = getattr(self, "_press", None), None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        point = event.position().toPoint()
+        if self.textCursor().hasSelection():
+            self.selectionFinished.emit()
+        elif (point - press).manhattanLength() < 5 and not self.anchorAt(point):
+            hid = self.highlight_at_point(point)
+            if hid is not None:
+                self.highlightClicked.emit(hid, self.viewport().mapToGlobal(point))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        # A reading view has no caret: Home and End go to the top and the end of the article.
+        if event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.minimum() if event.key() == Qt.Key.Key_Home else bar.maximum())
+            return
+        super().keyPressEvent(event)
+
+    def min_column_px(self) -> int:
+        """The narrowest column worth reading in: MIN_COLUMN_CHARS characters of the body font, and its margins."""
+        from PySide6.QtGui import QFontMetricsF
+
+        return round(MIN_COLUMN_CHARS * QFontMetricsF(self.body_font()).averageCharWidth()) + 2 * 28 + 12
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+        super().keyReleaseEvent(event)
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.textCursor().hasSelection():
+            self.selectionFinished.emit()
+
+    def clear_selection(self) -> None:
+        """Drop the selection where it is (QTextEdit would scroll to its cursor)."""
+        bar = self.verticalScrollBar()
+        value = bar.value()
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+        bar.setValue(value)
+
+    def selection_rect(self):
+        """Where a floating tool sits over the selection: its first line (viewport coordinates)."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self._span_rect(cursor.selectionStart(), cursor.selectionEnd())
+
+    def highlight_rect(self, highlight_id: int):
+        span = self._spans.get(highlight_id)
+        return self._span_rect(*span) if span is not None else None
+
+    def _span_rect(self, start: int, end: int):
+        first = QTextCursor(self.document())
+        first.setPosition(start)
+        last = QTextCursor(self.document())
+        last.setPosition(end)
+        a, b = self.cursorRect(first), self.cursorRect(last)
+        if a.top() == b.top():
+            return a.united(b)
+        # Several lines: over the first one, from where the text starts to the column's edge.
+        right = self.viewport().width() - self._margins[0] if self._margins[0] > 0 else a.right() + 240
+        return a.united(a.translated(max(0, right - a.left()), 0))
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+        super().scrollContentsBy(dx, dy)
+        self.viewMoved.emit()
+
+    # -- links -----------------------------------------------------------------
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+        elif not url.scheme() and url.hasFragment():
+            self.scrollToAnchor(url.fragment())
+
+    def setSource(self, *args) -> None:  # noqa: N802 - never navigate away from the article
+        return
+
+
+class ReaderPane(QWidget):
+    """The reading view with its find bar."""
+
+    def __init__(self, view: ReadingView, parent=None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.find_bar = FindBar(view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(view, 1)
+        layout.addWidget(self.find_bar)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(800, 700)
+

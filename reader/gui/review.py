@@ -1,0 +1,835 @@
+"""The daily review in the window: today's highlights, one card at a time.
+
+A window of its own (not modal, like the Notebook), keyboard-first: 1-4 answer
+Again/Hard/Good/Easy, Space keeps (Good), N and T edit the note and tags on the
+card, O opens the article at the highlight, Esc closes (or cancels an edit).
+
+Every library call goes through the window's ops lane (gui/tasks.py): the queue and
+the progress are read there, answers, settings and note/tag edits written there; the
+GUI thread never touches the library. A note or tag edit is announced on
+`ops.changed` (the article, the sidebar and the Notebook show it at once). An answer
+or a settings change alters nothing the other views show, so it is not announced:
+an unknown kind of change would make every view read its article again.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QKeySequence,
+    QShortcut,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.domain import COLORS, Change, ReviewItem
+from reader.core.review import ReviewSettings
+from reader.core.tags import parse_tags
+from reader.gui.annotate import ColorNames, swatch
+from reader.gui.review_chart import WeekChart
+from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
+from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
+
+# (answer sent to the library, button label, keys)
+GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
+PLAIN = (("keep", "Keep", "Space"), ("less-often", "Less often", ""), ("never-again", "Never again", ""))
+
+
+def short_date(value: str | datetime | None) -> str:
+    """'18 Mar 2024' from an ISO date or datetime; other text as it is (short)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00")[:25])
+        except ValueError:
+            return value.strip()[:40]
+    return f"{value.day} {value:%b %Y}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def days_ago(when: datetime, now: datetime | None = None) -> str:
+    """'today', 'yesterday', '5 days ago'; a date after a month."""
+    now = now or datetime.now(when.tzinfo)
+    days = (now.date() - when.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago" if days < 31 else short_date(when)
+
+
+class KeyButton(QPushButton):
+    """A button with its key beside the label, drawn fainter (the keys are the point here)."""
+
+    def __init__(self, label: str, key: str, name: str, parent=None) -> None:
+        super().__init__(label, parent, objectName=name)
+        self.key = key
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys belong to the card, never to a button
+        self.setAutoDefault(False)
+        self.setToolTip(f"{label} ({key})" if key else label)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.key:
+            hint.setWidth(hint.width() + self.fontMetrics().horizontalAdvance(self.key) + 10)
+        return hint
+
+    def paintEvent(self, event) -> None:
+        from PySide6.QtGui import QPainter
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        if not self.key:
+            super().paintEvent(event)
+            return
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = ""
+        painter = QPainter(self)
+        self.style().drawControl(QStyle.ControlElement.CE_PushButton, option, painter, self)
+        colour = option.palette.color(self.foregroundRole())
+        font = QFont(self.font())
+        metrics = self.fontMetrics()
+        small = QFont(font)
+        small.setPointSizeF(font.pointSizeF() * 0.85)
+        small.setBold(False)
+        from PySide6.QtGui import QFontMetrics
+
+        small_metrics = QFontMetrics(small)
+        label_w = metrics.horizontalAdvance(self.text())
+        key_w = small_metrics.horizontalAdvance(self.key)
+        gap = 8
+        left = self.rect().center().x() - (label_w + gap + key_w) // 2
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        rect = self.rect()
+        painter.setFont(font)
+        painter.setPen(colour)
+        painter.drawText(rect.adjusted(left, 0, 0, 0), flags, self.text())
+        faint = QColor(colour)
+        faint.setAlphaF(0.55)
+        painter.setFont(small)
+        painter.setPen(faint)
+        painter.drawText(rect.adjusted(left + label_w + gap, 0, 0, 0), flags, self.key)
+        painter.end()
+
+
+class CardText(QTextBrowser):
+    """The quote as it looks in the article (reading font, size, line height, its
+    highlight colour), then the note (Markdown) and the tags. Centred vertically."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReviewQuote")
+        self.setOpenLinks(False)  # nothing leaves the window from here
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def show_item(self, item: ReviewItem, theme: Theme, reading: ReadingSettings, with_note: bool = True) -> None:
+        h = item.highlight
+        doc = self.document()
+        doc.clear()
+        body = QFont()
+        body.setFamilies(font_families(reading.font))
+        words = len(h.quote)
+        body.setPointSizeF(reading.size * (1.4 if words < 160 else 1.22 if words < 420 else 1.1))
+        doc.setDefaultFont(body)
+        doc.setDefaultStyleSheet(f"a {{ color: {theme.link}; text-decoration: none; }}"
+                                 f"code {{ background-color: {theme.code}; }}")
+        doc.setDocumentMargin(6)
+        # The reading view's line height: a CSS-like percentage of the font size.
+        metrics = QFontMetricsF(body)
+        em = QFontInfo(body).pixelSize() or metrics.height()
+        spacing = max(100.0, reading.line_spacing * em / metrics.lineSpacing())
+        quote_block = QTextBlockFormat()
+        quote_block.setLineHeight(spacing, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor = QTextCursor(doc)
+        cursor.setBlockFormat(quote_block)
+        mark = QTextCharFormat()
+        mark.setFont(body)
+        mark.setForeground(QColor(theme.text))
+        mark.setBackground(QColor(theme.highlights.get(h.color, theme.highlights["yellow"])))
+        cursor.insertText(" ".join(h.quote.split()), mark)
+        small = QTextBlockFormat()
+        small.setTopMargin(reading.size * 1.1)
+        small.setLineHeight(130, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        if h.note.strip() and with_note:
+            cursor.insertBlock(small, QTextCharFormat())
+            start = cursor.position()
+            cursor.insertMarkdown(h.note)
+            cursor.setPosition(start)
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            note = QTextCharFormat()
+            note.setFontPointSize(reading.size * 0.95)
+            note.setFontFamilies(font_families("Sans"))
+            note.setForeground(QColor(theme.text))
+            cursor.mergeCharFormat(note)
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+        if h.tags and with_note:  # (while they are edited below, the quote alone)
+            tags = QTextCharFormat()
+            tags.setFontFamilies(font_families("Sans"))
+            tags.setFontPointSize(reading.size * 0.85)
+            tags.setForeground(QColor(theme.accent))
+            block = QTextBlockFormat(small)
+            block.setTopMargin(reading.size * 0.6 if h.note.strip() else reading.size * 1.1)
+            cursor.insertBlock(block, QTextCharFormat())
+            cursor.insertText("   ".join(f"#{tag}" for tag in h.tags), tags)
+        self._centre()
+
+    def _centre(self) -> None:
+        """A short quote sits in the middle of the card, a long one scrolls from the top."""
+        doc = self.document()
+        frame = doc.rootFrame().frameFormat()
+        frame.setTopMargin(0)
+        doc.rootFrame().setFrameFormat(frame)
+        doc.setTextWidth(self.viewport().width())
+        spare = self.viewport().height() - doc.size().height()
+        frame.setTopMargin(max(0.0, spare * 0.4))  # a little above the middle reads as centred
+        doc.rootFrame().setFrameFormat(frame)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._centre()
+
+
+class CardEditor(QFrame):
+    """The note and tags of the card, edited in place (N, T); Ctrl+Enter saves, Esc cancels."""
+
+    saved = Signal(str, list)  # note, tags
+    cancelled = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReviewEditor")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.note = QPlainTextEdit(objectName="ReviewNote")
+        self.note.setPlaceholderText("Your note… (Markdown: **bold**, *italic*, - lists)")
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(84)
+        self.tags = QLineEdit(objectName="ReviewTags", placeholderText="Tags, separated by commas")
+        row = QHBoxLayout()
+        hint = QLabel("Ctrl+Enter to save · Esc to cancel", objectName="ReviewHint")
+        self.save_button = QPushButton("Save", objectName="ReviewSave")
+        self.cancel_button = QPushButton("Cancel", objectName="ReviewCancel")
+        for button in (self.save_button, self.cancel_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAutoDefault(False)
+        row.addWidget(hint, 1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        layout.addWidget(self.note)
+        layout.addWidget(self.tags)
+        layout.addLayout(row)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.cancelled)
+        self.tags.returnPressed.connect(self.save)
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, activated=self.save,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.hide()
+
+    def start(self, note: str, tags, field: str) -> None:
+        self.note.setPlainText(note)
+        self.tags.setText(", ".join(tags))
+        self.show()
+        target = self.tags if field == "tags" else self.note
+        target.setFocus()
+        if target is self.note:
+            cursor = self.note.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            self.note.setTextCursor(cursor)
+        else:
+            self.tags.end(False)
+
+    def save(self) -> None:
+        if self.isVisible():
+            self.saved.emit(self.note.toPlainText().strip("\n"), parse_tags(self.tags.text()))
+
+
+class ReviewSettingsDialog(QDialog):
+    """The daily limit and what the review leaves out."""
+
+    def __init__(self, settings: ReviewSettings, names: ColorNames, theme: Theme, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReviewSettings")
+        self.setWindowTitle("Review Settings")
+        form = QFormLayout(self)
+        form.setVerticalSpacing(10)
+        self.limit = QSpinBox(objectName="ReviewLimit", minimum=1, maximum=1000, value=settings.daily_limit)
+        self.limit.setSuffix(" highlights")
+        form.addRow("A day:", self.limit)
+        self.archived = QCheckBox("Leave out archived articles", objectName="ReviewExcludeArchived")
+        self.archived.setChecked(settings.exclude_archived)
+        form.addRow("", self.archived)
+        self.tags = QLineEdit(", ".join(settings.exclude_tags), objectName="ReviewExcludeTags",
+                              placeholderText="e.g. private, todo")
+        form.addRow("Leave out tags:", self.tags)
+        colours = QWidget()
+        grid = QGridLayout(colours)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.colors: dict[str, QCheckBox] = {}
+        excluded = set(settings.exclude_colors)
+        for i, color in enumerate(COLORS):
+            box = QCheckBox(names.label(color), objectName=f"exclude-{color}")
+            box.setIcon(swatch(theme.highlights[color], 14))
+            box.setChecked(color in excluded)
+            grid.addWidget(box, i // 3, i % 3)
+            self.colors[color] = box
+        form.addRow("Leave out colours:", colours)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def settings(self) -> ReviewSettings:
+        return ReviewSettings(
+            daily_limit=self.limit.value(), exclude_archived=self.archived.isChecked(),
+            exclude_tags=tuple(parse_tags(self.tags.text())),
+            exclude_colors=tuple(c for c, box in self.colors.items() if box.isChecked()))
+
+
+class ReviewView(QDialog):
+    """Today's session. `load()` reads the queue on the ops lane; answers go back there."""
+
+    openRequested = Signal(int, int)  # article id, highlight id
+    updated = Signal()  # the view shows the answer to a read or a write (for tests and screenshots)
+    answered = Signal(object)  # domain.ReviewAnswer, once stored
+
+    def __init__(self, ops, names: ColorNames, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Review")
+        self.setWindowTitle("Review")
+        self.ops = ops
+        self.names = names
+        self.theme: Theme = THEMES["light"]
+        self.reading = ReadingSettings()
+        self.items: list[ReviewItem] = []
+        self.index = 0
+        self.done_today = 0  # answered in this session
+        self.stats = None
+        self.review_settings = ReviewSettings()
+        self.loaded = False
+        self.pending = 0  # answers and edits not yet stored
+        self._asked = 0  # loads asked; only the latest answer is shown
+        self._shown_at = time.monotonic()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+        top = QHBoxLayout()
+        self.position = QLabel(objectName="ReviewPosition")
+        self.streak = QLabel(objectName="ReviewStreak")
+        self.settings_button = QPushButton("Settings…", objectName="ReviewSettingsButton")
+        self.settings_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.settings_button.setAutoDefault(False)
+        top.addWidget(self.position)
+        top.addStretch(1)
+        top.addWidget(self.streak)
+        top.addSpacing(10)
+        top.addWidget(self.settings_button)
+        layout.addLayout(top)
+
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages, 1)
+        # The card.
+        self.card = QFrame(objectName="ReviewCard")
+        card = QVBoxLayout(self.card)
+        card.setContentsMargins(28, 22, 28, 16)
+        card.setSpacing(4)
+        self.site = QLabel(objectName="ReviewSite")
+        self.title = QLabel(objectName="ReviewTitle", wordWrap=True)
+        self.meta = QLabel(objectName="ReviewMeta")
+        for label in (self.site, self.title, self.meta):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            card.addWidget(label)
+        card.addSpacing(8)
+        self.text = CardText()
+        card.addWidget(self.text, 1)
+        self.editor = CardEditor()
+        card.addWidget(self.editor)
+        tools = QHBoxLayout()
+        tools.setSpacing(4)
+        self.open_button = KeyButton("Open in Article", "O", "ReviewOpen")
+        self.note_button = KeyButton("Add Note", "N", "ReviewNoteButton")
+        self.tags_button = KeyButton("Tags", "T", "ReviewTagsButton")
+        for button in (self.open_button, self.note_button, self.tags_button):
+            button.setProperty("flat", True)
+            tools.addWidget(button)
+        tools.addStretch(1)
+        card.addLayout(tools)
+        self.pages.addWidget(self.card)
+        # A message instead of a card: loading, nothing due, done for today.
+        self.message = QFrame(objectName="ReviewMessage")
+        message = QVBoxLayout(self.message)
+        message.addStretch(1)
+        self.headline = QLabel(objectName="ReviewHeadline", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.explain = QLabel(objectName="ReviewExplain", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        message.addWidget(self.headline)
+        message.addWidget(self.explain)
+        message.addStretch(1)
+        self.pages.addWidget(self.message)
+
+        self.answer_row = QWidget(objectName="ReviewAnswers")
+        answers = QGridLayout(self.answer_row)
+        answers.setContentsMargins(0, 0, 0, 0)
+        answers.setHorizontalSpacing(8)
+        answers.setVerticalSpacing(6)
+        self.buttons: dict[str, QPushButton] = {}
+        answers.addWidget(QLabel("How well did you remember it?", objectName="ReviewAsk"), 0, 0, 1, 4)
+        for column, (answer, label, key) in enumerate(GRADES):
+            self.buttons[answer] = self._answer_button(answer, label, key)
+            answers.addWidget(self.buttons[answer], 1, column)
+        answers.addWidget(QLabel("Or simply:", objectName="ReviewAsk"), 2, 0, 1, 4)
+        for answer, label, key in PLAIN:
+            self.buttons[answer] = self._answer_button(answer, label, key, plain=True)
+        answers.addWidget(self.buttons["keep"], 3, 0, 1, 2)
+        answers.addWidget(self.buttons["less-often"], 3, 2)
+        answers.addWidget(self.buttons["never-again"], 3, 3)
+        layout.addWidget(self.answer_row)
+
+        bottom = QHBoxLayout()
+        self.chart = WeekChart()
+        legend = QVBoxLayout()
+        legend.setSpacing(2)
+        self.week_label = QLabel("This week", objectName="ReviewWeek")
+        self.legend = QLabel(objectName="ReviewLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        legend.addStretch(1)
+        legend.addWidget(self.week_label)
+        legend.addWidget(self.legend)
+        legend.addStretch(1)
+        self.status = QLabel(objectName="ReviewStatus", wordWrap=True)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.chart)
+        bottom.addSpacing(8)
+        bottom.addLayout(legend)
+        bottom.addWidget(self.status, 1)
+        layout.addLayout(bottom)
+
+        self.open_button.clicked.connect(self.open_in_article)
+        self.note_button.clicked.connect(lambda: self.edit("note"))
+        self.tags_button.clicked.connect(lambda: self.edit("tags"))
+        self.settings_button.clicked.connect(self.open_settings)
+        self.editor.saved.connect(self.save_edit)
+        self.editor.cancelled.connect(self.cancel_edit)
+        keys = [(key, answer) for answer, _label, key in GRADES] + [("Space", "keep")]
+        for key, answer in keys:
+            QShortcut(QKeySequence(key), self, activated=lambda a=answer: self.answer(a))
+        QShortcut(QKeySequence("N"), self, activated=lambda: self.edit("note"))
+        QShortcut(QKeySequence("T"), self, activated=lambda: self.edit("tags"))
+        QShortcut(QKeySequence("O"), self, activated=self.open_in_article)
+        ops.changed.connect(self.apply_change)
+        self.set_style(self.theme, self.reading)
+        self._show_message("Loading…", "")
+        self.resize(self.sizeHint())
+
+    def sizeHint(self) -> QSize:
+        return QSize(760, 720)
+
+    def _answer_button(self, answer: str, label: str, key: str, plain: bool = False) -> QPushButton:
+        button = KeyButton(label, key, f"answer-{answer}")
+        button.setProperty("plain", plain)
+        button.setMinimumHeight(36)
+        button.clicked.connect(lambda _c=False, a=answer: self.answer(a))
+        return button
+
+    # -- theme -----------------------------------------------------------------------
+
+    def set_style(self, theme: Theme, reading: ReadingSettings) -> None:
+        self.theme, self.reading = theme, reading
+        t = theme
+        sans = ", ".join(f"'{f}'" for f in font_families("Sans"))
+        serif = ", ".join(f"'{f}'" for f in font_families(reading.font))
+        good_text = "#ffffff" if not t.dark else t.background
+        self.setStyleSheet(f"""
+            QDialog#Review {{ background: {t.window}; }}
+            QDialog#Review QLabel {{ color: {t.text}; }}
+            QFrame#ReviewCard, QFrame#ReviewMessage {{ background: {t.background}; border: 1px solid {t.rule};
+                border-radius: 12px; }}
+            QTextBrowser#ReviewQuote {{ background: {t.background}; color: {t.text}; border: none; }}
+            QTextBrowser#ReviewQuote QScrollBar:vertical {{ background: {t.background}; width: 9px; margin: 0; }}
+            QTextBrowser#ReviewQuote QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px;
+                min-height: 30px; margin: 1px; }}
+            QTextBrowser#ReviewQuote QScrollBar::add-line, QTextBrowser#ReviewQuote QScrollBar::sub-line {{ height: 0; }}
+            QTextBrowser#ReviewQuote QScrollBar::add-page, QTextBrowser#ReviewQuote QScrollBar::sub-page {{ background: none; }}
+            QLabel#ReviewSite {{ color: {t.accent}; font-family: {sans}; font-size: {reading.size * 0.72:.1f}pt;
+                font-weight: 600; letter-spacing: 1px; }}
+            QLabel#ReviewTitle {{ font-family: {serif}; font-size: {reading.size * 1.15:.1f}pt; font-weight: 700; }}
+            QDialog#Review QLabel#ReviewMeta, QDialog#Review QLabel#ReviewHint,
+            QDialog#Review QLabel#ReviewAsk, QDialog#Review QLabel#ReviewExplain,
+            QDialog#Review QLabel#ReviewLegend, QDialog#Review QLabel#ReviewStreak,
+            QDialog#Review QLabel#ReviewWeek {{ color: {t.muted}; }}
+            QLabel#ReviewWeek {{ font-weight: 600; }}
+            QLabel#ReviewPosition {{ font-weight: 600; }}
+            QDialog#Review QLabel#ReviewStatus {{ color: {t.accent}; }}
+            QLabel#ReviewHeadline {{ font-family: {serif}; font-size: {reading.size * 1.45:.1f}pt; font-weight: 700; }}
+            QPushButton {{ background: {t.code}; color: {t.text}; border: 1px solid {t.rule}; border-radius: 8px;
+                padding: 6px 14px; }}
+            QPushButton:hover {{ border-color: {t.muted}; }}
+            QPushButton:disabled {{ color: {t.muted}; }}
+            QPushButton#answer-good, QPushButton#answer-keep {{ background: {t.accent}; color: {good_text};
+                border-color: {t.accent}; font-weight: 600; }}
+            QPushButton[flat="true"] {{ background: transparent; border: none; color: {t.link}; padding: 4px 8px; }}
+            QPushButton[flat="true"]:hover {{ background: {t.code}; }}
+            QPlainTextEdit#ReviewNote, QLineEdit#ReviewTags {{ background: {t.background}; color: {t.text};
+                border: 1px solid {t.rule}; border-radius: 6px; padding: 4px 6px; }}
+        """)
+        self.chart.set_theme(t)
+        made = QColor(self.chart.made_color).name()
+        self.legend.setText(f"<span style='color:{made}'>■</span> made &nbsp; "
+                            f"<span style='color:{t.accent}'>■</span> reviewed")
+        self._render_card()
+
+    def changeEvent(self, event) -> None:
+        """The window changes the app's palette with its theme: follow it."""
+        super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.PaletteChange:
+            window = self.parentWidget()
+            reading = getattr(window, "reading", None)
+            if isinstance(reading, ReadingSettings) and (reading, reading.resolved_theme()) != (self.reading, self.theme):
+                self.set_style(reading.resolved_theme(), reading)
+
+    # -- reading the session ----------------------------------------------------------
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():  # shown by the window, not un-minimised: a new session
+            self.loaded = False
+            self.answer_row.hide()
+            self._show_message("Loading…", "")
+            self.load()
+
+    def load(self) -> None:
+        """Today's queue, the progress and the settings, read on the ops lane."""
+        self._asked += 1
+        asked = self._asked
+
+        def read(lib):
+            return lib.review_queue(), lib.review_stats(), lib.review_settings()
+
+        def done(answer) -> None:
+            if asked == self._asked:
+                self._loaded(*answer)
+
+        self.ops.run(read, on_done=done, on_error=self._failed)
+
+    def _loaded(self, items, stats, settings) -> None:
+        self.items, self.index, self.done_today = list(items), 0, 0
+        self.stats, self.review_settings, self.loaded = stats, settings, True
+        self.editor.hide()
+        self.status.clear()
+        self._show_current()
+        self.updated.emit()
+
+    def refresh_stats(self) -> None:
+        asked = self._asked
+
+        def done(stats) -> None:
+            if asked == self._asked:
+                self.stats = stats
+                self._show_progress()
+                self.updated.emit()
+
+        self.ops.run(lambda lib: lib.review_stats(), on_done=done, on_error=self._failed)
+
+    def current(self) -> ReviewItem | None:
+        return self.items[self.index] if self.loaded and self.index < len(self.items) else None
+
+    # -- showing -------------------------------------------------------------------------
+
+    def _show_current(self) -> None:
+        item = self.current()
+        self.answer_row.setVisible(item is not None)
+        if item is None:
+            self._show_finished()
+        else:
+            self.pages.setCurrentWidget(self.card)
+            self._render_card()
+            self._shown_at = time.monotonic()
+        self._show_progress()
+
+    def _render_card(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        self.site.setText((item.article_site or _host(item.article_url) or "").upper())
+        self.site.setVisible(bool(self.site.text()))
+        self.title.setText(item.article_title)
+        made = item.highlight.created
+        if made.tzinfo is None:  # the library's times are UTC
+            made = made.replace(tzinfo=UTC).astimezone()
+        parts = [short_date(item.article_published)] if item.article_published else []
+        parts.append(f"highlighted {days_ago(made)}")
+        if item.reviews:
+            parts.append(f"reviewed {plural(item.reviews, 'time')}")
+        self.meta.setText(" · ".join(p for p in parts if p))
+        self.text.show_item(item, self.theme, self.reading, with_note=not self.editor.isVisible())
+        self.note_button.setText("Edit Note" if item.highlight.note.strip() else "Add Note")
+
+    def _show_message(self, headline: str, text: str) -> None:
+        self.headline.setText(headline)
+        self.explain.setText(text)
+        self.pages.setCurrentWidget(self.message)
+
+    def _show_finished(self) -> None:
+        if not self.loaded:
+            self._show_message("Loading…", "")
+        elif self.done_today:
+            streak = self.stats.streak if self.stats else 0
+            self._show_message(
+                "Done for today",
+                f"You went over {plural(self.done_today, 'highlight')}."
+                + (f" That is a {streak}-day streak." if streak > 1 else "")
+                + "\nThe next ones will be here tomorrow.")
+        else:
+            settings = self.review_settings
+            left_out = []
+            if settings.exclude_archived:
+                left_out.append("archived articles")
+            if settings.exclude_tags:
+                left_out.append("tags " + ", ".join(settings.exclude_tags))
+            if settings.exclude_colors:
+                left_out.append("colours " + ", ".join(self.names.label(c) for c in settings.exclude_colors))
+            text = ("Highlights join the review a day after you make them, and come back when it is time "
+                    "to see them again.")
+            if left_out:
+                text += "\nLeft out (Settings…): " + "; ".join(left_out) + "."
+            self._show_message("Nothing to review today", text)
+
+    def _show_progress(self) -> None:
+        total = len(self.items)
+        if not self.loaded:
+            self.position.setText("")
+        elif self.current() is not None:
+            self.position.setText(f"{self.index + 1} of {total}")
+        else:
+            self.position.setText(f"{plural(self.done_today, 'highlight')} reviewed" if self.done_today else "")
+        stats = self.stats
+        if stats is not None:
+            left = max(0, total - self.index) if self.loaded else stats.due
+            parts = [f"{left} due today"]
+            if stats.streak:
+                parts.append(f"{stats.streak}-day streak")
+            self.streak.setText(" · ".join(parts))
+            self.chart.set_week(stats.week)
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def answer(self, answer: str) -> None:
+        """Record the answer for the card shown and show the next one at once."""
+        item = self.current()
+        if item is None:
+            return
+        if self.editor.isVisible():
+            self.editor.save()
+        highlight_id = item.highlight.id
+        duration = int((time.monotonic() - self._shown_at) * 1000)
+        self.pending += 1
+
+        def stored(result) -> None:
+            self.pending -= 1
+            self.answered.emit(result)
+            self.refresh_stats()
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            self._failed(exc)
+
+        self.ops.run(lambda lib: OpResult(lib.answer_review(highlight_id, answer, duration_ms=duration)),
+                     on_done=stored, on_error=failed)
+        self.index += 1
+        self.done_today += 1
+        self._show_current()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(describe(exc))
+        self.updated.emit()
+
+    # -- the card's note and tags ---------------------------------------------------------------
+
+    def edit(self, field: str) -> None:
+        item = self.current()
+        if item is not None:
+            self.editor.start(item.highlight.note, item.highlight.tags, field)
+            self._render_card()
+
+    def editing(self) -> bool:
+        return self.editor.isVisible()
+
+    def save_edit(self, note: str, tags: list) -> None:
+        item = self.current()
+        self.cancel_edit()
+        if item is None:
+            return
+        h = item.highlight
+        changes: dict = {}
+        if note != h.note:
+            changes["note"] = note
+        if sorted(t.lower() for t in tags) != sorted(t.lower() for t in h.tags):
+            changes["tags"] = tuple(tags)
+        if not changes:
+            return
+        self.pending += 1
+
+        def job(lib):
+            fresh = lib.update_highlight(h.id, **changes)
+            return OpResult(fresh, (Change("highlight-updated", fresh.article_id, fresh.id),))
+
+        def stored(fresh) -> None:
+            self.pending -= 1
+            self._replace(fresh)
+            self.updated.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            self._failed(exc)
+
+        self.ops.run(job, on_done=stored, on_error=failed)
+
+    def cancel_edit(self) -> None:
+        self.editor.hide()
+        self.setFocus()
+        self._render_card()
+
+    def _replace(self, highlight) -> None:
+        from dataclasses import replace
+
+        for i, item in enumerate(self.items):
+            if item.highlight.id == highlight.id:
+                self.items[i] = replace(item, highlight=highlight)
+                if i == self.index:
+                    self._render_card()
+
+    def apply_change(self, change: Change) -> None:
+        """A highlight of the session changed or went elsewhere in the window: follow it."""
+        if not self.loaded:
+            return
+        if change.kind == LIBRARY_CHANGED:  # e.g. `reader review --grade` in a terminal: the streak, the week
+            self.refresh_stats()
+            return
+        if change.highlight_id is None:
+            return
+        ids = {item.highlight.id for item in self.items[self.index:]}
+        if change.highlight_id not in ids:
+            return
+        if change.kind == "highlight-deleted":
+            shown = self.current()
+            self.items = self.items[:self.index] + [i for i in self.items[self.index:]
+                                                    if i.highlight.id != change.highlight_id]
+            if shown is None or shown.highlight.id == change.highlight_id:
+                self._show_current()
+            else:
+                self._show_progress()
+        elif change.kind == "highlight-updated":
+            self.ops.run(lambda lib: lib.get_highlight(change.highlight_id), on_done=self._replace,
+                         on_error=lambda _exc: None)  # gone meanwhile: its deletion follows
+
+    # -- elsewhere ---------------------------------------------------------------------------
+
+    def open_in_article(self) -> None:
+        item = self.current()
+        if item is not None:
+            self.openRequested.emit(item.highlight.article_id, item.highlight.id)
+
+    def settings_dialog(self) -> ReviewSettingsDialog:
+        """Made by one method so tests can answer it."""
+        return ReviewSettingsDialog(self.review_settings, self.names, self.theme, self)
+
+    def open_settings(self) -> ReviewSettingsDialog:
+        dialog = self.settings_dialog()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(code: int) -> None:
+            if code == QDialog.DialogCode.Accepted:
+                self.save_settings(dialog.settings())
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+    def save_settings(self, settings: ReviewSettings) -> None:
+        """Store the settings, then start today's session again under them."""
+        self.pending += 1
+
+        def stored(_value) -> None:
+            self.pending -= 1
+            self.review_settings = settings
+            self.load()
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            self._failed(exc)
+
+        self.ops.run(lambda lib: OpResult(lib.set_review_settings(settings)), on_done=stored, on_error=failed)
+
+    def reject(self) -> None:
+        """Esc cancels an edit first; then closes."""
+        if self.editor.isVisible():
+            self.cancel_edit()
+            return
+        super().reject()
+
+
+def _host(url: str | None) -> str:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def open_review(window) -> ReviewView:
+    """The window's Review (made once): themed like the window, opening articles in it."""
+    view = getattr(window, "review", None)
+    if view is None:
+        view = ReviewView(window.ops, window.names, window)
+        view.openRequested.connect(lambda article_id, highlight_id: _open_in_window(window, article_id, highlight_id))
+        window.review = view
+    view.set_style(window.theme, window.reading)
+    view.show()
+    view.raise_()
+    view.activateWindow()
+    return view
+
+
+def _open_in_window(window, article_id: int, highlight_id: int) -> None:
+    window.open_at_highlight(article_id, highlight_id)
+    window.raise_()
+    window.activateWindow()
+
+
+__all__ = ["ReviewSettingsDialog", "ReviewView", "open_review", "short_date"]
