@@ -61,6 +61,10 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
 
 
+# psycopg's errors for a server that cannot be reached or that refuses the user.
+_SERVER_REFUSALS = ("OperationalError", "InsufficientPrivilege")
+
+
 class NoteConflict(LibraryError):
     """A note was changed by someone else since the editor opened it: both texts
     are kept here for the front end to show, nothing was written."""
@@ -230,15 +234,18 @@ class Library:
         )
 
     def _lost_server(self, exc: BaseException) -> bool:
-        """Whether `exc` says the server cannot be reached or refused the connection
-        (SQLAlchemy's wrapper, or psycopg's own when raised while reconnecting)."""
+        """Whether `exc` says the server cannot be reached, or refused us (the
+        connection, or a right the user was not granted): SQLAlchemy's wrapper, or
+        psycopg's own error when raised while reconnecting."""
         if not self.shared:
             return False
         if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
             return True
+        if isinstance(exc, DBAPIError) and type(exc.orig).__name__ in _SERVER_REFUSALS:
+            return True
         if isinstance(exc, SQLAlchemyError) and isinstance(exc.__cause__ or exc.__context__, Exception):
             return self._lost_server(exc.__cause__ or exc.__context__)
-        return type(exc).__module__.startswith("psycopg") and type(exc).__name__ == "OperationalError"
+        return type(exc).__module__.startswith("psycopg") and type(exc).__name__ in _SERVER_REFUSALS
 
     def _server_error(self, exc: BaseException) -> LibraryError:
         """The server went away, or refused us, in the middle of the work: one line."""

@@ -345,3 +345,29 @@ def test_a_server_lost_in_the_middle_is_one_line(pg_cluster, pg_database, articl
             assert message.startswith(library.name) and "\n" not in message, message
     finally:
         library.close()
+
+
+def test_a_user_granted_reading_only_reads_and_is_told_in_one_line(pg_cluster, pg_database, article_page, capsys):
+    url = pg_database()
+    with Library.open(url) as library:
+        article_id = import_one(library, article_page)
+    name = url.rsplit("/", 1)[1]
+    pg_cluster.admin("CREATE ROLE guest LOGIN")
+    try:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO guest")
+        as_guest = url.replace("//reader@", "//guest@")
+        with Library.open(as_guest) as library:
+            assert library.get(article_id).title == "The Quiet Rivers of the North"
+            assert [h.article_id for h in library.search("rivers")] == [article_id]
+            with pytest.raises(LibraryError, match="permission denied") as caught:
+                library.set_note(article_id, "mine")
+            assert "\n" not in str(caught.value)
+        assert cli.main(["--library", as_guest, "note", str(article_id), "mine"]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "permission denied" in err
+    finally:
+        pg_cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
+        pg_cluster.admin("DROP ROLE guest")
