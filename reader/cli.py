@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -16,10 +17,12 @@ from pathlib import Path
 from reader import __version__
 from reader.core import domain
 from reader.core.library import STATES, Library, LibraryError
+from reader.core.location import USER_ENV
 
 COMMANDS = (
     "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
     "favorite", "delete", "search", "export", "import-annotations", "reextract", "backup", "check", "review",
+    "copy-library",
 )
 
 
@@ -40,10 +43,17 @@ class _Parser(argparse.ArgumentParser):
 def _library_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None:
     parser.add_argument(
         "--library",
-        metavar="DIR",
+        metavar="DIR|URL",
         # A subcommand's own --library must not reset one given before the subcommand.
         default=None if top_level else argparse.SUPPRESS,
-        help="library folder (default: $READER_LIBRARY, else your user data folder)",
+        help="library folder, or postgresql://user@host/dbname for a shared library "
+        "(default: $READER_LIBRARY, else your user data folder)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=None if top_level else argparse.SUPPRESS,
+        help="the name recorded with your highlights and notes (default: $READER_USER, else your login name)",
     )
 
 
@@ -174,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="how many to list (default: what is left of the daily limit)")
     p.add_argument("--stats", action="store_true", help="due, streak and the last seven days instead")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("copy-library", help="copy a whole library to a new one (SQLite or PostgreSQL)",
+                       description="Copy every article, highlight, note, tag and review to a new library: "
+                       "a folder or postgresql://user@host/dbname, either way. All or nothing; the row counts "
+                       "are compared at the end.")
+    p.add_argument("source", metavar="SRC", help="the library to copy (a folder or a URL)")
+    p.add_argument("dest", metavar="DST", help="a new folder, or an empty PostgreSQL database")
     sub.add_parser("check", help="check the library database for damage",
                    description="Run SQLite's integrity check on the library.")
 
@@ -214,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # Options whose value is the user's free text: "---" or "-5 °C" is a value, not an option.
 _TEXT_OPTIONS = ("--note", "--quote")
+# Options of every command that take a value (see _library_option).
+_VALUE_OPTIONS = ("--library", "--user")
 
 
 def _free_text(argv: list[str]) -> list[str]:
@@ -238,11 +256,12 @@ def _free_text(argv: list[str]) -> list[str]:
         j = 0
         while j < len(rest):
             arg = rest[j]
-            if arg == "--library" and j + 1 < len(rest):
+            if arg in _VALUE_OPTIONS and j + 1 < len(rest):
                 options += rest[j:j + 2]
                 j += 2
                 continue
-            is_option = arg.startswith("--library=") or arg in ("-h", "--help") or arg in flags
+            is_option = (arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)) or arg in ("-h", "--help")
+                         or arg in flags)
             (options if is_option else positional).append(arg)
             j += 1
         out = out[:at] + options + ["--"] + positional
@@ -260,10 +279,10 @@ def _wants_window(argv: list[str]) -> bool:
         arg = argv[i]
         if arg in ("-h", "--help", "--version"):
             return False
-        if arg == "--library":
+        if arg in _VALUE_OPTIONS:
             i += 2
             continue
-        if arg.startswith("--library="):
+        if arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
             i += 1
             continue
         return arg not in COMMANDS
@@ -285,6 +304,8 @@ def _open_window(argv: list[str]) -> int:
     except ImportError as exc:
         print(f"reader: cannot start the window: {exc}", file=sys.stderr)
         return 1
+    if args.user:
+        os.environ[USER_ENV] = args.user  # the window's Library takes it from there
     if links:
         import inspect
 
@@ -316,7 +337,10 @@ def _window_arguments(arguments: list[str]) -> tuple[list[str], list[tuple[str, 
 
 
 def _open(args) -> Library:
-    return Library.open(args.library)
+    library = Library.open(args.library, user=getattr(args, "user", None))
+    for warning in library.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+    return library
 
 
 def _print_json(value) -> None:
@@ -424,10 +448,11 @@ def article_json(article: domain.Article) -> dict:
         "images": list(article.images),
         "tags": list(article.tags),
         "note": article.note,
+        "note_by": article.note_by or None,
         "highlights": [
             {"id": h.id, "uid": h.uid, "quote": h.quote, "color": h.color, "note": h.note,
              "tags": list(h.tags), "start": h.start, "end": h.end, "placed": h.placed,
-             "created": _iso(h.created)}
+             "created": _iso(h.created), "created_by": h.created_by or None, "updated_by": h.updated_by or None}
             for h in article.highlights
         ],
     }
@@ -704,14 +729,24 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_copy_library(args) -> int:
+    from reader.core.library import copy_library
+
+    bar = _ProgressBar()
+    counts = copy_library(args.source, args.dest, progress=lambda done, total, table: bar(done, total, table))
+    print(f"copied {counts['articles']} articles, {counts['highlights']} highlights, {counts['tags']} tags, "
+          f"{counts['review_logs']} review answers; every table's rows verified")
+    return 0
+
+
 def cmd_check(args) -> int:
     with _open(args) as library:
         problems = library.check()
     if problems:
         for problem in problems:
-            print(f"reader: {library.db_path}: {problem}", file=sys.stderr)
+            print(f"reader: {library.name}: {problem}", file=sys.stderr)
         return 1
-    print(f"{library.db_path}: ok")
+    print(f"{library.name}: ok")
     return 0
 
 

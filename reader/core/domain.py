@@ -48,6 +48,9 @@ class Highlight:
     tags: tuple[str, ...]
     created: datetime
     updated: datetime
+    created_by: str = ""  # display names; "" when not known (made before Reader recorded them)
+    updated_by: str = ""
+    version: int = 1  # what an edit started from (see Library.update_highlight)
 
     @property
     def placed(self) -> bool:
@@ -87,6 +90,8 @@ class Article:
     images: tuple[str, ...] = ()  # asset names referenced by the html
     fallback: bool = False
     uid: str = ""  # never reused, unlike id: what anything outside the library refers to
+    note_by: str = ""  # who last wrote the note
+    note_version: int = 1  # what an edit of the note started from (Library.set_note)
 
     @property
     def reading_minutes(self) -> int:

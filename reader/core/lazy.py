@@ -5,7 +5,8 @@ LazyLibrary answers the list's reads (reader.core.listing) over a plain sqlite3
 connection and loads the full Library on first need of anything else, or when
 `load()` is called (the window does so right after its first paint). A library
 that is new, damaged, or at an older schema is opened fully at once, so checks
-and migrations always run before anything is read.
+and migrations always run before anything is read. A shared library (a
+postgresql:// URL) is opened fully at once too: its driver loads with SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -16,22 +17,23 @@ from pathlib import Path
 
 from reader.core import listing
 from reader.core.errors import LibraryError
-from reader.core.location import DB_NAME, resolve_library_dir
+from reader.core.location import DB_NAME, resolve_library
 from reader.core.storage.revision import SCHEMA_REVISION
 
 
 class LazyLibrary:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | str) -> None:
+        # A folder, or a shared library's URL (always loaded at once).
         self.folder = folder
-        self.db_path = folder / DB_NAME
+        self.db_path = folder / DB_NAME if isinstance(folder, Path) else None
         self._library = None
         self._lock = threading.Lock()
         self._local = threading.local()
 
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None) -> LazyLibrary:
-        lazy = cls(resolve_library_dir(folder))
-        if not lazy._is_current():
+        lazy = cls(resolve_library(folder))
+        if lazy.db_path is None or not lazy._is_current():
             lazy.load()
         return lazy
 

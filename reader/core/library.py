@@ -7,10 +7,8 @@ records from reader.core.domain, never database objects.
 from __future__ import annotations
 
 import html as html_lib
-import json
 import multiprocessing
 import os
-import sqlite3
 import threading
 import time
 import uuid
@@ -22,18 +20,27 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, or_, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from reader.core import anchoring, domain, listing, review
 from reader.core.dates import now
-from reader.core.tags import clean_tags, tag_key
 from reader.core.errors import LibraryError
-from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
-from reader.core.location import DB_NAME, LIBRARY_ENV, default_library_dir, resolve_library_dir  # noqa: F401
 from reader.core.importing.worker import can_interrupt, prepare_limit, prepare_safely, too_long, watch_parent
-from reader.core.storage import db, fts, reviews
+from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
+from reader.core.location import (  # noqa: F401
+    DB_NAME,
+    LIBRARY_ENV,
+    default_library_dir,
+    default_user,
+    is_server_url,
+    resolve_library,
+    resolve_library_dir,
+    synced_folder_warning,
+)
+from reader.core.storage import copy, db, fts, reviews, search, server
 from reader.core.storage.models import (
     Article,
     ArticleContent,
@@ -45,6 +52,7 @@ from reader.core.storage.models import (
     article_tags,
     highlight_tags,
 )
+from reader.core.tags import clean_tags, tag_key
 
 if TYPE_CHECKING:
     from reader.core.importing.pipeline import PreparedArticle
@@ -53,21 +61,79 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
 
 
-class Library:
-    """A folder holding library.db. Open with Library.open(path)."""
+# psycopg's errors for a server that cannot be reached or that refuses the user.
+_SERVER_REFUSALS = ("OperationalError", "InsufficientPrivilege")
 
-    def __init__(self, folder: Path, read_only: bool = False) -> None:
+
+class NoteConflict(LibraryError):
+    """A note was changed by someone else since the editor opened it: both texts
+    are kept here for the front end to show, nothing was written."""
+
+    def __init__(self, what: str, by: str | None, theirs: str, yours: str) -> None:
+        self.by = by or "someone else"
+        self.theirs = theirs
+        self.yours = yours
+        super().__init__(f"{what}: the note was changed by {self.by} since you opened it "
+                         f"(theirs: {_clip(theirs)!r}; yours: {_clip(yours)!r}); nothing was saved")
+
+
+def _clip(text_: str, limit: int = 80) -> str:
+    text_ = " ".join(text_.split())
+    return text_ if len(text_) <= limit else text_[: limit - 1] + "…"
+
+
+class Library:
+    """A folder holding library.db (SQLite), or a shared library on a PostgreSQL
+    server. Open with Library.open(path or postgresql:// URL)."""
+
+    def __init__(self, folder: Path | None, read_only: bool = False, url: str | None = None,
+                 user: str | None = None) -> None:
         self.folder = folder
-        self.db_path = folder / DB_NAME
+        # The display name recorded with highlights and notes; the window and
+        # $READER_USER may set it, the OS user name by default.
+        self.user = user or default_user()
+        self.url = url
         self.read_only = read_only
-        self.engine = db.create_library_engine(self.db_path, read_only=read_only)
+        if url is not None:
+            self.db_path = None
+            self.name = server.display_url(url)
+            self.engine = server.create_server_engine(url)
+        else:
+            self.db_path = folder / DB_NAME
+            self.name = str(self.db_path)
+            self.engine = db.create_library_engine(self.db_path, read_only=read_only)
+        self.dialect = self.engine.dialect.name
+        # Said once at open by the front ends (a library in a synced folder).
+        self.warnings: list[str] = []
+        if folder is not None:
+            warning = synced_folder_warning(folder)
+            if warning:
+                self.warnings.append(warning)
+        self._search = search.for_dialect(self.dialect)
         self._writer = db.writer(self.engine)
-        self._poll: sqlite3.Connection | None = None
+        self._poll: listing.Sql | server.ChangeWatch | None = None
         self._poll_lock = threading.Lock()
 
+    @property
+    def location(self) -> Path | str:
+        """What Library.open() takes to open this library again: its folder or URL."""
+        return self.url if self.url is not None else self.folder
+
+    @property
+    def shared(self) -> bool:
+        """Whether this library lives on a server (PostgreSQL)."""
+        return self.url is not None
+
     @classmethod
-    def open(cls, folder: str | os.PathLike | None = None) -> Library:
-        folder = resolve_library_dir(folder)
+    def open(cls, location: str | os.PathLike | None = None, user: str | None = None) -> Library:
+        """The library in a folder, or on a server for a postgresql:// URL
+        (also from $READER_LIBRARY); created or upgraded as needed."""
+        where = resolve_library(location)
+        if isinstance(where, str):
+            library = cls._open_server(where)
+            library.user = user or library.user
+            return library
+        folder = where
         if folder.exists() and not folder.is_dir():
             raise LibraryError(f"{folder} is a file, not a library folder")
         try:
@@ -83,7 +149,7 @@ class Library:
                 revision = db.inspect(path)
                 if not writable:
                     return cls._open_read_only(folder, path, revision)
-                library = cls(folder)
+                library = cls(folder, user=user)
                 try:
                     db.upgrade(library.engine, path, revision)
                 except BaseException:
@@ -91,6 +157,19 @@ class Library:
                     raise
         except db.DatabaseError as exc:
             raise LibraryError(str(exc)) from None
+        return library
+
+    @classmethod
+    def _open_server(cls, url: str) -> Library:
+        library = cls(None, url=url)
+        try:
+            server.open_checked(library.engine, library.name)
+        except db.DatabaseError as exc:
+            library.close()
+            raise LibraryError(str(exc)) from None
+        except BaseException:
+            library.close()
+            raise
         return library
 
     @classmethod
@@ -112,12 +191,13 @@ class Library:
         self.engine.dispose()
 
     def optimize(self) -> None:
-        if self.read_only:
-            return
         """Refresh the query planner's statistics (after imports). Without them
         SQLite lists the inbox through the low-selectivity `archived` index and
         sorts every row, instead of walking the date index: 10 ms vs 0.3 ms at
-        10,000 articles. analysis_limit keeps this a few milliseconds."""
+        10,000 articles. analysis_limit keeps this a few milliseconds.
+        PostgreSQL's autovacuum keeps its own statistics."""
+        if self.read_only or self.shared:
+            return
         with self._writer.begin() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("ANALYZE articles")
@@ -140,17 +220,46 @@ class Library:
         except OperationalError as exc:
             if "readonly" in str(exc.orig):
                 raise self._read_only_error() from None
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
             raise
 
     def _read_only_error(self) -> LibraryError:
         return LibraryError(
-            f"{self.db_path} is read-only (nothing is wrong with it): it can be read, not changed"
+            f"{self.name} is read-only (nothing is wrong with it): it can be read, not changed"
         )
+
+    def _lost_server(self, exc: BaseException) -> bool:
+        """Whether `exc` says the server cannot be reached, or refused us (the
+        connection, or a right the user was not granted): SQLAlchemy's wrapper, or
+        psycopg's own error when raised while reconnecting."""
+        if not self.shared:
+            return False
+        if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+            return True
+        if isinstance(exc, DBAPIError) and type(exc.orig).__name__ in _SERVER_REFUSALS:
+            return True
+        if isinstance(exc, SQLAlchemyError) and isinstance(exc.__cause__ or exc.__context__, Exception):
+            return self._lost_server(exc.__cause__ or exc.__context__)
+        return type(exc).__module__.startswith("psycopg") and type(exc).__name__ in _SERVER_REFUSALS
+
+    def _server_error(self, exc: BaseException) -> LibraryError:
+        """The server went away, or refused us, in the middle of the work: one line."""
+        return LibraryError(f"{self.name}: {server.reason(exc)}")
 
     @contextmanager
     def _read(self):
-        with Session(self.engine) as session:
-            yield session
+        try:
+            with Session(self.engine) as session:
+                yield session
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
 
     # -- importing ---------------------------------------------------------
 
@@ -341,7 +450,7 @@ class Library:
             session.flush()
             _add_assets(session, article.id, prepared)
             session.flush()
-            fts.refresh(session.connection(), article.id)
+            self._search.refresh(session.connection(), article.id)
             return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title,
                                         warnings=tuple(prepared.warnings))
 
@@ -412,7 +521,7 @@ class Library:
                 else:
                     orphaned += 1
             session.flush()
-            fts.refresh(session.connection(), article_id)
+            self._search.refresh(session.connection(), article_id)
         return placed, orphaned
 
     @staticmethod
@@ -435,10 +544,19 @@ class Library:
 
     @contextmanager
     def _sql(self):
-        """A plain sqlite3 connection from the pool, for the reads in reader.core.listing."""
-        raw = self.engine.raw_connection()
+        """A plain DB-API connection from the pool, for the reads in reader.core.listing."""
         try:
-            yield raw.driver_connection
+            raw = self.engine.raw_connection()
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
+        try:
+            yield listing.Sql(raw.driver_connection, self.dialect)
+        except Exception as exc:
+            if self._lost_server(exc):  # psycopg's own errors: listing runs on the driver's connection
+                raise self._server_error(exc) from None
+            raise
         finally:
             raw.close()
 
@@ -479,76 +597,8 @@ class Library:
         """Several articles with tags and highlights, in the order of `ids`, in a
         handful of queries per 500 articles (for export). With content=False the
         html and text are left empty and never read."""
-        ids = list(dict.fromkeys(int(i) for i in ids))
-        rows: dict[int, list] = {}
-        highlights: dict[int, list[domain.Highlight]] = {}
-        tags: dict[int, list[str]] = {}
-        images: dict[int, list[str]] = {}
-        contents: dict[int, tuple[str, str]] = {}
-        stamp = listing.parse_datetime
-        with self._sql() as raw:
-            cursor = raw.cursor()  # the driver's own: rows as plain tuples, fast
-
-            def run(sql: str, params: tuple):
-                return cursor.execute(sql, params).fetchall()
-
-            for offset in range(0, len(ids), 500):
-                chunk = tuple(ids[offset : offset + 500])
-                marks = ",".join("?" * len(chunk))
-                for row in run(
-                    "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
-                    "source_name, source_path, added, updated, archived, favorite, progress, note, "
-                    f"extracted_fallback, uid FROM articles WHERE id IN ({marks})", chunk
-                ):
-                    rows[row[0]] = list(row)
-                if content:
-                    for article_id, html_, text_ in run(
-                        f"SELECT article_id, html, text FROM article_contents WHERE article_id IN ({marks})", chunk
-                    ):
-                        contents[article_id] = (html_, text_)
-                for article_id, name in run(
-                    "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-                    f"WHERE at.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
-                ):
-                    tags.setdefault(article_id, []).append(name)
-                for article_id, name in run(
-                    f"SELECT article_id, name FROM assets WHERE article_id IN ({marks}) ORDER BY id", chunk
-                ):
-                    images.setdefault(article_id, []).append(name)
-                highlight_tag_names: dict[int, list[str]] = {}
-                for highlight_id, name in run(
-                    "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
-                    "JOIN highlights h ON h.id = ht.highlight_id "
-                    f"WHERE h.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
-                ):
-                    highlight_tag_names.setdefault(highlight_id, []).append(name)
-                for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,
-                     updated) in run(
-                    'SELECT id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated '
-                    f"FROM highlights WHERE article_id IN ({marks})", chunk
-                ):
-                    highlights.setdefault(article_id, []).append(domain.Highlight(
-                        hid, uid, article_id, start, end, quote, prefix or "", suffix or "", color, note or "",
-                        tuple(highlight_tag_names.get(hid, ())), stamp(created), stamp(updated),
-                    ))
-        missing = [i for i in ids if i not in rows]
-        if missing:
-            raise LibraryError(f"no article with id {missing[0]}")
-        result = []
-        for article_id in ids:
-            (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
-             source_path, added, updated, archived, favorite, progress, note, fallback, uid) = rows[article_id]
-            html_, text_ = contents.get(article_id, ("", ""))
-            found = domain.reading_order(highlights.get(article_id, ()))
-            result.append(domain.Article(
-                id=article_id, title=title, author=author, site=site, url=url, published=published,
-                language=language, direction=direction, excerpt=excerpt, word_count=word_count,
-                source_name=source_name, source_path=source_path, added=stamp(added), updated=stamp(updated),
-                archived=bool(archived), favorite=bool(favorite), progress=progress, note=note or "",
-                html=html_, text=text_, tags=tuple(tags.get(article_id, ())), highlights=tuple(found),
-                images=tuple(images.get(article_id, ())), fallback=bool(fallback), uid=uid or "",
-            ))
-        return result
+        with self._sql() as conn:
+            return listing.get_many(conn, ids, content)
 
     def get_summary(self, article_id: int) -> domain.ArticleSummary:
         for item in self._summaries([article_id]):
@@ -580,9 +630,12 @@ class Library:
         """Changes whenever anything in the library changes (in any process)."""
         with self._poll_lock:
             # One connection of its own: data_version is only comparable between
-            # reads on the same connection, and the pool hands out any.
+            # reads on the same connection, and the pool hands out any. On a
+            # server: the notifications every write transaction sends.
             if self._poll is None:
-                self._poll = listing.connect(self.db_path)
+                self._poll = server.ChangeWatch(self.url) if self.shared else listing.connect(self.db_path)
+            if isinstance(self._poll, server.ChangeWatch):
+                return self._poll.signature()
             return listing.signature(self._poll)
 
     @staticmethod
@@ -606,8 +659,20 @@ class Library:
             self._article_row(session, article_id).progress = min(1.0, max(0.0, float(progress)))
         return domain.Change("article-updated", article_id)
 
-    def set_note(self, article_id: int, note: str) -> domain.Change:
-        return self._set(article_id, note=note, reindex=True)
+    def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> domain.Change:
+        """Write the article's note. With `opened` (the article as the editor read
+        it), a note someone else changed since then is not overwritten: NoteConflict."""
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if opened is not None and article.note_version != opened.note_version and article.note != opened.note:
+                raise NoteConflict(f"article {article_id}", article.note_by, article.note, note)
+            article.note = note
+            article.note_by = self.user
+            article.note_version = (article.note_version or 1) + 1
+            article.updated = now()
+            session.flush()
+            self._search.refresh(session.connection(), article_id)
+        return domain.Change("article-updated", article_id)
 
     def _set(self, article_id: int, reindex: bool = False, **values) -> domain.Change:
         with self._write() as session:
@@ -617,7 +682,7 @@ class Library:
             article.updated = now()
             session.flush()
             if reindex:
-                fts.refresh(session.connection(), article_id)
+                self._search.refresh(session.connection(), article_id)
         return domain.Change("article-updated", article_id)
 
     def set_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
@@ -655,7 +720,7 @@ class Library:
         with self._write() as session:
             self._article_row(session, article_id)
             session.execute(delete(Article).where(Article.id == article_id))
-            fts.remove(session.connection(), article_id)
+            self._search.remove(session.connection(), article_id)
             self._drop_unused_tags(session)
         return domain.Change("article-deleted", article_id)
 
@@ -700,11 +765,13 @@ class Library:
                 note=note or "",
                 created=stamp,
                 updated=stamp,
+                created_by=self.user,
+                updated_by=self.user,
             )
             row.tags = self._tag_rows(session, tags)
             session.add(row)
             session.flush()
-            fts.refresh(session.connection(), article_id)
+            self._search.refresh(session.connection(), article_id)
             return _highlight_record(row)
 
     def highlight_quote(
@@ -782,20 +849,33 @@ class Library:
         color: str | None = None,
         note: str | None = None,
         tags: Iterable[str] | None = None,
+        opened: domain.Highlight | None = None,
     ) -> domain.Highlight:
-        with self._write() as session:
-            row = self._highlight_row(session, highlight_id)
-            if color is not None:
-                row.color = color
-            if note is not None:
-                row.note = note
-            if tags is not None:
-                row.tags = self._tag_rows(session, tags)
-            row.updated = now()
-            session.flush()
-            self._drop_unused_tags(session)
-            fts.refresh(session.connection(), row.article_id)
-            return _highlight_record(row)
+        """Change a highlight. With `opened` (the highlight as the editor read it),
+        a note someone else changed since then is not overwritten: NoteConflict."""
+        try:
+            with self._write() as session:
+                row = self._highlight_row(session, highlight_id)
+                if (opened is not None and note is not None and row.version != opened.version
+                        and row.note != opened.note):
+                    raise NoteConflict(f"highlight {highlight_id}", row.updated_by, row.note, note)
+                if color is not None:
+                    row.color = color
+                if note is not None:
+                    row.note = note
+                if tags is not None:
+                    row.tags = self._tag_rows(session, tags)
+                row.updated = now()
+                row.updated_by = self.user
+                session.flush()
+                self._drop_unused_tags(session)
+                self._search.refresh(session.connection(), row.article_id)
+                return _highlight_record(row)
+        except StaleDataError:
+            # Changed by another client between our read and our write.
+            current = self.get_highlight(highlight_id)
+            raise NoteConflict(f"highlight {highlight_id}", current.updated_by, current.note,
+                               note if note is not None else current.note) from None
 
     def delete_highlight(self, highlight_id: int) -> domain.Change:
         with self._write() as session:
@@ -804,7 +884,7 @@ class Library:
             session.delete(row)
             session.flush()
             self._drop_unused_tags(session)
-            fts.refresh(session.connection(), article_id)
+            self._search.refresh(session.connection(), article_id)
         return domain.Change("highlight-deleted", article_id, highlight_id)
 
     def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
@@ -813,7 +893,7 @@ class Library:
             self._article_row(session, highlight.article_id)
             row = self._highlight_row_of(session, highlight, keep_id=True)
             session.flush()
-            fts.refresh(session.connection(), highlight.article_id)
+            self._search.refresh(session.connection(), highlight.article_id)
             return _highlight_record(row)
 
     def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]:
@@ -841,7 +921,7 @@ class Library:
                 rows.append(self._highlight_row_of(session, x))
             session.flush()
             for article_id in sorted(articles):
-                fts.refresh(session.connection(), article_id)
+                self._search.refresh(session.connection(), article_id)
             inserted = [_highlight_record(row) for row in rows]
         return inserted
 
@@ -852,7 +932,8 @@ class Library:
             id=x.id if keep_id else None, uid=x.uid, article_id=x.article_id,
             start=x.start if placed else None, end=x.end if placed else None, quote=x.quote,
             prefix=x.prefix, suffix=x.suffix, color=x.color or "yellow", note=x.note or "",
-            created=x.created, updated=x.updated,
+            created=x.created, updated=x.updated, created_by=x.created_by or None,
+            updated_by=x.updated_by or None,
         )
         row.tags = self._tag_rows(session, x.tags)
         session.add(row)
@@ -964,26 +1045,16 @@ class Library:
 
     def search(self, query: str, limit: int = 50) -> list[domain.SearchHit]:
         """Ranked full-text search over titles, authors, text, highlights and notes."""
-        expression = fts.match_expression(query)
-        if expression is None:
-            return []
         terms = fts.query_terms(query)
+        if not terms:
+            return []
         pattern = fts.term_pattern(terms)
         with self._read() as session:
-            scores = fts.ranked_ids(session.connection(), expression, limit)
+            conn = session.connection()
+            scores = self._search.find(conn, query, limit)
             if not scores:
                 return []
-            ids = [row[0] for row in scores]
-            rows = {
-                row[0]: row[1:]
-                for row in session.execute(
-                    text(
-                        "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
-                        "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(:ids))"
-                    ),
-                    {"ids": json.dumps(ids)},
-                )
-            }
+            rows = self._search.texts(conn, [row[0] for row in scores])
         hits = []
         for article_id, score in scores:
             title, body, annotations = rows[article_id]
@@ -1009,18 +1080,64 @@ class Library:
         if dest.exists():
             raise LibraryError(f"{dest} already exists; choose a new file name")
         try:
-            db.backup(self.engine, dest)
+            if self.shared:
+                copy.to_sqlite_file(self.engine, dest)
+            else:
+                db.backup(self.engine, dest)
         except Exception as exc:
             raise LibraryError(f"cannot write the backup {dest}: {exc}") from None
         return dest
 
     def check(self) -> list[str]:
-        """Problems found by SQLite's integrity check; empty when all is well."""
+        """Problems found by SQLite's integrity check (on a server: the checks that
+        apply there); empty when all is well."""
+        if self.shared:
+            return server.integrity_check(self.engine)
         return db.integrity_check(self.engine)
 
     def reindex(self) -> None:
         with self._writer.begin() as conn:
-            fts.rebuild(conn)
+            self._search.rebuild(conn)
+
+
+def copy_library(source: str | os.PathLike, dest: str | os.PathLike,
+                 progress: ProgressCallback | None = None) -> dict[str, int]:
+    """Copy a whole library to a new one, across backends (a folder or a
+    postgresql:// URL each): all or nothing, every table's row count verified.
+    The destination must not hold a library with anything in it. Returns the
+    row counts per table."""
+    target = resolve_library(dest)
+    origin = resolve_library(source)
+    if isinstance(origin, Path) and not (origin / DB_NAME).is_file():
+        raise LibraryError(f"there is no library in {origin}")
+    with Library.open(origin) as src:
+        if isinstance(target, str):
+            return _copy_to_server(src, target, progress)
+        path = target / DB_NAME
+        if src.db_path is not None and path.resolve() == src.db_path.resolve():
+            raise LibraryError(f"{path} is the library being copied")
+        try:
+            if db.inspect(path) != db.NEW:
+                raise LibraryError(f"{path} already holds a library; copy into a new folder")
+            target.mkdir(parents=True, exist_ok=True)
+            return copy.to_sqlite_file(src.engine, path, progress)
+        except db.DatabaseError as exc:
+            raise LibraryError(str(exc)) from None
+        except (copy.CopyError, OSError, SQLAlchemyError) as exc:
+            raise LibraryError(f"cannot copy the library to {path}: {server.reason(exc)}") from None
+
+
+def _copy_to_server(src: Library, url: str, progress: ProgressCallback | None) -> dict[str, int]:
+    with Library.open(url) as dst:
+        if src.url is not None and server.display_url(src.url) == dst.name:
+            raise LibraryError(f"{dst.name} is the library being copied")
+        try:
+            with dst._writer.begin() as conn:
+                if not copy.is_empty(conn):
+                    raise LibraryError(f"{dst.name} already holds articles; copy into an empty database")
+                return copy.copy_rows(src.engine, conn, progress)
+        except (copy.CopyError, SQLAlchemyError) as exc:
+            raise LibraryError(f"cannot copy the library to {dst.name}: {server.reason(exc)}") from None
 
 
 def storable_text(value: str) -> str:
@@ -1043,4 +1160,5 @@ def _highlight_record(row: Highlight) -> domain.Highlight:
         id=row.id, uid=row.uid, article_id=row.article_id, start=row.start, end=row.end,
         quote=row.quote, prefix=row.prefix, suffix=row.suffix, color=row.color, note=row.note,
         tags=tuple(t.name for t in row.tags), created=row.created, updated=row.updated,
+        created_by=row.created_by or "", updated_by=row.updated_by or "", version=row.version,
     )

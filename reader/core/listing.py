@@ -1,9 +1,11 @@
-"""The library list's reads in plain SQL over a DB-API sqlite3 connection.
+"""The library list's reads in plain SQL over a DB-API connection.
 
 These are the queries the window needs to paint its first screen. They need
 neither SQLAlchemy nor lxml, so the window can show the list before the rest of
 the core has loaded (see reader.core.lazy); the Library runs the same functions
-on its own pooled connections, so there is one implementation.
+on its own pooled connections (SQLite or PostgreSQL), so there is one
+implementation. The SQL is written once, with `?` placeholders and booleans
+passed as parameters; `Sql` adapts it to the driver (psycopg wants `%s`).
 """
 
 from __future__ import annotations
@@ -21,27 +23,49 @@ SORTS = ("added", "title", "published")
 STATES = ("inbox", "archived", "favorite")
 BUSY_TIMEOUT_MS = 10_000
 
-# sort name -> (key expression, descending)
+# sort name -> (key expression, descending); the expressions are those indexed
+# (migration 0003): no NOCASE on PostgreSQL, lower() in byte order instead.
 _SORT_KEYS = {
     "added": ("a.added", True),
     "title": ("a.title COLLATE NOCASE", False),
     "published": ("coalesce(a.published, '')", True),
 }
+_SORT_KEYS_PG = {**_SORT_KEYS, "title": ('lower(a.title) COLLATE "C"', False)}
 _COLUMNS = (
     "a.id, a.title, a.author, a.site, a.url, a.published, a.added, a.word_count, "
     "(SELECT count(*) FROM highlights h WHERE h.article_id = a.id), a.progress, a.archived, a.favorite"
 )
 
 
-def connect(db_path: Path) -> sqlite3.Connection:
+class Sql:
+    """A DB-API connection (sqlite3 or psycopg) taking the SQL written here:
+    `?` placeholders become psycopg's `%s` there."""
+
+    def __init__(self, conn, dialect: str = "sqlite") -> None:
+        self.conn = conn
+        self.dialect = dialect
+        self._format = dialect != "sqlite"
+
+    def execute(self, sql: str, params: Sequence = ()):
+        if self._format:
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        cursor = self.conn.cursor()
+        cursor.execute(sql, tuple(params))
+        return cursor
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def connect(db_path: Path) -> Sql:
     """A connection with the same PRAGMAs the Library sets on its own."""
     conn = sqlite3.connect(str(db_path), check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
-    return conn
+    return Sql(conn)
 
 
-def schema_revision(conn: sqlite3.Connection) -> str | None:
+def schema_revision(conn: Sql) -> str | None:
     try:
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     except (sqlite3.Error, TypeError):
@@ -52,11 +76,14 @@ def _filters(state: str | None, tag: str | None) -> tuple[list[str], list]:
     where: list[str] = []
     params: list = []
     if state == "inbox":
-        where.append("a.archived = 0")
+        where.append("a.archived = ?")
+        params.append(False)
     elif state == "archived":
-        where.append("a.archived = 1")
+        where.append("a.archived = ?")
+        params.append(True)
     elif state == "favorite":
-        where.append("a.favorite = 1")
+        where.append("a.favorite = ?")
+        params.append(True)
     elif state is not None:
         raise LibraryError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
     if tag:
@@ -81,7 +108,7 @@ def parse_datetime(value) -> datetime:
 
 
 def list_articles(
-    conn: sqlite3.Connection,
+    conn: Sql,
     sort: str = "added",
     state: str | None = None,
     tag: str | None = None,
@@ -91,7 +118,7 @@ def list_articles(
     """One page of the list; keyset pagination, so any page costs the same."""
     if sort not in _SORT_KEYS:
         raise LibraryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-    key, descending = _SORT_KEYS[sort]
+    key, descending = (_SORT_KEYS_PG if conn.dialect == "postgresql" else _SORT_KEYS)[sort]
     where, params = _filters(state, tag)
     if cursor is not None:
         op = "<" if descending else ">"
@@ -110,13 +137,13 @@ def list_articles(
     return domain.Page(tuple(_summary(row) for row in rows), next_cursor)
 
 
-def count(conn: sqlite3.Connection, state: str | None = None, tag: str | None = None) -> int:
+def count(conn: Sql, state: str | None = None, tag: str | None = None) -> int:
     where, params = _filters(state, tag)
     sql = "SELECT count(*) FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
     return conn.execute(sql, params).fetchone()[0]
 
 
-def summaries(conn: sqlite3.Connection, ids: Sequence[int]) -> list[domain.ArticleSummary]:
+def summaries(conn: Sql, ids: Sequence[int]) -> list[domain.ArticleSummary]:
     ids = list(ids)
     if not ids:
         return []
@@ -125,16 +152,16 @@ def summaries(conn: sqlite3.Connection, ids: Sequence[int]) -> list[domain.Artic
     return [rows[i] for i in ids if i in rows]
 
 
-def tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+def tags(conn: Sql) -> list[tuple[str, int]]:
     """Every article tag with how many articles carry it."""
     sql = (
         "SELECT t.name, count(at.article_id) FROM tags t JOIN article_tags at ON at.tag_id = t.id "
-        "GROUP BY t.id ORDER BY lower(t.name)"
+        "GROUP BY t.id, t.name ORDER BY lower(t.name)"
     )
     return [(name, n) for name, n in conn.execute(sql)]
 
 
-def signature(conn: sqlite3.Connection) -> tuple:
+def signature(conn: Sql) -> tuple:
     """Changes whenever another connection (any process, or another connection of
     this one) commits a change of any kind: SQLite's data_version, which costs
     microseconds at any size, where max(updated) scanned every article. Compare
@@ -142,8 +169,85 @@ def signature(conn: sqlite3.Connection) -> tuple:
     return (conn.execute("PRAGMA data_version").fetchone()[0],)
 
 
-def article_ids(conn: sqlite3.Connection, state: str | None = None, tag: str | None = None) -> list[int]:
+def article_ids(conn: Sql, state: str | None = None, tag: str | None = None) -> list[int]:
     """The ids of the articles in a state and/or with a tag (every article by default), ascending."""
     where, params = _filters(state, tag)
     sql = "SELECT a.id FROM articles a" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.id"
     return [row[0] for row in conn.execute(sql, params)]
+
+
+def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
+    """Several articles with tags and highlights, in the order of `ids`, in a
+    handful of queries per 500 articles (for export). With content=False the
+    html and text are left empty and never read."""
+    ids = list(dict.fromkeys(int(i) for i in ids))
+    rows: dict[int, list] = {}
+    highlights: dict[int, list[domain.Highlight]] = {}
+    tags_: dict[int, list[str]] = {}
+    images: dict[int, list[str]] = {}
+    contents: dict[int, tuple[str, str]] = {}
+    stamp = parse_datetime
+
+    def run(sql: str, params: tuple):
+        return conn.execute(sql, params).fetchall()
+
+    for offset in range(0, len(ids), 500):
+        chunk = tuple(ids[offset : offset + 500])
+        marks = ",".join("?" * len(chunk))
+        for row in run(
+            "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
+            "source_name, source_path, added, updated, archived, favorite, progress, note, "
+            f"extracted_fallback, uid, note_by, note_version FROM articles WHERE id IN ({marks})", chunk
+        ):
+            rows[row[0]] = list(row)
+        if content:
+            for article_id, html_, text_ in run(
+                f"SELECT article_id, html, text FROM article_contents WHERE article_id IN ({marks})", chunk
+            ):
+                contents[article_id] = (html_, text_)
+        for article_id, name in run(
+            "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+            f"WHERE at.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
+        ):
+            tags_.setdefault(article_id, []).append(name)
+        for article_id, name in run(
+            f"SELECT article_id, name FROM assets WHERE article_id IN ({marks}) ORDER BY id", chunk
+        ):
+            images.setdefault(article_id, []).append(name)
+        highlight_tag_names: dict[int, list[str]] = {}
+        for highlight_id, name in run(
+            "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
+            "JOIN highlights h ON h.id = ht.highlight_id "
+            f"WHERE h.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
+        ):
+            highlight_tag_names.setdefault(highlight_id, []).append(name)
+        for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,
+             updated, created_by, updated_by, version) in run(
+            'SELECT id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated, '
+            f"created_by, updated_by, version FROM highlights WHERE article_id IN ({marks})", chunk
+        ):
+            highlights.setdefault(article_id, []).append(domain.Highlight(
+                hid, uid, article_id, start, end, quote, prefix or "", suffix or "", color, note or "",
+                tuple(highlight_tag_names.get(hid, ())), stamp(created), stamp(updated),
+                created_by or "", updated_by or "", version,
+            ))
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        raise LibraryError(f"no article with id {missing[0]}")
+    result = []
+    for article_id in ids:
+        (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
+         source_path, added, updated, archived, favorite, progress, note, fallback, uid, note_by,
+         note_version) = rows[article_id]
+        html_, text_ = contents.get(article_id, ("", ""))
+        found = domain.reading_order(highlights.get(article_id, ()))
+        result.append(domain.Article(
+            id=article_id, title=title, author=author, site=site, url=url, published=published,
+            language=language, direction=direction, excerpt=excerpt, word_count=word_count,
+            source_name=source_name, source_path=source_path, added=stamp(added), updated=stamp(updated),
+            archived=bool(archived), favorite=bool(favorite), progress=progress, note=note or "",
+            html=html_, text=text_, tags=tuple(tags_.get(article_id, ())), highlights=tuple(found),
+            images=tuple(images.get(article_id, ())), fallback=bool(fallback), uid=uid or "",
+            note_by=note_by or "", note_version=note_version,
+        ))
+    return result

@@ -14,15 +14,15 @@ from reader import cli
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
+def run(tmp_path, monkeypatch, library_at):
     """run(*args, library="lib", check=True): `reader ARGS` with READER_LIBRARY set to
-    tmp_path/library, in tmp_path; returns a CompletedProcess (returncode, stdout,
-    stderr); raises on a non-zero exit unless check=False."""
+    tmp_path/library (on PostgreSQL: a database of its own), in tmp_path; returns a
+    CompletedProcess (returncode, stdout, stderr); raises on a non-zero exit unless check=False."""
     monkeypatch.chdir(tmp_path)
 
     def run(*args, library="lib", check=True):
         args = [str(a) for a in args]
-        monkeypatch.setenv("READER_LIBRARY", str(tmp_path / library))
+        monkeypatch.setenv("READER_LIBRARY", str(library_at(library)))
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -38,11 +38,11 @@ def run(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def run_command(tmp_path):
+def run_command(tmp_path, library_at):
     """The real `python -m reader ARGS` in a child process (the entry point itself)."""
 
     def run_command(*args, library="lib", timeout=120):
-        env = {**os.environ, "READER_LIBRARY": str(tmp_path / library)}
+        env = {**os.environ, "READER_LIBRARY": str(library_at(library))}
         return subprocess.run([sys.executable, "-m", "reader", *map(str, args)], capture_output=True,
                               text=True, env=env, cwd=tmp_path, timeout=timeout)
 

@@ -169,7 +169,7 @@ def test_a_note_or_tag_of_dashes_is_text(run, article_id, tmp_path):
     assert "---" in meta["tags"] and "#tag" not in md
 
 
-def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path):
+def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path, library_at):
     import os
     import signal
     import subprocess
@@ -177,7 +177,7 @@ def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path):
     import time
 
     vault = tmp_path / "vault"
-    env = {**os.environ, "READER_LIBRARY": str(tmp_path / "lib")}
+    env = {**os.environ, "READER_LIBRARY": str(library_at("lib"))}  # the library `run` uses, either backend
     child = subprocess.Popen([sys.executable, "-m", "reader", "export", "--watch", "0.2", "--out", str(vault)],
                              cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     note = vault / f"{TITLE}.md"

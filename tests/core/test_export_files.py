@@ -52,6 +52,7 @@ def _recorded(folder: Path, fmt: str = "md", edited: tuple[str, ...] = ()) -> di
     return out
 
 
+@pytest.mark.sqlite_only  # SQLite reuses a deleted row id; PostgreSQL's sequences never do
 def test_an_edited_file_survives_when_its_article_id_is_reused(library, tmp_path):
     pages = tmp_path / "pages"
     first = _import(library, _page(pages, "alpha", "Alpha"))

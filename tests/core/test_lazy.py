@@ -2,6 +2,8 @@
 migrations still run first whenever the library is not current."""
 
 import subprocess
+
+import pytest
 import sys
 
 from reader.core import Library
@@ -9,6 +11,7 @@ from reader.core.lazy import LazyLibrary
 from reader.core.storage import db
 
 
+@pytest.mark.sqlite_only  # a shared library loads its driver with SQLAlchemy
 def test_lists_without_loading_sqlalchemy(library, article_page, tmp_path):
     [outcome] = library.import_paths([article_page])
     library.add_tags(outcome.id, ["rivers"])
@@ -30,6 +33,7 @@ print(lazy.get({outcome.id}).title, lazy.loaded)
     ]
 
 
+@pytest.mark.sqlite_only  # on a server LazyLibrary is the Library itself
 def test_same_pages_as_the_library(library, fixtures, tmp_path):
     source = (fixtures / "article.html").read_text()
     for i in range(5):
@@ -37,7 +41,7 @@ def test_same_pages_as_the_library(library, fixtures, tmp_path):
         page.write_text(source.replace("The Quiet Rivers of the North", f"Title {4 - i}")
                         .replace("quiet in winter", f"quiet {i}").replace("example.org/2024", f"e.org/{i}"))
         library.import_paths([page])
-    lazy = LazyLibrary.open(library.folder)
+    lazy = LazyLibrary.open(library.location)
     for sort in ("added", "title", "published"):
         cursor, lazy_ids, ids = None, [], []
         while True:

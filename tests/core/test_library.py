@@ -151,9 +151,9 @@ def test_delete_removes_everything(library, article_page):
     assert library.count() == 0 and library.search("rivers") == []
     with pytest.raises(LibraryError):
         library.get(article_id)
-    con = sqlite3.connect(library.db_path)
-    assert con.execute("select count(*) from highlights").fetchone()[0] == 0
-    assert con.execute("select count(*) from article_contents").fetchone()[0] == 0
+    with library.engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from highlights").scalar() == 0
+        assert conn.exec_driver_sql("select count(*) from article_contents").scalar() == 0
 
 
 def test_library_location(monkeypatch, tmp_path):
@@ -174,7 +174,7 @@ def test_two_writers_at_once_never_see_database_is_locked(library, article_page)
     errors: list[Exception] = []
 
     def writer(n: int) -> None:
-        with Library.open(library.folder) as other:
+        with Library.open(library.location) as other:
             for i in range(40):
                 try:
                     start = (i * 13 + n * 7) % (length - 10)

@@ -15,7 +15,9 @@ fill that column.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -155,6 +157,21 @@ def ranked_ids(conn: Connection, expression: str, limit: int) -> list[tuple[int,
     ), {"q": expression, "limit": limit + len(seen)})
     rest = [(row[0], 0.0) for row in newest if row[0] not in seen]
     return (in_title + rest)[:limit]
+
+
+def find(conn: Connection, user_query: str, limit: int) -> list[tuple[int, float]]:
+    """(article id, score) of the best matches of the user's query, best first."""
+    expression = match_expression(user_query)
+    return ranked_ids(conn, expression, limit) if expression else []
+
+
+def texts(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+    """(title, text, annotations) of these articles, for snippets."""
+    rows = conn.execute(text(
+        "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
+        "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(:ids))"
+    ), {"ids": json.dumps(list(ids))})
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
 SNIPPET_WORDS = 16

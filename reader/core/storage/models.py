@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -75,6 +76,10 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String, index=True)
     extracted_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    note_by: Mapped[str | None] = mapped_column(String)  # who last wrote the note
+    # Bumped by each change of the note (not of the rest of the article): a note
+    # saved over one changed by someone else since it was opened is refused.
+    note_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     favorite: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1 of the text read
@@ -139,9 +144,16 @@ class Highlight(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(DateTime, index=True)
     updated: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String)  # display names (a shared library)
+    updated_by: Mapped[str | None] = mapped_column(String)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     article: Mapped[Article] = relationship(back_populates="highlights")
     tags: Mapped[list[Tag]] = relationship(secondary=highlight_tags, order_by="Tag.key")
+
+    # Every UPDATE checks and bumps the version: a change made in between by
+    # another client makes the flush fail instead of overwriting it.
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
 
 class Tag(Base):

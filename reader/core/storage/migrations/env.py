@@ -12,7 +12,8 @@ if connection is None:  # pragma: no cover - only the library runs migrations
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
-    render_as_batch=True,  # SQLite cannot ALTER most things: copy-and-move tables
+    # SQLite cannot ALTER most things: copy-and-move tables there; PostgreSQL alters in place.
+    render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,197 @@
+"""A shared library on a PostgreSQL server (psycopg 3): engine, checks at open,
+migrations, the change watch and `reader check`.
+
+The URL is handed to libpq as the user wrote it, so its conventions hold:
+~/.pgpass, PGPASSWORD, service files, ?host=/socket/dir, sslmode. Writes take
+one transaction-level advisory lock, as SQLite's BEGIN IMMEDIATE takes the
+write lock: read-then-write transactions (the duplicate check before an import,
+tags found by key) cannot interleave. Every write transaction also sends a
+notification at commit, which the window's change watch counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import threading
+import urllib.parse
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+
+from reader.core.storage.db import NEW, READER_TABLES, DatabaseError, run_migrations, writer
+from reader.core.storage.revision import KNOWN_REVISIONS, SCHEMA_REVISION
+
+WRITE_LOCK = 0x52454144  # "READ": the advisory lock every write transaction holds
+OPEN_LOCK = 0x52454145  # held while a library is checked, created or upgraded
+CHANNEL = "reader_changes"
+
+
+def libpq_url(url: str) -> str:
+    """The URL as libpq reads it (SQLAlchemy's +psycopg driver suffix removed)."""
+    return re.sub(r"^postgres(?:ql)?\+psycopg://", "postgresql://", url, flags=re.IGNORECASE)
+
+
+def display_url(url: str) -> str:
+    """The URL with any password replaced, for messages."""
+    parts = urllib.parse.urlsplit(libpq_url(url))
+    netloc = parts.netloc if parts.password is None else parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+# Seconds to wait for a server that does not answer (a firewalled host would
+# otherwise hang for minutes); the URL's connect_timeout or $PGCONNECT_TIMEOUT win.
+CONNECT_TIMEOUT = 10
+
+
+def _connect(url: str, **kwargs):
+    import psycopg
+
+    if "connect_timeout" not in url and "PGCONNECT_TIMEOUT" not in os.environ:
+        kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT)
+    return psycopg.connect(libpq_url(url), **kwargs)
+
+
+def create_server_engine(url: str) -> Engine:
+    engine = create_engine("postgresql+psycopg://", creator=lambda: _connect(url), future=True,
+                           pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        if conn.get_execution_options().get("immediate"):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), pg_notify('{CHANNEL}', '')")
+
+    return engine
+
+
+def reason(exc: BaseException) -> str:
+    """A driver error as one line (libpq's messages span several)."""
+    message = str(getattr(exc, "orig", None) or exc)
+    message = re.sub(r"^connection failed:\s*", "", message.strip())
+    message = message.replace("FATAL:", "").replace("ERROR:", "")
+    first = " ".join(message.split("\n")[0].split())
+    return first or type(exc).__name__
+
+
+def inspect(engine: Engine, name: str) -> str | None:
+    """The schema revision of the shared library, NEW for an empty database.
+
+    Raises DatabaseError when the server cannot be reached, the database is
+    another program's, or its schema is from a newer Reader."""
+    try:
+        with engine.connect() as conn:
+            tables = set(conn.execute(text(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )).scalars())
+            if "alembic_version" not in tables or not set(READER_TABLES) <= tables:
+                if tables - {"alembic_version"}:
+                    raise DatabaseError(f"{name} holds another program's tables, not a Reader library; "
+                                        "it was left untouched")
+                return NEW
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        raise DatabaseError(f"cannot open the shared library {name}: {reason(exc)}") from None
+    if revision not in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"{name} was written by a newer version of Reader (schema {revision}); "
+            "please update Reader to open it. The library was left untouched."
+        )
+    return revision
+
+
+def open_checked(engine: Engine, name: str) -> None:
+    """Check the library and bring its schema to SCHEMA_REVISION, under a
+    session advisory lock: two Readers opening a new library at once would
+    both run the migrations."""
+    try:
+        conn = engine.connect()
+    except Exception as exc:
+        raise DatabaseError(f"cannot open the shared library {name}: {reason(exc)}") from None
+    try:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({OPEN_LOCK})")
+        conn.commit()
+        revision = inspect(engine, name)
+        if revision == SCHEMA_REVISION:
+            return
+        try:
+            run_migrations(engine, SCHEMA_REVISION)
+        except Exception as exc:
+            raise DatabaseError(f"cannot create or upgrade {name}: {reason(exc)}") from None
+    finally:
+        try:
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({OPEN_LOCK})")
+            conn.commit()
+        finally:
+            conn.close()
+
+
+def integrity_check(engine: Engine) -> list[str]:
+    """What can be wrong in a shared library that the server does not already
+    prevent (its storage has its own checks: pg_amcheck, by the administrator)."""
+    problems: list[str] = []
+    try:
+        with engine.connect() as conn:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if revision != SCHEMA_REVISION:
+                problems.append(f"the schema is at {revision}, not {SCHEMA_REVISION}")
+            missing = conn.execute(text(
+                "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                "(SELECT 1 FROM article_contents c WHERE c.article_id = a.id)")).scalar()
+            if missing:
+                problems.append(f"{missing} article(s) have lost their text")
+            unindexed = conn.execute(text(
+                "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                "(SELECT 1 FROM search_index s WHERE s.article_id = a.id)")).scalar()
+            if unindexed:
+                problems.append(f"{unindexed} article(s) are missing from the search index "
+                                "(it can be rebuilt from the articles)")
+    except Exception as exc:
+        problems.append(f"the shared library cannot be read: {reason(exc)}")
+    return problems
+
+
+class ChangeWatch:
+    """Counts the notifications every write transaction sends (LISTEN/NOTIFY),
+    on a connection of its own. signature() costs one round trip; a lost
+    connection counts as a change (something may have been missed)."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._conn = None
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def _on_notify(self, _notify) -> None:
+        self._count += 1
+
+    def signature(self) -> tuple:
+        with self._lock:
+            try:
+                if self._conn is None or self._conn.closed:
+                    self._conn = _connect(self._url, autocommit=True)
+                    self._conn.add_notify_handler(self._on_notify)
+                    self._conn.execute(f"LISTEN {CHANNEL}")
+                    self._count += 1
+                self._conn.execute("SELECT 1")  # delivers the notifications waiting
+            except Exception:
+                self.close_unlocked()
+                self._count += 1
+            return (self._count,)
+
+    def close_unlocked(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        with self._lock:
+            self.close_unlocked()
+
+
+__all__ = ["ChangeWatch", "create_server_engine", "display_url", "inspect", "integrity_check",
+           "open_checked", "writer"]

@@ -1,0 +1,25 @@
+"""`copy-library` from either backend to a new personal library: everything a
+user made comes across, ids and all, and the copy is a working library."""
+
+from reader.core import Library
+from reader.core.library import copy_library
+
+
+def test_copy_to_a_new_folder_keeps_everything(library, article_page, tmp_path):
+    [outcome] = library.import_paths([article_page])
+    article_id = outcome.id
+    library.highlight_quote(article_id, "Under a lid of ice", note="cold", tags=["Ice"])
+    library.set_note(article_id, "reread")
+    library.add_tags(article_id, ["north"])
+    library.set_favorite(article_id)
+    seen = []
+    counts = copy_library(library.location, tmp_path / "copy", progress=lambda d, t, table: seen.append((d, t)))
+    assert counts["articles"] == 1 and counts["highlights"] == 1 and counts["tags"] == 2
+    assert seen and seen[-1][0] == seen[-1][1] == sum(counts.values())
+    with Library.open(tmp_path / "copy") as copy:
+        original, copied = library.get(article_id), copy.get(article_id)
+        assert copied == original
+        assert copy.original(article_id) == library.original(article_id)
+        assert [h.article_id for h in copy.search("cold")] == [article_id]
+        assert copy.check() == []
+        assert copy.add_highlight(article_id, 0, 10).id == 2
