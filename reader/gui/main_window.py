@@ -396,6 +396,7 @@ class MainWindow(QMainWindow):
                             ("favorite", bool(article and article.favorite))):
             if article is None or not self._flipping.get((key, article.id)):
                 self.actions[key].setChecked(stored)
+        self.actions["contents"].setEnabled(article is not None and self.view.has_contents())
         self.actions["copy_url"].setEnabled(bool(article and article.url))
         self.actions["open_url"].setEnabled(bool(article and article.url))
         if article is None:
@@ -861,6 +862,21 @@ class MainWindow(QMainWindow):
 
     def action_find(self) -> None:
         self.pane.find_bar.open_bar()
+
+    def action_contents(self) -> None:
+        """The article's headings as a popover, from its toolbar button (or over the page)."""
+        menu = self.contents_menu()
+        button = self.toolbar.widgetForAction(self.actions["contents"])
+        if button is not None and button.isVisible():
+            menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        else:
+            menu.popup(self.view.mapToGlobal(self.view.rect().topLeft()))
+
+    def contents_menu(self) -> QMenu:
+        """Made by one method so tests can read it without popping it up."""
+        from reader.gui.reading.contents import contents_menu
+
+        return contents_menu(self.view, self)
 
     def action_find_next(self) -> None:
         if not self.pane.find_bar.isVisible():

@@ -25,23 +25,25 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextFormat,
 )
-from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from reader.core.domain import Article, Change, Highlight
 from reader.core.errors import LibraryError
 from reader.core.textmap import TextMap
 from reader.gui.reading.article_html import compose_html, display_html, stylesheet
+from reader.gui.reading.contents import Contents, time_left_label
 from reader.gui.reading.document import CHROME_STATE, document_text_map
 from reader.gui.reading.find_bar import Finding, FindBar
 from reader.gui.reading.highlight_painter import HighlightPainter
 from reader.gui.reading.typeset import Typesetting, can_typeset
+from reader.gui.reading.word_selection import WordSelection
 from reader.gui.theme import ReadingSettings, Theme, font_families
 
 
 MIN_COLUMN_CHARS = 45  # below this a column reads as a list of words: side panels give way
 
 
-class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
+class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelection, QTextBrowser):
     """Shows one article. Emits `progressChanged(article_id, fraction)` as the reader scrolls."""
 
     progressChanged = Signal(int, float)
@@ -79,6 +81,14 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self._map_key: tuple | None = None
         self._flash_timer = QTimer(self, singleShot=True, interval=1400)
         self._flash_timer.timeout.connect(self._end_flash)
+        # Time left in the article, in a line under the page (Kindle's "min left in chapter");
+        # ReaderPane places it. Never over the text, so it hides no words.
+        self.time_left = QLabel()
+        self.time_left.setObjectName("TimeLeft")
+        self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._time_timer = QTimer(self, singleShot=True, interval=120)
+        self._time_timer.timeout.connect(self.update_time_left)
+        self.viewMoved.connect(self._time_timer.start)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
@@ -122,6 +132,8 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         ):
             palette.setColor(role, QColor(color))
         self.setPalette(palette)
+        self.time_left.setStyleSheet(f"QLabel {{ background: {t.background}; color: {t.muted}; padding: 1px 14px 3px 14px; "
+                                     f"font-size: {max(8.0, self.settings.size * 0.62):.1f}pt; }}")
         self.viewport().setPalette(palette)
         self.viewport().setAutoFillBackground(True)
         self.setStyleSheet(
@@ -153,7 +165,9 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self.highlights = {}
         self._spans = {}
         self._joins = []
+        self._headings = None
         self._clear_extra()
+        self.update_time_left()
         t = self.theme
         self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         self.document().setDefaultFont(self.body_font())
@@ -195,6 +209,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self._formulas = []
         self._code_blocks = []  # of the document about to be replaced
         self._fitted_width = -1.0
+        self._headings = None
         body = display_html(article.html, self._formulas, can_typeset, self._stacked)
         if self.settings.justify:
             from reader.gui.reading.hyphenate import hyphenate_html
@@ -212,6 +227,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self._spans = {}
         self.paint_highlights(list(self.highlights.values()), fresh=True)
         self._restore(fraction)
+        self._time_timer.start()
 
     # -- changes (LibraryOps.changed) ---------------------------------------------------
 
@@ -314,6 +330,13 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + rect.top() - self.viewport().height() // 3)
 
+    def update_time_left(self) -> None:
+        """The line under the page: minutes of reading left (empty when the article fits the screen;
+        the line keeps its height, so the page never jumps)."""
+        bar = self.verticalScrollBar()
+        minutes = self.minutes_left() if self.article is not None and bar.maximum() > 0 else None
+        self.time_left.setText(time_left_label(minutes))
+
     def resizeEvent(self, event) -> None:  # noqa: N802
         fraction = self.scroll_fraction()
         super().resizeEvent(event)
@@ -375,6 +398,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
                 if rect.bottom() < 0 or rect.top() > height:
                     continue
                 painter.fillRect(QRectF(rect.left() - 1, rect.top(), 2, rect.height()), page)
+        self._paint_note_marks(painter)
         color = QColor(self.theme.accent)
         color.setAlpha(150)
         offset = self.verticalScrollBar().value()
@@ -387,7 +411,14 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
                 if rect.intersects(visible):
                     fmt = block.blockFormat()
                     inner = block.layout().boundingRect()
-                    x = rect.left() + fmt.leftMargin() - self.settings.size * 0.9
+                    gap = self.settings.size * 0.9
+                    if fmt.layoutDirection() == Qt.LayoutDirection.RightToLeft:  # the bar on the start side
+                        lines = block.layout()
+                        edge = max((lines.lineAt(i).x() + lines.lineAt(i).width() for i in range(lines.lineCount())),
+                                   default=rect.width())
+                        x = lines.position().x() + edge + gap - 3
+                    else:
+                        x = rect.left() + fmt.leftMargin() - gap
                     top = block.layout().position().y() + inner.top()
                     painter.fillRect(QRectF(x, top + 2 - offset, 3, inner.height() - 4), color)
                 elif rect.top() > visible.bottom():
@@ -400,11 +431,20 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
         self.pressed.emit()
+        self._start_drag(event)
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        super().mouseMoveEvent(event)
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._snap_drag(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         press, self._press = getattr(self, "_press", None), None
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._snap_drag(event)
+            self._end_drag()
         if event.button() != Qt.MouseButton.LeftButton or press is None:
             return
         point = event.position().toPoint()
@@ -493,6 +533,7 @@ class ReaderPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(view, 1)
+        layout.addWidget(view.time_left)
         layout.addWidget(self.find_bar)
 
     def sizeHint(self) -> QSize:  # noqa: N802
