@@ -157,3 +157,19 @@ def test_the_quote_bar_of_a_right_to_left_article_is_on_the_right(library, make_
     lines = block.layout()
     text_right = max(lines.lineAt(i).naturalTextRect().right() for i in range(lines.lineCount())) + text_rect.left()
     assert min(row) >= text_right - 2  # beside the text's start, on its right
+
+
+def test_no_caret_mark_is_drawn_in_a_right_to_left_article(library, make_window, tmp_path, qtbot):
+    body = "<p>" + "هذا نص عربي طويل بما يكفي ليملأ السطر. " * 6 + "</p>"
+    window = open_one(library, make_window, page(tmp_path, "rtlc.html", body, title="RTL Test", lang="ar", dir="rtl"))
+    view = window.view
+    window.panel.search.setFocus()
+    qtbot.waitUntil(lambda: not view.hasFocus(), timeout=2000)
+    view.viewport().repaint()
+    unfocused = view.viewport().grab().toImage()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=2000)
+    view.viewport().repaint()
+    focused = view.viewport().grab().toImage()
+    # Qt draws a small direction flag beside the caret in right-to-left text; a page has no caret.
+    assert focused == unfocused

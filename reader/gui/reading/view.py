@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QDesktopServices,
     QFont,
@@ -205,7 +206,6 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         option = doc.defaultTextOption()
         option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         doc.setDefaultTextOption(option)
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         self._formulas = []
         self._code_blocks = []  # of the document about to be replaced
         self._fitted_width = -1.0
@@ -307,6 +307,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._last_max = bar.maximum()
         bar.setValue(round(max(0.0, min(1.0, fraction)) * bar.maximum()) if fraction < 0.999 else bar.maximum())
         self._save_timer.stop()
+        self.update_time_left()
 
     def _emit_progress(self) -> None:
         self._save_timer.stop()
@@ -382,7 +383,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         doc.documentLayout().blockBoundingRect(doc.lastBlock())
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
+        self._paint_document(event.rect())
         if self.article is None:
             return
         # Qt's rich text has no border-left: draw the bar beside block quotes here.
@@ -424,6 +425,36 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
                 elif rect.top() > visible.bottom():
                     break
             block = block.next()
+        painter.end()
+
+    def _paint_document(self, rect) -> None:
+        """What QTextEdit paints, without its caret: a reading view has none, and in right-to-left
+        text Qt draws a direction flag (a small "‹") beside the caret even at width 0."""
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        painter = QPainter(self.viewport())
+        painter.translate(-dx, -dy)
+        clip = QRectF(rect.translated(dx, dy))
+        painter.setClipRect(clip)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = self.palette()
+        context.clip = clip
+        context.cursorPosition = -1
+        selections = []
+        for extra in self.extraSelections():
+            selection = QAbstractTextDocumentLayout.Selection()
+            selection.cursor = extra.cursor
+            selection.format = extra.format
+            selections.append(selection)
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            group = QPalette.ColorGroup.Active if self.hasFocus() else QPalette.ColorGroup.Inactive
+            selection = QAbstractTextDocumentLayout.Selection()
+            selection.cursor = cursor
+            selection.format.setBackground(context.palette.brush(group, QPalette.ColorRole.Highlight))
+            selection.format.setForeground(context.palette.brush(group, QPalette.ColorRole.HighlightedText))
+            selections.append(selection)
+        context.selections = selections
+        self.document().documentLayout().draw(painter, context)
         painter.end()
 
     # -- selecting and clicking ----------------------------------------------------
