@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
-    QKeySequence,
     QPainter,
     QPalette,
     QTextCursor,
@@ -34,12 +33,11 @@ from reader.core.textmap import TextMap
 from reader.gui.reading.article_html import compose_html, display_html, stylesheet
 from reader.gui.reading.contents import Contents, time_left_label
 from reader.gui.reading.document import CHROME_STATE, document_text_map
-from reader.gui.reading.find_bar import Finding, FindBar
+from reader.gui.reading.find_bar import FindBar, Finding
 from reader.gui.reading.highlight_painter import HighlightPainter
 from reader.gui.reading.typeset import Typesetting, can_typeset
 from reader.gui.reading.word_selection import WordSelection
 from reader.gui.theme import ReadingSettings, Theme, font_families
-
 
 MIN_COLUMN_CHARS = 45  # below this a column reads as a list of words: side panels give way
 

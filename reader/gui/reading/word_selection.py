@@ -7,7 +7,7 @@ to the whole run. Keyboard selections are left as the reader made them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTextBoundaryFinder, Qt
+from PySide6.QtCore import Qt, QTextBoundaryFinder
 from PySide6.QtGui import QTextCursor
 
 
