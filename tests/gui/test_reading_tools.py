@@ -173,3 +173,27 @@ def test_no_caret_mark_is_drawn_in_a_right_to_left_article(library, make_window,
     focused = view.viewport().grab().toImage()
     # Qt draws a small direction flag beside the caret in right-to-left text; a page has no caret.
     assert focused == unfocused
+
+
+def _size(view, words: str) -> float:
+    found = view.document().find(words)
+    assert not found.isNull(), words
+    return found.charFormat().fontPointSize()
+
+
+def test_a_code_block_is_set_at_one_size_and_keeps_its_blank_lines(library, make_window, tmp_path):
+    wide = "total = combine(" + ", ".join(f"value_{i}" for i in range(14)) + ")"
+    body = (PROSE + f"<pre>def first():\n    return 1\n\n{wide}\nshort_line()</pre>" + PROSE
+            + "<pre>print('a short block keeps its size')</pre>" + PROSE)
+    window = open_one(library, make_window, page(tmp_path, "pre.html", body))
+    window.resize(760, 800)
+    relayout(window)
+    view = window.view
+    sizes = {_size(view, w) for w in ("def first", "return 1", "total = combine", "short_line")}
+    assert len(sizes) == 1, sizes  # one size for the whole <pre>
+    assert sizes.pop() < _size(view, "print('a short") - 0.5  # the wide block shrank, the short one did not
+    blank = view.document().find("return 1").block().next()
+    assert blank.text() == "" and blank.isVisible() and blank.layout().lineCount() == 1
+    from reader.gui.reading import measure
+
+    assert measure.clipped_lines(view) == 0 and measure.overflow_px(view) == 0
