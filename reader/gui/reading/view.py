@@ -85,9 +85,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self.time_left = QLabel()
         self.time_left.setObjectName("TimeLeft")
         self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self._time_timer = QTimer(self, singleShot=True, interval=120)
-        self._time_timer.timeout.connect(self.update_time_left)
-        self.viewMoved.connect(self._time_timer.start)
+        self.viewMoved.connect(self.update_time_left)  # a hit test and a bisection: cheap on every scroll
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
@@ -225,7 +223,6 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._spans = {}
         self.paint_highlights(list(self.highlights.values()), fresh=True)
         self._restore(fraction)
-        self._time_timer.start()
 
     # -- changes (LibraryOps.changed) ---------------------------------------------------
 
