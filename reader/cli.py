@@ -15,12 +15,16 @@ from pathlib import Path
 
 from reader import __version__
 from reader.core import domain
-from reader.core.library import Library, LibraryError, STATES
+from reader.core.library import STATES, Library, LibraryError
 
 COMMANDS = (
     "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
     "favorite", "delete", "search", "export", "import-annotations", "reextract", "backup", "check", "review",
 )
+
+
+# reader.core.export.FORMATS, named here so that `reader --help` need not import every exporter.
+EXPORT_FORMATS = ("md", "logseq", "json", "html", "csv", "anki", "bibtex", "csl-json", "hypothesis")
 
 
 class UsageError(Exception):
@@ -76,9 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "html", "json"), default="text")
 
     p = sub.add_parser("extract", help="extract an article from a file (no library)",
-                       description="Extract the article of a saved page without touching any library.")
-    p.add_argument("file")
-    p.add_argument("--format", choices=("text", "html", "json"), default="text")
+                       description="Extract the article of a saved page without touching any library. "
+                       "--format jsonl takes many files: one JSON object per line, in the order given (the "
+                       "keys of --format json plus \"path\", or \"path\" and \"error\" for a page that "
+                       "failed), extracted in parallel worker processes. Exit status 1 if any page failed.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("text", "html", "json", "jsonl"), default="text")
+    p.add_argument("--workers", type=int, default=None, help="worker processes for jsonl (default: all cores)")
 
     p = sub.add_parser("highlight", help="highlight a quote in an article",
                        description="Highlight the exact quote (whitespace-insensitive) in an article's text.")
@@ -112,28 +120,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=20)
 
-    p = sub.add_parser("export", help="export highlights and notes (md, json, html, csv)",
-                       description="Export articles with their highlights and notes: md (Markdown with YAML "
-                       "front matter), json (W3C Web Annotation collection, readable by import-annotations), "
-                       "html (a standalone page with the highlights marked) or csv (for Readwise). --out is a "
-                       "folder (one file per article; only files Reader wrote there are ever overwritten) or a "
-                       "file ending in the format's extension (every article in one file).")
+    p = sub.add_parser("export", help="export highlights and notes (md, logseq, json, html, csv, anki, ...)",
+                       description="Export articles with their highlights and notes: md (Markdown for Obsidian, "
+                       "YAML front matter), logseq (Logseq pages), json (W3C Web Annotation collection, readable "
+                       "by import-annotations), html (a standalone page with the highlights marked), csv (for "
+                       "Readwise), anki (an .apkg deck, one note per highlight), bibtex and csl-json (citations "
+                       "for Zotero) or hypothesis (the Hypothesis client's JSON). --out is a folder (one file per "
+                       "article; only files Reader wrote there are ever overwritten) or a file ending in the "
+                       "format's extension (every article in one file). See README.md, \"Exporting\".")
     p.add_argument("ids", type=int, nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true", help="every article")
     p.add_argument("--tag", help="the articles with this tag")
-    p.add_argument("--format", default="md", choices=("md", "json", "html", "csv"))
+    p.add_argument("--annotated", action="store_true",
+                   help="only articles with highlights or a note (alone: every such article)")
+    p.add_argument("--format", default="md", choices=EXPORT_FORMATS)
     p.add_argument("--template", metavar="FILE", help="a Jinja2 template for Markdown (see --show-template)")
     p.add_argument("--show-template", action="store_true",
                    help="print the default Markdown template (to copy and change) and exit")
-    p.add_argument("--out", default=".", metavar="PATH",
-                   help="output folder or file (default: the current folder)")
+    p.add_argument("--out", default=None, metavar="PATH",
+                   help="output folder or file (default: the current folder; for anki, Reader.apkg there)")
+    p.add_argument("--bom", action="store_true", help="csv: start with a UTF-8 byte order mark (for Excel)")
+    p.add_argument("--cloze", action="store_true", help="anki: cloze cards (recall the quote) instead of basic")
+    p.add_argument("--deck", metavar="NAME", help="anki: the deck's name (default: Reader, or Reader::TAG)")
+    p.add_argument("--watch", nargs="?", type=float, const=2.0, default=None, metavar="SECONDS",
+                   help="keep --out (a folder; md or logseq) current: export the annotated articles now and "
+                   "again whenever the library changes (checked every SECONDS, default 2) until Ctrl-C")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
 
     p = sub.add_parser("import-annotations", help="import highlights and notes from a JSON export",
                        description="Read a W3C Web Annotation JSON file (from `reader export --format json`) "
-                       "back into the library: highlights re-attach to the articles with the same URL (or id), "
-                       "found again by their quotes; article notes and tags are restored. Importing the same "
-                       "file twice adds nothing.")
+                       "or a Hypothesis export (from the Hypothesis client, or `reader export --format "
+                       "hypothesis`) back into the library: highlights re-attach to the articles with the same "
+                       "URL (or id), found again by their quotes; article notes and tags are restored. Importing "
+                       "the same file twice adds nothing.")
     p.add_argument("file", metavar="FILE.json")
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
 
@@ -208,10 +227,12 @@ def _free_text(argv: list[str]) -> list[str]:
             continue
         out.append(argv[i])
         i += 1
-    if "note" in out and "--" not in out:
-        # `note ID TEXT`: everything after the command that is not one of its
-        # options is positional, whatever it starts with.
-        at = out.index("note") + 1
+    command = next((a for a in out if a in _FREE_POSITIONALS), None)
+    if command and "--" not in out:
+        # `note ID TEXT`, `tag ID TAG...`: everything after the command that is not
+        # one of its options is positional, whatever it starts with.
+        at = out.index(command) + 1
+        flags = _FREE_POSITIONALS[command]
         options, positional = [], []
         rest = out[at:]
         j = 0
@@ -221,10 +242,15 @@ def _free_text(argv: list[str]) -> list[str]:
                 options += rest[j:j + 2]
                 j += 2
                 continue
-            (options if arg.startswith("--library=") or arg in ("-h", "--help") else positional).append(arg)
+            is_option = arg.startswith("--library=") or arg in ("-h", "--help") or arg in flags
+            (options if is_option else positional).append(arg)
             j += 1
         out = out[:at] + options + ["--"] + positional
     return out
+
+
+# Commands whose positionals are the user's free text, and their flag options.
+_FREE_POSITIONALS = {"note": (), "tag": ("--remove",)}
 
 
 def _wants_window(argv: list[str]) -> bool:
@@ -250,11 +276,43 @@ def _open_window(argv: list[str]) -> int:
     parser.add_argument("files", nargs="*")
     args = parser.parse_args(argv)
     try:
+        files, links = _window_arguments(args.files)
+    except ValueError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+        return 2
+    try:
         from reader.gui.app import run
     except ImportError as exc:
         print(f"reader: cannot start the window: {exc}", file=sys.stderr)
         return 1
-    return run(args.library, args.files)
+    if links:
+        import inspect
+
+        if "links" in inspect.signature(run).parameters:
+            return run(args.library, files, links=links)  # type: ignore[call-arg]  # a window that has it
+        print("reader: this window cannot go to a highlight yet; opening it", file=sys.stderr)
+    return run(args.library, files)
+
+
+def _window_arguments(arguments: list[str]) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """(files to import, (article uid, highlight uid) to show) from the window's
+    arguments: paths, file:// URLs and reader://open?... links, which the desktop
+    entry (Exec=reader %U) passes as they come."""
+    from urllib.parse import unquote, urlsplit
+
+    from reader.core.export import parse_reader_link
+
+    files, links = [], []
+    for arg in arguments:
+        scheme = arg.split(":", 1)[0].lower() if ":" in arg else ""
+        if scheme == "reader":
+            links.append(parse_reader_link(arg))
+        elif scheme == "file" and arg.lower().startswith("file://"):
+            parts = urlsplit(arg)
+            files.append(unquote(parts.path))
+        else:
+            files.append(arg)
+    return files, links
 
 
 def _open(args) -> Library:
@@ -393,26 +451,25 @@ def cmd_show(args) -> int:
 
 
 def cmd_extract(args) -> int:
+    from reader.core.importing.batch import article_record
     from reader.core.importing.formats import ImportFailure
     from reader.core.importing.pipeline import prepare
 
-    path = Path(args.file)
+    if args.format == "jsonl":
+        return _extract_jsonl(args.files, args.workers)
+    if len(args.files) > 1:
+        raise UsageError(f"--format {args.format} takes one file; use --format jsonl for several")
+    path = Path(args.files[0])
     if not path.exists():
         raise LibraryError(f"{path}: file not found")
     if not path.is_file():
-        raise LibraryError(f"{path}: not a file (a folder, pipe or device); give a .json export")
+        raise LibraryError(f"{path}: not a file (a folder, pipe or device)")
     try:
         article = prepare(path)
     except ImportFailure as exc:
         raise LibraryError(f"{path}: {exc}") from None
     if args.format == "json":
-        _print_json({
-            "title": article.title, "byline": article.byline, "site": article.site, "url": article.url,
-            "published": article.published, "language": article.language, "direction": article.direction,
-            "excerpt": article.excerpt, "lead_image": article.lead_image, "word_count": article.word_count,
-            "fallback": article.fallback, "text": article.text, "html": article.html,
-            "images": [a.name for a in article.assets],
-        })
+        _print_json(article_record(article))
     elif args.format == "html":
         print(article.html)
     else:
@@ -420,6 +477,20 @@ def cmd_extract(args) -> int:
         print()
         print(article.text)
     return 0
+
+
+def _extract_jsonl(files: list[str], workers: int | None) -> int:
+    from reader.core.importing.batch import extract_records
+
+    if workers is not None and workers < 1:
+        raise UsageError("--workers must be at least 1")
+    failed = False
+    for record in extract_records(files, workers=workers):
+        record["path"] = text_path(record["path"])
+        failed = failed or "error" in record
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 1 if failed else 0
 
 
 def cmd_highlight(args) -> int:
@@ -511,31 +582,71 @@ def cmd_export(args) -> int:
         return 0
     if args.template and args.format != "md":
         raise UsageError("--template applies to --format md only")
-    if not (args.ids or args.all or args.tag):
-        raise UsageError("name the articles: IDs, --all or --tag TAG")
+    if args.watch is not None:
+        return _export_watch(args)
+    if not (args.ids or args.all or args.tag or args.annotated):
+        raise UsageError("name the articles: IDs, --all, --tag TAG or --annotated")
+    kind = export.FORMATS[args.format]
+    out = Path(args.out if args.out is not None else ".")
+    deck = args.deck or (f"Reader::{args.tag}" if args.tag else "Reader")
+    if getattr(kind, "single_only", False) and (args.out is None or out.is_dir()):
+        out = out / f"{export.safe_filename(deck.replace('::', ' '))}{kind.suffix}"
     with _open(args) as library:
         ids = list(args.ids)
         if args.tag and not ids:
             ids = library.article_ids(tag=args.tag)
             if not ids:
                 raise LibraryError(f"no articles tagged {args.tag!r}")
-        result = export.export_articles(library, args.format, Path(args.out), template=args.template,
-                                        ids=ids or None)
-    if args.json:
+        result = export.export_articles(library, args.format, out, template=args.template,
+                                        ids=ids or None, annotated=args.annotated, bom=args.bom,
+                                        cloze=args.cloze, deck=deck)
+    _report_export(result, args.json)
+    return 0
+
+
+def _report_export(result, as_json: bool) -> None:
+    if as_json:
         _print_json({"paths": [str(p) for p in result.paths], "written": [str(p) for p in result.written],
                      "removed": [str(p) for p in result.removed], "kept": [str(p) for p in result.kept],
                      "articles": result.articles, "highlights": result.highlights})
-    else:
-        for path in result.paths:
-            print(path)
-        for path in result.kept:
-            print(f"left alone (changed since Reader wrote it): {path}", file=sys.stderr)
-        kept = set(result.kept)
-        unchanged = len([p for p in result.paths if p not in kept]) - len(result.written)
-        print(f"{result.articles} articles, {result.highlights} highlights: {len(result.written)} files written, "
-              f"{unchanged} unchanged"
-              + (f", {len(result.removed)} old files removed" if result.removed else "")
-              + (f", {len(result.kept)} files left alone" if result.kept else ""), file=sys.stderr)
+        return
+    for path in result.paths:
+        print(path)
+    for path in result.kept:
+        print(f"left alone (changed since Reader wrote it): {path}", file=sys.stderr)
+    kept = set(result.kept)
+    unchanged = len([p for p in result.paths if p not in kept]) - len(result.written)
+    print(f"{result.articles} articles, {result.highlights} highlights: {len(result.written)} files written, "
+          f"{unchanged} unchanged"
+          + (f", {len(result.removed)} old files removed" if result.removed else "")
+          + (f", {len(result.kept)} files left alone" if result.kept else ""), file=sys.stderr)
+
+
+def _export_watch(args) -> int:
+    """`reader export --watch --out VAULT`: the vault kept current until interrupted."""
+    from reader.core import export
+
+    if args.format not in export.VAULT_FORMATS:
+        raise UsageError(f"--watch keeps a folder of {' or '.join(export.VAULT_FORMATS)} files, not {args.format}")
+    if args.ids or args.all or args.tag:
+        raise UsageError("--watch keeps every annotated article; name no articles")
+    if args.watch <= 0:
+        raise UsageError("--watch SECONDS must be more than 0")
+    out = Path(args.out if args.out is not None else ".")
+
+    def synced(result) -> None:
+        changed = len(result.written) + len(result.removed)
+        if changed or result.kept:
+            print(f"{result.articles} articles: {len(result.written)} files written, {len(result.removed)} "
+                  f"removed" + (f", {len(result.kept)} left alone" if result.kept else ""), file=sys.stderr,
+                  flush=True)
+
+    with _open(args) as library:
+        print(f"keeping {out} current (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        try:
+            export.watch(library, out, args.format, interval=args.watch, on_sync=synced, template=args.template)
+        except KeyboardInterrupt:
+            return 0
     return 0
 
 

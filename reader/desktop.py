@@ -12,7 +12,9 @@ What is installed (APP_ID = io.github.reader.Reader):
 then the desktop and icon caches are refreshed with update-desktop-database and
 gtk-update-icon-cache when they are installed (desktops that watch the folders need neither).
 Reader is offered for saved pages ("Open with"), never made the default for web pages:
-that would take text/html away from the user's browser.
+that would take text/html away from the user's browser. It is the handler of the
+`reader` URL scheme (x-scheme-handler/reader): the reader://open?article=...&highlight=...
+links in exported notes start Reader at that highlight.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ def exec_quote(arg: str) -> str:
 
 def desktop_entry(command: Sequence[str]) -> str:
     """The shipped desktop entry with Exec (and TryExec) pointing at `command`."""
-    exec_line = " ".join(exec_quote(arg) for arg in command) + " %F"
+    # %U: files come as paths or file:// URLs, and reader://open?... links as they are.
+    exec_line = " ".join(exec_quote(arg) for arg in command) + " %U"
     lines = []
     for line in resources.read_text("desktop", resources.DESKTOP_FILE).splitlines():
         if line.startswith("Exec="):

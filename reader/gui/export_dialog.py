@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,12 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 FORMAT_LABELS = (
-    ("md", "Markdown (Obsidian, Logseq)", ".md"),
+    ("md", "Markdown (Obsidian)", ".md"),
+    ("logseq", "Logseq pages", ".md"),
     ("json", "W3C Web Annotations (JSON, re-importable)", ".json"),
     ("html", "HTML page (highlights in colour)", ".html"),
     ("csv", "CSV for Readwise", ".csv"),
+    ("anki", "Anki deck (one card per highlight)", ".apkg"),
+    ("bibtex", "BibTeX citations (Zotero, LaTeX)", ".bib"),
+    ("csl-json", "CSL JSON citations (Zotero)", ".json"),
+    ("hypothesis", "Hypothesis annotations (JSON)", ".json"),
 )
 SUFFIX = {key: suffix for key, _label, suffix in FORMAT_LABELS}
+# Formats that are one file by nature (a deck, a bibliography, a JSON list).
+ONE_FILE = frozenset({"anki", "bibtex", "csl-json", "hypothesis"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class ExportRequest:
     template: Path | None
     only_highlights: frozenset[int] | None = None  # the Notebook's filter: export just these
     scope_label: str = ""
+    annotated: bool = True  # only articles with highlights or a note
 
 
 class ExportDialog(QDialog):
@@ -100,6 +109,10 @@ class ExportDialog(QDialog):
         single = settings.value("export/single_file", False) in (True, "true", "1", 1)
         (self.to_file if single else self.to_folder).setChecked(True)
         form.addRow("Write", kinds)
+
+        self.annotated = QCheckBox("Only articles with highlights or notes", objectName="ExportAnnotated")
+        self.annotated.setChecked(settings.value("export/annotated", True) not in (False, "false", "0", 0))
+        form.addRow("", self.annotated)
 
         dest = QHBoxLayout()
         self.path = QLineEdit(objectName="ExportPath")
@@ -161,6 +174,11 @@ class ExportDialog(QDialog):
         is_md = self.fmt() == "md"
         for w in (self.template, self.template_browse, self.template_label):
             w.setVisible(is_md)
+        one_file = self.fmt() in ONE_FILE
+        if one_file and not self.to_file.isChecked():
+            self.to_file.setChecked(True)  # toggled: _update runs again with the file's name
+            return
+        self.to_folder.setEnabled(not one_file)
         if self.to_file.isChecked():
             self.hint.setText("One file holding every article and its highlights.")
         else:
@@ -204,7 +222,8 @@ class ExportDialog(QDialog):
         elif scope.startswith("tag:"):
             tag = scope[4:]
         template = Path(self.template.text().strip()).expanduser() if fmt == "md" and self.template.text().strip() else None
-        return ExportRequest(fmt, out, single, ids, tag, template, only, self.scope.currentText())
+        return ExportRequest(fmt, out, single, ids, tag, template, only, self.scope.currentText(),
+                             annotated=self.annotated.isChecked())
 
     def accept(self) -> None:
         request = self.request()
@@ -216,6 +235,7 @@ class ExportDialog(QDialog):
         else:
             s.setValue("export/into", str(request.out))
         s.setValue("export/template", str(request.template) if request.template else "")
+        s.setValue("export/annotated", request.annotated)
         super().accept()
 
 
@@ -229,9 +249,10 @@ def run_export(library, request: ExportRequest, color_names: dict[str, str], pro
     if request.only_highlights is None:
         return export_articles(library, request.fmt, request.out, template=template, color_names=color_names,
                                ids=list(request.ids) if request.ids else None, tag=request.tag,
-                               single_file=request.single_file, progress=progress)
+                               single_file=request.single_file, progress=progress, annotated=request.annotated)
     keep = request.only_highlights
     articles = library.get_many(list(request.ids or ()), content=FORMATS[request.fmt].needs_content)
     articles = [replace(a, highlights=tuple(h for h in a.highlights if h.id in keep)) for a in articles]
     return export_articles(articles, request.fmt, request.out, template=template, color_names=color_names,
-                           single_file=request.single_file, assets=library.asset, progress=progress)
+                           single_file=request.single_file, assets=library.asset, progress=progress,
+                           annotated=request.annotated)

@@ -137,3 +137,9 @@ def test_review_lists_what_is_due_and_records_answers(run, article_page, monkeyp
     assert stats["reviewed_today"] == 1 and stats["streak"] == 1 and len(stats["week"]) == 7
     assert run("review", "1", check=False).returncode == 2  # an answer needs --grade
     assert "will not come back" in run("review", "1", "--grade", "never").stdout
+
+
+def test_a_tag_may_be_any_text(run, article_page):
+    run("import", article_page)
+    assert run("tag", "1", "---", "-x", "rivers").stdout.strip() == "---, -x, rivers"
+    assert run("tag", "1", "--remove", "-x").stdout.strip() == "---, rivers"

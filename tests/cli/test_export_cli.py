@@ -118,3 +118,101 @@ def test_the_cli_names_each_skipped_entry_and_refuses_a_folder(run, article_page
     (tmp_path / "folder.json").mkdir()
     refused = run("import-annotations", tmp_path / "folder.json", check=False)
     assert refused.returncode == 1 and "not a file" in refused.stderr
+
+
+def test_export_new_formats_and_annotated_only(run, article_id, article_page, tmp_path):
+    import sqlite3
+    import zipfile
+
+    import bibtexparser
+
+    bare = tmp_path / "bare.html"
+    bare.write_text(article_page.read_text("utf-8").replace("Quiet Rivers", "Loud Rivers"), "utf-8")
+    run("import", bare)
+    # --annotated alone: every article with highlights or a note, here one of two.
+    result = run("export", "--annotated", "--format", "logseq", "--out", tmp_path / "graph", "--json")
+    assert [p.rsplit("/", 1)[-1] for p in json.loads(result.stdout)["paths"]] == [f"{TITLE}.md"]
+    page = (tmp_path / "graph" / f"{TITLE}.md").read_text("utf-8")
+    assert "tags:: rivers, science" in page and page.count("  id:: ") == 2
+    # Anki: with no --out, Reader.apkg here; by tag, the deck is named after it.
+    run("export", "--annotated", "--format", "anki")
+    assert zipfile.is_zipfile(tmp_path / "Reader.apkg")
+    run("export", "--tag", "science", "--format", "anki", "--cloze", "--out", tmp_path / "science.apkg")
+    with zipfile.ZipFile(tmp_path / "science.apkg") as z:
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    conn = sqlite3.connect(tmp_path / "c.anki2")
+    try:
+        decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+        assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 2
+    finally:
+        conn.close()
+    assert "Reader::science" in {d["name"] for d in decks.values()}
+    run("export", "--annotated", "--format", "bibtex", "--out", tmp_path / "refs.bib")
+    [entry] = bibtexparser.parse_file(str(tmp_path / "refs.bib")).entries
+    assert entry.entry_type == "online" and entry.fields_dict["title"].value == TITLE
+    run("export", "--annotated", "--format", "csl-json", "--out", tmp_path / "refs.json")
+    assert json.loads((tmp_path / "refs.json").read_text("utf-8"))[0]["title"] == TITLE
+    run("export", "--annotated", "--format", "hypothesis", "--out", tmp_path / "h.json")
+    assert len(json.loads((tmp_path / "h.json").read_text("utf-8"))["annotations"]) == 3  # 2 + the page note
+    run("export", "--annotated", "--format", "csv", "--bom", "--out", tmp_path / "excel.csv")
+    assert (tmp_path / "excel.csv").read_bytes().startswith(b"\xef\xbb\xbfHighlight,")
+    folder = run("export", "--annotated", "--format", "anki", "--out", tmp_path / "x.md", check=False)
+    assert folder.returncode == 1 and "format is anki" in folder.stderr
+
+
+def test_a_note_or_tag_of_dashes_is_text(run, article_id, tmp_path):
+    run("note", article_id, "---")
+    run("tag", article_id, "--", "---")
+    run("export", article_id, "--out", tmp_path / "out")
+    md = (tmp_path / "out" / f"{TITLE}.md").read_text("utf-8")
+    meta = yaml.safe_load(md.split("---\n", 2)[1])
+    assert "---" in meta["tags"] and "#tag" not in md
+
+
+def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    vault = tmp_path / "vault"
+    env = {**os.environ, "READER_LIBRARY": str(tmp_path / "lib")}
+    child = subprocess.Popen([sys.executable, "-m", "reader", "export", "--watch", "0.2", "--out", str(vault)],
+                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    note = vault / f"{TITLE}.md"
+
+    def wait_for(check, limit=60.0):
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if check():
+                return True
+            if child.poll() is not None:
+                raise AssertionError(child.stderr.read())
+            time.sleep(0.1)
+        return False
+
+    try:
+        assert wait_for(note.exists), "the vault was not written"
+        run("highlight", article_id, "--quote", "Forty stations across three river basins")
+        assert wait_for(lambda: "Forty stations" in note.read_text("utf-8")), "the change did not reach the vault"
+    finally:
+        child.send_signal(signal.SIGINT)
+        try:
+            _out, err = child.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            raise
+    assert child.returncode == 0, err
+    assert "keeping" in err and "Traceback" not in err
+    bad = run("export", "--watch", "--format", "html", "--out", vault, check=False)
+    assert bad.returncode == 2 and "md or logseq" in bad.stderr
+
+
+def test_reader_links_on_the_command_line_are_checked(run):
+    for link, reason in (("reader://open?highlight=abc", "no article named"),
+                         ("reader://delete?article=abc", "Reader links open articles")):
+        result = run(link, check=False)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [f"reader: {link}: {reason}" + (
+            " (article=...)" if reason == "no article named" else " (reader://open?article=...)")]

@@ -8,6 +8,7 @@ import json
 import re
 import struct
 import zlib
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -24,9 +25,10 @@ from reader.core.export import (
     default_template_text,
     export_articles,
     import_annotations,
+    markdown,
     safe_filename,
 )
-from reader.core.export import markdown
+from reader.core.export.common import normal_date
 from reader.core.export.readwise import COLUMNS
 
 TITLE = "The Quiet Rivers of the North"
@@ -117,7 +119,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_markdown_front_matter_and_highlights(annotated, tmp_path):
-    library, a, b = annotated
+    library, a, _b = annotated
     result = export_articles(library, "md", tmp_path / "notes")
     assert result.articles == 2 and result.highlights == 7
     md = (tmp_path / "notes" / f"{TITLE}.md").read_text("utf-8")
@@ -125,8 +127,8 @@ def test_markdown_front_matter_and_highlights(annotated, tmp_path):
     article = library.get(a)
     assert meta == {
         "id": a, "title": TITLE, "author": "Maria Lindqvist", "site": "Example Journal", "url": URL,
-        "published": article.published, "added": article.added.isoformat() + "Z",
-        "tags": ["rivers", "science"], "highlights": 6,
+        "published": normal_date(article.published), "added": article.added.isoformat() + "Z",
+        "tags": ["rivers", "science"], "highlights": 6, "reader": f"reader://open?article={article.uid}",
     }
     assert "Article-level thoughts.\n\nSecond paragraph: with a colon." in body
     # Reading order, each a block quote with colour, note, #tags and a stable id.
@@ -135,7 +137,8 @@ def test_markdown_front_matter_and_highlights(annotated, tmp_path):
     assert positions == sorted(positions)
     for h in blocks:
         chunk = body[body.index(quote_line(h.quote)):]
-        chunk = chunk[: chunk.index("^" + h.uid[:12]) + 13]
+        chunk = chunk[: chunk.index(f"highlight={h.uid})")]
+        assert f" ^{h.uid[:12]}\n" in chunk
         assert h.color in chunk
         if h.note:
             assert h.note in chunk
@@ -157,7 +160,7 @@ def quote_line(quote: str) -> str:
 
 
 def test_markdown_one_file_and_user_template(annotated, tmp_path):
-    library, a, b = annotated
+    library, a, _b = annotated
     export_articles(library, "md", tmp_path / "all.md")
     text = (tmp_path / "all.md").read_text("utf-8")
     assert text.index(f"# {TITLE}") < text.index('# What: is? "this"')
@@ -267,7 +270,12 @@ W3C_SCHEMA = {
                 "label": {"type": "string"},
                 "body": {"type": "array", "items": {"$ref": "#/$defs/textualBody"}},
                 "target": {"$ref": "#/$defs/specificResource"},
+                "stylesheet": {"type": "object", "required": ["type", "value"],
+                               "properties": {"type": {"const": "CssStylesheet"}, "value": {"type": "string"}}},
             },
+            # Model 4.4: a target's styleClass names a class of the annotation's stylesheet.
+            "if": {"properties": {"target": {"required": ["styleClass"]}}},
+            "then": {"required": ["stylesheet"]},
         },
         "page": {
             "type": "object",
@@ -275,7 +283,9 @@ W3C_SCHEMA = {
             "properties": {
                 "id": {"$ref": "#/$defs/iri"},
                 "type": {"const": "AnnotationPage"},
-                "partOf": {"$ref": "#/$defs/iri"},
+                "partOf": {"type": "object", "required": ["id", "type"],  # embedded, as the W3C suite expects
+                           "properties": {"id": {"$ref": "#/$defs/iri"}, "type": {"const": "AnnotationCollection"},
+                                          "total": {"type": "integer", "minimum": 0}}},
                 "startIndex": {"type": "integer", "minimum": 0},
                 "items": {"type": "array", "items": {"$ref": "#/$defs/annotation"}},
             },
@@ -316,6 +326,7 @@ def test_json_is_a_w3c_annotation_collection(annotated, tmp_path):
         assert item["motivation"] == ("commenting" if h.note else "highlighting")
         bodies = item.get("body", [])
         assert [x["value"] for x in bodies if x["purpose"] == "commenting"] == ([h.note] if h.note else [])
+        assert all(x["format"] == "text/markdown" for x in bodies if x["purpose"] == "commenting")
         assert [x["value"] for x in bodies if x["purpose"] == "tagging"] == list(h.tags)
         positions = [s for s in target["selector"] if s["type"] == "TextPositionSelector"]
         if h.placed:
@@ -352,7 +363,7 @@ def _resource_refs(doc) -> list[str]:
 
 
 def test_html_marks_every_highlight_and_is_standalone(annotated, tmp_path):
-    library, a, b = annotated
+    library, a, _b = annotated
     export_articles(library, "html", tmp_path / "pages")
     raw = (tmp_path / "pages" / f"{TITLE}.html").read_text("utf-8")
     assert raw.startswith("<!DOCTYPE html>")
@@ -405,7 +416,7 @@ def test_html_one_file_for_several_articles(annotated, tmp_path):
 
 def test_html_without_mapping_still_lists_highlights(annotated, tmp_path):
     """If the stored text no longer matches the html, highlights are listed, never misplaced."""
-    library, a, b = annotated
+    library, a, _b = annotated
     article = library.get(a)
     broken = domain.Article(**{**article.__dict__, "text": "something else entirely"})
     export_articles([broken], "html", tmp_path / "x.html")
@@ -432,17 +443,30 @@ def test_csv_for_readwise_round_trips(annotated, tmp_path):
         assert row["Highlight"] == h.quote
         assert row["Title"] == article.title and row["Author"] == (article.author or "")
         assert row["URL"] == (article.url or "")
-        assert row["Note"] == h.note and row["Color"] == h.color and row["Tags"] == ", ".join(h.tags)
-        assert row["Date"] == h.created.strftime("%Y-%m-%d %H:%M:%S")
+        # Readwise reads tags only as .tag words in front of the note (spaces inside a tag become -).
+        words = " ".join("." + t.replace(" ", "-") for t in h.tags)
+        assert row["Note"] == (f"{words} {h.note}" if words and h.note else words or h.note)
+        assert row["Color"] == h.color and row["Tags"] == ", ".join(h.tags)
+        when = datetime.fromisoformat(row["Date"])  # a date with its zone
+        assert when.utcoffset() == timedelta(0) and when.replace(tzinfo=None) == h.created.replace(microsecond=0)
     assert [r["Location"] for r in rows[:6]] == ["1", "2", "3", "4", "5", "6"]
+    assert any(r["Note"] == ".terms .two-words good name\nsecond line" for r in rows)
+    # For spreadsheet programs: a byte order mark on request, the same rows after it.
+    export_articles(library, "csv", tmp_path / "excel.csv", bom=True)
+    raw = (tmp_path / "excel.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw[3:] == (tmp_path / "readwise.csv").read_bytes()
+    with open(tmp_path / "excel.csv", newline="", encoding="utf-8-sig") as f:
+        assert list(csv.DictReader(f)) == rows
 
 
 # -- files: names, idempotence, manifest ------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+# Every format written one file per article (an Anki deck is always one file: its notes'
+# stable ids are checked in test_export_consumers.py).
+@pytest.mark.parametrize("fmt", sorted(f for f in FORMATS if not getattr(FORMATS[f], "single_only", False)))
 def test_export_is_byte_identical_when_repeated(annotated, tmp_path, fmt):
-    library, a, b = annotated
+    library, _a, _b = annotated
     first = export_articles(library, fmt, tmp_path / "out")
     snapshot = _snapshot(tmp_path / "out")
     assert len(first.written) == 2 and MANIFEST in snapshot
@@ -499,7 +523,7 @@ def test_reexport_touches_only_its_own_files(annotated, tmp_path):
 
 
 def test_out_must_fit_the_format(annotated, tmp_path):
-    library, a, b = annotated
+    library, _a, _b = annotated
     with pytest.raises(ValueError, match="format is md"):
         export_articles(library, "md", tmp_path / "x.json")
     with pytest.raises(ValueError, match="unknown format"):
@@ -597,7 +621,7 @@ def test_export_then_import_restores_every_highlight(annotated, tmp_path, articl
 
 
 def test_import_reanchors_on_a_changed_page(annotated, tmp_path, article_page):
-    library, a, b = annotated
+    library, a, _b = annotated
     export_articles(library, "json", tmp_path / "backup.json", ids=[a])
     changed = tmp_path / "changed" / "quiet-rivers.html"
     changed.parent.mkdir()
@@ -623,7 +647,7 @@ def test_import_reanchors_on_a_changed_page(annotated, tmp_path, article_page):
 
 
 def test_import_matches_by_article_urn_in_the_same_library(annotated, tmp_path):
-    library, a, b = annotated
+    library, _a, b = annotated
     export_articles(library, "json", tmp_path / "b.json", ids=[b])
     uid = library.highlights(b)[0].uid
     library.delete_highlight(library.highlights(b)[0].id)
@@ -632,7 +656,7 @@ def test_import_matches_by_article_urn_in_the_same_library(annotated, tmp_path):
 
 
 def test_import_reads_other_tools_annotations(annotated, tmp_path):
-    library, a, b = annotated
+    library, a, _b = annotated
     foreign = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": "https://annotations.example/anno/1",
@@ -650,7 +674,7 @@ def test_import_reads_other_tools_annotations(annotated, tmp_path):
 
 
 def test_import_skips_annotations_of_unknown_pages(annotated, tmp_path):
-    library, a, b = annotated
+    library, _a, b = annotated
     export_articles(library, "json", tmp_path / "b.json", ids=[b])
     data = json.loads((tmp_path / "b.json").read_text("utf-8"))
     data["articles"][0]["title"] = "Some other page"

@@ -107,11 +107,16 @@ def test_every_quote_and_title_renders_as_the_page_text(hostile, tmp_path, singl
     for path in result.paths:
         quotes, headings, children = _rendered(path.read_text("utf-8"))
         assert headings == [TITLE]
-        assert [_words(q) for q in quotes] == [_words(h.quote) for h in reading_order(article)]
+        highlights = reading_order(article)
+        # Each quote renders as exactly the page's words, its Obsidian block id ending its own paragraph.
+        ids = [" ^" + h.uid[:12] for h in highlights]
+        assert all(q.endswith(i) for q, i in zip(quotes, ids, strict=True)), quotes
+        assert [_words(q[: -len(i)]) for q, i in zip(quotes, ids)] == [_words(h.quote) for h in highlights]
         kinds = {c.type for c in children}
         assert not kinds & {"html_inline", "html_block", "image"}, kinds
         links = [c.attrs.get("href") for c in children if c.type == "link_open"]
-        assert links == [URL], links  # only the article's own address is a link
+        # Only the article's own address is a link, and each highlight's way back into Reader.
+        assert links == [URL] + [f"reader://open?article={article.uid}&highlight={h.uid}" for h in highlights], links
         text = path.read_text("utf-8")
         shown = _words(" ".join(_inline_text(t) for t in MarkdownIt("commonmark").parse(
             text.split("\n---\n", 1)[-1]) if t.type == "inline"))
@@ -120,7 +125,7 @@ def test_every_quote_and_title_renders_as_the_page_text(hostile, tmp_path, singl
 
 
 def test_markdown_escape_filter_is_there_for_user_templates(hostile, tmp_path):
-    library, article_id = hostile
+    library, _article_id = hostile
     template = tmp_path / "mine.md.j2"
     template.write_text("# {{ article.title | md }}\n\n{% for h in highlights %}{{ h.quote | quote_block }}\n\n"
                         "{% endfor %}", "utf-8")
@@ -131,7 +136,7 @@ def test_markdown_escape_filter_is_there_for_user_templates(hostile, tmp_path):
 
 
 def test_csv_cells_never_start_a_formula(hostile, tmp_path):
-    library, article_id = hostile
+    library, _article_id = hostile
     export_articles(library, "csv", tmp_path / "out.csv")
     with open(tmp_path / "out.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -147,7 +152,7 @@ def test_csv_cells_never_start_a_formula(hostile, tmp_path):
 
 
 def test_templates_render_in_a_sandbox(hostile, tmp_path):
-    library, article_id = hostile
+    library, _article_id = hostile
     marker = tmp_path / "PWNED"
     template = tmp_path / "evil.md.j2"
     template.write_text(f'{{{{ cycler.__init__.__globals__.os.system("touch {marker}") }}}}\n', "utf-8")
@@ -158,7 +163,7 @@ def test_templates_render_in_a_sandbox(hostile, tmp_path):
 
 
 def test_an_unknown_variable_names_the_template_file_and_line(hostile, tmp_path):
-    library, article_id = hostile
+    library, _article_id = hostile
     template = tmp_path / "typo.md.j2"
     template.write_text("# {{ article.title | md }}\n\n{% if article.note %}\n{{ article.notte }}\n{% endif %}\n"
                         "{{ article.titel }}\n", "utf-8")

@@ -192,3 +192,153 @@ def test_a_post_split_into_sections_comes_whole(tmp_path):
     for n in range(1, 5):
         assert f"Part {n}, paragraph 0" in text and f"Part {n}, paragraph 4" in text
     assert "Footer links" not in text
+
+
+# --- failure classes found on pages the project had never seen (issue 15) ---
+
+
+def test_code_keeps_its_comments():
+    # highlight.js marks comments "hljs-comment"; a class filter for comment widgets took them.
+    page = prepare(PAGES / "code-comments.html")
+    assert "# open the log and count the error lines" in page.text
+    assert "# one line at a time, never the whole file" in page.text
+    assert 'line.rstrip("\\n")' in page.text
+    assert "Great post, thanks!" not in page.text  # the real comment section still goes
+
+
+def test_soft_hyphens_are_removed_from_the_article():
+    page = prepare(PAGES / "soft-hyphens.html")
+    assert "\xad" not in page.text and "\xad" not in page.html and "\xad" not in page.title
+    assert page.title == "Die Krankenversicherung im Überblick"
+    for word in ("krankenversichert", "Arbeitgeber", "Selbstständige", "Versicherung",
+                 "Versicherungspflichtgrenze"):
+        assert word in page.text, word
+
+
+def test_a_container_holding_most_of_the_page_is_never_removed():
+    # Broken header markup leaves <nav> open around the whole article.
+    page = prepare(PAGES / "inside-nav.html")
+    assert "The night ferry leaves the harbour at eleven" in page.text
+    assert "ready for the day crossing back" in page.text
+
+
+def test_a_document_pasted_inside_the_page_does_not_move_the_article():
+    # A widget pasted as a whole <!DOCTYPE><html><body> with an unclosed <div>:
+    # parsed as a browser does, the article stays outside the sidebar.
+    page = prepare(PAGES / "nested-document.html")
+    assert page.title == "Winter pruning of apple trees"
+    for sentence in ("Pruning an apple tree in winter, while it is dormant",
+                     "Start with the three Ds", "Open the centre of the tree",
+                     "encourage fruiting spurs rather than long whippy shoots"):
+        assert sentence in page.text, sentence
+    assert "Frost tonight" not in page.text
+
+
+def test_lead_figure_between_headline_and_body_is_kept_with_its_caption():
+    page = prepare(PAGES / "lead-figure.html")
+    assert len(page.assets) == 1
+    assert page.html.index("<img") < page.html.index("Every evening at dusk")
+    assert "Henrik Aalto lights the first lamp on Harbour Street at dusk." in page.text
+    assert page.text.index("lights the first lamp") < page.text.index("Every evening at dusk")
+    assert "Kari Nieminen" not in page.text  # the photo credit is not the caption
+
+
+def test_wikipedia_edit_links_and_empty_infobox_rows_are_removed():
+    page = prepare(PAGES / "wiki-math.html")
+    assert "[edit]" not in page.text and "edit]" not in page.html
+    assert "History" in page.text and "Applications" in page.text
+    assert "Euclidean geometry" in page.text  # the infobox's rows with text stay
+    assert "<tr><th></th><td></td></tr>" not in page.html
+    assert page.html.count("<tr>") == 3
+
+
+def test_math_keeps_its_tex_in_the_text_and_a_marked_span_in_the_html():
+    page = prepare(PAGES / "wiki-math.html")
+    # inline formulas: the sentence keeps its words in order
+    assert "relating the lengths of the sides a, b and the hypotenuse c, sometimes" in page.text
+    assert "a^{2}+b^{2}=c^{2}." in page.text  # display formula, without {\displaystyle ...}
+    assert "square of side a+b, leaving" in page.text  # from the x-tex annotation
+    assert '<span lang="x-tex">a</span>' in page.html
+    assert '<span lang="x-tex-display">a^{2}+b^{2}=c^{2}.</span>' in page.html
+    assert "displaystyle" not in page.text
+
+
+def test_author_box_does_not_win_over_a_short_article():
+    page = prepare(PAGES / "author-box.html")
+    assert page.text.startswith("Not every home has a bright south window")
+    assert "keep them away from radiators" in page.text
+    assert "Jessica Lind" not in page.text and "About the author" not in page.text
+
+
+def test_related_links_read_also_and_photo_credits_go_in_other_languages():
+    page = prepare(PAGES / "related-de.html")
+    assert "Seit Montag fährt zwischen den beiden Inseln" in page.text
+    assert "will im Herbst ein zweites Schiff bestellen" in page.text
+    assert "Die neue Fähre im Hafen." in page.text  # a caption stays, its credit goes
+    for junk in ("Foto: dpa", "Foto: Hafenamt", "Lesen Sie auch", "Das könnte Sie auch interessieren",
+                 "Leuchtturm wird Museum", "Folgen Sie uns", "Schlagwörter"):
+        assert junk not in page.text, junk
+
+
+def test_a_list_page_keeps_its_text_around_the_table():
+    # The table's cells score most; the article is the box around the table.
+    page = prepare(PAGES / "table-list.html")
+    assert page.text.startswith("This list of films about repeating days")
+    assert "Film number 12" in page.text and "stops at noon" in page.text
+    assert "See also" in page.text and "the film that named the genre" in page.text
+    assert "Time Loops in Popular Media" in page.text
+    assert "last edited" not in page.text
+
+
+def test_a_page_whose_text_is_all_in_noscript_is_read_from_there_without_ruby_readings():
+    page = prepare(PAGES / "noscript-ruby.html")
+    # furigana (<rt>) are not doubled into the text: search for 子ども finds it
+    assert page.text.startswith("子どもへの虐待をなくすための法律ができて、親が子どもを教育するために")
+    assert "ぎゃくたい" not in page.text and "(" not in page.text
+    assert "新しい法律では、しつけのためでも体罰をしてはいけない" in page.text
+
+
+def test_text_has_one_spelling_of_each_character(tmp_path):
+    # "é" written as e + combining accent, "য়" as one code point (U+09DF): in NFC
+    # they are "\u00e9" and "\u09af\u09bc", the forms a quote or a search comes in.
+    sentence = "Le caf\u0065\u0301 de la gare ouvre \u00e0 six heures, et \u09df est une lettre bengalie."
+    page = tmp_path / "nfc.html"
+    page.write_text(f"<html><head><title>Gare</title></head><body><article>{('<p>' + sentence + '</p>') * 4}"
+                    "</article></body></html>", encoding="utf-8")
+    article = prepare(page)
+    assert "Le caf\u00e9 de la gare" in article.text
+    assert "et \u09af\u09bc est une lettre" in article.text
+    assert "\u0301" not in article.text and "\u09df" not in article.text
+
+
+def test_extract_many_files_as_json_lines_in_input_order(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pages = [PAGES / "lead-figure.html", tmp_path / "missing.html", PAGES / "soft-hyphens.html",
+             PAGES / "news-jsonld.html"]
+    result = subprocess.run([sys.executable, "-m", "reader", "extract", *map(str, pages), "--format", "jsonl",
+                             "--workers", "2"], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "READER_LIBRARY": str(tmp_path / "lib")})
+    assert result.returncode == 1  # one page failed
+    records = [json.loads(line) for line in result.stdout.split("\n") if line]
+    assert [r["path"] for r in records] == list(map(str, pages))
+    assert records[1] == {"path": str(pages[1]), "error": "file not found"}
+    single = json.loads(subprocess.run([sys.executable, "-m", "reader", "extract", str(pages[3]), "--format", "json"],
+                                       capture_output=True, text=True, timeout=120, check=True).stdout)
+    assert {k: v for k, v in records[3].items() if k != "path"} == single  # the keys and values of --format json
+    assert records[0]["title"] == "The last lamplighter of the old town" and records[0]["images"]
+    assert not (tmp_path / "lib").exists()  # no library touched
+    usage = subprocess.run([sys.executable, "-m", "reader", "extract", str(pages[0]), str(pages[2])],
+                           capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "--format jsonl" in usage.stderr
+
+
+def test_standfirst_in_the_article_header_opens_the_text():
+    page = prepare(PAGES / "standfirst.html")
+    assert page.text.startswith("Ab März können Bürgerinnen und Bürger jeden ersten Samstag")
+    assert page.text.index("Ab März") < page.text.index("Toaster, Lampen")
+    assert "nach Nähmaschinen" not in page.text and "Nähmaschinen auskennen" in page.text
+    assert "Reparaturcafé öffnet im Rathaus" not in page.text  # the headline is the title, not body text

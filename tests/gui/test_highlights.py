@@ -521,3 +521,29 @@ def test_theme_change_keeps_highlights_in_the_new_theme_colours(library, rivers,
     found = view.document().find(QUOTE)
     assert painted(view, found.selectionStart(), found.selectionEnd()) == {color_of(view, "blue")}
     assert color_of(view, "blue") == QColor(view.theme.highlights["blue"]).name() and view.theme.dark
+
+
+def test_an_anki_deck_of_the_annotated_articles_only(library, rivers, make_window, qtbot, monkeypatch, tmp_path,
+                                                     fixtures):
+    import sqlite3
+    import zipfile
+
+    other = tmp_path / "unread.html"
+    other.write_text((fixtures / "article.html").read_text().replace("Quiet Rivers", "Unread Rivers")
+                     .replace("example.org/2024", "e.org/u").replace("quiet in winter", "unread"))
+    library.import_paths([other], workers=1)  # an article with no highlight
+    window = make_window(library)
+    view = open_first(window)
+    select(view, QUOTE)
+    window.floating.color_buttons["green"].click()
+    settle(qtbot, window)
+    deck = tmp_path / "deck.apkg"
+    answer_export(monkeypatch, window, deck, "anki", single=True, scope="all")
+    with qtbot.waitSignal(window.exportFinished, timeout=20000) as blocker:
+        window.actions["export"].trigger()
+    result = blocker.args[0]
+    assert result is not None and result.articles == 1  # the unread article is left out
+    with zipfile.ZipFile(deck) as z:
+        (tmp_path / "collection.anki2").write_bytes(z.read("collection.anki2"))
+    notes = sqlite3.connect(tmp_path / "collection.anki2").execute("SELECT flds FROM notes").fetchall()
+    assert len(notes) == 1 and QUOTE in notes[0][0]

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DESKTOP_SRC = ROOT / "resources" / "desktop" / f"{APP_ID}.desktop"
 METAINFO_SRC = ROOT / "resources" / "desktop" / f"{APP_ID}.metainfo.xml"
 MIME_TYPES = {"text/html", "application/xhtml+xml", "multipart/related", "application/x-mimearchive"}
+# The reader:// links in exported notes (reader://open?article=...&highlight=...) open Reader.
+SCHEME = "x-scheme-handler/reader"
 
 
 def _tool(name: str) -> str:
@@ -66,8 +68,8 @@ def test_desktop_entry_contents():
     assert entry["Type"] == "Application"
     assert entry["Name"] == reader.APP_NAME
     assert entry["Icon"] == APP_ID
-    assert entry["Exec"] == "reader %F"
-    assert set(filter(None, entry["MimeType"].split(";"))) == MIME_TYPES
+    assert entry["Exec"] == "reader %U"  # paths, file:// URLs and reader:// links alike
+    assert set(filter(None, entry["MimeType"].split(";"))) == MIME_TYPES | {SCHEME}
     assert entry["Terminal"] == "false"
 
 
@@ -115,7 +117,7 @@ def test_entry_with_an_awkward_path_validates(tmp_path):
     path.write_text(desktop.desktop_entry(["/home/me/My Apps (old)/bin/reader"]))
     validate_desktop(path)
     entry = read_entry(path)
-    assert entry["Exec"] == '"/home/me/My Apps (old)/bin/reader" %F'
+    assert entry["Exec"] == '"/home/me/My Apps (old)/bin/reader" %U'
     assert entry["TryExec"] == "/home/me/My Apps (old)/bin/reader"
 
 
@@ -150,11 +152,11 @@ def test_install_and_uninstall_desktop(tmp_path):
     validate_desktop(installed)
     entry = read_entry(installed)
     command = entry["Exec"]
-    assert command.endswith(" %F")
+    assert command.endswith(" %U")
     program = entry["TryExec"]
     assert Path(program).is_absolute() and os.access(program, os.X_OK), program
     assert command.startswith(program) or command.startswith(f'"{program}"')
-    assert set(filter(None, entry["MimeType"].split(";"))) == MIME_TYPES
+    assert set(filter(None, entry["MimeType"].split(";"))) == MIME_TYPES | {SCHEME}
 
     hicolor = data_home / "icons" / "hicolor"
     for size in resources.APP_ICON_SIZES:
@@ -169,6 +171,7 @@ def test_install_and_uninstall_desktop(tmp_path):
     if shutil.which("update-desktop-database"):
         cache = (data_home / "applications" / "mimeinfo.cache").read_text()
         assert f"text/html={APP_ID}.desktop;" in cache
+        assert f"{SCHEME}={APP_ID}.desktop;" in cache  # reader:// links find Reader
 
     # The installed command really starts this Reader.
     version = subprocess.run([*_split_exec(command), "--version"], capture_output=True, text=True, timeout=60)

@@ -6,19 +6,26 @@ The API the window and the command line call:
                     ids=None, tag=None, single_file=None, assets=None, progress=None) -> ExportResult
     import_annotations(library, path_or_json) -> AnnotationImport
 
-Formats (FORMATS): "md" (Markdown, Jinja2 templates), "json" (W3C Web Annotation
-collection), "html" (standalone page), "csv" (Readwise). Each is a class with
+Formats (FORMATS): "md" (Markdown for Obsidian, Jinja2 templates), "logseq"
+(Logseq pages), "json" (W3C Web Annotation collection), "html" (standalone
+page), "csv" (Readwise), "anki" (.apkg deck), "bibtex" and "csl-json"
+(citations), "hypothesis" (the Hypothesis client's export). Each is a class with
 `suffix`, `needs_content` and `render(articles, combined)`, see common.Formatter.
+
+    sync_vault(library, folder, fmt="md") -> ExportResult   a folder kept current
+    reader_link(article, highlight) / parse_reader_link(url) reader://open?... links
 """
 
-from reader.core.export.common import ExportOptions
-from reader.core.export.files import FORMATS, MANIFEST, ExportResult, export_articles, safe_filename
+from reader.core.export.common import ExportOptions, parse_reader_link, reader_link
+from reader.core.export.files import FORMATS, MANIFEST, ExportResult, export_articles, is_annotated, safe_filename
 from reader.core.export.markdown import default_template_text
 from reader.core.export.restore import AnnotationImport, import_annotations
+from reader.core.export.vault import VAULT_FORMATS, sync_vault, watch
 
 __all__ = [
-    "FORMATS", "MANIFEST", "AnnotationImport", "ExportOptions", "ExportResult", "default_template_text",
-    "export_articles", "import_annotations", "safe_filename",
+    "FORMATS", "MANIFEST", "VAULT_FORMATS", "AnnotationImport", "ExportOptions", "ExportResult",
+    "default_template_text", "export_articles", "import_annotations", "is_annotated", "parse_reader_link",
+    "reader_link", "safe_filename", "sync_vault", "watch",
 ]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar, Protocol
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from reader.core import domain
 
@@ -30,10 +32,16 @@ class ExportOptions:
     template: str | Path | None = None  # a Jinja2 file for Markdown; None: the default
     color_names: dict[str, str] = field(default_factory=dict)  # colour -> name shown
     assets: AssetResolver | None = None  # images for HTML; None: images are left out
+    tags: tuple[str, ...] = ()  # every tag of the export, so tag names never collide (tagnames.py)
+    bom: bool = False  # CSV: a UTF-8 byte order mark first, for spreadsheet programs
+    cloze: bool = False  # Anki: cloze cards (the quote to recall) instead of basic ones
+    deck: str = ""  # Anki: the deck's name; "" -> "Reader"
 
 
 class Formatter(Protocol):
-    """One export format. `render` turns articles into the text of one file."""
+    """One export format. `render` turns articles into the text (or, for binary
+    formats such as Anki's .apkg, the bytes) of one file. A format whose files hold
+    every article at once (a deck) sets `single_only = True`."""
 
     name: ClassVar[str]
     suffix: ClassVar[str]
@@ -41,7 +49,7 @@ class Formatter(Protocol):
 
     def __init__(self, options: ExportOptions) -> None: ...
 
-    def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str: ...
+    def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str | bytes: ...
 
 
 def iso(value: datetime | None) -> str | None:
@@ -61,10 +69,70 @@ def parse_iso(value) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is not None:
-        from datetime import UTC
-
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed.replace(microsecond=0)
+
+
+def normal_date(value) -> str | None:
+    """A published date as written by pages, normalised like every other date:
+    a date stays YYYY-MM-DD; a time with a zone becomes UTC with Z; a time without
+    one is taken as UTC (the zone was not known). Text that is no ISO date is kept."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return value
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return iso(parsed)
+
+
+def human_date(value) -> str | None:
+    """A date as people write it ("12 May 2024"), from a datetime (UTC) or an ISO text."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:  # the day as written in its own zone: a page's date is the day it says
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return text
+    if value is None:
+        return None
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def reader_link(article: domain.Article, highlight: domain.Highlight | None = None) -> str:
+    """The link that opens Reader at an article (and a highlight): reader://open?..."""
+    query = {"article": article.uid or str(article.id)}
+    if highlight is not None:
+        query["highlight"] = highlight.uid
+    return "reader://open?" + urlencode(query)
+
+
+def parse_reader_link(link: str) -> tuple[str, str | None]:
+    """(article, highlight or None) from reader://open?article=...&highlight=...;
+    ValueError saying what is wrong otherwise."""
+    parts = urlsplit(link.strip())
+    if parts.scheme.lower() != "reader":
+        raise ValueError(f"{link}: not a reader:// link")
+    action = (parts.netloc or parts.path.strip("/")).lower()
+    if action != "open":
+        raise ValueError(f"{link}: Reader links open articles (reader://open?article=...)")
+    query = parse_qs(parts.query)
+    article = (query.get("article") or [""])[0]
+    if not article:
+        raise ValueError(f"{link}: no article named (article=...)")
+    highlight = (query.get("highlight") or [""])[0] or None
+    return article, highlight
 
 
 def color_name(color: str, names: dict[str, str]) -> str:

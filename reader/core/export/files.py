@@ -29,8 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core import domain
+from reader.core.export.anki import AnkiFormat
+from reader.core.export.citations import BibtexFormat, CslJsonFormat
 from reader.core.export.common import ExportOptions, Formatter
 from reader.core.export.html import HtmlFormat
+from reader.core.export.hypothesis import HypothesisFormat
+from reader.core.export.logseq import LogseqFormat
 from reader.core.export.markdown import MarkdownFormat
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.w3c import JsonFormat
@@ -40,13 +44,19 @@ FORMATS: dict[str, type[Formatter]] = {
     "json": JsonFormat,
     "html": HtmlFormat,
     "csv": CsvFormat,
+    "logseq": LogseqFormat,
+    "anki": AnkiFormat,
+    "bibtex": BibtexFormat,
+    "csl-json": CslJsonFormat,
+    "hypothesis": HypothesisFormat,
 }
 MANIFEST = ".reader-export.json"
 NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leaving room for " (id)"
 WRITERS = 4  # threads creating files
 BATCH = 500  # articles read at once when the format needs their html and text
 
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
+# Unsafe on some file system, or breaking a wiki link to the file ([[name#heading|alias]], ^block).
+_UNSAFE = re.compile(r'[<>:"/\\|?*\[\]#^\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 Progress = Callable[[int, int], None]  # (articles done, total)
@@ -256,24 +266,36 @@ def export_articles(
     single_file: bool | None = None,
     assets=None,
     progress: Progress | None = None,
+    annotated: bool = False,
+    prune: bool = False,
+    bom: bool = False,
+    cloze: bool = False,
+    deck: str = "",
 ) -> ExportResult:
     """Export articles with their highlights and notes.
 
     `source` is a Library (then `ids`, else `tag`, else every article) or a
-    sequence of domain.Article. `out` is a folder (one file per article) or, when
-    it ends in the format's suffix (or single_file=True), one file holding every
+    sequence of domain.Article; `annotated` keeps only the articles with
+    highlights or a note. `out` is a folder (one file per article) or, when it
+    ends in the format's suffix (or single_file=True), one file holding every
     article. Same data, same bytes: nothing depends on the time of export.
+
+    `prune` (a vault kept current, see vault.py): files this folder's manifest
+    records for articles no longer exported (deleted, or without highlights now)
+    are removed too, while they are unchanged since Reader wrote them.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     kind = FORMATS[fmt]
     out = Path(out)
     if single_file is None:
-        single_file = out.suffix.lower() == kind.suffix
+        single_file = out.suffix.lower() == kind.suffix or getattr(kind, "single_only", False)
         other = {f.suffix for f in FORMATS.values()} - {kind.suffix}
         if out.suffix.lower() in other and not out.is_dir():
             raise ValueError(f"{out} ends in {out.suffix} but the format is {fmt}; "
                              f"name a folder or a {kind.suffix} file")
+    if single_file and out.is_dir():
+        raise ValueError(f"{out} is a folder; the {fmt} format writes one file: name a {kind.suffix} file")
     if not single_file and out.exists() and not out.is_dir():
         raise ValueError(f"{out} is a file; name a folder, or a file ending in {kind.suffix}")
 
@@ -285,7 +307,11 @@ def export_articles(
             assets = library.asset
     else:
         articles = list(source)
-    formatter = kind(ExportOptions(template=template, color_names=dict(color_names or {}), assets=assets))
+    if annotated:
+        articles = [a for a in articles if is_annotated(a)]
+    tags = {t for a in articles for t in a.tags} | {t for a in articles for h in a.highlights for t in h.tags}
+    formatter = kind(ExportOptions(template=template, color_names=dict(color_names or {}), assets=assets,
+                                   tags=tuple(sorted(tags)), bom=bom, cloze=cloze, deck=deck))
     highlights = sum(len(a.highlights) for a in articles)
 
     def with_content(batch: list[domain.Article]) -> list[domain.Article]:
@@ -295,10 +321,10 @@ def export_articles(
 
     if single_file:
         text = formatter.render(with_content(articles), combined=True)
-        changed = write_atomic(out, text)
+        wrote = write_atomic(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
         if progress:
             progress(len(articles), len(articles))
-        return ExportResult((out,), (out,) if changed else (), (), len(articles), highlights)
+        return ExportResult((out,), (out,) if wrote else (), (), len(articles), highlights)
 
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
@@ -308,14 +334,28 @@ def export_articles(
     mine = current[fmt] = {k: e for k, e in current.get(fmt, {}).items() if _key(e.name) in present}
     old_mine = legacy[fmt] = {k: e for k, e in legacy.get(fmt, {}).items() if _key(e.name) in present}
     keys = {a.id: _article_key(a) for a in articles}
+    folder = os.fspath(out)
+    removed: list[Path] = []
+    kept: list[Path] = []
+    if prune:
+        # Files of articles that are not exported any more: removed while unchanged.
+        wanted = set(keys.values())
+        for key in sorted(set(mine) - wanted):
+            entry = mine[key]
+            path = os.path.join(folder, entry.name)
+            if entry.sha256 and _file_hash(path) == entry.sha256:
+                os.unlink(path)
+                removed.append(out / entry.name)
+                present.discard(_key(entry.name))
+                del mine[key]
+            elif os.path.exists(path):
+                kept.append(out / entry.name)
     # Names these articles had: theirs to take again (if the file is unchanged, see _settle).
     owned = {_key(mine[keys[a.id]].name) for a in articles if keys[a.id] in mine}
     owned |= {_key(old_mine[str(a.id)].name) for a in articles if str(a.id) in old_mine}
     names = unique_names(articles, kind.suffix, present - owned)
     new_keys = {_key(n) for n in names.values()}
-    folder = os.fspath(out)
 
-    removed, kept = [], []
     for article in articles:
         old = mine.get(keys[article.id])
         if old and old.name != names[article.id] and _key(old.name) not in new_keys and _key(old.name) in present:
@@ -327,7 +367,8 @@ def export_articles(
             elif os.path.exists(path):
                 kept.append(out / old.name)
 
-    paths, changed = [], []
+    paths: list[Path] = []
+    changed: list[Path] = []
     total = len(articles)
     step = BATCH if kind.needs_content and library is not None else 200
     render = formatter.render
@@ -338,7 +379,8 @@ def export_articles(
             for offset in range(0, total, step):
                 batch = []
                 for article in with_content(articles[offset : offset + step]):
-                    raw = render([article]).encode("utf-8", "replace")
+                    rendered = render([article])
+                    raw = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8", "replace")
                     batch.append((article, raw))
                 # Rendered the whole batch (a template error raises before anything is
                 # recorded); record what is about to be written, so a killed export still
@@ -407,6 +449,11 @@ def _settle(path: str, raw: bytes, proof: str | None, new: bool) -> str:
                 return "kept"
     write_atomic(path, raw, new=True)
     return "written"
+
+
+def is_annotated(article: domain.Article) -> bool:
+    """Whether an article has highlights or a note: what "annotated only" exports."""
+    return bool(article.highlights) or bool(article.note.strip())
 
 
 def _select(library, ids: Sequence[int] | None, tag: str | None) -> list[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import bisect
 import html as html_lib
+import itertools
 import re
 from collections.abc import Sequence
 from importlib import resources
@@ -19,7 +20,18 @@ from typing import ClassVar
 
 from reader import __version__
 from reader.core import domain
-from reader.core.export.common import COLOR_HEX, DEFAULT_COLOR, ExportOptions, color_name, reading_order
+from reader.core.export.common import (
+    COLOR_HEX,
+    DEFAULT_COLOR,
+    ExportOptions,
+    color_name,
+    human_date,
+    iso,
+    normal_date,
+    reader_link,
+    reading_order,
+)
+from reader.core.notes import note_html, note_text, text_direction
 from reader.core.text import BLOCK_TAGS, CELL_TAGS
 
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -52,6 +64,20 @@ def _color_attrs(color: str) -> str:
     if _HEX.match(color or ""):
         return f'class="rdr-hl" style="background-color:{color}"'
     return f'class="rdr-hl rdr-c-{DEFAULT_COLOR}"'
+
+
+def _note_block(text: str, element: str, cls: str, before: str = "") -> str:
+    """A note rendered from its Markdown, in its own direction (an LTR note in an RTL article)."""
+    direction = text_direction(text)
+    attrs = f' class="{cls}"' + (f' dir="{direction}"' if direction else "")
+    return f"<{element}{attrs}>{before}{note_html(text)}</{element}>"
+
+
+def _time(value, machine: str | None) -> str:
+    shown = human_date(value)
+    if not shown:
+        return ""
+    return f'<time datetime="{_attr(machine)}">{_esc(shown)}</time>' if machine else _esc(shown)
 
 
 def _paragraphs(text: str) -> str:
@@ -270,7 +296,7 @@ class _Renderer:
                 self.marks.setdefault(seg, []).append((spans[seg][0], spans[seg][1], n))
             self.first_piece.add(n)
             if h.note:
-                seg, end = last
+                seg, _end = last
                 el, kind = mapper.segments[seg]
                 block = el if kind == "text" else el.getparent()
                 while block is not None and block.tag not in _NOTE_BLOCKS:
@@ -336,7 +362,7 @@ class _Renderer:
             self._inline_notes(seg, len(raw), out)
             return
         cuts = sorted({0, len(raw), *(s for s, _, _ in marks), *(e for _, e, _ in marks)})
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in itertools.pairwise(cuts):
             active = [m for m in marks if m[0] <= a and b <= m[1]]
             piece = _esc(raw[a:b])
             for s, _e, n in sorted(active, key=lambda m: m[2], reverse=True):
@@ -345,7 +371,7 @@ class _Renderer:
                 if n in self.first_piece and s == a:
                     self.first_piece.discard(n)
                     attrs += f' id="rdr-h-{_attr(h.uid)}"'
-                title = color_name(h.color, self.color_names) + (f": {h.note}" if h.note else "")
+                title = color_name(h.color, self.color_names) + (f": {note_text(h.note)}" if h.note else "")
                 piece = f'<mark {attrs} title="{_attr(title)}">{piece}</mark>'
             out.append(piece)
             self._inline_notes(seg, b, out)
@@ -356,21 +382,20 @@ class _Renderer:
 
     def _note(self, h: domain.Highlight, element: str) -> str:
         n = self.numbers[h.uid]
-        body = _esc(h.note).replace("\n", "<br>")
-        return (f'<{element} class="rdr-note rdr-c-{h.color if h.color in COLOR_HEX else DEFAULT_COLOR}">'
-                f'<a class="rdr-ref" href="#rdr-h-{_attr(h.uid)}">{n}</a> {body}</{element}>')
+        cls = f"rdr-note rdr-c-{h.color if h.color in COLOR_HEX else DEFAULT_COLOR}"
+        return _note_block(h.note, "aside", cls, f'<a class="rdr-ref" href="#rdr-h-{_attr(h.uid)}">{n}</a> ')
 
     def summary(self) -> str:
         if not self.highlights:
             return ""
         items = []
         for h in self.highlights:
-            n = self.numbers[h.uid]
+            self.numbers[h.uid]
             cls = h.color if h.color in COLOR_HEX else DEFAULT_COLOR
             parts = [f'<li class="rdr-c-{cls}" id="rdr-n-{_attr(h.uid)}">']
             parts.append(f'<blockquote class="rdr-quote">{_paragraphs(h.quote)}</blockquote>')
             if h.note:
-                parts.append(f'<div class="rdr-item-note">{_paragraphs(h.note)}</div>')
+                parts.append(_note_block(h.note, "div", "rdr-item-note"))
             meta = [f'<span class="rdr-swatch"></span>{_esc(color_name(h.color, self.color_names))}']
             if not h.placed or h.uid not in self.shown:
                 meta.append("could not be placed" if not h.placed else "not shown in the text")
@@ -378,6 +403,8 @@ class _Renderer:
                 meta.append(" ".join(f'<span class="rdr-tag">#{_esc(t)}</span>' for t in h.tags))
             if h.uid in self.shown:
                 meta.append(f'<a href="#rdr-h-{_attr(h.uid)}">in the text</a>')
+            meta.append(f'<a class="rdr-open" href="{_attr(reader_link(self.article, h))}">open in Reader</a>')
+            meta.append(_time(h.created, iso(h.created)))
             meta.append(f'<span class="rdr-id">{_esc(h.uid[:12])}</span>')
             parts.append('<p class="rdr-item-meta">' + " · ".join(meta) + "</p></li>")
             items.append("".join(parts))
@@ -388,10 +415,12 @@ class _Renderer:
 def render_article(article: domain.Article, options: ExportOptions) -> str:
     renderer = _Renderer(article, options, options.color_names)
     body = renderer.body()
-    meta = [x for x in (article.author, article.site, article.published) if x]
+    meta = [_esc(x) for x in (article.author, article.site) if x]
+    if article.published:
+        meta.append(_time(article.published, normal_date(article.published)))
+    meta.append("saved " + _time(article.added, iso(article.added)))
     header = [f'<header class="rdr-header"><h1>{_esc(article.title)}</h1>']
-    if meta:
-        header.append(f'<p class="rdr-meta">{" · ".join(_esc(x) for x in meta)}</p>')
+    header.append(f'<p class="rdr-meta">{" · ".join(meta)}</p>')
     if article.url:
         link = article.url if _SAFE_HREF.match(article.url) else None
         header.append(f'<p class="rdr-source"><a href="{_attr(link)}">{_esc(article.url)}</a></p>' if link
@@ -400,7 +429,7 @@ def render_article(article: domain.Article, options: ExportOptions) -> str:
         header.append('<p class="rdr-tags">' + " ".join(f'<span class="rdr-tag">#{_esc(t)}</span>'
                                                         for t in article.tags) + "</p>")
     header.append("</header>")
-    note = (f'<section class="rdr-article-note"><h2>Note</h2>{_paragraphs(article.note)}</section>'
+    note = (_note_block(article.note, "section", "rdr-article-note", "<h2>Note</h2>")
             if article.note.strip() else "")
     lang = f' lang="{_attr(article.language)}"' if article.language else ""
     direction = f' dir="{_attr(article.direction)}"' if article.direction in ("ltr", "rtl") else ""

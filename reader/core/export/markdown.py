@@ -23,10 +23,17 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from reader.core import domain
-from reader.core.export.common import ExportOptions, color_name, iso, reading_order
+from reader.core.export.common import (
+    ExportOptions,
+    color_name,
+    iso,
+    normal_date,
+    reader_link,
+    reading_order,
+)
+from reader.core.export.tagnames import TagNamer, tag_name
 
 DEFAULT_TEMPLATE = "article.md.j2"
-_TAG_UNSAFE = re.compile(r"[^\w/-]+")
 
 
 # Characters YAML does not allow raw (PyYAML's reader check), line breaks and BOMs.
@@ -91,9 +98,14 @@ def quote_block(text: str, escape: bool = True) -> str:
 
 
 def hashtag(tag: str) -> str:
-    """A tag as an Obsidian/Logseq #tag: letters, digits, _, - and / only."""
-    name = _TAG_UNSAFE.sub("-", tag.strip()).strip("-")
-    return "#" + (name or "tag")
+    """A tag as an Obsidian/Logseq #tag, by the rule of tagnames.py (without the
+    collision step, which needs every tag of the export: see the `tag` filter)."""
+    return "#" + tag_name(tag)
+
+
+def block_id(uid: str) -> str:
+    """An Obsidian block id (letters, digits and dashes) from a highlight uid."""
+    return re.sub(r"[^A-Za-z0-9-]", "", uid)[:12] or "h"
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -111,7 +123,7 @@ class _Sandbox(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
-def _environment(source: str, filename: str) -> jinja2.Environment:
+def _environment(source: str, filename: str, namer: TagNamer | None = None) -> jinja2.Environment:
     env = _Sandbox(
         loader=jinja2.FunctionLoader(lambda _name: (source, filename, lambda: True)),
         autoescape=False,
@@ -124,7 +136,9 @@ def _environment(source: str, filename: str) -> jinja2.Environment:
     env.filters["md"] = md
     env.filters["autolink"] = autolink
     env.filters["quote_block"] = quote_block
-    env.filters["hashtag"] = hashtag
+    namer = namer or TagNamer()
+    env.filters["tag"] = namer
+    env.filters["hashtag"] = lambda tag: "#" + namer(tag)
     return env
 
 
@@ -132,7 +146,7 @@ def default_template_text() -> str:
     return (resources.files("reader.core.export") / "templates" / DEFAULT_TEMPLATE).read_text("utf-8")
 
 
-def load_template(path: str | Path | None = None) -> jinja2.Template:
+def load_template(path: str | Path | None = None, tags: tuple[str, ...] = ()) -> jinja2.Template:
     if path is None:
         source, filename = default_template_text(), f"the default template ({DEFAULT_TEMPLATE})"
     else:
@@ -144,7 +158,7 @@ def load_template(path: str | Path | None = None) -> jinja2.Template:
         except UnicodeDecodeError:
             raise ValueError(f"template {path} is not UTF-8 text") from None
     try:
-        return _environment(source, filename).get_template("template")
+        return _environment(source, filename, TagNamer(tags)).get_template("template")
     except jinja2.TemplateSyntaxError as exc:
         raise ValueError(f"template {filename}, line {exc.lineno}: {exc.message}") from None
 
@@ -182,11 +196,13 @@ def template_context(article: domain.Article, color_names: dict[str, str] | None
     return {
         "article": Vars({
             "id": article.id,
+            "uid": article.uid,
+            "link": reader_link(article),
             "title": article.title,
             "author": article.author,
             "site": article.site,
             "url": article.url,
-            "published": article.published,
+            "published": normal_date(article.published),
             "added": iso(article.added),
             "updated": iso(article.updated),
             "language": article.language,
@@ -199,15 +215,17 @@ def template_context(article: domain.Article, color_names: dict[str, str] | None
             "archived": article.archived,
             "favorite": article.favorite,
         }),
-        "highlights": [_highlight_context(h, i, color_names) for i, h in enumerate(highlights, 1)],
+        "highlights": [_highlight_context(article, h, i, color_names) for i, h in enumerate(highlights, 1)],
         "combined": combined,
     }
 
 
-def _highlight_context(h: domain.Highlight, position: int, color_names: dict[str, str]) -> dict:
+def _highlight_context(article: domain.Article, h: domain.Highlight, position: int,
+                       color_names: dict[str, str]) -> dict:
     return Vars({
         "id": h.uid,
-        "short_id": h.uid[:12],
+        "short_id": block_id(h.uid),
+        "link": reader_link(article, h),
         "position": position,
         "quote": h.quote,
         "prefix": h.prefix,
@@ -244,7 +262,7 @@ class MarkdownFormat:
     needs_content: ClassVar[bool] = False
 
     def __init__(self, options: ExportOptions) -> None:
-        self.template = load_template(options.template)
+        self.template = load_template(options.template, options.tags)
         self.color_names = options.color_names
 
     def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str:

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from reader.core.dates import now
 from reader.core import anchoring, domain
+from reader.core.dates import now
 from reader.core.export.common import ARTICLE_URN, parse_iso, uid_from_iri
 from reader.core.export.w3c import annotation_problem, article_record_problem, parse_annotation, read_annotations
 

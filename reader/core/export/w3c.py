@@ -12,8 +12,15 @@ an Annotation:
   when placed, a TextPositionSelector (start, end in the article's text), and
   the colour as `styleClass`.
 
+The colours are CSS classes (`styleClass`) of the annotation's `stylesheet`, an
+embedded CssStylesheet (model 4.4: a styleClass needs its stylesheet). Notes are
+Markdown: their bodies say `text/markdown`. The page embeds the collection it is
+part of (`partOf`), as the W3C test suite expects.
+
 The collection also carries `articles`, Reader's extension with each article's
-metadata, note and tags (JSON-LD processors ignore it; Reader reads it back).
+metadata, note and tags. Its terms are defined in a context of their own (the
+second entry of `@context`, IRIs under urn:x-reader:vocab:), so a JSON-LD
+processor keeps them on expansion; Reader reads them back.
 """
 
 from __future__ import annotations
@@ -26,17 +33,44 @@ from typing import ClassVar
 from reader import __version__
 from reader.core import domain
 from reader.core.export.common import (
+    COLOR_HEX,
     ExportOptions,
     article_source,
     article_urn,
     color_name,
     highlight_iri,
     iso,
+    normal_date,
     reading_order,
 )
 
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+VOCAB = "urn:x-reader:vocab:"
+# Reader's own terms: the `articles` extension survives JSON-LD expansion.
+READER_CONTEXT = {
+    "reader": VOCAB,
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "http://schema.org/",
+    "articles": {"@id": "reader:articles", "@container": "@set"},
+    "title": "dcterms:title",
+    "author": "dcterms:creator",
+    "site": "schema:publisher",
+    "url": {"@id": "schema:url", "@type": "@id"},
+    "published": "dcterms:issued",
+    "added": {"@id": "reader:added", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
+    "tags": {"@id": "reader:tag", "@container": "@set"},
+    "note": {"@id": "reader:note"},
+    "highlightCount": {"@id": "reader:highlightCount", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+}
+CONTEXT = [ANNO_CONTEXT, READER_CONTEXT]
 COLLECTION_URN = "urn:x-reader:export:"
+MARKDOWN = "text/markdown"
+
+
+def stylesheet() -> dict:
+    """An embedded CssStylesheet with a class per colour (the styleClass of each target)."""
+    rules = [f".{name} {{ background-color: {hex_} }}" for name, hex_ in COLOR_HEX.items()]
+    return {"type": "CssStylesheet", "value": " ".join(rules)}
 
 
 def article_metadata(article: domain.Article) -> dict:
@@ -47,7 +81,7 @@ def article_metadata(article: domain.Article) -> dict:
         "author": article.author,
         "site": article.site,
         "url": article.url,
-        "published": article.published,
+        "published": normal_date(article.published),
         "added": iso(article.added),
         "language": article.language,
         "tags": list(article.tags),
@@ -59,13 +93,13 @@ def article_metadata(article: domain.Article) -> dict:
 def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[str, str]) -> dict:
     body = []
     if h.note:
-        body.append({"type": "TextualBody", "value": h.note, "format": "text/plain", "purpose": "commenting"})
+        body.append({"type": "TextualBody", "value": h.note, "format": MARKDOWN, "purpose": "commenting"})
     for tag in h.tags:
         body.append({"type": "TextualBody", "value": tag, "purpose": "tagging"})
     selectors: list[dict] = [{"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}]
     if h.placed:
         selectors.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
-    item = {
+    item: dict = {
         "id": highlight_iri(h.uid),
         "type": "Annotation",
         "motivation": "commenting" if h.note else "highlighting",
@@ -74,6 +108,7 @@ def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[s
     }
     if body:
         item["body"] = body
+    item["stylesheet"] = stylesheet()
     item["target"] = {
         "type": "SpecificResource",
         "source": article_source(article),
@@ -92,17 +127,18 @@ def collection(articles: Sequence[domain.Article], color_names: dict[str, str] |
     items = [annotation(a, h, color_names) for a in articles for h in reading_order(a)]
     digest = hashlib.sha256(",".join(str(a.id) for a in articles).encode()).hexdigest()[:16]
     collection_id = COLLECTION_URN + digest
+    label = articles[0].title if len(articles) == 1 else f"Reader: {len(articles)} articles"
     return {
         "@context": CONTEXT,
         "id": collection_id,
         "type": "AnnotationCollection",
-        "label": articles[0].title if len(articles) == 1 else f"Reader: {len(articles)} articles",
+        "label": label,
         "generator": {"type": "Software", "name": f"Reader {__version__}"},
         "total": len(items),
         "first": {
             "id": collection_id + ":page:1",
             "type": "AnnotationPage",
-            "partOf": collection_id,
+            "partOf": {"id": collection_id, "type": "AnnotationCollection", "label": label, "total": len(items)},
             "startIndex": 0,
             "items": items,
         },
@@ -142,6 +178,17 @@ def read_annotations(data) -> tuple[list[dict], list[dict]]:
             return
         kinds = node.get("type")
         kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+        if "type" not in node and isinstance(node.get("annotations"), list):
+            # The Hypothesis client's export: {"annotations": [...]} in its API's form.
+            from reader.core.export.hypothesis import from_hypothesis
+
+            for entry in node["annotations"]:
+                converted = from_hypothesis(entry)
+                if converted is None:
+                    continue
+                kind, value = converted
+                (annotations if kind == "annotation" else articles).append(value)
+            return
         if isinstance(node.get("articles"), list):
             articles.extend(a for a in node["articles"] if isinstance(a, dict))
         if kinds & {"Annotation", "oa:Annotation"}:

@@ -12,8 +12,9 @@ that has text, the cleaned page is used instead.
 from __future__ import annotations
 
 import copy
-
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from lxml import etree
@@ -21,6 +22,7 @@ from lxml import html as lxml_html
 from readability import Document
 
 from reader.core.importing import cleanup
+from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
 from reader.core.importing.sanitize import inner_html
 
@@ -51,6 +53,8 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     root = parse(html)
     if root is None:
         return Extraction(title="", html="", url=url, fallback=True)
+    mark_math(root)
+    _open_noscript(root)
     meta = read_metadata(root, url)
     cleanup.prepare_tree(root, meta)
     fallback = False
@@ -61,8 +65,14 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     body = cleanup.finish_body(body, meta)
     page_chars = cleanup.page_text_length(root)
     if cleanup.text_length(body) < min(200, page_chars * 0.5):
-        # Next to nothing found in a page with text: the cleaned page instead.
-        whole = cleanup.finish_body(whole_page_tree(root), meta)
+        # Next to nothing found in a page with text: the cleaned page instead, or
+        # the part of it the page marks as its article (<main>, <article>).
+        whole = ""
+        container = cleanup.main_container(root)
+        if container is not None:
+            whole = cleanup.finish_body(whole_page_tree(root, container), meta)
+        if cleanup.text_length(whole) < 200:
+            whole = cleanup.finish_body(whole_page_tree(root), meta)
         if cleanup.text_length(whole) > cleanup.text_length(body):
             body, fallback = whole, True
     return Extraction(
@@ -80,24 +90,69 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     )
 
 
+def _open_noscript(root) -> None:
+    """A page whose text is all inside <noscript> (shown when scripts do not run,
+    as here) is read from there."""
+    blocks = root.findall(".//body//noscript")
+    if not blocks:
+        return
+    contents = []
+    counted = 0  # text of <noscript> children that page_text_length counts
+    for block in blocks:
+        if len(block):
+            text = len((block.text_content() or "").strip())
+            counted += text
+            contents.append((block, None, text))
+        elif "<" in (block.text or ""):
+            # libxml2 keeps a <noscript>'s content as raw text in some places
+            try:
+                fragment = lxml_html.fragment_fromstring(block.text, create_parent="div")
+            except (ValueError, etree.ParserError):
+                continue
+            contents.append((block, fragment, len((fragment.text_content() or "").strip())))
+    inside = sum(text for _, _, text in contents)
+    outside = cleanup.page_text_length(root) - counted
+    if inside <= 200 or outside >= inside * 0.5:
+        return
+    for block, fragment, _ in contents:
+        if block.getparent() is None:
+            continue
+        if fragment is not None:
+            block.text = None
+            block.extend(list(fragment))
+            block.text = fragment.text
+        block.drop_tag()
+
+
 def whole_page(html: str) -> str:
     """The page's <body>, cleaned of its furniture, for when no article can be found."""
     root = parse(html)
     if root is None:
         return ""
+    mark_math(root)
+    _open_noscript(root)
     return whole_page_tree(root)
 
 
-def whole_page_tree(root) -> str:
-    body = root.find(".//body")
+def whole_page_tree(root, part=None) -> str:
+    body = part if part is not None else root.find(".//body")
     body = copy.deepcopy(body if body is not None else root)
     # Never the source of a script as the article, even when it is all the page has.
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
     cleanup.strip_furniture(body)
+    cleanup.keep_big_containers(body)
     return inner_html(body)
 
 
 def parse(html: str):
+    # Soft hyphens are invisible in a browser but break search, word counts and quotes.
+    html = _SOFT_HYPHEN.sub("", html)
+    # One spelling of each character (NFC): a quote, a search or a highlight
+    # typed on another system finds "য়" or "é" however the page composed it.
+    if not html.isascii() and not unicodedata.is_normalized("NFC", html):
+        html = unicodedata.normalize("NFC", html)
+    if _nested_document(html):
+        html = _html5_markup(html)
     try:
         return lxml_html.document_fromstring(html)
     except ValueError:
@@ -111,3 +166,38 @@ def parse(html: str):
 
 
 _UTF8 = lxml_html.HTMLParser(encoding="utf-8")
+_SOFT_HYPHEN = re.compile(r"\xad|&(?:shy|#173|#x0*ad);", re.I)
+_DOCUMENT_START = re.compile(r"<(?:!doctype|html|body)[\s>]", re.I)
+# lexbor's tree building slows with depth (about n*depth); a page with more
+# tags than this keeps lxml's parse.
+_HTML5_MAX_TAGS = 20_000
+
+
+def _nested_document(html: str) -> bool:
+    """A second <!DOCTYPE>, <html> or <body> in the page: a document pasted inside it."""
+    seen: set[str] = set()
+    for match in _DOCUMENT_START.finditer(html):
+        kind = match.group()[:5].lower()
+        if kind in seen:
+            return True
+        seen.add(kind)
+    return False
+
+
+def _html5_markup(html: str) -> str:
+    """The page as a browser parses it (HTML5), written out again as well-formed markup.
+
+    libxml2's HTML parser does not close an unclosed <div> at the end of an
+    HTML5 element such as </aside>, so a widget pasted as a whole document
+    swallows the rest of the page, article included; a browser closes it there.
+    On pages without a nested document both parsers give the same article text
+    (measured on both shared corpora), so only those pages pay for a second parse.
+    """
+    if html.count("<") > _HTML5_MAX_TAGS:
+        return html
+    from selectolax.lexbor import LexborHTMLParser
+
+    try:
+        return LexborHTMLParser(html).html or html
+    except Exception:  # never worse than lxml's own parse
+        return html

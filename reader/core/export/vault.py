@@ -1,0 +1,50 @@
+"""A folder kept current: the user's Obsidian vault or Logseq graph.
+
+`sync_vault(library, folder, fmt)` exports every article with highlights or a
+note into `folder` through the same deterministic writer and manifest as any
+export (files.py): a file is rewritten only when its content changed, a file the
+user edited is left alone, and a file of an article that lost its last highlight
+(or was deleted) is removed while unchanged since Reader wrote it. Nothing else
+in the folder is ever touched. Call it after each change (the window does, off
+its GUI thread); `watch` polls the library's change signature and syncs when it
+moves (`reader export --watch`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from reader.core.export.files import ExportResult, export_articles
+
+VAULT_FORMATS = ("md", "logseq")  # one file per article, linkable: what a vault holds
+
+
+def sync_vault(library, folder: str | os.PathLike, fmt: str = "md", *, template: str | Path | None = None,
+               color_names: dict[str, str] | None = None) -> ExportResult:
+    """Bring `folder` up to date with the library's annotated articles."""
+    if fmt not in VAULT_FORMATS:
+        raise ValueError(f"a vault is kept in {' or '.join(VAULT_FORMATS)}, not {fmt}")
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder} is a file; a vault is a folder")
+    return export_articles(library, fmt, folder, template=template, color_names=color_names,
+                           single_file=False, annotated=True, prune=True)
+
+
+def watch(library, folder: str | os.PathLike, fmt: str = "md", *, interval: float = 2.0,
+          on_sync: Callable[[ExportResult], None] | None = None, stop: Callable[[], bool] = lambda: False,
+          template: str | Path | None = None) -> None:
+    """Sync now, then again whenever the library changes (checked every `interval`
+    seconds, in any process), until `stop()` is true."""
+    last = None
+    while not stop():
+        signature = library.signature()
+        if signature != last:
+            result = sync_vault(library, folder, fmt, template=template)
+            last = signature
+            if on_sync is not None:
+                on_sync(result)
+        time.sleep(interval)

@@ -1,0 +1,102 @@
+"""Math in a page: its TeX kept as text, in a marked span, before anything else runs.
+
+The sanitizer drops <math> with its content, and pages often hide the MathML
+(MediaWiki shows an <img> whose source is remote, so never fetched), so without
+this every formula vanished ("is denoted by , then"). Each <math> becomes
+
+    <span lang="x-tex">a^{2}+b^{2}=c^{2}</span>          (inline)
+    <span lang="x-tex-display">...</span>               (display="block")
+
+whose text is the TeX source (the `application/x-tex` annotation, else the
+alttext, else the MathML's own text). The text is what search, highlights and
+exports carry; the reading view may typeset the span's text as TeX.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html as lxml_html
+
+TEX_LANG = "x-tex"
+TEX_DISPLAY_LANG = "x-tex-display"
+
+_MATH_TAGS = ("math", "{http://www.w3.org/1998/Math/MathML}math")
+# MediaWiki wraps every formula in {\displaystyle ...}; the wrapper says nothing.
+_STYLE_WRAPPER = re.compile(r"^\{\\(?:display|text|script)style\s*(.*)\}$", re.S)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACES = re.compile(r"\s+")
+
+
+def mark_math(root) -> int:
+    """Replace every <math> under root by a span of its TeX; returns how many."""
+    count = 0
+    for math in list(root.iter(*_MATH_TAGS)):
+        parent = math.getparent()
+        if parent is None:
+            continue
+        source = _tex_source(math)
+        tex = _strip_wrapper(source)
+        if not tex:
+            math.drop_tree()
+            continue
+        span = lxml_html.Element("span")
+        span.set("lang", TEX_DISPLAY_LANG if (math.get("display") or "").lower() == "block" else TEX_LANG)
+        span.text = tex
+        span.tail = math.tail
+        parent.replace(math, span)
+        _show(span)
+        _drop_fallback_images(span, {source, tex})
+        count += 1
+    return count
+
+
+def _tex_source(math) -> str:
+    for annotation in math.iter("annotation", "{http://www.w3.org/1998/Math/MathML}annotation"):
+        if (annotation.get("encoding") or "").lower() in ("application/x-tex", "text/x-tex", "application/x-latex"):
+            text = (annotation.text or "").strip()
+            if text:
+                return text
+    alt = (math.get("alttext") or "").strip()
+    if alt:
+        return alt
+    return " ".join(t.strip() for t in math.itertext() if t.strip())
+
+
+def _strip_wrapper(tex: str) -> str:
+    tex = tex.strip()
+    match = _STYLE_WRAPPER.match(tex)
+    if match and _balanced(match.group(1)):
+        tex = match.group(1).strip()
+    return _SPACES.sub(" ", tex)
+
+
+def _balanced(tex: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(tex):
+        if ch == "{" and (i == 0 or tex[i - 1] != "\\"):
+            depth += 1
+        elif ch == "}" and (i == 0 or tex[i - 1] != "\\"):
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _show(span) -> None:
+    """The MathML of a page is often hidden in favour of an image: show ours."""
+    for ancestor in list(span.iterancestors())[:3]:
+        style = ancestor.get("style") or ""
+        if _HIDDEN.search(style):
+            del ancestor.attrib["style"]
+        if ancestor.get("hidden") is not None:
+            del ancestor.attrib["hidden"]
+
+
+def _drop_fallback_images(span, texts: set[str]) -> None:
+    """An image of the same formula next to it (its alt is the TeX) would repeat it."""
+    for ancestor in list(span.iterancestors())[:2]:
+        for img in list(ancestor.iter("img")):
+            alt = (img.get("alt") or "").strip()
+            if alt in texts or "math-fallback" in (img.get("class") or ""):
+                img.drop_tree()
