@@ -108,6 +108,7 @@ class Typesetting:
         previous_code = False
         while block.isValid():
             fmt = block.blockFormat()
+            cursor.setPosition(block.position())  # currentTable() below asks about this block
             new = QTextBlockFormat()
             if rtl:
                 new.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
@@ -207,13 +208,23 @@ class Typesetting:
             return h * natural_w / natural_h, h
         return natural_w, natural_h
 
+    def _formula_size(self, name: str) -> tuple[float, float] | None:
+        """A typeset formula's own size (px): a long displayed one is set smaller to fit the column."""
+        if not name.startswith(TEX_SCHEME + ":"):
+            return None
+        image = self._image(QUrl(name))
+        if image is None or image.isNull():
+            return None
+        ratio = image.devicePixelRatio() or 1.0
+        return image.width() / ratio, image.height() / ratio
+
     def _scale_images(self, limit: int) -> None:
         if limit == self._image_limit or self.article is None:
             return
         self._image_limit = limit
         cursor = QTextCursor(self.document())
         for position, length, fmt in self._image_fragments():
-            size = self.image_size(fmt.name())
+            size = self.image_size(fmt.name()) or self._formula_size(fmt.name())
             if size is None:
                 continue
             width, height = size
@@ -316,11 +327,16 @@ class Typesetting:
         """The lines of one <pre>: one size (None: keep it), wrapped at spaces or not."""
         flow = QTextBlockFormat()
         flow.setNonBreakableLines(not wrap)
-        for block in lines:
-            cursor.setPosition(block.position())
-            cursor.mergeBlockFormat(flow)
-            if point_size is not None:
-                self._set_block_size(cursor, block, point_size)
+        # One selection over the whole <pre>: one edit for all its lines, not one a line.
+        first, last = lines[0], lines[-1]
+        cursor.setPosition(first.position())
+        cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeBlockFormat(flow)
+        if point_size is not None:
+            size = QTextCharFormat()
+            size.setFontPointSize(point_size)
+            cursor.mergeCharFormat(size)
+            cursor.mergeBlockCharFormat(size)  # an empty line's height follows it
 
     @staticmethod
     def _set_block_size(cursor: QTextCursor, block, point_size: float) -> None:
