@@ -222,13 +222,17 @@ class Typesetting:
         if limit == self._image_limit or self.article is None:
             return
         self._image_limit = limit
-        cursor = QTextCursor(self.document())
+        doc = self.document()
+        cursor = QTextCursor(doc)
         for position, length, fmt in self._image_fragments():
             size = self.image_size(fmt.name()) or self._formula_size(fmt.name())
             if size is None:
                 continue
             width, height = size
-            scale = min(1.0, limit / width) if width > 0 else 1.0
+            # Within its block's margins: an indented display formula (<dd>) must fit too.
+            block = doc.findBlock(position).blockFormat()
+            room = max(limit * 0.25, limit - block.leftMargin() - block.rightMargin())
+            scale = min(1.0, room / width) if width > 0 else 1.0
             new = QTextImageFormat(fmt)
             new.setWidth(width * scale)
             new.setHeight(height * scale)
