@@ -710,6 +710,17 @@ _TAG_LINE = re.compile(
 )
 
 
+# "To read the full story, please subscribe": an access notice, in the languages Reader meets most.
+_PAYWALL_NOTICE = re.compile(
+    r"(?=.*\b(?:subscri\w*|abonn\w*|abo\b|suscri\w*|log ?in|sign in|einloggen|anmelden|registrier\w*|"
+    r"inicia sesión|connectez|zaloguj|prenumerat\w*))"
+    r"(?=.{0,30}\b(?:to (?:view|read|continue|access)|if you(?:'|’)re seeing this|already (?:a )?subscriber|"
+    r"first-time subscribers|sie müssen sich|um (?:den|diesen|weiter)|weiterlesen|para (?:ver|leer|seguir|continuar)|"
+    r"pour (?:lire|voir|continuer)|aby (?:czytać|przeczytać)|per (?:leggere|continuare)))",
+    re.I | re.S,
+)
+
+
 def _drop_notices(root) -> None:
     for el in list(root.iter("p", "div", "li", "span", "strong", "em", "h2", "h3", "h4", "h5", "h6")):
         if el is root or el.getparent() is None:
@@ -720,7 +731,7 @@ def _drop_notices(root) -> None:
         text = _SPACES.sub(" ", raw).strip()
         if not text or len(text) > 200 or any(c.tag in _BLOCK for c in el.iter() if c is not el):
             continue
-        if (_FOLLOW_US.fullmatch(text) or _AD_LABEL.match(text)
+        if (_FOLLOW_US.fullmatch(text) or _AD_LABEL.match(text) or _PAYWALL_NOTICE.match(text)
                 or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.4))):
             _remove(el)
 
