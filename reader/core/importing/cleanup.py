@@ -109,8 +109,10 @@ _RELATED_HEADING = re.compile(
     re.I,
 )
 _NOT_ARTICLE = re.compile(
+    # unambiguous words count inside camelCase names too ("recipeNewsletterCTA")
+    r"newsletter|cookie|consent|gdpr|subscribe|"
     r"(?:^|[\s_-])(?:author-?(?:bio|box|info|description|profile|details|about)|about-?(?:the-?)?author|bio|"
-    r"biography|newsletter\w*|no-?consent|consent|cookie\w*|gdpr|subscribe|"
+    r"biography|no-?consent|"
     r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
     r"read-?next|more-?(?:stories|articles|posts)|popular|trending|modal|dialog)(?:$|[\s_-])",
     re.I,
@@ -258,6 +260,17 @@ class ReadabilityDocument:
         standfirst = _standfirst(best, self.get_link_density)
         if standfirst is not None:
             best.insert(0, standfirst)
+        # As Readability.js: a sibling of the same tag and class is the article
+        # going on (a body split into several boxes around an ad), however it scored.
+        threshold = max(10, best_candidate["content_score"] * 0.2)
+        cls = best.get("class")
+        parent = best.getparent()
+        if cls and parent is not None:
+            for sib in parent:
+                if (sib is not best and sib.tag == best.tag and sib.get("class") == cls
+                        and _text_length(sib) >= 80 and self.get_link_density(sib) < 0.3):
+                    entry = candidates.setdefault(sib, {"elem": sib, "content_score": 0.0})
+                    entry["content_score"] = max(entry["content_score"], threshold)
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
 
 
