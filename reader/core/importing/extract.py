@@ -21,7 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from readability import Document
 
-from reader.core.importing import cleanup
+from reader.core.importing import choice, cleanup, notices
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
 from reader.core.importing.sanitize import inner_html
@@ -68,7 +68,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
         # Next to nothing found in a page with text: the cleaned page instead, or
         # the part of it the page marks as its article (<main>, <article>).
         whole = ""
-        container = cleanup.main_container(root)
+        container = choice.main_container(root)
         if container is not None:
             whole = cleanup.finish_body(whole_page_tree(root, container), meta)
         if cleanup.text_length(whole) < 200:
@@ -140,7 +140,7 @@ def whole_page_tree(root, part=None) -> str:
     # Never the source of a script as the article, even when it is all the page has.
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
     cleanup.strip_furniture(body)
-    cleanup.keep_big_containers(body)
+    notices.keep_big_containers(body)
     return inner_html(body)
 
 
