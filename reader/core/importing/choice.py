@@ -120,8 +120,11 @@ def prefer_prose_to_cards(candidates, best):
 def main_container(doc):
     """The page's own mark of where its article is: a single articleBody, <article>
     or <main> with text. None when the page has no such mark, or several."""
-    for path in ('//*[@itemprop="articleBody"]', "//article", '//main | //*[@role="main"]'):
-        found = [el for el in doc.xpath(path) if text_length(el) >= _MAIN_MIN_TEXT]
+    marks = doc.xpath('//*[@itemprop="articleBody"] | //article | //main | //*[@role="main"]')  # one walk
+    kinds = (lambda el: el.get("itemprop") == "articleBody", lambda el: el.tag == "article",
+             lambda el: el.tag == "main" or el.get("role") == "main")
+    for kind in kinds:
+        found = [el for el in marks if kind(el) and text_length(el) >= _MAIN_MIN_TEXT]
         # nested matches (an <article> inside another) count once: keep the outermost
         found = [el for el in found if not any(o is not el and o in el.iterancestors() for o in found)]
         if len(found) == 1:

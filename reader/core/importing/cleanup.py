@@ -180,8 +180,9 @@ class ReadabilityDocument:
                 and not choice.is_article_header(elem)
             ):
                 if total is None:
-                    total = _text_length(body if body is not None else self.html)
-                if _text_length(elem) > total * _UNLIKELY_MAX_SHARE and not choice.in_not_article(elem):
+                    # raw lengths (spaces included): a ratio needs no collapsing of the whole page
+                    total = len((body if body is not None else self.html).text_content())
+                if len(elem.text_content()) > total * _UNLIKELY_MAX_SHARE and not choice.in_not_article(elem):
                     continue
                 elem.drop_tree()
 
@@ -339,7 +340,7 @@ def strip_furniture(body) -> None:
         if len(ident) > 1 and _WIDGET.search(ident) and _is_small(el):
             _remove(el)
             continue
-        if len(ident) > 1 and tag not in ("p", "span", "a", "li") and any(
+        if len(ident) > 1 and tag not in ("p", "span", "a", "li") and _COMMENTS_HINT.search(ident) and any(
             _COMMENTS.fullmatch(token) for token in ident.split()
         ):
             # Readers' comments, however long, unless they are most of the page.
@@ -374,6 +375,7 @@ _COMMENTS = re.compile(
     r"disqus_thread|respond|kommentare|comentarios|commentaires|komentarze",
     re.I,
 )
+_COMMENTS_HINT = re.compile(r"comment|respond|disqus|kommentar|comentario|komentarz", re.I)
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
 
 

@@ -64,10 +64,25 @@ _PAYWALL_NOTICE = re.compile(
 )
 
 
+_NOTICE_START = re.compile(
+    r"\*?(?:follow|síguenos|siguenos|sígannos|folgen|folge|folgt|suivez|obserwuj|siga|seguici|"
+    r"anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité|"
+    r"tags|schlagw|stichw|themen|mehr|kategor|categor|etiquetas|temas|mots|tagi)"
+    r"|.{0,30}\b(?:to |if you|already|first|sie müssen|um |weiterlesen|para |pour |aby |per )",
+    re.I | re.S,
+)
+
+
 def drop_notices(root) -> None:
     for el in list(root.iter("p", "div", "li", "span", "strong", "em", "h2", "h3", "h4", "h5", "h6")):
         if el is root or el.getparent() is None:
             continue
+        # a line, not a box of lines: looked at before its text is built
+        if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+            continue
+        head = (el.text or "").lstrip()
+        if head and not _NOTICE_START.match(head[:80]):
+            continue  # every notice is recognised by its first words
         raw = el.text_content()
         if not raw or len(raw) > 600:
             continue
