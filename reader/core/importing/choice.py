@@ -25,8 +25,10 @@ def _drop(el) -> None:
         el.drop_tree()  # its tail text stays with the parent
 
 
+# A class, id or custom tag of a box that is not the article (scored -25, as
+# readability's own negative words); unambiguous words count inside camelCase
+# names too ("recipeNewsletterCTA").
 NOT_ARTICLE = re.compile(
-    # unambiguous words count inside camelCase names too ("recipeNewsletterCTA")
     r"newsletter|cookie|consent|gdpr|subscribe|"
     r"(?:^|[\s_-])(?:author-?(?:bio|box|info|description|profile|details|about)|about-?(?:the-?)?author|bio|"
     r"biography|no-?consent|"
@@ -39,6 +41,7 @@ KNOWN_TAGS = frozenset(
     "figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr html i img li main nav ol p pre q s "
     "section small span strong sub summary sup table tbody td tfoot th thead time tr u ul".split()
 )
+
 
 def card_of(elem):
     """The teaser card elem sits in, if any: one of three or more siblings of the
