@@ -24,6 +24,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from readability.readability import REGEXES as READABILITY_REGEXES
 
+from reader.core.importing import choice, notices
 from reader.core.importing.metadata import UNLIKELY, block_text, similarity
 
 _SPACES = re.compile(r"\s+")
@@ -108,18 +109,6 @@ _RELATED_HEADING = re.compile(
     r"leggi anche|potrebbe interessarti|leia também|veja também|mais lidas)$",
     re.I,
 )
-_NOT_ARTICLE = re.compile(
-    r"(?:^|[\s_-])(?:author-?(?:bio|box|info|description|profile|details|about)|about-?(?:the-?)?author|bio|"
-    r"biography|newsletter\w*|no-?consent|consent|cookie\w*|gdpr|subscribe|"
-    r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
-    r"read-?next|more-?(?:stories|articles|posts)|popular|trending|modal|dialog)(?:$|[\s_-])",
-    re.I,
-)
-_KNOWN_TAGS = frozenset(
-    "a abbr address article aside b blockquote body br caption center cite code dd details dfn div dl dt em "
-    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr html i img li main nav ol p pre q s "
-    "section small span strong sub summary sup table tbody td tfoot th thead time tr u ul".split()
-)
 _TWEET_CLASS = re.compile(r"twitter-(?:tweet|video)|tweet|twitter", re.I)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -197,11 +186,12 @@ class ReadabilityDocument:
                 and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
                 and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
                                     " | descendant-or-self::*[starts-with(@lang, 'x-tex')]")
-                and not _is_article_header(elem)
+                and not choice.is_article_header(elem)
             ):
                 if total is None:
-                    total = _text_length(body if body is not None else self.html)
-                if _text_length(elem) > total * _UNLIKELY_MAX_SHARE and not _in_not_article(elem):
+                    # raw lengths (spaces included): a ratio needs no collapsing of the whole page
+                    total = len((body if body is not None else self.html).text_content())
+                if len(elem.text_content()) > total * _UNLIKELY_MAX_SHARE and not choice.in_not_article(elem):
                     continue
                 elem.drop_tree()
 
@@ -209,11 +199,11 @@ class ReadabilityDocument:
         best = super().select_best_candidate(candidates)
         if best is None:
             return best
-        best = _prefer_main_container(self.html, candidates, best)
-        best = _prefer_outside_boxes(candidates, best)
-        best = _table_as_part(candidates, best)
-        best = _prefer_prose_to_cards(candidates, best)
-        best_is_prose = _card_of(best["elem"]) is None
+        best = choice.prefer_main_container(self.html, candidates, best)
+        best = choice.prefer_outside_boxes(candidates, best)
+        best = choice.table_as_part(candidates, best)
+        best = choice.prefer_prose_to_cards(candidates, best)
+        best_is_prose = choice.card_of(best["elem"]) is None
         # As Readability.js: when at least three other top candidates scoring near
         # the best share an ancestor with it, the article is that ancestor (a post
         # split into <section>s, a body in several boxes), not its first part.
@@ -222,7 +212,7 @@ class ReadabilityDocument:
             set(c["elem"].iterancestors())
             for c in ranked
             if c is not best and c["content_score"] >= 0.75 * best["content_score"]
-            and (not best_is_prose or _card_of(c["elem"]) is None)
+            and (not best_is_prose or choice.card_of(c["elem"]) is None)
         ]
         if len(near) < 3:
             return best
@@ -240,8 +230,8 @@ class ReadabilityDocument:
         # (<app-no-consent>, <newsletter-signup>) say what they are by their tag.
         weight = super().class_weight(e)
         tag = e.tag if isinstance(e.tag, str) else ""
-        for feature in (e.get("class"), e.get("id"), tag if "-" in tag or tag not in _KNOWN_TAGS else None):
-            if feature and _NOT_ARTICLE.search(feature):
+        for feature in (e.get("class"), e.get("id"), tag if "-" in tag or tag not in choice.KNOWN_TAGS else None):
+            if feature and choice.NOT_ARTICLE.search(feature):
                 weight -= 25
         return weight
 
@@ -261,125 +251,24 @@ class ReadabilityDocument:
         best = best_candidate["elem"]
         for lead in reversed(_orphan_leads(best, self.get_link_density)):
             best.insert(0, lead)
-        figure = _lead_figure(best)
+        figure = choice.lead_figure(best)
         if figure is not None:
             best.insert(0, figure)
-        standfirst = _standfirst(best, self.get_link_density)
+        standfirst = choice.standfirst(best, self.get_link_density)
         if standfirst is not None:
             best.insert(0, standfirst)
+        # As Readability.js: a sibling of the same tag and class is the article
+        # going on (a body split into several boxes around an ad), however it scored.
+        threshold = max(10, best_candidate["content_score"] * 0.2)
+        cls = best.get("class")
+        parent = best.getparent()
+        if cls and parent is not None:
+            for sib in parent:
+                if (sib is not best and sib.tag == best.tag and sib.get("class") == cls
+                        and _text_length(sib) >= 80 and self.get_link_density(sib) < 0.3):
+                    entry = candidates.setdefault(sib, {"elem": sib, "content_score": 0.0})
+                    entry["content_score"] = max(entry["content_score"], threshold)
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
-
-
-def _card_of(elem):
-    """The teaser card elem sits in, if any: one of three or more siblings of the
-    same tag and class, short, with a link (a grid of other posts)."""
-    node = elem
-    for _ in range(4):
-        parent = node.getparent()
-        if parent is None or node.tag in ("body", "html", "main"):
-            return None
-        cls = _first_class(node)
-        if cls or node.tag in ("article", "li"):
-            # the first class names the kind of box; later ones are often per item (post-123)
-            same = sum(1 for sib in parent if sib.tag == node.tag and _first_class(sib) == cls)
-            if same >= 3:
-                length = _text_length(node)
-                if length < 800 and (node.tag == "a" or node.find(".//a") is not None
-                                     or any(a.tag == "a" for a in node.iterancestors())):
-                    return node
-                return None
-        node = parent
-    return None
-
-
-def _prefer_outside_boxes(candidates, best):
-    """The best candidate inside a modal, a consent notice or a newsletter box
-    gives way to the best one outside such boxes, if that one scores at least
-    _MAIN_SHARE of it (its own class may say "body" and score as article)."""
-    if not _in_not_article(best["elem"]):
-        return best
-    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:25]
-    for c in ranked:
-        if c["content_score"] < _MAIN_SHARE * best["content_score"]:
-            break
-        if c is not best and not _in_not_article(c["elem"]):
-            return c
-    return best
-
-
-def _table_as_part(candidates, best):
-    """A table's body chosen as the article (its cells score most, as on a list
-    page) stands for the box that holds the table with its text around it."""
-    elem = best["elem"]
-    if elem.tag not in ("tbody", "thead", "tfoot", "tr", "table"):
-        return best
-    table = elem if elem.tag == "table" else next((a for a in elem.iterancestors("table")), None)
-    if table is None:
-        return best
-    box = table.getparent()
-    if box is None or box.tag in ("body", "html", "td", "th"):
-        return best
-    if _text_length(box) > 3 * _text_length(table):
-        return best
-    return candidates.get(box) or {"elem": box, "content_score": best["content_score"]}
-
-
-def _first_class(el) -> str:
-    classes = (el.get("class") or "").split()
-    return classes[0] if classes else ""
-
-
-# A block of prose outside any card wins over a teaser card when it scores at
-# least this share of the card.
-_CARD_SHARE = 0.4
-_CARD_PROSE_MIN = 500  # characters: a hub page of cards has short blurbs between them too
-
-
-def _prefer_prose_to_cards(candidates, best):
-    if _card_of(best["elem"]) is None:
-        return best
-    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:25]
-    for c in ranked:
-        if c["content_score"] < _CARD_SHARE * best["content_score"]:
-            break
-        if c is not best and _text_length(c["elem"]) >= _CARD_PROSE_MIN and _card_of(c["elem"]) is None:
-            return c
-    return best
-
-
-def main_container(doc):
-    """The page's own mark of where its article is: a single articleBody, <article>
-    or <main> with text. None when the page has no such mark, or several."""
-    for path in ('//*[@itemprop="articleBody"]', "//article", '//main | //*[@role="main"]'):
-        found = [el for el in doc.xpath(path) if _text_length(el) >= _MAIN_MIN_TEXT]
-        # nested matches (an <article> inside another) count once: keep the outermost
-        found = [el for el in found if not any(o is not el and o in el.iterancestors() for o in found)]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            return None
-    return None
-
-
-_MAIN_MIN_TEXT = 500
-# A candidate inside the page's marked article wins over a higher-scored one
-# outside it (a modal, a cookie notice, an author box at the end of <body>)
-# when it scores at least this share of the best.
-_MAIN_SHARE = 0.3
-
-
-def _prefer_main_container(doc, candidates, best):
-    container = main_container(doc)
-    if container is None:
-        return best
-    elem = best["elem"]
-    if elem is container or container in elem.iterancestors() or elem in container.iterancestors():
-        return best
-    inside = [c for c in candidates.values() if c["elem"] is container or container in c["elem"].iterancestors()]
-    if not inside:
-        return best
-    top = max(inside, key=lambda c: c["content_score"])
-    return top if top["content_score"] >= _MAIN_SHARE * best["content_score"] else best
 
 
 # An "unlikely" element (sidebar, menu...) holding more of the page's text than
@@ -387,111 +276,8 @@ def _prefer_main_container(doc, candidates, best):
 _UNLIKELY_MAX_SHARE = 0.4
 
 
-# Boxes laid over or beside the page, never holding its article.
-_OVERLAY = re.compile(
-    r"(?:^|[\s_-])(?:modal|dialog|popup|overlay|consent|no-?consent|cookie\w*|gdpr|newsletter\w*|subscribe|"
-    r"subscription|signup)(?:$|[\s_-])",
-    re.I,
-)
-
-
-def _in_not_article(elem) -> bool:
-    """elem or a box around it is a modal, a consent notice, a newsletter box..."""
-    for el in (elem, *elem.iterancestors()):
-        if el.tag in ("body", "html"):
-            return False
-        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and _OVERLAY.search(ident):
-            return True
-    return False
-
-
 def _text_length(elem) -> int:
     return len(" ".join((elem.text_content() or "").split()))
-
-
-_STANDFIRST = re.compile(
-    r"(?:^|[\s_-])(?:lead|lead-?text|intro|introduction|standfirst|abstract|summary|subtitle|sub-?title|"
-    r"subline|deck|dek|teaser-?text|excerpt)(?:$|[\s_-])",
-    re.I,
-)
-
-
-def _is_article_header(elem) -> bool:
-    """A "header" box with the headline and a standfirst: the article's own header."""
-    if elem.find(".//h1") is None:
-        return False
-    return any(_STANDFIRST.search(f"{el.get('class') or ''} {el.get('id') or ''}") and _text_length(el) >= 40
-               for el in elem.iter("p", "div", "h2", "span"))
-
-
-def _standfirst(best, link_density):
-    """The standfirst (lead, intro, abstract) in the article's header, before the
-    body container chosen: the article's first words."""
-    region = next((a for a in list(best.iterancestors())[:4] if a.tag == "article"), None)
-    if region is None:
-        ancestors = list(best.iterancestors())
-        region = ancestors[min(2, len(ancestors) - 1)] if ancestors else None
-    if region is None or region.tag in ("body", "html"):
-        return None
-    for el in region.iter():
-        if el is best:
-            return None
-        if not isinstance(el.tag, str) or el.tag not in ("p", "div", "h2", "h3", "section", "span"):
-            continue
-        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        marked = (len(ident) > 1 and _STANDFIRST.search(ident)) or el.get("itemprop") in ("description", "abstract")
-        if not marked or el.find(".//h1") is not None:
-            continue
-        length = _text_length(el)
-        if 40 <= length <= 600 and link_density(el) < 0.3:
-            return el
-    return None
-
-
-def _lead_figure(best):
-    """The figure with an image between an <article>'s headline and its body
-    container, when the body was chosen without it (the story's lead image)."""
-    article = next((a for a in list(best.iterancestors())[:3] if a.tag == "article"), None)
-    if article is None:
-        return None
-    for el in article.iter():
-        if el is best:
-            return None
-        if el.tag == "figure":
-            if el.find(".//img") is None or len(_SPACES.sub(" ", el.text_content())) > 400:
-                return None
-            _drop_credits(el)
-            return el
-    return None
-
-
-_CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.I)
-_CREDIT_TEXT = re.compile(
-    # applied to text with its spaces collapsed: no runs of spaces to backtrack over
-    r" ?[(\[]?(?:©|\(c\)|(?:photo|foto|fotos|photos|bild|image|imagen|picture|credit|crédito|źródło|fot\.|quelle)"
-    r"(?: credit)? ?:)[^()\[\]]{0,60}[)\]]? ?$",
-    re.I,
-)
-
-
-def _drop_credits(figure) -> None:
-    """A lead figure keeps its caption, not its photo credit ("Foto: AFP", "© Getty")."""
-    for el in list(figure.iter()):
-        if el is figure or not isinstance(el.tag, str) or el.getparent() is None:
-            continue
-        ident = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
-        text = _SPACES.sub(" ", el.text_content()).strip()
-        if el.tag != "img" and el.find(".//img") is None and (
-            _CREDIT_CLASS.search(ident) or (text and _CREDIT_TEXT.fullmatch(text))
-        ):
-            _remove(el)
-    for el in figure.iter("figcaption"):
-        last = el[-1] if len(el) else None
-        if last is not None and last.tail:
-            last.tail = _CREDIT_TEXT.sub("", _SPACES.sub(" ", last.tail))
-        elif last is None and el.text:
-            el.text = _CREDIT_TEXT.sub("", _SPACES.sub(" ", el.text))
 
 
 def _orphan_leads(best, link_density) -> list:
@@ -563,7 +349,7 @@ def strip_furniture(body) -> None:
         if len(ident) > 1 and _WIDGET.search(ident) and _is_small(el):
             _remove(el)
             continue
-        if len(ident) > 1 and tag not in ("p", "span", "a", "li") and any(
+        if len(ident) > 1 and tag not in ("p", "span", "a", "li") and _COMMENTS_HINT.search(ident) and any(
             _COMMENTS.fullmatch(token) for token in ident.split()
         ):
             # Readers' comments, however long, unless they are most of the page.
@@ -598,6 +384,7 @@ _COMMENTS = re.compile(
     r"disqus_thread|respond|kommentare|comentarios|commentaires|komentarze",
     re.I,
 )
+_COMMENTS_HINT = re.compile(r"comment|respond|disqus|kommentar|comentario|komentarz", re.I)
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
 
 
@@ -697,103 +484,11 @@ def finish_body(fragment: str, meta) -> str:
     # Ruby annotations (furigana) read inline as doubled words ("子こども") in
     # the text and in a view that cannot set them above the line.
     etree.strip_elements(root, "rt", "rp", with_tail=False)
-    keep_big_containers(root)
-    _drop_empty_rows(root)
-    _drop_photo_credits(root)
-    _drop_notices(root)
+    notices.keep_big_containers(root)
+    notices.drop_empty_rows(root)
+    notices.drop_photo_credits(root)
+    notices.drop_notices(root)
     return _inner(root)
-
-
-# Short lines that are page furniture wherever they sit in the chosen text; removed
-# after the choice, so that they never change which block is chosen.
-_FOLLOW_US = re.compile(
-    r"(?:follow|síguenos|siguenos|sígannos|folgen sie|folge uns|folgt uns|suivez|obserwuj|siga|seguici)\b.{0,120}"
-    r"\b(?:twitter|facebook|instagram|telegram|linkedin|youtube|tiktok|whatsapp|threads|mastodon)\b.*",
-    re.I | re.S,
-)
-_AD_LABEL = re.compile(r"\*?(?:anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité)\b\s*[-–:.,*]", re.I)
-_TAG_LINE = re.compile(
-    r"(?:tags|schlagwörter|schlagworte|stichwörter|themen|mehr themen|kategorien?|categories|category|etiquetas|"
-    r"temas|mots-clés|tagi|kategorie)\s*:?(?:\s.{0,150})?",
-    re.I | re.S,
-)
-
-
-def _drop_notices(root) -> None:
-    for el in list(root.iter("p", "div", "li", "span", "strong", "em", "h2", "h3", "h4", "h5", "h6")):
-        if el is root or el.getparent() is None:
-            continue
-        raw = el.text_content()
-        if not raw or len(raw) > 600:
-            continue
-        text = _SPACES.sub(" ", raw).strip()
-        if not text or len(text) > 200 or any(c.tag in _BLOCK for c in el.iter() if c is not el):
-            continue
-        if (_FOLLOW_US.fullmatch(text) or _AD_LABEL.match(text)
-                or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.4))):
-            _remove(el)
-
-
-_CREDIT_ONLY = re.compile(
-    r"[(\[]?\s*(?:©|\(c\)|copyright\b|(?:photo|photos|foto|fotos|bild|bilder|image|images|imagen|picture|"
-    r"credit|credits|crédito|crédits?(?: photos?)?|źródło|fot\.|quelle|bildquelle|bildnachweis)(?:\s+credit)?\s*:)"
-    r".{0,80}",
-    re.I | re.S,
-)
-_CREDIT_START = re.compile(r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle)",
-                           re.I)
-_CREDIT_ELEMENT_CLASS = re.compile(r"credit|copyright|photographer|bildnachweis|(?:image|photo|img)-?source", re.I)
-
-
-def _drop_photo_credits(root) -> None:
-    """Photo credits ("Foto: dpa", "© Getty Images") are not the article's text."""
-    for el in list(root.iter("span", "small", "p", "div", "figcaption", "cite", "em", "i", "footer")):
-        if el is root or el.getparent() is None:
-            continue
-        raw = el.text_content()
-        if not raw or len(raw) > 600:
-            continue
-        by_class = el.tag != "figcaption" and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
-        if not by_class and not _CREDIT_START.match(raw.lstrip()[:40]):
-            continue
-        text = _SPACES.sub(" ", raw).strip()
-        if not text or len(text) > 150 or el.find(".//img") is not None:
-            continue
-        if _CREDIT_ONLY.fullmatch(text) or (
-            el.tag != "figcaption" and len(text) <= 80 and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
-        ):
-            _remove(el)
-    for caption in root.iter("figcaption"):
-        last = caption[-1] if len(caption) else None
-        if last is not None and last.tail:
-            last.tail = _CREDIT_TEXT.sub("", _SPACES.sub(" ", last.tail))
-        elif last is None and caption.text:
-            caption.text = _CREDIT_TEXT.sub("", _SPACES.sub(" ", caption.text))
-
-
-# Containers the sanitizer removes with their content, or that are page furniture.
-_CONTAINERS = ("nav", "aside", "header", "footer", "menu", "form")
-
-
-def keep_big_containers(root) -> None:
-    """A nav, aside, header, footer or form that holds most of the text is the page
-    itself (broken markup left it open): make it a plain div, so it is never removed."""
-    total = _text_length(root)
-    if not total:
-        return
-    for el in list(root.iter(*_CONTAINERS)):
-        if el is not root and _text_length(el) > total * 0.5:
-            el.tag = "div"
-
-
-def _drop_empty_rows(root) -> None:
-    """Infobox rows with nothing in them; then tables left with no rows."""
-    for tr in list(root.iter("tr")):
-        if not (tr.text_content() or "").strip() and tr.find(".//img") is None:
-            tr.drop_tree()
-    for table in list(root.iter("table")):
-        if table.find(".//tr") is None and not (table.text_content() or "").strip():
-            table.drop_tree()
 
 
 def _drop_top_duplicates(root, meta) -> None:

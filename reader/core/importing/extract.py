@@ -21,7 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from readability import Document
 
-from reader.core.importing import cleanup
+from reader.core.importing import choice, cleanup, notices
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
 from reader.core.importing.sanitize import inner_html
@@ -68,7 +68,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
         # Next to nothing found in a page with text: the cleaned page instead, or
         # the part of it the page marks as its article (<main>, <article>).
         whole = ""
-        container = cleanup.main_container(root)
+        container = choice.main_container(root)
         if container is not None:
             whole = cleanup.finish_body(whole_page_tree(root, container), meta)
         if cleanup.text_length(whole) < 200:
@@ -76,15 +76,15 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
         if cleanup.text_length(whole) > cleanup.text_length(body):
             body, fallback = whole, True
     return Extraction(
-        title=meta.title,
-        html=body,
-        byline=meta.byline,
-        site=meta.site,
+        title=_nfc(meta.title),
+        html=_nfc(body),
+        byline=_nfc(meta.byline),
+        site=_nfc(meta.site),
         url=meta.url or url,
         published=meta.published,
         language=meta.language,
         direction=meta.direction,
-        excerpt=meta.excerpt,
+        excerpt=_nfc(meta.excerpt),
         lead_image=meta.lead_image,
         fallback=fallback,
     )
@@ -111,8 +111,10 @@ def _open_noscript(root) -> None:
                 continue
             contents.append((block, fragment, len((fragment.text_content() or "").strip())))
     inside = sum(text for _, _, text in contents)
+    if inside <= 200:
+        return  # tracking pixels, "please enable JavaScript": the usual <noscript>
     outside = cleanup.page_text_length(root) - counted
-    if inside <= 200 or outside >= inside * 0.5:
+    if outside >= inside * 0.5:
         return
     for block, fragment, _ in contents:
         if block.getparent() is None:
@@ -131,7 +133,16 @@ def whole_page(html: str) -> str:
         return ""
     mark_math(root)
     _open_noscript(root)
-    return whole_page_tree(root)
+    return _nfc(whole_page_tree(root))
+
+
+def _nfc(text: str | None) -> str | None:
+    """One spelling of each character (NFC): a quote, a search or a highlight typed
+    on another system finds "য়" or "é" however the page composed it. Applied to
+    what is kept, not to the whole page: a tenth of the work."""
+    if text and not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        return unicodedata.normalize("NFC", text)
+    return text
 
 
 def whole_page_tree(root, part=None) -> str:
@@ -140,17 +151,14 @@ def whole_page_tree(root, part=None) -> str:
     # Never the source of a script as the article, even when it is all the page has.
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
     cleanup.strip_furniture(body)
-    cleanup.keep_big_containers(body)
+    notices.keep_big_containers(body)
     return inner_html(body)
 
 
 def parse(html: str):
     # Soft hyphens are invisible in a browser but break search, word counts and quotes.
-    html = _SOFT_HYPHEN.sub("", html)
-    # One spelling of each character (NFC): a quote, a search or a highlight
-    # typed on another system finds "য়" or "é" however the page composed it.
-    if not html.isascii() and not unicodedata.is_normalized("NFC", html):
-        html = unicodedata.normalize("NFC", html)
+    if "\xad" in html or "&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html:
+        html = _SOFT_HYPHEN.sub("", html)
     if _nested_document(html):
         html = _html5_markup(html)
     try:

@@ -1,0 +1,257 @@
+"""Which block of a page is its article: rules readability-lxml lacks.
+
+Used by cleanup.ReadabilityDocument while readability-lxml chooses: the page's
+own mark (<article>, <main>, articleBody) wins over boxes outside it; prose
+wins over teaser cards of other posts; modals, consent and newsletter boxes
+never win; a table's body stands for the box around the table. Once chosen,
+the standfirst and the lead figure in the article's header come back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.core.importing import notices
+
+_SPACES = re.compile(r"\s+")
+
+
+def text_length(elem) -> int:
+    return len(" ".join((elem.text_content() or "").split()))
+
+
+def _drop(el) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()  # its tail text stays with the parent
+
+
+# A class, id or custom tag of a box that is not the article (scored -25, as
+# readability's own negative words); unambiguous words count inside camelCase
+# names too ("recipeNewsletterCTA").
+NOT_ARTICLE = re.compile(
+    r"newsletter|cookie|consent|gdpr|subscribe|"
+    r"(?:^|[\s_-])(?:author-?(?:bio|box|info|description|profile|details|about)|about-?(?:the-?)?author|bio|"
+    r"biography|no-?consent|"
+    r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
+    r"read-?next|more-?(?:stories|articles|posts)|popular|trending|modal|dialog)(?:$|[\s_-])",
+    re.I,
+)
+KNOWN_TAGS = frozenset(
+    "a abbr address article aside b blockquote body br caption center cite code dd details dfn div dl dt em "
+    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr html i img li main nav ol p pre q s "
+    "section small span strong sub summary sup table tbody td tfoot th thead time tr u ul".split()
+)
+
+
+def card_of(elem):
+    """The teaser card elem sits in, if any: one of three or more siblings of the
+    same tag and class, short, with a link (a grid of other posts)."""
+    node = elem
+    for _ in range(4):
+        parent = node.getparent()
+        if parent is None or node.tag in ("body", "html", "main"):
+            return None
+        cls = _first_class(node)
+        if cls or node.tag in ("article", "li"):
+            # the first class names the kind of box; later ones are often per item (post-123)
+            same = sum(1 for sib in parent if sib.tag == node.tag and _first_class(sib) == cls)
+            if same >= 3:
+                length = text_length(node)
+                if length < 800 and (node.tag == "a" or node.find(".//a") is not None
+                                     or any(a.tag == "a" for a in node.iterancestors())):
+                    return node
+                return None
+        node = parent
+    return None
+
+
+def prefer_outside_boxes(candidates, best):
+    """The best candidate inside a modal, a consent notice or a newsletter box
+    gives way to the best one outside such boxes, if that one scores at least
+    _MAIN_SHARE of it (its own class may say "body" and score as article)."""
+    if not in_not_article(best["elem"]):
+        return best
+    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:25]
+    for c in ranked:
+        if c["content_score"] < _MAIN_SHARE * best["content_score"]:
+            break
+        if c is not best and not in_not_article(c["elem"]):
+            return c
+    return best
+
+
+def table_as_part(candidates, best):
+    """A table's body chosen as the article (its cells score most, as on a list
+    page) stands for the box that holds the table with its text around it."""
+    elem = best["elem"]
+    if elem.tag not in ("tbody", "thead", "tfoot", "tr", "table"):
+        return best
+    table = elem if elem.tag == "table" else next((a for a in elem.iterancestors("table")), None)
+    if table is None:
+        return best
+    box = table.getparent()
+    if box is None or box.tag in ("body", "html", "td", "th"):
+        return best
+    if text_length(box) > 3 * text_length(table):
+        return best
+    return candidates.get(box) or {"elem": box, "content_score": best["content_score"]}
+
+
+def _first_class(el) -> str:
+    classes = (el.get("class") or "").split()
+    return classes[0] if classes else ""
+
+
+# A block of prose outside any card wins over a teaser card when it scores at
+# least this share of the card.
+_CARD_SHARE = 0.4
+_CARD_PROSE_MIN = 500  # characters: a hub page of cards has short blurbs between them too
+
+
+def prefer_prose_to_cards(candidates, best):
+    if card_of(best["elem"]) is None:
+        return best
+    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:25]
+    for c in ranked:
+        if c["content_score"] < _CARD_SHARE * best["content_score"]:
+            break
+        if c is not best and text_length(c["elem"]) >= _CARD_PROSE_MIN and card_of(c["elem"]) is None:
+            return c
+    return best
+
+
+def main_container(doc):
+    """The page's own mark of where its article is: a single articleBody, <article>
+    or <main> with text. None when the page has no such mark, or several."""
+    marks = doc.xpath('//*[@itemprop="articleBody"] | //article | //main | //*[@role="main"]')  # one walk
+    kinds = (lambda el: el.get("itemprop") == "articleBody", lambda el: el.tag == "article",
+             lambda el: el.tag == "main" or el.get("role") == "main")
+    for kind in kinds:
+        found = [el for el in marks if kind(el) and text_length(el) >= _MAIN_MIN_TEXT]
+        # nested matches (an <article> inside another) count once: keep the outermost
+        found = [el for el in found if not any(o is not el and o in el.iterancestors() for o in found)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
+_MAIN_MIN_TEXT = 500
+# A candidate inside the page's marked article wins over a higher-scored one
+# outside it (a modal, a cookie notice, an author box at the end of <body>)
+# when it scores at least this share of the best.
+_MAIN_SHARE = 0.3
+
+
+def prefer_main_container(doc, candidates, best):
+    container = main_container(doc)
+    if container is None:
+        return best
+    elem = best["elem"]
+    if elem is container or container in elem.iterancestors() or elem in container.iterancestors():
+        return best
+    inside = [c for c in candidates.values() if c["elem"] is container or container in c["elem"].iterancestors()]
+    if not inside:
+        return best
+    top = max(inside, key=lambda c: c["content_score"])
+    return top if top["content_score"] >= _MAIN_SHARE * best["content_score"] else best
+
+
+
+# Boxes laid over or beside the page, never holding its article.
+_OVERLAY = re.compile(
+    r"(?:^|[\s_-])(?:modal|dialog|popup|overlay|consent|no-?consent|cookie\w*|gdpr|newsletter\w*|subscribe|"
+    r"subscription|signup)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def in_not_article(elem) -> bool:
+    """elem or a box around it is a modal, a consent notice, a newsletter box..."""
+    for el in (elem, *elem.iterancestors()):
+        if el.tag in ("body", "html"):
+            return False
+        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(ident) > 1 and _OVERLAY.search(ident):
+            return True
+    return False
+
+
+
+_STANDFIRST = re.compile(
+    r"(?:^|[\s_-])(?:lead|lead-?text|intro|introduction|standfirst|abstract|summary|subtitle|sub-?title|"
+    r"subline|deck|dek|teaser-?text|excerpt)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def is_article_header(elem) -> bool:
+    """A "header" box with the headline and a standfirst: the article's own header."""
+    if elem.find(".//h1") is None:
+        return False
+    return any(_STANDFIRST.search(f"{el.get('class') or ''} {el.get('id') or ''}") and text_length(el) >= 40
+               for el in elem.iter("p", "div", "h2", "span"))
+
+
+def standfirst(best, link_density):
+    """The standfirst (lead, intro, abstract) in the article's header, before the
+    body container chosen: the article's first words."""
+    region = next((a for a in list(best.iterancestors())[:4] if a.tag == "article"), None)
+    if region is None:
+        ancestors = list(best.iterancestors())
+        region = ancestors[min(2, len(ancestors) - 1)] if ancestors else None
+    if region is None or region.tag in ("body", "html"):
+        return None
+    for el in region.iter():
+        if el is best:
+            return None
+        if not isinstance(el.tag, str) or el.tag not in ("p", "div", "h2", "h3", "section", "span"):
+            continue
+        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
+        marked = (len(ident) > 1 and _STANDFIRST.search(ident)) or el.get("itemprop") in ("description", "abstract")
+        if not marked or el.find(".//h1") is not None:
+            continue
+        length = text_length(el)
+        if 40 <= length <= 600 and link_density(el) < 0.3:
+            return el
+    return None
+
+
+def lead_figure(best):
+    """The figure with an image between an <article>'s headline and its body
+    container, when the body was chosen without it (the story's lead image)."""
+    article = next((a for a in list(best.iterancestors())[:3] if a.tag == "article"), None)
+    if article is None:
+        return None
+    for el in article.iter():
+        if el is best:
+            return None
+        if el.tag == "figure":
+            if el.find(".//img") is None or len(_SPACES.sub(" ", el.text_content())) > 400:
+                return None
+            _drop_credits(el)
+            return el
+    return None
+
+
+_CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.I)
+
+
+def _drop_credits(figure) -> None:
+    """A lead figure keeps its caption, not its photo credit ("Foto: AFP", "© Getty")."""
+    for el in list(figure.iter()):
+        if el is figure or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        ident = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
+        text = _SPACES.sub(" ", el.text_content()).strip()
+        if el.tag != "img" and el.find(".//img") is None and (
+            _CREDIT_CLASS.search(ident) or (text and notices.CREDIT_TEXT.fullmatch(text))
+        ):
+            _drop(el)
+    for el in figure.iter("figcaption"):
+        last = el[-1] if len(el) else None
+        if last is not None and last.tail:
+            last.tail = notices.CREDIT_TEXT.sub("", _SPACES.sub(" ", last.tail))
+        elif last is None and el.text:
+            el.text = notices.CREDIT_TEXT.sub("", _SPACES.sub(" ", el.text))

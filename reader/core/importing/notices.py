@@ -1,0 +1,156 @@
+"""Furniture inside the chosen text: photo credits, "follow us" lines, ad labels,
+tag lines, access notices, empty table rows.
+
+Removed after readability-lxml has chosen the article (cleanup.finish_body), so
+that they never change which block is chosen.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"\s+")
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
+    "hr li main nav ol p pre section table tbody thead tfoot tr td th ul caption".split()
+)
+
+
+def text_length(elem) -> int:
+    return len(" ".join((elem.text_content() or "").split()))
+
+
+def _link_share(el, text: str) -> float:
+    links = sum(len(_SPACES.sub(" ", a.text_content()).strip()) for a in el.iter("a"))
+    return links / len(text) if text else 0.0
+
+
+def _drop(el) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()  # its tail text stays with the parent
+
+
+CREDIT_TEXT = re.compile(
+    # applied to text with its spaces collapsed: no runs of spaces to backtrack over
+    r" ?[(\[]?(?:©|\(c\)|(?:photo|foto|fotos|photos|bild|image|imagen|picture|credit|crédito|źródło|fot\.|quelle)"
+    r"(?: credit)? ?:)[^()\[\]]{0,60}[)\]]? ?$",
+    re.I,
+)
+
+
+# Short lines that are page furniture wherever they sit in the chosen text; removed
+# after the choice, so that they never change which block is chosen.
+_FOLLOW_US = re.compile(
+    r"(?:follow|síguenos|siguenos|sígannos|folgen sie|folge uns|folgt uns|suivez|obserwuj|siga|seguici)\b.{0,120}"
+    r"\b(?:twitter|facebook|instagram|telegram|linkedin|youtube|tiktok|whatsapp|threads|mastodon)\b.*",
+    re.I | re.S,
+)
+_AD_LABEL = re.compile(r"\*?(?:anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité)\b\s*[-–:.,*]", re.I)
+_TAG_LINE = re.compile(
+    r"(?:tags|schlagwörter|schlagworte|stichwörter|themen|mehr themen|kategorien?|categories|category|etiquetas|"
+    r"temas|mots-clés|tagi|kategorie)\s*:?(?:\s.{0,150})?",
+    re.I | re.S,
+)
+
+
+# "To read the full story, please subscribe": an access notice, in the languages Reader meets most.
+_PAYWALL_NOTICE = re.compile(
+    r"(?=.*\b(?:subscri\w*|abonn\w*|abo\b|suscri\w*|log ?in|sign in|einloggen|anmelden|registrier\w*|"
+    r"inicia sesión|connectez|zaloguj|prenumerat\w*))"
+    r"(?=.{0,30}\b(?:to (?:view|read|continue|access)|if you(?:'|’)re seeing this|already (?:a )?subscriber|"
+    r"first-time subscribers|sie müssen sich|um (?:den|diesen|weiter)|weiterlesen|para (?:ver|leer|seguir|continuar)|"
+    r"pour (?:lire|voir|continuer)|aby (?:czytać|przeczytać)|per (?:leggere|continuare)))",
+    re.I | re.S,
+)
+
+
+_NOTICE_START = re.compile(
+    r"\*?(?:follow|síguenos|siguenos|sígannos|folgen|folge|folgt|suivez|obserwuj|siga|seguici|"
+    r"anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité|"
+    r"tags|schlagw|stichw|themen|mehr|kategor|categor|etiquetas|temas|mots|tagi)"
+    r"|.{0,30}\b(?:to |if you|already|first|sie müssen|um |weiterlesen|para |pour |aby |per )",
+    re.I | re.S,
+)
+
+
+def drop_notices(root) -> None:
+    for el in list(root.iter("p", "div", "li", "span", "strong", "em", "h2", "h3", "h4", "h5", "h6")):
+        if el is root or el.getparent() is None:
+            continue
+        # a line, not a box of lines: looked at before its text is built
+        if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+            continue
+        head = (el.text or "").lstrip()
+        if head and not _NOTICE_START.match(head[:80]):
+            continue  # every notice is recognised by its first words
+        raw = el.text_content()
+        if not raw or len(raw) > 600:
+            continue
+        text = _SPACES.sub(" ", raw).strip()
+        if not text or len(text) > 200 or any(c.tag in BLOCK_TAGS for c in el.iter() if c is not el):
+            continue
+        if (_FOLLOW_US.fullmatch(text) or _AD_LABEL.match(text) or _PAYWALL_NOTICE.match(text)
+                or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.4))):
+            _drop(el)
+
+
+_CREDIT_ONLY = re.compile(
+    r"[(\[]?\s*(?:©|\(c\)|copyright\b|(?:photo|photos|foto|fotos|bild|bilder|image|images|imagen|picture|"
+    r"credit|credits|crédito|crédits?(?: photos?)?|źródło|fot\.|quelle|bildquelle|bildnachweis)(?:\s+credit)?\s*:)"
+    r".{0,80}",
+    re.I | re.S,
+)
+_CREDIT_START = re.compile(r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle)",
+                           re.I)
+_CREDIT_ELEMENT_CLASS = re.compile(r"credit|copyright|photographer|bildnachweis|(?:image|photo|img)-?source", re.I)
+
+
+def drop_photo_credits(root) -> None:
+    """Photo credits ("Foto: dpa", "© Getty Images") are not the article's text."""
+    for el in list(root.iter("span", "small", "p", "div", "figcaption", "cite", "em", "i", "footer")):
+        if el is root or el.getparent() is None:
+            continue
+        raw = el.text_content()
+        if not raw or len(raw) > 600:
+            continue
+        by_class = el.tag != "figcaption" and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
+        if not by_class and not _CREDIT_START.match(raw.lstrip()[:40]):
+            continue
+        text = _SPACES.sub(" ", raw).strip()
+        if not text or len(text) > 150 or el.find(".//img") is not None:
+            continue
+        if _CREDIT_ONLY.fullmatch(text) or (
+            el.tag != "figcaption" and len(text) <= 80 and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
+        ):
+            _drop(el)
+    for caption in root.iter("figcaption"):
+        last = caption[-1] if len(caption) else None
+        if last is not None and last.tail:
+            last.tail = CREDIT_TEXT.sub("", _SPACES.sub(" ", last.tail))
+        elif last is None and caption.text:
+            caption.text = CREDIT_TEXT.sub("", _SPACES.sub(" ", caption.text))
+
+
+# Containers the sanitizer removes with their content, or that are page furniture.
+_CONTAINERS = ("nav", "aside", "header", "footer", "menu", "form")
+
+
+def keep_big_containers(root) -> None:
+    """A nav, aside, header, footer or form that holds most of the text is the page
+    itself (broken markup left it open): make it a plain div, so it is never removed."""
+    total = text_length(root)
+    if not total:
+        return
+    for el in list(root.iter(*_CONTAINERS)):
+        if el is not root and text_length(el) > total * 0.5:
+            el.tag = "div"
+
+
+def drop_empty_rows(root) -> None:
+    """Infobox rows with nothing in them; then tables left with no rows."""
+    for tr in list(root.iter("tr")):
+        if not (tr.text_content() or "").strip() and tr.find(".//img") is None:
+            tr.drop_tree()
+    for table in list(root.iter("table")):
+        if table.find(".//tr") is None and not (table.text_content() or "").strip():
+            table.drop_tree()
