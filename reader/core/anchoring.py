@@ -12,6 +12,7 @@ placed": callers keep such highlights and show them as orphans.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -126,6 +127,11 @@ def reanchor(text: str, anchor: Anchor) -> tuple[int, int] | None:
         return None
     if 0 <= anchor.start < anchor.end <= len(text) and text[anchor.start : anchor.end] == anchor.quote:
         return anchor.start, anchor.end
+    if not anchor.quote.isascii() and not unicodedata.is_normalized("NFC", anchor.quote):
+        # Text is stored in NFC; a quote taken from an older extraction may be
+        # decomposed ("e" + combining accent): look for the same characters.
+        anchor = Anchor(anchor.start, anchor.end, *(unicodedata.normalize("NFC", part)
+                                                    for part in (anchor.quote, anchor.prefix, anchor.suffix)))
     candidates = find_quote(text, anchor.quote)
     if candidates:
         return max(candidates, key=lambda r: (_context_score(text, r, anchor), -abs(r[0] - anchor.start)))

@@ -133,3 +133,12 @@ def test_many_exact_quotes_on_one_text_are_placed():
     results = _within(120, lambda: [reanchor(new, a) for a in anchors])  # about 1 s
     for a, found in zip(anchors, results):
         assert found is not None and new[found[0] : found[1]].split() == a.quote.split()
+
+
+def test_a_decomposed_quote_is_found_in_composed_text():
+    import unicodedata
+
+    text = "Le café du coin ouvre à sept heures, le café d'en face à huit."
+    quote = unicodedata.normalize("NFD", "café d'en face")
+    found = reanchor(text, Anchor(-1, -1, quote, unicodedata.normalize("NFD", "heures, le "), ""))
+    assert found is not None and text[found[0]:found[1]] == "café d'en face"
