@@ -69,12 +69,30 @@ def _rich_page(folder: Path) -> Path:
     painter.fillRect(QRectF(0, 0, 1400, 780), sky)
     painter.setBrush(QColor("#5f89a8"))
     painter.setPen(QColor("#5f89a8"))
-    painter.drawPolygon([QPointF(0, 430), QPointF(300, 230), QPointF(520, 380), QPointF(800, 180),
-                         QPointF(1100, 360), QPointF(1400, 260), QPointF(1400, 440), QPointF(0, 440)])
+    painter.drawPolygon(
+        [
+            QPointF(0, 430),
+            QPointF(300, 230),
+            QPointF(520, 380),
+            QPointF(800, 180),
+            QPointF(1100, 360),
+            QPointF(1400, 260),
+            QPointF(1400, 440),
+            QPointF(0, 440),
+        ]
+    )
     painter.setBrush(QColor("#3b82c4"))
     painter.setPen(QColor("#3b82c4"))
-    painter.drawPolygon([QPointF(640, 780), QPointF(700, 600), QPointF(760, 470), QPointF(780, 470),
-                         QPointF(740, 600), QPointF(720, 780)])
+    painter.drawPolygon(
+        [
+            QPointF(640, 780),
+            QPointF(700, 600),
+            QPointF(760, 470),
+            QPointF(780, 470),
+            QPointF(740, 600),
+            QPointF(720, 780),
+        ]
+    )
     painter.end()
     image.save(str(folder / "meltwater_files" / "stream.png"))
     page = folder / "meltwater.html"
@@ -85,27 +103,52 @@ def _rich_page(folder: Path) -> Path:
 def _annotate(library, article_id: int) -> None:
     """Several colours, a note in Markdown, tags, two touching highlights, an overlap and an orphan."""
     library.set_note(article_id, "Three seasons of logger data. Compare with the **2019** survey.")
-    library.highlight_quote(article_id, "Every spring the glacier at the head of the valley begins to sing.",
-                            color="yellow", note="The opening image: *sound* as the first sign of melt.",
-                            tags=["imagery"])
-    library.highlight_quote(article_id, "by June a river runs underneath half a kilometre of ice", color="blue",
-                            note="Half a kilometre!\n\n- check the ice depth figure\n- compare with M2", tags=["numbers"])
+    library.highlight_quote(
+        article_id,
+        "Every spring the glacier at the head of the valley begins to sing.",
+        color="yellow",
+        note="The opening image: *sound* as the first sign of melt.",
+        tags=["imagery"],
+    )
+    library.highlight_quote(
+        article_id,
+        "by June a river runs underneath half a kilometre of ice",
+        color="blue",
+        note="Half a kilometre!\n\n- check the ice depth figure\n- compare with M2",
+        tags=["numbers"],
+    )
     library.highlight_quote(article_id, "We spent three", color="green")
     library.highlight_quote(article_id, "seasons listening to it", color="pink", tags=["method"])
-    library.highlight_quote(article_id, "It is a plumbing system that rebuilds itself every summer.", color="purple",
-                            note="**Key idea** of the piece.", tags=["key idea"])
+    library.highlight_quote(
+        article_id,
+        "It is a plumbing system that rebuilds itself every summer.",
+        color="purple",
+        note="**Key idea** of the piece.",
+        tags=["key idea"],
+    )
     library.highlight_quote(article_id, "The daily peak arrives later each week", color="yellow")
-    library.highlight_quote(article_id, "later each week as the drainage network grows longer", color="green",
-                            note="Overlaps the yellow one: the blend shows where.")
+    library.highlight_quote(
+        article_id,
+        "later each week as the drainage network grows longer",
+        color="green",
+        note="Overlaps the yellow one: the blend shows where.",
+    )
     text = library.get(article_id).text
     start = text.index("Come back in August")
-    h = library.add_highlight(article_id, start, start + len("Come back in August and hope it is still there."),
-                              color="pink", note="Did it survive?")
+    h = library.add_highlight(
+        article_id,
+        start,
+        start + len("Come back in August and hope it is still there."),
+        color="pink",
+        note="Did it survive?",
+    )
     from sqlalchemy import text as sql
 
     with library._write() as session:  # an orphan, as a re-extraction of a changed page would leave it
-        session.execute(sql("UPDATE highlights SET start = NULL, \"end\" = NULL, quote = :q WHERE id = :id"),
-                        {"q": "The loggers were recovered from two of the three moulins.", "id": h.id})
+        session.execute(
+            sql('UPDATE highlights SET start = NULL, "end" = NULL, quote = :q WHERE id = :id'),
+            {"q": "The loggers were recovered from two of the three moulins.", "id": h.id},
+        )
 
 
 def _review_history(library, article_id: int) -> None:
@@ -117,10 +160,12 @@ def _review_history(library, article_id: int) -> None:
 
     real = library_module.now
     today = datetime.now(UTC)
-    quotes = {6: ["The rivers of the far north run quiet in winter.", "the water keeps moving, slowly"],
-              5: ["most of what they hear is silence", "We expected the rivers to sleep."],
-              4: ["Nobody had measured that rhythm before"],
-              2: ["the rivers may wake earlier each year"]}
+    quotes = {
+        6: ["The rivers of the far north run quiet in winter.", "the water keeps moving, slowly"],
+        5: ["most of what they hear is silence", "We expected the rivers to sleep."],
+        4: ["Nobody had measured that rhythm before"],
+        2: ["the rivers may wake earlier each year"],
+    }
     made = []
     try:
         for days, words in quotes.items():
@@ -197,10 +242,16 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
     parser.add_argument("--page", action="append", default=[], help="extra saved pages to import and shoot")
     parser.add_argument("--size", default="1400x880")
-    parser.add_argument("--narrow", default="760x700",
-                        help="size of the narrow window the --page pages are also shot in (side panels give way)")
-    parser.add_argument("--pages-only", action="store_true",
-                        help="only the --page pages (light, dark, narrow, scrolled), not the whole gallery")
+    parser.add_argument(
+        "--narrow",
+        default="760x700",
+        help="size of the narrow window the --page pages are also shot in (side panels give way)",
+    )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the --page pages (light, dark, narrow, scrolled), not the whole gallery",
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -348,8 +399,13 @@ def main() -> int:
         dialog.grab().save(str(out / "light-note-dialog.png"))
         print(out / "light-note-dialog.png")
         dialog.hide()
-        dialog = window.export_dialog(tags=["imagery", "numbers"], current=(ids["meltwater"], "Field Notes on Glacial Meltwater"),
-                                      selected=[], notebook=None, preset="current")
+        dialog = window.export_dialog(
+            tags=["imagery", "numbers"],
+            current=(ids["meltwater"], "Field Notes on Glacial Meltwater"),
+            selected=[],
+            notebook=None,
+            preset="current",
+        )
         dialog.show()
         settle()
         dialog.grab().save(str(out / "light-export-dialog.png"))

@@ -60,7 +60,7 @@ def launcher() -> list[str]:
     return [str(Path(sys.executable).resolve()), "-m", "reader"]
 
 
-_RESERVED = set(' \t\n"\'\\><~|&;$*?#()`')
+_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
 def exec_quote(arg: str) -> str:
@@ -97,8 +97,7 @@ def planned_files(base: Path) -> dict[Path, Path | None]:
     for size in resources.APP_ICON_SIZES:
         rel = Path(f"{size}x{size}") / "apps" / f"{APP_ID}.png"
         plan[base / "icons" / "hicolor" / rel] = hicolor / rel
-    for rel in (Path("scalable") / "apps" / f"{APP_ID}.svg",
-                Path("symbolic") / "apps" / f"{APP_ID}-symbolic.svg"):
+    for rel in (Path("scalable") / "apps" / f"{APP_ID}.svg", Path("symbolic") / "apps" / f"{APP_ID}-symbolic.svg"):
         plan[base / "icons" / "hicolor" / rel] = hicolor / rel
     plan[base / "metainfo" / resources.METAINFO_FILE] = resources.metainfo_path()
     return plan
@@ -141,16 +140,16 @@ def uninstall(base: Path | None = None) -> list[Path]:
 def refresh_caches(base: Path) -> list[str]:
     """Run the cache tools that are installed; a missing or failing tool is not an error."""
     ran = []
-    jobs = [("update-desktop-database", ["-q", str(base / "applications")], base / "applications"),
-            ("gtk-update-icon-cache", ["-q", "-f", "-t", str(base / "icons" / "hicolor")],
-             base / "icons" / "hicolor")]
+    jobs = [
+        ("update-desktop-database", ["-q", str(base / "applications")], base / "applications"),
+        ("gtk-update-icon-cache", ["-q", "-f", "-t", str(base / "icons" / "hicolor")], base / "icons" / "hicolor"),
+    ]
     for tool, args, folder in jobs:
         exe = shutil.which(tool)
         if exe is None or not folder.is_dir():
             continue
         try:
-            subprocess.run([exe, *args], check=False, timeout=60,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run([exe, *args], check=False, timeout=60, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except (OSError, subprocess.SubprocessError):
             continue
         ran.append(tool)
@@ -163,9 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Add Reader to (or remove it from) your applications menu, for your user only.",
     )
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--install-desktop", action="store_true",
-                       help="install the menu entry, icons and metainfo under $XDG_DATA_HOME "
-                       "(default ~/.local/share)")
+    group.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="install the menu entry, icons and metainfo under $XDG_DATA_HOME (default ~/.local/share)",
+    )
     group.add_argument("--uninstall-desktop", action="store_true", help="remove them")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     try:

@@ -42,15 +42,39 @@ APP_ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 #: The toolbar/action icons in ``icons/actions/`` (monochrome, ``currentColor``).
 ACTION_ICONS = (
-    "import", "archive", "favorite", "favorite-filled", "tag", "delete", "search", "settings",
-    "typography", "highlight", "note", "export", "open-original", "copy-link", "previous", "next",
-    "inbox", "sidebar", "up", "down", "close", "info", "review",
+    "import",
+    "archive",
+    "favorite",
+    "favorite-filled",
+    "tag",
+    "delete",
+    "search",
+    "settings",
+    "typography",
+    "highlight",
+    "note",
+    "export",
+    "open-original",
+    "copy-link",
+    "previous",
+    "next",
+    "inbox",
+    "sidebar",
+    "up",
+    "down",
+    "close",
+    "info",
+    "review",
 )
 
 #: Other names the window uses for some of them.
 ICON_ALIASES = {
-    "star": "favorite", "star-filled": "favorite-filled", "trash": "delete",
-    "external": "open-original", "link": "copy-link", "type": "typography",
+    "star": "favorite",
+    "star-filled": "favorite-filled",
+    "trash": "delete",
+    "external": "open-original",
+    "link": "copy-link",
+    "type": "typography",
 }
 
 DESKTOP_FILE = f"{APP_ID}.desktop"

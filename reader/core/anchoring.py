@@ -130,8 +130,11 @@ def reanchor(text: str, anchor: Anchor) -> tuple[int, int] | None:
     if not anchor.quote.isascii() and not unicodedata.is_normalized("NFC", anchor.quote):
         # Text is stored in NFC; a quote taken from an older extraction may be
         # decomposed ("e" + combining accent): look for the same characters.
-        anchor = Anchor(anchor.start, anchor.end, *(unicodedata.normalize("NFC", part)
-                                                    for part in (anchor.quote, anchor.prefix, anchor.suffix)))
+        anchor = Anchor(
+            anchor.start,
+            anchor.end,
+            *(unicodedata.normalize("NFC", part) for part in (anchor.quote, anchor.prefix, anchor.suffix)),
+        )
     candidates = find_quote(text, anchor.quote)
     if candidates:
         return max(candidates, key=lambda r: (_context_score(text, r, anchor), -abs(r[0] - anchor.start)))
@@ -220,8 +223,10 @@ def _fuzzy(text: str, anchor: Anchor) -> tuple[int, int] | None:
         if found is None:
             continue
         rng, quote_score = found
-        score = quote_score * 2 + _context_similarity(text, rng, anchor) - abs(rng[0] - anchor.start) / (
-            10 * max(1, len(text))
+        score = (
+            quote_score * 2
+            + _context_similarity(text, rng, anchor)
+            - abs(rng[0] - anchor.start) / (10 * max(1, len(text)))
         )
         if best is None or score > best[0]:
             best = (score, rng)

@@ -36,8 +36,9 @@ def _renderer() -> MarkdownIt:
     # breaks: a line break typed in a note is a line break, as in the window's editor.
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["strikethrough", "table"])
 
-    def image_as_text(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                      env: EnvType) -> str:  # no remote images: the alt text stays
+    def image_as_text(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:  # no remote images: the alt text stays
         return escape(tokens[idx].content)
 
     md.add_render_rule("image", image_as_text)
@@ -49,9 +50,14 @@ def note_html(text: str | None) -> str:
     if not text or not text.strip():
         return ""
     raw = _renderer().render(text)
-    return nh3.clean(raw, tags=set(TAGS), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
-                     url_schemes=set(SCHEMES), link_rel="noopener noreferrer nofollow",
-                     filter_style_properties={"text-align"}).strip()
+    return nh3.clean(
+        raw,
+        tags=set(TAGS),
+        attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+        url_schemes=set(SCHEMES),
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
+    ).strip()
 
 
 def note_text(text: str | None) -> str:
@@ -65,7 +71,7 @@ def note_text(text: str | None) -> str:
 
 
 def text_direction(text: str | None) -> str | None:
-    """"ltr" or "rtl" from the first strong character (Unicode bidi classes L, R, AL); None if none."""
+    """ "ltr" or "rtl" from the first strong character (Unicode bidi classes L, R, AL); None if none."""
     for ch in text or "":
         kind = unicodedata.bidirectional(ch)
         if kind == "L":

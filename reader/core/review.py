@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 ANSWERS = ("again", "hard", "good", "easy", "never")
 # The plain words the window offers beside the four grades.
-ALIASES = {"keep": "good", "less-often": "easy", "less often": "easy", "never-again": "never",
-           "never again": "never"}
+ALIASES = {"keep": "good", "less-often": "easy", "less often": "easy", "never-again": "never", "never again": "never"}
 NEW_AFTER = timedelta(days=1)  # a highlight enters the review a day after it was made
 
 
@@ -34,8 +33,12 @@ class ReviewSettings:
     exclude_colors: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"daily_limit": self.daily_limit, "exclude_archived": self.exclude_archived,
-                "exclude_tags": list(self.exclude_tags), "exclude_colors": list(self.exclude_colors)}
+        return {
+            "daily_limit": self.daily_limit,
+            "exclude_archived": self.exclude_archived,
+            "exclude_tags": list(self.exclude_tags),
+            "exclude_colors": list(self.exclude_colors),
+        }
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> ReviewSettings:
@@ -102,10 +105,17 @@ def answer_card(card: CardState | None, answer: str, when: datetime) -> CardStat
     if card is None:
         current = fsrs.Card(due=when)
     else:
-        current = fsrs.Card(state=fsrs.State(card.state), step=card.step, stability=card.stability,
-                            difficulty=card.difficulty, due=card.due, last_review=card.last_review)
-    rating = {"again": fsrs.Rating.Again, "hard": fsrs.Rating.Hard, "good": fsrs.Rating.Good,
-              "easy": fsrs.Rating.Easy}[answer]
+        current = fsrs.Card(
+            state=fsrs.State(card.state),
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=card.due,
+            last_review=card.last_review,
+        )
+    rating = {"again": fsrs.Rating.Again, "hard": fsrs.Rating.Hard, "good": fsrs.Rating.Good, "easy": fsrs.Rating.Easy}[
+        answer
+    ]
     updated, _log = _scheduler().review_card(current, rating, review_datetime=when)
     # A day is the smallest step: an "again" comes back tomorrow, not in a minute.
     due = max(updated.due, when + timedelta(days=1))

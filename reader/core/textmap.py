@@ -51,7 +51,9 @@ class TextMap:
     display does not show.
     """
 
-    def __init__(self, blocks: Iterable[tuple[int, str]], text: str, substitutions: Mapping[int, str] | None = None) -> None:
+    def __init__(
+        self, blocks: Iterable[tuple[int, str]], text: str, substitutions: Mapping[int, str] | None = None
+    ) -> None:
         subs = substitutions or {}
         # Display side: runs of mapped characters, by position; b counts mapped characters.
         d_start: list[int] = []

@@ -35,7 +35,6 @@ from reader.core.tags import parse_tags, tag_key
 from reader.gui.icons import icon
 from reader.gui.tasks import describe
 
-
 # -- colour names -------------------------------------------------------------------
 
 
@@ -259,7 +258,13 @@ class Annotations(QObject):
         if _tag_keys(tags) != _tag_keys(highlight.tags):
             changes["tags"] = tuple(tags)
         if changes:
-            text = "Edit Note" if list(changes) == ["note"] else "Edit Tags" if list(changes) == ["tags"] else "Edit Note and Tags"
+            text = (
+                "Edit Note"
+                if list(changes) == ["note"]
+                else "Edit Tags"
+                if list(changes) == ["tags"]
+                else "Edit Note and Tags"
+            )
             self._push(UpdateHighlight(self, highlight, text, **changes))
 
     def delete(self, highlight: Highlight) -> None:
@@ -434,13 +439,17 @@ class ColorNamesDialog(QDialog):
         self.names = names
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
-        grid.addWidget(QLabel("Name each colour for what it means to you, e.g. “key idea”, “question”, “to do”."), 0, 0, 1, 3)
+        grid.addWidget(
+            QLabel("Name each colour for what it means to you, e.g. “key idea”, “question”, “to do”."), 0, 0, 1, 3
+        )
         self.fields: dict[str, QLineEdit] = {}
         self.defaults: dict[str, QRadioButton] = {}
         for row, color in enumerate(COLORS, start=1):
             dot = QLabel()
             dot.setPixmap(swatch(theme.highlights[color], 18).pixmap(18, 18))
-            field = QLineEdit(names.custom().get(color, ""), placeholderText=color.capitalize(), objectName=f"name-{color}")
+            field = QLineEdit(
+                names.custom().get(color, ""), placeholderText=color.capitalize(), objectName=f"name-{color}"
+            )
             default = QRadioButton("H", toolTip="The colour the H key uses")
             default.setChecked(color == names.default)
             grid.addWidget(dot, row, 0)
@@ -461,5 +470,10 @@ class ColorNamesDialog(QDialog):
 
 
 __all__ = [
-    "Annotations", "ColorNames", "ColorNamesDialog", "FloatingToolbar", "NoteDialog", "swatch",
+    "Annotations",
+    "ColorNames",
+    "ColorNamesDialog",
+    "FloatingToolbar",
+    "NoteDialog",
+    "swatch",
 ]

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 
 from reader.core.domain import COLORS, Change, Highlight
 from reader.core.errors import LibraryError
+from reader.core.notes import note_html
 from reader.gui.annotate import ColorNames, swatch
 from reader.gui.tasks import describe
-from reader.core.notes import note_html
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 HEADER = "header"
@@ -58,7 +58,7 @@ class HighlightListModel(QAbstractListModel):
         self.entries = entries
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.entries)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -99,8 +99,13 @@ def build_entries(highlights, color: str | None = None, tag: str | None = None, 
     title = (lambda h: titles.get(h.article_id, "")) if titles else (lambda h: "")
     entries: list[tuple] = [("highlight", h, title(h)) for h in placed]
     if orphans:
-        entries.append((HEADER, "Could not be placed",
-                        "The article's text changed and these quotes were not found in it. They are kept."))
+        entries.append(
+            (
+                HEADER,
+                "Could not be placed",
+                "The article's text changed and these quotes were not found in it. They are kept.",
+            )
+        )
         entries += [("highlight", h, title(h)) for h in orphans]
     return entries
 
@@ -204,7 +209,7 @@ class HighlightDelegate(QStyledItemDelegate):
     def _content_width(self, option) -> float:
         return option.rect.width() - 2 * self.PAD_X - 10
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option, index) -> QSize:
         entry = index.data(EntryRole)
         if entry is None:
             return QSize(0, 0)
@@ -232,13 +237,18 @@ class HighlightDelegate(QStyledItemDelegate):
         muted = QColor(t.muted) if t else palette.color(QPalette.ColorRole.PlaceholderText)
         if entry[0] == HEADER:
             painter.setPen(QColor(t.rule) if t else palette.color(QPalette.ColorRole.Mid))
-            painter.drawLine(QPointF(rect.left() + self.PAD_X, rect.top() + 10), QPointF(rect.right() - self.PAD_X, rect.top() + 10))
+            painter.drawLine(
+                QPointF(rect.left() + self.PAD_X, rect.top() + 10), QPointF(rect.right() - self.PAD_X, rect.top() + 10)
+            )
             title = QFont(option.font)
             title.setWeight(QFont.Weight.DemiBold)
             painter.setFont(title)
             painter.setPen(QColor(t.accent) if t else palette.color(QPalette.ColorRole.Text))
-            painter.drawText(QRectF(rect.left() + self.PAD_X, rect.top() + 16, width, 20),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, entry[1])
+            painter.drawText(
+                QRectF(rect.left() + self.PAD_X, rect.top() + 16, width, 20),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                entry[1],
+            )
             detail = QTextDocument()
             detail.setDefaultFont(option.font)
             detail.setDocumentMargin(0)
@@ -531,7 +541,7 @@ class AnnotationsPanel(QWidget):
         if entry is not None:
             self.menuRequested.emit(entry[1].id, self.list.viewport().mapToGlobal(pos))
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(320, 700)
 
 

@@ -20,8 +20,13 @@ class ArticleController:
     def action_archive(self, checked: bool | None = None) -> None:
         archived = (not self.actions["archive"].isChecked()) if checked is None else bool(checked)
         following = self._next_in_list() if archived and self.panel.current_query().state == "inbox" else None
-        self._flip("archive", archived, lambda lib, article_id: lib.set_archived(article_id, archived),
-                   "Archived" if archived else "Moved back to the inbox", then=following)
+        self._flip(
+            "archive",
+            archived,
+            lambda lib, article_id: lib.set_archived(article_id, archived),
+            "Archived" if archived else "Moved back to the inbox",
+            then=following,
+        )
 
     def _next_in_list(self) -> int | None:
         """The article after the open one in the list (or before it, at the end): what to read next."""
@@ -84,7 +89,8 @@ class ArticleController:
 
     def confirm_delete(self, title: str) -> bool:
         answer = QMessageBox.question(
-            self, "Delete Article",
+            self,
+            "Delete Article",
             f"Delete “{title}” and its highlights from the library?\n\nThe saved page on disk is not touched.",
             QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
             QMessageBox.StandardButton.Cancel,

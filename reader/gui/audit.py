@@ -60,11 +60,21 @@ def audit_view(view, page: str, width: int, article, render_ms: float) -> Row:
     """Measure an article already shown in `view` at `width`."""
     from reader.gui.reading.measure import broken_words, clipped_lines, missing_chars, overflow_px, small_images
 
-    return Row(page, width, missing_chars(view, article), clipped_lines(view), broken_words(view),
-               overflow_px(view), small_images(view, article), round(render_ms, 1))
+    return Row(
+        page,
+        width,
+        missing_chars(view, article),
+        clipped_lines(view),
+        broken_words(view),
+        overflow_px(view),
+        small_images(view, article),
+        round(render_ms, 1),
+    )
 
 
-def audit_pages(paths: list[Path], widths=WIDTHS, library_dir: Path | None = None, workers: int = 1) -> tuple[list[Row], list[str]]:
+def audit_pages(
+    paths: list[Path], widths=WIDTHS, library_dir: Path | None = None, workers: int = 1
+) -> tuple[list[Row], list[str]]:
     """Import `paths` into a fresh library and audit each article at each width."""
     from PySide6.QtWidgets import QApplication
 
@@ -114,28 +124,39 @@ def table(rows: list[Row]) -> str:
     head = f"{'page':32} {'width':>5} {'missing':>7} {'clipped':>7} {'broken':>6} {'overflow':>8} {'smallimg':>8} {'ms':>7}"
     lines = [head]
     for r in rows:
-        lines.append(f"{r.page[:32]:32} {r.width:5} {r.missing_chars:7} {r.clipped_lines:7} {r.broken_words:6} "
-                     f"{r.overflow_px:8} {r.small_images:8} {r.render_ms:7.0f}")
+        lines.append(
+            f"{r.page[:32]:32} {r.width:5} {r.missing_chars:7} {r.clipped_lines:7} {r.broken_words:6} "
+            f"{r.overflow_px:8} {r.small_images:8} {r.render_ms:7.0f}"
+        )
     lines.append("")
     lines.append(totals(rows))
     return "\n".join(lines)
 
 
 def totals(rows: list[Row]) -> str:
-    out = [f"{'totals':12} {'pages':>5} " + " ".join(f"{k:>13}" for k in TOTAL_KEYS) + f" {'pages w/ defects':>16} {'median ms':>9}"]
+    out = [
+        f"{'totals':12} {'pages':>5} "
+        + " ".join(f"{k:>13}" for k in TOTAL_KEYS)
+        + f" {'pages w/ defects':>16} {'median ms':>9}"
+    ]
     for width in sorted({r.width for r in rows}):
         these = [r for r in rows if r.width == width]
         ms = sorted(r.render_ms for r in these)
-        out.append(f"{'width ' + str(width):12} {len(these):5} "
-                   + " ".join(f"{sum(getattr(r, k) for r in these):13}" for k in TOTAL_KEYS)
-                   + f" {sum(1 for r in these if r.defects):16} {ms[len(ms) // 2] if ms else 0:9.0f}")
+        out.append(
+            f"{'width ' + str(width):12} {len(these):5} "
+            + " ".join(f"{sum(getattr(r, k) for r in these):13}" for k in TOTAL_KEYS)
+            + f" {sum(1 for r in these if r.defects):16} {ms[len(ms) // 2] if ms else 0:9.0f}"
+        )
     return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reader.gui.audit",
-                                     description="Check that the reading view shows all of each saved page.")
-    parser.add_argument("--width", type=int, action="append", help="view width in px (repeatable; default 500, 800, 1200)")
+    parser = argparse.ArgumentParser(
+        prog="python -m reader.gui.audit", description="Check that the reading view shows all of each saved page."
+    )
+    parser.add_argument(
+        "--width", type=int, action="append", help="view width in px (repeatable; default 500, 800, 1200)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per page and width")
     parser.add_argument("pages", nargs="+", metavar="PAGE")
     args = parser.parse_args(argv)
@@ -143,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = [Path(p) for p in args.pages]
     for path in paths:
         if not path.is_file():
-            print(f"audit: {path}: {'a folder, not a saved page' if path.is_dir() else 'no such file'}", file=sys.stderr)
+            print(
+                f"audit: {path}: {'a folder, not a saved page' if path.is_dir() else 'no such file'}", file=sys.stderr
+            )
             return 2
     widths = tuple(w for w in (args.width or WIDTHS))
     if any(w < 200 or w > 10000 for w in widths):

@@ -61,9 +61,14 @@ class AppearancePanel(QFrame):
             )
             if key == "system":
                 button.setToolTip("Light or dark, following the system")
-                button.setStyleSheet(button.styleSheet().replace(f"background: {bg};",
-                                     "background: qlineargradient(x1:0, y1:0, x2:1, y2:0, stop:0.5 #ffffff, stop:0.51 #1c1c1e);"
-                                     ).replace(f"color: {fg};", "color: #888888;"))
+                button.setStyleSheet(
+                    button.styleSheet()
+                    .replace(
+                        f"background: {bg};",
+                        "background: qlineargradient(x1:0, y1:0, x2:1, y2:0, stop:0.5 #ffffff, stop:0.51 #1c1c1e);",
+                    )
+                    .replace(f"color: {fg};", "color: #888888;")
+                )
             self.theme_buttons.addButton(button)
             button.setProperty("theme", key)
             row.addWidget(button)

@@ -22,8 +22,9 @@ class ExportController:
     def action_export(self, preset: str | None = None, notebook=None) -> None:
         current = (self.view.article.id, self.view.article.title) if self.view.article is not None else None
         tags = [name for name, _count in self.library.tags()]
-        dialog = self.export_dialog(tags=tags, current=current, selected=self.selected_article_ids(),
-                                    notebook=notebook, preset=preset)
+        dialog = self.export_dialog(
+            tags=tags, current=current, selected=self.selected_article_ids(), notebook=notebook, preset=preset
+        )
         if dialog.exec() != dialog.DialogCode.Accepted:
             return
         self.export(dialog.request())
@@ -43,11 +44,16 @@ class ExportController:
 
         def done(result):
             self.last_export = result
-            kept = (f"; {len(result.kept)} file{'s' if len(result.kept) != 1 else ''} you changed left alone"
-                    if result.kept else "")
+            kept = (
+                f"; {len(result.kept)} file{'s' if len(result.kept) != 1 else ''} you changed left alone"
+                if result.kept
+                else ""
+            )
             self.statusBar().showMessage(
                 f"Exported {result.articles} article{'s' if result.articles != 1 else ''} with "
-                f"{result.highlights} highlight{'s' if result.highlights != 1 else ''} to {request.out}{kept}", 10000)
+                f"{result.highlights} highlight{'s' if result.highlights != 1 else ''} to {request.out}{kept}",
+                10000,
+            )
             self.exportFinished.emit(result)
 
         def failed(exc):
@@ -58,8 +64,9 @@ class ExportController:
         return self.ops.run_long(job, on_done=done, on_error=failed, on_progress=progress)
 
     def action_import_annotations(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import Annotations", str(Path.home()),
-                                              "W3C Web Annotations (*.json *.jsonld);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import Annotations", str(Path.home()), "W3C Web Annotations (*.json *.jsonld);;All files (*)"
+        )
         if path:
             self.import_annotations(path)
 

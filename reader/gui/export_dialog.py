@@ -58,9 +58,16 @@ class ExportRequest:
 class ExportDialog(QDialog):
     """Choices are remembered in the settings (format, destination kind, folder)."""
 
-    def __init__(self, settings: QSettings, tags: list[str], current: tuple[int, str] | None = None,
-                 selected: list[int] | None = None, notebook: tuple[list[int], frozenset | None] | None = None,
-                 preset: str | None = None, parent=None) -> None:
+    def __init__(
+        self,
+        settings: QSettings,
+        tags: list[str],
+        current: tuple[int, str] | None = None,
+        selected: list[int] | None = None,
+        notebook: tuple[list[int], frozenset | None] | None = None,
+        preset: str | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Highlights and Notes")
         self.setObjectName("ExportDialog")
@@ -139,8 +146,11 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        folder = settings.value("export/folder", "") or QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        folder = (
+            settings.value("export/folder", "")
+            or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or str(Path.home())
+        )
         self._folder = folder
         self.format.currentIndexChanged.connect(self._update)
         self.to_file.toggled.connect(self._update)
@@ -158,8 +168,11 @@ class ExportDialog(QDialog):
         folder = Path(self._folder)
         if self.to_file.isChecked():
             scope = self.scope.currentData() or "all"
-            name = "Reader highlights" if scope in ("all", "selected", "notebook") else (
-                self.current[1] if scope == "current" and self.current else f"Reader #{scope[4:]}")
+            name = (
+                "Reader highlights"
+                if scope in ("all", "selected", "notebook")
+                else (self.current[1] if scope == "current" and self.current else f"Reader #{scope[4:]}")
+            )
             from reader.core.export import safe_filename
 
             return str(folder / f"{safe_filename(name) or 'Reader highlights'}{SUFFIX[self.fmt()]}")
@@ -167,8 +180,11 @@ class ExportDialog(QDialog):
 
     def _update(self) -> None:
         typed = self.path.text().strip()
-        if not typed or typed == getattr(self, "_auto", None) or Path(typed).suffix.lower() in SUFFIX.values() \
-                and self.to_file.isChecked():
+        if (
+            not typed
+            or typed == getattr(self, "_auto", None)
+            or (Path(typed).suffix.lower() in SUFFIX.values() and self.to_file.isChecked())
+        ):
             self._auto = self._default_path()
             self.path.setText(self._auto)
         is_md = self.fmt() == "md"
@@ -182,8 +198,10 @@ class ExportDialog(QDialog):
         if self.to_file.isChecked():
             self.hint.setText("One file holding every article and its highlights.")
         else:
-            self.hint.setText("One file per article, named from its title. Exporting again overwrites only the "
-                              "files Reader wrote; your other files in the folder are never touched.")
+            self.hint.setText(
+                "One file per article, named from its title. Exporting again overwrites only the "
+                "files Reader wrote; your other files in the folder are never touched."
+            )
 
     def _browse(self) -> None:
         if self.to_file.isChecked():
@@ -197,8 +215,12 @@ class ExportDialog(QDialog):
             self.path.setText(path)
 
     def _browse_template(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Markdown Template", self.template.text() or str(Path.home()),
-                                              "Jinja2 templates (*.j2 *.jinja *.md *.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Markdown Template",
+            self.template.text() or str(Path.home()),
+            "Jinja2 templates (*.j2 *.jinja *.md *.txt);;All files (*)",
+        )
         if path:
             self.template.setText(path)
 
@@ -208,7 +230,11 @@ class ExportDialog(QDialog):
         single = self.to_file.isChecked()
         out = Path(self.path.text().strip()).expanduser()
         if single and out.suffix.lower() != SUFFIX[fmt]:
-            out = out.with_name(out.name + SUFFIX[fmt]) if out.suffix.lower() not in SUFFIX.values() else out.with_suffix(SUFFIX[fmt])
+            out = (
+                out.with_name(out.name + SUFFIX[fmt])
+                if out.suffix.lower() not in SUFFIX.values()
+                else out.with_suffix(SUFFIX[fmt])
+            )
         ids: tuple[int, ...] | None = None
         tag = None
         only = None
@@ -221,9 +247,12 @@ class ExportDialog(QDialog):
             only = self.notebook[1]
         elif scope.startswith("tag:"):
             tag = scope[4:]
-        template = Path(self.template.text().strip()).expanduser() if fmt == "md" and self.template.text().strip() else None
-        return ExportRequest(fmt, out, single, ids, tag, template, only, self.scope.currentText(),
-                             annotated=self.annotated.isChecked())
+        template = (
+            Path(self.template.text().strip()).expanduser() if fmt == "md" and self.template.text().strip() else None
+        )
+        return ExportRequest(
+            fmt, out, single, ids, tag, template, only, self.scope.currentText(), annotated=self.annotated.isChecked()
+        )
 
     def accept(self) -> None:
         request = self.request()
@@ -247,12 +276,29 @@ def run_export(library, request: ExportRequest, color_names: dict[str, str], pro
 
     template = str(request.template) if request.template else None
     if request.only_highlights is None:
-        return export_articles(library, request.fmt, request.out, template=template, color_names=color_names,
-                               ids=list(request.ids) if request.ids else None, tag=request.tag,
-                               single_file=request.single_file, progress=progress, annotated=request.annotated)
+        return export_articles(
+            library,
+            request.fmt,
+            request.out,
+            template=template,
+            color_names=color_names,
+            ids=list(request.ids) if request.ids else None,
+            tag=request.tag,
+            single_file=request.single_file,
+            progress=progress,
+            annotated=request.annotated,
+        )
     keep = request.only_highlights
     articles = library.get_many(list(request.ids or ()), content=FORMATS[request.fmt].needs_content)
     articles = [replace(a, highlights=tuple(h for h in a.highlights if h.id in keep)) for a in articles]
-    return export_articles(articles, request.fmt, request.out, template=template, color_names=color_names,
-                           single_file=request.single_file, assets=library.asset, progress=progress,
-                           annotated=request.annotated)
+    return export_articles(
+        articles,
+        request.fmt,
+        request.out,
+        template=template,
+        color_names=color_names,
+        single_file=request.single_file,
+        assets=library.asset,
+        progress=progress,
+        annotated=request.annotated,
+    )

@@ -79,13 +79,17 @@ class _SvgIconEngine(QIconEngine):
         self.svgs = {QIcon.State.Off: off, QIcon.State.On: on or off}
         self.cache: dict[tuple, QPixmap] = {}
 
-    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:  # noqa: N802 (Qt API)
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         key = (size.width(), size.height(), mode, state)
         pixmap = self.cache.get(key)
         if pixmap is None:
             # Qt asks in device pixels (it scales the size for high-DPI screens itself).
-            pixmap = _render(self.svgs[state], min(size.width(), size.height()), ratio=1.0,
-                             opacity=0.4 if mode == QIcon.Mode.Disabled else 1.0)
+            pixmap = _render(
+                self.svgs[state],
+                min(size.width(), size.height()),
+                ratio=1.0,
+                opacity=0.4 if mode == QIcon.Mode.Disabled else 1.0,
+            )
             self.cache[key] = pixmap
         return pixmap
 

@@ -38,7 +38,9 @@ class ImportController:
 
     def action_import(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import Saved Pages", str(Path.home()),
+            self,
+            "Import Saved Pages",
+            str(Path.home()),
             "Saved web pages (*.html *.htm *.xhtml *.mhtml *.mht *.shtml);;All files (*)",
         )
         if files:
@@ -128,23 +130,23 @@ class ImportController:
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if self._dropped_paths(event.mimeData()):
             self._accept_as_copy(event)
             self.overlay.cover()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event) -> None:
         if self._dropped_paths(event.mimeData()):
             self._accept_as_copy(event)
         else:
             event.ignore()
 
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+    def dragLeaveEvent(self, event) -> None:
         self.overlay.hide()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         self.overlay.hide()
         paths = self._dropped_paths(event.mimeData())
         if not paths:

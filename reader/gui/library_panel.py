@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.domain import Change
-from reader.gui.tasks import describe
 from reader.gui.models import ArticleDelegate, ArticleListModel, IdRole, Query, SearchDelegate, SearchResultsModel
+from reader.gui.tasks import describe
 
 VIEWS = (("inbox", "Inbox"), ("favorite", "Favorites"), ("archived", "Archive"), (None, "All Articles"))
 SORTS = (("added", "Newest"), ("title", "Title"), ("published", "Published"))
@@ -366,7 +366,7 @@ class LibraryPanel(QWidget):
         hit = self.results.hits[index.row()]
         self.articleChosen.emit(hit.article_id, tuple(hit.terms))
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if obj is self.search and event.type() == QEvent.Type.KeyPress:

@@ -51,8 +51,9 @@ from reader.gui.window_state import WindowState
 POLL_MS = 1000  # the check is SQLite's data_version: microseconds, at any library size
 
 
-class MainWindow(WindowState, ImportController, HighlightController, ArticleController, ContextMenus, ExportController,
-                 QMainWindow):
+class MainWindow(
+    WindowState, ImportController, HighlightController, ArticleController, ContextMenus, ExportController, QMainWindow
+):
     """The Reader window over one Library.
 
     The window reads the library where it must show something at once (an article,
@@ -141,8 +142,12 @@ class MainWindow(WindowState, ImportController, HighlightController, ArticleCont
         self.view.progressChanged.connect(self._save_progress)
         # One signal for every change, in this order: the views, then the window's own bits
         # (which read the views). The Notebook connects itself when it is made.
-        for follower in (self.view.apply_change, self.sidebar.apply_change, self.panel.apply_change,
-                         self._library_changed):
+        for follower in (
+            self.view.apply_change,
+            self.sidebar.apply_change,
+            self.panel.apply_change,
+            self._library_changed,
+        ):
             self.ops.changed.connect(follower)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -168,7 +173,9 @@ class MainWindow(WindowState, ImportController, HighlightController, ArticleCont
                 bar.addSeparator()
             elif item == "|":
                 spacer = QWidget()
-                spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy().Preferred)
+                spacer.setSizePolicy(
+                    spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy().Preferred
+                )
                 bar.addWidget(spacer)
             else:
                 bar.addAction(self.actions[item])
@@ -290,8 +297,10 @@ class MainWindow(WindowState, ImportController, HighlightController, ArticleCont
             self.actions[key].setEnabled(article is not None)
         # A switch the reader flipped shows what they chose until it is stored, not the
         # state read meanwhile (a second quick click then flips it back, as they expect).
-        for key, stored in (("archive", bool(article and article.archived)),
-                            ("favorite", bool(article and article.favorite))):
+        for key, stored in (
+            ("archive", bool(article and article.archived)),
+            ("favorite", bool(article and article.favorite)),
+        ):
             if article is None or not self._flipping.get((key, article.id)):
                 self.actions[key].setChecked(stored)
         self.actions["contents"].setEnabled(article is not None and self.view.has_contents())
@@ -331,7 +340,10 @@ class MainWindow(WindowState, ImportController, HighlightController, ArticleCont
             self.notebook.set_theme(self.theme)
             self.notebook.highlightChosen.connect(self.open_at_highlight)
             self.notebook.exportRequested.connect(
-                lambda ids, only: self.action_export("notebook", notebook=(ids, frozenset(only) if only is not None else None)))
+                lambda ids, only: self.action_export(
+                    "notebook", notebook=(ids, frozenset(only) if only is not None else None)
+                )
+            )
         self.notebook.show()  # (re)reads the library when shown
         self.notebook.raise_()
         self.notebook.activateWindow()
@@ -439,7 +451,7 @@ class MainWindow(WindowState, ImportController, HighlightController, ArticleCont
         """Look now for changes by another process (also done every few seconds)."""
         return self.ops.poll()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Cancel) and self.floating.isVisible():
             self.floating.hide()
             return

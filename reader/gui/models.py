@@ -67,10 +67,10 @@ class ArticleListModel(QAbstractListModel):
             more = cursor is not None
         return got, cursor, more
 
-    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
         return not parent.isValid() and self._more
 
-    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+    def fetchMore(self, parent=QModelIndex()) -> None:
         if parent.isValid() or not self._more:
             return
         page = self.library.list_articles(self.query.sort, self.query.state, self.query.tag, self._cursor, self.PAGE)
@@ -92,7 +92,7 @@ class ArticleListModel(QAbstractListModel):
 
     # -- rows --------------------------------------------------------------------
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -167,7 +167,7 @@ class SearchResultsModel(QAbstractListModel):
         self.hits = list(hits)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.hits)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -200,7 +200,7 @@ def _elided_lines(text: str, font: QFont, width: float, max_lines: int) -> list[
             rest = text[start:]
             lines.append(QFontMetricsF(font).elidedText(rest, Qt.TextElideMode.ElideRight, width))
             break
-        lines.append(text[start:start + length].rstrip())
+        lines.append(text[start : start + length].rstrip())
     layout.endLayout()
     return lines or [""]
 
@@ -232,7 +232,7 @@ class ArticleDelegate(QStyledItemDelegate):
             self._fonts = _Fonts(option.font)
         return self._fonts
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option, index) -> QSize:
         f = self.fonts(option)
         height = self.PAD_Y * 2 + f.title_h * 2 + f.meta_h * 2 + 4
         return QSize(280, int(height))
@@ -262,7 +262,9 @@ class ArticleDelegate(QStyledItemDelegate):
         # A hairline between rows.
         rule = QColor(palette.color(QPalette.ColorRole.Mid))
         painter.setPen(rule)
-        painter.drawLine(QPointF(rect.left() + self.PAD_X, rect.bottom()), QPointF(rect.right() - self.PAD_X, rect.bottom()))
+        painter.drawLine(
+            QPointF(rect.left() + self.PAD_X, rect.bottom()), QPointF(rect.right() - self.PAD_X, rect.bottom())
+        )
 
         x = rect.left() + self.PAD_X + 4
         width = rect.width() - 2 * self.PAD_X - 8
@@ -275,10 +277,18 @@ class ArticleDelegate(QStyledItemDelegate):
         title_width = width - (18 if item.favorite else 0)
         lines = _elided_lines(item.title or "Untitled", f.title, title_width, 2)
         for i, line in enumerate(lines):
-            painter.drawText(QRectF(x, y + i * f.title_h, title_width, f.title_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+            painter.drawText(
+                QRectF(x, y + i * f.title_h, title_width, f.title_h),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                line,
+            )
         if item.favorite:
             painter.setPen(self.accent)
-            painter.drawText(QRectF(x + width - 16, y, 16, f.title_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "★")
+            painter.drawText(
+                QRectF(x + width - 16, y, 16, f.title_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                "★",
+            )
         y += f.title_h * len(lines) + 3
 
         painter.setFont(f.meta)
@@ -286,8 +296,11 @@ class ArticleDelegate(QStyledItemDelegate):
         site = item.site or _host(item.url)
         meta = " · ".join(p for p in (site, item.author, format_date(item.published) or format_date(item.added)) if p)
         metrics = QFontMetricsF(f.meta)
-        painter.drawText(QRectF(x, y, width, f.meta_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(meta, Qt.TextElideMode.ElideRight, width))
+        painter.drawText(
+            QRectF(x, y, width, f.meta_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(meta, Qt.TextElideMode.ElideRight, width),
+        )
         y += f.meta_h
 
         info = []
@@ -297,14 +310,22 @@ class ArticleDelegate(QStyledItemDelegate):
             info.append(f"{item.highlight_count} highlight{'s' if item.highlight_count != 1 else ''}")
         if item.archived:
             info.append("archived")
-        painter.drawText(QRectF(x, y, width - 70, f.meta_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, " · ".join(info))
+        painter.drawText(
+            QRectF(x, y, width - 70, f.meta_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            " · ".join(info),
+        )
         # Reading progress: a short bar, or "Done".
         bar_w = 44.0
         bx = x + width - bar_w
         by = y + f.meta_h / 2 - 1.5
         if item.progress >= 0.999:
             painter.setPen(self.accent)
-            painter.drawText(QRectF(bx - 20, y, bar_w + 20, f.meta_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "✓ Read")
+            painter.drawText(
+                QRectF(bx - 20, y, bar_w + 20, f.meta_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                "✓ Read",
+            )
         elif item.progress > 0.005:
             track = QColor(muted)
             track.setAlpha(60)
@@ -341,7 +362,7 @@ class SearchDelegate(QStyledItemDelegate):
         doc.setTextWidth(width)
         return doc
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option, index) -> QSize:
         hit = index.data(HitRole)
         width = max(120, (option.rect.width() or 300) - 2 * self.PAD - 8)
         doc = self._doc(option, hit, width)
@@ -366,5 +387,14 @@ class SearchDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-__all__ = ["ArticleListModel", "SearchResultsModel", "ArticleDelegate", "SearchDelegate", "Query",
-           "ArticleRole", "IdRole", "HitRole", "QPersistentModelIndex"]
+__all__ = [
+    "ArticleDelegate",
+    "ArticleListModel",
+    "ArticleRole",
+    "HitRole",
+    "IdRole",
+    "QPersistentModelIndex",
+    "Query",
+    "SearchDelegate",
+    "SearchResultsModel",
+]

@@ -104,7 +104,7 @@ class Notebook(QDialog):
         if self.isVisible() and change.kind != "article-updated":
             self._reload_timer.start()
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.reload()
 
@@ -154,12 +154,14 @@ class Notebook(QDialog):
         asked = self._asked
         color, tag = self.color_filter.currentData(), self.tag_filter.currentData()
         article_id, query = self.article_filter.currentData(), self.search.text().strip() or None
+
         def answered(found) -> None:
             if asked == self._asked:
                 self._show(found)
 
-        self.ops.run(lambda lib: lib.all_highlights(color=color, tag=tag, article_id=article_id, query=query),
-                     on_done=answered)
+        self.ops.run(
+            lambda lib: lib.all_highlights(color=color, tag=tag, article_id=article_id, query=query), on_done=answered
+        )
 
     def _show(self, found) -> None:
         if found == self.shown and self.model.rowCount():
@@ -187,14 +189,18 @@ class Notebook(QDialog):
             self.highlightChosen.emit(entry[1].article_id, entry[1].id)
 
     def filtered(self) -> bool:
-        return bool(self.search.text().strip() or self.color_filter.currentData() or self.tag_filter.currentData()
-                    or self.article_filter.currentData())
+        return bool(
+            self.search.text().strip()
+            or self.color_filter.currentData()
+            or self.tag_filter.currentData()
+            or self.article_filter.currentData()
+        )
 
     def _export(self) -> None:
         ids = list(dict.fromkeys(h.article_id for h in self.shown))
         self.exportRequested.emit(ids, {h.id for h in self.shown} if self.filtered() else None)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(760, 640)
 
 

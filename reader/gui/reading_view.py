@@ -6,4 +6,4 @@ from reader.gui.reading.document import CHROME_STATE
 from reader.gui.reading.find_bar import FindBar
 from reader.gui.reading.view import ReaderPane, ReadingView
 
-__all__ = ["ReadingView", "ReaderPane", "FindBar", "TextMap", "display_html", "format_date", "CHROME_STATE"]
+__all__ = ["CHROME_STATE", "FindBar", "ReaderPane", "ReadingView", "TextMap", "display_html", "format_date"]

@@ -49,13 +49,13 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.domain import COLORS, Change, ReviewItem
+from reader.core.notes import note_html
 from reader.core.review import ReviewSettings
 from reader.core.tags import parse_tags
 from reader.gui.annotate import ColorNames, swatch
 from reader.gui.review_chart import WeekChart
 from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
 from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
-from reader.core.notes import note_html
 
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
@@ -166,8 +166,9 @@ class CardText(QTextBrowser):
         words = len(h.quote)
         body.setPointSizeF(reading.size * (1.4 if words < 160 else 1.22 if words < 420 else 1.1))
         doc.setDefaultFont(body)
-        doc.setDefaultStyleSheet(f"a {{ color: {theme.link}; text-decoration: none; }}"
-                                 f"code {{ background-color: {theme.code}; }}")
+        doc.setDefaultStyleSheet(
+            f"a {{ color: {theme.link}; text-decoration: none; }}code {{ background-color: {theme.code}; }}"
+        )
         doc.setDocumentMargin(6)
         # The reading view's line height: a CSS-like percentage of the font size.
         metrics = QFontMetricsF(body)
@@ -259,8 +260,9 @@ class CardEditor(QFrame):
         self.cancel_button.clicked.connect(self.cancelled)
         self.tags.returnPressed.connect(self.save)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, activated=self.save,
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(
+                QKeySequence(key), self, activated=self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
+            )
         self.hide()
 
     def start(self, note: str, tags, field: str) -> None:
@@ -296,8 +298,9 @@ class ReviewSettingsDialog(QDialog):
         self.archived = QCheckBox("Leave out archived articles", objectName="ReviewExcludeArchived")
         self.archived.setChecked(settings.exclude_archived)
         form.addRow("", self.archived)
-        self.tags = QLineEdit(", ".join(settings.exclude_tags), objectName="ReviewExcludeTags",
-                              placeholderText="e.g. private, todo")
+        self.tags = QLineEdit(
+            ", ".join(settings.exclude_tags), objectName="ReviewExcludeTags", placeholderText="e.g. private, todo"
+        )
         form.addRow("Leave out tags:", self.tags)
         colours = QWidget()
         grid = QGridLayout(colours)
@@ -318,9 +321,11 @@ class ReviewSettingsDialog(QDialog):
 
     def settings(self) -> ReviewSettings:
         return ReviewSettings(
-            daily_limit=self.limit.value(), exclude_archived=self.archived.isChecked(),
+            daily_limit=self.limit.value(),
+            exclude_archived=self.archived.isChecked(),
             exclude_tags=tuple(parse_tags(self.tags.text())),
-            exclude_colors=tuple(c for c, box in self.colors.items() if box.isChecked()))
+            exclude_colors=tuple(c for c, box in self.colors.items() if box.isChecked()),
+        )
 
 
 class ReviewView(QDialog):
@@ -511,8 +516,9 @@ class ReviewView(QDialog):
         """)
         self.chart.set_theme(t)
         made = QColor(self.chart.made_color).name()
-        self.legend.setText(f"<span style='color:{made}'>■</span> made &nbsp; "
-                            f"<span style='color:{t.accent}'>■</span> reviewed")
+        self.legend.setText(
+            f"<span style='color:{made}'>■</span> made &nbsp; <span style='color:{t.accent}'>■</span> reviewed"
+        )
         self._render_card()
 
     def changeEvent(self, event) -> None:
@@ -523,7 +529,10 @@ class ReviewView(QDialog):
         if event.type() == QEvent.Type.PaletteChange:
             window = self.parentWidget()
             reading = getattr(window, "reading", None)
-            if isinstance(reading, ReadingSettings) and (reading, reading.resolved_theme()) != (self.reading, self.theme):
+            if isinstance(reading, ReadingSettings) and (reading, reading.resolved_theme()) != (
+                self.reading,
+                self.theme,
+            ):
                 self.set_style(reading.resolved_theme(), reading)
 
     # -- reading the session ----------------------------------------------------------
@@ -617,7 +626,8 @@ class ReviewView(QDialog):
                 "Done for today",
                 f"You went over {plural(self.done_today, 'highlight')}."
                 + (f" That is a {streak}-day streak." if streak > 1 else "")
-                + "\nThe next ones will be here tomorrow.")
+                + "\nThe next ones will be here tomorrow.",
+            )
         else:
             settings = self.review_settings
             left_out = []
@@ -627,8 +637,9 @@ class ReviewView(QDialog):
                 left_out.append("tags " + ", ".join(settings.exclude_tags))
             if settings.exclude_colors:
                 left_out.append("colours " + ", ".join(self.names.label(c) for c in settings.exclude_colors))
-            text = ("Highlights join the review a day after you make them, and come back when it is time "
-                    "to see them again.")
+            text = (
+                "Highlights join the review a day after you make them, and come back when it is time to see them again."
+            )
             if left_out:
                 text += "\nLeft out (Settings…): " + "; ".join(left_out) + "."
             self._show_message("Nothing to review today", text)
@@ -672,8 +683,11 @@ class ReviewView(QDialog):
             self.pending -= 1
             self._failed(exc)
 
-        self.ops.run(lambda lib: OpResult(lib.answer_review(highlight_id, answer, duration_ms=duration)),
-                     on_done=stored, on_error=failed)
+        self.ops.run(
+            lambda lib: OpResult(lib.answer_review(highlight_id, answer, duration_ms=duration)),
+            on_done=stored,
+            on_error=failed,
+        )
         self.index += 1
         self.done_today += 1
         self._show_current()
@@ -746,20 +760,22 @@ class ReviewView(QDialog):
             return
         if change.highlight_id is None:
             return
-        ids = {item.highlight.id for item in self.items[self.index:]}
+        ids = {item.highlight.id for item in self.items[self.index :]}
         if change.highlight_id not in ids:
             return
         if change.kind == "highlight-deleted":
             shown = self.current()
-            self.items = self.items[:self.index] + [i for i in self.items[self.index:]
-                                                    if i.highlight.id != change.highlight_id]
+            self.items = self.items[: self.index] + [
+                i for i in self.items[self.index :] if i.highlight.id != change.highlight_id
+            ]
             if shown is None or shown.highlight.id == change.highlight_id:
                 self._show_current()
             else:
                 self._show_progress()
         elif change.kind == "highlight-updated":
-            self.ops.run(lambda lib: lib.get_highlight(change.highlight_id), on_done=self._replace,
-                         on_error=lambda _exc: None)  # gone meanwhile: its deletion follows
+            self.ops.run(
+                lambda lib: lib.get_highlight(change.highlight_id), on_done=self._replace, on_error=lambda _exc: None
+            )  # gone meanwhile: its deletion follows
 
     # -- elsewhere ---------------------------------------------------------------------------
 

@@ -79,8 +79,10 @@ class WeekChart(QWidget):
         painter.setFont(font)
         for i, (slot, day) in enumerate(zip(self._slots(), self.week)):
             middle = slot.center().x()
-            for value, color, x in ((day.made, self.made_color, middle - self.BAR - self.GAP / 2),
-                                    (day.reviewed, self.reviewed_color, middle + self.GAP / 2)):
+            for value, color, x in (
+                (day.made, self.made_color, middle - self.BAR - self.GAP / 2),
+                (day.reviewed, self.reviewed_color, middle + self.GAP / 2),
+            ):
                 if value <= 0:
                     continue
                 height = max(2.0, (base - top - 1) * value / highest)
@@ -92,9 +94,11 @@ class WeekChart(QWidget):
             bold.setBold(today)
             painter.setFont(bold)
             painter.setPen(self.text_color)
-            painter.drawText(QRectF(slot.left(), base + 2, slot.width(), label_h),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                             "Today" if today and slot.width() > 40 else f"{day.day:%a}"[:2])
+            painter.drawText(
+                QRectF(slot.left(), base + 2, slot.width(), label_h),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                "Today" if today and slot.width() > 40 else f"{day.day:%a}"[:2],
+            )
         painter.end()
 
     def day_at(self, x: float) -> DayCount | None:
@@ -107,8 +111,11 @@ class WeekChart(QWidget):
         if event.type() == QEvent.Type.ToolTip:
             day = self.day_at(event.pos().x())  # a QHelpEvent
             if day is not None:
-                QToolTip.showText(event.globalPos(), f"{day.day:%a} {day.day.day} {day.day:%b}: "
-                                  f"{day.made} made, {day.reviewed} reviewed", self)
+                QToolTip.showText(
+                    event.globalPos(),
+                    f"{day.day:%a} {day.day.day} {day.day:%b}: {day.made} made, {day.reviewed} reviewed",
+                    self,
+                )
             else:
                 QToolTip.hideText()
             return True

@@ -136,7 +136,7 @@ class _Lane:
             task._bridge = self.bridge
             try:
                 result = _result_of(task.fn(task))
-            except Exception as exc:  # noqa: BLE001 (handed to the GUI as it is, never lost)
+            except Exception as exc:
                 if not isinstance(exc, (LibraryError, OSError, ValueError)):
                     traceback.print_exception(exc, file=sys.stderr)
                 self.bridge.error.emit(task.id, exc)
@@ -250,7 +250,7 @@ class LibraryOps(QObject):
     def _signature(self) -> tuple | None:
         try:
             return self.library.signature()  # SQLite's data_version: any commit, by anyone
-        except Exception:  # noqa: BLE001 (e.g. the file is being replaced under us: try again next time)
+        except Exception:
             return None
 
     def poll(self) -> bool:

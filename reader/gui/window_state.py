@@ -18,7 +18,7 @@ class _AfterFirstPaint(QObject):
         self.then = then
         widget.installEventFilter(self)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Paint:
             obj.removeEventFilter(self)
             QTimer.singleShot(0, self.then)
@@ -53,8 +53,9 @@ class WindowState:
         view = s.value("library/view", "inbox")
         tag = s.value("library/tag", "") or None
         state_value = None if view in ("", "all", None) else view
-        self.panel.set_query(Query(sort if sort in ("added", "title", "published") else "added",
-                                   None if tag else state_value, tag))
+        self.panel.set_query(
+            Query(sort if sort in ("added", "title", "published") else "added", None if tag else state_value, tag)
+        )
         last = s.value("library/last_article")
         try:
             last_id = int(last) if last is not None else None
@@ -75,8 +76,9 @@ class WindowState:
             QMessageBox.warning(self, "Reader", describe(exc))
 
         # The rest of the core loads off the GUI thread; the list already shows.
-        self.ops.run(lambda library: library.load() and None, on_done=lambda _r: self._open_last(last_id),
-                     on_error=failed)
+        self.ops.run(
+            lambda library: library.load() and None, on_done=lambda _r: self._open_last(last_id), on_error=failed
+        )
 
     def _open_last(self, last_id: int | None) -> None:
         if last_id is None or self.article_id is not None:
@@ -100,7 +102,7 @@ class WindowState:
         self.reading.save(s)
         s.sync()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self.ops.closed:  # closed once already
             super().closeEvent(event)
             return
@@ -111,7 +113,7 @@ class WindowState:
         self.ops.shutdown()  # the last note and position are written before the threads end
         super().closeEvent(event)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.make_room()
 

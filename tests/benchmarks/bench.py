@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
-import synthetic  # noqa: E402
+import synthetic
 
 CORPUS = REPO.parent / "shared" / "corpus" / "readability-test-pages"
 
@@ -105,7 +105,7 @@ def queries(library, count: int = 60, seed: int = 3) -> list[str]:
 
 def p95(values: list[float]) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
 
 
 def bench_search(library) -> dict:
@@ -114,8 +114,10 @@ def bench_search(library) -> dict:
 
     qs = queries(library)
     con = sqlite3.connect(library.db_path)
-    bare_sql = ("SELECT rowid, snippet(search_index, -1, char(2), char(3), '…', 14) FROM search_index "
-                "WHERE search_index MATCH ? ORDER BY bm25(search_index) LIMIT 50")
+    bare_sql = (
+        "SELECT rowid, snippet(search_index, -1, char(2), char(3), '…', 14) FROM search_index "
+        "WHERE search_index MATCH ? ORDER BY bm25(search_index) LIMIT 50"
+    )
     for q in qs[:5]:  # warm both caches alike
         library.search(q)
         con.execute(bare_sql, (fts.match_expression(q),)).fetchall()
@@ -143,9 +145,9 @@ def bench_export(library, tmp: Path) -> dict:
     out = tmp / "export"
     t0 = time.perf_counter()
     if hasattr(export, "export_library"):
-        written = export.export_library(library, fmt="md", out=out)
+        export.export_library(library, fmt="md", out=out)
     else:
-        written = export.export_articles([library.get(a.id) for a in library.iter_articles()], "md", out)
+        export.export_articles([library.get(a.id) for a in library.iter_articles()], "md", out)
     elapsed = time.perf_counter() - t0
     with sqlite3.connect(library.db_path) as con:
         highlights = con.execute("SELECT count(*) FROM highlights").fetchone()[0]
@@ -162,8 +164,9 @@ def bench_gui(library_dir: Path) -> dict:
 
     def run(mode: str) -> dict:
         t0 = time.perf_counter()
-        result = subprocess.run([sys.executable, str(probe), mode, str(library_dir)], capture_output=True,
-                                text=True, env=env, timeout=120)
+        result = subprocess.run(
+            [sys.executable, str(probe), mode, str(library_dir)], capture_output=True, text=True, env=env, timeout=120
+        )
         wall = time.perf_counter() - t0
         if result.returncode != 0:
             raise RuntimeError(f"gui probe {mode} failed: {result.stderr[-2000:]}")

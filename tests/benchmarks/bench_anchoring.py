@@ -29,10 +29,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import synthetic  # noqa: E402
+import synthetic
 
-from reader.core import anchoring, domain  # noqa: E402
-from reader.core.export import import_annotations  # noqa: E402
+from reader.core import anchoring, domain
+from reader.core.export import import_annotations
 
 TARGETS = {"quote_20kb_ms": ("<=", 50.0), "reanchor_only_s": ("<=", 60.0), "import_s": ("<=", 60.0)}
 
@@ -99,27 +99,42 @@ def annotation_file(library, rng: random.Random, count: int) -> dict:
             exact = _edit(rng, exact, 2)
         elif kind < 0.04:
             exact = " ".join(rng.sample(exact.split(), len(exact.split()))) + " gone"
-        selectors = [{"type": "TextQuoteSelector", "exact": exact, "prefix": anchor.prefix, "suffix": anchor.suffix},
-                     {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end}]
-        items.append({"id": uuid.UUID(int=rng.getrandbits(128)).urn, "type": "Annotation",
-                      "motivation": "highlighting", "created": "2024-01-01T00:00:00Z",
-                      "target": {"type": "SpecificResource", "source": article.url, "selector": selectors}})
-    return {"@context": "http://www.w3.org/ns/anno.jsonld", "id": "urn:x-reader:export:bench",
-            "type": "AnnotationCollection", "total": count,
-            "first": {"type": "AnnotationPage", "items": items}}
+        selectors = [
+            {"type": "TextQuoteSelector", "exact": exact, "prefix": anchor.prefix, "suffix": anchor.suffix},
+            {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
+        ]
+        items.append(
+            {
+                "id": uuid.UUID(int=rng.getrandbits(128)).urn,
+                "type": "Annotation",
+                "motivation": "highlighting",
+                "created": "2024-01-01T00:00:00Z",
+                "target": {"type": "SpecificResource", "source": article.url, "selector": selectors},
+            }
+        )
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "urn:x-reader:export:bench",
+        "type": "AnnotationCollection",
+        "total": count,
+        "first": {"type": "AnnotationPage", "items": items},
+    }
 
 
 def bench_import(folder: Path, rng: random.Random, count: int) -> dict:
-    library = synthetic.build_library(folder / "lib", articles=19, highlights_per_article=0,
-                                      long_article=(10_000, 1))
+    library = synthetic.build_library(folder / "lib", articles=19, highlights_per_article=0, long_article=(10_000, 1))
     data = annotation_file(library, rng, count)
     # Re-anchoring alone (no database): the part of the import this benchmark is about.
     texts = {a.url: a.text for a in library.get_many(library.article_ids(), content=True)}
     anchors = []
     for item in data["first"]["items"]:
         quote, position = item["target"]["selector"]
-        anchors.append((texts[item["target"]["source"]], anchoring.Anchor(
-            position["start"], position["end"], quote["exact"], quote["prefix"], quote["suffix"])))
+        anchors.append(
+            (
+                texts[item["target"]["source"]],
+                anchoring.Anchor(position["start"], position["end"], quote["exact"], quote["prefix"], quote["suffix"]),
+            )
+        )
     anchors.sort(key=lambda pair: id(pair[0]))  # grouped by article, as the import places them
     t = time.perf_counter()
     placed = sum(1 for text, anchor in anchors if anchoring.reanchor(text, anchor) is not None)
@@ -134,23 +149,44 @@ def bench_import(folder: Path, rng: random.Random, count: int) -> dict:
     library.close()
 
     # Baseline: the same number of highlights inserted as they are, with no anchoring.
-    bare = synthetic.build_library(folder / "bare", articles=19, highlights_per_article=0,
-                                   long_article=(10_000, 1))
+    bare = synthetic.build_library(folder / "bare", articles=19, highlights_per_article=0, long_article=(10_000, 1))
     ids = bare.article_ids()
     stamp = domain.Highlight  # noqa: F841 (readability: the records below are plain Highlights)
     from datetime import datetime
 
     when = datetime(2024, 1, 1)
-    rows = [domain.Highlight(id=0, uid=uuid.uuid4().hex, article_id=ids[n % len(ids)], start=0, end=10,
-                             quote="q" * 100, prefix="", suffix="", color="yellow", note="", tags=(),
-                             created=when, updated=when) for n in range(count)]
+    rows = [
+        domain.Highlight(
+            id=0,
+            uid=uuid.uuid4().hex,
+            article_id=ids[n % len(ids)],
+            start=0,
+            end=10,
+            quote="q" * 100,
+            prefix="",
+            suffix="",
+            color="yellow",
+            note="",
+            tags=(),
+            created=when,
+            updated=when,
+        )
+        for n in range(count)
+    ]
     t = time.perf_counter()
     bare.insert_highlights(rows)
     bare_s = time.perf_counter() - t
     bare.close()
-    return {"reanchor_only_s": reanchor_s, "reanchor_placed": placed, "import_s": import_s, "import_added": report.added, "import_orphans": report.orphans,
-            "import_progress_calls": len(ticks), "bare_insert_s": bare_s,
-            "import_vs_bare_insert": import_s / bare_s if bare_s else 0.0}
+    return {
+        "reanchor_only_s": reanchor_s,
+        "reanchor_placed": placed,
+        "import_s": import_s,
+        "import_added": report.added,
+        "import_orphans": report.orphans,
+        "import_progress_calls": len(ticks),
+        "bare_insert_s": bare_s,
+        "import_vs_bare_insert": import_s / bare_s if bare_s else 0.0,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(13)
     paragraphs = synthetic.fixture_paragraphs()
-    title, body = synthetic.make_article_html(rng, paragraphs, 14_000)
+    _title, body = synthetic.make_article_html(rng, paragraphs, 14_000)
     from reader.core.text import html_to_text
 
     text = html_to_text(body)

@@ -81,11 +81,18 @@ def bench_growth(sizes: list[int], tmp: Path) -> dict:
             path.write_text(page(body))
             prepared_s, outcome = time_prepare(path)
             finish_s = time_finish(body)
-            ratios = ("", "") if previous is None else (f"{prepared_s / previous[0]:.1f}", f"{finish_s / previous[1]:.1f}")
-            print(f"{shape:<12} {n:>9,} {prepared_s:>10.2f} {ratios[0]:>7} {finish_s:>9.2f} {ratios[1]:>7}  {outcome[:60]}",
-                  flush=True)
-            figures[f"{shape}_{n}"] = {"prepare_s": round(prepared_s, 3), "finish_s": round(finish_s, 3),
-                                       "outcome": outcome}
+            ratios = (
+                ("", "") if previous is None else (f"{prepared_s / previous[0]:.1f}", f"{finish_s / previous[1]:.1f}")
+            )
+            print(
+                f"{shape:<12} {n:>9,} {prepared_s:>10.2f} {ratios[0]:>7} {finish_s:>9.2f} {ratios[1]:>7}  {outcome[:60]}",
+                flush=True,
+            )
+            figures[f"{shape}_{n}"] = {
+                "prepare_s": round(prepared_s, 3),
+                "finish_s": round(finish_s, 3),
+                "outcome": outcome,
+            }
             previous = (prepared_s, finish_s)
             path.unlink()
     return figures
@@ -99,9 +106,20 @@ def bombs() -> dict[str, str]:
         "spans-20": "<table>" + f"<tr><td colspan=1000 rowspan=1000>{text}</td></tr>" * 20 + "</table>",
         "spans-1000": "<table>" + f"<tr><td colspan=1000 rowspan=1000>{text}</td></tr>" * 1000 + "</table>",
         "table-100k-cells": "<table>" + ("<tr>" + "<td>c</td>" * 100 + "</tr>") * 1000 + "</table>",
-        "nested-3-wide": "<table>" + ("<tr>" + ("<td><table>" + ("<tr>" + ("<td><table>" + (
-            "<tr>" + "<td>w</td>" * 5 + "</tr>") * 5 + "</table></td>") * 5 + "</tr>") * 5 + "</table></td>") * 10
-            + "</tr>") * 10 + "</table>",
+        "nested-3-wide": "<table>"
+        + (
+            "<tr>"
+            + (
+                "<td><table>"
+                + ("<tr>" + ("<td><table>" + ("<tr>" + "<td>w</td>" * 5 + "</tr>") * 5 + "</table></td>") * 5 + "</tr>")
+                * 5
+                + "</table></td>"
+            )
+            * 10
+            + "</tr>"
+        )
+        * 10
+        + "</table>",
     }
 
 
@@ -137,8 +155,14 @@ def bench_layout(tmp: Path) -> dict:
         items = [(Path(o.path).stem, library.get(o.id).html) for o in outcomes if o.status == "imported"]
     rows = []
     for name, html in items:
-        result = subprocess.run([sys.executable, "-c", _LAYOUT], input=html, capture_output=True, text=True,
-                                timeout=600, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        result = subprocess.run(
+            [sys.executable, "-c", _LAYOUT],
+            input=html,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
         seconds, peak = json.loads(result.stdout)
         size = len(html.encode())
         rows.append((name, size, seconds, peak, seconds / (max(size, FLOOR_KB * 1024) / 102400)))
@@ -155,9 +179,11 @@ def bench_layout(tmp: Path) -> dict:
         "layout_peak_mb": round(max(r[3] for r in rows), 1),
         "layout_peak_article": max(rows, key=lambda r: r[3])[0],
     }
-    print(f"worst {figures['layout_worst_s_per_100kb']} s per 100 KB (target <= 1; articles under {FLOOR_KB} KB "
-          f"count as {FLOOR_KB} KB), peak {figures['layout_peak_mb']} MB ({figures['layout_peak_article']}; "
-          f"target < 300)")
+    print(
+        f"worst {figures['layout_worst_s_per_100kb']} s per 100 KB (target <= 1; articles under {FLOOR_KB} KB "
+        f"count as {FLOOR_KB} KB), peak {figures['layout_peak_mb']} MB ({figures['layout_peak_article']}; "
+        f"target < 300)"
+    )
     failed = [Path(o.path).name for o in outcomes if o.status != "imported"]
     if failed:
         print("not imported:", ", ".join(failed))

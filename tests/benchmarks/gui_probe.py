@@ -20,8 +20,8 @@ import time
 T0 = time.perf_counter()  # as near process start as Python allows
 START_WALL = time.time()
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow
 
 
 def rss_mb() -> float:
@@ -48,7 +48,7 @@ class FirstPaint(QObject):
         super().__init__()
         self.done = done
 
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
             obj.removeEventFilter(self)
             QTimer.singleShot(0, self.done)

@@ -48,8 +48,10 @@ def run_jsonl(paths: list[Path], workers: int | None = None, timeout: float = 18
     proc = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=REPO)
     records = [json.loads(line) for line in proc.stdout.decode("utf-8").split("\n") if line.strip()]
     if len(records) != len(paths):
-        raise SystemExit(f"reader extract gave {len(records)} records for {len(paths)} pages: "
-                         f"{proc.stderr.decode('utf-8', 'replace')[-500:]}")
+        raise SystemExit(
+            f"reader extract gave {len(records)} records for {len(paths)} pages: "
+            f"{proc.stderr.decode('utf-8', 'replace')[-500:]}"
+        )
     return {r["path"]: r for r in records}
 
 
@@ -76,8 +78,15 @@ class Precomputed:
         return self._last
 
 
-def score(corpus: str, *, sample: int | None = None, seed: str = "0", workers: int | None = None,
-          n_bootstrap: int = 200, verbose: bool = False) -> tuple[dict, list[dict], float]:
+def score(
+    corpus: str,
+    *,
+    sample: int | None = None,
+    seed: str = "0",
+    workers: int | None = None,
+    n_bootstrap: int = 200,
+    verbose: bool = False,
+) -> tuple[dict, list[dict], float]:
     """(the tool's summary, its per-page rows, wall seconds of the extraction run)."""
     tool = load_tool()
     root = SHARED / "corpus" / {"readability": "readability-test-pages", "trafilatura": "trafilatura-eval"}[corpus]
@@ -111,14 +120,14 @@ def speed(corpus: str, *, sample: int | None = None, seed: str = "0") -> dict:
         for data in datas:
             try:
                 Document(data).summary()
-            except Exception:  # noqa: BLE001 - as the eval tool, a failure is a page done
+            except Exception:
                 pass
 
     def ours() -> None:
         for page in pages:
             try:
                 prepare(page.html_path)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
 
     times: dict[str, float] = {}
@@ -139,23 +148,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-bootstrap", type=int, default=1000)
     parser.add_argument("--json", type=Path, metavar="OUT", help="write per-page rows (with text) here")
     parser.add_argument("-v", "--verbose", action="store_true")
-    parser.add_argument("--speed", action="store_true",
-                        help="instead: CPU time of the extraction beside bare readability-lxml's, in one process")
+    parser.add_argument(
+        "--speed",
+        action="store_true",
+        help="instead: CPU time of the extraction beside bare readability-lxml's, in one process",
+    )
     args = parser.parse_args(argv)
     if not EVAL_TOOL.is_file():
         raise SystemExit(f"the shared eval tool is not here: {EVAL_TOOL}")
     if args.speed:
         print(json.dumps(speed(args.corpus, sample=args.sample, seed=args.seed)))
         return 0
-    summary, rows, wall = score(args.corpus, sample=args.sample, seed=args.seed, workers=args.workers,
-                                n_bootstrap=args.n_bootstrap, verbose=args.verbose)
+    summary, rows, wall = score(
+        args.corpus,
+        sample=args.sample,
+        seed=args.seed,
+        workers=args.workers,
+        n_bootstrap=args.n_bootstrap,
+        verbose=args.verbose,
+    )
     tool = sys.modules["eval_extract"]
     extractor = Precomputed({}, 0.0)
     tool.print_summary(args.corpus, extractor, summary)
     print(f"  wall time of the jsonl run {wall:.1f} s for {summary['pages']} pages")
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "pages": rows}, indent=1, ensure_ascii=False),
-                             encoding="utf8")
+        args.json.write_text(
+            json.dumps({"summary": summary, "pages": rows}, indent=1, ensure_ascii=False), encoding="utf8"
+        )
     return 0
 
 

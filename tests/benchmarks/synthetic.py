@@ -50,7 +50,7 @@ class Vocabulary:
     def __init__(self, rng: random.Random, paragraphs: list[str], size: int = 60_000) -> None:
         common = list(dict.fromkeys(w.lower() for p in paragraphs for w in p.split() if w.isalpha()))
         # Syllables cut from real words; three of them make a new, rare word.
-        syllables = sorted({w[i:i + 3] for w in common for i in range(0, max(1, len(w) - 2), 3)})
+        syllables = sorted({w[i : i + 3] for w in common for i in range(0, max(1, len(w) - 2), 3)})
         words = list(common)
         seen = set(words)
         while len(words) < size:
@@ -68,11 +68,15 @@ class Vocabulary:
         return rng.choices(self.words, cum_weights=self.cumulative, k=k)
 
 
-def make_article_html(rng: random.Random, paragraphs: list[str], target_words: int,
-                      vocabulary: Vocabulary | None = None) -> tuple[str, str]:
+def make_article_html(
+    rng: random.Random, paragraphs: list[str], target_words: int, vocabulary: Vocabulary | None = None
+) -> tuple[str, str]:
     topic = vocabulary.sample(rng, 400)[-6:] if vocabulary else []
-    title_words = (topic[:3] + rng.sample(" ".join(paragraphs).split(), 4)) if topic else rng.sample(
-        " ".join(paragraphs).split(), 6)
+    title_words = (
+        (topic[:3] + rng.sample(" ".join(paragraphs).split(), 4))
+        if topic
+        else rng.sample(" ".join(paragraphs).split(), 6)
+    )
     title = " ".join(title_words).capitalize()[:90]
     parts, count = [], 0
     while count < target_words:
@@ -110,18 +114,35 @@ def build_library(
     batch_articles, batch_contents, batch_highlights = [], [], []
     for i in range(1, articles + 2):
         long = i == articles + 1
-        title, body = make_article_html(
-            rng, paragraphs, long_article[0] if long else rng.randint(*words), vocabulary)
+        title, body = make_article_html(rng, paragraphs, long_article[0] if long else rng.randint(*words), vocabulary)
         text = html_to_text(body)
         added = start + timedelta(minutes=37 * i)
-        batch_articles.append(dict(
-            id=i, title=title, author=f"Author {rng.randint(1, 400)}", site=f"site{rng.randint(1, 60)}.example",
-            url=f"https://site.example/{i}", published=(added - timedelta(days=rng.randint(0, 900))).date().isoformat(),
-            language="en", direction="ltr", excerpt=text[:200], lead_image=None, word_count=word_count(text),
-            source_name=f"article-{i}.html", source_path=None, source_kind="html", content_hash=uuid.uuid4().hex,
-            extracted_fallback=False, note="", archived=rng.random() < 0.3, favorite=rng.random() < 0.1,
-            progress=rng.random(), added=added, updated=added,
-        ))
+        batch_articles.append(
+            dict(
+                id=i,
+                title=title,
+                author=f"Author {rng.randint(1, 400)}",
+                site=f"site{rng.randint(1, 60)}.example",
+                url=f"https://site.example/{i}",
+                published=(added - timedelta(days=rng.randint(0, 900))).date().isoformat(),
+                language="en",
+                direction="ltr",
+                excerpt=text[:200],
+                lead_image=None,
+                word_count=word_count(text),
+                source_name=f"article-{i}.html",
+                source_path=None,
+                source_kind="html",
+                content_hash=uuid.uuid4().hex,
+                extracted_fallback=False,
+                note="",
+                archived=rng.random() < 0.3,
+                favorite=rng.random() < 0.1,
+                progress=rng.random(),
+                added=added,
+                updated=added,
+            )
+        )
         batch_contents.append(dict(article_id=i, html=body, text=text, original=b"<html></html>"))
         if long:
             # Spread evenly, in reading order, without overlaps.
@@ -132,10 +153,9 @@ def build_library(
             for _ in range(highlights_per_article):
                 batch_highlights.append(_random_highlight(rng, i, text, added))
     with library.engine.begin() as conn:
-        for rows, model in ((batch_articles, Article), (batch_contents, ArticleContent),
-                            (batch_highlights, Highlight)):
+        for rows, model in ((batch_articles, Article), (batch_contents, ArticleContent), (batch_highlights, Highlight)):
             for chunk in range(0, len(rows), 2000):
-                conn.execute(insert(model), rows[chunk:chunk + 2000])
+                conn.execute(insert(model), rows[chunk : chunk + 2000])
         fts.rebuild(conn)
     library.optimize()  # as Library.import_paths does after a batch
     return library
@@ -153,8 +173,15 @@ def _random_highlight(rng, article_id: int, text: str, when: datetime, window: t
         end += 1
     anchor = make_anchor(text, begin, end)
     return dict(
-        uid=uuid.uuid4().hex, article_id=article_id, start=anchor.start, end=anchor.end, quote=anchor.quote,
-        prefix=anchor.prefix, suffix=anchor.suffix, color=rng.choice(COLORS),
+        uid=uuid.uuid4().hex,
+        article_id=article_id,
+        start=anchor.start,
+        end=anchor.end,
+        quote=anchor.quote,
+        prefix=anchor.prefix,
+        suffix=anchor.suffix,
+        color=rng.choice(COLORS),
         note=f"Note on this passage: {' '.join(rng.sample(anchor.quote.split(), min(4, len(anchor.quote.split()))))}",
-        created=when, updated=when,
+        created=when,
+        updated=when,
     )

@@ -11,8 +11,15 @@ from pathlib import Path
 
 BENCH = Path(__file__).parent / "bench.py"
 FIGURES = (
-    "import_pages_per_s", "import_vs_readability", "startup_s", "startup_vs_bare_qt", "search_p95_ms",
-    "search_vs_bare_fts", "open_article_ms", "export_all_s", "rss_mb",
+    "import_pages_per_s",
+    "import_vs_readability",
+    "startup_s",
+    "startup_vs_bare_qt",
+    "search_p95_ms",
+    "search_vs_bare_fts",
+    "open_article_ms",
+    "export_all_s",
+    "rss_mb",
 )
 
 
@@ -20,7 +27,9 @@ def test_small_benchmark_run_reports_every_figure(tmp_path):
     out = tmp_path / "figures.json"
     result = subprocess.run(
         [sys.executable, str(BENCH), "--articles", "200", "--import-pages", "6", "--json", str(out)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads(out.read_text())

@@ -43,7 +43,13 @@ def run_command(tmp_path, library_at):
 
     def run_command(*args, library="lib", timeout=120):
         env = {**os.environ, "READER_LIBRARY": str(library_at(library))}
-        return subprocess.run([sys.executable, "-m", "reader", *map(str, args)], capture_output=True,
-                              text=True, env=env, cwd=tmp_path, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "reader", *map(str, args)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=timeout,
+        )
 
     return run_command

@@ -13,13 +13,23 @@ def test_import_list_show_highlight_note_search_export(run, article_page, tmp_pa
     assert [a["title"] for a in listed] == ["The Quiet Rivers of the North"]
     assert listed[0]["word_count"] > 200 and listed[0]["highlights"] == 0
 
-    run("highlight", article_id, "--quote", "listening posts", "--color", "green", "--note", "good name",
-        "--tag", "terms")
+    run(
+        "highlight",
+        article_id,
+        "--quote",
+        "listening posts",
+        "--color",
+        "green",
+        "--note",
+        "good name",
+        "--tag",
+        "terms",
+    )
     run("note", article_id, "Article-level thoughts")
     run("tag", article_id, "science", "rivers")
     shown = json.loads(run("show", article_id, "--format", "json").stdout)
     [h] = shown["highlights"]
-    assert shown["text"][h["start"]:h["end"]] == h["quote"] == "listening posts"
+    assert shown["text"][h["start"] : h["end"]] == h["quote"] == "listening posts"
     assert (h["color"], h["note"], h["tags"]) == ("green", "good name", ["terms"])
     assert shown["note"] == "Article-level thoughts" and shown["tags"] == ["rivers", "science"]
     assert shown["reading_minutes"] >= 1

@@ -13,8 +13,18 @@ TITLE = "The Quiet Rivers of the North"
 def article_id(run, article_page):
     [outcome] = json.loads(run("import", article_page, "--json").stdout)
     article_id = outcome["id"]
-    run("highlight", article_id, "--quote", "listening posts", "--color", "green", "--note", "good name",
-        "--tag", "terms")
+    run(
+        "highlight",
+        article_id,
+        "--quote",
+        "listening posts",
+        "--color",
+        "green",
+        "--note",
+        "good name",
+        "--tag",
+        "terms",
+    )
     run("highlight", article_id, "--quote", "We expected the rivers to sleep", "--color", "pink")
     run("note", article_id, "Article-level thoughts")
     run("tag", article_id, "science", "rivers")
@@ -69,7 +79,8 @@ def test_export_usage_errors(run, article_id, tmp_path):
     failed = run("export", article_id, "--template", typo, "--out", tmp_path / "y", check=False)
     assert failed.returncode == 1
     assert failed.stderr.strip().splitlines() == [
-        f"reader: template {typo}, line 2: no variable 'titel' here (see README.md, \"Markdown templates\")"]
+        f"reader: template {typo}, line 2: no variable 'titel' here (see README.md, \"Markdown templates\")"
+    ]
 
 
 def test_import_annotations_into_a_fresh_library(run, article_id, article_page, tmp_path):
@@ -110,9 +121,18 @@ def test_export_leaves_an_edited_file_alone_and_says_so(run, article_id, tmp_pat
 
 def test_the_cli_names_each_skipped_entry_and_refuses_a_folder(run, article_page, tmp_path):
     run("import", article_page)
-    (tmp_path / "bad.json").write_text(json.dumps({"type": "Annotation", "id": 5, "target": {
-        "source": "https://example.org/2024/05/quiet-rivers.html",
-        "selector": {"type": "TextQuoteSelector", "exact": "quiet"}}}))
+    (tmp_path / "bad.json").write_text(
+        json.dumps(
+            {
+                "type": "Annotation",
+                "id": 5,
+                "target": {
+                    "source": "https://example.org/2024/05/quiet-rivers.html",
+                    "selector": {"type": "TextQuoteSelector", "exact": "quiet"},
+                },
+            }
+        )
+    )
     result = run("import-annotations", tmp_path / "bad.json")
     assert "skipped: " in result.stderr and "annotation 1: 'id' is not text" in result.stderr
     (tmp_path / "folder.json").mkdir()
@@ -178,8 +198,14 @@ def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path, library_a
 
     vault = tmp_path / "vault"
     env = {**os.environ, "READER_LIBRARY": str(library_at("lib"))}  # the library `run` uses, either backend
-    child = subprocess.Popen([sys.executable, "-m", "reader", "export", "--watch", "0.2", "--out", str(vault)],
-                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reader", "export", "--watch", "0.2", "--out", str(vault)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     note = vault / f"{TITLE}.md"
 
     def wait_for(check, limit=60.0):
@@ -210,9 +236,13 @@ def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path, library_a
 
 
 def test_reader_links_on_the_command_line_are_checked(run):
-    for link, reason in (("reader://open?highlight=abc", "no article named"),
-                         ("reader://delete?article=abc", "Reader links open articles")):
+    for link, reason in (
+        ("reader://open?highlight=abc", "no article named"),
+        ("reader://delete?article=abc", "Reader links open articles"),
+    ):
         result = run(link, check=False)
         assert result.returncode == 2
-        assert result.stderr.strip().splitlines() == [f"reader: {link}: {reason}" + (
-            " (article=...)" if reason == "no article named" else " (reader://open?article=...)")]
+        assert result.stderr.strip().splitlines() == [
+            f"reader: {link}: {reason}"
+            + (" (article=...)" if reason == "no article named" else " (reader://open?article=...)")
+        ]

@@ -69,11 +69,13 @@ def test_stale_position_with_moved_quote():
 
 # -- bounded work (issue 13): long quotes and quotes that cannot be placed ----------
 
-import random  # noqa: E402
-import threading  # noqa: E402
+import random
+import threading
 
-WORDS = ("river ice water station basin winter north south team silence listening post hydrologist "
-         "channel current thaw delta flood gauge sensor").split()
+WORDS = (
+    "river ice water station basin winter north south team silence listening post hydrologist "
+    "channel current thaw delta flood gauge sensor"
+).split()
 
 
 def _long_text(seed: int, words: int) -> str:
@@ -141,4 +143,4 @@ def test_a_decomposed_quote_is_found_in_composed_text():
     text = "Le café du coin ouvre à sept heures, le café d'en face à huit."
     quote = unicodedata.normalize("NFD", "café d'en face")
     found = reanchor(text, Anchor(-1, -1, quote, unicodedata.normalize("NFD", "heures, le "), ""))
-    assert found is not None and text[found[0]:found[1]] == "café d'en face"
+    assert found is not None and text[found[0] : found[1]] == "café d'en face"

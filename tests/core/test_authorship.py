@@ -48,8 +48,9 @@ def test_a_note_changed_since_it_was_opened_is_refused_with_both_texts(two):
     assert (caught.value.theirs, caught.value.yours) == ("Ben's reading", "Ann's reading")
     assert ann.get_highlight(made.id).note == "Ben's reading"  # nothing was overwritten
     # Reopened, Ann's save goes through.
-    assert ann.update_highlight(made.id, note="Ann's reading", opened=ann.get_highlight(made.id)).note == \
-        "Ann's reading"
+    assert (
+        ann.update_highlight(made.id, note="Ann's reading", opened=ann.get_highlight(made.id)).note == "Ann's reading"
+    )
 
 
 def test_other_changes_in_between_do_not_block_a_note(two):
@@ -101,16 +102,27 @@ def test_highlights_made_before_names_were_recorded_stay_editable(library_at, ba
     if backend == "sqlite":
         db.run_migrations(engine, "0006")
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO articles (title, word_count, source_name, source_kind, content_hash, extracted_fallback, "
-            "note, archived, favorite, progress, added, updated, uid, identity) VALUES ('Old', 1, 'a.html', "
-            "'html', 'h', false, '', false, false, 0, '2024-01-01 10:00:00', '2024-01-01 10:00:00', 'u1', 'sha256:h')"))
-        conn.execute(text("INSERT INTO article_contents (article_id, html, text, original) "
-                          "VALUES (1, '<p>Old words</p>', 'Old words', :b)"), {"b": b"x"})
-        conn.execute(text(
-            "INSERT INTO highlights (uid, article_id, start, \"end\", quote, prefix, suffix, color, note, created, "
-            "updated) VALUES ('h1', 1, 0, 3, 'Old', '', ' words', 'yellow', 'then', '2024-01-01 10:00:00', "
-            "'2024-01-01 10:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO articles (title, word_count, source_name, source_kind, content_hash, extracted_fallback, "
+                "note, archived, favorite, progress, added, updated, uid, identity) VALUES ('Old', 1, 'a.html', "
+                "'html', 'h', false, '', false, false, 0, '2024-01-01 10:00:00', '2024-01-01 10:00:00', 'u1', 'sha256:h')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO article_contents (article_id, html, text, original) "
+                "VALUES (1, '<p>Old words</p>', 'Old words', :b)"
+            ),
+            {"b": b"x"},
+        )
+        conn.execute(
+            text(
+                'INSERT INTO highlights (uid, article_id, start, "end", quote, prefix, suffix, color, note, created, '
+                "updated) VALUES ('h1', 1, 0, 3, 'Old', '', ' words', 'yellow', 'then', '2024-01-01 10:00:00', "
+                "'2024-01-01 10:00:00')"
+            )
+        )
     engine.dispose()
     with Library.open(where, user="Dora") as library:
         [old] = library.highlights(1)
@@ -136,4 +148,7 @@ def test_the_command_line_records_the_name_given(library_at, article_page, monke
     shown = json.loads(capsys.readouterr().out)
     assert shown["note"] == "-- a list" and shown["note_by"] == "Ann"
     assert [(h["quote"], h["created_by"]) for h in shown["highlights"]] == [
-        ("Under a lid of ice", "Ann"), ("as thick as a man", "Eve"), ("daily pulse", "Ben")]
+        ("Under a lid of ice", "Ann"),
+        ("as thick as a man", "Eve"),
+        ("daily pulse", "Ben"),
+    ]

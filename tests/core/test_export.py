@@ -75,11 +75,25 @@ def annotated(library: Library, article_page: Path, tmp_path: Path):
     _add(library, a, "Forty stations across three river basins", color="yellow", note='quotes " and \\ and: colons')
     # A highlight that could not be placed (as after a re-extraction).
     when = library.get(a).added
-    library.insert_highlights([domain.Highlight(
-        id=0, uid="0123456789abcdef0123456789abcdef", article_id=a, start=None, end=None,
-        quote="a sentence that is gone", prefix="before ", suffix=" after", color="green",
-        note="orphaned", tags=("lost",), created=when, updated=when,
-    )])
+    library.insert_highlights(
+        [
+            domain.Highlight(
+                id=0,
+                uid="0123456789abcdef0123456789abcdef",
+                article_id=a,
+                start=None,
+                end=None,
+                quote="a sentence that is gone",
+                prefix="before ",
+                suffix=" after",
+                color="green",
+                note="orphaned",
+                tags=("lost",),
+                created=when,
+                updated=when,
+            )
+        ]
+    )
     library.set_note(a, "Article-level thoughts.\n\nSecond paragraph: with a colon.")
     library.add_tags(a, ["science", "rivers"])
 
@@ -126,9 +140,16 @@ def test_markdown_front_matter_and_highlights(annotated, tmp_path):
     meta, body = _front_matter(md)
     article = library.get(a)
     assert meta == {
-        "id": a, "title": TITLE, "author": "Maria Lindqvist", "site": "Example Journal", "url": URL,
-        "published": normal_date(article.published), "added": article.added.isoformat() + "Z",
-        "tags": ["rivers", "science"], "highlights": 6, "reader": f"reader://open?article={article.uid}",
+        "id": a,
+        "title": TITLE,
+        "author": "Maria Lindqvist",
+        "site": "Example Journal",
+        "url": URL,
+        "published": normal_date(article.published),
+        "added": article.added.isoformat() + "Z",
+        "tags": ["rivers", "science"],
+        "highlights": 6,
+        "reader": f"reader://open?article={article.uid}",
     }
     assert "Article-level thoughts.\n\nSecond paragraph: with a colon." in body
     # Reading order, each a block quote with colour, note, #tags and a stable id.
@@ -136,7 +157,7 @@ def test_markdown_front_matter_and_highlights(annotated, tmp_path):
     positions = [body.index(quote_line(h.quote)) for h in blocks]
     assert positions == sorted(positions)
     for h in blocks:
-        chunk = body[body.index(quote_line(h.quote)):]
+        chunk = body[body.index(quote_line(h.quote)) :]
         chunk = chunk[: chunk.index(f"highlight={h.uid})")]
         assert f" ^{h.uid[:12]}\n" in chunk
         assert h.color in chunk
@@ -179,7 +200,10 @@ def test_markdown_one_file_and_user_template(annotated, tmp_path):
     highlights = library.highlights(a)
     assert lines[0] == f"{TITLE} (6)"
     h = next(h for h in highlights if h.quote == "listening posts")
-    assert lines[1 + highlights.index(h)] == f"{highlights.index(h) + 1}. [green/Green] {h.start}-{h.end} listening posts -- good name second line"
+    assert (
+        lines[1 + highlights.index(h)]
+        == f"{highlights.index(h) + 1}. [green/Green] {h.start}-{h.end} listening posts -- good name second line"
+    )
     assert lines[-1].startswith("6. [green/Green] None-None a sentence that is gone")
 
     bad = tmp_path / "bad.j2"
@@ -201,8 +225,21 @@ def test_default_template_is_a_package_file():
 
 IRI = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$"}
 DATETIME = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"}
-MOTIVATIONS = ["assessing", "bookmarking", "classifying", "commenting", "describing", "editing",
-               "highlighting", "identifying", "linking", "moderating", "questioning", "replying", "tagging"]
+MOTIVATIONS = [
+    "assessing",
+    "bookmarking",
+    "classifying",
+    "commenting",
+    "describing",
+    "editing",
+    "highlighting",
+    "identifying",
+    "linking",
+    "moderating",
+    "questioning",
+    "replying",
+    "tagging",
+]
 
 # The parts of the W3C Web Annotation Data Model (https://www.w3.org/TR/annotation-model/)
 # that a text highlight uses, as a JSON Schema.
@@ -251,8 +288,9 @@ W3C_SCHEMA = {
                 "selector": {
                     "type": "array",
                     "minItems": 1,
-                    "items": {"oneOf": [{"$ref": "#/$defs/textQuoteSelector"},
-                                        {"$ref": "#/$defs/textPositionSelector"}]},
+                    "items": {
+                        "oneOf": [{"$ref": "#/$defs/textQuoteSelector"}, {"$ref": "#/$defs/textPositionSelector"}]
+                    },
                 },
                 "styleClass": {"type": "string", "pattern": r"^\S+( \S+)*$"},
             },
@@ -270,8 +308,11 @@ W3C_SCHEMA = {
                 "label": {"type": "string"},
                 "body": {"type": "array", "items": {"$ref": "#/$defs/textualBody"}},
                 "target": {"$ref": "#/$defs/specificResource"},
-                "stylesheet": {"type": "object", "required": ["type", "value"],
-                               "properties": {"type": {"const": "CssStylesheet"}, "value": {"type": "string"}}},
+                "stylesheet": {
+                    "type": "object",
+                    "required": ["type", "value"],
+                    "properties": {"type": {"const": "CssStylesheet"}, "value": {"type": "string"}},
+                },
             },
             # Model 4.4: a target's styleClass names a class of the annotation's stylesheet.
             "if": {"properties": {"target": {"required": ["styleClass"]}}},
@@ -283,9 +324,15 @@ W3C_SCHEMA = {
             "properties": {
                 "id": {"$ref": "#/$defs/iri"},
                 "type": {"const": "AnnotationPage"},
-                "partOf": {"type": "object", "required": ["id", "type"],  # embedded, as the W3C suite expects
-                           "properties": {"id": {"$ref": "#/$defs/iri"}, "type": {"const": "AnnotationCollection"},
-                                          "total": {"type": "integer", "minimum": 0}}},
+                "partOf": {
+                    "type": "object",
+                    "required": ["id", "type"],  # embedded, as the W3C suite expects
+                    "properties": {
+                        "id": {"$ref": "#/$defs/iri"},
+                        "type": {"const": "AnnotationCollection"},
+                        "total": {"type": "integer", "minimum": 0},
+                    },
+                },
                 "startIndex": {"type": "integer", "minimum": 0},
                 "items": {"type": "array", "items": {"$ref": "#/$defs/annotation"}},
             },
@@ -294,8 +341,12 @@ W3C_SCHEMA = {
     "type": "object",
     "required": ["@context", "id", "type"],
     "properties": {
-        "@context": {"anyOf": [{"const": "http://www.w3.org/ns/anno.jsonld"},
-                               {"type": "array", "contains": {"const": "http://www.w3.org/ns/anno.jsonld"}}]},
+        "@context": {
+            "anyOf": [
+                {"const": "http://www.w3.org/ns/anno.jsonld"},
+                {"type": "array", "contains": {"const": "http://www.w3.org/ns/anno.jsonld"}},
+            ]
+        },
         "id": {"$ref": "#/$defs/iri"},
         "type": {"const": "AnnotationCollection"},
         "label": {"type": "string"},
@@ -332,7 +383,7 @@ def test_json_is_a_w3c_annotation_collection(annotated, tmp_path):
         if h.placed:
             assert positions == [{"type": "TextPositionSelector", "start": h.start, "end": h.end}]
             if h.article_id == a:
-                assert text[h.start:h.end] == quote["exact"]
+                assert text[h.start : h.end] == quote["exact"]
         else:
             assert positions == []
         assert target["source"] == (URL if h.article_id == a else f"urn:x-reader:article:{b}")
@@ -382,8 +433,11 @@ def test_html_marks_every_highlight_and_is_standalone(annotated, tmp_path):
         assert f"rdr-c-{h.color}" in pieces[0].get("class")
         assert doc.get_element_by_id(f"rdr-h-{h.uid}") is pieces[0]
         if h.note:
-            notes = [n for n in doc.xpath('//*[contains(@class, "rdr-note")]')
-                     if n.find("a").get("href") == f"#rdr-h-{h.uid}"]
+            notes = [
+                n
+                for n in doc.xpath('//*[contains(@class, "rdr-note")]')
+                if n.find("a").get("href") == f"#rdr-h-{h.uid}"
+            ]
             assert len(notes) == 1 and h.note.split("\n")[0] in notes[0].text_content()
     # The note follows the paragraph holding the end of the highlight.
     for aside in doc.xpath('//aside[contains(@class, "rdr-note")]'):
@@ -530,11 +584,26 @@ def test_out_must_fit_the_format(annotated, tmp_path):
         export_articles(library, "pdf", tmp_path / "x")
 
 
-@pytest.mark.parametrize("title", [
-    "CON", "con.txt", "aux", "LPT1", "a/b\\c:d*e?f\"g<h>i|j", "...", "  trailing dots...  ", "",
-    "x" * 300, "日本語のタイトル" * 40, "emoji 🦆 title", "tab\tand\nnewline", "\u202eevil\u202c.exe",
-    "é composed", "e\u0301 decomposed",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "CON",
+        "con.txt",
+        "aux",
+        "LPT1",
+        'a/b\\c:d*e?f"g<h>i|j',
+        "...",
+        "  trailing dots...  ",
+        "",
+        "x" * 300,
+        "日本語のタイトル" * 40,
+        "emoji 🦆 title",
+        "tab\tand\nnewline",
+        "\u202eevil\u202c.exe",
+        "é composed",
+        "e\u0301 decomposed",
+    ],
+)
 def test_safe_filenames(title):
     name = safe_filename(title)
     assert name and name == name.strip(" .")
@@ -556,9 +625,26 @@ def _plain_article(article_id: int, title: str, **kw) -> domain.Article:
 
     when = datetime(2024, 5, 1, 12, 0, 0)
     values = dict(
-        id=article_id, title=title, author=None, site=None, url=None, published=None, language=None,
-        direction=None, excerpt=None, word_count=0, source_name="x.html", source_path=None, added=when,
-        updated=when, archived=False, favorite=False, progress=0.0, note="", html="", text="",
+        id=article_id,
+        title=title,
+        author=None,
+        site=None,
+        url=None,
+        published=None,
+        language=None,
+        direction=None,
+        excerpt=None,
+        word_count=0,
+        source_name="x.html",
+        source_path=None,
+        added=when,
+        updated=when,
+        archived=False,
+        favorite=False,
+        progress=0.0,
+        note="",
+        html="",
+        text="",
     )
     values.update(kw)
     return domain.Article(**values)
@@ -599,10 +685,17 @@ def test_export_then_import_restores_every_highlight(annotated, tmp_path, articl
         assert after.keys() == before.keys()
         for uid, h in before.items():
             got = after[uid]
-            assert (got.quote, got.color, got.note, got.tags, got.start, got.end, got.created) == \
-                (h.quote, h.color, h.note, h.tags, h.start, h.end, h.created)
+            assert (got.quote, got.color, got.note, got.tags, got.start, got.end, got.created) == (
+                h.quote,
+                h.color,
+                h.note,
+                h.tags,
+                h.start,
+                h.end,
+                h.created,
+            )
             if h.placed:
-                assert text[got.start:got.end] == h.quote
+                assert text[got.start : got.end] == h.quote
         restored = fresh.get(new_a)
         assert restored.note == library.get(a).note and restored.tags == ("rivers", "science")
         assert report.notes == 1 and report.tags == 2
@@ -626,9 +719,12 @@ def test_import_reanchors_on_a_changed_page(annotated, tmp_path, article_page):
     changed = tmp_path / "changed" / "quiet-rivers.html"
     changed.parent.mkdir()
     source = article_page.read_text("utf-8")
-    source = source.replace("<p>The rivers of the far north", "<p>An editor's new opening paragraph, "
-                            "added after the highlights were made, moves every later offset.</p>\n"
-                            "<p>The rivers of the far north")
+    source = source.replace(
+        "<p>The rivers of the far north",
+        "<p>An editor's new opening paragraph, "
+        "added after the highlights were made, moves every later offset.</p>\n"
+        "<p>The rivers of the far north",
+    )
     source = source.replace("hand auger", "hand-held auger")
     changed.write_text(source, "utf-8")
     fresh = _fresh(tmp_path, "changed-lib", [changed])
@@ -639,7 +735,7 @@ def test_import_reanchors_on_a_changed_page(annotated, tmp_path, article_page):
         assert report.added == 6 and report.orphans == 1
         for h in fresh.highlights(summary.id):
             if h.placed:
-                assert text[h.start:h.end] == h.quote
+                assert text[h.start : h.end] == h.quote
         quotes = {h.quote for h in fresh.highlights(summary.id) if h.placed}
         assert {"listening posts", "We expected the rivers to sleep", "Listening under the ice"} <= quotes
     finally:
@@ -706,10 +802,45 @@ def test_export_from_article_records_without_library(annotated, tmp_path):
 # -- the HTML exporter's map from text offsets back to the html ----------------------------
 
 
-_TAGS = ["p", "div", "span", "b", "em", "a", "li", "ul", "blockquote", "pre", "code", "td", "tr", "table",
-         "h2", "br", "figure", "figcaption"]
-_WORDS = st.sampled_from(["word", "two words", " ", "\n", "\t", "  spaced  ", "\u00a0", "\u2003", "x\u200by",
-                          "end.", "\r\n", "é", "🦆", "", "a\n\nb"])
+_TAGS = [
+    "p",
+    "div",
+    "span",
+    "b",
+    "em",
+    "a",
+    "li",
+    "ul",
+    "blockquote",
+    "pre",
+    "code",
+    "td",
+    "tr",
+    "table",
+    "h2",
+    "br",
+    "figure",
+    "figcaption",
+]
+_WORDS = st.sampled_from(
+    [
+        "word",
+        "two words",
+        " ",
+        "\n",
+        "\t",
+        "  spaced  ",
+        "\u00a0",
+        "\u2003",
+        "x\u200by",
+        "end.",
+        "\r\n",
+        "é",
+        "🦆",
+        "",
+        "a\n\nb",
+    ]
+)
 
 
 @st.composite

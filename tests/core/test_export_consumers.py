@@ -45,8 +45,14 @@ def notes(library: Library, article_page: Path, tmp_path: Path):
     quote, Markdown notes; plus an article with only a note and one with nothing."""
     [outcome] = library.import_paths([article_page])
     a = outcome.id
-    _add(library, a, "listening posts", color="green", note="**lifetime** of a [post](https://example.org/p)",
-         tags=["C++", "C#", "emoji🔥"])
+    _add(
+        library,
+        a,
+        "listening posts",
+        color="green",
+        note="**lifetime** of a [post](https://example.org/p)",
+        tags=["C++", "C#", "emoji🔥"],
+    )
     text = library.get(a).text
     start = text.index("every fifteen minutes.")
     end = text.index("Listening under") + len("Listening under")
@@ -64,7 +70,8 @@ def notes(library: Library, article_page: Path, tmp_path: Path):
             f"<article><h1>{title}</h1><p>About the {name} page. "
             f"{'Words enough for the extractor to keep this as an article. ' * 6}</p>"
             f"<p>{'A second paragraph of plain words that mean little and say less. ' * 5}</p></article></body></html>",
-            "utf-8")
+            "utf-8",
+        )
         [o] = library.import_paths([page])
         assert o.status == "imported", o.error
         ids.append(o.id)
@@ -171,7 +178,8 @@ def test_a_vault_is_rewritten_only_where_something_changed(notes, tmp_path):
     after = sync_vault(library, vault)
     assert [p.name for p in after.written] == ["Nothing marked here.md"]
     assert {p.name: p.stat().st_mtime_ns for p in vault.iterdir() if p.name in mtimes} == mtimes | {
-        ".reader-export.json": (vault / ".reader-export.json").stat().st_mtime_ns}
+        ".reader-export.json": (vault / ".reader-export.json").stat().st_mtime_ns
+    }
     # Its last highlight deleted: the file Reader wrote goes away; the user's own file stays.
     library.delete_highlight(h.id)
     gone = sync_vault(library, vault)
@@ -198,8 +206,9 @@ def test_logseq_pages_with_properties_and_block_ids(notes, tmp_path):
     head, _, blocks = page.partition("\n\n")
     props = dict(line.split(":: ", 1) for line in head.splitlines())
     assert props["title"] == "The Quiet Rivers of the North" and props["source"] == URL
-    assert [t.strip() for t in props["tags"].split(",")] == [tag_names(library.get(a).tags)[t]
-                                                             for t in library.get(a).tags]
+    assert [t.strip() for t in props["tags"].split(",")] == [
+        tag_names(library.get(a).tags)[t] for t in library.get(a).tags
+    ]
     assert props["reader"].startswith("reader://open?article=")
     highlights = reading_order(library.get(a))
     ids = re.findall(r"^  id:: (\S+)$", blocks, re.M)
@@ -211,7 +220,7 @@ def test_logseq_pages_with_properties_and_block_ids(notes, tmp_path):
         first = lines[at - 1]
         assert first.startswith("- > ")
         rest = []
-        for line in lines[at + 1:]:
+        for line in lines[at + 1 :]:
             if not line.startswith("  >"):
                 break
             rest.append(line[4:])
@@ -226,38 +235,72 @@ def test_logseq_pages_with_properties_and_block_ids(notes, tmp_path):
 # assertion schemas state them; the names are the suite's.
 STYLE_CLASS_VALID_IF_PRESENT = {  # definitions/specificResource.json#styleClassDefinition + 4.4
     "type": "object",
-    "properties": {"styleClass": {"oneOf": [{"type": "string"},
-                                            {"type": "array", "minItems": 1, "items": {"type": "string"}}]}},
+    "properties": {
+        "styleClass": {"oneOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {"type": "string"}}]}
+    },
     "dependencies": {"styleClass": ["source"]},
 }
 STYLESHEET_DETECTED = {  # annotations/4.4-annotationStylesheetImplemented.json
-    "type": "object", "required": ["stylesheet"],
-    "properties": {"stylesheet": {"oneOf": [
-        {"type": "string", "format": "uri"},
-        {"type": "object", "required": ["type"],
-         "properties": {"type": {"const": "CssStylesheet"}, "value": {"type": "string"}},
-         "anyOf": [{"required": ["value"]}, {"required": ["id"]}]},
-    ]}},
+    "type": "object",
+    "required": ["stylesheet"],
+    "properties": {
+        "stylesheet": {
+            "oneOf": [
+                {"type": "string", "format": "uri"},
+                {
+                    "type": "object",
+                    "required": ["type"],
+                    "properties": {"type": {"const": "CssStylesheet"}, "value": {"type": "string"}},
+                    "anyOf": [{"required": ["value"]}, {"required": ["id"]}],
+                },
+            ]
+        }
+    },
 }
 PAGE_PART_OF_VALIDATED = {  # collections/pages/5.2-pagePartOfValidated.json: an embedded collection
-    "type": "object", "required": ["first"],
-    "properties": {"first": {"type": "object", "properties": {"partOf": {"oneOf": [
-        {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.-]*:"},
-        {"type": "object", "required": ["id", "type"],
-         "properties": {"type": {"const": "AnnotationCollection"}, "total": {"type": "integer", "minimum": 0}}},
-    ]}}}},
+    "type": "object",
+    "required": ["first"],
+    "properties": {
+        "first": {
+            "type": "object",
+            "properties": {
+                "partOf": {
+                    "oneOf": [
+                        {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.-]*:"},
+                        {
+                            "type": "object",
+                            "required": ["id", "type"],
+                            "properties": {
+                                "type": {"const": "AnnotationCollection"},
+                                "total": {"type": "integer", "minimum": 0},
+                            },
+                        },
+                    ]
+                }
+            },
+        }
+    },
 }
 CONTEXT_VALIDATED = {  # annotations/3.1-annotationContextValidated.json
     "required": ["@context"],
-    "properties": {"@context": {"oneOf": [{"const": "http://www.w3.org/ns/anno.jsonld"},
-                                          {"type": "array", "contains": {"const": "http://www.w3.org/ns/anno.jsonld"}}]}},
+    "properties": {
+        "@context": {
+            "oneOf": [
+                {"const": "http://www.w3.org/ns/anno.jsonld"},
+                {"type": "array", "contains": {"const": "http://www.w3.org/ns/anno.jsonld"}},
+            ]
+        }
+    },
 }
 
 
 def _loader(url, options=None):
     if url.rstrip("/") in ("http://www.w3.org/ns/anno.jsonld", "https://www.w3.org/ns/anno.jsonld"):
-        return {"contextUrl": None, "documentUrl": url,
-                "document": json.loads((FIXTURES / "jsonld" / "anno.jsonld").read_text("utf-8"))}
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": json.loads((FIXTURES / "jsonld" / "anno.jsonld").read_text("utf-8")),
+        }
     raise AssertionError(f"the test reached for {url}: no network in tests")
 
 
@@ -309,15 +352,60 @@ def test_html_notes_render_markdown_in_their_own_direction(notes, tmp_path):
     assert not re.search(r">\d{4}-\d\d-\d\dT", text)  # no raw ISO dates shown
     # A right-to-left article with a left-to-right note (and a right-to-left one).
     when = datetime(2024, 5, 1, 12, 0, 0)
-    h1 = domain.Highlight(id=1, uid="a" * 32, article_id=9, start=None, end=None, quote="שלום עולם", prefix="",
-                          suffix="", color="yellow", note="An *English* note", tags=(), created=when, updated=when)
-    h2 = domain.Highlight(id=2, uid="b" * 32, article_id=9, start=None, end=None, quote="עוד ציטוט", prefix="",
-                          suffix="", color="yellow", note="הערה בעברית", tags=(), created=when, updated=when)
+    h1 = domain.Highlight(
+        id=1,
+        uid="a" * 32,
+        article_id=9,
+        start=None,
+        end=None,
+        quote="שלום עולם",
+        prefix="",
+        suffix="",
+        color="yellow",
+        note="An *English* note",
+        tags=(),
+        created=when,
+        updated=when,
+    )
+    h2 = domain.Highlight(
+        id=2,
+        uid="b" * 32,
+        article_id=9,
+        start=None,
+        end=None,
+        quote="עוד ציטוט",
+        prefix="",
+        suffix="",
+        color="yellow",
+        note="הערה בעברית",
+        tags=(),
+        created=when,
+        updated=when,
+    )
     article = domain.Article(
-        id=9, title="כותרת", author=None, site=None, url=None, published="2024-04-30T23:30:00-05:00",
-        language="he", direction="rtl", excerpt=None, word_count=3, source_name="x.html", source_path=None,
-        added=when, updated=when, archived=False, favorite=False, progress=0.0, note="", html="<p>טקסט</p>",
-        text="טקסט", highlights=(h1, h2), uid="c" * 32)
+        id=9,
+        title="כותרת",
+        author=None,
+        site=None,
+        url=None,
+        published="2024-04-30T23:30:00-05:00",
+        language="he",
+        direction="rtl",
+        excerpt=None,
+        word_count=3,
+        source_name="x.html",
+        source_path=None,
+        added=when,
+        updated=when,
+        archived=False,
+        favorite=False,
+        progress=0.0,
+        note="",
+        html="<p>טקסט</p>",
+        text="טקסט",
+        highlights=(h1, h2),
+        uid="c" * 32,
+    )
     export_articles([article], "html", tmp_path / "rtl.html")
     doc = lxml_html.fromstring((tmp_path / "rtl.html").read_text("utf-8"))
     [art] = doc.xpath("//article")
@@ -328,8 +416,10 @@ def test_html_notes_render_markdown_in_their_own_direction(notes, tmp_path):
 
 
 def test_one_note_renderer_sanitizes():
-    out = note_html('**b** <script>x()</script> [j](javascript:alert(1)) ![pic](http://127.0.0.1:9/p.png) '
-                    "[r](reader://open?article=a&highlight=b)\nline")
+    out = note_html(
+        "**b** <script>x()</script> [j](javascript:alert(1)) ![pic](http://127.0.0.1:9/p.png) "
+        "[r](reader://open?article=a&highlight=b)\nline"
+    )
     doc = lxml_html.fragment_fromstring(out, create_parent="div")
     assert doc.xpath("//strong") and not doc.xpath("//script|//img")
     assert [a.get("href") for a in doc.xpath("//a")] == ["reader://open?article=a&highlight=b"]
@@ -454,19 +544,43 @@ def test_hypothesis_export_has_the_clients_shape_and_comes_back(notes, tmp_path)
 def test_import_reads_a_file_the_hypothesis_client_wrote(library, article_page, tmp_path):
     [o] = library.import_paths([article_page])
     client_file = {
-        "export_date": "2024-06-01T10:00:00.000Z", "export_userid": "acct:ann@hypothes.is",
+        "export_date": "2024-06-01T10:00:00.000Z",
+        "export_userid": "acct:ann@hypothes.is",
         "client_version": "1.1500.0",
         "annotations": [
-            {"id": "Xk3cE2h9Ee-abcdEFGHIJ", "created": "2024-06-01T09:00:00.000000+00:00",
-             "updated": "2024-06-01T09:05:00.000000+00:00", "user": "acct:ann@hypothes.is", "uri": URL,
-             "text": "A *note*", "tags": ["ice"], "group": "__world__",
-             "target": [{"source": URL, "selector": [
-                 {"type": "RangeSelector", "startContainer": "/p[1]", "startOffset": 0,
-                  "endContainer": "/p[1]", "endOffset": 10},
-                 {"type": "TextQuoteSelector", "exact": "listening posts", "prefix": "", "suffix": ""}]}],
-             "document": {"title": ["The Quiet Rivers of the North"]}},
-            {"id": "reply1", "references": ["Xk3cE2h9Ee-abcdEFGHIJ"], "text": "a reply", "uri": URL,
-             "target": [{"source": URL}]},
+            {
+                "id": "Xk3cE2h9Ee-abcdEFGHIJ",
+                "created": "2024-06-01T09:00:00.000000+00:00",
+                "updated": "2024-06-01T09:05:00.000000+00:00",
+                "user": "acct:ann@hypothes.is",
+                "uri": URL,
+                "text": "A *note*",
+                "tags": ["ice"],
+                "group": "__world__",
+                "target": [
+                    {
+                        "source": URL,
+                        "selector": [
+                            {
+                                "type": "RangeSelector",
+                                "startContainer": "/p[1]",
+                                "startOffset": 0,
+                                "endContainer": "/p[1]",
+                                "endOffset": 10,
+                            },
+                            {"type": "TextQuoteSelector", "exact": "listening posts", "prefix": "", "suffix": ""},
+                        ],
+                    }
+                ],
+                "document": {"title": ["The Quiet Rivers of the North"]},
+            },
+            {
+                "id": "reply1",
+                "references": ["Xk3cE2h9Ee-abcdEFGHIJ"],
+                "text": "a reply",
+                "uri": URL,
+                "target": [{"source": URL}],
+            },
             {"id": "pagenote", "uri": URL, "text": "Page note", "tags": ["north"], "target": [{"source": URL}]},
         ],
     }

@@ -25,7 +25,9 @@ def _page(folder: Path, name: str, title: str) -> Path:
         f"<article><h1>{title}</h1><p>{name} is the subject of this page, which has enough words in it "
         "to be read as an article by the extractor and not as a fragment of some other page.</p><p>A second "
         f"paragraph about {name} adds more words, so that a highlight can be made in the middle.</p>"
-        "</article></body></html>", "utf-8")
+        "</article></body></html>",
+        "utf-8",
+    )
     return page
 
 
@@ -134,8 +136,9 @@ def test_an_old_manifest_never_costs_a_file(library, tmp_path):
     # entry for a title the article no longer has.
     (out / "Zeta.md").write_text("edited by me\n", "utf-8")
     (out / "Zeta old title.md").write_text("also mine now\n", "utf-8")
-    (out / MANIFEST).write_text(json.dumps({"version": 1, "files": {"md": {str(article): "Zeta.md",
-                                                                            "99": "Zeta old title.md"}}}), "utf-8")
+    (out / MANIFEST).write_text(
+        json.dumps({"version": 1, "files": {"md": {str(article): "Zeta.md", "99": "Zeta old title.md"}}}), "utf-8"
+    )
     result = export_articles(library, "md", out)
     assert result.kept == (out / "Zeta.md",) and result.removed == ()
     assert (out / "Zeta.md").read_text("utf-8") == "edited by me\n"
@@ -153,8 +156,9 @@ def test_stale_temporaries_of_a_killed_export_are_removed(library, tmp_path):
     _import(library, _page(tmp_path / "pages", "eta", "Eta"))
     out = tmp_path / "vault"
     out.mkdir()
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead_pid = int(gone.stdout)
     stale = out / f".Eta.md.reader-{dead_pid}-1234.tmp"
     live = out / f".Other.md.reader-{os.getpid()}-1234.tmp"  # a running export's
@@ -170,8 +174,12 @@ def test_a_failed_template_records_nothing_it_did_not_write(library, tmp_path):
     _import(library, _page(tmp_path / "pages", "iota", "Iota"))
     out = tmp_path / "vault"
     template = tmp_path / "t.md.j2"
-    template.write_text("# {{ article.title }}\n{% if article.id != FIRST %}{{ article.nope }}{% endif %}\n"
-                        .replace("FIRST", str(first)), "utf-8")
+    template.write_text(
+        "# {{ article.title }}\n{% if article.id != FIRST %}{{ article.nope }}{% endif %}\n".replace(
+            "FIRST", str(first)
+        ),
+        "utf-8",
+    )
     with pytest.raises(ValueError, match="nope"):
         export_articles(library, "md", out, template=template)
     written = sorted(p.name for p in out.iterdir() if p.name != MANIFEST)

@@ -41,7 +41,9 @@ def hostile(tmp_path: Path):
         f"<link rel='canonical' href='{URL}'></head><body><article><h1>{escape(TITLE)}</h1>{paragraphs}"
         "<p>Enough ordinary words follow so that the extractor keeps this article as an article and does "
         "not mistake it for a fragment of navigation or a teaser card on some other page entirely.</p>"
-        "</article></body></html>", "utf-8")
+        "</article></body></html>",
+        "utf-8",
+    )
     library = Library.open(tmp_path / "lib")
     [outcome] = library.import_paths([page])
     assert outcome.status == "imported", outcome.error
@@ -118,8 +120,13 @@ def test_every_quote_and_title_renders_as_the_page_text(hostile, tmp_path, singl
         # Only the article's own address is a link, and each highlight's way back into Reader.
         assert links == [URL] + [f"reader://open?article={article.uid}&highlight={h.uid}" for h in highlights], links
         text = path.read_text("utf-8")
-        shown = _words(" ".join(_inline_text(t) for t in MarkdownIt("commonmark").parse(
-            text.split("\n---\n", 1)[-1]) if t.type == "inline"))
+        shown = _words(
+            " ".join(
+                _inline_text(t)
+                for t in MarkdownIt("commonmark").parse(text.split("\n---\n", 1)[-1])
+                if t.type == "inline"
+            )
+        )
         assert _words(article.author) in shown and _words(SITE) in shown
         assert "=user note *in Markdown*" in text  # the user's own note stays Markdown
 
@@ -127,8 +134,9 @@ def test_every_quote_and_title_renders_as_the_page_text(hostile, tmp_path, singl
 def test_markdown_escape_filter_is_there_for_user_templates(hostile, tmp_path):
     library, _article_id = hostile
     template = tmp_path / "mine.md.j2"
-    template.write_text("# {{ article.title | md }}\n\n{% for h in highlights %}{{ h.quote | quote_block }}\n\n"
-                        "{% endfor %}", "utf-8")
+    template.write_text(
+        "# {{ article.title | md }}\n\n{% for h in highlights %}{{ h.quote | quote_block }}\n\n{% endfor %}", "utf-8"
+    )
     [path] = export_articles(library, "md", tmp_path / "out", template=template).paths
     quotes, headings, children = _rendered(path.read_text("utf-8"))
     assert headings == [TITLE] and len(quotes) == len(LINES)
@@ -165,8 +173,10 @@ def test_templates_render_in_a_sandbox(hostile, tmp_path):
 def test_an_unknown_variable_names_the_template_file_and_line(hostile, tmp_path):
     library, _article_id = hostile
     template = tmp_path / "typo.md.j2"
-    template.write_text("# {{ article.title | md }}\n\n{% if article.note %}\n{{ article.notte }}\n{% endif %}\n"
-                        "{{ article.titel }}\n", "utf-8")
+    template.write_text(
+        "# {{ article.title | md }}\n\n{% if article.note %}\n{{ article.notte }}\n{% endif %}\n{{ article.titel }}\n",
+        "utf-8",
+    )
     with pytest.raises(ValueError) as caught:
         export_articles(library, "md", tmp_path / "out", template=template)
     message = str(caught.value)

@@ -41,9 +41,17 @@ def test_news_body_is_the_article_and_nothing_around_it(news):
     assert "Harbour lights return to the old port" not in text
     assert "Staff Reporters" not in text and "By Lois Lane" not in text
     # widgets, teasers, rails, newsletter box, navigation and footer are gone
-    for junk in ("Listen to this article", "Share on Twitter", "READ MORE", "keeper who never left",
-                 "Storm damages pier", "Sign up for our morning newsletter", "Lighthouse museum",
-                 "All rights reserved", "Sport"):
+    for junk in (
+        "Listen to this article",
+        "Share on Twitter",
+        "READ MORE",
+        "keeper who never left",
+        "Storm damages pier",
+        "Sign up for our morning newsletter",
+        "Lighthouse museum",
+        "All rights reserved",
+        "Sport",
+    ):
         assert junk not in text, junk
 
 
@@ -145,8 +153,10 @@ def test_site_suffix_is_stripped_only_when_it_names_the_site():
     assert strip_site_suffix("Big news today - BBC News", "BBC News", None, []) == "Big news today"
     assert strip_site_suffix("Big news today | Example", None, "https://www.example.com/a", []) == "Big news today"
     assert strip_site_suffix("War and Peace - a review", "Books Weekly", None, []) == "War and Peace - a review"
-    assert strip_site_suffix("Headline here, long enough | Some Blog", None, None,
-                              ["Headline here, long enough"]) == "Headline here, long enough"
+    assert (
+        strip_site_suffix("Headline here, long enough | Some Blog", None, None, ["Headline here, long enough"])
+        == "Headline here, long enough"
+    )
 
 
 def test_a_page_of_only_script_has_no_article(tmp_path):
@@ -162,12 +172,17 @@ def test_a_page_of_only_script_has_no_article(tmp_path):
 def test_links_keep_their_words_whatever_their_class(tmp_path):
     from reader.core.importing.pipeline import prepare
 
-    sentence = ("The late <a href='javascript:void(0)' class='popup' onclick='overlib(1)'>John Jacob Astor</a>, "
-                "a personage little given to poetic enthusiasm, had no hesitation in pronouncing my first grand point.")
-    paragraphs = "".join(f"<p>{sentence} Paragraph {i} goes on about bonds and mortgages and title-deeds.</p>"
-                         for i in range(8))
+    sentence = (
+        "The late <a href='javascript:void(0)' class='popup' onclick='overlib(1)'>John Jacob Astor</a>, "
+        "a personage little given to poetic enthusiasm, had no hesitation in pronouncing my first grand point."
+    )
+    paragraphs = "".join(
+        f"<p>{sentence} Paragraph {i} goes on about bonds and mortgages and title-deeds.</p>" for i in range(8)
+    )
     page = tmp_path / "links.html"
-    page.write_text(f"<html><head><title>Bartleby</title></head><body><div class='story'>{paragraphs}</div></body></html>")
+    page.write_text(
+        f"<html><head><title>Bartleby</title></head><body><div class='story'>{paragraphs}</div></body></html>"
+    )
     article = prepare(page)
     assert "The late John Jacob Astor, a personage" in article.text
     assert "javascript" not in article.html and "onclick" not in article.html
@@ -186,8 +201,10 @@ def test_a_post_split_into_sections_comes_whole(tmp_path):
 
     body = "<hr>".join(section(n) for n in range(1, 5))
     page = tmp_path / "sections.html"
-    page.write_text(f"<html><head><title>An essay</title></head><body><nav><a href='/'>Home</a></nav>"
-                    f"<div class='post'>{body}</div><footer>Footer links</footer></body></html>")
+    page.write_text(
+        f"<html><head><title>An essay</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<div class='post'>{body}</div><footer>Footer links</footer></body></html>"
+    )
     text = prepare(page).text
     for n in range(1, 5):
         assert f"Part {n}, paragraph 0" in text and f"Part {n}, paragraph 4" in text
@@ -210,8 +227,7 @@ def test_soft_hyphens_are_removed_from_the_article():
     page = prepare(PAGES / "soft-hyphens.html")
     assert "\xad" not in page.text and "\xad" not in page.html and "\xad" not in page.title
     assert page.title == "Die Krankenversicherung im Überblick"
-    for word in ("krankenversichert", "Arbeitgeber", "Selbstständige", "Versicherung",
-                 "Versicherungspflichtgrenze"):
+    for word in ("krankenversichert", "Arbeitgeber", "Selbstständige", "Versicherung", "Versicherungspflichtgrenze"):
         assert word in page.text, word
 
 
@@ -227,9 +243,12 @@ def test_a_document_pasted_inside_the_page_does_not_move_the_article():
     # parsed as a browser does, the article stays outside the sidebar.
     page = prepare(PAGES / "nested-document.html")
     assert page.title == "Winter pruning of apple trees"
-    for sentence in ("Pruning an apple tree in winter, while it is dormant",
-                     "Start with the three Ds", "Open the centre of the tree",
-                     "encourage fruiting spurs rather than long whippy shoots"):
+    for sentence in (
+        "Pruning an apple tree in winter, while it is dormant",
+        "Start with the three Ds",
+        "Open the centre of the tree",
+        "encourage fruiting spurs rather than long whippy shoots",
+    ):
         assert sentence in page.text, sentence
     assert "Frost tonight" not in page.text
 
@@ -275,8 +294,15 @@ def test_related_links_read_also_and_photo_credits_go_in_other_languages():
     assert "Seit Montag fährt zwischen den beiden Inseln" in page.text
     assert "will im Herbst ein zweites Schiff bestellen" in page.text
     assert "Die neue Fähre im Hafen." in page.text  # a caption stays, its credit goes
-    for junk in ("Foto: dpa", "Foto: Hafenamt", "Lesen Sie auch", "Das könnte Sie auch interessieren",
-                 "Leuchtturm wird Museum", "Folgen Sie uns", "Schlagwörter"):
+    for junk in (
+        "Foto: dpa",
+        "Foto: Hafenamt",
+        "Lesen Sie auch",
+        "Das könnte Sie auch interessieren",
+        "Leuchtturm wird Museum",
+        "Folgen Sie uns",
+        "Schlagwörter",
+    ):
         assert junk not in page.text, junk
 
 
@@ -303,8 +329,11 @@ def test_text_has_one_spelling_of_each_character(tmp_path):
     # they are "\u00e9" and "\u09af\u09bc", the forms a quote or a search comes in.
     sentence = "Le caf\u0065\u0301 de la gare ouvre \u00e0 six heures, et \u09df est une lettre bengalie."
     page = tmp_path / "nfc.html"
-    page.write_text(f"<html><head><title>Gare</title></head><body><article>{('<p>' + sentence + '</p>') * 4}"
-                    "</article></body></html>", encoding="utf-8")
+    page.write_text(
+        f"<html><head><title>Gare</title></head><body><article>{('<p>' + sentence + '</p>') * 4}"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
     article = prepare(page)
     assert "Le caf\u00e9 de la gare" in article.text
     assert "et \u09af\u09bc est une lettre" in article.text
@@ -317,22 +346,41 @@ def test_extract_many_files_as_json_lines_in_input_order(tmp_path):
     import subprocess
     import sys
 
-    pages = [PAGES / "lead-figure.html", tmp_path / "missing.html", PAGES / "soft-hyphens.html",
-             PAGES / "news-jsonld.html"]
-    result = subprocess.run([sys.executable, "-m", "reader", "extract", *map(str, pages), "--format", "jsonl",
-                             "--workers", "2"], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "READER_LIBRARY": str(tmp_path / "lib")})
+    pages = [
+        PAGES / "lead-figure.html",
+        tmp_path / "missing.html",
+        PAGES / "soft-hyphens.html",
+        PAGES / "news-jsonld.html",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "extract", *map(str, pages), "--format", "jsonl", "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "READER_LIBRARY": str(tmp_path / "lib")},
+    )
     assert result.returncode == 1  # one page failed
     records = [json.loads(line) for line in result.stdout.split("\n") if line]
     assert [r["path"] for r in records] == list(map(str, pages))
     assert records[1] == {"path": str(pages[1]), "error": "file not found"}
-    single = json.loads(subprocess.run([sys.executable, "-m", "reader", "extract", str(pages[3]), "--format", "json"],
-                                       capture_output=True, text=True, timeout=120, check=True).stdout)
+    single = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "reader", "extract", str(pages[3]), "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+    )
     assert {k: v for k, v in records[3].items() if k != "path"} == single  # the keys and values of --format json
     assert records[0]["title"] == "The last lamplighter of the old town" and records[0]["images"]
     assert not (tmp_path / "lib").exists()  # no library touched
-    usage = subprocess.run([sys.executable, "-m", "reader", "extract", str(pages[0]), str(pages[2])],
-                           capture_output=True, text=True, timeout=120)
+    usage = subprocess.run(
+        [sys.executable, "-m", "reader", "extract", str(pages[0]), str(pages[2])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert usage.returncode == 2 and "--format jsonl" in usage.stderr
 
 
@@ -355,11 +403,15 @@ def test_an_images_declared_size_is_kept(tmp_path):
     from genpages import png
 
     data = base64.b64encode(png(64, 36)).decode()
-    para = ("<p>A long paragraph about the rivers of the north, with enough words to be an article, "
-            "and then some more words so that it is clearly the main content of the page.</p>")
+    para = (
+        "<p>A long paragraph about the rivers of the north, with enough words to be an article, "
+        "and then some more words so that it is clearly the main content of the page.</p>"
+    )
     page = tmp_path / "figure.html"
-    page.write_text(f"<html><head><title>Figures</title></head><body><article><h1>Figures</h1>{para}"
-                    f"<figure><img src='data:image/png;base64,{data}' width='640' height='360' alt='x'>"
-                    f"<figcaption>A caption</figcaption></figure>{para}{para}</article></body></html>")
+    page.write_text(
+        f"<html><head><title>Figures</title></head><body><article><h1>Figures</h1>{para}"
+        f"<figure><img src='data:image/png;base64,{data}' width='640' height='360' alt='x'>"
+        f"<figcaption>A caption</figcaption></figure>{para}{para}</article></body></html>"
+    )
     html = prepare(page).html
     assert 'width="640"' in html and 'height="360"' in html

@@ -38,8 +38,15 @@ def _scorer():
     spec = importlib.util.spec_from_file_location("score_extraction", BENCH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    missing = [p for p in (module.EVAL_TOOL, module.SHARED / "corpus" / "readability-test-pages",
-                           module.SHARED / "corpus" / "trafilatura-eval") if not p.exists()]
+    missing = [
+        p
+        for p in (
+            module.EVAL_TOOL,
+            module.SHARED / "corpus" / "readability-test-pages",
+            module.SHARED / "corpus" / "trafilatura-eval",
+        )
+        if not p.exists()
+    ]
     if missing:
         message = f"extraction quality NOT measured: {', '.join(map(str, missing))} not found"
         warnings.warn(SharedCorpusMissing(message), stacklevel=2)
@@ -92,5 +99,10 @@ if __name__ == "__main__":  # print the figures to write above
     module = _scorer()
     for name, kwargs in (("readability", {}), ("trafilatura", {"sample": TRAFILATURA_SAMPLE})):
         s, _, wall = module.score(name, n_bootstrap=0, **kwargs)
-        print(name, {k: round(v, 4) for k, v in s["benchmark"].items() if isinstance(v, float)},
-              s.get("metadata"), f"{wall:.1f} s", file=sys.stderr)
+        print(
+            name,
+            {k: round(v, 4) for k, v in s["benchmark"].items() if isinstance(v, float)},
+            s.get("metadata"),
+            f"{wall:.1f} s",
+            file=sys.stderr,
+        )

@@ -52,8 +52,14 @@ def gif(width: int = 20, height: int = 10) -> bytes:
     return b"GIF89a" + struct.pack("<HH", width, height) + b"\x00\x00\x00;"
 
 
-def article_html(title: str = "The Harbour Ledger", head: str = "", before: str = "", figure: str = "",
-                 prologue: str = "", marker: str = "") -> str:
+def article_html(
+    title: str = "The Harbour Ledger",
+    head: str = "",
+    before: str = "",
+    figure: str = "",
+    prologue: str = "",
+    marker: str = "",
+) -> str:
     paragraphs = "\n".join(f"<p>{p} {marker}</p>" for p in PARAGRAPHS)
     return (
         f"<!DOCTYPE html>{prologue}<html lang='en'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
@@ -136,8 +142,13 @@ def test_images_beside_a_plain_page_are_kept_but_not_files_elsewhere(tmp_path):
 # -- MHTML ------------------------------------------------------------------------
 
 
-def mhtml(html: str, images: dict[str, bytes], charset: str = "utf-8", cid: bytes | None = None,
-          url: str = "https://news.example.com/harbour") -> bytes:
+def mhtml(
+    html: str,
+    images: dict[str, bytes],
+    charset: str = "utf-8",
+    cid: bytes | None = None,
+    url: str = "https://news.example.com/harbour",
+) -> bytes:
     message = MIMEMultipart("related", type="text/html")
     message["Snapshot-Content-Location"] = url
     message["Subject"] = "The Harbour Ledger"
@@ -164,7 +175,10 @@ def test_mhtml_with_image_parts(library, tmp_path):
     )
     data = mhtml(
         article_html(figure=figure, marker="é"),
-        {"https://news.example.com/img/boats.png": png(50, 50), "https://news.example.com/img/relative.png": png(30, 20)},
+        {
+            "https://news.example.com/img/boats.png": png(50, 50),
+            "https://news.example.com/img/relative.png": png(30, 20),
+        },
         cid=png(12, 12),
     )
     page = tmp_path / "harbour.mhtml"
@@ -191,8 +205,11 @@ def test_mhtml_legacy_charset_and_base64_html_part(tmp_path):
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x\r\n"
-         b"Content-Type: image/png\r\n\r\nabc\r\n--x--\r\n", "no HTML part"),
+        (
+            b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x\r\n"
+            b"Content-Type: image/png\r\n\r\nabc\r\n--x--\r\n",
+            "no HTML part",
+        ),
         (b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello", "not a multipart"),
         (b"From nobody\r\n\r\n", "not a multipart"),
     ],
@@ -248,8 +265,11 @@ def test_singlefile_page_with_data_uris(library, tmp_path):
         ("", "<!-- saved from url=(0031)https://example.com/saved-from -->", "https://example.com/saved-from"),
         ("", SINGLEFILE_COMMENT, "https://blog.example.org/2024/harbour-ledger"),
         ("", "<!-- saved from url=(0014)about:internet -->", None),
-        ("<link rel='canonical' href='https://example.com/canonical'>",
-         "<!-- saved from url=(0031)https://example.com/saved-from -->", "https://example.com/canonical"),
+        (
+            "<link rel='canonical' href='https://example.com/canonical'>",
+            "<!-- saved from url=(0031)https://example.com/saved-from -->",
+            "https://example.com/canonical",
+        ),
     ],
 )
 def test_source_url(library, tmp_path, head, prologue, expected):
@@ -352,8 +372,9 @@ def test_utf16_page_is_a_page_not_binary(tmp_path):
 
 def test_very_deep_nesting_is_flattened_and_keeps_its_text(tmp_path):
     page = tmp_path / "deep.html"
-    page.write_text("<html><body>" + "<div>" * 5000 + "<p>the words at the bottom</p>" + "</div>" * 5000
-                    + "</body></html>")
+    page.write_text(
+        "<html><body>" + "<div>" * 5000 + "<p>the words at the bottom</p>" + "</div>" * 5000 + "</body></html>"
+    )
     html = load_page(page).html
     assert "the words at the bottom" in html and html.count("<div>") <= formats.MAX_DEPTH
 
@@ -394,17 +415,31 @@ def test_truncated_images_are_dropped():
 
 # -- encodings end to end ---------------------------------------------------------------
 
-JAPANESE = ("これは日本語で書かれた記事です。東京の天気は晴れ、気温は二十度でした。多くの人々が公園を散歩していました。"
-            "桜の花が満開で、とても美しい一日でした。")
+JAPANESE = (
+    "これは日本語で書かれた記事です。東京の天気は晴れ、気温は二十度でした。多くの人々が公園を散歩していました。"
+    "桜の花が満開で、とても美しい一日でした。"
+)
 
 
 @pytest.mark.parametrize(
     ("name", "html", "encoding", "expected"),
     [
-        ("cp1252.html", article_html(marker="Le café était déjà prêt — « très bien »"), "cp1252", "Le café était déjà prêt"),
+        (
+            "cp1252.html",
+            article_html(marker="Le café était déjà prêt — « très bien »"),
+            "cp1252",
+            "Le café était déjà prêt",
+        ),
         ("sjis.html", article_html(before=f"<p>{JAPANESE}</p>" * 3), "shift_jis", JAPANESE),
-        ("lying.html", article_html(head="<meta http-equiv='Content-Type' content='text/html; charset=windows-1252'>",
-                                    marker="naïve “quotes” — Größe"), "utf-8", "naïve “quotes” — Größe"),
+        (
+            "lying.html",
+            article_html(
+                head="<meta http-equiv='Content-Type' content='text/html; charset=windows-1252'>",
+                marker="naïve “quotes” — Größe",
+            ),
+            "utf-8",
+            "naïve “quotes” — Größe",
+        ),
         ("bom.htm", "\ufeff" + article_html(marker="Zürich"), "utf-8", "Zürich"),
         ("bom16.html", "\ufeff" + article_html(marker="Zürich"), "utf-16", "Zürich"),
     ],

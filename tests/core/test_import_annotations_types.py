@@ -37,4 +37,3 @@ def test_malformed_entries_are_skipped_by_index_and_the_rest_imported(library, a
         article = fresh.get(1)
         assert [h.note for h in article.highlights] == ["second"]
         assert article.tags == ()  # never "a", "b", "c"
-

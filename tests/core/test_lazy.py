@@ -2,9 +2,9 @@
 migrations still run first whenever the library is not current."""
 
 import subprocess
+import sys
 
 import pytest
-import sys
 
 from reader.core import Library
 from reader.core.lazy import LazyLibrary
@@ -38,8 +38,11 @@ def test_same_pages_as_the_library(library, fixtures, tmp_path):
     source = (fixtures / "article.html").read_text()
     for i in range(5):
         page = tmp_path / f"p{i}.html"
-        page.write_text(source.replace("The Quiet Rivers of the North", f"Title {4 - i}")
-                        .replace("quiet in winter", f"quiet {i}").replace("example.org/2024", f"e.org/{i}"))
+        page.write_text(
+            source.replace("The Quiet Rivers of the North", f"Title {4 - i}")
+            .replace("quiet in winter", f"quiet {i}")
+            .replace("example.org/2024", f"e.org/{i}")
+        )
         library.import_paths([page])
     lazy = LazyLibrary.open(library.location)
     for sort in ("added", "title", "published"):

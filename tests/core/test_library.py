@@ -49,8 +49,9 @@ def test_parallel_folder_import(library, fixtures, tmp_path):
     source = (fixtures / "article.html").read_text()
     for i in range(6):
         # Different text each, so none is a duplicate of another.
-        (folder / f"page{i}.html").write_text(source.replace("quiet in winter", f"quiet in winter {i}x")
-                                             .replace("example.org/2024", f"example.org/{i}"))
+        (folder / f"page{i}.html").write_text(
+            source.replace("quiet in winter", f"quiet in winter {i}x").replace("example.org/2024", f"example.org/{i}")
+        )
     seen = []
     outcomes = library.import_paths([folder], progress=lambda done, total, path: seen.append((done, total)))
     assert [o.status for o in outcomes] == ["imported"] * 6
@@ -70,8 +71,11 @@ def test_list_pages_with_keyset_cursor_and_sorts(library, fixtures, tmp_path, mo
     source = (fixtures / "article.html").read_text()
     for i, title in enumerate(["banana", "Apple", "cherry"]):
         page = tmp_path / f"{title}.html"
-        page.write_text(source.replace("The Quiet Rivers of the North", title)
-                        .replace("quiet in winter", f"quiet {i}").replace("example.org/2024", f"e.org/{i}"))
+        page.write_text(
+            source.replace("The Quiet Rivers of the North", title)
+            .replace("quiet in winter", f"quiet {i}")
+            .replace("example.org/2024", f"e.org/{i}")
+        )
         import_one(library, page)
     first = library.list_articles(sort="title", limit=2)
     assert [a.title for a in first.items] == ["Apple", "banana"]
@@ -100,12 +104,13 @@ def test_highlights_round_trip(library, article_page):
     article_id = import_one(library, article_page)
     text = library.get(article_id).text
     start = text.index("listening posts")
-    h = library.add_highlight(article_id, start, start + len("listening posts"), color="green",
-                              note="nice name", tags=["term"])
-    assert h.quote == "listening posts" and text[h.start:h.end] == h.quote
-    assert h.prefix.endswith("calls the stations \"") and h.suffix.startswith("\" because")
+    h = library.add_highlight(
+        article_id, start, start + len("listening posts"), color="green", note="nice name", tags=["term"]
+    )
+    assert h.quote == "listening posts" and text[h.start : h.end] == h.quote
+    assert h.prefix.endswith('calls the stations "') and h.suffix.startswith('" because')
     by_quote = library.highlight_quote(article_id, "daily   pulse")  # whitespace-insensitive
-    assert text[by_quote.start:by_quote.end] == "daily pulse"
+    assert text[by_quote.start : by_quote.end] == "daily pulse"
     hs = library.highlights(article_id)
     assert [x.quote for x in hs] == ["listening posts", "daily pulse"]  # reading order
     updated = library.update_highlight(h.id, color="blue", note="changed", tags=["a", "b"])
@@ -121,7 +126,7 @@ def test_highlight_quote_errors(library, article_page):
     article_id = import_one(library, article_page)
     with pytest.raises(LibraryError, match="not found"):
         library.highlight_quote(article_id, "words that are not there")
-    with pytest.raises(LibraryError, match="occurs .* times"):
+    with pytest.raises(LibraryError, match=r"occurs .* times"):
         library.highlight_quote(article_id, "the rivers")
     h = library.highlight_quote(article_id, "the rivers", occurrence=2)
     assert h.quote.lower() == "the rivers"
@@ -132,8 +137,11 @@ def test_search_ranks_title_first_and_gives_snippets(library, fixtures, tmp_path
     a = tmp_path / "a.html"
     a.write_text(source)
     b = tmp_path / "b.html"
-    b.write_text(source.replace("The Quiet Rivers of the North", "Glaciers and auger holes")
-                 .replace("quiet in winter", "still").replace("example.org/2024", "e.org/b"))
+    b.write_text(
+        source.replace("The Quiet Rivers of the North", "Glaciers and auger holes")
+        .replace("quiet in winter", "still")
+        .replace("example.org/2024", "e.org/b")
+    )
     id_a, id_b = import_one(library, a), import_one(library, b)
     hits = library.search("glaciers")
     assert [h.article_id for h in hits] == [id_b]
@@ -228,8 +236,11 @@ def test_broad_queries_list_title_matches_then_newest(library, fixtures, tmp_pat
     ids = []
     for i, title in enumerate(["Ice notes", "Winter sensors", "Other things"]):
         page = tmp_path / f"p{i}.html"
-        page.write_text(source.replace("The Quiet Rivers of the North", title)
-                        .replace("quiet in winter", f"quiet {i}").replace("example.org/2024", f"e.org/{i}"))
+        page.write_text(
+            source.replace("The Quiet Rivers of the North", title)
+            .replace("quiet in winter", f"quiet {i}")
+            .replace("example.org/2024", f"e.org/{i}")
+        )
         ids.append(import_one(library, page))
     monkeypatch.setattr(fts, "BROAD_QUERY", 1)  # every query is broad now
     hits = library.search("sensors")

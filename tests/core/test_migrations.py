@@ -1,11 +1,11 @@
 """Every schema revision upgrades in place with nothing lost; newer ones are refused."""
 
 import sqlite3
+from importlib import resources
 
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from importlib import resources
 
 from reader.core import Library, LibraryError
 from reader.core.storage import db
@@ -69,7 +69,11 @@ def test_upgrade_from_0001_keeps_rows_and_indexes_them(tmp_path):
     library = Library.open(folder)
     article = library.get(1)
     assert (article.title, article.note, article.favorite, article.progress) == (
-        "Old article about otters", "kept note", True, 0.5)
+        "Old article about otters",
+        "kept note",
+        True,
+        0.5,
+    )
     assert [(h.quote, h.color, h.note) for h in article.highlights] == [("Otters", "green", "cute")]
     assert [h.article_id for h in library.search("otters")] == [1]
     assert [h.article_id for h in library.search("cute")] == [1]
@@ -110,8 +114,12 @@ def test_upgrade_from_0002_adds_the_sort_indexes_and_keeps_rows(tmp_path, articl
     assert [a.title for a in library.iter_articles(sort="published")] == ["Alpha", "beta"]
     with library.engine.connect() as conn:
         names = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='index'")}
-        plan = " ".join(row[3] for row in conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN SELECT id FROM articles ORDER BY title COLLATE NOCASE LIMIT 5"))
+        plan = " ".join(
+            row[3]
+            for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT id FROM articles ORDER BY title COLLATE NOCASE LIMIT 5"
+            )
+        )
     assert {"ix_articles_title_nocase", "ix_articles_published_sort"} <= names
     assert "ix_articles_title_id" not in names
     assert "ix_articles_title_nocase" in plan  # the list walks the index instead of sorting

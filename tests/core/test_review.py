@@ -22,7 +22,6 @@ def made_at(monkeypatch):
 def highlights(library, article_page, count, made_at, when=DAY0, **kwargs):
     made_at(when)
     [outcome] = library.import_paths([article_page])
-    text = library.get(outcome.id).text
     return [library.add_highlight(outcome.id, i * 20, i * 20 + 15, **kwargs).id for i in range(count)], outcome.id
 
 
@@ -56,8 +55,10 @@ def test_a_month_of_answers_follows_fsrs(library, article_page, made_at):
 def test_harder_answers_bring_a_highlight_back_sooner(library, article_page, made_at):
     ids, _ = highlights(library, article_page, 4, made_at)
     day = DAY0 + timedelta(days=2)
-    due = {answer: library.answer_review(hid, answer, now=day).next_due
-           for hid, answer in zip(ids, ["again", "hard", "good", "easy"])}
+    due = {
+        answer: library.answer_review(hid, answer, now=day).next_due
+        for hid, answer in zip(ids, ["again", "hard", "good", "easy"])
+    }
     assert due["again"] <= due["hard"] < due["good"] < due["easy"]
     assert due["again"] >= day + timedelta(days=1)  # never sooner than tomorrow
 

@@ -27,8 +27,15 @@ def _import(library, tmp_path, name, html):
 def test_words_inside_chinese_and_japanese_text_are_found(library, tmp_path):
     zh = _import(library, tmp_path, "zh.html", CHINESE)
     ja = _import(library, tmp_path, "ja.html", JAPANESE)
-    for query, expected in [("家谱", zh), ("楓香樹", zh), ("地铁网络", zh), ("DeepMind 家谱", zh),
-                            ("紅葉", ja), ("東福寺", ja), ("写真", ja)]:
+    for query, expected in [
+        ("家谱", zh),
+        ("楓香樹", zh),
+        ("地铁网络", zh),
+        ("DeepMind 家谱", zh),
+        ("紅葉", ja),
+        ("東福寺", ja),
+        ("写真", ja),
+    ]:
         hits = library.search(query)
         assert [h.article_id for h in hits] == [expected], query
         assert "<b>" in hits[0].snippet_html, query

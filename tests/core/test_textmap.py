@@ -20,7 +20,9 @@ def display_of(text: str, chrome: str = "Site\u2029Title\u2029"):
 
 
 def test_offsets_round_trip_through_a_display_that_spells_whitespace_differently():
-    text = html_to_text("<h1>Glacier</h1><p>Meltwater  finds the cracks first.</p><ul><li>one</li><li>two<br>three</li></ul>")
+    text = html_to_text(
+        "<h1>Glacier</h1><p>Meltwater  finds the cracks first.</p><ul><li>one</li><li>two<br>three</li></ul>"
+    )
     tm = TextMap(display_of(text), text)
     assert tm.exact and tm.missing == 0
     start = text.index("finds")
@@ -62,8 +64,13 @@ def test_astral_characters_count_two_display_units():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
-                        max_size=30), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_every_word_round_trips(paragraphs):
     text = "\n\n".join(" ".join(p.split()) for p in paragraphs if p.split())
     if not text:

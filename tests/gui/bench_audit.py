@@ -1,6 +1,6 @@
 """The render audit over the whole shared corpus at 500, 800 and 1200 px, with totals per width.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/gui/bench_audit.py [--json]
+QT_QPA_PLATFORM=offscreen .venv/bin/python tests/gui/bench_audit.py [--json]
 """
 
 import sys

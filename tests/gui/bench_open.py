@@ -24,8 +24,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-WORDS = ("river ice glacier moulin pressure logger summer winter valley stream water melt night "
-         "quiet north sensor reading season current channel flow drain tunnel crack").split()
+WORDS = (
+    "river ice glacier moulin pressure logger summer winter valley stream water melt night "
+    "quiet north sensor reading season current channel flow drain tunnel crack"
+).split()
 
 
 def make_page(folder: Path, words: int, seed: int = 7) -> Path:
@@ -37,13 +39,18 @@ def make_page(folder: Path, words: int, seed: int = 7) -> Path:
         if i % 9 == 3:
             paragraphs.append(f"<h2>Section {i}</h2>")
         if i % 7 == 5:
-            text = text.replace(" melt ", " <em>melt</em> ", 2).replace(" flow ", " <a href='https://example.org'>flow</a> ", 1)
+            text = text.replace(" melt ", " <em>melt</em> ", 2).replace(
+                " flow ", " <a href='https://example.org'>flow</a> ", 1
+            )
         paragraphs.append(f"<p>{text.capitalize()}.</p>")
         count += n
         i += 1
     page = folder / "long.html"
-    page.write_text("<html><head><meta charset='utf-8'><title>A Very Long Article</title></head><body><article>"
-                    "<h1>A Very Long Article</h1>" + "\n".join(paragraphs) + "</article></body></html>", "utf-8")
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>A Very Long Article</title></head><body><article>"
+        "<h1>A Very Long Article</h1>" + "\n".join(paragraphs) + "</article></body></html>",
+        "utf-8",
+    )
     return page
 
 
@@ -74,8 +81,9 @@ def main() -> int:
     for i in range(args.highlights):
         start = i * step + rng.randint(0, step // 3)
         end = start + rng.randint(20, max(21, step // 2)) + (step if i % 10 == 0 else 0)  # some overlap
-        library.add_highlight(article_id, start, min(end, len(text)), color=COLORS[i % len(COLORS)],
-                              note="a note" if i % 4 == 0 else "")
+        library.add_highlight(
+            article_id, start, min(end, len(text)), color=COLORS[i % len(COLORS)], note="a note" if i % 4 == 0 else ""
+        )
     article = library.get(article_id)
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(library, settings, poll_ms=0)

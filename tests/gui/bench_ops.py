@@ -42,8 +42,11 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title
 def make_pages(folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True)
     for i in range(count):
-        body = "".join(f"<p>Paragraph {j} of page {i} says something about rivers, ice and the long winter "
-                       f"that the reader may want to highlight, number {i * 100 + j}.</p>" for j in range(40))
+        body = "".join(
+            f"<p>Paragraph {j} of page {i} says something about rivers, ice and the long winter "
+            f"that the reader may want to highlight, number {i * 100 + j}.</p>"
+            for j in range(40)
+        )
         (folder / f"page{i:03}.html").write_text(PAGE.format(title=f"Page {i}", body=body), encoding="utf-8")
     return [folder]
 
@@ -52,8 +55,11 @@ def ms(values) -> dict:
     values = list(values)
     if not values:
         return {"n": 0}
-    return {"n": len(values), "median_ms": round(statistics.median(values) * 1000, 2),
-            "max_ms": round(max(values) * 1000, 2)}
+    return {
+        "n": len(values),
+        "median_ms": round(statistics.median(values) * 1000, 2),
+        "max_ms": round(max(values) * 1000, 2),
+    }
 
 
 def run_import(app, window, library, article_id: int, pages, mode: str) -> dict:
@@ -74,8 +80,10 @@ def run_import(app, window, library, article_id: int, pages, mode: str) -> dict:
         if mode == "gui_thread":
             library.set_favorite(article_id, favorite)
         else:
-            window.ops.run(lambda lib: lib.set_favorite(article_id, favorite),
-                           on_done=lambda _c: announced.append(time.perf_counter() - t0))
+            window.ops.run(
+                lambda lib: lib.set_favorite(article_id, favorite),
+                on_done=lambda _c: announced.append(time.perf_counter() - t0),
+            )
         gui_time.append(time.perf_counter() - t0)
 
     heartbeat = QTimer(interval=5)
@@ -97,8 +105,12 @@ def run_import(app, window, library, article_id: int, pages, mode: str) -> dict:
         app.processEvents()
         time.sleep(0.001)
     gaps = [b - a for a, b in pairwise(beats)]
-    figures = {"import_s": round(elapsed, 2), "edits": len(gui_time), "gui_thread_per_edit": ms(gui_time),
-               "longest_freeze_ms": round(max(gaps) * 1000, 1) if gaps else None}
+    figures = {
+        "import_s": round(elapsed, 2),
+        "edits": len(gui_time),
+        "gui_thread_per_edit": ms(gui_time),
+        "longest_freeze_ms": round(max(gaps) * 1000, 1) if gaps else None,
+    }
     if announced:
         figures["edit_announced"] = ms(announced)
     return figures
@@ -157,15 +169,15 @@ def main() -> int:
         library = Library.open(folder)
         make_pages(tmp / f"first-{mode}", 1)
         article_id = library.import_paths([tmp / f"first-{mode}"], workers=1)[0].id
-        window = MainWindow(library, QSettings(str(tmp / f"{mode}.ini"), QSettings.Format.IniFormat),
-                            poll_ms=POLL_MS)
+        window = MainWindow(library, QSettings(str(tmp / f"{mode}.ini"), QSettings.Format.IniFormat), poll_ms=POLL_MS)
         window.import_workers = 1
         window.resize(1200, 800)
         window.show()
         app.processEvents()
         window.open_article(article_id)
-        figures[mode] = run_import(app, window, library, article_id, make_pages(tmp / f"pages-{mode}", args.pages),
-                                   mode)
+        figures[mode] = run_import(
+            app, window, library, article_id, make_pages(tmp / f"pages-{mode}", args.pages), mode
+        )
         if mode == "ops":
             window.open_article(article_id)  # the import opened the first new article
             figures["other_process"] = run_other_process(app, window, folder, article_id, args.changes)

@@ -74,10 +74,17 @@ def build_library(folder: Path, count: int) -> None:
     start = time.time()
     for i in range(library.count(), count):
         text = base.text + f"\n\nEntry number {i}."
-        library.store(replace(
-            base, title=f"{base.title} ({i})", text=text, html=base.html + f"<p>Entry number {i}.</p>",
-            content_hash=text_hash(text), url=f"https://example.org/{i}", source_path=f"/saved/{i}.html",
-        ))
+        library.store(
+            replace(
+                base,
+                title=f"{base.title} ({i})",
+                text=text,
+                html=base.html + f"<p>Entry number {i}.</p>",
+                content_hash=text_hash(text),
+                url=f"https://example.org/{i}",
+                source_path=f"/saved/{i}.html",
+            )
+        )
     print(f"built {count} articles in {time.time() - start:.1f} s", file=sys.stderr)
     library.close()
 
@@ -86,7 +93,10 @@ def measure(kind: str, library: Path, settings: Path) -> tuple[float, str]:
     t0 = time.time()
     out = subprocess.run(
         [sys.executable, "-c", CHILD, kind, repr(t0), str(library), str(settings)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     ).stdout
     first = next(line for line in out.splitlines() if line.startswith("first-paint"))
     rows = next((line for line in out.splitlines() if line.startswith("rows")), "")
@@ -117,8 +127,10 @@ def main() -> int:
         value, rows = measure("reader", library, settings)
         results["reader-last-article"].append(value)
     for name, values in results.items():
-        print(f"{name:22} median {statistics.median(values) * 1000:6.0f} ms   "
-              f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f}, n={len(values)})")
+        print(
+            f"{name:22} median {statistics.median(values) * 1000:6.0f} ms   "
+            f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f}, n={len(values)})"
+        )
     print(rows, f"(library of {args.articles} articles)")
     return 0
 

@@ -43,12 +43,32 @@ def make_window(qtbot, settings_file):
 
 
 # What the window must never do on the GUI thread: write, or run a read that can be slow.
-WRITES = frozenset({
-    "import_paths", "store", "reextract", "optimize", "reindex", "set_archived", "set_favorite", "set_progress",
-    "set_note", "set_tags", "add_tags", "remove_tags", "delete", "add_highlight", "highlight_quote",
-    "update_highlight", "delete_highlight", "restore_highlight", "insert_highlights", "backup",
-    "answer_review", "set_review_settings",
-})
+WRITES = frozenset(
+    {
+        "import_paths",
+        "store",
+        "reextract",
+        "optimize",
+        "reindex",
+        "set_archived",
+        "set_favorite",
+        "set_progress",
+        "set_note",
+        "set_tags",
+        "add_tags",
+        "remove_tags",
+        "delete",
+        "add_highlight",
+        "highlight_quote",
+        "update_highlight",
+        "delete_highlight",
+        "restore_highlight",
+        "insert_highlights",
+        "backup",
+        "answer_review",
+        "set_review_settings",
+    }
+)
 SLOW_READS = frozenset({"all_highlights", "iter_articles", "search", "review_queue", "review_stats"})
 
 

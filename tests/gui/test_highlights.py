@@ -8,12 +8,12 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QTextCursor  # noqa: E402
-from sqlalchemy import text as sql  # noqa: E402
+from conftest import settle
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QColor, QTextCursor
+from sqlalchemy import text as sql
 
-from reader.gui.annotate import ColorNames  # noqa: E402
-from conftest import settle  # noqa: E402
+from reader.gui.annotate import ColorNames
 
 QUOTE = "Instead we found them breathing."
 
@@ -66,10 +66,10 @@ class Answer:
         self._note, self._tags, self._accept = note, list(tags), accept
         self.tags = self  # dialog.tags.setFocus()/selectAll() are called on it
 
-    def setFocus(self):  # noqa: N802
+    def setFocus(self):
         pass
 
-    def selectAll(self):  # noqa: N802
+    def selectAll(self):
         pass
 
     def exec(self):
@@ -168,7 +168,9 @@ def test_click_a_highlight_to_recolour_note_delete_and_undo_redo_everything(
     assert library.get_highlight(h.id).color == "green"
     assert painted(view, *words) == {color_of(view, "green")}
 
-    seen = answer_notes(monkeypatch, window, Answer("They **breathe**:\n\n- in winter\n- under ice", ["surprise", "ice"]))
+    seen = answer_notes(
+        monkeypatch, window, Answer("They **breathe**:\n\n- in winter\n- under ice", ["surprise", "ice"])
+    )
     bar.note_button.click()
     settle(qtbot, window)
     assert seen[0][0] == QUOTE
@@ -219,7 +221,12 @@ def test_click_a_highlight_to_recolour_note_delete_and_undo_redo_everything(
     for _ in range(3):
         redo()
     (again,) = library.highlights(rivers)
-    assert (again.id, again.color, again.note.startswith("They"), again.tags) == (h.id, "green", True, ("ice", "surprise"))
+    assert (again.id, again.color, again.note.startswith("They"), again.tags) == (
+        h.id,
+        "green",
+        True,
+        ("ice", "surprise"),
+    )
     assert painted(view, *words) == {color_of(view, "green")}
 
 
@@ -341,8 +348,10 @@ def test_a_highlight_that_could_not_be_placed_is_listed_with_its_quote(library, 
     kept = library.highlight_quote(rivers, QUOTE, color="green")
     lost = library.highlight_quote(rivers, "a daily pulse", color="pink", note="where did it go?")
     with library._write() as session:  # as a re-extraction of a changed page leaves it
-        session.execute(sql('UPDATE highlights SET start = NULL, "end" = NULL, quote = :q WHERE id = :id'),
-                        {"q": "a sentence the new text no longer has", "id": lost.id})
+        session.execute(
+            sql('UPDATE highlights SET start = NULL, "end" = NULL, quote = :q WHERE id = :id'),
+            {"q": "a sentence the new text no longer has", "id": lost.id},
+        )
     window = make_window(library)
     view = open_first(window)
     entries = window.sidebar.model.entries
@@ -432,8 +441,9 @@ def answer_export(monkeypatch, window, path, fmt="md", single=True, scope=None):
     monkeypatch.setattr(window, "export_dialog", dialog)
 
 
-def test_export_from_the_window_and_import_the_annotations_back(library, rivers, make_window, qtbot, monkeypatch,
-                                                                tmp_path, settings_file):
+def test_export_from_the_window_and_import_the_annotations_back(
+    library, rivers, make_window, qtbot, monkeypatch, tmp_path, settings_file
+):
     ColorNames(QSettings(settings_file, QSettings.Format.IniFormat)).set_label("green", "key idea")
     window = make_window(library)
     view = open_first(window)
@@ -490,7 +500,9 @@ def test_the_notebook_exports_just_the_highlights_it_shows(library, rivers, make
     assert "a daily pulse" in rows and QUOTE not in rows
 
 
-def test_a_change_repaints_in_place_without_rendering_the_article_again(library, rivers, make_window, qtbot, monkeypatch):
+def test_a_change_repaints_in_place_without_rendering_the_article_again(
+    library, rivers, make_window, qtbot, monkeypatch
+):
     window = make_window(library)
     view = open_first(window)
     renders = []
@@ -523,14 +535,20 @@ def test_theme_change_keeps_highlights_in_the_new_theme_colours(library, rivers,
     assert color_of(view, "blue") == QColor(view.theme.highlights["blue"]).name() and view.theme.dark
 
 
-def test_an_anki_deck_of_the_annotated_articles_only(library, rivers, make_window, qtbot, monkeypatch, tmp_path,
-                                                     fixtures):
+def test_an_anki_deck_of_the_annotated_articles_only(
+    library, rivers, make_window, qtbot, monkeypatch, tmp_path, fixtures
+):
     import sqlite3
     import zipfile
 
     other = tmp_path / "unread.html"
-    other.write_text((fixtures / "article.html").read_text().replace("Quiet Rivers", "Unread Rivers")
-                     .replace("example.org/2024", "e.org/u").replace("quiet in winter", "unread"))
+    other.write_text(
+        (fixtures / "article.html")
+        .read_text()
+        .replace("Quiet Rivers", "Unread Rivers")
+        .replace("example.org/2024", "e.org/u")
+        .replace("quiet in winter", "unread")
+    )
     library.import_paths([other], workers=1)  # an article with no highlight
     window = make_window(library)
     view = open_first(window)

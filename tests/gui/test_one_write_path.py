@@ -10,14 +10,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from conftest import GuiThreadGuard, settle
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from test_highlights import QUOTE, Answer, answer_notes, select
 
-from conftest import GuiThreadGuard, settle  # noqa: E402
-from reader.core.library import Library  # noqa: E402
-from reader.gui.main_window import POLL_MS  # noqa: E402
-from test_highlights import QUOTE, Answer, answer_notes, select  # noqa: E402
+from reader.core.library import Library
+from reader.gui.main_window import POLL_MS
 
 TITLE = "The Quiet Rivers of the North"
 
@@ -127,9 +127,11 @@ def test_changes_by_another_process_show_in_the_list_and_the_sidebar(
 
     def shown():
         titles = sorted(item.title for item in window.panel.model.items)
-        return (titles == ["Night Owls", TITLE]
-                and [h.id for h in window.sidebar.model.highlights()] == [added.id]
-                and window.sidebar.note.toPlainText() == "noted elsewhere")
+        return (
+            titles == ["Night Owls", TITLE]
+            and [h.id for h in window.sidebar.model.highlights()] == [added.id]
+            and window.sidebar.note.toPlainText() == "noted elsewhere"
+        )
 
     qtbot.waitUntil(shown, timeout=15000)
     assert added.id in window.view.highlights  # painted in the reading view too
@@ -170,8 +172,9 @@ def test_short_operations_never_wait_behind_a_long_one(library, rivers, other, m
         select(window.view, QUOTE)
         qtbot.keyClick(window.view, Qt.Key.Key_H)
         window.actions["favorite"].trigger()
-        qtbot.waitUntil(lambda: len(window.sidebar.model.highlights()) == 1 and window.view.article.favorite,
-                        timeout=10000)
+        qtbot.waitUntil(
+            lambda: len(window.sidebar.model.highlights()) == 1 and window.view.article.favorite, timeout=10000
+        )
         assert len(other.highlights(rivers)) == 1 and other.get(rivers).favorite
         assert window.ops.busy  # the long job still runs
     finally:
@@ -265,7 +268,7 @@ def test_the_window_and_another_writer_at_once_lose_nothing(library, rivers, oth
             try:
                 theirs.append(other.add_highlight(rivers, at, at + 13, color="blue", note=f"cli {i}").id)
                 other.set_tags(rivers, [f"t{i % 3}"])
-            except Exception as exc:  # noqa: BLE001 (any failure is the finding)
+            except Exception as exc:
                 errors.append(exc)
             i += 1
 
@@ -322,7 +325,9 @@ def test_a_failed_annotation_import_says_why_in_one_line(library, rivers, make_w
     from PySide6.QtWidgets import QMessageBox
 
     warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _parent, title, text: warnings.append((title, text))))
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda _parent, title, text: warnings.append((title, text)))
+    )
     window = make_window(library)
     bad = tmp_path / "notes.json"
     bad.write_text("{ not json", encoding="utf-8")
@@ -345,11 +350,18 @@ def test_the_reader_command_and_the_window_on_one_library(library, rivers, make_
     qtbot.keyClick(window.view, Qt.Key.Key_H)  # the window writes first ...
     settle(qtbot, window)
     command = [sys.executable, "-m", "reader", "--library", str(library.folder)]
-    done = subprocess.run([*command, "highlight", str(rivers), "--quote", "a daily pulse", "--color", "pink"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*command, "highlight", str(rivers), "--quote", "a daily pulse", "--color", "pink"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
-    qtbot.waitUntil(lambda: {h.quote for h in window.sidebar.model.highlights()} == {QUOTE, "a daily pulse"},
-                    timeout=15000)  # ... and sees what the command wrote
-    shown = subprocess.run([*command, "show", str(rivers), "--format", "json"], capture_output=True, text=True, timeout=120)
+    qtbot.waitUntil(
+        lambda: {h.quote for h in window.sidebar.model.highlights()} == {QUOTE, "a daily pulse"}, timeout=15000
+    )  # ... and sees what the command wrote
+    shown = subprocess.run(
+        [*command, "show", str(rivers), "--format", "json"], capture_output=True, text=True, timeout=120
+    )
     assert shown.returncode == 0, shown.stderr
     assert QUOTE in shown.stdout  # ... and the command sees what the window wrote

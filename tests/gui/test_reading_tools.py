@@ -6,12 +6,11 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QMouseEvent, QTextCursor  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from conftest import settle  # noqa: E402
-from test_reading_window import PROSE, open_one, page, relayout  # noqa: E402
+from conftest import settle
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QColor, QMouseEvent, QTextCursor
+from PySide6.QtWidgets import QApplication
+from test_reading_window import PROSE, open_one, page, relayout
 
 SENTENCE = "<p>Nobody expected the extraordinarily patient cartographers to finish their maps before winter.</p>"
 
@@ -87,11 +86,15 @@ def test_a_highlight_with_a_note_carries_a_mark(library, make_window, tmp_path, 
     ratio = image.devicePixelRatio()
     pixel = QColor(image.pixel(round(centre.x() * ratio), round(centre.y() * ratio)))
     accent = QColor(view.theme.accent)
-    assert abs(pixel.red() - accent.red()) + abs(pixel.green() - accent.green()) + abs(pixel.blue() - accent.blue()) < 60
+    assert (
+        abs(pixel.red() - accent.red()) + abs(pixel.green() - accent.green()) + abs(pixel.blue() - accent.blue()) < 60
+    )
 
 
-LONG = "".join(f"<h2>Part {n}: the matter of {word}</h2>" + PROSE * 3
-               for n, word in enumerate(("rivers", "mountains", "harbours", "forests"), 1))
+LONG = "".join(
+    f"<h2>Part {n}: the matter of {word}</h2>" + PROSE * 3
+    for n, word in enumerate(("rivers", "mountains", "harbours", "forests"), 1)
+)
 
 
 def test_the_contents_list_the_headings_and_go_to_one(library, make_window, tmp_path):
@@ -101,8 +104,12 @@ def test_the_contents_list_the_headings_and_go_to_one(library, make_window, tmp_
     assert window.actions["contents"].isEnabled()
     menu = window.contents_menu()
     titles = [a.text().strip("\u2003") for a in menu.actions()]
-    assert titles == ["Part 1: the matter of rivers", "Part 2: the matter of mountains",
-                      "Part 3: the matter of harbours", "Part 4: the matter of forests"]
+    assert titles == [
+        "Part 1: the matter of rivers",
+        "Part 2: the matter of mountains",
+        "Part 3: the matter of harbours",
+        "Part 4: the matter of forests",
+    ]
     menu.actions()[2].trigger()
     heading = view.document().find("Part 3: the matter of harbours")
     top = view.cursorRect(QTextCursor(heading.block())).top()
@@ -135,8 +142,11 @@ def test_the_time_left_falls_as_the_reader_scrolls(library, make_window, tmp_pat
 def test_the_quote_bar_of_a_right_to_left_article_is_on_the_right(library, make_window, tmp_path):
     quote = "<blockquote><p>" + "اقتباس طويل بعض الشيء هنا. " * 4 + "</p></blockquote>"
     body = "<p>" + "هذا نص عربي طويل بما يكفي ليملأ السطر. " * 6 + "</p>" + quote + "<p>نهاية.</p>"
-    window = open_one(library, make_window, page(tmp_path, "rtlq.html", body, title="عنوان المقال", lang="ar",
-                                                 dir="rtl", author="سارة أحمد"))
+    window = open_one(
+        library,
+        make_window,
+        page(tmp_path, "rtlq.html", body, title="عنوان المقال", lang="ar", dir="rtl", author="سارة أحمد"),
+    )
     view = window.view
     relayout(window)
     block = view.document().find("اقتباس").block()
@@ -183,8 +193,13 @@ def _size(view, words: str) -> float:
 
 def test_a_code_block_is_set_at_one_size_and_keeps_its_blank_lines(library, make_window, tmp_path):
     wide = "total = combine(" + ", ".join(f"value_{i}" for i in range(14)) + ")"
-    body = (PROSE + f"<pre>def first():\n    return 1\n\n{wide}\nshort_line()</pre>" + PROSE
-            + "<pre>print('a short block keeps its size')</pre>" + PROSE)
+    body = (
+        PROSE
+        + f"<pre>def first():\n    return 1\n\n{wide}\nshort_line()</pre>"
+        + PROSE
+        + "<pre>print('a short block keeps its size')</pre>"
+        + PROSE
+    )
     window = open_one(library, make_window, page(tmp_path, "pre.html", body))
     window.resize(760, 800)
     relayout(window)

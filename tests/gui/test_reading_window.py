@@ -6,14 +6,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QColor, QImage, QTextCursor  # noqa: E402
+from conftest import settle
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QTextCursor
+from test_window import drop_and_wait, long_page, titles
 
-from reader.gui.reading import measure  # noqa: E402
-from reader.gui.reading.document import TEX_PROPERTY  # noqa: E402
-from reader.gui.theme import THEMES  # noqa: E402
-from conftest import settle  # noqa: E402
-from test_window import drop_and_wait, long_page, titles  # noqa: E402
+from reader.gui.reading import measure
+from reader.gui.reading.document import TEX_PROPERTY
+from reader.gui.theme import THEMES
 
 PAGE = """<!DOCTYPE html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="author" content="{author}"></head><body><article><h1>{title}</h1>{body}</article></body></html>"""
@@ -81,7 +81,11 @@ def test_an_image_is_drawn_at_its_declared_size_fitted_to_the_column(library, ma
     folder = tmp_path / "news_files"
     folder.mkdir()
     QImage(64, 36, QImage.Format.Format_RGB32).save(str(folder / "lead.png"))
-    body = PROSE + '<figure><img src="news_files/lead.png" width="640" height="360"><figcaption>The lead.</figcaption></figure>' + PROSE
+    body = (
+        PROSE
+        + '<figure><img src="news_files/lead.png" width="640" height="360"><figcaption>The lead.</figcaption></figure>'
+        + PROSE
+    )
     window = open_one(library, make_window, page(tmp_path, "news.html", body))
     view = window.view
     # The stored HTML as the importer should keep it: the declared size on the image (today's
@@ -93,7 +97,7 @@ def test_an_image_is_drawn_at_its_declared_size_fitted_to_the_column(library, ma
         html = html.replace('.png"', '.png" width="640" height="360"', 1)
         view.show_article(replace(view.article, html=html))
         view.layout_now()
-    (_pos, _len, fmt), = [f for f in view._image_fragments()]
+    ((_pos, _len, fmt),) = [f for f in view._image_fragments()]
     column = view.column_width()
     assert fmt.width() == pytest.approx(min(640, column), abs=1)
     assert fmt.height() == pytest.approx(fmt.width() * 360 / 640, abs=1)
@@ -101,9 +105,11 @@ def test_an_image_is_drawn_at_its_declared_size_fitted_to_the_column(library, ma
 
 
 def test_formulas_are_typeset_and_their_tex_stays_the_text(library, make_window, tmp_path):
-    body = ('<p>If the conjugate transpose of a matrix <span lang="x-tex">A</span> is denoted by '
-            '<span lang="x-tex">A^{\\mathsf {H}}</span>, then the property is '
-            '<span lang="x-tex-display">A=A^{\\mathsf {H}}</span> and that is all.</p>') + PROSE
+    body = (
+        '<p>If the conjugate transpose of a matrix <span lang="x-tex">A</span> is denoted by '
+        '<span lang="x-tex">A^{\\mathsf {H}}</span>, then the property is '
+        '<span lang="x-tex-display">A=A^{\\mathsf {H}}</span> and that is all.</p>'
+    ) + PROSE
     window = open_one(library, make_window, page(tmp_path, "math.html", body))
     view = window.view
     article = view.article
@@ -122,9 +128,14 @@ def test_formulas_are_typeset_and_their_tex_stays_the_text(library, make_window,
 
 
 def test_a_right_to_left_article_is_laid_out_right_to_left(library, make_window, tmp_path):
-    body = "<p>" + "هذا نص عربي طويل بما يكفي ليملأ السطر. " * 6 + "</p><blockquote><p>اقتباس قصير هنا.</p></blockquote>"
-    window = open_one(library, make_window, page(tmp_path, "rtl.html", body, title="عنوان المقال", lang="ar", dir="rtl",
-                                                 author="سارة أحمد"))
+    body = (
+        "<p>" + "هذا نص عربي طويل بما يكفي ليملأ السطر. " * 6 + "</p><blockquote><p>اقتباس قصير هنا.</p></blockquote>"
+    )
+    window = open_one(
+        library,
+        make_window,
+        page(tmp_path, "rtl.html", body, title="عنوان المقال", lang="ar", dir="rtl", author="سارة أحمد"),
+    )
     view = window.view
     cursor = view.document().find("هذا نص")
     assert cursor.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft
@@ -218,9 +229,14 @@ def test_file_menu_can_import_a_folder(library, make_window, tmp_path, qtbot, mo
 
 
 def test_clearing_a_search_selects_the_open_article_and_clears_the_tints(library, make_window, tmp_path, qtbot):
-    library.import_paths([long_page(tmp_path, "a.html", "Alpha", "apples"),
-                          long_page(tmp_path, "b.html", "Beta", "bananas"),
-                          long_page(tmp_path, "c.html", "Gamma", "grapes")], workers=1)
+    library.import_paths(
+        [
+            long_page(tmp_path, "a.html", "Alpha", "apples"),
+            long_page(tmp_path, "b.html", "Beta", "bananas"),
+            long_page(tmp_path, "c.html", "Gamma", "grapes"),
+        ],
+        workers=1,
+    )
     window = make_window(library)
     panel = window.panel
     panel.focus_search()
@@ -239,9 +255,14 @@ def test_clearing_a_search_selects_the_open_article_and_clears_the_tints(library
 
 
 def test_archiving_opens_the_next_article_in_the_list(library, make_window, tmp_path, qtbot):
-    library.import_paths([long_page(tmp_path, "a.html", "Alpha", "apples"),
-                          long_page(tmp_path, "b.html", "Beta", "bananas"),
-                          long_page(tmp_path, "c.html", "Gamma", "grapes")], workers=1)
+    library.import_paths(
+        [
+            long_page(tmp_path, "a.html", "Alpha", "apples"),
+            long_page(tmp_path, "b.html", "Beta", "bananas"),
+            long_page(tmp_path, "c.html", "Gamma", "grapes"),
+        ],
+        workers=1,
+    )
     window = make_window(library)
     window.panel.sort_box.setCurrentIndex(window.panel.sort_box.findData("title"))
     window.panel.list.setCurrentIndex(window.panel.model.index(1))
@@ -255,7 +276,11 @@ def test_archiving_opens_the_next_article_in_the_list(library, make_window, tmp_
 def test_justified_text_is_hyphenated_without_touching_the_text(library, make_window, tmp_path):
     from dataclasses import replace
 
-    window = open_one(library, make_window, page(tmp_path, "j.html", "<p>" + "Extraordinarily comprehensive international considerations. " * 12 + "</p>"))
+    window = open_one(
+        library,
+        make_window,
+        page(tmp_path, "j.html", "<p>" + "Extraordinarily comprehensive international considerations. " * 12 + "</p>"),
+    )
     window.set_reading(replace(window.reading, justify=True))
     text = window.view.document().toPlainText()
     assert "\u00ad" in text  # soft hyphens: places where a line may break

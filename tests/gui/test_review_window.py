@@ -18,8 +18,12 @@ from reader.core import Library
 from reader.core.review import ReviewSettings
 
 # In the article's order, which is the order of the review for highlights made together.
-QUOTES = ("carrying silt and the memory of summer", "Each sensor is a narrow steel tube",
-          "Instead we found them breathing.", "a daily pulse")
+QUOTES = (
+    "carrying silt and the memory of summer",
+    "Each sensor is a narrow steel tube",
+    "Instead we found them breathing.",
+    "a daily pulse",
+)
 
 
 @pytest.fixture
@@ -101,8 +105,11 @@ def test_a_session_from_the_keyboard_is_stored(library, rivers, make_window, qtb
     slot = image.width() / 7
 
     def colours_in(day: int) -> set:
-        return {QColor(image.pixel(x, y)).name() for x in range(int(slot * day), int(slot * (day + 1)))
-                for y in range(image.height())}
+        return {
+            QColor(image.pixel(x, y)).name()
+            for x in range(int(slot * day), int(slot * (day + 1)))
+            for y in range(image.height())
+        }
 
     assert view.chart.reviewed_color.name() in colours_in(6)
     assert view.chart.made_color.name() in colours_in(4)
@@ -185,8 +192,9 @@ def test_settings_are_saved_and_shape_the_session(library, rivers, make_window, 
     assert view.position.text() == "1 of 1"
     other = second(library)
     try:
-        assert other.review_settings() == ReviewSettings(daily_limit=1, exclude_archived=True,
-                                                         exclude_tags=("private",), exclude_colors=("yellow",))
+        assert other.review_settings() == ReviewSettings(
+            daily_limit=1, exclude_archived=True, exclude_tags=("private",), exclude_colors=("yellow",)
+        )
     finally:
         other.close()
     # Nothing left under these settings: the view says why.

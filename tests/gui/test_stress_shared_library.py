@@ -16,18 +16,22 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from conftest import settle  # noqa: E402
-from reader.core.library import Library  # noqa: E402
-from test_highlights import QUOTE, select  # noqa: E402
+from conftest import settle
+from test_highlights import QUOTE, select
+
+from reader.core.library import Library
 
 SECONDS = float(os.environ.get("READER_STRESS_SECONDS", "15"))
 
 
 def page(name: str, i: int) -> str:
     words = " ".join(f"{name}{i}w{n}" for n in range(60))
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{name} {i}</title>"
-            f"<link rel='canonical' href='https://example.org/{name}/{i}'></head><body><article>"
-            f"<h1>{name} {i}</h1><p>Rivers and {words}.</p><p>More about rivers, {words}.</p></article></body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{name} {i}</title>"
+        f"<link rel='canonical' href='https://example.org/{name}/{i}'></head><body><article>"
+        f"<h1>{name} {i}</h1><p>Rivers and {words}.</p><p>More about rivers, {words}.</p></article></body></html>"
+    )
+
 
 # One `reader` process: the commands a script would run, in a loop, each opening
 # and closing the library as the real command does (reader.cli.main in-process).
@@ -70,8 +74,7 @@ print(json.dumps({"written": written, "imported": imported, "seen": seen}))
 
 
 @pytest.mark.slow
-def test_the_window_and_two_commands_share_a_library_for_a_while(library, article_page, make_window, qtbot,
-                                                                 tmp_path):
+def test_the_window_and_two_commands_share_a_library_for_a_while(library, article_page, make_window, qtbot, tmp_path):
     [rivers] = [o.id for o in library.import_paths([article_page], workers=1)]
     pages = tmp_path / "stress-pages"
     pages.mkdir()
@@ -80,10 +83,24 @@ def test_the_window_and_two_commands_share_a_library_for_a_while(library, articl
             (pages / f"{name}-{i}.html").write_text(page(name, i))
     window = make_window(library, poll_ms=500)
     window.open_article(rivers)
-    processes = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(COMMANDS), name, str(library.folder),
-                                   str(pages), str(rivers), str(SECONDS)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for name in ("a", "b")]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                textwrap.dedent(COMMANDS),
+                name,
+                str(library.folder),
+                str(pages),
+                str(rivers),
+                str(SECONDS),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
 
     mine: list[str] = []
     window_saw: dict[str, float] = {}
@@ -127,10 +144,13 @@ def test_the_window_and_two_commands_share_a_library_for_a_while(library, articl
 
     window_delays = delays(window_saw, theirs)
     command_delays = [d for r in reports for d in delays(r["seen"], mine)]
-    figures = {"window_writes": len(mine), "command_writes": [len(r["written"]) for r in reports],
-               "window_sees_median_s": round(statistics.median(window_delays), 2),
-               "window_sees_max_s": round(max(window_delays), 2),
-               "commands_see_median_s": round(statistics.median(command_delays), 2) if command_delays else None}
+    figures = {
+        "window_writes": len(mine),
+        "command_writes": [len(r["written"]) for r in reports],
+        "window_sees_median_s": round(statistics.median(window_delays), 2),
+        "window_sees_max_s": round(max(window_delays), 2),
+        "commands_see_median_s": round(statistics.median(command_delays), 2) if command_delays else None,
+    }
     print(json.dumps(figures))
     assert len(window_delays) == len(theirs)  # the window saw every one of them
     assert figures["window_sees_median_s"] <= 3

@@ -9,14 +9,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QTextCursor  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from conftest import settle
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QTextCursor
+from PySide6.QtWidgets import QApplication
 
-from reader.core.library import Library  # noqa: E402
-from reader.gui.reading.document import CHROME_STATE  # noqa: E402
-from reader.gui.theme import THEMES, ReadingSettings  # noqa: E402
-from conftest import settle  # noqa: E402
+from reader.core.library import Library
+from reader.gui.reading.document import CHROME_STATE
+from reader.gui.theme import THEMES, ReadingSettings
 
 LONG_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
 <meta property="og:site_name" content="Test Weekly"></head><body><article><h1>{title}</h1>
@@ -40,12 +40,14 @@ def drop(window, paths, target=None):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     widget = target or window
-    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted(), "the window takes dragged files"
-    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(widget, event)
     return event
 
@@ -119,15 +121,17 @@ def test_drag_enter_accepts_files_and_shows_the_drop_hint(library, make_window, 
     window = make_window(library)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(article_page))])
-    event = QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    event = QDragEnterEvent(
+        QPoint(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window, event)
     assert event.isAccepted()
     assert window.overlay.isVisible()
     text_only = QMimeData()
     text_only.setText("just text")
-    event = QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, text_only, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    event = QDragEnterEvent(
+        QPoint(40, 40), Qt.DropAction.CopyAction, text_only, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window, event)
     assert not event.isAccepted()
 
@@ -155,8 +159,13 @@ def test_cancel_stops_an_import(library, make_window, tmp_path, qtbot):
 
 
 def test_selecting_opens_the_article_and_j_k_move_through_the_list(library, make_window, tmp_path, qtbot):
-    library.import_paths([long_page(tmp_path, "a.html", "Alpha Article", "apples"),
-                          long_page(tmp_path, "b.html", "Beta Article", "bananas")], workers=1)
+    library.import_paths(
+        [
+            long_page(tmp_path, "a.html", "Alpha Article", "apples"),
+            long_page(tmp_path, "b.html", "Beta Article", "bananas"),
+        ],
+        workers=1,
+    )
     window = make_window(library)
     window.panel.sort_box.setCurrentIndex(window.panel.sort_box.findData("title"))
     assert titles(window) == ["Alpha Article", "Beta Article"]
@@ -212,9 +221,15 @@ def test_search_finds_an_article_by_a_word_in_its_body_and_opens_it_at_the_match
 ):
     library.import_paths([article_page, long_page(tmp_path, "o.html", "Night Owls", "owls", 60)], workers=1)
     extra = tmp_path / "late.html"
-    extra.write_text(LONG_PAGE.format(title="Late Words", paragraphs="<p>start</p>" * 1 + "".join(
-        f"<p>Filler paragraph {i} with nothing special to say at all, just words.</p>" for i in range(80)
-    ) + "<p>The hidden word is marmalade.</p>"), encoding="utf-8")
+    extra.write_text(
+        LONG_PAGE.format(
+            title="Late Words",
+            paragraphs="<p>start</p>" * 1
+            + "".join(f"<p>Filler paragraph {i} with nothing special to say at all, just words.</p>" for i in range(80))
+            + "<p>The hidden word is marmalade.</p>",
+        ),
+        encoding="utf-8",
+    )
     library.import_paths([extra], workers=1)
     window = make_window(library)
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
@@ -271,8 +286,13 @@ def test_theme_and_font_settings_apply_and_persist(library, make_window, article
 
 
 def test_scroll_position_is_saved_and_restored(library, make_window, tmp_path, qtbot):
-    library.import_paths([long_page(tmp_path, "a.html", "Alpha Article", "apples", 80),
-                          long_page(tmp_path, "b.html", "Beta Article", "bananas", 80)], workers=1)
+    library.import_paths(
+        [
+            long_page(tmp_path, "a.html", "Alpha Article", "apples", 80),
+            long_page(tmp_path, "b.html", "Beta Article", "bananas", 80),
+        ],
+        workers=1,
+    )
     window = make_window(library)
     window.panel.sort_box.setCurrentIndex(window.panel.sort_box.findData("title"))
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
@@ -429,8 +449,11 @@ def test_started_as_reader_starts_it(library, make_window, article_page, fixture
 
     source = (fixtures / "article.html").read_text()
     other = tmp_path / "other.html"
-    other.write_text(source.replace("The Quiet Rivers of the North", "Second Story")
-                     .replace("quiet in winter", "loud").replace("example.org/2024", "e.org/2"))
+    other.write_text(
+        source.replace("The Quiet Rivers of the North", "Second Story")
+        .replace("quiet in winter", "loud")
+        .replace("example.org/2024", "e.org/2")
+    )
     library.import_paths([article_page, other], workers=1)
     first = make_window(library)
     first.panel.list.setCurrentIndex(first.panel.model.index(1))

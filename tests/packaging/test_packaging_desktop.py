@@ -26,9 +26,11 @@ SCHEME = "x-scheme-handler/reader"
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (Debian: apt-get install "
-                    f"{'desktop-file-utils' if name.startswith('desktop') else 'appstream'}; "
-                    ".ci/run installs it)")
+        pytest.skip(
+            f"{name} is not installed (Debian: apt-get install "
+            f"{'desktop-file-utils' if name.startswith('desktop') else 'appstream'}; "
+            ".ci/run installs it)"
+        )
     return path
 
 
@@ -40,8 +42,7 @@ def validate_desktop(path: Path) -> None:
 
 
 def validate_metainfo(path: Path) -> None:
-    result = subprocess.run([_tool("appstreamcli"), "validate", "--no-net", str(path)],
-                            capture_output=True, text=True)
+    result = subprocess.run([_tool("appstreamcli"), "validate", "--no-net", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -139,8 +140,7 @@ def test_launcher_is_this_installation():
 
 def _run(args, data_home: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, XDG_DATA_HOME=str(data_home))
-    return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True,
-                          env=env, timeout=60)
+    return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True, env=env, timeout=60)
 
 
 def test_install_and_uninstall_desktop(tmp_path):

@@ -51,9 +51,23 @@ def test_every_action_icon_is_a_themeable_svg():
 
 
 def test_brief_icon_names_and_aliases():
-    for name in ("import", "archive", "favorite", "tag", "delete", "search", "settings",
-                 "typography", "highlight", "note", "export", "open-original", "copy-link",
-                 "previous", "next"):
+    for name in (
+        "import",
+        "archive",
+        "favorite",
+        "tag",
+        "delete",
+        "search",
+        "settings",
+        "typography",
+        "highlight",
+        "note",
+        "export",
+        "open-original",
+        "copy-link",
+        "previous",
+        "next",
+    ):
         assert resources.icon_path(name).is_file()
     for alias, name in resources.ICON_ALIASES.items():
         assert resources.icon_path(alias) == resources.icon_path(name)
@@ -78,8 +92,10 @@ def test_app_icon_pngs():
 
 
 def test_resources_module_has_no_qt():
-    code = ("import sys, reader.resources as r, reader.desktop; r.icon_svg('next', '#000');"
-            "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))])")
+    code = (
+        "import sys, reader.resources as r, reader.desktop; r.icon_svg('next', '#000');"
+        "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))])"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
@@ -101,8 +117,11 @@ def test_spec_keeps_every_qt_module_the_app_uses():
     used = set()
     for path in (ROOT / "reader").rglob("*.py"):
         used |= set(re.findall(r"PySide6\.(Qt\w+)", path.read_text(encoding="utf-8")))
-        used |= {m for line in re.findall(r"from PySide6 import ([\w, ()]+)", path.read_text(encoding="utf-8"))
-                 for m in re.findall(r"Qt\w+", line)}
+        used |= {
+            m
+            for line in re.findall(r"from PySide6 import ([\w, ()]+)", path.read_text(encoding="utf-8"))
+            for m in re.findall(r"Qt\w+", line)
+        }
     excluded = set(_spec_list("qt_unused"))
     assert used, "the GUI imports Qt"
     assert not used & excluded, f"packaging/reader.spec excludes Qt modules the app imports: {used & excluded}"

@@ -38,17 +38,28 @@ def installed(wheel, tmp_path_factory) -> Path:
     """The wheel installed into a folder of its own (what a site-packages would hold)."""
     target = tmp_path_factory.mktemp("site")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile", "--quiet",
-         "--target", str(target), str(wheel)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-compile",
+            "--quiet",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return target
 
 
 def _source_files(folder: str, pattern: str) -> set[str]:
-    return {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).glob(pattern)
-            if "__pycache__" not in p.parts}
+    return {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).glob(pattern) if "__pycache__" not in p.parts}
 
 
 def test_wheel_contains_runtime_files(wheel):
@@ -63,8 +74,11 @@ def test_wheel_contains_runtime_files(wheel):
         assert name in names, f"{name} is missing from {wheel.name}"
 
     for folder in resources.RUNTIME_DIRS:
-        shipped = {p.relative_to(ROOT / "resources").as_posix()
-                   for p in (ROOT / "resources" / folder).rglob("*") if p.is_file()}
+        shipped = {
+            p.relative_to(ROOT / "resources").as_posix()
+            for p in (ROOT / "resources" / folder).rglob("*")
+            if p.is_file()
+        }
         assert shipped
         for rel in sorted(shipped):
             assert f"reader/_resources/{rel}" in names, f"resources/{rel} is missing from the wheel"
@@ -80,8 +94,14 @@ def test_wheel_contains_runtime_files(wheel):
 def _run(code: str, site: Path | str, tmp_path: Path, **env) -> subprocess.CompletedProcess:
     """Python with the installed wheel first on sys.path, away from the source checkout."""
     environment = dict(os.environ, PYTHONPATH=str(site), **env)
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          cwd=tmp_path, env=environment, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=120,
+    )
 
 
 def test_reader_works_from_the_installed_wheel(installed, tmp_path):
@@ -149,5 +169,6 @@ def test_install_desktop_from_the_installed_wheel(installed, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (data_home / "applications" / f"{APP_ID}.desktop").is_file()
     assert (data_home / "icons" / "hicolor" / "512x512" / "apps" / f"{APP_ID}.png").is_file()
-    assert (data_home / "metainfo" / f"{APP_ID}.metainfo.xml").read_bytes() == \
-        (ROOT / "resources" / "desktop" / f"{APP_ID}.metainfo.xml").read_bytes()
+    assert (data_home / "metainfo" / f"{APP_ID}.metainfo.xml").read_bytes() == (
+        ROOT / "resources" / "desktop" / f"{APP_ID}.metainfo.xml"
+    ).read_bytes()

@@ -15,15 +15,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from genpages import article, png
+
 from reader.core.importing import formats
 
 TIMEOUT = 120  # the whole corpus; a hang fails instead of blocking CI
 
 
 def mime(parts: str, boundary: str = "b1") -> bytes:
-    return (f"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"{boundary}\"\r\n\r\n{parts}").encode()
+    return (f'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="{boundary}"\r\n\r\n{parts}').encode()
 
 
 def html_part(body: str, encoding: str = "quoted-printable") -> str:
@@ -31,10 +31,30 @@ def html_part(body: str, encoding: str = "quoted-printable") -> str:
 
 
 SCRIPT_NAMES = [
-    "статья-о-реках", "河流的故事", "川の物語", "강의-이야기", "قصة-النهر", "סיפור-הנהר", "नदी-की-कहानी",
-    "เรื่องของแม่น้ำ", "ποτάμι", "Ελληνικά και English", "ríos-y-café", "emoji-🌊🐟", "combining-e\u0301",
-    "tab\there", "new\nline", "back\\slash", "-starts-with-dash", " leading space", "quote'\"s", "semi;colon&amp",
-    "ሰላም", "ᓀᐦᐃᔭᐍᐏᐣ", "zero\u200bwidth", "rtl\u202eevil\u202c",
+    "статья-о-реках",
+    "河流的故事",
+    "川の物語",
+    "강의-이야기",
+    "قصة-النهر",
+    "סיפור-הנהר",
+    "नदी-की-कहानी",
+    "เรื่องของแม่น้ำ",
+    "ποτάμι",
+    "Ελληνικά και English",
+    "ríos-y-café",
+    "emoji-🌊🐟",
+    "combining-e\u0301",
+    "tab\there",
+    "new\nline",
+    "back\\slash",
+    "-starts-with-dash",
+    " leading space",
+    "quote'\"s",
+    "semi;colon&amp",
+    "ሰላም",
+    "ᓀᐦᐃᔭᐍᐏᐣ",
+    "zero\u200bwidth",
+    "rtl\u202eevil\u202c",
 ]
 
 
@@ -58,20 +78,46 @@ def build_corpus(root: Path) -> dict[str, tuple[str, str]]:
     put("elf.htm", b"\x7fELF\x02\x01\x01" + os.urandom(3000), "failed", "binary")
     put("pdf-named.html", b"%PDF-1.5\n" + os.urandom(3000), "failed", "binary")
     put("gzip.html", b"\x1f\x8b\x08\x00" + os.urandom(3000), "failed", "binary")
-    put("truncated-utf8.html", article(2, seed=2).replace("Entry", "Éntrée").encode()[:-7] + "é".encode()[:1],
-        "imported")
-    put("mixed-encodings.html", article(3).encode()[:600] + "Größe ".encode("cp1252") + "naïve ".encode()
-        + article(3).encode()[600:], "imported")
+    put(
+        "truncated-utf8.html",
+        article(2, seed=2).replace("Entry", "Éntrée").encode()[:-7] + "é".encode()[:1],
+        "imported",
+    )
+    put(
+        "mixed-encodings.html",
+        article(3).encode()[:600] + "Größe ".encode("cp1252") + "naïve ".encode() + article(3).encode()[600:],
+        "imported",
+    )
     put("latin1-undeclared.html", article(4).replace("Entry", "Année").encode("cp1252"), "imported")
-    put("only-nav.html", "<html><body><nav>" + " ".join(f"<a href='/s{i}'>Section {i}</a>" for i in range(80))
-        + "</nav><header><ul><li><a href='/'>Home</a></li></ul></header></body></html>", "any")
-    put("only-markup.html", "<html><head><title></title></head><body><div><span></span></div></body></html>",
-        "failed", "no readable text")
-    put("deep-20000.html", "<html><body>" + "<div>" * 20_000 + "<p>Words at the very bottom of the page.</p>"
-        + "</div>" * 20_000 + "</body></html>", "imported")
+    put(
+        "only-nav.html",
+        "<html><body><nav>"
+        + " ".join(f"<a href='/s{i}'>Section {i}</a>" for i in range(80))
+        + "</nav><header><ul><li><a href='/'>Home</a></li></ul></header></body></html>",
+        "any",
+    )
+    put(
+        "only-markup.html",
+        "<html><head><title></title></head><body><div><span></span></div></body></html>",
+        "failed",
+        "no readable text",
+    )
+    put(
+        "deep-20000.html",
+        "<html><body>"
+        + "<div>" * 20_000
+        + "<p>Words at the very bottom of the page.</p>"
+        + "</div>" * 20_000
+        + "</body></html>",
+        "imported",
+    )
     put("deep-unclosed.html", "<html><body><p>Start. " + "<b>bold " * 20_000 + "</p></body></html>", "imported")
-    put("million-elements.html", "<html><body><p>" + "<i>x</i>" * 1_000_000 + "</p></body></html>",
-        "failed", "too many elements")
+    put(
+        "million-elements.html",
+        "<html><body><p>" + "<i>x</i>" * 1_000_000 + "</p></body></html>",
+        "failed",
+        "too many elements",
+    )
     # Known: extract.whole_page_tree turns a body holding only a <script> into the
     # script's text (harmless, never run; reported to the extraction owner).
     put("script-only.html", "<html><body><script>" + "var x = 1;" * 1000 + "</script></body></html>", "any")
@@ -82,15 +128,31 @@ def build_corpus(root: Path) -> dict[str, tuple[str, str]]:
     expected[huge.name] = ("failed", r"too large \(100 MB; the limit is 50 MB\)")
 
     # MHTML that is broken in every way the email package tolerates.
-    put("mhtml/no-html-part.mhtml", mime("--b1\r\nContent-Type: image/png\r\n\r\nxx\r\n--b1--\r\n"),
-        "failed", "no HTML part")
-    put("mhtml/not-multipart.mht", b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello\r\n",
-        "failed", "malformed MHTML")
-    put("mhtml/headers-only.mhtml", b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n",
-        "failed", "malformed MHTML")
+    put(
+        "mhtml/no-html-part.mhtml",
+        mime("--b1\r\nContent-Type: image/png\r\n\r\nxx\r\n--b1--\r\n"),
+        "failed",
+        "no HTML part",
+    )
+    put(
+        "mhtml/not-multipart.mht",
+        b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello\r\n",
+        "failed",
+        "malformed MHTML",
+    )
+    put(
+        "mhtml/headers-only.mhtml",
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n",
+        "failed",
+        "malformed MHTML",
+    )
     put("mhtml/never-closed.mhtml", mime(html_part(good.replace("=", "=3D"))), "imported")
-    put("mhtml/bad-base64.mhtml", mime(html_part("!!!not base64!!!" * 10, "base64") + "--b1--\r\n"), "failed",
-        "invalid base64")
+    put(
+        "mhtml/bad-base64.mhtml",
+        mime(html_part("!!!not base64!!!" * 10, "base64") + "--b1--\r\n"),
+        "failed",
+        "invalid base64",
+    )
     put("mhtml/garbage.mht", os.urandom(4000), "failed", "")
     put("mhtml/plain-html.mht", article(5), "imported")
     nested = "".join(f"--n{i}\r\nContent-Type: multipart/related; boundary=n{i + 1}\r\n\r\n" for i in range(3000))
@@ -102,15 +164,27 @@ def build_corpus(root: Path) -> dict[str, tuple[str, str]]:
     (files / "good.png").write_bytes(png(30, 20))
     (files / "garbage.png").write_bytes(os.urandom(2000))
     (files / "truncated.png").write_bytes(png(30, 20)[:30])
-    (files / "bomb.png").write_bytes(png(1, 1).replace(b"\x00\x00\x00\x01\x00\x00\x00\x01", b"\x00\x00\xc3\x50\x00\x00\xc3\x50", 1))
+    (files / "bomb.png").write_bytes(
+        png(1, 1).replace(b"\x00\x00\x00\x01\x00\x00\x00\x01", b"\x00\x00\xc3\x50\x00\x00\xc3\x50", 1)
+    )
     with (files / "huge.png").open("wb") as f:
         f.write(png(30, 20))
         f.truncate(30 * 1024 * 1024)
     (files / "empty.jpg").write_bytes(b"")
     (files / "dir.png").mkdir()
-    imgs = "".join(f"<img src='broken-images_files/{n}' alt=''>" for n in
-                   ("good.png", "garbage.png", "truncated.png", "bomb.png", "huge.png", "empty.jpg", "dir.png",
-                    "missing.png"))
+    imgs = "".join(
+        f"<img src='broken-images_files/{n}' alt=''>"
+        for n in (
+            "good.png",
+            "garbage.png",
+            "truncated.png",
+            "bomb.png",
+            "huge.png",
+            "empty.jpg",
+            "dir.png",
+            "missing.png",
+        )
+    )
     put("broken-images.html", article(6).replace("</article>", f"<p>{imgs}</p></article>"), "imported")
 
     # Symlink loops and dangling links inside dropped folders.
@@ -136,7 +210,7 @@ def build_corpus(root: Path) -> dict[str, tuple[str, str]]:
     raw = os.fsencode(root / "names") + b"/latin1-caf\xe9.html"
     with open(raw, "wb") as f:
         f.write(article(200).encode())
-    expected[os.fsdecode(raw)[len(str(root)) + 1:]] = ("imported", "")
+    expected[os.fsdecode(raw)[len(str(root)) + 1 :]] = ("imported", "")
     return expected
 
 
@@ -155,8 +229,11 @@ def corpus(tmp_path_factory):
 
 def test_every_bad_input_ends_as_one_clear_line(corpus, tmp_path):
     root, expected = corpus
-    result = subprocess.run([sys.executable, "-m", "reader", "import", str(root), "--library", str(tmp_path / "lib")],
-                            capture_output=True, timeout=TIMEOUT)
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "import", str(root), "--library", str(tmp_path / "lib")],
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
     stdout = result.stdout.decode("utf-8", "strict")
     stderr = result.stderr.decode("utf-8", "strict")
     assert "Traceback" not in stderr
@@ -167,19 +244,25 @@ def test_every_bad_input_ends_as_one_clear_line(corpus, tmp_path):
     warnings = [line for line in lines if line.startswith("warning: ")]
     lines = [line for line in lines if not line.startswith("warning: ")]
     images = shown(str(root / "broken-images.html"))
-    assert sorted(w.split(": image skipped: ")[1].split(" ")[0] for w in warnings if w.startswith(f"warning: {images}: ")) \
-        == ["bomb.png", "huge.png"], warnings
+    assert sorted(
+        w.split(": image skipped: ")[1].split(" ")[0] for w in warnings if w.startswith(f"warning: {images}: ")
+    ) == ["bomb.png", "huge.png"], warnings
     for name, (status, reason) in expected.items():
         path = shown(str(root / name))
-        mine = [line for line in lines if line.endswith(f"({path})") or line.startswith(f"failed: {path}: ")
-                or line.startswith(f"skipped: {path}: ")]
+        mine = [
+            line
+            for line in lines
+            if line.endswith(f"({path})")
+            or line.startswith(f"failed: {path}: ")
+            or line.startswith(f"skipped: {path}: ")
+        ]
         assert len(mine) == 1, (name, mine)
         [line] = mine
         if status == "imported":
             assert line.startswith("imported "), line
         elif status in ("failed", "skipped"):
             assert line.startswith(f"{status}: "), line
-            reason_text = line[len(f"{status}: {path}: "):]
+            reason_text = line[len(f"{status}: {path}: ") :]
             assert reason_text and re.search(reason, reason_text), (name, reason_text)
     assert len(lines) == len(expected)  # one line per file, nothing else
     counts = {s: sum(1 for st, _ in expected.values() if st == s) for s in ("imported", "failed")}
@@ -192,8 +275,11 @@ def test_json_outcomes_name_every_file(corpus, tmp_path):
 
     root, expected = corpus
     names = {name: value for name, value in expected.items() if name.startswith("names/")}
-    result = subprocess.run([sys.executable, "-m", "reader", "import", str(root / "names"), "--json", "--library",
-                             str(tmp_path / "lib")], capture_output=True, timeout=TIMEOUT)
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "import", str(root / "names"), "--json", "--library", str(tmp_path / "lib")],
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
     assert b"Traceback" not in result.stderr
     by_path = {o["path"]: o for o in json.loads(result.stdout)}
     assert len(by_path) == len(names)

@@ -11,13 +11,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-
 from genpages import article, batch
+
 from reader.core import Library, LibraryError
 
 # The figure: 500 pages, 20 kills (about 30 s on two cores; READER_KILL_PAGES to change it)
@@ -56,7 +55,9 @@ def check_library(db_path: Path, images_per_article: int | None = 1) -> dict[str
             assert text and html and original, f"article {article_id} has no content"
             assert search.get(article_id) == text, f"article {article_id} is missing from the search index"
             refs = set(ASSET_REF.findall(html))
-            assert refs == assets.get(article_id, set()), f"article {article_id}: images {refs} vs {assets.get(article_id)}"
+            assert refs == assets.get(article_id, set()), (
+                f"article {article_id}: images {refs} vs {assets.get(article_id)}"
+            )
             if images_per_article is not None:
                 assert len(refs) == images_per_article
             urls[url] = article_id
@@ -99,8 +100,12 @@ def test_sigkill_during_import_loses_nothing_and_a_rerun_imports_the_rest(tmp_pa
         # others with worker processes (which must not outlive the importer).
         rng.shuffle(files)
         workers = "1" if k % 2 else "2"
-        proc = subprocess.Popen(reader_cmd("import", *files, "--library", lib, "--workers", workers),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            reader_cmd("import", *files, "--library", lib, "--workers", workers),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         # Kill at a random moment once this run has begun writing articles.
         deadline = time.monotonic() + 30
         while proc.poll() is None and time.monotonic() < deadline and article_count(db_path) <= counts[-1]:
@@ -127,8 +132,10 @@ def test_sigkill_during_import_loses_nothing_and_a_rerun_imports_the_rest(tmp_pa
     urls = check_library(db_path)
     assert len(urls) == KILL_PAGES
     assert urls.keys() == {f"https://example.org/articles/{i}" for i in range(KILL_PAGES)}
-    print(f"\nkill test: {KILL_PAGES} pages, {kills} kills in {killing:.1f} s; articles after each kill: "
-          f"{counts[1:]}; the rerun imported {sum(o['status'] == 'imported' for o in outcomes)}")
+    print(
+        f"\nkill test: {KILL_PAGES} pages, {kills} kills in {killing:.1f} s; articles after each kill: "
+        f"{counts[1:]}; the rerun imported {sum(o['status'] == 'imported' for o in outcomes)}"
+    )
     assert orphans == 0, "import workers outlived the killed importer"
     assert kills >= KILLS * 3 // 4
 
@@ -137,8 +144,13 @@ def test_a_worker_killed_mid_batch_does_not_stop_the_batch(tmp_path):
     pages = tmp_path / "pages"
     batch(pages, 60)
     lib = tmp_path / "lib"
-    proc = subprocess.Popen(reader_cmd("import", pages, "--library", lib, "--json", "--workers", "2"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        reader_cmd("import", pages, "--library", lib, "--json", "--workers", "2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 30
         killed = False
@@ -171,8 +183,12 @@ def test_two_processes_use_one_library_at_once(tmp_path):
         article_id = outcome.id
         text = library.get(article_id).text
         signature = library.signature()
-        proc = subprocess.Popen(reader_cmd("import", pages, "--library", tmp_path / "lib", "--json"),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            reader_cmd("import", pages, "--library", tmp_path / "lib", "--json"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         writes = reads = 0
         seen_new = False
         try:
@@ -201,16 +217,19 @@ def test_backup_while_another_process_writes(tmp_path):
     pages = tmp_path / "pages"
     batch(pages, 120)
     lib = tmp_path / "lib"
-    proc = subprocess.Popen(reader_cmd("import", pages, "--library", lib), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        reader_cmd("import", pages, "--library", lib), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if (lib / "library.db").exists():
                 conn = sqlite3.connect(lib / "library.db", timeout=10)
                 try:
-                    if conn.execute("SELECT count(*) FROM sqlite_master WHERE name='articles'").fetchone()[0] and \
-                            conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 10:
+                    if (
+                        conn.execute("SELECT count(*) FROM sqlite_master WHERE name='articles'").fetchone()[0]
+                        and conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 10
+                    ):
                         break
                 finally:
                     conn.close()
@@ -270,7 +289,7 @@ def _page_of(data: bytes, table: str) -> int:
 def _garble_page(data: bytes, page: int) -> bytes:
     size = int.from_bytes(data[16:18], "big")
     start = (page - 1) * size
-    return data[:start] + bytes(random.Random(page).randrange(256) for _ in range(size)) + data[start + size:]
+    return data[:start] + bytes(random.Random(page).randrange(256) for _ in range(size)) + data[start + size :]
 
 
 DAMAGE = {

@@ -16,12 +16,11 @@ import subprocess
 import sys
 import time
 import zlib
-from pathlib import Path
 
 import pytest
+from genpages import png
 from lxml import html as lxml_html
 
-from genpages import png
 from reader.core.importing import bound, images
 from reader.core.importing.formats import MAX_IMAGE_BYTES
 
@@ -47,8 +46,14 @@ print(json.dumps(times))
 
 def layout_times(htmls: list[str]) -> list[float]:
     """Seconds QTextDocument takes to lay each HTML out (a child process; a hang fails)."""
-    result = subprocess.run([sys.executable, "-c", _LAYOUT], input=json.dumps(htmls), capture_output=True,
-                            text=True, timeout=LAYOUT_LIMIT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    result = subprocess.run(
+        [sys.executable, "-c", _LAYOUT],
+        input=json.dumps(htmls),
+        capture_output=True,
+        text=True,
+        timeout=LAYOUT_LIMIT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -88,17 +93,36 @@ TABLE_BOMBS = {
     # Unclosed tables: libxml2 nests 66 of them.
     "unclosed-66": ("".join(f"<table><tr><td>{PARAGRAPH} level{i}" for i in range(66)), "level65"),
     # 20 rows of colspan=1000 rowspan=1000: 26 s and GBs before.
-    "spans-20": ("<table>" + "".join(f"<tr><td colspan=1000 rowspan=1000>{PARAGRAPH} row{i}</td></tr>"
-                                      for i in range(20)) + "</table>", "row19"),
-    "spans-1000": ("<table>" + "".join(f"<tr><td colspan=1000 rowspan=1000>{PARAGRAPH} row{i}</td></tr>"
-                                        for i in range(1000)) + "</table>", "row999"),
+    "spans-20": (
+        "<table>"
+        + "".join(f"<tr><td colspan=1000 rowspan=1000>{PARAGRAPH} row{i}</td></tr>" for i in range(20))
+        + "</table>",
+        "row19",
+    ),
+    "spans-1000": (
+        "<table>"
+        + "".join(f"<tr><td colspan=1000 rowspan=1000>{PARAGRAPH} row{i}</td></tr>" for i in range(1000))
+        + "</table>",
+        "row999",
+    ),
     # A sparse grid: 150 one-cell rows under a 130-cell row.
-    "sparse-grid": ("<table><tr>" + "".join(f"<td>head{i}</td>" for i in range(130)) + "</tr>"
-                    + "".join(f"<tr><td>{PARAGRAPH} row{i}</td></tr>" for i in range(150)) + "</table>", "row149"),
+    "sparse-grid": (
+        "<table><tr>"
+        + "".join(f"<td>head{i}</td>" for i in range(130))
+        + "</tr>"
+        + "".join(f"<tr><td>{PARAGRAPH} row{i}</td></tr>" for i in range(150))
+        + "</table>",
+        "row149",
+    ),
     # More cells than one table may have: kept as plain blocks.
-    "cells-20000": ("<p>" + PARAGRAPH * 3 + "</p><table>" + "".join(
-        "<tr>" + "".join(f"<td>c{r}x{c}</td>" for c in range(20)) + "</tr>" for r in range(1000)) + "</table>",
-                    "c999x19"),
+    "cells-20000": (
+        "<p>"
+        + PARAGRAPH * 3
+        + "</p><table>"
+        + "".join("<tr>" + "".join(f"<td>c{r}x{c}</td>" for c in range(20)) + "</tr>" for r in range(1000))
+        + "</table>",
+        "c999x19",
+    ),
 }
 
 
@@ -120,8 +144,16 @@ def test_table_bombs_import_bounded(library, tmp_path, name):
 
 def test_stored_unbounded_html_is_bounded_for_display():
     # Libraries imported before the bounds hold such HTML; the view bounds it when shown.
-    old = ("<p>" + PARAGRAPH + "</p>" + "<table><tr><td>" * 20 + "innermost</td></tr></table>" * 20
-           + "<table>" + "<tr><td colspan=1000 rowspan=1000>spanned</td></tr>" * 20 + "</table>")
+    old = (
+        "<p>"
+        + PARAGRAPH
+        + "</p>"
+        + "<table><tr><td>" * 20
+        + "innermost</td></tr></table>" * 20
+        + "<table>"
+        + "<tr><td colspan=1000 rowspan=1000>spanned</td></tr>" * 20
+        + "</table>"
+    )
     shown = bound.bound_html(old)
     assert table_depth(shown) == bound.MAX_TABLE_DEPTH
     assert "innermost" in shown and shown.count("spanned") == 20
@@ -146,12 +178,26 @@ def test_a_page_over_the_time_limit_fails_and_the_batch_goes_on(tmp_path, worker
     folder = tmp_path / "pages"
     folder.mkdir()
     # About 5 s to prepare here; the limit is set to 1 s for the test.
-    (folder / "a-slow.html").write_text(page("<article><p>" + "".join(f"<span>w{i} </span>" for i in range(100_000))
-                                              + "</p></article>", "Slow"))
+    (folder / "a-slow.html").write_text(
+        page("<article><p>" + "".join(f"<span>w{i} </span>" for i in range(100_000)) + "</p></article>", "Slow")
+    )
     (folder / "b-quick.html").write_text(page(f"<article><h1>Quick</h1><p>{PARAGRAPH * 4}</p></article>", "Quick"))
     result = subprocess.run(
-        [sys.executable, "-m", "reader", "import", str(folder), "--library", str(tmp_path / "lib"), "--workers", workers],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "READER_PREPARE_LIMIT": "1"},
+        [
+            sys.executable,
+            "-m",
+            "reader",
+            "import",
+            str(folder),
+            "--library",
+            str(tmp_path / "lib"),
+            "--workers",
+            workers,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "READER_PREPARE_LIMIT": "1"},
     )
     assert "Traceback" not in result.stderr
     assert f"failed: {folder / 'a-slow.html'}: took too long to prepare (over 1 s)" in result.stderr.splitlines()
@@ -161,6 +207,7 @@ def test_a_page_over_the_time_limit_fails_and_the_batch_goes_on(tmp_path, worker
 
 def sized_png(width: int, height: int, size: int) -> bytes:
     """A PNG whose header says width x height, padded to `size` bytes (zeros) before its end chunk."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
@@ -181,8 +228,10 @@ def test_images_over_the_limits_are_skipped_and_named(library, tmp_path):
     count = images.MAX_ARTICLE_IMAGE_BYTES // (MAX_IMAGE_BYTES - 1024) + 1
     for i in range(count):
         (files / f"big{i}.png").write_bytes(sized_png(1000 + i, 800, MAX_IMAGE_BYTES - 1024))
-    figures = "".join(f"<p>{PARAGRAPH}</p><img src='photos_files/{name}'>" for name in
-                      ["small.png", "pixels.png", "heavy.png"] + [f"big{i}.png" for i in range(count)])
+    figures = "".join(
+        f"<p>{PARAGRAPH}</p><img src='photos_files/{name}'>"
+        for name in ["small.png", "pixels.png", "heavy.png"] + [f"big{i}.png" for i in range(count)]
+    )
     path = tmp_path / "photos.html"
     path.write_text(page(f"<article><h1>Photos</h1>{figures}</article>", "Photos"))
     [outcome] = library.import_paths([path], workers=1)

@@ -10,16 +10,16 @@ import threading
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from typing import ClassVar
 
 import pytest
-
 from genpages import article, png
 
 pytest.importorskip("PySide6")
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
     def _answer(self) -> None:
         type(self).requests.append(f"{self.command} {self.path}")
@@ -97,10 +97,14 @@ def test_nothing_is_fetched_on_import_view_or_export(server, tmp_path, library, 
     files.mkdir(parents=True)
     (files / "local.png").write_bytes(png(40, 30))
     (pages / "plain.html").write_text(hostile_page(base, 1))
-    (pages / "saved.html").write_text(hostile_page(base, 2).replace(
-        "</article>", '<figure><img src="saved_files/local.png" alt="kept"></figure></article>'))
+    (pages / "saved.html").write_text(
+        hostile_page(base, 2).replace(
+            "</article>", '<figure><img src="saved_files/local.png" alt="kept"></figure></article>'
+        )
+    )
     singlefile = hostile_page(base, 3).replace(
-        "<html", f"<!--\n Page saved with SingleFile \n url: {base}/singlefile \n--><html", 1)
+        "<html", f"<!--\n Page saved with SingleFile \n url: {base}/singlefile \n--><html", 1
+    )
     (pages / "singlefile.html").write_text(singlefile)
     message = MIMEMultipart("related")
     message["MIME-Version"] = "1.0"
@@ -126,7 +130,7 @@ def test_nothing_is_fetched_on_import_view_or_export(server, tmp_path, library, 
     asked: list[str] = []
 
     class Browser(QTextBrowser):
-        def loadResource(self, kind, url: QUrl):  # noqa: N802
+        def loadResource(self, kind, url: QUrl):
             asked.append(url.toString())
             return super().loadResource(kind, url)
 
@@ -149,7 +153,7 @@ def test_nothing_is_fetched_on_import_view_or_export(server, tmp_path, library, 
         seen: list[str] = []
 
         class Recording(ReadingView):
-            def loadResource(self, kind, url: QUrl):  # noqa: N802
+            def loadResource(self, kind, url: QUrl):
                 seen.append(url.toString())
                 return super().loadResource(kind, url)
 
@@ -175,8 +179,8 @@ def test_nothing_is_fetched_on_import_view_or_export(server, tmp_path, library, 
                 opened: list[str] = []
 
                 class FileBrowser(QTextBrowser):
-                    def loadResource(self, kind, url: QUrl):  # noqa: N802
-                        opened.append(url.toString())
+                    def loadResource(self, kind, url: QUrl):
+                        opened.append(url.toString())  # noqa: B023 (used within this iteration)
                         return super().loadResource(kind, url)
 
                 viewer = FileBrowser()

@@ -34,7 +34,12 @@ def test_links_in_a_dropped_folder_stay_inside_it(library, tmp_path):
     drop.mkdir()
     shutil.copy(FIXTURE, drop / "a.html")
     secret = tmp_path / "secret.html"
-    secret.write_text(FIXTURE.read_text().replace("Quiet Rivers", "Private Diary").replace("example.org/2024", "e.org/d").replace("quiet in winter", "dear diary"))
+    secret.write_text(
+        FIXTURE.read_text()
+        .replace("Quiet Rivers", "Private Diary")
+        .replace("example.org/2024", "e.org/d")
+        .replace("quiet in winter", "dear diary")
+    )
     (drop / "diary.html").symlink_to(secret)
     (drop / "up").symlink_to(tmp_path)  # the folder's own parent
     (drop / "passwd.html").symlink_to("/etc/passwd")
@@ -58,9 +63,13 @@ def test_a_long_file_name_and_a_link_loop_among_its_images(library, tmp_path):
     assert outcome.status == "imported", outcome.error
     page = tmp_path / "pics" / "p.html"
     page.parent.mkdir()
-    page.write_text(FIXTURE.read_text().replace(
-        "</article>", '<img src="p_files/loop/x.png"><img src="p_files/self.png"></article>')
-        .replace("Quiet Rivers", "Loud Rivers").replace("example.org/2024", "e.org/l").replace("quiet in winter", "loud"))
+    page.write_text(
+        FIXTURE.read_text()
+        .replace("</article>", '<img src="p_files/loop/x.png"><img src="p_files/self.png"></article>')
+        .replace("Quiet Rivers", "Loud Rivers")
+        .replace("example.org/2024", "e.org/l")
+        .replace("quiet in winter", "loud")
+    )
     (tmp_path / "pics" / "p_files").mkdir()
     (tmp_path / "pics" / "p_files" / "loop").symlink_to("loop")
     (tmp_path / "pics" / "p_files" / "self.png").symlink_to("self.png")

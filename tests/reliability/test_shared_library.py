@@ -13,16 +13,21 @@ import time
 from pathlib import Path
 
 import pytest
-
 from genpages import batch
+
 from reader.core import Library, LibraryError
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def python(code: str, *args, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 def finish(process: subprocess.Popen, timeout: float = 120) -> str:
@@ -161,9 +166,16 @@ def test_imports_at_once_never_double_an_article(tmp_path, runs):
     env = {**os.environ, "READER_LIBRARY": str(tmp_path / "lib")}
     with Library.open(tmp_path / "lib"):
         pass  # created; the race under test is the one between imports
-    imports = [subprocess.Popen([sys.executable, "-m", "reader", "import", "--json", "--workers", "1",
-                                 str(tmp_path / "pages")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=env) for _ in range(runs)]
+    imports = [
+        subprocess.Popen(
+            [sys.executable, "-m", "reader", "import", "--json", "--workers", "1", str(tmp_path / "pages")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(runs)
+    ]
     outcomes = [json.loads(finish(p, timeout=300)) for p in imports]
     statuses = [o["status"] for run in outcomes for o in (run if isinstance(run, list) else run["outcomes"])]
     assert statuses.count("imported") == len(pages)
@@ -197,8 +209,9 @@ def test_a_read_only_library_is_read_not_called_damaged(tmp_path):
             library.set_note(outcome.id, "x")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
-                    reason="permissions do not bind root; the read-only engine is tested above")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="permissions do not bind root; the read-only engine is tested above"
+)
 def test_a_library_in_a_read_only_folder_opens_for_reading(tmp_path):
     [page] = batch(tmp_path / "pages", 1)
     folder = tmp_path / "lib"
@@ -208,11 +221,17 @@ def test_a_library_in_a_read_only_folder_opens_for_reading(tmp_path):
     folder.chmod(0o555)
     try:
         env = {**os.environ, "READER_LIBRARY": str(folder)}
-        listed = subprocess.run([sys.executable, "-m", "reader", "list", "--json"], capture_output=True, text=True,
-                                env=env, timeout=60)
+        listed = subprocess.run(
+            [sys.executable, "-m", "reader", "list", "--json"], capture_output=True, text=True, env=env, timeout=60
+        )
         assert listed.returncode == 0, listed.stderr
-        noted = subprocess.run([sys.executable, "-m", "reader", "note", str(outcome.id), "x"], capture_output=True,
-                               text=True, env=env, timeout=60)
+        noted = subprocess.run(
+            [sys.executable, "-m", "reader", "note", str(outcome.id), "x"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert noted.returncode == 1 and "read-only" in noted.stderr and "damaged" not in noted.stderr
     finally:
         folder.chmod(0o755)
@@ -222,8 +241,10 @@ def test_another_programs_database_with_alembic_is_not_ours(tmp_path):
     folder = tmp_path / "lib"
     folder.mkdir()
     conn = sqlite3.connect(folder / "library.db")
-    conn.executescript("CREATE TABLE alembic_version (version_num TEXT); INSERT INTO alembic_version VALUES ('ab12');"
-                       "CREATE TABLE invoices (total REAL);")
+    conn.executescript(
+        "CREATE TABLE alembic_version (version_num TEXT); INSERT INTO alembic_version VALUES ('ab12');"
+        "CREATE TABLE invoices (total REAL);"
+    )
     conn.commit()
     conn.close()
     before = (folder / "library.db").read_bytes()

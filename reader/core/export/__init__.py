@@ -26,14 +26,27 @@ from reader.core.export.restore import AnnotationImport, import_annotations
 from reader.core.export.vault import VAULT_FORMATS, sync_vault, watch
 
 __all__ = [
-    "FORMATS", "MANIFEST", "VAULT_FORMATS", "AnnotationImport", "ExportOptions", "ExportResult",
-    "default_template_text", "export_articles", "import_annotations", "is_annotated", "parse_reader_link",
-    "reader_link", "safe_filename", "sync_vault", "watch",
+    "FORMATS",
+    "MANIFEST",
+    "VAULT_FORMATS",
+    "AnnotationImport",
+    "ExportOptions",
+    "ExportResult",
+    "default_template_text",
+    "export_articles",
+    "import_annotations",
+    "is_annotated",
+    "parse_reader_link",
+    "reader_link",
+    "safe_filename",
+    "sync_vault",
+    "watch",
 ]
 
 
-def export_library(library: ArticleSource, fmt: str = "md", out: str | os.PathLike[str] = ".",
-                   **options: Any) -> ExportResult:
+def export_library(
+    library: ArticleSource, fmt: str = "md", out: str | os.PathLike[str] = ".", **options: Any
+) -> ExportResult:
     """export_articles over a library: every article, or `ids=[...]` / `tag=...`."""
     return export_articles(library, fmt, out, **options)
 

@@ -38,10 +38,11 @@ if TYPE_CHECKING:
 BASIC_MODEL_ID = 1_607_392_319
 CLOZE_MODEL_ID = 1_607_392_320
 FIELDS = [{"name": "Quote"}, {"name": "Note"}, {"name": "Source"}, {"name": "Reader"}]
-_CSS = ".card { font-family: system-ui, sans-serif; font-size: 20px; text-align: left; }\n" \
-       ".source { color: #666; font-size: 0.8em; margin-top: 1em; }\n.note { margin-top: 0.8em; }"
+_CSS = (
+    ".card { font-family: system-ui, sans-serif; font-size: 20px; text-align: left; }\n"
+    ".source { color: #666; font-size: 0.8em; margin-top: 1em; }\n.note { margin-top: 0.8em; }"
+)
 _BACK = '<div class="note">{{Note}}</div><div class="source">{{Source}} · {{Reader}}</div>'
-
 
 
 def model(cloze: bool) -> genanki.Model:
@@ -50,15 +51,30 @@ def model(cloze: bool) -> genanki.Model:
 
     if cloze:
         return genanki.Model(
-            CLOZE_MODEL_ID, "Reader highlight (cloze)", fields=FIELDS,
-            templates=[{"name": "Cloze", "qfmt": "<blockquote>{{cloze:Quote}}</blockquote>",
-                        "afmt": "<blockquote>{{cloze:Quote}}</blockquote>" + _BACK}],
-            css=_CSS, model_type=genanki.Model.CLOZE,
+            CLOZE_MODEL_ID,
+            "Reader highlight (cloze)",
+            fields=FIELDS,
+            templates=[
+                {
+                    "name": "Cloze",
+                    "qfmt": "<blockquote>{{cloze:Quote}}</blockquote>",
+                    "afmt": "<blockquote>{{cloze:Quote}}</blockquote>" + _BACK,
+                }
+            ],
+            css=_CSS,
+            model_type=genanki.Model.CLOZE,
         )
     return genanki.Model(
-        BASIC_MODEL_ID, "Reader highlight", fields=FIELDS,
-        templates=[{"name": "Highlight", "qfmt": "<blockquote>{{Quote}}</blockquote>",
-                    "afmt": "{{FrontSide}}<hr id=answer>" + _BACK}],
+        BASIC_MODEL_ID,
+        "Reader highlight",
+        fields=FIELDS,
+        templates=[
+            {
+                "name": "Highlight",
+                "qfmt": "<blockquote>{{Quote}}</blockquote>",
+                "afmt": "{{FrontSide}}<hr id=answer>" + _BACK,
+            }
+        ],
         css=_CSS,
     )
 
@@ -85,8 +101,9 @@ def _source(article: domain.Article) -> str:
     return title
 
 
-def note(article: domain.Article, h: domain.Highlight, kind: genanki.Model, cloze: bool,
-         namer: TagNamer) -> genanki.Note:
+def note(
+    article: domain.Article, h: domain.Highlight, kind: genanki.Model, cloze: bool, namer: TagNamer
+) -> genanki.Note:
     import genanki
 
     link = f'<a href="{html.escape(reader_link(article, h), quote=True)}">Open in Reader</a>'

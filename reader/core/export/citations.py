@@ -20,8 +20,18 @@ from typing import Any, ClassVar
 from reader.core import domain
 from reader.core.export.common import ExportOptions, normal_date
 
-_TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-        "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
 _TEX_RE = re.compile(r"[\\{}&%$#_^~]")
 
 
@@ -85,8 +95,9 @@ def citation_keys(articles: Sequence[domain.Article]) -> dict[int, str]:
         names = authors(article.author)
         who = _ascii_word(names[0][0]) if names else _ascii_word(article.site or "") or "reader"
         year = (_date_parts(article.published) or _date_parts(article.added) or [0])[0]
-        word = next((w for w in (_ascii_word(x) for x in article.title.split()) if len(w) > 3), "") or \
-            next((w for w in (_ascii_word(x) for x in article.title.split()) if w), "")
+        word = next((w for w in (_ascii_word(x) for x in article.title.split()) if len(w) > 3), "") or next(
+            (w for w in (_ascii_word(x) for x in article.title.split()) if w), ""
+        )
         base = f"{who}{year or ''}{word}"[:40] or f"article{article.id}"
         n = used.get(base, 0)
         used[base] = n + 1

@@ -117,8 +117,20 @@ def human_date(value: datetime | str | None) -> str | None:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def reader_link(article: domain.Article, highlight: domain.Highlight | None = None) -> str:

@@ -190,7 +190,9 @@ def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str
                 legacy.setdefault(fmt, {})[str(key)] = _Entry(value, None)
             elif isinstance(value, dict) and _valid_name(value.get("name")):
                 digest = value.get("sha256")
-                current.setdefault(fmt, {})[str(key)] = _Entry(value["name"], digest if isinstance(digest, str) else None)
+                current.setdefault(fmt, {})[str(key)] = _Entry(
+                    value["name"], digest if isinstance(digest, str) else None
+                )
     for fmt, entries in (data.get("legacy") or {}).items() if isinstance(data.get("legacy"), dict) else ():
         if isinstance(entries, dict):
             for key, value in entries.items():
@@ -202,14 +204,20 @@ def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str
 def _manifest_text(current: dict[str, dict[str, _Entry]], legacy: dict[str, dict[str, _Entry]]) -> str:
     data: dict[str, object] = {
         "about": "Files written here by Reader's export, by format and article uid, with the SHA-256 of what "
-                 "Reader wrote. Reader overwrites or removes a file only while it still holds exactly that; "
-                 "delete this file to make Reader forget them.",
+        "Reader wrote. Reader overwrites or removes a file only while it still holds exactly that; "
+        "delete this file to make Reader forget them.",
         "version": 2,
-        "files": {fmt: {uid: {"name": e.name, "sha256": e.sha256} for uid, e in sorted(entries.items())}
-                  for fmt, entries in sorted(current.items()) if entries},
+        "files": {
+            fmt: {uid: {"name": e.name, "sha256": e.sha256} for uid, e in sorted(entries.items())}
+            for fmt, entries in sorted(current.items())
+            if entries
+        },
     }
-    old = {fmt: {k: e.name for k, e in sorted(entries.items(), key=lambda kv: (len(kv[0]), kv[0]))}
-           for fmt, entries in sorted(legacy.items()) if entries}
+    old = {
+        fmt: {k: e.name for k, e in sorted(entries.items(), key=lambda kv: (len(kv[0]), kv[0]))}
+        for fmt, entries in sorted(legacy.items())
+        if entries
+    }
     if old:
         data["legacy"] = old  # from a version-1 manifest: kept, never overwritten or removed
     # Compact: the C encoder (indent= makes json use its pure-Python one, slow for 10,000 entries).
@@ -300,8 +308,9 @@ def export_articles(
         single_file = out.suffix.lower() == kind.suffix or getattr(kind, "single_only", False)
         other = {f.suffix for f in FORMATS.values()} - {kind.suffix}
         if out.suffix.lower() in other and not out.is_dir():
-            raise ValueError(f"{out} ends in {out.suffix} but the format is {fmt}; "
-                             f"name a folder or a {kind.suffix} file")
+            raise ValueError(
+                f"{out} ends in {out.suffix} but the format is {fmt}; name a folder or a {kind.suffix} file"
+            )
     if single_file and out.is_dir():
         raise ValueError(f"{out} is a folder; the {fmt} format writes one file: name a {kind.suffix} file")
     if not single_file and out.exists() and not out.is_dir():
@@ -319,8 +328,17 @@ def export_articles(
     if annotated:
         articles = [a for a in articles if is_annotated(a)]
     tags = {t for a in articles for t in a.tags} | {t for a in articles for h in a.highlights for t in h.tags}
-    formatter = kind(ExportOptions(template=template, color_names=dict(color_names or {}), assets=assets,
-                                   tags=tuple(sorted(tags)), bom=bom, cloze=cloze, deck=deck))
+    formatter = kind(
+        ExportOptions(
+            template=template,
+            color_names=dict(color_names or {}),
+            assets=assets,
+            tags=tuple(sorted(tags)),
+            bom=bom,
+            cloze=cloze,
+            deck=deck,
+        )
+    )
     highlights = sum(len(a.highlights) for a in articles)
 
     def with_content(batch: list[domain.Article]) -> list[domain.Article]:
@@ -412,7 +430,7 @@ def export_articles(
                     write_atomic(out / MANIFEST, _manifest_text(current, legacy))
                 futures = [pool.submit(_settle, path, raw, proof, new) for _a, _n, path, raw, proof, new in plans]
                 errors = []
-                for (article, name, path, raw, _proof, _new), future in zip(plans, futures):
+                for (article, name, _path, _raw, _proof, _new), future in zip(plans, futures):
                     try:
                         outcome = future.result()
                     except OSError as exc:
@@ -429,8 +447,12 @@ def export_articles(
                         kept.append(out / name)
                     elif outcome == "written":
                         changed.append(out / name)
-                    if outcome != "failed" and str(article.id) in old_mine and _key(old_mine[str(article.id)].name) == \
-                            _key(name) and outcome != "kept":
+                    if (
+                        outcome != "failed"
+                        and str(article.id) in old_mine
+                        and _key(old_mine[str(article.id)].name) == _key(name)
+                        and outcome != "kept"
+                    ):
                         del old_mine[str(article.id)]  # proved ours now (identical or newly written)
                 if errors:
                     raise errors[0]

@@ -44,8 +44,10 @@ _DROP = frozenset(
     svg math form input button textarea select template noscript canvas dialog portal""".split()
 )
 _NOTE_BLOCKS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote pre ul ol dl table figure".split())
-_URL_ATTRS = frozenset("src srcset href action formaction poster background data cite longdesc usemap "
-                       "lowsrc dynsrc xlink:href ping manifest codebase archive profile".split())
+_URL_ATTRS = frozenset(
+    "src srcset href action formaction poster background data cite longdesc usemap "
+    "lowsrc dynsrc xlink:href ping manifest codebase archive profile".split()
+)
 _SAFE_HREF = re.compile(r"^(https?:|mailto:|#)", re.I)
 _HEX = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
@@ -136,7 +138,7 @@ class _Mapper:
             if pos + len(text) <= start:
                 continue
             if kind == _TEXT:
-                (seg, s, _e), = origins
+                ((seg, s, _e),) = origins
                 out.append((seg, s + max(0, start - pos), s + min(len(text), end - pos)))
             else:
                 out.extend(origins)
@@ -195,7 +197,7 @@ class _Mapper:
                     merged.pop(0)
                     continue
                 if cut:
-                    (seg, s, e), = origins
+                    ((seg, s, e),) = origins
                     merged[0] = (_TEXT, text[cut:], ((seg, s + cut, e),))
                 break
             while merged:
@@ -208,7 +210,7 @@ class _Mapper:
                     merged.pop()
                     continue
                 if cut:
-                    (seg, s, e), = origins
+                    ((seg, s, e),) = origins
                     merged[-1] = (_TEXT, text[:-cut], ((seg, s, e - cut),))
                 break
             if merged:
@@ -416,8 +418,10 @@ class _Renderer:
             meta.append(f'<span class="rdr-id">{_esc(h.uid[:12])}</span>')
             parts.append('<p class="rdr-item-meta">' + " · ".join(meta) + "</p></li>")
             items.append("".join(parts))
-        return (f'<section class="rdr-highlights"><h2>Highlights ({len(self.highlights)})</h2>'
-                f'<ol>{"".join(items)}</ol></section>')
+        return (
+            f'<section class="rdr-highlights"><h2>Highlights ({len(self.highlights)})</h2>'
+            f"<ol>{''.join(items)}</ol></section>"
+        )
 
 
 def render_article(article: domain.Article, options: ExportOptions) -> str:
@@ -431,18 +435,23 @@ def render_article(article: domain.Article, options: ExportOptions) -> str:
     header.append(f'<p class="rdr-meta">{" · ".join(meta)}</p>')
     if article.url:
         link = article.url if _SAFE_HREF.match(article.url) else None
-        header.append(f'<p class="rdr-source"><a href="{_attr(link)}">{_esc(article.url)}</a></p>' if link
-                      else f'<p class="rdr-source">{_esc(article.url)}</p>')
+        header.append(
+            f'<p class="rdr-source"><a href="{_attr(link)}">{_esc(article.url)}</a></p>'
+            if link
+            else f'<p class="rdr-source">{_esc(article.url)}</p>'
+        )
     if article.tags:
-        header.append('<p class="rdr-tags">' + " ".join(f'<span class="rdr-tag">#{_esc(t)}</span>'
-                                                        for t in article.tags) + "</p>")
+        header.append(
+            '<p class="rdr-tags">' + " ".join(f'<span class="rdr-tag">#{_esc(t)}</span>' for t in article.tags) + "</p>"
+        )
     header.append("</header>")
-    note = (_note_block(article.note, "section", "rdr-article-note", "<h2>Note</h2>")
-            if article.note.strip() else "")
+    note = _note_block(article.note, "section", "rdr-article-note", "<h2>Note</h2>") if article.note.strip() else ""
     lang = f' lang="{_attr(article.language)}"' if article.language else ""
     direction = f' dir="{_attr(article.direction)}"' if article.direction in ("ltr", "rtl") else ""
-    return (f'<article class="rdr-article" id="article-{article.id}"{lang}{direction}>'
-            f'{"".join(header)}{note}<div class="rdr-body">{body}</div>{renderer.summary()}</article>')
+    return (
+        f'<article class="rdr-article" id="article-{article.id}"{lang}{direction}>'
+        f'{"".join(header)}{note}<div class="rdr-body">{body}</div>{renderer.summary()}</article>'
+    )
 
 
 def document(title: str, language: str | None, articles_html: Sequence[str], toc: str = "") -> str:
@@ -453,7 +462,9 @@ def document(title: str, language: str | None, articles_html: Sequence[str], toc
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="Reader {_attr(__version__)}">\n'
         f"<title>{_esc(title)}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
-        + toc + "\n".join(articles_html) + "\n</body>\n</html>\n"
+        + toc
+        + "\n".join(articles_html)
+        + "\n</body>\n</html>\n"
     )
 
 
@@ -471,8 +482,13 @@ class HtmlFormat:
         parts = [render_article(a, self.options) for a in articles]
         if len(articles) == 1 and not combined:
             return document(articles[0].title, articles[0].language, parts)
-        toc = ('<nav class="rdr-toc"><h1>Reader export</h1><ol>'
-               + "".join(f'<li><a href="#article-{a.id}">{_esc(a.title)}</a> '
-                         f'<span class="rdr-count">({len(a.highlights)})</span></li>' for a in articles)
-               + "</ol></nav>\n")
+        toc = (
+            '<nav class="rdr-toc"><h1>Reader export</h1><ol>'
+            + "".join(
+                f'<li><a href="#article-{a.id}">{_esc(a.title)}</a> '
+                f'<span class="rdr-count">({len(a.highlights)})</span></li>'
+                for a in articles
+            )
+            + "</ol></nav>\n"
+        )
         return document(f"Reader: {len(articles)} articles", None, parts, toc)

@@ -75,8 +75,7 @@ def md(text: object) -> str:
     for line in str(text).split("\n"):
         # Leading spaces would make an indented code block, where escapes show.
         line = _MD_INLINE.sub(r"\\\1", line.lstrip(" \t"))
-        line = _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3),
-                                  line)
+        line = _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), line)
         lines.append(line)
     return "\n".join(lines)
 
@@ -118,8 +117,11 @@ class _Sandbox(SandboxedEnvironment):
             try:
                 return obj[attribute]
             except KeyError:
-                return self.undefined(hint=f"no variable {attribute!r} here (see README.md, \"Markdown templates\")",
-                                      obj=obj, name=attribute)
+                return self.undefined(
+                    hint=f'no variable {attribute!r} here (see README.md, "Markdown templates")',
+                    obj=obj,
+                    name=attribute,
+                )
         return super().getattr(obj, attribute)
 
 
@@ -188,62 +190,72 @@ class Vars(dict[str, Any]):
             raise AttributeError(name) from None
 
 
-def template_context(article: domain.Article, color_names: dict[str, str] | None = None,
-                     combined: bool = False) -> dict[str, Any]:
+def template_context(
+    article: domain.Article, color_names: dict[str, str] | None = None, combined: bool = False
+) -> dict[str, Any]:
     """The variables a template sees (documented in README.md, "Markdown templates")."""
     color_names = color_names or {}
     highlights = reading_order(article)
     return {
-        "article": Vars({
-            "id": article.id,
-            "uid": article.uid,
-            "link": reader_link(article),
-            "title": article.title,
-            "author": article.author,
-            "site": article.site,
-            "url": article.url,
-            "published": normal_date(article.published),
-            "added": iso(article.added),
-            "updated": iso(article.updated),
-            "language": article.language,
-            "excerpt": article.excerpt,
-            "tags": list(article.tags),
-            "note": article.note,
-            "word_count": article.word_count,
-            "reading_minutes": article.reading_minutes,
-            "highlight_count": len(highlights),
-            "archived": article.archived,
-            "favorite": article.favorite,
-        }),
+        "article": Vars(
+            {
+                "id": article.id,
+                "uid": article.uid,
+                "link": reader_link(article),
+                "title": article.title,
+                "author": article.author,
+                "site": article.site,
+                "url": article.url,
+                "published": normal_date(article.published),
+                "added": iso(article.added),
+                "updated": iso(article.updated),
+                "language": article.language,
+                "excerpt": article.excerpt,
+                "tags": list(article.tags),
+                "note": article.note,
+                "word_count": article.word_count,
+                "reading_minutes": article.reading_minutes,
+                "highlight_count": len(highlights),
+                "archived": article.archived,
+                "favorite": article.favorite,
+            }
+        ),
         "highlights": [_highlight_context(article, h, i, color_names) for i, h in enumerate(highlights, 1)],
         "combined": combined,
     }
 
 
-def _highlight_context(article: domain.Article, h: domain.Highlight, position: int,
-                       color_names: dict[str, str]) -> Vars:
-    return Vars({
-        "id": h.uid,
-        "short_id": block_id(h.uid),
-        "link": reader_link(article, h),
-        "position": position,
-        "quote": h.quote,
-        "prefix": h.prefix,
-        "suffix": h.suffix,
-        "note": h.note,
-        "color": h.color,
-        "color_name": color_name(h.color, color_names),
-        "tags": list(h.tags),
-        "start": h.start,
-        "end": h.end,
-        "placed": h.placed,
-        "created": iso(h.created),
-        "updated": iso(h.updated),
-    })
+def _highlight_context(
+    article: domain.Article, h: domain.Highlight, position: int, color_names: dict[str, str]
+) -> Vars:
+    return Vars(
+        {
+            "id": h.uid,
+            "short_id": block_id(h.uid),
+            "link": reader_link(article, h),
+            "position": position,
+            "quote": h.quote,
+            "prefix": h.prefix,
+            "suffix": h.suffix,
+            "note": h.note,
+            "color": h.color,
+            "color_name": color_name(h.color, color_names),
+            "tags": list(h.tags),
+            "start": h.start,
+            "end": h.end,
+            "placed": h.placed,
+            "created": iso(h.created),
+            "updated": iso(h.updated),
+        }
+    )
 
 
-def render(article: domain.Article, template: jinja2.Template, color_names: dict[str, str] | None = None,
-           combined: bool = False) -> str:
+def render(
+    article: domain.Article,
+    template: jinja2.Template,
+    color_names: dict[str, str] | None = None,
+    combined: bool = False,
+) -> str:
     try:
         text = template.render(**template_context(article, color_names, combined))
     except jinja2.TemplateError as exc:

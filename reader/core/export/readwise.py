@@ -60,15 +60,22 @@ class CsvFormat:
         writer.writerow(COLUMNS)
         for article in sorted(articles, key=lambda a: a.id) if combined else articles:
             for position, h in enumerate(reading_order(article), 1):
-                writer.writerow(tuple(map(cell, (
-                    h.quote,
-                    article.title,
-                    article.author or "",
-                    article.url or "",
-                    readwise_note(h.note, h.tags),
-                    position,
-                    h.created.strftime("%Y-%m-%d %H:%M:%S+00:00"),
-                    color_name(h.color, self.color_names),
-                    ", ".join(h.tags),
-                ))))
+                writer.writerow(
+                    tuple(
+                        map(
+                            cell,
+                            (
+                                h.quote,
+                                article.title,
+                                article.author or "",
+                                article.url or "",
+                                readwise_note(h.note, h.tags),
+                                position,
+                                h.created.strftime("%Y-%m-%d %H:%M:%S+00:00"),
+                                color_name(h.color, self.color_names),
+                                ", ".join(h.tags),
+                            ),
+                        )
+                    )
+                )
         return buffer.getvalue()

@@ -170,8 +170,9 @@ class _Matcher:
                     article_id = int(urn[len(ARTICLE_URN) :])
                 except ValueError:
                     continue
-                if article_id in self.titles and (not record or _same_title(record.get("title"),
-                                                                             self.titles[article_id])):
+                if article_id in self.titles and (
+                    not record or _same_title(record.get("title"), self.titles[article_id])
+                ):
                     return article_id
         return None
 
@@ -185,8 +186,10 @@ def _uid(parsed: ParsedAnnotation) -> str:
     if uid:
         return uid
     # Another tool's annotation: a uid derived from what it is, so a second import matches it.
-    key = json.dumps([parsed["id"], parsed["source"], parsed["exact"], parsed["prefix"], parsed["suffix"],
-                      parsed["start"]], ensure_ascii=False)
+    key = json.dumps(
+        [parsed["id"], parsed["source"], parsed["exact"], parsed["prefix"], parsed["suffix"], parsed["start"]],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -194,8 +197,9 @@ Progress = Callable[[int, int], None]  # (annotations placed so far, annotations
 PROGRESS_EVERY = 500  # annotations between two progress calls
 
 
-def import_annotations(library: AnnotatedLibrary, data_or_path: str | os.PathLike[str] | Json | list[Any],
-                       progress: Progress | None = None) -> AnnotationImport:
+def import_annotations(
+    library: AnnotatedLibrary, data_or_path: str | os.PathLike[str] | Json | list[Any], progress: Progress | None = None
+) -> AnnotationImport:
     """Import a W3C Web Annotation JSON export (a path, or the parsed JSON).
 
     `progress(done, total)` is called as highlights are placed (every few hundred,
@@ -290,11 +294,16 @@ def import_annotations(library: AnnotatedLibrary, data_or_path: str | os.PathLik
     return report
 
 
-def _highlight(article_id: int, uid: str, parsed: ParsedAnnotation, text: str,
-               fallback_time: datetime) -> domain.Highlight:
-    anchor = anchoring.Anchor(parsed["start"] if parsed["start"] is not None else -1,
-                              parsed["end"] if parsed["end"] is not None else -1,
-                              parsed["exact"], parsed["prefix"], parsed["suffix"])
+def _highlight(
+    article_id: int, uid: str, parsed: ParsedAnnotation, text: str, fallback_time: datetime
+) -> domain.Highlight:
+    anchor = anchoring.Anchor(
+        parsed["start"] if parsed["start"] is not None else -1,
+        parsed["end"] if parsed["end"] is not None else -1,
+        parsed["exact"],
+        parsed["prefix"],
+        parsed["suffix"],
+    )
     start: int | None
     end: int | None
     found = anchoring.reanchor(text, anchor)
@@ -310,7 +319,17 @@ def _highlight(article_id: int, uid: str, parsed: ParsedAnnotation, text: str,
     created = parse_iso(parsed["created"]) or fallback_time
     updated = parse_iso(parsed["modified"]) or created
     return domain.Highlight(
-        id=0, uid=uid, article_id=article_id, start=start, end=end, quote=quote, prefix=prefix,
-        suffix=suffix, color=color, note=parsed["note"], tags=tuple(dict.fromkeys(parsed["tags"])),
-        created=created, updated=updated,
+        id=0,
+        uid=uid,
+        article_id=article_id,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        color=color,
+        note=parsed["note"],
+        tags=tuple(dict.fromkeys(parsed["tags"])),
+        created=created,
+        updated=updated,
     )

@@ -28,21 +28,35 @@ class WatchedSource(ArticleSource, Protocol):
     def signature(self) -> object: ...  # changes whenever anything in the library changes
 
 
-def sync_vault(library: ArticleSource, folder: str | os.PathLike[str], fmt: str = "md", *,
-               template: str | Path | None = None, color_names: dict[str, str] | None = None) -> ExportResult:
+def sync_vault(
+    library: ArticleSource,
+    folder: str | os.PathLike[str],
+    fmt: str = "md",
+    *,
+    template: str | Path | None = None,
+    color_names: dict[str, str] | None = None,
+) -> ExportResult:
     """Bring `folder` up to date with the library's annotated articles."""
     if fmt not in VAULT_FORMATS:
         raise ValueError(f"a vault is kept in {' or '.join(VAULT_FORMATS)}, not {fmt}")
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"{folder} is a file; a vault is a folder")
-    return export_articles(library, fmt, folder, template=template, color_names=color_names,
-                           single_file=False, annotated=True, prune=True)
+    return export_articles(
+        library, fmt, folder, template=template, color_names=color_names, single_file=False, annotated=True, prune=True
+    )
 
 
-def watch(library: WatchedSource, folder: str | os.PathLike[str], fmt: str = "md", *, interval: float = 2.0,
-          on_sync: Callable[[ExportResult], None] | None = None, stop: Callable[[], bool] = lambda: False,
-          template: str | Path | None = None) -> None:
+def watch(
+    library: WatchedSource,
+    folder: str | os.PathLike[str],
+    fmt: str = "md",
+    *,
+    interval: float = 2.0,
+    on_sync: Callable[[ExportResult], None] | None = None,
+    stop: Callable[[], bool] = lambda: False,
+    template: str | Path | None = None,
+) -> None:
     """Sync now, then again whenever the library changes (checked every `interval`
     seconds, in any process), until `stop()` is true."""
     last: object = None

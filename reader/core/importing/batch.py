@@ -19,10 +19,19 @@ Record = dict[str, Any]
 def article_record(article) -> Record:
     """The fields `reader extract --format json` prints for a PreparedArticle."""
     return {
-        "title": article.title, "byline": article.byline, "site": article.site, "url": article.url,
-        "published": article.published, "language": article.language, "direction": article.direction,
-        "excerpt": article.excerpt, "lead_image": article.lead_image, "word_count": article.word_count,
-        "fallback": article.fallback, "text": article.text, "html": article.html,
+        "title": article.title,
+        "byline": article.byline,
+        "site": article.site,
+        "url": article.url,
+        "published": article.published,
+        "language": article.language,
+        "direction": article.direction,
+        "excerpt": article.excerpt,
+        "lead_image": article.lead_image,
+        "word_count": article.word_count,
+        "fallback": article.fallback,
+        "text": article.text,
+        "html": article.html,
         "images": [a.name for a in article.assets],
     }
 
@@ -67,8 +76,9 @@ def _run_pool(todo: deque, crashed: dict[int, int], workers: int) -> Iterator[Re
     # spawn, not fork: the caller may be a process with threads (the window).
     context = multiprocessing.get_context("spawn")
     running: deque = deque()  # (index, path, future), in input order
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=watch_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=watch_parent, initargs=(os.getpid(),)
+    ) as pool:
         while todo or running:
             # A few pages in flight per worker, not the whole batch in memory.
             while todo and len(running) < workers * 4:
@@ -90,7 +100,7 @@ def _run_pool(todo: deque, crashed: dict[int, int], workers: int) -> Iterator[Re
                     lost = lost[1:]
                 todo.extendleft(reversed(lost))
                 return
-            except Exception as exc:  # noqa: BLE001 - one page never stops the batch
+            except Exception as exc:
                 record = {"path": path, "error": f"the extractor stopped on this file ({type(exc).__name__})"}
             running.popleft()
             yield record

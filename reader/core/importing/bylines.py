@@ -41,7 +41,8 @@ _CUT = re.compile(
       | https?://\S*
       | \s[|•·–—]\s | \s-\s
       | \n
-    )""" % {"m": _MONTHS},
+    )"""
+    % {"m": _MONTHS},
     re.I | re.X,
 )
 # "By", "Written by" anywhere; "Par", "Von", "Por", "Door", "Di" only at the start.
@@ -52,7 +53,9 @@ _BY = re.compile(
 )
 _BY_FOREIGN = re.compile(r"^\s*(?:par|von|por|door|di|av|af|de|da)\s*:?\s+(?=[A-ZÀ-Þ])", re.I)
 _BARE_BY = re.compile(r"^(?:(?:written|posted|published|edited)\s+)?(?:by|par|von|por|door|di|av|af)\s*:?$", re.I)
-_LEADING_LABEL = re.compile(r"^\s*(?:authors?|author\(s\)|autor(?:in)?|auteur|byline|writer|posted|credits?)\s*[:\-]\s*", re.I)
+_LEADING_LABEL = re.compile(
+    r"^\s*(?:authors?|author\(s\)|autor(?:in)?|auteur|byline|writer|posted|credits?)\s*[:\-]\s*", re.I
+)
 _SPLIT_PEOPLE = re.compile(
     r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|&|\bavec\b|\bwith\b|\bmit\b|\bcon\b)\s*",
     re.I,
@@ -102,8 +105,8 @@ def clean_byline(raw: str | None) -> str | None:
         text = next((ln for ln in lines if _BY.search(ln) or _BY_FOREIGN.match(ln)), lines[0])
     text = _LEADING_LABEL.sub("", text)
     m = _BY.search(text) or _BY_FOREIGN.match(text)
-    if m and text[m.end():].strip():
-        text = text[m.end():]
+    if m and text[m.end() :].strip():
+        text = text[m.end() :]
     cut = _CUT.search(text)
     if cut:
         text = text[: cut.start()]

@@ -57,8 +57,9 @@ def card_of(elem):
             same = sum(1 for sib in parent if sib.tag == node.tag and _first_class(sib) == cls)
             if same >= 3:
                 length = text_length(node)
-                if length < 800 and (node.tag == "a" or node.find(".//a") is not None
-                                     or any(a.tag == "a" for a in node.iterancestors())):
+                if length < 800 and (
+                    node.tag == "a" or node.find(".//a") is not None or any(a.tag == "a" for a in node.iterancestors())
+                ):
                     return node
                 return None
         node = parent
@@ -124,8 +125,11 @@ def main_container(doc):
     """The page's own mark of where its article is: a single articleBody, <article>
     or <main> with text. None when the page has no such mark, or several."""
     marks = doc.xpath('//*[@itemprop="articleBody"] | //article | //main | //*[@role="main"]')  # one walk
-    kinds = (lambda el: el.get("itemprop") == "articleBody", lambda el: el.tag == "article",
-             lambda el: el.tag == "main" or el.get("role") == "main")
+    kinds = (
+        lambda el: el.get("itemprop") == "articleBody",
+        lambda el: el.tag == "article",
+        lambda el: el.tag == "main" or el.get("role") == "main",
+    )
     for kind in kinds:
         found = [el for el in marks if kind(el) and text_length(el) >= _MAIN_MIN_TEXT]
         # nested matches (an <article> inside another) count once: keep the outermost
@@ -158,7 +162,6 @@ def prefer_main_container(doc, candidates, best):
     return top if top["content_score"] >= _MAIN_SHARE * best["content_score"] else best
 
 
-
 # Boxes laid over or beside the page, never holding its article.
 _OVERLAY = re.compile(
     r"(?:^|[\s_-])(?:modal|dialog|popup|overlay|consent|no-?consent|cookie\w*|gdpr|newsletter\w*|subscribe|"
@@ -178,7 +181,6 @@ def in_not_article(elem) -> bool:
     return False
 
 
-
 _STANDFIRST = re.compile(
     r"(?:^|[\s_-])(?:lead|lead-?text|intro|introduction|standfirst|abstract|summary|subtitle|sub-?title|"
     r"subline|deck|dek|teaser-?text|excerpt)(?:$|[\s_-])",
@@ -190,8 +192,10 @@ def is_article_header(elem) -> bool:
     """A "header" box with the headline and a standfirst: the article's own header."""
     if elem.find(".//h1") is None:
         return False
-    return any(_STANDFIRST.search(f"{el.get('class') or ''} {el.get('id') or ''}") and text_length(el) >= 40
-               for el in elem.iter("p", "div", "h2", "span"))
+    return any(
+        _STANDFIRST.search(f"{el.get('class') or ''} {el.get('id') or ''}") and text_length(el) >= 40
+        for el in elem.iter("p", "div", "h2", "span")
+    )
 
 
 def standfirst(best, link_density):
@@ -245,8 +249,10 @@ def _drop_credits(figure) -> None:
             continue
         ident = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
         text = _SPACES.sub(" ", el.text_content()).strip()
-        if el.tag != "img" and el.find(".//img") is None and (
-            _CREDIT_CLASS.search(ident) or (text and notices.CREDIT_TEXT.fullmatch(text))
+        if (
+            el.tag != "img"
+            and el.find(".//img") is None
+            and (_CREDIT_CLASS.search(ident) or (text and notices.CREDIT_TEXT.fullmatch(text)))
         ):
             _drop(el)
     for el in figure.iter("figcaption"):

@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 from readability.readability import REGEXES as READABILITY_REGEXES
 
 from reader.core.importing import choice, notices
-from reader.core.importing.metadata import UNLIKELY, block_text, similarity
+from reader.core.importing.metadata import UNLIKELY, similarity
 
 _SPACES = re.compile(r"\s+")
 
@@ -163,8 +163,9 @@ class ReadabilityDocument:
         for elem in doc.xpath("//*[@style]"):
             if READABILITY_REGEXES["displayNoneRe"].search(elem.get("style")):
                 elem.drop_tree()
-        etree.strip_elements(doc, "script", "style", "link", etree.Comment, etree.ProcessingInstruction,
-                             with_tail=False)
+        etree.strip_elements(
+            doc, "script", "style", "link", etree.Comment, etree.ProcessingInstruction, with_tail=False
+        )
         doc.resolve_base_href(handle_failures="discard")
         return doc
 
@@ -184,8 +185,10 @@ class ReadabilityDocument:
                 READABILITY_REGEXES["unlikelyCandidatesRe"].search(s)
                 and not READABILITY_REGEXES["okMaybeItsACandidateRe"].search(s)
                 and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
-                and not elem.xpath("descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
-                                    " | descendant-or-self::*[starts-with(@lang, 'x-tex')]")
+                and not elem.xpath(
+                    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
+                    " | descendant-or-self::*[starts-with(@lang, 'x-tex')]"
+                )
                 and not choice.is_article_header(elem)
             ):
                 if total is None:
@@ -211,7 +214,8 @@ class ReadabilityDocument:
         near = [
             set(c["elem"].iterancestors())
             for c in ranked
-            if c is not best and c["content_score"] >= 0.75 * best["content_score"]
+            if c is not best
+            and c["content_score"] >= 0.75 * best["content_score"]
             and (not best_is_prose or choice.card_of(c["elem"]) is None)
         ]
         if len(near) < 3:
@@ -264,8 +268,13 @@ class ReadabilityDocument:
         parent = best.getparent()
         if cls and parent is not None:
             for sib in parent:
-                if (sib is not best and sib.tag == best.tag and sib.get("class") == cls
-                        and _text_length(sib) >= 80 and self.get_link_density(sib) < 0.3):
+                if (
+                    sib is not best
+                    and sib.tag == best.tag
+                    and sib.get("class") == cls
+                    and _text_length(sib) >= 80
+                    and self.get_link_density(sib) < 0.3
+                ):
                     entry = candidates.setdefault(sib, {"elem": sib, "content_score": 0.0})
                     entry["content_score"] = max(entry["content_score"], threshold)
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
@@ -296,7 +305,11 @@ def _orphan_leads(best, link_density) -> list:
         for sib in node.itersiblings(preceding=True):
             if not isinstance(sib.tag, str):
                 continue
-            if sib.tag in _HEADINGS or sib.find(".//h1") is not None or sib.tag in ("figure", "aside", "nav", "blockquote"):
+            if (
+                sib.tag in _HEADINGS
+                or sib.find(".//h1") is not None
+                or sib.tag in ("figure", "aside", "nav", "blockquote")
+            ):
                 break
             paras = [sib] if sib.tag == "p" else list(sib.iter("p"))
             if not paras and len(_SPACES.sub(" ", sib.text_content()).strip()) > 0:
@@ -306,8 +319,11 @@ def _orphan_leads(best, link_density) -> list:
                 text = _SPACES.sub(" ", p.text_content()).strip()
                 if len(text) < 40 or link_density(p) > 0.2 or _FURNITURE_TEXT.match(text):
                     continue
-                if any(a.tag in ("figure", "figcaption", "aside", "blockquote", "li") for a in p.iterancestors()
-                       if a is not sib and sib in a.iterancestors()):
+                if any(
+                    a.tag in ("figure", "figcaption", "aside", "blockquote", "li")
+                    for a in p.iterancestors()
+                    if a is not sib and sib in a.iterancestors()
+                ):
                     continue
                 chunk.append(p)
             found[:0] = chunk
@@ -349,8 +365,11 @@ def strip_furniture(body) -> None:
         if len(ident) > 1 and _WIDGET.search(ident) and _is_small(el):
             _remove(el)
             continue
-        if len(ident) > 1 and tag not in ("p", "span", "a", "li") and _COMMENTS_HINT.search(ident) and any(
-            _COMMENTS.fullmatch(token) for token in ident.split()
+        if (
+            len(ident) > 1
+            and tag not in ("p", "span", "a", "li")
+            and _COMMENTS_HINT.search(ident)
+            and any(_COMMENTS.fullmatch(token) for token in ident.split())
         ):
             # Readers' comments, however long, unless they are most of the page.
             if total is None:
@@ -367,7 +386,12 @@ def strip_furniture(body) -> None:
                 if el.find(".//img") is None or tag in ("a", "button", "span"):
                     _remove(el)
                     continue
-            if tag in ("p", "div", "li") and len(text) < 300 and _TEASER_LEAD.match(text) and _link_share(el, text) > 0.5:
+            if (
+                tag in ("p", "div", "li")
+                and len(text) < 300
+                and _TEASER_LEAD.match(text)
+                and _link_share(el, text) > 0.5
+            ):
                 _remove(el)
                 continue
         if tag in _HEADINGS:
@@ -393,8 +417,12 @@ def _drop_related_block(heading) -> None:
     # Page builders wrap a heading in boxes of its own: the list follows the outermost.
     while True:
         parent = heading.getparent()
-        if parent is None or parent.tag in ("body", "article", "main", "html") or \
-                sum(1 for c in parent if isinstance(c.tag, str)) != 1 or (parent.text or "").strip():
+        if (
+            parent is None
+            or parent.tag in ("body", "article", "main", "html")
+            or sum(1 for c in parent if isinstance(c.tag, str)) != 1
+            or (parent.text or "").strip()
+        ):
             break
         heading = parent
     nxt = heading.getnext()
@@ -632,7 +660,7 @@ def tidy_tree(root) -> None:
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag in _BLOCK and len(el):
             last = el[-1]
-            if last.tail and not (last.tag in ("pre",)):
+            if last.tail and last.tag not in ("pre",):
                 last.tail = last.tail.rstrip() or None
             elif not len(el) and el.text:
                 el.text = el.text.rstrip()

@@ -179,6 +179,7 @@ def parse(html: str):
 def _utf8():
     return lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
 
+
 _SOFT_HYPHEN = re.compile(r"\xad|&(?:shy|#173|#x0*ad);", re.I)
 _DOCUMENT_START = re.compile(r"<(?:!doctype|html|body)[\s>]", re.I)
 # lexbor's tree building slows with depth (about n*depth); a page with more

@@ -15,10 +15,10 @@ import os
 import re
 import stat
 import urllib.parse
-from datetime import datetime
-from html.parser import HTMLParser
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 from reader.core.importing.decode import decode_html, sniff_utf16
@@ -135,8 +135,15 @@ def _is_resource_folder(path: Path) -> bool:
 def _skip_reason(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix not in PAGE_SUFFIXES:
-        kind = {".pdf": "a PDF", ".png": "an image", ".jpg": "an image", ".jpeg": "an image",
-                ".gif": "an image", ".webp": "an image", ".txt": "a text file"}.get(suffix)
+        kind = {
+            ".pdf": "a PDF",
+            ".png": "an image",
+            ".jpg": "an image",
+            ".jpeg": "an image",
+            ".gif": "an image",
+            ".webp": "an image",
+            ".txt": "a text file",
+        }.get(suffix)
         what = kind or (f"a {suffix} file" if suffix else "a file without an extension")
         return f"not a saved web page ({what}); Reader imports .html, .htm, .xhtml, .shtml, .mhtml and .mht"
     return None

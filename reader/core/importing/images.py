@@ -130,8 +130,10 @@ def check_image(data: bytes) -> tuple[tuple[str, str] | None, str | None]:
     if width == 0 or height == 0:
         return None, None
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        return None, (f"{width:,} x {height:,} pixels; the limit is {MAX_PIXELS // 1_000_000} million pixels "
-                      f"and {MAX_SIDE:,} per side")
+        return None, (
+            f"{width:,} x {height:,} pixels; the limit is {MAX_PIXELS // 1_000_000} million pixels "
+            f"and {MAX_SIDE:,} per side"
+        )
     return kind, None
 
 
@@ -170,7 +172,10 @@ def localize_images(root, resolve: Callable[[str], Resource | None]) -> tuple[li
             if len(assets) >= MAX_IMAGES:
                 kind, why = None, f"the article already has {MAX_IMAGES} images, the limit"
             elif total + len(resource.data) > MAX_ARTICLE_IMAGE_BYTES:
-                kind, why = None, f"the article's images would pass {_mb(MAX_ARTICLE_IMAGE_BYTES)}, the limit per article"
+                kind, why = (
+                    None,
+                    f"the article's images would pass {_mb(MAX_ARTICLE_IMAGE_BYTES)}, the limit per article",
+                )
         if not kind:
             if why:
                 skipped.append(f"image skipped: {image_name(src)} ({why})")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -87,10 +87,11 @@ def read_metadata(root, url: str | None = None) -> PageMeta:
     doc_title = _text(title_el) if title_el is not None else ""
     headings = [h for h in root.iter("h1", "h2")]
     meta.headings = headings
-    h1s = [_text(h) for h in headings if h.tag == "h1"]
 
     meta.site = _first(
-        ld.get("site"), values.get("og:site_name"), values.get("application-name"),
+        ld.get("site"),
+        values.get("og:site_name"),
+        values.get("application-name"),
         values.get("apple-mobile-web-app-title"),
     )
     meta.title = choose_title(ld, values, doc_title, headings, meta.site, url)
@@ -118,22 +119,40 @@ def read_metadata(root, url: str | None = None) -> PageMeta:
             break
 
     meta.published = _first_date(
-        ld.get("published"), values.get("article:published_time"), values.get("og:published_time"),
-        values.get("parsely-pub-date"), values.get("dc:date:issued"), values.get("dcterm:issued"),
-        values.get("dc:date"), values.get("date"), values.get("pubdate"), values.get("publishdate"),
-        values.get("sailthru.date"), values.get("article.published"), values.get("datepublished"),
+        ld.get("published"),
+        values.get("article:published_time"),
+        values.get("og:published_time"),
+        values.get("parsely-pub-date"),
+        values.get("dc:date:issued"),
+        values.get("dcterm:issued"),
+        values.get("dc:date"),
+        values.get("date"),
+        values.get("pubdate"),
+        values.get("publishdate"),
+        values.get("sailthru.date"),
+        values.get("article.published"),
+        values.get("datepublished"),
         _time_element(root),
     )
     lang, direction = _language(root, values, ld)
     meta.language, meta.direction = lang, direction
     excerpt = _first(
-        ld.get("excerpt"), values.get("dc:description"), values.get("dcterm:description"),
-        values.get("og:description"), values.get("description"), values.get("twitter:description"),
+        ld.get("excerpt"),
+        values.get("dc:description"),
+        values.get("dcterm:description"),
+        values.get("og:description"),
+        values.get("description"),
+        values.get("twitter:description"),
     )
     meta.excerpt = _SPACES.sub(" ", excerpt).strip() if excerpt else None
     image = _first(
-        values.get("og:image:secure_url"), values.get("og:image:url"), values.get("og:image"),
-        values.get("twitter:image"), values.get("twitter:image:src"), ld.get("image"), _image_src_link(root),
+        values.get("og:image:secure_url"),
+        values.get("og:image:url"),
+        values.get("og:image"),
+        values.get("twitter:image"),
+        values.get("twitter:image:src"),
+        ld.get("image"),
+        _image_src_link(root),
     )
     if image:
         image = image.strip()
@@ -351,9 +370,15 @@ def choose_title(ld: dict, values: dict, doc_title: str, headings, site: str | N
     else:
         title = headline or (name if not ld.get("is_webpage") else None)
     title = _first(
-        title, values.get("dc:title"), values.get("dcterm:title"), values.get("og:title"),
-        values.get("weibo:article:title"), values.get("weibo:webpage:title"), values.get("title"),
-        values.get("twitter:title"), values.get("parsely-title"),
+        title,
+        values.get("dc:title"),
+        values.get("dcterm:title"),
+        values.get("og:title"),
+        values.get("weibo:article:title"),
+        values.get("weibo:webpage:title"),
+        values.get("title"),
+        values.get("twitter:title"),
+        values.get("parsely-title"),
     )
     if not title:
         title = article_title_from_page(doc_title, headings)
@@ -367,7 +392,7 @@ def strip_site_suffix(title: str, site: str | None, url: str | None, h_texts: li
         return title
     for h in h_texts:
         # The headline shown on the page, with something appended: use the headline.
-        if len(h) >= 15 and title != h and title.startswith(h) and _SEP_RE.match(title[len(h):] + " "):
+        if len(h) >= 15 and title != h and title.startswith(h) and _SEP_RE.match(title[len(h) :] + " "):
             return h
     sites = set()
     if site:
@@ -415,9 +440,9 @@ def article_title_from_page(doc_title: str, headings) -> str:
     elif ": " in cur:
         texts = {_text(h) for h in headings}
         if cur.strip() not in texts:
-            cur = orig[orig.rfind(":") + 1:]
+            cur = orig[orig.rfind(":") + 1 :]
             if wc(cur) < 3:
-                cur = orig[orig.find(":") + 1:]
+                cur = orig[orig.find(":") + 1 :]
             elif wc(orig[: orig.find(":")]) > 5:
                 cur = orig
     elif len(cur) > 150 or len(cur) < 15:
@@ -467,8 +492,21 @@ def find_byline_element(root):
     while stack:
         el = stack.pop()
         tag = el.tag
-        if not isinstance(tag, str) or tag in ("script", "style", "noscript", "template", "head", "svg", "form",
-                                                "nav", "footer", "button", "input", "select", "textarea"):
+        if not isinstance(tag, str) or tag in (
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "head",
+            "svg",
+            "form",
+            "nav",
+            "footer",
+            "button",
+            "input",
+            "select",
+            "textarea",
+        ):
             continue
         if is_hidden(el):
             continue
@@ -477,7 +515,9 @@ def find_byline_element(root):
         match = f"{cls} {ident}"
         if el is not start and len(match) > 1:
             if (
-                _NOT_BYLINE_AREA.search(match) and not MAYBE_CANDIDATE.search(match) and tag not in ("a", "body")
+                _NOT_BYLINE_AREA.search(match)
+                and not MAYBE_CANDIDATE.search(match)
+                and tag not in ("a", "body")
                 and not BYLINE_HINT.search(match)
             ) or el.get("role") in UNLIKELY_ROLES:
                 continue
@@ -488,8 +528,11 @@ def find_byline_element(root):
                 text = block_text(el).strip()
                 if 0 < len(text) < 100:
                     name_el = next(
-                        (d for d in el.iterdescendants() if isinstance(d.tag, str)
-                         and "name" in (d.get("itemprop") or "").lower() and _text(d)),
+                        (
+                            d
+                            for d in el.iterdescendants()
+                            if isinstance(d.tag, str) and "name" in (d.get("itemprop") or "").lower() and _text(d)
+                        ),
                         None,
                     )
                     raw = block_text(name_el) if name_el is not None else text
@@ -573,7 +616,7 @@ def normalize_date(value: str | None) -> str | None:
     if re.fullmatch(r"\d{10}(?:\d{3})?", s):  # Unix time (s or ms)
         try:
             ts = int(s[:10])
-            return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+            return datetime.fromtimestamp(ts, tz=UTC).isoformat().replace("+00:00", "Z")
         except (OverflowError, OSError, ValueError):
             return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s) or re.fullmatch(r"\d{4}-\d{2}", s):
@@ -622,15 +665,21 @@ def _language(root, values: dict, ld: dict) -> tuple[str | None, str | None]:
     html_el = root if root.tag == "html" else root.find(".//html")
     lang = direction = None
     if html_el is not None:
-        lang = html_el.get("lang") or html_el.get("{http://www.w3.org/XML/1998/namespace}lang") or html_el.get("xml:lang")
+        lang = (
+            html_el.get("lang") or html_el.get("{http://www.w3.org/XML/1998/namespace}lang") or html_el.get("xml:lang")
+        )
         direction = html_el.get("dir")
     body = root.find(".//body")
     if body is not None:
         lang = lang or body.get("lang")
         direction = direction or body.get("dir")
     lang = _first(
-        lang, values.get("content-language"), values.get("language"), values.get("dc:language"),
-        values.get("og:locale"), ld.get("language"),
+        lang,
+        values.get("content-language"),
+        values.get("language"),
+        values.get("dc:language"),
+        values.get("og:locale"),
+        ld.get("language"),
     )
     if lang:
         lang = lang.split(",")[0].strip().replace("_", "-")

@@ -45,7 +45,9 @@ _FOLLOW_US = re.compile(
     r"\b(?:twitter|facebook|instagram|telegram|linkedin|youtube|tiktok|whatsapp|threads|mastodon)\b.*",
     re.I | re.S,
 )
-_AD_LABEL = re.compile(r"\*?(?:anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité)\b\s*[-–:.,*]", re.I)
+_AD_LABEL = re.compile(
+    r"\*?(?:anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité)\b\s*[-–:.,*]", re.I
+)
 _TAG_LINE = re.compile(
     r"(?:tags|schlagwörter|schlagworte|stichwörter|themen|mehr themen|kategorien?|categories|category|etiquetas|"
     r"temas|mots-clés|tagi|kategorie)\s*:?(?:\s.{0,150})?",
@@ -89,8 +91,12 @@ def drop_notices(root) -> None:
         text = _SPACES.sub(" ", raw).strip()
         if not text or len(text) > 200 or any(c.tag in BLOCK_TAGS for c in el.iter() if c is not el):
             continue
-        if (_FOLLOW_US.fullmatch(text) or _AD_LABEL.match(text) or _PAYWALL_NOTICE.match(text)
-                or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.4))):
+        if (
+            _FOLLOW_US.fullmatch(text)
+            or _AD_LABEL.match(text)
+            or _PAYWALL_NOTICE.match(text)
+            or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.4))
+        ):
             _drop(el)
 
 
@@ -100,8 +106,9 @@ _CREDIT_ONLY = re.compile(
     r".{0,80}",
     re.I | re.S,
 )
-_CREDIT_START = re.compile(r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle)",
-                           re.I)
+_CREDIT_START = re.compile(
+    r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle)", re.I
+)
 _CREDIT_ELEMENT_CLASS = re.compile(r"credit|copyright|photographer|bildnachweis|(?:image|photo|img)-?source", re.I)
 
 

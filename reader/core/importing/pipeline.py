@@ -106,8 +106,7 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset], list
         return "", "", [], []
     try:
         # huge_tree: a text node over 10 MB is otherwise dropped (see extract.parse).
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div",
-                                             parser=lxml_html.HTMLParser(huge_tree=True))
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=lxml_html.HTMLParser(huge_tree=True))
     except (ValueError, lxml_html.etree.ParserError):
         return "", "", [], []
     assets, warnings = localize_images(root, page.resolve)
@@ -115,7 +114,7 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset], list
     bound_tree(root)  # layout of the stored HTML stays cheap (nested tables, spans)
     _drop_empty_blocks(root)
     tidy_tree(root)
-    used = {img.get("src", "")[len("asset:"):] for img in root.iter("img")}
+    used = {img.get("src", "")[len("asset:") :] for img in root.iter("img")}
     assets = [a for a in assets if a.name in used]
     return inner_html(root), element_text(root), assets, warnings
 

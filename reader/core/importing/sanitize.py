@@ -53,10 +53,21 @@ _SAFE_URL = re.compile(r"^(https?://[^\s/?#]|mailto:[^\s]|#)", re.I)
 _ASSET_SRC = re.compile(r"^asset:[0-9a-f]{8,64}\.(?:png|jpg|gif|bmp|webp)$")
 # Numeric attributes and their bounds; huge spans or sizes would make the
 # reading view build enormous tables or images.
-_NUMBERS = {"width": (1, 10_000), "height": (1, 10_000), "colspan": (1, 1000), "rowspan": (0, 1000),
-            "start": (-1_000_000, 1_000_000), "value": (-1_000_000, 1_000_000)}
+_NUMBERS = {
+    "width": (1, 10_000),
+    "height": (1, 10_000),
+    "colspan": (1, 1000),
+    "rowspan": (0, 1000),
+    "start": (-1_000_000, 1_000_000),
+    "value": (-1_000_000, 1_000_000),
+}
 _INTEGER = re.compile(r"^\s*[-+]?\d{1,9}\s*$")
-_CHOICES = {"dir": {"ltr", "rtl", "auto"}, "type": {"1", "a", "A", "i", "I"}, "scope": {"row", "col", "rowgroup", "colgroup"}}
+_CHOICES = {
+    "dir": {"ltr", "rtl", "auto"},
+    "type": {"1", "a", "A", "i", "I"},
+    "scope": {"row", "col", "rowgroup", "colgroup"},
+}
+
 
 def sanitize_fragment(fragment: str) -> str:
     """Clean an HTML fragment; returns the clean fragment (lxml's serialization)."""

@@ -21,8 +21,9 @@ _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
 _ISOLATE = "\u2068{}\u2069"  # first-strong isolate: each part of the meta line keeps its own direction
 
 
-def display_html(fragment: str, formulas: list[str] | None = None, typeset=None,
-                 stack: frozenset[int] = frozenset()) -> str:
+def display_html(
+    fragment: str, formulas: list[str] | None = None, typeset=None, stack: frozenset[int] = frozenset()
+) -> str:
     """Adapt the clean article HTML to what Qt's rich text understands.
 
     Qt treats <figure>/<figcaption> as inline, so they become blocks here; the
@@ -209,9 +210,10 @@ def compose_html(article: Article, body: str, theme: Theme, settings: ReadingSet
     sans = ", ".join(f"'{f}'" for f in font_families("Sans"))
     align = " align='right'" if rtl else ""
     site_html = (
-        f"<p{align} style=\"{chrome} font-family: {sans}; font-size: {s * 0.72:.1f}pt; font-weight: 600; "
-        f"color: {t.accent}; margin-bottom: {s * 0.45 * PX:.0f}px\">{html.escape(site.upper())}</p>"
-        if site else ""
+        f'<p{align} style="{chrome} font-family: {sans}; font-size: {s * 0.72:.1f}pt; font-weight: 600; '
+        f'color: {t.accent}; margin-bottom: {s * 0.45 * PX:.0f}px">{html.escape(site.upper())}</p>'
+        if site
+        else ""
     )
     tags = ""
     if article.tags:
@@ -219,11 +221,13 @@ def compose_html(article: Article, body: str, theme: Theme, settings: ReadingSet
             f"<span style='background-color: {t.code}; color: {t.muted}'>&nbsp;{html.escape(tag)}&nbsp;</span>"
             for tag in article.tags
         )
-        tags = (f"<p{align} style=\"{chrome} font-family: {sans}; font-size: {s * 0.72:.1f}pt; "
-                f"margin-top: 0px; margin-bottom: {s * 2.0 * PX:.0f}px\">{chips}</p>")
+        tags = (
+            f'<p{align} style="{chrome} font-family: {sans}; font-size: {s * 0.72:.1f}pt; '
+            f'margin-top: 0px; margin-bottom: {s * 2.0 * PX:.0f}px">{chips}</p>'
+        )
     meta_html = (
-        f"<p{align} style=\"{chrome} font-family: {sans}; font-size: {s * 0.82:.1f}pt; color: {t.muted}; "
-        f"margin-top: {s * 0.1 * PX:.0f}px; margin-bottom: {s * (0.6 if tags else 2.2) * PX:.0f}px\">{meta}</p>"
+        f'<p{align} style="{chrome} font-family: {sans}; font-size: {s * 0.82:.1f}pt; color: {t.muted}; '
+        f'margin-top: {s * 0.1 * PX:.0f}px; margin-bottom: {s * (0.6 if tags else 2.2) * PX:.0f}px">{meta}</p>'
     )
     title_html = (
         f"<h1{align} style='{chrome} font-size: {s * 2.0:.1f}pt; margin-top: 0px; margin-bottom: {s * 0.5 * PX:.0f}px'>"
@@ -233,9 +237,11 @@ def compose_html(article: Article, body: str, theme: Theme, settings: ReadingSet
     # once, as the title, with our site line above it and the byline below.
     match = re.match(r"\s*((?:<div>\s*)+)<(h[1-3])>(.*?)</\2>", body, re.S)
     if match and _same_words(html.unescape(re.sub(r"<[^>]+>", "", match[3])), article.title):
-        heading = (f"<h1{align} style='font-size: {s * 2.0:.1f}pt; margin-top: 0px; margin-bottom: {s * 0.5 * PX:.0f}px'>"
-                   f"{match[3]}</h1>")
-        body = f"{match[1]}{body[match.end():]}"
+        heading = (
+            f"<h1{align} style='font-size: {s * 2.0:.1f}pt; margin-top: 0px; margin-bottom: {s * 0.5 * PX:.0f}px'>"
+            f"{match[3]}</h1>"
+        )
+        body = f"{match[1]}{body[match.end() :]}"
         head = f"{site_html}{heading}{meta_html}{tags}"
     else:
         head = f"{site_html}{title_html}{meta_html}{tags}"
@@ -289,4 +295,4 @@ def asset_query(name: str) -> tuple[float, float]:
     return values[0], values[1]
 
 
-__all__ = ["display_html", "compose_html", "stylesheet", "format_date", "meta_parts", "asset_query", "PX"]
+__all__ = ["PX", "asset_query", "compose_html", "display_html", "format_date", "meta_parts", "stylesheet"]

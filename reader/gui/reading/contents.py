@@ -132,4 +132,4 @@ def time_left_label(minutes: int | None) -> str:
     return f"{minutes} min left in article"
 
 
-__all__ = ["Heading", "headings", "Contents", "contents_menu", "time_left_label", "MIN_HEADINGS"]
+__all__ = ["MIN_HEADINGS", "Contents", "Heading", "contents_menu", "headings", "time_left_label"]

@@ -13,8 +13,6 @@ from reader.gui.reading.document import CHROME_STATE
 class Finding:
     """Mixin of ReadingView: matches and marks painted as extra selections (never saved)."""
 
-
-
     def find_all(self, needle: str) -> list[QTextCursor]:
         found: list[QTextCursor] = []
         if not needle:
@@ -152,13 +150,15 @@ class FindBar(QFrame):
         else:
             self.count.setText(f"{self.current + 1} of {len(self.matches)}")
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.field and event.type() == QEvent.Type.KeyPress:
             if event.key() == Qt.Key.Key_Escape:
                 self.close_bar()
                 return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            if (
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
                 self.step(-1)
                 return True
         return super().eventFilter(obj, event)
-

@@ -128,8 +128,11 @@ class HighlightPainter:
                 color = qcolors[0]
             else:  # where highlights overlap: their blend, a step deeper per layer
                 n = len(qcolors)
-                color = QColor(sum(c.red() for c in qcolors) // n, sum(c.green() for c in qcolors) // n,
-                               sum(c.blue() for c in qcolors) // n)
+                color = QColor(
+                    sum(c.red() for c in qcolors) // n,
+                    sum(c.green() for c in qcolors) // n,
+                    sum(c.blue() for c in qcolors) // n,
+                )
                 step = 100 + 14 * (n - 1)
                 color = color.lighter(step + 12 * (n - 1)) if self.theme.dark else color.darker(step)
             brush = self._brushes[key] = QBrush(color)
@@ -199,8 +202,10 @@ class HighlightPainter:
             rect = self.cursorRect(cursor)
             if rect.bottom() < 0 or rect.top() > height:
                 continue
-            rtl = cursor.block().layout().textOption().textDirection() == Qt.LayoutDirection.RightToLeft \
+            rtl = (
+                cursor.block().layout().textOption().textDirection() == Qt.LayoutDirection.RightToLeft
                 or cursor.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft
+            )
             x = rect.left() - size - 1 if rtl else rect.left() + 1
             marks[hid] = QRectF(x, rect.top() - size * 0.25, size, size)
         return marks
@@ -226,7 +231,9 @@ class HighlightPainter:
         if not self._spans:
             return None
         layout = self.document().documentLayout()
-        doc_point = QPointF(point.x() + self.horizontalScrollBar().value(), point.y() + self.verticalScrollBar().value())
+        doc_point = QPointF(
+            point.x() + self.horizontalScrollBar().value(), point.y() + self.verticalScrollBar().value()
+        )
         pos = layout.hitTest(doc_point, Qt.HitTestAccuracy.ExactHit)
         if pos < 0:
             return None

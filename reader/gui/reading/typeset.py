@@ -57,7 +57,7 @@ def _formula_svg(tex: str) -> bytes | None:
         import ziamath
 
         return ziamath.Latex(tex, size=20).svg().encode("utf-8")
-    except Exception:  # noqa: BLE001 - any formula ziamath cannot read is shown as TeX instead
+    except Exception:
         return None
 
 
@@ -129,16 +129,24 @@ class Typesetting:
                 new.setAlignment(Qt.AlignmentFlag.AlignHCenter)
                 new.setLineHeight(100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
                 new.setTopMargin(self.settings.size * 0.6 * PX)
-            elif not text.strip() and not block.textList() and not cursor.currentTable() and not fmt.nonBreakableLines() \
-                    and not fmt.hasProperty(
-                QTextFormat.Property.BlockTrailingHorizontalRulerWidth
+            elif (
+                not text.strip()
+                and not block.textList()
+                and not cursor.currentTable()
+                and not fmt.nonBreakableLines()
+                and not fmt.hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth)
             ):
                 # Empty paragraphs left where the page had widgets or remote images.
                 new.setTopMargin(0)
                 new.setBottomMargin(0)
                 hide.append(block)
-            elif self.settings.justify and not fmt.headingLevel() and block.userState() != CHROME_STATE \
-                    and not fmt.nonBreakableLines() and not cursor.currentTable():
+            elif (
+                self.settings.justify
+                and not fmt.headingLevel()
+                and block.userState() != CHROME_STATE
+                and not fmt.nonBreakableLines()
+                and not cursor.currentTable()
+            ):
                 new.setAlignment(Qt.AlignmentFlag.AlignJustify)
             if not fmt.nonBreakableLines():
                 previous_code = False
@@ -240,7 +248,7 @@ class Typesetting:
             cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
             cursor.setCharFormat(new)
 
-    def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt API)
+    def loadResource(self, kind: int, url: QUrl):
         """Images come from the library; nothing is ever fetched from elsewhere."""
         if kind == QTextDocument.ResourceType.ImageResource.value or kind == QTextDocument.ResourceType.ImageResource:
             image = self._image(url)
@@ -392,4 +400,4 @@ class Typesetting:
         table.setFormat(tf)
 
 
-__all__ = ["Typesetting", "can_typeset", "formula_image", "ASSET_SCHEME", "QSize"]
+__all__ = ["ASSET_SCHEME", "QSize", "Typesetting", "can_typeset", "formula_image"]

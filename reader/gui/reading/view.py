@@ -129,8 +129,10 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         ):
             palette.setColor(role, QColor(color))
         self.setPalette(palette)
-        self.time_left.setStyleSheet(f"QLabel {{ background: {t.background}; color: {t.muted}; padding: 1px 14px 3px 14px; "
-                                     f"font-size: {max(8.0, self.settings.size * 0.62):.1f}pt; }}")
+        self.time_left.setStyleSheet(
+            f"QLabel {{ background: {t.background}; color: {t.muted}; padding: 1px 14px 3px 14px; "
+            f"font-size: {max(8.0, self.settings.size * 0.62):.1f}pt; }}"
+        )
         self.viewport().setPalette(palette)
         self.viewport().setAutoFillBackground(True)
         self.setStyleSheet(
@@ -252,8 +254,14 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         except LibraryError:
             self.show_placeholder()
             return
-        self.article = replace(article, archived=fresh.archived, favorite=fresh.favorite, tags=fresh.tags,
-                               note=fresh.note, progress=fresh.progress)
+        self.article = replace(
+            article,
+            archived=fresh.archived,
+            favorite=fresh.favorite,
+            tags=fresh.tags,
+            note=fresh.note,
+            progress=fresh.progress,
+        )
         # Only a broad change may bring highlights the window did not make (another process,
         # an annotation import); the window's own come one by one, above.
         if kind != "article-updated" and set(fresh.highlights) != set(self.highlights.values()):
@@ -333,14 +341,14 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         minutes = self.minutes_left() if self.article is not None and bar.maximum() > 0 else None
         self.time_left.setText(time_left_label(minutes))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         fraction = self.scroll_fraction()
         super().resizeEvent(event)
         self.viewMoved.emit()
         if (self._set_margins() or self._pending_fraction is not None) and self.article is not None:
             self._restore(fraction)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         fraction = self.scroll_fraction()
         super().showEvent(event)  # QTextEdit scrolls to its cursor on the first show
         if self.article is not None:
@@ -377,7 +385,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         doc = self.document()
         doc.documentLayout().blockBoundingRect(doc.lastBlock())
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         self._paint_document(event.rect())
         if self.article is None:
             return
@@ -410,8 +418,10 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
                     gap = self.settings.size * 0.9
                     if fmt.layoutDirection() == Qt.LayoutDirection.RightToLeft:  # the bar on the start side
                         lines = block.layout()
-                        edge = max((lines.lineAt(i).x() + lines.lineAt(i).width() for i in range(lines.lineCount())),
-                                   default=rect.width())
+                        edge = max(
+                            (lines.lineAt(i).x() + lines.lineAt(i).width() for i in range(lines.lineCount())),
+                            default=rect.width(),
+                        )
                         x = lines.position().x() + edge + gap - 3
                     else:
                         x = rect.left() + fmt.leftMargin() - gap
@@ -454,18 +464,18 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
 
     # -- selecting and clicking ----------------------------------------------------
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
         self.pressed.emit()
         self._start_drag(event)
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         super().mouseMoveEvent(event)
         if event.buttons() & Qt.MouseButton.LeftButton:
             self._snap_drag(event)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
         press, self._press = getattr(self, "_press", None), None
         if event.button() == Qt.MouseButton.LeftButton:
@@ -481,9 +491,12 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
             if hid is not None:
                 self.highlightClicked.emit(hid, self.viewport().mapToGlobal(point))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         # A reading view has no caret: Home and End go to the top and the end of the article.
-        if event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        if (
+            event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End)
+            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
             bar = self.verticalScrollBar()
             bar.setValue(bar.minimum() if event.key() == Qt.Key.Key_Home else bar.maximum())
             return
@@ -495,7 +508,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
 
         return round(MIN_COLUMN_CHARS * QFontMetricsF(self.body_font()).averageCharWidth()) + 2 * 28 + 12
 
-    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+    def keyReleaseEvent(self, event) -> None:
         super().keyReleaseEvent(event)
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.textCursor().hasSelection():
             self.selectionFinished.emit()
@@ -532,7 +545,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         right = self.viewport().width() - self._margins[0] if self._margins[0] > 0 else a.right() + 240
         return a.united(a.translated(max(0, right - a.left()), 0))
 
-    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         self.viewMoved.emit()
 
@@ -544,7 +557,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         elif not url.scheme() and url.hasFragment():
             self.scrollToAnchor(url.fragment())
 
-    def setSource(self, *args) -> None:  # noqa: N802 - never navigate away from the article
+    def setSource(self, *args) -> None:
         return
 
 
@@ -562,6 +575,5 @@ class ReaderPane(QWidget):
         layout.addWidget(view.time_left)
         layout.addWidget(self.find_bar)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(800, 700)
-
