@@ -191,17 +191,11 @@ class Library:
         self.engine.dispose()
 
     def optimize(self) -> None:
-        """Refresh the query planner's statistics (after imports). Without them
-        SQLite lists the inbox through the low-selectivity `archived` index and
-        sorts every row, instead of walking the date index: 10 ms vs 0.3 ms at
-        10,000 articles. analysis_limit keeps this a few milliseconds.
+        """Refresh the query planner's statistics (after imports); see db.analyze.
         PostgreSQL's autovacuum keeps its own statistics."""
         if self.read_only or self.shared:
             return
-        with self._writer.begin() as conn:
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            conn.exec_driver_sql("ANALYZE articles")
-            conn.exec_driver_sql("ANALYZE highlights")
+        db.analyze(self._writer)
 
     def __enter__(self) -> Library:
         return self
