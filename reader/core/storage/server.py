@@ -16,6 +16,7 @@ import os
 import re
 import threading
 import urllib.parse
+from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -161,7 +162,7 @@ class ChangeWatch:
 
     def __init__(self, url: str) -> None:
         self._url = url
-        self._conn = None
+        self._conn: Any = None  # a psycopg connection in autocommit, LISTENing
         self._count = 0
         self._lock = threading.Lock()
 
