@@ -197,6 +197,10 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
     parser.add_argument("--page", action="append", default=[], help="extra saved pages to import and shoot")
     parser.add_argument("--size", default="1400x880")
+    parser.add_argument("--narrow", default="760x700",
+                        help="size of the narrow window the --page pages are also shot in (side panels give way)")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="only the --page pages (light, dark, narrow, scrolled), not the whole gallery")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -212,13 +216,19 @@ def main() -> int:
     app = create_app()
     tmp = Path(tempfile.mkdtemp(prefix="reader-shots-"))
     library = Library.open(tmp / "library")
-    pages = [ROOT / "tests" / "fixtures" / "article.html"]
-    pages += [CORPUS / name / "source.html" for name in EXTRA_PAGES if (CORPUS / name / "source.html").exists()]
+    pages = [] if args.pages_only else [ROOT / "tests" / "fixtures" / "article.html"]
+    if not args.pages_only:
+        pages += [CORPUS / name / "source.html" for name in EXTRA_PAGES if (CORPUS / name / "source.html").exists()]
     pages += [Path(p) for p in args.page]
-    pages.append(_rich_page(tmp / "pages"))
+    if not args.pages_only:
+        pages.append(_rich_page(tmp / "pages"))
     outcomes = library.import_paths(pages, workers=1)
-    ids = {Path(o.path).parent.name if o.path.endswith("source.html") else Path(o.path).stem: o.id
-           for o in outcomes if o.id}
+
+    def key_of(path: str) -> str:
+        return Path(path).parent.name if path.endswith("source.html") else Path(path).stem
+
+    ids = {key_of(o.path): o.id for o in outcomes if o.id}
+    page_keys = [key_of(str(p)) for p in args.page if key_of(str(p)) in ids]
     first = ids.get("article")
     if first:
         library.set_favorite(first)
@@ -249,11 +259,40 @@ def main() -> int:
         for key, article_id in shots:
             if article_id is None:
                 continue
-            if theme != "light" and key not in ("article", "meltwater", "nytimes-1"):
+            if theme != "light" and key not in ("article", "meltwater", "nytimes-1", *page_keys):
+                continue
+            if theme == "sepia" and key in page_keys:
                 continue
             window.panel.select_article(article_id)
             window.view.verticalScrollBar().setValue(0)
             shoot(f"{theme}-{key}")
+            if key in page_keys:  # code, tables and formulas are seldom at the top
+                bar = window.view.verticalScrollBar()
+                for fraction in (0.3, 0.6):
+                    bar.setValue(round(bar.maximum() * fraction))
+                    shoot(f"{theme}-{key}-{round(fraction * 100)}")
+    # The same pages in a narrow window: the side panels give way, the column stays readable.
+    if page_keys:
+        narrow_w, narrow_h = (int(v) for v in args.narrow.split("x"))
+        window.resize(narrow_w, narrow_h)
+        for theme in ("light", "dark"):
+            window.set_reading(replace(window.reading, theme=theme))
+            for key in page_keys:
+                window.panel.select_article(ids[key])
+                window.view.verticalScrollBar().setValue(0)
+                shoot(f"narrow-{theme}-{key}")
+                bar = window.view.verticalScrollBar()
+                bar.setValue(round(bar.maximum() * 0.3))
+                shoot(f"narrow-{theme}-{key}-30")
+        window.resize(width, height)
+        window.set_reading(replace(window.reading, theme="light"))
+    if args.pages_only:
+        window.close()
+        QApplication.processEvents()
+        sys.stdout.flush()
+        import os
+
+        os._exit(0)
     # A scrolled view, the search results, the appearance popover, an empty library.
     window.set_reading(replace(window.reading, theme="light"))
     if "wikipedia" in ids:

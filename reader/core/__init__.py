@@ -7,10 +7,12 @@ reader.core.importing, do not pay for SQLAlchemy.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["Library", "LibraryError", "default_library_dir", "resolve_library_dir"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in __all__:
         from reader.core import library
 

@@ -221,10 +221,10 @@ def _fuzzy(text: str, anchor: Anchor) -> tuple[int, int] | None:
             best = (score, rng)
     if best is None:
         return None
-    rng = _exact_ends(text, quote, *best[1])
-    if rng is None or Indel.normalized_similarity(text[rng[0] : rng[1]], quote) < FUZZY_THRESHOLD:
+    exact = _exact_ends(text, quote, *best[1])
+    if exact is None or Indel.normalized_similarity(text[exact[0] : exact[1]], quote) < FUZZY_THRESHOLD:
         return None
-    return rng
+    return exact
 
 
 def _locate(text: str, quote: str, place: list[tuple[int, int]], slack: int) -> tuple[tuple[int, int], float] | None:
@@ -276,7 +276,7 @@ def _blocks(text: str, lo: int, hi: int, part: str) -> tuple[int, int] | None:
 
 
 def _occurrences(text: str, needle: str, limit: int) -> list[int]:
-    found = []
+    found: list[int] = []
     pos = text.find(needle)
     while pos != -1 and len(found) < limit:
         found.append(pos)

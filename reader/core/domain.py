@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,7 +57,7 @@ class Highlight:
         return self.start is not None
 
 
-def reading_order(highlights) -> list[Highlight]:
+def reading_order(highlights: Iterable[Highlight]) -> list[Highlight]:
     """Placed highlights by position, then those that could not be placed; ties
     broken by creation and uid, which are the same in every copy of a library."""
     return sorted(highlights, key=lambda h: (h.start is None, h.start or 0, h.end or 0, h.created, h.uid))
@@ -102,7 +103,7 @@ class Page:
     """A page of the library list; pass `next_cursor` back for the next one."""
 
     items: tuple[ArticleSummary, ...]
-    next_cursor: tuple | None
+    next_cursor: tuple[object, ...] | None  # opaque: the sort key and id of the last row
 
 
 @dataclass(frozen=True)

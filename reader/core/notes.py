@@ -14,11 +14,15 @@ other way round), in browsers and in Qt alike (neither needs dir="auto").
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 TAGS = frozenset(
     "p br strong em del s code pre blockquote ul ol li a h1 h2 h3 h4 h5 h6 hr table thead tbody tr th td".split()
@@ -32,7 +36,8 @@ def _renderer() -> MarkdownIt:
     # breaks: a line break typed in a note is a line break, as in the window's editor.
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["strikethrough", "table"])
 
-    def image_as_text(self, tokens, idx, options, env):  # no remote images: the alt text stays
+    def image_as_text(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                      env: EnvType) -> str:  # no remote images: the alt text stays
         return escape(tokens[idx].content)
 
     md.add_render_rule("image", image_as_text)

@@ -14,6 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import fsrs
 
 ANSWERS = ("again", "hard", "good", "easy", "never")
 # The plain words the window offers beside the four grades.
@@ -29,12 +33,12 @@ class ReviewSettings:
     exclude_tags: tuple[str, ...] = ()
     exclude_colors: tuple[str, ...] = ()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"daily_limit": self.daily_limit, "exclude_archived": self.exclude_archived,
                 "exclude_tags": list(self.exclude_tags), "exclude_colors": list(self.exclude_colors)}
 
     @classmethod
-    def from_json(cls, value: dict) -> ReviewSettings:
+    def from_json(cls, value: dict[str, Any]) -> ReviewSettings:
         default = cls()
         limit = value.get("daily_limit", default.daily_limit)
         return cls(
@@ -80,7 +84,7 @@ def normalize_answer(answer: str) -> str:
     return value
 
 
-def _scheduler():
+def _scheduler() -> fsrs.Scheduler:
     import fsrs  # loaded when a review is answered, not at start-up
 
     return fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)

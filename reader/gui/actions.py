@@ -47,6 +47,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
     ActionSpec("toggle_library", "&View", "Show &Library", ("Ctrl+\\",), "sidebar", "Show or hide the library", checkable=True),
     ActionSpec("toggle_annotations", "&View", "Show &Annotations", ("Ctrl+Shift+A",), "note", "Show or hide highlights and notes", checkable=True),
+    ActionSpec("contents", "&View", "Table of &Contents…", ("C",), "contents", "Headings of this article (C)", needs_article=True, separator_before=True),
     ActionSpec("review", "&View", "&Review Highlights…", ("Ctrl+R",), "review", "Today's review of your highlights", separator_before=True),
     ActionSpec("appearance", "&View", "&Appearance…", (), "type", "Theme, font, size, spacing and width", separator_before=True),
     ActionSpec("zoom_in", "&View", "&Bigger Text", (SK.ZoomIn, "Ctrl+=")),
@@ -75,7 +76,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 MENUS = ("&File", "&Edit", "&View", "&Article", "&Highlight", "&Help")
 TOOLBAR = ("toggle_library", "import", None, "archive", "favorite", "tags", "delete", None, "open_original", "copy_url",
-           "|", "highlight", "review", "find", "appearance", "toggle_annotations")
+           "|", "highlight", "review", "contents", "find", "appearance", "toggle_annotations")
 
 
 def build_actions(window, specs=ACTIONS) -> dict[str, QAction]:

@@ -1,7 +1,7 @@
 """The annotations sidebar: the open article's highlights in reading order, its note.
 
 Each highlight is a card: a bar in its colour, the quote, the note rendered from
-Markdown (QTextDocument.setMarkdown, no other dependency) and its tags. Highlights
+Markdown (reader.core.notes, the HTML export's renderer) and its tags. Highlights
 that could not be placed in the current text are listed after the others under
 "Could not be placed", with their quotes. The article note is saved as the reader
 types (after a short pause) and when another article opens.
@@ -39,6 +39,7 @@ from reader.core.domain import COLORS, Change, Highlight
 from reader.core.errors import LibraryError
 from reader.gui.annotate import ColorNames, swatch
 from reader.gui.tasks import describe
+from reader.core.notes import note_html
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 HEADER = "header"
@@ -176,7 +177,8 @@ class HighlightDelegate(QStyledItemDelegate):
         if h.note.strip():
             cursor.insertBlock(spacing, QTextCharFormat())
             note_start = cursor.position()
-            cursor.insertMarkdown(h.note)
+            # The one Markdown renderer of notes, the HTML export's too (sanitized, no images).
+            cursor.insertHtml(note_html(h.note))
             # The note reads as a note: a little smaller than the quote, in the text colour.
             end = cursor.position()
             cursor.setPosition(note_start)

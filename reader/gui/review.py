@@ -55,6 +55,7 @@ from reader.gui.annotate import ColorNames, swatch
 from reader.gui.review_chart import WeekChart
 from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
 from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
+from reader.core.notes import note_html
 
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
@@ -187,7 +188,8 @@ class CardText(QTextBrowser):
         if h.note.strip() and with_note:
             cursor.insertBlock(small, QTextCharFormat())
             start = cursor.position()
-            cursor.insertMarkdown(h.note)
+            # The one Markdown renderer of notes, the HTML export's too (sanitized, no images).
+            cursor.insertHtml(note_html(h.note))
             cursor.setPosition(start)
             cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
             note = QTextCharFormat()

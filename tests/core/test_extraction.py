@@ -342,3 +342,24 @@ def test_standfirst_in_the_article_header_opens_the_text():
     assert page.text.index("Ab März") < page.text.index("Toaster, Lampen")
     assert "nach Nähmaschinen" not in page.text and "Nähmaschinen auskennen" in page.text
     assert "Reparaturcafé öffnet im Rathaus" not in page.text  # the headline is the title, not body text
+
+
+def test_an_images_declared_size_is_kept(tmp_path):
+    """A 64x36 file declared 640x360 is drawn 640 wide by a browser: the size survives extraction."""
+    import base64
+    import sys
+
+    from reader.core.importing.pipeline import prepare
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
+    from genpages import png
+
+    data = base64.b64encode(png(64, 36)).decode()
+    para = ("<p>A long paragraph about the rivers of the north, with enough words to be an article, "
+            "and then some more words so that it is clearly the main content of the page.</p>")
+    page = tmp_path / "figure.html"
+    page.write_text(f"<html><head><title>Figures</title></head><body><article><h1>Figures</h1>{para}"
+                    f"<figure><img src='data:image/png;base64,{data}' width='640' height='360' alt='x'>"
+                    f"<figcaption>A caption</figcaption></figure>{para}{para}</article></body></html>")
+    html = prepare(page).html
+    assert 'width="640"' in html and 'height="360"' in html

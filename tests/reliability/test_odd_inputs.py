@@ -82,3 +82,13 @@ def test_a_device_named_directly_is_refused_without_reading_it(library, tmp_path
     link.symlink_to("/dev/zero")
     [outcome] = library.import_paths([link], workers=1)
     assert outcome.status == "failed" and "not a regular file" in outcome.error
+
+
+@pytest.mark.slow
+def test_a_page_of_one_text_over_10_mb_is_imported(library, tmp_path):
+    """libxml2 drops a text node over 10 MB unless told otherwise: the page said "no readable text"."""
+    page = tmp_path / "long.html"
+    page.write_text("<html><head><title>Long</title></head><body><p>" + "word " * 2_100_000 + "end</p></body></html>")
+    [outcome] = library.import_paths([page], workers=1)
+    assert outcome.status == "imported", outcome.error
+    assert library.get(outcome.id).text.rstrip().endswith("word end")

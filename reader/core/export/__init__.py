@@ -16,7 +16,10 @@ page), "csv" (Readwise), "anki" (.apkg deck), "bibtex" and "csl-json"
     reader_link(article, highlight) / parse_reader_link(url) reader://open?... links
 """
 
-from reader.core.export.common import ExportOptions, parse_reader_link, reader_link
+import os
+from typing import Any
+
+from reader.core.export.common import ArticleSource, ExportOptions, parse_reader_link, reader_link
 from reader.core.export.files import FORMATS, MANIFEST, ExportResult, export_articles, is_annotated, safe_filename
 from reader.core.export.markdown import default_template_text
 from reader.core.export.restore import AnnotationImport, import_annotations
@@ -29,7 +32,8 @@ __all__ = [
 ]
 
 
-def export_library(library, fmt: str = "md", out=".", **options) -> ExportResult:
+def export_library(library: ArticleSource, fmt: str = "md", out: str | os.PathLike[str] = ".",
+                   **options: Any) -> ExportResult:
     """export_articles over a library: every article, or `ids=[...]` / `tag=...`."""
     return export_articles(library, fmt, out, **options)
 

@@ -24,12 +24,15 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reader.core import domain
 from reader.core.export.common import ExportOptions, reader_link, reading_order
 from reader.core.export.tagnames import TagNamer
 from reader.core.notes import note_html
+
+if TYPE_CHECKING:
+    import genanki  # ships no types: mypy sees its classes as Any
 
 # Fixed ids: Anki recognises the note types and the deck of an earlier import.
 BASIC_MODEL_ID = 1_607_392_319
@@ -41,9 +44,9 @@ _BACK = '<div class="note">{{Note}}</div><div class="source">{{Source}} · {{Rea
 
 
 
-def model(cloze: bool):
+def model(cloze: bool) -> genanki.Model:
     """The note type: "Reader highlight" (Basic) or "Reader highlight (cloze)"."""
-    import genanki  # type: ignore[import-untyped]  # only when a deck is made, not to start Reader
+    import genanki  # only when a deck is made, not to start Reader
 
     if cloze:
         return genanki.Model(
@@ -82,8 +85,9 @@ def _source(article: domain.Article) -> str:
     return title
 
 
-def note(article: domain.Article, h: domain.Highlight, kind, cloze: bool, namer: TagNamer):
-    import genanki  # type: ignore[import-untyped]
+def note(article: domain.Article, h: domain.Highlight, kind: genanki.Model, cloze: bool,
+         namer: TagNamer) -> genanki.Note:
+    import genanki
 
     link = f'<a href="{html.escape(reader_link(article, h), quote=True)}">Open in Reader</a>'
     return genanki.Note(
@@ -106,7 +110,7 @@ class AnkiFormat:
         self.namer = TagNamer(options.tags)
 
     def render(self, articles: Sequence[domain.Article], combined: bool = False) -> bytes:
-        import genanki  # type: ignore[import-untyped]
+        import genanki
 
         deck = genanki.Deck(deck_id(self.deck), self.deck)
         kind = model(self.cloze)
@@ -120,7 +124,7 @@ class AnkiFormat:
         return package_bytes(genanki.Package(deck), latest)
 
 
-def package_bytes(package, timestamp: float) -> bytes:
+def package_bytes(package: genanki.Package, timestamp: float) -> bytes:
     """genanki's Package.write_to_file, into memory, with its temporary database removed
     afterwards (genanki leaves it in the temporary folder)."""
     with tempfile.TemporaryDirectory(prefix="reader-anki-") as folder:

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from reader.core import domain
 from reader.core.export.common import ExportOptions, normal_date
@@ -55,7 +55,7 @@ def authors(author: str | None) -> list[tuple[str, str]]:
     return names
 
 
-def _date_parts(value) -> list[int] | None:
+def _date_parts(value: datetime | str | None) -> list[int] | None:
     if isinstance(value, datetime):
         return [value.year, value.month, value.day]
     value = normal_date(value)
@@ -127,8 +127,8 @@ def bibtex_entry(article: domain.Article, key: str) -> str:
     return f"@online{{{key},\n{body}\n}}\n"
 
 
-def csl_item(article: domain.Article, key: str) -> dict:
-    item: dict = {"id": key, "type": "webpage", "title": article.title}
+def csl_item(article: domain.Article, key: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": key, "type": "webpage", "title": article.title}
     names = authors(article.author)
     if names:
         item["author"] = [{"family": f, "given": g} if g else {"family": f} for f, g in names]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from reader.core import domain
@@ -23,6 +23,7 @@ COLOR_HEX = {
 }
 DEFAULT_COLOR = "yellow"
 
+Json = dict[str, Any]  # a JSON object, as read from a file or about to be written
 AssetResolver = Callable[[int, str], "tuple[str, bytes] | None"]  # (article id, name) -> (mime, bytes)
 ARTICLE_URN = "urn:x-reader:article:"
 
@@ -36,6 +37,16 @@ class ExportOptions:
     bom: bool = False  # CSV: a UTF-8 byte order mark first, for spreadsheet programs
     cloze: bool = False  # Anki: cloze cards (the quote to recall) instead of basic ones
     deck: str = ""  # Anki: the deck's name; "" -> "Reader"
+
+
+class ArticleSource(Protocol):
+    """What an export reads from a library (reader.core.Library is one)."""
+
+    def article_ids(self, state: str | None = None, tag: str | None = None) -> list[int]: ...
+
+    def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]: ...
+
+    def asset(self, article_id: int, name: str) -> tuple[str, bytes] | None: ...
 
 
 class Formatter(Protocol):
@@ -61,7 +72,7 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat() + "Z"
 
 
-def parse_iso(value) -> datetime | None:
+def parse_iso(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -73,7 +84,7 @@ def parse_iso(value) -> datetime | None:
     return parsed.replace(microsecond=0)
 
 
-def normal_date(value) -> str | None:
+def normal_date(value: str | None) -> str | None:
     """A published date as written by pages, normalised like every other date:
     a date stays YYYY-MM-DD; a time with a zone becomes UTC with Z; a time without
     one is taken as UTC (the zone was not known). Text that is no ISO date is kept."""
@@ -91,7 +102,7 @@ def normal_date(value) -> str | None:
     return iso(parsed)
 
 
-def human_date(value) -> str | None:
+def human_date(value: datetime | str | None) -> str | None:
     """A date as people write it ("12 May 2024"), from a datetime (UTC) or an ISO text."""
     if isinstance(value, str):
         text = value.strip()
@@ -147,7 +158,7 @@ def highlight_iri(uid: str) -> str:
         return "urn:x-reader:highlight:" + uid
 
 
-def uid_from_iri(iri: str) -> str | None:
+def uid_from_iri(iri: object) -> str | None:
     if not isinstance(iri, str) or not iri:
         return None
     if iri.startswith("urn:uuid:"):

@@ -23,21 +23,25 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core import domain
 from reader.core.export.anki import AnkiFormat
 from reader.core.export.citations import BibtexFormat, CslJsonFormat
-from reader.core.export.common import ExportOptions, Formatter
+from reader.core.export.common import ArticleSource, AssetResolver, ExportOptions, Formatter
 from reader.core.export.html import HtmlFormat
 from reader.core.export.hypothesis import HypothesisFormat
 from reader.core.export.logseq import LogseqFormat
 from reader.core.export.markdown import MarkdownFormat
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.w3c import JsonFormat
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs  # typing.TypeIs from Python 3.13
 
 FORMATS: dict[str, type[Formatter]] = {
     "md": MarkdownFormat,
@@ -119,7 +123,7 @@ def unique_names(articles: Sequence[domain.Article], suffix: str, reserved: set[
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes, new: bool = False) -> bool:
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = False) -> bool:
     """Write through a temporary file and rename: never a half-written export.
     Returns False (and writes nothing) when the file already holds exactly this
     (not checked when the caller knows the file is `new`)."""
@@ -162,7 +166,7 @@ class _Entry:
 _TMP = re.compile(r"^\..+\.reader-(\d+)-(\d+)\.tmp$")
 
 
-def _valid_name(v) -> bool:
+def _valid_name(v: object) -> bool:
     return isinstance(v, str) and bool(v) and Path(v).name == v and not v.startswith(".")
 
 
@@ -196,7 +200,7 @@ def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str
 
 
 def _manifest_text(current: dict[str, dict[str, _Entry]], legacy: dict[str, dict[str, _Entry]]) -> str:
-    data: dict = {
+    data: dict[str, object] = {
         "about": "Files written here by Reader's export, by format and article uid, with the SHA-256 of what "
                  "Reader wrote. Reader overwrites or removes a file only while it still holds exactly that; "
                  "delete this file to make Reader forget them.",
@@ -236,7 +240,7 @@ def _pid_alive(pid: int) -> bool:
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove hidden `.NAME.reader-PID-TID.tmp` files whose process is gone (a killed export)."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -250,21 +254,25 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
+def _is_library(source: ArticleSource | Iterable[domain.Article]) -> TypeIs[ArticleSource]:
+    return hasattr(source, "get_many")
+
+
 def _article_key(article: domain.Article) -> str:
     return article.uid or f"id:{article.id}"
 
 
 def export_articles(
-    source,
+    source: ArticleSource | Iterable[domain.Article],
     fmt: str,
-    out: str | os.PathLike,
+    out: str | os.PathLike[str],
     template: str | Path | None = None,
     color_names: dict[str, str] | None = None,
     *,
     ids: Sequence[int] | None = None,
     tag: str | None = None,
     single_file: bool | None = None,
-    assets=None,
+    assets: AssetResolver | None = None,
     progress: Progress | None = None,
     annotated: bool = False,
     prune: bool = False,
@@ -299,8 +307,9 @@ def export_articles(
     if not single_file and out.exists() and not out.is_dir():
         raise ValueError(f"{out} is a file; name a folder, or a file ending in {kind.suffix}")
 
-    library = source if hasattr(source, "get_many") else None
-    if library is not None:
+    library: ArticleSource | None = None
+    if _is_library(source):
+        library = source
         selected = _select(library, ids, tag)
         articles = library.get_many(selected, content=False)
         if assets is None:
@@ -411,10 +420,11 @@ def export_articles(
                         outcome = "failed"
                     if outcome in ("failed", "kept"):
                         # Not written: the manifest keeps what it knew before.
-                        if before[keys[article.id]] is None:
+                        known = before[keys[article.id]]
+                        if known is None:
                             mine.pop(keys[article.id], None)
                         else:
-                            mine[keys[article.id]] = before[keys[article.id]]
+                            mine[keys[article.id]] = known
                     if outcome == "kept":
                         kept.append(out / name)
                     elif outcome == "written":
@@ -456,7 +466,7 @@ def is_annotated(article: domain.Article) -> bool:
     return bool(article.highlights) or bool(article.note.strip())
 
 
-def _select(library, ids: Sequence[int] | None, tag: str | None) -> list[int]:
+def _select(library: ArticleSource, ids: Sequence[int] | None, tag: str | None) -> list[int]:
     if ids:
         return list(dict.fromkeys(ids))
     return library.article_ids(tag=tag or None)

@@ -15,8 +15,9 @@ import html as html_lib
 import itertools
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from importlib import resources
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from reader import __version__
 from reader.core import domain
@@ -33,6 +34,9 @@ from reader.core.export.common import (
 )
 from reader.core.notes import note_html, note_text, text_direction
 from reader.core.text import BLOCK_TAGS, CELL_TAGS
+
+if TYPE_CHECKING:
+    from lxml import etree  # lxml ships no types: to mypy its elements are Any
 
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _DROP = frozenset(
@@ -73,7 +77,7 @@ def _note_block(text: str, element: str, cls: str, before: str = "") -> str:
     return f"<{element}{attrs}>{before}{note_html(text)}</{element}>"
 
 
-def _time(value, machine: str | None) -> str:
+def _time(value: datetime | str | None, machine: str | None) -> str:
     shown = human_date(value)
     if not shown:
         return ""
@@ -87,6 +91,8 @@ def _paragraphs(text: str) -> str:
 
 _SPACE_RUN = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 _TEXT, _SPACE, _BREAK = 0, 1, 2  # kinds of runs: raw text (1:1), a collapsed space, a line break
+_Origin = tuple[int, int, int]  # (segment, raw start, raw end)
+_Run = tuple[int, str, tuple[_Origin, ...]]  # (kind, text, origins)
 
 
 class _Mapper:
@@ -95,16 +101,16 @@ class _Mapper:
     element's .text or .tail) and the raw range in it. `spans(start, end)` maps a
     range of the canonical text back to raw ranges of segments."""
 
-    def __init__(self, root) -> None:
-        self.segments: list[tuple[object, str]] = []
+    def __init__(self, root: etree._Element) -> None:
+        self.segments: list[tuple[etree._Element, str]] = []
         self.index: dict[tuple[int, str], int] = {}
-        self._current: list[tuple] = []  # (kind, text, origins); origins: ((seg, start, end), ...)
+        self._current: list[_Run] = []
         self._last = ""  # the last character element_text would have in its current piece
-        self._blocks: list[list[tuple]] = []
+        self._blocks: list[list[_Run]] = []
         self._walk(root, False)
         self._flush()
         self.starts: list[int] = []
-        self.runs: list[tuple] = []
+        self.runs: list[_Run] = []
         parts: list[str] = []
         pos = 0
         for n, block in enumerate(self._blocks):
@@ -118,9 +124,9 @@ class _Mapper:
                 pos += len(run[1])
         self.text = "".join(parts)
 
-    def spans(self, start: int, end: int) -> list[tuple[int, int, int]]:
+    def spans(self, start: int, end: int) -> list[_Origin]:
         """(segment, raw start, raw end) pieces of text[start:end], in order."""
-        out = []
+        out: list[_Origin] = []
         n = bisect.bisect_right(self.starts, start) - 1
         for k in range(max(0, n), len(self.runs)):
             pos = self.starts[k]
@@ -136,14 +142,14 @@ class _Mapper:
                 out.extend(origins)
         return out
 
-    def _segment(self, el, kind: str) -> int:
+    def _segment(self, el: etree._Element, kind: str) -> int:
         key = (id(el), kind)
         if key not in self.index:
             self.index[key] = len(self.segments)
             self.segments.append((el, kind))
         return self.index[key]
 
-    def _add(self, el, kind: str, raw: str, pre: bool) -> None:
+    def _add(self, el: etree._Element, kind: str, raw: str, pre: bool) -> None:
         seg = self._segment(el, kind)
         self._last = raw[-1] if pre else (" " if _SPACE_RUN.match(raw[-1]) else raw[-1])
         add = self._current.append
@@ -163,7 +169,7 @@ class _Mapper:
             offset += len(line) + 1
 
     def _flush(self) -> None:
-        lines: list[list[tuple]] = [[]]
+        lines: list[list[_Run]] = [[]]
         for run in self._current:
             if run[0] == _BREAK:
                 lines.append([])
@@ -172,7 +178,7 @@ class _Mapper:
         self._current = []
         out_lines = []
         for line in lines:
-            merged: list[tuple] = []
+            merged: list[_Run] = []
             for run in line:
                 if run[0] == _SPACE and merged and merged[-1][0] == _SPACE:
                     merged[-1] = (_SPACE, " ", merged[-1][2] + run[2])
@@ -208,14 +214,14 @@ class _Mapper:
             if merged:
                 out_lines.append(merged)
         if out_lines:
-            block: list[tuple] = []
+            block: list[_Run] = []
             for n, line in enumerate(out_lines):
                 if n:
                     block.append((_BREAK, "\n", ()))
                 block.extend(line)
             self._blocks.append(block)
 
-    def _walk(self, el, in_pre: bool) -> None:
+    def _walk(self, el: etree._Element, in_pre: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in ("script", "style", "template") or not isinstance(el.tag, str):
             if el.tail:
@@ -255,7 +261,7 @@ class _Renderer:
         self.numbers: dict[str, int] = {}
         self.shown: set[str] = set()
         self.highlights: list[domain.Highlight] = []
-        self._keep: list = []
+        self._keep: list[etree._Element] = []
 
     def body(self) -> str:
         from lxml import html as lxml_html
@@ -276,19 +282,19 @@ class _Renderer:
 
     def _place(self, mapper: _Mapper, highlights: list[domain.Highlight]) -> None:
         for n, h in enumerate(highlights):
-            if not h.placed or not 0 <= h.start < h.end <= len(mapper.text):
+            start, end = h.start, h.end
+            if start is None or end is None or not 0 <= start < end <= len(mapper.text):
                 continue
             spans: dict[int, list[int]] = {}
             order: list[int] = []
-            last = None
-            for seg, a, b in mapper.spans(h.start, h.end):
+            pieces = mapper.spans(start, end)
+            for seg, a, b in pieces:
                 if seg not in spans:
                     spans[seg] = [a, b]
                     order.append(seg)
                 else:
                     spans[seg][0] = min(spans[seg][0], a)
                     spans[seg][1] = max(spans[seg][1], b)
-                last = (seg, b)
             if not order:
                 continue
             self.shown.add(h.uid)
@@ -296,7 +302,7 @@ class _Renderer:
                 self.marks.setdefault(seg, []).append((spans[seg][0], spans[seg][1], n))
             self.first_piece.add(n)
             if h.note:
-                seg, _end = last
+                seg = pieces[-1][0]  # where the highlight ends
                 el, kind = mapper.segments[seg]
                 block = el if kind == "text" else el.getparent()
                 while block is not None and block.tag not in _NOTE_BLOCKS:
@@ -307,12 +313,12 @@ class _Renderer:
                 else:
                     self.inline_notes.setdefault((seg, spans[seg][1]), []).append(h)
 
-    def _emit_children(self, root, mapper: _Mapper, out: list[str]) -> None:
+    def _emit_children(self, root: etree._Element, mapper: _Mapper, out: list[str]) -> None:
         self._emit_text(mapper, root, "text", root.text, out)
         for child in root:
             self._emit(child, mapper, out)
 
-    def _emit(self, el, mapper: _Mapper, out: list[str]) -> None:
+    def _emit(self, el: etree._Element, mapper: _Mapper, out: list[str]) -> None:
         tag = el.tag if isinstance(el.tag, str) else None
         if tag is not None and tag.lower() not in _DROP and not (tag == "img" and not self._image(el, out)):
             tag = tag.lower()
@@ -327,7 +333,7 @@ class _Renderer:
                 out.append(self._note(h, "aside"))
         self._emit_text(mapper, el, "tail", el.tail, out)
 
-    def _attributes(self, el) -> str:
+    def _attributes(self, el: etree._Element) -> str:
         parts = []
         for name, value in sorted(el.attrib.items()):
             name = str(name).lower()
@@ -339,7 +345,7 @@ class _Renderer:
             parts.append(f' {name}="{_attr(value)}"')
         return "".join(parts)
 
-    def _image(self, el, out: list[str]) -> bool:
+    def _image(self, el: etree._Element, out: list[str]) -> bool:
         src = (el.get("src") or "").strip()
         found = None
         if src.startswith("asset:") and self.options.assets is not None:
@@ -352,7 +358,7 @@ class _Renderer:
         out.append(f'<img src="{uri}"{attrs}>')
         return True
 
-    def _emit_text(self, mapper: _Mapper, el, kind: str, raw: str | None, out: list[str]) -> None:
+    def _emit_text(self, mapper: _Mapper, el: etree._Element, kind: str, raw: str | None, out: list[str]) -> None:
         if not raw:
             return
         seg = mapper.index.get((id(el), kind))
@@ -376,7 +382,9 @@ class _Renderer:
             out.append(piece)
             self._inline_notes(seg, b, out)
 
-    def _inline_notes(self, seg, position: int, out: list[str]) -> None:
+    def _inline_notes(self, seg: int | None, position: int, out: list[str]) -> None:
+        if seg is None:  # text of no segment carries no note
+            return
         for h in self.inline_notes.get((seg, position), ()):
             out.append(self._note(h, "span"))
 

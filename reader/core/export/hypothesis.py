@@ -25,6 +25,7 @@ from reader import __version__
 from reader.core import domain
 from reader.core.export.common import (
     ExportOptions,
+    Json,
     article_source,
     highlight_iri,
     iso,
@@ -37,13 +38,13 @@ GROUP = "__world__"
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 
-def _permissions() -> dict:
+def _permissions() -> Json:
     return {"read": [USER], "admin": [USER], "update": [USER], "delete": [USER]}
 
 
-def annotation(article: domain.Article, h: domain.Highlight) -> dict:
+def annotation(article: domain.Article, h: domain.Highlight) -> Json:
     uri = article_source(article)
-    selectors: list[dict] = [{"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}]
+    selectors: list[Json] = [{"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}]
     if h.placed:
         selectors.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
     return {
@@ -63,7 +64,7 @@ def annotation(article: domain.Article, h: domain.Highlight) -> dict:
     }
 
 
-def page_note(article: domain.Article) -> dict:
+def page_note(article: domain.Article) -> Json:
     uri = article_source(article)
     return {
         "id": f"page-{article.uid or article.id}",
@@ -82,9 +83,9 @@ def page_note(article: domain.Article) -> dict:
     }
 
 
-def export_document(articles: Sequence[domain.Article]) -> dict:
+def export_document(articles: Sequence[domain.Article]) -> Json:
     articles = sorted(articles, key=lambda a: a.id)
-    items: list[dict] = []
+    items: list[Json] = []
     for article in articles:
         if article.note.strip() or article.tags:
             items.append(page_note(article))
@@ -114,7 +115,7 @@ class HypothesisFormat:
 # -- reading back -------------------------------------------------------------
 
 
-def _iri(value) -> object:
+def _iri(value: object) -> object:
     if not isinstance(value, str):
         return value  # the type check (w3c.annotation_problem) names it
     if _HEX32.match(value):
@@ -122,7 +123,7 @@ def _iri(value) -> object:
     return "urn:x-hypothesis:" + value
 
 
-def from_hypothesis(entry) -> tuple[str, dict] | None:
+def from_hypothesis(entry: object) -> tuple[str, Json] | None:
     """("annotation", W3C annotation) for a highlight, ("article", record) for a
     page note, None for what is neither (a reply, a non-object)."""
     if not isinstance(entry, dict) or entry.get("references"):
@@ -133,17 +134,17 @@ def from_hypothesis(entry) -> tuple[str, dict] | None:
     targets = entry.get("target")
     targets = targets if isinstance(targets, list) else [targets] if isinstance(targets, dict) else []
     target = next((t for t in targets if isinstance(t, dict) and t.get("selector")), None)
-    extra: dict = entry["reader"] if isinstance(entry.get("reader"), dict) else {}
+    extra: Json = entry["reader"] if isinstance(entry.get("reader"), dict) else {}
     if target is None:
         title = (entry.get("document") or {}).get("title") if isinstance(entry.get("document"), dict) else None
         title = title[0] if isinstance(title, list) and title else title
         return "article", {"source": uri, "url": uri, "title": title, "note": text, "tags": tags}
-    bodies: list = []
+    bodies: list[Json] = []
     if text:
         bodies.append({"type": "TextualBody", "value": text, "format": "text/markdown", "purpose": "commenting"})
     for tag in tags if isinstance(tags, list) else [tags]:
         bodies.append({"type": "TextualBody", "value": tag, "purpose": "tagging"})
-    target_node: dict = {"source": target.get("source") or uri, "selector": target.get("selector")}
+    target_node: Json = {"source": target.get("source") or uri, "selector": target.get("selector")}
     if isinstance(extra.get("color"), str):
         target_node["styleClass"] = extra["color"]
     node = {

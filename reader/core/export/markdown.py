@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -41,7 +41,7 @@ _YAML_ESCAPE = re.compile(r'[^\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00
 _YAML_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
-def _yaml_escape(match: re.Match) -> str:
+def _yaml_escape(match: re.Match[str]) -> str:
     ch = match.group()
     if ch in _YAML_NAMED:
         return _YAML_NAMED[ch]
@@ -49,7 +49,7 @@ def _yaml_escape(match: re.Match) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def yaml_scalar(value) -> str:
+def yaml_scalar(value: object) -> str:
     """A YAML scalar that PyYAML and every YAML 1.1/1.2 reader parse back as is."""
     if value is None:
         return "null"
@@ -67,7 +67,7 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>!&|~$%=^#{}])")
 _MD_LINE_START = re.compile(r"^([-+>])|^(\d{1,9})([.)])")
 
 
-def md(text) -> str:
+def md(text: object) -> str:
     """Page-derived text as Markdown that renders as exactly this text."""
     if text is None:
         return ""
@@ -81,7 +81,7 @@ def md(text) -> str:
     return "\n".join(lines)
 
 
-def autolink(url) -> str:
+def autolink(url: object) -> str:
     """A web address as a Markdown link to itself; anything else (another scheme,
     spaces, angle brackets) as escaped text."""
     url = "" if url is None else str(url)
@@ -113,7 +113,7 @@ class _Sandbox(SandboxedEnvironment):
     plain data only (text, numbers, lists), so its fields need no safety check,
     which otherwise costs most of the rendering time."""
 
-    def getattr(self, obj, attribute):
+    def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is Vars:
             try:
                 return obj[attribute]
@@ -175,13 +175,13 @@ def _template_line(exc: BaseException, filename: str | None) -> int | None:
     return line
 
 
-class Vars(dict):
+class Vars(dict[str, Any]):
     """A dict whose keys templates also read as attributes without Jinja's
     slower fallback (attribute lookup that fails, then an item lookup)."""
 
     __slots__ = ()
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         try:
             return self[name]
         except KeyError:
@@ -189,7 +189,7 @@ class Vars(dict):
 
 
 def template_context(article: domain.Article, color_names: dict[str, str] | None = None,
-                     combined: bool = False) -> dict:
+                     combined: bool = False) -> dict[str, Any]:
     """The variables a template sees (documented in README.md, "Markdown templates")."""
     color_names = color_names or {}
     highlights = reading_order(article)
@@ -221,7 +221,7 @@ def template_context(article: domain.Article, color_names: dict[str, str] | None
 
 
 def _highlight_context(article: domain.Article, h: domain.Highlight, position: int,
-                       color_names: dict[str, str]) -> dict:
+                       color_names: dict[str, str]) -> Vars:
     return Vars({
         "id": h.uid,
         "short_id": block_id(h.uid),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from reader.core import domain
@@ -30,13 +30,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date", "Color", "Tags")
 
 
-def readwise_note(note: str, tags) -> str:
+def readwise_note(note: str, tags: Iterable[str]) -> str:
     """The note with the highlight's tags in front as Readwise's `.tag` words."""
     words = [f".{name}" for name in (re.sub(r"\s+", "-", t.strip()) for t in tags) if name]
     return " ".join([*words, note] if note else words)
 
 
-def cell(value):
+def cell(value: object) -> object:
     """A value as a CSV cell no spreadsheet reads as a formula."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value

@@ -16,14 +16,36 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from reader.core import anchoring, domain
 from reader.core.dates import now
-from reader.core.export.common import ARTICLE_URN, parse_iso, uid_from_iri
-from reader.core.export.w3c import annotation_problem, article_record_problem, parse_annotation, read_annotations
+from reader.core.export.common import ARTICLE_URN, Json, parse_iso, uid_from_iri
+from reader.core.export.w3c import (
+    ParsedAnnotation,
+    annotation_problem,
+    article_record_problem,
+    parse_annotation,
+    read_annotations,
+)
+
+
+class AnnotatedLibrary(Protocol):
+    """What import_annotations reads and writes (reader.core.Library is one)."""
+
+    def iter_articles(self) -> Iterable[domain.ArticleSummary]: ...
+
+    def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]: ...
+
+    def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]: ...
+
+    def set_note(self, article_id: int, note: str) -> object: ...
+
+    def set_tags(self, article_id: int, tags: Iterable[str]) -> object: ...
 
 
 @dataclass
@@ -59,7 +81,7 @@ class AnnotationImport:
         return ", ".join(parts)
 
 
-def load(path: str | os.PathLike):
+def load(path: str | os.PathLike[str]) -> Any:  # parsed JSON, any shape
     try:
         with open(path, "rb") as f:
             return json.load(f)
@@ -78,7 +100,7 @@ def _normal_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
-def _title_key(title) -> str:
+def _title_key(title: object) -> str:
     return " ".join(title.split()).casefold() if isinstance(title, str) else ""
 
 
@@ -89,7 +111,7 @@ def _same_title(a: str | None, b: str | None) -> bool:
 class _Matcher:
     """Finds the library article an annotation's source names."""
 
-    def __init__(self, library, records: Iterable[dict]) -> None:
+    def __init__(self, library: AnnotatedLibrary, records: Iterable[Json]) -> None:
         self.library = library
         self.by_url: dict[str, int] = {}
         self.by_normal_url: dict[str, int] = {}
@@ -101,7 +123,7 @@ class _Matcher:
             if a.url:
                 self.by_url[a.url] = a.id  # the oldest article wins a shared URL
                 self.by_normal_url[_normal_url(a.url)] = a.id
-        self.records: dict[str, dict] = {}
+        self.records: dict[str, Json] = {}
         for record in records:
             for key in (record.get("source"), record.get("id"), record.get("url")):
                 if isinstance(key, str) and key:
@@ -154,11 +176,11 @@ class _Matcher:
         return None
 
 
-def _now():
+def _now() -> datetime:
     return now()
 
 
-def _uid(parsed: dict) -> str:
+def _uid(parsed: ParsedAnnotation) -> str:
     uid = uid_from_iri(parsed["id"])
     if uid:
         return uid
@@ -172,7 +194,8 @@ Progress = Callable[[int, int], None]  # (annotations placed so far, annotations
 PROGRESS_EVERY = 500  # annotations between two progress calls
 
 
-def import_annotations(library, data_or_path, progress: Progress | None = None) -> AnnotationImport:
+def import_annotations(library: AnnotatedLibrary, data_or_path: str | os.PathLike[str] | Json | list[Any],
+                       progress: Progress | None = None) -> AnnotationImport:
     """Import a W3C Web Annotation JSON export (a path, or the parsed JSON).
 
     `progress(done, total)` is called as highlights are placed (every few hundred,
@@ -183,7 +206,7 @@ def import_annotations(library, data_or_path, progress: Progress | None = None) 
         raise ValueError("no W3C Web Annotations found in the file")
     report = AnnotationImport()
     matcher = _Matcher(library, records)
-    by_source: dict[str, list[dict]] = {}
+    by_source: dict[str, list[ParsedAnnotation]] = {}
     for index, node in enumerate(annotations, 1):
         problem = annotation_problem(node)
         if problem:
@@ -194,7 +217,7 @@ def import_annotations(library, data_or_path, progress: Progress | None = None) 
             report.invalid += 1
             continue
         by_source.setdefault(parsed["source"], []).append(parsed)
-    by_article: dict[int, list[dict]] = {}
+    by_article: dict[int, list[ParsedAnnotation]] = {}
     unmatched: set[str] = set()
     for source in sorted(by_source):
         article_id = matcher.find(source, [p["exact"] for p in by_source[source]])
@@ -244,8 +267,8 @@ def import_annotations(library, data_or_path, progress: Progress | None = None) 
         if problem:
             report.problems.append(f"article record {index}: {problem}")
             continue
-        source = record.get("source") or record.get("url") or record.get("id")
-        article_id = matcher.find(source) if isinstance(source, str) else None
+        named = record.get("source") or record.get("url") or record.get("id")
+        article_id = matcher.find(named) if isinstance(named, str) else None
         if article_id is None or article_id in restored:
             continue
         restored.add(article_id)
@@ -267,10 +290,13 @@ def import_annotations(library, data_or_path, progress: Progress | None = None) 
     return report
 
 
-def _highlight(article_id: int, uid: str, parsed: dict, text: str, fallback_time) -> domain.Highlight:
-    start = parsed["start"] if parsed["start"] is not None else -1
-    end = parsed["end"] if parsed["end"] is not None else -1
-    anchor = anchoring.Anchor(start, end, parsed["exact"], parsed["prefix"], parsed["suffix"])
+def _highlight(article_id: int, uid: str, parsed: ParsedAnnotation, text: str,
+               fallback_time: datetime) -> domain.Highlight:
+    anchor = anchoring.Anchor(parsed["start"] if parsed["start"] is not None else -1,
+                              parsed["end"] if parsed["end"] is not None else -1,
+                              parsed["exact"], parsed["prefix"], parsed["suffix"])
+    start: int | None
+    end: int | None
     found = anchoring.reanchor(text, anchor)
     if found is not None:
         found = anchoring.trim_range(text, *found)

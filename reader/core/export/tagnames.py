@@ -85,7 +85,7 @@ class TagNamer:
     def __init__(self, tags: Iterable[str] = ()) -> None:
         self.names = tag_names(tags)
 
-    def __call__(self, tag) -> str:
+    def __call__(self, tag: object) -> str:
         tag = "" if tag is None else str(tag)
         name = self.names.get(tag)
         return name if name is not None else tag_name(tag)

@@ -16,14 +16,20 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
+from reader.core.export.common import ArticleSource
 from reader.core.export.files import ExportResult, export_articles
 
 VAULT_FORMATS = ("md", "logseq")  # one file per article, linkable: what a vault holds
 
 
-def sync_vault(library, folder: str | os.PathLike, fmt: str = "md", *, template: str | Path | None = None,
-               color_names: dict[str, str] | None = None) -> ExportResult:
+class WatchedSource(ArticleSource, Protocol):
+    def signature(self) -> object: ...  # changes whenever anything in the library changes
+
+
+def sync_vault(library: ArticleSource, folder: str | os.PathLike[str], fmt: str = "md", *,
+               template: str | Path | None = None, color_names: dict[str, str] | None = None) -> ExportResult:
     """Bring `folder` up to date with the library's annotated articles."""
     if fmt not in VAULT_FORMATS:
         raise ValueError(f"a vault is kept in {' or '.join(VAULT_FORMATS)}, not {fmt}")
@@ -34,12 +40,12 @@ def sync_vault(library, folder: str | os.PathLike, fmt: str = "md", *, template:
                            single_file=False, annotated=True, prune=True)
 
 
-def watch(library, folder: str | os.PathLike, fmt: str = "md", *, interval: float = 2.0,
+def watch(library: WatchedSource, folder: str | os.PathLike[str], fmt: str = "md", *, interval: float = 2.0,
           on_sync: Callable[[ExportResult], None] | None = None, stop: Callable[[], bool] = lambda: False,
           template: str | Path | None = None) -> None:
     """Sync now, then again whenever the library changes (checked every `interval`
     seconds, in any process), until `stop()` is true."""
-    last = None
+    last: object = None
     while not stop():
         signature = library.signature()
         if signature != last:

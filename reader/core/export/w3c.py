@@ -28,13 +28,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, TypedDict, TypeGuard
 
 from reader import __version__
 from reader.core import domain
 from reader.core.export.common import (
     COLOR_HEX,
     ExportOptions,
+    Json,
     article_source,
     article_urn,
     color_name,
@@ -67,13 +68,13 @@ COLLECTION_URN = "urn:x-reader:export:"
 MARKDOWN = "text/markdown"
 
 
-def stylesheet() -> dict:
+def stylesheet() -> Json:
     """An embedded CssStylesheet with a class per colour (the styleClass of each target)."""
     rules = [f".{name} {{ background-color: {hex_} }}" for name, hex_ in COLOR_HEX.items()]
     return {"type": "CssStylesheet", "value": " ".join(rules)}
 
 
-def article_metadata(article: domain.Article) -> dict:
+def article_metadata(article: domain.Article) -> Json:
     return {
         "id": article_urn(article),
         "source": article_source(article),
@@ -90,16 +91,16 @@ def article_metadata(article: domain.Article) -> dict:
     }
 
 
-def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[str, str]) -> dict:
-    body = []
+def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[str, str]) -> Json:
+    body: list[Json] = []
     if h.note:
         body.append({"type": "TextualBody", "value": h.note, "format": MARKDOWN, "purpose": "commenting"})
     for tag in h.tags:
         body.append({"type": "TextualBody", "value": tag, "purpose": "tagging"})
-    selectors: list[dict] = [{"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}]
+    selectors: list[Json] = [{"type": "TextQuoteSelector", "exact": h.quote, "prefix": h.prefix, "suffix": h.suffix}]
     if h.placed:
         selectors.append({"type": "TextPositionSelector", "start": h.start, "end": h.end})
-    item: dict = {
+    item: Json = {
         "id": highlight_iri(h.uid),
         "type": "Annotation",
         "motivation": "commenting" if h.note else "highlighting",
@@ -121,7 +122,7 @@ def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[s
     return item
 
 
-def collection(articles: Sequence[domain.Article], color_names: dict[str, str] | None = None) -> dict:
+def collection(articles: Sequence[domain.Article], color_names: dict[str, str] | None = None) -> Json:
     color_names = color_names or {}
     articles = sorted(articles, key=lambda a: a.id)
     items = [annotation(a, h, color_names) for a in articles for h in reading_order(a)]
@@ -161,13 +162,13 @@ class JsonFormat:
 # -- reading back -------------------------------------------------------------
 
 
-def read_annotations(data) -> tuple[list[dict], list[dict]]:
+def read_annotations(data: object) -> tuple[list[Json], list[Json]]:
     """(annotations, Reader article records) from a collection, a page, a list of
     annotations or a single annotation (Reader's export or another tool's)."""
-    annotations: list[dict] = []
-    articles: list[dict] = []
+    annotations: list[Json] = []
+    articles: list[Json] = []
 
-    def take(node, depth: int = 0) -> None:
+    def take(node: object, depth: int = 0) -> None:
         if depth > 50:
             return
         if isinstance(node, list):
@@ -204,15 +205,15 @@ def read_annotations(data) -> tuple[list[dict], list[dict]]:
     return annotations, articles
 
 
-def _listed(value) -> list:
+def _listed(value: object) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def annotation_problem(node: dict) -> str | None:
+def annotation_problem(node: Json) -> str | None:
     """Why an annotation cannot be imported as it is (a field of the wrong type), or None.
 
     Checked before anything is used, so a malformed field never becomes
@@ -253,7 +254,7 @@ def annotation_problem(node: dict) -> str | None:
     return None
 
 
-def article_record_problem(record: dict) -> str | None:
+def article_record_problem(record: Json) -> str | None:
     """The same check for one of Reader's article records (notes and tags)."""
     for key in ("id", "source", "url", "title", "note"):
         if key in record and record[key] is not None and not isinstance(record[key], str):
@@ -264,7 +265,24 @@ def article_record_problem(record: dict) -> str | None:
     return None
 
 
-def parse_annotation(node: dict) -> dict | None:
+class ParsedAnnotation(TypedDict):
+    """The parts of an Annotation that make a highlight (see parse_annotation)."""
+
+    id: object  # as found: annotation_problem checks it is text
+    source: str
+    exact: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+    color: str | None  # the first style class
+    note: str
+    tags: list[str]
+    created: object  # as found, like id
+    modified: object
+
+
+def parse_annotation(node: Json) -> ParsedAnnotation | None:
     """The parts of one Annotation that make a highlight; None if it has no text quote."""
     targets = node.get("target")
     targets = targets if isinstance(targets, list) else [targets]
@@ -276,7 +294,8 @@ def parse_annotation(node: dict) -> dict | None:
             source = source.get("id")
         selectors = target.get("selector")
         selectors = selectors if isinstance(selectors, list) else [selectors]
-        quote = position = None
+        quote: Json | None = None
+        position: Json | None = None
         for selector in selectors:
             if not isinstance(selector, dict):
                 continue
@@ -287,7 +306,8 @@ def parse_annotation(node: dict) -> dict | None:
         if quote is None or not isinstance(source, str):
             continue
         style = target.get("styleClass")
-        note_parts, tags = [], []
+        note_parts: list[str] = []
+        tags: list[str] = []
         bodies = node.get("body")
         bodies = bodies if isinstance(bodies, list) else [bodies] if bodies is not None else []
         for body in bodies:
@@ -301,15 +321,16 @@ def parse_annotation(node: dict) -> dict | None:
                 note_parts.append(body["value"])
         if isinstance(node.get("bodyValue"), str):
             note_parts.append(node["bodyValue"])
-        start = end = None
+        start: int | None = None
+        end: int | None = None
         if position is not None and isinstance(position.get("start"), int) and isinstance(position.get("end"), int):
             start, end = position["start"], position["end"]
         return {
             "id": node.get("id"),
             "source": source,
             "exact": quote["exact"],
-            "prefix": quote.get("prefix") if isinstance(quote.get("prefix"), str) else "",
-            "suffix": quote.get("suffix") if isinstance(quote.get("suffix"), str) else "",
+            "prefix": quote["prefix"] if isinstance(quote.get("prefix"), str) else "",
+            "suffix": quote["suffix"] if isinstance(quote.get("suffix"), str) else "",
             "start": start,
             "end": end,
             "color": style.split()[0] if isinstance(style, str) and style.split() else None,

@@ -127,6 +127,15 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 class ReadabilityDocument:
     """Mixin over readability.Document (put before it in the bases)."""
 
+    def get_clean_html(self):
+        # readability strips width, height, style... with a regex run over the
+        # serialized article until nothing matches. The sanitizer drops what must
+        # go anyway, and an image's declared size is the size a browser draws it
+        # at (a 64x36 file shown 640 wide): keep the attributes.
+        from lxml.etree import tounicode
+
+        return tounicode(self._html(), method="html")
+
     def get_preserved_elements(self, node):
         allowed = super().get_preserved_elements(node)
         for elem in self.tags(node, "ul", "ol"):

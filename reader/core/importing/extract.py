@@ -154,18 +154,23 @@ def parse(html: str):
     if _nested_document(html):
         html = _html5_markup(html)
     try:
-        return lxml_html.document_fromstring(html)
+        # huge_tree: libxml2 otherwise drops a text node over 10 MB (a long page
+        # without markup came out as "no readable text"); depth is bounded before
+        # this (formats.check_markup). A parser per call: parsers are not thread-safe.
+        return lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
     except ValueError:
         # A str with an XML encoding declaration: parse the bytes instead.
         try:
-            return lxml_html.document_fromstring(html.encode("utf-8"), parser=_UTF8)
+            return lxml_html.document_fromstring(html.encode("utf-8"), parser=_utf8())
         except (ValueError, etree.ParserError):
             return None
     except etree.ParserError:
         return None
 
 
-_UTF8 = lxml_html.HTMLParser(encoding="utf-8")
+def _utf8():
+    return lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
+
 _SOFT_HYPHEN = re.compile(r"\xad|&(?:shy|#173|#x0*ad);", re.I)
 _DOCUMENT_START = re.compile(r"<(?:!doctype|html|body)[\s>]", re.I)
 # lexbor's tree building slows with depth (about n*depth); a page with more

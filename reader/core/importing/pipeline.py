@@ -105,7 +105,9 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset], list
     if not fragment or not fragment.strip():
         return "", "", [], []
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        # huge_tree: a text node over 10 MB is otherwise dropped (see extract.parse).
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div",
+                                             parser=lxml_html.HTMLParser(huge_tree=True))
     except (ValueError, lxml_html.etree.ParserError):
         return "", "", [], []
     assets, warnings = localize_images(root, page.resolve)

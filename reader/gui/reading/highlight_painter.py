@@ -9,8 +9,8 @@ remembers the background it had (code spans have one) so it can be unpainted.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QTextEdit
 
 from reader.core.domain import Highlight
@@ -22,7 +22,7 @@ HL_ORIGINAL = QTextFormat.Property.UserProperty + 2  # the background the text h
 class HighlightPainter:
     """Mixin of ReadingView: its highlights, painted and hit-tested."""
 
-
+    NOTE_MARK = 7.0  # px: the dot after a highlight that carries a note
 
     def paint_highlights(self, highlights, fresh: bool = False) -> None:
         """Show exactly these highlights (placed ones painted, the others listed elsewhere).
@@ -33,7 +33,6 @@ class HighlightPainter:
             return
         self._spans = self._compute_spans(self.highlights.values())
         self._paint_range(0, self.document().characterCount(), fresh=fresh, widen=False)
-
 
     def update_highlight(self, highlight: Highlight | None, removed_id: int | None = None) -> None:
         """Add or change one highlight (or remove `removed_id`), repainting only its range."""
@@ -183,6 +182,40 @@ class HighlightPainter:
             cursor.setPosition(s)
             cursor.setPosition(e, QTextCursor.MoveMode.KeepAnchor)
             cursor.setCharFormat(new)
+
+    def note_marks(self) -> dict[int, QRectF]:
+        """Highlight id -> where its note's dot is drawn (viewport coordinates), for each placed
+        highlight with a note that is on screen: at the top of its last character, like a
+        footnote mark."""
+        marks: dict[int, QRectF] = {}
+        height = self.viewport().height()
+        size = self.NOTE_MARK
+        for hid, (_start, end) in self._spans.items():
+            h = self.highlights.get(hid)
+            if h is None or not (h.note or "").strip():
+                continue
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(end)
+            rect = self.cursorRect(cursor)
+            if rect.bottom() < 0 or rect.top() > height:
+                continue
+            rtl = cursor.block().layout().textOption().textDirection() == Qt.LayoutDirection.RightToLeft \
+                or cursor.blockFormat().layoutDirection() == Qt.LayoutDirection.RightToLeft
+            x = rect.left() - size - 1 if rtl else rect.left() + 1
+            marks[hid] = QRectF(x, rect.top() - size * 0.25, size, size)
+        return marks
+
+    def _paint_note_marks(self, painter: QPainter) -> None:
+        marks = self.note_marks()
+        if not marks:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(self.theme.accent))
+        for rect in marks.values():
+            painter.drawEllipse(rect)
+        painter.restore()
 
     def highlight_span(self, highlight_id: int) -> tuple[int, int] | None:
         """The document range [start, end) a highlight is painted on, if it is placed."""

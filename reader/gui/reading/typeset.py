@@ -3,8 +3,10 @@
 - line spacing from block formats; empty paragraphs (left where the page had
   widgets) hidden, never squeezed to zero height (that drew the line before
   them as a sliver);
-- code blocks: every line shown; a block whose longest line is wider than the
-  column is set smaller (down to MIN_CODE_SCALE) and only then wrapped at spaces.
+- code blocks: every line shown, blank lines kept; a <pre> whose longest line is
+  wider than the column is set smaller as a whole (one size for all its lines,
+  down to MIN_CODE_SCALE) and only then wrapped at spaces. Qt makes each line of
+  a <pre> a block of its own: the <pre>'s margins mark its first and last.
   QTextBrowser cannot scroll one block sideways (its blocks have no overflow),
   so this is the nearest it has;
 - tables: a cell that would break a word is set smaller, table by table, until
@@ -102,9 +104,11 @@ class Typesetting:
         spacing = max(100.0, self.settings.line_spacing * em / metrics.lineSpacing())
         rtl = self.article is not None and self.article.direction == "rtl"
         hide = []
-        self._code_blocks = []
+        self._code_blocks = []  # one list of blocks (its lines) per <pre>
+        previous_code = False
         while block.isValid():
             fmt = block.blockFormat()
+            cursor.setPosition(block.position())  # currentTable() below asks about this block
             new = QTextBlockFormat()
             if rtl:
                 new.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
@@ -112,8 +116,10 @@ class Typesetting:
                 new.setLineHeight(max(100.0, spacing - 35), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
                 new.setLeftMargin(fmt.leftMargin() + 10)
                 new.setRightMargin(10)
-                if block.text().strip():
-                    self._code_blocks.append(block)
+                if not previous_code or fmt.topMargin() > 0 or not self._code_blocks:
+                    self._code_blocks.append([])
+                self._code_blocks[-1].append(block)
+                previous_code = fmt.bottomMargin() <= 0  # the last line of a <pre> carries its bottom margin
             elif fmt.headingLevel() or block.userState() == CHROME_STATE:
                 new.setLineHeight(max(110.0, spacing - 40), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
             else:
@@ -123,7 +129,8 @@ class Typesetting:
                 new.setAlignment(Qt.AlignmentFlag.AlignHCenter)
                 new.setLineHeight(100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
                 new.setTopMargin(self.settings.size * 0.6 * PX)
-            elif not text.strip() and not block.textList() and not cursor.currentTable() and not fmt.hasProperty(
+            elif not text.strip() and not block.textList() and not cursor.currentTable() and not fmt.nonBreakableLines() \
+                    and not fmt.hasProperty(
                 QTextFormat.Property.BlockTrailingHorizontalRulerWidth
             ):
                 # Empty paragraphs left where the page had widgets or remote images.
@@ -133,6 +140,8 @@ class Typesetting:
             elif self.settings.justify and not fmt.headingLevel() and block.userState() != CHROME_STATE \
                     and not fmt.nonBreakableLines() and not cursor.currentTable():
                 new.setAlignment(Qt.AlignmentFlag.AlignJustify)
+            if not fmt.nonBreakableLines():
+                previous_code = False
             cursor.setPosition(block.position())
             cursor.mergeBlockFormat(new)
             block = block.next()
@@ -199,17 +208,31 @@ class Typesetting:
             return h * natural_w / natural_h, h
         return natural_w, natural_h
 
+    def _formula_size(self, name: str) -> tuple[float, float] | None:
+        """A typeset formula's own size (px): a long displayed one is set smaller to fit the column."""
+        if not name.startswith(TEX_SCHEME + ":"):
+            return None
+        image = self._image(QUrl(name))
+        if image is None or image.isNull():
+            return None
+        ratio = image.devicePixelRatio() or 1.0
+        return image.width() / ratio, image.height() / ratio
+
     def _scale_images(self, limit: int) -> None:
         if limit == self._image_limit or self.article is None:
             return
         self._image_limit = limit
-        cursor = QTextCursor(self.document())
+        doc = self.document()
+        cursor = QTextCursor(doc)
         for position, length, fmt in self._image_fragments():
-            size = self.image_size(fmt.name())
+            size = self.image_size(fmt.name()) or self._formula_size(fmt.name())
             if size is None:
                 continue
             width, height = size
-            scale = min(1.0, limit / width) if width > 0 else 1.0
+            # Within its block's margins: an indented display formula (<dd>) must fit too.
+            block = doc.findBlock(position).blockFormat()
+            room = max(limit * 0.25, limit - block.leftMargin() - block.rightMargin())
+            scale = min(1.0, room / width) if width > 0 else 1.0
             new = QTextImageFormat(fmt)
             new.setWidth(width * scale)
             new.setHeight(height * scale)
@@ -260,25 +283,19 @@ class Typesetting:
         cursor = QTextCursor(doc)
         layout = doc.documentLayout()
         base_code = self.settings.size * 0.8
-        for block in self._code_blocks:
-            if not block.isValid():
+        for lines in self._code_blocks:
+            lines = [b for b in lines if b.isValid()]
+            if not lines:
                 continue
-            fmt = block.blockFormat()
+            fmt = lines[0].blockFormat()
             room = column - fmt.leftMargin() - fmt.rightMargin() - 2
-            unbroken = QTextBlockFormat()
-            unbroken.setNonBreakableLines(True)
-            cursor.setPosition(block.position())
-            cursor.mergeBlockFormat(unbroken)
-            self._set_block_size(cursor, block, base_code)
+            self._set_lines_format(cursor, lines, base_code, wrap=False)
             # Measured on the layout itself: a fallback font (box drawing, CJK) is wider than a guess.
-            widest = self._widest_line(block)
+            widest = max(self._widest_line(b) for b in lines)
             if widest > room:
-                self._set_block_size(cursor, block, base_code * max(MIN_CODE_SCALE, room / widest * 0.98))
-                if self._widest_line(block) > room:  # past the floor: wrap at spaces
-                    wrap = QTextBlockFormat()
-                    wrap.setNonBreakableLines(False)
-                    cursor.setPosition(block.position())
-                    cursor.mergeBlockFormat(wrap)
+                self._set_lines_format(cursor, lines, base_code * max(MIN_CODE_SCALE, room / widest * 0.98), wrap=False)
+                if max(self._widest_line(b) for b in lines) > room:  # past the floor: wrap at spaces
+                    self._set_lines_format(cursor, lines, None, wrap=True)
         layout.blockBoundingRect(doc.lastBlock())
         if self._stacked and column > self._stacked_column + 40:
             self._stacked = frozenset()  # room again: try the tables as tables
@@ -310,6 +327,21 @@ class Typesetting:
         lines = block.layout()
         return max((lines.lineAt(i).naturalTextWidth() for i in range(lines.lineCount())), default=0.0)
 
+    def _set_lines_format(self, cursor: QTextCursor, lines, point_size: float | None, wrap: bool) -> None:
+        """The lines of one <pre>: one size (None: keep it), wrapped at spaces or not."""
+        flow = QTextBlockFormat()
+        flow.setNonBreakableLines(not wrap)
+        # One selection over the whole <pre>: one edit for all its lines, not one a line.
+        first, last = lines[0], lines[-1]
+        cursor.setPosition(first.position())
+        cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeBlockFormat(flow)
+        if point_size is not None:
+            size = QTextCharFormat()
+            size.setFontPointSize(point_size)
+            cursor.mergeCharFormat(size)
+            cursor.mergeBlockCharFormat(size)  # an empty line's height follows it
+
     @staticmethod
     def _set_block_size(cursor: QTextCursor, block, point_size: float) -> None:
         fmt = QTextCharFormat()
@@ -317,6 +349,8 @@ class Typesetting:
         cursor.setPosition(block.position())
         cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
         cursor.mergeCharFormat(fmt)
+        cursor.setPosition(block.position())
+        cursor.mergeBlockCharFormat(fmt)  # an empty line's height follows it
 
     def _tables(self):
         from PySide6.QtGui import QTextTable

@@ -16,32 +16,33 @@ from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QDesktopServices,
     QFont,
-    QKeySequence,
     QPainter,
     QPalette,
     QTextCursor,
     QTextFormat,
 )
-from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from reader.core.domain import Article, Change, Highlight
 from reader.core.errors import LibraryError
 from reader.core.textmap import TextMap
 from reader.gui.reading.article_html import compose_html, display_html, stylesheet
+from reader.gui.reading.contents import Contents, time_left_label
 from reader.gui.reading.document import CHROME_STATE, document_text_map
-from reader.gui.reading.find_bar import Finding, FindBar
+from reader.gui.reading.find_bar import FindBar, Finding
 from reader.gui.reading.highlight_painter import HighlightPainter
 from reader.gui.reading.typeset import Typesetting, can_typeset
+from reader.gui.reading.word_selection import WordSelection
 from reader.gui.theme import ReadingSettings, Theme, font_families
-
 
 MIN_COLUMN_CHARS = 45  # below this a column reads as a list of words: side panels give way
 
 
-class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
+class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelection, QTextBrowser):
     """Shows one article. Emits `progressChanged(article_id, fraction)` as the reader scrolls."""
 
     progressChanged = Signal(int, float)
@@ -79,6 +80,12 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self._map_key: tuple | None = None
         self._flash_timer = QTimer(self, singleShot=True, interval=1400)
         self._flash_timer.timeout.connect(self._end_flash)
+        # Time left in the article, in a line under the page (Kindle's "min left in chapter");
+        # ReaderPane places it. Never over the text, so it hides no words.
+        self.time_left = QLabel()
+        self.time_left.setObjectName("TimeLeft")
+        self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.viewMoved.connect(self.update_time_left)  # a hit test and a bisection: cheap on every scroll
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
@@ -122,6 +129,8 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         ):
             palette.setColor(role, QColor(color))
         self.setPalette(palette)
+        self.time_left.setStyleSheet(f"QLabel {{ background: {t.background}; color: {t.muted}; padding: 1px 14px 3px 14px; "
+                                     f"font-size: {max(8.0, self.settings.size * 0.62):.1f}pt; }}")
         self.viewport().setPalette(palette)
         self.viewport().setAutoFillBackground(True)
         self.setStyleSheet(
@@ -153,7 +162,9 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self.highlights = {}
         self._spans = {}
         self._joins = []
+        self._headings = None
         self._clear_extra()
+        self.update_time_left()
         t = self.theme
         self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         self.document().setDefaultFont(self.body_font())
@@ -191,10 +202,10 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         option = doc.defaultTextOption()
         option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         doc.setDefaultTextOption(option)
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         self._formulas = []
         self._code_blocks = []  # of the document about to be replaced
         self._fitted_width = -1.0
+        self._headings = None
         body = display_html(article.html, self._formulas, can_typeset, self._stacked)
         if self.settings.justify:
             from reader.gui.reading.hyphenate import hyphenate_html
@@ -291,6 +302,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         self._last_max = bar.maximum()
         bar.setValue(round(max(0.0, min(1.0, fraction)) * bar.maximum()) if fraction < 0.999 else bar.maximum())
         self._save_timer.stop()
+        self.update_time_left()
 
     def _emit_progress(self) -> None:
         self._save_timer.stop()
@@ -313,6 +325,13 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         rect = self.cursorRect(cursor)
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + rect.top() - self.viewport().height() // 3)
+
+    def update_time_left(self) -> None:
+        """The line under the page: minutes of reading left (empty when the article fits the screen;
+        the line keeps its height, so the page never jumps)."""
+        bar = self.verticalScrollBar()
+        minutes = self.minutes_left() if self.article is not None and bar.maximum() > 0 else None
+        self.time_left.setText(time_left_label(minutes))
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         fraction = self.scroll_fraction()
@@ -359,7 +378,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
         doc.documentLayout().blockBoundingRect(doc.lastBlock())
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
+        self._paint_document(event.rect())
         if self.article is None:
             return
         # Qt's rich text has no border-left: draw the bar beside block quotes here.
@@ -375,6 +394,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
                 if rect.bottom() < 0 or rect.top() > height:
                     continue
                 painter.fillRect(QRectF(rect.left() - 1, rect.top(), 2, rect.height()), page)
+        self._paint_note_marks(painter)
         color = QColor(self.theme.accent)
         color.setAlpha(150)
         offset = self.verticalScrollBar().value()
@@ -387,7 +407,14 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
                 if rect.intersects(visible):
                     fmt = block.blockFormat()
                     inner = block.layout().boundingRect()
-                    x = rect.left() + fmt.leftMargin() - self.settings.size * 0.9
+                    gap = self.settings.size * 0.9
+                    if fmt.layoutDirection() == Qt.LayoutDirection.RightToLeft:  # the bar on the start side
+                        lines = block.layout()
+                        edge = max((lines.lineAt(i).x() + lines.lineAt(i).width() for i in range(lines.lineCount())),
+                                   default=rect.width())
+                        x = lines.position().x() + edge + gap - 3
+                    else:
+                        x = rect.left() + fmt.leftMargin() - gap
                     top = block.layout().position().y() + inner.top()
                     painter.fillRect(QRectF(x, top + 2 - offset, 3, inner.height() - 4), color)
                 elif rect.top() > visible.bottom():
@@ -395,16 +422,55 @@ class ReadingView(HighlightPainter, Finding, Typesetting, QTextBrowser):
             block = block.next()
         painter.end()
 
+    def _paint_document(self, rect) -> None:
+        """What QTextEdit paints, without its caret: a reading view has none, and in right-to-left
+        text Qt draws a direction flag (a small "‹") beside the caret even at width 0."""
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        painter = QPainter(self.viewport())
+        painter.translate(-dx, -dy)
+        clip = QRectF(rect.translated(dx, dy))
+        painter.setClipRect(clip)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = self.palette()
+        context.clip = clip
+        context.cursorPosition = -1
+        selections = []
+        for extra in self.extraSelections():
+            selection = QAbstractTextDocumentLayout.Selection()
+            selection.cursor = extra.cursor
+            selection.format = extra.format
+            selections.append(selection)
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            group = QPalette.ColorGroup.Active if self.hasFocus() else QPalette.ColorGroup.Inactive
+            selection = QAbstractTextDocumentLayout.Selection()
+            selection.cursor = cursor
+            selection.format.setBackground(context.palette.brush(group, QPalette.ColorRole.Highlight))
+            selection.format.setForeground(context.palette.brush(group, QPalette.ColorRole.HighlightedText))
+            selections.append(selection)
+        context.selections = selections
+        self.document().documentLayout().draw(painter, context)
+        painter.end()
+
     # -- selecting and clicking ----------------------------------------------------
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
         self.pressed.emit()
+        self._start_drag(event)
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        super().mouseMoveEvent(event)
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._snap_drag(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         press, self._press = getattr(self, "_press", None), None
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._snap_drag(event)
+            self._end_drag()
         if event.button() != Qt.MouseButton.LeftButton or press is None:
             return
         point = event.position().toPoint()
@@ -493,6 +559,7 @@ class ReaderPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(view, 1)
+        layout.addWidget(view.time_left)
         layout.addWidget(self.find_bar)
 
     def sizeHint(self) -> QSize:  # noqa: N802

@@ -1,0 +1,133 @@
+"""What the reader does to the open article: archive, favourite, tags, delete, and its source (the
+original file, its address)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from reader.core.tags import parse_tags
+
+
+class ArticleController:
+    """Mixin of MainWindow: what the reader does to the open article: archive, favourite, tags, delete, and
+    its source (the original file, its address)."""
+
+    def action_archive(self, checked: bool | None = None) -> None:
+        archived = (not self.actions["archive"].isChecked()) if checked is None else bool(checked)
+        following = self._next_in_list() if archived and self.panel.current_query().state == "inbox" else None
+        self._flip("archive", archived, lambda lib, article_id: lib.set_archived(article_id, archived),
+                   "Archived" if archived else "Moved back to the inbox", then=following)
+
+    def _next_in_list(self) -> int | None:
+        """The article after the open one in the list (or before it, at the end): what to read next."""
+        model = self.panel.model
+        row = model.row_of(self.article_id) if self.article_id is not None else None
+        if row is None:
+            return None
+        for r in (row + 1, row - 1):
+            if 0 <= r < model.rowCount():
+                return model.items[r].id
+        return None
+
+    def action_favorite(self, checked: bool | None = None) -> None:
+        favorite = (not self.actions["favorite"].isChecked()) if checked is None else bool(checked)
+        self._flip("favorite", favorite, lambda lib, article_id: lib.set_favorite(article_id, favorite))
+
+    def _flip(self, key: str, value: bool, store, message: str = "", then: int | None = None) -> None:
+        article_id = self.article_id
+        if article_id is None:
+            return
+        pending = (key, article_id)
+        self._flipping[pending] = self._flipping.get(pending, 0) + 1
+        self.actions[key].setChecked(value)
+
+        def settled() -> None:
+            self._flipping[pending] -= 1
+            if not self._flipping[pending]:
+                del self._flipping[pending]
+            self._update_actions()
+
+        def stored(_change) -> None:
+            settled()
+            if message:
+                self.statusBar().showMessage(message, 4000)
+            if then is not None and not self.panel.select_article(then):  # the list moved on by itself: to the next
+                self.open_article(then)
+
+        def failed(exc: BaseException) -> None:
+            settled()
+            self._report(exc)
+
+        self.ops.run(lambda lib: store(lib, article_id), on_done=stored, on_error=failed)
+
+    def action_tags(self) -> None:
+        article = self.view.article
+        if article is None:
+            return
+        text, ok = QInputDialog.getText(
+            self, "Tags", "Tags for this article, separated by commas:", text=", ".join(article.tags)
+        )
+        if ok:
+            self.set_tags(parse_tags(text))
+
+    def set_tags(self, tags: list[str]) -> None:
+        article_id = self.article_id
+        if article_id is None:
+            return
+        tags = list(tags)
+        self.ops.run(lambda lib: lib.set_tags(article_id, tags), on_error=self._report)
+
+    def confirm_delete(self, title: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Delete Article",
+            f"Delete “{title}” and its highlights from the library?\n\nThe saved page on disk is not touched.",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def action_delete(self) -> None:
+        article = self.view.article
+        if article is None or not self.confirm_delete(article.title):
+            return
+        row = self.panel.model.row_of(article.id)
+        self.floating.hide()
+        self.sidebar.save_note()  # queued before the delete, like everything else
+
+        def deleted(_change) -> None:
+            self.statusBar().showMessage(f"Deleted “{article.title}”", 5000)
+            model = self.panel.model
+            if row is not None and model.rowCount() and self.article_id is None:
+                self.panel.select_article(model.items[min(row, model.rowCount() - 1)].id)
+
+        self.ops.run(lambda lib: lib.delete(article.id), on_done=deleted, on_error=self._report)
+
+    def action_open_original(self) -> None:
+        article = self.view.article
+        if article is None:
+            return
+        path = Path(article.source_path) if article.source_path else None
+        if path is None or not path.exists():
+            # The file moved or was deleted: open the copy kept in the library.
+            folder = Path(tempfile.mkdtemp(prefix="reader-original-"))
+            path = folder / (article.source_name or "page.html")
+            path.write_bytes(self.library.original(article.id))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def action_copy_url(self) -> None:
+        article = self.view.article
+        if article is None or not article.url:
+            self.statusBar().showMessage("This article has no source address", 4000)
+            return
+        QGuiApplication.clipboard().setText(article.url)
+        self.statusBar().showMessage(f"Copied {article.url}", 4000)
+
+    def action_open_url(self) -> None:
+        article = self.view.article
+        if article is not None and article.url:
+            QDesktopServices.openUrl(QUrl(article.url))

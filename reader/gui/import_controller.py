@@ -1,0 +1,154 @@
+"""Importing saved pages (File menu, folders, drag and drop), one import at a time with the rest
+queued, and what the window shows after it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+
+from reader.core.domain import Change
+from reader.core.errors import LibraryError
+from reader.gui.dialogs import summarize
+from reader.gui.models import Query
+from reader.gui.tasks import ARTICLES_ADDED, OpResult, describe
+
+
+class DropOverlay(QLabel):
+    """Shown over the window while files are dragged over it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("Drop to import saved pages", parent)
+        self.setObjectName("DropOverlay")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAcceptDrops(False)
+        self.hide()
+
+    def cover(self) -> None:
+        self.setGeometry(self.parentWidget().rect().adjusted(12, 12, -12, -12))
+        self.raise_()
+        self.show()
+
+
+class ImportController:
+    """Mixin of MainWindow: importing saved pages (File menu, folders, drag and drop), one import at a time
+    with the rest queued, and what the window shows after it."""
+
+    def action_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import Saved Pages", str(Path.home()),
+            "Saved web pages (*.html *.htm *.xhtml *.mhtml *.mht *.shtml);;All files (*)",
+        )
+        if files:
+            self.import_paths(files)
+
+    def action_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Saved Pages", str(Path.home()))
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(self, paths) -> None:
+        """Import files and folders in the background; the window stays responsive."""
+        paths = [str(p) for p in paths]
+        if not paths:
+            return
+        if self._import_task is not None:
+            self._pending_imports.append(paths)
+            return
+        names = Path(paths[0]).name if len(paths) == 1 else f"{len(paths)} items"
+        self.progress.start(names)
+        self.statusBar().clearMessage()
+        workers = self.import_workers
+
+        def job(library, task):
+            outcomes = library.import_paths(paths, progress=task.report, should_cancel=task.cancelled, workers=workers)
+            added = any(o.status == "imported" for o in outcomes)
+            return OpResult(outcomes, (Change(ARTICLES_ADDED),) if added else ())
+
+        self._import_task = self.ops.run_long(
+            job, on_done=self._import_done, on_error=self._import_error, on_progress=self.progress.update_progress
+        )
+
+    def cancel_import(self) -> None:
+        if self._import_task is not None:
+            self._import_task.cancel()
+            self._pending_imports.clear()
+
+    def _import_done(self, outcomes) -> None:
+        cancelled = self._import_task.cancelled() if self._import_task is not None else False
+        self._import_task = None
+        self.progress.hide()
+        self.last_summary = self.summary.show_outcomes(outcomes, cancelled)
+        self.statusBar().showMessage(summarize(outcomes, cancelled)[0], 8000)
+        first_new = next((o.id for o in outcomes if o.status == "imported" and o.id), None)
+        target = first_new or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
+        if self.article_id is None:  # never take the reader away from what they are reading
+            self._show_after_import(target)
+        self.importFinished.emit(outcomes)
+        if self._pending_imports:
+            self.import_paths(self._pending_imports.pop(0))
+
+    def _import_error(self, exc: BaseException) -> None:
+        self._import_task = None
+        self.progress.hide()
+        self.last_summary = f"The import stopped: {describe(exc)}"
+        self.summary.title.setText(self.last_summary)
+        self.summary.details.hide()
+        self.summary.show()
+        self.importFinished.emit([])
+        if self._pending_imports:
+            self.import_paths(self._pending_imports.pop(0))
+
+    def _show_after_import(self, article_id: int | None) -> None:
+        if self.panel.search.text():
+            self.panel.search.clear()
+        query = self.panel.current_query()
+        if article_id is not None and (query.tag or query.state in ("archived", "favorite")):
+            try:
+                summary = self.library.get_summary(article_id)
+            except LibraryError:
+                summary = None
+            if summary is not None and not (query.state == "archived" and summary.archived):
+                self.panel.set_query(Query(query.sort, "inbox" if not summary.archived else None, None))
+        if article_id is not None:
+            if not self.panel.select_article(article_id):
+                self.open_article(article_id)
+
+    @staticmethod
+    def _dropped_paths(mime) -> list[str]:
+        if mime is None or not mime.hasUrls():
+            return []
+        return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+    @staticmethod
+    def _accept_as_copy(event) -> None:
+        """Always a copy: a source that honours Move would delete the reader's saved pages."""
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_paths(event.mimeData()):
+            self._accept_as_copy(event)
+            self.overlay.cover()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_paths(event.mimeData()):
+            self._accept_as_copy(event)
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self.overlay.hide()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        self.overlay.hide()
+        paths = self._dropped_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        self._accept_as_copy(event)
+        self.import_paths(paths)

@@ -1,0 +1,137 @@
+"""What the window remembers between runs (geometry, panels, the list's view, the last article), its
+start-up in two steps, and the side panels giving way in a narrow window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from reader.gui.models import Query
+from reader.gui.tasks import describe
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then` once, from the event loop, after `widget` has first painted."""
+
+    def __init__(self, widget: QWidget, then) -> None:
+        super().__init__(widget)
+        self.then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
+
+
+class WindowState:
+    """Mixin of MainWindow: what the window remembers between runs (geometry, panels, the list's view, the
+    last article), its start-up in two steps, and the side panels giving way in a narrow window."""
+
+    def _restore_state(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        library_visible = s.value("window/library_visible", True)
+        visible = library_visible not in (False, "false", "0", 0)
+        self.panel.setVisible(visible)
+        self._wanted["library"] = visible
+        self.actions["toggle_library"].setChecked(visible)
+        annotations = s.value("window/annotations_visible", True) not in (False, "false", "0", 0)
+        self.sidebar.setVisible(annotations)
+        self._wanted["annotations"] = annotations
+        self.actions["toggle_annotations"].setChecked(annotations)
+        sort = s.value("library/sort", "added")
+        view = s.value("library/view", "inbox")
+        tag = s.value("library/tag", "") or None
+        state_value = None if view in ("", "all", None) else view
+        self.panel.set_query(Query(sort if sort in ("added", "title", "published") else "added",
+                                   None if tag else state_value, tag))
+        last = s.value("library/last_article")
+        try:
+            last_id = int(last) if last is not None else None
+        except (TypeError, ValueError):
+            last_id = None
+        self.view.show_placeholder()
+        # After the first paint: the list shows at once, the article (which needs
+        # the full core) a moment later.
+        self._first_paint = _AfterFirstPaint(self.panel.list.viewport(), lambda: self._finish_startup(last_id))
+
+    def _finish_startup(self, last_id: int | None) -> None:
+        load = getattr(self.library, "load", None)
+        if load is None:
+            self._open_last(last_id)
+            return
+
+        def failed(exc):
+            QMessageBox.warning(self, "Reader", describe(exc))
+
+        # The rest of the core loads off the GUI thread; the list already shows.
+        self.ops.run(lambda library: library.load() and None, on_done=lambda _r: self._open_last(last_id),
+                     on_error=failed)
+
+    def _open_last(self, last_id: int | None) -> None:
+        if last_id is None or self.article_id is not None:
+            return
+        if not self.panel.select_article(last_id, fetch=False):
+            self.open_article(last_id)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/library_visible", self._wanted["library"])
+        s.setValue("window/annotations_visible", self._wanted["annotations"])
+        query = self.panel.current_query()
+        s.setValue("library/sort", query.sort)
+        s.setValue("library/view", query.state or "all")
+        s.setValue("library/tag", query.tag or "")
+        if self.article_id is not None:
+            s.setValue("library/last_article", self.article_id)
+        self.reading.save(s)
+        s.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.ops.closed:  # closed once already
+            super().closeEvent(event)
+            return
+        self.sidebar.save_note()
+        self.view.flush_progress()
+        self.save_state()
+        self.cancel_import()
+        self.ops.shutdown()  # the last note and position are written before the threads end
+        super().closeEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.make_room()
+
+    def make_room(self) -> None:
+        """Side panels give way when the text column would fall under MIN_COLUMN_CHARS
+        characters (the annotations first, then the library), and come back when there is room."""
+        total = self.width()  # the splitter is laid out after this event
+        need = self.view.min_column_px()
+        widths = {}
+        for name, widget in (("library", self.panel), ("annotations", self.sidebar)):
+            if widget.isVisible() and widget.width() > 0:
+                self._panel_widths[name] = widget.width()
+            widths[name] = max(self._panel_widths.get(name, 0), widget.minimumSizeHint().width(), 240)
+        show = dict(self._wanted)
+        for name in ("annotations", "library"):
+            room = total - sum(widths[n] for n in show if show[n])
+            if room < need and show[name]:
+                show[name] = False
+        for name, widget in (("library", self.panel), ("annotations", self.sidebar)):
+            if widget.isVisible() != show[name]:
+                widget.setVisible(show[name])
+                if not show[name] and name == "annotations":
+                    self.sidebar.save_note()
