@@ -39,6 +39,8 @@ class LazyLibrary:
 
     def _is_current(self) -> bool:
         # stat() and SQLite only: never open() the database file (see storage/db.py).
+        if self.db_path is None:
+            return False
         try:
             if not self.db_path.is_file() or self.db_path.stat().st_size == 0:
                 return False

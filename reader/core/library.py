@@ -94,11 +94,14 @@ class Library:
         self.user = user or default_user()
         self.url = url
         self.read_only = read_only
+        self.db_path: Path | None
         if url is not None:
             self.db_path = None
             self.name = server.display_url(url)
             self.engine = server.create_server_engine(url)
         else:
+            if folder is None:
+                raise LibraryError("a library needs a folder or a server URL")
             self.db_path = folder / DB_NAME
             self.name = str(self.db_path)
             self.engine = db.create_library_engine(self.db_path, read_only=read_only)
@@ -117,7 +120,10 @@ class Library:
     @property
     def location(self) -> Path | str:
         """What Library.open() takes to open this library again: its folder or URL."""
-        return self.url if self.url is not None else self.folder
+        if self.url is not None:
+            return self.url
+        assert self.folder is not None  # one or the other, from __init__
+        return self.folder
 
     @property
     def shared(self) -> bool:
@@ -191,17 +197,11 @@ class Library:
         self.engine.dispose()
 
     def optimize(self) -> None:
-        """Refresh the query planner's statistics (after imports). Without them
-        SQLite lists the inbox through the low-selectivity `archived` index and
-        sorts every row, instead of walking the date index: 10 ms vs 0.3 ms at
-        10,000 articles. analysis_limit keeps this a few milliseconds.
+        """Refresh the query planner's statistics (after imports); see db.analyze.
         PostgreSQL's autovacuum keeps its own statistics."""
         if self.read_only or self.shared:
             return
-        with self._writer.begin() as conn:
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            conn.exec_driver_sql("ANALYZE articles")
-            conn.exec_driver_sql("ANALYZE highlights")
+        db.analyze(self._writer)
 
     def __enter__(self) -> Library:
         return self
@@ -243,8 +243,9 @@ class Library:
             return True
         if isinstance(exc, DBAPIError) and type(exc.orig).__name__ in _SERVER_REFUSALS:
             return True
-        if isinstance(exc, SQLAlchemyError) and isinstance(exc.__cause__ or exc.__context__, Exception):
-            return self._lost_server(exc.__cause__ or exc.__context__)
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(exc, SQLAlchemyError) and isinstance(cause, Exception):
+            return self._lost_server(cause)
         return type(exc).__module__.startswith("psycopg") and type(exc).__name__ in _SERVER_REFUSALS
 
     def _server_error(self, exc: BaseException) -> LibraryError:
@@ -633,7 +634,11 @@ class Library:
             # reads on the same connection, and the pool hands out any. On a
             # server: the notifications every write transaction sends.
             if self._poll is None:
-                self._poll = server.ChangeWatch(self.url) if self.shared else listing.connect(self.db_path)
+                if self.url is not None:
+                    self._poll = server.ChangeWatch(self.url)
+                else:
+                    assert self.db_path is not None
+                    self._poll = listing.connect(self.db_path)
             if isinstance(self._poll, server.ChangeWatch):
                 return self._poll.signature()
             return listing.signature(self._poll)

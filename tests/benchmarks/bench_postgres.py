@@ -48,6 +48,7 @@ def measure(library, qs: list[str], long_id: int) -> dict:
         t0 = time.perf_counter()
         library.search(q)
         searches.append((time.perf_counter() - t0) * 1000)
+    slowest = sorted(zip(searches, qs), reverse=True)[:3]
     pages = [t for sort in ("added", "title", "published")
              for t in timed(lambda sort=sort: library.list_articles(sort=sort, state="inbox", limit=200), 10)]
     opened = timed(lambda: (library.get(long_id), library.highlights(long_id)), 10)
@@ -57,7 +58,7 @@ def measure(library, qs: list[str], long_id: int) -> dict:
         "first_page_p95_ms": round(p95(pages), 2),
         "first_page_median_ms": round(statistics.median(pages), 2),
         "open_article_median_ms": round(statistics.median(opened), 2),
-    }
+    }, [f"{q!r} {ms:.1f} ms" for ms, q in slowest]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,11 +91,11 @@ def main(argv: list[str] | None = None) -> int:
             long_id = args.articles + 1
             with Library.open(folder) as lite:
                 qs = queries(lite)
-                sqlite = measure(lite, qs, long_id)
+                sqlite, figures["sqlite_slowest_searches"] = measure(lite, qs, long_id)
             with Library.open(url) as shared:
                 with shared.engine.begin() as conn:
                     conn.exec_driver_sql("ANALYZE")  # as autovacuum would soon after a bulk load
-                pg = measure(shared, qs, long_id)
+                pg, figures["postgresql_slowest_searches"] = measure(shared, qs, long_id)
     finally:
         cluster.stop()
     for name, value in sqlite.items():

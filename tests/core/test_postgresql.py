@@ -64,6 +64,18 @@ def test_a_password_is_never_shown(pg_cluster):
         Library.open(url)
     assert "s3cret" not in str(caught.value)
     assert server.display_url(url) == f"postgresql://reader:***@127.0.0.1:{pg_cluster.port + 1}/x"
+    assert server.display_url("postgresql://ann@h/db?password=s3cret&sslmode=require") == \
+        "postgresql://ann@h/db?password=***&sslmode=require"
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("postgresql://[::1/db", "IPv6"),
+    ("postgresql://reader@127.0.0.1:1/db?sslmode=bogus", "sslmode"),
+])
+def test_a_malformed_url_is_one_line_naming_it(url, reason, capsys):
+    assert cli.main(["--library", url, "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and reason in err and url in err and "Traceback" not in err
 
 
 def test_another_programs_database_is_left_untouched(pg_database):

@@ -33,7 +33,7 @@ def tables() -> list[Table]:
 
 
 def counts(conn: Connection) -> dict[str, int]:
-    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in tables()}
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() or 0 for t in tables()}
 
 
 def _read_snapshot(engine: Engine) -> Connection:

@@ -75,6 +75,17 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(immediate=True)
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh SQLite's planner statistics. Without them SQLite lists the inbox
+    through the low-selectivity `archived` index and sorts every row, instead of
+    walking the date index: 10 ms vs 0.3 ms at 10,000 articles. analysis_limit
+    keeps this a few milliseconds."""
+    with writer(engine).begin() as conn:
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE articles")
+        conn.exec_driver_sql("ANALYZE highlights")
+
+
 @contextlib.contextmanager
 def open_lock(path: Path):
     """Held while a library is checked, created or upgraded: two processes

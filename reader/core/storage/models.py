@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -153,7 +152,7 @@ class Highlight(Base):
 
     # Every UPDATE checks and bumps the version: a change made in between by
     # another client makes the flush fail instead of overwriting it.
-    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's own attribute)
 
 
 class Tag(Base):

@@ -15,7 +15,7 @@ import contextlib
 import os
 import re
 import threading
-import urllib.parse
+from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -34,11 +34,10 @@ def libpq_url(url: str) -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL with any password replaced, for messages."""
-    parts = urllib.parse.urlsplit(libpq_url(url))
-    netloc = parts.netloc if parts.password is None else parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    """The URL as written, with any password replaced, for messages (never fails,
+    whatever the URL holds)."""
+    shown = re.sub(r"(://[^/@:?]*:)[^/?]*@", r"\1***@", libpq_url(url))
+    return re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", shown)
 
 
 # Seconds to wait for a server that does not answer (a firewalled host would
@@ -161,7 +160,7 @@ class ChangeWatch:
 
     def __init__(self, url: str) -> None:
         self._url = url
-        self._conn = None
+        self._conn: Any = None  # a psycopg connection in autocommit, LISTENing
         self._count = 0
         self._lock = threading.Lock()
 
