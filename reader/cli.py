@@ -20,8 +20,24 @@ from reader.core.library import STATES, Library, LibraryError
 from reader.core.location import USER_ENV
 
 COMMANDS = (
-    "import", "list", "show", "extract", "highlight", "note", "tag", "archive", "unarchive",
-    "favorite", "delete", "search", "export", "import-annotations", "reextract", "backup", "check", "review",
+    "import",
+    "list",
+    "show",
+    "extract",
+    "highlight",
+    "note",
+    "tag",
+    "archive",
+    "unarchive",
+    "favorite",
+    "delete",
+    "search",
+    "export",
+    "import-annotations",
+    "reextract",
+    "backup",
+    "check",
+    "review",
     "copy-library",
 )
 
@@ -66,15 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     # Handled in main() before parsing (reader/desktop.py); listed here for --help.
-    parser.add_argument("--install-desktop", action="store_true",
-                        help="add Reader to your applications menu, with its icon (this user only)")
+    parser.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add Reader to your applications menu, with its icon (this user only)",
+    )
     parser.add_argument("--uninstall-desktop", action="store_true", help="remove it again")
     _library_option(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("import", help="import saved pages (files or folders)",
-                       description="Import saved web pages: .html, .htm, .xhtml, .shtml, .mhtml, .mht. "
-                       "Folders are searched recursively. Exit status 1 if any file failed.")
+    p = sub.add_parser(
+        "import",
+        help="import saved pages (files or folders)",
+        description="Import saved web pages: .html, .htm, .xhtml, .shtml, .mhtml, .mht. "
+        "Folders are searched recursively. Exit status 1 if any file failed.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the outcomes as JSON")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
@@ -89,17 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.add_argument("--format", choices=("text", "html", "json"), default="text")
 
-    p = sub.add_parser("extract", help="extract an article from a file (no library)",
-                       description="Extract the article of a saved page without touching any library. "
-                       "--format jsonl takes many files: one JSON object per line, in the order given (the "
-                       "keys of --format json plus \"path\", or \"path\" and \"error\" for a page that "
-                       "failed), extracted in parallel worker processes. Exit status 1 if any page failed.")
+    p = sub.add_parser(
+        "extract",
+        help="extract an article from a file (no library)",
+        description="Extract the article of a saved page without touching any library. "
+        "--format jsonl takes many files: one JSON object per line, in the order given (the "
+        'keys of --format json plus "path", or "path" and "error" for a page that '
+        "failed), extracted in parallel worker processes. Exit status 1 if any page failed.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=("text", "html", "json", "jsonl"), default="text")
     p.add_argument("--workers", type=int, default=None, help="worker processes for jsonl (default: all cores)")
 
-    p = sub.add_parser("highlight", help="highlight a quote in an article",
-                       description="Highlight the exact quote (whitespace-insensitive) in an article's text.")
+    p = sub.add_parser(
+        "highlight",
+        help="highlight a quote in an article",
+        description="Highlight the exact quote (whitespace-insensitive) in an article's text.",
+    )
     p.add_argument("id", type=int)
     p.add_argument("--quote", required=True)
     p.add_argument("--occurrence", type=int, help="which occurrence when the quote appears more than once (from 1)")
@@ -116,82 +144,125 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tags", nargs="+", metavar="TAG")
     p.add_argument("--remove", action="store_true", help="remove these tags instead")
 
-    for name, text in (("archive", "archive an article"), ("unarchive", "move an article back to the inbox"),
-                       ("favorite", "mark an article as a favorite")):
+    for name, text in (
+        ("archive", "archive an article"),
+        ("unarchive", "move an article back to the inbox"),
+        ("favorite", "mark an article as a favorite"),
+    ):
         p = sub.add_parser(name, help=text, description=text.capitalize() + ".")
         p.add_argument("ids", type=int, nargs="+", metavar="ID")
 
     p = sub.add_parser("delete", help="delete articles", description="Delete articles with their highlights and notes.")
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
 
-    p = sub.add_parser("search", help="search the library",
-                       description="Search titles, authors, text, highlights and notes; best matches first.")
+    p = sub.add_parser(
+        "search",
+        help="search the library",
+        description="Search titles, authors, text, highlights and notes; best matches first.",
+    )
     p.add_argument("query", nargs="+")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=20)
 
-    p = sub.add_parser("export", help="export highlights and notes (md, logseq, json, html, csv, anki, ...)",
-                       description="Export articles with their highlights and notes: md (Markdown for Obsidian, "
-                       "YAML front matter), logseq (Logseq pages), json (W3C Web Annotation collection, readable "
-                       "by import-annotations), html (a standalone page with the highlights marked), csv (for "
-                       "Readwise), anki (an .apkg deck, one note per highlight), bibtex and csl-json (citations "
-                       "for Zotero) or hypothesis (the Hypothesis client's JSON). --out is a folder (one file per "
-                       "article; only files Reader wrote there are ever overwritten) or a file ending in the "
-                       "format's extension (every article in one file). See README.md, \"Exporting\".")
+    p = sub.add_parser(
+        "export",
+        help="export highlights and notes (md, logseq, json, html, csv, anki, ...)",
+        description="Export articles with their highlights and notes: md (Markdown for Obsidian, "
+        "YAML front matter), logseq (Logseq pages), json (W3C Web Annotation collection, readable "
+        "by import-annotations), html (a standalone page with the highlights marked), csv (for "
+        "Readwise), anki (an .apkg deck, one note per highlight), bibtex and csl-json (citations "
+        "for Zotero) or hypothesis (the Hypothesis client's JSON). --out is a folder (one file per "
+        "article; only files Reader wrote there are ever overwritten) or a file ending in the "
+        'format\'s extension (every article in one file). See README.md, "Exporting".',
+    )
     p.add_argument("ids", type=int, nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true", help="every article")
     p.add_argument("--tag", help="the articles with this tag")
-    p.add_argument("--annotated", action="store_true",
-                   help="only articles with highlights or a note (alone: every such article)")
+    p.add_argument(
+        "--annotated", action="store_true", help="only articles with highlights or a note (alone: every such article)"
+    )
     p.add_argument("--format", default="md", choices=EXPORT_FORMATS)
     p.add_argument("--template", metavar="FILE", help="a Jinja2 template for Markdown (see --show-template)")
-    p.add_argument("--show-template", action="store_true",
-                   help="print the default Markdown template (to copy and change) and exit")
-    p.add_argument("--out", default=None, metavar="PATH",
-                   help="output folder or file (default: the current folder; for anki, Reader.apkg there)")
+    p.add_argument(
+        "--show-template", action="store_true", help="print the default Markdown template (to copy and change) and exit"
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="PATH",
+        help="output folder or file (default: the current folder; for anki, Reader.apkg there)",
+    )
     p.add_argument("--bom", action="store_true", help="csv: start with a UTF-8 byte order mark (for Excel)")
     p.add_argument("--cloze", action="store_true", help="anki: cloze cards (recall the quote) instead of basic")
     p.add_argument("--deck", metavar="NAME", help="anki: the deck's name (default: Reader, or Reader::TAG)")
-    p.add_argument("--watch", nargs="?", type=float, const=2.0, default=None, metavar="SECONDS",
-                   help="keep --out (a folder; md or logseq) current: export the annotated articles now and "
-                   "again whenever the library changes (checked every SECONDS, default 2) until Ctrl-C")
+    p.add_argument(
+        "--watch",
+        nargs="?",
+        type=float,
+        const=2.0,
+        default=None,
+        metavar="SECONDS",
+        help="keep --out (a folder; md or logseq) current: export the annotated articles now and "
+        "again whenever the library changes (checked every SECONDS, default 2) until Ctrl-C",
+    )
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
 
-    p = sub.add_parser("import-annotations", help="import highlights and notes from a JSON export",
-                       description="Read a W3C Web Annotation JSON file (from `reader export --format json`) "
-                       "or a Hypothesis export (from the Hypothesis client, or `reader export --format "
-                       "hypothesis`) back into the library: highlights re-attach to the articles with the same "
-                       "URL (or id), found again by their quotes; article notes and tags are restored. Importing "
-                       "the same file twice adds nothing.")
+    p = sub.add_parser(
+        "import-annotations",
+        help="import highlights and notes from a JSON export",
+        description="Read a W3C Web Annotation JSON file (from `reader export --format json`) "
+        "or a Hypothesis export (from the Hypothesis client, or `reader export --format "
+        "hypothesis`) back into the library: highlights re-attach to the articles with the same "
+        "URL (or id), found again by their quotes; article notes and tags are restored. Importing "
+        "the same file twice adds nothing.",
+    )
     p.add_argument("file", metavar="FILE.json")
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
 
-    p = sub.add_parser("reextract", help="extract articles again from their saved originals",
-                       description="Re-extract articles from the saved pages kept in the library; highlights are kept.")
+    p = sub.add_parser(
+        "reextract",
+        help="extract articles again from their saved originals",
+        description="Re-extract articles from the saved pages kept in the library; highlights are kept.",
+    )
     p.add_argument("ids", type=int, nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true")
 
-    p = sub.add_parser("backup", help="write a consistent copy of the library database",
-                       description="Copy library.db with SQLite's online backup (safe while Reader runs).")
+    p = sub.add_parser(
+        "backup",
+        help="write a consistent copy of the library database",
+        description="Copy library.db with SQLite's online backup (safe while Reader runs).",
+    )
     p.add_argument("dest")
 
-    p = sub.add_parser("review", help="the daily review of your highlights",
-                       description="List the highlights due for today's review, or record an answer: "
-                       "`reader review ID --grade good`. Scheduled with FSRS; the window's Review uses the same.")
+    p = sub.add_parser(
+        "review",
+        help="the daily review of your highlights",
+        description="List the highlights due for today's review, or record an answer: "
+        "`reader review ID --grade good`. Scheduled with FSRS; the window's Review uses the same.",
+    )
     p.add_argument("id", type=int, nargs="?", metavar="HIGHLIGHT", help="the highlight answered")
-    p.add_argument("--grade", choices=("again", "hard", "good", "easy", "never", "keep", "less-often"),
-                   help="how well you remembered it (never: do not show it again)")
+    p.add_argument(
+        "--grade",
+        choices=("again", "hard", "good", "easy", "never", "keep", "less-often"),
+        help="how well you remembered it (never: do not show it again)",
+    )
     p.add_argument("--limit", type=int, help="how many to list (default: what is left of the daily limit)")
     p.add_argument("--stats", action="store_true", help="due, streak and the last seven days instead")
     p.add_argument("--json", action="store_true")
-    p = sub.add_parser("copy-library", help="copy a whole library to a new one (SQLite or PostgreSQL)",
-                       description="Copy every article, highlight, note, tag and review to a new library: "
-                       "a folder or postgresql://user@host/dbname, either way. All or nothing; the row counts "
-                       "are compared at the end.")
+    p = sub.add_parser(
+        "copy-library",
+        help="copy a whole library to a new one (SQLite or PostgreSQL)",
+        description="Copy every article, highlight, note, tag and review to a new library: "
+        "a folder or postgresql://user@host/dbname, either way. All or nothing; the row counts "
+        "are compared at the end.",
+    )
     p.add_argument("source", metavar="SRC", help="the library to copy (a folder or a URL)")
     p.add_argument("dest", metavar="DST", help="a new folder, or an empty PostgreSQL database")
-    sub.add_parser("check", help="check the library database for damage",
-                   description="Run SQLite's integrity check on the library.")
+    sub.add_parser(
+        "check",
+        help="check the library database for damage",
+        description="Run SQLite's integrity check on the library.",
+    )
 
     for choice in sub.choices.values():
         _library_option(choice)
@@ -257,11 +328,12 @@ def _free_text(argv: list[str]) -> list[str]:
         while j < len(rest):
             arg = rest[j]
             if arg in _VALUE_OPTIONS and j + 1 < len(rest):
-                options += rest[j:j + 2]
+                options += rest[j : j + 2]
                 j += 2
                 continue
-            is_option = (arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)) or arg in ("-h", "--help")
-                         or arg in flags)
+            is_option = (
+                arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)) or arg in ("-h", "--help") or arg in flags
+            )
             (options if is_option else positional).append(arg)
             j += 1
         out = out[:at] + options + ["--"] + positional
@@ -389,8 +461,18 @@ def cmd_import(args) -> int:
     with _open(args) as library:
         outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
     if args.json:
-        _print_json([{"path": text_path(o.path), "status": o.status, "id": o.id, "error": o.error,
-                      "warnings": list(o.warnings)} for o in outcomes])
+        _print_json(
+            [
+                {
+                    "path": text_path(o.path),
+                    "status": o.status,
+                    "id": o.id,
+                    "error": o.error,
+                    "warnings": list(o.warnings),
+                }
+                for o in outcomes
+            ]
+        )
     else:
         for o in outcomes:
             if o.status == "imported":
@@ -404,8 +486,11 @@ def cmd_import(args) -> int:
             else:
                 print(f"failed: {shown_path(o.path)}: {o.error}", file=sys.stderr)
         counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed", "skipped")}
-        print(f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed"
-              + (f", {counts['skipped']} skipped" if counts["skipped"] else ""), file=sys.stderr)
+        print(
+            f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed"
+            + (f", {counts['skipped']} skipped" if counts["skipped"] else ""),
+            file=sys.stderr,
+        )
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
@@ -413,12 +498,22 @@ def cmd_list(args) -> int:
     with _open(args) as library:
         items = list(library.iter_articles(sort=args.sort, state=args.state, tag=args.tag))
     if args.json:
-        _print_json([
-            {"id": a.id, "title": a.title, "author": a.author, "site": a.site, "url": a.url,
-             "published": a.published, "added": _iso(a.added), "word_count": a.word_count,
-             "highlights": a.highlight_count}
-            for a in items
-        ])
+        _print_json(
+            [
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "author": a.author,
+                    "site": a.site,
+                    "url": a.url,
+                    "published": a.published,
+                    "added": _iso(a.added),
+                    "word_count": a.word_count,
+                    "highlights": a.highlight_count,
+                }
+                for a in items
+            ]
+        )
     else:
         for a in items:
             by = f" — {a.author}" if a.author else ""
@@ -450,9 +545,20 @@ def article_json(article: domain.Article) -> dict:
         "note": article.note,
         "note_by": article.note_by or None,
         "highlights": [
-            {"id": h.id, "uid": h.uid, "quote": h.quote, "color": h.color, "note": h.note,
-             "tags": list(h.tags), "start": h.start, "end": h.end, "placed": h.placed,
-             "created": _iso(h.created), "created_by": h.created_by or None, "updated_by": h.updated_by or None}
+            {
+                "id": h.id,
+                "uid": h.uid,
+                "quote": h.quote,
+                "color": h.color,
+                "note": h.note,
+                "tags": list(h.tags),
+                "start": h.start,
+                "end": h.end,
+                "placed": h.placed,
+                "created": _iso(h.created),
+                "created_by": h.created_by or None,
+                "updated_by": h.updated_by or None,
+            }
             for h in article.highlights
         ],
     }
@@ -520,8 +626,9 @@ def _extract_jsonl(files: list[str], workers: int | None) -> int:
 
 def cmd_highlight(args) -> int:
     with _open(args) as library:
-        h = library.highlight_quote(args.id, args.quote, occurrence=args.occurrence, color=args.color,
-                                    note=args.note, tags=args.tags)
+        h = library.highlight_quote(
+            args.id, args.quote, occurrence=args.occurrence, color=args.color, note=args.note, tags=args.tags
+        )
     print(f"highlight {h.id} in article {h.article_id} at {h.start}-{h.end}")
     return 0
 
@@ -622,18 +729,33 @@ def cmd_export(args) -> int:
             ids = library.article_ids(tag=args.tag)
             if not ids:
                 raise LibraryError(f"no articles tagged {args.tag!r}")
-        result = export.export_articles(library, args.format, out, template=args.template,
-                                        ids=ids or None, annotated=args.annotated, bom=args.bom,
-                                        cloze=args.cloze, deck=deck)
+        result = export.export_articles(
+            library,
+            args.format,
+            out,
+            template=args.template,
+            ids=ids or None,
+            annotated=args.annotated,
+            bom=args.bom,
+            cloze=args.cloze,
+            deck=deck,
+        )
     _report_export(result, args.json)
     return 0
 
 
 def _report_export(result, as_json: bool) -> None:
     if as_json:
-        _print_json({"paths": [str(p) for p in result.paths], "written": [str(p) for p in result.written],
-                     "removed": [str(p) for p in result.removed], "kept": [str(p) for p in result.kept],
-                     "articles": result.articles, "highlights": result.highlights})
+        _print_json(
+            {
+                "paths": [str(p) for p in result.paths],
+                "written": [str(p) for p in result.written],
+                "removed": [str(p) for p in result.removed],
+                "kept": [str(p) for p in result.kept],
+                "articles": result.articles,
+                "highlights": result.highlights,
+            }
+        )
         return
     for path in result.paths:
         print(path)
@@ -641,10 +763,13 @@ def _report_export(result, as_json: bool) -> None:
         print(f"left alone (changed since Reader wrote it): {path}", file=sys.stderr)
     kept = set(result.kept)
     unchanged = len([p for p in result.paths if p not in kept]) - len(result.written)
-    print(f"{result.articles} articles, {result.highlights} highlights: {len(result.written)} files written, "
-          f"{unchanged} unchanged"
-          + (f", {len(result.removed)} old files removed" if result.removed else "")
-          + (f", {len(result.kept)} files left alone" if result.kept else ""), file=sys.stderr)
+    print(
+        f"{result.articles} articles, {result.highlights} highlights: {len(result.written)} files written, "
+        f"{unchanged} unchanged"
+        + (f", {len(result.removed)} old files removed" if result.removed else "")
+        + (f", {len(result.kept)} files left alone" if result.kept else ""),
+        file=sys.stderr,
+    )
 
 
 def _export_watch(args) -> int:
@@ -662,9 +787,12 @@ def _export_watch(args) -> int:
     def synced(result) -> None:
         changed = len(result.written) + len(result.removed)
         if changed or result.kept:
-            print(f"{result.articles} articles: {len(result.written)} files written, {len(result.removed)} "
-                  f"removed" + (f", {len(result.kept)} left alone" if result.kept else ""), file=sys.stderr,
-                  flush=True)
+            print(
+                f"{result.articles} articles: {len(result.written)} files written, {len(result.removed)} "
+                f"removed" + (f", {len(result.kept)} left alone" if result.kept else ""),
+                file=sys.stderr,
+                flush=True,
+            )
 
     with _open(args) as library:
         print(f"keeping {out} current (Ctrl-C to stop)", file=sys.stderr, flush=True)
@@ -699,10 +827,20 @@ def cmd_import_annotations(args) -> int:
     with _open(args) as library:
         report = import_annotations(library, path, progress=_progress_line("placing highlights"))
     if args.json:
-        _print_json({"added": report.added, "present": report.present, "orphans": report.orphans,
-                     "unmatched": report.unmatched, "invalid": report.invalid, "articles": report.articles,
-                     "notes": report.notes, "tags": report.tags, "unmatched_sources": report.unmatched_sources,
-                     "problems": report.problems})
+        _print_json(
+            {
+                "added": report.added,
+                "present": report.present,
+                "orphans": report.orphans,
+                "unmatched": report.unmatched,
+                "invalid": report.invalid,
+                "articles": report.articles,
+                "notes": report.notes,
+                "tags": report.tags,
+                "unmatched_sources": report.unmatched_sources,
+                "problems": report.problems,
+            }
+        )
     else:
         for source in report.unmatched_sources:
             print(f"no matching article: {source}", file=sys.stderr)
@@ -734,8 +872,10 @@ def cmd_copy_library(args) -> int:
 
     bar = _ProgressBar()
     counts = copy_library(args.source, args.dest, progress=lambda done, total, table: bar(done, total, table))
-    print(f"copied {counts['articles']} articles, {counts['highlights']} highlights, {counts['tags']} tags, "
-          f"{counts['review_logs']} review answers; every table's rows verified")
+    print(
+        f"copied {counts['articles']} articles, {counts['highlights']} highlights, {counts['tags']} tags, "
+        f"{counts['review_logs']} review answers; every table's rows verified"
+    )
     return 0
 
 
@@ -757,8 +897,13 @@ def cmd_review(args) -> int:
                 raise UsageError("say how well you remembered it: --grade again|hard|good|easy|never")
             result = library.answer_review(args.id, args.grade)
             if args.json:
-                _print_json({"highlight": result.highlight_id, "answer": result.answer,
-                             "next_due": result.next_due.isoformat() if result.next_due else None})
+                _print_json(
+                    {
+                        "highlight": result.highlight_id,
+                        "answer": result.answer,
+                        "next_due": result.next_due.isoformat() if result.next_due else None,
+                    }
+                )
             elif result.next_due is None:
                 print(f"highlight {result.highlight_id}: will not come back")
             else:
@@ -769,9 +914,16 @@ def cmd_review(args) -> int:
         if args.stats:
             stats = library.review_stats()
             if args.json:
-                _print_json({"due": stats.due, "reviewed_today": stats.reviewed_today, "streak": stats.streak,
-                             "week": [{"day": d.day.isoformat(), "made": d.made, "reviewed": d.reviewed}
-                                      for d in stats.week]})
+                _print_json(
+                    {
+                        "due": stats.due,
+                        "reviewed_today": stats.reviewed_today,
+                        "streak": stats.streak,
+                        "week": [
+                            {"day": d.day.isoformat(), "made": d.made, "reviewed": d.reviewed} for d in stats.week
+                        ],
+                    }
+                )
             else:
                 print(f"due today: {stats.due}, reviewed today: {stats.reviewed_today}, streak: {stats.streak} days")
                 for d in stats.week:
@@ -779,13 +931,26 @@ def cmd_review(args) -> int:
             return 0
         items = library.review_queue(limit=args.limit)
     if args.json:
-        _print_json([{
-            "highlight": item.highlight.id, "uid": item.highlight.uid, "quote": item.highlight.quote,
-            "note": item.highlight.note, "tags": list(item.highlight.tags), "color": item.highlight.color,
-            "article": item.highlight.article_id, "title": item.article_title, "site": item.article_site,
-            "url": item.article_url, "published": item.article_published,
-            "due": item.due.isoformat() if item.due else None, "reviews": item.reviews,
-        } for item in items])
+        _print_json(
+            [
+                {
+                    "highlight": item.highlight.id,
+                    "uid": item.highlight.uid,
+                    "quote": item.highlight.quote,
+                    "note": item.highlight.note,
+                    "tags": list(item.highlight.tags),
+                    "color": item.highlight.color,
+                    "article": item.highlight.article_id,
+                    "title": item.article_title,
+                    "site": item.article_site,
+                    "url": item.article_url,
+                    "published": item.article_published,
+                    "due": item.due.isoformat() if item.due else None,
+                    "reviews": item.reviews,
+                }
+                for item in items
+            ]
+        )
         return 0
     if not items:
         print("nothing to review today", file=sys.stderr)

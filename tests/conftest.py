@@ -28,8 +28,15 @@ BOTH_BACKENDS_IN = ("core", "cli")
 # Modules about the layers above storage (reading pages, writing exports): they
 # reach the library only through its records, so one backend suffices; the
 # CLI's export and import-annotations tests run on both.
-ONE_BACKEND_MODULES = {"test_formats.py", "test_sanitize.py", "test_export.py", "test_export_files.py",
-                       "test_export_text.py", "test_extraction.py", "test_decode.py"}
+ONE_BACKEND_MODULES = {
+    "test_formats.py",
+    "test_sanitize.py",
+    "test_export.py",
+    "test_export_files.py",
+    "test_export_text.py",
+    "test_extraction.py",
+    "test_decode.py",
+}
 LIBRARY_FIXTURES = {"library", "library_location", "run", "run_command", "library_at"}
 
 
@@ -42,11 +49,16 @@ def pytest_generate_tests(metafunc):
     if "backend" not in metafunc.fixturenames:
         return
     path = Path(str(metafunc.definition.fspath))
-    both = (path.parent.name in BOTH_BACKENDS_IN and path.name not in ONE_BACKEND_MODULES
-            and metafunc.definition.get_closest_marker("sqlite_only") is None
-            and LIBRARY_FIXTURES & set(metafunc.fixturenames))
-    params = [pytest.param(b, marks=[pytest.mark.postgresql] if b == "postgresql" else []) for b in
-              (BACKENDS if both else BACKENDS[:1])]
+    both = (
+        path.parent.name in BOTH_BACKENDS_IN
+        and path.name not in ONE_BACKEND_MODULES
+        and metafunc.definition.get_closest_marker("sqlite_only") is None
+        and LIBRARY_FIXTURES & set(metafunc.fixturenames)
+    )
+    params = [
+        pytest.param(b, marks=[pytest.mark.postgresql] if b == "postgresql" else [])
+        for b in (BACKENDS if both else BACKENDS[:1])
+    ]
     metafunc.parametrize("backend", params, indirect=True, ids=[p.values[0] for p in params])
 
 
@@ -61,8 +73,10 @@ def pg_cluster():
 
     bin_dir = pgserver.find_bin_dir()
     if bin_dir is None:
-        pytest.skip("NO POSTGRESQL: server binaries not found (apt-get install postgresql); "
-                    "the shared-library tests did not run")
+        pytest.skip(
+            "NO POSTGRESQL: server binaries not found (apt-get install postgresql); "
+            "the shared-library tests did not run"
+        )
     cluster = pgserver.Cluster(bin_dir)
     cluster.start()
     try:

@@ -73,8 +73,10 @@ class NoteConflict(LibraryError):
         self.by = by or "someone else"
         self.theirs = theirs
         self.yours = yours
-        super().__init__(f"{what}: the note was changed by {self.by} since you opened it "
-                         f"(theirs: {_clip(theirs)!r}; yours: {_clip(yours)!r}); nothing was saved")
+        super().__init__(
+            f"{what}: the note was changed by {self.by} since you opened it "
+            f"(theirs: {_clip(theirs)!r}; yours: {_clip(yours)!r}); nothing was saved"
+        )
 
 
 def _clip(text_: str, limit: int = 80) -> str:
@@ -86,8 +88,9 @@ class Library:
     """A folder holding library.db (SQLite), or a shared library on a PostgreSQL
     server. Open with Library.open(path or postgresql:// URL)."""
 
-    def __init__(self, folder: Path | None, read_only: bool = False, url: str | None = None,
-                 user: str | None = None) -> None:
+    def __init__(
+        self, folder: Path | None, read_only: bool = False, url: str | None = None, user: str | None = None
+    ) -> None:
         self.folder = folder
         # The display name recorded with highlights and notes; the window and
         # $READER_USER may set it, the OS user name by default.
@@ -229,9 +232,7 @@ class Library:
             raise
 
     def _read_only_error(self) -> LibraryError:
-        return LibraryError(
-            f"{self.name} is read-only (nothing is wrong with it): it can be read, not changed"
-        )
+        return LibraryError(f"{self.name} is read-only (nothing is wrong with it): it can be read, not changed")
 
     def _lost_server(self, exc: BaseException) -> bool:
         """Whether `exc` says the server cannot be reached, or refused us (the
@@ -286,7 +287,7 @@ class Library:
         todo: list[tuple[int, Path]] = []
         for index, (path, reason) in enumerate(find_pages(paths)):
             if reason and reason.startswith(SKIPPED):
-                outcomes[index] = domain.ImportOutcome(str(path), "skipped", error=reason[len(SKIPPED):])
+                outcomes[index] = domain.ImportOutcome(str(path), "skipped", error=reason[len(SKIPPED) :])
             elif reason:
                 outcomes[index] = domain.ImportOutcome(str(path), "failed", error=reason)
             else:
@@ -342,8 +343,9 @@ class Library:
         # cannot be interrupted, and its worker is ended here, later (a page
         # marked running may still wait behind one other page in its worker).
         backstop = 2 * limit + 5
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=watch_parent, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=watch_parent, initargs=(os.getpid(),)
+        ) as pool:
             while queue or running:
                 if should_cancel and should_cancel():
                     for future in running:
@@ -452,13 +454,16 @@ class Library:
             _add_assets(session, article.id, prepared)
             session.flush()
             self._search.refresh(session.connection(), article.id)
-            return domain.ImportOutcome(prepared.source_path, "imported", id=article.id, title=article.title,
-                                        warnings=tuple(prepared.warnings))
+            return domain.ImportOutcome(
+                prepared.source_path, "imported", id=article.id, title=article.title, warnings=tuple(prepared.warnings)
+            )
 
     @staticmethod
     def _find_duplicate(session: Session, prepared: PreparedArticle) -> int | None:
-        conditions = [Article.content_hash == prepared.content_hash,
-                      Article.identity == page_identity(prepared.url, prepared.content_hash)]
+        conditions = [
+            Article.content_hash == prepared.content_hash,
+            Article.identity == page_identity(prepared.url, prepared.content_hash),
+        ]
         if prepared.url:
             conditions.append(Article.url == prepared.url)
         return session.scalar(select(Article.id).where(or_(*conditions)).order_by(Article.id).limit(1))
@@ -475,8 +480,10 @@ class Library:
             article = self._article_row(session, article_id)
             original = article.content.original
             name = article.source_path or article.source_name or "page.html"
-            stored = {a.source: Resource(a.data, a.mime) for a in session.scalars(
-                select(Asset).where(Asset.article_id == article_id))}
+            stored = {
+                a.source: Resource(a.data, a.mime)
+                for a in session.scalars(select(Asset).where(Asset.article_id == article_id))
+            }
 
         def resolve(src: str) -> Resource | None:
             return decode_data_uri(src) if src.startswith("data:") else stored.get(src)
@@ -530,7 +537,9 @@ class Library:
         anchor = anchoring.Anchor(
             highlight.start if highlight.start is not None else -1,
             highlight.end if highlight.end is not None else -1,
-            highlight.quote, highlight.prefix, highlight.suffix,
+            highlight.quote,
+            highlight.prefix,
+            highlight.suffix,
         )
         found = anchoring.reanchor(new_text, anchor)
         if found is None:
@@ -732,9 +741,7 @@ class Library:
     @staticmethod
     def _drop_unused_tags(session: Session) -> None:
         session.execute(
-            delete(Tag).where(
-                ~Tag.id.in_(select(article_tags.c.tag_id)), ~Tag.id.in_(select(highlight_tags.c.tag_id))
-            )
+            delete(Tag).where(~Tag.id.in_(select(article_tags.c.tag_id)), ~Tag.id.in_(select(highlight_tags.c.tag_id)))
         )
 
     # -- highlights ----------------------------------------------------------
@@ -835,7 +842,8 @@ class Library:
         if tag:
             stmt = stmt.where(
                 Highlight.id.in_(
-                    select(highlight_tags.c.highlight_id).join(Tag, Tag.id == highlight_tags.c.tag_id)
+                    select(highlight_tags.c.highlight_id)
+                    .join(Tag, Tag.id == highlight_tags.c.tag_id)
                     .where(Tag.key == tag_key(tag))
                 )
             )
@@ -843,8 +851,9 @@ class Library:
             for word in query.split():
                 like = f"%{word}%"
                 stmt = stmt.where(or_(Highlight.quote.ilike(like), Highlight.note.ilike(like)))
-        stmt = stmt.order_by(Article.added.desc(), Article.id.desc(), Highlight.start.is_(None),
-                             Highlight.start, Highlight.id)
+        stmt = stmt.order_by(
+            Article.added.desc(), Article.id.desc(), Highlight.start.is_(None), Highlight.start, Highlight.id
+        )
         with self._read() as session:
             return [_highlight_record(h) for h in session.scalars(stmt)]
 
@@ -861,8 +870,12 @@ class Library:
         try:
             with self._write() as session:
                 row = self._highlight_row(session, highlight_id)
-                if (opened is not None and note is not None and row.version != opened.version
-                        and row.note != opened.note):
+                if (
+                    opened is not None
+                    and note is not None
+                    and row.version != opened.version
+                    and row.note != opened.note
+                ):
                     raise NoteConflict(f"highlight {highlight_id}", row.updated_by, row.note, note)
                 if color is not None:
                     row.color = color
@@ -879,8 +892,12 @@ class Library:
         except StaleDataError:
             # Changed by another client between our read and our write.
             current = self.get_highlight(highlight_id)
-            raise NoteConflict(f"highlight {highlight_id}", current.updated_by, current.note,
-                               note if note is not None else current.note) from None
+            raise NoteConflict(
+                f"highlight {highlight_id}",
+                current.updated_by,
+                current.note,
+                note if note is not None else current.note,
+            ) from None
 
     def delete_highlight(self, highlight_id: int) -> domain.Change:
         with self._write() as session:
@@ -913,7 +930,9 @@ class Library:
             uids = [x.uid for x in highlights]
             present = set()
             for offset in range(0, len(uids), 500):
-                present.update(session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500]))))
+                present.update(
+                    session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500])))
+                )
             articles = set()
             rows = []
             for x in highlights:
@@ -934,10 +953,19 @@ class Library:
         """A new row holding the highlight exactly as given (added to the session)."""
         placed = x.start is not None and x.end is not None
         row = Highlight(
-            id=x.id if keep_id else None, uid=x.uid, article_id=x.article_id,
-            start=x.start if placed else None, end=x.end if placed else None, quote=x.quote,
-            prefix=x.prefix, suffix=x.suffix, color=x.color or "yellow", note=x.note or "",
-            created=x.created, updated=x.updated, created_by=x.created_by or None,
+            id=x.id if keep_id else None,
+            uid=x.uid,
+            article_id=x.article_id,
+            start=x.start if placed else None,
+            end=x.end if placed else None,
+            quote=x.quote,
+            prefix=x.prefix,
+            suffix=x.suffix,
+            color=x.color or "yellow",
+            note=x.note or "",
+            created=x.created,
+            updated=x.updated,
+            created_by=x.created_by or None,
             updated_by=x.updated_by or None,
         )
         row.tags = self._tag_rows(session, x.tags)
@@ -974,9 +1002,14 @@ class Library:
             if room <= 0:
                 return []
             ids = reviews.queue(
-                session, due_before=reviews.naive_utc(day_start + timedelta(days=1)),
-                made_before=reviews.naive_utc(when - review.NEW_AFTER), exclude_archived=settings.exclude_archived,
-                exclude_tags=settings.exclude_tags, exclude_colors=settings.exclude_colors, limit=room)
+                session,
+                due_before=reviews.naive_utc(day_start + timedelta(days=1)),
+                made_before=reviews.naive_utc(when - review.NEW_AFTER),
+                exclude_archived=settings.exclude_archived,
+                exclude_tags=settings.exclude_tags,
+                exclude_colors=settings.exclude_colors,
+                limit=room,
+            )
             cards = reviews.cards(session, ids)
             counts = reviews.answers(session, ids)
         highlights = {h.id: h for h in self._highlights_by_id(ids)}
@@ -986,14 +1019,23 @@ class Library:
             h = highlights[highlight_id]
             a = articles[h.article_id]
             card = cards.get(highlight_id)
-            items.append(domain.ReviewItem(
-                highlight=h, article_title=a.title, article_site=a.site, article_url=a.url,
-                article_published=a.published, article_added=a.added,
-                due=reviews.aware(card.due) if card else None, reviews=counts.get(highlight_id, 0)))
+            items.append(
+                domain.ReviewItem(
+                    highlight=h,
+                    article_title=a.title,
+                    article_site=a.site,
+                    article_url=a.url,
+                    article_published=a.published,
+                    article_added=a.added,
+                    due=reviews.aware(card.due) if card else None,
+                    reviews=counts.get(highlight_id, 0),
+                )
+            )
         return items
 
-    def answer_review(self, highlight_id: int, answer: str, now: datetime | None = None,
-                      duration_ms: int | None = None) -> domain.ReviewAnswer:
+    def answer_review(
+        self, highlight_id: int, answer: str, now: datetime | None = None, duration_ms: int | None = None
+    ) -> domain.ReviewAnswer:
         """Record how well a highlight was remembered (again, hard, good, easy; or
         keep, less-often, never) and schedule it."""
         try:
@@ -1004,29 +1046,44 @@ class Library:
         with self._write() as session:
             self._highlight_row(session, highlight_id)
             row = session.get(ReviewCard, highlight_id)
-            current = None if row is None else review.CardState(
-                row.state, row.step, row.stability, row.difficulty, reviews.aware(row.due),
-                reviews.aware(row.last_review), row.retired)
+            current = (
+                None
+                if row is None
+                else review.CardState(
+                    row.state,
+                    row.step,
+                    row.stability,
+                    row.difficulty,
+                    reviews.aware(row.due),
+                    reviews.aware(row.last_review),
+                    row.retired,
+                )
+            )
             card = review.answer_card(current, answer, when)
             row = row or ReviewCard(highlight_id=highlight_id)
             row.state, row.step, row.stability, row.difficulty = card.state, card.step, card.stability, card.difficulty
             row.due, row.retired = reviews.naive_utc(card.due), card.retired
             row.last_review = reviews.naive_utc(card.last_review) if card.last_review else None
             session.add(row)
-            session.add(ReviewLog(highlight_id=highlight_id, answer=answer, reviewed=reviews.naive_utc(when),
-                                  duration_ms=duration_ms))
+            session.add(
+                ReviewLog(
+                    highlight_id=highlight_id, answer=answer, reviewed=reviews.naive_utc(when), duration_ms=duration_ms
+                )
+            )
         return domain.ReviewAnswer(highlight_id, answer, None if card.retired else card.due)
 
     def review_stats(self, now: datetime | None = None) -> review.Stats:
-        local_now = (now or datetime.now().astimezone())
+        local_now = now or datetime.now().astimezone()
         local_now = local_now.astimezone() if local_now.tzinfo is None else local_now
         tz = local_now.tzinfo
         today = local_now.date()
         week_start = review.local_day_start(local_now) - timedelta(days=6)
         with self._read() as session:
             reviewed = [reviews.aware(t).astimezone(tz).date() for t in reviews.review_times(session)]
-            made = [reviews.aware(t).astimezone(tz).date()
-                    for t in reviews.highlight_times(session, reviews.naive_utc(week_start))]
+            made = [
+                reviews.aware(t).astimezone(tz).date()
+                for t in reviews.highlight_times(session, reviews.naive_utc(week_start))
+            ]
         per_day_reviewed: dict = {}
         for day in reviewed:
             per_day_reviewed[day] = per_day_reviewed.get(day, 0) + 1
@@ -1034,16 +1091,20 @@ class Library:
         for day in made:
             per_day_made[day] = per_day_made.get(day, 0) + 1
         due = len(self.review_queue(now=local_now))
-        return review.Stats(due=due, reviewed_today=per_day_reviewed.get(today, 0),
-                            streak=review.streak(per_day_reviewed, today),
-                            week=review.week(per_day_made, per_day_reviewed, today))
+        return review.Stats(
+            due=due,
+            reviewed_today=per_day_reviewed.get(today, 0),
+            streak=review.streak(per_day_reviewed, today),
+            week=review.week(per_day_made, per_day_reviewed, today),
+        )
 
     def _highlights_by_id(self, ids: Sequence[int]) -> list[domain.Highlight]:
         if not ids:
             return []
         with self._read() as session:
-            rows = session.scalars(select(Highlight).options(selectinload(Highlight.tags))
-                                   .where(Highlight.id.in_(list(ids))))
+            rows = session.scalars(
+                select(Highlight).options(selectinload(Highlight.tags)).where(Highlight.id.in_(list(ids)))
+            )
             return [_highlight_record(h) for h in rows]
 
     # -- search --------------------------------------------------------------
@@ -1105,8 +1166,9 @@ class Library:
             self._search.rebuild(conn)
 
 
-def copy_library(source: str | os.PathLike, dest: str | os.PathLike,
-                 progress: ProgressCallback | None = None) -> dict[str, int]:
+def copy_library(
+    source: str | os.PathLike, dest: str | os.PathLike, progress: ProgressCallback | None = None
+) -> dict[str, int]:
     """Copy a whole library to a new one, across backends (a folder or a
     postgresql:// URL each): all or nothing, every table's row count verified.
     The destination must not hold a library with anything in it. Returns the
@@ -1157,13 +1219,27 @@ def page_identity(url: str | None, content_hash: str) -> str:
 
 def _add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> None:
     for asset in prepared.assets:
-        session.add(Asset(article_id=article_id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data))
+        session.add(
+            Asset(article_id=article_id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data)
+        )
 
 
 def _highlight_record(row: Highlight) -> domain.Highlight:
     return domain.Highlight(
-        id=row.id, uid=row.uid, article_id=row.article_id, start=row.start, end=row.end,
-        quote=row.quote, prefix=row.prefix, suffix=row.suffix, color=row.color, note=row.note,
-        tags=tuple(t.name for t in row.tags), created=row.created, updated=row.updated,
-        created_by=row.created_by or "", updated_by=row.updated_by or "", version=row.version,
+        id=row.id,
+        uid=row.uid,
+        article_id=row.article_id,
+        start=row.start,
+        end=row.end,
+        quote=row.quote,
+        prefix=row.prefix,
+        suffix=row.suffix,
+        color=row.color,
+        note=row.note,
+        tags=tuple(t.name for t in row.tags),
+        created=row.created,
+        updated=row.updated,
+        created_by=row.created_by or "",
+        updated_by=row.updated_by or "",
+        version=row.version,
     )

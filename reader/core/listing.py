@@ -96,9 +96,18 @@ def _filters(state: str | None, tag: str | None) -> tuple[list[str], list]:
 
 def _summary(row) -> domain.ArticleSummary:
     return domain.ArticleSummary(
-        id=row[0], title=row[1], author=row[2], site=row[3], url=row[4], published=row[5],
-        added=parse_datetime(row[6]), word_count=row[7], highlight_count=row[8], progress=row[9] or 0.0,
-        archived=bool(row[10]), favorite=bool(row[11]),
+        id=row[0],
+        title=row[1],
+        author=row[2],
+        site=row[3],
+        url=row[4],
+        published=row[5],
+        added=parse_datetime(row[6]),
+        word_count=row[7],
+        highlight_count=row[8],
+        progress=row[9] or 0.0,
+        archived=bool(row[10]),
+        favorite=bool(row[11]),
     )
 
 
@@ -148,7 +157,9 @@ def summaries(conn: Sql, ids: Sequence[int]) -> list[domain.ArticleSummary]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
-    rows = {row[0]: _summary(row) for row in conn.execute(f"SELECT {_COLUMNS} FROM articles a WHERE a.id IN ({marks})", ids)}
+    rows = {
+        row[0]: _summary(row) for row in conn.execute(f"SELECT {_COLUMNS} FROM articles a WHERE a.id IN ({marks})", ids)
+    }
     return [rows[i] for i in ids if i in rows]
 
 
@@ -197,7 +208,8 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
         for row in run(
             "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
             "source_name, source_path, added, updated, archived, favorite, progress, note, "
-            f"extracted_fallback, uid, note_by, note_version FROM articles WHERE id IN ({marks})", chunk
+            f"extracted_fallback, uid, note_by, note_version FROM articles WHERE id IN ({marks})",
+            chunk,
         ):
             rows[row[0]] = list(row)
         if content:
@@ -207,7 +219,8 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
                 contents[article_id] = (html_, text_)
         for article_id, name in run(
             "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-            f"WHERE at.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
+            f"WHERE at.article_id IN ({marks}) ORDER BY t.key, t.name",
+            chunk,
         ):
             tags_.setdefault(article_id, []).append(name)
         for article_id, name in run(
@@ -218,36 +231,111 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
         for highlight_id, name in run(
             "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
             "JOIN highlights h ON h.id = ht.highlight_id "
-            f"WHERE h.article_id IN ({marks}) ORDER BY t.key, t.name", chunk
+            f"WHERE h.article_id IN ({marks}) ORDER BY t.key, t.name",
+            chunk,
         ):
             highlight_tag_names.setdefault(highlight_id, []).append(name)
-        for (hid, uid, article_id, start, end, quote, prefix, suffix, color, note, created,
-             updated, created_by, updated_by, version) in run(
+        for (
+            hid,
+            uid,
+            article_id,
+            start,
+            end,
+            quote,
+            prefix,
+            suffix,
+            color,
+            note,
+            created,
+            updated,
+            created_by,
+            updated_by,
+            version,
+        ) in run(
             'SELECT id, uid, article_id, start, "end", quote, prefix, suffix, color, note, created, updated, '
-            f"created_by, updated_by, version FROM highlights WHERE article_id IN ({marks})", chunk
+            f"created_by, updated_by, version FROM highlights WHERE article_id IN ({marks})",
+            chunk,
         ):
-            highlights.setdefault(article_id, []).append(domain.Highlight(
-                hid, uid, article_id, start, end, quote, prefix or "", suffix or "", color, note or "",
-                tuple(highlight_tag_names.get(hid, ())), stamp(created), stamp(updated),
-                created_by or "", updated_by or "", version,
-            ))
+            highlights.setdefault(article_id, []).append(
+                domain.Highlight(
+                    hid,
+                    uid,
+                    article_id,
+                    start,
+                    end,
+                    quote,
+                    prefix or "",
+                    suffix or "",
+                    color,
+                    note or "",
+                    tuple(highlight_tag_names.get(hid, ())),
+                    stamp(created),
+                    stamp(updated),
+                    created_by or "",
+                    updated_by or "",
+                    version,
+                )
+            )
     missing = [i for i in ids if i not in rows]
     if missing:
         raise LibraryError(f"no article with id {missing[0]}")
     result = []
     for article_id in ids:
-        (_, title, author, site, url, published, language, direction, excerpt, word_count, source_name,
-         source_path, added, updated, archived, favorite, progress, note, fallback, uid, note_by,
-         note_version) = rows[article_id]
+        (
+            _,
+            title,
+            author,
+            site,
+            url,
+            published,
+            language,
+            direction,
+            excerpt,
+            word_count,
+            source_name,
+            source_path,
+            added,
+            updated,
+            archived,
+            favorite,
+            progress,
+            note,
+            fallback,
+            uid,
+            note_by,
+            note_version,
+        ) = rows[article_id]
         html_, text_ = contents.get(article_id, ("", ""))
         found = domain.reading_order(highlights.get(article_id, ()))
-        result.append(domain.Article(
-            id=article_id, title=title, author=author, site=site, url=url, published=published,
-            language=language, direction=direction, excerpt=excerpt, word_count=word_count,
-            source_name=source_name, source_path=source_path, added=stamp(added), updated=stamp(updated),
-            archived=bool(archived), favorite=bool(favorite), progress=progress, note=note or "",
-            html=html_, text=text_, tags=tuple(tags_.get(article_id, ())), highlights=tuple(found),
-            images=tuple(images.get(article_id, ())), fallback=bool(fallback), uid=uid or "",
-            note_by=note_by or "", note_version=note_version,
-        ))
+        result.append(
+            domain.Article(
+                id=article_id,
+                title=title,
+                author=author,
+                site=site,
+                url=url,
+                published=published,
+                language=language,
+                direction=direction,
+                excerpt=excerpt,
+                word_count=word_count,
+                source_name=source_name,
+                source_path=source_path,
+                added=stamp(added),
+                updated=stamp(updated),
+                archived=bool(archived),
+                favorite=bool(favorite),
+                progress=progress,
+                note=note or "",
+                html=html_,
+                text=text_,
+                tags=tuple(tags_.get(article_id, ())),
+                highlights=tuple(found),
+                images=tuple(images.get(article_id, ())),
+                fallback=bool(fallback),
+                uid=uid or "",
+                note_by=note_by or "",
+                note_version=note_version,
+            )
+        )
     return result

@@ -103,6 +103,8 @@ def synced_folder_warning(folder: Path) -> str | None:
     service = synced_folder(folder)
     if service is None:
         return None
-    return (f"{folder} is inside a {service} folder: a library there can lose highlights or be damaged when "
-            f"{service} copies it while Reader writes. Keep the library outside it, and share it on a "
-            "PostgreSQL server instead (see \"A shared library\" in the README).")
+    return (
+        f"{folder} is inside a {service} folder: a library there can lose highlights or be damaged when "
+        f"{service} copies it while Reader writes. Keep the library outside it, and share it on a "
+        'PostgreSQL server instead (see "A shared library" in the README).'
+    )

@@ -49,8 +49,11 @@ def measure(library, qs: list[str], long_id: int) -> dict:
         library.search(q)
         searches.append((time.perf_counter() - t0) * 1000)
     slowest = sorted(zip(searches, qs), reverse=True)[:3]
-    pages = [t for sort in ("added", "title", "published")
-             for t in timed(lambda sort=sort: library.list_articles(sort=sort, state="inbox", limit=200), 10)]
+    pages = [
+        t
+        for sort in ("added", "title", "published")
+        for t in timed(lambda sort=sort: library.list_articles(sort=sort, state="inbox", limit=200), 10)
+    ]
     opened = timed(lambda: (library.get(long_id), library.highlights(long_id)), 10)
     return {
         "search_p95_ms": round(p95(searches), 2),

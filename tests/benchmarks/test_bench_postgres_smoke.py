@@ -12,8 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pgserver
 
 BENCH = Path(__file__).parent / "bench_postgres.py"
-FIGURES = ("search_p95_ms", "search_median_ms", "first_page_p95_ms", "first_page_median_ms",
-           "open_article_median_ms")
+FIGURES = ("search_p95_ms", "search_median_ms", "first_page_p95_ms", "first_page_median_ms", "open_article_median_ms")
 
 
 @pytest.mark.postgresql
@@ -22,8 +21,12 @@ def test_small_postgres_benchmark_reports_both_columns(tmp_path):
     if pgserver.find_bin_dir() is None:
         pytest.skip("NO POSTGRESQL: server binaries not found (apt-get install postgresql)")
     out = tmp_path / "figures.json"
-    result = subprocess.run([sys.executable, str(BENCH), "--articles", "100", "--json", str(out)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--articles", "100", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads(out.read_text())
     assert figures["highlights"] == 100 * 5 + 200

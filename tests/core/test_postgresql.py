@@ -38,12 +38,20 @@ def annotate(library, article_page) -> int:
 
 def snapshot(library) -> list:
     """What a user sees of a library: articles, their notes, tags and highlights."""
-    return [(a.uid, a.title, a.note, a.tags, [(h.uid, h.quote, h.note, h.color, h.tags, h.start, h.end)
-                                              for h in a.highlights])
-            for a in library.get_many(library.article_ids())]
+    return [
+        (
+            a.uid,
+            a.title,
+            a.note,
+            a.tags,
+            [(h.uid, h.quote, h.note, h.color, h.tags, h.start, h.end) for h in a.highlights],
+        )
+        for a in library.get_many(library.article_ids())
+    ]
 
 
 # -- reaching the server -------------------------------------------------------
+
 
 def test_an_unreachable_server_or_missing_database_is_one_line(pg_cluster, tmp_path, capsys):
     unreachable = f"postgresql://reader@127.0.0.1:{pg_cluster.port + 1}/nothing"
@@ -64,14 +72,19 @@ def test_a_password_is_never_shown(pg_cluster):
         Library.open(url)
     assert "s3cret" not in str(caught.value)
     assert server.display_url(url) == f"postgresql://reader:***@127.0.0.1:{pg_cluster.port + 1}/x"
-    assert server.display_url("postgresql://ann@h/db?password=s3cret&sslmode=require") == \
-        "postgresql://ann@h/db?password=***&sslmode=require"
+    assert (
+        server.display_url("postgresql://ann@h/db?password=s3cret&sslmode=require")
+        == "postgresql://ann@h/db?password=***&sslmode=require"
+    )
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("postgresql://[::1/db", "IPv6"),
-    ("postgresql://reader@127.0.0.1:1/db?sslmode=bogus", "sslmode"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("postgresql://[::1/db", "IPv6"),
+        ("postgresql://reader@127.0.0.1:1/db?sslmode=bogus", "sslmode"),
+    ],
+)
 def test_a_malformed_url_is_one_line_naming_it(url, reason, capsys):
     assert cli.main(["--library", url, "list"]) == 1
     err = capsys.readouterr().err
@@ -105,17 +118,27 @@ def test_upgrade_from_an_older_revision_keeps_rows_and_indexes_them(pg_database,
     engine = server.create_server_engine(url)
     db.run_migrations(engine, revision)
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO articles (title, author, word_count, source_name, source_kind, content_hash, "
-            "extracted_fallback, note, archived, favorite, progress, added, updated, language) VALUES "
-            "('Old article about otters', 'Ann', 3, 'a.html', 'html', 'h', false, 'kept note', false, true, "
-            "0.5, '2024-01-01 10:00:00', '2024-01-01 10:00:00', 'en')"))
-        conn.execute(text("INSERT INTO article_contents (article_id, html, text, original) VALUES "
-                          "(1, '<p>Otters swim in 家谱记录.</p>', 'Otters swim in 家谱记录.', '\\x00')"))
-        conn.execute(text(
-            "INSERT INTO highlights (uid, article_id, start, \"end\", quote, prefix, suffix, color, note, "
-            "created, updated) VALUES ('h1', 1, 0, 6, 'Otters', '', '', 'yellow', 'playful', "
-            "'2024-01-01 10:00:00', '2024-01-01 10:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO articles (title, author, word_count, source_name, source_kind, content_hash, "
+                "extracted_fallback, note, archived, favorite, progress, added, updated, language) VALUES "
+                "('Old article about otters', 'Ann', 3, 'a.html', 'html', 'h', false, 'kept note', false, true, "
+                "0.5, '2024-01-01 10:00:00', '2024-01-01 10:00:00', 'en')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO article_contents (article_id, html, text, original) VALUES "
+                "(1, '<p>Otters swim in 家谱记录.</p>', 'Otters swim in 家谱记录.', '\\x00')"
+            )
+        )
+        conn.execute(
+            text(
+                'INSERT INTO highlights (uid, article_id, start, "end", quote, prefix, suffix, color, note, '
+                "created, updated) VALUES ('h1', 1, 0, 6, 'Otters', '', '', 'yellow', 'playful', "
+                "'2024-01-01 10:00:00', '2024-01-01 10:00:00')"
+            )
+        )
     engine.dispose()
     with Library.open(url) as library:
         article = library.get(1)
@@ -134,6 +157,7 @@ def test_upgrade_from_an_older_revision_keeps_rows_and_indexes_them(pg_database,
 
 
 # -- reader check --------------------------------------------------------------
+
 
 def test_check_names_what_is_wrong_and_never_calls_the_server_damaged(pg_database, article_page, capsys):
     url = pg_database()
@@ -171,9 +195,15 @@ def test_two_processes_highlighting_one_article_at_once_both_keep_theirs(pg_data
     url = pg_database()
     with Library.open(url) as library:
         article_id = import_one(library, article_page)
-    writers = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(WRITER), url, str(article_id), who],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for who in ("ann", "ben")]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(WRITER), url, str(article_id), who],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("ann", "ben")
+    ]
     for process in writers:
         out, err = process.communicate(timeout=120)
         assert process.returncode == 0 and out.strip() == "done", err
@@ -206,6 +236,7 @@ def test_a_change_by_another_client_is_seen_within_three_seconds(pg_database, ar
 
 
 # -- copies between the backends -----------------------------------------------
+
 
 def test_backup_of_a_shared_library_is_a_personal_library_file(pg_database, article_page, tmp_path):
     with Library.open(pg_database()) as library:
@@ -279,7 +310,6 @@ def test_a_failed_copy_leaves_nothing_behind(pg_database, article_page, tmp_path
     assert sorted(p.name for p in dest.iterdir()) == []  # no library, no partial file
 
 
-
 def test_the_readme_setup_a_database_and_a_user_per_person(pg_cluster, article_page):
     """The grants of README.md's "A shared library": the owner creates the
     library, another user reads and writes it, each sees the other's highlights."""
@@ -328,11 +358,19 @@ def test_readers_creating_and_importing_into_one_new_library_at_once(pg_database
     pages = []
     for i in range(4):
         page = tmp_path / f"p{i}.html"
-        page.write_text(source.replace("quiet in winter", f"quiet in winter {i}x")
-                        .replace("example.org/2024", f"example.org/{i}"))
+        page.write_text(
+            source.replace("quiet in winter", f"quiet in winter {i}x").replace("example.org/2024", f"example.org/{i}")
+        )
         pages.append(str(page))
-    runs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(OPENER), url, *pages],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(OPENER), url, *pages],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     statuses = []
     for process in runs:
         out, err = process.communicate(timeout=180)
@@ -349,8 +387,12 @@ def test_a_server_lost_in_the_middle_is_one_line(pg_cluster, pg_database, articl
     try:
         article_id = import_one(library, article_page)
         pg_cluster.admin(f"DROP DATABASE {url.rsplit('/', 1)[1]} WITH (FORCE)")  # every connection cut
-        for action in (library.count, lambda: library.get(article_id), lambda: library.search("rivers"),
-                       lambda: library.set_note(article_id, "x")):
+        for action in (
+            library.count,
+            lambda: library.get(article_id),
+            lambda: library.search("rivers"),
+            lambda: library.set_note(article_id, "x"),
+        ):
             with pytest.raises(LibraryError) as caught:
                 action()
             message = str(caught.value)

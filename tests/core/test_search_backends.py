@@ -13,9 +13,11 @@ def pages(library, tmp_path, fixtures):
         ("rivers", "The Quiet Rivers of the North", ""),
     ):
         page = tmp_path / f"{key}.html"
-        page.write_text(source.replace("The Quiet Rivers of the North", title)
-                        .replace("quiet in winter", f"quiet in winter. {extra}")
-                        .replace("example.org/2024", f"example.org/{key}"))
+        page.write_text(
+            source.replace("The Quiet Rivers of the North", title)
+            .replace("quiet in winter", f"quiet in winter. {extra}")
+            .replace("example.org/2024", f"example.org/{key}")
+        )
         [outcome] = library.import_paths([page])
         assert outcome.status == "imported"
         made[key] = outcome.id

@@ -7,15 +7,19 @@ from reader import cli
 from reader.core import Library
 
 
-@pytest.mark.parametrize("where, service", [
-    ("Dropbox/reading", "Dropbox"),
-    ("OneDrive - Example Corp/lib", "OneDrive"),
-    ("Library/Mobile Documents/com~apple~CloudDocs/lib", "iCloud Drive"),
-    ("Nextcloud/lib", "Nextcloud"),
-    ("sync/lib", "Syncthing"),  # a folder Syncthing shares holds .stfolder
-])
-def test_a_library_in_a_synced_folder_is_warned_about_at_open(tmp_path, where, service, capsys, monkeypatch,
-                                                                   article_page):
+@pytest.mark.parametrize(
+    "where, service",
+    [
+        ("Dropbox/reading", "Dropbox"),
+        ("OneDrive - Example Corp/lib", "OneDrive"),
+        ("Library/Mobile Documents/com~apple~CloudDocs/lib", "iCloud Drive"),
+        ("Nextcloud/lib", "Nextcloud"),
+        ("sync/lib", "Syncthing"),  # a folder Syncthing shares holds .stfolder
+    ],
+)
+def test_a_library_in_a_synced_folder_is_warned_about_at_open(
+    tmp_path, where, service, capsys, monkeypatch, article_page
+):
     (tmp_path / "sync").mkdir()
     (tmp_path / "sync" / ".stfolder").mkdir()
     folder = tmp_path / where

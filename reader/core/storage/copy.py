@@ -78,11 +78,18 @@ def _reset_sequences(conn: Connection) -> None:
     """Ids were copied as they were: move each id sequence past the largest."""
     for table in tables():
         pk = list(table.primary_key.columns)
-        if len(pk) == 1 and pk[0].autoincrement in (True, "auto") and pk[0].type.python_type is int \
-                and not pk[0].foreign_keys:
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                f"coalesce((SELECT max({pk[0].name}) FROM {table.name}), 0) + 1, false)"))
+        if (
+            len(pk) == 1
+            and pk[0].autoincrement in (True, "auto")
+            and pk[0].type.python_type is int
+            and not pk[0].foreign_keys
+        ):
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                    f"coalesce((SELECT max({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+                )
+            )
 
 
 def is_empty(conn: Connection) -> bool:

@@ -31,8 +31,7 @@ RANK = "bm25(search_index, 10.0, 5.0, 1.0, 3.0, 2.0)"
 
 # Han (with extensions and compatibility forms), kana, Hangul, CJK punctuation excluded.
 _CJK_CHARS = (
-    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
+    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
 )
 _CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
 _HAS_CJK = re.compile(f"[{_CJK_CHARS}]")
@@ -48,6 +47,7 @@ def cjk_terms(*texts: str) -> str:
     Words of other scripts are kept, spaced off the CJK around them: unicode61
     reads "DeepMind新电脑" as one token, so "DeepMind" is found only here."""
     return _CJK_RUN.sub(lambda m: " " + " ".join(bigrams(m.group(0))) + " ", " ".join(t for t in texts if t))
+
 
 _INDEX_ROWS = """
     INSERT INTO search_index(rowid, title, author, text, annotations)
@@ -72,12 +72,14 @@ def refresh(conn: Connection, article_id: int) -> None:
 
 def _index_cjk(conn: Connection, article_id: int | None = None) -> None:
     where = "" if article_id is None else " WHERE rowid = :id"
-    rows = conn.execute(text(f"SELECT rowid, title, author, text, annotations FROM search_index{where}"),
-                        {"id": article_id}).fetchall()
+    rows = conn.execute(
+        text(f"SELECT rowid, title, author, text, annotations FROM search_index{where}"), {"id": article_id}
+    ).fetchall()
     for rowid, *texts in rows:
         if any(t and _HAS_CJK.search(t) for t in texts):
-            conn.execute(text("UPDATE search_index SET cjk = :cjk WHERE rowid = :id"),
-                         {"cjk": cjk_terms(*texts), "id": rowid})
+            conn.execute(
+                text("UPDATE search_index SET cjk = :cjk WHERE rowid = :id"), {"cjk": cjk_terms(*texts), "id": rowid}
+            )
 
 
 def remove(conn: Connection, article_id: int) -> None:
@@ -145,16 +147,33 @@ def ranked_ids(conn: Connection, expression: str, limit: int) -> list[tuple[int,
     if not matches:
         return []
     if matches <= BROAD_QUERY:
-        return [tuple(row) for row in conn.execute(text(
-            f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :q ORDER BY score LIMIT :limit"
-        ), params)]
-    in_title = [] if "cjk :" in expression else [tuple(row) for row in conn.execute(text(
-        f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :tq ORDER BY rowid DESC LIMIT :limit"
-    ), {"tq": f"title : ({expression})", "limit": limit})]
+        return [
+            tuple(row)
+            for row in conn.execute(
+                text(
+                    f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :q ORDER BY score LIMIT :limit"
+                ),
+                params,
+            )
+        ]
+    in_title = (
+        []
+        if "cjk :" in expression
+        else [
+            tuple(row)
+            for row in conn.execute(
+                text(
+                    f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :tq ORDER BY rowid DESC LIMIT :limit"
+                ),
+                {"tq": f"title : ({expression})", "limit": limit},
+            )
+        ]
+    )
     seen = {row[0] for row in in_title}
-    newest = conn.execute(text(
-        "SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit"
-    ), {"q": expression, "limit": limit + len(seen)})
+    newest = conn.execute(
+        text("SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit"),
+        {"q": expression, "limit": limit + len(seen)},
+    )
     rest = [(row[0], 0.0) for row in newest if row[0] not in seen]
     return (in_title + rest)[:limit]
 
@@ -167,10 +186,13 @@ def find(conn: Connection, user_query: str, limit: int) -> list[tuple[int, float
 
 def texts(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
     """(title, text, annotations) of these articles, for snippets."""
-    rows = conn.execute(text(
-        "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
-        "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(:ids))"
-    ), {"ids": json.dumps(list(ids))})
+    rows = conn.execute(
+        text(
+            "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
+            "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(:ids))"
+        ),
+        {"ids": json.dumps(list(ids))},
+    )
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 

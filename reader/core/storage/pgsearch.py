@@ -30,10 +30,29 @@ from reader.core.storage.fts import _CJK_RUN, _HAS_CJK, PREFIX_MIN, bigrams, cjk
 # ISO 639-1 language -> the stemmer PostgreSQL (12 and later) ships for it;
 # migration 0002 made reader_<name> of each, without stop words.
 LANGUAGES = {
-    "ar": "arabic", "da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
-    "de": "german", "el": "greek", "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian",
-    "lt": "lithuanian", "ne": "nepali", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
-    "pt": "portuguese", "ro": "romanian", "ru": "russian", "es": "spanish", "sv": "swedish", "ta": "tamil",
+    "ar": "arabic",
+    "da": "danish",
+    "nl": "dutch",
+    "en": "english",
+    "fi": "finnish",
+    "fr": "french",
+    "de": "german",
+    "el": "greek",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "ga": "irish",
+    "it": "italian",
+    "lt": "lithuanian",
+    "ne": "nepali",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "es": "spanish",
+    "sv": "swedish",
+    "ta": "tamil",
     "tr": "turkish",
 }
 FALLBACK = "simple"
@@ -99,10 +118,19 @@ def _write(conn: Connection, row) -> None:
     cjk = cjk_terms(*texts) if any(t and _HAS_CJK.search(t) for t in texts) else ""
     # The annotations column keeps the text as written (for snippets); the
     # vectors are made of the folded text.
-    conn.execute(_UPSERT, {"id": article_id, "config": config_for(language), "title": fold(title),
-                           "author": fold(author), "annotations": annotations,
-                           "folded_annotations": fold(annotations), "body": fold(body[:MAX_TEXT]),
-                           "cjk": cjk[:MAX_TEXT]})
+    conn.execute(
+        _UPSERT,
+        {
+            "id": article_id,
+            "config": config_for(language),
+            "title": fold(title),
+            "author": fold(author),
+            "annotations": annotations,
+            "folded_annotations": fold(annotations),
+            "body": fold(body[:MAX_TEXT]),
+            "cjk": cjk[:MAX_TEXT],
+        },
+    )
 
 
 def remove(conn: Connection, article_id: int) -> None:
@@ -155,10 +183,13 @@ def _tsquery(conn: Connection, user_query: str) -> tuple[str, bool] | None:
     parts: list[str] = []
     if words:
         configs = _configs(conn)
-        normalized = conn.execute(text(
-            "SELECT w.i, c.name, to_tsquery(CAST(c.name AS regconfig), w.q)::text "
-            "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(q, i), unnest(CAST(:configs AS text[])) AS c(name)"
-        ), {"words": [f"'{fold(w)}'" + (":*" if prefix else "") for w, prefix in words], "configs": configs}).all()
+        normalized = conn.execute(
+            text(
+                "SELECT w.i, c.name, to_tsquery(CAST(c.name AS regconfig), w.q)::text "
+                "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS w(q, i), unnest(CAST(:configs AS text[])) AS c(name)"
+            ),
+            {"words": [f"'{fold(w)}'" + (":*" if prefix else "") for w, prefix in words], "configs": configs},
+        ).all()
         by_word: dict[int, dict[str, str]] = {}
         for index, config, query in normalized:
             by_word.setdefault(index, {})[config] = query
@@ -191,37 +222,64 @@ def find(conn: Connection, user_query: str, limit: int) -> list[tuple[int, float
     return found
 
 
-def _find(conn: Connection, query: str, has_phrase: bool, params: dict, limit: int,
-          broad: int) -> list[tuple[int, float]]:
-    matches = conn.execute(text(
-        "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE document @@ CAST(:q AS tsquery) LIMIT :broad) m"
-    ), params).scalar()
+def _find(
+    conn: Connection, query: str, has_phrase: bool, params: dict, limit: int, broad: int
+) -> list[tuple[int, float]]:
+    matches = conn.execute(
+        text("SELECT count(*) FROM (SELECT 1 FROM search_index WHERE document @@ CAST(:q AS tsquery) LIMIT :broad) m"),
+        params,
+    ).scalar()
     if not matches:
         return []
     if matches <= broad:
-        return [(row[0], -float(row[1])) for row in conn.execute(text(
-            "SELECT article_id, ts_rank(document, CAST(:q AS tsquery)) AS score FROM search_index "
-            "WHERE document @@ CAST(:q AS tsquery) ORDER BY score DESC, article_id DESC LIMIT :limit"
-        ), params)]
+        return [
+            (row[0], -float(row[1]))
+            for row in conn.execute(
+                text(
+                    "SELECT article_id, ts_rank(document, CAST(:q AS tsquery)) AS score FROM search_index "
+                    "WHERE document @@ CAST(:q AS tsquery) ORDER BY score DESC, article_id DESC LIMIT :limit"
+                ),
+                params,
+            )
+        ]
     # Too broad to rank usefully (and ranking is what is slow): title matches
     # first, then the newest articles.
-    in_title = [] if has_phrase else [(row[0], -1.0) for row in conn.execute(text(
-        "SELECT article_id FROM search_index WHERE title_doc @@ CAST(:q AS tsquery) "
-        "ORDER BY article_id DESC LIMIT :limit"), params)]
+    in_title = (
+        []
+        if has_phrase
+        else [
+            (row[0], -1.0)
+            for row in conn.execute(
+                text(
+                    "SELECT article_id FROM search_index WHERE title_doc @@ CAST(:q AS tsquery) "
+                    "ORDER BY article_id DESC LIMIT :limit"
+                ),
+                params,
+            )
+        ]
+    )
     seen = {row[0] for row in in_title}
-    newest = conn.execute(text(
-        "SELECT article_id FROM search_index WHERE document @@ CAST(:q AS tsquery) "
-        "ORDER BY article_id DESC LIMIT :n"), {"q": query, "n": limit + len(seen)})
+    newest = conn.execute(
+        text(
+            "SELECT article_id FROM search_index WHERE document @@ CAST(:q AS tsquery) "
+            "ORDER BY article_id DESC LIMIT :n"
+        ),
+        {"q": query, "n": limit + len(seen)},
+    )
     rest = [(row[0], 0.0) for row in newest if row[0] not in seen]
     return (in_title + rest)[:limit]
 
 
 def texts(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
     """(title, text, annotations) of these articles, for snippets."""
-    rows = conn.execute(text(
-        "SELECT a.id, a.title, coalesce(c.text, ''), coalesce(s.annotations, '') FROM articles a "
-        "LEFT JOIN article_contents c ON c.article_id = a.id LEFT JOIN search_index s ON s.article_id = a.id "
-        "WHERE a.id = ANY(CAST(:ids AS integer[]))"), {"ids": list(ids)})
+    rows = conn.execute(
+        text(
+            "SELECT a.id, a.title, coalesce(c.text, ''), coalesce(s.annotations, '') FROM articles a "
+            "LEFT JOIN article_contents c ON c.article_id = a.id LEFT JOIN search_index s ON s.article_id = a.id "
+            "WHERE a.id = ANY(CAST(:ids AS integer[]))"
+        ),
+        {"ids": list(ids)},
+    )
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 

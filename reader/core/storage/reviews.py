@@ -46,8 +46,16 @@ def save_setting(session: Session, key: str, value: dict) -> None:
     session.add(row)
 
 
-def queue(session: Session, *, due_before: datetime, made_before: datetime, exclude_archived: bool,
-          exclude_tags: tuple[str, ...], exclude_colors: tuple[str, ...], limit: int) -> list[int]:
+def queue(
+    session: Session,
+    *,
+    due_before: datetime,
+    made_before: datetime,
+    exclude_archived: bool,
+    exclude_tags: tuple[str, ...],
+    exclude_colors: tuple[str, ...],
+    limit: int,
+) -> list[int]:
     """Highlight ids for the review, due cards first (oldest due first), then
     highlights never reviewed (oldest first, in reading order); ties broken by
     uid, so the list is the same for the same library and date."""
@@ -59,30 +67,36 @@ def queue(session: Session, *, due_before: datetime, made_before: datetime, excl
     if exclude_tags:
         keys = [tag_key(t) for t in exclude_tags]
         tagged_highlight = exists().where(
-            highlight_tags.c.highlight_id == Highlight.id, highlight_tags.c.tag_id == Tag.id, Tag.key.in_(keys))
+            highlight_tags.c.highlight_id == Highlight.id, highlight_tags.c.tag_id == Tag.id, Tag.key.in_(keys)
+        )
         tagged_article = exists().where(
-            article_tags.c.article_id == Highlight.article_id, article_tags.c.tag_id == Tag.id, Tag.key.in_(keys))
+            article_tags.c.article_id == Highlight.article_id, article_tags.c.tag_id == Tag.id, Tag.key.in_(keys)
+        )
         conditions += [~tagged_highlight, ~tagged_article]
     base = select(Highlight.id).join(Article, Article.id == Highlight.article_id).where(*conditions)
     due = session.scalars(
         base.join(ReviewCard, ReviewCard.highlight_id == Highlight.id)
         .where(ReviewCard.retired.is_(False), ReviewCard.due < due_before)
-        .order_by(ReviewCard.due, Highlight.uid).limit(limit)
+        .order_by(ReviewCard.due, Highlight.uid)
+        .limit(limit)
     ).all()
     if len(due) >= limit:
         return list(due)
     new = session.scalars(
         base.outerjoin(ReviewCard, ReviewCard.highlight_id == Highlight.id)
         .where(ReviewCard.highlight_id.is_(None), Highlight.created < made_before)
-        .order_by(Highlight.created, Highlight.article_id, Highlight.start, Highlight.uid).limit(limit - len(due))
+        .order_by(Highlight.created, Highlight.article_id, Highlight.start, Highlight.uid)
+        .limit(limit - len(due))
     ).all()
     return [*due, *new]
 
 
 def reviewed_since(session: Session, since: datetime) -> int:
     """How many highlights were answered since then (each counted once)."""
-    return session.scalar(
-        select(func.count(func.distinct(ReviewLog.highlight_id))).where(ReviewLog.reviewed >= since)) or 0
+    return (
+        session.scalar(select(func.count(func.distinct(ReviewLog.highlight_id))).where(ReviewLog.reviewed >= since))
+        or 0
+    )
 
 
 def review_times(session: Session, since: datetime | None = None) -> list[datetime]:
@@ -99,14 +113,17 @@ def highlight_times(session: Session, since: datetime) -> list[datetime]:
 def cards(session: Session, highlight_ids: list[int]) -> dict[int, ReviewCard]:
     if not highlight_ids:
         return {}
-    return {c.highlight_id: c for c in session.scalars(
-        select(ReviewCard).where(ReviewCard.highlight_id.in_(highlight_ids)))}
+    return {
+        c.highlight_id: c for c in session.scalars(select(ReviewCard).where(ReviewCard.highlight_id.in_(highlight_ids)))
+    }
 
 
 def answers(session: Session, highlight_ids: list[int]) -> dict[int, int]:
     if not highlight_ids:
         return {}
-    rows = session.execute(select(ReviewLog.highlight_id, func.count()).where(
-        ReviewLog.highlight_id.in_(highlight_ids)).group_by(ReviewLog.highlight_id))
+    rows = session.execute(
+        select(ReviewLog.highlight_id, func.count())
+        .where(ReviewLog.highlight_id.in_(highlight_ids))
+        .group_by(ReviewLog.highlight_id)
+    )
     return dict(rows.all())
-

@@ -54,8 +54,7 @@ def _connect(url: str, **kwargs):
 
 
 def create_server_engine(url: str) -> Engine:
-    engine = create_engine("postgresql+psycopg://", creator=lambda: _connect(url), future=True,
-                           pool_pre_ping=True)
+    engine = create_engine("postgresql+psycopg://", creator=lambda: _connect(url), future=True, pool_pre_ping=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
@@ -81,13 +80,16 @@ def inspect(engine: Engine, name: str) -> str | None:
     another program's, or its schema is from a newer Reader."""
     try:
         with engine.connect() as conn:
-            tables = set(conn.execute(text(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-            )).scalars())
+            tables = set(
+                conn.execute(
+                    text("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+                ).scalars()
+            )
             if "alembic_version" not in tables or not set(READER_TABLES) <= tables:
                 if tables - {"alembic_version"}:
-                    raise DatabaseError(f"{name} holds another program's tables, not a Reader library; "
-                                        "it was left untouched")
+                    raise DatabaseError(
+                        f"{name} holds another program's tables, not a Reader library; it was left untouched"
+                    )
                 return NEW
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DatabaseError:
@@ -137,17 +139,24 @@ def integrity_check(engine: Engine) -> list[str]:
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if revision != SCHEMA_REVISION:
                 problems.append(f"the schema is at {revision}, not {SCHEMA_REVISION}")
-            missing = conn.execute(text(
-                "SELECT count(*) FROM articles a WHERE NOT EXISTS "
-                "(SELECT 1 FROM article_contents c WHERE c.article_id = a.id)")).scalar()
+            missing = conn.execute(
+                text(
+                    "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                    "(SELECT 1 FROM article_contents c WHERE c.article_id = a.id)"
+                )
+            ).scalar()
             if missing:
                 problems.append(f"{missing} article(s) have lost their text")
-            unindexed = conn.execute(text(
-                "SELECT count(*) FROM articles a WHERE NOT EXISTS "
-                "(SELECT 1 FROM search_index s WHERE s.article_id = a.id)")).scalar()
+            unindexed = conn.execute(
+                text(
+                    "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                    "(SELECT 1 FROM search_index s WHERE s.article_id = a.id)"
+                )
+            ).scalar()
             if unindexed:
-                problems.append(f"{unindexed} article(s) are missing from the search index "
-                                "(it can be rebuilt from the articles)")
+                problems.append(
+                    f"{unindexed} article(s) are missing from the search index (it can be rebuilt from the articles)"
+                )
     except Exception as exc:
         problems.append(f"the shared library cannot be read: {reason(exc)}")
     return problems
@@ -192,5 +201,4 @@ class ChangeWatch:
             self.close_unlocked()
 
 
-__all__ = ["ChangeWatch", "create_server_engine", "display_url", "inspect", "integrity_check",
-           "open_checked", "writer"]
+__all__ = ["ChangeWatch", "create_server_engine", "display_url", "inspect", "integrity_check", "open_checked", "writer"]
