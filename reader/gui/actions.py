@@ -227,7 +227,7 @@ def build_actions(window, specs=ACTIONS) -> dict[str, QAction]:
     """QActions for every spec; triggered calls window.action_<id>(checked?)."""
     actions: dict[str, QAction] = {}
     for spec in specs:
-        action = QAction(spec.text.replace("…", "…"), window)
+        action = QAction(spec.text, window)
         action.setObjectName(spec.id)
         keys: list[QKeySequence] = []
         for shortcut in spec.shortcuts:

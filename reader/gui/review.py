@@ -68,7 +68,7 @@ def short_date(value: str | datetime | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00")[:25])
+            value = datetime.fromisoformat(value.strip()[:25])
         except ValueError:
             return value.strip()[:40]
     return f"{value.day} {value:%b %Y}"

@@ -76,7 +76,7 @@ def parse_iso(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
     if parsed.tzinfo is not None:
@@ -94,7 +94,7 @@ def normal_date(value: str | None) -> str | None:
     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
         return value
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         return value
     if parsed.tzinfo is not None:
@@ -109,7 +109,7 @@ def human_date(value: datetime | str | None) -> str | None:
         if not text:
             return None
         try:  # the day as written in its own zone: a page's date is the day it says
-            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            value = datetime.fromisoformat(text)
         except ValueError:
             return text
     if value is None:

@@ -276,7 +276,7 @@ def _saved_date(value: str | None) -> str | None:
         except ValueError:
             pass
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+        return datetime.fromisoformat(value).isoformat()
     except ValueError:
         return value[:100]
 

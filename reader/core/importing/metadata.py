@@ -621,11 +621,10 @@ def normalize_date(value: str | None) -> str | None:
             return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s) or re.fullmatch(r"\d{4}-\d{2}", s):
         return s
-    candidate = s.replace("Z", "+00:00") if s.endswith("Z") else s
-    candidate = re.sub(r"\s+([+-]\d{2}):?(\d{2})$", r"\1:\2", candidate)
-    candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)
+    # fromisoformat (3.11) reads "Z", "+0100", " +01:00" and any number of fractional
+    # digits itself; only runs of spaces are not ISO.
+    candidate = re.sub(r"\s+([+-]\d{2}:?\d{2})$", r" \1", s)
     candidate = re.sub(r"^(\d{4}-\d{2}-\d{2})\s+", r"\1T", candidate)
-    candidate = re.sub(r"(\.\d{1,6})\d*", r"\1", candidate)
     try:
         dt = datetime.fromisoformat(candidate)
         return _iso(dt)

@@ -158,7 +158,7 @@ def format_date(value: str | datetime | None) -> str:
         day = value
     else:
         try:
-            day = datetime.fromisoformat(value.strip().replace("Z", "+00:00")[:25])
+            day = datetime.fromisoformat(value.strip()[:25])
         except ValueError:
             match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
             if not match:
