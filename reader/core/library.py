@@ -673,6 +673,13 @@ class Library:
             self._article_row(session, article_id).progress = min(1.0, max(0.0, float(progress)))
         return domain.Change("article-updated", article_id)
 
+    def set_title(self, article_id: int, title: str) -> domain.Change:
+        """Rename an article (a page's own title is often the site's, or shouting)."""
+        title = " ".join(str(title).split())
+        if not title:
+            raise LibraryError("a title cannot be empty")
+        return self._set(article_id, reindex=True, title=title)
+
     def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> domain.Change:
         """Write the article's note. With `opened` (the article as the editor read
         it), a note someone else changed since then is not overwritten: NoteConflict."""

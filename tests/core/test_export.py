@@ -562,7 +562,7 @@ def test_reexport_touches_only_its_own_files(annotated, tmp_path):
     assert _manifest_names(out) == {uid_a: f"{TITLE} ({a}).md", uid_b: "What is this.md"}
 
     # A renamed title replaces its old file; a deleted highlight changes the file.
-    library._set(b, title="A New Title")
+    library.set_title(b, "A New Title")
     library.delete_highlight(next(h.id for h in library.highlights(a) if h.quote == "listening posts"))
     result = export_articles(library, "md", out)
     assert result.removed == (out / "What is this.md",)

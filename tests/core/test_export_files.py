@@ -82,7 +82,7 @@ def test_an_edited_file_survives_when_its_article_id_is_reused(library, tmp_path
     assert result.kept == (out / f"Beta ({second}).md",) and result.written == ()
     assert (out / f"Beta ({second}).md").read_bytes() == mine
     # ... also when its title changes: the old, edited file is not removed.
-    library._set(again, title="Beta renamed")
+    library.set_title(again, "Beta renamed")
     result = export_articles(library, "md", out, ids=[again])
     assert result.removed == () and (out / f"Beta ({second}).md").read_bytes() == mine
     assert out / f"Beta ({second}).md" in result.kept and (out / "Beta renamed.md").exists()
@@ -96,7 +96,7 @@ def test_an_unchanged_file_is_still_replaced_and_removed(library, tmp_path):
     export_articles(library, "md", out)
     library.add_tags(article, ["one"])
     assert export_articles(library, "md", out).written == (out / "Gamma.md",)
-    library._set(article, title="Gamma two")
+    library.set_title(article, "Gamma two")
     result = export_articles(library, "md", out)
     assert result.removed == (out / "Gamma.md",) and result.kept == ()
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "Gamma two.md"]
@@ -115,11 +115,11 @@ def test_two_libraries_in_one_folder_do_not_delete_each_other(tmp_path):
         first = (out / "Delta.md").read_bytes()
         result = export_articles(two, "md", out)
         assert [p.name for p in result.paths] == [f"Delta ({a2}).md"]
-        two._set(a2, title="Epsilon")
+        two.set_title(a2, "Epsilon")
         result = export_articles(two, "md", out)
         assert result.removed == (out / f"Delta ({a2}).md",)  # its own old file only
         assert (out / "Delta.md").read_bytes() == first
-        one._set(a1, title="Delta again")
+        one.set_title(a1, "Delta again")
         export_articles(one, "md", out)
         assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "Delta again.md", "Epsilon.md"]
         assert set(_recorded(out)) == {"Delta again.md", "Epsilon.md"}

@@ -254,3 +254,12 @@ def test_short_last_word_is_not_a_prefix(library, article_page):
     assert library.search("the")[0].article_id == article_id
     assert library.search("hydrolog")[0].article_id == article_id  # a prefix from 4 letters on
     assert library.search("hyd") == []
+
+
+def test_an_article_can_be_renamed_and_is_found_by_its_new_title(library, article_page):
+    article_id = import_one(library, article_page)
+    library.set_title(article_id, "  Rivers   under ice ")
+    assert library.get(article_id).title == "Rivers under ice"
+    assert [h.article_id for h in library.search("under ice")] == [article_id]
+    with pytest.raises(LibraryError, match="cannot be empty"):
+        library.set_title(article_id, "   ")
