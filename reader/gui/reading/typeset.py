@@ -56,6 +56,9 @@ def _formula_svg(tex: str) -> bytes | None:
     try:
         import ziamath
 
+        # SVG 1.1 paths: Qt's SVG renderer (SVG Tiny) draws nothing of SVG 2's
+        # <symbol>/<use> glyph reuse, and the formulas came out blank.
+        ziamath.config.svg2 = False
         return ziamath.Latex(tex, size=20).svg().encode("utf-8")
     except Exception:
         return None
