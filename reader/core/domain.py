@@ -34,6 +34,19 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class ReviewState:
+    """Where a highlight stands in the daily review (FSRS memory state), as exported."""
+
+    state: int  # fsrs.State
+    stability: float | None
+    difficulty: float | None
+    due: datetime  # UTC, no zone (as stored)
+    last_reviewed: datetime | None
+    reviews: int = 0  # answers given
+    retired: bool = False  # "never again"
+
+
+@dataclass(frozen=True)
 class Highlight:
     id: int
     uid: str
@@ -51,6 +64,7 @@ class Highlight:
     created_by: str = ""  # display names; "" when not known (made before Reader recorded them)
     updated_by: str = ""
     version: int = 1  # what an edit started from (see Library.update_highlight)
+    review: ReviewState | None = None  # None: never reviewed
 
     @property
     def placed(self) -> bool:

@@ -977,6 +977,21 @@ class Library:
         )
         row.tags = self._tag_rows(session, x.tags)
         session.add(row)
+        if x.review is not None:  # restored with its place in the daily review
+            session.flush()
+            r = x.review
+            session.add(
+                ReviewCard(
+                    highlight_id=row.id,
+                    state=r.state,
+                    step=None,
+                    stability=r.stability,
+                    difficulty=r.difficulty,
+                    due=r.due,
+                    last_review=r.last_reviewed,
+                    retired=r.retired,
+                )
+            )
         return row
 
     @staticmethod

@@ -235,6 +235,17 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
             chunk,
         ):
             highlight_tag_names.setdefault(highlight_id, []).append(name)
+        reviews: dict[int, domain.ReviewState] = {}
+        for highlight_id, state, stability, difficulty, due, last, retired, answers in run(
+            "SELECT c.highlight_id, c.state, c.stability, c.difficulty, c.due, c.last_review, c.retired, "
+            "(SELECT count(*) FROM review_logs l WHERE l.highlight_id = c.highlight_id) "
+            "FROM review_cards c JOIN highlights h ON h.id = c.highlight_id "
+            f"WHERE h.article_id IN ({marks})",
+            chunk,
+        ):
+            reviews[highlight_id] = domain.ReviewState(
+                state, stability, difficulty, stamp(due), stamp(last) if last else None, answers, bool(retired)
+            )
         for (
             hid,
             uid,
@@ -274,6 +285,7 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
                     created_by or "",
                     updated_by or "",
                     version,
+                    reviews.get(hid),
                 )
             )
     missing = [i for i in ids if i not in rows]

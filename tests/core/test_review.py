@@ -114,3 +114,30 @@ def test_unknown_answers_and_highlights_are_refused(library, article_page, made_
         library.answer_review(hid, "maybe")
     with pytest.raises(LibraryError, match="no highlight"):
         library.answer_review(9999, "good")
+
+
+def test_the_review_state_travels_through_a_json_export_and_back(library, article_page, made_at, tmp_path):
+    import json
+
+    from reader.core import Library
+    from reader.core.export import export_articles, import_annotations
+
+    [kept, retired, fresh], article = highlights(library, article_page, 3, made_at)
+    day = DAY0 + timedelta(days=2)
+    answered = library.answer_review(kept, "good", now=day)
+    library.answer_review(retired, "never", now=day)
+    out = tmp_path / "all.json"
+    export_articles(library, "json", out)
+    items = json.loads(out.read_text())["first"]["items"]
+    states = [item.get("review") for item in items]
+    assert sum(s is not None for s in states) == 2 and any(s and s["retired"] for s in states)
+    with Library.open(tmp_path / "other") as other:
+        other.import_paths([article_page], workers=1)
+        report = import_annotations(other, out)
+        assert report.added == 3 and report.problems == []
+        # The same schedule: the answered one is due when it was, the retired one never, the new one now.
+        later = answered.next_due + timedelta(hours=1)
+        due_ids = {i.highlight.quote for i in other.review_queue(now=later)}
+        quotes = {h.id: h.quote for h in library.get(article).highlights}
+        assert quotes[kept] in due_ids and quotes[fresh] in due_ids and quotes[retired] not in due_ids
+        assert not {i.highlight.quote for i in other.review_queue(now=day + timedelta(days=1))} & {quotes[kept]}

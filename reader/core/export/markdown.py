@@ -246,6 +246,9 @@ def _highlight_context(
             "placed": h.placed,
             "created": iso(h.created),
             "updated": iso(h.updated),
+            # The daily review: when it was last reviewed and when it is due (None if never).
+            "last_reviewed": iso(h.review.last_reviewed) if h.review else None,
+            "review_due": None if h.review is None or h.review.retired else iso(h.review.due),
         }
     )
 

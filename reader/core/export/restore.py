@@ -332,4 +332,5 @@ def _highlight(
         tags=tuple(dict.fromkeys(parsed["tags"])),
         created=created,
         updated=updated,
+        review=parsed["review"],
     )

@@ -42,6 +42,7 @@ from reader.core.export.common import (
     highlight_iri,
     iso,
     normal_date,
+    parse_iso,
     reading_order,
 )
 
@@ -62,6 +63,16 @@ READER_CONTEXT = {
     "tags": {"@id": "reader:tag", "@container": "@set"},
     "note": {"@id": "reader:note"},
     "highlightCount": {"@id": "reader:highlightCount", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+    # A highlight's place in the daily review (FSRS); names prefixed so none
+    # shadows a Web Annotation term ("state" is one).
+    "review": {"@id": "reader:review"},
+    "reviewState": {"@id": "reader:reviewState", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+    "stability": {"@id": "reader:stability", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+    "difficulty": {"@id": "reader:difficulty", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+    "due": {"@id": "reader:due", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
+    "lastReviewed": {"@id": "reader:lastReviewed", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
+    "reviewCount": {"@id": "reader:reviewCount", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+    "retired": {"@id": "reader:retired", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
 }
 CONTEXT = [ANNO_CONTEXT, READER_CONTEXT]
 COLLECTION_URN = "urn:x-reader:export:"
@@ -119,7 +130,43 @@ def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[s
     name = color_name(h.color, color_names)
     if name != h.color:
         item["label"] = name
+    if h.review is not None:
+        item["review"] = review_json(h.review)
     return item
+
+
+def review_json(review: domain.ReviewState) -> Json:
+    return {
+        "reviewState": review.state,
+        "stability": review.stability,
+        "difficulty": review.difficulty,
+        "due": iso(review.due),
+        "lastReviewed": iso(review.last_reviewed),
+        "reviewCount": review.reviews,
+        "retired": review.retired,
+    }
+
+
+def parse_review(value: object) -> domain.ReviewState | None:
+    """The review state of an imported annotation; None if absent or malformed."""
+    if not isinstance(value, dict):
+        return None
+    state, due = value.get("reviewState"), parse_iso(value.get("due"))
+    numbers = [value.get("stability"), value.get("difficulty")]
+    if not isinstance(state, int) or isinstance(state, bool) or due is None:
+        return None
+    if not all(n is None or (isinstance(n, int | float) and not isinstance(n, bool)) for n in numbers):
+        return None
+    count = value.get("reviewCount")
+    return domain.ReviewState(
+        state=state,
+        stability=float(numbers[0]) if numbers[0] is not None else None,
+        difficulty=float(numbers[1]) if numbers[1] is not None else None,
+        due=due,
+        last_reviewed=parse_iso(value.get("lastReviewed")),
+        reviews=count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 0,
+        retired=value.get("retired") is True,
+    )
 
 
 def collection(articles: Sequence[domain.Article], color_names: dict[str, str] | None = None) -> Json:
@@ -251,6 +298,8 @@ def annotation_problem(node: Json) -> str | None:
                 start, end = selector.get("start"), selector.get("end")
                 if not (_is_int(start) and _is_int(end)) or not 0 <= start <= end:
                     return "the position's 'start' and 'end' are not two ordered whole numbers"
+    if node.get("review") is not None and parse_review(node["review"]) is None:
+        return "'review' is not a review state (reviewState, due...)"
     return None
 
 
@@ -280,6 +329,7 @@ class ParsedAnnotation(TypedDict):
     tags: list[str]
     created: object  # as found, like id
     modified: object
+    review: domain.ReviewState | None
 
 
 def parse_annotation(node: Json) -> ParsedAnnotation | None:
@@ -338,5 +388,6 @@ def parse_annotation(node: Json) -> ParsedAnnotation | None:
             "tags": tags,
             "created": node.get("created"),
             "modified": node.get("modified"),
+            "review": parse_review(node.get("review")),
         }
     return None
