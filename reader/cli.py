@@ -378,13 +378,7 @@ def _open_window(argv: list[str]) -> int:
         return 1
     if args.user:
         os.environ[USER_ENV] = args.user  # the window's Library takes it from there
-    if links:
-        import inspect
-
-        if "links" in inspect.signature(run).parameters:
-            return run(args.library, files, links=links)  # type: ignore[call-arg]  # a window that has it
-        print("reader: this window cannot go to a highlight yet; opening it", file=sys.stderr)
-    return run(args.library, files)
+    return run(args.library, files, links=links)
 
 
 def _window_arguments(arguments: list[str]) -> tuple[list[str], list[tuple[str, str | None]]]:

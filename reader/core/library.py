@@ -610,6 +610,22 @@ class Library:
         with self._sql() as conn:
             return listing.get_many(conn, ids, content)
 
+    def find_link(self, article: str, highlight: str | None = None) -> tuple[int, int | None]:
+        """(article id, highlight id or None) for a reader://open link's uids (an
+        article may also be named by its id, as links from old exports are)."""
+        with self._read() as session:
+            article_id = session.scalar(select(Article.id).where(Article.uid == article))
+            if article_id is None and article.isdigit():
+                article_id = session.scalar(select(Article.id).where(Article.id == int(article)))
+            if article_id is None:
+                raise LibraryError(f"the linked article ({article}) is not in this library")
+            highlight_id = None
+            if highlight:
+                highlight_id = session.scalar(
+                    select(Highlight.id).where(Highlight.uid == highlight, Highlight.article_id == article_id)
+                )
+            return article_id, highlight_id
+
     def get_summary(self, article_id: int) -> domain.ArticleSummary:
         for item in self._summaries([article_id]):
             return item

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -34,8 +35,9 @@ def user_settings() -> QSettings:
     return QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, APP_NAME, APP_ID)
 
 
-def run(library_dir: str | None, files: list[str]) -> int:
+def run(library_dir: str | None, files: list[str], links: list[tuple[str, str | None]] | None = None) -> int:
     app = create_app()
+    links = links or []
     try:
         # Lists at once; the rest of the core loads right after the first paint.
         library = LazyLibrary.open(library_dir)
@@ -45,12 +47,22 @@ def run(library_dir: str | None, files: list[str]) -> int:
 
         QMessageBox.critical(None, "Reader cannot open the library", str(exc))
         return 1
+    from reader.gui import instance
     from reader.gui.main_window import MainWindow
 
+    folder = library.folder  # a folder, or a server's URL
+    key = str(folder.resolve()) if isinstance(folder, Path) else str(folder)
+    name = instance.server_name(key)
+    if (files or links) and instance.forward(name, files, links):
+        library.close()  # the window already open on this library takes them
+        return 0
     window = MainWindow(library, user_settings())
+    window.listener = instance.Listener(name, window.import_paths, window.open_link, window)
     window.show()
     if files:
         QTimer.singleShot(0, lambda: window.import_paths(files))
+    for article, highlight in links:
+        QTimer.singleShot(0, lambda a=article, h=highlight: window.open_link(a, h))
     try:
         return app.exec()
     finally:

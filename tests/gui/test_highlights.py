@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from conftest import settle
+from gui_support import settle
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor, QTextCursor
 from sqlalchemy import text as sql

@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from conftest import settle
+from gui_support import settle
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QTextCursor
 from test_window import drop_and_wait, long_page, titles

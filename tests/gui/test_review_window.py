@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from conftest import settle
+from gui_support import settle
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCursor
 

@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from conftest import settle
+from gui_support import settle
 from test_highlights import QUOTE, select
 
 from reader.core.library import Library
