@@ -161,6 +161,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "open_url", "&Article", "Open Source in &Browser", ("Ctrl+Shift+B",), needs_article=True, separator_before=True
     ),
+    ActionSpec("copy_citation", "&Article", "Copy &Citation (BibTeX)", ("Ctrl+Alt+C",), needs_article=True),
     ActionSpec(
         "delete",
         "&Article",

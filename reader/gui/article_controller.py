@@ -133,6 +133,16 @@ class ArticleController:
         QGuiApplication.clipboard().setText(article.url)
         self.statusBar().showMessage(f"Copied {article.url}", 4000)
 
+    def action_copy_citation(self) -> None:
+        """The article as a BibTeX @online entry, for Zotero or a LaTeX bibliography."""
+        from reader.core.export.citations import citation_text
+
+        article = self.view.article
+        if article is None:
+            return
+        QGuiApplication.clipboard().setText(citation_text(article, "bibtex"))
+        self.statusBar().showMessage("Copied the citation (BibTeX)", 4000)
+
     def action_open_url(self) -> None:
         article = self.view.article
         if article is not None and article.url:

@@ -489,3 +489,18 @@ def test_an_article_stored_before_tables_were_bounded_opens_at_once(library, mak
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
     assert "deep words" in window.view.toPlainText()
     assert time.monotonic() - started < 20  # seconds; unbounded, this layout takes minutes
+
+
+def test_copy_citation_puts_a_bibtex_entry_on_the_clipboard(library, make_window, article_page):
+    import bibtexparser
+    from PySide6.QtGui import QGuiApplication
+
+    library.import_paths([article_page], workers=1)
+    window = make_window(library)
+    window.panel.list.setCurrentIndex(window.panel.model.index(0))
+    window.actions["copy_citation"].trigger()
+    parsed = bibtexparser.parse_string(QGuiApplication.clipboard().text())
+    [entry] = parsed.entries
+    assert entry.entry_type == "online" and not parsed.failed_blocks
+    assert entry.fields_dict["title"].value == "The Quiet Rivers of the North"
+    assert "example.org" in entry.fields_dict["url"].value
