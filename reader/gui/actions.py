@@ -70,6 +70,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         needs_article=True,
         separator_before=True,
     ),
+    ActionSpec("open_shared", "&File", "Open Shared &Library…", ("Ctrl+Shift+L",), separator_before=True),
     ActionSpec("quit", "&File", "&Quit", (SK.Quit,), separator_before=True),
     ActionSpec("undo", "&Edit", "&Undo", (SK.Undo,)),
     ActionSpec("redo", "&Edit", "&Redo", (SK.Redo, "Ctrl+Shift+Z")),

@@ -43,10 +43,10 @@ def run(library_dir: str | None, files: list[str], links: list[tuple[str, str | 
         library = LazyLibrary.open(library_dir)
     except LibraryError as exc:
         print(f"reader: {exc}", file=sys.stderr)
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.critical(None, "Reader cannot open the library", str(exc))
-        return 1
+        opened = _offer_personal_library(str(exc), library_dir)
+        if opened is None:
+            return 1
+        library = opened
     from reader.gui import instance
     from reader.gui.main_window import MainWindow
 
@@ -75,3 +75,25 @@ def __getattr__(name: str):
 
         return MainWindow
     raise AttributeError(name)
+
+
+def _offer_personal_library(reason: str, library_dir: str | None) -> LazyLibrary | None:
+    """The library could not be opened (a server down, a wrong password...): say why,
+    and offer the personal library on this computer instead, when that is another one."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from reader.core.location import default_library_dir, resolve_library
+
+    box = QMessageBox(QMessageBox.Icon.Critical, "Reader cannot open the library", reason)
+    personal_dir = default_library_dir()
+    other = str(resolve_library(library_dir)) != str(personal_dir)
+    personal = box.addButton("Open My Personal Library", QMessageBox.ButtonRole.AcceptRole) if other else None
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if personal is None or box.clickedButton() is not personal:
+        return None
+    try:
+        return LazyLibrary.open(personal_dir)
+    except LibraryError as exc:
+        QMessageBox.critical(None, "Reader cannot open the library", str(exc))
+        return None

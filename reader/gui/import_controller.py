@@ -46,6 +46,17 @@ class ImportController:
         if files:
             self.import_paths(files)
 
+    def action_open_shared(self) -> None:
+        """Another library (on a server, or a folder) in a window of its own."""
+        from reader.gui import libraries
+
+        address = libraries.ask_for_library(self, self.settings)
+        if address is None:
+            return
+        libraries.remember(self.settings, address)
+        libraries.open_in_new_window(address)
+        self.statusBar().showMessage(f"Opening {libraries.without_password(address)} in a new window…", 8000)
+
     def action_import_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Saved Pages", str(Path.home()))
         if folder:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -504,3 +505,28 @@ def test_copy_citation_puts_a_bibtex_entry_on_the_clipboard(library, make_window
     assert entry.entry_type == "online" and not parsed.failed_blocks
     assert entry.fields_dict["title"].value == "The Quiet Rivers of the North"
     assert "example.org" in entry.fields_dict["url"].value
+
+
+def test_open_shared_library_remembers_the_address_without_its_password(
+    library, make_window, settings_file, monkeypatch
+):
+    from PySide6.QtCore import QSettings
+
+    from reader.gui import libraries
+
+    started: list[str] = []
+    monkeypatch.setattr(libraries, "open_in_new_window", started.append)  # no second window in a test
+    monkeypatch.setattr(
+        libraries.QInputDialog, "getItem", lambda *a, **k: ("postgresql://ann:s3cret@db.example/lab", True)
+    )
+    window = make_window(library)
+    window.actions["open_shared"].trigger()
+    assert started == ["postgresql://ann:s3cret@db.example/lab"]  # the window's own process gets the password
+    window.settings.sync()
+    recent = libraries.recent_libraries(QSettings(settings_file, QSettings.Format.IniFormat))
+    assert recent == ["postgresql://ann@db.example/lab"]
+    written = Path(settings_file).read_text(encoding="utf-8")
+    assert "ann@db.example" in written and "s3cret" not in written
+    assert libraries.without_password("postgresql://u@h/d?sslmode=require&password=x") == (
+        "postgresql://u@h/d?sslmode=require"
+    )
