@@ -39,15 +39,15 @@ def default_library_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-def is_server_url(value: str | os.PathLike | None) -> bool:
+def is_server_url(value: str | os.PathLike[str] | None) -> bool:
     return isinstance(value, str) and bool(_SERVER_URL.match(value))
 
 
-def _given(option: str | os.PathLike | None) -> str | os.PathLike | None:
+def _given(option: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
     return option or os.environ.get(LIBRARY_ENV) or None
 
 
-def resolve_library(option: str | os.PathLike | None = None) -> Path | str:
+def resolve_library(option: str | os.PathLike[str] | None = None) -> Path | str:
     """The library folder (a Path), or a shared library's URL (a str)."""
     given = _given(option)
     if is_server_url(given):
@@ -55,7 +55,7 @@ def resolve_library(option: str | os.PathLike | None = None) -> Path | str:
     return Path(given).expanduser() if given else default_library_dir()
 
 
-def resolve_library_dir(option: str | os.PathLike | None = None) -> Path:
+def resolve_library_dir(option: str | os.PathLike[str] | None = None) -> Path:
     """--library DIR, else $READER_LIBRARY, else the platform's user data folder."""
     given = _given(option)
     return Path(given).expanduser() if given else default_library_dir()

@@ -201,7 +201,7 @@ SNIPPET_CHARS = 160
 _WORD = re.compile(r"\S+")
 
 
-def term_pattern(terms: list[str]) -> re.Pattern | None:
+def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     """Words starting like a query term (so "rivers" finds "river", as the stemmer does)."""
     words = [w for t in terms for w in _CJK_RUN.split(t) if w]
     stems = sorted({w.lower()[: max(4, len(w) - 2)] for w in words}, key=len, reverse=True)
@@ -213,7 +213,7 @@ def term_pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-def make_snippet(pattern: re.Pattern | None, *texts: str) -> str:
+def make_snippet(pattern: re.Pattern[str] | None, *texts: str) -> str:
     """A short window of words around the first match, matches between \\x02 and \\x03.
 
     Computed in Python for the few hits shown: FTS5's snippet() tokenizes the
@@ -222,7 +222,7 @@ def make_snippet(pattern: re.Pattern | None, *texts: str) -> str:
     for text_ in texts:
         if not text_:
             continue
-        match = pattern.search(text_) if pattern else None
+        match = pattern.search(text_) if pattern is not None else None
         if match is None:
             continue
         # Words only near the match: articles are long, snippets short.
@@ -240,7 +240,7 @@ def make_snippet(pattern: re.Pattern | None, *texts: str) -> str:
         # Japanese text (no spaces) can be a whole paragraph.
         begin = max(words[first][0], match.start() - SNIPPET_CHARS // 3)
         end = min(words[last - 1][1], max(match.end(), begin + SNIPPET_CHARS))
-        window = pattern.sub(lambda m: f"\x02{m.group(0)}\x03", " ".join(text_[begin:end].split()))
+        window = match.re.sub(lambda m: f"\x02{m.group(0)}\x03", " ".join(text_[begin:end].split()))
         more_before = begin > 0
         more_after = end < len(text_.rstrip())
         return ("…" if more_before else "") + window + ("…" if more_after else "")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from reader.core.storage.models import (
@@ -31,7 +32,7 @@ def aware(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=UTC)
 
 
-def load_setting(session: Session, key: str) -> dict:
+def load_setting(session: Session, key: str) -> dict[str, Any]:
     value = session.get(Setting, key)
     try:
         loaded = json.loads(value.value) if value else {}
@@ -40,7 +41,7 @@ def load_setting(session: Session, key: str) -> dict:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def save_setting(session: Session, key: str, value: dict) -> None:
+def save_setting(session: Session, key: str, value: dict[str, Any]) -> None:
     row = session.get(Setting, key) or Setting(key=key)
     row.value = json.dumps(value, sort_keys=True)
     session.add(row)
@@ -59,7 +60,7 @@ def queue(
     """Highlight ids for the review, due cards first (oldest due first), then
     highlights never reviewed (oldest first, in reading order); ties broken by
     uid, so the list is the same for the same library and date."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if exclude_archived:
         conditions.append(Article.archived.is_(False))
     if exclude_colors:

@@ -20,4 +20,4 @@ class SearchIndex(Protocol):
 
 
 def for_dialect(name: str) -> SearchIndex:
-    return pgsearch if name == "postgresql" else fts  # type: ignore[return-value]
+    return pgsearch if name == "postgresql" else fts
