@@ -156,9 +156,9 @@ def _review_history(library, article_id: int) -> None:
     answers on the last three (a streak), so the weekly chart has something to draw."""
     from datetime import UTC, datetime, timedelta
 
-    import reader.core.library as library_module
+    import reader.core.dates as dates_module
 
-    real = library_module.now
+    real = dates_module.now
     today = datetime.now(UTC)
     quotes = {
         6: ["The rivers of the far north run quiet in winter.", "the water keeps moving, slowly"],
@@ -169,10 +169,10 @@ def _review_history(library, article_id: int) -> None:
     made = []
     try:
         for days, words in quotes.items():
-            library_module.now = lambda d=days: real() - timedelta(days=d)
+            dates_module.now = lambda d=days: real() - timedelta(days=d)
             made += [library.highlight_quote(article_id, w, color="blue").id for w in words]
     finally:
-        library_module.now = real
+        dates_module.now = real
     for days, count, answer in ((3, 2, "good"), (2, 3, "good"), (1, len(made), "easy")):
         for hid in made[:count]:  # all answered by yesterday: today's session is the glacier piece
             library.answer_review(hid, answer, now=today - timedelta(days=days))
@@ -358,14 +358,14 @@ def main() -> int:
             shoot(f"{theme}-meltwater-scrolled")
         window.set_reading(replace(window.reading, theme="light"))
     if "meltwater" in ids:
-        import reader.core.library as library_module
+        import reader.core.dates as dates_module
 
-        real_now = library_module.now
-        library_module.now = lambda: real_now() - timedelta(days=3)  # made before today: due for review
+        real_now = dates_module.now
+        dates_module.now = lambda: real_now() - timedelta(days=3)  # made before today: due for review
         try:
             _annotate(library, ids["meltwater"])
         finally:
-            library_module.now = real_now
+            dates_module.now = real_now
         window.panel.reload()  # the highlight counts in the list
         for theme in ("light", "dark"):
             window.set_reading(replace(window.reading, theme=theme))

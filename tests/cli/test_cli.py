@@ -133,10 +133,10 @@ def test_an_export_that_cannot_write_says_so_in_one_line(run, article_page, tmp_
 def test_review_lists_what_is_due_and_records_answers(run, article_page, monkeypatch):
     from datetime import datetime, timedelta
 
-    import reader.core.library as library_module
+    import reader.core.dates as dates_module
 
     # Highlights made two days ago are due today.
-    monkeypatch.setattr(library_module, "now", lambda: datetime.utcnow().replace(microsecond=0) - timedelta(days=2))
+    monkeypatch.setattr(dates_module, "now", lambda: datetime.utcnow().replace(microsecond=0) - timedelta(days=2))
     run("import", article_page)
     run("highlight", "1", "--quote", "quiet", "--occurrence", "1")
     due = json.loads(run("review", "--json").stdout)

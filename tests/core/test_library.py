@@ -62,12 +62,12 @@ def test_parallel_folder_import(library, fixtures, tmp_path):
 def test_list_pages_with_keyset_cursor_and_sorts(library, fixtures, tmp_path, monkeypatch):
     from datetime import datetime, timedelta
 
-    import reader.core.library as library_module
+    import reader.core.dates as dates_module
 
     # Each import is stamped a day *earlier* than the one before: newest-first
     # is then the reverse of id order, so the two cannot be confused.
     days = iter(range(100))
-    monkeypatch.setattr(library_module, "now", lambda: datetime(2024, 6, 1) - timedelta(days=next(days)))
+    monkeypatch.setattr(dates_module, "now", lambda: datetime(2024, 6, 1) - timedelta(days=next(days)))
     source = (fixtures / "article.html").read_text()
     for i, title in enumerate(["banana", "Apple", "cherry"]):
         page = tmp_path / f"{title}.html"

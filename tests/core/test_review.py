@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import reader.core.library as library_module
+import reader.core.dates as dates_module
 from reader.core import LibraryError
 from reader.core.review import ReviewSettings
 
@@ -15,7 +15,7 @@ DAY0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def made_at(monkeypatch):
     """made_at(when): highlights and imports from now on are stamped `when`."""
     clock = {"now": DAY0}
-    monkeypatch.setattr(library_module, "now", lambda: clock["now"].replace(tzinfo=None))
+    monkeypatch.setattr(dates_module, "now", lambda: clock["now"].replace(tzinfo=None))
     return lambda when: clock.__setitem__("now", when)
 
 

@@ -13,7 +13,7 @@ from gui_support import settle
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCursor
 
-import reader.core.library as library_module
+import reader.core.dates as dates_module
 from reader.core import Library
 from reader.core.review import ReviewSettings
 
@@ -29,14 +29,14 @@ QUOTES = (
 @pytest.fixture
 def two_days_ago(monkeypatch):
     """made(fn): what fn makes in the library is stamped two days ago (then the clock is real again)."""
-    real = library_module.now
+    real = dates_module.now
 
     def made(fn):
-        monkeypatch.setattr(library_module, "now", lambda: real() - timedelta(days=2))
+        monkeypatch.setattr(dates_module, "now", lambda: real() - timedelta(days=2))
         try:
             return fn()
         finally:
-            monkeypatch.setattr(library_module, "now", real)
+            monkeypatch.setattr(dates_module, "now", real)
 
     return made
 

@@ -1,0 +1,554 @@
+"""The library facade: everything the window and the command line can do.
+
+Each public method is one transaction (all or nothing) and returns plain
+records from reader.core.domain, never database objects.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from reader.core import dates, domain, listing
+from reader.core.errors import LibraryError
+from reader.core.library.highlights import HighlightsMixin
+from reader.core.library.importer import ImportingMixin
+from reader.core.library.reviewing import ReviewMixin
+from reader.core.library.rows import NoteConflict, page_identity, storable_text
+from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
+from reader.core.location import (  # noqa: F401
+    DB_NAME,
+    LIBRARY_ENV,
+    default_library_dir,
+    default_user,
+    is_server_url,
+    resolve_library,
+    resolve_library_dir,
+    synced_folder_warning,
+)
+from reader.core.storage import copy, db, fts, search, server
+from reader.core.storage.models import (
+    Article,
+    Asset,
+    Highlight,
+    Tag,
+    article_tags,
+    highlight_tags,
+)
+from reader.core.tags import clean_tags, tag_key
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
+
+
+# psycopg's errors for a server that cannot be reached or that refuses the user.
+_SERVER_REFUSALS = ("OperationalError", "InsufficientPrivilege")
+
+
+class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
+    """A folder holding library.db (SQLite), or a shared library on a PostgreSQL
+    server. Open with Library.open(path or postgresql:// URL).
+
+    The importing, highlight and review parts live in the modules beside this
+    one (importer.py, highlights.py, reviewing.py) and are mixed in here."""
+
+    def __init__(
+        self, folder: Path | None, read_only: bool = False, url: str | None = None, user: str | None = None
+    ) -> None:
+        self.folder = folder
+        # The display name recorded with highlights and notes; the window and
+        # $READER_USER may set it, the OS user name by default.
+        self.user = user or default_user()
+        self.url = url
+        self.read_only = read_only
+        self.db_path: Path | None
+        if url is not None:
+            self.db_path = None
+            self.name = server.display_url(url)
+            self.engine = server.create_server_engine(url)
+        else:
+            if folder is None:
+                raise LibraryError("a library needs a folder or a server URL")
+            self.db_path = folder / DB_NAME
+            self.name = str(self.db_path)
+            self.engine = db.create_library_engine(self.db_path, read_only=read_only)
+        self.dialect = self.engine.dialect.name
+        # Said once at open by the front ends (a library in a synced folder).
+        self.warnings: list[str] = []
+        if folder is not None:
+            warning = synced_folder_warning(folder)
+            if warning:
+                self.warnings.append(warning)
+        self._search = search.for_dialect(self.dialect)
+        self._writer = db.writer(self.engine)
+        self._poll: listing.Sql | server.ChangeWatch | None = None
+        self._poll_lock = threading.Lock()
+
+    @property
+    def location(self) -> Path | str:
+        """What Library.open() takes to open this library again: its folder or URL."""
+        if self.url is not None:
+            return self.url
+        assert self.folder is not None  # one or the other, from __init__
+        return self.folder
+
+    @property
+    def shared(self) -> bool:
+        """Whether this library lives on a server (PostgreSQL)."""
+        return self.url is not None
+
+    @classmethod
+    def open(cls, location: str | os.PathLike | None = None, user: str | None = None) -> Library:
+        """The library in a folder, or on a server for a postgresql:// URL
+        (also from $READER_LIBRARY); created or upgraded as needed."""
+        where = resolve_library(location)
+        if isinstance(where, str):
+            library = cls._open_server(where)
+            library.user = user or library.user
+            return library
+        folder = where
+        if folder.exists() and not folder.is_dir():
+            raise LibraryError(f"{folder} is a file, not a library folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot create the library folder {folder}: {exc.strerror or exc}") from None
+        path = folder / DB_NAME
+        writable = db.is_writable(path)
+        try:
+            # Checked, created and upgraded under one lock: a second process
+            # opening a new library at once waits, then opens what the first made.
+            with db.open_lock(path) if writable else nullcontext():
+                revision = db.inspect(path)
+                if not writable:
+                    return cls._open_read_only(folder, path, revision)
+                library = cls(folder, user=user)
+                try:
+                    db.upgrade(library.engine, path, revision)
+                except BaseException:
+                    library.close()
+                    raise
+        except db.DatabaseError as exc:
+            raise LibraryError(str(exc)) from None
+        return library
+
+    @classmethod
+    def _open_server(cls, url: str) -> Library:
+        library = cls(None, url=url)
+        try:
+            server.open_checked(library.engine, library.name)
+        except db.DatabaseError as exc:
+            library.close()
+            raise LibraryError(str(exc)) from None
+        except BaseException:
+            library.close()
+            raise
+        return library
+
+    @classmethod
+    def _open_read_only(cls, folder: Path, path: Path, revision: str | None) -> Library:
+        if revision == db.NEW:
+            raise LibraryError(f"cannot create a library in {folder}: the folder is read-only")
+        if revision != db.SCHEMA_REVISION:
+            raise LibraryError(
+                f"{path} is read-only and from an older version of Reader; nothing is wrong with it, "
+                "but it must be writable once to be upgraded"
+            )
+        return cls(folder, read_only=True)
+
+    def close(self) -> None:
+        with self._poll_lock:
+            if self._poll is not None:
+                self._poll.close()
+                self._poll = None
+        self.engine.dispose()
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (after imports); see db.analyze.
+        PostgreSQL's autovacuum keeps its own statistics."""
+        if self.read_only or self.shared:
+            return
+        db.analyze(self._writer)
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self):
+        """One write transaction, begun with the write lock held (see db.writer)."""
+        if self.read_only:
+            raise self._read_only_error()
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if "readonly" in str(exc.orig):
+                raise self._read_only_error() from None
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
+
+    def _read_only_error(self) -> LibraryError:
+        return LibraryError(f"{self.name} is read-only (nothing is wrong with it): it can be read, not changed")
+
+    def _lost_server(self, exc: BaseException) -> bool:
+        """Whether `exc` says the server cannot be reached, or refused us (the
+        connection, or a right the user was not granted): SQLAlchemy's wrapper, or
+        psycopg's own error when raised while reconnecting."""
+        if not self.shared:
+            return False
+        if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+            return True
+        if isinstance(exc, DBAPIError) and type(exc.orig).__name__ in _SERVER_REFUSALS:
+            return True
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(exc, SQLAlchemyError) and isinstance(cause, Exception):
+            return self._lost_server(cause)
+        return type(exc).__module__.startswith("psycopg") and type(exc).__name__ in _SERVER_REFUSALS
+
+    def _server_error(self, exc: BaseException) -> LibraryError:
+        """The server went away, or refused us, in the middle of the work: one line."""
+        return LibraryError(f"{self.name}: {server.reason(exc)}")
+
+    @contextmanager
+    def _read(self):
+        try:
+            with Session(self.engine) as session:
+                yield session
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
+
+    # -- reading -------------------------------------------------------------
+
+    @contextmanager
+    def _sql(self):
+        """A plain DB-API connection from the pool, for the reads in reader.core.listing."""
+        try:
+            raw = self.engine.raw_connection()
+        except Exception as exc:
+            if self._lost_server(exc):
+                raise self._server_error(exc) from None
+            raise
+        try:
+            yield listing.Sql(raw.driver_connection, self.dialect)
+        except Exception as exc:
+            if self._lost_server(exc):  # psycopg's own errors: listing runs on the driver's connection
+                raise self._server_error(exc) from None
+            raise
+        finally:
+            raw.close()
+
+    def count(self, state: str | None = None, tag: str | None = None) -> int:
+        with self._sql() as conn:
+            return listing.count(conn, state, tag)
+
+    def list_articles(
+        self,
+        sort: str = "added",
+        state: str | None = None,
+        tag: str | None = None,
+        cursor: tuple | None = None,
+        limit: int = 200,
+    ) -> domain.Page:
+        """One page of the list; keyset pagination, so any page costs the same."""
+        with self._sql() as conn:
+            return listing.list_articles(conn, sort, state, tag, cursor, limit)
+
+    def iter_articles(self, sort: str = "added", state: str | None = None, tag: str | None = None):
+        cursor = None
+        while True:
+            page = self.list_articles(sort, state, tag, cursor)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    def get(self, article_id: int) -> domain.Article:
+        return self.get_many([article_id])[0]
+
+    def article_ids(self, state: str | None = None, tag: str | None = None) -> list[int]:
+        """The ids of the articles in a state and/or with a tag (every article by default), ascending."""
+        with self._sql() as conn:
+            return listing.article_ids(conn, state, tag)
+
+    def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
+        """Several articles with tags and highlights, in the order of `ids`, in a
+        handful of queries per 500 articles (for export). With content=False the
+        html and text are left empty and never read."""
+        with self._sql() as conn:
+            return listing.get_many(conn, ids, content)
+
+    def find_link(self, article: str, highlight: str | None = None) -> tuple[int, int | None]:
+        """(article id, highlight id or None) for a reader://open link's uids (an
+        article may also be named by its id, as links from old exports are)."""
+        with self._read() as session:
+            article_id = session.scalar(select(Article.id).where(Article.uid == article))
+            if article_id is None and article.isdigit():
+                article_id = session.scalar(select(Article.id).where(Article.id == int(article)))
+            if article_id is None:
+                raise LibraryError(f"the linked article ({article}) is not in this library")
+            highlight_id = None
+            if highlight:
+                highlight_id = session.scalar(
+                    select(Highlight.id).where(Highlight.uid == highlight, Highlight.article_id == article_id)
+                )
+            return article_id, highlight_id
+
+    def get_summary(self, article_id: int) -> domain.ArticleSummary:
+        for item in self._summaries([article_id]):
+            return item
+        raise LibraryError(f"no article with id {article_id}")
+
+    def _summaries(self, ids: Sequence[int]) -> list[domain.ArticleSummary]:
+        with self._sql() as conn:
+            return listing.summaries(conn, ids)
+
+    def asset(self, article_id: int, name: str) -> tuple[str, bytes] | None:
+        """(mime, bytes) of an article's image, as referenced by src="asset:<name>"."""
+        with self._read() as session:
+            row = session.execute(
+                select(Asset.mime, Asset.data).where(Asset.article_id == article_id, Asset.name == name)
+            ).first()
+        return (row[0], row[1]) if row else None
+
+    def original(self, article_id: int) -> bytes:
+        with self._read() as session:
+            return self._article_row(session, article_id).content.original
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every article tag with how many articles carry it."""
+        with self._sql() as conn:
+            return listing.tags(conn)
+
+    def signature(self) -> tuple:
+        """Changes whenever anything in the library changes (in any process)."""
+        with self._poll_lock:
+            # One connection of its own: data_version is only comparable between
+            # reads on the same connection, and the pool hands out any. On a
+            # server: the notifications every write transaction sends.
+            if self._poll is None:
+                if self.url is not None:
+                    self._poll = server.ChangeWatch(self.url)
+                else:
+                    assert self.db_path is not None
+                    self._poll = listing.connect(self.db_path)
+            if isinstance(self._poll, server.ChangeWatch):
+                return self._poll.signature()
+            return listing.signature(self._poll)
+
+    @staticmethod
+    def _article_row(session: Session, article_id: int) -> Article:
+        row = session.get(Article, article_id)
+        if row is None:
+            raise LibraryError(f"no article with id {article_id}")
+        return row
+
+    # -- article actions -----------------------------------------------------
+
+    def set_archived(self, article_id: int, archived: bool = True) -> domain.Change:
+        return self._set(article_id, archived=archived)
+
+    def set_favorite(self, article_id: int, favorite: bool = True) -> domain.Change:
+        return self._set(article_id, favorite=favorite)
+
+    def set_progress(self, article_id: int, progress: float) -> domain.Change:
+        # Reading progress is not an edit of the article: `updated` stays.
+        with self._write() as session:
+            self._article_row(session, article_id).progress = min(1.0, max(0.0, float(progress)))
+        return domain.Change("article-updated", article_id)
+
+    def set_title(self, article_id: int, title: str) -> domain.Change:
+        """Rename an article (a page's own title is often the site's, or shouting)."""
+        title = " ".join(str(title).split())
+        if not title:
+            raise LibraryError("a title cannot be empty")
+        return self._set(article_id, reindex=True, title=title)
+
+    def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> domain.Change:
+        """Write the article's note. With `opened` (the article as the editor read
+        it), a note someone else changed since then is not overwritten: NoteConflict."""
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if opened is not None and article.note_version != opened.note_version and article.note != opened.note:
+                raise NoteConflict(f"article {article_id}", article.note_by, article.note, note)
+            article.note = note
+            article.note_by = self.user
+            article.note_version = (article.note_version or 1) + 1
+            article.updated = dates.now()
+            session.flush()
+            self._search.refresh(session.connection(), article_id)
+        return domain.Change("article-updated", article_id)
+
+    def _set(self, article_id: int, reindex: bool = False, **values) -> domain.Change:
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            for name, value in values.items():
+                setattr(article, name, value)
+            article.updated = dates.now()
+            session.flush()
+            if reindex:
+                self._search.refresh(session.connection(), article_id)
+        return domain.Change("article-updated", article_id)
+
+    def set_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            article.tags = self._tag_rows(session, tags)
+            article.updated = dates.now()
+        return domain.Change("article-updated", article_id)
+
+    def add_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        current = self.get(article_id).tags
+        return self.set_tags(article_id, [*current, *tags])
+
+    def remove_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        drop = {tag_key(t) for t in tags}
+        return self.set_tags(article_id, [t for t in self.get(article_id).tags if tag_key(t) not in drop])
+
+    @staticmethod
+    def _tag_rows(session: Session, names: Iterable[str]) -> list[Tag]:
+        """The tag rows for these names; a tag is found by its key whatever its
+        case, and a new one keeps the spelling first typed."""
+        wanted = clean_tags(names)
+        if not wanted:
+            return []  # most highlights have no tags: no query (it also flushes the session)
+        keys = [tag_key(name) for name in wanted]
+        existing = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
+        rows = []
+        for name, key in zip(wanted, keys):
+            tag = existing.get(key) or Tag(name=name, key=key)
+            session.add(tag)
+            rows.append(tag)
+        return rows
+
+    def delete(self, article_id: int) -> domain.Change:
+        with self._write() as session:
+            self._article_row(session, article_id)
+            session.execute(delete(Article).where(Article.id == article_id))
+            self._search.remove(session.connection(), article_id)
+            self._drop_unused_tags(session)
+        return domain.Change("article-deleted", article_id)
+
+    @staticmethod
+    def _drop_unused_tags(session: Session) -> None:
+        session.execute(
+            delete(Tag).where(~Tag.id.in_(select(article_tags.c.tag_id)), ~Tag.id.in_(select(highlight_tags.c.tag_id)))
+        )
+
+    # -- search --------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[domain.SearchHit]:
+        """Ranked full-text search over titles, authors, text, highlights and notes."""
+        terms = fts.query_terms(query)
+        if not terms:
+            return []
+        pattern = fts.term_pattern(terms)
+        with self._read() as session:
+            conn = session.connection()
+            scores = self._search.find(conn, query, limit)
+            if not scores:
+                return []
+            rows = self._search.texts(conn, [row[0] for row in scores])
+        hits = []
+        for article_id, score in scores:
+            title, body, annotations = rows[article_id]
+            snippet = fts.make_snippet(pattern, body, annotations, title)
+            hits.append(
+                domain.SearchHit(
+                    article_id=article_id,
+                    title=title,
+                    snippet=snippet.replace("\x02", "").replace("\x03", ""),
+                    snippet_html=html_lib.escape(snippet).replace("\x02", "<b>").replace("\x03", "</b>"),
+                    rank=score,
+                    terms=tuple(terms),
+                )
+            )
+        return hits
+
+    # -- maintenance ---------------------------------------------------------
+
+    def backup(self, dest: str | os.PathLike) -> Path:
+        dest = Path(dest)
+        if dest.is_dir():
+            dest = dest / DB_NAME
+        if dest.exists():
+            raise LibraryError(f"{dest} already exists; choose a new file name")
+        try:
+            if self.shared:
+                copy.to_sqlite_file(self.engine, dest)
+            else:
+                db.backup(self.engine, dest)
+        except Exception as exc:
+            raise LibraryError(f"cannot write the backup {dest}: {exc}") from None
+        return dest
+
+    def check(self) -> list[str]:
+        """Problems found by SQLite's integrity check (on a server: the checks that
+        apply there); empty when all is well."""
+        if self.shared:
+            return server.integrity_check(self.engine)
+        return db.integrity_check(self.engine)
+
+    def reindex(self) -> None:
+        with self._writer.begin() as conn:
+            self._search.rebuild(conn)
+
+
+def copy_library(
+    source: str | os.PathLike, dest: str | os.PathLike, progress: ProgressCallback | None = None
+) -> dict[str, int]:
+    """Copy a whole library to a new one, across backends (a folder or a
+    postgresql:// URL each): all or nothing, every table's row count verified.
+    The destination must not hold a library with anything in it. Returns the
+    row counts per table."""
+    target = resolve_library(dest)
+    origin = resolve_library(source)
+    if isinstance(origin, Path) and not (origin / DB_NAME).is_file():
+        raise LibraryError(f"there is no library in {origin}")
+    with Library.open(origin) as src:
+        if isinstance(target, str):
+            return _copy_to_server(src, target, progress)
+        path = target / DB_NAME
+        if src.db_path is not None and path.resolve() == src.db_path.resolve():
+            raise LibraryError(f"{path} is the library being copied")
+        try:
+            if db.inspect(path) != db.NEW:
+                raise LibraryError(f"{path} already holds a library; copy into a new folder")
+            target.mkdir(parents=True, exist_ok=True)
+            return copy.to_sqlite_file(src.engine, path, progress)
+        except db.DatabaseError as exc:
+            raise LibraryError(str(exc)) from None
+        except (copy.CopyError, OSError, SQLAlchemyError) as exc:
+            raise LibraryError(f"cannot copy the library to {path}: {server.reason(exc)}") from None
+
+
+def _copy_to_server(src: Library, url: str, progress: ProgressCallback | None) -> dict[str, int]:
+    with Library.open(url) as dst:
+        if src.url is not None and server.display_url(src.url) == dst.name:
+            raise LibraryError(f"{dst.name} is the library being copied")
+        try:
+            with dst._writer.begin() as conn:
+                if not copy.is_empty(conn):
+                    raise LibraryError(f"{dst.name} already holds articles; copy into an empty database")
+                return copy.copy_rows(src.engine, conn, progress)
+        except (copy.CopyError, SQLAlchemyError) as exc:
+            raise LibraryError(f"cannot copy the library to {dst.name}: {server.reason(exc)}") from None
+
+
+__all__ = ["Library", "LibraryError", "NoteConflict", "copy_library", "page_identity", "storable_text"]

@@ -1,0 +1,280 @@
+"""Highlights: made, found again, edited, deleted, restored (for undo and imports)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from reader.core import anchoring, dates, domain
+from reader.core.errors import LibraryError
+from reader.core.storage.models import (
+    Article,
+    Highlight,
+    ReviewCard,
+    Tag,
+    highlight_tags,
+)
+from reader.core.tags import tag_key
+
+if TYPE_CHECKING:
+    pass
+
+
+from reader.core.library.rows import NoteConflict, highlight_record
+
+
+class HighlightsMixin:
+    """Part of Library (reader.core.library)."""
+
+    def add_highlight(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        color: str = "yellow",
+        note: str = "",
+        tags: Iterable[str] = (),
+        uid: str | None = None,
+    ) -> domain.Highlight:
+        """Highlight text[start:end] of the article's canonical text."""
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            text_ = article.content.text
+            start, end = anchoring.trim_range(text_, max(0, start), min(len(text_), end))
+            if end <= start:
+                raise LibraryError("nothing to highlight: the selection holds no text")
+            anchor = anchoring.make_anchor(text_, start, end)
+            stamp = dates.now()
+            row = Highlight(
+                uid=uid or uuid.uuid4().hex,
+                article_id=article_id,
+                start=anchor.start,
+                end=anchor.end,
+                quote=anchor.quote,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
+                color=color or "yellow",
+                note=note or "",
+                created=stamp,
+                updated=stamp,
+                created_by=self.user,
+                updated_by=self.user,
+            )
+            row.tags = self._tag_rows(session, tags)
+            session.add(row)
+            session.flush()
+            self._search.refresh(session.connection(), article_id)
+            return highlight_record(row)
+
+    def highlight_quote(
+        self,
+        article_id: int,
+        quote: str,
+        occurrence: int | None = None,
+        color: str = "yellow",
+        note: str = "",
+        tags: Iterable[str] = (),
+    ) -> domain.Highlight:
+        """Highlight an exact quote (whitespace-insensitive); `occurrence` counts from 1."""
+        text_ = self.get(article_id).text
+        found = anchoring.find_quote(text_, quote)
+        if not found:
+            raise LibraryError(f"article {article_id}: the quote was not found in the text")
+        if occurrence is None:
+            if len(found) > 1:
+                raise LibraryError(
+                    f"article {article_id}: the quote occurs {len(found)} times; choose one with --occurrence 1..{len(found)}"
+                )
+            occurrence = 1
+        if not 1 <= occurrence <= len(found):
+            raise LibraryError(f"article {article_id}: occurrence {occurrence} of {len(found)} does not exist")
+        start, end = found[occurrence - 1]
+        return self.add_highlight(article_id, start, end, color=color, note=note, tags=tags)
+
+    def highlights(self, article_id: int) -> list[domain.Highlight]:
+        with self._read() as session:
+            self._article_row(session, article_id)
+            rows = session.scalars(
+                select(Highlight)
+                .where(Highlight.article_id == article_id)
+                .options(selectinload(Highlight.tags))
+                .order_by(Highlight.start.is_(None), Highlight.start, Highlight.end, Highlight.id)
+            )
+            return [highlight_record(h) for h in rows]
+
+    def get_highlight(self, highlight_id: int) -> domain.Highlight:
+        with self._read() as session:
+            return highlight_record(self._highlight_row(session, highlight_id))
+
+    def all_highlights(
+        self,
+        color: str | None = None,
+        tag: str | None = None,
+        article_id: int | None = None,
+        query: str | None = None,
+    ) -> list[domain.Highlight]:
+        """Highlights across the library (newest article first, reading order within)."""
+        stmt = select(Highlight).options(selectinload(Highlight.tags)).join(Article)
+        if color:
+            stmt = stmt.where(Highlight.color == color)
+        if article_id is not None:
+            stmt = stmt.where(Highlight.article_id == article_id)
+        if tag:
+            stmt = stmt.where(
+                Highlight.id.in_(
+                    select(highlight_tags.c.highlight_id)
+                    .join(Tag, Tag.id == highlight_tags.c.tag_id)
+                    .where(Tag.key == tag_key(tag))
+                )
+            )
+        if query:
+            for word in query.split():
+                like = f"%{word}%"
+                stmt = stmt.where(or_(Highlight.quote.ilike(like), Highlight.note.ilike(like)))
+        stmt = stmt.order_by(
+            Article.added.desc(), Article.id.desc(), Highlight.start.is_(None), Highlight.start, Highlight.id
+        )
+        with self._read() as session:
+            return [highlight_record(h) for h in session.scalars(stmt)]
+
+    def update_highlight(
+        self,
+        highlight_id: int,
+        color: str | None = None,
+        note: str | None = None,
+        tags: Iterable[str] | None = None,
+        opened: domain.Highlight | None = None,
+    ) -> domain.Highlight:
+        """Change a highlight. With `opened` (the highlight as the editor read it),
+        a note someone else changed since then is not overwritten: NoteConflict."""
+        try:
+            with self._write() as session:
+                row = self._highlight_row(session, highlight_id)
+                if (
+                    opened is not None
+                    and note is not None
+                    and row.version != opened.version
+                    and row.note != opened.note
+                ):
+                    raise NoteConflict(f"highlight {highlight_id}", row.updated_by, row.note, note)
+                if color is not None:
+                    row.color = color
+                if note is not None:
+                    row.note = note
+                if tags is not None:
+                    row.tags = self._tag_rows(session, tags)
+                row.updated = dates.now()
+                row.updated_by = self.user
+                session.flush()
+                self._drop_unused_tags(session)
+                self._search.refresh(session.connection(), row.article_id)
+                return highlight_record(row)
+        except StaleDataError:
+            # Changed by another client between our read and our write.
+            current = self.get_highlight(highlight_id)
+            raise NoteConflict(
+                f"highlight {highlight_id}",
+                current.updated_by,
+                current.note,
+                note if note is not None else current.note,
+            ) from None
+
+    def delete_highlight(self, highlight_id: int) -> domain.Change:
+        with self._write() as session:
+            row = self._highlight_row(session, highlight_id)
+            article_id = row.article_id
+            session.delete(row)
+            session.flush()
+            self._drop_unused_tags(session)
+            self._search.refresh(session.connection(), article_id)
+        return domain.Change("highlight-deleted", article_id, highlight_id)
+
+    def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
+        """Put back a deleted highlight exactly as it was (for undo)."""
+        with self._write() as session:
+            self._article_row(session, highlight.article_id)
+            row = self._highlight_row_of(session, highlight, keep_id=True)
+            session.flush()
+            self._search.refresh(session.connection(), highlight.article_id)
+            return highlight_record(row)
+
+    def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]:
+        """Insert highlights exactly as given (uid, start/end or None for "could not be
+        placed", quote, prefix, suffix, colour, note, tags, created, updated) in one
+        transaction, for restoring backups and imported annotations. Ids are new;
+        highlights whose uid is already in the library are skipped. Returns the inserted."""
+        if not highlights:
+            return []
+        inserted = []
+        with self._write() as session:
+            uids = [x.uid for x in highlights]
+            present = set()
+            for offset in range(0, len(uids), 500):
+                present.update(
+                    session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500])))
+                )
+            articles = set()
+            rows = []
+            for x in highlights:
+                if x.uid in present:
+                    continue
+                present.add(x.uid)
+                if x.article_id not in articles:
+                    self._article_row(session, x.article_id)
+                    articles.add(x.article_id)
+                rows.append(self._highlight_row_of(session, x))
+            session.flush()
+            for article_id in sorted(articles):
+                self._search.refresh(session.connection(), article_id)
+            inserted = [highlight_record(row) for row in rows]
+        return inserted
+
+    def _highlight_row_of(self, session: Session, x: domain.Highlight, keep_id: bool = False) -> Highlight:
+        """A new row holding the highlight exactly as given (added to the session)."""
+        placed = x.start is not None and x.end is not None
+        row = Highlight(
+            id=x.id if keep_id else None,
+            uid=x.uid,
+            article_id=x.article_id,
+            start=x.start if placed else None,
+            end=x.end if placed else None,
+            quote=x.quote,
+            prefix=x.prefix,
+            suffix=x.suffix,
+            color=x.color or "yellow",
+            note=x.note or "",
+            created=x.created,
+            updated=x.updated,
+            created_by=x.created_by or None,
+            updated_by=x.updated_by or None,
+        )
+        row.tags = self._tag_rows(session, x.tags)
+        session.add(row)
+        if x.review is not None:  # restored with its place in the daily review
+            session.flush()
+            r = x.review
+            session.add(
+                ReviewCard(
+                    highlight_id=row.id,
+                    state=r.state,
+                    step=None,
+                    stability=r.stability,
+                    difficulty=r.difficulty,
+                    due=r.due,
+                    last_review=r.last_reviewed,
+                    retired=r.retired,
+                )
+            )
+        return row
+
+    @staticmethod
+    def _highlight_row(session: Session, highlight_id: int) -> Highlight:
+        row = session.get(Highlight, highlight_id)
+        if row is None:
+            raise LibraryError(f"no highlight with id {highlight_id}")
+        return row

@@ -1,0 +1,75 @@
+"""Small pieces the parts of the library share: database rows to records, page
+identity, and the refusal of a note changed by someone else."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from reader.core import domain
+from reader.core.errors import LibraryError
+from reader.core.storage.models import (
+    Asset,
+    Highlight,
+)
+
+if TYPE_CHECKING:
+    from reader.core.importing.pipeline import PreparedArticle
+
+
+class NoteConflict(LibraryError):
+    """A note was changed by someone else since the editor opened it: both texts
+    are kept here for the front end to show, nothing was written."""
+
+    def __init__(self, what: str, by: str | None, theirs: str, yours: str) -> None:
+        self.by = by or "someone else"
+        self.theirs = theirs
+        self.yours = yours
+        super().__init__(
+            f"{what}: the note was changed by {self.by} since you opened it "
+            f"(theirs: {_clip(theirs)!r}; yours: {_clip(yours)!r}); nothing was saved"
+        )
+
+
+def _clip(text_: str, limit: int = 80) -> str:
+    text_ = " ".join(text_.split())
+    return text_ if len(text_) <= limit else text_[: limit - 1] + "…"
+
+
+def storable_text(value: str) -> str:
+    """File names that are not valid UTF-8 (kept by Python as surrogates) as storable text."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def page_identity(url: str | None, content_hash: str) -> str:
+    """What makes two imports the same page: its URL when known, else its text."""
+    return f"url:{url}" if url else f"sha256:{content_hash}"
+
+
+def add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> None:
+    for asset in prepared.assets:
+        session.add(
+            Asset(article_id=article_id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data)
+        )
+
+
+def highlight_record(row: Highlight) -> domain.Highlight:
+    return domain.Highlight(
+        id=row.id,
+        uid=row.uid,
+        article_id=row.article_id,
+        start=row.start,
+        end=row.end,
+        quote=row.quote,
+        prefix=row.prefix,
+        suffix=row.suffix,
+        color=row.color,
+        note=row.note,
+        tags=tuple(t.name for t in row.tags),
+        created=row.created,
+        updated=row.updated,
+        created_by=row.created_by or "",
+        updated_by=row.updated_by or "",
+        version=row.version,
+    )
