@@ -1,0 +1,289 @@
+"""The commands over the library: import, list, show, extract, highlight, note, tag,
+archive, favorite, delete, search, reextract, backup, copy-library, check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from reader.cli.common import UsageError, _iso, _open, _print_json, _ProgressBar, _selected_ids, shown_path, text_path
+from reader.core import domain
+from reader.core.library import LibraryError
+
+
+def cmd_import(args) -> int:
+    with _open(args) as library:
+        outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "path": text_path(o.path),
+                    "status": o.status,
+                    "id": o.id,
+                    "error": o.error,
+                    "warnings": list(o.warnings),
+                }
+                for o in outcomes
+            ]
+        )
+    else:
+        for o in outcomes:
+            if o.status == "imported":
+                print(f"imported {o.id}: {o.title}  ({shown_path(o.path)})")
+                for warning in o.warnings:
+                    print(f"warning: {shown_path(o.path)}: {warning}", file=sys.stderr)
+            elif o.status == "duplicate":
+                print(f"duplicate of {o.id}: {shown_path(o.path)}")
+            elif o.status == "skipped":
+                print(f"skipped: {shown_path(o.path)}: {o.error}", file=sys.stderr)
+            else:
+                print(f"failed: {shown_path(o.path)}: {o.error}", file=sys.stderr)
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "duplicate", "failed", "skipped")}
+        print(
+            f"{counts['imported']} imported, {counts['duplicate']} duplicates, {counts['failed']} failed"
+            + (f", {counts['skipped']} skipped" if counts["skipped"] else ""),
+            file=sys.stderr,
+        )
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cmd_list(args) -> int:
+    with _open(args) as library:
+        items = list(library.iter_articles(sort=args.sort, state=args.state, tag=args.tag))
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "author": a.author,
+                    "site": a.site,
+                    "url": a.url,
+                    "published": a.published,
+                    "added": _iso(a.added),
+                    "word_count": a.word_count,
+                    "highlights": a.highlight_count,
+                }
+                for a in items
+            ]
+        )
+    else:
+        for a in items:
+            by = f" — {a.author}" if a.author else ""
+            print(f"{a.id:>6}  {a.title}{by}  [{a.reading_minutes} min, {a.highlight_count} highlights]")
+    return 0
+
+
+def article_json(article: domain.Article) -> dict:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "author": article.author,
+        "site": article.site,
+        "url": article.url,
+        "published": article.published,
+        "added": _iso(article.added),
+        "language": article.language,
+        "direction": article.direction,
+        "excerpt": article.excerpt,
+        "word_count": article.word_count,
+        "reading_minutes": article.reading_minutes,
+        "archived": article.archived,
+        "favorite": article.favorite,
+        "progress": article.progress,
+        "text": article.text,
+        "html": article.html,
+        "images": list(article.images),
+        "tags": list(article.tags),
+        "note": article.note,
+        "note_by": article.note_by or None,
+        "highlights": [
+            {
+                "id": h.id,
+                "uid": h.uid,
+                "quote": h.quote,
+                "color": h.color,
+                "note": h.note,
+                "tags": list(h.tags),
+                "start": h.start,
+                "end": h.end,
+                "placed": h.placed,
+                "created": _iso(h.created),
+                "created_by": h.created_by or None,
+                "updated_by": h.updated_by or None,
+            }
+            for h in article.highlights
+        ],
+    }
+
+
+def cmd_show(args) -> int:
+    with _open(args) as library:
+        article = library.get(args.id)
+    if args.format == "json":
+        _print_json(article_json(article))
+    elif args.format == "html":
+        print(article.html)
+    else:
+        print(article.title)
+        meta = " · ".join(x for x in (article.author, article.site, article.published) if x)
+        if meta:
+            print(meta)
+        print()
+        print(article.text)
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from reader.core.importing.batch import article_record
+    from reader.core.importing.formats import ImportFailure
+    from reader.core.importing.pipeline import prepare
+
+    if args.format == "jsonl":
+        return _extract_jsonl(args.files, args.workers)
+    if len(args.files) > 1:
+        raise UsageError(f"--format {args.format} takes one file; use --format jsonl for several")
+    path = Path(args.files[0])
+    if not path.exists():
+        raise LibraryError(f"{path}: file not found")
+    if not path.is_file():
+        raise LibraryError(f"{path}: not a file (a folder, pipe or device)")
+    try:
+        article = prepare(path)
+    except ImportFailure as exc:
+        raise LibraryError(f"{path}: {exc}") from None
+    if args.format == "json":
+        _print_json(article_record(article))
+    elif args.format == "html":
+        print(article.html)
+    else:
+        print(article.title)
+        print()
+        print(article.text)
+    return 0
+
+
+def _extract_jsonl(files: list[str], workers: int | None) -> int:
+    from reader.core.importing.batch import extract_records
+
+    if workers is not None and workers < 1:
+        raise UsageError("--workers must be at least 1")
+    failed = False
+    for record in extract_records(files, workers=workers):
+        record["path"] = text_path(record["path"])
+        failed = failed or "error" in record
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def cmd_highlight(args) -> int:
+    with _open(args) as library:
+        h = library.highlight_quote(
+            args.id, args.quote, occurrence=args.occurrence, color=args.color, note=args.note, tags=args.tags
+        )
+    print(f"highlight {h.id} in article {h.article_id} at {h.start}-{h.end}")
+    return 0
+
+
+def cmd_note(args) -> int:
+    with _open(args) as library:
+        library.set_note(args.id, args.text)
+    return 0
+
+
+def cmd_tag(args) -> int:
+    with _open(args) as library:
+        if args.remove:
+            library.remove_tags(args.id, args.tags)
+        else:
+            library.add_tags(args.id, args.tags)
+        print(", ".join(library.get(args.id).tags))
+    return 0
+
+
+def cmd_archive(args) -> int:
+    with _open(args) as library:
+        for article_id in args.ids:
+            library.set_archived(article_id, True)
+    return 0
+
+
+def cmd_unarchive(args) -> int:
+    with _open(args) as library:
+        for article_id in args.ids:
+            library.set_archived(article_id, False)
+    return 0
+
+
+def cmd_favorite(args) -> int:
+    with _open(args) as library:
+        for article_id in args.ids:
+            library.set_favorite(article_id, True)
+    return 0
+
+
+def cmd_delete(args) -> int:
+    with _open(args) as library:
+        for article_id in args.ids:
+            library.delete(article_id)
+            print(f"deleted {article_id}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    query = " ".join(args.query)
+    with _open(args) as library:
+        hits = library.search(query, limit=args.limit)
+    if args.json:
+        _print_json([{"id": h.article_id, "title": h.title, "snippet": h.snippet, "rank": h.rank} for h in hits])
+    else:
+        for h in hits:
+            print(f"{h.article_id:>6}  {h.title}")
+            print(f"        {' '.join(h.snippet.split())}")
+        if not hits:
+            print(f"no matches for {query!r}", file=sys.stderr)
+    return 0
+
+
+def cmd_reextract(args) -> int:
+    with _open(args) as library:
+        ids = _selected_ids(library, argparse.Namespace(all=args.all, tag=None, ids=args.ids))
+        for article_id in ids:
+            placed, orphaned = library.reextract(article_id)
+            extra = f", {orphaned} could not be placed" if orphaned else ""
+            print(f"re-extracted {article_id}: {placed} highlights placed{extra}")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    with _open(args) as library:
+        dest = library.backup(args.dest)
+    print(dest)
+    return 0
+
+
+def cmd_copy_library(args) -> int:
+    from reader.core.library import copy_library
+
+    bar = _ProgressBar()
+    counts = copy_library(args.source, args.dest, progress=lambda done, total, table: bar(done, total, table))
+    print(
+        f"copied {counts['articles']} articles, {counts['highlights']} highlights, {counts['tags']} tags, "
+        f"{counts['review_logs']} review answers; every table's rows verified"
+    )
+    return 0
+
+
+def cmd_check(args) -> int:
+    with _open(args) as library:
+        problems = library.check()
+    if problems:
+        for problem in problems:
+            print(f"reader: {library.name}: {problem}", file=sys.stderr)
+        return 1
+    print(f"{library.name}: ok")
+    return 0

@@ -1,0 +1,77 @@
+"""What every command shares: opening the library, printing JSON, paths on one
+line, the progress bar, the usage error."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from reader.core.library import Library, LibraryError
+
+
+class UsageError(Exception):
+    pass
+
+
+def _open(args) -> Library:
+    library = Library.open(args.library, user=getattr(args, "user", None))
+    for warning in library.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+    return library
+
+
+def _print_json(value) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() + "Z" if value is not None else None
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, only when it is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.enabled or total < 2:
+            return
+        width = 30
+        filled = int(width * done / total)
+        name = Path(path).name[:40]
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+# Control characters, and the invisible or direction-changing ones a file name
+# can use to hide or disguise itself in a terminal.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def text_path(path: str) -> str:
+    """A path as valid text: bytes that were not UTF-8 in the file name shown as \\xNN."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def shown_path(path: str) -> str:
+    """A path as printed on one line: newlines, tabs and invisible characters escaped."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text_path(path))
+
+
+def _selected_ids(library: Library, args) -> list[int]:
+    if args.all:
+        return [a.id for a in library.iter_articles()]
+    if args.tag:
+        ids = [a.id for a in library.iter_articles(tag=args.tag)]
+        if not ids:
+            raise LibraryError(f"no articles tagged {args.tag!r}")
+        return ids
+    if not args.ids:
+        raise UsageError("name the articles: IDs, --all or --tag TAG")
+    return list(args.ids)
