@@ -80,6 +80,7 @@ def cmd_list(args) -> int:
 def article_json(article: domain.Article) -> dict:
     return {
         "id": article.id,
+        "uid": article.uid,
         "title": article.title,
         "author": article.author,
         "site": article.site,

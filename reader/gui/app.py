@@ -57,8 +57,12 @@ def run(library_dir: str | None, files: list[str], links: list[tuple[str, str | 
         library.close()  # the window already open on this library takes them
         return 0
     window = MainWindow(library, user_settings())
-    window.listener = instance.Listener(name, window.import_paths, window.open_link, window)
     window.show()
+
+    def listen() -> None:  # after the first paint: QtNetwork costs start-up time
+        window.listener = instance.Listener(name, window.import_paths, window.open_link, window)
+
+    QTimer.singleShot(0, listen)
     if files:
         QTimer.singleShot(0, lambda: window.import_paths(files))
     for article, highlight in links:

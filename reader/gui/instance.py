@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
 
 Links = list[tuple[str, str | None]]
 
@@ -24,6 +27,8 @@ def server_name(library_key: str) -> str:
 
 def forward(name: str, files: list[str], links: Links, timeout_ms: int = 500) -> bool:
     """Hand files and links to the window already listening under `name`; False if there is none."""
+    from PySide6.QtNetwork import QLocalSocket  # loaded only when there is something to hand over
+
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(timeout_ms):
@@ -46,6 +51,8 @@ class Listener(QObject):
         on_link: Callable[[str, str | None], None],
         parent: QObject | None = None,
     ) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self._on_files = on_files
         self._on_link = on_link
