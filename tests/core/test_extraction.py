@@ -8,8 +8,9 @@ import pytest
 
 from reader.core.importing.bylines import clean_byline
 from reader.core.importing.extract import extract
-from reader.core.importing.metadata import normalize_date, strip_site_suffix
 from reader.core.importing.pipeline import prepare
+from reader.core.importing.published import normalize_date
+from reader.core.importing.titles import strip_site_suffix
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 

@@ -25,7 +25,8 @@ from lxml import html as lxml_html
 from readability.readability import REGEXES as READABILITY_REGEXES
 
 from reader.core.importing import choice, notices
-from reader.core.importing.metadata import UNLIKELY, similarity
+from reader.core.importing.metadata import UNLIKELY
+from reader.core.importing.titles import similarity
 
 _SPACES = re.compile(r"\s+")
 

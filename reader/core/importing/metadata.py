@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from reader.core.importing.bylines import clean_byline, join_names
-
-_SPACES = re.compile(r"\s+")
+from reader.core.importing.published import _first_date, _time_element
+from reader.core.importing.textbits import _SPACES, _first, _looks_like_url, _text
+from reader.core.importing.titles import choose_title
 
 # <meta property="..."> may hold several space-separated names.
 _PROPERTY = re.compile(
@@ -54,9 +53,6 @@ _NOT_BYLINE_AREA = re.compile(
 MAYBE_CANDIDATE = re.compile(r"and|article|body|column|content|main|shadow", re.I)
 UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"})
 _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
-_TITLE_SEPARATORS = "|\\-–—\\\\/>»"
-_SEP_RE = re.compile(rf"\s[{_TITLE_SEPARATORS}]\s")
-_SUFFIX_RE = re.compile(r"^(?P<head>.+?)\s*(?:\s[|\-–—·•:»/]|\s?[|·•»]|\s\[)\s*(?P<tail>[^|\-–—·•»]+?)\]?\s*$")
 RTL_LANGUAGES = frozenset("ar arc ckb dv fa ha he iw khw ks ku ps sd ur yi".split())
 
 
@@ -352,122 +348,6 @@ def _ld_url(value) -> str | None:
 
 
 # ---------------------------------------------------------------------------
-# Title
-# ---------------------------------------------------------------------------
-
-
-def choose_title(ld: dict, values: dict, doc_title: str, headings, site: str | None, url: str | None) -> str:
-    h_texts = [_text(h) for h in headings]
-    h1_texts = [_text(h) for h in headings if h.tag == "h1"]
-    title = None
-    name, headline = ld.get("name"), ld.get("headline")
-    if name and headline and name != headline:
-        # Some sites put their own name into "name": take the one like the page's title.
-        reference = doc_title or (h_texts[0] if h_texts else "")
-        name_ok = similarity(name, reference) > 0.75 or name in h_texts
-        headline_ok = similarity(headline, reference) > 0.75 or headline in h_texts
-        title = name if name_ok and not headline_ok else headline
-    else:
-        title = headline or (name if not ld.get("is_webpage") else None)
-    title = _first(
-        title,
-        values.get("dc:title"),
-        values.get("dcterm:title"),
-        values.get("og:title"),
-        values.get("weibo:article:title"),
-        values.get("weibo:webpage:title"),
-        values.get("title"),
-        values.get("twitter:title"),
-        values.get("parsely-title"),
-    )
-    if not title:
-        title = article_title_from_page(doc_title, headings)
-    title = _SPACES.sub(" ", _unescape(title or "")).strip()
-    return strip_site_suffix(title, site, url, h1_texts)
-
-
-def strip_site_suffix(title: str, site: str | None, url: str | None, h_texts: list[str]) -> str:
-    """ "Headline - Site" -> "Headline" when the tail names the site, or the head is a heading."""
-    if not title:
-        return title
-    for h in h_texts:
-        # The headline shown on the page, with something appended: use the headline.
-        if len(h) >= 15 and title != h and title.startswith(h) and _SEP_RE.match(title[len(h) :] + " "):
-            return h
-    sites = set()
-    if site:
-        sites.add(_site_key(site))
-        sites.add(_site_key(site.split(" - ")[0]))
-        sites.add(_site_key(site.split(" | ")[0]))
-    if url:
-        host = (urlsplit(url).hostname or "").lower()
-        labels = [x for x in host.split(".") if x not in ("www", "m", "amp", "com", "org", "net", "co", "uk")]
-        for label in labels:
-            sites.add(_site_key(label))
-    sites.discard("")
-    for _ in range(2):
-        m = _SUFFIX_RE.match(title)
-        if not m:
-            break
-        head, tail = m.group("head").strip(), _site_key(m.group("tail"))
-        if not tail or len(head.split()) < 2:
-            break
-        if any(tail == s or (len(tail) >= 3 and (s.startswith(tail) or tail.startswith(s))) for s in sites):
-            title = head
-        else:
-            break
-    return title
-
-
-def _site_key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", (text or "").lower().replace("the ", ""))
-
-
-def article_title_from_page(doc_title: str, headings) -> str:
-    """Readability's title heuristics over <title> and the page's headings."""
-    cur = orig = (doc_title or "").strip()
-    had_hierarchical = False
-
-    def wc(s: str) -> int:
-        return len(s.split())
-
-    seps = list(_SEP_RE.finditer(orig))
-    if seps:
-        had_hierarchical = bool(re.search(r"\s[\\/>»]\s", orig))
-        cur = orig[: seps[-1].start()]
-        if wc(cur) < 3:
-            cur = re.sub(rf"^[^{_TITLE_SEPARATORS}]*[{_TITLE_SEPARATORS}]", "", orig)
-    elif ": " in cur:
-        texts = {_text(h) for h in headings}
-        if cur.strip() not in texts:
-            cur = orig[orig.rfind(":") + 1 :]
-            if wc(cur) < 3:
-                cur = orig[orig.find(":") + 1 :]
-            elif wc(orig[: orig.find(":")]) > 5:
-                cur = orig
-    elif len(cur) > 150 or len(cur) < 15:
-        h1s = [h for h in headings if h.tag == "h1"]
-        if len(h1s) == 1:
-            cur = _text(h1s[0])
-    cur = _SPACES.sub(" ", cur).strip()
-    n = wc(cur)
-    if n <= 4 and (not had_hierarchical or n != wc(re.sub(rf"[{_TITLE_SEPARATORS}]+", "", orig)) - 1):
-        cur = orig
-    return cur
-
-
-def similarity(a: str, b: str) -> float:
-    """Readability's text similarity: 1 - (share of b's words not in a)."""
-    ta = {t for t in re.split(r"\W+", (a or "").lower()) if t}
-    tb = [t for t in re.split(r"\W+", (b or "").lower()) if t]
-    if not ta or not tb:
-        return 0.0
-    unique_b = [t for t in tb if t not in ta]
-    distance = len(" ".join(unique_b)) / max(1, len(" ".join(tb)))
-    return 1 - distance
-
-
-# ---------------------------------------------------------------------------
 # Byline element
 # ---------------------------------------------------------------------------
 
@@ -582,84 +462,6 @@ def block_text(el) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-# ---------------------------------------------------------------------------
-# Dates, language
-# ---------------------------------------------------------------------------
-
-
-def _time_element(root) -> str | None:
-    best = None
-    for el in root.iter("time"):
-        value = el.get("datetime") or ""
-        if not value.strip():
-            continue
-        if el.get("pubdate") is not None or "datePublished" in (el.get("itemprop") or ""):
-            return value
-        if best is None:
-            best = value
-    if best:
-        return best
-    for el in root.iterfind(".//*[@itemprop='datePublished']"):
-        value = el.get("content") or el.get("datetime") or _text(el)
-        if value:
-            return value
-    return None
-
-
-def normalize_date(value: str | None) -> str | None:
-    """ISO 8601 for the date forms pages use; None when it is not a date."""
-    if not value:
-        return None
-    s = value.strip()
-    if not s:
-        return None
-    if re.fullmatch(r"\d{10}(?:\d{3})?", s):  # Unix time (s or ms)
-        try:
-            ts = int(s[:10])
-            return datetime.fromtimestamp(ts, tz=UTC).isoformat().replace("+00:00", "Z")
-        except (OverflowError, OSError, ValueError):
-            return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s) or re.fullmatch(r"\d{4}-\d{2}", s):
-        return s
-    # fromisoformat (3.11) reads "Z", "+0100", " +01:00" and any number of fractional
-    # digits itself; only runs of spaces are not ISO.
-    candidate = re.sub(r"\s+([+-]\d{2}:?\d{2})$", r" \1", s)
-    candidate = re.sub(r"^(\d{4}-\d{2}-\d{2})\s+", r"\1T", candidate)
-    try:
-        dt = datetime.fromisoformat(candidate)
-        return _iso(dt)
-    except ValueError:
-        pass
-    try:
-        dt = parsedate_to_datetime(s)
-        if dt is not None:
-            return _iso(dt)
-    except (TypeError, ValueError, IndexError):
-        pass
-    m = re.match(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", s) or re.match(r"^(\d{4})(\d{2})(\d{2})$", s)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", s)
-    if m:
-        return m.group(0)
-    return None
-
-
-def _iso(dt: datetime) -> str:
-    out = dt.isoformat()
-    return out[:-6] + "Z" if out.endswith("+00:00") else out
-
-
-def _first_date(*values) -> str | None:
-    for value in values:
-        iso = normalize_date(value) if isinstance(value, str) else None
-        if iso:
-            return iso
-    return None
-
-
 def _language(root, values: dict, ld: dict) -> tuple[str | None, str | None]:
     html_el = root if root.tag == "html" else root.find(".//html")
     lang = direction = None
@@ -690,36 +492,3 @@ def _language(root, values: dict, ld: dict) -> tuple[str | None, str | None]:
     if direction is None and lang:
         direction = "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
     return lang, direction
-
-
-# ---------------------------------------------------------------------------
-# small helpers
-# ---------------------------------------------------------------------------
-
-
-def _text(el) -> str:
-    if el is None:
-        return ""
-    return _SPACES.sub(" ", el.text_content() or "").strip()
-
-
-def _first(*values):
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
-
-def _looks_like_url(text: str) -> bool:
-    return bool(re.match(r"^(?:https?:)?//|^www\.", text.strip(), re.I))
-
-
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
-
-
-def _unescape(text: str) -> str:
-    if "&" not in text:
-        return text
-    import html as _html
-
-    return _html.unescape(text)

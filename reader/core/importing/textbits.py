@@ -1,0 +1,35 @@
+"""Small text helpers the metadata readers share (titles, dates, bylines)."""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"\s+")
+
+
+def _text(el) -> str:
+    if el is None:
+        return ""
+    return _SPACES.sub(" ", el.text_content() or "").strip()
+
+
+def _first(*values):
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _looks_like_url(text: str) -> bool:
+    return bool(re.match(r"^(?:https?:)?//|^www\.", text.strip(), re.I))
+
+
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+    import html as _html
+
+    return _html.unescape(text)
