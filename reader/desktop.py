@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reader import APP_ID, resources
@@ -33,13 +33,13 @@ from reader import APP_ID, resources
 FLAGS = ("--install-desktop", "--uninstall-desktop")
 
 
-def data_home(environ: dict[str, str] | None = None) -> Path:
+def data_home(environ: Mapping[str, str] | None = None) -> Path:
     """$XDG_DATA_HOME if set to an absolute path (the spec says to ignore a relative one)."""
-    environ = os.environ if environ is None else environ
-    value = environ.get("XDG_DATA_HOME", "")
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    value = env.get("XDG_DATA_HOME", "")
     if value and os.path.isabs(value):
         return Path(value)
-    return Path(environ.get("HOME") or Path.home()) / ".local" / "share"
+    return Path(env.get("HOME") or Path.home()) / ".local" / "share"
 
 
 def launcher() -> list[str]:

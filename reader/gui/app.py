@@ -21,7 +21,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setApplicationDisplayName(APP_NAME)
     QGuiApplication.setDesktopFileName(APP_ID)
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     QGuiApplication.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")  # the same look everywhere; the palette comes from the reading theme
     from reader.gui.icons import app_icon

@@ -11,9 +11,10 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from reader.core.tags import parse_tags
+from reader.gui.window_parts import WindowParts
 
 
-class ArticleController:
+class ArticleController(WindowParts):
     """Mixin of MainWindow: what the reader does to the open article: archive, favourite, tags, delete, and
     its source (the original file, its address)."""
 

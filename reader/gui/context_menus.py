@@ -6,8 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
+from reader.gui.window_parts import WindowParts
 
-class ContextMenus:
+
+class ContextMenus(WindowParts):
     """Mixin of MainWindow: the context menus over the text, the list and the sidebar's highlights."""
 
     def _build_context_menus(self) -> None:

@@ -6,9 +6,10 @@ from PySide6.QtWidgets import QMenu
 
 from reader.core.errors import LibraryError
 from reader.gui.annotate import ColorNamesDialog, NoteDialog
+from reader.gui.window_parts import WindowParts
 
 
-class HighlightController:
+class HighlightController(WindowParts):
     """Mixin of MainWindow: making and changing highlights and notes from the text, the floating bar and
     the sidebar, with undo."""
 
@@ -22,8 +23,8 @@ class HighlightController:
         f = self.floating
         f.colorChosen.connect(self._floating_color)
         f.noteRequested.connect(self._floating_note)
-        f.tagsRequested.connect(lambda: f.highlight and self.edit_note(f.highlight.id, tags_first=True))
-        f.deleteRequested.connect(lambda: f.highlight and self.delete_highlight(f.highlight.id))
+        f.tagsRequested.connect(self._floating_tags)
+        f.deleteRequested.connect(self._floating_delete)
         a = self.annotations
         a.failed.connect(lambda message: self.statusBar().showMessage(message, 6000))
         self.view.highlightsReloaded.connect(self._highlights_reloaded)
@@ -92,6 +93,14 @@ class HighlightController:
             self.recolor(f.highlight.id, color)
         else:
             self.highlight_selection(color)
+
+    def _floating_tags(self) -> None:
+        if self.floating.highlight is not None:
+            self.edit_note(self.floating.highlight.id, tags_first=True)
+
+    def _floating_delete(self) -> None:
+        if self.floating.highlight is not None:
+            self.delete_highlight(self.floating.highlight.id)
 
     def _floating_note(self) -> None:
         f = self.floating

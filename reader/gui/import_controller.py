@@ -13,6 +13,7 @@ from reader.core.errors import LibraryError
 from reader.gui.dialogs import summarize
 from reader.gui.models import Query
 from reader.gui.tasks import ARTICLES_ADDED, OpResult, describe
+from reader.gui.window_parts import WindowParts
 
 
 class DropOverlay(QLabel):
@@ -27,12 +28,14 @@ class DropOverlay(QLabel):
         self.hide()
 
     def cover(self) -> None:
-        self.setGeometry(self.parentWidget().rect().adjusted(12, 12, -12, -12))
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect().adjusted(12, 12, -12, -12))
         self.raise_()
         self.show()
 
 
-class ImportController:
+class ImportController(WindowParts):
     """Mixin of MainWindow: importing saved pages (File menu, folders, drag and drop), one import at a time
     with the rest queued, and what the window shows after it."""
 

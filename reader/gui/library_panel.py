@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from reader.core.domain import Change
 from reader.gui.models import ArticleDelegate, ArticleListModel, IdRole, Query, SearchDelegate, SearchResultsModel
 from reader.gui.tasks import describe
+from reader.gui.widgets import named
 
 VIEWS = (("inbox", "Inbox"), ("favorite", "Favorites"), ("archived", "Archive"), (None, "All Articles"))
 SORTS = (("added", "Newest"), ("title", "Title"), ("published", "Published"))
@@ -37,8 +38,8 @@ class EmptyState(QFrame):
         layout.setContentsMargins(24, 40, 24, 40)
         layout.addStretch(1)
         self.icon = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="EmptyTitle")
-        self.body = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="EmptyBody")
+        self.title = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "EmptyTitle")
+        self.body = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "EmptyBody")
         self.button = QPushButton("Import Saved Pages…")
         self.button.clicked.connect(self.importRequested)
         for widget in (self.icon, self.title, self.body):
@@ -85,7 +86,7 @@ class LibraryPanel(QWidget):
         self.sort_box = QComboBox()
         for key, label in SORTS:
             self.sort_box.addItem(label, key)
-        self.count_label = QLabel(objectName="CountLabel")
+        self.count_label = named(QLabel(), "CountLabel")
 
         self.list = QListView()
         self.list.setObjectName("ArticleList")
@@ -281,7 +282,7 @@ class LibraryPanel(QWidget):
         if target >= model.rowCount() and model.canFetchMore(QModelIndex()):
             model.fetchMore(QModelIndex())
         if 0 <= target < model.rowCount():
-            index = model.index(target)
+            index = model.index(target, 0)
             view.setCurrentIndex(index)
             view.scrollTo(index)
             if view is self.result_list:

@@ -14,11 +14,12 @@ This module assembles the window; each behaviour lives in a module of its own, m
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QMainWindow,
     QMenu,
     QSplitter,
     QToolBar,
@@ -46,13 +47,18 @@ from reader.gui.reading.view import ReaderPane, ReadingView
 from reader.gui.styles import window_css
 from reader.gui.tasks import LibraryOps, describe
 from reader.gui.theme import ReadingSettings, Theme, palette_for
+from reader.gui.window_parts import WindowParts
 from reader.gui.window_state import WindowState
+
+if TYPE_CHECKING:
+    from reader.gui.instance import Listener
+    from reader.gui.review import ReviewView
 
 POLL_MS = 1000  # the check is SQLite's data_version: microseconds, at any library size
 
 
 class MainWindow(
-    WindowState, ImportController, HighlightController, ArticleController, ContextMenus, ExportController, QMainWindow
+    WindowState, ImportController, HighlightController, ArticleController, ContextMenus, ExportController, WindowParts
 ):
     """The Reader window over one Library.
 
@@ -63,10 +69,10 @@ class MainWindow(
     and the window itself follow. Changes by other processes arrive the same way.
     """
 
-    importFinished = Signal(list)  # [ImportOutcome], after the list and the view were updated
-    articleOpened = Signal(int)
-    exportFinished = Signal(object)  # ExportResult, or None when it failed
-    annotationsImported = Signal(object)  # AnnotationImport, or None
+    # Its signals (importFinished, articleOpened, exportFinished, annotationsImported) and the
+    # parts the mixins share are declared in window_parts.py.
+    listener: Listener  # files and links from other `reader` commands; set by app.run after the first paint
+    review: ReviewView  # the daily review, made when first asked for (review.open_review)
 
     def __init__(self, library, settings: QSettings | None = None, poll_ms: int = POLL_MS) -> None:
         super().__init__()
@@ -225,9 +231,8 @@ class MainWindow(
     def apply_theme(self) -> None:
         t = self.reading.resolved_theme()
         self.theme = t
-        app = QApplication.instance()
-        if app is not None:
-            app.setPalette(palette_for(t))
+        if QApplication.instance() is not None:
+            QApplication.setPalette(palette_for(t))
         from PySide6.QtGui import QColor
 
         self.panel.delegate.accent = QColor(t.accent)
@@ -326,7 +331,7 @@ class MainWindow(
             if f.isVisible() and f.highlight is not None and change.highlight_id in (None, f.highlight.id):
                 h = self.view.highlights.get(f.highlight.id)
                 rect = self.view.highlight_rect(f.highlight.id) if h is not None else None
-                if rect is None:
+                if h is None or rect is None:
                     f.hide()
                 else:
                     f.show_for_highlight(h, rect)

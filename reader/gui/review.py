@@ -43,6 +43,7 @@ from reader.gui.review_chart import WeekChart
 from reader.gui.review_settings import ReviewSettingsDialog
 from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
 from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
+from reader.gui.widgets import named
 
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
@@ -78,9 +79,9 @@ class ReviewView(QDialog):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
         top = QHBoxLayout()
-        self.position = QLabel(objectName="ReviewPosition")
-        self.streak = QLabel(objectName="ReviewStreak")
-        self.settings_button = QPushButton("Settings…", objectName="ReviewSettingsButton")
+        self.position = named(QLabel(), "ReviewPosition")
+        self.streak = named(QLabel(), "ReviewStreak")
+        self.settings_button = named(QPushButton("Settings…"), "ReviewSettingsButton")
         self.settings_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.settings_button.setAutoDefault(False)
         top.addWidget(self.position)
@@ -93,13 +94,13 @@ class ReviewView(QDialog):
         self.pages = QStackedWidget()
         layout.addWidget(self.pages, 1)
         # The card.
-        self.card = QFrame(objectName="ReviewCard")
+        self.card = named(QFrame(), "ReviewCard")
         card = QVBoxLayout(self.card)
         card.setContentsMargins(28, 22, 28, 16)
         card.setSpacing(4)
-        self.site = QLabel(objectName="ReviewSite")
-        self.title = QLabel(objectName="ReviewTitle", wordWrap=True)
-        self.meta = QLabel(objectName="ReviewMeta")
+        self.site = named(QLabel(), "ReviewSite")
+        self.title = named(QLabel(wordWrap=True), "ReviewTitle")
+        self.meta = named(QLabel(), "ReviewMeta")
         for label in (self.site, self.title, self.meta):
             label.setTextFormat(Qt.TextFormat.PlainText)
             card.addWidget(label)
@@ -120,29 +121,29 @@ class ReviewView(QDialog):
         card.addLayout(tools)
         self.pages.addWidget(self.card)
         # A message instead of a card: loading, nothing due, done for today.
-        self.message = QFrame(objectName="ReviewMessage")
+        self.message = named(QFrame(), "ReviewMessage")
         message = QVBoxLayout(self.message)
         message.addStretch(1)
-        self.headline = QLabel(objectName="ReviewHeadline", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.explain = QLabel(objectName="ReviewExplain", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.headline = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "ReviewHeadline")
+        self.explain = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "ReviewExplain")
         message.addWidget(self.headline)
         message.addWidget(self.explain)
         message.addStretch(1)
         self.pages.addWidget(self.message)
 
-        self.answer_row = QWidget(objectName="ReviewAnswers")
+        self.answer_row = named(QWidget(), "ReviewAnswers")
         answers = QGridLayout(self.answer_row)
         answers.setContentsMargins(0, 0, 0, 0)
         answers.setHorizontalSpacing(8)
         answers.setVerticalSpacing(6)
         self.buttons: dict[str, QPushButton] = {}
-        answers.addWidget(QLabel("How well did you remember it?", objectName="ReviewAsk"), 0, 0, 1, 4)
-        for column, (answer, label, key) in enumerate(GRADES):
-            self.buttons[answer] = self._answer_button(answer, label, key)
+        answers.addWidget(named(QLabel("How well did you remember it?"), "ReviewAsk"), 0, 0, 1, 4)
+        for column, (answer, text, key) in enumerate(GRADES):
+            self.buttons[answer] = self._answer_button(answer, text, key)
             answers.addWidget(self.buttons[answer], 1, column)
-        answers.addWidget(QLabel("Or simply:", objectName="ReviewAsk"), 2, 0, 1, 4)
-        for answer, label, key in PLAIN:
-            self.buttons[answer] = self._answer_button(answer, label, key, plain=True)
+        answers.addWidget(named(QLabel("Or simply:"), "ReviewAsk"), 2, 0, 1, 4)
+        for answer, text, key in PLAIN:
+            self.buttons[answer] = self._answer_button(answer, text, key, plain=True)
         answers.addWidget(self.buttons["keep"], 3, 0, 1, 2)
         answers.addWidget(self.buttons["less-often"], 3, 2)
         answers.addWidget(self.buttons["never-again"], 3, 3)
@@ -152,14 +153,14 @@ class ReviewView(QDialog):
         self.chart = WeekChart()
         legend = QVBoxLayout()
         legend.setSpacing(2)
-        self.week_label = QLabel("This week", objectName="ReviewWeek")
-        self.legend = QLabel(objectName="ReviewLegend")
+        self.week_label = named(QLabel("This week"), "ReviewWeek")
+        self.legend = named(QLabel(), "ReviewLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         legend.addStretch(1)
         legend.addWidget(self.week_label)
         legend.addWidget(self.legend)
         legend.addStretch(1)
-        self.status = QLabel(objectName="ReviewStatus", wordWrap=True)
+        self.status = named(QLabel(wordWrap=True), "ReviewStatus")
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bottom.addWidget(self.chart)
         bottom.addSpacing(8)
@@ -175,10 +176,10 @@ class ReviewView(QDialog):
         self.editor.cancelled.connect(self.cancel_edit)
         keys = [(key, answer) for answer, _label, key in GRADES] + [("Space", "keep")]
         for key, answer in keys:
-            QShortcut(QKeySequence(key), self, activated=lambda a=answer: self.answer(a))
-        QShortcut(QKeySequence("N"), self, activated=lambda: self.edit("note"))
-        QShortcut(QKeySequence("T"), self, activated=lambda: self.edit("tags"))
-        QShortcut(QKeySequence("O"), self, activated=self.open_in_article)
+            QShortcut(QKeySequence(key), self, lambda a=answer: self.answer(a))
+        QShortcut(QKeySequence("N"), self, lambda: self.edit("note"))
+        QShortcut(QKeySequence("T"), self, lambda: self.edit("tags"))
+        QShortcut(QKeySequence("O"), self, self.open_in_article)
         ops.changed.connect(self.apply_change)
         self.set_style(self.theme, self.reading)
         self._show_message("Loading…", "")

@@ -32,6 +32,7 @@ from reader.core.domain import ReviewItem
 from reader.core.notes import note_html
 from reader.core.tags import parse_tags
 from reader.gui.theme import ReadingSettings, Theme, font_families
+from reader.gui.widgets import named
 
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
@@ -44,10 +45,12 @@ def short_date(value: str | datetime | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.strip()[:25])
+            when = datetime.fromisoformat(value.strip()[:25])
         except ValueError:
             return value.strip()[:40]
-    return f"{value.day} {value:%b %Y}"
+    else:
+        when = value
+    return f"{when.day} {when:%b %Y}"
 
 
 def plural(n: int, word: str) -> str:
@@ -69,7 +72,8 @@ class KeyButton(QPushButton):
     """A button with its key beside the label, drawn fainter (the keys are the point here)."""
 
     def __init__(self, label: str, key: str, name: str, parent=None) -> None:
-        super().__init__(label, parent, objectName=name)
+        super().__init__(label, parent)
+        self.setObjectName(name)
         self.key = key
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys belong to the card, never to a button
         self.setAutoDefault(False)
@@ -214,15 +218,15 @@ class CardEditor(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        self.note = QPlainTextEdit(objectName="ReviewNote")
+        self.note = named(QPlainTextEdit(), "ReviewNote")
         self.note.setPlaceholderText("Your note… (Markdown: **bold**, *italic*, - lists)")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(84)
-        self.tags = QLineEdit(objectName="ReviewTags", placeholderText="Tags, separated by commas")
+        self.tags = named(QLineEdit(placeholderText="Tags, separated by commas"), "ReviewTags")
         row = QHBoxLayout()
-        hint = QLabel("Ctrl+Enter to save · Esc to cancel", objectName="ReviewHint")
-        self.save_button = QPushButton("Save", objectName="ReviewSave")
-        self.cancel_button = QPushButton("Cancel", objectName="ReviewCancel")
+        hint = named(QLabel("Ctrl+Enter to save · Esc to cancel"), "ReviewHint")
+        self.save_button = named(QPushButton("Save"), "ReviewSave")
+        self.cancel_button = named(QPushButton("Cancel"), "ReviewCancel")
         for button in (self.save_button, self.cancel_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setAutoDefault(False)
@@ -236,9 +240,7 @@ class CardEditor(QFrame):
         self.cancel_button.clicked.connect(self.cancelled)
         self.tags.returnPressed.connect(self.save)
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(
-                QKeySequence(key), self, activated=self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
-            )
+            QShortcut(QKeySequence(key), self, self.save, Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.hide()
 
     def start(self, note: str, tags, field: str) -> None:

@@ -18,6 +18,7 @@ from reader.core.review import ReviewSettings
 from reader.core.tags import parse_tags
 from reader.gui.annotate import ColorNames, swatch
 from reader.gui.theme import Theme
+from reader.gui.widgets import named
 
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
@@ -33,14 +34,14 @@ class ReviewSettingsDialog(QDialog):
         self.setWindowTitle("Review Settings")
         form = QFormLayout(self)
         form.setVerticalSpacing(10)
-        self.limit = QSpinBox(objectName="ReviewLimit", minimum=1, maximum=1000, value=settings.daily_limit)
+        self.limit = named(QSpinBox(minimum=1, maximum=1000, value=settings.daily_limit), "ReviewLimit")
         self.limit.setSuffix(" highlights")
         form.addRow("A day:", self.limit)
-        self.archived = QCheckBox("Leave out archived articles", objectName="ReviewExcludeArchived")
+        self.archived = named(QCheckBox("Leave out archived articles"), "ReviewExcludeArchived")
         self.archived.setChecked(settings.exclude_archived)
         form.addRow("", self.archived)
-        self.tags = QLineEdit(
-            ", ".join(settings.exclude_tags), objectName="ReviewExcludeTags", placeholderText="e.g. private, todo"
+        self.tags = named(
+            QLineEdit(", ".join(settings.exclude_tags), placeholderText="e.g. private, todo"), "ReviewExcludeTags"
         )
         form.addRow("Leave out tags:", self.tags)
         colours = QWidget()
@@ -49,7 +50,7 @@ class ReviewSettingsDialog(QDialog):
         self.colors: dict[str, QCheckBox] = {}
         excluded = set(settings.exclude_colors)
         for i, color in enumerate(COLORS):
-            box = QCheckBox(names.label(color), objectName=f"exclude-{color}")
+            box = named(QCheckBox(names.label(color)), f"exclude-{color}")
             box.setIcon(swatch(theme.highlights[color], 14))
             box.setChecked(color in excluded)
             grid.addWidget(box, i // 3, i % 3)

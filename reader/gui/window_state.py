@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from reader.gui.models import Query
 from reader.gui.tasks import describe
+from reader.gui.window_parts import WindowParts
 
 
 class _AfterFirstPaint(QObject):
@@ -25,7 +26,12 @@ class _AfterFirstPaint(QObject):
         return False
 
 
-class WindowState:
+def _text(value: object) -> str:
+    """A setting read back as text ("" for a value of another type, as a hand-edited file may hold)."""
+    return value if isinstance(value, str) else ""
+
+
+class WindowState(WindowParts):
     """Mixin of MainWindow: what the window remembers between runs (geometry, panels, the list's view, the
     last article), its start-up in two steps, and the side panels giving way in a narrow window."""
 
@@ -49,10 +55,10 @@ class WindowState:
         self.sidebar.setVisible(annotations)
         self._wanted["annotations"] = annotations
         self.actions["toggle_annotations"].setChecked(annotations)
-        sort = s.value("library/sort", "added")
-        view = s.value("library/view", "inbox")
-        tag = s.value("library/tag", "") or None
-        state_value = None if view in ("", "all", None) else view
+        sort = _text(s.value("library/sort", "added"))
+        view = _text(s.value("library/view", "inbox"))
+        tag = _text(s.value("library/tag", "")) or None
+        state_value = None if view in ("", "all") else view
         self.panel.set_query(
             Query(sort if sort in ("added", "title", "published") else "added", None if tag else state_value, tag)
         )
