@@ -130,6 +130,11 @@ class HighlightDelegate(QStyledItemDelegate):
     def clear(self) -> None:
         self._docs.clear()
 
+    def card_document(self, option, entry: tuple, width: float) -> QTextDocument:
+        """The text of a highlight's card as it is drawn `width` px wide: the quote, the note
+        rendered from its Markdown, the tags (what the reader sees in the list)."""
+        return self._doc(option, entry, width)
+
     def _doc(self, option, entry: tuple, width: float) -> QTextDocument:
         h: Highlight = entry[1]
         key = (h.id, h.updated, h.color, h.note, h.tags, h.start is None, int(width), entry[2])

@@ -58,3 +58,18 @@ class GuiThreadGuard:
 def settle(qtbot, window, timeout: int = 15000) -> None:
     """Wait until every operation the window started has finished and been announced."""
     qtbot.waitUntil(lambda: not window.ops.busy, timeout=timeout)
+
+
+def image_formats(view) -> list:
+    """The images in the reading view's document (QTextImageFormat), in reading order."""
+    found = []
+    block = view.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                found.append(fmt.toImageFormat())
+            it += 1
+        block = block.next()
+    return found

@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gui_support import settle
+from gui_support import image_formats, settle
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QTextCursor
 from test_window import drop_and_wait, long_page, titles
@@ -97,7 +97,7 @@ def test_an_image_is_drawn_at_its_declared_size_fitted_to_the_column(library, ma
         html = html.replace('.png"', '.png" width="640" height="360"', 1)
         view.show_article(replace(view.article, html=html))
         view.layout_now()
-    ((_pos, _len, fmt),) = [f for f in view._image_fragments()]
+    (fmt,) = image_formats(view)
     column = view.column_width()
     assert fmt.width() == pytest.approx(min(640, column), abs=1)
     assert fmt.height() == pytest.approx(fmt.width() * 360 / 640, abs=1)
@@ -114,7 +114,7 @@ def test_formulas_are_typeset_and_their_tex_stays_the_text(library, make_window,
     view = window.view
     article = view.article
     assert "A^{\\mathsf {H}}" in article.text or "A^{\\mathsf{H}}" in article.text or "denoted by" in article.text
-    tex = [fmt.property(TEX_PROPERTY) for _p, _l, fmt in view._image_fragments()]
+    tex = [fmt.property(TEX_PROPERTY) for fmt in image_formats(view)]
     assert "A^{\\mathsf {H}}" in tex
     # Each formula is drawn, not a blank box (Qt's SVG renderer draws nothing of SVG 2's <use>).
     from reader.gui.reading.typeset import formula_image
@@ -250,9 +250,10 @@ def test_clearing_a_search_selects_the_open_article_and_clears_the_tints(library
     qtbot.waitUntil(lambda: window.view.article is not None and window.view.article.title == "Beta", timeout=5000)
     # Enter on a result: reading goes on in the view, so Space pages instead of typing.
     qtbot.waitUntil(lambda: window.view.hasFocus(), timeout=3000)
-    assert window.view._term_selections
+    tints = [s.cursor.selectedText().lower() for s in window.view.extraSelections()]
+    assert tints and set(tints) == {"bananas"}  # every place the term occurs is tinted
     panel.search.clear()
-    assert window.view._term_selections == []
+    assert window.view.extraSelections() == []
     assert panel.current_id() == window.article_id
     qtbot.keyClick(window.view, Qt.Key.Key_J)
     expected = titles(window)[titles(window).index("Beta") + 1] if titles(window).index("Beta") + 1 < 3 else "Beta"

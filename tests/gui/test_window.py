@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gui_support import settle
+from gui_support import image_formats, settle
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QTextCursor
 from PySide6.QtWidgets import QApplication
@@ -361,24 +361,11 @@ def test_images_come_from_the_library_and_fit_the_column(library, make_window, t
     window = make_window(library)
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
     view = window.view
-    requested = []
-    original = view._image
-    view._image = lambda url: (requested.append(url.toString()), original(url))[1]
     assert view.loadResource(2, QUrl("https://example.com/tracker.png")).isNull()
     assert view.loadResource(2, QUrl("file:///etc/passwd")).isNull()
-    formats = []
-    block = view.document().begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            fmt = it.fragment().charFormat()
-            if fmt.isImageFormat():
-                formats.append(fmt.toImageFormat())
-            it += 1
-        block = block.next()
+    formats = image_formats(view)
     assert len(formats) == 1 and formats[0].name().startswith("asset:")
-    column = view.viewport().width() - 2 * view._margins[0]
-    assert 0 < formats[0].width() <= column
+    assert 0 < formats[0].width() <= view.column_width()
     assert formats[0].height() == pytest.approx(formats[0].width() / 2, abs=1)
     # The caption reads as a caption: centred under the picture.
     caption = view.document().find("The caption").block()
