@@ -73,3 +73,27 @@ def image_formats(view) -> list:
             it += 1
         block = block.next()
     return found
+
+
+def answer_dialogs(window, kind, *answers) -> None:
+    """Answer the window's real modal dialogs of class `kind`, in turn, as they open: each answer
+    is a function that fills one in and presses one of its buttons, as the reader would. Then, as
+    the desktop does, the window has its keys back."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    queue = list(answers)
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind) or not dialog.isVisible() or not queue:
+            return
+        dialog.finished.connect(lambda _result: window.activateWindow())
+        queue.pop(0)(dialog)
+        if not queue:
+            timer.stop()
+
+    timer = QTimer(window)
+    timer.setInterval(10)
+    timer.timeout.connect(look)
+    timer.start()

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gui_support import settle
+from gui_support import answer_dialogs, settle
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor, QTextCursor
 
@@ -68,34 +68,23 @@ class Answer:
 def answer_notes(monkeypatch, window, *answers):
     """Answer the window's real note dialogs, in turn, as they open; returns what each showed
     (quote, note, tags). `monkeypatch` is unused: kept for the callers' signature."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+    from PySide6.QtWidgets import QDialogButtonBox
 
     from reader.gui.annotate import NoteDialog
 
-    queue = list(answers)
     seen = []
 
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, NoteDialog) or not dialog.isVisible() or not queue:
-            return
-        answer = queue.pop(0)
-        seen.append((dialog.quote.text().strip("\u201c\u201d"), dialog.note(), tuple(dialog.tag_list())))
-        dialog.editor.setPlainText(answer.note)
-        dialog.tags.setText(", ".join(answer.tags))
-        buttons = dialog.findChild(QDialogButtonBox)
-        which = QDialogButtonBox.StandardButton.Save if answer.accept else QDialogButtonBox.StandardButton.Cancel
-        # As the desktop does, the window has its keys back when the dialog closes.
-        dialog.finished.connect(lambda _result: window.activateWindow())
-        buttons.button(which).click()
-        if not queue:
-            timer.stop()
+    def answering(answer):
+        def fill(dialog) -> None:
+            seen.append((dialog.quote.text().strip("\u201c\u201d"), dialog.note(), tuple(dialog.tag_list())))
+            dialog.editor.setPlainText(answer.note)
+            dialog.tags.setText(", ".join(answer.tags))
+            button = QDialogButtonBox.StandardButton.Save if answer.accept else QDialogButtonBox.StandardButton.Cancel
+            dialog.findChild(QDialogButtonBox).button(button).click()
 
-    timer = QTimer(window)
-    timer.setInterval(10)
-    timer.timeout.connect(look)
-    timer.start()
+        return fill
+
+    answer_dialogs(window, NoteDialog, *(answering(a) for a in answers))
     return seen
 
 
@@ -429,20 +418,19 @@ def test_notebook_filters_and_opens_the_article_at_the_highlight(library, rivers
 
 
 def answer_export(monkeypatch, window, path, fmt="md", single=True, scope=None):
-    """The reader fills in the export dialog: format, one file or a folder, where; and presses Export."""
-    real = window.export_dialog
+    """The reader fills in the export dialog when it opens: format, one file or a folder, where;
+    and presses Export. `monkeypatch` is unused: kept for the callers' signature."""
+    from reader.gui.export_dialog import ExportDialog
 
-    def dialog(**kwargs):
-        d = real(**kwargs)
+    def fill(d) -> None:
         if scope is not None:
             d.scope.setCurrentIndex(d.scope.findData(scope))
         d.format.setCurrentIndex(d.format.findData(fmt))
         (d.to_file if single else d.to_folder).setChecked(True)
         d.path.setText(str(path))
-        d.exec = lambda: d.DialogCode.Accepted
-        return d
+        d.export_button.click()
 
-    monkeypatch.setattr(window, "export_dialog", dialog)
+    answer_dialogs(window, ExportDialog, fill)
 
 
 def test_export_from_the_window_and_import_the_annotations_back(
