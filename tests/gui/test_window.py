@@ -10,10 +10,10 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gui_support import image_formats, settle
+from gui_support import answer_dialogs, image_formats, settle
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader.core.library import Library
 from reader.gui.reading.document import CHROME_STATE
@@ -198,7 +198,7 @@ def test_archive_and_favorite_move_the_article_between_views(library, make_windo
     assert titles(window) == ["The Quiet Rivers of the North"]
 
 
-def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, monkeypatch, qtbot):
+def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, qtbot):
     library.import_paths([article_page, long_page(tmp_path, "o.html", "Night Owls", "owls")], workers=1)
     window = make_window(library)
     window.panel.select_article(library.search("owls")[0].article_id)
@@ -209,8 +209,19 @@ def test_tags_filter_and_delete(library, make_window, article_page, tmp_path, mo
     window.panel.view_box.setCurrentIndex(index)
     assert titles(window) == ["Night Owls"]
     window.panel.view_box.setCurrentIndex(0)
-    monkeypatch.setattr(window, "confirm_delete", lambda title: True)
     window.panel.select_article(library.search("owls")[0].article_id)
+    asked = []
+
+    def answer(box, button) -> None:
+        asked.append(box.text())
+        box.button(button).click()
+
+    # Asked first: Cancel keeps the article, Yes deletes it.
+    answer_dialogs(window, QMessageBox, lambda box: answer(box, QMessageBox.StandardButton.Cancel))
+    window.actions["delete"].trigger()
+    settle(qtbot, window)
+    assert library.count() == 2 and "Night Owls" in asked[0]
+    answer_dialogs(window, QMessageBox, lambda box: answer(box, QMessageBox.StandardButton.Yes))
     window.actions["delete"].trigger()
     settle(qtbot, window)
     assert titles(window) == ["The Quiet Rivers of the North"]
