@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -12,6 +13,9 @@ from PySide6.QtWidgets import QApplication
 from reader import APP_ID, APP_NAME, __version__
 from reader.core.errors import LibraryError
 from reader.core.lazy import LazyLibrary
+
+if TYPE_CHECKING:
+    from reader.gui.main_window import MainWindow
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -74,7 +78,7 @@ def run(library_dir: str | None, files: list[str], links: list[tuple[str, str | 
         library.close()
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> type[MainWindow]:
     if name == "MainWindow":
         from reader.gui.main_window import MainWindow
 

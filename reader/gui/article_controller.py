@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -12,6 +13,12 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from reader.core.tags import parse_tags
 from reader.gui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from reader.core.domain import Change
+    from reader.core.library import Library
 
 
 class ArticleController(WindowParts):
@@ -44,7 +51,9 @@ class ArticleController(WindowParts):
         favorite = (not self.actions["favorite"].isChecked()) if checked is None else bool(checked)
         self._flip("favorite", favorite, lambda lib, article_id: lib.set_favorite(article_id, favorite))
 
-    def _flip(self, key: str, value: bool, store, message: str = "", then: int | None = None) -> None:
+    def _flip(
+        self, key: str, value: bool, store: Callable[[Library, int], Change], message: str = "", then: int | None = None
+    ) -> None:
         article_id = self.article_id
         if article_id is None:
             return
@@ -58,7 +67,7 @@ class ArticleController(WindowParts):
                 del self._flipping[pending]
             self._update_actions()
 
-        def stored(_change) -> None:
+        def stored(_change: Change) -> None:
             settled()
             if message:
                 self.statusBar().showMessage(message, 4000)
@@ -106,7 +115,7 @@ class ArticleController(WindowParts):
         self.floating.hide()
         self.sidebar.save_note()  # queued before the delete, like everything else
 
-        def deleted(_change) -> None:
+        def deleted(_change: Change) -> None:
             self.statusBar().showMessage(f"Deleted “{article.title}”", 5000)
             model = self.panel.model
             if row is not None and model.rowCount() and self.article_id is None:

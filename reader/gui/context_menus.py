@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from reader.gui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtCore import QPoint
+
+    from reader.core.domain import Highlight
 
 
 class ContextMenus(WindowParts):
@@ -26,10 +35,10 @@ class ContextMenus(WindowParts):
             else:
                 menu.addAction(self.actions[key])
 
-    def _view_menu(self, pos) -> None:
+    def _view_menu(self, pos: QPoint) -> None:
         self.view_menu(pos).popup(self.view.viewport().mapToGlobal(pos))
 
-    def view_menu(self, pos) -> QMenu:
+    def view_menu(self, pos: QPoint) -> QMenu:
         """The context menu over the text at viewport point `pos`."""
         menu = QMenu(self)
         hid = self.view.highlight_at_point(pos)
@@ -48,7 +57,7 @@ class ContextMenus(WindowParts):
         self._article_menu(menu, with_delete=False)
         return menu
 
-    def _list_menu(self, pos) -> None:
+    def _list_menu(self, pos: QPoint) -> None:
         index = self.panel.list.indexAt(pos)
         if not index.isValid():
             return
@@ -70,7 +79,7 @@ class ContextMenus(WindowParts):
         items = self.panel.model.items
         return [items[r].id for r in rows if 0 <= r < len(items)]
 
-    def _color_items(self, menu: QMenu, handler, current: str | None = None) -> None:
+    def _color_items(self, menu: QMenu, handler: Callable[[str], object], current: str | None = None) -> None:
         from reader.core.domain import COLORS
         from reader.gui.annotate import swatch
 
@@ -83,7 +92,7 @@ class ContextMenus(WindowParts):
             action.setChecked(color == current)
             action.triggered.connect(lambda _c=False, c=color: handler(c))
 
-    def _highlight_menu(self, menu: QMenu, h) -> None:
+    def _highlight_menu(self, menu: QMenu, h: Highlight) -> None:
         sub = menu.addMenu("Colour")
         self._color_items(sub, lambda color: self.recolor(h.id, color), current=h.color)
         menu.addAction("Edit Note…" if h.note else "Add Note…", lambda: self.edit_note(h.id))

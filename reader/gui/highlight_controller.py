@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QMenu
 
 from reader.core.errors import LibraryError
 from reader.gui.annotate import ColorNamesDialog, NoteDialog
 from reader.gui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from PySide6.QtCore import QPoint
+
+    from reader.core.domain import Highlight
 
 
 class HighlightController(WindowParts):
@@ -40,7 +49,7 @@ class HighlightController(WindowParts):
         sb.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self._update_undo()
 
-    def _update_undo(self, *_args) -> None:
+    def _update_undo(self, *_args: object) -> None:
         group = self.annotations.group
         undo, redo = self.actions["undo"], self.actions["redo"]
         undo.setEnabled(group.canUndo())
@@ -65,7 +74,7 @@ class HighlightController(WindowParts):
         if self.floating.isVisible() and self.floating.highlight is None and not self.view.textCursor().hasSelection():
             self.floating.hide()
 
-    def _highlight_clicked(self, highlight_id: int, _global_pos) -> None:
+    def _highlight_clicked(self, highlight_id: int, _global_pos: QPoint) -> None:
         h = self.view.highlights.get(highlight_id)
         rect = self.view.highlight_rect(highlight_id)
         if h is None or rect is None:
@@ -109,7 +118,7 @@ class HighlightController(WindowParts):
         else:
             self.action_note()
 
-    def highlight_selection(self, color: str | None = None, note: str = "", tags=()) -> bool:
+    def highlight_selection(self, color: str | None = None, note: str = "", tags: Iterable[str] = ()) -> bool:
         """Highlight the selected text (stored on the ops lane; the views follow the change).
         False when nothing was selected."""
         article = self.view.article
@@ -135,7 +144,7 @@ class HighlightController(WindowParts):
             self.annotations.delete(h)
             self.statusBar().showMessage("Highlight deleted (Ctrl+Z to undo)", 5000)
 
-    def _highlight(self, highlight_id: int):
+    def _highlight(self, highlight_id: int) -> Highlight | None:
         h = self.view.highlights.get(highlight_id)
         if h is None:
             try:
@@ -156,7 +165,7 @@ class HighlightController(WindowParts):
         if dialog.exec() == NoteDialog.DialogCode.Accepted:
             self.annotations.edit(h, dialog.note(), dialog.tag_list())
 
-    def note_dialog(self, quote: str, note: str, tags, color: str) -> NoteDialog:
+    def note_dialog(self, quote: str, note: str, tags: Iterable[str], color: str) -> NoteDialog:
         """Made by one method so tests can answer it."""
         return NoteDialog(quote, note, tags, self.names.label(color), self)
 
@@ -192,7 +201,7 @@ class HighlightController(WindowParts):
         if not self.view.scroll_to_highlight(highlight_id):
             self.statusBar().showMessage("This highlight could not be placed in the article's current text", 5000)
 
-    def _sidebar_menu(self, highlight_id: int, global_pos) -> None:
+    def _sidebar_menu(self, highlight_id: int, global_pos: QPoint) -> None:
         h = self._highlight(highlight_id)
         if h is None:
             return

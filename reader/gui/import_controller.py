@@ -4,6 +4,7 @@ queued, and what the window shows after it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
@@ -14,6 +15,17 @@ from reader.gui.dialogs import summarize
 from reader.gui.models import Query
 from reader.gui.tasks import ARTICLES_ADDED, OpResult, describe
 from reader.gui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable
+
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
+
+    from reader.core.domain import ImportOutcome
+    from reader.core.library import Library
+    from reader.gui.tasks import Task
 
 
 class DropOverlay(QLabel):
@@ -65,21 +77,21 @@ class ImportController(WindowParts):
         if folder:
             self.import_paths([folder])
 
-    def import_paths(self, paths) -> None:
+    def import_paths(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         """Import files and folders in the background; the window stays responsive."""
-        paths = [str(p) for p in paths]
-        if not paths:
+        wanted = [str(p) for p in paths]
+        if not wanted:
             return
         if self._import_task is not None:
-            self._pending_imports.append(paths)
+            self._pending_imports.append(wanted)
             return
-        names = Path(paths[0]).name if len(paths) == 1 else f"{len(paths)} items"
+        names = Path(wanted[0]).name if len(wanted) == 1 else f"{len(wanted)} items"
         self.progress.start(names)
         self.statusBar().clearMessage()
         workers = self.import_workers
 
-        def job(library, task):
-            outcomes = library.import_paths(paths, progress=task.report, should_cancel=task.cancelled, workers=workers)
+        def job(library: Library, task: Task) -> OpResult:
+            outcomes = library.import_paths(wanted, progress=task.report, should_cancel=task.cancelled, workers=workers)
             added = any(o.status == "imported" for o in outcomes)
             return OpResult(outcomes, (Change(ARTICLES_ADDED),) if added else ())
 
@@ -92,7 +104,7 @@ class ImportController(WindowParts):
             self._import_task.cancel()
             self._pending_imports.clear()
 
-    def _import_done(self, outcomes) -> None:
+    def _import_done(self, outcomes: list[ImportOutcome]) -> None:
         cancelled = self._import_task.cancelled() if self._import_task is not None else False
         self._import_task = None
         self.progress.hide()
@@ -133,34 +145,34 @@ class ImportController(WindowParts):
                 self.open_article(article_id)
 
     @staticmethod
-    def _dropped_paths(mime) -> list[str]:
+    def _dropped_paths(mime: QMimeData | None) -> list[str]:
         if mime is None or not mime.hasUrls():
             return []
         return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
 
     @staticmethod
-    def _accept_as_copy(event) -> None:
+    def _accept_as_copy(event: QDropEvent) -> None:
         """Always a copy: a source that honours Move would delete the reader's saved pages."""
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_paths(event.mimeData()):
             self._accept_as_copy(event)
             self.overlay.cover()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self._dropped_paths(event.mimeData()):
             self._accept_as_copy(event)
         else:
             event.ignore()
 
-    def dragLeaveEvent(self, event) -> None:
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self.overlay.hide()
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         self.overlay.hide()
         paths = self._dropped_paths(event.mimeData())
         if not paths:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +24,17 @@ from reader.gui.models import ArticleDelegate, ArticleListModel, IdRole, Query, 
 from reader.gui.tasks import describe
 from reader.gui.widgets import named
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QWidget
+
+    from reader.core.domain import SearchHit
+    from reader.core.lazy import LazyLibrary
+    from reader.core.library import Library
+    from reader.gui.tasks import LibraryOps
+
 VIEWS = (("inbox", "Inbox"), ("favorite", "Favorites"), ("archived", "Archive"), (None, "All Articles"))
 SORTS = (("added", "Newest"), ("title", "Title"), ("published", "Published"))
 
@@ -31,7 +44,7 @@ class EmptyState(QFrame):
 
     importRequested = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("EmptyState")
         layout = QVBoxLayout(self)
@@ -67,7 +80,7 @@ class LibraryPanel(QWidget):
     importRequested = Signal()
     queryChanged = Signal()
 
-    def __init__(self, library, ops, parent=None) -> None:
+    def __init__(self, library: Library | LazyLibrary, ops: LibraryOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library  # the list's pages are read here; searches run on `ops`
         self.ops = ops
@@ -147,12 +160,12 @@ class LibraryPanel(QWidget):
         self.result_list.clicked.connect(self._hit_chosen)
         self.result_list.activated.connect(self._hit_chosen)
         self._updating = False
-        self._tags: list | None = None
+        self._tags: list[tuple[str, int]] | None = None
         self.fill_views()
 
     # -- views, tags, sorting --------------------------------------------------------
 
-    def fill_views(self, keep: tuple | None = None) -> None:
+    def fill_views(self, keep: str | None = None) -> None:
         """The view menu: Inbox, Favorites, Archive, All, then one entry per tag."""
         current = keep if keep is not None else self.view_box.currentData()
         tags = self.library.tags()
@@ -308,7 +321,7 @@ class LibraryPanel(QWidget):
             return
         self._search_timer.start()
 
-    def run_search(self, then=None) -> None:
+    def run_search(self, then: Callable[[], None] | None = None) -> None:
         """Search the library on the ops lane (a big library takes a while); the answer
         shows if no newer search was asked meanwhile, then `then()` runs."""
         self._search_timer.stop()
@@ -316,7 +329,7 @@ class LibraryPanel(QWidget):
         self._asked += 1
         asked = self._asked
 
-        def found(hits) -> None:
+        def found(hits: list[SearchHit]) -> None:
             if asked == self._asked:
                 self._show_hits(query, hits)
                 if then is not None:
@@ -331,7 +344,7 @@ class LibraryPanel(QWidget):
             return
         self.ops.run(lambda lib: lib.search(query), on_done=found, on_error=failed)
 
-    def _show_hits(self, query: str, hits) -> None:
+    def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
         if query and query == self.results.query and hits == self.results.hits:
             self._update_state()  # the same answer: keep the reader's place in it
             return
@@ -367,10 +380,11 @@ class LibraryPanel(QWidget):
         hit = self.results.hits[index.row()]
         self.articleChosen.emit(hit.article_id, tuple(hit.terms))
 
-    def eventFilter(self, obj, event) -> bool:
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QKeyEvent
 
-        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+        if obj is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             if key == Qt.Key.Key_Escape:
                 self.search.clear()

@@ -51,6 +51,10 @@ from reader.gui.window_parts import WindowParts
 from reader.gui.window_state import WindowState
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
+
+    from reader.core.lazy import LazyLibrary
+    from reader.core.library import Library
     from reader.gui.instance import Listener
     from reader.gui.review import ReviewView
 
@@ -74,7 +78,9 @@ class MainWindow(
     listener: Listener  # files and links from other `reader` commands; set by app.run after the first paint
     review: ReviewView  # the daily review, made when first asked for (review.open_review)
 
-    def __init__(self, library, settings: QSettings | None = None, poll_ms: int = POLL_MS) -> None:
+    def __init__(
+        self, library: Library | LazyLibrary, settings: QSettings | None = None, poll_ms: int = POLL_MS
+    ) -> None:
         super().__init__()
         self.library = library
         self.settings = settings if settings is not None else QSettings()
@@ -258,7 +264,7 @@ class MainWindow(
     def article_id(self) -> int | None:
         return self.view.article.id if self.view.article is not None else None
 
-    def open_article(self, article_id: int, terms: tuple = ()) -> bool:
+    def open_article(self, article_id: int, terms: tuple[str, ...] = ()) -> bool:
         try:
             article = self.library.get(article_id)
         except LibraryError:  # deleted by another process since the list was read
@@ -478,7 +484,7 @@ class MainWindow(
         """Look now for changes by another process (also done every few seconds)."""
         return self.ops.poll()
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Cancel) and self.floating.isVisible():
             self.floating.hide()
             return

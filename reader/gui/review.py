@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -45,6 +46,17 @@ from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
 from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
 from reader.gui.widgets import named
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QShowEvent
+    from PySide6.QtWidgets import QWidget
+
+    from reader.core.domain import Highlight, ReviewAnswer
+    from reader.core.library import Library
+    from reader.core.review import Stats
+    from reader.gui.main_window import MainWindow
+    from reader.gui.tasks import LibraryOps
+
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
 PLAIN = (("keep", "Keep", "Space"), ("less-often", "Less often", ""), ("never-again", "Never again", ""))
@@ -57,7 +69,7 @@ class ReviewView(QDialog):
     updated = Signal()  # the view shows the answer to a read or a write (for tests and screenshots)
     answered = Signal(object)  # domain.ReviewAnswer, once stored
 
-    def __init__(self, ops, names: ColorNames, parent=None) -> None:
+    def __init__(self, ops: LibraryOps, names: ColorNames, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Review")
         self.setWindowTitle("Review")
@@ -68,7 +80,7 @@ class ReviewView(QDialog):
         self.items: list[ReviewItem] = []
         self.index = 0
         self.done_today = 0  # answered in this session
-        self.stats = None
+        self.stats: Stats | None = None
         self.review_settings = ReviewSettings()
         self.loaded = False
         self.pending = 0  # answers and edits not yet stored
@@ -243,7 +255,7 @@ class ReviewView(QDialog):
         )
         self._render_card()
 
-    def changeEvent(self, event) -> None:
+    def changeEvent(self, event: QEvent) -> None:
         """The window changes the app's palette with its theme: follow it."""
         super().changeEvent(event)
         from PySide6.QtCore import QEvent
@@ -259,7 +271,7 @@ class ReviewView(QDialog):
 
     # -- reading the session ----------------------------------------------------------
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not event.spontaneous():  # shown by the window, not un-minimised: a new session
             self.loaded = False
@@ -272,16 +284,16 @@ class ReviewView(QDialog):
         self._asked += 1
         asked = self._asked
 
-        def read(lib):
+        def read(lib: Library) -> tuple[list[ReviewItem], Stats, ReviewSettings]:
             return lib.review_queue(), lib.review_stats(), lib.review_settings()
 
-        def done(answer) -> None:
+        def done(answer: tuple[list[ReviewItem], Stats, ReviewSettings]) -> None:
             if asked == self._asked:
                 self._loaded(*answer)
 
         self.ops.run(read, on_done=done, on_error=self._failed)
 
-    def _loaded(self, items, stats, settings) -> None:
+    def _loaded(self, items: list[ReviewItem], stats: Stats, settings: ReviewSettings) -> None:
         self.items, self.index, self.done_today = list(items), 0, 0
         self.stats, self.review_settings, self.loaded = stats, settings, True
         self.editor.hide()
@@ -292,7 +304,7 @@ class ReviewView(QDialog):
     def refresh_stats(self) -> None:
         asked = self._asked
 
-        def done(stats) -> None:
+        def done(stats: Stats) -> None:
             if asked == self._asked:
                 self.stats = stats
                 self._show_progress()
@@ -396,7 +408,7 @@ class ReviewView(QDialog):
         duration = int((time.monotonic() - self._shown_at) * 1000)
         self.pending += 1
 
-        def stored(result) -> None:
+        def stored(result: ReviewAnswer) -> None:
             self.pending -= 1
             self.answered.emit(result)
             self.refresh_stats()
@@ -429,26 +441,24 @@ class ReviewView(QDialog):
     def editing(self) -> bool:
         return self.editor.isVisible()
 
-    def save_edit(self, note: str, tags: list) -> None:
+    def save_edit(self, note: str, tags: list[str]) -> None:
         item = self.current()
         self.cancel_edit()
         if item is None:
             return
         h = item.highlight
-        changes: dict = {}
-        if note != h.note:
-            changes["note"] = note
-        if sorted(t.lower() for t in tags) != sorted(t.lower() for t in h.tags):
-            changes["tags"] = tuple(tags)
-        if not changes:
+        new_note = note if note != h.note else None
+        same_tags = sorted(t.lower() for t in tags) == sorted(t.lower() for t in h.tags)
+        new_tags = None if same_tags else tuple(tags)
+        if new_note is None and new_tags is None:
             return
         self.pending += 1
 
-        def job(lib):
-            fresh = lib.update_highlight(h.id, **changes)
+        def job(lib: Library) -> OpResult:
+            fresh = lib.update_highlight(h.id, note=new_note, tags=new_tags)
             return OpResult(fresh, (Change("highlight-updated", fresh.article_id, fresh.id),))
 
-        def stored(fresh) -> None:
+        def stored(fresh: Highlight) -> None:
             self.pending -= 1
             self._replace(fresh)
             self.updated.emit()
@@ -464,7 +474,7 @@ class ReviewView(QDialog):
         self.setFocus()
         self._render_card()
 
-    def _replace(self, highlight) -> None:
+    def _replace(self, highlight: Highlight) -> None:
         from dataclasses import replace
 
         for i, item in enumerate(self.items):
@@ -526,7 +536,7 @@ class ReviewView(QDialog):
         """Store the settings, then start today's session again under them."""
         self.pending += 1
 
-        def stored(_value) -> None:
+        def stored(_value: Change) -> None:
             self.pending -= 1
             self.review_settings = settings
             self.load()
@@ -545,7 +555,7 @@ class ReviewView(QDialog):
         super().reject()
 
 
-def open_review(window) -> ReviewView:
+def open_review(window: MainWindow) -> ReviewView:
     """The window's Review (made once): themed like the window, opening articles in it."""
     view = getattr(window, "review", None)
     if view is None:
@@ -559,7 +569,7 @@ def open_review(window) -> ReviewView:
     return view
 
 
-def _open_in_window(window, article_id: int, highlight_id: int) -> None:
+def _open_in_window(window: MainWindow, article_id: int, highlight_id: int) -> None:
     window.open_at_highlight(article_id, highlight_id)
     window.raise_()
     window.activateWindow()

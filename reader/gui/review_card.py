@@ -4,6 +4,7 @@ typography, the note and tag editor, the answer buttons with their keys, dates."
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -33,6 +34,12 @@ from reader.core.notes import note_html
 from reader.core.tags import parse_tags
 from reader.gui.theme import ReadingSettings, Theme, font_families
 from reader.gui.widgets import named
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
+    from PySide6.QtWidgets import QWidget
 
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
@@ -71,7 +78,7 @@ def days_ago(when: datetime, now: datetime | None = None) -> str:
 class KeyButton(QPushButton):
     """A button with its key beside the label, drawn fainter (the keys are the point here)."""
 
-    def __init__(self, label: str, key: str, name: str, parent=None) -> None:
+    def __init__(self, label: str, key: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(label, parent)
         self.setObjectName(name)
         self.key = key
@@ -85,7 +92,7 @@ class KeyButton(QPushButton):
             hint.setWidth(hint.width() + self.fontMetrics().horizontalAdvance(self.key) + 10)
         return hint
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         from PySide6.QtGui import QPainter
         from PySide6.QtWidgets import QStyle, QStyleOptionButton
 
@@ -127,7 +134,7 @@ class CardText(QTextBrowser):
     """The quote as it looks in the article (reading font, size, line height, its
     highlight colour), then the note (Markdown) and the tags. Centred vertically."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ReviewQuote")
         self.setOpenLinks(False)  # nothing leaves the window from here
@@ -201,7 +208,7 @@ class CardText(QTextBrowser):
         frame.setTopMargin(max(0.0, spare * 0.4))  # a little above the middle reads as centred
         doc.rootFrame().setFrameFormat(frame)
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._centre()
 
@@ -212,7 +219,7 @@ class CardEditor(QFrame):
     saved = Signal(str, list)  # note, tags
     cancelled = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ReviewEditor")
         layout = QVBoxLayout(self)
@@ -243,7 +250,7 @@ class CardEditor(QFrame):
             QShortcut(QKeySequence(key), self, self.save, Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.hide()
 
-    def start(self, note: str, tags, field: str) -> None:
+    def start(self, note: str, tags: Iterable[str], field: str) -> None:
         self.note.setPlainText(note)
         self.tags.setText(", ".join(tags))
         self.show()

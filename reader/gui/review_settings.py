@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,6 +22,9 @@ from reader.gui.annotate import ColorNames, swatch
 from reader.gui.theme import Theme
 from reader.gui.widgets import named
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
 PLAIN = (("keep", "Keep", "Space"), ("less-often", "Less often", ""), ("never-again", "Never again", ""))
@@ -28,7 +33,9 @@ PLAIN = (("keep", "Keep", "Space"), ("less-often", "Less often", ""), ("never-ag
 class ReviewSettingsDialog(QDialog):
     """The daily limit and what the review leaves out."""
 
-    def __init__(self, settings: ReviewSettings, names: ColorNames, theme: Theme, parent=None) -> None:
+    def __init__(
+        self, settings: ReviewSettings, names: ColorNames, theme: Theme, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ReviewSettings")
         self.setWindowTitle("Review Settings")

@@ -16,6 +16,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable
+
     from reader.core.domain import Highlight
     from reader.core.export.files import ExportResult
     from reader.core.lazy import LazyLibrary
@@ -93,11 +96,11 @@ class WindowParts(QMainWindow):
 
         def _report(self, exc: BaseException) -> None: ...
 
-        def import_paths(self, paths: list[str]) -> None: ...
+        def import_paths(self, paths: Iterable[str | os.PathLike[str]]) -> None: ...
 
         def cancel_import(self) -> None: ...
 
-        def highlight_selection(self, color: str | None = None, note: str = "", tags: tuple[str, ...] = ()) -> bool: ...
+        def highlight_selection(self, color: str | None = None, note: str = "", tags: Iterable[str] = ()) -> bool: ...
 
         def recolor(self, highlight_id: int, color: str) -> None: ...
 

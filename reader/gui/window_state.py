@@ -3,6 +3,8 @@ start-up in two steps, and the side panels giving way in a narrow window."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -10,16 +12,21 @@ from reader.gui.models import Query
 from reader.gui.tasks import describe
 from reader.gui.window_parts import WindowParts
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtGui import QCloseEvent, QResizeEvent
+
 
 class _AfterFirstPaint(QObject):
     """Calls `then` once, from the event loop, after `widget` has first painted."""
 
-    def __init__(self, widget: QWidget, then) -> None:
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
         super().__init__(widget)
         self.then = then
         widget.installEventFilter(self)
 
-    def eventFilter(self, obj, event) -> bool:
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             obj.removeEventFilter(self)
             QTimer.singleShot(0, self.then)
@@ -78,7 +85,7 @@ class WindowState(WindowParts):
             self._open_last(last_id)
             return
 
-        def failed(exc):
+        def failed(exc: BaseException) -> None:
             QMessageBox.warning(self, "Reader", describe(exc))
 
         # The rest of the core loads off the GUI thread; the list already shows.
@@ -108,7 +115,7 @@ class WindowState(WindowParts):
         self.reading.save(s)
         s.sync()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.ops.closed:  # closed once already
             super().closeEvent(event)
             return
@@ -119,7 +126,7 @@ class WindowState(WindowParts):
         self.ops.shutdown()  # the last note and position are written before the threads end
         super().closeEvent(event)
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.make_room()
 
