@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from reader.cli import main
@@ -103,3 +103,32 @@ def test_show_json_and_templates_carry_every_field_of_the_record(tmp_path, artic
     with Library.open(tmp_path / "lib") as library:
         export_articles(library, "md", tmp_path / "out.md", ids=[1], template=template)
     assert (tmp_path / "out.md").read_text("utf-8").strip() == "saved.html|ltr|False"
+
+
+def test_one_row_to_record_mapping_gives_the_librarys_record(tmp_path, article_page):
+    """domain.article_record, from a row of ARTICLE_COLUMNS as any DB-API driver
+    returns it, builds the record Library.get builds, and reads saved_at too
+    (reader.core.listing still selects its columns by hand and leaves it out)."""
+    folder = tmp_path / "lib"
+    with Library.open(folder) as library:
+        [outcome] = library.import_paths([_page(tmp_path, article_page)])
+        text = library.get(outcome.id).text
+        start = text.index("listening posts")
+        library.add_highlight(outcome.id, start, start + len("listening posts"), note="n", tags=["t"])
+        library.set_tags(outcome.id, ["rivers"])
+        library.set_note(outcome.id, "a note")
+        article = library.get(outcome.id)
+    con = sqlite3.connect(folder / "library.db")
+    con.row_factory = sqlite3.Row
+    select = ", ".join("extracted_fallback AS fallback" if c == "fallback" else c for c in domain.ARTICLE_COLUMNS)
+    row = con.execute(f"SELECT {select} FROM articles WHERE id = ?", (outcome.id,)).fetchone()
+    con.close()
+    record = domain.article_record(
+        row,
+        html=article.html,
+        text=article.text,
+        tags=article.tags,
+        highlights=article.highlights,
+        images=article.images,
+    )
+    assert record == replace(article, saved_at="2024-05-04T18:22:05+02:00")
