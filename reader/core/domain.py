@@ -133,8 +133,9 @@ class Article(PageFields):
         return reading_minutes(self.word_count)
 
 
-# The articles table's columns behind an Article record, by name: the page's fields
-# and the library's own (html, text, tags, highlights and images live in other tables).
+# The articles table's columns behind an Article record, by the record's names (SQL
+# selects `extracted_fallback AS fallback`): html, text, tags, highlights and images
+# live in other tables.
 ARTICLE_COLUMNS = tuple(
     f.name for f in fields(Article) if f.name not in ("html", "text", "tags", "highlights", "images")
 )

@@ -52,7 +52,7 @@ highlight_tags = Table(
 
 
 class Article(Base):
-    """An article: the page's fields (reader.core.domain.PageFields) in columns of
+    """An article: the page's fields (reader.core.domain.PageFields) in attributes of
     the same names, and what the library keeps about it."""
 
     __tablename__ = "articles"
@@ -75,7 +75,7 @@ class Article(Base):
     source_path: Mapped[str | None] = mapped_column(String)
     source_kind: Mapped[str] = mapped_column(String, default="html")
     content_hash: Mapped[str] = mapped_column(String, index=True)
-    fallback: Mapped[bool] = mapped_column("extracted_fallback", Boolean, default=False)
+    fallback: Mapped[bool] = mapped_column("extracted_fallback", Boolean, default=False)  # the column's old name
     saved_at: Mapped[str | None] = mapped_column(String)  # ISO 8601, as the page's saver wrote it
     note: Mapped[str] = mapped_column(Text, default="")
     note_by: Mapped[str | None] = mapped_column(String)  # who last wrote the note
