@@ -4,8 +4,10 @@ archive, favorite, delete, search, reextract, backup, copy-library, check."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from reader.cli.common import UsageError, _iso, _open, _print_json, _ProgressBar, _selected_ids, shown_path, text_path
@@ -77,48 +79,31 @@ def cmd_list(args) -> int:
     return 0
 
 
+def _json_value(value: object) -> object:
+    """A record's value as JSON: stamps ISO 8601 with Z, tuples as lists, records as objects."""
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _record_json(value)
+    return value
+
+
+def _record_json(record: object) -> dict:
+    return {f.name: _json_value(getattr(record, f.name)) for f in dataclasses.fields(record)}  # type: ignore[arg-type]
+
+
 def article_json(article: domain.Article) -> dict:
-    return {
-        "id": article.id,
-        "uid": article.uid,
-        "title": article.title,
-        "author": article.author,
-        "site": article.site,
-        "url": article.url,
-        "published": article.published,
-        "added": _iso(article.added),
-        "language": article.language,
-        "direction": article.direction,
-        "excerpt": article.excerpt,
-        "word_count": article.word_count,
-        "reading_minutes": article.reading_minutes,
-        "archived": article.archived,
-        "favorite": article.favorite,
-        "progress": article.progress,
-        "text": article.text,
-        "html": article.html,
-        "images": list(article.images),
-        "tags": list(article.tags),
-        "note": article.note,
-        "note_by": article.note_by or None,
-        "highlights": [
-            {
-                "id": h.id,
-                "uid": h.uid,
-                "quote": h.quote,
-                "color": h.color,
-                "note": h.note,
-                "tags": list(h.tags),
-                "start": h.start,
-                "end": h.end,
-                "placed": h.placed,
-                "created": _iso(h.created),
-                "created_by": h.created_by or None,
-                "updated_by": h.updated_by or None,
-            }
-            for h in article.highlights
-        ],
-    }
+    """Every field of the record (domain.Article, its highlights), by its own name."""
+    shown = _record_json(article)
+    shown["reading_minutes"] = article.reading_minutes
+    shown["note_by"] = article.note_by or None  # names not known: null
+    for highlight, item in zip(article.highlights, shown["highlights"], strict=True):
+        item["placed"] = highlight.placed
+        item["created_by"] = highlight.created_by or None
+        item["updated_by"] = highlight.updated_by or None
+    return shown
 
 
 def cmd_show(args) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Any
 
 from reader.core.text import reading_minutes
 
@@ -77,18 +78,40 @@ def reading_order(highlights: Iterable[Highlight]) -> list[Highlight]:
     return sorted(highlights, key=lambda h: (h.start is None, h.start or 0, h.end or 0, h.created, h.uid))
 
 
-@dataclass(frozen=True)
-class Article:
+@dataclass(frozen=True, kw_only=True)
+class PageFields:
+    """What Reader learns about a page when it reads it, declared once: the importer
+    fills it (importing.pipeline.PreparedArticle is one), the articles table keeps
+    each field in a column of the same name (storage.models.Article; copied by
+    library.rows.store_page_fields), and every Article record carries it."""
+
+    title: str = ""
+    author: str | None = None
+    site: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO 8601, as the page wrote it
+    language: str | None = None
+    direction: str | None = None  # "ltr" | "rtl"
+    excerpt: str | None = None
+    word_count: int = 0
+    fallback: bool = False  # the whole cleaned page was used: no article found in it
+    saved_at: str | None = None  # when the page was saved, as its saver wrote it (ISO 8601)
+
+
+PAGE_FIELDS = tuple(f.name for f in fields(PageFields))
+
+
+def page_values(record: PageFields) -> dict[str, Any]:
+    """The page's fields of any record that has them (an Extraction, a PreparedArticle, an Article), by name."""
+    return {name: getattr(record, name) for name in PAGE_FIELDS}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Article(PageFields):
+    """An article as stored: what was read from the page and what the library keeps."""
+
     id: int
-    title: str
-    author: str | None
-    site: str | None
-    url: str | None
-    published: str | None
-    language: str | None
-    direction: str | None
-    excerpt: str | None
-    word_count: int
+    uid: str = ""  # never reused, unlike id: what anything outside the library refers to
     source_name: str
     source_path: str | None
     added: datetime
@@ -97,19 +120,60 @@ class Article:
     favorite: bool
     progress: float
     note: str
+    note_by: str = ""  # who last wrote the note
+    note_version: int = 1  # what an edit of the note started from (Library.set_note)
     html: str
     text: str
     tags: tuple[str, ...] = ()
     highlights: tuple[Highlight, ...] = ()
     images: tuple[str, ...] = ()  # asset names referenced by the html
-    fallback: bool = False
-    uid: str = ""  # never reused, unlike id: what anything outside the library refers to
-    note_by: str = ""  # who last wrote the note
-    note_version: int = 1  # what an edit of the note started from (Library.set_note)
 
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
+
+
+# The articles table's columns behind an Article record, by the record's names (SQL
+# selects `extracted_fallback AS fallback`): html, text, tags, highlights and images
+# live in other tables.
+ARTICLE_COLUMNS = tuple(
+    f.name for f in fields(Article) if f.name not in ("html", "text", "tags", "highlights", "images")
+)
+
+
+def article_record(
+    columns: Mapping[str, Any],
+    *,
+    html: str = "",
+    text: str = "",
+    tags: Iterable[str] = (),
+    highlights: Iterable[Highlight] = (),
+    images: Iterable[str] = (),
+) -> Article:
+    """The one way from a row of the articles table (ARTICLE_COLUMNS by name, as any
+    driver returns them) to its record: booleans from integers, stamps from text,
+    NULL notes and names as ""."""
+    values = {name: columns[name] for name in ARTICLE_COLUMNS}
+    for name in ("added", "updated"):
+        values[name] = parse_stamp(values[name])
+    for name in ("archived", "favorite", "fallback"):
+        values[name] = bool(values[name])
+    for name in ("uid", "note", "note_by"):
+        values[name] = values[name] or ""
+    values["progress"] = values["progress"] or 0.0
+    return Article(
+        **values,
+        html=html,
+        text=text,
+        tags=tuple(tags),
+        highlights=tuple(reading_order(highlights)),
+        images=tuple(images),
+    )
+
+
+def parse_stamp(value: datetime | str) -> datetime:
+    """A DateTime column as a driver returns it: a datetime, or SQLite's text."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 @dataclass(frozen=True)

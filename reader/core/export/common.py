@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -82,6 +82,29 @@ def parse_iso(value: object) -> datetime | None:
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed.replace(microsecond=0)
+
+
+# Content a format writes its own way, if at all; the rest of an article record is its fields.
+_CONTENT = frozenset(("html", "text", "highlights", "images"))
+
+
+def article_values(article: domain.Article) -> dict[str, Any]:
+    """An article's fields by name, from the record's own declaration, as plain
+    values for a template or JSON: stamps and the page's dates normalised (iso,
+    normal_date), tags as a list; content (html, text, highlights, images) left out."""
+    values: dict[str, Any] = {}
+    for item in fields(article):
+        if item.name in _CONTENT:
+            continue
+        value = getattr(article, item.name)
+        if isinstance(value, datetime):
+            value = iso(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        values[item.name] = value
+    for name in ("published", "saved_at"):
+        values[name] = normal_date(values[name])
+    return values
 
 
 def normal_date(value: str | None) -> str | None:

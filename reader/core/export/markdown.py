@@ -25,9 +25,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from reader.core import domain
 from reader.core.export.common import (
     ExportOptions,
+    article_values,
     color_name,
     iso,
-    normal_date,
     reader_link,
     reading_order,
 )
@@ -199,25 +199,10 @@ def template_context(
     return {
         "article": Vars(
             {
-                "id": article.id,
-                "uid": article.uid,
+                **article_values(article),
                 "link": reader_link(article),
-                "title": article.title,
-                "author": article.author,
-                "site": article.site,
-                "url": article.url,
-                "published": normal_date(article.published),
-                "added": iso(article.added),
-                "updated": iso(article.updated),
-                "language": article.language,
-                "excerpt": article.excerpt,
-                "tags": list(article.tags),
-                "note": article.note,
-                "word_count": article.word_count,
                 "reading_minutes": article.reading_minutes,
                 "highlight_count": len(highlights),
-                "archived": article.archived,
-                "favorite": article.favorite,
             }
         ),
         "highlights": [_highlight_context(article, h, i, color_names) for i, h in enumerate(highlights, 1)],

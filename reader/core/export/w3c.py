@@ -38,10 +38,10 @@ from reader.core.export.common import (
     Json,
     article_source,
     article_urn,
+    article_values,
     color_name,
     highlight_iri,
     iso,
-    normal_date,
     parse_iso,
     reading_order,
 )
@@ -85,19 +85,16 @@ def stylesheet() -> Json:
     return {"type": "CssStylesheet", "value": " ".join(rules)}
 
 
+# The article fields the `articles` extension carries (each a term of its context).
+ARTICLE_FIELDS = ("title", "author", "site", "url", "published", "added", "language", "tags", "note")
+
+
 def article_metadata(article: domain.Article) -> Json:
+    values = article_values(article)
     return {
         "id": article_urn(article),
         "source": article_source(article),
-        "title": article.title,
-        "author": article.author,
-        "site": article.site,
-        "url": article.url,
-        "published": normal_date(article.published),
-        "added": iso(article.added),
-        "language": article.language,
-        "tags": list(article.tags),
-        "note": article.note,
+        **{name: values[name] for name in ARTICLE_FIELDS},
         "highlightCount": len(article.highlights),
     }
 

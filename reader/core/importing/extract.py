@@ -21,6 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from readability import Document
 
+from reader.core.domain import PageFields
 from reader.core.importing import choice, cleanup, notices
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
@@ -29,19 +30,13 @@ from reader.core.importing.sanitize import inner_html
 logging.getLogger("readability").setLevel(logging.CRITICAL)
 
 
-@dataclass
-class Extraction:
-    title: str
-    html: str  # the article body; not yet sanitized, images not yet localized
-    byline: str | None = None
-    site: str | None = None
-    url: str | None = None
-    published: str | None = None  # ISO 8601
-    language: str | None = None
-    direction: str | None = None  # "ltr" | "rtl"
-    excerpt: str | None = None
-    lead_image: str | None = None
-    fallback: bool = False  # True when the whole cleaned page was used
+@dataclass(frozen=True, kw_only=True)
+class Extraction(PageFields):
+    """What the extractor found: the page's fields as the page states them (the
+    pipeline fills in what it knows better) and the article body."""
+
+    html: str = ""  # the article body; not yet sanitized, images not yet localized
+    lead_image: str | None = None  # the page's og:image URL (reported, not stored)
 
 
 class _Document(cleanup.ReadabilityDocument, Document):
@@ -78,7 +73,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     return Extraction(
         title=_nfc(meta.title),
         html=_nfc(body),
-        byline=_nfc(meta.byline),
+        author=_nfc(meta.byline),
         site=_nfc(meta.site),
         url=meta.url or url,
         published=meta.published,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from reader.core.domain import PageFields, page_values
 from reader.core.importing.bound import bound_tree
 from reader.core.importing.cleanup import tidy_tree
 from reader.core.importing.extract import Extraction, extract, whole_page
@@ -24,28 +25,24 @@ from reader.core.text import element_text, word_count
 MIN_ARTICLE_CHARS = 1
 
 
-@dataclass
-class PreparedArticle:
+@dataclass(frozen=True, kw_only=True)
+class PreparedArticle(PageFields):
+    """One page read and ready to store: its fields (PageFields), its content and where it came from."""
+
     source_path: str
     original: bytes
     source_kind: str
-    title: str
     html: str
     text: str
     content_hash: str
-    byline: str | None = None
-    site: str | None = None
-    url: str | None = None
-    published: str | None = None
-    language: str | None = None
-    direction: str | None = None
-    excerpt: str | None = None
-    lead_image: str | None = None
-    word_count: int = 0
-    fallback: bool = False
-    saved_at: str | None = None
+    lead_image: str | None = None  # the page's og:image URL: `reader extract` reports it, the library does not keep it
     assets: list[Asset] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. an image skipped for its size, named
+
+    @property
+    def byline(self) -> str | None:
+        """The author as the extractor names it (`reader extract` prints "byline")."""
+        return self.author
 
 
 def prepare(path: str | Path) -> PreparedArticle:
@@ -78,24 +75,22 @@ def prepare_page(page: SavedPage) -> PreparedArticle:
         raise ImportFailure("no readable text in the page")
     title = _clean_title(extraction.title) or _first_line(text) or page.path.stem
     return PreparedArticle(
+        **{
+            **page_values(extraction),
+            "title": title,
+            "url": extraction.url or page.url,
+            "excerpt": extraction.excerpt or _excerpt(text),
+            "word_count": word_count(text),
+            "fallback": fallback,
+            "saved_at": page.saved_at,
+        },
         source_path=str(page.path),
         original=page.original,
         source_kind=page.kind,
-        title=title,
         html=html,
         text=text,
         content_hash=text_hash(text),
-        byline=extraction.byline,
-        site=extraction.site,
-        url=extraction.url or page.url,
-        published=extraction.published,
-        language=extraction.language,
-        direction=extraction.direction,
-        excerpt=extraction.excerpt or _excerpt(text),
         lead_image=extraction.lead_image,
-        word_count=word_count(text),
-        fallback=fallback,
-        saved_at=page.saved_at,
         assets=assets,
         warnings=warnings,
     )

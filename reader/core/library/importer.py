@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from reader.core.importing.pipeline import PreparedArticle
 
 
-from reader.core.library.rows import add_assets, page_identity, storable_text
+from reader.core.library.rows import add_assets, page_identity, storable_text, store_page_fields
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
 
@@ -200,21 +200,10 @@ class ImportingMixin:
             article = Article(
                 uid=uuid.uuid4().hex,
                 identity=page_identity(prepared.url, prepared.content_hash),
-                title=prepared.title,
-                author=prepared.byline,
-                site=prepared.site,
-                url=prepared.url,
-                published=prepared.published,
-                language=prepared.language,
-                direction=prepared.direction,
-                excerpt=prepared.excerpt,
-                lead_image=prepared.lead_image,
-                word_count=prepared.word_count,
                 source_name=storable_text(Path(prepared.source_path).name),
                 source_path=storable_text(prepared.source_path),
                 source_kind=prepared.source_kind,
                 content_hash=prepared.content_hash,
-                extracted_fallback=prepared.fallback,
                 note="",
                 archived=False,
                 favorite=False,
@@ -222,6 +211,7 @@ class ImportingMixin:
                 added=stamp,
                 updated=stamp,
             )
+            store_page_fields(article, prepared)
             article.content = ArticleContent(html=prepared.html, text=prepared.text, original=prepared.original)
             session.add(article)
             session.flush()
@@ -275,22 +265,14 @@ class ImportingMixin:
             raise LibraryError(f"article {article_id}: cannot re-extract: {too_long(limit)}") from None
         with self._write() as session:
             article = self._article_row(session, article_id)
-            article.title = prepared.title
-            article.author = prepared.byline
-            article.site = prepared.site
-            article.url = article.url or prepared.url
-            article.published = prepared.published
-            article.language = prepared.language
-            article.direction = prepared.direction
-            article.excerpt = prepared.excerpt
-            article.lead_image = prepared.lead_image
-            article.word_count = prepared.word_count
+            kept_url = article.url  # the address it was imported from stays
+            store_page_fields(article, prepared)
+            article.url = kept_url or prepared.url
             article.content_hash = prepared.content_hash
             identity = page_identity(article.url, prepared.content_hash)
             taken = session.scalar(select(Article.id).where(Article.identity == identity, Article.id != article_id))
             if taken is None:
                 article.identity = identity
-            article.extracted_fallback = prepared.fallback
             article.updated = dates.now()
             article.content.html = prepared.html
             article.content.text = prepared.text

@@ -1,5 +1,5 @@
-"""Small pieces the parts of the library share: database rows to records, page
-identity, and the refusal of a note changed by someone else."""
+"""Small pieces the parts of the library share: records to database rows and back,
+page identity, and the refusal of a note changed by someone else."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from reader.core import domain
 from reader.core.errors import LibraryError
 from reader.core.storage.models import (
+    Article,
     Asset,
     Highlight,
 )
@@ -45,6 +46,13 @@ def storable_text(value: str) -> str:
 def page_identity(url: str | None, content_hash: str) -> str:
     """What makes two imports the same page: its URL when known, else its text."""
     return f"url:{url}" if url else f"sha256:{content_hash}"
+
+
+def store_page_fields(row: Article, page: domain.PageFields) -> None:
+    """Copy the page's fields onto its row: the one place they are mapped, by name
+    (each has a column of its own name, see storage.models.Article)."""
+    for name, value in domain.page_values(page).items():
+        setattr(row, name, value)
 
 
 def add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> None:

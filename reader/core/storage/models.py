@@ -52,6 +52,9 @@ highlight_tags = Table(
 
 
 class Article(Base):
+    """An article: the page's fields (reader.core.domain.PageFields) in attributes of
+    the same names, and what the library keeps about it."""
+
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,13 +70,13 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String)
     direction: Mapped[str | None] = mapped_column(String)
     excerpt: Mapped[str | None] = mapped_column(Text)
-    lead_image: Mapped[str | None] = mapped_column(String)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     source_name: Mapped[str] = mapped_column(String, default="")
     source_path: Mapped[str | None] = mapped_column(String)
     source_kind: Mapped[str] = mapped_column(String, default="html")
     content_hash: Mapped[str] = mapped_column(String, index=True)
-    extracted_fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    fallback: Mapped[bool] = mapped_column("extracted_fallback", Boolean, default=False)  # the column's old name
+    saved_at: Mapped[str | None] = mapped_column(String)  # ISO 8601, as the page's saver wrote it
     note: Mapped[str] = mapped_column(Text, default="")
     note_by: Mapped[str | None] = mapped_column(String)  # who last wrote the note
     # Bumped by each change of the note (not of the rest of the article): a note
