@@ -1,6 +1,6 @@
 """Every export read by its consumer's own parser or rules (issue 17): Obsidian Markdown
-(PyYAML + markdown-it-py), Logseq pages, W3C JSON (pyld expansion; the
-suite's schemas in test_w3c_schemas.py), HTML notes, Anki decks (zip + SQLite), BibTeX (bibtexparser),
+(PyYAML + markdown-it-py), Logseq pages, W3C JSON (the web-annotation test suite's
+rules + pyld expansion), HTML notes, Anki decks (zip + SQLite), BibTeX (bibtexparser),
 CSL-JSON (citeproc-py), Hypothesis JSON, and a vault kept current."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import bibtexparser
 import genanki
+import jsonschema
 import pytest
 import yaml
 from lxml import html as lxml_html
@@ -230,8 +231,67 @@ def test_logseq_pages_with_properties_and_block_ids(notes, tmp_path):
 
 # -- W3C JSON ---------------------------------------------------------------------------------
 
-# The suite's own schemas check every annotation in tests/core/test_w3c_schemas.py; here,
-# what Reader's readers of the file rely on.
+# Rules of the W3C web-annotation test suite (web-platform-tests, annotation-model/), as its
+# assertion schemas state them; the names are the suite's.
+STYLE_CLASS_VALID_IF_PRESENT = {  # definitions/specificResource.json#styleClassDefinition + 4.4
+    "type": "object",
+    "properties": {
+        "styleClass": {"oneOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {"type": "string"}}]}
+    },
+    "dependencies": {"styleClass": ["source"]},
+}
+STYLESHEET_DETECTED = {  # annotations/4.4-annotationStylesheetImplemented.json
+    "type": "object",
+    "required": ["stylesheet"],
+    "properties": {
+        "stylesheet": {
+            "oneOf": [
+                {"type": "string", "format": "uri"},
+                {
+                    "type": "object",
+                    "required": ["type"],
+                    "properties": {"type": {"const": "CssStylesheet"}, "value": {"type": "string"}},
+                    "anyOf": [{"required": ["value"]}, {"required": ["id"]}],
+                },
+            ]
+        }
+    },
+}
+PAGE_PART_OF_VALIDATED = {  # collections/pages/5.2-pagePartOfValidated.json: an embedded collection
+    "type": "object",
+    "required": ["first"],
+    "properties": {
+        "first": {
+            "type": "object",
+            "properties": {
+                "partOf": {
+                    "oneOf": [
+                        {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.-]*:"},
+                        {
+                            "type": "object",
+                            "required": ["id", "type"],
+                            "properties": {
+                                "type": {"const": "AnnotationCollection"},
+                                "total": {"type": "integer", "minimum": 0},
+                            },
+                        },
+                    ]
+                }
+            },
+        }
+    },
+}
+CONTEXT_VALIDATED = {  # annotations/3.1-annotationContextValidated.json
+    "required": ["@context"],
+    "properties": {
+        "@context": {
+            "oneOf": [
+                {"const": "http://www.w3.org/ns/anno.jsonld"},
+                {"type": "array", "contains": {"const": "http://www.w3.org/ns/anno.jsonld"}},
+            ]
+        }
+    },
+}
 
 
 def _loader(url, options=None):
@@ -244,14 +304,18 @@ def _loader(url, options=None):
     raise AssertionError(f"the test reached for {url}: no network in tests")
 
 
-def test_w3c_json_keeps_styles_markdown_notes_and_articles_through_expansion(notes, tmp_path):
+def test_w3c_json_passes_the_suites_rules_and_survives_expansion(notes, tmp_path):
     library, a, noted, bare = notes
     export_articles(library, "json", tmp_path / "all.json")
     data = json.loads((tmp_path / "all.json").read_text("utf-8"))
+    jsonschema.validate(data, CONTEXT_VALIDATED)
+    jsonschema.validate(data, PAGE_PART_OF_VALIDATED)
     assert data["first"]["partOf"]["id"] == data["id"]
     items = data["first"]["items"]
     assert len(items) == 3
     for item in items:
+        jsonschema.validate(item["target"], STYLE_CLASS_VALID_IF_PRESENT)
+        jsonschema.validate(item, STYLESHEET_DETECTED)
         # The styleClass names a class the stylesheet defines.
         assert f".{item['target']['styleClass']} " in item["stylesheet"]["value"]
         notes_ = [b for b in item.get("body", []) if b.get("purpose") == "commenting"]
