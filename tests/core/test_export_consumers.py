@@ -257,7 +257,7 @@ STYLESHEET_DETECTED = {  # annotations/4.4-annotationStylesheetImplemented.json
         }
     },
 }
-PAGE_PART_OF_VALIDATED = {  # collections/pages/5.2-pagePartOfValidated.json: an embedded collection
+PAGE_PART_OF_VALIDATED = {  # collections/pages/5.2-pagePartOfImplemented.json: an embedded collection
     "type": "object",
     "required": ["first"],
     "properties": {
