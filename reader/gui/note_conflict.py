@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.gui.widgets import named
+
 KEEP_THEIRS = "theirs"
 KEEP_MINE = "mine"
 
@@ -42,31 +44,33 @@ class NoteConflictDialog(QDialog):
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(6)
-        head = QLabel(
-            f"<b>{_escape(what)}: the note was changed by {_escape(by)} since you opened it.</b><br>"
-            "Nothing of yours was saved yet. Keep theirs, keep yours, or edit yours to merge the two.",
-            objectName="ConflictMessage",
-            wordWrap=True,
+        head = named(
+            QLabel(
+                f"<b>{_escape(what)}: the note was changed by {_escape(by)} since you opened it.</b><br>"
+                "Nothing of yours was saved yet. Keep theirs, keep yours, or edit yours to merge the two.",
+                wordWrap=True,
+            ),
+            "ConflictMessage",
         )
         head.setTextFormat(Qt.TextFormat.RichText)
         grid.addWidget(head, 0, 0, 1, 2)
-        grid.addWidget(QLabel(f"Theirs ({_escape(by)}, saved now)", objectName="TheirsLabel"), 1, 0)
-        grid.addWidget(QLabel("Yours (edit to merge)", objectName="YoursLabel"), 1, 1)
-        self.their_text = QPlainTextEdit(objectName="TheirNote")
+        grid.addWidget(named(QLabel(f"Theirs ({_escape(by)}, saved now)"), "TheirsLabel"), 1, 0)
+        grid.addWidget(named(QLabel("Yours (edit to merge)"), "YoursLabel"), 1, 1)
+        self.their_text = named(QPlainTextEdit(), "TheirNote")
         self.their_text.setPlainText(theirs)
         self.their_text.setReadOnly(True)
-        self.your_text = QPlainTextEdit(objectName="YourNote")
+        self.your_text = named(QPlainTextEdit(), "YourNote")
         self.your_text.setPlainText(yours)
         self.your_text.setTabChangesFocus(True)
         grid.addWidget(self.their_text, 2, 0)
         grid.addWidget(self.your_text, 2, 1)
         grid.setRowStretch(2, 1)
         buttons = QDialogButtonBox()
-        self.keep_theirs = QPushButton("Keep Theirs", objectName="KeepTheirs")
+        self.keep_theirs = named(QPushButton("Keep Theirs"), "KeepTheirs")
         self.keep_theirs.setToolTip("Leave their note as it is; yours goes to the clipboard")
-        self.copy_mine = QPushButton("Copy Mine", objectName="CopyMine")
+        self.copy_mine = named(QPushButton("Copy Mine"), "CopyMine")
         self.copy_mine.setToolTip("Copy your text to the clipboard")
-        self.keep_mine = QPushButton("Keep Mine", objectName="KeepMine")
+        self.keep_mine = named(QPushButton("Keep Mine"), "KeepMine")
         self.keep_mine.setToolTip("Save your text (as edited here) over theirs")
         self.keep_mine.setDefault(True)
         buttons.addButton(self.keep_theirs, QDialogButtonBox.ButtonRole.RejectRole)
