@@ -208,7 +208,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._code_blocks = []  # of the document about to be replaced
         self._fitted_width = -1.0
         self._headings = None
-        body = display_html(article.html, self._formulas, can_typeset, self._stacked)
+        body = display_html(article.html, self._formulas, can_typeset, self._stacked, code_theme=self.theme)
         if self.settings.justify:
             from reader.gui.reading.hyphenate import hyphenate_html
 
