@@ -10,6 +10,7 @@ from it (Pygments); nothing is guessed here.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _CLASS = re.compile(r"^(?:language|lang|highlight-source|brush)[-:]([a-z0-9][a-z0-9+#_.-]{0,31})$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9+#_.-]{0,31}$")
@@ -17,7 +18,7 @@ _NOT_A_LANGUAGE = frozenset({"none", "text", "plain", "plaintext", "txt", "nohig
 _WRAPPERS = 3  # how far up a wrapper may name it (rouge: div.language-x > div.highlight > pre)
 
 
-def declared_language(el) -> str | None:
+def declared_language(el: Any) -> str | None:
     """The language one element names, lower case, or None."""
     for value in (el.get("data-language"), el.get("data-lang")):
         name = (value or "").strip().lower()
@@ -30,7 +31,7 @@ def declared_language(el) -> str | None:
     return None
 
 
-def mark_code_languages(root) -> None:
+def mark_code_languages(root: Any) -> None:
     """Set data-language on each <pre> whose page names its language (before sanitizing)."""
     for pre in root.iter("pre"):
         found = declared_language(pre)
