@@ -37,6 +37,7 @@ from reader.core.tags import parse_tags, tag_key
 from reader.gui.icons import icon
 from reader.gui.note_conflict import KEEP_MINE, KEEP_THEIRS, NoteConflictDialog
 from reader.gui.tasks import describe
+from reader.gui.widgets import props
 
 # -- colour names -------------------------------------------------------------------
 
@@ -226,7 +227,7 @@ class Annotations(QObject):
         return stack
 
     def activate(self, article_id: int | None) -> None:
-        self.group.setActiveStack(None if article_id is None else self.stack(article_id))
+        self.group.setActiveStack(None if article_id is None else self.stack(article_id))  # type: ignore[arg-type]  # None: no stack, as Qt allows
 
     def forget(self, article_id: int) -> None:
         """The article is gone, or its highlights changed behind our back: its history no longer applies."""
@@ -368,18 +369,18 @@ class FloatingToolbar(QFrame):
         layout.setSpacing(3)
         self.color_buttons: dict[str, QToolButton] = {}
         for color in COLORS:
-            button = QToolButton(objectName=f"color-{color}", autoRaise=True, checkable=True)
+            button = props(QToolButton(), objectName=f"color-{color}", autoRaise=True, checkable=True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setIconSize(QSize(18, 18))
             button.clicked.connect(lambda _c=False, c=color: self.colorChosen.emit(c))
             layout.addWidget(button)
             self.color_buttons[color] = button
-        self.separator = QFrame(objectName="ToolbarRule")
+        self.separator = props(QFrame(), objectName="ToolbarRule")
         self.separator.setFixedSize(1, 20)
         layout.addWidget(self.separator)
-        self.note_button = QToolButton(objectName="note", autoRaise=True, toolTip="Highlight with a note (N)")
-        self.tags_button = QToolButton(objectName="tags", autoRaise=True, toolTip="Tags")
-        self.delete_button = QToolButton(objectName="delete", autoRaise=True, toolTip="Delete highlight")
+        self.note_button = props(QToolButton(), objectName="note", autoRaise=True, toolTip="Highlight with a note (N)")
+        self.tags_button = props(QToolButton(), objectName="tags", autoRaise=True, toolTip="Tags")
+        self.delete_button = props(QToolButton(), objectName="delete", autoRaise=True, toolTip="Delete highlight")
         for button in (self.note_button, self.tags_button, self.delete_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setIconSize(QSize(18, 18))
@@ -440,6 +441,7 @@ class FloatingToolbar(QFrame):
     def _place(self, rect) -> None:
         self.adjustSize()
         parent = self.parentWidget()
+        assert parent is not None  # made over the reading view's viewport
         x = rect.center().x() - self.width() // 2
         y = rect.top() - self.height() - 8
         if y < 4:
@@ -465,18 +467,20 @@ class NoteDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         shown = quote if len(quote) < 280 else quote[:277].rstrip() + "…"
-        self.quote = QLabel(f"“{shown}”", wordWrap=True, objectName="NoteQuote")
+        self.quote = props(QLabel(f"“{shown}”"), wordWrap=True, objectName="NoteQuote")
         self.quote.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.quote)
-        self.editor = QPlainTextEdit(objectName="NoteEditor")
+        self.editor = props(QPlainTextEdit(), objectName="NoteEditor")
         self.editor.setPlaceholderText("Your note… (Markdown: **bold**, *italic*, - lists, [links](https://…))")
         self.editor.setPlainText(note)
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(130)
         layout.addWidget(self.editor, 1)
-        self.tags = QLineEdit(", ".join(tags), objectName="NoteTags", placeholderText="Tags, separated by commas")
+        self.tags = props(
+            QLineEdit(", ".join(tags)), objectName="NoteTags", placeholderText="Tags, separated by commas"
+        )
         layout.addWidget(self.tags)
-        hint = QLabel(f"{color_label} · Ctrl+Enter to save", objectName="NoteHint")
+        hint = props(QLabel(f"{color_label} · Ctrl+Enter to save"), objectName="NoteHint")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -487,7 +491,7 @@ class NoteDialog(QDialog):
         from PySide6.QtGui import QKeySequence, QShortcut
 
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, activated=self.accept)
+            QShortcut(QKeySequence(key), self).activated.connect(self.accept)
         self.editor.setFocus()
         cursor = self.editor.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
@@ -517,10 +521,10 @@ class ColorNamesDialog(QDialog):
         for row, color in enumerate(COLORS, start=1):
             dot = QLabel()
             dot.setPixmap(swatch(theme.highlights[color], 18).pixmap(18, 18))
-            field = QLineEdit(
-                names.custom().get(color, ""), placeholderText=color.capitalize(), objectName=f"name-{color}"
+            field = props(
+                QLineEdit(names.custom().get(color, "")), placeholderText=color.capitalize(), objectName=f"name-{color}"
             )
-            default = QRadioButton("H", toolTip="The colour the H key uses")
+            default = props(QRadioButton("H"), toolTip="The colour the H key uses")
             default.setChecked(color == names.default)
             grid.addWidget(dot, row, 0)
             grid.addWidget(field, row, 1)

@@ -45,6 +45,7 @@ from reader.core.notes import note_html
 from reader.gui.annotate import ColorNames, swatch
 from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog
 from reader.gui.tasks import describe
+from reader.gui.widgets import props
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 HEADER = "header"
@@ -357,21 +358,21 @@ class AnnotationsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        top = QFrame(objectName="AnnotationsHeader")
+        top = props(QFrame(), objectName="AnnotationsHeader")
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(14, 12, 14, 8)
         top_layout.setSpacing(6)
-        note_label = QLabel("Article note", objectName="SidebarLabel")
+        note_label = props(QLabel("Article note"), objectName="SidebarLabel")
         top_layout.addWidget(note_label)
-        self.note = QPlainTextEdit(objectName="ArticleNote")
+        self.note = props(QPlainTextEdit(), objectName="ArticleNote")
         self.note.setPlaceholderText("Your thoughts on this article… (Markdown)")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(96)
         top_layout.addWidget(self.note)
         title_row = QHBoxLayout()
         title_row.setContentsMargins(0, 8, 0, 0)
-        self.title = QLabel("Highlights", objectName="SidebarTitle")
-        self.count = QLabel("", objectName="SidebarCount")
+        self.title = props(QLabel("Highlights"), objectName="SidebarTitle")
+        self.count = props(QLabel(""), objectName="SidebarCount")
         title_row.addWidget(self.title)
         title_row.addWidget(self.count)
         title_row.addStretch(1)
@@ -380,7 +381,7 @@ class AnnotationsPanel(QWidget):
         filters.setSpacing(6)
         self.color_filter = ColorFilter(names)
         self.color_filter.setObjectName("ColorFilter")
-        self.tag_filter = TagFilter(objectName="TagFilter")
+        self.tag_filter = props(TagFilter(), objectName="TagFilter")
         filters.addWidget(self.color_filter, 1)
         filters.addWidget(self.tag_filter, 1)
         top_layout.addLayout(filters)
@@ -391,7 +392,7 @@ class AnnotationsPanel(QWidget):
         self.list = highlight_list("HighlightList", self.model, self.delegate)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setFrameShape(QFrame.Shape.NoFrame)
-        self.empty = QLabel("", objectName="SidebarEmpty", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty = props(QLabel(""), objectName="SidebarEmpty", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty, 1)
         self.empty.hide()
@@ -453,7 +454,7 @@ class AnnotationsPanel(QWidget):
                 self.select(highlight.id)
             return
         if kind == "highlight-deleted":
-            if self._highlights.pop(change.highlight_id, None) is not None:
+            if change.highlight_id is not None and self._highlights.pop(change.highlight_id, None) is not None:
                 self.refill()
             return
         try:
@@ -598,7 +599,7 @@ class AnnotationsPanel(QWidget):
 
 def highlight_list(name: str, model, delegate) -> QListView:
     """A list of highlight cards (the sidebar's and the Notebook's)."""
-    view = QListView(objectName=name)
+    view = props(QListView(), objectName=name)
     view.setModel(model)
     view.setItemDelegate(delegate)
     view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)

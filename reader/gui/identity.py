@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 
 from reader.core.location import USER_ENV, default_user
 from reader.gui.widgets import named
+from reader.gui.window_typing import WindowBase
 
 SETTING = "identity/name"
 
@@ -80,11 +81,8 @@ class NameDialog(QDialog):
         return " ".join(self.field.text().split())
 
 
-class IdentityController:
+class IdentityController(WindowBase):
     """Mixin of MainWindow: the display name, set from File > Your Name…"""
-
-    settings: QSettings
-    ops: Any
 
     def _start_identity(self) -> None:
         name = session_name(self.settings)
@@ -93,7 +91,7 @@ class IdentityController:
 
     def name_dialog(self) -> NameDialog:
         """Made by one method so tests can answer it."""
-        return NameDialog(self.display_name, self)  # type: ignore[arg-type]
+        return NameDialog(self.display_name, self)
 
     def action_display_name(self) -> None:
         dialog = self.name_dialog()
@@ -112,7 +110,7 @@ class IdentityController:
         self.display_name = name or os_user()
         chosen = self.display_name
         self.ops.run(lambda lib: give_name(lib, chosen))
-        self.statusBar().showMessage(f"Your highlights and notes are now recorded as {chosen}", 5000)  # type: ignore[attr-defined]
+        self.statusBar().showMessage(f"Your highlights and notes are now recorded as {chosen}", 5000)
 
 
 __all__ = ["SETTING", "IdentityController", "NameDialog", "give_name", "os_user", "session_name", "stored_name"]

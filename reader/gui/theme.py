@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPalette
@@ -130,7 +131,7 @@ class ReadingSettings:
     @classmethod
     def load(cls, settings: QSettings) -> ReadingSettings:
         default = cls()
-        values = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             raw = settings.value(f"reading/{f.name}", getattr(default, f.name))
             try:

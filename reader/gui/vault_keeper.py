@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from reader.gui.tasks import describe
 from reader.gui.widgets import named
+from reader.gui.window_typing import WindowBase
 
 FORMATS = (("md", "Markdown (Obsidian)"), ("logseq", "Logseq pages"))  # reader.core.export.VAULT_FORMATS
 FOLDER_KEY = "vault/folder"
@@ -194,23 +195,19 @@ class VaultDialog(QDialog):
         return self.path.text().strip(), str(self.format.currentData())
 
 
-class VaultController:
+class VaultController(WindowBase):
     """Mixin of MainWindow: File > Keep a Vault Current…"""
 
-    settings: QSettings
-    ops: Any
-    names: Any
-
     def _start_vault(self) -> None:
-        self.vault = VaultKeeper(self.ops, self.settings, self.names, self)  # type: ignore[arg-type]
-        bar = self.statusBar()  # type: ignore[attr-defined]
+        self.vault = VaultKeeper(self.ops, self.settings, self.names, self)
+        bar = self.statusBar()
         self.vault.failed.connect(lambda message: bar.showMessage(message, 15000))
         self.vault.synced.connect(self._vault_synced)
 
     def _vault_synced(self, result: Any) -> None:
         changed = len(result.written) + len(result.removed)
         if changed:
-            self.statusBar().showMessage(  # type: ignore[attr-defined]
+            self.statusBar().showMessage(
                 f"Vault: {len(result.written)} file{'s' if len(result.written) != 1 else ''} written"
                 + (f", {len(result.removed)} removed" if result.removed else ""),
                 4000,
@@ -218,14 +215,14 @@ class VaultController:
 
     def vault_dialog(self) -> VaultDialog:
         """Made by one method so tests can answer it."""
-        return VaultDialog(self.vault.folder, self.vault.fmt, self)  # type: ignore[arg-type]
+        return VaultDialog(self.vault.folder, self.vault.fmt, self)
 
     def action_keep_vault(self) -> None:
         dialog = self.vault_dialog()
         result = dialog.exec()
         if result == VaultDialog.STOP:
             self.vault.stop()
-            self.statusBar().showMessage("The vault is no longer kept current", 5000)  # type: ignore[attr-defined]
+            self.statusBar().showMessage("The vault is no longer kept current", 5000)
         elif result == QDialog.DialogCode.Accepted:
             folder, fmt = dialog.chosen()
             if folder:

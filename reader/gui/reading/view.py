@@ -398,10 +398,10 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
             for pos in self._joins:
                 cursor = QTextCursor(self.document())
                 cursor.setPosition(pos)
-                rect = self.cursorRect(cursor)
-                if rect.bottom() < 0 or rect.top() > height:
+                caret = self.cursorRect(cursor)
+                if caret.bottom() < 0 or caret.top() > height:
                     continue
-                painter.fillRect(QRectF(rect.left() - 1, rect.top(), 2, rect.height()), page)
+                painter.fillRect(QRectF(caret.left() - 1, caret.top(), 2, caret.height()), page)
         self._paint_note_marks(painter)
         color = QColor(self.theme.accent)
         color.setAlpha(150)
