@@ -277,6 +277,8 @@ class Annotations(QObject):
         dialog.open()
 
     def _resolve(self, highlight_id: int, rest: dict[str, Any], choice: str, text: str) -> None:
+        if self.ops.closed:  # the window closed over the dialog (yours is on the clipboard)
+            return
         try:
             current = self.ops.library.get_highlight(highlight_id)
         except LibraryError:

@@ -555,6 +555,8 @@ class AnnotationsPanel(QWidget):
 
     def _resolve(self, article_id: int, theirs: Article, choice: str, text: str) -> None:
         self.conflict = None
+        if self.ops.closed:  # the window closed over the dialog (yours is on the clipboard)
+            return
         if self.article_id != article_id:  # another article opened meanwhile: save there directly
             if choice == KEEP_MINE:
                 self.ops.run(lambda lib: lib.set_note(article_id, text, opened=theirs), on_error=self._not_saved)

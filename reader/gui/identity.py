@@ -87,7 +87,8 @@ class IdentityController(WindowBase):
     def _start_identity(self) -> None:
         name = session_name(self.settings)
         self.display_name = name
-        self.ops.run(lambda lib: give_name(lib, name))
+        if name != default_user():  # else the library chose it already; nothing to load early
+            self.ops.run(lambda lib: give_name(lib, name))
 
     def name_dialog(self) -> NameDialog:
         """Made by one method so tests can answer it."""

@@ -77,7 +77,7 @@ class VaultKeeper(QObject):
         """From now on keep `folder` current in `fmt` (remembered); syncs at once."""
         if fmt not in dict(FORMATS):
             raise ValueError(f"a vault is kept in Markdown or Logseq pages, not {fmt}")
-        self.settings.setValue(FOLDER_KEY, str(Path(folder).expanduser()))
+        self.settings.setValue(FOLDER_KEY, str(Path(folder).expanduser().absolute()))
         self.settings.setValue(FORMAT_KEY, fmt)
         self.sync_now()
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog
 
+from reader.core import Library
 from reader.core.location import USER_ENV
 from reader.gui.identity import SETTING, NameDialog, os_user
 
@@ -92,8 +93,13 @@ def test_a_name_given_for_this_run_wins_over_the_stored_one(library, make_window
     stored = QSettings(settings_file, QSettings.Format.IniFormat)
     stored.setValue(SETTING, "Ana")
     stored.sync()
-    monkeypatch.setenv(USER_ENV, "bo")  # reader --user bo
-    window = make_window(library)
-    settle(qtbot, window)
-    assert window.display_name == "bo"
-    assert library.user == "bo"
+    monkeypatch.setenv(USER_ENV, "bo")  # reader --user bo: set before the library opens
+    opened = Library.open(library.folder)
+    try:
+        window = make_window(opened)
+        settle(qtbot, window)
+        assert window.display_name == "bo"
+        assert opened.user == "bo"
+    finally:
+        window.close()
+        opened.close()
