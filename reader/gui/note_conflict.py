@@ -10,7 +10,7 @@ Keep Theirs, with yours on the clipboard too: nothing the reader typed is lost.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -59,6 +59,9 @@ class NoteConflictDialog(QDialog):
         self.their_text = named(QPlainTextEdit(), "TheirNote")
         self.their_text.setPlainText(theirs)
         self.their_text.setReadOnly(True)
+        shade = self.their_text.palette()  # read only: the window's colour, not a field's
+        shade.setColor(QPalette.ColorRole.Base, shade.color(QPalette.ColorRole.Window))
+        self.their_text.setPalette(shade)
         self.your_text = named(QPlainTextEdit(), "YourNote")
         self.your_text.setPlainText(yours)
         self.your_text.setTabChangesFocus(True)

@@ -124,7 +124,7 @@ class VaultKeeper(QObject):
             # its work); a sync writes nothing there, so that is no reason to try again.
             self._again = False
             self._timer.stop()
-            self.failed.emit(f"Vault {folder}: {describe(exc)}")
+            self.failed.emit(f"The vault was not updated: {describe(exc)}")
 
         self._task = self.ops.run_long(job, on_done=done, on_error=failed)
 
