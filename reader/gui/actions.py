@@ -61,6 +61,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         separator_before=True,
     ),
     ActionSpec(
+        "keep_vault",
+        "&File",
+        "Keep a &Vault Current…",
+        (),
+        tip="Keep a folder of Markdown or Logseq pages up to date with your highlights and notes",
+    ),
+    ActionSpec(
         "open_original",
         "&File",
         "Open &Original File",
@@ -71,6 +78,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         separator_before=True,
     ),
     ActionSpec("open_shared", "&File", "Open Shared &Library…", ("Ctrl+Shift+L",), separator_before=True),
+    ActionSpec(
+        "display_name",
+        "&File",
+        "Your &Name…",
+        (),
+        tip="The name recorded with your highlights and notes",
+        separator_before=True,
+    ),
     ActionSpec("quit", "&File", "&Quit", (SK.Quit,), separator_before=True),
     ActionSpec("undo", "&Edit", "&Undo", (SK.Undo,)),
     ActionSpec("redo", "&Edit", "&Redo", (SK.Redo, "Ctrl+Shift+Z")),

@@ -12,8 +12,10 @@ through Library.restore_highlight).
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QObject, QPoint, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QUndoCommand, QUndoGroup, QUndoStack
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap, QUndoCommand, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,7 +35,9 @@ from reader.core.domain import COLORS, Change, Highlight
 from reader.core.errors import LibraryError
 from reader.core.tags import parse_tags, tag_key
 from reader.gui.icons import icon
+from reader.gui.note_conflict import KEEP_MINE, KEEP_THEIRS, NoteConflictDialog
 from reader.gui.tasks import describe
+from reader.gui.widgets import props
 
 # -- colour names -------------------------------------------------------------------
 
@@ -145,20 +149,31 @@ class AddHighlight(AnnotationCommand):
 
 
 class UpdateHighlight(AnnotationCommand):
-    def __init__(self, ctl, before: Highlight, text: str, **changes) -> None:
+    """A change of colour, note or tags. A note is written only over the note the
+    editor opened (the core's NoteConflict otherwise, which Annotations turns into
+    the conflict dialog)."""
+
+    def __init__(self, ctl: Annotations, before: Highlight, text: str, **changes: Any) -> None:
         super().__init__(ctl, before.article_id, text)
         self.before = before
         self.changes = changes
+        self.after: Highlight | None = None  # as this command's redo stored it
+        self.attempt: dict[str, Any] = {}  # the values of the last step tried (read after a conflict)
 
-    def _apply(self, library, values: dict) -> Change:
-        fresh = library.update_highlight(self.before.id, **values)
+    def _apply(self, library: Any, values: dict[str, Any], opened: Highlight) -> Change:
+        self.attempt = dict(values)
+        guard = self.ctl.latest(opened) if "note" in values else None
+        fresh = library.update_highlight(self.before.id, **values, opened=guard)
+        self.ctl.remember(fresh)
         return Change("highlight-updated", fresh.article_id, fresh.id)
 
-    def apply(self, library) -> Change:
-        return self._apply(library, self.changes)
+    def apply(self, library: Any) -> Change:
+        change = self._apply(library, self.changes, self.before)
+        self.after = self.ctl.latest(self.before)
+        return change
 
-    def revert(self, library) -> Change:
-        return self._apply(library, {key: getattr(self.before, key) for key in self.changes})
+    def revert(self, library: Any) -> Change:
+        return self._apply(library, {key: getattr(self.before, key) for key in self.changes}, self.after or self.before)
 
 
 class DeleteHighlight(AnnotationCommand):
@@ -190,7 +205,19 @@ class Annotations(QObject):
         super().__init__(parent)
         self.ops = ops
         self.group = QUndoGroup(self)
+        self.conflicts: list[NoteConflictDialog] = []  # open conflict dialogs
         self.stacks: dict[int, QUndoStack] = {}
+        # Each highlight as this window last wrote it (touched on the ops lane only): a
+        # second edit opened before the first one's change came back is not a conflict.
+        self._written: dict[int, Highlight] = {}
+
+    def remember(self, highlight: Highlight) -> None:
+        self._written[highlight.id] = highlight
+
+    def latest(self, opened: Highlight) -> Highlight:
+        """What an edit started from: the highlight as opened, or as this window wrote it since."""
+        written = self._written.get(opened.id)
+        return written if written is not None and written.version > opened.version else opened
 
     def stack(self, article_id: int) -> QUndoStack:
         stack = self.stacks.get(article_id)
@@ -200,7 +227,7 @@ class Annotations(QObject):
         return stack
 
     def activate(self, article_id: int | None) -> None:
-        self.group.setActiveStack(None if article_id is None else self.stack(article_id))
+        self.group.setActiveStack(None if article_id is None else self.stack(article_id))  # type: ignore[arg-type]  # None: no stack, as Qt allows
 
     def forget(self, article_id: int) -> None:
         """The article is gone, or its highlights changed behind our back: its history no longer applies."""
@@ -216,11 +243,57 @@ class Annotations(QObject):
                 command.setObsolete(True)
             except RuntimeError:  # the command was dropped meanwhile (its history forgotten)
                 text = ""
+            from reader.core.library.rows import NoteConflict  # loaded by then; not at start-up
+
+            if isinstance(exc, NoteConflict) and isinstance(command, UpdateHighlight):
+                self._drop(command)
+                self.note_conflict(command, exc)
+                return
             reason = describe(exc)
             self.failed.emit(reason if first or not text else f"Could not {verb} “{text}”: {reason}")
             self._drop(command)
 
         self.ops.run(step, on_error=failed)
+
+    # -- a note changed by someone else meanwhile ------------------------------------------
+
+    def conflict_dialog(self, what: str, by: str, theirs: str, yours: str) -> NoteConflictDialog:
+        """Made by one method so tests can find it."""
+        parent = self.parent()
+        return NoteConflictDialog(what, by, theirs, yours, parent if isinstance(parent, QWidget) else None)
+
+    def note_conflict(self, command: UpdateHighlight, exc: Any) -> None:
+        """Show both notes; what the reader chooses is a new, undoable edit over theirs."""
+        hid, article_id = command.before.id, command.article_id
+        rest = {key: value for key, value in command.attempt.items() if key != "note"}
+        self.ops.announce(Change("highlight-updated", article_id, hid))  # the views show theirs
+        quote = " ".join(command.before.quote.split())
+        what = f"The highlight “{quote[:60].rstrip()}{'…' if len(quote) > 60 else ''}”"
+        dialog = self.conflict_dialog(what, exc.by, exc.theirs, exc.yours)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.resolved.connect(lambda choice, text: self._resolve(hid, rest, choice, text))
+        self.conflicts.append(dialog)
+        dialog.finished.connect(lambda _r: self.conflicts.remove(dialog) if dialog in self.conflicts else None)
+        dialog.open()
+
+    def _resolve(self, highlight_id: int, rest: dict[str, Any], choice: str, text: str) -> None:
+        if self.ops.closed:  # the window closed over the dialog (yours is on the clipboard)
+            return
+        try:
+            current = self.ops.library.get_highlight(highlight_id)
+        except LibraryError:
+            QGuiApplication.clipboard().setText(text)
+            self.failed.emit("The highlight was deleted meanwhile; your note is on the clipboard")
+            return
+        changes = dict(rest)
+        if choice == KEEP_MINE and text != current.note:
+            changes["note"] = text
+        elif choice == KEEP_THEIRS:
+            self.failed.emit(f"Kept {current.updated_by or 'their'}’s note; yours is on the clipboard")
+        if changes:
+            self._push(
+                UpdateHighlight(self, current, "Edit Note" if "note" in changes else "Edit Highlight", **changes)
+            )
 
     def _drop(self, command: AnnotationCommand) -> None:
         """Take a command that failed off its stack, if it is where undo/redo would reach it
@@ -298,18 +371,18 @@ class FloatingToolbar(QFrame):
         layout.setSpacing(3)
         self.color_buttons: dict[str, QToolButton] = {}
         for color in COLORS:
-            button = QToolButton(objectName=f"color-{color}", autoRaise=True, checkable=True)
+            button = props(QToolButton(), objectName=f"color-{color}", autoRaise=True, checkable=True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setIconSize(QSize(18, 18))
             button.clicked.connect(lambda _c=False, c=color: self.colorChosen.emit(c))
             layout.addWidget(button)
             self.color_buttons[color] = button
-        self.separator = QFrame(objectName="ToolbarRule")
+        self.separator = props(QFrame(), objectName="ToolbarRule")
         self.separator.setFixedSize(1, 20)
         layout.addWidget(self.separator)
-        self.note_button = QToolButton(objectName="note", autoRaise=True, toolTip="Highlight with a note (N)")
-        self.tags_button = QToolButton(objectName="tags", autoRaise=True, toolTip="Tags")
-        self.delete_button = QToolButton(objectName="delete", autoRaise=True, toolTip="Delete highlight")
+        self.note_button = props(QToolButton(), objectName="note", autoRaise=True, toolTip="Highlight with a note (N)")
+        self.tags_button = props(QToolButton(), objectName="tags", autoRaise=True, toolTip="Tags")
+        self.delete_button = props(QToolButton(), objectName="delete", autoRaise=True, toolTip="Delete highlight")
         for button in (self.note_button, self.tags_button, self.delete_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setIconSize(QSize(18, 18))
@@ -370,6 +443,7 @@ class FloatingToolbar(QFrame):
     def _place(self, rect) -> None:
         self.adjustSize()
         parent = self.parentWidget()
+        assert parent is not None  # made over the reading view's viewport
         x = rect.center().x() - self.width() // 2
         y = rect.top() - self.height() - 8
         if y < 4:
@@ -395,18 +469,20 @@ class NoteDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         shown = quote if len(quote) < 280 else quote[:277].rstrip() + "…"
-        self.quote = QLabel(f"“{shown}”", wordWrap=True, objectName="NoteQuote")
+        self.quote = props(QLabel(f"“{shown}”"), wordWrap=True, objectName="NoteQuote")
         self.quote.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.quote)
-        self.editor = QPlainTextEdit(objectName="NoteEditor")
+        self.editor = props(QPlainTextEdit(), objectName="NoteEditor")
         self.editor.setPlaceholderText("Your note… (Markdown: **bold**, *italic*, - lists, [links](https://…))")
         self.editor.setPlainText(note)
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(130)
         layout.addWidget(self.editor, 1)
-        self.tags = QLineEdit(", ".join(tags), objectName="NoteTags", placeholderText="Tags, separated by commas")
+        self.tags = props(
+            QLineEdit(", ".join(tags)), objectName="NoteTags", placeholderText="Tags, separated by commas"
+        )
         layout.addWidget(self.tags)
-        hint = QLabel(f"{color_label} · Ctrl+Enter to save", objectName="NoteHint")
+        hint = props(QLabel(f"{color_label} · Ctrl+Enter to save"), objectName="NoteHint")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -417,7 +493,7 @@ class NoteDialog(QDialog):
         from PySide6.QtGui import QKeySequence, QShortcut
 
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, activated=self.accept)
+            QShortcut(QKeySequence(key), self).activated.connect(self.accept)
         self.editor.setFocus()
         cursor = self.editor.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
@@ -447,10 +523,10 @@ class ColorNamesDialog(QDialog):
         for row, color in enumerate(COLORS, start=1):
             dot = QLabel()
             dot.setPixmap(swatch(theme.highlights[color], 18).pixmap(18, 18))
-            field = QLineEdit(
-                names.custom().get(color, ""), placeholderText=color.capitalize(), objectName=f"name-{color}"
+            field = props(
+                QLineEdit(names.custom().get(color, "")), placeholderText=color.capitalize(), objectName=f"name-{color}"
             )
-            default = QRadioButton("H", toolTip="The colour the H key uses")
+            default = props(QRadioButton("H"), toolTip="The colour the H key uses")
             default.setChecked(color == names.default)
             grid.addWidget(dot, row, 0)
             grid.addWidget(field, row, 1)

@@ -9,11 +9,15 @@ types (after a short pause) and when another article opens.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QGuiApplication,
     QPainter,
     QPainterPath,
     QPalette,
@@ -35,11 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.domain import COLORS, Change, Highlight
+from reader.core.domain import COLORS, Article, Change, Highlight
 from reader.core.errors import LibraryError
 from reader.core.notes import note_html
 from reader.gui.annotate import ColorNames, swatch
+from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog
 from reader.gui.tasks import describe
+from reader.gui.widgets import props
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 HEADER = "header"
@@ -350,26 +356,28 @@ class AnnotationsPanel(QWidget):
         self.names = names
         self.article_id: int | None = None
         self._highlights: dict[int, Highlight] = {}
-        self._note_saved = ""
+        self._note_saved = ""  # the note as the library has it, as far as this panel knows
+        self._opened: Article | None = None  # the article as the note editor read it (its note_version)
+        self.conflict: NoteConflictDialog | None = None  # open while the reader chooses
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        top = QFrame(objectName="AnnotationsHeader")
+        top = props(QFrame(), objectName="AnnotationsHeader")
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(14, 12, 14, 8)
         top_layout.setSpacing(6)
-        note_label = QLabel("Article note", objectName="SidebarLabel")
+        note_label = props(QLabel("Article note"), objectName="SidebarLabel")
         top_layout.addWidget(note_label)
-        self.note = QPlainTextEdit(objectName="ArticleNote")
+        self.note = props(QPlainTextEdit(), objectName="ArticleNote")
         self.note.setPlaceholderText("Your thoughts on this article… (Markdown)")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(96)
         top_layout.addWidget(self.note)
         title_row = QHBoxLayout()
         title_row.setContentsMargins(0, 8, 0, 0)
-        self.title = QLabel("Highlights", objectName="SidebarTitle")
-        self.count = QLabel("", objectName="SidebarCount")
+        self.title = props(QLabel("Highlights"), objectName="SidebarTitle")
+        self.count = props(QLabel(""), objectName="SidebarCount")
         title_row.addWidget(self.title)
         title_row.addWidget(self.count)
         title_row.addStretch(1)
@@ -378,7 +386,7 @@ class AnnotationsPanel(QWidget):
         filters.setSpacing(6)
         self.color_filter = ColorFilter(names)
         self.color_filter.setObjectName("ColorFilter")
-        self.tag_filter = TagFilter(objectName="TagFilter")
+        self.tag_filter = props(TagFilter(), objectName="TagFilter")
         filters.addWidget(self.color_filter, 1)
         filters.addWidget(self.tag_filter, 1)
         top_layout.addLayout(filters)
@@ -389,7 +397,7 @@ class AnnotationsPanel(QWidget):
         self.list = highlight_list("HighlightList", self.model, self.delegate)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setFrameShape(QFrame.Shape.NoFrame)
-        self.empty = QLabel("", objectName="SidebarEmpty", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty = props(QLabel(""), objectName="SidebarEmpty", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty, 1)
         self.empty.hide()
@@ -422,6 +430,7 @@ class AnnotationsPanel(QWidget):
         self.note.setPlainText(article.note if article is not None else "")
         self.note.blockSignals(False)
         self._note_saved = article.note if article is not None else ""
+        self._opened = article
         self.note.setEnabled(article is not None)
         self._highlights = {h.id: h for h in article.highlights} if article is not None else {}
         self.refill()
@@ -450,7 +459,7 @@ class AnnotationsPanel(QWidget):
                 self.select(highlight.id)
             return
         if kind == "highlight-deleted":
-            if self._highlights.pop(change.highlight_id, None) is not None:
+            if change.highlight_id is not None and self._highlights.pop(change.highlight_id, None) is not None:
                 self.refill()
             return
         try:
@@ -465,6 +474,7 @@ class AnnotationsPanel(QWidget):
             self.note.setPlainText(fresh.note)
             self.note.blockSignals(False)
             self._note_saved = fresh.note
+            self._opened = fresh
         if kind != "article-updated" and set(fresh.highlights) != set(self._highlights.values()):
             self.set_highlights(fresh.highlights)
 
@@ -510,20 +520,64 @@ class AnnotationsPanel(QWidget):
         """Save the article note now if it changed (also called on switching article and closing).
         The write runs on the ops lane; what is handed over counts as saved."""
         self._note_timer.stop()
-        if self.article_id is None:
+        if self.article_id is None or self.conflict is not None:
             return
         text = self.note.toPlainText()
         if text == self._note_saved:
             return
         article_id, before = self.article_id, self._note_saved
         self._note_saved = text
+        # Written only over the note this panel last knew (the core refuses otherwise: NoteConflict).
+        opened = replace(self._opened, note=before) if self._opened is not None else None
 
         def failed(exc: BaseException) -> None:
             if self.article_id == article_id and self._note_saved == text:
                 self._note_saved = before  # still unsaved: the next pause or switch tries again
+            if type(exc).__name__ == "NoteConflict":
+                self._note_conflict(article_id, exc, text)
+                return
             self.failed.emit(f"The note was not saved: {describe(exc)}")
 
-        self.ops.run(lambda lib: lib.set_note(article_id, text), on_error=failed)
+        self.ops.run(lambda lib: lib.set_note(article_id, text, opened=opened), on_error=failed)
+
+    def _note_conflict(self, article_id: int, exc: Any, yours: str) -> None:
+        """Someone else changed the article's note since it was opened: both texts in a dialog."""
+        if self.conflict is not None:
+            return
+        try:
+            (fresh,) = self.library.get_many([article_id], content=False)
+        except LibraryError:
+            QGuiApplication.clipboard().setText(yours)
+            self.failed.emit("The article was deleted meanwhile; your note is on the clipboard")
+            return
+        title = " ".join(fresh.title.split())
+        what = f"The note on “{title[:60].rstrip()}{'…' if len(title) > 60 else ''}”"
+        window = self.window()
+        self.conflict = NoteConflictDialog(what, exc.by, fresh.note, yours, window if window is not self else None)
+        self.conflict.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.conflict.resolved.connect(lambda choice, text: self._resolve(article_id, fresh, choice, text))
+        self.conflict.open()
+
+    def _resolve(self, article_id: int, theirs: Article, choice: str, text: str) -> None:
+        self.conflict = None
+        if self.ops.closed:  # the window closed over the dialog (yours is on the clipboard)
+            return
+        if self.article_id != article_id:  # another article opened meanwhile: save there directly
+            if choice == KEEP_MINE:
+                self.ops.run(lambda lib: lib.set_note(article_id, text, opened=theirs), on_error=self._not_saved)
+            return
+        self._opened = theirs
+        self._note_saved = theirs.note
+        self.note.blockSignals(True)
+        self.note.setPlainText(text if choice == KEEP_MINE else theirs.note)
+        self.note.blockSignals(False)
+        if choice == KEEP_MINE:
+            self.save_note()
+        else:
+            self.failed.emit(f"Kept {theirs.note_by or 'their'}’s note; yours is on the clipboard")
+
+    def _not_saved(self, exc: BaseException) -> None:
+        self.failed.emit(f"The note was not saved: {describe(exc)}")
 
     # -- events ------------------------------------------------------------------------
 
@@ -552,7 +606,7 @@ class AnnotationsPanel(QWidget):
 
 def highlight_list(name: str, model, delegate) -> QListView:
     """A list of highlight cards (the sidebar's and the Notebook's)."""
-    view = QListView(objectName=name)
+    view = props(QListView(), objectName=name)
     view.setModel(model)
     view.setItemDelegate(delegate)
     view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)

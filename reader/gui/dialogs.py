@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from reader import APP_NAME, __version__
 from reader.core.domain import ImportOutcome
 from reader.gui.theme import THEMES, ReadingSettings, font_choices
+from reader.gui.widgets import props
 
 
 class AppearancePanel(QFrame):
@@ -51,7 +52,7 @@ class AppearancePanel(QFrame):
             ("sepia", "Sepia", THEMES["sepia"].background, THEMES["sepia"].text),
             ("dark", "Dark", THEMES["dark"].background, THEMES["dark"].text),
         ):
-            button = QPushButton(label, checkable=True, objectName=f"theme-{key}")
+            button = props(QPushButton(label), checkable=True, objectName=f"theme-{key}")
             border = QColor(fg)
             border.setAlpha(60)
             button.setStyleSheet(
@@ -82,8 +83,8 @@ class AppearancePanel(QFrame):
         grid.addWidget(self.font_box, 1, 1)
 
         size_row = QHBoxLayout()
-        self.smaller = QToolButton(text="A−", toolTip="Smaller text (Ctrl+-)")
-        self.bigger = QToolButton(text="A+", toolTip="Bigger text (Ctrl+=)")
+        self.smaller = props(QToolButton(), text="A−", toolTip="Smaller text (Ctrl+-)")
+        self.bigger = props(QToolButton(), text="A+", toolTip="Bigger text (Ctrl+=)")
         self.size_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.size_label.setMinimumWidth(48)
         size_row.addWidget(self.smaller)
@@ -92,12 +93,14 @@ class AppearancePanel(QFrame):
         grid.addWidget(QLabel("Size"), 2, 0)
         grid.addLayout(size_row, 2, 1)
 
-        self.spacing = QSlider(Qt.Orientation.Horizontal, minimum=120, maximum=220, singleStep=5, pageStep=10)
+        self.spacing = props(QSlider(Qt.Orientation.Horizontal), minimum=120, maximum=220, singleStep=5, pageStep=10)
         grid.addWidget(QLabel("Spacing"), 3, 0)
         grid.addWidget(self.spacing, 3, 1)
-        self.width = QSlider(Qt.Orientation.Horizontal, minimum=480, maximum=1100, singleStep=20, pageStep=40)
+        self.column_width = props(
+            QSlider(Qt.Orientation.Horizontal), minimum=480, maximum=1100, singleStep=20, pageStep=40
+        )
         grid.addWidget(QLabel("Width"), 4, 0)
-        grid.addWidget(self.width, 4, 1)
+        grid.addWidget(self.column_width, 4, 1)
 
         self.set_settings(settings)
         self.theme_buttons.buttonClicked.connect(lambda b: self._edit(theme=b.property("theme")))
@@ -105,11 +108,11 @@ class AppearancePanel(QFrame):
         self.smaller.clicked.connect(lambda: self._emit(self.settings.smaller()))
         self.bigger.clicked.connect(lambda: self._emit(self.settings.bigger()))
         self.spacing.valueChanged.connect(lambda v: self._edit(line_spacing=int(v)))
-        self.width.valueChanged.connect(lambda v: self._edit(width=int(v)))
+        self.column_width.valueChanged.connect(lambda v: self._edit(width=int(v)))
 
     def set_settings(self, settings: ReadingSettings) -> None:
         self.settings = settings
-        widgets = (self.font_box, self.spacing, self.width)
+        widgets = (self.font_box, self.spacing, self.column_width)
         for w in widgets:
             w.blockSignals(True)
         for button in self.theme_buttons.buttons():
@@ -120,7 +123,7 @@ class AppearancePanel(QFrame):
             index = self.font_box.count() - 1
         self.font_box.setCurrentIndex(index)
         self.spacing.setValue(settings.line_spacing)
-        self.width.setValue(settings.width)
+        self.column_width.setValue(settings.width)
         self.size_label.setText(f"{settings.size:g} pt")
         for w in widgets:
             w.blockSignals(False)
@@ -144,7 +147,7 @@ class ImportProgress(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         self.label = QLabel()
-        self.bar = QProgressBar(maximumWidth=220, textVisible=False)
+        self.bar = props(QProgressBar(), maximumWidth=220, textVisible=False)
         self.bar.setFixedHeight(8)
         self.cancel = QPushButton("Cancel")
         self.cancel.clicked.connect(self._cancel)
@@ -200,12 +203,12 @@ class ImportSummary(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 8, 8, 8)
         top = QHBoxLayout()
-        self.title = QLabel(objectName="SummaryTitle")
-        self.close_button = QToolButton(text="✕", autoRaise=True, toolTip="Dismiss")
+        self.title = props(QLabel(), objectName="SummaryTitle")
+        self.close_button = props(QToolButton(), text="✕", autoRaise=True, toolTip="Dismiss")
         self.close_button.clicked.connect(self.hide)
         top.addWidget(self.title, 1)
         top.addWidget(self.close_button)
-        self.details = QLabel(wordWrap=True, objectName="SummaryDetails")
+        self.details = props(QLabel(), wordWrap=True, objectName="SummaryDetails")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addLayout(top)
         layout.addWidget(self.details)

@@ -7,9 +7,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reader.gui.tasks import describe
+from reader.gui.window_typing import WindowBase
 
 
-class ExportController:
+class ExportController(WindowBase):
     """Mixin of MainWindow: exporting highlights and notes, and importing annotations back, on the long
     lane."""
 

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.gui.widgets import props
+
 FORMAT_LABELS = (
     ("md", "Markdown (Obsidian)", ".md"),
     ("logseq", "Logseq pages", ".md"),
@@ -80,7 +82,7 @@ class ExportDialog(QDialog):
         form.setHorizontalSpacing(14)
         form.setVerticalSpacing(10)
 
-        self.scope = QComboBox(objectName="ExportScope")
+        self.scope = props(QComboBox(), objectName="ExportScope")
         if notebook is not None:
             n = len(notebook[0])
             self.scope.addItem(f"The highlights shown in the Notebook ({n} article{'s' if n != 1 else ''})", "notebook")
@@ -95,7 +97,7 @@ class ExportDialog(QDialog):
             self.scope.setCurrentIndex(self.scope.findData(preset))
         form.addRow("Export", self.scope)
 
-        self.format = QComboBox(objectName="ExportFormat")
+        self.format = props(QComboBox(), objectName="ExportFormat")
         for key, label, _suffix in FORMAT_LABELS:
             self.format.addItem(label, key)
         remembered = settings.value("export/format", "md")
@@ -105,8 +107,8 @@ class ExportDialog(QDialog):
         kinds = QWidget()
         kinds_layout = QHBoxLayout(kinds)
         kinds_layout.setContentsMargins(0, 0, 0, 0)
-        self.to_folder = QRadioButton("One file per article, into a folder", objectName="ToFolder")
-        self.to_file = QRadioButton("Everything in one file", objectName="ToFile")
+        self.to_folder = props(QRadioButton("One file per article, into a folder"), objectName="ToFolder")
+        self.to_file = props(QRadioButton("Everything in one file"), objectName="ToFile")
         group = QButtonGroup(self)
         group.addButton(self.to_folder)
         group.addButton(self.to_file)
@@ -117,20 +119,20 @@ class ExportDialog(QDialog):
         (self.to_file if single else self.to_folder).setChecked(True)
         form.addRow("Write", kinds)
 
-        self.annotated = QCheckBox("Only articles with highlights or notes", objectName="ExportAnnotated")
+        self.annotated = props(QCheckBox("Only articles with highlights or notes"), objectName="ExportAnnotated")
         self.annotated.setChecked(settings.value("export/annotated", True) not in (False, "false", "0", 0))
         form.addRow("", self.annotated)
 
         dest = QHBoxLayout()
-        self.path = QLineEdit(objectName="ExportPath")
+        self.path = props(QLineEdit(), objectName="ExportPath")
         self.browse = QPushButton("Choose…")
         dest.addWidget(self.path, 1)
         dest.addWidget(self.browse)
         form.addRow("To", dest)
 
         template_row = QHBoxLayout()
-        self.template = QLineEdit(objectName="ExportTemplate", placeholderText="Default template")
-        self.template.setText(settings.value("export/template", "") or "")
+        self.template = props(QLineEdit(), objectName="ExportTemplate", placeholderText="Default template")
+        self.template.setText(str(settings.value("export/template", "") or ""))
         self.template_browse = QPushButton("Choose…")
         template_row.addWidget(self.template, 1)
         template_row.addWidget(self.template_browse)
@@ -138,7 +140,7 @@ class ExportDialog(QDialog):
         form.addRow(self.template_label, template_row)
         layout.addLayout(form)
 
-        self.hint = QLabel(objectName="ExportHint", wordWrap=True)
+        self.hint = props(QLabel(), objectName="ExportHint", wordWrap=True)
         layout.addWidget(self.hint)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -162,10 +164,10 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(560)
 
     def fmt(self) -> str:
-        return self.format.currentData()
+        return str(self.format.currentData())
 
     def _default_path(self) -> str:
-        folder = Path(self._folder)
+        folder = Path(str(self._folder))
         if self.to_file.isChecked():
             scope = self.scope.currentData() or "all"
             name = (
@@ -176,7 +178,7 @@ class ExportDialog(QDialog):
             from reader.core.export import safe_filename
 
             return str(folder / f"{safe_filename(name) or 'Reader highlights'}{SUFFIX[self.fmt()]}")
-        return self.settings.value("export/into", "") or str(folder / "Reader")
+        return str(self.settings.value("export/into", "") or folder / "Reader")
 
     def _update(self) -> None:
         typed = self.path.text().strip()

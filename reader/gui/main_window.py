@@ -41,12 +41,14 @@ from reader.gui.dialogs import AppearancePanel, ImportProgress, ImportSummary, s
 from reader.gui.export_controller import ExportController
 from reader.gui.highlight_controller import HighlightController
 from reader.gui.icons import app_icon, icon
+from reader.gui.identity import IdentityController
 from reader.gui.import_controller import DropOverlay, ImportController
 from reader.gui.library_panel import LibraryPanel
 from reader.gui.reading.view import ReaderPane, ReadingView
 from reader.gui.styles import window_css
 from reader.gui.tasks import LibraryOps, describe
 from reader.gui.theme import ReadingSettings, Theme, palette_for
+from reader.gui.vault_keeper import VaultController
 from reader.gui.window_parts import WindowParts
 from reader.gui.window_state import WindowState
 
@@ -62,7 +64,15 @@ POLL_MS = 1000  # the check is SQLite's data_version: microseconds, at any libra
 
 
 class MainWindow(
-    WindowState, ImportController, HighlightController, ArticleController, ContextMenus, ExportController, WindowParts
+    WindowState,
+    ImportController,
+    HighlightController,
+    ArticleController,
+    ContextMenus,
+    ExportController,
+    IdentityController,
+    VaultController,
+    WindowParts,
 ):
     """The Reader window over one Library.
 
@@ -146,6 +156,8 @@ class MainWindow(
         self.actions["toggle_library"].setChecked(True)
         self.actions["toggle_annotations"].setChecked(True)
         self._connect_annotations()
+        self._start_identity()  # the display name, before any write of this session
+        self._start_vault()
 
         self.panel.articleChosen.connect(self.open_article)
         self.panel.resultOpened.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from reader.core.domain import Highlight
 from reader.gui.annotate import ColorNames
 from reader.gui.annotations_panel import (
     ColorFilter,
@@ -31,6 +32,7 @@ from reader.gui.annotations_panel import (
     build_entries,
     highlight_list,
 )
+from reader.gui.widgets import props
 
 LIMIT = 5000  # highlights listed at once; a filter narrows a bigger notebook
 
@@ -47,7 +49,7 @@ class Notebook(QDialog):
         self.ops = ops
         self.names = names
         self.titles: dict[int, str] = {}
-        self.shown = []
+        self.shown: list[Highlight] = []
         self._asked = self._filled = 0  # requests made; only the answer to the latest is shown
         self._filters: tuple | None = None
         layout = QVBoxLayout(self)
@@ -55,11 +57,11 @@ class Notebook(QDialog):
         layout.setSpacing(8)
         row = QHBoxLayout()
         row.setSpacing(6)
-        self.search = QLineEdit(placeholderText="Search quotes and notes", objectName="NotebookSearch")
+        self.search = props(QLineEdit(), placeholderText="Search quotes and notes", objectName="NotebookSearch")
         self.search.setClearButtonEnabled(True)
         self.color_filter = ColorFilter(names)
         self.tag_filter = TagFilter()
-        self.article_filter = QComboBox(objectName="ArticleFilter")
+        self.article_filter = props(QComboBox(), objectName="ArticleFilter")
         self.article_filter.setMinimumContentsLength(18)
         self.article_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         row.addWidget(self.search, 2)
@@ -72,8 +74,8 @@ class Notebook(QDialog):
         self.list = highlight_list("NotebookList", self.model, self.delegate)
         layout.addWidget(self.list, 1)
         bottom = QHBoxLayout()
-        self.count = QLabel(objectName="NotebookCount")
-        self.export_button = QPushButton("Export…", objectName="NotebookExport")
+        self.count = props(QLabel(), objectName="NotebookCount")
+        self.export_button = props(QPushButton("Export…"), objectName="NotebookExport")
         self.export_button.setToolTip("Export the articles of these highlights, with just these highlights")
         bottom.addWidget(self.count, 1)
         bottom.addWidget(self.export_button)

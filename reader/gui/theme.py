@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPalette
@@ -23,6 +24,7 @@ class Theme:
     window: str  # the chrome around the page (library panel, toolbar)
     selection: str
     highlights: dict  # colour name -> background of a highlight
+    code_style: str = "default"  # the Pygments style code blocks are coloured from (code_colors.py)
 
 
 THEMES: dict[str, Theme] = {
@@ -70,6 +72,7 @@ THEMES: dict[str, Theme] = {
         window="#232325",
         selection="#4a4a58",
         highlights={"yellow": "#6b5a14", "green": "#1f5a37", "blue": "#1d4f8f", "pink": "#6e2a4b", "purple": "#4b3a78"},
+        code_style="github-dark",
     ),
 }
 THEME_CHOICES = ("system", "light", "sepia", "dark")
@@ -128,7 +131,7 @@ class ReadingSettings:
     @classmethod
     def load(cls, settings: QSettings) -> ReadingSettings:
         default = cls()
-        values = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             raw = settings.value(f"reading/{f.name}", getattr(default, f.name))
             try:

@@ -1,4 +1,4 @@
-"""Small helpers for building widgets."""
+"""Small typed helpers for building widgets."""
 
 from __future__ import annotations
 
@@ -6,13 +6,24 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject
 
-Q = TypeVar("Q", bound=QObject)
+W = TypeVar("W", bound=QObject)
 
 
-def named(obj: Q, name: str) -> Q:
-    """`obj` with its object name set (what the style sheets and tests find it by).
+def props(widget: W, **properties: object) -> W:
+    """The widget with these Qt properties set (objectName, toolTip, checkable...), as
+    PySide's keyword arguments do; typed (the stubs know a class's own properties
+    only), and a name that is no property of the widget is an error, not a new one."""
+    meta = widget.metaObject()
+    for name, value in properties.items():
+        if meta.indexOfProperty(name) < 0:
+            raise AttributeError(f"{type(widget).__name__} has no property {name!r}")
+        widget.setProperty(name, value)
+    return widget
 
-    PySide6 takes objectName= in a constructor, but its type stubs list only a class's own
-    properties there, not those it inherits from QObject; this says the same, typed."""
-    obj.setObjectName(name)
-    return obj
+
+def named(widget: W, name: str) -> W:
+    """The widget with an object name (for style sheets and tests)."""
+    return props(widget, objectName=name)
+
+
+__all__ = ["named", "props"]

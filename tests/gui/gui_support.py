@@ -54,6 +54,13 @@ class GuiThreadGuard:
 
         return checked
 
+    def __setattr__(self, name: str, value) -> None:
+        # The window sets plain attributes on its library (e.g. `user`, the display name).
+        if name in ("_library", "violations"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._library, name, value)
+
 
 def settle(qtbot, window, timeout: int = 15000) -> None:
     """Wait until every operation the window started has finished and been announced."""

@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from reader.core.domain import PageFields, page_values
 from reader.core.importing.bound import bound_tree
 from reader.core.importing.cleanup import tidy_tree
+from reader.core.importing.codelang import mark_code_languages
 from reader.core.importing.extract import Extraction, extract, whole_page
 from reader.core.importing.formats import ImportFailure, SavedPage, load_page
 from reader.core.importing.images import Asset, localize_images
@@ -105,6 +106,7 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset], list
     except (ValueError, lxml_html.etree.ParserError):
         return "", "", [], []
     assets, warnings = localize_images(root, page.resolve)
+    mark_code_languages(root)  # the sanitizer drops classes, where pages name a code block's language
     root = sanitize_to_tree(inner_html(root))
     bound_tree(root)  # layout of the stored HTML stays cheap (nested tables, spans)
     _drop_empty_blocks(root)

@@ -22,7 +22,11 @@ _ISOLATE = "\u2068{}\u2069"  # first-strong isolate: each part of the meta line 
 
 
 def display_html(
-    fragment: str, formulas: list[str] | None = None, typeset=None, stack: frozenset[int] = frozenset()
+    fragment: str,
+    formulas: list[str] | None = None,
+    typeset=None,
+    stack: frozenset[int] = frozenset(),
+    code_theme: Theme | None = None,
 ) -> str:
     """Adapt the clean article HTML to what Qt's rich text understands.
 
@@ -33,6 +37,8 @@ def display_html(
     `formulas`, and the image is named tex:INDEX. Those it cannot set stay as
     their TeX in a monospace face. Tables whose index (in document order) is in
     `stack` are too wide for the column even set small: each row becomes a line.
+    With `code_theme`, code blocks that declare their language get syntax colours
+    for that theme (code_colors.py).
     """
     from lxml import html as lxml_html  # loaded when the first article opens, not at start
 
@@ -72,6 +78,10 @@ def display_html(
                 node.tail = node.tail.replace("\xa0", " ")
     for el in root.iter("pre"):
         _trim_pre(el)
+    if code_theme is not None:
+        from reader.gui.reading.code_colors import color_code
+
+        color_code(root, code_theme)
     for el in list(root.iter("span")):
         lang = el.get("lang") or ""
         if lang in _TEX_LANGS:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QTextCursor
 
 from reader.core.text import reading_minutes
+from reader.gui.reading.base import ViewBase
 from reader.gui.reading.document import CHROME_STATE
 
 MAX_LEVEL = 4  # deeper headings make a list too long to choose from
@@ -39,7 +40,7 @@ def headings(document) -> list[Heading]:
     return found
 
 
-class Contents:
+class Contents(ViewBase):
     """Mixin of ReadingView: the table of contents and the time left."""
 
     _headings: list[Heading] | None = None

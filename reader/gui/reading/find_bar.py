@@ -7,10 +7,11 @@ from PySide6.QtGui import QColor, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton
 
 from reader.gui.icons import icon
+from reader.gui.reading.base import ViewBase
 from reader.gui.reading.document import CHROME_STATE
 
 
-class Finding:
+class Finding(ViewBase):
     """Mixin of ReadingView: matches and marks painted as extra selections (never saved)."""
 
     def find_all(self, needle: str) -> list[QTextCursor]:
@@ -94,9 +95,12 @@ class FindBar(QFrame):
         self.field.setClearButtonEnabled(True)
         self.field.setMaximumWidth(320)
         self.count = QLabel()
-        self.prev_button = QToolButton(toolTip="Previous match (Shift+Enter)", autoRaise=True)
-        self.next_button = QToolButton(toolTip="Next match (Enter)", autoRaise=True)
-        self.close_button = QToolButton(toolTip="Close (Esc)", autoRaise=True)
+        self.prev_button = QToolButton(autoRaise=True)
+        self.next_button = QToolButton(autoRaise=True)
+        self.close_button = QToolButton(autoRaise=True)
+        self.prev_button.setToolTip("Previous match (Shift+Enter)")
+        self.next_button.setToolTip("Next match (Enter)")
+        self.close_button.setToolTip("Close (Esc)")
         layout.addWidget(self.field)
         layout.addWidget(self.prev_button)
         layout.addWidget(self.next_button)

@@ -14,12 +14,13 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
 from reader.core.domain import Highlight
+from reader.gui.reading.base import ViewBase
 
 HL_ID = QTextFormat.Property.UserProperty + 1  # the (innermost) highlight painted on a piece of text
 HL_ORIGINAL = QTextFormat.Property.UserProperty + 2  # the background the text had before it was painted
 
 
-class HighlightPainter:
+class HighlightPainter(ViewBase):
     """Mixin of ReadingView: its highlights, painted and hit-tested."""
 
     NOTE_MARK = 7.0  # px: the dot after a highlight that carries a note
@@ -36,10 +37,12 @@ class HighlightPainter:
 
     def update_highlight(self, highlight: Highlight | None, removed_id: int | None = None) -> None:
         """Add or change one highlight (or remove `removed_id`), repainting only its range."""
-        old = self._spans.get(removed_id if highlight is None else highlight.id)
+        key = highlight.id if highlight is not None else removed_id
+        old = self._spans.get(key) if key is not None else None
         if highlight is None:
-            self.highlights.pop(removed_id, None)
-            self._spans.pop(removed_id, None)
+            if removed_id is not None:
+                self.highlights.pop(removed_id, None)
+                self._spans.pop(removed_id, None)
             new = None
         else:
             self.highlights[highlight.id] = highlight
@@ -57,7 +60,7 @@ class HighlightPainter:
         self.viewport().update()
 
     def _compute_spans(self, highlights) -> dict[int, tuple[int, int]]:
-        spans = {}
+        spans: dict[int, tuple[int, int]] = {}
         if self.text_map is None:
             return spans
         for h in highlights:

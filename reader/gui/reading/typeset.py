@@ -39,6 +39,7 @@ from PySide6.QtGui import (
 )
 
 from reader.gui.reading.article_html import PX, TEX_SCHEME, asset_query
+from reader.gui.reading.base import ViewBase
 from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
 
 ASSET_SCHEME = "asset"
@@ -58,8 +59,9 @@ def _formula_svg(tex: str) -> bytes | None:
 
         # SVG 1.1 paths: Qt's SVG renderer (SVG Tiny) draws nothing of SVG 2's
         # <symbol>/<use> glyph reuse, and the formulas came out blank.
-        ziamath.config.svg2 = False
-        return ziamath.Latex(tex, size=20).svg().encode("utf-8")
+        ziamath.config.svg2 = False  # type: ignore[attr-defined]
+        svg: str = ziamath.Latex(tex, size=20).svg()  # type: ignore[attr-defined]
+        return svg.encode("utf-8")
     except Exception:
         return None
 
@@ -90,7 +92,7 @@ def formula_image(tex: str, point_size: float, color: str, ratio: float) -> QIma
     return image
 
 
-class Typesetting:
+class Typesetting(ViewBase):
     """Mixin of ReadingView: block formats, code, tables, images and formulas."""
 
     def _finish_blocks(self) -> None:
@@ -251,10 +253,10 @@ class Typesetting:
             cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
             cursor.setCharFormat(new)
 
-    def loadResource(self, kind: int, url: QUrl):
+    def loadResource(self, kind: int, url: QUrl | str) -> object:
         """Images come from the library; nothing is ever fetched from elsewhere."""
         if kind == QTextDocument.ResourceType.ImageResource.value or kind == QTextDocument.ResourceType.ImageResource:
-            image = self._image(url)
+            image = self._image(QUrl(url))
             return image if image is not None else QImage()
         return QByteArray()  # style sheets, links, anything else: never loaded
 

@@ -208,7 +208,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._code_blocks = []  # of the document about to be replaced
         self._fitted_width = -1.0
         self._headings = None
-        body = display_html(article.html, self._formulas, can_typeset, self._stacked)
+        body = display_html(article.html, self._formulas, can_typeset, self._stacked, code_theme=self.theme)
         if self.settings.justify:
             from reader.gui.reading.hyphenate import hyphenate_html
 
@@ -398,10 +398,10 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
             for pos in self._joins:
                 cursor = QTextCursor(self.document())
                 cursor.setPosition(pos)
-                rect = self.cursorRect(cursor)
-                if rect.bottom() < 0 or rect.top() > height:
+                caret = self.cursorRect(cursor)
+                if caret.bottom() < 0 or caret.top() > height:
                     continue
-                painter.fillRect(QRectF(rect.left() - 1, rect.top(), 2, rect.height()), page)
+                painter.fillRect(QRectF(caret.left() - 1, caret.top(), 2, caret.height()), page)
         self._paint_note_marks(painter)
         color = QColor(self.theme.accent)
         color.setAlpha(150)

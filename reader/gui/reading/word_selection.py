@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTextBoundaryFinder
 from PySide6.QtGui import QTextCursor
 
+from reader.gui.reading.base import ViewBase
+
 
 def snap_to_word(document, pos: int, forward: bool) -> int:
     """`pos` moved to the edge of the word it falls inside (forward: its end; else its start).
@@ -31,7 +33,7 @@ def snap_to_word(document, pos: int, forward: bool) -> int:
     return pos if edge < 0 else block.position() + edge
 
 
-class WordSelection:
+class WordSelection(ViewBase):
     """Mixin of ReadingView: a mouse drag selects whole words unless Alt is held."""
 
     _drag_anchor: int | None = None

@@ -1,0 +1,52 @@
+"""What the reading view's mixins (highlights, find, typesetting, contents, word
+selection) may use of the view they are mixed into: for the type checker only.
+At run time the mixins are plain classes and ReadingView is the one QTextBrowser."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QBrush, QFont, QTextBlock
+    from PySide6.QtWidgets import QTextBrowser, QTextEdit
+
+    from reader.core.domain import Article, Highlight
+    from reader.core.textmap import TextMap
+    from reader.gui.reading.contents import Heading
+    from reader.gui.theme import ReadingSettings, Theme
+
+    class ViewBase(QTextBrowser):
+        library: Any
+        settings: ReadingSettings
+        theme: Theme
+        article: Article | None
+        text_map: TextMap | None
+        highlights: dict[int, Highlight]
+        _spans: dict[int, tuple[int, int]]
+        _joins: list[int]
+        _brushes: dict[tuple[str, tuple[str, ...]], QBrush]
+        _images: dict[str, Any]
+        _formulas: list[str]
+        _code_blocks: list[list[QTextBlock]]
+        _fitted_width: float
+        _image_limit: int
+        _stacked: frozenset[int]
+        _stacked_column: float
+        _headings: list[Heading] | None
+        _find_selections: list[QTextEdit.ExtraSelection]
+        _term_selections: list[QTextEdit.ExtraSelection]
+        _flash_selections: list[QTextEdit.ExtraSelection]
+        _search_terms: tuple[str, ...]
+        _flash_timer: QTimer
+
+        def body_font(self) -> QFont: ...
+        def scroll_fraction(self) -> float: ...
+        def _render(self, fraction: float) -> None: ...
+        def _scroll_to_position(self, pos: int, select_to: int | None = None) -> None: ...
+        def _apply_extra(self) -> None: ...
+
+else:
+    ViewBase = object
+
+__all__ = ["ViewBase"]

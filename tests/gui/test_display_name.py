@@ -1,0 +1,105 @@
+"""File > Your Name…: the name recorded as the author of highlights and notes."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from gui_support import settle
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QDialog
+
+from reader.core import Library
+from reader.core.location import USER_ENV
+from reader.gui.identity import SETTING, NameDialog, os_user
+
+
+@pytest.fixture
+def rivers(library, article_page):
+    return library.import_paths([article_page], workers=1)[0].id
+
+
+@pytest.fixture(autouse=True)
+def no_name_from_the_environment(monkeypatch):
+    monkeypatch.delenv(USER_ENV, raising=False)
+
+
+def highlight(window, qtbot, words: str) -> None:
+    window.panel.list.setCurrentIndex(window.panel.model.index(0))
+    view = window.view
+    cursor = view.document().find(words, QTextCursor(view.document()))
+    assert not cursor.isNull()
+    view.setTextCursor(cursor)
+    window.action_highlight()
+    settle(qtbot, window)
+
+
+def answer(window, monkeypatch, typed: str) -> list[NameDialog]:
+    shown: list[NameDialog] = []
+
+    def dialog():
+        made = NameDialog(window.display_name, window)
+        shown.append(made)
+        made.field.setText(typed)
+        made.exec = lambda: QDialog.DialogCode.Accepted
+        return made
+
+    monkeypatch.setattr(window, "name_dialog", dialog)
+    return shown
+
+
+def test_the_name_set_in_the_window_is_recorded_and_remembered(
+    library, rivers, make_window, qtbot, monkeypatch, settings_file
+):
+    window = make_window(library)
+    assert window.display_name == os_user()  # nothing set: the OS user, as the CLI records
+    shown = answer(window, monkeypatch, "  Ana   Lima ")
+    window.actions["display_name"].trigger()
+    assert shown and shown[0].field.placeholderText() == os_user()
+    assert "Ana Lima" in window.statusBar().currentMessage()
+    highlight(window, qtbot, "we found them breathing")
+    (made,) = library.highlights(rivers)
+    assert made.created_by == "Ana Lima"
+    window.sidebar.note.setPlainText("a note")
+    window.sidebar.save_note()
+    settle(qtbot, window)
+    assert library.get(rivers).note_by == "Ana Lima"
+    assert QSettings(settings_file, QSettings.Format.IniFormat).value(SETTING) == "Ana Lima"
+    window.close()
+
+    # The next window records the stored name from its first write on.
+    library.user = "someone else"
+    again = make_window(library)
+    settle(qtbot, again)
+    assert again.display_name == "Ana Lima"
+    assert library.user == "Ana Lima"
+
+
+def test_an_empty_name_goes_back_to_the_os_user(library, rivers, make_window, qtbot, monkeypatch, settings_file):
+    window = make_window(library)
+    answer(window, monkeypatch, "Ana")
+    window.action_display_name()
+    answer(window, monkeypatch, "   ")
+    window.action_display_name()
+    settle(qtbot, window)
+    assert window.display_name == os_user()
+    assert library.user == os_user()
+    assert QSettings(settings_file, QSettings.Format.IniFormat).value(SETTING) is None
+
+
+def test_a_name_given_for_this_run_wins_over_the_stored_one(library, make_window, qtbot, monkeypatch, settings_file):
+    stored = QSettings(settings_file, QSettings.Format.IniFormat)
+    stored.setValue(SETTING, "Ana")
+    stored.sync()
+    monkeypatch.setenv(USER_ENV, "bo")  # reader --user bo: set before the library opens
+    opened = Library.open(library.folder)
+    try:
+        window = make_window(opened)
+        settle(qtbot, window)
+        assert window.display_name == "bo"
+        assert opened.user == "bo"
+    finally:
+        window.close()
+        opened.close()
