@@ -7,10 +7,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reader.gui.tasks import describe
-from reader.gui.window_typing import WindowBase
+from reader.gui.window_parts import WindowParts
 
 
-class ExportController(WindowBase):
+class ExportController(WindowParts):
     """Mixin of MainWindow: exporting highlights and notes, and importing annotations back, on the long
     lane."""
 

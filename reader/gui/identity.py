@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 
 from reader.core.location import USER_ENV, default_user
 from reader.gui.widgets import named
-from reader.gui.window_typing import WindowBase
+from reader.gui.window_parts import WindowParts
 
 SETTING = "identity/name"
 
@@ -81,7 +81,7 @@ class NameDialog(QDialog):
         return " ".join(self.field.text().split())
 
 
-class IdentityController(WindowBase):
+class IdentityController(WindowParts):
     """Mixin of MainWindow: the display name, set from File > Your Name…"""
 
     def _start_identity(self) -> None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from reader.gui.tasks import describe
 from reader.gui.widgets import named
-from reader.gui.window_typing import WindowBase
+from reader.gui.window_parts import WindowParts
 
 FORMATS = (("md", "Markdown (Obsidian)"), ("logseq", "Logseq pages"))  # reader.core.export.VAULT_FORMATS
 FOLDER_KEY = "vault/folder"
@@ -195,7 +195,7 @@ class VaultDialog(QDialog):
         return self.path.text().strip(), str(self.format.currentData())
 
 
-class VaultController(WindowBase):
+class VaultController(WindowParts):
     """Mixin of MainWindow: File > Keep a Vault Current…"""
 
     def _start_vault(self) -> None:

@@ -1,7 +1,8 @@
 """What the main window is made of, declared once for the mixins that give it its behaviour.
 
 MainWindow (main_window.py) is assembled from mixins, one behaviour each: window_state,
-import_controller, highlight_controller, article_controller, context_menus, export_controller.
+import_controller, highlight_controller, article_controller, context_menus, export_controller,
+identity (the display name) and vault_keeper.
 Each derives from WindowParts, so the type checker knows the parts the window builds in its
 __init__ and the methods one mixin calls on another. At run time WindowParts adds only the
 window's signals; everything else here is a declaration.
