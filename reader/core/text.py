@@ -8,6 +8,10 @@ newline, runs of whitespace inside a block collapse to one space.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree  # lxml ships no types: to mypy its elements are Any
 
 BLOCK_TAGS = frozenset(
     """address article aside blockquote body caption dd div dl dt figcaption figure
@@ -28,7 +32,7 @@ def html_to_text(clean_html: str) -> str:
     return element_text(root)
 
 
-def element_text(root) -> str:
+def element_text(root: etree._Element) -> str:
     blocks: list[str] = []
     current: list[str] = []
 
@@ -40,7 +44,7 @@ def element_text(root) -> str:
             blocks.append(text)
         current.clear()
 
-    def walk(el, in_pre: bool) -> None:
+    def walk(el: etree._Element, in_pre: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in ("script", "style", "template") or not isinstance(el.tag, str):
             if el.tail:

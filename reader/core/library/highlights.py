@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from reader.core import anchoring, dates, domain
 from reader.core.errors import LibraryError
+from reader.core.library.rows import NoteConflict, highlight_record, highlight_row
 from reader.core.storage.models import (
     Article,
     Highlight,
@@ -22,13 +23,12 @@ from reader.core.storage.models import (
 from reader.core.tags import tag_key
 
 if TYPE_CHECKING:
-    pass
+    from reader.core.library.host import LibraryHost
+else:
+    LibraryHost = object  # the declaration is for the type checker only
 
 
-from reader.core.library.rows import NoteConflict, highlight_record
-
-
-class HighlightsMixin:
+class HighlightsMixin(LibraryHost):
     """Part of Library (reader.core.library)."""
 
     def add_highlight(
@@ -109,7 +109,7 @@ class HighlightsMixin:
 
     def get_highlight(self, highlight_id: int) -> domain.Highlight:
         with self._read() as session:
-            return highlight_record(self._highlight_row(session, highlight_id))
+            return highlight_record(highlight_row(session, highlight_id))
 
     def all_highlights(
         self,
@@ -154,7 +154,7 @@ class HighlightsMixin:
         a note someone else changed since then is not overwritten: NoteConflict."""
         try:
             with self._write() as session:
-                row = self._highlight_row(session, highlight_id)
+                row = highlight_row(session, highlight_id)
                 if (
                     opened is not None
                     and note is not None
@@ -186,7 +186,7 @@ class HighlightsMixin:
 
     def delete_highlight(self, highlight_id: int) -> domain.Change:
         with self._write() as session:
-            row = self._highlight_row(session, highlight_id)
+            row = highlight_row(session, highlight_id)
             article_id = row.article_id
             session.delete(row)
             session.flush()
@@ -210,16 +210,16 @@ class HighlightsMixin:
         highlights whose uid is already in the library are skipped. Returns the inserted."""
         if not highlights:
             return []
-        inserted = []
+        inserted: list[domain.Highlight] = []
         with self._write() as session:
             uids = [x.uid for x in highlights]
-            present = set()
+            present: set[str] = set()
             for offset in range(0, len(uids), 500):
                 present.update(
                     session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500])))
                 )
-            articles = set()
-            rows = []
+            articles: set[int] = set()
+            rows: list[Highlight] = []
             for x in highlights:
                 if x.uid in present:
                     continue
@@ -270,11 +270,4 @@ class HighlightsMixin:
                     retired=r.retired,
                 )
             )
-        return row
-
-    @staticmethod
-    def _highlight_row(session: Session, highlight_id: int) -> Highlight:
-        row = session.get(Highlight, highlight_id)
-        if row is None:
-            raise LibraryError(f"no highlight with id {highlight_id}")
         return row

@@ -8,10 +8,10 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from reader.core import anchoring, dates, domain
 from reader.core.errors import LibraryError
 from reader.core.importing.worker import can_interrupt, prepare_limit, prepare_safely, too_long, watch_parent
+from reader.core.library.rows import add_assets, page_identity, storable_text, store_page_fields
 from reader.core.storage.models import (
     Article,
     ArticleContent,
@@ -29,19 +30,22 @@ from reader.core.storage.models import (
 
 if TYPE_CHECKING:
     from reader.core.importing.pipeline import PreparedArticle
-
-
-from reader.core.library.rows import add_assets, page_identity, storable_text, store_page_fields
+    from reader.core.library.host import LibraryHost
+else:
+    LibraryHost = object  # the declaration is for the type checker only
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
+Todo: TypeAlias = tuple[int, Path]  # a page to prepare: (its place among the outcomes, its file)
+Prepared: TypeAlias = "PreparedArticle | str"  # what preparing a page gives: the article, or why it failed
+Finish: TypeAlias = Callable[[int, Path, Prepared], None]  # stores one prepared page, or reports it failed
 
 
-class ImportingMixin:
+class ImportingMixin(LibraryHost):
     """Part of Library (reader.core.library): import_paths, store, reextract."""
 
     def import_paths(
         self,
-        paths: Iterable[str | os.PathLike],
+        paths: Iterable[str | os.PathLike[str]],
         progress: ProgressCallback | None = None,
         should_cancel: Callable[[], bool] | None = None,
         workers: int | None = None,
@@ -58,7 +62,7 @@ class ImportingMixin:
         from reader.core.importing.formats import SKIPPED, find_pages  # lxml/readability load on first import only
 
         outcomes: dict[int, domain.ImportOutcome] = {}
-        todo: list[tuple[int, Path]] = []
+        todo: list[Todo] = []
         for index, (path, reason) in enumerate(find_pages(paths)):
             if reason and reason.startswith(SKIPPED):
                 outcomes[index] = domain.ImportOutcome(str(path), "skipped", error=reason[len(SKIPPED) :])
@@ -69,7 +73,7 @@ class ImportingMixin:
         total = len(todo)
         done = 0
 
-        def finish(index: int, path: Path, result: PreparedArticle | str) -> None:
+        def finish(index: int, path: Path, result: Prepared) -> None:
             nonlocal done
             if isinstance(result, str):
                 outcomes[index] = domain.ImportOutcome(str(path), "failed", error=result)
@@ -92,7 +96,14 @@ class ImportingMixin:
             self.optimize()
         return [outcomes[i] for i in sorted(outcomes)]
 
-    def _import_parallel(self, todo, finish, should_cancel, workers: int, limit: float) -> None:
+    def _import_parallel(
+        self,
+        todo: list[Todo],
+        finish: Finish,
+        should_cancel: Callable[[], bool] | None,
+        workers: int,
+        limit: float,
+    ) -> None:
         queue = list(reversed(todo))
         strikes: dict[int, int] = {}
         while queue:
@@ -107,12 +118,20 @@ class ImportingMixin:
                 else:
                     queue.append((index, path))
 
-    def _run_pool(self, queue, finish, should_cancel, workers: int, strikes: dict[int, int], limit: float) -> list:
+    def _run_pool(
+        self,
+        queue: list[Todo],
+        finish: Finish,
+        should_cancel: Callable[[], bool] | None,
+        workers: int,
+        strikes: dict[int, int],
+        limit: float,
+    ) -> list[Todo]:
         """Run the queue through one pool; returns the pages in flight if the pool broke."""
         # spawn, not fork: forking a process that runs Qt threads is unsafe.
         context = multiprocessing.get_context("spawn")
-        running: dict = {}
-        started: dict = {}  # future -> when it was first seen running
+        running: dict[Future[Prepared], Todo] = {}
+        started: dict[Future[Prepared], float] = {}  # when each was first seen running
         # A worker's own timer ends a slow page at `limit`; one stuck in C code
         # cannot be interrupted, and its worker is ended here, later (a page
         # marked running may still wait behind one other page in its worker).

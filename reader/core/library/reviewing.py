@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from reader.core import domain, review
 from reader.core.errors import LibraryError
+from reader.core.library.rows import highlight_record, highlight_row
 from reader.core.storage import reviews
 from reader.core.storage.models import (
     Highlight,
@@ -20,13 +22,12 @@ from reader.core.storage.models import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from reader.core.library.host import LibraryHost
+else:
+    LibraryHost = object  # the declaration is for the type checker only
 
 
-from reader.core.library.rows import highlight_record
-
-
-class ReviewMixin:
+class ReviewMixin(LibraryHost):
     """Part of Library (reader.core.library)."""
 
     def review_settings(self) -> review.ReviewSettings:
@@ -92,7 +93,7 @@ class ReviewMixin:
             raise LibraryError(str(exc)) from None
         when = (now or datetime.now(UTC)).astimezone(UTC)
         with self._write() as session:
-            self._highlight_row(session, highlight_id)
+            highlight_row(session, highlight_id)
             row = session.get(ReviewCard, highlight_id)
             current = (
                 None
@@ -102,7 +103,7 @@ class ReviewMixin:
                     row.step,
                     row.stability,
                     row.difficulty,
-                    reviews.aware(row.due),
+                    _aware(row.due),
                     reviews.aware(row.last_review),
                     row.retired,
                 )
@@ -127,17 +128,12 @@ class ReviewMixin:
         today = local_now.date()
         week_start = review.local_day_start(local_now) - timedelta(days=6)
         with self._read() as session:
-            reviewed = [reviews.aware(t).astimezone(tz).date() for t in reviews.review_times(session)]
+            reviewed = [_aware(t).astimezone(tz).date() for t in reviews.review_times(session)]
             made = [
-                reviews.aware(t).astimezone(tz).date()
-                for t in reviews.highlight_times(session, reviews.naive_utc(week_start))
+                _aware(t).astimezone(tz).date() for t in reviews.highlight_times(session, reviews.naive_utc(week_start))
             ]
-        per_day_reviewed: dict = {}
-        for day in reviewed:
-            per_day_reviewed[day] = per_day_reviewed.get(day, 0) + 1
-        per_day_made: dict = {}
-        for day in made:
-            per_day_made[day] = per_day_made.get(day, 0) + 1
+        per_day_reviewed = Counter(reviewed)
+        per_day_made = Counter(made)
         due = len(self.review_queue(now=local_now))
         return review.Stats(
             due=due,
@@ -154,3 +150,10 @@ class ReviewMixin:
                 select(Highlight).options(selectinload(Highlight.tags)).where(Highlight.id.in_(list(ids)))
             )
             return [highlight_record(h) for h in rows]
+
+
+def _aware(stored: datetime) -> datetime:
+    """reviews.aware for a time that is never missing (a card's due date, a review's time)."""
+    value = reviews.aware(stored)
+    assert value is not None
+    return value

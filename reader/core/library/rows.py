@@ -62,6 +62,13 @@ def add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> 
         )
 
 
+def highlight_row(session: Session, highlight_id: int) -> Highlight:
+    row = session.get(Highlight, highlight_id)
+    if row is None:
+        raise LibraryError(f"no highlight with id {highlight_id}")
+    return row
+
+
 def highlight_record(row: Highlight) -> domain.Highlight:
     return domain.Highlight(
         id=row.id,
