@@ -41,6 +41,7 @@ from reader.core.review import ReviewSettings
 from reader.gui.annotate import ColorNames
 from reader.gui.review_card import CardEditor, CardText, KeyButton, _host, days_ago, plural, short_date
 from reader.gui.review_chart import WeekChart
+from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog
 from reader.gui.review_settings import ReviewSettingsDialog
 from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
 from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
     from reader.core.domain import Highlight, ReviewAnswer
     from reader.core.library import Library
+    from reader.core.library.rows import NoteConflict
     from reader.core.review import Stats
     from reader.gui.main_window import MainWindow
     from reader.gui.tasks import LibraryOps
@@ -452,10 +454,17 @@ class ReviewView(QDialog):
         new_tags = None if same_tags else tuple(tags)
         if new_note is None and new_tags is None:
             return
+        self._store_edit(h, new_note, new_tags, opened=h)
+
+    def _store_edit(
+        self, h: Highlight, note: str | None, tags: tuple[str, ...] | None, opened: Highlight | None
+    ) -> None:
+        """Write the edit; with `opened`, a note someone else changed since the card showed it
+        is not overwritten: both texts are shown and the reader chooses (note_conflict.py)."""
         self.pending += 1
 
         def job(lib: Library) -> OpResult:
-            fresh = lib.update_highlight(h.id, note=new_note, tags=new_tags)
+            fresh = lib.update_highlight(h.id, note=note, tags=tags, opened=opened)
             return OpResult(fresh, (Change("highlight-updated", fresh.article_id, fresh.id),))
 
         def stored(fresh: Highlight) -> None:
@@ -465,9 +474,34 @@ class ReviewView(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.pending -= 1
-            self._failed(exc)
+            from reader.core.library.rows import NoteConflict  # loaded by then; not at start-up
+
+            if isinstance(exc, NoteConflict):
+                self._note_conflict(h, tags, exc)
+            else:
+                self._failed(exc)
 
         self.ops.run(job, on_done=stored, on_error=failed)
+
+    def _note_conflict(self, h: Highlight, tags: tuple[str, ...] | None, exc: NoteConflict) -> None:
+        quote = " ".join(h.quote.split())
+        what = f"The highlight “{quote[:60].rstrip()}{'…' if len(quote) > 60 else ''}”"
+        dialog = NoteConflictDialog(what, exc.by, exc.theirs, exc.yours, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def resolved(choice: str, text: str) -> None:
+            if choice == KEEP_MINE:
+                self._store_edit(h, text, tags, opened=None)  # over theirs, as the reader chose
+            elif tags is not None:  # their note stays (yours is on the clipboard), the tags are kept
+                self._store_edit(h, None, tags, opened=None)
+            else:
+                self._reload(h.id)  # the card shows theirs
+
+        dialog.resolved.connect(resolved)
+        dialog.open()
+
+    def _reload(self, highlight_id: int) -> None:
+        self.ops.run(lambda lib: OpResult(lib.get_highlight(highlight_id)), on_done=self._replace)
 
     def cancel_edit(self) -> None:
         self.editor.hide()

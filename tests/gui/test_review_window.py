@@ -267,3 +267,37 @@ def test_answers_given_elsewhere_update_the_progress(library, rivers, make_windo
     assert window.ops.poll()
     settle(qtbot, window)
     assert view.stats.reviewed_today == 1 and view.chart.week[-1].reviewed == 1
+
+
+def test_a_note_changed_elsewhere_during_the_review_is_not_overwritten(library, rivers, make_window, qtbot):
+    """Someone else saves the card's note while it is shown: both texts are offered, and
+    what the reader keeps is what is stored (theirs first, then mine on Keep Mine)."""
+    from PySide6.QtWidgets import QApplication
+
+    from reader.gui.note_conflict import NoteConflictDialog
+
+    _article, ids = rivers
+    window = make_window(library)
+    view = open_review(window, qtbot)
+    ana = Library.open(library.folder, user="ana")
+    try:
+        ana.update_highlight(ids[0], note="ana's reading")
+        qtbot.keyClick(view, Qt.Key.Key_N)
+        qtbot.keyClicks(view.editor.note, "my reading")
+        qtbot.keyClick(view.editor.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+        def dialog():
+            shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, NoteConflictDialog) and w.isVisible()]
+            return shown[0] if shown else None
+
+        qtbot.waitUntil(lambda: dialog() is not None, timeout=10000)
+        conflict = dialog()
+        assert conflict.their_text.toPlainText() == "ana's reading"
+        assert conflict.yours() == "my reading"
+        assert ana.get_highlight(ids[0]).note == "ana's reading"  # nothing of mine written yet
+        conflict.keep_mine.click()
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: ana.get_highlight(ids[0]).note == "my reading", timeout=10000)
+        assert "my reading" in view.text.toPlainText()
+    finally:
+        ana.close()
