@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 from reader.core.domain import Change, ReviewItem
 from reader.core.review import ReviewSettings
 from reader.gui.annotate import ColorNames
+from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog
 from reader.gui.review_card import CardEditor, CardText, KeyButton, _host, days_ago, plural, short_date
 from reader.gui.review_chart import WeekChart
-from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog
 from reader.gui.review_settings import ReviewSettingsDialog
 from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
 from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
