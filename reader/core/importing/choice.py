@@ -1,6 +1,6 @@
 """Which block of a page is its article: rules readability-lxml lacks.
 
-Used by cleanup.ReadabilityDocument while readability-lxml chooses: the page's
+Used by readability_rules.ArticleDocument while readability-lxml chooses: the page's
 own mark (<article>, <main>, articleBody) wins over boxes outside it; prose
 wins over teaser cards of other posts; modals, consent and newsletter boxes
 never win; a table's body stands for the box around the table. Once chosen,

@@ -1,7 +1,7 @@
 """Find the article in a page: readability-lxml, with our own work around it.
 
 The page is parsed once. Metadata is read from that tree (metadata.py), the
-tree is tidied where readability-lxml is known to go wrong (cleanup.py:
+tree is tidied where readability-lxml is known to go wrong (furniture.py:
 share/newsletter/"listen" widgets, related rails, embedded tweets, the byline
 and date block), and the same tree is handed to readability-lxml, which works
 on its own copy. Its choice is then checked: lead paragraphs left outside the
@@ -19,11 +19,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 from lxml import html as lxml_html
-from readability import Document
 
-from reader.core.importing import choice, cleanup, notices
+from reader.core.importing import choice, notices
+from reader.core.importing.finish import finish_body, fragment_text_length, page_text_length
+from reader.core.importing.furniture import prepare_tree, strip_furniture
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
+from reader.core.importing.readability_rules import ArticleDocument
 from reader.core.importing.sanitize import inner_html
 
 logging.getLogger("readability").setLevel(logging.CRITICAL)
@@ -44,10 +46,6 @@ class Extraction:
     fallback: bool = False  # True when the whole cleaned page was used
 
 
-class _Document(cleanup.ReadabilityDocument, Document):
-    pass
-
-
 def extract(html: str, *, url: str | None = None) -> Extraction:
     """Extract the article body and metadata of one page's HTML text."""
     root = parse(html)
@@ -56,24 +54,24 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     mark_math(root)
     _open_noscript(root)
     meta = read_metadata(root, url)
-    cleanup.prepare_tree(root, meta)
+    prepare_tree(root, meta)
     fallback = False
     try:
-        body = _Document(root, url=None).summary(html_partial=True)
+        body = ArticleDocument(root, url=None).summary(html_partial=True)
     except Exception:  # readability raises many kinds on broken markup
         body = ""
-    body = cleanup.finish_body(body, meta)
-    page_chars = cleanup.page_text_length(root)
-    if cleanup.text_length(body) < min(200, page_chars * 0.5):
+    body = finish_body(body, meta)
+    page_chars = page_text_length(root)
+    if fragment_text_length(body) < min(200, page_chars * 0.5):
         # Next to nothing found in a page with text: the cleaned page instead, or
         # the part of it the page marks as its article (<main>, <article>).
         whole = ""
         container = choice.main_container(root)
         if container is not None:
-            whole = cleanup.finish_body(whole_page_tree(root, container), meta)
-        if cleanup.text_length(whole) < 200:
-            whole = cleanup.finish_body(whole_page_tree(root), meta)
-        if cleanup.text_length(whole) > cleanup.text_length(body):
+            whole = finish_body(whole_page_tree(root, container), meta)
+        if fragment_text_length(whole) < 200:
+            whole = finish_body(whole_page_tree(root), meta)
+        if fragment_text_length(whole) > fragment_text_length(body):
             body, fallback = whole, True
     return Extraction(
         title=_nfc(meta.title),
@@ -113,7 +111,7 @@ def _open_noscript(root) -> None:
     inside = sum(text for _, _, text in contents)
     if inside <= 200:
         return  # tracking pixels, "please enable JavaScript": the usual <noscript>
-    outside = cleanup.page_text_length(root) - counted
+    outside = page_text_length(root) - counted
     if outside >= inside * 0.5:
         return
     for block, fragment, _ in contents:
@@ -150,7 +148,7 @@ def whole_page_tree(root, part=None) -> str:
     body = copy.deepcopy(body if body is not None else root)
     # Never the source of a script as the article, even when it is all the page has.
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
-    cleanup.strip_furniture(body)
+    strip_furniture(body)
     notices.keep_big_containers(body)
     return inner_html(body)
 

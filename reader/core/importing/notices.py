@@ -1,7 +1,7 @@
 """Furniture inside the chosen text: photo credits, "follow us" lines, ad labels,
 tag lines, access notices, empty table rows.
 
-Removed after readability-lxml has chosen the article (cleanup.finish_body), so
+Removed after readability-lxml has chosen the article (finish.finish_body), so
 that they never change which block is chosen.
 """
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from reader.core.importing.bound import bound_tree
-from reader.core.importing.cleanup import tidy_tree
 from reader.core.importing.extract import Extraction, extract, whole_page
 from reader.core.importing.formats import ImportFailure, SavedPage, load_page
 from reader.core.importing.images import Asset, localize_images
 from reader.core.importing.sanitize import inner_html, sanitize_to_tree
+from reader.core.importing.tidy import tidy_tree
 from reader.core.text import element_text, word_count
 
 MIN_ARTICLE_CHARS = 1
