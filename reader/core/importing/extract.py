@@ -16,9 +16,11 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import overload
 
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from reader.core.importing import choice, notices
 from reader.core.importing.finish import finish_body, fragment_text_length, page_text_length
@@ -88,7 +90,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     )
 
 
-def _open_noscript(root) -> None:
+def _open_noscript(root: HtmlElement) -> None:
     """A page whose text is all inside <noscript> (shown when scripts do not run,
     as here) is read from there."""
     blocks = root.findall(".//body//noscript")
@@ -134,6 +136,12 @@ def whole_page(html: str) -> str:
     return _nfc(whole_page_tree(root))
 
 
+@overload
+def _nfc(text: str) -> str: ...
+@overload
+def _nfc(text: None) -> None: ...
+@overload
+def _nfc(text: str | None) -> str | None: ...
 def _nfc(text: str | None) -> str | None:
     """One spelling of each character (NFC): a quote, a search or a highlight typed
     on another system finds "য়" or "é" however the page composed it. Applied to
@@ -143,7 +151,7 @@ def _nfc(text: str | None) -> str | None:
     return text
 
 
-def whole_page_tree(root, part=None) -> str:
+def whole_page_tree(root: HtmlElement, part: HtmlElement | None = None) -> str:
     body = part if part is not None else root.find(".//body")
     body = copy.deepcopy(body if body is not None else root)
     # Never the source of a script as the article, even when it is all the page has.
@@ -153,7 +161,7 @@ def whole_page_tree(root, part=None) -> str:
     return inner_html(body)
 
 
-def parse(html: str):
+def parse(html: str) -> HtmlElement | None:
     # Soft hyphens are invisible in a browser but break search, word counts and quotes.
     if "\xad" in html or "&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html:
         html = _SOFT_HYPHEN.sub("", html)
@@ -174,7 +182,7 @@ def parse(html: str):
         return None
 
 
-def _utf8():
+def _utf8() -> lxml_html.HTMLParser:
     return lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
 
 

@@ -9,8 +9,10 @@ import re
 
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from reader.core.importing import notices
+from reader.core.importing.metadata import PageMeta
 from reader.core.importing.nodes import HEADINGS, SPACES, remove
 from reader.core.importing.titles import similarity
 
@@ -25,7 +27,7 @@ _DATE_LINE = re.compile(
 )
 
 
-def finish_body(fragment: str, meta) -> str:
+def finish_body(fragment: str, meta: PageMeta) -> str:
     """Drop a headline, byline or date repeated at the top of the body."""
     if not fragment or not fragment.strip():
         return ""
@@ -44,7 +46,7 @@ def finish_body(fragment: str, meta) -> str:
     return _inner(root)
 
 
-def _drop_top_duplicates(root, meta) -> None:
+def _drop_top_duplicates(root: HtmlElement, meta: PageMeta) -> None:
     title = meta.title or ""
     byline = (meta.byline or "").lower()
     seen_text = 0
@@ -88,7 +90,7 @@ def _is_byline_text(text: str, byline: str) -> bool:
     return len(rest_words) <= 6
 
 
-def _inner(root) -> str:
+def _inner(root: HtmlElement) -> str:
     parts = [root.text] if root.text else []
     for child in root:
         parts.append(etree.tostring(child, encoding="unicode", method="html"))
@@ -105,7 +107,7 @@ def fragment_text_length(fragment: str) -> int:
     return len(SPACES.sub(" ", root.text_content()).strip())
 
 
-def page_text_length(root) -> int:
+def page_text_length(root: HtmlElement) -> int:
     body = root.find(".//body")
     if body is None:
         return 0

@@ -12,8 +12,11 @@ by metadata.py leaves the body (it is metadata). Nothing inside <pre> or
 from __future__ import annotations
 
 import re
+from typing import cast
 
-from reader.core.importing.metadata import UNLIKELY
+from lxml.html import HtmlElement
+
+from reader.core.importing.metadata import UNLIKELY, PageMeta
 from reader.core.importing.nodes import HEADINGS, SPACES, link_share, remove, text_length
 
 # class/id of page widgets that are never article text
@@ -90,18 +93,18 @@ _RELATED_HEADING = re.compile(
 _TWEET_CLASS = re.compile(r"twitter-(?:tweet|video)|tweet|twitter", re.I)
 
 
-def prepare_tree(root, meta) -> None:
+def prepare_tree(root: HtmlElement, meta: PageMeta) -> None:
     body = root.find(".//body")
     if body is None:
         return
-    byline_el = meta.byline_element
+    byline_el = cast("HtmlElement | None", meta.byline_element)  # PageMeta holds it as an object
     if byline_el is not None and byline_el.getparent() is not None and byline_el is not body:
         remove(byline_el)
     _keep_tweets(body)
     strip_furniture(body)
 
 
-def strip_furniture(body) -> None:
+def strip_furniture(body: HtmlElement) -> None:
     """Remove widgets, teasers and related rails from a page or fragment, in place."""
     # Code is never furniture: highlight.js marks comments "hljs-comment".
     code = {el for block in body.iter("pre", "code") for el in block.iter()}
@@ -163,7 +166,7 @@ _COMMENTS_HINT = re.compile(r"comment|respond|disqus|kommentar|comentario|koment
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
 
 
-def _drop_related_block(heading) -> None:
+def _drop_related_block(heading: HtmlElement) -> None:
     """A "Related" / "More from ..." heading and the link list after it."""
     # Page builders wrap a heading in boxes of its own: the list follows the outermost.
     while True:
@@ -192,7 +195,7 @@ def _drop_related_block(heading) -> None:
             remove(parent)
 
 
-def _drop_author_block(heading) -> None:
+def _drop_author_block(heading: HtmlElement) -> None:
     """An "About the author" heading and the short bio right after it."""
     nxt = heading.getnext()
     while nxt is not None and not isinstance(nxt.tag, str):
@@ -202,7 +205,7 @@ def _drop_author_block(heading) -> None:
     remove(heading)
 
 
-def _keep_tweets(body) -> None:
+def _keep_tweets(body: HtmlElement) -> None:
     for bq in body.iter("blockquote"):
         cls = bq.get("class") or ""
         if "twitter-tweet" in cls or "twitter-video" in cls or "instagram-media" in cls:
@@ -219,7 +222,7 @@ def _keep_tweets(body) -> None:
                     break
 
 
-def _is_small(el) -> bool:
+def _is_small(el: HtmlElement) -> bool:
     """A widget, not a container that happens to carry such a class."""
     text = SPACES.sub(" ", el.text_content()).strip()
     if len(text) < 200:

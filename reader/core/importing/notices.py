@@ -9,25 +9,15 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
+from reader.core.importing.nodes import link_share, remove, text_length
+
 _SPACES = re.compile(r"\s+")
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
     "hr li main nav ol p pre section table tbody thead tfoot tr td th ul caption".split()
 )
-
-
-def text_length(elem) -> int:
-    return len(" ".join((elem.text_content() or "").split()))
-
-
-def _link_share(el, text: str) -> float:
-    links = sum(len(_SPACES.sub(" ", a.text_content()).strip()) for a in el.iter("a"))
-    return links / len(text) if text else 0.0
-
-
-def _drop(el) -> None:
-    if el.getparent() is not None:
-        el.drop_tree()  # its tail text stays with the parent
 
 
 CREDIT_TEXT = re.compile(
@@ -75,7 +65,7 @@ _NOTICE_START = re.compile(
 )
 
 
-def drop_notices(root) -> None:
+def drop_notices(root: HtmlElement) -> None:
     for el in list(root.iter("p", "div", "li", "span", "strong", "em", "h2", "h3", "h4", "h5", "h6")):
         if el is root or el.getparent() is None:
             continue
@@ -95,9 +85,9 @@ def drop_notices(root) -> None:
             _FOLLOW_US.fullmatch(text)
             or _AD_LABEL.match(text)
             or _PAYWALL_NOTICE.match(text)
-            or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.4))
+            or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or link_share(el, text) > 0.4))
         ):
-            _drop(el)
+            remove(el)
 
 
 _CREDIT_ONLY = re.compile(
@@ -112,7 +102,7 @@ _CREDIT_START = re.compile(
 _CREDIT_ELEMENT_CLASS = re.compile(r"credit|copyright|photographer|bildnachweis|(?:image|photo|img)-?source", re.I)
 
 
-def drop_photo_credits(root) -> None:
+def drop_photo_credits(root: HtmlElement) -> None:
     """Photo credits ("Foto: dpa", "© Getty Images") are not the article's text."""
     for el in list(root.iter("span", "small", "p", "div", "figcaption", "cite", "em", "i", "footer")):
         if el is root or el.getparent() is None:
@@ -129,7 +119,7 @@ def drop_photo_credits(root) -> None:
         if _CREDIT_ONLY.fullmatch(text) or (
             el.tag != "figcaption" and len(text) <= 80 and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
         ):
-            _drop(el)
+            remove(el)
     for caption in root.iter("figcaption"):
         last = caption[-1] if len(caption) else None
         if last is not None and last.tail:
@@ -142,7 +132,7 @@ def drop_photo_credits(root) -> None:
 _CONTAINERS = ("nav", "aside", "header", "footer", "menu", "form")
 
 
-def keep_big_containers(root) -> None:
+def keep_big_containers(root: HtmlElement) -> None:
     """A nav, aside, header, footer or form that holds most of the text is the page
     itself (broken markup left it open): make it a plain div, so it is never removed."""
     total = text_length(root)
@@ -153,7 +143,7 @@ def keep_big_containers(root) -> None:
             el.tag = "div"
 
 
-def drop_empty_rows(root) -> None:
+def drop_empty_rows(root: HtmlElement) -> None:
     """Infobox rows with nothing in them; then tables left with no rows."""
     for tr in list(root.iter("tr")):
         if not (tr.text_content() or "").strip() and tr.find(".//img") is None:

@@ -12,12 +12,15 @@ figure just outside the chosen container come back.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from lxml import etree
+from lxml.html import HtmlElement
 from readability import Document
 from readability.readability import REGEXES as READABILITY_REGEXES
 
 from reader.core.importing import choice
+from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.furniture import FURNITURE_TEXT
 from reader.core.importing.nodes import HEADINGS, SPACES, link_share, text_length
 
@@ -25,17 +28,18 @@ from reader.core.importing.nodes import HEADINGS, SPACES, link_share, text_lengt
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
     """readability.Document with the rules above."""
 
-    def get_clean_html(self):
+    def get_clean_html(self) -> str:
         # readability strips width, height, style... with a regex run over the
         # serialized article until nothing matches. The sanitizer drops what must
         # go anyway, and an image's declared size is the size a browser draws it
         # at (a 64x36 file shown 640 wide): keep the attributes.
         from lxml.etree import tounicode
 
-        return tounicode(self._html(), method="html")
+        html: str = tounicode(self._html(), method="html")
+        return html
 
-    def get_preserved_elements(self, node):
-        allowed = super().get_preserved_elements(node)
+    def get_preserved_elements(self, node: HtmlElement) -> dict[HtmlElement, bool]:
+        allowed: dict[HtmlElement, bool] = super().get_preserved_elements(node)
         for elem in self.tags(node, "ul", "ol"):
             if elem in allowed:
                 continue
@@ -59,7 +63,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                     allowed[elem] = True
         return allowed
 
-    def _parse(self, input):
+    def _parse(self, input: HtmlElement) -> HtmlElement:
         # readability runs lxml-html-clean over a copy of the whole page here, a
         # tenth of the import's time. Our sanitizer cleans the article it returns;
         # for finding the article only hidden elements, scripts, styles and
@@ -78,7 +82,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         doc.resolve_base_href(handle_failures="discard")
         return doc
 
-    def remove_unlikely_candidates(self):
+    def remove_unlikely_candidates(self) -> None:
         # As Readability.js does, and readability-lxml does not: never drop a link
         # or a table cell's content for its class. A `class="popup"` annotation
         # link in a sentence took the words of the link out of the sentence.
@@ -107,8 +111,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                     continue
                 elem.drop_tree()
 
-    def select_best_candidate(self, candidates):
-        best = super().select_best_candidate(candidates)
+    def select_best_candidate(self, candidates: Candidates) -> Candidate | None:
+        best: Candidate | None = super().select_best_candidate(candidates)
         if best is None:
             return best
         best = choice.prefer_main_container(self.html, candidates, best)
@@ -136,19 +140,19 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                 return candidates.get(ancestor) or {"elem": ancestor, "content_score": best["content_score"]}
         return best
 
-    def class_weight(self, e):
+    def class_weight(self, e: HtmlElement) -> float:
         # readability's negative words miss the boxes that most often win over a
         # short article: author bios, newsletter and consent notices, teaser
         # cards, testimonials, "key takeaways" and credits. Custom elements
         # (<app-no-consent>, <newsletter-signup>) say what they are by their tag.
-        weight = super().class_weight(e)
+        weight: float = super().class_weight(e)
         tag = e.tag if isinstance(e.tag, str) else ""
         for feature in (e.get("class"), e.get("id"), tag if "-" in tag or tag not in choice.KNOWN_TAGS else None):
             if feature and choice.NOT_ARTICLE.search(feature):
                 weight -= 25
         return weight
 
-    def get_link_density(self, elem):
+    def get_link_density(self, elem: HtmlElement) -> float:
         # readability's own measures text with three regex passes per element,
         # for every link, of every candidate: the largest cost of extraction.
         # Collapsing whitespace runs to one character gives the same lengths.
@@ -160,7 +164,9 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         link_length = sum(text_length(a) for a in elem.iterfind(".//a"))
         return link_length / max(text_length(elem), 1)
 
-    def get_article(self, candidates, best_candidate, html_partial=False):
+    def get_article(
+        self, candidates: dict[HtmlElement, Candidate], best_candidate: Candidate, html_partial: bool = False
+    ) -> HtmlElement:
         best = best_candidate["elem"]
         for lead in reversed(_orphan_leads(best, self.get_link_density)):
             best.insert(0, lead)
@@ -194,19 +200,19 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
 _UNLIKELY_MAX_SHARE = 0.4
 
 
-def _orphan_leads(best, link_density) -> list:
+def _orphan_leads(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> list[HtmlElement]:
     """Paragraphs just before the chosen container, at most two levels up, that
     read as the article's opening (a standfirst or first paragraph in its own box)."""
     best_len = len(SPACES.sub(" ", best.text_content()))
     if best_len < 200:
         return []
-    leads: list = []
+    leads: list[HtmlElement] = []
     node = best
     for _ in range(2):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
-        found: list = []
+        found: list[HtmlElement] = []
         for sib in node.itersiblings(preceding=True):
             if not isinstance(sib.tag, str):
                 continue

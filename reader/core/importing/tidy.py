@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 _BLOCK = frozenset(
     "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
     "hr li main nav ol p pre section table tbody thead tfoot tr td th ul caption".split()
@@ -14,7 +16,7 @@ _WS = re.compile(r"[ \t\r\n\f\v]+")
 _UNWRAP = "reader-unwrap"  # a tag name no page can have left after sanitizing
 
 
-def tidy_tree(root) -> None:
+def tidy_tree(root: HtmlElement) -> None:
     """Collapse pointless wrappers and whitespace runs of clean HTML, in place.
 
     Only markup changes: the text (and so the canonical text) stays the same.
@@ -61,9 +63,7 @@ def tidy_tree(root) -> None:
             parent_pre = parent is not None and parent in preformatted
             if not parent_pre:
                 tail = _WS.sub(" ", el.tail)
-                if el.tag in _BLOCK and not tail.strip():
-                    tail = None
-                el.tail = tail
+                el.tail = None if el.tag in _BLOCK and not tail.strip() else tail
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag in _BLOCK and len(el):
             last = el[-1]
@@ -73,7 +73,7 @@ def tidy_tree(root) -> None:
                 el.text = el.text.rstrip()
 
 
-def unwrap_marked(root, tag: str) -> None:
+def unwrap_marked(root: HtmlElement, tag: str) -> None:
     """Replace each element named `tag` by its content, in time linear in the tree.
 
     lxml's drop_tag looks each element up among its siblings, and
@@ -81,7 +81,7 @@ def unwrap_marked(root, tag: str) -> None:
     copies it each time): both are quadratic on many siblings. Here each parent
     of marked elements is rebuilt once, deepest first.
     """
-    parents: dict = {}
+    parents: dict[HtmlElement, None] = {}
     for el in root.iter(tag):
         if el is not root:
             parents.setdefault(el.getparent(), None)
@@ -89,10 +89,10 @@ def unwrap_marked(root, tag: str) -> None:
         _splice(parent, tag)
 
 
-def _splice(parent, tag: str) -> None:
+def _splice(parent: HtmlElement, tag: str) -> None:
     slots: list[list[str]] = [[parent.text or ""]]  # text before each kept child, then after it
-    kept: list = []
-    marked: list = []
+    kept: list[HtmlElement] = []
+    marked: list[HtmlElement] = []
     for child in parent:
         if child.tag == tag:
             marked.append(child)
