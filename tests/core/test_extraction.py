@@ -290,6 +290,37 @@ def test_author_box_does_not_win_over_a_short_article():
     assert "Jessica Lind" not in page.text and "About the author" not in page.text
 
 
+def test_an_article_in_page_builder_boxes_wins_over_a_grid_of_post_cards():
+    # Each paragraph in a "<builder>-widget" box (scored as a sidebar widget by
+    # readability), then a grid of other posts whose excerpts score as "post".
+    # (The grid still follows the article here: the whole page is chosen, cleaned.)
+    page = prepare(PAGES / "teaser-grid.html")
+    assert page.text.startswith("A home battery stores the solar power")
+    assert "so the roof exports the rest for little money" in page.text
+    assert page.text.index("little money") < page.text.index("Many towns have declared")
+
+
+def test_testimonials_do_not_win_over_a_short_service_page():
+    page = prepare(PAGES / "testimonials.html")
+    assert page.text.startswith("We prune, fell and remove trees of every size")
+    assert "while the trees are dormant" in page.text
+    assert "What our customers say" not in page.text and "Maria, Hillside" not in page.text
+
+
+def test_key_takeaways_and_credits_do_not_win_over_the_article():
+    page = prepare(PAGES / "takeaways-credits.html")
+    assert page.text.startswith("Bread goes stale because the starch in it")
+    assert "and a freezer, far below, stops them." in page.text
+    assert "Reporting by Lena Park" not in page.text
+
+
+def test_a_hub_page_keeps_the_text_of_its_header_block():
+    page = prepare(PAGES / "hub-header.html")
+    assert page.text.startswith("The northern hills have more than forty marked trails")
+    assert "where to eat and sleep on the way." in page.text
+    assert page.word_count > 50
+
+
 def test_related_links_read_also_and_photo_credits_go_in_other_languages():
     page = prepare(PAGES / "related-de.html")
     assert "Seit Montag fährt zwischen den beiden Inseln" in page.text

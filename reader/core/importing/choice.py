@@ -124,7 +124,36 @@ def prefer_prose_to_cards(candidates: Candidates, best: Candidate) -> Candidate:
             break
         if c is not best and text_length(c["elem"]) >= _CARD_PROSE_MIN and card_of(c["elem"]) is None:
             return c
+    return _prose_in_pieces(candidates, best)
+
+
+def _prose_in_pieces(candidates: Candidates, best: Candidate) -> Candidate:
+    """A box of prose split into many small boxes (page builders put each paragraph
+    in a widget of its own): each piece scores below one teaser card, together they
+    score above it. The box outside the cards whose pieces score most wins when
+    they score at least as much as the card chosen."""
+    grid = best["elem"]
+    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:_PIECES_RANKED]
+    totals: dict[HtmlElement, float] = {}
+    for c in ranked:
+        elem = c["elem"]
+        if c["content_score"] <= 0 or card_of(elem) is not None:
+            continue
+        for box in [elem, *list(elem.iterancestors())[:_PIECES_UP]]:
+            if box.tag in ("body", "html") or grid in box.iterancestors():
+                break
+            totals[box] = totals.get(box, 0.0) + c["content_score"]
+    ranked_boxes = sorted(totals.items(), key=lambda item: item[1], reverse=True)
+    for box, total in ranked_boxes:
+        if total < best["content_score"]:
+            break
+        if text_length(box) >= _CARD_PROSE_MIN and card_of(box) is None:
+            return candidates.get(box) or {"elem": box, "content_score": total}
     return best
+
+
+_PIECES_RANKED = 40  # candidates looked at
+_PIECES_UP = 3  # levels of boxes above a piece
 
 
 def main_container(doc: HtmlElement) -> HtmlElement | None:

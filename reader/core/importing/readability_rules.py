@@ -12,6 +12,7 @@ figure just outside the chosen container come back.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -146,6 +147,14 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         # cards, testimonials, "key takeaways" and credits. Custom elements
         # (<app-no-consent>, <newsletter-signup>) say what they are by their tag.
         weight: float = super().class_weight(e)
+        # Page builders (Elementor and its kind) wrap every box of the article's
+        # own text in a "<builder>-widget" class, which readability scores as a
+        # sidebar widget: such a class alone costs nothing.
+        cls = e.get("class")
+        if cls and "widget" in cls and _BUILDER_WIDGET.search(cls):
+            rest = _BUILDER_WIDGET.sub(" ", cls)
+            if not READABILITY_REGEXES["negativeRe"].search(rest):
+                weight += 25
         tag = e.tag if isinstance(e.tag, str) else ""
         for feature in (e.get("class"), e.get("id"), tag if "-" in tag or tag not in choice.KNOWN_TAGS else None):
             if feature and choice.NOT_ARTICLE.search(feature):
@@ -194,6 +203,14 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                     entry["content_score"] = max(entry["content_score"], threshold)
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
 
+
+# A builder's content box: "elementor-widget-container", "wb-widget-inner"; not a
+# sidebar's or footer's widget ("widget", "widget_text", "sidebar-widget").
+_BUILDER_WIDGET = re.compile(
+    r"(?:^|\s)(?!(?:sidebar|side|footer|header|nav|menu|social|share|textwidget)[-_])"
+    r"[a-z][a-z0-9]*[-_]+widget(?:[-_][\w-]*)?(?=\s|$)",
+    re.I,
+)
 
 # An "unlikely" element (sidebar, menu...) holding more of the page's text than
 # this is a layout wrapper around the article, and stays.
