@@ -321,6 +321,20 @@ def test_a_hub_page_keeps_the_text_of_its_header_block():
     assert page.word_count > 50
 
 
+def test_short_lines_after_the_last_paragraph_go_but_a_last_sentence_stays(tmp_path):
+    # "Like this:", "Follow us", tag links: no sentences, after the article's end.
+    page = prepare(PAGES / "trailing-lines.html")
+    assert page.text.startswith("A puncture far from home is fixed in ten minutes")
+    assert page.text.rstrip().endswith("let alone the ride home.")
+    for junk in ("Like this", "Follow us on Instagram", "Tyres", "On the road"):
+        assert junk not in page.text, junk
+    # A short closing sentence is the article's own: it stays.
+    signed = tmp_path / "signed.html"
+    html = (PAGES / "trailing-lines.html").read_text(encoding="utf-8")
+    signed.write_text(html.replace("<p><strong>Like this:", "<p>Ride on.</p><p><strong>Like this:"), encoding="utf-8")
+    assert "Ride on." in prepare(signed).text
+
+
 def test_related_links_read_also_and_photo_credits_go_in_other_languages():
     page = prepare(PAGES / "related-de.html")
     assert "Seit Montag fährt zwischen den beiden Inseln" in page.text

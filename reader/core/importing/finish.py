@@ -43,6 +43,7 @@ def finish_body(fragment: str, meta: PageMeta) -> str:
     notices.drop_empty_rows(root)
     notices.drop_photo_credits(root)
     notices.drop_notices(root)
+    notices.drop_trailing_lines(root)
     return _inner(root)
 
 

@@ -151,3 +151,47 @@ def drop_empty_rows(root: HtmlElement) -> None:
     for table in list(root.iter("table")):
         if table.find(".//tr") is None and not (table.text_content() or "").strip():
             table.drop_tree()
+
+
+# The last lines of a chosen box, after its last paragraph, that are short and no
+# sentence ("More about:", "Like this:", "Follow us on X", a tag list, a sign-up
+# call) are furniture the box carried along: at most this many, each shorter than
+# _TRAILING_SHORT characters, after a paragraph of _TRAILING_AFTER or more.
+_TRAILING_MAX = 8
+_TRAILING_SHORT = 60
+_TRAILING_AFTER = 150
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'»“”’)]*$")
+_NEVER_TRAILING = frozenset(("td", "th", "dt", "dd", "pre", "caption"))
+
+
+def drop_trailing_lines(root: HtmlElement) -> None:
+    # Read from the end, the blocks with no block inside them (lines), until the
+    # last long paragraph: only the tail's text is looked at.
+    has_block: set[HtmlElement] = set()
+    tail: list[HtmlElement] = []
+    for el in reversed(list(root.iter())):  # each element before its ancestors
+        if not isinstance(el.tag, str):
+            continue
+        inner = any(c in has_block for c in el if isinstance(c.tag, str))
+        if inner or (el.tag in BLOCK_TAGS and el is not root):
+            has_block.add(el)
+        if inner or el.tag not in BLOCK_TAGS or el is root:
+            continue
+        text = _SPACES.sub(" ", el.text_content()).strip()
+        if not text:
+            continue
+        if len(text) >= _TRAILING_AFTER:
+            break  # the article's last paragraph
+        if (
+            len(tail) == _TRAILING_MAX
+            or len(text) >= _TRAILING_SHORT
+            or _SENTENCE_END.search(text)
+            or el.tag in _NEVER_TRAILING
+            or el.find(".//img") is not None
+        ):
+            return
+        tail.append(el)
+    else:
+        return  # no long paragraph: nothing to measure the tail against
+    for el in tail:
+        remove(el)
