@@ -335,6 +335,14 @@ def test_short_lines_after_the_last_paragraph_go_but_a_last_sentence_stays(tmp_p
     assert "Ride on." in prepare(signed).text
 
 
+def test_an_article_in_a_box_with_an_unlikely_word_in_its_class_is_kept():
+    # "hasHeaderImage" holds "header": readability drops such boxes, and this one
+    # holds little of a page whose menus and footer are long, but all its paragraphs.
+    page = prepare(PAGES / "unlikely-wrapper.html")
+    assert page.text.startswith("The council voted on Tuesday to open the old railway bridge")
+    assert "once the paths on both banks are finished." in page.text
+
+
 def test_related_links_read_also_and_photo_credits_go_in_other_languages():
     page = prepare(PAGES / "related-de.html")
     assert "Seit Montag fährt zwischen den beiden Inseln" in page.text

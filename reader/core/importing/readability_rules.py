@@ -90,7 +90,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         # Nor an element that holds much of the page's text: "sidebar-wrapper" or
         # "sidebar-layout" wraps the article along with its sidebar.
         body = self.html.find(".//body")
-        total = None
+        total: int | None = None
+        prose = 0
         for elem in self.html.findall(".//*"):
             s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
             if len(s) < 2 or elem.tag in ("html", "body", "a"):
@@ -107,8 +108,15 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             ):
                 if total is None:
                     # raw lengths (spaces included): a ratio needs no collapsing of the whole page
-                    total = len((body if body is not None else self.html).text_content())
-                if len(elem.text_content()) > total * _UNLIKELY_MAX_SHARE and not choice.in_not_article(elem):
+                    page = body if body is not None else self.html
+                    total = len(page.text_content())
+                    prose = _prose_length(page)
+                if not choice.in_not_article(elem) and (
+                    len(elem.text_content()) > total * _UNLIKELY_MAX_SHARE
+                    # most of the page's paragraphs: a "hasHeaderImage" box around
+                    # the article on a page whose menus and footer outweigh it
+                    or (prose and _prose_length(elem) > prose * _UNLIKELY_MAX_PROSE)
+                ):
                     continue
                 elem.drop_tree()
 
@@ -215,6 +223,15 @@ _BUILDER_WIDGET = re.compile(
 # An "unlikely" element (sidebar, menu...) holding more of the page's text than
 # this is a layout wrapper around the article, and stays.
 _UNLIKELY_MAX_SHARE = 0.4
+# ... or more than this share of the text of the page's long paragraphs.
+_UNLIKELY_MAX_PROSE = 0.5
+_PROSE_PARAGRAPH = 150  # characters (raw): a paragraph of an article, not a blurb
+
+
+def _prose_length(elem: HtmlElement) -> int:
+    """Raw characters of the long paragraphs under elem."""
+    lengths = (len(p.text_content()) for p in elem.iter("p"))
+    return sum(n for n in lengths if n >= _PROSE_PARAGRAPH)
 
 
 def _orphan_leads(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> list[HtmlElement]:
