@@ -360,6 +360,15 @@ def test_related_links_read_also_and_photo_credits_go_in_other_languages():
         assert junk not in page.text, junk
 
 
+def test_a_bold_line_over_related_links_goes_with_them():
+    # "<p><strong>Auch interessant:</strong></p>" set by hand as a heading.
+    page = prepare(PAGES / "bold-related.html")
+    assert page.text.startswith("Ab dem Frühjahr fährt ein zweites Schiff")
+    assert "wenn das Meer ruhiger ist als gedacht." in page.text
+    for junk in ("Auch interessant", "Die zehn schönsten Inseln", "Schon gelesen", "Leuchtturm auf Helgoland"):
+        assert junk not in page.text, junk
+
+
 def test_a_list_page_keeps_its_text_around_the_table():
     # The table's cells score most; the article is the box around the table.
     page = prepare(PAGES / "table-list.html")

@@ -148,8 +148,8 @@ def strip_furniture(body: HtmlElement) -> None:
             ):
                 remove(el)
                 continue
-        if tag in HEADINGS:
-            text = SPACES.sub(" ", el.text_content()).strip(" :…»›")
+        if tag in HEADINGS or (tag == "p" and _bold_line(el)):
+            text = SPACES.sub(" ", el.text_content()).strip(" :…»›?")
             if text and len(text) < 60 and _RELATED_HEADING.match(text):
                 _drop_related_block(el)
             elif text and len(text) < 40 and _AUTHOR_HEADING.match(text):
@@ -182,7 +182,7 @@ def _drop_related_block(heading: HtmlElement) -> None:
     nxt = heading.getnext()
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()
-    if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav", "aside"):
+    if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav", "aside", "blockquote"):
         text = SPACES.sub(" ", nxt.text_content()).strip()
         if text and link_share(nxt, text) > 0.5:
             remove(nxt)
@@ -203,6 +203,13 @@ def _drop_author_block(heading: HtmlElement) -> None:
     if nxt is not None and nxt.tag not in HEADINGS and text_length(nxt) < 800:
         remove(nxt)
     remove(heading)
+
+
+def _bold_line(p: HtmlElement) -> bool:
+    """A paragraph that is one bold line: a heading set by hand ("<p><strong>Read also:")."""
+    if len(p) != 1 or p[0].tag not in ("strong", "b") or (p.text or "").strip() or (p[0].tail or "").strip():
+        return False
+    return len(p[0]) == 0 or all(c.tag == "br" for c in p[0])
 
 
 def _keep_tweets(body: HtmlElement) -> None:
