@@ -369,6 +369,25 @@ def test_a_bold_line_over_related_links_goes_with_them():
         assert junk not in page.text, junk
 
 
+@pytest.mark.parametrize(
+    "lead",
+    ["LE PUEDE INTERESAR:", "Puedes ver:", "VEA TAMBIÉN:", "Lesen Sie hier:", "Dowiedz się więcej:"],
+)
+def test_an_inline_see_also_teaser_goes_in_other_languages(tmp_path, lead):
+    words = "La junta aprobó el plan de agua para los barrios del norte, con obras que empiezan en marzo y duran un año"
+    paragraphs = [f"<p>{words}, parte {i}, según dijo el alcalde a la prensa local.</p>" for i in range(4)]
+    teaser = f'<p>{lead} <a href="/otra-noticia">El alcalde anuncia nuevas calles para bicicletas</a></p>'
+    body = "".join(paragraphs[:2]) + teaser + "".join(paragraphs[2:])
+    page = tmp_path / "nota.html"
+    page.write_text(
+        f"<html><head><title>Plan de agua</title></head><body><article><h1>Plan de agua</h1>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "La junta aprobó el plan de agua" in text and "parte 3" in text
+    assert "nuevas calles para bicicletas" not in text
+
+
 def test_a_list_page_keeps_its_text_around_the_table():
     # The table's cells score most; the article is the box around the table.
     page = prepare(PAGES / "table-list.html")

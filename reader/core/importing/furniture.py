@@ -67,7 +67,8 @@ _TEASER_LEAD = re.compile(
     r"^\s*(?:read more|read also|also read|related|see also|more|watch|listen|recommended|"
     r"click here|lire aussi|à lire aussi|voir aussi|lesen sie (?:auch|mehr)|auch lesen|mehr zum thema|siehe auch|"
     r"leia também|leia mais|veja também|lee también|lea también|lea más|lea|ver también|leggi anche|"
-    r"czytaj (?:także|też|więcej)|zobacz (?:też|także))\b\s*[:»>\-–|]",
+    r"puedes ver|(?:le|te) puede interesar|vea también|mire|mira|lesen sie hier|zum weiterlesen|"
+    r"czytaj (?:także|też|więcej)|zobacz (?:też|także)|dowiedz się więcej)\b\s*[:»>\-–|]",
     re.I,
 )
 _RELATED_HEADING = re.compile(
