@@ -388,6 +388,22 @@ def test_an_inline_see_also_teaser_goes_in_other_languages(tmp_path, lead):
     assert "nuevas calles para bicicletas" not in text
 
 
+def test_photo_by_credit_lines_go_but_a_sentence_about_photos_stays(tmp_path):
+    para = "<p>The harbour was quiet that morning, the boats still tied up, the nets piled on the quay and the gulls waiting on the roofs of the sheds for the first catch.</p>"
+    page = tmp_path / "credits.html"
+    page.write_text(
+        "<html><head><title>Harbour</title></head><body><article><h1>Harbour</h1>"
+        f'<figure><img src="a.jpg"><figcaption>The quay at dawn.</figcaption></figure><p>Photo by Jane Doe on Unsplash</p>'
+        f"{para * 3}<p>Photos by the sea are what I love most about these trips.</p>{para}"
+        "<p>Bild via Hafenamt Kiel</p></article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "The quay at dawn." in text and "the first catch." in text
+    assert "Photos by the sea are what I love most about these trips." in text
+    assert "Jane Doe" not in text and "Hafenamt" not in text
+
+
 def test_a_list_page_keeps_its_text_around_the_table():
     # The table's cells score most; the article is the box around the table.
     page = prepare(PAGES / "table-list.html")

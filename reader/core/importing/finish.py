@@ -41,9 +41,10 @@ def finish_body(fragment: str, meta: PageMeta) -> str:
     etree.strip_elements(root, "rt", "rp", with_tail=False)
     notices.keep_big_containers(root)
     notices.drop_empty_rows(root)
+    # before credits and notices go: a credit after the last line keeps that line
+    notices.drop_trailing_lines(root)
     notices.drop_photo_credits(root)
     notices.drop_notices(root)
-    notices.drop_trailing_lines(root)
     return _inner(root)
 
 

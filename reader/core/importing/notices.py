@@ -91,13 +91,17 @@ def drop_notices(root: HtmlElement) -> None:
 
 
 _CREDIT_ONLY = re.compile(
-    r"[(\[]?\s*(?:©|\(c\)|copyright\b|(?:photo|photos|foto|fotos|bild|bilder|image|images|imagen|picture|"
-    r"credit|credits|crédito|crédits?(?: photos?)?|źródło|fot\.|quelle|bildquelle|bildnachweis)(?:\s+credit)?\s*:)"
-    r".{0,80}",
+    r"[(\[]?\s*(?:(?:©|\(c\)|copyright\b|(?:photo|photos|foto|fotos|bild|bilder|image|images|imagen|picture|"
+    r"credit|credits|crédito|crédits?(?: photos?)?|źródło|fot\.|quelle|bildquelle|bildnachweis|titelbild|beitragsbild|"
+    r"image illustrative)(?:\s+credit)?\s*:).{0,80}"
+    # "Photo by Jane Doe on Unsplash", "Bild via dpa": no sentence
+    r"|(?:photo(?:graph)?|image|picture|foto|bild)\s+(?:by|via|von|par)\s.{0,80}(?<![.!?…]))",
     re.I | re.S,
 )
 _CREDIT_START = re.compile(
-    r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle)", re.I
+    r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle|"
+    r"titelbild|beitragsbild)",
+    re.I,
 )
 _CREDIT_ELEMENT_CLASS = re.compile(r"credit|copyright|photographer|bildnachweis|(?:image|photo|img)-?source", re.I)
 
