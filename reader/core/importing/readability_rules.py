@@ -91,14 +91,16 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         # "sidebar-layout" wraps the article along with its sidebar.
         body = self.html.find(".//body")
         total: int | None = None
-        prose = 0
+        prose: int | None = None
+        page = self.html
         for elem in self.html.findall(".//*"):
             s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
             if len(s) < 2 or elem.tag in ("html", "body", "a"):
                 continue
+            s = s.lower()
             if (
-                READABILITY_REGEXES["unlikelyCandidatesRe"].search(s)
-                and not READABILITY_REGEXES["okMaybeItsACandidateRe"].search(s)
+                _UNLIKELY.search(s)
+                and not _MAYBE.search(s)
                 and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
                 and not elem.xpath(
                     "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
@@ -110,14 +112,17 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                     # raw lengths (spaces included): a ratio needs no collapsing of the whole page
                     page = body if body is not None else self.html
                     total = len(page.text_content())
-                    prose = _prose_length(page)
-                if not choice.in_not_article(elem) and (
-                    len(elem.text_content()) > total * _UNLIKELY_MAX_SHARE
+                if not choice.in_not_article(elem):
+                    if len(elem.text_content()) > total * _UNLIKELY_MAX_SHARE:
+                        continue
                     # most of the page's paragraphs: a "hasHeaderImage" box around
                     # the article on a page whose menus and footer outweigh it
-                    or (prose and _prose_length(elem) > prose * _UNLIKELY_MAX_PROSE)
-                ):
-                    continue
+                    own = _prose_length(elem)
+                    if own:
+                        if prose is None:
+                            prose = _prose_length(page)
+                        if own > prose * _UNLIKELY_MAX_PROSE:
+                            continue
                 elem.drop_tree()
 
     def select_best_candidate(self, candidates: Candidates) -> Candidate | None:
@@ -219,6 +224,11 @@ _BUILDER_WIDGET = re.compile(
     r"[a-z][a-z0-9]*[-_]+widget(?:[-_][\w-]*)?(?=\s|$)",
     re.I,
 )
+
+# readability's own words, matched on lowercased text: five times faster than
+# its case-insensitive patterns, over every element of the page.
+_UNLIKELY = re.compile(READABILITY_REGEXES["unlikelyCandidatesRe"].pattern)
+_MAYBE = re.compile(READABILITY_REGEXES["okMaybeItsACandidateRe"].pattern)
 
 # An "unlikely" element (sidebar, menu...) holding more of the page's text than
 # this is a layout wrapper around the article, and stays.
