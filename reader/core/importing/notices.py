@@ -192,6 +192,7 @@ def drop_trailing_lines(root: HtmlElement) -> None:
             or _SENTENCE_END.search(text)
             or el.tag in _NEVER_TRAILING
             or el.find(".//img") is not None
+            or el.find(".//code") is not None  # code is the article's own, never furniture
         ):
             return
         tail.append(el)
