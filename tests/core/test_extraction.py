@@ -290,6 +290,59 @@ def test_author_box_does_not_win_over_a_short_article():
     assert "Jessica Lind" not in page.text and "About the author" not in page.text
 
 
+def test_an_article_in_page_builder_boxes_wins_over_a_grid_of_post_cards():
+    # Each paragraph in a "<builder>-widget" box (scored as a sidebar widget by
+    # readability), then a grid of other posts whose excerpts score as "post".
+    # (The grid still follows the article here: the whole page is chosen, cleaned.)
+    page = prepare(PAGES / "teaser-grid.html")
+    assert page.text.startswith("A home battery stores the solar power")
+    assert "so the roof exports the rest for little money" in page.text
+    assert page.text.index("little money") < page.text.index("Many towns have declared")
+
+
+def test_testimonials_do_not_win_over_a_short_service_page():
+    page = prepare(PAGES / "testimonials.html")
+    assert page.text.startswith("We prune, fell and remove trees of every size")
+    assert "while the trees are dormant" in page.text
+    assert "What our customers say" not in page.text and "Maria, Hillside" not in page.text
+
+
+def test_key_takeaways_and_credits_do_not_win_over_the_article():
+    page = prepare(PAGES / "takeaways-credits.html")
+    assert page.text.startswith("Bread goes stale because the starch in it")
+    assert "and a freezer, far below, stops them." in page.text
+    assert "Reporting by Lena Park" not in page.text
+
+
+def test_a_hub_page_keeps_the_text_of_its_header_block():
+    page = prepare(PAGES / "hub-header.html")
+    assert page.text.startswith("The northern hills have more than forty marked trails")
+    assert "where to eat and sleep on the way." in page.text
+    assert page.word_count > 50
+
+
+def test_short_lines_after_the_last_paragraph_go_but_a_last_sentence_stays(tmp_path):
+    # "Like this:", "Follow us", tag links: no sentences, after the article's end.
+    page = prepare(PAGES / "trailing-lines.html")
+    assert page.text.startswith("A puncture far from home is fixed in ten minutes")
+    assert page.text.rstrip().endswith("let alone the ride home.")
+    for junk in ("Like this", "Follow us on Instagram", "Tyres", "On the road"):
+        assert junk not in page.text, junk
+    # A short closing sentence is the article's own: it stays.
+    signed = tmp_path / "signed.html"
+    html = (PAGES / "trailing-lines.html").read_text(encoding="utf-8")
+    signed.write_text(html.replace("<p><strong>Like this:", "<p>Ride on.</p><p><strong>Like this:"), encoding="utf-8")
+    assert "Ride on." in prepare(signed).text
+
+
+def test_an_article_in_a_box_with_an_unlikely_word_in_its_class_is_kept():
+    # "hasHeaderImage" holds "header": readability drops such boxes, and this one
+    # holds little of a page whose menus and footer are long, but all its paragraphs.
+    page = prepare(PAGES / "unlikely-wrapper.html")
+    assert page.text.startswith("The council voted on Tuesday to open the old railway bridge")
+    assert "once the paths on both banks are finished." in page.text
+
+
 def test_related_links_read_also_and_photo_credits_go_in_other_languages():
     page = prepare(PAGES / "related-de.html")
     assert "Seit Montag fährt zwischen den beiden Inseln" in page.text
@@ -305,6 +358,50 @@ def test_related_links_read_also_and_photo_credits_go_in_other_languages():
         "Schlagwörter",
     ):
         assert junk not in page.text, junk
+
+
+def test_a_bold_line_over_related_links_goes_with_them():
+    # "<p><strong>Auch interessant:</strong></p>" set by hand as a heading.
+    page = prepare(PAGES / "bold-related.html")
+    assert page.text.startswith("Ab dem Frühjahr fährt ein zweites Schiff")
+    assert "wenn das Meer ruhiger ist als gedacht." in page.text
+    for junk in ("Auch interessant", "Die zehn schönsten Inseln", "Schon gelesen", "Leuchtturm auf Helgoland"):
+        assert junk not in page.text, junk
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["LE PUEDE INTERESAR:", "Puedes ver:", "VEA TAMBIÉN:", "Lesen Sie hier:", "Dowiedz się więcej:"],
+)
+def test_an_inline_see_also_teaser_goes_in_other_languages(tmp_path, lead):
+    words = "La junta aprobó el plan de agua para los barrios del norte, con obras que empiezan en marzo y duran un año"
+    paragraphs = [f"<p>{words}, parte {i}, según dijo el alcalde a la prensa local.</p>" for i in range(4)]
+    teaser = f'<p>{lead} <a href="/otra-noticia">El alcalde anuncia nuevas calles para bicicletas</a></p>'
+    body = "".join(paragraphs[:2]) + teaser + "".join(paragraphs[2:])
+    page = tmp_path / "nota.html"
+    page.write_text(
+        f"<html><head><title>Plan de agua</title></head><body><article><h1>Plan de agua</h1>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "La junta aprobó el plan de agua" in text and "parte 3" in text
+    assert "nuevas calles para bicicletas" not in text
+
+
+def test_photo_by_credit_lines_go_but_a_sentence_about_photos_stays(tmp_path):
+    para = "<p>The harbour was quiet that morning, the boats still tied up, the nets piled on the quay and the gulls waiting on the roofs of the sheds for the first catch.</p>"
+    page = tmp_path / "credits.html"
+    page.write_text(
+        "<html><head><title>Harbour</title></head><body><article><h1>Harbour</h1>"
+        f'<figure><img src="a.jpg"><figcaption>The quay at dawn.</figcaption></figure><p>Photo by Jane Doe on Unsplash</p>'
+        f"{para * 3}<p>Photos by the sea are what I love most about these trips.</p>{para}"
+        "<p>Bild via Hafenamt Kiel</p></article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "The quay at dawn." in text and "the first catch." in text
+    assert "Photos by the sea are what I love most about these trips." in text
+    assert "Jane Doe" not in text and "Hafenamt" not in text
 
 
 def test_a_list_page_keeps_its_text_around_the_table():

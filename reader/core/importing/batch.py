@@ -11,12 +11,17 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from reader.core.importing.pipeline import PreparedArticle
 
 Record = dict[str, Any]
 
 
-def article_record(article) -> Record:
+def article_record(article: PreparedArticle) -> Record:
     """The fields `reader extract --format json` prints for a PreparedArticle."""
     return {
         "title": article.title,
@@ -65,7 +70,7 @@ def extract_records(paths: Iterable[str], workers: int | None = None) -> Iterato
         yield from _run_pool(todo, crashed, workers)
 
 
-def _run_pool(todo: deque, crashed: dict[int, int], workers: int) -> Iterator[Record]:
+def _run_pool(todo: deque[tuple[int, str]], crashed: dict[int, int], workers: int) -> Iterator[Record]:
     # Imported here: one page (`reader extract FILE --format json`) needs no pool.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -75,7 +80,7 @@ def _run_pool(todo: deque, crashed: dict[int, int], workers: int) -> Iterator[Re
 
     # spawn, not fork: the caller may be a process with threads (the window).
     context = multiprocessing.get_context("spawn")
-    running: deque = deque()  # (index, path, future), in input order
+    running: deque[tuple[int, str, Future[Record]]] = deque()  # (index, path, future), in input order
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=watch_parent, initargs=(os.getpid(),)
     ) as pool:

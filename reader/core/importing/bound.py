@@ -27,6 +27,8 @@ can call it on an already stored article (older libraries hold unbounded HTML).
 
 from __future__ import annotations
 
+from lxml.html import HtmlElement
+
 MAX_TABLE_DEPTH = 3  # a table inside a table inside a table; a fourth level is flattened
 MAX_TABLE_SLOTS = 10_000  # rows x columns of the laid-out grid (about 0.35 s)
 SPARSE_SLOTS = 1_000  # a grid may have this many slots more than twice its cells
@@ -50,7 +52,7 @@ def bound_html(fragment: str) -> str:
     return inner_html(root)
 
 
-def bound_tree(root) -> None:
+def bound_tree(root: HtmlElement) -> None:
     """Flatten or clamp the tables under `root`, in place."""
     budget = MAX_ARTICLE_SLOTS
     # Document order: a table's ancestors are settled before it is looked at.
@@ -74,7 +76,7 @@ def bound_tree(root) -> None:
             budget -= slots << depth
 
 
-def flatten_table(table, parts: list | None = None) -> None:
+def flatten_table(table: HtmlElement, parts: list[HtmlElement] | None = None) -> None:
     """Turn a table (not the tables inside it) into plain blocks, keeping all its text."""
     for el in parts if parts is not None else _own_parts(table):
         if el.tag in ("colgroup", "col"):
@@ -86,7 +88,7 @@ def flatten_table(table, parts: list | None = None) -> None:
     table.tag = "div"
 
 
-def _clamp_spans(rows: list[list], limit: int) -> int | None:
+def _clamp_spans(rows: list[list[HtmlElement]], limit: int) -> int | None:
     """Clamp each cell's spans to the table's real size; the grid's slots, or None past `limit`."""
     if not rows:
         return 0
@@ -115,7 +117,7 @@ def _clamp_spans(rows: list[list], limit: int) -> int | None:
     return len(pending) * len(rows)
 
 
-def _span(cell, name: str, default: int) -> int:
+def _span(cell: HtmlElement, name: str, default: int) -> int:
     value = (cell.get(name) or "").strip()
     try:
         return max(0, int(value)) if value else default
@@ -123,14 +125,14 @@ def _span(cell, name: str, default: int) -> int:
         return default
 
 
-def _set_span(cell, name: str, value: int) -> None:
+def _set_span(cell: HtmlElement, name: str, value: int) -> None:
     if value <= 1:
         cell.attrib.pop(name, None)
     else:
         cell.set(name, str(value))
 
 
-def _rows(table) -> list:
+def _rows(table: HtmlElement) -> list[HtmlElement]:
     """The table's own rows: direct <tr>s and those of its direct row groups."""
     rows = []
     for child in table:
@@ -143,7 +145,7 @@ def _rows(table) -> list:
     return rows
 
 
-def _own_parts(table) -> list:
+def _own_parts(table: HtmlElement) -> list[HtmlElement]:
     """Row, cell, section and caption elements of this table, not of tables inside it."""
     parts = []
     stack = [c for c in reversed(table) if _is_el(c)]
@@ -157,5 +159,5 @@ def _own_parts(table) -> list:
     return parts
 
 
-def _is_el(node) -> bool:
+def _is_el(node: HtmlElement) -> bool:
     return isinstance(node.tag, str)

@@ -1,6 +1,6 @@
 """Which block of a page is its article: rules readability-lxml lacks.
 
-Used by cleanup.ReadabilityDocument while readability-lxml chooses: the page's
+Used by readability_rules.ArticleDocument while readability-lxml chooses: the page's
 own mark (<article>, <main>, articleBody) wins over boxes outside it; prose
 wins over teaser cards of other posts; modals, consent and newsletter boxes
 never win; a table's body stands for the box around the table. Once chosen,
@@ -10,19 +10,25 @@ the standfirst and the lead figure in the article's header come back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from typing import TypedDict
+
+from lxml.html import HtmlElement
 
 from reader.core.importing import notices
+from reader.core.importing.nodes import remove, text_length
+
+
+class Candidate(TypedDict):
+    """readability-lxml's record of a scored block."""
+
+    elem: HtmlElement
+    content_score: float
+
+
+Candidates = Mapping[HtmlElement, Candidate]
 
 _SPACES = re.compile(r"\s+")
-
-
-def text_length(elem) -> int:
-    return len(" ".join((elem.text_content() or "").split()))
-
-
-def _drop(el) -> None:
-    if el.getparent() is not None:
-        el.drop_tree()  # its tail text stays with the parent
 
 
 # A class, id or custom tag of a box that is not the article (scored -25, as
@@ -43,7 +49,7 @@ KNOWN_TAGS = frozenset(
 )
 
 
-def card_of(elem):
+def card_of(elem: HtmlElement) -> HtmlElement | None:
     """The teaser card elem sits in, if any: one of three or more siblings of the
     same tag and class, short, with a link (a grid of other posts)."""
     node = elem
@@ -66,7 +72,7 @@ def card_of(elem):
     return None
 
 
-def prefer_outside_boxes(candidates, best):
+def prefer_outside_boxes(candidates: Candidates, best: Candidate) -> Candidate:
     """The best candidate inside a modal, a consent notice or a newsletter box
     gives way to the best one outside such boxes, if that one scores at least
     _MAIN_SHARE of it (its own class may say "body" and score as article)."""
@@ -81,7 +87,7 @@ def prefer_outside_boxes(candidates, best):
     return best
 
 
-def table_as_part(candidates, best):
+def table_as_part(candidates: Candidates, best: Candidate) -> Candidate:
     """A table's body chosen as the article (its cells score most, as on a list
     page) stands for the box that holds the table with its text around it."""
     elem = best["elem"]
@@ -98,7 +104,7 @@ def table_as_part(candidates, best):
     return candidates.get(box) or {"elem": box, "content_score": best["content_score"]}
 
 
-def _first_class(el) -> str:
+def _first_class(el: HtmlElement) -> str:
     classes = (el.get("class") or "").split()
     return classes[0] if classes else ""
 
@@ -109,7 +115,7 @@ _CARD_SHARE = 0.4
 _CARD_PROSE_MIN = 500  # characters: a hub page of cards has short blurbs between them too
 
 
-def prefer_prose_to_cards(candidates, best):
+def prefer_prose_to_cards(candidates: Candidates, best: Candidate) -> Candidate:
     if card_of(best["elem"]) is None:
         return best
     ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:25]
@@ -118,14 +124,43 @@ def prefer_prose_to_cards(candidates, best):
             break
         if c is not best and text_length(c["elem"]) >= _CARD_PROSE_MIN and card_of(c["elem"]) is None:
             return c
+    return _prose_in_pieces(candidates, best)
+
+
+def _prose_in_pieces(candidates: Candidates, best: Candidate) -> Candidate:
+    """A box of prose split into many small boxes (page builders put each paragraph
+    in a widget of its own): each piece scores below one teaser card, together they
+    score above it. The box outside the cards whose pieces score most wins when
+    they score at least as much as the card chosen."""
+    grid = best["elem"]
+    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:_PIECES_RANKED]
+    totals: dict[HtmlElement, float] = {}
+    for c in ranked:
+        elem = c["elem"]
+        if c["content_score"] <= 0 or card_of(elem) is not None:
+            continue
+        for box in [elem, *list(elem.iterancestors())[:_PIECES_UP]]:
+            if box.tag in ("body", "html") or grid in box.iterancestors():
+                break
+            totals[box] = totals.get(box, 0.0) + c["content_score"]
+    ranked_boxes = sorted(totals.items(), key=lambda item: item[1], reverse=True)
+    for box, total in ranked_boxes:
+        if total < best["content_score"]:
+            break
+        if text_length(box) >= _CARD_PROSE_MIN and card_of(box) is None:
+            return candidates.get(box) or {"elem": box, "content_score": total}
     return best
 
 
-def main_container(doc):
+_PIECES_RANKED = 40  # candidates looked at
+_PIECES_UP = 3  # levels of boxes above a piece
+
+
+def main_container(doc: HtmlElement) -> HtmlElement | None:
     """The page's own mark of where its article is: a single articleBody, <article>
     or <main> with text. None when the page has no such mark, or several."""
     marks = doc.xpath('//*[@itemprop="articleBody"] | //article | //main | //*[@role="main"]')  # one walk
-    kinds = (
+    kinds: tuple[Callable[[HtmlElement], bool], ...] = (
         lambda el: el.get("itemprop") == "articleBody",
         lambda el: el.tag == "article",
         lambda el: el.tag == "main" or el.get("role") == "main",
@@ -148,7 +183,7 @@ _MAIN_MIN_TEXT = 500
 _MAIN_SHARE = 0.3
 
 
-def prefer_main_container(doc, candidates, best):
+def prefer_main_container(doc: HtmlElement, candidates: Candidates, best: Candidate) -> Candidate:
     container = main_container(doc)
     if container is None:
         return best
@@ -170,7 +205,7 @@ _OVERLAY = re.compile(
 )
 
 
-def in_not_article(elem) -> bool:
+def in_not_article(elem: HtmlElement) -> bool:
     """elem or a box around it is a modal, a consent notice, a newsletter box..."""
     for el in (elem, *elem.iterancestors()):
         if el.tag in ("body", "html"):
@@ -188,7 +223,7 @@ _STANDFIRST = re.compile(
 )
 
 
-def is_article_header(elem) -> bool:
+def is_article_header(elem: HtmlElement) -> bool:
     """A "header" box with the headline and a standfirst: the article's own header."""
     if elem.find(".//h1") is None:
         return False
@@ -198,7 +233,7 @@ def is_article_header(elem) -> bool:
     )
 
 
-def standfirst(best, link_density):
+def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> HtmlElement | None:
     """The standfirst (lead, intro, abstract) in the article's header, before the
     body container chosen: the article's first words."""
     region = next((a for a in list(best.iterancestors())[:4] if a.tag == "article"), None)
@@ -222,7 +257,7 @@ def standfirst(best, link_density):
     return None
 
 
-def lead_figure(best):
+def lead_figure(best: HtmlElement) -> HtmlElement | None:
     """The figure with an image between an <article>'s headline and its body
     container, when the body was chosen without it (the story's lead image)."""
     article = next((a for a in list(best.iterancestors())[:3] if a.tag == "article"), None)
@@ -242,7 +277,7 @@ def lead_figure(best):
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|source|byline|author", re.I)
 
 
-def _drop_credits(figure) -> None:
+def _drop_credits(figure: HtmlElement) -> None:
     """A lead figure keeps its caption, not its photo credit ("Foto: AFP", "© Getty")."""
     for el in list(figure.iter()):
         if el is figure or not isinstance(el.tag, str) or el.getparent() is None:
@@ -254,7 +289,7 @@ def _drop_credits(figure) -> None:
             and el.find(".//img") is None
             and (_CREDIT_CLASS.search(ident) or (text and notices.CREDIT_TEXT.fullmatch(text)))
         ):
-            _drop(el)
+            remove(el)
     for el in figure.iter("figcaption"):
         last = el[-1] if len(el) else None
         if last is not None and last.tail:

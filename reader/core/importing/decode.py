@@ -47,7 +47,9 @@ _WESTERN_EXTRA = set("\u00a0€‘’“”„–—…•·«»‹›°©®™�
 _WORD = re.compile(r"\w+")
 
 
-def _cp1252_for_bad_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):  # registered for decoding only
+        raise error
     if error.end >= len(error.object) and error.reason == "unexpected end of data":
         return "", error.end  # a sequence cut off by a truncated download
     return bytes(error.object[error.start : error.end]).decode("cp1252", errors="replace"), error.end

@@ -1,7 +1,7 @@
 """Find the article in a page: readability-lxml, with our own work around it.
 
 The page is parsed once. Metadata is read from that tree (metadata.py), the
-tree is tidied where readability-lxml is known to go wrong (cleanup.py:
+tree is tidied where readability-lxml is known to go wrong (furniture.py:
 share/newsletter/"listen" widgets, related rails, embedded tweets, the byline
 and date block), and the same tree is handed to readability-lxml, which works
 on its own copy. Its choice is then checked: lead paragraphs left outside the
@@ -16,15 +16,19 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import overload
 
 from lxml import etree
 from lxml import html as lxml_html
-from readability import Document
+from lxml.html import HtmlElement
 
 from reader.core.domain import PageFields
-from reader.core.importing import choice, cleanup, notices
+from reader.core.importing import choice, notices
+from reader.core.importing.finish import finish_body, fragment_text_length, page_text_length
+from reader.core.importing.furniture import prepare_tree, strip_furniture
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
+from reader.core.importing.readability_rules import ArticleDocument
 from reader.core.importing.sanitize import inner_html
 
 logging.getLogger("readability").setLevel(logging.CRITICAL)
@@ -39,10 +43,6 @@ class Extraction(PageFields):
     lead_image: str | None = None  # the page's og:image URL (reported, not stored)
 
 
-class _Document(cleanup.ReadabilityDocument, Document):
-    pass
-
-
 def extract(html: str, *, url: str | None = None) -> Extraction:
     """Extract the article body and metadata of one page's HTML text."""
     root = parse(html)
@@ -51,24 +51,24 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     mark_math(root)
     _open_noscript(root)
     meta = read_metadata(root, url)
-    cleanup.prepare_tree(root, meta)
+    prepare_tree(root, meta)
     fallback = False
     try:
-        body = _Document(root, url=None).summary(html_partial=True)
+        body = ArticleDocument(root, url=None).summary(html_partial=True)
     except Exception:  # readability raises many kinds on broken markup
         body = ""
-    body = cleanup.finish_body(body, meta)
-    page_chars = cleanup.page_text_length(root)
-    if cleanup.text_length(body) < min(200, page_chars * 0.5):
+    body = finish_body(body, meta)
+    page_chars = page_text_length(root)
+    if fragment_text_length(body) < min(200, page_chars * 0.5):
         # Next to nothing found in a page with text: the cleaned page instead, or
         # the part of it the page marks as its article (<main>, <article>).
         whole = ""
         container = choice.main_container(root)
         if container is not None:
-            whole = cleanup.finish_body(whole_page_tree(root, container), meta)
-        if cleanup.text_length(whole) < 200:
-            whole = cleanup.finish_body(whole_page_tree(root), meta)
-        if cleanup.text_length(whole) > cleanup.text_length(body):
+            whole = finish_body(whole_page_tree(root, container), meta)
+        if fragment_text_length(whole) < 200:
+            whole = finish_body(whole_page_tree(root), meta)
+        if fragment_text_length(whole) > fragment_text_length(body):
             body, fallback = whole, True
     return Extraction(
         title=_nfc(meta.title),
@@ -85,7 +85,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     )
 
 
-def _open_noscript(root) -> None:
+def _open_noscript(root: HtmlElement) -> None:
     """A page whose text is all inside <noscript> (shown when scripts do not run,
     as here) is read from there."""
     blocks = root.findall(".//body//noscript")
@@ -108,7 +108,7 @@ def _open_noscript(root) -> None:
     inside = sum(text for _, _, text in contents)
     if inside <= 200:
         return  # tracking pixels, "please enable JavaScript": the usual <noscript>
-    outside = cleanup.page_text_length(root) - counted
+    outside = page_text_length(root) - counted
     if outside >= inside * 0.5:
         return
     for block, fragment, _ in contents:
@@ -131,6 +131,12 @@ def whole_page(html: str) -> str:
     return _nfc(whole_page_tree(root))
 
 
+@overload
+def _nfc(text: str) -> str: ...
+@overload
+def _nfc(text: None) -> None: ...
+@overload
+def _nfc(text: str | None) -> str | None: ...
 def _nfc(text: str | None) -> str | None:
     """One spelling of each character (NFC): a quote, a search or a highlight typed
     on another system finds "য়" or "é" however the page composed it. Applied to
@@ -140,17 +146,17 @@ def _nfc(text: str | None) -> str | None:
     return text
 
 
-def whole_page_tree(root, part=None) -> str:
+def whole_page_tree(root: HtmlElement, part: HtmlElement | None = None) -> str:
     body = part if part is not None else root.find(".//body")
     body = copy.deepcopy(body if body is not None else root)
     # Never the source of a script as the article, even when it is all the page has.
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
-    cleanup.strip_furniture(body)
+    strip_furniture(body)
     notices.keep_big_containers(body)
     return inner_html(body)
 
 
-def parse(html: str):
+def parse(html: str) -> HtmlElement | None:
     # Soft hyphens are invisible in a browser but break search, word counts and quotes.
     if "\xad" in html or "&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html:
         html = _SOFT_HYPHEN.sub("", html)
@@ -171,7 +177,7 @@ def parse(html: str):
         return None
 
 
-def _utf8():
+def _utf8() -> lxml_html.HTMLParser:
     return lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
 
 

@@ -18,6 +18,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.message import Message
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -64,7 +65,7 @@ class SavedPage:
 SKIPPED = "skipped: "
 
 
-def find_pages(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str | None]]:
+def find_pages(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str | None]]:
     """Yield (path, None) for each page to import, (path, reason) for each skipped one.
 
     Folders are searched recursively (symlink loops are not followed twice);
@@ -340,7 +341,7 @@ class _Flattener(HTMLParser):
     def handle_decl(self, decl: str) -> None:
         self.out.append(f"<!{decl}>")
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         written = len(self.stack) < self.depth
         if written:
             self.out.append(self.get_starttag_text() or f"<{tag}>")
@@ -350,10 +351,10 @@ class _Flattener(HTMLParser):
             self.stack.append((tag, written))
             self.open_count[tag] = self.open_count.get(tag, 0) + 1
 
-    def handle_startendtag(self, tag, attrs) -> None:
-        self.out.append(self.get_starttag_text() if len(self.stack) < self.depth else " ")
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append((self.get_starttag_text() or f"<{tag}>") if len(self.stack) < self.depth else " ")
 
-    def handle_endtag(self, tag) -> None:
+    def handle_endtag(self, tag: str) -> None:
         if not self.open_count.get(tag):
             return  # a stray end tag
         while self.stack:
@@ -363,7 +364,7 @@ class _Flattener(HTMLParser):
             if open_tag == tag:
                 return
 
-    def handle_data(self, data) -> None:
+    def handle_data(self, data: str) -> None:
         self.out.append(html_lib.escape(data, quote=False))
 
 
@@ -446,7 +447,7 @@ def _load_mhtml(path: Path, data: bytes) -> SavedPage:
         raise ImportFailure(f"malformed MHTML: {exc}") from None
 
 
-def _read_mhtml(path: Path, data: bytes, message) -> SavedPage:
+def _read_mhtml(path: Path, data: bytes, message: Message) -> SavedPage:
     if not message.is_multipart():
         raise ImportFailure("malformed MHTML: not a multipart message")
     html_text: str | None = None
@@ -456,7 +457,8 @@ def _read_mhtml(path: Path, data: bytes, message) -> SavedPage:
         if part.is_multipart():
             continue
         try:
-            payload = part.get_payload(decode=True) or b""
+            decoded = part.get_payload(decode=True)
+            payload = decoded if isinstance(decoded, bytes) else b""  # None for a multipart part
         except Exception:
             continue
         ctype = part.get_content_type()
@@ -502,7 +504,7 @@ _BASE64_DEFECTS = (
 )
 
 
-def _part_charset(part) -> str | None:
+def _part_charset(part: Message) -> str | None:
     try:
         return part.get_content_charset()
     except Exception:  # a malformed header

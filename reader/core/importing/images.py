@@ -8,6 +8,8 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lxml.html import HtmlElement
+
 from reader.core.importing.formats import MAX_IMAGE_BYTES, Resource
 
 MAX_IMAGES = 200
@@ -137,7 +139,7 @@ def check_image(data: bytes) -> tuple[tuple[str, str] | None, str | None]:
     return kind, None
 
 
-def image_source(img) -> str:
+def image_source(img: HtmlElement) -> str:
     """The best src of an <img>, including lazy-loading attributes."""
     for attr in ("src", "data-src", "data-original", "data-lazy-src", "data-srcset", "srcset"):
         value = (img.get(attr) or "").strip()
@@ -151,7 +153,7 @@ def image_source(img) -> str:
     return ""
 
 
-def localize_images(root, resolve: Callable[[str], Resource | None]) -> tuple[list[Asset], list[str]]:
+def localize_images(root: HtmlElement, resolve: Callable[[str], Resource | None]) -> tuple[list[Asset], list[str]]:
     """Point each <img> at a library asset; remove images that are not local.
 
     Returns the assets and one line for each image skipped for its size (per
@@ -168,7 +170,12 @@ def localize_images(root, resolve: Callable[[str], Resource | None]) -> tuple[li
             why = f"{_mb(resource.oversize)}; the limit is {_mb(MAX_IMAGE_BYTES)} per image"
         elif resource is not None:
             kind, why = check_image(resource.data)
-        if kind and resource.data and f"{hashlib.sha256(resource.data).hexdigest()[:24]}.{kind[1]}" not in assets:
+        if (
+            kind
+            and resource is not None
+            and resource.data
+            and f"{hashlib.sha256(resource.data).hexdigest()[:24]}.{kind[1]}" not in assets
+        ):
             if len(assets) >= MAX_IMAGES:
                 kind, why = None, f"the article already has {MAX_IMAGES} images, the limit"
             elif total + len(resource.data) > MAX_ARTICLE_IMAGE_BYTES:
@@ -176,7 +183,7 @@ def localize_images(root, resolve: Callable[[str], Resource | None]) -> tuple[li
                     None,
                     f"the article's images would pass {_mb(MAX_ARTICLE_IMAGE_BYTES)}, the limit per article",
                 )
-        if not kind:
+        if not kind or resource is None:  # a kind is only found in a resource
             if why:
                 skipped.append(f"image skipped: {image_name(src)} ({why})")
             _remove_image(img)
@@ -207,7 +214,7 @@ def _mb(size: int) -> str:
     return f"{size / 1048576:.0f} MB" if size >= 1048576 else f"{size / 1024:.0f} KB"
 
 
-def _remove_image(img) -> None:
+def _remove_image(img: HtmlElement) -> None:
     """Remove an image that is not kept (its caption, if any, stays).
 
     Its alt text is not put in its place: it would become words of the article

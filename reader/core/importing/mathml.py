@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 TEX_LANG = "x-tex"
 TEX_DISPLAY_LANG = "x-tex-display"
@@ -28,7 +29,7 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACES = re.compile(r"\s+")
 
 
-def mark_math(root) -> int:
+def mark_math(root: HtmlElement) -> int:
     """Replace every <math> under root by a span of its TeX; returns how many."""
     count = 0
     for math in list(root.iter(*_MATH_TAGS)):
@@ -51,7 +52,7 @@ def mark_math(root) -> int:
     return count
 
 
-def _tex_source(math) -> str:
+def _tex_source(math: HtmlElement) -> str:
     for annotation in math.iter("annotation", "{http://www.w3.org/1998/Math/MathML}annotation"):
         if (annotation.get("encoding") or "").lower() in ("application/x-tex", "text/x-tex", "application/x-latex"):
             text = (annotation.text or "").strip()
@@ -83,7 +84,7 @@ def _balanced(tex: str) -> bool:
     return depth == 0
 
 
-def _show(span) -> None:
+def _show(span: HtmlElement) -> None:
     """The MathML of a page is often hidden in favour of an image: show ours."""
     for ancestor in list(span.iterancestors())[:3]:
         style = ancestor.get("style") or ""
@@ -93,7 +94,7 @@ def _show(span) -> None:
             del ancestor.attrib["hidden"]
 
 
-def _drop_fallback_images(span, texts: set[str]) -> None:
+def _drop_fallback_images(span: HtmlElement, texts: set[str]) -> None:
     """An image of the same formula next to it (its alt is the TeX) would repeat it."""
     for ancestor in list(span.iterancestors())[:2]:
         for img in list(ancestor.iter("img")):

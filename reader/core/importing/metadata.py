@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
 
 from reader.core.importing.bylines import clean_byline, join_names
 from reader.core.importing.published import _first_date, _time_element
@@ -69,10 +72,10 @@ class PageMeta:
     lead_image: str | None = None
     # Elements of the page the body cleanup uses (never serialized).
     byline_element: object | None = field(default=None, repr=False)
-    headings: list = field(default_factory=list, repr=False)
+    headings: list[HtmlElement] = field(default_factory=list, repr=False)
 
 
-def read_metadata(root, url: str | None = None) -> PageMeta:
+def read_metadata(root: HtmlElement, url: str | None = None) -> PageMeta:
     """Read the metadata of a parsed document (lxml.html root) without changing it."""
     values = _meta_values(root)
     ld = json_ld(root)
@@ -163,12 +166,12 @@ def read_metadata(root, url: str | None = None) -> PageMeta:
 # ---------------------------------------------------------------------------
 
 
-def _meta_values(root) -> dict:
+def _meta_values(root: HtmlElement) -> dict[str, str]:
     """Meta tag name -> content. The names Readability knows (og:title, dc:creator,
     author, ...) take the last tag that sets them, as Readability does; any other
     name takes the first."""
-    values: dict = {}
-    known: dict = {}
+    values: dict[str, str] = {}
+    known: dict[str, str] = {}
     for meta in root.iter("meta"):
         content = (meta.get("content") or "").strip()
         if not content:
@@ -192,7 +195,7 @@ def _meta_values(root) -> dict:
     return values
 
 
-def meta_content(root, *names: str) -> str | None:
+def meta_content(root: HtmlElement, *names: str) -> str | None:
     """The first non-empty <meta property|name=...> content among `names`."""
     wanted = {n.lower() for n in names}
     found: dict[str, str] = {}
@@ -207,7 +210,7 @@ def meta_content(root, *names: str) -> str | None:
     return None
 
 
-def canonical_url(root) -> str | None:
+def canonical_url(root: HtmlElement) -> str | None:
     for link in root.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         href = (link.get("href") or "").strip()
@@ -217,10 +220,11 @@ def canonical_url(root) -> str | None:
     return url if url and url.startswith(("http://", "https://")) else None
 
 
-def _image_src_link(root) -> str | None:
+def _image_src_link(root: HtmlElement) -> str | None:
     for link in root.iter("link"):
-        if "image_src" in (link.get("rel") or "").lower().split() and link.get("href"):
-            return link.get("href")
+        href: str | None = link.get("href")
+        if "image_src" in (link.get("rel") or "").lower().split() and href:
+            return href
     return None
 
 
@@ -229,7 +233,7 @@ def _image_src_link(root) -> str | None:
 # ---------------------------------------------------------------------------
 
 
-def json_ld(root) -> dict:
+def json_ld(root: HtmlElement) -> dict[str, Any]:
     """title, byline, excerpt, site, published, image, language of the page's
     schema.org Article (or NewsArticle, BlogPosting, ...), if it has one."""
     for script in root.iter("script"):
@@ -252,7 +256,7 @@ def json_ld(root) -> dict:
     return {}
 
 
-def _types(obj) -> list[str]:
+def _types(obj: dict[str, Any]) -> list[str]:
     t = obj.get("@type")
     if isinstance(t, str):
         return [t.rsplit("/", 1)[-1]]
@@ -261,11 +265,11 @@ def _types(obj) -> list[str]:
     return []
 
 
-def _find_article(data, depth: int = 0):
+def _find_article(data: object, depth: int = 0) -> dict[str, Any] | None:
     if depth > 4:
         return None
     if isinstance(data, list):
-        best = None
+        best: dict[str, Any] | None = None
         for item in data:
             found = _find_article(item, depth + 1)
             if found is not None and (best is None or _rank(found) < _rank(best)):
@@ -284,13 +288,13 @@ def _find_article(data, depth: int = 0):
     return None
 
 
-def _rank(obj) -> int:
+def _rank(obj: dict[str, Any]) -> int:
     # A real article type beats a generic WebPage.
     return 1 if _types(obj) and all(t in ("WebPage", "Recipe") for t in _types(obj)) else 0
 
 
-def _article_fields(obj: dict) -> dict:
-    out: dict = {}
+def _article_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     name, headline = obj.get("name"), obj.get("headline")
     out["name"] = name.strip() if isinstance(name, str) and name.strip() else None
     out["headline"] = headline.strip() if isinstance(headline, str) and headline.strip() else None
@@ -315,7 +319,7 @@ def _article_fields(obj: dict) -> dict:
     return out
 
 
-def _ld_people(value) -> str | None:
+def _ld_people(value: object) -> str | None:
     if value is None:
         return None
     items = value if isinstance(value, list) else [value]
@@ -333,7 +337,7 @@ def _ld_people(value) -> str | None:
     return join_names(names)
 
 
-def _ld_url(value) -> str | None:
+def _ld_url(value: object) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, list):
@@ -352,7 +356,7 @@ def _ld_url(value) -> str | None:
 # ---------------------------------------------------------------------------
 
 
-def is_hidden(el) -> bool:
+def is_hidden(el: HtmlElement) -> bool:
     if el.get("hidden") is not None:
         return True
     style = el.get("style")
@@ -363,7 +367,7 @@ def is_hidden(el) -> bool:
     return False
 
 
-def find_byline_element(root):
+def find_byline_element(root: HtmlElement) -> tuple[HtmlElement | None, str | None]:
     """The first visible element marked as the byline (rel=author, itemprop=author,
     a byline/author class), outside page furniture. Returns (element, raw text)."""
     body = root.find(".//body")
@@ -428,12 +432,12 @@ _BLOCKS = frozenset(
 )
 
 
-def block_text(el) -> str:
+def block_text(el: HtmlElement) -> str:
     """Text with a newline at block boundaries (so a name and a date on separate
     lines stay apart), spaces elsewhere."""
     parts: list[str] = []
 
-    def walk(e) -> None:
+    def walk(e: HtmlElement) -> None:
         if not isinstance(e.tag, str):
             if e.tail:
                 parts.append(e.tail)
@@ -462,7 +466,7 @@ def block_text(el) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def _language(root, values: dict, ld: dict) -> tuple[str | None, str | None]:
+def _language(root: HtmlElement, values: dict[str, str], ld: dict[str, Any]) -> tuple[str | None, str | None]:
     html_el = root if root.tag == "html" else root.find(".//html")
     lang = direction = None
     if html_el is not None:

@@ -1,7 +1,7 @@
 """Furniture inside the chosen text: photo credits, "follow us" lines, ad labels,
 tag lines, access notices, empty table rows.
 
-Removed after readability-lxml has chosen the article (cleanup.finish_body), so
+Removed after readability-lxml has chosen the article (finish.finish_body), so
 that they never change which block is chosen.
 """
 
@@ -9,25 +9,15 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
+from reader.core.importing.nodes import link_share, remove, text_length
+
 _SPACES = re.compile(r"\s+")
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
     "hr li main nav ol p pre section table tbody thead tfoot tr td th ul caption".split()
 )
-
-
-def text_length(elem) -> int:
-    return len(" ".join((elem.text_content() or "").split()))
-
-
-def _link_share(el, text: str) -> float:
-    links = sum(len(_SPACES.sub(" ", a.text_content()).strip()) for a in el.iter("a"))
-    return links / len(text) if text else 0.0
-
-
-def _drop(el) -> None:
-    if el.getparent() is not None:
-        el.drop_tree()  # its tail text stays with the parent
 
 
 CREDIT_TEXT = re.compile(
@@ -75,7 +65,7 @@ _NOTICE_START = re.compile(
 )
 
 
-def drop_notices(root) -> None:
+def drop_notices(root: HtmlElement) -> None:
     for el in list(root.iter("p", "div", "li", "span", "strong", "em", "h2", "h3", "h4", "h5", "h6")):
         if el is root or el.getparent() is None:
             continue
@@ -95,24 +85,28 @@ def drop_notices(root) -> None:
             _FOLLOW_US.fullmatch(text)
             or _AD_LABEL.match(text)
             or _PAYWALL_NOTICE.match(text)
-            or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or _link_share(el, text) > 0.4))
+            or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or link_share(el, text) > 0.4))
         ):
-            _drop(el)
+            remove(el)
 
 
 _CREDIT_ONLY = re.compile(
-    r"[(\[]?\s*(?:©|\(c\)|copyright\b|(?:photo|photos|foto|fotos|bild|bilder|image|images|imagen|picture|"
-    r"credit|credits|crédito|crédits?(?: photos?)?|źródło|fot\.|quelle|bildquelle|bildnachweis)(?:\s+credit)?\s*:)"
-    r".{0,80}",
+    r"[(\[]?\s*(?:(?:©|\(c\)|copyright\b|(?:photo|photos|foto|fotos|bild|bilder|image|images|imagen|picture|"
+    r"credit|credits|crédito|crédits?(?: photos?)?|źródło|fot\.|quelle|bildquelle|bildnachweis|titelbild|beitragsbild|"
+    r"image illustrative)(?:\s+credit)?\s*:).{0,80}"
+    # "Photo by Jane Doe on Unsplash", "Bild via dpa": no sentence
+    r"|(?:photo(?:graph)?|image|picture|foto|bild)\s+(?:by|via|von|par)\s.{0,80}(?<![.!?…]))",
     re.I | re.S,
 )
 _CREDIT_START = re.compile(
-    r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle)", re.I
+    r"[(\[]?\s?(?:©|\(c\)|copyright|photo|foto|bild|image|imagen|picture|credit|crédit|źródło|fot\.|quelle|"
+    r"titelbild|beitragsbild)",
+    re.I,
 )
 _CREDIT_ELEMENT_CLASS = re.compile(r"credit|copyright|photographer|bildnachweis|(?:image|photo|img)-?source", re.I)
 
 
-def drop_photo_credits(root) -> None:
+def drop_photo_credits(root: HtmlElement) -> None:
     """Photo credits ("Foto: dpa", "© Getty Images") are not the article's text."""
     for el in list(root.iter("span", "small", "p", "div", "figcaption", "cite", "em", "i", "footer")):
         if el is root or el.getparent() is None:
@@ -129,7 +123,7 @@ def drop_photo_credits(root) -> None:
         if _CREDIT_ONLY.fullmatch(text) or (
             el.tag != "figcaption" and len(text) <= 80 and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
         ):
-            _drop(el)
+            remove(el)
     for caption in root.iter("figcaption"):
         last = caption[-1] if len(caption) else None
         if last is not None and last.tail:
@@ -142,7 +136,7 @@ def drop_photo_credits(root) -> None:
 _CONTAINERS = ("nav", "aside", "header", "footer", "menu", "form")
 
 
-def keep_big_containers(root) -> None:
+def keep_big_containers(root: HtmlElement) -> None:
     """A nav, aside, header, footer or form that holds most of the text is the page
     itself (broken markup left it open): make it a plain div, so it is never removed."""
     total = text_length(root)
@@ -153,7 +147,7 @@ def keep_big_containers(root) -> None:
             el.tag = "div"
 
 
-def drop_empty_rows(root) -> None:
+def drop_empty_rows(root: HtmlElement) -> None:
     """Infobox rows with nothing in them; then tables left with no rows."""
     for tr in list(root.iter("tr")):
         if not (tr.text_content() or "").strip() and tr.find(".//img") is None:
@@ -161,3 +155,48 @@ def drop_empty_rows(root) -> None:
     for table in list(root.iter("table")):
         if table.find(".//tr") is None and not (table.text_content() or "").strip():
             table.drop_tree()
+
+
+# The last lines of a chosen box, after its last paragraph, that are short and no
+# sentence ("More about:", "Like this:", "Follow us on X", a tag list, a sign-up
+# call) are furniture the box carried along: at most this many, each shorter than
+# _TRAILING_SHORT characters, after a paragraph of _TRAILING_AFTER or more.
+_TRAILING_MAX = 8
+_TRAILING_SHORT = 60
+_TRAILING_AFTER = 150
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'»“”’)]*$")
+_NEVER_TRAILING = frozenset(("td", "th", "dt", "dd", "pre", "caption"))
+
+
+def drop_trailing_lines(root: HtmlElement) -> None:
+    # Read from the end, the blocks with no block inside them (lines), until the
+    # last long paragraph: only the tail's text is looked at.
+    has_block: set[HtmlElement] = set()
+    tail: list[HtmlElement] = []
+    for el in reversed(list(root.iter())):  # each element before its ancestors
+        if not isinstance(el.tag, str):
+            continue
+        inner = any(c in has_block for c in el if isinstance(c.tag, str))
+        if inner or (el.tag in BLOCK_TAGS and el is not root):
+            has_block.add(el)
+        if inner or el.tag not in BLOCK_TAGS or el is root:
+            continue
+        text = _SPACES.sub(" ", el.text_content()).strip()
+        if not text:
+            continue
+        if len(text) >= _TRAILING_AFTER:
+            break  # the article's last paragraph
+        if (
+            len(tail) == _TRAILING_MAX
+            or len(text) >= _TRAILING_SHORT
+            or _SENTENCE_END.search(text)
+            or el.tag in _NEVER_TRAILING
+            or el.find(".//img") is not None
+            or el.find(".//code") is not None  # code is the article's own, never furniture
+        ):
+            return
+        tail.append(el)
+    else:
+        return  # no long paragraph: nothing to measure the tail against
+    for el in tail:
+        remove(el)

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from reader.core.domain import PageFields, page_values
 from reader.core.importing.bound import bound_tree
-from reader.core.importing.cleanup import tidy_tree
 from reader.core.importing.codelang import mark_code_languages
 from reader.core.importing.extract import Extraction, extract, whole_page
 from reader.core.importing.formats import ImportFailure, SavedPage, load_page
 from reader.core.importing.images import Asset, localize_images
 from reader.core.importing.sanitize import inner_html, sanitize_to_tree
+from reader.core.importing.tidy import tidy_tree
 from reader.core.text import element_text, word_count
 
 MIN_ARTICLE_CHARS = 1
@@ -61,7 +62,7 @@ def prepare_page(page: SavedPage) -> PreparedArticle:
         raise ImportFailure("the page is nested too deeply to read") from None
     except Exception as exc:  # readability/lxml raise many kinds on broken markup
         extraction = Extraction(title="", html="", url=page.url)
-        extraction_error = exc
+        extraction_error: Exception | None = exc
     else:
         extraction_error = None
     html, text, assets, warnings = _finish(extraction.html, page)
@@ -116,7 +117,7 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset], list
     return inner_html(root), element_text(root), assets, warnings
 
 
-def _drop_empty_blocks(root) -> None:
+def _drop_empty_blocks(root: HtmlElement) -> None:
     """Remove blocks with no text, image or line break in them, in one pass
     (asking each block for its text would be quadratic in the nesting)."""
     full = set()  # elements with text, an image or a line break inside

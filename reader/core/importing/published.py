@@ -6,10 +6,12 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from lxml.html import HtmlElement
+
 from reader.core.importing.textbits import _text
 
 
-def _time_element(root) -> str | None:
+def _time_element(root: HtmlElement) -> str | None:
     best = None
     for el in root.iter("time"):
         value = el.get("datetime") or ""
@@ -74,7 +76,7 @@ def _iso(dt: datetime) -> str:
     return out[:-6] + "Z" if out.endswith("+00:00") else out
 
 
-def _first_date(*values) -> str | None:
+def _first_date(*values: object) -> str | None:
     for value in values:
         iso = normalize_date(value) if isinstance(value, str) else None
         if iso:

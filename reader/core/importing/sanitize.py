@@ -15,6 +15,7 @@ import re
 import nh3
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 ALLOWED_TAGS = frozenset(
     """a abbr b bdi bdo blockquote br caption cite code dd del dfn div dl dt em
@@ -74,7 +75,7 @@ def sanitize_fragment(fragment: str) -> str:
     return inner_html(sanitize_to_tree(fragment))
 
 
-def sanitize_to_tree(fragment: str):
+def sanitize_to_tree(fragment: str) -> HtmlElement:
     """Clean an HTML fragment into a new lxml <div> holding it.
 
     nh3 (Ammonia, an html5ever parser) applies the allowlist; `_check_attribute`
@@ -105,7 +106,7 @@ def sanitize_to_tree(fragment: str):
     return root
 
 
-def sanitize_tree(root) -> None:
+def sanitize_tree(root: HtmlElement) -> None:
     """Clean an lxml element in place (its own tag is kept, its attributes go)."""
     clean = sanitize_to_tree(inner_html(root))
     for name in list(root.attrib):
@@ -132,7 +133,7 @@ def _check_attribute(tag: str, name: str, value: str) -> str | None:
     return value if len(value) <= 2000 else None
 
 
-def inner_html(root) -> str:
+def inner_html(root: HtmlElement) -> str:
     # The leading text must be escaped like any other: "&lt;img onerror=...&gt;"
     # in a page is text, and must not come out as a tag.
     parts = [html_lib.escape(root.text, quote=False)] if root.text else []

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 _SPACES = re.compile(r"\s+")
 
 
-def _text(el) -> str:
+def _text(el: HtmlElement) -> str:
     if el is None:
         return ""
     return _SPACES.sub(" ", el.text_content() or "").strip()
 
 
-def _first(*values):
+def _first(*values: object) -> str | None:
     for value in values:
         if isinstance(value, str) and value.strip():
             return value.strip()

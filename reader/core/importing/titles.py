@@ -4,7 +4,10 @@ site's name appended to it."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
 
 from reader.core.importing.textbits import _SPACES, _first, _text, _unescape
 
@@ -13,7 +16,14 @@ _SEP_RE = re.compile(rf"\s[{_TITLE_SEPARATORS}]\s")
 _SUFFIX_RE = re.compile(r"^(?P<head>.+?)\s*(?:\s[|\-–—·•:»/]|\s?[|·•»]|\s\[)\s*(?P<tail>[^|\-–—·•»]+?)\]?\s*$")
 
 
-def choose_title(ld: dict, values: dict, doc_title: str, headings, site: str | None, url: str | None) -> str:
+def choose_title(
+    ld: dict[str, Any],
+    values: dict[str, str],
+    doc_title: str,
+    headings: list[HtmlElement],
+    site: str | None,
+    url: str | None,
+) -> str:
     h_texts = [_text(h) for h in headings]
     h1_texts = [_text(h) for h in headings if h.tag == "h1"]
     title = None
@@ -80,7 +90,7 @@ def _site_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", (text or "").lower().replace("the ", ""))
 
 
-def article_title_from_page(doc_title: str, headings) -> str:
+def article_title_from_page(doc_title: str, headings: list[HtmlElement]) -> str:
     """Readability's title heuristics over <title> and the page's headings."""
     cur = orig = (doc_title or "").strip()
     had_hierarchical = False

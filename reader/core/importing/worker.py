@@ -13,8 +13,14 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from reader.core.importing.pipeline import PreparedArticle
 
 PREPARE_LIMIT = 60.0
 LIMIT_ENV = "READER_PREPARE_LIMIT"
@@ -38,7 +44,7 @@ def too_long(limit: float) -> str:
     return f"took too long to prepare (over {limit:g} s)"
 
 
-def prepare_safely(path: Path, limit: float | None = None):
+def prepare_safely(path: Path, limit: float | None = None) -> PreparedArticle | str:
     """prepare() for worker processes: a failure comes back as its reason (a str)."""
     from reader.core.importing.formats import ImportFailure
     from reader.core.importing.pipeline import prepare
@@ -65,13 +71,13 @@ def can_interrupt() -> bool:
 
 
 @contextmanager
-def time_limit(seconds: float):
+def time_limit(seconds: float) -> Iterator[None]:
     """Raise PrepareTimeout in this thread after `seconds`, where signals allow it."""
     if not can_interrupt():
         yield
         return
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: FrameType | None) -> NoReturn:
         raise PrepareTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -1,0 +1,124 @@
+"""The chosen article, tidied after readability-lxml: a headline, byline or date
+repeated at the top of the body goes, ruby readings go, and the notices of
+notices.py (photo credits, "follow us" lines, ad labels, empty table rows).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from reader.core.importing import notices
+from reader.core.importing.metadata import PageMeta
+from reader.core.importing.nodes import HEADINGS, SPACES, remove
+from reader.core.importing.titles import similarity
+
+# A line that is only a date (with a label such as "Updated:"): metadata, not text.
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|posted|last updated|veröffentlicht|aktualisiert|erstellt|stand|publicado|"
+    r"actualizado|publié|mis à jour|opublikowano|aktualizacja|pubblicato|aggiornato)(?: am| on| el| le| il)?\s*:?\s*)?"
+    r"(?:[^\W\d_]+\.?,?\s+)?(?:\d{1,2}\.?\s*(?:\d{1,2}\.|[^\W\d_]+\.?)\s*\d{2,4}|"
+    r"[^\W\d_]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+    r"(?:,?\s*(?:um|at|à|a las|o)?\s*\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm))?)?$",
+    re.I,
+)
+
+
+def finish_body(fragment: str, meta: PageMeta) -> str:
+    """Drop a headline, byline or date repeated at the top of the body."""
+    if not fragment or not fragment.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, etree.ParserError):
+        return fragment
+    _drop_top_duplicates(root, meta)
+    # Ruby annotations (furigana) read inline as doubled words ("子こども") in
+    # the text and in a view that cannot set them above the line.
+    etree.strip_elements(root, "rt", "rp", with_tail=False)
+    notices.keep_big_containers(root)
+    notices.drop_empty_rows(root)
+    # before credits and notices go: a credit after the last line keeps that line
+    notices.drop_trailing_lines(root)
+    notices.drop_photo_credits(root)
+    notices.drop_notices(root)
+    return _inner(root)
+
+
+def _drop_top_duplicates(root: HtmlElement, meta: PageMeta) -> None:
+    title = meta.title or ""
+    byline = (meta.byline or "").lower()
+    seen_text = 0
+    title_removed = False
+    for el in list(root.iter()):
+        if seen_text >= 400:
+            break  # nothing below here is looked at
+        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if el.tag not in HEADINGS and el.tag not in ("p", "div", "span", "time", "ul", "section", "header"):
+            continue
+        text = SPACES.sub(" ", el.text_content()).strip()
+        if el.tag in HEADINGS and title and seen_text < 400 and not title_removed:
+            if similarity(title, text) > 0.75 and similarity(text, title) > 0.75:
+                remove(el)
+                title_removed = True
+                continue
+        if seen_text < 300 and text and len(text) < 120:
+            if el.tag == "time" or (el.find(".//time") is not None and len(text) < 60):
+                remove(el)
+                continue
+            if len(text) < 60 and _DATE_LINE.match(text):
+                remove(el)
+                continue
+            if byline and len(text) < 100 and _is_byline_text(text, byline):
+                remove(el)
+                continue
+        if el.tag in ("p",) or (el.tag in HEADINGS):
+            seen_text += len(text)
+
+
+def _is_byline_text(text: str, byline: str) -> bool:
+    lowered = text.lower()
+    names = [n.strip() for n in byline.split(",") if n.strip()]
+    if not names or not all(n in lowered for n in names):
+        return False
+    rest = lowered
+    for n in names:
+        rest = rest.replace(n, " ")
+    rest_words = re.findall(r"[a-zà-ÿ]+", rest)
+    return len(rest_words) <= 6
+
+
+def _inner(root: HtmlElement) -> str:
+    parts = [root.text] if root.text else []
+    for child in root:
+        parts.append(etree.tostring(child, encoding="unicode", method="html"))
+    return "".join(parts).strip()
+
+
+def fragment_text_length(fragment: str) -> int:
+    if not fragment:
+        return 0
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, etree.ParserError):
+        return 0
+    return len(SPACES.sub(" ", root.text_content()).strip())
+
+
+def page_text_length(root: HtmlElement) -> int:
+    body = root.find(".//body")
+    if body is None:
+        return 0
+    total = 0
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.tag in ("script", "style", "noscript", "template"):
+            continue
+        if el.text and isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template"):
+            total += len(el.text.strip())
+        if el.tail:
+            total += len(el.tail.strip())
+    return total

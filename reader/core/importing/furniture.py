@@ -1,0 +1,241 @@
+"""Page furniture removed before readability-lxml scores the page.
+
+Share bars, newsletter boxes, "listen to this article" players, "read more"
+teasers, related/recommended rails, readers' comments and author boxes go, so
+that their links do not push the article's link density over readability's
+limit and they never win over a short article. Embedded tweets lose the
+"twitter" class that makes readability drop them, and the byline element found
+by metadata.py leaves the body (it is metadata). Nothing inside <pre> or
+<code> is removed for its class (highlight.js marks comments "hljs-comment").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from lxml.html import HtmlElement
+
+from reader.core.importing.metadata import UNLIKELY, PageMeta
+from reader.core.importing.nodes import HEADINGS, SPACES, link_share, remove, text_length
+
+# class/id of page widgets that are never article text
+_WIDGET = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|sharebar|share-?tools|social-?(?:share|links|media|bar|icons|buttons)|"
+    r"newsletter|subscribe|subscription|signup|sign-up|paywall|"
+    r"listen|audio-?player|text-?to-?speech|tts|read-?more|readmore|more-?stories|"
+    r"related\w*|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
+    r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
+    r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
+    r"author-?bio|about-?the-?author|post-?tags|tag-?list|comments?|edit-?section)(?:$|[\s_-])",
+    re.I,
+)
+# The whole text of a small block that is page furniture.
+FURNITURE_TEXT = re.compile(
+    r"^(?:advertisement|advertising|ad|sponsored|skip advertisement|continue reading( the main story)?|"
+    r"story continues below( advertisement)?|listen to (?:this|the) (?:article|story)(?:\W+\d+\s*min(?:utes?)?)?|"
+    r"listen|play audio|read more|read more:?|more:|share|share this( article| story)?|copy link|"
+    r"link copied|print|email|save|comment|comments|sign up|subscribe|follow us|like this|share this:?|"
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the) .{0,40}newsletter.*|"
+    r"(?:image|photo|video)\s*(?:credit|source)?:?|open in app|"
+    r"this article is more than \d+ (?:years?|months?) old|"
+    r"\d+\s*min(?:ute)?s?\s*read|toggle caption|hide caption|enlarge this image|"
+    r"you may also like|related( articles| stories| content| posts)?:?|recommended( for you)?|"
+    r"most (?:read|popular|viewed)|more from .{0,40}|trending( now)?|"
+    # the same furniture in the languages Reader meets most
+    r"anzeige|werbung|reklama|publicidad|publicité|pubblicità|publicidade|"
+    r"weiterlesen|mehr lesen|leer más|lire la suite|lire plus|czytaj (?:więcej|dalej)|leia mais|"
+    r"teilen|artikel teilen|compartir|partager|udostępnij|condividi|compartilhar|"
+    r"kommentieren|keine kommentare|bisher keine kommentare|"
+    r"drucken|imprimir|imprimer|drukuj|"
+    r"(?:jetzt )?abonnieren|suscríbete|abonnez-vous|subskrybuj|"
+    r"(?:\d+\s*min(?:\.|uten)?\s*)?lesezeit(?::?\s*\d+\s*min(?:\.|uten)?)?|"
+    r"\d+\s*min(?:utos)? de lectura|\d+\s*min(?:utes)? de lecture|"
+    r"war (?:der|dieser) (?:artikel|beitrag) (?:hilfreich|nützlich)\??|"
+    r"(?:möchten sie|jetzt) (?:den|diesen) (?:artikel|beitrag) teilen\??|"
+    r"quellen (?:anzeigen|ausblenden)|zum seitenanfang|nach oben|volver arriba|retour en haut)$",
+    re.I,
+)
+# A heading over an author box, in the languages Reader meets most.
+_AUTHOR_HEADING = re.compile(
+    r"^(?:about the author|über (?:den|die) autor(?:in)?|zum autor|zur autorin|sobre el autor|"
+    r"sobre la autora|à propos de l'auteur|l'auteur|o autorze|sull'autore|sobre o autor)$",
+    re.I,
+)
+# A paragraph that only points elsewhere: "READ MORE: <link>"
+_TEASER_LEAD = re.compile(
+    r"^\s*(?:read more|read also|also read|related|see also|more|watch|listen|recommended|"
+    r"click here|lire aussi|à lire aussi|voir aussi|lesen sie (?:auch|mehr)|auch lesen|mehr zum thema|siehe auch|"
+    r"leia também|leia mais|veja também|lee también|lea también|lea más|lea|ver también|leggi anche|"
+    r"puedes ver|(?:le|te) puede interesar|vea también|mire|mira|lesen sie hier|zum weiterlesen|"
+    r"czytaj (?:także|też|więcej)|zobacz (?:też|także)|dowiedz się więcej)\b\s*[:»>\-–|]",
+    re.I,
+)
+_RELATED_HEADING = re.compile(
+    r"^(?:related|related (?:articles?|stories|posts|content|coverage|links|reading)|"
+    r"more (?:from|on|about|stories|in|news)\b.*|you (?:may|might) (?:also )?(?:like|enjoy|be interested in).*|"
+    r"recommended.*|read (?:more|next|also)\b.*|also read|most (?:read|popular|viewed).*|"
+    r"trending.*|popular.*|top stories|latest (?:news|stories)|what to read next|"
+    r"further reading|editor'?s picks?|latest articles|more stories|"
+    # the same in the languages Reader meets most
+    r"weitere (?:artikel|beiträge|meldungen|nachrichten|themen).*|mehr (?:zum thema|aus|von|zu)\b.*|"
+    r"(?:das|dies)(?: thema)? könnte (?:sie|dich) (?:auch )?interessieren.*|auch interessant|schon gelesen|"
+    r"mehr themen|weitere themen|"
+    r"lesen sie auch|empfohlene (?:artikel|beiträge)|ähnliche (?:artikel|beiträge)|verwandte (?:artikel|themen)|"
+    r"meist-?(?:gelesen|diskutiert|kommentiert).*|am meisten gelesen|most (?:commented|discussed|shared)|"
+    r"(?:te|le) puede interesar.*|también te puede interesar.*|noticias relacionadas|más noticias|"
+    r"lo más (?:leído|visto)|artículos relacionados|"
+    r"à lire aussi|lire aussi|sur le même (?:sujet|thème)|articles? (?:similaires|liés)|les plus lus|"
+    r"vous (?:aimerez|pourriez aimer) aussi.*|"
+    r"czytaj (?:także|też)|zobacz (?:też|także)|polecamy|najczęściej czytane|podobne artykuły|"
+    r"leggi anche|potrebbe interessarti|leia também|veja também|mais lidas)$",
+    re.I,
+)
+_TWEET_CLASS = re.compile(r"twitter-(?:tweet|video)|tweet|twitter", re.I)
+
+
+def prepare_tree(root: HtmlElement, meta: PageMeta) -> None:
+    body = root.find(".//body")
+    if body is None:
+        return
+    byline_el = cast("HtmlElement | None", meta.byline_element)  # PageMeta holds it as an object
+    if byline_el is not None and byline_el.getparent() is not None and byline_el is not body:
+        remove(byline_el)
+    _keep_tweets(body)
+    strip_furniture(body)
+
+
+def strip_furniture(body: HtmlElement) -> None:
+    """Remove widgets, teasers and related rails from a page or fragment, in place."""
+    # Code is never furniture: highlight.js marks comments "hljs-comment".
+    code = {el for block in body.iter("pre", "code") for el in block.iter()}
+    total = None
+    for el in list(body.iter()):
+        if el is body or not isinstance(el.tag, str) or el.getparent() is None or el in code:
+            continue
+        tag = el.tag
+        if tag in ("html", "body", "main", "article"):
+            continue
+        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(ident) > 1 and _WIDGET.search(ident) and _is_small(el):
+            remove(el)
+            continue
+        if (
+            len(ident) > 1
+            and tag not in ("p", "span", "a", "li")
+            and _COMMENTS_HINT.search(ident)
+            and any(_COMMENTS.fullmatch(token) for token in ident.split())
+        ):
+            # Readers' comments, however long, unless they are most of the page.
+            if total is None:
+                total = text_length(body)
+            if text_length(el) < total * 0.5:
+                remove(el)
+                continue
+        if tag in ("p", "div", "span", "a", "li", "button", "section", "aside", "figure", "strong", "b", "em"):
+            raw = el.text_content()
+            # Only short blocks are checked; collapsing the spaces of every
+            # container's text was most of this function's time.
+            text = SPACES.sub(" ", raw).strip() if len(raw) < _SHORT_RAW else ""
+            if len(text) <= 80 and text and FURNITURE_TEXT.match(text.strip(" .:…»›>")):
+                if el.find(".//img") is None or tag in ("a", "button", "span"):
+                    remove(el)
+                    continue
+            if (
+                tag in ("p", "div", "li")
+                and len(text) < 300
+                and _TEASER_LEAD.match(text)
+                and link_share(el, text) > 0.5
+            ):
+                remove(el)
+                continue
+        if tag in HEADINGS or (tag == "p" and _bold_line(el)):
+            text = SPACES.sub(" ", el.text_content()).strip(" :…»›?")
+            if text and len(text) < 60 and _RELATED_HEADING.match(text):
+                _drop_related_block(el)
+            elif text and len(text) < 40 and _AUTHOR_HEADING.match(text):
+                _drop_author_block(el)
+
+
+# The section of readers' comments (WordPress, Disqus and the like), by its class or id.
+_COMMENTS = re.compile(
+    r"comments?|comments?-(?:area|section|list|wrapper|container|block)|commentlist|comment-?list|"
+    r"disqus_thread|respond|kommentare|comentarios|commentaires|komentarze",
+    re.I,
+)
+_COMMENTS_HINT = re.compile(r"comment|respond|disqus|kommentar|comentario|komentarz", re.I)
+_SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
+
+
+def _drop_related_block(heading: HtmlElement) -> None:
+    """A "Related" / "More from ..." heading and the link list after it."""
+    # Page builders wrap a heading in boxes of its own: the list follows the outermost.
+    while True:
+        parent = heading.getparent()
+        if (
+            parent is None
+            or parent.tag in ("body", "article", "main", "html")
+            or sum(1 for c in parent if isinstance(c.tag, str)) != 1
+            or (parent.text or "").strip()
+        ):
+            break
+        heading = parent
+    nxt = heading.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav", "aside", "blockquote"):
+        text = SPACES.sub(" ", nxt.text_content()).strip()
+        if text and link_share(nxt, text) > 0.5:
+            remove(nxt)
+            remove(heading)
+            return
+    parent = heading.getparent()
+    if parent is not None and parent.tag not in ("body", "article", "main"):
+        text = SPACES.sub(" ", parent.text_content()).strip()
+        if text and link_share(parent, text) > 0.5 and len(text) < 2000:
+            remove(parent)
+
+
+def _drop_author_block(heading: HtmlElement) -> None:
+    """An "About the author" heading and the short bio right after it."""
+    nxt = heading.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is not None and nxt.tag not in HEADINGS and text_length(nxt) < 800:
+        remove(nxt)
+    remove(heading)
+
+
+def _bold_line(p: HtmlElement) -> bool:
+    """A paragraph that is one bold line: a heading set by hand ("<p><strong>Read also:")."""
+    if len(p) != 1 or p[0].tag not in ("strong", "b") or (p.text or "").strip() or (p[0].tail or "").strip():
+        return False
+    return len(p[0]) == 0 or all(c.tag == "br" for c in p[0])
+
+
+def _keep_tweets(body: HtmlElement) -> None:
+    for bq in body.iter("blockquote"):
+        cls = bq.get("class") or ""
+        if "twitter-tweet" in cls or "twitter-video" in cls or "instagram-media" in cls:
+            bq.set("class", "embedded-post")
+            for anc in bq.iterancestors():
+                if anc.tag in ("body", "article", "main"):
+                    break
+                ident = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+                if _TWEET_CLASS.search(ident) or UNLIKELY.search(ident):
+                    if len(anc) <= 3:
+                        anc.set("class", "embedded-post")
+                        anc.attrib.pop("id", None)
+                else:
+                    break
+
+
+def _is_small(el: HtmlElement) -> bool:
+    """A widget, not a container that happens to carry such a class."""
+    text = SPACES.sub(" ", el.text_content()).strip()
+    if len(text) < 200:
+        return True
+    long_paras = sum(1 for p in el.iter("p") if len(SPACES.sub(" ", p.text_content())) > 120)
+    if long_paras >= 2:
+        return False
+    return link_share(el, text) > 0.5 or len(text) < 600

@@ -1,0 +1,289 @@
+"""readability-lxml's Document with Reader's rules where it is known to go wrong.
+
+While it scores: in-article lists are kept even when they are mostly links;
+code boxes are kept however short; links, table cells and containers holding
+much of the page are never dropped as "unlikely"; author bios, consent and
+newsletter boxes, teaser cards, testimonials and credits score low. Once it has
+chosen (choice.py): the page's own <article>/<main> wins, prose wins over teaser
+cards, never a modal or a notice; lead paragraphs, the standfirst and the lead
+figure just outside the chosen container come back.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+
+from lxml import etree
+from lxml.html import HtmlElement
+from readability import Document
+from readability.readability import REGEXES as READABILITY_REGEXES
+
+from reader.core.importing import choice
+from reader.core.importing.choice import Candidate, Candidates
+from reader.core.importing.furniture import FURNITURE_TEXT
+from reader.core.importing.nodes import HEADINGS, SPACES, link_share, text_length
+
+
+class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
+    """readability.Document with the rules above."""
+
+    def get_clean_html(self) -> str:
+        # readability strips width, height, style... with a regex run over the
+        # serialized article until nothing matches. The sanitizer drops what must
+        # go anyway, and an image's declared size is the size a browser draws it
+        # at (a 64x36 file shown 640 wide): keep the attributes.
+        from lxml.etree import tounicode
+
+        html: str = tounicode(self._html(), method="html")
+        return html
+
+    def get_preserved_elements(self, node: HtmlElement) -> dict[HtmlElement, bool]:
+        allowed: dict[HtmlElement, bool] = super().get_preserved_elements(node)
+        for elem in self.tags(node, "ul", "ol"):
+            if elem in allowed:
+                continue
+            # Readability.js keeps lists whatever their link density; we keep those
+            # that read as part of the text (items with some words), not nav rails.
+            if self.class_weight(elem) < 0:
+                continue
+            items = [li for li in elem if isinstance(li.tag, str) and li.tag == "li"]
+            if not items:
+                continue
+            texts = [SPACES.sub(" ", li.text_content()).strip() for li in items]
+            if sum(len(t) for t in texts) / len(items) < 12 and link_share(elem) > 0.5:
+                continue
+            allowed[elem] = True
+        # A box holding a code block (<div class="highlight"><pre>) is kept however
+        # short: Readability.js removes short boxes only when they have links.
+        for elem in self.tags(node, "div", "section"):
+            if elem not in allowed and elem.find(".//pre") is not None:
+                code = sum(text_length(pre) for pre in elem.iter("pre"))
+                if code >= 0.8 * text_length(elem):
+                    allowed[elem] = True
+        return allowed
+
+    def _parse(self, input: HtmlElement) -> HtmlElement:
+        # readability runs lxml-html-clean over a copy of the whole page here, a
+        # tenth of the import's time. Our sanitizer cleans the article it returns;
+        # for finding the article only hidden elements, scripts, styles and
+        # comments need to go, which lxml's C code removes. A copy: readability
+        # parses again from its input when it retries less strictly.
+        doc = copy.deepcopy(input)
+        self.encoding = "utf-8"
+        for elem in doc.xpath("//*[@hidden]"):
+            elem.drop_tree()
+        for elem in doc.xpath("//*[@style]"):
+            if READABILITY_REGEXES["displayNoneRe"].search(elem.get("style")):
+                elem.drop_tree()
+        etree.strip_elements(
+            doc, "script", "style", "link", etree.Comment, etree.ProcessingInstruction, with_tail=False
+        )
+        doc.resolve_base_href(handle_failures="discard")
+        return doc
+
+    def remove_unlikely_candidates(self) -> None:
+        # As Readability.js does, and readability-lxml does not: never drop a link
+        # or a table cell's content for its class. A `class="popup"` annotation
+        # link in a sentence took the words of the link out of the sentence.
+        # Nor an element that holds much of the page's text: "sidebar-wrapper" or
+        # "sidebar-layout" wraps the article along with its sidebar.
+        body = self.html.find(".//body")
+        total: int | None = None
+        prose: int | None = None
+        page = self.html
+        for elem in self.html.findall(".//*"):
+            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if len(s) < 2 or elem.tag in ("html", "body", "a"):
+                continue
+            s = s.lower()
+            if (
+                _UNLIKELY.search(s)
+                and not _MAYBE.search(s)
+                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
+                and not elem.xpath(
+                    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
+                    " | descendant-or-self::*[starts-with(@lang, 'x-tex')]"
+                )
+                and not choice.is_article_header(elem)
+            ):
+                if total is None:
+                    # raw lengths (spaces included): a ratio needs no collapsing of the whole page
+                    page = body if body is not None else self.html
+                    total = len(page.text_content())
+                if not choice.in_not_article(elem):
+                    if len(elem.text_content()) > total * _UNLIKELY_MAX_SHARE:
+                        continue
+                    # most of the page's paragraphs: a "hasHeaderImage" box around
+                    # the article on a page whose menus and footer outweigh it
+                    own = _prose_length(elem)
+                    if own:
+                        if prose is None:
+                            prose = _prose_length(page)
+                        if own > prose * _UNLIKELY_MAX_PROSE:
+                            continue
+                elem.drop_tree()
+
+    def select_best_candidate(self, candidates: Candidates) -> Candidate | None:
+        best: Candidate | None = super().select_best_candidate(candidates)
+        if best is None:
+            return best
+        best = choice.prefer_main_container(self.html, candidates, best)
+        best = choice.prefer_outside_boxes(candidates, best)
+        best = choice.table_as_part(candidates, best)
+        best = choice.prefer_prose_to_cards(candidates, best)
+        best_is_prose = choice.card_of(best["elem"]) is None
+        # As Readability.js: when at least three other top candidates scoring near
+        # the best share an ancestor with it, the article is that ancestor (a post
+        # split into <section>s, a body in several boxes), not its first part.
+        ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:5]
+        near = [
+            set(c["elem"].iterancestors())
+            for c in ranked
+            if c is not best
+            and c["content_score"] >= 0.75 * best["content_score"]
+            and (not best_is_prose or choice.card_of(c["elem"]) is None)
+        ]
+        if len(near) < 3:
+            return best
+        for ancestor in best["elem"].iterancestors():
+            if ancestor.tag in ("body", "html"):
+                break
+            if sum(ancestor in ancestors for ancestors in near) >= 3:
+                return candidates.get(ancestor) or {"elem": ancestor, "content_score": best["content_score"]}
+        return best
+
+    def class_weight(self, e: HtmlElement) -> float:
+        # readability's negative words miss the boxes that most often win over a
+        # short article: author bios, newsletter and consent notices, teaser
+        # cards, testimonials, "key takeaways" and credits. Custom elements
+        # (<app-no-consent>, <newsletter-signup>) say what they are by their tag.
+        weight: float = super().class_weight(e)
+        # Page builders (Elementor and its kind) wrap every box of the article's
+        # own text in a "<builder>-widget" class, which readability scores as a
+        # sidebar widget: such a class alone costs nothing.
+        cls = e.get("class")
+        if cls and "widget" in cls and _BUILDER_WIDGET.search(cls):
+            rest = _BUILDER_WIDGET.sub(" ", cls)
+            if not READABILITY_REGEXES["negativeRe"].search(rest):
+                weight += 25
+        tag = e.tag if isinstance(e.tag, str) else ""
+        for feature in (e.get("class"), e.get("id"), tag if "-" in tag or tag not in choice.KNOWN_TAGS else None):
+            if feature and choice.NOT_ARTICLE.search(feature):
+                weight -= 25
+        return weight
+
+    def get_link_density(self, elem: HtmlElement) -> float:
+        # readability's own measures text with three regex passes per element,
+        # for every link, of every candidate: the largest cost of extraction.
+        # Collapsing whitespace runs to one character gives the same lengths.
+        if elem.tag in HEADINGS:
+            # Readability.js keeps a heading that is all link ("Setting up¶",
+            # a section title linking back to the contents); readability-lxml
+            # dropped headings over a third of link text.
+            return 0.0
+        link_length = sum(text_length(a) for a in elem.iterfind(".//a"))
+        return link_length / max(text_length(elem), 1)
+
+    def get_article(
+        self, candidates: dict[HtmlElement, Candidate], best_candidate: Candidate, html_partial: bool = False
+    ) -> HtmlElement:
+        best = best_candidate["elem"]
+        for lead in reversed(_orphan_leads(best, self.get_link_density)):
+            best.insert(0, lead)
+        figure = choice.lead_figure(best)
+        if figure is not None:
+            best.insert(0, figure)
+        standfirst = choice.standfirst(best, self.get_link_density)
+        if standfirst is not None:
+            best.insert(0, standfirst)
+        # As Readability.js: a sibling of the same tag and class is the article
+        # going on (a body split into several boxes around an ad), however it scored.
+        threshold = max(10, best_candidate["content_score"] * 0.2)
+        cls = best.get("class")
+        parent = best.getparent()
+        if cls and parent is not None:
+            for sib in parent:
+                if (
+                    sib is not best
+                    and sib.tag == best.tag
+                    and sib.get("class") == cls
+                    and text_length(sib) >= 80
+                    and self.get_link_density(sib) < 0.3
+                ):
+                    entry = candidates.setdefault(sib, {"elem": sib, "content_score": 0.0})
+                    entry["content_score"] = max(entry["content_score"], threshold)
+        return super().get_article(candidates, best_candidate, html_partial=html_partial)
+
+
+# A builder's content box: "elementor-widget-container", "wb-widget-inner"; not a
+# sidebar's or footer's widget ("widget", "widget_text", "sidebar-widget").
+_BUILDER_WIDGET = re.compile(
+    r"(?:^|\s)(?!(?:sidebar|side|footer|header|nav|menu|social|share|textwidget)[-_])"
+    r"[a-z][a-z0-9]*[-_]+widget(?:[-_][\w-]*)?(?=\s|$)",
+    re.I,
+)
+
+# readability's own words, matched on lowercased text: five times faster than
+# its case-insensitive patterns, over every element of the page.
+_UNLIKELY = re.compile(READABILITY_REGEXES["unlikelyCandidatesRe"].pattern)
+_MAYBE = re.compile(READABILITY_REGEXES["okMaybeItsACandidateRe"].pattern)
+
+# An "unlikely" element (sidebar, menu...) holding more of the page's text than
+# this is a layout wrapper around the article, and stays.
+_UNLIKELY_MAX_SHARE = 0.4
+# ... or more than this share of the text of the page's long paragraphs.
+_UNLIKELY_MAX_PROSE = 0.5
+_PROSE_PARAGRAPH = 150  # characters (raw): a paragraph of an article, not a blurb
+
+
+def _prose_length(elem: HtmlElement) -> int:
+    """Raw characters of the long paragraphs under elem."""
+    lengths = (len(p.text_content()) for p in elem.iter("p"))
+    return sum(n for n in lengths if n >= _PROSE_PARAGRAPH)
+
+
+def _orphan_leads(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> list[HtmlElement]:
+    """Paragraphs just before the chosen container, at most two levels up, that
+    read as the article's opening (a standfirst or first paragraph in its own box)."""
+    best_len = len(SPACES.sub(" ", best.text_content()))
+    if best_len < 200:
+        return []
+    leads: list[HtmlElement] = []
+    node = best
+    for _ in range(2):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        found: list[HtmlElement] = []
+        for sib in node.itersiblings(preceding=True):
+            if not isinstance(sib.tag, str):
+                continue
+            if (
+                sib.tag in HEADINGS
+                or sib.find(".//h1") is not None
+                or sib.tag in ("figure", "aside", "nav", "blockquote")
+            ):
+                break
+            paras = [sib] if sib.tag == "p" else list(sib.iter("p"))
+            if not paras and len(SPACES.sub(" ", sib.text_content()).strip()) > 0:
+                break
+            chunk = []
+            for p in paras:
+                text = SPACES.sub(" ", p.text_content()).strip()
+                if len(text) < 40 or link_density(p) > 0.2 or FURNITURE_TEXT.match(text):
+                    continue
+                if any(
+                    a.tag in ("figure", "figcaption", "aside", "blockquote", "li")
+                    for a in p.iterancestors()
+                    if a is not sib and sib in a.iterancestors()
+                ):
+                    continue
+                chunk.append(p)
+            found[:0] = chunk
+        total = sum(len(SPACES.sub(" ", p.text_content())) for p in found)
+        if found and total < best_len * 0.6:
+            leads[:0] = found
+        node = parent
+    return leads
