@@ -513,3 +513,22 @@ def test_an_images_declared_size_is_kept(tmp_path):
     )
     html = prepare(page).html
     assert 'width="640"' in html and 'height="360"' in html
+
+
+def test_heading_permalinks_are_not_part_of_the_heading(tmp_path):
+    """Blogs put a "#" or "¶" link after each heading; a browser's reader mode hides it."""
+    body = "".join(
+        f'<h2 id="s{i}">Section {i} <a class="anchor" href="#s{i}">{mark}</a></h2>'
+        f"<p>{'Plenty of words about this part of the story, said plainly. ' * 6}</p>"
+        for i, mark in enumerate(("#", "¶", "§", ""), 1)
+    )
+    keep = '<h2>See <a href="https://example.org/guide#intro">the guide</a></h2><p>More text here.</p>'
+    page_file = tmp_path / "anchors.html"
+    page_file.write_text(
+        f"<html><head><title>Anchors</title></head><body><article>{body}{keep}</article></body></html>", "utf-8"
+    )
+    page = prepare(page_file)
+    for i in range(1, 5):
+        assert f"Section {i}\n" in page.text + "\n"
+    assert "#" not in page.text and "¶" not in page.text and "§" not in page.text
+    assert "See the guide" in page.text  # a real link in a heading stays

@@ -39,6 +39,7 @@ def finish_body(fragment: str, meta: PageMeta) -> str:
     # Ruby annotations (furigana) read inline as doubled words ("子こども") in
     # the text and in a view that cannot set them above the line.
     etree.strip_elements(root, "rt", "rp", with_tail=False)
+    _drop_heading_anchors(root)
     notices.keep_big_containers(root)
     notices.drop_empty_rows(root)
     # before credits and notices go: a credit after the last line keeps that line
@@ -46,6 +47,22 @@ def finish_body(fragment: str, meta: PageMeta) -> str:
     notices.drop_photo_credits(root)
     notices.drop_notices(root)
     return _inner(root)
+
+
+# What a heading's permalink shows ("Building plugins #"): a mark, never words of the heading.
+_ANCHOR_MARKS = frozenset({"", "#", "¶", "§", "🔗", "⚓", "⚓︎", "link", "permalink", "anchor"})
+
+
+def _drop_heading_anchors(root: HtmlElement) -> None:
+    """A heading's own permalink ("#", "¶", a link icon pointing at the heading's
+    fragment) is page furniture: in the text it would be read, searched and exported."""
+    for heading in list(root.iter(*HEADINGS)):
+        for link in list(heading.iter("a")):
+            href = (link.get("href") or "").strip()
+            if "#" not in href or link.find(".//img") is not None:
+                continue
+            if link.text_content().strip().lower() in _ANCHOR_MARKS:
+                remove(link)
 
 
 def _drop_top_duplicates(root: HtmlElement, meta: PageMeta) -> None:
