@@ -13,6 +13,7 @@ The synthetic libraries are built once and kept under ~/.cache/reader-bench
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -316,7 +317,11 @@ def bench_cli(library_dir: Path, library) -> dict:
         for _ in range(3):
             t0 = time.perf_counter()
             result = subprocess.run(
-                [sys.executable, "-m", "reader", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300
+                [sys.executable, "-m", "reader", *args],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=300,
             )
             times.append(ms_since(t0))
             if result.returncode != 0:
@@ -394,16 +399,25 @@ def table(by_size: dict[int, dict], common: dict) -> str:
     next (x10 the articles: about 10 is linear, about 1 is flat), and the target."""
     sizes = sorted(by_size)
     names = [n for n in TARGETS if n in common or any(n in f for f in by_size.values())]
-    extra = ["list_walk_s", "search_median_ms", "search_common_max_ms", "search_prefix2_max_ms", "search_prefix4_max_ms",
-             "search_cjk_max_ms", "export_incremental_rewritten", "library_ready_s", "db_mb"]
+    extra = [
+        "list_walk_s",
+        "search_median_ms",
+        "search_common_max_ms",
+        "search_prefix2_max_ms",
+        "search_prefix4_max_ms",
+        "search_cjk_max_ms",
+        "export_incremental_rewritten",
+        "library_ready_s",
+        "db_mb",
+    ]
     names += [n for n in extra if any(n in f for f in by_size.values())]
     head = f"{'figure':<28}" + "".join(f"{n:>12,}" for n in sizes)
-    head += "".join(f"{'x' + format(b // a) if a else '':>8}" for a, b in zip(sizes, sizes[1:]))
+    head += "".join(f"{'x' + format(b // a) if a else '':>8}" for a, b in itertools.pairwise(sizes))
     lines = [head + "  target"]
     for name in names:
         values = [common.get(name, by_size[n].get(name)) for n in sizes]
         row = f"{name:<28}" + "".join(f"{v if v is not None else '-':>12}" for v in values)
-        for a, b in zip(values, values[1:]):
+        for a, b in itertools.pairwise(values):
             grow = f"{b / a:.1f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a else "-"
             row += f"{grow:>8}"
         if name in TARGETS:

@@ -11,6 +11,12 @@ indexed as overlapping bigrams in `cjk` ("家谱记录" -> "家谱 谱记 记录
 Lucene's CJK analyzer does), and a CJK word is searched as the phrase of its
 bigrams there: any word inside a run is found. Only articles holding CJK text
 fill that column.
+
+Every function here takes either a SQLAlchemy Connection (the Library's
+writes) or a plain DB-API connection wrapped in reader.core.listing.Sql (the
+command line's and the window's reads before SQLAlchemy has loaded): the SQL
+is written once, with `?` placeholders, and this module never imports
+SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -18,9 +24,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+# A SQLAlchemy Connection or a reader.core.listing.Sql (typed loosely: naming
+# SQLAlchemy's class here would import it).
+Conn = Any
+
+
+def _run(conn: Conn, sql: str, params: Sequence[Any] = ()) -> Any:
+    """Execute `sql` (qmark placeholders) on either kind of connection; a DB-API cursor back."""
+    exec_driver_sql = getattr(conn, "exec_driver_sql", None)
+    if exec_driver_sql is not None:  # SQLAlchemy: SQLite's driver takes `?` as written
+        return exec_driver_sql(sql, tuple(params))
+    return conn.execute(sql, tuple(params))
+
 
 CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
@@ -61,34 +78,38 @@ _INDEX_ROWS = """
                WHERE h.article_id = a.id), '')
     FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id
 """
-_REFRESH = text(_INDEX_ROWS + " WHERE a.id = :id")
+_REFRESH = _INDEX_ROWS + " WHERE a.id = ?"
 
 
-def refresh(conn: Connection, article_id: int) -> None:
-    conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": article_id})
-    conn.execute(_REFRESH, {"id": article_id})
+def refresh(conn: Conn, article_id: int) -> None:
+    _run(conn, "DELETE FROM search_index WHERE rowid = ?", (article_id,))
+    _run(conn, _REFRESH, (article_id,))
     _index_cjk(conn, article_id)
 
 
-def _index_cjk(conn: Connection, article_id: int | None = None) -> None:
-    where = "" if article_id is None else " WHERE rowid = :id"
-    rows = conn.execute(
-        text(f"SELECT rowid, title, author, text, annotations FROM search_index{where}"), {"id": article_id}
-    ).fetchall()
-    for rowid, *texts in rows:
-        if any(t and _HAS_CJK.search(t) for t in texts):
-            conn.execute(
-                text("UPDATE search_index SET cjk = :cjk WHERE rowid = :id"), {"cjk": cjk_terms(*texts), "id": rowid}
-            )
+def _index_cjk(conn: Conn, article_id: int | None = None) -> None:
+    if article_id is None:
+        # Streamed, not fetched whole (the texts of every article), and read in
+        # full before any row is updated.
+        rows = _run(conn, "SELECT rowid, title, author, text, annotations FROM search_index")
+        ids = [rowid for rowid, *texts in rows if any(t and _HAS_CJK.search(t) for t in texts)]
+    else:
+        ids = [article_id]
+    for rowid in ids:
+        texts = _run(
+            conn, "SELECT title, author, text, annotations FROM search_index WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        if texts and any(t and _HAS_CJK.search(t) for t in texts):
+            _run(conn, "UPDATE search_index SET cjk = ? WHERE rowid = ?", (cjk_terms(*texts), rowid))
 
 
-def remove(conn: Connection, article_id: int) -> None:
-    conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": article_id})
+def remove(conn: Conn, article_id: int) -> None:
+    _run(conn, "DELETE FROM search_index WHERE rowid = ?", (article_id,))
 
 
-def rebuild(conn: Connection) -> None:
-    conn.execute(text("DELETE FROM search_index"))
-    conn.execute(text(_INDEX_ROWS))
+def rebuild(conn: Conn) -> None:
+    _run(conn, "DELETE FROM search_index")
+    _run(conn, _INDEX_ROWS)
     _index_cjk(conn)
 
 
@@ -140,58 +161,48 @@ def _plain(word: str, last: bool) -> list[str]:
 BROAD_QUERY = 1500
 
 
-def ranked_ids(conn: Connection, expression: str, limit: int) -> list[tuple[int, float]]:
+def _count(conn: Conn, expression: str, at_most: int) -> int:
+    """How many articles match, counted up to `at_most`: beyond it only "broad" matters,
+    and counting every match of a common word costs as much as the search."""
+    sql = "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)"
+    return int(_run(conn, sql, (expression, at_most)).fetchone()[0])
+
+
+def ranked_ids(conn: Conn, expression: str, limit: int) -> list[tuple[int, float]]:
     """(article id, score) of the best matches, best first."""
-    params = {"q": expression, "limit": limit}
-    matches = conn.execute(text("SELECT count(*) FROM search_index WHERE search_index MATCH :q"), params).scalar()
+    matches = _count(conn, expression, BROAD_QUERY + 1)
     if not matches:
         return []
     if matches <= BROAD_QUERY:
-        return [
-            tuple(row)
-            for row in conn.execute(
-                text(
-                    f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :q ORDER BY score LIMIT :limit"
-                ),
-                params,
-            )
-        ]
-    in_title = (
-        []
-        if "cjk :" in expression
-        else [
-            tuple(row)
-            for row in conn.execute(
-                text(
-                    f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :tq ORDER BY rowid DESC LIMIT :limit"
-                ),
-                {"tq": f"title : ({expression})", "limit": limit},
-            )
-        ]
-    )
+        sql = f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH ? ORDER BY score LIMIT ?"
+        return [(row[0], row[1]) for row in _run(conn, sql, (expression, limit))]
+    in_title: list[tuple[int, float]] = []
+    if "cjk :" not in expression:
+        sql = f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?"
+        in_title = [(row[0], row[1]) for row in _run(conn, sql, (f"title : ({expression})", limit))]
     seen = {row[0] for row in in_title}
-    newest = conn.execute(
-        text("SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit"),
-        {"q": expression, "limit": limit + len(seen)},
+    newest = _run(
+        conn,
+        "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
+        (expression, limit + len(seen)),
     )
     rest = [(row[0], 0.0) for row in newest if row[0] not in seen]
     return (in_title + rest)[:limit]
 
 
-def find(conn: Connection, user_query: str, limit: int) -> list[tuple[int, float]]:
+def find(conn: Conn, user_query: str, limit: int) -> list[tuple[int, float]]:
     """(article id, score) of the best matches of the user's query, best first."""
     expression = match_expression(user_query)
     return ranked_ids(conn, expression, limit) if expression else []
 
 
-def texts(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+def texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
     """(title, text, annotations) of these articles, for snippets."""
-    rows = conn.execute(
-        text(
-            "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
-            "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(:ids))"
-        ),
-        {"ids": json.dumps(list(ids))},
+    rows = _run(
+        conn,
+        "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
+        "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(ids)),),
     )
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
