@@ -160,8 +160,12 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> str | None:
                 f"{path} was written by a newer version of Reader (schema {revision}); "
                 "please update Reader to open it. The library was left untouched."
             )
+        large = conn.execute("PRAGMA page_count").fetchone()[0] > FULL_CHECK_PAGES
         for table in CHECKED_AT_OPEN:
             if table not in tables:
+                continue
+            if large and table in SAMPLED_WHEN_LARGE:
+                _probe(conn, table)
                 continue
             rows = [row[0] for row in conn.execute(f"PRAGMA quick_check({table})")]
             problems = [r for r in rows if r != "ok"]
@@ -187,6 +191,29 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> str | None:
 # Small tables holding what the user wrote; checked at every open (the big
 # tables of page text and images are left to `reader check`).
 CHECKED_AT_OPEN = ("alembic_version", "articles", "highlights", "tags", "article_tags", "highlight_tags")
+# quick_check reads every page of a table: 0.2 s for 100,000 articles and 0.4 s
+# for 500,000 highlights, at every open. Past this size (64 MB of 4 KB pages)
+# these two are probed instead: both ends of the table and rows spread over it,
+# which reads the root, the edges and a sample of pages (a file cut short or a
+# garbled page there is still found at open; `reader check` reads everything).
+FULL_CHECK_PAGES = 16_384
+SAMPLED_WHEN_LARGE = ("articles", "highlights")
+SAMPLE_ROWS = 64
+
+
+def _probe(conn: sqlite3.Connection, table: str) -> None:
+    """Read the first, last and SAMPLE_ROWS evenly spread rows of `table` (every
+    column): SQLite raises DatabaseError on a damaged page it meets."""
+    # Two queries: SQLite answers min() or max() alone from the b-tree's edge, but
+    # scans the table for both in one SELECT.
+    low = conn.execute(f"SELECT min(rowid) FROM {table}").fetchone()[0]
+    high = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    if low is None:
+        return
+    step = max(1, (high - low) // SAMPLE_ROWS)
+    wanted = sorted({low, high, *range(low, high, step)})
+    marks = ",".join("?" * len(wanted))
+    conn.execute(f"SELECT * FROM {table} WHERE rowid IN ({marks})", wanted).fetchall()
 
 
 def _damaged(path: Path, reason: str) -> DatabaseError:
