@@ -151,11 +151,22 @@ def cached_library(
     there afterwards (seconds, where building 100,000 articles takes minutes)."""
     if not cache:
         return build_library(folder, articles, highlights_per_article, seed=seed)
-    key = f"a{articles}-h{highlights_per_article}-s{seed}-g{GENERATOR_VERSION}-r{SCHEMA_REVISION}"
+    stem = f"a{articles}-h{highlights_per_article}-s{seed}-g{GENERATOR_VERSION}-r"
+    key = stem + SCHEMA_REVISION
     master = CACHE / key
     if not (master / "complete").is_file():
         shutil.rmtree(master, ignore_errors=True)
-        build_library(master, articles, highlights_per_article, seed=seed).close()
+        older = sorted(p for p in CACHE.glob(stem + "*") if (p / "complete").is_file())
+        if older:
+            # The same library at an older schema: upgraded as a user's would be
+            # (seconds, where building it again takes minutes).
+            master.mkdir(parents=True)
+            shutil.copyfile(older[-1] / DB_NAME, master / DB_NAME)
+            Library.open(master).close()
+            for backup in master.glob(DB_NAME + ".before-*"):
+                backup.unlink()
+        else:
+            build_library(master, articles, highlights_per_article, seed=seed).close()
         (master / "complete").write_text(key + "\n")
     folder.mkdir(parents=True, exist_ok=True)
     # The master is closed (no -wal left after a clean close); copied by SQLite's

@@ -125,7 +125,7 @@ def query_terms(user_query: str) -> list[str]:
 PREFIX_MIN = 4
 
 
-def match_expression(user_query: str) -> str | None:
+def match_expression(user_query: str, prefix: bool = True) -> str | None:
     """A safe FTS5 MATCH expression: every word must match; the last as a prefix.
 
     A CJK word is matched as the phrase of its bigrams in the cjk column (a
@@ -144,7 +144,7 @@ def match_expression(user_query: str) -> str | None:
             phrase = '"' + " ".join(grams) + '"' + ("*" if len(run.group(0)) == 1 else "")
             parts.append(f"cjk : {phrase}")
             pos = run.end()
-        parts += _plain(term[pos:], last)
+        parts += _plain(term[pos:], last and prefix)
     return " ".join(parts) if parts else None
 
 
@@ -176,6 +176,11 @@ def ranked_ids(conn: Conn, expression: str, limit: int) -> list[tuple[int, float
     if matches <= BROAD_QUERY:
         sql = f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH ? ORDER BY score LIMIT ?"
         return [(row[0], row[1]) for row in _run(conn, sql, (expression, limit))]
+    return _broad(conn, expression, limit)
+
+
+def _broad(conn: Conn, expression: str, limit: int) -> list[tuple[int, float]]:
+    """Title matches first, then the newest matches."""
     in_title: list[tuple[int, float]] = []
     if "cjk :" not in expression:
         sql = f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?"
@@ -193,7 +198,16 @@ def ranked_ids(conn: Conn, expression: str, limit: int) -> list[tuple[int, float
 def find(conn: Conn, user_query: str, limit: int) -> list[tuple[int, float]]:
     """(article id, score) of the best matches of the user's query, best first."""
     expression = match_expression(user_query)
-    return ranked_ids(conn, expression, limit) if expression else []
+    if not expression:
+        return []
+    exact = match_expression(user_query, prefix=False)
+    if exact and exact != expression and _count(conn, exact, BROAD_QUERY + 1) > BROAD_QUERY:
+        # Broad already with the last word whole: its prefix cannot narrow it, and
+        # FTS5 merges the doclists of every word a prefix expands to before it
+        # yields a row (0.2-0.5 s for a common prefix at 100,000 articles), where
+        # one word's doclist is read lazily, only as far as the LIMIT.
+        return _broad(conn, exact, limit)
+    return ranked_ids(conn, expression, limit)
 
 
 def texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
@@ -224,6 +238,31 @@ def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+def _word_span(
+    text_: str, match: re.Match[str], lo: int, hi: int, wide: tuple[int, int] | None = None
+) -> tuple[int, int] | None:
+    """(start of the snippet's first word, end of its last) among the whole words
+    of text_[lo:hi]. With `wide` (the window this one narrows), None when these
+    words may not be the ones the wide window would give."""
+    words = [(w.start(), w.end()) for w in _WORD.finditer(text_, lo, hi)]
+    if lo > 0 and not text_[lo - 1].isspace():
+        words = words[1:]  # cut in the middle
+    if hi < len(text_) and not text_[hi].isspace():
+        words = words[:-1]
+    index = next((i for i, (s, e) in enumerate(words) if e > match.start()), None)
+    if index is None:
+        # The match is inside a run without spaces longer than the window (a
+        # paragraph of Chinese): the window's own bounds, cut to SNIPPET_CHARS later.
+        return None if wide is not None else (lo, hi)
+    first = max(0, index - SNIPPET_WORDS // 3)
+    last = min(len(words), first + SNIPPET_WORDS)
+    if wide is not None:
+        # The same words as the wide window's when enough whole words lie on each side.
+        if not (index >= SNIPPET_WORDS // 3 or lo == wide[0]) or not (last - first == SNIPPET_WORDS or hi == wide[1]):
+            return None
+    return words[first][0], words[last - 1][1]
+
+
 def make_snippet(pattern: re.Pattern[str] | None, *texts: str) -> str:
     """A short window of words around the first match, matches between \\x02 and \\x03.
 
@@ -236,21 +275,19 @@ def make_snippet(pattern: re.Pattern[str] | None, *texts: str) -> str:
         match = pattern.search(text_) if pattern is not None else None
         if match is None:
             continue
-        # Words only near the match: articles are long, snippets short.
+        # Words only near the match: articles are long, snippets short. First
+        # the words within two snippets' length (a search lists 50 snippets: a
+        # wider window was a third of its time), the wider one if those are too few.
         lo = max(0, match.start() - 40 * SNIPPET_WORDS)
         hi = match.end() + 40 * SNIPPET_WORDS
-        words = [(w.start(), w.end()) for w in _WORD.finditer(text_, lo, hi)]
-        if lo > 0 and not text_[lo - 1].isspace():
-            words = words[1:]  # cut in the middle
-        if hi < len(text_) and not text_[hi].isspace():
-            words = words[:-1]
-        index = next(i for i, (s, e) in enumerate(words) if e > match.start())
-        first = max(0, index - SNIPPET_WORDS // 3)
-        last = min(len(words), first + SNIPPET_WORDS)
+        near = (max(lo, match.start() - 2 * SNIPPET_CHARS), min(hi, match.end() + 2 * SNIPPET_CHARS))
+        span = _word_span(text_, match, *near, wide=(lo, hi)) or _word_span(text_, match, lo, hi)
+        assert span is not None  # the wide window always gives one
+        first_start, last_end = span
         # Also at most SNIPPET_CHARS around the match: a "word" of Chinese or
         # Japanese text (no spaces) can be a whole paragraph.
-        begin = max(words[first][0], match.start() - SNIPPET_CHARS // 3)
-        end = min(words[last - 1][1], max(match.end(), begin + SNIPPET_CHARS))
+        begin = max(first_start, match.start() - SNIPPET_CHARS // 3)
+        end = min(last_end, max(match.end(), begin + SNIPPET_CHARS))
         window = match.re.sub(lambda m: f"\x02{m.group(0)}\x03", " ".join(text_[begin:end].split()))
         more_before = begin > 0
         more_after = end < len(text_.rstrip())
