@@ -132,9 +132,13 @@ def list_articles(
     key, descending = (_SORT_KEYS_PG if conn.dialect == "postgresql" else _SORT_KEYS)[sort]
     where, params = _filters(state, tag)
     if cursor is not None:
+        # After the cursor. The first bound is implied by the rest, but only with
+        # it does SQLite start the index at the cursor when the values are bound
+        # parameters: without it every page scanned the list from its top
+        # (1.5 ms for the first page of 100,000 articles, 15 ms for the last).
         op = "<" if descending else ">"
-        where.append(f"({key} {op} ? OR ({key} = ? AND a.id {op} ?))")
-        params += [cursor[0], cursor[0], cursor[1]]
+        where.append(f"{key} {op}= ? AND ({key} {op} ? OR ({key} = ? AND a.id {op} ?))")
+        params += [cursor[0], cursor[0], cursor[0], cursor[1]]
     direction = "DESC" if descending else "ASC"
     sql = (
         f"SELECT {_COLUMNS}, {key} FROM articles a"
