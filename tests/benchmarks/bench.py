@@ -262,17 +262,24 @@ def bench_article(library) -> dict:
         article = library.get(article_id)
         times.append(ms_since(t0))
     text = article.text
-    adds = []
+    adds, added = [], []
     for k in range(5):
         start = text.find(" ", 100 + 997 * k) + 1
         t0 = time.perf_counter()
-        library.add_highlight(article_id, start, start + 60, note="bench")
+        added.append(library.add_highlight(article_id, start, start + 60, note="bench"))
         adds.append(ms_since(t0))
+    deletes = []
+    for highlight in added:  # the library as it was, for the figures after this one
+        t0 = time.perf_counter()
+        library.delete_highlight(highlight.id)
+        deletes.append(ms_since(t0))
     return {
         "get_long_article_ms": round(statistics.median(times), 2),
         "long_article_words": article.word_count,
         "long_article_highlights": len(article.highlights),
         "add_highlight_ms": round(statistics.median(adds), 2),
+        "add_highlight_max_ms": round(max(adds), 2),
+        "delete_highlight_ms": round(statistics.median(deletes), 2),
     }
 
 
