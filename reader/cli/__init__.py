@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from reader import __version__
 from reader.cli.common import UsageError, shown_path, text_path
 from reader.core import domain
-from reader.core.library import STATES, LibraryError
+from reader.core.errors import LibraryError
+from reader.core.listing import STATES
 from reader.core.location import USER_ENV
 
 COMMANDS = (
@@ -396,15 +397,20 @@ def _window_arguments(arguments: list[str]) -> tuple[list[str], list[tuple[str, 
     return files, links
 
 
+# The module of each command's handler (cmd_<name>), imported alone: the light
+# commands must not pay for the exporters' imports.
+_HANDLER_MODULES = {"export": "exporting", "import-annotations": "exporting", "review": "reviewing"}
+
+
 def _handler(command: str):
     """The function behind a command: cmd_<name> in commands, exporting or reviewing."""
-    from reader.cli import commands, exporting, reviewing
+    import importlib
 
-    name = f"cmd_{command.replace('-', '_')}"
-    for module in (commands, exporting, reviewing):
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise UsageError(f"unknown command {command!r}")
+    module = importlib.import_module(f"reader.cli.{_HANDLER_MODULES.get(command, 'commands')}")
+    handler = getattr(module, f"cmd_{command.replace('-', '_')}", None)
+    if handler is None:
+        raise UsageError(f"unknown command {command!r}")
+    return handler
 
 
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main", "shown_path", "text_path"]

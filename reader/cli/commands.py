@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reader.cli.common import UsageError, _iso, _open, _print_json, _ProgressBar, _selected_ids, shown_path, text_path
 from reader.core import domain
-from reader.core.library import LibraryError
+from reader.core.errors import LibraryError
 
 
 def cmd_import(args) -> int:

@@ -1,38 +1,53 @@
-"""A library that opens at once: the window can paint its list before the rest
-of the core (SQLAlchemy, Alembic) has loaded.
+"""A library that opens at once: the window can paint its list, and the command
+line can list, show and search, before the rest of the core (SQLAlchemy,
+Alembic) has loaded.
 
-LazyLibrary answers the list's reads (reader.core.listing) over a plain sqlite3
-connection and loads the full Library on first need of anything else, or when
-`load()` is called (the window does so right after its first paint). A library
-that is new, damaged, or at an older schema is opened fully at once, so checks
-and migrations always run before anything is read. A shared library (a
-postgresql:// URL) is opened fully at once too: its driver loads with SQLAlchemy.
+LazyLibrary answers the reads of reader.core.listing and the search
+(reader.core.storage.search over FTS5) on a plain sqlite3 connection, and loads
+the full Library on first need of anything else, or when `load()` is called
+(the window does so right after its first paint). A library that is new,
+damaged, or at an older schema is opened fully at once, so checks and
+migrations always run before anything is read; a read that meets damage
+SQLite reports loads the full Library too, whose checks say so in one line. A
+shared library (a postgresql:// URL) is opened fully at once: its driver loads
+with SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from reader.core import listing
+from reader.core import domain, listing
 from reader.core.errors import LibraryError
-from reader.core.location import DB_NAME, resolve_library
+from reader.core.location import DB_NAME, resolve_library, synced_folder_warning
+from reader.core.storage import fts
+from reader.core.storage import search as search_index
 from reader.core.storage.revision import SCHEMA_REVISION
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
+
+T = TypeVar("T")
 
 
 class LazyLibrary:
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, user: str | None = None) -> None:
         # A folder, or a shared library's URL (always loaded at once).
         self.folder = folder
+        self.user_name = user
         self.db_path = folder / DB_NAME if isinstance(folder, Path) else None
-        self._library = None
+        self._library: Library | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
 
     @classmethod
-    def open(cls, folder: str | os.PathLike | None = None) -> LazyLibrary:
-        lazy = cls(resolve_library(folder))
+    def open(cls, folder: str | os.PathLike[str] | None = None, user: str | None = None) -> LazyLibrary:
+        lazy = cls(resolve_library(folder), user)
         if lazy.db_path is None or not lazy._is_current():
             lazy.load()
         return lazy
@@ -48,9 +63,10 @@ class LazyLibrary:
             return False
         return listing.schema_revision(self._conn()) == SCHEMA_REVISION
 
-    def _conn(self):
-        conn = getattr(self._local, "conn", None)
+    def _conn(self) -> listing.Sql:
+        conn: listing.Sql | None = getattr(self._local, "conn", None)
         if conn is None:
+            assert self.db_path is not None
             conn = self._local.conn = listing.connect(self.db_path)
         return conn
 
@@ -58,36 +74,80 @@ class LazyLibrary:
     def loaded(self) -> bool:
         return self._library is not None
 
-    def load(self):
+    def load(self) -> Library:
         """The full Library (imports SQLAlchemy on the first call)."""
         with self._lock:
             if self._library is None:
                 from reader.core.library import Library
 
-                self._library = Library.open(self.folder)
+                self._library = Library.open(self.folder, user=self.user_name)
             return self._library
 
-    # The list's reads, served without the full Library until it is loaded.
+    def _light(self, read: Callable[[listing.Sql], T], full: Callable[[Library], T]) -> T:
+        """`read` on the plain connection until the Library is loaded, `full` after.
+        Damage SQLite meets on the way loads the Library, whose open checks the
+        file and says what is wrong in one line (or reads it, if it can)."""
+        if self._library is None:
+            try:
+                return read(self._conn())
+            except sqlite3.DatabaseError:
+                pass
+        return full(self.load())
 
-    def list_articles(self, sort="added", state=None, tag=None, cursor=None, limit=200):
+    @property
+    def warnings(self) -> list[str]:
+        """What the front ends say once at open (a library in a synced folder)."""
         if self._library is not None:
-            return self._library.list_articles(sort, state, tag, cursor, limit)
-        return listing.list_articles(self._conn(), sort, state, tag, cursor, limit)
+            return self._library.warnings
+        warning = synced_folder_warning(self.folder) if isinstance(self.folder, Path) else None
+        return [warning] if warning else []
 
-    def count(self, state=None, tag=None) -> int:
-        if self._library is not None:
-            return self._library.count(state, tag)
-        return listing.count(self._conn(), state, tag)
+    # The reads, served without the full Library until it is loaded.
 
-    def tags(self):
-        if self._library is not None:
-            return self._library.tags()
-        return listing.tags(self._conn())
+    def list_articles(
+        self,
+        sort: str = "added",
+        state: str | None = None,
+        tag: str | None = None,
+        cursor: tuple[Any, ...] | None = None,
+        limit: int = 200,
+    ) -> domain.Page:
+        return self._light(
+            lambda c: listing.list_articles(c, sort, state, tag, cursor, limit),
+            lambda lib: lib.list_articles(sort, state, tag, cursor, limit),
+        )
 
-    def signature(self):
-        if self._library is not None:
-            return self._library.signature()
-        return listing.signature(self._conn())
+    def iter_articles(
+        self, sort: str = "added", state: str | None = None, tag: str | None = None
+    ) -> Iterator[domain.ArticleSummary]:
+        cursor = None
+        while True:
+            page = self.list_articles(sort, state, tag, cursor, limit=1000)
+            yield from page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    def count(self, state: str | None = None, tag: str | None = None) -> int:
+        return self._light(lambda c: listing.count(c, state, tag), lambda lib: lib.count(state, tag))
+
+    def tags(self) -> list[tuple[str, int]]:
+        return self._light(listing.tags, lambda lib: lib.tags())
+
+    def get(self, article_id: int) -> domain.Article:
+        return self.get_many([article_id])[0]
+
+    def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
+        return self._light(lambda c: listing.get_many(c, ids, content), lambda lib: lib.get_many(ids, content))
+
+    def article_ids(self, state: str | None = None, tag: str | None = None) -> list[int]:
+        return self._light(lambda c: listing.article_ids(c, state, tag), lambda lib: lib.article_ids(state, tag))
+
+    def search(self, query: str, limit: int = 50) -> list[domain.SearchHit]:
+        return self._light(lambda c: search_index.hits(fts, c, query, limit), lambda lib: lib.search(query, limit))
+
+    def signature(self) -> tuple[Any, ...]:
+        return self._light(listing.signature, lambda lib: lib.signature())
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -97,7 +157,13 @@ class LazyLibrary:
         if self._library is not None:
             self._library.close()
 
-    def __getattr__(self, name: str):
+    def __enter__(self) -> LazyLibrary:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.load(), name)

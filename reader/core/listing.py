@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from reader.core import domain
 from reader.core.errors import LibraryError
@@ -41,12 +42,12 @@ class Sql:
     """A DB-API connection (sqlite3 or psycopg) taking the SQL written here:
     `?` placeholders become psycopg's `%s` there."""
 
-    def __init__(self, conn, dialect: str = "sqlite") -> None:
+    def __init__(self, conn: Any, dialect: str = "sqlite") -> None:
         self.conn = conn
         self.dialect = dialect
         self._format = dialect != "sqlite"
 
-    def execute(self, sql: str, params: Sequence = ()):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         if self._format:
             sql = sql.replace("%", "%%").replace("?", "%s")
         cursor = self.conn.cursor()
@@ -67,14 +68,15 @@ def connect(db_path: Path) -> Sql:
 
 def schema_revision(conn: Sql) -> str | None:
     try:
-        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        revision: str = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        return revision
     except (sqlite3.Error, TypeError):
         return None
 
 
-def _filters(state: str | None, tag: str | None) -> tuple[list[str], list]:
+def _filters(state: str | None, tag: str | None) -> tuple[list[str], list[Any]]:
     where: list[str] = []
-    params: list = []
+    params: list[Any] = []
     if state == "inbox":
         where.append("a.archived = ?")
         params.append(False)
@@ -94,7 +96,7 @@ def _filters(state: str | None, tag: str | None) -> tuple[list[str], list]:
     return where, params
 
 
-def _summary(row) -> domain.ArticleSummary:
+def _summary(row: Sequence[Any]) -> domain.ArticleSummary:
     return domain.ArticleSummary(
         id=row[0],
         title=row[1],
@@ -111,7 +113,7 @@ def _summary(row) -> domain.ArticleSummary:
     )
 
 
-def parse_datetime(value) -> datetime:
+def parse_datetime(value: Any) -> datetime:
     """A DateTime column read without SQLAlchemy (stored as "YYYY-MM-DD HH:MM:SS[.ffffff]")."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
@@ -121,7 +123,7 @@ def list_articles(
     sort: str = "added",
     state: str | None = None,
     tag: str | None = None,
-    cursor: tuple | None = None,
+    cursor: tuple[Any, ...] | None = None,
     limit: int = 200,
 ) -> domain.Page:
     """One page of the list; keyset pagination, so any page costs the same."""
@@ -130,9 +132,13 @@ def list_articles(
     key, descending = (_SORT_KEYS_PG if conn.dialect == "postgresql" else _SORT_KEYS)[sort]
     where, params = _filters(state, tag)
     if cursor is not None:
+        # After the cursor. The first bound is implied by the rest, but only with
+        # it does SQLite start the index at the cursor when the values are bound
+        # parameters: without it every page scanned the list from its top
+        # (1.5 ms for the first page of 100,000 articles, 15 ms for the last).
         op = "<" if descending else ">"
-        where.append(f"({key} {op} ? OR ({key} = ? AND a.id {op} ?))")
-        params += [cursor[0], cursor[0], cursor[1]]
+        where.append(f"{key} {op}= ? AND ({key} {op} ? OR ({key} = ? AND a.id {op} ?))")
+        params += [cursor[0], cursor[0], cursor[0], cursor[1]]
     direction = "DESC" if descending else "ASC"
     sql = (
         f"SELECT {_COLUMNS}, {key} FROM articles a"
@@ -149,7 +155,7 @@ def list_articles(
 def count(conn: Sql, state: str | None = None, tag: str | None = None) -> int:
     where, params = _filters(state, tag)
     sql = "SELECT count(*) FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
-    return conn.execute(sql, params).fetchone()[0]
+    return int(conn.execute(sql, params).fetchone()[0])
 
 
 def summaries(conn: Sql, ids: Sequence[int]) -> list[domain.ArticleSummary]:
@@ -172,7 +178,7 @@ def tags(conn: Sql) -> list[tuple[str, int]]:
     return [(name, n) for name, n in conn.execute(sql)]
 
 
-def signature(conn: Sql) -> tuple:
+def signature(conn: Sql) -> tuple[Any, ...]:
     """Changes whenever another connection (any process, or another connection of
     this one) commits a change of any kind: SQLite's data_version, which costs
     microseconds at any size, where max(updated) scanned every article. Compare
@@ -192,15 +198,15 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
     handful of queries per 500 articles (for export). With content=False the
     html and text are left empty and never read."""
     ids = list(dict.fromkeys(int(i) for i in ids))
-    rows: dict[int, list] = {}
+    rows: dict[int, list[Any]] = {}
     highlights: dict[int, list[domain.Highlight]] = {}
     tags_: dict[int, list[str]] = {}
     images: dict[int, list[str]] = {}
     contents: dict[int, tuple[str, str]] = {}
     stamp = parse_datetime
 
-    def run(sql: str, params: tuple):
-        return conn.execute(sql, params).fetchall()
+    def run(sql: str, params: tuple[Any, ...]) -> list[Any]:
+        return list(conn.execute(sql, params).fetchall())
 
     for offset in range(0, len(ids), 500):
         chunk = tuple(ids[offset : offset + 500])

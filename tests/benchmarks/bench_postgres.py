@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             figures["highlights"] = counts["highlights"]
             long_id = args.articles + 1
             with Library.open(folder) as lite:
-                qs = queries(lite)
+                qs = [q for kind in queries(lite).values() for q in kind]  # every kind, broad ones too
                 sqlite, figures["sqlite_slowest_searches"] = measure(lite, qs, long_id)
             with Library.open(url) as shared:
                 with shared.engine.begin() as conn:

@@ -20,13 +20,22 @@ FIGURES = (
     "open_article_ms",
     "export_all_s",
     "rss_mb",
+    "search_broad_p95_ms",
+    "list_first_page_ms",
+    "change_check_ms",
+    "add_highlight_ms",
+    "export_incremental_ms",
+    "cli_list_json_ms",
+    "cli_search_ms",
+    "cli_show_ms",
+    "scroll_step_max_ms",
 )
 
 
 def test_small_benchmark_run_reports_every_figure(tmp_path):
     out = tmp_path / "figures.json"
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--articles", "200", "--import-pages", "6", "--json", str(out)],
+        [sys.executable, str(BENCH), "--articles", "200", "--import-pages", "6", "--no-cache", "--json", str(out)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -43,4 +52,7 @@ def test_small_benchmark_run_reports_every_figure(tmp_path):
     assert figures["export_files"] == 201  # 200 articles and the long one
     assert figures["export_highlights"] == 200 * 5 + 200
     assert figures["open_article_highlights"] == 200 and figures["open_article_words"] >= 10_000
+    assert figures["list_walk_rows"] == 201
+    # After one article changed, only its file is written again.
+    assert figures["export_incremental_rewritten"] == 1
     assert "startup_vs_bare_qt" in result.stdout  # the table

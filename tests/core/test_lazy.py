@@ -1,6 +1,7 @@
 """LazyLibrary: the list is readable before SQLAlchemy loads; checks and
 migrations still run first whenever the library is not current."""
 
+import json
 import subprocess
 import sys
 
@@ -23,14 +24,44 @@ page = lazy.list_articles(limit=10)
 print(page.items[0].title, lazy.count(), lazy.count(state="archived"), lazy.tags())
 assert not lazy.loaded
 assert "sqlalchemy" not in sys.modules and "lxml" not in sys.modules
-print(lazy.get({outcome.id}).title, lazy.loaded)
+article = lazy.get({outcome.id})
+hits = lazy.search("rivers")
+print(article.title, len(article.text) > 100, [h.article_id for h in hits], lazy.loaded)
+assert "sqlalchemy" not in sys.modules
+lazy.original({outcome.id})  # anything else loads the full Library
+print(lazy.loaded)
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "The Quiet Rivers of the North 1 0 [('rivers', 1)]",
-        "The Quiet Rivers of the North True",
+        f"The Quiet Rivers of the North True [{outcome.id}] False",
+        "True",
     ]
+
+
+@pytest.mark.sqlite_only
+def test_reading_commands_answer_without_sqlalchemy(library, article_page):
+    """`reader list`, `show` and `search` answer through the light path (start-up
+    time), and say what they said before."""
+    [outcome] = library.import_paths([article_page])
+    script = f"""
+import io, json, sys, contextlib
+from reader.cli import main
+for argv in (["list", "--json"], ["show", "{outcome.id}", "--format", "json"], ["search", "rivers", "--json"]):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--library", {str(library.folder)!r}, *argv]) == 0
+    print(json.dumps(json.loads(out.getvalue())))
+print("sqlalchemy" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    listed, shown, found, loaded = result.stdout.splitlines()
+    assert [a["id"] for a in json.loads(listed)] == [outcome.id]
+    assert json.loads(shown)["title"] == "The Quiet Rivers of the North" and json.loads(shown)["text"]
+    assert [h["id"] for h in json.loads(found)] == [outcome.id]
+    assert loaded == "False"
 
 
 @pytest.mark.sqlite_only  # on a server LazyLibrary is the Library itself

@@ -6,7 +6,6 @@ records from reader.core.domain, never database objects.
 
 from __future__ import annotations
 
-import html as html_lib
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -34,7 +33,7 @@ from reader.core.location import (  # noqa: F401
     resolve_library_dir,
     synced_folder_warning,
 )
-from reader.core.storage import copy, db, fts, search, server
+from reader.core.storage import copy, db, search, server
 from reader.core.storage.models import (
     Article,
     Asset,
@@ -455,31 +454,11 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
 
     def search(self, query: str, limit: int = 50) -> list[domain.SearchHit]:
         """Ranked full-text search over titles, authors, text, highlights and notes."""
-        terms = fts.query_terms(query)
-        if not terms:
-            return []
-        pattern = fts.term_pattern(terms)
-        with self._read() as session:
-            conn = session.connection()
-            scores = self._search.find(conn, query, limit)
-            if not scores:
-                return []
-            rows = self._search.texts(conn, [row[0] for row in scores])
-        hits = []
-        for article_id, score in scores:
-            title, body, annotations = rows[article_id]
-            snippet = fts.make_snippet(pattern, body, annotations, title)
-            hits.append(
-                domain.SearchHit(
-                    article_id=article_id,
-                    title=title,
-                    snippet=snippet.replace("\x02", "").replace("\x03", ""),
-                    snippet_html=html_lib.escape(snippet).replace("\x02", "<b>").replace("\x03", "</b>"),
-                    rank=score,
-                    terms=tuple(terms),
-                )
-            )
-        return hits
+        if self.shared:
+            with self._read() as session:
+                return search.hits(self._search, session.connection(), query, limit)
+        with self._sql() as conn:  # the driver's connection: no ORM session for a read
+            return search.hits(self._search, conn, query, limit)
 
     # -- maintenance ---------------------------------------------------------
 

@@ -11,6 +11,12 @@ indexed as overlapping bigrams in `cjk` ("家谱记录" -> "家谱 谱记 记录
 Lucene's CJK analyzer does), and a CJK word is searched as the phrase of its
 bigrams there: any word inside a run is found. Only articles holding CJK text
 fill that column.
+
+Every function here takes either a SQLAlchemy Connection (the Library's
+writes) or a plain DB-API connection wrapped in reader.core.listing.Sql (the
+command line's and the window's reads before SQLAlchemy has loaded): the SQL
+is written once, with `?` placeholders, and this module never imports
+SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -18,9 +24,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+# A SQLAlchemy Connection or a reader.core.listing.Sql (typed loosely: naming
+# SQLAlchemy's class here would import it).
+Conn = Any
+
+
+def _run(conn: Conn, sql: str, params: Sequence[Any] = ()) -> Any:
+    """Execute `sql` (qmark placeholders) on either kind of connection; a DB-API cursor back."""
+    exec_driver_sql = getattr(conn, "exec_driver_sql", None)
+    if exec_driver_sql is not None:  # SQLAlchemy: SQLite's driver takes `?` as written
+        return exec_driver_sql(sql, tuple(params))
+    return conn.execute(sql, tuple(params))
+
 
 CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
@@ -61,34 +78,38 @@ _INDEX_ROWS = """
                WHERE h.article_id = a.id), '')
     FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id
 """
-_REFRESH = text(_INDEX_ROWS + " WHERE a.id = :id")
+_REFRESH = _INDEX_ROWS + " WHERE a.id = ?"
 
 
-def refresh(conn: Connection, article_id: int) -> None:
-    conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": article_id})
-    conn.execute(_REFRESH, {"id": article_id})
+def refresh(conn: Conn, article_id: int) -> None:
+    _run(conn, "DELETE FROM search_index WHERE rowid = ?", (article_id,))
+    _run(conn, _REFRESH, (article_id,))
     _index_cjk(conn, article_id)
 
 
-def _index_cjk(conn: Connection, article_id: int | None = None) -> None:
-    where = "" if article_id is None else " WHERE rowid = :id"
-    rows = conn.execute(
-        text(f"SELECT rowid, title, author, text, annotations FROM search_index{where}"), {"id": article_id}
-    ).fetchall()
-    for rowid, *texts in rows:
-        if any(t and _HAS_CJK.search(t) for t in texts):
-            conn.execute(
-                text("UPDATE search_index SET cjk = :cjk WHERE rowid = :id"), {"cjk": cjk_terms(*texts), "id": rowid}
-            )
+def _index_cjk(conn: Conn, article_id: int | None = None) -> None:
+    if article_id is None:
+        # Streamed, not fetched whole (the texts of every article), and read in
+        # full before any row is updated.
+        rows = _run(conn, "SELECT rowid, title, author, text, annotations FROM search_index")
+        ids = [rowid for rowid, *texts in rows if any(t and _HAS_CJK.search(t) for t in texts)]
+    else:
+        ids = [article_id]
+    for rowid in ids:
+        texts = _run(
+            conn, "SELECT title, author, text, annotations FROM search_index WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        if texts and any(t and _HAS_CJK.search(t) for t in texts):
+            _run(conn, "UPDATE search_index SET cjk = ? WHERE rowid = ?", (cjk_terms(*texts), rowid))
 
 
-def remove(conn: Connection, article_id: int) -> None:
-    conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": article_id})
+def remove(conn: Conn, article_id: int) -> None:
+    _run(conn, "DELETE FROM search_index WHERE rowid = ?", (article_id,))
 
 
-def rebuild(conn: Connection) -> None:
-    conn.execute(text("DELETE FROM search_index"))
-    conn.execute(text(_INDEX_ROWS))
+def rebuild(conn: Conn) -> None:
+    _run(conn, "DELETE FROM search_index")
+    _run(conn, _INDEX_ROWS)
     _index_cjk(conn)
 
 
@@ -104,7 +125,7 @@ def query_terms(user_query: str) -> list[str]:
 PREFIX_MIN = 4
 
 
-def match_expression(user_query: str) -> str | None:
+def match_expression(user_query: str, prefix: bool = True) -> str | None:
     """A safe FTS5 MATCH expression: every word must match; the last as a prefix.
 
     A CJK word is matched as the phrase of its bigrams in the cjk column (a
@@ -123,7 +144,7 @@ def match_expression(user_query: str) -> str | None:
             phrase = '"' + " ".join(grams) + '"' + ("*" if len(run.group(0)) == 1 else "")
             parts.append(f"cjk : {phrase}")
             pos = run.end()
-        parts += _plain(term[pos:], last)
+        parts += _plain(term[pos:], last and prefix)
     return " ".join(parts) if parts else None
 
 
@@ -140,58 +161,62 @@ def _plain(word: str, last: bool) -> list[str]:
 BROAD_QUERY = 1500
 
 
-def ranked_ids(conn: Connection, expression: str, limit: int) -> list[tuple[int, float]]:
+def _count(conn: Conn, expression: str, at_most: int) -> int:
+    """How many articles match, counted up to `at_most`: beyond it only "broad" matters,
+    and counting every match of a common word costs as much as the search."""
+    sql = "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)"
+    return int(_run(conn, sql, (expression, at_most)).fetchone()[0])
+
+
+def ranked_ids(conn: Conn, expression: str, limit: int) -> list[tuple[int, float]]:
     """(article id, score) of the best matches, best first."""
-    params = {"q": expression, "limit": limit}
-    matches = conn.execute(text("SELECT count(*) FROM search_index WHERE search_index MATCH :q"), params).scalar()
+    matches = _count(conn, expression, BROAD_QUERY + 1)
     if not matches:
         return []
     if matches <= BROAD_QUERY:
-        return [
-            tuple(row)
-            for row in conn.execute(
-                text(
-                    f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :q ORDER BY score LIMIT :limit"
-                ),
-                params,
-            )
-        ]
-    in_title = (
-        []
-        if "cjk :" in expression
-        else [
-            tuple(row)
-            for row in conn.execute(
-                text(
-                    f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH :tq ORDER BY rowid DESC LIMIT :limit"
-                ),
-                {"tq": f"title : ({expression})", "limit": limit},
-            )
-        ]
-    )
+        sql = f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH ? ORDER BY score LIMIT ?"
+        return [(row[0], row[1]) for row in _run(conn, sql, (expression, limit))]
+    return _broad(conn, expression, limit)
+
+
+def _broad(conn: Conn, expression: str, limit: int) -> list[tuple[int, float]]:
+    """Title matches first, then the newest matches."""
+    in_title: list[tuple[int, float]] = []
+    if "cjk :" not in expression:
+        sql = f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?"
+        in_title = [(row[0], row[1]) for row in _run(conn, sql, (f"title : ({expression})", limit))]
     seen = {row[0] for row in in_title}
-    newest = conn.execute(
-        text("SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC LIMIT :limit"),
-        {"q": expression, "limit": limit + len(seen)},
+    newest = _run(
+        conn,
+        "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
+        (expression, limit + len(seen)),
     )
     rest = [(row[0], 0.0) for row in newest if row[0] not in seen]
     return (in_title + rest)[:limit]
 
 
-def find(conn: Connection, user_query: str, limit: int) -> list[tuple[int, float]]:
+def find(conn: Conn, user_query: str, limit: int) -> list[tuple[int, float]]:
     """(article id, score) of the best matches of the user's query, best first."""
     expression = match_expression(user_query)
-    return ranked_ids(conn, expression, limit) if expression else []
+    if not expression:
+        return []
+    exact = match_expression(user_query, prefix=False)
+    if exact and exact != expression and _count(conn, exact, BROAD_QUERY + 1) > BROAD_QUERY:
+        # Broad already with the last word whole: its prefix cannot narrow it, and
+        # FTS5 merges the doclists of every word a prefix expands to before it
+        # yields a row (0.2-0.5 s for a common prefix at 100,000 articles), where
+        # one word's doclist is read lazily, only as far as the LIMIT.
+        return _broad(conn, exact, limit)
+    return ranked_ids(conn, expression, limit)
 
 
-def texts(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+def texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
     """(title, text, annotations) of these articles, for snippets."""
-    rows = conn.execute(
-        text(
-            "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
-            "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(:ids))"
-        ),
-        {"ids": json.dumps(list(ids))},
+    rows = _run(
+        conn,
+        "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
+        "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(ids)),),
     )
     return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
@@ -213,6 +238,31 @@ def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+def _word_span(
+    text_: str, match: re.Match[str], lo: int, hi: int, wide: tuple[int, int] | None = None
+) -> tuple[int, int] | None:
+    """(start of the snippet's first word, end of its last) among the whole words
+    of text_[lo:hi]. With `wide` (the window this one narrows), None when these
+    words may not be the ones the wide window would give."""
+    words = [(w.start(), w.end()) for w in _WORD.finditer(text_, lo, hi)]
+    if lo > 0 and not text_[lo - 1].isspace():
+        words = words[1:]  # cut in the middle
+    if hi < len(text_) and not text_[hi].isspace():
+        words = words[:-1]
+    index = next((i for i, (s, e) in enumerate(words) if e > match.start()), None)
+    if index is None:
+        # The match is inside a run without spaces longer than the window (a
+        # paragraph of Chinese): the window's own bounds, cut to SNIPPET_CHARS later.
+        return None if wide is not None else (lo, hi)
+    first = max(0, index - SNIPPET_WORDS // 3)
+    last = min(len(words), first + SNIPPET_WORDS)
+    if wide is not None:
+        # The same words as the wide window's when enough whole words lie on each side.
+        if not (index >= SNIPPET_WORDS // 3 or lo == wide[0]) or not (last - first == SNIPPET_WORDS or hi == wide[1]):
+            return None
+    return words[first][0], words[last - 1][1]
+
+
 def make_snippet(pattern: re.Pattern[str] | None, *texts: str) -> str:
     """A short window of words around the first match, matches between \\x02 and \\x03.
 
@@ -225,21 +275,19 @@ def make_snippet(pattern: re.Pattern[str] | None, *texts: str) -> str:
         match = pattern.search(text_) if pattern is not None else None
         if match is None:
             continue
-        # Words only near the match: articles are long, snippets short.
+        # Words only near the match: articles are long, snippets short. First
+        # the words within two snippets' length (a search lists 50 snippets: a
+        # wider window was a third of its time), the wider one if those are too few.
         lo = max(0, match.start() - 40 * SNIPPET_WORDS)
         hi = match.end() + 40 * SNIPPET_WORDS
-        words = [(w.start(), w.end()) for w in _WORD.finditer(text_, lo, hi)]
-        if lo > 0 and not text_[lo - 1].isspace():
-            words = words[1:]  # cut in the middle
-        if hi < len(text_) and not text_[hi].isspace():
-            words = words[:-1]
-        index = next(i for i, (s, e) in enumerate(words) if e > match.start())
-        first = max(0, index - SNIPPET_WORDS // 3)
-        last = min(len(words), first + SNIPPET_WORDS)
+        near = (max(lo, match.start() - 2 * SNIPPET_CHARS), min(hi, match.end() + 2 * SNIPPET_CHARS))
+        span = _word_span(text_, match, *near, wide=(lo, hi)) or _word_span(text_, match, lo, hi)
+        assert span is not None  # the wide window always gives one
+        first_start, last_end = span
         # Also at most SNIPPET_CHARS around the match: a "word" of Chinese or
         # Japanese text (no spaces) can be a whole paragraph.
-        begin = max(words[first][0], match.start() - SNIPPET_CHARS // 3)
-        end = min(words[last - 1][1], max(match.end(), begin + SNIPPET_CHARS))
+        begin = max(first_start, match.start() - SNIPPET_CHARS // 3)
+        end = min(last_end, max(match.end(), begin + SNIPPET_CHARS))
         window = match.re.sub(lambda m: f"\x02{m.group(0)}\x03", " ".join(text_[begin:end].split()))
         more_before = begin > 0
         more_after = end < len(text_.rstrip())

@@ -100,6 +100,13 @@ class Article(Base):
         # The list's sort orders (reader.core.listing); see migration 0003.
         Index("ix_articles_title_nocase", text("title COLLATE NOCASE")),
         Index("ix_articles_published_sort", text("coalesce(published, '')")),
+        # Each state in each order (migration 0008).
+        Index("ix_articles_archived_added", "archived", "added"),
+        Index("ix_articles_archived_title", text("archived, title COLLATE NOCASE")),
+        Index("ix_articles_archived_published", text("archived, coalesce(published, '')")),
+        Index("ix_articles_favorite_added", "favorite", "added"),
+        Index("ix_articles_favorite_title", text("favorite, title COLLATE NOCASE")),
+        Index("ix_articles_favorite_published", text("favorite, coalesce(published, '')")),
         Index("uq_articles_uid", "uid", unique=True),
         Index("uq_articles_identity", "identity", unique=True),
     )

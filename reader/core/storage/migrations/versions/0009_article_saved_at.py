@@ -10,14 +10,14 @@
   stored original.
 
 Revision ID: 0009
-Revises: 0007 (0008 is another branch's; the chain is fixed when both land)
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
