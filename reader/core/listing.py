@@ -193,12 +193,18 @@ def article_ids(conn: Sql, state: str | None = None, tag: str | None = None) -> 
     return [row[0] for row in conn.execute(sql, params)]
 
 
+# The articles table's columns by the record's names (domain.ARTICLE_COLUMNS).
+_ARTICLE_SELECT = ", ".join(
+    "extracted_fallback AS fallback" if name == "fallback" else name for name in domain.ARTICLE_COLUMNS
+)
+
+
 def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
     """Several articles with tags and highlights, in the order of `ids`, in a
     handful of queries per 500 articles (for export). With content=False the
     html and text are left empty and never read."""
     ids = list(dict.fromkeys(int(i) for i in ids))
-    rows: dict[int, list[Any]] = {}
+    rows: dict[int, dict[str, Any]] = {}
     highlights: dict[int, list[domain.Highlight]] = {}
     tags_: dict[int, list[str]] = {}
     images: dict[int, list[str]] = {}
@@ -212,12 +218,11 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
         chunk = tuple(ids[offset : offset + 500])
         marks = ",".join("?" * len(chunk))
         for row in run(
-            "SELECT id, title, author, site, url, published, language, direction, excerpt, word_count, "
-            "source_name, source_path, added, updated, archived, favorite, progress, note, "
-            f"extracted_fallback, uid, note_by, note_version FROM articles WHERE id IN ({marks})",
+            f"SELECT {_ARTICLE_SELECT} FROM articles WHERE id IN ({marks})",
             chunk,
         ):
-            rows[row[0]] = list(row)
+            values = dict(zip(domain.ARTICLE_COLUMNS, row, strict=True))
+            rows[values["id"]] = values
         if content:
             for article_id, html_, text_ in run(
                 f"SELECT article_id, html, text FROM article_contents WHERE article_id IN ({marks})", chunk
@@ -299,61 +304,15 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
         raise LibraryError(f"no article with id {missing[0]}")
     result = []
     for article_id in ids:
-        (
-            _,
-            title,
-            author,
-            site,
-            url,
-            published,
-            language,
-            direction,
-            excerpt,
-            word_count,
-            source_name,
-            source_path,
-            added,
-            updated,
-            archived,
-            favorite,
-            progress,
-            note,
-            fallback,
-            uid,
-            note_by,
-            note_version,
-        ) = rows[article_id]
         html_, text_ = contents.get(article_id, ("", ""))
-        found = domain.reading_order(highlights.get(article_id, ()))
         result.append(
-            domain.Article(
-                id=article_id,
-                title=title,
-                author=author,
-                site=site,
-                url=url,
-                published=published,
-                language=language,
-                direction=direction,
-                excerpt=excerpt,
-                word_count=word_count,
-                source_name=source_name,
-                source_path=source_path,
-                added=stamp(added),
-                updated=stamp(updated),
-                archived=bool(archived),
-                favorite=bool(favorite),
-                progress=progress,
-                note=note or "",
+            domain.article_record(
+                rows[article_id],
                 html=html_,
                 text=text_,
-                tags=tuple(tags_.get(article_id, ())),
-                highlights=tuple(found),
-                images=tuple(images.get(article_id, ())),
-                fallback=bool(fallback),
-                uid=uid or "",
-                note_by=note_by or "",
-                note_version=note_version,
+                tags=tags_.get(article_id, ()),
+                highlights=highlights.get(article_id, ()),
+                images=images.get(article_id, ()),
             )
         )
     return result
