@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from reader.core.storage.models import (
     article_tags,
     highlight_tags,
 )
+from reader.core.storage.revision import SCHEMA_REVISION
 from reader.core.tags import clean_tags, tag_key
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
@@ -104,7 +105,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         return self.url is not None
 
     @classmethod
-    def open(cls, location: str | os.PathLike | None = None, user: str | None = None) -> Library:
+    def open(cls, location: str | os.PathLike[str] | None = None, user: str | None = None) -> Library:
         """The library in a folder, or on a server for a postgresql:// URL
         (also from $READER_LIBRARY); created or upgraded as needed."""
         where = resolve_library(location)
@@ -155,7 +156,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
     def _open_read_only(cls, folder: Path, path: Path, revision: str | None) -> Library:
         if revision == db.NEW:
             raise LibraryError(f"cannot create a library in {folder}: the folder is read-only")
-        if revision != db.SCHEMA_REVISION:
+        if revision != SCHEMA_REVISION:
             raise LibraryError(
                 f"{path} is read-only and from an older version of Reader; nothing is wrong with it, "
                 "but it must be writable once to be upgraded"
@@ -179,11 +180,11 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
     def __enter__(self) -> Library:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextmanager
-    def _write(self):
+    def _write(self) -> Iterator[Session]:
         """One write transaction, begun with the write lock held (see db.writer)."""
         if self.read_only:
             raise self._read_only_error()
@@ -224,7 +225,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         return LibraryError(f"{self.name}: {server.reason(exc)}")
 
     @contextmanager
-    def _read(self):
+    def _read(self) -> Iterator[Session]:
         try:
             with Session(self.engine) as session:
                 yield session
@@ -236,7 +237,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
     # -- reading -------------------------------------------------------------
 
     @contextmanager
-    def _sql(self):
+    def _sql(self) -> Iterator[listing.Sql]:
         """A plain DB-API connection from the pool, for the reads in reader.core.listing."""
         try:
             raw = self.engine.raw_connection()
@@ -262,14 +263,16 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         sort: str = "added",
         state: str | None = None,
         tag: str | None = None,
-        cursor: tuple | None = None,
+        cursor: tuple[object, ...] | None = None,
         limit: int = 200,
     ) -> domain.Page:
         """One page of the list; keyset pagination, so any page costs the same."""
         with self._sql() as conn:
             return listing.list_articles(conn, sort, state, tag, cursor, limit)
 
-    def iter_articles(self, sort: str = "added", state: str | None = None, tag: str | None = None):
+    def iter_articles(
+        self, sort: str = "added", state: str | None = None, tag: str | None = None
+    ) -> Iterator[domain.ArticleSummary]:
         cursor = None
         while True:
             page = self.list_articles(sort, state, tag, cursor)
@@ -335,7 +338,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         with self._sql() as conn:
             return listing.tags(conn)
 
-    def signature(self) -> tuple:
+    def signature(self) -> tuple[object, ...]:
         """Changes whenever anything in the library changes (in any process)."""
         with self._poll_lock:
             # One connection of its own: data_version is only comparable between
@@ -394,7 +397,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             self._search.refresh(session.connection(), article_id)
         return domain.Change("article-updated", article_id)
 
-    def _set(self, article_id: int, reindex: bool = False, **values) -> domain.Change:
+    def _set(self, article_id: int, reindex: bool = False, **values: object) -> domain.Change:
         with self._write() as session:
             article = self._article_row(session, article_id)
             for name, value in values.items():
@@ -462,7 +465,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
 
     # -- maintenance ---------------------------------------------------------
 
-    def backup(self, dest: str | os.PathLike) -> Path:
+    def backup(self, dest: str | os.PathLike[str]) -> Path:
         dest = Path(dest)
         if dest.is_dir():
             dest = dest / DB_NAME
@@ -490,7 +493,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
 
 
 def copy_library(
-    source: str | os.PathLike, dest: str | os.PathLike, progress: ProgressCallback | None = None
+    source: str | os.PathLike[str], dest: str | os.PathLike[str], progress: ProgressCallback | None = None
 ) -> dict[str, int]:
     """Copy a whole library to a new one, across backends (a folder or a
     postgresql:// URL each): all or nothing, every table's row count verified.
