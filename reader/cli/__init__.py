@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from reader import __version__
 from reader.cli.common import UsageError, shown_path, text_path
@@ -46,7 +47,7 @@ EXPORT_FORMATS = ("md", "logseq", "json", "html", "csv", "anki", "bibtex", "csl-
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse prints usage + message, exit 2
+    def error(self, message: str) -> NoReturn:  # argparse prints usage + message, exit 2
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -317,7 +318,8 @@ def _free_text(argv: list[str]) -> list[str]:
         # one of its options is positional, whatever it starts with.
         at = out.index(command) + 1
         flags = _FREE_POSITIONALS[command]
-        options, positional = [], []
+        options: list[str] = []
+        positional: list[str] = []
         rest = out[at:]
         j = 0
         while j < len(rest):
@@ -402,12 +404,12 @@ def _window_arguments(arguments: list[str]) -> tuple[list[str], list[tuple[str, 
 _HANDLER_MODULES = {"export": "exporting", "import-annotations": "exporting", "review": "reviewing"}
 
 
-def _handler(command: str):
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
     """The function behind a command: cmd_<name> in commands, exporting or reviewing."""
     import importlib
 
     module = importlib.import_module(f"reader.cli.{_HANDLER_MODULES.get(command, 'commands')}")
-    handler = getattr(module, f"cmd_{command.replace('-', '_')}", None)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(module, f"cmd_{command.replace('-', '_')}", None)
     if handler is None:
         raise UsageError(f"unknown command {command!r}")
     return handler

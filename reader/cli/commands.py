@@ -9,13 +9,29 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.cli.common import UsageError, _iso, _open, _print_json, _ProgressBar, _selected_ids, shown_path, text_path
+from reader.cli.common import (
+    UsageError,
+    _iso,
+    _open,
+    _open_light,
+    _print_json,
+    _ProgressBar,
+    _selected_ids,
+    shown_path,
+    text_path,
+)
 from reader.core import domain
 from reader.core.errors import LibraryError
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
-def cmd_import(args) -> int:
+    from reader.core.export.common import Json
+
+
+def cmd_import(args: argparse.Namespace) -> int:
     with _open(args) as library:
         outcomes = library.import_paths(args.paths, progress=_ProgressBar(), workers=args.workers)
     if args.json:
@@ -52,8 +68,8 @@ def cmd_import(args) -> int:
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
-def cmd_list(args) -> int:
-    with _open(args) as library:
+def cmd_list(args: argparse.Namespace) -> int:
+    with _open_light(args) as library:
         items = list(library.iter_articles(sort=args.sort, state=args.state, tag=args.tag))
     if args.json:
         _print_json(
@@ -90,11 +106,11 @@ def _json_value(value: object) -> object:
     return value
 
 
-def _record_json(record: object) -> dict:
-    return {f.name: _json_value(getattr(record, f.name)) for f in dataclasses.fields(record)}  # type: ignore[arg-type]
+def _record_json(record: DataclassInstance) -> Json:
+    return {f.name: _json_value(getattr(record, f.name)) for f in dataclasses.fields(record)}
 
 
-def article_json(article: domain.Article) -> dict:
+def article_json(article: domain.Article) -> Json:
     """Every field of the record (domain.Article, its highlights), by its own name."""
     shown = _record_json(article)
     shown["reading_minutes"] = article.reading_minutes
@@ -106,8 +122,8 @@ def article_json(article: domain.Article) -> dict:
     return shown
 
 
-def cmd_show(args) -> int:
-    with _open(args) as library:
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open_light(args) as library:
         article = library.get(args.id)
     if args.format == "json":
         _print_json(article_json(article))
@@ -123,7 +139,7 @@ def cmd_show(args) -> int:
     return 0
 
 
-def cmd_extract(args) -> int:
+def cmd_extract(args: argparse.Namespace) -> int:
     from reader.core.importing.batch import article_record
     from reader.core.importing.formats import ImportFailure
     from reader.core.importing.pipeline import prepare
@@ -166,7 +182,7 @@ def _extract_jsonl(files: list[str], workers: int | None) -> int:
     return 1 if failed else 0
 
 
-def cmd_highlight(args) -> int:
+def cmd_highlight(args: argparse.Namespace) -> int:
     with _open(args) as library:
         h = library.highlight_quote(
             args.id, args.quote, occurrence=args.occurrence, color=args.color, note=args.note, tags=args.tags
@@ -175,13 +191,13 @@ def cmd_highlight(args) -> int:
     return 0
 
 
-def cmd_note(args) -> int:
+def cmd_note(args: argparse.Namespace) -> int:
     with _open(args) as library:
         library.set_note(args.id, args.text)
     return 0
 
 
-def cmd_tag(args) -> int:
+def cmd_tag(args: argparse.Namespace) -> int:
     with _open(args) as library:
         if args.remove:
             library.remove_tags(args.id, args.tags)
@@ -191,28 +207,28 @@ def cmd_tag(args) -> int:
     return 0
 
 
-def cmd_archive(args) -> int:
+def cmd_archive(args: argparse.Namespace) -> int:
     with _open(args) as library:
         for article_id in args.ids:
             library.set_archived(article_id, True)
     return 0
 
 
-def cmd_unarchive(args) -> int:
+def cmd_unarchive(args: argparse.Namespace) -> int:
     with _open(args) as library:
         for article_id in args.ids:
             library.set_archived(article_id, False)
     return 0
 
 
-def cmd_favorite(args) -> int:
+def cmd_favorite(args: argparse.Namespace) -> int:
     with _open(args) as library:
         for article_id in args.ids:
             library.set_favorite(article_id, True)
     return 0
 
 
-def cmd_delete(args) -> int:
+def cmd_delete(args: argparse.Namespace) -> int:
     with _open(args) as library:
         for article_id in args.ids:
             library.delete(article_id)
@@ -220,9 +236,9 @@ def cmd_delete(args) -> int:
     return 0
 
 
-def cmd_search(args) -> int:
+def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    with _open(args) as library:
+    with _open_light(args) as library:
         hits = library.search(query, limit=args.limit)
     if args.json:
         _print_json([{"id": h.article_id, "title": h.title, "snippet": h.snippet, "rank": h.rank} for h in hits])
@@ -235,7 +251,7 @@ def cmd_search(args) -> int:
     return 0
 
 
-def cmd_reextract(args) -> int:
+def cmd_reextract(args: argparse.Namespace) -> int:
     with _open(args) as library:
         ids = _selected_ids(library, argparse.Namespace(all=args.all, tag=None, ids=args.ids))
         for article_id in ids:
@@ -245,14 +261,14 @@ def cmd_reextract(args) -> int:
     return 0
 
 
-def cmd_backup(args) -> int:
+def cmd_backup(args: argparse.Namespace) -> int:
     with _open(args) as library:
         dest = library.backup(args.dest)
     print(dest)
     return 0
 
 
-def cmd_copy_library(args) -> int:
+def cmd_copy_library(args: argparse.Namespace) -> int:
     from reader.core.library import copy_library
 
     bar = _ProgressBar()
@@ -264,7 +280,7 @@ def cmd_copy_library(args) -> int:
     return 0
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     with _open(args) as library:
         problems = library.check()
     if problems:

@@ -7,17 +7,15 @@ import argparse
 import json
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reader.core.errors import LibraryError
 
 if TYPE_CHECKING:
+    from reader.core.lazy import LazyLibrary
     from reader.core.library import Library
-
-# Commands that only read: they answer through reader.core.lazy on a plain
-# sqlite3 connection, without loading SQLAlchemy (a third of a second of start-up).
-LIGHT_COMMANDS = frozenset({"list", "show", "search"})
 
 
 class UsageError(Exception):
@@ -25,18 +23,27 @@ class UsageError(Exception):
 
 
 def _open(args: argparse.Namespace) -> Library:
-    library: Any
-    if getattr(args, "command", None) in LIGHT_COMMANDS:
-        from reader.core.lazy import LazyLibrary
+    from reader.core.library import Library
 
-        library = LazyLibrary.open(args.library, user=getattr(args, "user", None))
-    else:
-        from reader.core.library import Library
+    library = Library.open(args.library, user=getattr(args, "user", None))
+    _warn(library.warnings)
+    return library
 
-        library = Library.open(args.library, user=getattr(args, "user", None))
-    for warning in library.warnings:
+
+def _open_light(args: argparse.Namespace) -> LazyLibrary:
+    """The library for the commands that only read (list, show, search): they answer
+    through reader.core.lazy on a plain sqlite3 connection, without loading
+    SQLAlchemy (a third of a second of start-up)."""
+    from reader.core.lazy import LazyLibrary
+
+    library = LazyLibrary.open(args.library, user=getattr(args, "user", None))
+    _warn(library.warnings)
+    return library
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
         print(f"reader: warning: {warning}", file=sys.stderr)
-    return library  # a LazyLibrary answers what the light commands ask as the Library does
 
 
 def _print_json(value: object) -> None:
@@ -46,7 +53,7 @@ def _print_json(value: object) -> None:
     sys.stdout.write("\n")
 
 
-def _iso(value: Any) -> str | None:
+def _iso(value: datetime | None) -> str | None:
     return value.isoformat() + "Z" if value is not None else None
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.cli.common import UsageError, _open, _print_json
 from reader.core.library import LibraryError
 
+if TYPE_CHECKING:
+    from reader.core.export import ExportResult
 
-def cmd_export(args) -> int:
+
+def cmd_export(args: argparse.Namespace) -> int:
     from reader.core import export
 
     if args.show_template:
@@ -47,7 +53,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def _report_export(result, as_json: bool) -> None:
+def _report_export(result: ExportResult, as_json: bool) -> None:
     if as_json:
         _print_json(
             {
@@ -75,7 +81,7 @@ def _report_export(result, as_json: bool) -> None:
     )
 
 
-def _export_watch(args) -> int:
+def _export_watch(args: argparse.Namespace) -> int:
     """`reader export --watch --out VAULT`: the vault kept current until interrupted."""
     from reader.core import export
 
@@ -87,7 +93,7 @@ def _export_watch(args) -> int:
         raise UsageError("--watch SECONDS must be more than 0")
     out = Path(args.out if args.out is not None else ".")
 
-    def synced(result) -> None:
+    def synced(result: ExportResult) -> None:
         changed = len(result.written) + len(result.removed)
         if changed or result.kept:
             print(
@@ -106,7 +112,7 @@ def _export_watch(args) -> int:
     return 0
 
 
-def _progress_line(label: str):
+def _progress_line(label: str) -> Callable[[int, int], None] | None:
     """A progress callback that keeps one line on a terminal's stderr up to date
     (nothing when stderr is a file or a pipe: logs stay clean)."""
     if not sys.stderr.isatty():
@@ -119,7 +125,7 @@ def _progress_line(label: str):
     return show
 
 
-def cmd_import_annotations(args) -> int:
+def cmd_import_annotations(args: argparse.Namespace) -> int:
     from reader.core.export import import_annotations
 
     path = Path(args.file)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from reader.cli.common import UsageError, _open, _print_json
 
 
-def cmd_review(args) -> int:
+def cmd_review(args: argparse.Namespace) -> int:
     with _open(args) as library:
         if args.id is not None:
             if not args.grade:

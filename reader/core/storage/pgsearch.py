@@ -109,11 +109,13 @@ def refresh(conn: Connection, article_id: int) -> None:
     if row is None:
         remove(conn, article_id)
         return
-    _write(conn, row)
+    _write(conn, *row)
 
 
-def _write(conn: Connection, row) -> None:
-    article_id, title, author, body, language, annotations = row
+def _write(
+    conn: Connection, article_id: int, title: str, author: str, body: str, language: str | None, annotations: str
+) -> None:
+    # The arguments are a row of _SOURCE, column by column.
     texts = (title, author, body, annotations)
     cjk = cjk_terms(*texts) if any(t and _HAS_CJK.search(t) for t in texts) else ""
     # The annotations column keeps the text as written (for snippets); the
@@ -140,7 +142,7 @@ def remove(conn: Connection, article_id: int) -> None:
 def rebuild(conn: Connection) -> None:
     conn.execute(text("DELETE FROM search_index"))
     for row in conn.execute(text(_SOURCE + " ORDER BY a.id")).fetchall():
-        _write(conn, row)
+        _write(conn, *row)
 
 
 # The configurations the library's articles use, per engine, read again after
@@ -223,7 +225,7 @@ def find(conn: Connection, user_query: str, limit: int) -> list[tuple[int, float
 
 
 def _find(
-    conn: Connection, query: str, has_phrase: bool, params: dict, limit: int, broad: int
+    conn: Connection, query: str, has_phrase: bool, params: dict[str, object], limit: int, broad: int
 ) -> list[tuple[int, float]]:
     matches = conn.execute(
         text("SELECT count(*) FROM (SELECT 1 FROM search_index WHERE document @@ CAST(:q AS tsquery) LIMIT :broad) m"),

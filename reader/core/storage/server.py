@@ -15,13 +15,17 @@ import contextlib
 import os
 import re
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from reader.core.storage.db import NEW, READER_TABLES, DatabaseError, run_migrations, writer
 from reader.core.storage.revision import KNOWN_REVISIONS, SCHEMA_REVISION
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg.rows import TupleRow
 
 WRITE_LOCK = 0x52454144  # "READ": the advisory lock every write transaction holds
 OPEN_LOCK = 0x52454145  # held while a library is checked, created or upgraded
@@ -45,19 +49,19 @@ def display_url(url: str) -> str:
 CONNECT_TIMEOUT = 10
 
 
-def _connect(url: str, **kwargs):
+def _connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[TupleRow]:
     import psycopg
 
-    if "connect_timeout" not in url and "PGCONNECT_TIMEOUT" not in os.environ:
-        kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT)
-    return psycopg.connect(libpq_url(url), **kwargs)
+    # psycopg leaves out a None parameter: the URL's or the environment's timeout holds.
+    timeout = None if "connect_timeout" in url or "PGCONNECT_TIMEOUT" in os.environ else CONNECT_TIMEOUT
+    return psycopg.connect(libpq_url(url), autocommit=autocommit, connect_timeout=timeout)
 
 
 def create_server_engine(url: str) -> Engine:
     engine = create_engine("postgresql+psycopg://", creator=lambda: _connect(url), future=True, pool_pre_ping=True)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
+    def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("immediate"):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), pg_notify('{CHANNEL}', '')")
 
@@ -91,7 +95,7 @@ def inspect(engine: Engine, name: str) -> str | None:
                         f"{name} holds another program's tables, not a Reader library; it was left untouched"
                     )
                 return NEW
-            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            revision: str | None = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DatabaseError:
         raise
     except Exception as exc:
@@ -169,14 +173,14 @@ class ChangeWatch:
 
     def __init__(self, url: str) -> None:
         self._url = url
-        self._conn: Any = None  # a psycopg connection in autocommit, LISTENing
+        self._conn: psycopg.Connection[TupleRow] | None = None  # in autocommit, LISTENing
         self._count = 0
         self._lock = threading.Lock()
 
-    def _on_notify(self, _notify) -> None:
+    def _on_notify(self, _notify: psycopg.Notify) -> None:
         self._count += 1
 
-    def signature(self) -> tuple:
+    def signature(self) -> tuple[int]:
         with self._lock:
             try:
                 if self._conn is None or self._conn.closed:
