@@ -216,21 +216,53 @@ def _scored(conn: Conn, parts: list[str]) -> dict[int, float]:
         for article_id, score in _run(conn, sql, (expression,)):
             scores[article_id] = scores.get(article_id, 0.0) + score
     if 1 < len(parts) <= _CROSS_MAX_PARTS:
-        cross: dict[int, float] = {}
-        sql = (
-            f"WITH n AS (SELECT rowid AS id, {NOTES_RANK} AS score FROM search_index_notes "
-            "WHERE search_index_notes MATCH ?) "
-            f"SELECT a.rowid, n.score + {RANK} FROM search_index a JOIN n ON a.rowid = n.id "
-            "WHERE search_index MATCH ?"
-        )
-        for mask in range(1, 2 ** len(parts) - 1):
-            in_notes = " ".join(p for i, p in enumerate(parts) if mask >> i & 1)
-            in_text = " ".join(p for i, p in enumerate(parts) if not mask >> i & 1)
-            for article_id, score in _run(conn, sql, (in_notes, in_text)):
-                if article_id not in scores:
-                    cross[article_id] = min(score, cross.get(article_id, score))
-        scores.update(cross)
+        cross = _cross(conn, parts) - scores.keys()
+        for article_id in cross:
+            scores[article_id] = _cross_score(conn, article_id, parts) if len(cross) <= _CROSS_SCORED else 0.0
     return scores
+
+
+def _ids(conn: Conn, table: str, expression: str) -> set[int]:
+    return {row[0] for row in _run(conn, f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))}
+
+
+def _cross(conn: Conn, parts: list[str]) -> set[int]:
+    """Articles with some of the words only in the text and the others only in the
+    annotations. Each side is one FTS5 query (it intersects doclists fast) and the
+    sides meet in Python: a join looking rows up by rowid runs the whole MATCH again
+    for each row (0.1 ms a row)."""
+    in_notes = [bool(_run(conn, _EXISTS_NOTE, (part,)).fetchone()) for part in parts]
+    found: set[int] = set()
+    for mask in range(1, 2 ** len(parts) - 1):
+        noted = [p for i, p in enumerate(parts) if mask >> i & 1]
+        if not all(in_notes[i] for i in range(len(parts)) if mask >> i & 1):
+            continue
+        candidates = _ids(conn, "search_index_notes", " ".join(noted))
+        rest = " ".join(p for i, p in enumerate(parts) if not mask >> i & 1)
+        if len(candidates) <= _LOOKUPS:
+            found |= {a for a in candidates if _run(conn, _MATCHES_TEXT, (rest, a)).fetchone()}
+        else:
+            found |= candidates & _ids(conn, "search_index", rest)
+    return found
+
+
+# Fewer candidates than this are looked up one by one, more are met with every
+# match of the other side (a common word's: thousands of rows).
+_LOOKUPS = 16
+_MATCHES_TEXT = "SELECT 1 FROM search_index WHERE search_index MATCH ? AND rowid = ?"
+_EXISTS_NOTE = "SELECT 1 FROM search_index_notes WHERE search_index_notes MATCH ? LIMIT 1"
+# Scoring a match found across the two rows costs a lookup per row: beyond
+# this many they rank after every article matching in one row.
+_CROSS_SCORED = 50
+
+
+def _cross_score(conn: Conn, article_id: int, parts: list[str]) -> float:
+    any_part = " OR ".join(f"({part})" for part in parts)
+    score = 0.0
+    for table, rank in (("search_index", RANK), ("search_index_notes", NOTES_RANK)):
+        row = _run(conn, f"SELECT {rank} FROM {table} WHERE {table} MATCH ? AND rowid = ?", (any_part, article_id))
+        score += (row.fetchone() or (0.0,))[0]
+    return score
 
 
 def ranked_ids(conn: Conn, expression: str | list[str], limit: int) -> list[tuple[int, float]]:
