@@ -1,8 +1,12 @@
-"""The FTS5 search index: one row per article (rowid = article id).
+"""The FTS5 search index: two rows per article (rowid = article id), in two tables.
 
-Columns: title, author, text, annotations (article note, highlight quotes,
-highlight notes and tags), and cjk. It is refreshed in the same transaction as
-every write that changes one of them, so it can never disagree with the tables.
+search_index holds its title, author and text; search_index_notes its
+annotations (article note, highlight quotes, highlight notes and tags), for
+articles that have any. A highlight, note or tag change re-indexes only the
+latter (a long article's text is 60 KB, tokenized twice to replace its row). A
+search matches an article when every word is in one of its two rows, all in one
+or some in each. Both are refreshed in the same transaction as every write that
+changes what they hold, so they can never disagree with the tables.
 
 Chinese, Japanese and Korean are written without spaces, and FTS5's unicode61
 tokenizer takes a whole run of such characters as one word: only a word at the
@@ -42,6 +46,9 @@ def _run(conn: Conn, sql: str, params: Sequence[Any] = ()) -> Any:
 TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
 CREATE = f"CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(title, author, text, cjk, {TOKENIZE})"
 CREATE_NOTES = f"CREATE VIRTUAL TABLE IF NOT EXISTS search_index_notes USING fts5(annotations, cjk, {TOKENIZE})"
+# Both tables are created by migration 0010, with FTS5's automerge at 8 and
+# crisismerge at 64 (its defaults, 4 and 16, made every 30th or so highlight wait
+# 15-45 ms for a merge).
 # bm25 weights per column: a match in the title counts most. An article's
 # score is the sum of its two rows' scores.
 RANK = "bm25(search_index, 10.0, 5.0, 1.0, 2.0)"
