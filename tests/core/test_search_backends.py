@@ -49,3 +49,26 @@ def test_highlight_notes_are_searched_and_snippets_mark_the_words(library, pages
     assert "<b>glaciology</b>" in hit.snippet_html
     [title_hit] = library.search("Café")
     assert title_hit.title == "Notes from the Café"
+
+
+def test_words_found_some_in_the_text_and_some_in_notes(library, pages):
+    # The article's text and its annotations are indexed apart (a new highlight
+    # re-indexes only the latter): every word must still match somewhere in the article.
+    highlight = library.highlight_quote(pages["rivers"], "Under a lid of ice", note="seminar on glaciology")
+    assert found(library, "glaciology rivers") == [pages["rivers"]]
+    assert found(library, "seminar quiet glaciology") == [pages["rivers"]]
+    assert found(library, "glaciology café") == []  # each word in a different article
+    library.update_highlight(highlight.id, note="workshop", tags=["fieldwork"])
+    assert found(library, "glaciology") == []
+    assert found(library, "workshop rivers") == [pages["rivers"]]
+    assert found(library, "fieldwork quiet") == [pages["rivers"]]
+    library.delete_highlight(highlight.id)
+    assert found(library, "workshop") == []
+    assert pages["rivers"] in found(library, "under a lid of ice")  # its text is still indexed
+
+
+def test_the_article_note_is_searched_with_its_text(library, pages):
+    library.set_note(pages["cafe"], "Lisbon trip")
+    assert found(library, "lisbon coffee") == [pages["cafe"]]
+    library.set_note(pages["cafe"], "")
+    assert found(library, "lisbon") == []

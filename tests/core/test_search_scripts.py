@@ -69,3 +69,29 @@ def test_upgrade_indexes_cjk_articles_already_in_the_library(tmp_path):
     with Library.open(folder) as library:
         assert [h.article_id for h in library.search("紅葉")] == [1]
         assert library.check() == []
+
+
+def test_upgrade_to_the_split_index_finds_notes_and_text_of_existing_articles(tmp_path):
+    folder = tmp_path / "v9"
+    folder.mkdir()
+    engine = db.create_library_engine(folder / "library.db")
+    db.run_migrations(engine, "0009")
+    engine.dispose()
+    con = sqlite3.connect(folder / "library.db")
+    con.executescript("""
+        insert into articles (id, uid, title, word_count, source_name, source_kind, content_hash,
+            extracted_fallback, note, archived, favorite, progress, added, updated)
+        values (1, 'u', 'Autumn in Kyoto', 1, 'a.html', 'html', 'h', 0, 'maple trip', 0, 0, 0,
+                '2024-01-01', '2024-01-01');
+        insert into article_contents values (1, '<p>京都の紅葉は見頃</p>', '京都の紅葉は見頃', x'00');
+        insert into highlights (id, uid, article_id, start, "end", quote, prefix, suffix, color, note,
+            created, updated)
+        values (1, 'h1', 1, 0, 2, '京都', '', 'の紅葉', 'yellow', 'ask about temples', '2024-01-01', '2024-01-01');
+    """)
+    con.commit()
+    con.close()
+    with Library.open(folder) as library:
+        assert [h.article_id for h in library.search("temples")] == [1]
+        assert [h.article_id for h in library.search("maple 紅葉")] == [1]
+        assert [h.article_id for h in library.search("kyoto temples")] == [1]
+        assert library.check() == []

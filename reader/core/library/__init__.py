@@ -394,7 +394,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             article.note_version = (article.note_version or 1) + 1
             article.updated = dates.now()
             session.flush()
-            self._search.refresh(session.connection(), article_id)
+            self._search.refresh_annotations(session.connection(), article_id)
         return domain.Change("article-updated", article_id)
 
     def _set(self, article_id: int, reindex: bool = False, **values: object) -> domain.Change:

@@ -68,7 +68,7 @@ class HighlightsMixin(LibraryHost):
             row.tags = self._tag_rows(session, tags)
             session.add(row)
             session.flush()
-            self._search.refresh(session.connection(), article_id)
+            self._search.refresh_annotations(session.connection(), article_id)
             return highlight_record(row)
 
     def highlight_quote(
@@ -172,7 +172,7 @@ class HighlightsMixin(LibraryHost):
                 row.updated_by = self.user
                 session.flush()
                 self._drop_unused_tags(session)
-                self._search.refresh(session.connection(), row.article_id)
+                self._search.refresh_annotations(session.connection(), row.article_id)
                 return highlight_record(row)
         except StaleDataError:
             # Changed by another client between our read and our write.
@@ -191,7 +191,7 @@ class HighlightsMixin(LibraryHost):
             session.delete(row)
             session.flush()
             self._drop_unused_tags(session)
-            self._search.refresh(session.connection(), article_id)
+            self._search.refresh_annotations(session.connection(), article_id)
         return domain.Change("highlight-deleted", article_id, highlight_id)
 
     def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
@@ -200,7 +200,7 @@ class HighlightsMixin(LibraryHost):
             self._article_row(session, highlight.article_id)
             row = self._highlight_row_of(session, highlight, keep_id=True)
             session.flush()
-            self._search.refresh(session.connection(), highlight.article_id)
+            self._search.refresh_annotations(session.connection(), highlight.article_id)
             return highlight_record(row)
 
     def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]:
@@ -230,7 +230,7 @@ class HighlightsMixin(LibraryHost):
                 rows.append(self._highlight_row_of(session, x))
             session.flush()
             for article_id in sorted(articles):
-                self._search.refresh(session.connection(), article_id)
+                self._search.refresh_annotations(session.connection(), article_id)
             inserted = [highlight_record(row) for row in rows]
         return inserted
 

@@ -297,7 +297,8 @@ def integrity_check(engine: Engine) -> list[str]:
     problems = [p for p in problems if p]
     try:
         with engine.connect() as conn:
-            conn.execute(text("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 0)"))
+            for table in ("search_index", "search_index_notes"):
+                conn.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)"))
     except Exception:
         problems.append("the search index does not match its contents (it can be rebuilt from the articles)")
     return problems

@@ -1,8 +1,12 @@
-"""The FTS5 search index: one row per article (rowid = article id).
+"""The FTS5 search index: two rows per article (rowid = article id), in two tables.
 
-Columns: title, author, text, annotations (article note, highlight quotes,
-highlight notes and tags), and cjk. It is refreshed in the same transaction as
-every write that changes one of them, so it can never disagree with the tables.
+search_index holds its title, author and text; search_index_notes its
+annotations (article note, highlight quotes, highlight notes and tags), for
+articles that have any. A highlight, note or tag change re-indexes only the
+latter (a long article's text is 60 KB, tokenized twice to replace its row). A
+search matches an article when every word is in one of its two rows, all in one
+or some in each. Both are refreshed in the same transaction as every write that
+changes what they hold, so they can never disagree with the tables.
 
 Chinese, Japanese and Korean are written without spaces, and FTS5's unicode61
 tokenizer takes a whole run of such characters as one word: only a word at the
@@ -39,12 +43,16 @@ def _run(conn: Conn, sql: str, params: Sequence[Any] = ()) -> Any:
     return conn.execute(sql, tuple(params))
 
 
-CREATE = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-    "title, author, text, annotations, cjk, tokenize='porter unicode61 remove_diacritics 2')"
-)
-# bm25 weights per column: a match in the title counts most.
-RANK = "bm25(search_index, 10.0, 5.0, 1.0, 3.0, 2.0)"
+TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
+CREATE = f"CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(title, author, text, cjk, {TOKENIZE})"
+CREATE_NOTES = f"CREATE VIRTUAL TABLE IF NOT EXISTS search_index_notes USING fts5(annotations, cjk, {TOKENIZE})"
+# Both tables are created by migration 0010, with FTS5's automerge at 8 and
+# crisismerge at 64 (its defaults, 4 and 16, made every 30th or so highlight wait
+# 15-45 ms for a merge).
+# bm25 weights per column: a match in the title counts most. An article's
+# score is the sum of its two rows' scores.
+RANK = "bm25(search_index, 10.0, 5.0, 1.0, 2.0)"
+NOTES_RANK = "bm25(search_index_notes, 3.0, 2.0)"
 
 # Han (with extensions and compatibility forms), kana, Hangul, CJK punctuation excluded.
 _CJK_CHARS = (
@@ -66,51 +74,70 @@ def cjk_terms(*texts: str) -> str:
     return _CJK_RUN.sub(lambda m: " " + " ".join(bigrams(m.group(0))) + " ", " ".join(t for t in texts if t))
 
 
-_INDEX_ROWS = """
-    INSERT INTO search_index(rowid, title, author, text, annotations)
-    SELECT a.id, a.title, coalesce(a.author, ''), coalesce(c.text, ''),
-           a.note || ' ' || coalesce((
-               SELECT group_concat(h.quote || ' ' || h.note, ' ') FROM highlights h
-               WHERE h.article_id = a.id), '')
-           || ' ' || coalesce((
-               SELECT group_concat(t.name, ' ') FROM highlight_tags ht
-               JOIN highlights h ON h.id = ht.highlight_id JOIN tags t ON t.id = ht.tag_id
-               WHERE h.article_id = a.id), '')
+_ARTICLE_ROWS = """
+    INSERT INTO search_index(rowid, title, author, text)
+    SELECT a.id, a.title, coalesce(a.author, ''), coalesce(c.text, '')
     FROM articles a LEFT JOIN article_contents c ON c.article_id = a.id
 """
-_REFRESH = _INDEX_ROWS + " WHERE a.id = ?"
+# Only articles with a note or highlights get a row here.
+_NOTES_ROWS = """
+    INSERT INTO search_index_notes(rowid, annotations)
+    SELECT id, annotations FROM (
+        SELECT a.id, a.note || ' ' || coalesce((
+                   SELECT group_concat(h.quote || ' ' || h.note, ' ') FROM highlights h
+                   WHERE h.article_id = a.id), '')
+               || ' ' || coalesce((
+                   SELECT group_concat(t.name, ' ') FROM highlight_tags ht
+                   JOIN highlights h ON h.id = ht.highlight_id JOIN tags t ON t.id = ht.tag_id
+                   WHERE h.article_id = a.id), '') AS annotations
+        FROM articles a WHERE {where})
+    WHERE trim(annotations) != ''
+"""
 
 
 def refresh(conn: Conn, article_id: int) -> None:
+    """Index the article again: its text and its annotations."""
     _run(conn, "DELETE FROM search_index WHERE rowid = ?", (article_id,))
-    _run(conn, _REFRESH, (article_id,))
-    _index_cjk(conn, article_id)
+    _run(conn, _ARTICLE_ROWS + " WHERE a.id = ?", (article_id,))
+    _index_cjk(conn, "search_index", ("title", "author", "text"), article_id)
+    refresh_annotations(conn, article_id)
 
 
-def _index_cjk(conn: Conn, article_id: int | None = None) -> None:
+def refresh_annotations(conn: Conn, article_id: int) -> None:
+    """Index the article's note, highlights and their tags again; not its text
+    (60 KB for a long article, tokenized twice: to delete and to insert)."""
+    _run(conn, "DELETE FROM search_index_notes WHERE rowid = ?", (article_id,))
+    _run(conn, _NOTES_ROWS.format(where="a.id = ?"), (article_id,))
+    _index_cjk(conn, "search_index_notes", ("annotations",), article_id)
+
+
+def _index_cjk(conn: Conn, table: str, columns: Sequence[str], article_id: int | None = None) -> None:
+    names = ", ".join(columns)
     if article_id is None:
         # Streamed, not fetched whole (the texts of every article), and read in
         # full before any row is updated.
-        rows = _run(conn, "SELECT rowid, title, author, text, annotations FROM search_index")
+        rows = _run(conn, f"SELECT rowid, {names} FROM {table}")
         ids = [rowid for rowid, *texts in rows if any(t and _HAS_CJK.search(t) for t in texts)]
     else:
         ids = [article_id]
     for rowid in ids:
-        texts = _run(
-            conn, "SELECT title, author, text, annotations FROM search_index WHERE rowid = ?", (rowid,)
-        ).fetchone()
+        texts = _run(conn, f"SELECT {names} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
         if texts and any(t and _HAS_CJK.search(t) for t in texts):
-            _run(conn, "UPDATE search_index SET cjk = ? WHERE rowid = ?", (cjk_terms(*texts), rowid))
+            _run(conn, f"UPDATE {table} SET cjk = ? WHERE rowid = ?", (cjk_terms(*texts), rowid))
 
 
 def remove(conn: Conn, article_id: int) -> None:
     _run(conn, "DELETE FROM search_index WHERE rowid = ?", (article_id,))
+    _run(conn, "DELETE FROM search_index_notes WHERE rowid = ?", (article_id,))
 
 
 def rebuild(conn: Conn) -> None:
-    _run(conn, "DELETE FROM search_index")
-    _run(conn, _INDEX_ROWS)
-    _index_cjk(conn)
+    for table in ("search_index", "search_index_notes"):
+        _run(conn, f"DELETE FROM {table}")
+    _run(conn, _ARTICLE_ROWS)
+    _run(conn, _NOTES_ROWS.format(where="1"))
+    _index_cjk(conn, "search_index", ("title", "author", "text"))
+    _index_cjk(conn, "search_index_notes", ("annotations",))
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -131,10 +158,14 @@ def match_expression(user_query: str, prefix: bool = True) -> str | None:
     A CJK word is matched as the phrase of its bigrams in the cjk column (a
     single character as the prefix of a bigram); letters and digits around it
     as ordinary words."""
-    terms = query_terms(user_query)
-    if not terms:
-        return None
+    parts = match_parts(user_query, prefix)
+    return " ".join(parts) if parts else None
+
+
+def match_parts(user_query: str, prefix: bool = True) -> list[str]:
+    """The phrases of match_expression, each one of the words that must all match."""
     parts: list[str] = []
+    terms = query_terms(user_query)
     for i, term in enumerate(terms):
         last = i == len(terms) - 1
         pos = 0
@@ -145,7 +176,7 @@ def match_expression(user_query: str, prefix: bool = True) -> str | None:
             parts.append(f"cjk : {phrase}")
             pos = run.end()
         parts += _plain(term[pos:], last and prefix)
-    return " ".join(parts) if parts else None
+    return parts
 
 
 def _plain(word: str, last: bool) -> list[str]:
@@ -160,27 +191,100 @@ def _plain(word: str, last: bool) -> list[str]:
 # title matches first, then the newest articles.
 BROAD_QUERY = 1500
 
+# An article is two rows: its text (search_index) and its annotations
+# (search_index_notes), so that a new highlight re-indexes only the latter.
+# Every word must match in one of the two: all in one row, or (for a few words)
+# some in each, found by trying each way of sharing the words out.
+_CROSS_MAX_PARTS = 4
+_BOTH = (
+    "SELECT rowid AS id FROM search_index WHERE search_index MATCH ? "
+    "UNION ALL SELECT rowid FROM search_index_notes WHERE search_index_notes MATCH ?"
+)
+
 
 def _count(conn: Conn, expression: str, at_most: int) -> int:
-    """How many articles match, counted up to `at_most`: beyond it only "broad" matters,
-    and counting every match of a common word costs as much as the search."""
-    sql = "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)"
-    return int(_run(conn, sql, (expression, at_most)).fetchone()[0])
+    """How many articles match in one of their rows, counted up to `at_most`: beyond
+    it only "broad" matters, and counting every match of a common word costs as
+    much as the search. (An article matching in both rows counts twice: this only
+    decides whether a query is broad.)"""
+    sql = f"SELECT count(*) FROM ({_BOTH} LIMIT ?)"
+    return int(_run(conn, sql, (expression, expression, at_most)).fetchone()[0])
 
 
-def ranked_ids(conn: Conn, expression: str, limit: int) -> list[tuple[int, float]]:
+def _scored(conn: Conn, parts: list[str]) -> dict[int, float]:
+    """Every matching article's score (bm25, lower is better): the sum of its two
+    rows' scores when all words match in each, else the best way of sharing them out."""
+    expression = " ".join(parts)
+    scores: dict[int, float] = {}
+    for sql in (
+        f"SELECT rowid, {RANK} FROM search_index WHERE search_index MATCH ?",
+        f"SELECT rowid, {NOTES_RANK} FROM search_index_notes WHERE search_index_notes MATCH ?",
+    ):
+        for article_id, score in _run(conn, sql, (expression,)):
+            scores[article_id] = scores.get(article_id, 0.0) + score
+    if 1 < len(parts) <= _CROSS_MAX_PARTS:
+        cross = _cross(conn, parts) - scores.keys()
+        for article_id in cross:
+            scores[article_id] = _cross_score(conn, article_id, parts) if len(cross) <= _CROSS_SCORED else 0.0
+    return scores
+
+
+def _ids(conn: Conn, table: str, expression: str) -> set[int]:
+    return {row[0] for row in _run(conn, f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))}
+
+
+def _cross(conn: Conn, parts: list[str]) -> set[int]:
+    """Articles with some of the words only in the text and the others only in the
+    annotations. Each side is one FTS5 query (it intersects doclists fast) and the
+    sides meet in Python: a join looking rows up by rowid runs the whole MATCH again
+    for each row (0.1 ms a row)."""
+    in_notes = [bool(_run(conn, _EXISTS_NOTE, (part,)).fetchone()) for part in parts]
+    found: set[int] = set()
+    for mask in range(1, 2 ** len(parts) - 1):
+        noted = [p for i, p in enumerate(parts) if mask >> i & 1]
+        if not all(in_notes[i] for i in range(len(parts)) if mask >> i & 1):
+            continue
+        candidates = _ids(conn, "search_index_notes", " ".join(noted))
+        rest = " ".join(p for i, p in enumerate(parts) if not mask >> i & 1)
+        if len(candidates) <= _LOOKUPS:
+            found |= {a for a in candidates if _run(conn, _MATCHES_TEXT, (rest, a)).fetchone()}
+        else:
+            found |= candidates & _ids(conn, "search_index", rest)
+    return found
+
+
+# Fewer candidates than this are looked up one by one, more are met with every
+# match of the other side (a common word's: thousands of rows).
+_LOOKUPS = 16
+_MATCHES_TEXT = "SELECT 1 FROM search_index WHERE search_index MATCH ? AND rowid = ?"
+_EXISTS_NOTE = "SELECT 1 FROM search_index_notes WHERE search_index_notes MATCH ? LIMIT 1"
+# Scoring a match found across the two rows costs a lookup per row: beyond
+# this many they rank after every article matching in one row.
+_CROSS_SCORED = 50
+
+
+def _cross_score(conn: Conn, article_id: int, parts: list[str]) -> float:
+    any_part = " OR ".join(f"({part})" for part in parts)
+    score = 0.0
+    for table, rank in (("search_index", RANK), ("search_index_notes", NOTES_RANK)):
+        row = _run(conn, f"SELECT {rank} FROM {table} WHERE {table} MATCH ? AND rowid = ?", (any_part, article_id))
+        score += (row.fetchone() or (0.0,))[0]
+    return score
+
+
+def ranked_ids(conn: Conn, expression: str | list[str], limit: int) -> list[tuple[int, float]]:
     """(article id, score) of the best matches, best first."""
-    matches = _count(conn, expression, BROAD_QUERY + 1)
-    if not matches:
-        return []
-    if matches <= BROAD_QUERY:
-        sql = f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH ? ORDER BY score LIMIT ?"
-        return [(row[0], row[1]) for row in _run(conn, sql, (expression, limit))]
-    return _broad(conn, expression, limit)
+    parts = [expression] if isinstance(expression, str) else expression
+    joined = " ".join(parts)
+    if _count(conn, joined, BROAD_QUERY + 1) > BROAD_QUERY:
+        return _broad(conn, joined, limit)
+    scores = _scored(conn, parts)
+    return sorted(scores.items(), key=lambda item: (item[1], item[0]))[:limit]
 
 
 def _broad(conn: Conn, expression: str, limit: int) -> list[tuple[int, float]]:
-    """Title matches first, then the newest matches."""
+    """Title matches first, then the newest matches (the words all in the text or
+    all in the annotations: with so many matches, no article is missed for long)."""
     in_title: list[tuple[int, float]] = []
     if "cjk :" not in expression:
         sql = f"SELECT rowid, {RANK} AS score FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?"
@@ -188,8 +292,9 @@ def _broad(conn: Conn, expression: str, limit: int) -> list[tuple[int, float]]:
     seen = {row[0] for row in in_title}
     newest = _run(
         conn,
-        "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
-        (expression, limit + len(seen)),
+        "SELECT rowid FROM search_index WHERE search_index MATCH ? "
+        "UNION SELECT rowid FROM search_index_notes WHERE search_index_notes MATCH ? ORDER BY 1 DESC LIMIT ?",
+        (expression, expression, limit + len(seen)),
     )
     rest = [(row[0], 0.0) for row in newest if row[0] not in seen]
     return (in_title + rest)[:limit]
@@ -197,25 +302,26 @@ def _broad(conn: Conn, expression: str, limit: int) -> list[tuple[int, float]]:
 
 def find(conn: Conn, user_query: str, limit: int) -> list[tuple[int, float]]:
     """(article id, score) of the best matches of the user's query, best first."""
-    expression = match_expression(user_query)
-    if not expression:
+    parts = match_parts(user_query)
+    if not parts:
         return []
     exact = match_expression(user_query, prefix=False)
-    if exact and exact != expression and _count(conn, exact, BROAD_QUERY + 1) > BROAD_QUERY:
+    if exact and exact != " ".join(parts) and _count(conn, exact, BROAD_QUERY + 1) > BROAD_QUERY:
         # Broad already with the last word whole: its prefix cannot narrow it, and
         # FTS5 merges the doclists of every word a prefix expands to before it
         # yields a row (0.2-0.5 s for a common prefix at 100,000 articles), where
         # one word's doclist is read lazily, only as far as the LIMIT.
         return _broad(conn, exact, limit)
-    return ranked_ids(conn, expression, limit)
+    return ranked_ids(conn, parts, limit)
 
 
 def texts(conn: Conn, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
     """(title, text, annotations) of these articles, for snippets."""
     rows = _run(
         conn,
-        "SELECT a.id, a.title, s.text, s.annotations FROM articles a "
-        "JOIN search_index s ON s.rowid = a.id WHERE a.id IN (SELECT value FROM json_each(?))",
+        "SELECT a.id, a.title, s.text, coalesce(n.annotations, '') FROM articles a "
+        "JOIN search_index s ON s.rowid = a.id LEFT JOIN search_index_notes n ON n.rowid = a.id "
+        "WHERE a.id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(ids)),),
     )
     return {row[0]: (row[1], row[2], row[3]) for row in rows}

@@ -112,6 +112,11 @@ def refresh(conn: Connection, article_id: int) -> None:
     _write(conn, *row)
 
 
+# One row per article here, its annotations beside its text: the text is folded
+# and parsed again on each highlight (the split FTS5 makes is not made here).
+refresh_annotations = refresh
+
+
 def _write(
     conn: Connection, article_id: int, title: str, author: str, body: str, language: str | None, annotations: str
 ) -> None:
