@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -206,7 +206,7 @@ class LibraryPanel(QWidget):
         current = self.current_id()
         self.model.set_query(self.current_query())
         if current is not None:
-            self.select_article(current, fetch=False, emit=False)
+            self.select_article(current, emit=False)  # still in this view: still the current one
         self._update_state()
         self.queryChanged.emit()
 
@@ -217,27 +217,41 @@ class LibraryPanel(QWidget):
             self.reload()
             return
         if kind == "article-deleted":
-            self.model.remove_article(article_id)
+            handled = self.model.remove_article(article_id)
         elif kind == "article-updated" and self.model.query.tag:
-            self.model.reload(at_least=self.model.rowCount())  # its tags may have taken it out of this view
+            handled = False  # its tags may have taken it out of this view
         else:
-            self.model.update_article(article_id)
+            handled = self.model.update_article(article_id)
+        if not handled:
+            self._reload_list()  # a row not fetched yet: the count and the rows on screen again
         if kind in ("article-updated", "article-deleted"):
             self.fill_views()
         self._update_state()
 
     def reload(self) -> None:
         """Reload after changes by anyone (keeps the selection and the scroll position)."""
-        current = self.current_id()
-        scroll = self.list.verticalScrollBar().value()
         self.fill_views()
-        if self.model.reload(at_least=self.model.rowCount()):
-            if current is not None:
-                self.select_article(current, fetch=False, emit=False)
-            self.list.verticalScrollBar().setValue(scroll)
+        self._reload_list()
         self._update_state()
         if self.search.text().strip():
             self.run_search()
+
+    def _reload_list(self) -> None:
+        current = self.current_id()
+        scroll = self.list.verticalScrollBar().value()
+        if self.model.reload(keep_rows=self._rows_on_screen()):
+            if current is not None:
+                self.select_article(current, emit=False)
+            self.list.verticalScrollBar().setValue(scroll)
+
+    def _rows_on_screen(self) -> list[int]:
+        """The rows the list shows now, and the current one."""
+        viewport = self.list.viewport()
+        top = max(0, self.list.indexAt(QPoint(1, 1)).row())
+        bottom = self.list.indexAt(QPoint(1, viewport.height() - 2)).row()
+        if bottom < 0:  # the list ends on screen
+            bottom = min(self.model.rowCount(), top + 100) - 1
+        return [self.list.currentIndex().row(), *range(top, bottom + 1)]
 
     def _update_state(self) -> None:
         total = self.model.total
@@ -272,7 +286,7 @@ class LibraryPanel(QWidget):
         return index.data(IdRole) if index.isValid() else None
 
     def select_article(self, article_id: int, fetch: bool = True, emit: bool = True) -> bool:
-        row = self.model.fetch_until(article_id) if fetch else self.model.row_of(article_id)
+        row = self.model.locate(article_id) if fetch else self.model.row_of(article_id)
         if row is None:
             return False
         index = self.model.index(row)
@@ -292,8 +306,6 @@ class LibraryPanel(QWidget):
         model = view.model()
         row = view.currentIndex().row()
         target = 0 if row < 0 else row + delta
-        if target >= model.rowCount() and model.canFetchMore(QModelIndex()):
-            model.fetchMore(QModelIndex())
         if 0 <= target < model.rowCount():
             index = model.index(target, 0)
             view.setCurrentIndex(index)
