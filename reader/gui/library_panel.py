@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QPushButton,
     QStackedWidget,
+    QStyleOptionViewItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +30,7 @@ from reader.gui.widgets import named
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QWidget
 
     from reader.core.domain import SearchHit
@@ -71,6 +74,47 @@ class EmptyState(QFrame):
         self.button.setVisible(offer_import)
 
 
+class ArticleTable(QTableView):
+    """The article list as a one-column table with rows of one fixed height.
+
+    A QListView lays out every row on each reset (two calls into the Python model
+    per row: 0.2 s at 100,000 articles, on every reload); a table with a fixed
+    row height asks only for the rows it paints. It behaves as a list: no headers
+    or grid, whole rows selected, Tab leaves it, Home/End go to the first/last row.
+    """
+
+    def __init__(self, model: ArticleListModel) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        self.setCornerButtonEnabled(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+
+    def fit_rows(self) -> None:
+        """Every row as high as the delegate draws one (it depends on the font)."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        height = self.itemDelegate().sizeHint(option, QModelIndex()).height()
+        self.verticalHeader().setMinimumSectionSize(min(height, self.verticalHeader().minimumSectionSize()))
+        self.verticalHeader().setDefaultSectionSize(height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_rows()
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        if action in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
+            modifiers |= Qt.KeyboardModifier.ControlModifier  # the first/last row, as in a list
+        return super().moveCursor(action, modifiers)
+
+
 class LibraryPanel(QWidget):
     """Emits articleChosen(id, terms) when the reader picks an article or a search hit."""
 
@@ -101,12 +145,11 @@ class LibraryPanel(QWidget):
             self.sort_box.addItem(label, key)
         self.count_label = named(QLabel(), "CountLabel")
 
-        self.list = QListView()
+        self.list = ArticleTable(self.model)
         self.list.setObjectName("ArticleList")
-        self.list.setModel(self.model)
         self.delegate = ArticleDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
-        self.list.setUniformItemSizes(True)
+        self.list.fit_rows()
         self.list.setMouseTracking(True)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -393,7 +436,6 @@ class LibraryPanel(QWidget):
         self.articleChosen.emit(hit.article_id, tuple(hit.terms))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        from PySide6.QtCore import QEvent
         from PySide6.QtGui import QKeyEvent
 
         if obj is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):

@@ -330,6 +330,8 @@ class ArticleDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        if selected:  # over the square the table's style fills under a selected row
+            painter.fillRect(rect, palette.brush(QPalette.ColorRole.Base))
         text = palette.color(QPalette.ColorRole.Text)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         if selected or hovered:

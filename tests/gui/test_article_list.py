@@ -143,6 +143,15 @@ def test_j_and_k_walk_the_list_across_the_rows_read_in_blocks(long_list, make_wi
     for _ in range(12):
         qtbot.keyClick(window.view, Qt.Key.Key_K)
     assert window.view.article.title == "Article 32"
+    # In the list itself: arrows, End and Home go by rows, as in any list.
+    window.panel.list.setFocus()
+    qtbot.keyClick(window.panel.list, Qt.Key.Key_Down)
+    assert window.view.article.title == "Article 33"
+    qtbot.keyClick(window.panel.list, Qt.Key.Key_Home)
+    assert window.view.article.title == "Article 00"
+    qtbot.keyClick(window.panel.list, Qt.Key.Key_End)
+    assert window.view.article.title == "Article 44"
+    assert titles_on_screen(window)[-1] == "Article 44"
 
 
 def test_the_selection_stays_on_its_article_when_another_process_changes_the_library(
