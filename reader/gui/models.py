@@ -52,6 +52,13 @@ class _Rows(Sequence[ArticleSummary]):
             raise IndexError(row)
         return item
 
+    def __eq__(self, other: object) -> bool:  # compares as the list of its rows would
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
 
 class ArticleListModel(QAbstractListModel):
     """The library list: every row counted up front, rows fetched by position as they are painted.
@@ -91,23 +98,23 @@ class ArticleListModel(QAbstractListModel):
         another count, reset the model: True."""
         total = self._count()
         wanted = sorted({row // self.BLOCK for row in keep_rows if 0 <= row < total} | {0})
-        fresh = {b: self._read(b, None, b * self.BLOCK) for b in wanted}
-        same_rows = all(
-            [a.id for a in page.items] == [a.id for a in self._blocks.get(b, page.items)] for b, page in fresh.items()
-        )
+        pages = {b: self._read(b, None, b * self.BLOCK) for b in wanted}
+        fresh = {b: list(page.items[: max(0, total - b * self.BLOCK)]) for b, page in pages.items()}
+        same_rows = all([a.id for a in rows] == [a.id for a in self._blocks.get(b, rows)] for b, rows in fresh.items())
         if total != self.total or not same_rows:
             self.beginResetModel()
             self._forget()
-            self._keep(fresh)
             self.total = total
+            self._keep(pages)
             self.endResetModel()
             return True
-        changed = [b for b, page in fresh.items() if b in self._blocks and list(page.items) != self._blocks[b]]
+        changed = [b for b, rows in fresh.items() if b in self._blocks and rows != self._blocks[b]]
         self._forget()
-        self._keep(fresh)
+        self._keep(pages)
         for b in changed:
-            last = min(total, (b + 1) * self.BLOCK) - 1
-            self.dataChanged.emit(self.index(b * self.BLOCK), self.index(last))
+            first, last = b * self.BLOCK, b * self.BLOCK + len(fresh[b]) - 1
+            if first <= last:
+                self.dataChanged.emit(self.index(first), self.index(last))
         return False
 
     def _count(self) -> int:
@@ -126,7 +133,8 @@ class ArticleListModel(QAbstractListModel):
         return self.library.list_articles(q.sort, q.state, q.tag, cursor, self.BLOCK, offset)
 
     def _store(self, block: int, page: Page) -> list[ArticleSummary]:
-        rows = list(page.items)
+        # Rows past the count (added since it was taken) wait for the next reload.
+        rows = list(page.items[: max(0, self.total - block * self.BLOCK)])
         self._blocks[block] = rows
         self._blocks.move_to_end(block)
         if page.next_cursor is not None:
