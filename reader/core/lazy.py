@@ -111,10 +111,19 @@ class LazyLibrary:
         tag: str | None = None,
         cursor: tuple[Any, ...] | None = None,
         limit: int = 200,
+        offset: int = 0,
     ) -> domain.Page:
         return self._light(
-            lambda c: listing.list_articles(c, sort, state, tag, cursor, limit),
-            lambda lib: lib.list_articles(sort, state, tag, cursor, limit),
+            lambda c: listing.list_articles(c, sort, state, tag, cursor, limit, offset),
+            lambda lib: lib.list_articles(sort, state, tag, cursor, limit, offset),
+        )
+
+    def position(
+        self, article_id: int, sort: str = "added", state: str | None = None, tag: str | None = None
+    ) -> int | None:
+        return self._light(
+            lambda c: listing.position(c, article_id, sort, state, tag),
+            lambda lib: lib.position(article_id, sort, state, tag),
         )
 
     def iter_articles(

@@ -125,8 +125,11 @@ def list_articles(
     tag: str | None = None,
     cursor: tuple[Any, ...] | None = None,
     limit: int = 200,
+    offset: int = 0,
 ) -> domain.Page:
-    """One page of the list; keyset pagination, so any page costs the same."""
+    """One page of the list; keyset pagination, so any page costs the same.
+    `offset` skips rows after the cursor (costs as many index steps): the window
+    jumps to a row far from any cursor it knows."""
     if sort not in _SORT_KEYS:
         raise LibraryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     key, descending = (_SORT_KEYS_PG if conn.dialect == "postgresql" else _SORT_KEYS)[sort]
@@ -143,9 +146,9 @@ def list_articles(
     sql = (
         f"SELECT {_COLUMNS}, {key} FROM articles a"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {key} {direction}, a.id {direction} LIMIT ?"
+        + f" ORDER BY {key} {direction}, a.id {direction} LIMIT ? OFFSET ?"
     )
-    rows = conn.execute(sql, [*params, limit + 1]).fetchall()
+    rows = conn.execute(sql, [*params, limit + 1, max(0, offset)]).fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = (rows[-1][12], rows[-1][0]) if more and rows else None
@@ -155,6 +158,27 @@ def list_articles(
 def count(conn: Sql, state: str | None = None, tag: str | None = None) -> int:
     where, params = _filters(state, tag)
     sql = "SELECT count(*) FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+def position(
+    conn: Sql, article_id: int, sort: str = "added", state: str | None = None, tag: str | None = None
+) -> int | None:
+    """The row of an article in the list (0 first), or None if it is not in it:
+    a count of the rows before it along the sort's index."""
+    if sort not in _SORT_KEYS:
+        raise LibraryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+    key, descending = (_SORT_KEYS_PG if conn.dialect == "postgresql" else _SORT_KEYS)[sort]
+    where, params = _filters(state, tag)
+    found = conn.execute(
+        f"SELECT {key} FROM articles a WHERE " + " AND ".join(["a.id = ?", *where]), [article_id, *params]
+    ).fetchone()
+    if found is None:
+        return None
+    op = ">" if descending else "<"  # before it in the list
+    where.append(f"{key} {op}= ? AND ({key} {op} ? OR ({key} = ? AND a.id {op} ?))")
+    params += [found[0], found[0], found[0], article_id]
+    sql = "SELECT count(*) FROM articles a WHERE " + " AND ".join(where)
     return int(conn.execute(sql, params).fetchone()[0])
 
 

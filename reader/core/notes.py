@@ -17,12 +17,15 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
+# markdown-it-py and nh3 load on the first note rendered, not with the window
+# (the annotations sidebar imports this module; markdown_it alone is ~25 ms).
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 TAGS = frozenset(
     "p br strong em del s code pre blockquote ul ol li a h1 h2 h3 h4 h5 h6 hr table thead tbody tr th td".split()
@@ -33,6 +36,8 @@ SCHEMES = frozenset({"http", "https", "mailto", "reader"})
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # breaks: a line break typed in a note is a line break, as in the window's editor.
     md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["strikethrough", "table"])
 
@@ -49,6 +54,8 @@ def note_html(text: str | None) -> str:
     """A note's Markdown as sanitized HTML ("" for an empty note)."""
     if not text or not text.strip():
         return ""
+    import nh3
+
     raw = _renderer().render(text)
     return nh3.clean(
         raw,

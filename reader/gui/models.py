@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, overload
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QTextDocument, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from reader.core.domain import ArticleSummary, SearchHit
+from reader.core.domain import ArticleSummary, Page, SearchHit
+from reader.core.errors import LibraryError
 from reader.gui.reading.article_html import _host, format_date
 
 ArticleRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
 HitRole = Qt.ItemDataRole.UserRole + 3
+
+if TYPE_CHECKING:
+    from reader.core.lazy import LazyLibrary
+    from reader.core.library import Library
 
 
 @dataclass(frozen=True)
@@ -23,85 +31,152 @@ class Query:
     tag: str | None = None
 
 
+class _Rows(Sequence[ArticleSummary]):
+    """The list's rows by position, read through the model (blocks fetched as needed)."""
+
+    def __init__(self, model: ArticleListModel) -> None:
+        self._model = model
+
+    def __len__(self) -> int:
+        return self._model.total
+
+    @overload
+    def __getitem__(self, row: int) -> ArticleSummary: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[ArticleSummary]: ...
+    def __getitem__(self, row: int | slice) -> ArticleSummary | list[ArticleSummary]:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        item = self._model.article_at(row + len(self) if row < 0 else row)
+        if item is None:
+            raise IndexError(row)
+        return item
+
+    def __eq__(self, other: object) -> bool:  # compares as the list of its rows would
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class ArticleListModel(QAbstractListModel):
-    """The library list. Pages come from Library.list_articles (keyset), fetched as the view scrolls."""
+    """The library list: every row counted up front, rows fetched by position as they are painted.
 
-    PAGE = 100
+    The view knows the whole length at once (one COUNT), so with uniform row sizes it lays
+    the list out once per reset instead of again after every page (which made a full
+    scroll quadratic). Rows come in blocks of BLOCK, read with the keyset cursor where the
+    previous block ended, or skipped to from the nearest known cursor (OFFSET) after a
+    jump; the most recently used KEEP blocks stay in memory.
+    """
 
-    def __init__(self, library, parent=None) -> None:
+    BLOCK = 100
+    KEEP = 40
+
+    def __init__(self, library: Library | LazyLibrary, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.query = Query()
-        self.items: list[ArticleSummary] = []
-        self._cursor: tuple | None = None
-        self._more = False
         self.total = 0
+        self.items = _Rows(self)
+        self._blocks: OrderedDict[int, list[ArticleSummary]] = OrderedDict()
+        self._starts: dict[int, tuple[Any, ...] | None] = {0: None}  # block -> cursor before its first row
 
     # -- loading ---------------------------------------------------------------
 
     def set_query(self, query: Query) -> None:
         self.query = query
-        self.reload()
-
-    def reload(self, at_least: int = 0) -> bool:
-        """Load the first pages again (at least `at_least` rows, to keep the view where it was).
-        Rows that come back the same leave the view alone (selection, hover, scroll): False."""
-        items, cursor, more = self._load(max(self.PAGE, at_least))
-        total = self.library.count(self.query.state, self.query.tag)
-        if (items, cursor, more, total) == (self.items, self._cursor, self._more, self.total):
-            return False
         self.beginResetModel()
-        self.items, self._cursor, self._more, self.total = items, cursor, more, total
+        self._forget()
+        self.total = self._count()
         self.endResetModel()
-        return True
 
-    def _load(self, want: int) -> tuple[list[ArticleSummary], tuple | None, bool]:
-        got: list[ArticleSummary] = []
-        cursor, more = None, True
-        while more and len(got) < want:
-            page = self.library.list_articles(
-                self.query.sort, self.query.state, self.query.tag, cursor, limit=min(500, want - len(got))
-            )
-            got.extend(page.items)
-            cursor = page.next_cursor
-            more = cursor is not None
-        return got, cursor, more
+    def reload(self, keep_rows: Iterable[int] = ()) -> bool:
+        """Count again and read the rows in `keep_rows` (those on screen, the current one)
+        afresh; everything else is read again when next painted. Rows that come back the
+        same leave the view alone (selection, hover, scroll): False; other rows, or
+        another count, reset the model: True."""
+        total = self._count()
+        wanted = sorted({row // self.BLOCK for row in keep_rows if 0 <= row < total} | {0})
+        pages = {b: self._read(b, None, b * self.BLOCK) for b in wanted}
+        fresh = {b: list(page.items[: max(0, total - b * self.BLOCK)]) for b, page in pages.items()}
+        same_rows = all([a.id for a in rows] == [a.id for a in self._blocks.get(b, rows)] for b, rows in fresh.items())
+        if total != self.total or not same_rows:
+            self.beginResetModel()
+            self._forget()
+            self.total = total
+            self._keep(pages)
+            self.endResetModel()
+            return True
+        changed = [b for b, rows in fresh.items() if b in self._blocks and rows != self._blocks[b]]
+        self._forget()
+        self._keep(pages)
+        for b in changed:
+            first, last = b * self.BLOCK, b * self.BLOCK + len(fresh[b]) - 1
+            if first <= last:
+                self.dataChanged.emit(self.index(first), self.index(last))
+        return False
 
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and self._more
+    def _count(self) -> int:
+        return self.library.count(self.query.state, self.query.tag)
 
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or not self._more:
-            return
-        page = self.library.list_articles(self.query.sort, self.query.state, self.query.tag, self._cursor, self.PAGE)
-        self._cursor = page.next_cursor
-        self._more = page.next_cursor is not None
-        if page.items:
-            first = len(self.items)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.items) - 1)
-            self.items.extend(page.items)
-            self.endInsertRows()
+    def _forget(self) -> None:
+        self._blocks.clear()
+        self._starts = {0: None}
 
-    def fetch_until(self, article_id: int) -> int | None:
-        """The row of an article, fetching pages until it shows up (or the list ends)."""
-        while True:
-            row = self.row_of(article_id)
-            if row is not None or not self._more:
-                return row
-            self.fetchMore()
+    def _keep(self, pages: dict[int, Page]) -> None:
+        for b, page in pages.items():
+            self._store(b, page)
+
+    def _read(self, block: int, cursor: tuple[Any, ...] | None, offset: int) -> Page:
+        q = self.query
+        return self.library.list_articles(q.sort, q.state, q.tag, cursor, self.BLOCK, offset)
+
+    def _store(self, block: int, page: Page) -> list[ArticleSummary]:
+        # Rows past the count (added since it was taken) wait for the next reload.
+        rows = list(page.items[: max(0, self.total - block * self.BLOCK)])
+        self._blocks[block] = rows
+        self._blocks.move_to_end(block)
+        if page.next_cursor is not None:
+            self._starts[block + 1] = page.next_cursor
+        while len(self._blocks) > self.KEEP:
+            self._blocks.popitem(last=False)
+        return rows
+
+    def _block(self, block: int) -> list[ArticleSummary]:
+        rows = self._blocks.get(block)
+        if rows is not None:
+            self._blocks.move_to_end(block)
+            return rows
+        # From the nearest known cursor before it: the block after the last one read
+        # costs one keyset page; a jump skips the rows in between.
+        known = max(b for b in self._starts if b <= block)
+        return self._store(block, self._read(block, self._starts[known], (block - known) * self.BLOCK))
+
+    def locate(self, article_id: int) -> int | None:
+        """The row of an article in this list (read from the library if not yet fetched)."""
+        row = self.row_of(article_id)
+        if row is not None:
+            return row
+        q = self.query
+        row = self.library.position(article_id, q.sort, q.state, q.tag)
+        if row is None:
+            return None
+        item = self.article_at(row)
+        return row if item is not None and item.id == article_id else None
 
     # -- rows --------------------------------------------------------------------
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.items)
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.total
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.items):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
             return None
-        item = self.items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return item.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        item = self.article_at(index.row())
+        if item is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return item.title
         if role == ArticleRole:
             return item
@@ -110,39 +185,54 @@ class ArticleListModel(QAbstractListModel):
         return None
 
     def row_of(self, article_id: int) -> int | None:
-        for row, item in enumerate(self.items):
-            if item.id == article_id:
-                return row
+        """The row of an article among the rows fetched so far."""
+        for block, rows in self._blocks.items():
+            for i, item in enumerate(rows):
+                if item.id == article_id:
+                    return block * self.BLOCK + i
         return None
 
     def article_at(self, row: int) -> ArticleSummary | None:
-        return self.items[row] if 0 <= row < len(self.items) else None
+        if not 0 <= row < self.total:
+            return None
+        block, i = divmod(row, self.BLOCK)
+        rows = self._block(block)
+        return rows[i] if i < len(rows) else None
 
-    def update_article(self, article_id: int) -> None:
-        """Refresh one row after a change; drop it if it no longer belongs to this view."""
+    def update_article(self, article_id: int) -> bool:
+        """Refresh one row after a change; drop it if it no longer belongs to this view.
+        False if the article is not among the rows fetched: the caller reloads."""
         row = self.row_of(article_id)
         if row is None:
-            return
+            return False
         try:
             summary = self.library.get_summary(article_id)
-        except Exception:
-            self.remove_article(article_id)
-            return
+        except LibraryError:
+            return self.remove_article(article_id)
         if not self._belongs(summary):
-            self.remove_article(article_id)
-            return
-        self.items[row] = summary
+            return self.remove_article(article_id)
+        block, i = divmod(row, self.BLOCK)
+        self._blocks[block][i] = summary
         index = self.index(row)
         self.dataChanged.emit(index, index)
+        return True
 
-    def remove_article(self, article_id: int) -> None:
+    def remove_article(self, article_id: int) -> bool:
+        """Take out a row that left the library or this view (already so in the library).
+        False if the article is not among the rows fetched: the caller reloads."""
         row = self.row_of(article_id)
         if row is None:
-            return
+            return False
+        block = row // self.BLOCK
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self.items[row]
         self.total = max(0, self.total - 1)
+        # The rows after it moved up one: their blocks are read again when painted
+        # (this block from its own cursor, which still holds).
+        for b in [b for b in self._blocks if b >= block]:
+            del self._blocks[b]
+        self._starts = {b: c for b, c in self._starts.items() if b <= block}
         self.endRemoveRows()
+        return True
 
     def _belongs(self, s: ArticleSummary) -> bool:
         state = self.query.state
@@ -248,6 +338,8 @@ class ArticleDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        if selected:  # over the square the table's style fills under a selected row
+            painter.fillRect(rect, palette.brush(QPalette.ColorRole.Base))
         text = palette.color(QPalette.ColorRole.Text)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         if selected or hovered:

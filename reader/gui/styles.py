@@ -8,12 +8,14 @@ from reader.gui.theme import Theme
 def window_css(t: Theme) -> str:
     return f"""
     QMainWindow, QWidget#LibraryPanel, QStackedWidget, QFrame#EmptyState {{ background: {t.window}; }}
-    QListView#ArticleList, QListView#SearchResults {{ background: {t.window}; border: none; outline: none; }}
-    QListView QScrollBar:vertical {{ background: {t.window}; width: 10px; margin: 0; }}
-    QListView QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px; min-height: 40px; margin: 2px; }}
-    QListView QScrollBar::handle:vertical:hover {{ background: {t.muted}; }}
-    QListView QScrollBar::add-line, QListView QScrollBar::sub-line {{ height: 0; }}
-    QListView QScrollBar::add-page, QListView QScrollBar::sub-page {{ background: none; }}
+    QTableView#ArticleList, QListView#SearchResults {{ background: {t.window}; border: none; outline: none; }}
+    QListView QScrollBar:vertical, QTableView#ArticleList QScrollBar:vertical {{ background: {t.window}; width: 10px; margin: 0; }}
+    QListView QScrollBar::handle:vertical, QTableView#ArticleList QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px; min-height: 40px; margin: 2px; }}
+    QListView QScrollBar::handle:vertical:hover, QTableView#ArticleList QScrollBar::handle:vertical:hover {{ background: {t.muted}; }}
+    QListView QScrollBar::add-line, QListView QScrollBar::sub-line,
+    QTableView#ArticleList QScrollBar::add-line, QTableView#ArticleList QScrollBar::sub-line {{ height: 0; }}
+    QListView QScrollBar::add-page, QListView QScrollBar::sub-page,
+    QTableView#ArticleList QScrollBar::add-page, QTableView#ArticleList QScrollBar::sub-page {{ background: none; }}
     QToolBar#MainToolbar {{ background: {t.window}; border: none; border-bottom: 1px solid {t.rule};
                             padding: 4px 8px; spacing: 2px; }}
     QToolBar#MainToolbar QToolButton {{ border: none; border-radius: 7px; padding: 5px; margin: 1px; }}

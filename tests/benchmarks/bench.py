@@ -377,6 +377,7 @@ def bench_gui(library_dir: Path) -> dict:
     figures["rows_scrolled"] = memory["rows"]
     figures["scroll_step_max_ms"] = round(memory["step_max_ms"], 1)
     figures["scroll_step_p95_ms"] = round(memory["step_p95_ms"], 1)
+    figures["list_view_change_ms"] = round(memory["view_change_ms"], 1)
     return figures
 
 
@@ -409,6 +410,8 @@ def table(by_size: dict[int, dict], common: dict) -> str:
     names = [n for n in TARGETS if n in common or any(n in f for f in by_size.values())]
     extra = [
         "list_walk_s",
+        "scroll_step_p95_ms",
+        "list_view_change_ms",
         "search_median_ms",
         "search_common_max_ms",
         "search_prefix2_max_ms",

@@ -265,10 +265,19 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         tag: str | None = None,
         cursor: tuple[object, ...] | None = None,
         limit: int = 200,
+        offset: int = 0,
     ) -> domain.Page:
-        """One page of the list; keyset pagination, so any page costs the same."""
+        """One page of the list; keyset pagination, so any page costs the same
+        (`offset` skips rows after the cursor, at a cost per row skipped)."""
         with self._sql() as conn:
-            return listing.list_articles(conn, sort, state, tag, cursor, limit)
+            return listing.list_articles(conn, sort, state, tag, cursor, limit, offset)
+
+    def position(
+        self, article_id: int, sort: str = "added", state: str | None = None, tag: str | None = None
+    ) -> int | None:
+        """The row of an article in the list (0 first), None if it is not in it."""
+        with self._sql() as conn:
+            return listing.position(conn, article_id, sort, state, tag)
 
     def iter_articles(
         self, sort: str = "added", state: str | None = None, tag: str | None = None
