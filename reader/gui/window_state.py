@@ -96,7 +96,7 @@ class WindowState(WindowParts):
     def _open_last(self, last_id: int | None) -> None:
         if last_id is None or self.article_id is not None:
             return
-        if not self.panel.select_article(last_id, fetch=False):
+        if not self.panel.select_article(last_id):  # found by its position, however deep in the list
             self.open_article(last_id)
 
     def save_state(self) -> None:

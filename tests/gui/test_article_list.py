@@ -210,3 +210,17 @@ def test_search_and_views_still_work_over_the_long_list(long_list, make_window, 
     settle(qtbot, window)
     assert titles_on_screen(window) == ["Article 03", "Article 41"]
     assert window.panel.count_label.text() == "2 articles"
+
+
+def test_the_article_read_last_is_open_and_selected_at_the_next_start_however_deep(long_list, make_window, qtbot):
+    window = by_title(make_window, long_list)
+    bar = window.panel.list.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    click(qtbot, window, "Article 43")
+    assert window.view.article.title == "Article 43"
+    window.close()  # the view, the order and the article are remembered
+    again = make_window(long_list)
+    qtbot.waitUntil(lambda: again.view.article is not None and again.view.article.title == "Article 43", timeout=10000)
+    current = again.panel.list.currentIndex()
+    assert current.isValid() and current.data(ArticleRole).title == "Article 43"
+    assert "Article 43" in titles_on_screen(again)  # scrolled to it
