@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.core import domain
 from reader.core.errors import LibraryError
@@ -316,3 +316,98 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
             )
         )
     return result
+
+
+class ExportStamp(NamedTuple):
+    """What an export needs to know of an article before reading it: enough to
+    name its file, filter it and tell whether it changed since its file was
+    written (`fingerprint` moves whenever anything the article's file shows
+    moves: the article's `updated`, its highlights' count, ids, stamps and
+    versions, and their review cards)."""
+
+    id: int
+    uid: str
+    title: str
+    note: str
+    highlights: int
+    tags: tuple[str, ...]  # the article's and its highlights' tags
+    fingerprint: str
+
+
+def export_stamps(conn: Sql, ids: Sequence[int]) -> list[ExportStamp]:
+    """ExportStamps of `ids`, in their order, in a few queries over the whole
+    library (no html, text or highlight bodies read)."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    keep = set(wanted)
+    tags_: dict[int, list[str]] = {}
+    for article_id, name in conn.execute(
+        "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
+    ):
+        tags_.setdefault(article_id, []).append(name)
+    for article_id, name in conn.execute(
+        "SELECT h.article_id, t.name FROM highlight_tags ht JOIN highlights h ON h.id = ht.highlight_id "
+        "JOIN tags t ON t.id = ht.tag_id"
+    ):
+        tags_.setdefault(article_id, []).append(name)
+    sql = (
+        "SELECT a.id, a.uid, a.title, a.note, a.updated, h.n, h.last, h.ver, h.top, r.n, r.last, r.due, r.state "
+        "FROM articles a "
+        "LEFT JOIN (SELECT article_id, count(*) AS n, max(updated) AS last, sum(id * version) AS ver, "
+        "max(id) AS top FROM highlights GROUP BY article_id) h ON h.article_id = a.id "
+        "LEFT JOIN (SELECT h2.article_id, count(*) AS n, max(c.last_review) AS last, max(c.due) AS due, "
+        "sum(c.state + CASE WHEN c.retired THEN 10 ELSE 0 END) AS state FROM review_cards c JOIN highlights h2 ON h2.id = c.highlight_id "
+        "GROUP BY h2.article_id) r ON r.article_id = a.id"
+    )
+    stamps: dict[int, ExportStamp] = {}
+    for row in conn.execute(sql):
+        if row[0] not in keep:
+            continue
+        stamps[row[0]] = ExportStamp(
+            row[0], row[1] or "", row[2] or "", row[3] or "", row[5] or 0, tuple(tags_.get(row[0], ())), _print(row[4:])
+        )
+    missing = [i for i in wanted if i not in stamps]
+    if missing:
+        raise LibraryError(f"no article with id {missing[0]}")
+    return [stamps[i] for i in wanted]
+
+
+def _stamp_text(value: object) -> str:
+    """A fingerprint part: stamps as SQLite stores them (SQLAlchemy's format), so
+    that a record read from either database gives the same fingerprint."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return str(value)
+
+
+def _print(parts: Sequence[object]) -> str:
+    return "|".join(map(_stamp_text, parts))
+
+
+def export_stamp(article: domain.Article) -> ExportStamp:
+    """The ExportStamp of an article already read: the fingerprint export_stamps gives it."""
+    marks = article.highlights
+    reviews = [h.review for h in marks if h.review is not None]
+    parts: list[object] = [article.updated]
+    if marks:
+        parts += [
+            len(marks),
+            max(h.updated for h in marks),
+            sum(h.id * h.version for h in marks),
+            max(h.id for h in marks),
+        ]
+    else:
+        parts += [None] * 4
+    if reviews:
+        last = [r.last_reviewed for r in reviews if r.last_reviewed is not None]
+        parts += [
+            len(reviews),
+            max(last) if last else None,
+            max(r.due for r in reviews),
+            sum(r.state + (10 if r.retired else 0) for r in reviews),
+        ]
+    else:
+        parts += [None] * 4
+    tags = (*article.tags, *(t for h in marks for t in h.tags))
+    return ExportStamp(article.id, article.uid, article.title, article.note, len(marks), tags, _print(parts))
