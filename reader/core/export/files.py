@@ -110,7 +110,8 @@ def unique_names(
     bases = {a.id: safe_filename(a.title) for a in articles}
     counts: dict[str, int] = {}
     for base in bases.values():
-        counts[_key(base)] = counts.get(_key(base), 0) + 1
+        key = _key(base)
+        counts[key] = counts.get(key, 0) + 1
     names: dict[int, str] = {}
     used: set[str] = set()
     for article in sorted(articles, key=lambda a: a.id):
@@ -174,8 +175,12 @@ class _Entry:
 _TMP = re.compile(r"^\..+\.reader-(\d+)-(\d+)\.tmp$")
 
 
+_SEPARATORS = tuple(sep for sep in {"/", os.sep, os.altsep} if sep)
+
+
 def _valid_name(v: object) -> bool:
-    return isinstance(v, str) and bool(v) and Path(v).name == v and not v.startswith(".")
+    """A plain, visible file name in the folder (no path)."""
+    return isinstance(v, str) and bool(v) and not v.startswith(".") and not any(sep in v for sep in _SEPARATORS)
 
 
 def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str, dict[str, _Entry]], bool]:

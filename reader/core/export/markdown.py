@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -159,6 +160,13 @@ def load_template(path: str | Path | None = None, tags: tuple[str, ...] = ()) ->
             raise ValueError(f"cannot read template {path}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
             raise ValueError(f"template {path} is not UTF-8 text") from None
+    return _compiled(source, filename, tags)
+
+
+@lru_cache(maxsize=8)
+def _compiled(source: str, filename: str, tags: tuple[str, ...]) -> jinja2.Template:
+    """Compiled once per process for the same text and tags: a vault kept current
+    (sync_vault, `reader export --watch`) exports again and again."""
     try:
         return _environment(source, filename, TagNamer(tags)).get_template("template")
     except jinja2.TemplateSyntaxError as exc:
