@@ -318,6 +318,28 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
     return result
 
 
+# Every column an export shows (the excerpt by its length: it changes with the rest).
+_STAMP_NAMES = (
+    "id",
+    "uid",
+    "title",
+    "note",
+    *(c for c in domain.ARTICLE_COLUMNS if c not in ("id", "uid", "title", "note", "excerpt")),
+)
+# As domain.article_record reads them: NULL notes and names as "", no progress as 0.0.
+_STAMP_DEFAULTS = {"uid": "''", "note": "''", "note_by": "''", "progress": "0.0"}
+_STAMP_COLUMNS = (
+    ", ".join(
+        f"coalesce(a.{c}, {_STAMP_DEFAULTS[c]})"
+        if c in _STAMP_DEFAULTS
+        else f"a.{'extracted_fallback' if c == 'fallback' else c}"
+        for c in _STAMP_NAMES
+    )
+    + ", length(a.excerpt)"
+)
+_N = len(_STAMP_NAMES) + 1  # the highlight count's place in a row
+
+
 class ExportStamp(NamedTuple):
     """What an export needs to know of an article before reading it: enough to
     name its file, filter it and tell whether it changed since its file was
@@ -350,20 +372,28 @@ def export_stamps(conn: Sql, ids: Sequence[int]) -> list[ExportStamp]:
     ):
         tags_.setdefault(article_id, []).append(name)
     sql = (
-        "SELECT a.id, a.uid, a.title, a.note, a.updated, h.n, h.last, h.ver, h.top, r.n, r.last, r.due, r.state "
+        f"SELECT {_STAMP_COLUMNS}, h.n, h.top, h.ver, h.last, h.shape, r.n, r.last, r.due, r.state, r.answers "
         "FROM articles a "
-        "LEFT JOIN (SELECT article_id, count(*) AS n, max(updated) AS last, sum(id * version) AS ver, "
-        "max(id) AS top FROM highlights GROUP BY article_id) h ON h.article_id = a.id "
+        "LEFT JOIN (SELECT article_id, count(*) AS n, max(id) AS top, sum(id * version) AS ver, "
+        'max(updated) AS last, sum((id % 1000 + 1) * (7 * length(quote) + 13 * length(color) + coalesce("start", -1))) '
+        "AS shape FROM highlights GROUP BY article_id) h ON h.article_id = a.id "
         "LEFT JOIN (SELECT h2.article_id, count(*) AS n, max(c.last_review) AS last, max(c.due) AS due, "
-        "sum(c.state + CASE WHEN c.retired THEN 10 ELSE 0 END) AS state FROM review_cards c JOIN highlights h2 ON h2.id = c.highlight_id "
+        "sum(c.state + CASE WHEN c.retired THEN 10 ELSE 0 END) AS state, "
+        "sum((SELECT count(*) FROM review_logs l WHERE l.highlight_id = c.highlight_id)) AS answers "
+        "FROM review_cards c JOIN highlights h2 ON h2.id = c.highlight_id "
         "GROUP BY h2.article_id) r ON r.article_id = a.id"
     )
     stamps: dict[int, ExportStamp] = {}
     for row in conn.execute(sql):
-        if row[0] not in keep:
+        article_id = row[0]
+        if article_id not in keep:
             continue
-        stamps[row[0]] = ExportStamp(
-            row[0], row[1] or "", row[2] or "", row[3] or "", row[5] or 0, tuple(tags_.get(row[0], ())), _print(row[4:])
+        tags = tuple(tags_.get(article_id, ()))
+        parts = (*row[1:], *sorted(tags))
+        # SQLite's values are already what _stamp_value makes of them (and repr of a tuple is fast).
+        fingerprint = repr(parts) if conn.dialect == "sqlite" else _print(parts)
+        stamps[article_id] = ExportStamp(
+            article_id, row[1] or "", row[2] or "", row[3] or "", row[_N] or 0, tags, fingerprint
         )
     missing = [i for i in wanted if i not in stamps]
     if missing:
@@ -371,34 +401,40 @@ def export_stamps(conn: Sql, ids: Sequence[int]) -> list[ExportStamp]:
     return [stamps[i] for i in wanted]
 
 
-def _stamp_text(value: object) -> str:
-    """A fingerprint part: stamps as SQLite stores them (SQLAlchemy's format), so
-    that a record read from either database gives the same fingerprint."""
-    if value is None:
-        return ""
+def _stamp_value(value: object) -> object:
+    """A fingerprint part as SQLite's driver returns it (stamps in SQLAlchemy's
+    format, booleans as numbers), so that a record read from any database, or
+    already read, gives the same fingerprint."""
+    if isinstance(value, bool):
+        return int(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return str(value)
+    return value
 
 
 def _print(parts: Sequence[object]) -> str:
-    return "|".join(map(_stamp_text, parts))
+    return repr(tuple(map(_stamp_value, parts)))
 
 
 def export_stamp(article: domain.Article) -> ExportStamp:
     """The ExportStamp of an article already read: the fingerprint export_stamps gives it."""
     marks = article.highlights
     reviews = [h.review for h in marks if h.review is not None]
-    parts: list[object] = [article.updated]
+    parts: list[object] = [getattr(article, c) for c in _STAMP_NAMES[1:]]
+    parts.append(len(article.excerpt) if article.excerpt is not None else None)
     if marks:
         parts += [
             len(marks),
-            max(h.updated for h in marks),
-            sum(h.id * h.version for h in marks),
             max(h.id for h in marks),
+            sum(h.id * h.version for h in marks),
+            max(h.updated for h in marks),
+            sum(
+                (h.id % 1000 + 1) * (7 * len(h.quote) + 13 * len(h.color) + (-1 if h.start is None else h.start))
+                for h in marks
+            ),
         ]
     else:
-        parts += [None] * 4
+        parts += [None] * 5
     if reviews:
         last = [r.last_reviewed for r in reviews if r.last_reviewed is not None]
         parts += [
@@ -406,8 +442,11 @@ def export_stamp(article: domain.Article) -> ExportStamp:
             max(last) if last else None,
             max(r.due for r in reviews),
             sum(r.state + (10 if r.retired else 0) for r in reviews),
+            sum(r.reviews for r in reviews),
         ]
     else:
-        parts += [None] * 4
+        parts += [None] * 5
     tags = (*article.tags, *(t for h in marks for t in h.tags))
-    return ExportStamp(article.id, article.uid, article.title, article.note, len(marks), tags, _print(parts))
+    return ExportStamp(
+        article.id, article.uid, article.title, article.note, len(marks), tags, _print((*parts, *sorted(tags)))
+    )
