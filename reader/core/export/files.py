@@ -12,6 +12,14 @@ modification times stay. Version-1 manifests (keyed by id, without hashes) are
 read, but their files are only ever kept: nothing proves Reader wrote them as
 they are now. Temporary files left by a killed export (their process is gone)
 are removed.
+
+Each entry also records what its file was rendered from ("from": a hash of the
+article's fingerprint, listing.export_stamps, and of the export's options and
+template): an article whose entry matches is neither read nor rendered again, so
+exporting after one change costs one render and one query, not a full export.
+The manifest is written once, at the end; while an export runs, the entries of
+the files it is about to write are appended to `.reader-export.journal` first,
+so a killed export's files stay known (the next export merges the journal).
 """
 
 from __future__ import annotations
@@ -312,8 +320,8 @@ def _current(entry: _Entry | None, name: str, source: str | None) -> bool:
 def _manifest_text(current: dict[str, dict[str, _Entry]], legacy: dict[str, dict[str, _Entry]]) -> str:
     data: dict[str, object] = {
         "about": "Files written here by Reader's export, by format and article uid, with the SHA-256 of what "
-        "Reader wrote. Reader overwrites or removes a file only while it still holds exactly that; "
-        "delete this file to make Reader forget them.",
+        "Reader wrote (and a hash of what it was rendered from). Reader overwrites or removes a file only "
+        "while it still holds exactly that; delete this file to make Reader forget them.",
         "version": 2,
         "files": {
             fmt: {uid: _entry_json(e) for uid, e in sorted(entries.items())}
