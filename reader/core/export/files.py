@@ -32,7 +32,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -531,90 +531,69 @@ def export_articles(
     step = BATCH if kind.needs_content and library is not None else 200
     render = formatter.render
     journal = _Journal(out / JOURNAL, fmt)
-    Plan = tuple[domain.Article, str, str, bytes, "str | None", bool]
-    Pending = tuple[list[Plan], dict[str, "_Entry | None"], list[Future[str]]]
-
-    def settle(pending: Pending) -> None:
-        """Take in the outcomes of a batch's writes (raising the first error after)."""
-        nonlocal done
-        plans, before, futures = pending
-        errors = []
-        for (article, name, _path, _raw, _proof, _new), future in zip(plans, futures, strict=True):
-            try:
-                outcome = future.result()
-            except OSError as exc:
-                errors.append(exc)
-                outcome = "failed"
-            key = keys[article.id]
-            if outcome in ("failed", "kept"):
-                # Not written: the manifest keeps what it knew before.
-                known = before[key]
-                if known is None:
-                    mine.pop(key, None)
-                else:
-                    mine[key] = known
-            else:
-                entry = mine[key]
-                mine[key] = _Entry(entry.name, entry.sha256, sources.get(article.id))
-            if outcome == "kept":
-                kept.append(out / name)
-            elif outcome == "written":
-                changed.append(out / name)
-            if (
-                outcome != "failed"
-                and str(article.id) in old_mine
-                and _key(old_mine[str(article.id)].name) == _key(name)
-                and outcome != "kept"
-            ):
-                del old_mine[str(article.id)]  # proved ours now (identical or newly written)
-        if errors:
-            raise errors[0]
-        done += len(plans)
-        if progress:
-            progress(done, total)
-
-    pending: Pending | None = None
     try:
-        # Creating files is mostly waiting on the file system: a few threads write one
-        # batch while this one renders the next. Same bytes whatever the order.
+        # Creating files is mostly waiting on the file system: a few threads write while
+        # this one renders. Same bytes whatever the order.
         with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="reader-export") as pool:
-            try:
-                for offset in range(0, len(todo), step):
-                    batch = []
-                    for article in fetch(todo[offset : offset + step]):
-                        rendered = render([article])
-                        raw = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8", "replace")
-                        batch.append((article, raw))
-                    # Rendered the whole batch (a template error raises before anything is
-                    # recorded); journal what is about to be written, so a killed export still
-                    # knows its files (merged into the manifest by the next one), then write.
-                    plans: list[Plan] = []
-                    for article, raw in batch:
-                        name = names[article.id]
-                        previous = mine.get(keys[article.id]) or old_mine.get(str(article.id))
-                        proof = previous.sha256 if previous and _key(previous.name) == _key(name) else None
-                        plans.append((article, name, os.path.join(folder, name), raw, proof, _key(name) not in present))
-                    before = {keys[a.id]: mine.get(keys[a.id]) for a, *_ in plans}
-                    planned = []
-                    for article, name, _path, raw, _proof, _new in plans:
-                        entry = _Entry(name, _sha256(raw))
-                        known = before[keys[article.id]]
-                        if known is None or (known.name, known.sha256) != (entry.name, entry.sha256):
-                            planned.append((keys[article.id], entry))
-                        mine[keys[article.id]] = entry
-                    journal.record(planned)
-                    if pending is not None:
-                        previous_batch, pending = pending, None
-                        settle(previous_batch)  # written while this one rendered
-                    futures = [pool.submit(_settle, path, raw, proof, new) for _a, _n, path, raw, proof, new in plans]
-                    pending = (plans, before, futures)
-                if pending is not None:
-                    last_batch, pending = pending, None
-                    settle(last_batch)
-            finally:
-                if pending is not None:  # stopped by an error: still record what was written
-                    with contextlib.suppress(OSError):
-                        settle(pending)
+            for offset in range(0, len(todo), step):
+                batch = []
+                for article in fetch(todo[offset : offset + step]):
+                    rendered = render([article])
+                    raw = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8", "replace")
+                    batch.append((article, raw))
+                # Rendered the whole batch (a template error raises before anything is
+                # recorded); journal what is about to be written, so a killed export still
+                # knows its files (merged into the manifest by the next one), then write.
+                plans = []
+                for article, raw in batch:
+                    name = names[article.id]
+                    previous = mine.get(keys[article.id]) or old_mine.get(str(article.id))
+                    proof = previous.sha256 if previous and _key(previous.name) == _key(name) else None
+                    plans.append((article, name, os.path.join(folder, name), raw, proof, _key(name) not in present))
+                before = {keys[a.id]: mine.get(keys[a.id]) for a, *_ in plans}
+                planned = []
+                for article, name, _path, raw, _proof, _new in plans:
+                    entry = _Entry(name, _sha256(raw))
+                    known = before[keys[article.id]]
+                    if known is None or (known.name, known.sha256) != (entry.name, entry.sha256):
+                        planned.append((keys[article.id], entry))
+                    mine[keys[article.id]] = entry
+                journal.record(planned)
+                futures = [pool.submit(_settle, path, raw, proof, new) for _a, _n, path, raw, proof, new in plans]
+                errors = []
+                for (article, name, _path, _raw, _proof, _new), future in zip(plans, futures):
+                    try:
+                        outcome = future.result()
+                    except OSError as exc:
+                        errors.append(exc)
+                        outcome = "failed"
+                    key = keys[article.id]
+                    if outcome in ("failed", "kept"):
+                        # Not written: the manifest keeps what it knew before.
+                        known = before[key]
+                        if known is None:
+                            mine.pop(key, None)
+                        else:
+                            mine[key] = known
+                    else:
+                        entry = mine[key]
+                        mine[key] = _Entry(entry.name, entry.sha256, sources.get(article.id))
+                    if outcome == "kept":
+                        kept.append(out / name)
+                    elif outcome == "written":
+                        changed.append(out / name)
+                    if (
+                        outcome != "failed"
+                        and str(article.id) in old_mine
+                        and _key(old_mine[str(article.id)].name) == _key(name)
+                        and outcome != "kept"
+                    ):
+                        del old_mine[str(article.id)]  # proved ours now (identical or newly written)
+                if errors:
+                    raise errors[0]
+                done += len(plans)
+                if progress:
+                    progress(done, total)
             if progress and not todo:
                 progress(total, total)
     finally:
