@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.core import domain
 from reader.core.errors import LibraryError
@@ -340,3 +340,137 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
             )
         )
     return result
+
+
+# Every column an export shows (the excerpt by its length: it changes with the rest).
+_STAMP_NAMES = (
+    "id",
+    "uid",
+    "title",
+    "note",
+    *(c for c in domain.ARTICLE_COLUMNS if c not in ("id", "uid", "title", "note", "excerpt")),
+)
+# As domain.article_record reads them: NULL notes and names as "", no progress as 0.0.
+_STAMP_DEFAULTS = {"uid": "''", "note": "''", "note_by": "''", "progress": "0.0"}
+_STAMP_COLUMNS = (
+    ", ".join(
+        f"coalesce(a.{c}, {_STAMP_DEFAULTS[c]})"
+        if c in _STAMP_DEFAULTS
+        else f"a.{'extracted_fallback' if c == 'fallback' else c}"
+        for c in _STAMP_NAMES
+    )
+    + ", length(a.excerpt)"
+)
+_N = len(_STAMP_NAMES) + 1  # the highlight count's place in a row
+
+
+class ExportStamp(NamedTuple):
+    """What an export needs to know of an article before reading it: enough to
+    name its file, filter it and tell whether it changed since its file was
+    written (`fingerprint` moves whenever anything the article's file shows
+    moves: the article's `updated`, its highlights' count, ids, stamps and
+    versions, and their review cards)."""
+
+    id: int
+    uid: str
+    title: str
+    note: str
+    highlights: int
+    tags: tuple[str, ...]  # the article's and its highlights' tags
+    fingerprint: str
+
+
+def export_stamps(conn: Sql, ids: Sequence[int]) -> list[ExportStamp]:
+    """ExportStamps of `ids`, in their order, in a few queries over the whole
+    library (no html, text or highlight bodies read)."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    keep = set(wanted)
+    tags_: dict[int, list[str]] = {}
+    for article_id, name in conn.execute(
+        "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
+    ):
+        tags_.setdefault(article_id, []).append(name)
+    for article_id, name in conn.execute(
+        "SELECT h.article_id, t.name FROM highlight_tags ht JOIN highlights h ON h.id = ht.highlight_id "
+        "JOIN tags t ON t.id = ht.tag_id"
+    ):
+        tags_.setdefault(article_id, []).append(name)
+    sql = (
+        f"SELECT {_STAMP_COLUMNS}, h.n, h.top, h.ver, h.last, h.shape, r.n, r.last, r.due, r.state, r.answers "
+        "FROM articles a "
+        "LEFT JOIN (SELECT article_id, count(*) AS n, max(id) AS top, sum(id * version) AS ver, "
+        'max(updated) AS last, sum((id % 1000 + 1) * (7 * length(quote) + 13 * length(color) + coalesce("start", -1))) '
+        "AS shape FROM highlights GROUP BY article_id) h ON h.article_id = a.id "
+        "LEFT JOIN (SELECT h2.article_id, count(*) AS n, max(c.last_review) AS last, max(c.due) AS due, "
+        "sum(c.state + CASE WHEN c.retired THEN 10 ELSE 0 END) AS state, "
+        "sum((SELECT count(*) FROM review_logs l WHERE l.highlight_id = c.highlight_id)) AS answers "
+        "FROM review_cards c JOIN highlights h2 ON h2.id = c.highlight_id "
+        "GROUP BY h2.article_id) r ON r.article_id = a.id"
+    )
+    stamps: dict[int, ExportStamp] = {}
+    for row in conn.execute(sql):
+        article_id = row[0]
+        if article_id not in keep:
+            continue
+        tags = tuple(tags_.get(article_id, ()))
+        parts = (*row[1:], *sorted(tags))
+        # SQLite's values are already what _stamp_value makes of them (and repr of a tuple is fast).
+        fingerprint = repr(parts) if conn.dialect == "sqlite" else _print(parts)
+        stamps[article_id] = ExportStamp(
+            article_id, row[1] or "", row[2] or "", row[3] or "", row[_N] or 0, tags, fingerprint
+        )
+    missing = [i for i in wanted if i not in stamps]
+    if missing:
+        raise LibraryError(f"no article with id {missing[0]}")
+    return [stamps[i] for i in wanted]
+
+
+def _stamp_value(value: object) -> object:
+    """A fingerprint part as SQLite's driver returns it (stamps in SQLAlchemy's
+    format, booleans as numbers), so that a record read from any database, or
+    already read, gives the same fingerprint."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def _print(parts: Sequence[object]) -> str:
+    return repr(tuple(map(_stamp_value, parts)))
+
+
+def export_stamp(article: domain.Article) -> ExportStamp:
+    """The ExportStamp of an article already read: the fingerprint export_stamps gives it."""
+    marks = article.highlights
+    reviews = [h.review for h in marks if h.review is not None]
+    parts: list[object] = [getattr(article, c) for c in _STAMP_NAMES[1:]]
+    parts.append(len(article.excerpt) if article.excerpt is not None else None)
+    if marks:
+        parts += [
+            len(marks),
+            max(h.id for h in marks),
+            sum(h.id * h.version for h in marks),
+            max(h.updated for h in marks),
+            sum(
+                (h.id % 1000 + 1) * (7 * len(h.quote) + 13 * len(h.color) + (-1 if h.start is None else h.start))
+                for h in marks
+            ),
+        ]
+    else:
+        parts += [None] * 5
+    if reviews:
+        last = [r.last_reviewed for r in reviews if r.last_reviewed is not None]
+        parts += [
+            len(reviews),
+            max(last) if last else None,
+            max(r.due for r in reviews),
+            sum(r.state + (10 if r.retired else 0) for r in reviews),
+            sum(r.reviews for r in reviews),
+        ]
+    else:
+        parts += [None] * 5
+    tags = (*article.tags, *(t for h in marks for t in h.tags))
+    return ExportStamp(
+        article.id, article.uid, article.title, article.note, len(marks), tags, _print((*parts, *sorted(tags)))
+    )

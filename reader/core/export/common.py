@@ -88,20 +88,21 @@ def parse_iso(value: object) -> datetime | None:
 _CONTENT = frozenset(("html", "text", "highlights", "images"))
 
 
+_FIELDS = tuple(item.name for item in fields(domain.Article) if item.name not in _CONTENT)
+
+
 def article_values(article: domain.Article) -> dict[str, Any]:
     """An article's fields by name, from the record's own declaration, as plain
     values for a template or JSON: stamps and the page's dates normalised (iso,
     normal_date), tags as a list; content (html, text, highlights, images) left out."""
     values: dict[str, Any] = {}
-    for item in fields(article):
-        if item.name in _CONTENT:
-            continue
-        value = getattr(article, item.name)
+    for name in _FIELDS:
+        value = getattr(article, name)
         if isinstance(value, datetime):
             value = iso(value)
         elif isinstance(value, tuple):
             value = list(value)
-        values[item.name] = value
+        values[name] = value
     for name in ("published", "saved_at"):
         values[name] = normal_date(values[name])
     return values
@@ -156,9 +157,17 @@ _MONTHS = (
 )
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")  # what urlencode leaves as it is
+
+
 def reader_link(article: domain.Article, highlight: domain.Highlight | None = None) -> str:
     """The link that opens Reader at an article (and a highlight): reader://open?..."""
-    query = {"article": article.uid or str(article.id)}
+    target = article.uid or str(article.id)
+    # Reader's uids are hex: nothing to escape (urlencode costs most of an export's links).
+    if _PLAIN.fullmatch(target) and (highlight is None or _PLAIN.fullmatch(highlight.uid)):
+        link = "reader://open?article=" + target
+        return link if highlight is None else link + "&highlight=" + highlight.uid
+    query = {"article": target}
     if highlight is not None:
         query["highlight"] = highlight.uid
     return "reader://open?" + urlencode(query)

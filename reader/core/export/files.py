@@ -12,6 +12,14 @@ modification times stay. Version-1 manifests (keyed by id, without hashes) are
 read, but their files are only ever kept: nothing proves Reader wrote them as
 they are now. Temporary files left by a killed export (their process is gone)
 are removed.
+
+Each entry also records what its file was rendered from ("from": a hash of the
+article's fingerprint, listing.export_stamps, and of the export's options and
+template): an article whose entry matches is neither read nor rendered again, so
+exporting after one change costs one render and one query, not a full export.
+The manifest is written once, at the end; while an export runs, the entries of
+the files it is about to write are appended to `.reader-export.journal` first,
+so a killed export's files stay known (the next export merges the journal).
 """
 
 from __future__ import annotations
@@ -27,8 +35,9 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
+import reader
 from reader.core import domain
 from reader.core.export.anki import AnkiFormat
 from reader.core.export.citations import BibtexFormat, CslJsonFormat
@@ -36,9 +45,10 @@ from reader.core.export.common import ArticleSource, AssetResolver, ExportOption
 from reader.core.export.html import HtmlFormat
 from reader.core.export.hypothesis import HypothesisFormat
 from reader.core.export.logseq import LogseqFormat
-from reader.core.export.markdown import MarkdownFormat
+from reader.core.export.markdown import MarkdownFormat, default_template_text
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.w3c import JsonFormat
+from reader.core.listing import ExportStamp, export_stamp
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs  # typing.TypeIs from Python 3.13
@@ -55,6 +65,9 @@ FORMATS: dict[str, type[Formatter]] = {
     "hypothesis": HypothesisFormat,
 }
 MANIFEST = ".reader-export.json"
+JOURNAL = ".reader-export.journal"  # entries of a running export, merged into MANIFEST at its end
+# Bumped when a format renders the same article differently: every file is then rendered again.
+RENDER_REVISION = 1
 NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leaving room for " (id)"
 WRITERS = 4  # threads creating files
 BATCH = 500  # articles read at once when the format needs their html and text
@@ -96,14 +109,17 @@ def _key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-def unique_names(articles: Sequence[domain.Article], suffix: str, reserved: set[str] | None = None) -> dict[int, str]:
+def unique_names(
+    articles: Sequence[domain.Article | ExportStamp], suffix: str, reserved: set[str] | None = None
+) -> dict[int, str]:
     """File names from titles. Titles shared by several articles, or landing on a
     name in `reserved` (keys from _key), get the article id added."""
     reserved = reserved or set()
     bases = {a.id: safe_filename(a.title) for a in articles}
     counts: dict[str, int] = {}
     for base in bases.values():
-        counts[_key(base)] = counts.get(_key(base), 0) + 1
+        key = _key(base)
+        counts[key] = counts.get(key, 0) + 1
     names: dict[int, str] = {}
     used: set[str] = set()
     for article in sorted(articles, key=lambda a: a.id):
@@ -157,28 +173,34 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
     return True
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Entry:
     name: str
     sha256: str | None  # None: from a version-1 manifest, nothing proves what the file held
+    source: str | None = None  # what the file was rendered from (see export_articles)
 
 
 _TMP = re.compile(r"^\..+\.reader-(\d+)-(\d+)\.tmp$")
 
 
+_SEPARATORS = tuple(sep for sep in {"/", os.sep, os.altsep} if sep)
+
+
 def _valid_name(v: object) -> bool:
-    return isinstance(v, str) and bool(v) and Path(v).name == v and not v.startswith(".")
+    """A plain, visible file name in the folder (no path)."""
+    return isinstance(v, str) and bool(v) and not v.startswith(".") and not any(sep in v for sep in _SEPARATORS)
 
 
-def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str, dict[str, _Entry]]]:
-    """(entries by format and article uid, version-1 entries by format and article id)."""
+def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str, dict[str, _Entry]], bool]:
+    """(entries by format and article uid, version-1 entries by format and article id,
+    whether the file is a manifest as written now: else it is written even if nothing changed)."""
     try:
         data = json.loads((folder / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
-        return {}, {}
+        return {}, {}, False
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
-        return {}, {}
+        return {}, {}, False
     version = data.get("version")
     current: dict[str, dict[str, _Entry]] = {}
     legacy: dict[str, dict[str, _Entry]] = {}
@@ -189,26 +211,120 @@ def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str
             if version == 1 and _valid_name(value):
                 legacy.setdefault(fmt, {})[str(key)] = _Entry(value, None)
             elif isinstance(value, dict) and _valid_name(value.get("name")):
-                digest = value.get("sha256")
-                current.setdefault(fmt, {})[str(key)] = _Entry(
-                    value["name"], digest if isinstance(digest, str) else None
-                )
+                current.setdefault(fmt, {})[str(key)] = _entry(value)
     for fmt, entries in (data.get("legacy") or {}).items() if isinstance(data.get("legacy"), dict) else ():
         if isinstance(entries, dict):
             for key, value in entries.items():
                 if _valid_name(value):
                     legacy.setdefault(fmt, {})[str(key)] = _Entry(value, None)
-    return current, legacy
+    return current, legacy, version == 2
+
+
+def _entry(value: dict[str, object]) -> _Entry:
+    digest, source = value.get("sha256"), value.get("from")
+    return _Entry(
+        str(value["name"]), digest if isinstance(digest, str) else None, source if isinstance(source, str) else None
+    )
+
+
+def _entry_json(e: _Entry) -> dict[str, object]:
+    data: dict[str, object] = {"name": e.name, "sha256": e.sha256}
+    if e.source is not None:
+        data["from"] = e.source
+    return data
+
+
+def _frozen(entries: dict[str, dict[str, _Entry]]) -> dict[str, dict[str, _Entry]]:
+    """A copy to compare with later (formats without entries left out)."""
+    return {fmt: dict(e) for fmt, e in entries.items() if e}
+
+
+class _Journal:
+    """Manifest entries of files about to be written, one JSON line each, appended
+    before the files are written: a killed export leaves its files known (the next
+    export merges them) without rewriting the whole manifest after every batch."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path = path
+        self.fmt = fmt
+        self.file: IO[str] | None = None
+
+    def record(self, entries: Sequence[tuple[str, _Entry]]) -> None:
+        if not entries:
+            return
+        if self.file is None:
+            self.file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        for key, e in entries:
+            line = {"format": self.fmt, "key": key, "name": e.name, "sha256": e.sha256}
+            self.file.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self.file.flush()
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def remove(self) -> None:
+        """After the manifest holding these entries is written."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+
+
+def _merge_journal(folder: Path, current: dict[str, dict[str, _Entry]]) -> None:
+    """The entries a killed export recorded: its files, some perhaps never written
+    (their hash then proves nothing the file holds, so they are only ever kept)."""
+    try:
+        lines = (folder / JOURNAL).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return
+    for line in lines:
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by the kill
+        if isinstance(value, dict) and isinstance(value.get("format"), str) and _valid_name(value.get("name")):
+            current.setdefault(value["format"], {})[str(value.get("key"))] = _entry(value)
+
+
+def _options_key(fmt: str, options: ExportOptions) -> str:
+    """Everything besides the article that a file's bytes depend on."""
+    template = ""
+    if options.template is not None:
+        try:
+            template = _sha256(Path(options.template).read_bytes())
+        except OSError:
+            template = str(options.template)
+    data = [
+        RENDER_REVISION,
+        reader.__version__,
+        fmt,
+        template,
+        sorted(options.color_names.items()),
+        list(options.tags),
+        options.bom,
+        options.cloze,
+        options.deck,
+    ]
+    if fmt in ("md", "logseq") and options.template is None:
+        data.append(_sha256(default_template_text().encode("utf-8")))
+    return _sha256(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def _current(entry: _Entry | None, name: str, source: str | None) -> bool:
+    """Whether the file of `entry` (still there) was rendered from `source` under
+    this name: it would be written again with the same bytes. Not even read: were
+    it edited by the user, it is left alone either way (and reported kept once its
+    article changes)."""
+    return entry is not None and source is not None and entry.source == source and entry.name == name
 
 
 def _manifest_text(current: dict[str, dict[str, _Entry]], legacy: dict[str, dict[str, _Entry]]) -> str:
     data: dict[str, object] = {
         "about": "Files written here by Reader's export, by format and article uid, with the SHA-256 of what "
-        "Reader wrote. Reader overwrites or removes a file only while it still holds exactly that; "
-        "delete this file to make Reader forget them.",
+        "Reader wrote (and a hash of what it was rendered from). Reader overwrites or removes a file only "
+        "while it still holds exactly that; delete this file to make Reader forget them.",
         "version": 2,
         "files": {
-            fmt: {uid: {"name": e.name, "sha256": e.sha256} for uid, e in sorted(entries.items())}
+            fmt: {uid: _entry_json(e) for uid, e in sorted(entries.items())}
             for fmt, entries in sorted(current.items())
             if entries
         },
@@ -266,8 +382,9 @@ def _is_library(source: ArticleSource | Iterable[domain.Article]) -> TypeIs[Arti
     return hasattr(source, "get_many")
 
 
-def _article_key(article: domain.Article) -> str:
-    return article.uid or f"id:{article.id}"
+def _loaded(articles: list[domain.Article], into: dict[int, domain.Article]) -> list[ExportStamp]:
+    into.update((a.id, a) for a in articles)
+    return [export_stamp(a) for a in articles]
 
 
 def export_articles(
@@ -317,50 +434,56 @@ def export_articles(
         raise ValueError(f"{out} is a file; name a folder, or a file ending in {kind.suffix}")
 
     library: ArticleSource | None = None
+    loaded: dict[int, domain.Article] = {}  # articles already read (content=False)
     if _is_library(source):
         library = source
         selected = _select(library, ids, tag)
-        articles = library.get_many(selected, content=False)
         if assets is None:
             assets = library.asset
+        stamps_of = getattr(library, "export_stamps", None)
+        if stamps_of is not None and not single_file:
+            # Cheap records first: an article whose file is current is never read.
+            items: list[ExportStamp] = stamps_of(selected)
+        else:
+            items = _loaded(library.get_many(selected, content=False), loaded)
     else:
-        articles = list(source)
+        items = _loaded(list(source), loaded)
     if annotated:
-        articles = [a for a in articles if is_annotated(a)]
-    tags = {t for a in articles for t in a.tags} | {t for a in articles for h in a.highlights for t in h.tags}
-    formatter = kind(
-        ExportOptions(
-            template=template,
-            color_names=dict(color_names or {}),
-            assets=assets,
-            tags=tuple(sorted(tags)),
-            bom=bom,
-            cloze=cloze,
-            deck=deck,
-        )
+        items = [s for s in items if s.highlights or s.note.strip()]
+    options = ExportOptions(
+        template=template,
+        color_names=dict(color_names or {}),
+        assets=assets,
+        tags=tuple(sorted({t for s in items for t in s.tags})),
+        bom=bom,
+        cloze=cloze,
+        deck=deck,
     )
-    highlights = sum(len(a.highlights) for a in articles)
+    formatter = kind(options)
+    highlights = sum(s.highlights for s in items)
 
-    def with_content(batch: list[domain.Article]) -> list[domain.Article]:
-        if library is None or not kind.needs_content:
-            return batch
-        return library.get_many([a.id for a in batch], content=True)
+    def fetch(batch: Sequence[ExportStamp]) -> list[domain.Article]:
+        if library is None or (not kind.needs_content and all(s.id in loaded for s in batch)):
+            return [loaded[s.id] for s in batch]
+        return library.get_many([s.id for s in batch], content=kind.needs_content)
 
     if single_file:
-        text = formatter.render(with_content(articles), combined=True)
+        text = formatter.render(fetch(items), combined=True)
         wrote = write_atomic(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
         if progress:
-            progress(len(articles), len(articles))
-        return ExportResult((out,), (out,) if wrote else (), (), len(articles), highlights)
+            progress(len(items), len(items))
+        return ExportResult((out,), (out,) if wrote else (), (), len(items), highlights)
 
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
-    current, legacy = _read_manifest(out)
+    current, legacy, fresh = _read_manifest(out)
+    before_run = (_frozen(current), _frozen(legacy))
+    _merge_journal(out, current)
     present = {_key(entry.name) for entry in os.scandir(out)}
     # Entries whose file is gone (deleted by the user) are forgotten.
     mine = current[fmt] = {k: e for k, e in current.get(fmt, {}).items() if _key(e.name) in present}
     old_mine = legacy[fmt] = {k: e for k, e in legacy.get(fmt, {}).items() if _key(e.name) in present}
-    keys = {a.id: _article_key(a) for a in articles}
+    keys = {s.id: s.uid or f"id:{s.id}" for s in items}
     folder = os.fspath(out)
     removed: list[Path] = []
     kept: list[Path] = []
@@ -378,56 +501,64 @@ def export_articles(
             elif os.path.exists(path):
                 kept.append(out / entry.name)
     # Names these articles had: theirs to take again (if the file is unchanged, see _settle).
-    owned = {_key(mine[keys[a.id]].name) for a in articles if keys[a.id] in mine}
-    owned |= {_key(old_mine[str(a.id)].name) for a in articles if str(a.id) in old_mine}
-    names = unique_names(articles, kind.suffix, present - owned)
+    owned = {_key(mine[keys[s.id]].name) for s in items if keys[s.id] in mine}
+    owned |= {_key(old_mine[str(s.id)].name) for s in items if str(s.id) in old_mine}
+    names = unique_names(items, kind.suffix, present - owned)
     new_keys = {_key(n) for n in names.values()}
 
-    for article in articles:
-        old = mine.get(keys[article.id])
-        if old and old.name != names[article.id] and _key(old.name) not in new_keys and _key(old.name) in present:
+    for item in items:
+        old = mine.get(keys[item.id])
+        if old and old.name != names[item.id] and _key(old.name) not in new_keys and _key(old.name) in present:
             path = os.path.join(folder, old.name)
             if old.sha256 and _file_hash(path) == old.sha256:
                 os.unlink(path)
                 removed.append(out / old.name)
-                del mine[keys[article.id]]
+                del mine[keys[item.id]]
             elif os.path.exists(path):
                 kept.append(out / old.name)
 
-    paths: list[Path] = []
+    # What each file is rendered from: the article's fingerprint under these options.
+    # A file whose entry records the same is current: neither rendered nor read again.
+    sources: dict[int, str] = {}
+    if not kind.needs_content:
+        options_key = _options_key(fmt, options)
+        sources = {s.id: _sha256(f"{options_key}\n{s.fingerprint}".encode()) for s in items if s.fingerprint}
+    paths = [out / names[s.id] for s in items]
+    todo = [s for s in items if not _current(mine.get(keys[s.id]), names[s.id], sources.get(s.id))]
     changed: list[Path] = []
-    total = len(articles)
+    total = len(items)
+    done = total - len(todo)
     step = BATCH if kind.needs_content and library is not None else 200
     render = formatter.render
+    journal = _Journal(out / JOURNAL, fmt)
     try:
         # Creating files is mostly waiting on the file system: a few threads write while
         # this one renders. Same bytes whatever the order.
         with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="reader-export") as pool:
-            for offset in range(0, total, step):
+            for offset in range(0, len(todo), step):
                 batch = []
-                for article in with_content(articles[offset : offset + step]):
+                for article in fetch(todo[offset : offset + step]):
                     rendered = render([article])
                     raw = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8", "replace")
                     batch.append((article, raw))
                 # Rendered the whole batch (a template error raises before anything is
-                # recorded); record what is about to be written, so a killed export still
-                # knows its files, then write.
+                # recorded); journal what is about to be written, so a killed export still
+                # knows its files (merged into the manifest by the next one), then write.
                 plans = []
                 for article, raw in batch:
                     name = names[article.id]
-                    path = os.path.join(folder, name)
                     previous = mine.get(keys[article.id]) or old_mine.get(str(article.id))
                     proof = previous.sha256 if previous and _key(previous.name) == _key(name) else None
-                    plans.append((article, name, path, raw, proof, _key(name) not in present))
-                    paths.append(out / name)
+                    plans.append((article, name, os.path.join(folder, name), raw, proof, _key(name) not in present))
                 before = {keys[a.id]: mine.get(keys[a.id]) for a, *_ in plans}
-                dirty = False
+                planned = []
                 for article, name, _path, raw, _proof, _new in plans:
                     entry = _Entry(name, _sha256(raw))
-                    dirty = dirty or before[keys[article.id]] != entry
+                    known = before[keys[article.id]]
+                    if known is None or (known.name, known.sha256) != (entry.name, entry.sha256):
+                        planned.append((keys[article.id], entry))
                     mine[keys[article.id]] = entry
-                if dirty:
-                    write_atomic(out / MANIFEST, _manifest_text(current, legacy))
+                journal.record(planned)
                 futures = [pool.submit(_settle, path, raw, proof, new) for _a, _n, path, raw, proof, new in plans]
                 errors = []
                 for (article, name, _path, _raw, _proof, _new), future in zip(plans, futures):
@@ -436,13 +567,17 @@ def export_articles(
                     except OSError as exc:
                         errors.append(exc)
                         outcome = "failed"
+                    key = keys[article.id]
                     if outcome in ("failed", "kept"):
                         # Not written: the manifest keeps what it knew before.
-                        known = before[keys[article.id]]
+                        known = before[key]
                         if known is None:
-                            mine.pop(keys[article.id], None)
+                            mine.pop(key, None)
                         else:
-                            mine[keys[article.id]] = known
+                            mine[key] = known
+                    else:
+                        entry = mine[key]
+                        mine[key] = _Entry(entry.name, entry.sha256, sources.get(article.id))
                     if outcome == "kept":
                         kept.append(out / name)
                     elif outcome == "written":
@@ -456,11 +591,17 @@ def export_articles(
                         del old_mine[str(article.id)]  # proved ours now (identical or newly written)
                 if errors:
                     raise errors[0]
+                done += len(plans)
                 if progress:
-                    progress(min(total, offset + step), total)
+                    progress(done, total)
+            if progress and not todo:
+                progress(total, total)
     finally:
-        write_atomic(out / MANIFEST, _manifest_text(current, legacy))
-    return ExportResult(tuple(paths), tuple(changed), tuple(removed), len(articles), highlights, tuple(kept))
+        journal.close()
+        if (_frozen(current), _frozen(legacy)) != before_run or not fresh:
+            write_atomic(out / MANIFEST, _manifest_text(current, legacy))
+        journal.remove()
+    return ExportResult(tuple(paths), tuple(changed), tuple(removed), len(items), highlights, tuple(kept))
 
 
 def _settle(path: str, raw: bytes, proof: str | None, new: bool) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -65,14 +66,20 @@ def yaml_scalar(value: object) -> str:
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>!&|~$%=^#{}])")
 # A line that would start a block: a list item, heading, quote, rule, setext underline.
 _MD_LINE_START = re.compile(r"^([-+>])|^(\d{1,9})([.)])")
+# Anything md() would change: an inline character, a line break, leading blanks.
+_MD_NEEDS = re.compile(r"[\\`*_\[\]<>!&|~$%=^#{}\n]|^[ \t]")
 
 
 def md(text: object) -> str:
     """Page-derived text as Markdown that renders as exactly this text."""
     if text is None:
         return ""
+    text = str(text)
+    # Most text has nothing to escape: one search instead of a pass per line.
+    if not _MD_NEEDS.search(text) and not _MD_LINE_START.match(text):
+        return text
     lines = []
-    for line in str(text).split("\n"):
+    for line in text.split("\n"):
         # Leading spaces would make an indented code block, where escapes show.
         line = _MD_INLINE.sub(r"\\\1", line.lstrip(" \t"))
         line = _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), line)
@@ -159,6 +166,13 @@ def load_template(path: str | Path | None = None, tags: tuple[str, ...] = ()) ->
             raise ValueError(f"cannot read template {path}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
             raise ValueError(f"template {path} is not UTF-8 text") from None
+    return _compiled(source, filename, tags)
+
+
+@lru_cache(maxsize=8)
+def _compiled(source: str, filename: str, tags: tuple[str, ...]) -> jinja2.Template:
+    """Compiled once per process for the same text and tags: a vault kept current
+    (sync_vault, `reader export --watch`) exports again and again."""
     try:
         return _environment(source, filename, TagNamer(tags)).get_template("template")
     except jinja2.TemplateSyntaxError as exc:

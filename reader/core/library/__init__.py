@@ -305,6 +305,12 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         with self._sql() as conn:
             return listing.get_many(conn, ids, content)
 
+    def export_stamps(self, ids: Sequence[int]) -> list[listing.ExportStamp]:
+        """What an export needs to know of articles before reading them (names,
+        filters, and whether each changed since its file was written)."""
+        with self._sql() as conn:
+            return listing.export_stamps(conn, ids)
+
     def find_link(self, article: str, highlight: str | None = None) -> tuple[int, int | None]:
         """(article id, highlight id or None) for a reader://open link's uids (an
         article may also be named by its id, as links from old exports are)."""

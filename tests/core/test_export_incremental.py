@@ -1,0 +1,106 @@
+"""Exporting again after a change rewrites only what changed, and ends exactly as
+an export into an empty folder would (issue 19: incremental export)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from reader.core import Library
+from reader.core.export import MANIFEST, export_articles
+
+# Shows every field a change below touches, review dates included.
+TEMPLATE = (
+    "# {{ article.title }}\n{{ article.note }}\n{% for t in article.tags %}{{ t | tag }} {% endfor %}\n"
+    "{% for h in highlights %}- {{ h.quote }} {{ h.color_name }} {{ h.note }} {{ h.tags | join(',') }} "
+    "{{ h.last_reviewed }} {{ h.review_due }}\n{% endfor %}"
+)
+
+
+def _page(folder: Path, name: str) -> Path:
+    page = folder / f"{name}.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{name.title()}</title></head><body>"
+        f"<article><h1>{name.title()}</h1><p>{name} is the subject of this page, which has enough words in it "
+        "to be read as an article by the extractor and not as a fragment of some other page.</p><p>A second "
+        f"paragraph about {name} adds more words, so that a highlight can be made in the middle.</p>"
+        "</article></body></html>",
+        "utf-8",
+    )
+    return page
+
+
+def _import(library: Library, page: Path) -> int:
+    [outcome] = library.import_paths([page])
+    assert outcome.status == "imported", outcome.error
+    return outcome.id
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_every_kind_of_change_is_exported_again_and_nothing_else(library, tmp_path):
+    ids = [_import(library, _page(tmp_path / "pages", name)) for name in ("alpha", "beta", "gamma")]
+    first, second = ids[0], ids[1]
+    template = tmp_path / "t.md.j2"
+    template.write_text(TEMPLATE, "utf-8")
+    marked = library.highlight_quote(first, "the subject of this page")
+    out = tmp_path / "vault"
+    options = {"template": template, "color_names": {"yellow": "sun"}}
+    assert len(export_articles(library, "md", out, **options).written) == 3
+
+    def check(change: str, rewritten: int) -> None:
+        again = export_articles(library, "md", out, **options)
+        fresh = tmp_path / f"fresh-{change}"
+        export_articles(library, "md", fresh, **options)
+        assert _snapshot(out) == _snapshot(fresh), change
+        assert len(again.written) == rewritten, change
+        assert export_articles(library, "md", out, **options).written == (), change
+
+    check("nothing", 0)
+    library.set_note(second, "a note")
+    check("article note", 1)
+    library.set_title(second, "Beta renamed")
+    check("title", 1)
+    library.add_tags(first, ["rivers"])
+    check("article tag", 1)
+    library.update_highlight(marked.id, color="green")
+    check("highlight colour", 1)
+    library.update_highlight(marked.id, note="why", tags=["later"])
+    check("highlight note and tags", 1)
+    library.answer_review(marked.id, "good")
+    check("review", 1)
+    other = library.highlight_quote(second, "adds more words")
+    check("new highlight", 1)
+    library.delete_highlight(other.id)
+    check("deleted highlight", 1)
+    options["color_names"] = {"green": "leaf"}
+    check("colour names", 1)  # only the article with a green highlight shows a colour name
+    template.write_text(TEMPLATE.replace("# ", "## "), "utf-8")
+    check("template", 3)
+
+
+def test_a_killed_export_leaves_its_files_known(library, library_location, tmp_path):
+    first = _import(library, _page(tmp_path / "pages", "delta"))
+    _import(library, _page(tmp_path / "pages", "epsilon"))
+    out = tmp_path / "vault"
+    # Killed once its files are written, before it could write the manifest.
+    script = (
+        "import os, signal, sys\n"
+        "from reader.core import Library\n"
+        "from reader.core.export import export_articles\n"
+        "kill = lambda done, total: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "export_articles(Library.open(sys.argv[1]), 'md', sys.argv[2], progress=kill)\n"
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", script, str(library_location), str(out)], capture_output=True, timeout=120
+    )
+    assert killed.returncode != 0 and (out / "Delta.md").exists() and not (out / MANIFEST).exists()
+    # The next export knows the file it wrote: renamed with its article, not left behind.
+    library.set_title(first, "Delta renamed")
+    result = export_articles(library, "md", out)
+    assert result.removed == (out / "Delta.md",) and (out / "Delta renamed.md").exists()
+    assert sorted(_snapshot(out)) == [MANIFEST, "Delta renamed.md", "Epsilon.md"]
