@@ -10,31 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from pages import import_one, saved_page
 
 from reader.core import Library
 from reader.core.export import MANIFEST, export_articles
 
 TITLE = "The Quiet Rivers of the North"
-
-
-def _page(folder: Path, name: str, title: str) -> Path:
-    page = folder / f"{name}.html"
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title></head><body>"
-        f"<article><h1>{title}</h1><p>{name} is the subject of this page, which has enough words in it "
-        "to be read as an article by the extractor and not as a fragment of some other page.</p><p>A second "
-        f"paragraph about {name} adds more words, so that a highlight can be made in the middle.</p>"
-        "</article></body></html>",
-        "utf-8",
-    )
-    return page
-
-
-def _import(library: Library, page: Path) -> int:
-    [outcome] = library.import_paths([page])
-    assert outcome.status == "imported", outcome.error
-    return outcome.id
 
 
 def _manifest(folder: Path) -> dict:
@@ -57,15 +38,15 @@ def _recorded(folder: Path, fmt: str = "md", edited: tuple[str, ...] = ()) -> di
 @pytest.mark.sqlite_only  # SQLite reuses a deleted row id; PostgreSQL's sequences never do
 def test_an_edited_file_survives_when_its_article_id_is_reused(library, tmp_path):
     pages = tmp_path / "pages"
-    first = _import(library, _page(pages, "alpha", "Alpha"))
-    second = _import(library, _page(pages, "beta", "Beta"))
+    first = import_one(library, saved_page(pages, "alpha", "Alpha"))
+    second = import_one(library, saved_page(pages, "beta", "Beta"))
     out = tmp_path / "vault"
     export_articles(library, "md", out, ids=[second])
     edited = (out / "Beta.md").read_bytes() + b"\nMy own thoughts, written in my vault.\n"
     (out / "Beta.md").write_bytes(edited)
 
     library.delete(second)
-    again = _import(library, _page(pages, "beta", "Beta"))  # the same page, back
+    again = import_one(library, saved_page(pages, "beta", "Beta"))  # the same page, back
     assert again == second  # SQLite gave the row id again: what the old manifest keyed on
     result = export_articles(library, "md", out)
     assert (out / "Beta.md").read_bytes() == edited
@@ -91,7 +72,7 @@ def test_an_edited_file_survives_when_its_article_id_is_reused(library, tmp_path
 
 
 def test_an_unchanged_file_is_still_replaced_and_removed(library, tmp_path):
-    article = _import(library, _page(tmp_path / "pages", "gamma", "Gamma"))
+    article = import_one(library, saved_page(tmp_path / "pages", "gamma", "Gamma"))
     out = tmp_path / "vault"
     export_articles(library, "md", out)
     library.add_tags(article, ["one"])
@@ -108,8 +89,8 @@ def test_two_libraries_in_one_folder_do_not_delete_each_other(tmp_path):
     one = Library.open(tmp_path / "one")
     two = Library.open(tmp_path / "two")
     try:
-        a1 = _import(one, _page(tmp_path / "p1", "delta", "Delta"))
-        a2 = _import(two, _page(tmp_path / "p2", "epsilon", "Delta"))  # same id, same title
+        a1 = import_one(one, saved_page(tmp_path / "p1", "delta", "Delta"))
+        a2 = import_one(two, saved_page(tmp_path / "p2", "epsilon", "Delta"))  # same id, same title
         assert a1 == a2
         export_articles(one, "md", out)
         first = (out / "Delta.md").read_bytes()
@@ -129,7 +110,7 @@ def test_two_libraries_in_one_folder_do_not_delete_each_other(tmp_path):
 
 
 def test_an_old_manifest_never_costs_a_file(library, tmp_path):
-    article = _import(library, _page(tmp_path / "pages", "zeta", "Zeta"))
+    article = import_one(library, saved_page(tmp_path / "pages", "zeta", "Zeta"))
     out = tmp_path / "vault"
     out.mkdir()
     # Written by an older Reader (keyed by id, no hashes), then edited by the user; and an
@@ -153,7 +134,7 @@ def test_an_old_manifest_never_costs_a_file(library, tmp_path):
 
 
 def test_stale_temporaries_of_a_killed_export_are_removed(library, tmp_path):
-    _import(library, _page(tmp_path / "pages", "eta", "Eta"))
+    import_one(library, saved_page(tmp_path / "pages", "eta", "Eta"))
     out = tmp_path / "vault"
     out.mkdir()
     gone = subprocess.run(
@@ -170,8 +151,8 @@ def test_stale_temporaries_of_a_killed_export_are_removed(library, tmp_path):
 
 
 def test_a_failed_template_records_nothing_it_did_not_write(library, tmp_path):
-    first = _import(library, _page(tmp_path / "pages", "theta", "Theta"))
-    _import(library, _page(tmp_path / "pages", "iota", "Iota"))
+    first = import_one(library, saved_page(tmp_path / "pages", "theta", "Theta"))
+    import_one(library, saved_page(tmp_path / "pages", "iota", "Iota"))
     out = tmp_path / "vault"
     template = tmp_path / "t.md.j2"
     template.write_text(

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reader.core import Library
+from pages import import_one, saved_page
+
 from reader.core.export import MANIFEST, export_articles
 
 # Shows every field a change below touches, review dates included.
@@ -18,32 +19,12 @@ TEMPLATE = (
 )
 
 
-def _page(folder: Path, name: str) -> Path:
-    page = folder / f"{name}.html"
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{name.title()}</title></head><body>"
-        f"<article><h1>{name.title()}</h1><p>{name} is the subject of this page, which has enough words in it "
-        "to be read as an article by the extractor and not as a fragment of some other page.</p><p>A second "
-        f"paragraph about {name} adds more words, so that a highlight can be made in the middle.</p>"
-        "</article></body></html>",
-        "utf-8",
-    )
-    return page
-
-
-def _import(library: Library, page: Path) -> int:
-    [outcome] = library.import_paths([page])
-    assert outcome.status == "imported", outcome.error
-    return outcome.id
-
-
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def test_every_kind_of_change_is_exported_again_and_nothing_else(library, tmp_path):
-    ids = [_import(library, _page(tmp_path / "pages", name)) for name in ("alpha", "beta", "gamma")]
+    ids = [import_one(library, saved_page(tmp_path / "pages", name)) for name in ("alpha", "beta", "gamma")]
     first, second = ids[0], ids[1]
     template = tmp_path / "t.md.j2"
     template.write_text(TEMPLATE, "utf-8")
@@ -84,8 +65,8 @@ def test_every_kind_of_change_is_exported_again_and_nothing_else(library, tmp_pa
 
 
 def test_a_killed_export_leaves_its_files_known(library, library_location, tmp_path):
-    first = _import(library, _page(tmp_path / "pages", "delta"))
-    _import(library, _page(tmp_path / "pages", "epsilon"))
+    first = import_one(library, saved_page(tmp_path / "pages", "delta"))
+    import_one(library, saved_page(tmp_path / "pages", "epsilon"))
     out = tmp_path / "vault"
     # Killed once its files are written, before it could write the manifest.
     script = (
