@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from reader.core import domain, listing
 from reader.core.errors import LibraryError
 from reader.core.location import DB_NAME, resolve_library, synced_folder_warning
-from reader.core.storage import fts
-from reader.core.storage import search as search_index
 from reader.core.storage.revision import SCHEMA_REVISION
 
 if TYPE_CHECKING:
@@ -153,6 +151,11 @@ class LazyLibrary:
         return self._light(lambda c: listing.article_ids(c, state, tag), lambda lib: lib.article_ids(state, tag))
 
     def search(self, query: str, limit: int = 50) -> list[domain.SearchHit]:
+        # Imported on first search: the FTS module compiles its CJK patterns at import,
+        # a cost the window's first paint does not need.
+        from reader.core.storage import fts
+        from reader.core.storage import search as search_index
+
         return self._light(lambda c: search_index.hits(fts, c, query, limit), lambda lib: lib.search(query, limit))
 
     def signature(self) -> tuple[Any, ...]:

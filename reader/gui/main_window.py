@@ -205,18 +205,27 @@ class MainWindow(
                 bar.addAction(self.actions[item])
         self.toolbar = bar
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        # The appearance popover hangs from its toolbar button.
-        self.appearance = AppearancePanel(self.reading)
-        self.appearance.changed.connect(self.set_reading)
+        # The appearance popover hangs from its toolbar button; its panel is built when
+        # first shown (its themed buttons cost start-up time the first paint does not need).
+        self._appearance: AppearancePanel | None = None
         self.appearance_menu = QMenu(self)
-        holder = QWidgetAction(self.appearance_menu)
-        holder.setDefaultWidget(self.appearance)
-        self.appearance_menu.addAction(holder)
+        self.appearance_menu.aboutToShow.connect(lambda: self.appearance)
         button = bar.widgetForAction(self.actions["appearance"])
         if isinstance(button, QToolButton):
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
             button.setMenu(self.appearance_menu)
         self.appearance_button = button
+
+    @property
+    def appearance(self) -> AppearancePanel:
+        """The appearance popover's panel, made and put in its menu on first use."""
+        if self._appearance is None:
+            self._appearance = AppearancePanel(self.reading)
+            self._appearance.changed.connect(self.set_reading)
+            holder = QWidgetAction(self.appearance_menu)
+            holder.setDefaultWidget(self._appearance)
+            self.appearance_menu.addAction(holder)
+        return self._appearance
 
     def _build_theme_menu(self) -> None:
         menu = self.menus["&View"]
@@ -242,7 +251,8 @@ class MainWindow(
             return
         self.reading = reading
         reading.save(self.settings)
-        self.appearance.set_settings(reading)
+        if self._appearance is not None:  # else made from self.reading when first shown
+            self._appearance.set_settings(reading)
         self.view.apply_settings(reading)
         self.apply_theme()
 

@@ -74,7 +74,6 @@ class WindowState(WindowParts):
             last_id = int(last) if last is not None else None
         except (TypeError, ValueError):
             last_id = None
-        self.view.show_placeholder()
         # After the first paint: the list shows at once, the article (which needs
         # the full core) a moment later.
         self._first_paint = _AfterFirstPaint(self.panel.list.viewport(), lambda: self._finish_startup(last_id))
