@@ -79,6 +79,8 @@ class WindowState(WindowParts):
         self._first_paint = _AfterFirstPaint(self.panel.list.viewport(), lambda: self._finish_startup(last_id))
 
     def _finish_startup(self, last_id: int | None) -> None:
+        if self.ops.closed:  # closed before its first paint was done (e.g. a start-up probe)
+            return
         load = getattr(self.library, "load", None)
         if load is None:
             self._open_last(last_id)
