@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from reader.core import domain
 from reader.core.errors import LibraryError
+from reader.core.storage.revision import SCHEMA_REVISION
 from reader.core.tags import tag_key
 
 SORTS = ("added", "title", "published")
@@ -412,9 +413,11 @@ def export_stamps(conn: Sql, ids: Sequence[int]) -> list[ExportStamp]:
         tags = tuple(tags_.get(article_id, ()))
         # The highlight count is left out on purpose: the revision alone must move
         # when highlights come and go (tests/core/test_export_incremental.py holds
-        # every write path to it). "revision" marks the shape: never equal to
-        # export_stamp's fingerprint of a record, so each source meets only itself.
-        parts = ("revision", *row[1:_N], row[_N + 1], *sorted(tags))
+        # every write path to it). The schema revision: a migration that changes
+        # stored data bumps no counter, so every file is checked once after one.
+        # "revision" marks the shape: never equal to export_stamp's fingerprint
+        # of a record, so each source meets only itself.
+        parts = ("revision", SCHEMA_REVISION, *row[1:_N], row[_N + 1], *sorted(tags))
         # SQLite's values are already what _stamp_value makes of them (and repr of a tuple is fast).
         fingerprint = repr(parts) if conn.dialect == "sqlite" else _print(parts)
         stamps[article_id] = ExportStamp(
