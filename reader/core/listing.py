@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 
 from reader.core import domain
 from reader.core.errors import LibraryError
-from reader.core.storage.revision import SCHEMA_REVISION
 from reader.core.tags import tag_key
 
 SORTS = ("added", "title", "published")
@@ -383,9 +382,10 @@ class ExportStamp(NamedTuple):
     fingerprint: str
 
 
-def export_stamps(conn: Sql, ids: Sequence[int]) -> list[ExportStamp]:
+def export_stamps(conn: Sql, ids: Sequence[int], schema: str) -> list[ExportStamp]:
     """ExportStamps of `ids`, in their order, in a few queries over the whole
-    library (no html, text or highlight bodies read)."""
+    library (no html, text or highlight bodies read); `schema` is the library's
+    schema revision."""
     wanted = list(dict.fromkeys(int(i) for i in ids))
     keep = set(wanted)
     tags_: dict[int, list[str]] = {}
@@ -417,7 +417,7 @@ def export_stamps(conn: Sql, ids: Sequence[int]) -> list[ExportStamp]:
         # stored data bumps no counter, so every file is checked once after one.
         # "revision" marks the shape: never equal to export_stamp's fingerprint
         # of a record, so each source meets only itself.
-        parts = ("revision", SCHEMA_REVISION, *row[1:_N], row[_N + 1], *sorted(tags))
+        parts = ("revision", schema, *row[1:_N], row[_N + 1], *sorted(tags))
         # SQLite's values are already what _stamp_value makes of them (and repr of a tuple is fast).
         fingerprint = repr(parts) if conn.dialect == "sqlite" else _print(parts)
         stamps[article_id] = ExportStamp(

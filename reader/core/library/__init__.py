@@ -309,7 +309,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         """What an export needs to know of articles before reading them (names,
         filters, and whether each changed since its file was written)."""
         with self._sql() as conn:
-            return listing.export_stamps(conn, ids)
+            return listing.export_stamps(conn, ids, SCHEMA_REVISION)
 
     def find_link(self, article: str, highlight: str | None = None) -> tuple[int, int | None]:
         """(article id, highlight id or None) for a reader://open link's uids (an
