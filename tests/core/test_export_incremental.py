@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pages import import_one, saved_page
 
-from reader.core.export import MANIFEST, export_articles
+from reader.core.export import MANIFEST, export_articles, import_annotations
 
 # Shows every field a change below touches, review dates included.
 TEMPLATE = (
@@ -23,7 +23,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def test_every_kind_of_change_is_exported_again_and_nothing_else(library, tmp_path):
+def test_every_kind_of_change_is_exported_again_and_nothing_else(library, library_location, tmp_path):
     ids = [import_one(library, saved_page(tmp_path / "pages", name)) for name in ("alpha", "beta", "gamma")]
     first, second = ids[0], ids[1]
     template = tmp_path / "t.md.j2"
@@ -56,12 +56,35 @@ def test_every_kind_of_change_is_exported_again_and_nothing_else(library, tmp_pa
     check("review", 1)
     other = library.highlight_quote(second, "adds more words")
     check("new highlight", 1)
+    annotations = tmp_path / "annotations.json"
+    export_articles(library, "json", annotations, ids=[second])
     library.delete_highlight(other.id)
     check("deleted highlight", 1)
     options["color_names"] = {"green": "leaf"}
     check("colour names", 1)  # only the article with a green highlight shows a colour name
     template.write_text(TEMPLATE.replace("# ", "## "), "utf-8")
     check("template", 3)
+    library.restore_highlight(other)
+    check("undone delete", 1)
+    library.delete_highlight(other.id)
+    check("deleted again", 1)
+    assert import_annotations(library, annotations).added == 1
+    check("imported annotations", 1)
+    library.update_highlight(marked.id, tags=[])
+    check("highlight tag removed", 1)
+    library.remove_tags(first, ["rivers"])
+    check("article tag removed", 1)
+    assert library.reextract(first) == (1, 0)
+    check("re-extracted", 0)  # the same page again: the highlight is found where it was
+    # A change made by another process, seen by this one's export.
+    script = (
+        "import sys\n"
+        "from reader.core import Library\n"
+        "with Library.open(sys.argv[1]) as library:\n"
+        "    library.update_highlight(int(sys.argv[2]), note='from elsewhere')\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(library_location), str(marked.id)], check=True, timeout=120)
+    check("change by another process", 1)
 
 
 def test_a_killed_export_leaves_its_files_known(library, library_location, tmp_path):

@@ -21,7 +21,7 @@ from reader.core.errors import LibraryError
 from reader.core.library.highlights import HighlightsMixin
 from reader.core.library.importer import ImportingMixin
 from reader.core.library.reviewing import ReviewMixin
-from reader.core.library.rows import NoteConflict, page_identity, storable_text
+from reader.core.library.rows import NoteConflict, bump_revision, page_identity, storable_text
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
 from reader.core.location import (  # noqa: F401
     DB_NAME,
@@ -309,7 +309,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         """What an export needs to know of articles before reading them (names,
         filters, and whether each changed since its file was written)."""
         with self._sql() as conn:
-            return listing.export_stamps(conn, ids)
+            return listing.export_stamps(conn, ids, SCHEMA_REVISION)
 
     def find_link(self, article: str, highlight: str | None = None) -> tuple[int, int | None]:
         """(article id, highlight id or None) for a reader://open link's uids (an
@@ -388,6 +388,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         # Reading progress is not an edit of the article: `updated` stays.
         with self._write() as session:
             self._article_row(session, article_id).progress = min(1.0, max(0.0, float(progress)))
+            bump_revision(session, article_id)
         return domain.Change("article-updated", article_id)
 
     def set_title(self, article_id: int, title: str) -> domain.Change:
@@ -409,6 +410,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             article.note_version = (article.note_version or 1) + 1
             article.updated = dates.now()
             session.flush()
+            bump_revision(session, article_id)
             self._search.refresh_annotations(session.connection(), article_id)
         return domain.Change("article-updated", article_id)
 
@@ -419,6 +421,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
                 setattr(article, name, value)
             article.updated = dates.now()
             session.flush()
+            bump_revision(session, article_id)
             if reindex:
                 self._search.refresh(session.connection(), article_id)
         return domain.Change("article-updated", article_id)
@@ -428,6 +431,8 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             article = self._article_row(session, article_id)
             article.tags = self._tag_rows(session, tags)
             article.updated = dates.now()
+            session.flush()
+            bump_revision(session, article_id)
         return domain.Change("article-updated", article_id)
 
     def add_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:

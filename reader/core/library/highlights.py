@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from reader.core import anchoring, dates, domain
 from reader.core.errors import LibraryError
-from reader.core.library.rows import NoteConflict, highlight_record, highlight_row
+from reader.core.library.rows import NoteConflict, bump_revision, highlight_record, highlight_row
 from reader.core.storage.models import (
     Article,
     Highlight,
@@ -68,6 +68,7 @@ class HighlightsMixin(LibraryHost):
             row.tags = self._tag_rows(session, tags)
             session.add(row)
             session.flush()
+            bump_revision(session, article_id)
             self._search.refresh_annotations(session.connection(), article_id)
             return highlight_record(row)
 
@@ -171,6 +172,7 @@ class HighlightsMixin(LibraryHost):
                 row.updated = dates.now()
                 row.updated_by = self.user
                 session.flush()
+                bump_revision(session, row.article_id)
                 self._drop_unused_tags(session)
                 self._search.refresh_annotations(session.connection(), row.article_id)
                 return highlight_record(row)
@@ -190,6 +192,7 @@ class HighlightsMixin(LibraryHost):
             article_id = row.article_id
             session.delete(row)
             session.flush()
+            bump_revision(session, article_id)
             self._drop_unused_tags(session)
             self._search.refresh_annotations(session.connection(), article_id)
         return domain.Change("highlight-deleted", article_id, highlight_id)
@@ -200,6 +203,7 @@ class HighlightsMixin(LibraryHost):
             self._article_row(session, highlight.article_id)
             row = self._highlight_row_of(session, highlight, keep_id=True)
             session.flush()
+            bump_revision(session, highlight.article_id)
             self._search.refresh_annotations(session.connection(), highlight.article_id)
             return highlight_record(row)
 
@@ -229,6 +233,7 @@ class HighlightsMixin(LibraryHost):
                     articles.add(x.article_id)
                 rows.append(self._highlight_row_of(session, x))
             session.flush()
+            bump_revision(session, *articles)
             for article_id in sorted(articles):
                 self._search.refresh_annotations(session.connection(), article_id)
             inserted = [highlight_record(row) for row in rows]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from reader.core import anchoring, dates, domain
 from reader.core.errors import LibraryError
 from reader.core.importing.worker import can_interrupt, prepare_limit, prepare_safely, too_long, watch_parent
-from reader.core.library.rows import add_assets, page_identity, storable_text, store_page_fields
+from reader.core.library.rows import add_assets, bump_revision, page_identity, storable_text, store_page_fields
 from reader.core.storage.models import (
     Article,
     ArticleContent,
@@ -304,6 +304,7 @@ class ImportingMixin(LibraryHost):
                 else:
                     orphaned += 1
             session.flush()
+            bump_revision(session, article_id)
             self._search.refresh(session.connection(), article_id)
         return placed, orphaned
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from reader.core import domain, review
 from reader.core.errors import LibraryError
-from reader.core.library.rows import highlight_record, highlight_row
+from reader.core.library.rows import bump_revision, highlight_record, highlight_row
 from reader.core.storage import reviews
 from reader.core.storage.models import (
     Highlight,
@@ -93,7 +93,8 @@ class ReviewMixin(LibraryHost):
             raise LibraryError(str(exc)) from None
         when = (now or datetime.now(UTC)).astimezone(UTC)
         with self._write() as session:
-            highlight_row(session, highlight_id)
+            # Review dates show in exports: the highlight's article changed.
+            bump_revision(session, highlight_row(session, highlight_id).article_id)
             row = session.get(ReviewCard, highlight_id)
             current = (
                 None

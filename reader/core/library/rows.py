@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from reader.core import domain
@@ -59,6 +60,19 @@ def add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> 
     for asset in prepared.assets:
         session.add(
             Asset(article_id=article_id, name=asset.name, mime=asset.mime, source=asset.source, data=asset.data)
+        )
+
+
+def bump_revision(session: Session, *article_ids: int) -> None:
+    """Count a change to these articles (their row, highlights, tags, note or
+    review cards) in the caller's transaction: an export finds the articles it
+    must write again by this counter alone. Every write path calls it."""
+    if article_ids:
+        session.execute(
+            update(Article)
+            .where(Article.id.in_(sorted(set(article_ids))))
+            .values(revision=Article.revision + 1)
+            .execution_options(synchronize_session=False)
         )
 
 

@@ -87,6 +87,10 @@ class Article(Base):
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1 of the text read
     added: Mapped[datetime] = mapped_column(DateTime, index=True)
     updated: Mapped[datetime] = mapped_column(DateTime)
+    # Counts every change to the article, its highlights, tags, note and review
+    # cards (reader.core.library.rows.bump_revision): an export's fingerprint
+    # without reading the highlights. See migration 0011.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
 
     content: Mapped[ArticleContent] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True, uselist=False
