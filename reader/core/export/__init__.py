@@ -20,7 +20,8 @@ import os
 from typing import Any
 
 from reader.core.export.common import ArticleSource, ExportOptions, parse_reader_link, reader_link
-from reader.core.export.files import FORMATS, MANIFEST, ExportResult, export_articles, is_annotated, safe_filename
+from reader.core.export.files import FORMATS, ExportResult, export_articles, is_annotated, safe_filename
+from reader.core.export.manifest import MANIFEST
 from reader.core.export.markdown import default_template_text
 from reader.core.export.restore import AnnotationImport, import_annotations
 from reader.core.export.vault import VAULT_FORMATS, sync_vault, watch

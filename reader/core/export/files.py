@@ -25,7 +25,6 @@ so a killed export's files stay known (the next export merges the journal).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -35,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 import reader
 from reader.core import domain
@@ -45,6 +44,19 @@ from reader.core.export.common import ArticleSource, AssetResolver, ExportOption
 from reader.core.export.html import HtmlFormat
 from reader.core.export.hypothesis import HypothesisFormat
 from reader.core.export.logseq import LogseqFormat
+from reader.core.export.manifest import (
+    JOURNAL,
+    MANIFEST,
+    Entry,
+    Journal,
+    file_hash,
+    frozen,
+    is_current,
+    manifest_text,
+    merge_journal,
+    read_manifest,
+    sha256,
+)
 from reader.core.export.markdown import MarkdownFormat, default_template_text
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.w3c import JsonFormat
@@ -64,8 +76,6 @@ FORMATS: dict[str, type[Formatter]] = {
     "csl-json": CslJsonFormat,
     "hypothesis": HypothesisFormat,
 }
-MANIFEST = ".reader-export.json"
-JOURNAL = ".reader-export.journal"  # entries of a running export, merged into MANIFEST at its end
 # Bumped when a format renders the same article differently: every file is then rendered again.
 RENDER_REVISION = 1
 NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leaving room for " (id)"
@@ -173,116 +183,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
     return True
 
 
-@dataclass(frozen=True)
-class _Entry:
-    name: str
-    sha256: str | None  # None: from a version-1 manifest, nothing proves what the file held
-    source: str | None = None  # what the file was rendered from (see export_articles)
-
-
 _TMP = re.compile(r"^\..+\.reader-(\d+)-(\d+)\.tmp$")
-
-
-_SEPARATORS = tuple(sep for sep in {"/", os.sep, os.altsep} if sep)
-
-
-def _valid_name(v: object) -> bool:
-    """A plain, visible file name in the folder (no path)."""
-    return isinstance(v, str) and bool(v) and not v.startswith(".") and not any(sep in v for sep in _SEPARATORS)
-
-
-def _read_manifest(folder: Path) -> tuple[dict[str, dict[str, _Entry]], dict[str, dict[str, _Entry]], bool]:
-    """(entries by format and article uid, version-1 entries by format and article id,
-    whether the file is a manifest as written now: else it is written even if nothing changed)."""
-    try:
-        data = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}, {}, False
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}, {}, False
-    version = data.get("version")
-    current: dict[str, dict[str, _Entry]] = {}
-    legacy: dict[str, dict[str, _Entry]] = {}
-    for fmt, entries in files.items():
-        if not isinstance(entries, dict):
-            continue
-        for key, value in entries.items():
-            if version == 1 and _valid_name(value):
-                legacy.setdefault(fmt, {})[str(key)] = _Entry(value, None)
-            elif isinstance(value, dict) and _valid_name(value.get("name")):
-                current.setdefault(fmt, {})[str(key)] = _entry(value)
-    for fmt, entries in (data.get("legacy") or {}).items() if isinstance(data.get("legacy"), dict) else ():
-        if isinstance(entries, dict):
-            for key, value in entries.items():
-                if _valid_name(value):
-                    legacy.setdefault(fmt, {})[str(key)] = _Entry(value, None)
-    return current, legacy, version == 2
-
-
-def _entry(value: dict[str, object]) -> _Entry:
-    digest, source = value.get("sha256"), value.get("from")
-    return _Entry(
-        str(value["name"]), digest if isinstance(digest, str) else None, source if isinstance(source, str) else None
-    )
-
-
-def _entry_json(e: _Entry) -> dict[str, object]:
-    data: dict[str, object] = {"name": e.name, "sha256": e.sha256}
-    if e.source is not None:
-        data["from"] = e.source
-    return data
-
-
-def _frozen(entries: dict[str, dict[str, _Entry]]) -> dict[str, dict[str, _Entry]]:
-    """A copy to compare with later (formats without entries left out)."""
-    return {fmt: dict(e) for fmt, e in entries.items() if e}
-
-
-class _Journal:
-    """Manifest entries of files about to be written, one JSON line each, appended
-    before the files are written: a killed export leaves its files known (the next
-    export merges them) without rewriting the whole manifest after every batch."""
-
-    def __init__(self, path: Path, fmt: str) -> None:
-        self.path = path
-        self.fmt = fmt
-        self.file: IO[str] | None = None
-
-    def record(self, entries: Sequence[tuple[str, _Entry]]) -> None:
-        if not entries:
-            return
-        if self.file is None:
-            self.file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (closed by close())
-        for key, e in entries:
-            line = {"format": self.fmt, "key": key, "name": e.name, "sha256": e.sha256}
-            self.file.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-        self.file.flush()
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-
-    def remove(self) -> None:
-        """After the manifest holding these entries is written."""
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path)
-
-
-def _merge_journal(folder: Path, current: dict[str, dict[str, _Entry]]) -> None:
-    """The entries a killed export recorded: its files, some perhaps never written
-    (their hash then proves nothing the file holds, so they are only ever kept)."""
-    try:
-        lines = (folder / JOURNAL).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return
-    for line in lines:
-        try:
-            value = json.loads(line)
-        except ValueError:
-            continue  # a line cut short by the kill
-        if isinstance(value, dict) and isinstance(value.get("format"), str) and _valid_name(value.get("name")):
-            current.setdefault(value["format"], {})[str(value.get("key"))] = _entry(value)
 
 
 def _options_key(fmt: str, options: ExportOptions) -> str:
@@ -290,7 +191,7 @@ def _options_key(fmt: str, options: ExportOptions) -> str:
     template = ""
     if options.template is not None:
         try:
-            template = _sha256(Path(options.template).read_bytes())
+            template = sha256(Path(options.template).read_bytes())
         except OSError:
             template = str(options.template)
     data = [
@@ -305,51 +206,8 @@ def _options_key(fmt: str, options: ExportOptions) -> str:
         options.deck,
     ]
     if fmt in ("md", "logseq") and options.template is None:
-        data.append(_sha256(default_template_text().encode("utf-8")))
-    return _sha256(json.dumps(data, ensure_ascii=False).encode("utf-8"))
-
-
-def _current(entry: _Entry | None, name: str, source: str | None) -> bool:
-    """Whether the file of `entry` (still there) was rendered from `source` under
-    this name: it would be written again with the same bytes. Not even read: were
-    it edited by the user, it is left alone either way (and reported kept once its
-    article changes)."""
-    return entry is not None and source is not None and entry.source == source and entry.name == name
-
-
-def _manifest_text(current: dict[str, dict[str, _Entry]], legacy: dict[str, dict[str, _Entry]]) -> str:
-    data: dict[str, object] = {
-        "about": "Files written here by Reader's export, by format and article uid, with the SHA-256 of what "
-        "Reader wrote (and a hash of what it was rendered from). Reader overwrites or removes a file only "
-        "while it still holds exactly that; delete this file to make Reader forget them.",
-        "version": 2,
-        "files": {
-            fmt: {uid: _entry_json(e) for uid, e in sorted(entries.items())}
-            for fmt, entries in sorted(current.items())
-            if entries
-        },
-    }
-    old = {
-        fmt: {k: e.name for k, e in sorted(entries.items(), key=lambda kv: (len(kv[0]), kv[0]))}
-        for fmt, entries in sorted(legacy.items())
-        if entries
-    }
-    if old:
-        data["legacy"] = old  # from a version-1 manifest: kept, never overwritten or removed
-    # Compact: the C encoder (indent= makes json use its pure-Python one, slow for 10,000 entries).
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def _sha256(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def _file_hash(path: str) -> str | None:
-    try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
-        return None
+        data.append(sha256(default_template_text().encode("utf-8")))
+    return sha256(json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _pid_alive(pid: int) -> bool:
@@ -476,9 +334,9 @@ def export_articles(
 
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
-    current, legacy, fresh = _read_manifest(out)
-    before_run = (_frozen(current), _frozen(legacy))
-    _merge_journal(out, current)
+    current, legacy, fresh = read_manifest(out)
+    before_run = (frozen(current), frozen(legacy))
+    merge_journal(out, current)
     present = {_key(entry.name) for entry in os.scandir(out)}
     # Entries whose file is gone (deleted by the user) are forgotten.
     mine = current[fmt] = {k: e for k, e in current.get(fmt, {}).items() if _key(e.name) in present}
@@ -493,7 +351,7 @@ def export_articles(
         for key in sorted(set(mine) - wanted):
             entry = mine[key]
             path = os.path.join(folder, entry.name)
-            if entry.sha256 and _file_hash(path) == entry.sha256:
+            if entry.sha256 and file_hash(path) == entry.sha256:
                 os.unlink(path)
                 removed.append(out / entry.name)
                 present.discard(_key(entry.name))
@@ -510,7 +368,7 @@ def export_articles(
         old = mine.get(keys[item.id])
         if old and old.name != names[item.id] and _key(old.name) not in new_keys and _key(old.name) in present:
             path = os.path.join(folder, old.name)
-            if old.sha256 and _file_hash(path) == old.sha256:
+            if old.sha256 and file_hash(path) == old.sha256:
                 os.unlink(path)
                 removed.append(out / old.name)
                 del mine[keys[item.id]]
@@ -522,15 +380,15 @@ def export_articles(
     sources: dict[int, str] = {}
     if not kind.needs_content:
         options_key = _options_key(fmt, options)
-        sources = {s.id: _sha256(f"{options_key}\n{s.fingerprint}".encode()) for s in items if s.fingerprint}
+        sources = {s.id: sha256(f"{options_key}\n{s.fingerprint}".encode()) for s in items if s.fingerprint}
     paths = [out / names[s.id] for s in items]
-    todo = [s for s in items if not _current(mine.get(keys[s.id]), names[s.id], sources.get(s.id))]
+    todo = [s for s in items if not is_current(mine.get(keys[s.id]), names[s.id], sources.get(s.id))]
     changed: list[Path] = []
     total = len(items)
     done = total - len(todo)
     step = BATCH if kind.needs_content and library is not None else 200
     render = formatter.render
-    journal = _Journal(out / JOURNAL, fmt)
+    journal = Journal(out / JOURNAL, fmt)
     try:
         # Creating files is mostly waiting on the file system: a few threads write while
         # this one renders. Same bytes whatever the order.
@@ -553,7 +411,7 @@ def export_articles(
                 before = {keys[a.id]: mine.get(keys[a.id]) for a, *_ in plans}
                 planned = []
                 for article, name, _path, raw, _proof, _new in plans:
-                    entry = _Entry(name, _sha256(raw))
+                    entry = Entry(name, sha256(raw))
                     known = before[keys[article.id]]
                     if known is None or (known.name, known.sha256) != (entry.name, entry.sha256):
                         planned.append((keys[article.id], entry))
@@ -577,7 +435,7 @@ def export_articles(
                             mine[key] = known
                     else:
                         entry = mine[key]
-                        mine[key] = _Entry(entry.name, entry.sha256, sources.get(article.id))
+                        mine[key] = Entry(entry.name, entry.sha256, sources.get(article.id))
                     if outcome == "kept":
                         kept.append(out / name)
                     elif outcome == "written":
@@ -598,8 +456,8 @@ def export_articles(
                 progress(total, total)
     finally:
         journal.close()
-        if (_frozen(current), _frozen(legacy)) != before_run or not fresh:
-            write_atomic(out / MANIFEST, _manifest_text(current, legacy))
+        if (frozen(current), frozen(legacy)) != before_run or not fresh:
+            write_atomic(out / MANIFEST, manifest_text(current, legacy))
         journal.remove()
     return ExportResult(tuple(paths), tuple(changed), tuple(removed), len(items), highlights, tuple(kept))
 
@@ -618,7 +476,7 @@ def _settle(path: str, raw: bytes, proof: str | None, new: bool) -> str:
         if existing is not None:
             if existing == raw:
                 return "unchanged"
-            if proof is None or _sha256(existing) != proof:
+            if proof is None or sha256(existing) != proof:
                 return "kept"
     write_atomic(path, raw, new=True)
     return "written"
