@@ -43,8 +43,9 @@ from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog
 from reader.gui.review_card import CardEditor, CardText, KeyButton, _host, days_ago, plural, short_date
 from reader.gui.review_chart import WeekChart
 from reader.gui.review_settings import ReviewSettingsDialog
+from reader.gui.styles import review_css
 from reader.gui.tasks import LIBRARY_CHANGED, OpResult, describe
-from reader.gui.theme import THEMES, ReadingSettings, Theme, font_families
+from reader.gui.theme import THEMES, ReadingSettings, Theme
 from reader.gui.widgets import named
 
 if TYPE_CHECKING:
@@ -214,42 +215,7 @@ class ReviewView(QDialog):
     def set_style(self, theme: Theme, reading: ReadingSettings) -> None:
         self.theme, self.reading = theme, reading
         t = theme
-        sans = ", ".join(f"'{f}'" for f in font_families("Sans"))
-        serif = ", ".join(f"'{f}'" for f in font_families(reading.font))
-        good_text = "#ffffff" if not t.dark else t.background
-        self.setStyleSheet(f"""
-            QDialog#Review {{ background: {t.window}; }}
-            QDialog#Review QLabel {{ color: {t.text}; }}
-            QFrame#ReviewCard, QFrame#ReviewMessage {{ background: {t.background}; border: 1px solid {t.rule};
-                border-radius: 12px; }}
-            QTextBrowser#ReviewQuote {{ background: {t.background}; color: {t.text}; border: none; }}
-            QTextBrowser#ReviewQuote QScrollBar:vertical {{ background: {t.background}; width: 9px; margin: 0; }}
-            QTextBrowser#ReviewQuote QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px;
-                min-height: 30px; margin: 1px; }}
-            QTextBrowser#ReviewQuote QScrollBar::add-line, QTextBrowser#ReviewQuote QScrollBar::sub-line {{ height: 0; }}
-            QTextBrowser#ReviewQuote QScrollBar::add-page, QTextBrowser#ReviewQuote QScrollBar::sub-page {{ background: none; }}
-            QLabel#ReviewSite {{ color: {t.accent}; font-family: {sans}; font-size: {reading.size * 0.72:.1f}pt;
-                font-weight: 600; letter-spacing: 1px; }}
-            QLabel#ReviewTitle {{ font-family: {serif}; font-size: {reading.size * 1.15:.1f}pt; font-weight: 700; }}
-            QDialog#Review QLabel#ReviewMeta, QDialog#Review QLabel#ReviewHint,
-            QDialog#Review QLabel#ReviewAsk, QDialog#Review QLabel#ReviewExplain,
-            QDialog#Review QLabel#ReviewLegend, QDialog#Review QLabel#ReviewStreak,
-            QDialog#Review QLabel#ReviewWeek {{ color: {t.muted}; }}
-            QLabel#ReviewWeek {{ font-weight: 600; }}
-            QLabel#ReviewPosition {{ font-weight: 600; }}
-            QDialog#Review QLabel#ReviewStatus {{ color: {t.accent}; }}
-            QLabel#ReviewHeadline {{ font-family: {serif}; font-size: {reading.size * 1.45:.1f}pt; font-weight: 700; }}
-            QPushButton {{ background: {t.code}; color: {t.text}; border: 1px solid {t.rule}; border-radius: 8px;
-                padding: 6px 14px; }}
-            QPushButton:hover {{ border-color: {t.muted}; }}
-            QPushButton:disabled {{ color: {t.muted}; }}
-            QPushButton#answer-good, QPushButton#answer-keep {{ background: {t.accent}; color: {good_text};
-                border-color: {t.accent}; font-weight: 600; }}
-            QPushButton[flat="true"] {{ background: transparent; border: none; color: {t.link}; padding: 4px 8px; }}
-            QPushButton[flat="true"]:hover {{ background: {t.code}; }}
-            QPlainTextEdit#ReviewNote, QLineEdit#ReviewTags {{ background: {t.background}; color: {t.text};
-                border: 1px solid {t.rule}; border-radius: 6px; padding: 4px 6px; }}
-        """)
+        self.setStyleSheet(review_css(theme, reading))
         self.chart.set_theme(t)
         made = QColor(self.chart.made_color).name()
         self.legend.setText(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.gui.theme import Theme
+from reader.gui.theme import ReadingSettings, Theme, font_families
 
 
 def window_css(t: Theme) -> str:
@@ -62,6 +62,46 @@ def window_css(t: Theme) -> str:
     QLabel#NotebookCount {{ color: {t.muted}; }}
     QLabel#NoteQuote {{ color: {t.muted}; font-style: italic; }}
     QLabel#NoteHint {{ color: {t.muted}; }}
+    """
+
+
+def review_css(t: Theme, reading: ReadingSettings) -> str:
+    """The daily review's window (gui/review.py), in the reading theme and face."""
+    sans = ", ".join(f"'{f}'" for f in font_families("Sans"))
+    serif = ", ".join(f"'{f}'" for f in font_families(reading.font))
+    good_text = "#ffffff" if not t.dark else t.background
+    return f"""
+            QDialog#Review {{ background: {t.window}; }}
+            QDialog#Review QLabel {{ color: {t.text}; }}
+            QFrame#ReviewCard, QFrame#ReviewMessage {{ background: {t.background}; border: 1px solid {t.rule};
+                border-radius: 12px; }}
+            QTextBrowser#ReviewQuote {{ background: {t.background}; color: {t.text}; border: none; }}
+            QTextBrowser#ReviewQuote QScrollBar:vertical {{ background: {t.background}; width: 9px; margin: 0; }}
+            QTextBrowser#ReviewQuote QScrollBar::handle:vertical {{ background: {t.rule}; border-radius: 4px;
+                min-height: 30px; margin: 1px; }}
+            QTextBrowser#ReviewQuote QScrollBar::add-line, QTextBrowser#ReviewQuote QScrollBar::sub-line {{ height: 0; }}
+            QTextBrowser#ReviewQuote QScrollBar::add-page, QTextBrowser#ReviewQuote QScrollBar::sub-page {{ background: none; }}
+            QLabel#ReviewSite {{ color: {t.accent}; font-family: {sans}; font-size: {reading.size * 0.72:.1f}pt;
+                font-weight: 600; letter-spacing: 1px; }}
+            QLabel#ReviewTitle {{ font-family: {serif}; font-size: {reading.size * 1.15:.1f}pt; font-weight: 700; }}
+            QDialog#Review QLabel#ReviewMeta, QDialog#Review QLabel#ReviewHint,
+            QDialog#Review QLabel#ReviewAsk, QDialog#Review QLabel#ReviewExplain,
+            QDialog#Review QLabel#ReviewLegend, QDialog#Review QLabel#ReviewStreak,
+            QDialog#Review QLabel#ReviewWeek {{ color: {t.muted}; }}
+            QLabel#ReviewWeek {{ font-weight: 600; }}
+            QLabel#ReviewPosition {{ font-weight: 600; }}
+            QDialog#Review QLabel#ReviewStatus {{ color: {t.accent}; }}
+            QLabel#ReviewHeadline {{ font-family: {serif}; font-size: {reading.size * 1.45:.1f}pt; font-weight: 700; }}
+            QPushButton {{ background: {t.code}; color: {t.text}; border: 1px solid {t.rule}; border-radius: 8px;
+                padding: 6px 14px; }}
+            QPushButton:hover {{ border-color: {t.muted}; }}
+            QPushButton:disabled {{ color: {t.muted}; }}
+            QPushButton#answer-good, QPushButton#answer-keep {{ background: {t.accent}; color: {good_text};
+                border-color: {t.accent}; font-weight: 600; }}
+            QPushButton[flat="true"] {{ background: transparent; border: none; color: {t.link}; padding: 4px 8px; }}
+            QPushButton[flat="true"]:hover {{ background: {t.code}; }}
+            QPlainTextEdit#ReviewNote, QLineEdit#ReviewTags {{ background: {t.background}; color: {t.text};
+                border: 1px solid {t.rule}; border-radius: 6px; padding: 4px 6px; }}
     """
 
 
