@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.domain import Highlight
 from reader.gui.annotate import ColorNames
-from reader.gui.annotations_panel import (
+from reader.gui.highlight_cards import (
     ColorFilter,
     HighlightDelegate,
     HighlightListModel,
