@@ -40,7 +40,6 @@ SAMPLE = (
 )
 # (page, width): why. Each must still fail; one that passes is taken off this list.
 KNOWN = {
-    ("gmw", 500): "1 px horizontal overflow at 500 px, cause not yet found",
     ("links-in-tables", 500): "1 px horizontal overflow at 500 px, cause not yet found",
 }
 
