@@ -35,7 +35,7 @@ from reader.core.domain import COLORS, Change, Highlight
 from reader.core.errors import LibraryError
 from reader.core.tags import parse_tags, tag_key
 from reader.gui.icons import icon
-from reader.gui.note_conflict import KEEP_MINE, KEEP_THEIRS, NoteConflictDialog
+from reader.gui.note_conflict import KEEP_MINE, KEEP_THEIRS, NoteConflictDialog, highlight_label
 from reader.gui.tasks import describe
 from reader.gui.widgets import props
 
@@ -267,8 +267,7 @@ class Annotations(QObject):
         hid, article_id = command.before.id, command.article_id
         rest = {key: value for key, value in command.attempt.items() if key != "note"}
         self.ops.announce(Change("highlight-updated", article_id, hid))  # the views show theirs
-        quote = " ".join(command.before.quote.split())
-        what = f"The highlight “{quote[:60].rstrip()}{'…' if len(quote) > 60 else ''}”"
+        what = highlight_label(command.before.quote)
         dialog = self.conflict_dialog(what, exc.by, exc.theirs, exc.yours)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.resolved.connect(lambda choice, text: self._resolve(hid, rest, choice, text))

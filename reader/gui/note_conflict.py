@@ -103,10 +103,16 @@ class NoteConflictDialog(QDialog):
         super().done(result)
 
 
+def highlight_label(quote: str, limit: int = 60) -> str:
+    """How the dialog names a highlight: its quote, on one line, cut short."""
+    quote = " ".join(quote.split())
+    return f"The highlight “{quote[:limit].rstrip()}{'…' if len(quote) > limit else ''}”"
+
+
 def _escape(text: str) -> str:
     import html
 
     return html.escape(text)
 
 
-__all__ = ["KEEP_MINE", "KEEP_THEIRS", "NoteConflictDialog"]
+__all__ = ["KEEP_MINE", "KEEP_THEIRS", "NoteConflictDialog", "highlight_label"]

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from reader.core.domain import Change, ReviewItem
 from reader.core.review import ReviewSettings
 from reader.gui.annotate import ColorNames
-from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog
+from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog, highlight_label
 from reader.gui.review_card import CardEditor, CardText, KeyButton, _host, days_ago, plural, short_date
 from reader.gui.review_chart import WeekChart
 from reader.gui.review_settings import ReviewSettingsDialog
@@ -450,8 +450,7 @@ class ReviewView(QDialog):
         self.ops.run(job, on_done=stored, on_error=failed)
 
     def _note_conflict(self, h: Highlight, tags: tuple[str, ...] | None, exc: NoteConflict) -> None:
-        quote = " ".join(h.quote.split())
-        what = f"The highlight “{quote[:60].rstrip()}{'…' if len(quote) > 60 else ''}”"
+        what = highlight_label(h.quote)
         dialog = NoteConflictDialog(what, exc.by, exc.theirs, exc.yours, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
