@@ -62,6 +62,10 @@ def test_words_found_some_in_the_text_and_some_in_notes(library, pages):
     assert found(library, "glaciology") == []
     assert found(library, "workshop rivers") == [pages["rivers"]]
     assert found(library, "fieldwork quiet") == [pages["rivers"]]
+    # Long queries too: six words, two only in the notes, four only in the text.
+    library.update_highlight(highlight.id, note="seminar on glaciology")
+    assert found(library, "seminar quiet rivers north glaciology under") == [pages["rivers"]]
+    assert found(library, "seminar quiet rivers north glaciology café") == []
     library.delete_highlight(highlight.id)
     assert found(library, "workshop") == []
     assert pages["rivers"] in found(library, "under a lid of ice")  # its text is still indexed

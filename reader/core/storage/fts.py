@@ -193,9 +193,7 @@ BROAD_QUERY = 1500
 
 # An article is two rows: its text (search_index) and its annotations
 # (search_index_notes), so that a new highlight re-indexes only the latter.
-# Every word must match in one of the two: all in one row, or (for a few words)
-# some in each, found by trying each way of sharing the words out.
-_CROSS_MAX_PARTS = 4
+# Every word must match in one of the two: all in one row, or some in each.
 _BOTH = (
     "SELECT rowid AS id FROM search_index WHERE search_index MATCH ? "
     "UNION ALL SELECT rowid FROM search_index_notes WHERE search_index_notes MATCH ?"
@@ -222,8 +220,10 @@ def _scored(conn: Conn, parts: list[str]) -> dict[int, float]:
     ):
         for article_id, score in _run(conn, sql, (expression,)):
             scores[article_id] = scores.get(article_id, 0.0) + score
-    if 1 < len(parts) <= _CROSS_MAX_PARTS:
-        cross = _cross(conn, parts) - scores.keys()
+    if len(parts) > 1:
+        cross = (
+            _cross(conn, parts) if len(parts) <= _CROSS_MASKS_UP_TO else _cross_by_word(conn, parts)
+        ) - scores.keys()
         for article_id in cross:
             scores[article_id] = _cross_score(conn, article_id, parts) if len(cross) <= _CROSS_SCORED else 0.0
     return scores
@@ -233,24 +233,58 @@ def _ids(conn: Conn, table: str, expression: str) -> set[int]:
     return {row[0] for row in _run(conn, f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))}
 
 
+# A few words are shared out between the two rows every possible way, one FTS5
+# query per way (FTS5 intersects their doclists fast); more words than this
+# (2^n ways) are read one word at a time.
+_CROSS_MASKS_UP_TO = 4
+_NOTED_WORD_MAX = 500
+
+
 def _cross(conn: Conn, parts: list[str]) -> set[int]:
     """Articles with some of the words only in the text and the others only in the
-    annotations. Each side is one FTS5 query (it intersects doclists fast) and the
-    sides meet in Python: a join looking rows up by rowid runs the whole MATCH again
-    for each row (0.1 ms a row)."""
+    annotations, for a few words: each way of sharing them out is one query per
+    side, and the sides meet in Python (a join looking rows up by rowid runs the
+    whole MATCH again for each row: 0.1 ms a row)."""
     in_notes = [bool(_run(conn, _EXISTS_NOTE, (part,)).fetchone()) for part in parts]
     found: set[int] = set()
     for mask in range(1, 2 ** len(parts) - 1):
-        noted = [p for i, p in enumerate(parts) if mask >> i & 1]
         if not all(in_notes[i] for i in range(len(parts)) if mask >> i & 1):
             continue
-        candidates = _ids(conn, "search_index_notes", " ".join(noted))
-        rest = " ".join(p for i, p in enumerate(parts) if not mask >> i & 1)
-        if len(candidates) <= _LOOKUPS:
-            found |= {a for a in candidates if _run(conn, _MATCHES_TEXT, (rest, a)).fetchone()}
-        else:
-            found |= candidates & _ids(conn, "search_index", rest)
+        candidates = _ids(conn, "search_index_notes", " ".join(p for i, p in enumerate(parts) if mask >> i & 1))
+        found |= _text_matches(conn, candidates, [p for i, p in enumerate(parts) if not mask >> i & 1])
     return found
+
+
+def _cross_by_word(conn: Conn, parts: list[str]) -> set[int]:
+    """The same for many words: which of them each article's annotations hold is
+    read one word at a time, and the articles sharing the words out the same way
+    are met with one text query for the rest. A word in the annotations of more
+    than _NOTED_WORD_MAX articles (a common word: 0.1-0.3 s to read at 100,000
+    articles) is looked for in the text only, where such a word nearly always is."""
+    full = (1 << len(parts)) - 1
+    noted: dict[int, int] = {}  # article -> bit mask of the words in its annotations
+    for i, part in enumerate(parts):
+        sql = "SELECT rowid FROM search_index_notes WHERE search_index_notes MATCH ? LIMIT ?"
+        ids = [row[0] for row in _run(conn, sql, (part, _NOTED_WORD_MAX + 1))]
+        if len(ids) <= _NOTED_WORD_MAX:
+            for article_id in ids:
+                noted[article_id] = noted.get(article_id, 0) | 1 << i
+    sharing: dict[int, set[int]] = {}
+    for article_id, mask in noted.items():
+        if mask != full:  # all of them in the annotations: found by the one-row match
+            sharing.setdefault(mask, set()).add(article_id)
+    found: set[int] = set()
+    for mask, candidates in sharing.items():
+        found |= _text_matches(conn, candidates, [p for i, p in enumerate(parts) if not mask >> i & 1])
+    return found
+
+
+def _text_matches(conn: Conn, candidates: set[int], parts: list[str]) -> set[int]:
+    """Those of `candidates` whose text holds every one of `parts`."""
+    rest = " ".join(parts)
+    if len(candidates) <= _LOOKUPS:
+        return {a for a in candidates if _run(conn, _MATCHES_TEXT, (rest, a)).fetchone()}
+    return candidates & _ids(conn, "search_index", rest)
 
 
 # Fewer candidates than this are looked up one by one, more are met with every
