@@ -25,7 +25,7 @@ class UsageError(Exception):
 def _open(args: argparse.Namespace) -> Library:
     from reader.core.library import Library
 
-    library = Library.open(args.library, user=getattr(args, "user", None))
+    library = Library.open(args.library, user=getattr(args, "user", None), on_upgrade=_say)
     _warn(library.warnings)
     return library
 
@@ -36,9 +36,13 @@ def _open_light(args: argparse.Namespace) -> LazyLibrary:
     SQLAlchemy (a third of a second of start-up)."""
     from reader.core.lazy import LazyLibrary
 
-    library = LazyLibrary.open(args.library, user=getattr(args, "user", None))
+    library = LazyLibrary.open(args.library, user=getattr(args, "user", None), on_upgrade=_say)
     _warn(library.warnings)
     return library
+
+
+def _say(message: str) -> None:
+    print(f"reader: {message}", file=sys.stderr, flush=True)
 
 
 def _warn(warnings: list[str]) -> None:

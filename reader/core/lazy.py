@@ -34,18 +34,26 @@ T = TypeVar("T")
 
 
 class LazyLibrary:
-    def __init__(self, folder: Path | str, user: str | None = None) -> None:
+    def __init__(
+        self, folder: Path | str, user: str | None = None, on_upgrade: Callable[[str], None] | None = None
+    ) -> None:
         # A folder, or a shared library's URL (always loaded at once).
         self.folder = folder
         self.user_name = user
+        self.on_upgrade = on_upgrade  # see Library.open
         self.db_path = folder / DB_NAME if isinstance(folder, Path) else None
         self._library: Library | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
 
     @classmethod
-    def open(cls, folder: str | os.PathLike[str] | None = None, user: str | None = None) -> LazyLibrary:
-        lazy = cls(resolve_library(folder), user)
+    def open(
+        cls,
+        folder: str | os.PathLike[str] | None = None,
+        user: str | None = None,
+        on_upgrade: Callable[[str], None] | None = None,
+    ) -> LazyLibrary:
+        lazy = cls(resolve_library(folder), user, on_upgrade)
         if lazy.db_path is None or not lazy._is_current():
             lazy.load()
         return lazy
@@ -78,7 +86,7 @@ class LazyLibrary:
             if self._library is None:
                 from reader.core.library import Library
 
-                self._library = Library.open(self.folder, user=self.user_name)
+                self._library = Library.open(self.folder, user=self.user_name, on_upgrade=self.on_upgrade)
             return self._library
 
     def _light(self, read: Callable[[listing.Sql], T], full: Callable[[Library], T]) -> T:

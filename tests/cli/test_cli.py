@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def test_import_list_show_highlight_note_search_export(run, article_page, tmp_path):
     out = run("import", article_page, "--json")
@@ -153,3 +155,18 @@ def test_a_tag_may_be_any_text(run, article_page):
     run("import", article_page)
     assert run("tag", "1", "---", "-x", "rivers").stdout.strip() == "---, -x, rivers"
     assert run("tag", "1", "--remove", "-x").stdout.strip() == "---, rivers"
+
+
+@pytest.mark.sqlite_only
+def test_an_old_library_is_upgraded_once_and_the_command_says_so(tmp_path, run):
+    # An upgrade can take minutes on a large library (its search index is rebuilt):
+    # the user hears why the command waits, and where the old file is kept.
+    from reader.core.storage import db
+
+    (tmp_path / "lib").mkdir()
+    db.run_migrations(db.create_library_engine(tmp_path / "lib" / "library.db"), "0001")
+    first = run("list")
+    [line] = [x for x in first.stderr.splitlines() if "upgrading" in x]
+    assert str(tmp_path / "lib") in line and f"library.db.before-{db.SCHEMA_REVISION}" in line
+    assert (tmp_path / "lib" / f"library.db.before-{db.SCHEMA_REVISION}").exists()
+    assert "upgrading" not in run("list").stderr  # once: the library is current now

@@ -105,9 +105,16 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         return self.url is not None
 
     @classmethod
-    def open(cls, location: str | os.PathLike[str] | None = None, user: str | None = None) -> Library:
+    def open(
+        cls,
+        location: str | os.PathLike[str] | None = None,
+        user: str | None = None,
+        on_upgrade: Callable[[str], None] | None = None,
+    ) -> Library:
         """The library in a folder, or on a server for a postgresql:// URL
-        (also from $READER_LIBRARY); created or upgraded as needed."""
+        (also from $READER_LIBRARY); created or upgraded as needed. `on_upgrade`
+        hears one sentence before an existing library's format is upgraded (a
+        minute or two for a large one, whose search index may be rebuilt)."""
         where = resolve_library(location)
         if isinstance(where, str):
             library = cls._open_server(where)
@@ -131,7 +138,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
                     return cls._open_read_only(folder, path, revision)
                 library = cls(folder, user=user)
                 try:
-                    db.upgrade(library.engine, path, revision)
+                    db.upgrade(library.engine, path, revision, on_upgrade)
                 except BaseException:
                     library.close()
                     raise

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import stat as stat_mod
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -230,14 +230,21 @@ def _reason(exc: Exception) -> str:
     return str(orig).strip() or type(orig).__name__
 
 
-def upgrade(engine: Engine, path: Path, revision: str | None) -> None:
-    """Bring the schema from `revision` (as inspect() found it) to SCHEMA_REVISION.
+def upgrade(engine: Engine, path: Path, revision: str | None, on_upgrade: Callable[[str], None] | None = None) -> None:
+    """Bring the schema from `revision` (as inspect() found it) to SCHEMA_REVISION,
+    telling `on_upgrade` first when an existing library is upgraded.
 
     Called with open_lock() held, so the revision cannot change underneath."""
     if revision == SCHEMA_REVISION:
         return
     if revision not in (NEW, None):
-        backup(engine, path.with_name(f"{path.name}.before-{SCHEMA_REVISION}"))
+        kept = path.with_name(f"{path.name}.before-{SCHEMA_REVISION}")
+        if on_upgrade is not None:
+            on_upgrade(
+                f"upgrading the library in {path.parent} to this version's format, once "
+                f"(a few minutes for a large library); the old file is kept as {kept.name}"
+            )
+        backup(engine, kept)
     try:
         run_migrations(engine, SCHEMA_REVISION)
     except Exception as exc:
