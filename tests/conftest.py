@@ -16,6 +16,13 @@ def fixtures() -> Path:
     return FIXTURES
 
 
+@pytest.fixture(autouse=True)
+def own_config_folder(tmp_path, monkeypatch):
+    """Each test stores its display name (reader.core.identity) in a folder of its
+    own, never in the user's config folder."""
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+
+
 # -- the two backends ---------------------------------------------------------
 #
 # Tests in tests/core and tests/cli that use a library (the `library`,

@@ -16,8 +16,8 @@ from reader import __version__
 from reader.cli.common import UsageError, shown_path, text_path
 from reader.core import domain
 from reader.core.errors import LibraryError
+from reader.core.identity import USER_ENV
 from reader.core.listing import STATES
-from reader.core.location import USER_ENV
 
 COMMANDS = (
     "import",
@@ -39,6 +39,7 @@ COMMANDS = (
     "check",
     "review",
     "copy-library",
+    "name",
 )
 
 
@@ -65,7 +66,8 @@ def _library_option(parser: argparse.ArgumentParser, top_level: bool = False) ->
         "--user",
         metavar="NAME",
         default=None if top_level else argparse.SUPPRESS,
-        help="the name recorded with your highlights and notes (default: $READER_USER, else your login name)",
+        help="the name recorded with your highlights and notes, for this run "
+        "(default: $READER_USER, else the one `reader name` stores, else your login name)",
     )
 
 
@@ -259,6 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the library database for damage",
         description="Run SQLite's integrity check on the library.",
     )
+    p = sub.add_parser(
+        "name",
+        help="show or set the name recorded with your highlights and notes",
+        description="Show the name recorded with your highlights and notes, or store a new one "
+        "(the window's File > Your Name… stores the same). --user or $READER_USER still win for one run.",
+    )
+    p.add_argument("new_name", nargs="?", metavar="NAME", help="the name to store")
+    p.add_argument("--clear", action="store_true", help="forget the stored name: your login name again")
 
     for choice in sub.choices.values():
         _library_option(choice)
@@ -401,7 +411,12 @@ def _window_arguments(arguments: list[str]) -> tuple[list[str], list[tuple[str, 
 
 # The module of each command's handler (cmd_<name>), imported alone: the light
 # commands must not pay for the exporters' imports.
-_HANDLER_MODULES = {"export": "exporting", "import-annotations": "exporting", "review": "reviewing"}
+_HANDLER_MODULES = {
+    "export": "exporting",
+    "import-annotations": "exporting",
+    "review": "reviewing",
+    "name": "naming",
+}
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:

@@ -16,23 +16,9 @@ from platformdirs import user_data_dir
 from reader import APP_NAME
 
 LIBRARY_ENV = "READER_LIBRARY"
-USER_ENV = "READER_USER"
 DB_NAME = "library.db"
 
 _SERVER_URL = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?://", re.IGNORECASE)
-
-
-def default_user() -> str:
-    """The name recorded with highlights and notes: $READER_USER, else the OS user."""
-    name = os.environ.get(USER_ENV, "").strip()
-    if name:
-        return name
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except Exception:  # no user name in the environment or the password database
-        return "unknown"
 
 
 def default_library_dir() -> Path:

@@ -1,10 +1,9 @@
 """File > Your Name…: the display name recorded as the author of highlights and notes.
 
-The CLI takes it from `reader --user NAME` or $READER_USER (reader.core.location,
-default the OS user); the window keeps it in its settings (identity/name) and hands
-it to the library on the ops lane, before any write of this session. A name given
-with --user or $READER_USER for this run wins over the stored one until the reader
-sets one here.
+The name is stored by reader.core.identity, where the command line reads it too
+(`reader name`); a name given with --user or $READER_USER for this run wins over
+the stored one until the reader sets one here. Windows before the name moved
+there kept it in their Qt settings (identity/name): it is moved over once.
 """
 
 from __future__ import annotations
@@ -15,31 +14,23 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from reader.core.location import USER_ENV, default_user
+from reader.core import identity
+from reader.core.identity import USER_ENV, login_name
 from reader.gui.widgets import named
 from reader.gui.window_parts import WindowParts
 
-SETTING = "identity/name"
+OLD_SETTING = "identity/name"
 
 
-def os_user() -> str:
-    """The name used when none is set: the OS user (what the CLI records)."""
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except Exception:  # no user name in the environment or the password database
-        return default_user()
-
-
-def stored_name(settings: QSettings) -> str:
-    value = settings.value(SETTING, "")
-    return " ".join(value.split()) if isinstance(value, str) else ""
-
-
-def session_name(settings: QSettings) -> str:
-    """The name this window records: --user/$READER_USER for this run, else the stored one, else the OS user."""
-    return os.environ.get(USER_ENV, "").strip() or stored_name(settings) or os_user()
+def adopt_old_setting(settings: QSettings) -> None:
+    """Move a name stored in the window's settings by an earlier version to the
+    shared place, unless one is stored there already."""
+    value = settings.value(OLD_SETTING, "")
+    if not isinstance(value, str):
+        return
+    if identity.tidy(value) and not identity.stored_name():
+        identity.store_name(value)
+    settings.remove(OLD_SETTING)
 
 
 def give_name(library: Any, name: str) -> None:
@@ -66,10 +57,10 @@ class NameDialog(QDialog):
         )
         layout.addWidget(explain)
         self.field = named(QLineEdit(current), "DisplayName")
-        self.field.setPlaceholderText(os_user())
+        self.field.setPlaceholderText(login_name())
         self.field.selectAll()
         layout.addWidget(self.field)
-        hint = named(QLabel(f"Leave it empty to use your computer's user name ({os_user()})."), "NameHint")
+        hint = named(QLabel(f"Leave it empty to use your computer's user name ({login_name()})."), "NameHint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -85,10 +76,13 @@ class IdentityController(WindowParts):
     """Mixin of MainWindow: the display name, set from File > Your Name…"""
 
     def _start_identity(self) -> None:
-        name = session_name(self.settings)
-        self.display_name = name
-        if name != default_user():  # else the library chose it already; nothing to load early
-            self.ops.run(lambda lib: give_name(lib, name))
+        adopt_old_setting(self.settings)
+        self.display_name = identity.display_name()
+        if identity.stored_name() and not os.environ.get(USER_ENV, "").strip():
+            # A Library opened before the name was stored (one this window was
+            # handed open) records it from its next write on.
+            chosen = self.display_name
+            self.ops.run(lambda lib: give_name(lib, chosen))
 
     def name_dialog(self) -> NameDialog:
         """Made by one method so tests can answer it."""
@@ -102,16 +96,17 @@ class IdentityController(WindowParts):
 
     def set_display_name(self, name: str) -> None:
         """Store the name (empty: the OS user) and record it from the next write on."""
-        name = " ".join(name.split())
-        if name:
-            self.settings.setValue(SETTING, name)
-        else:
-            self.settings.remove(SETTING)
+        name = identity.tidy(name)
+        try:
+            identity.store_name(name)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Cannot store your name in {identity.config_file()}: {exc.strerror or exc}")
+            return
         os.environ.pop(USER_ENV, None)  # the reader's own choice now wins over --user for this run
-        self.display_name = name or os_user()
+        self.display_name = name or login_name()
         chosen = self.display_name
         self.ops.run(lambda lib: give_name(lib, chosen))
         self.statusBar().showMessage(f"Your highlights and notes are now recorded as {chosen}", 5000)
 
 
-__all__ = ["SETTING", "IdentityController", "NameDialog", "give_name", "os_user", "session_name", "stored_name"]
+__all__ = ["OLD_SETTING", "IdentityController", "NameDialog", "adopt_old_setting", "give_name"]

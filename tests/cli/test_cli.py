@@ -170,3 +170,23 @@ def test_an_old_library_is_upgraded_once_and_the_command_says_so(tmp_path, run):
     assert str(tmp_path / "lib") in line and f"library.db.before-{db.SCHEMA_REVISION}" in line
     assert (tmp_path / "lib" / f"library.db.before-{db.SCHEMA_REVISION}").exists()
     assert "upgrading" not in run("list").stderr  # once: the library is current now
+
+
+def test_the_stored_name_is_recorded_with_highlights_until_cleared(run, article_page, monkeypatch):
+    from reader.core.identity import USER_ENV, login_name
+
+    monkeypatch.delenv(USER_ENV, raising=False)
+    assert run("name").stdout.splitlines()[0] == login_name()
+    assert "Ana Lima" in run("name", "  Ana   Lima ").stdout
+    shown = run("name").stdout
+    assert shown.startswith("Ana Lima\n") and "stored in" in shown
+    article = json.loads(run("import", article_page, "--json").stdout)[0]["id"]
+    run("highlight", article, "--quote", "we found them breathing")
+    assert run("--user", "bo", "name").stdout.startswith("bo\n")  # --user wins for one run
+    run("--user", "bo", "note", article, "from bo")
+    shown = json.loads(run("show", article, "--format", "json").stdout)
+    assert [h["created_by"] for h in shown["highlights"]] == ["Ana Lima"]
+    assert shown["note_by"] == "bo"
+    run("name", "--clear")
+    assert run("name").stdout.splitlines()[0] == login_name()
+    assert run("name", "", check=False).returncode == 2  # an empty name is a usage error

@@ -11,9 +11,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog
 
-from reader.core import Library
-from reader.core.location import USER_ENV
-from reader.gui.identity import SETTING, NameDialog, os_user
+from reader.core import Library, identity
+from reader.core.identity import USER_ENV, login_name
+from reader.gui.identity import OLD_SETTING, NameDialog
 
 
 @pytest.fixture
@@ -54,10 +54,10 @@ def test_the_name_set_in_the_window_is_recorded_and_remembered(
     library, rivers, make_window, qtbot, monkeypatch, settings_file
 ):
     window = make_window(library)
-    assert window.display_name == os_user()  # nothing set: the OS user, as the CLI records
+    assert window.display_name == login_name()  # nothing set: the OS user, as the CLI records
     shown = answer(window, monkeypatch, "  Ana   Lima ")
     window.actions["display_name"].trigger()
-    assert shown and shown[0].field.placeholderText() == os_user()
+    assert shown and shown[0].field.placeholderText() == login_name()
     assert "Ana Lima" in window.statusBar().currentMessage()
     highlight(window, qtbot, "we found them breathing")
     (made,) = library.highlights(rivers)
@@ -66,8 +66,11 @@ def test_the_name_set_in_the_window_is_recorded_and_remembered(
     window.sidebar.save_note()
     settle(qtbot, window)
     assert library.get(rivers).note_by == "Ana Lima"
-    assert QSettings(settings_file, QSettings.Format.IniFormat).value(SETTING) == "Ana Lima"
+    assert identity.stored_name() == "Ana Lima"
     window.close()
+    # The command line and any library opened from now on record it too.
+    with Library.open(library.folder) as other:
+        assert other.user == "Ana Lima"
 
     # The next window records the stored name from its first write on.
     library.user = "someone else"
@@ -84,15 +87,13 @@ def test_an_empty_name_goes_back_to_the_os_user(library, rivers, make_window, qt
     answer(window, monkeypatch, "   ")
     window.action_display_name()
     settle(qtbot, window)
-    assert window.display_name == os_user()
-    assert library.user == os_user()
-    assert QSettings(settings_file, QSettings.Format.IniFormat).value(SETTING) is None
+    assert window.display_name == login_name()
+    assert library.user == login_name()
+    assert identity.stored_name() == ""
 
 
 def test_a_name_given_for_this_run_wins_over_the_stored_one(library, make_window, qtbot, monkeypatch, settings_file):
-    stored = QSettings(settings_file, QSettings.Format.IniFormat)
-    stored.setValue(SETTING, "Ana")
-    stored.sync()
+    identity.store_name("Ana")
     monkeypatch.setenv(USER_ENV, "bo")  # reader --user bo: set before the library opens
     opened = Library.open(library.folder)
     try:
@@ -103,3 +104,18 @@ def test_a_name_given_for_this_run_wins_over_the_stored_one(library, make_window
     finally:
         window.close()
         opened.close()
+
+
+def test_a_name_an_earlier_window_kept_in_its_settings_is_moved_over(
+    library, make_window, qtbot, monkeypatch, settings_file
+):
+    stored = QSettings(settings_file, QSettings.Format.IniFormat)
+    stored.setValue(OLD_SETTING, "Ana Lima")
+    stored.sync()
+    window = make_window(library)
+    settle(qtbot, window)
+    assert window.display_name == "Ana Lima"
+    assert identity.stored_name() == "Ana Lima"
+    assert library.user == "Ana Lima"
+    window.close()
+    assert QSettings(settings_file, QSettings.Format.IniFormat).value(OLD_SETTING) is None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from reader.core import dates, domain, listing
 from reader.core.errors import LibraryError
+from reader.core.identity import display_name
 from reader.core.library.highlights import HighlightsMixin
 from reader.core.library.importer import ImportingMixin
 from reader.core.library.reviewing import ReviewMixin
@@ -27,7 +28,6 @@ from reader.core.location import (  # noqa: F401
     DB_NAME,
     LIBRARY_ENV,
     default_library_dir,
-    default_user,
     is_server_url,
     resolve_library,
     resolve_library_dir,
@@ -63,9 +63,8 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         self, folder: Path | None, read_only: bool = False, url: str | None = None, user: str | None = None
     ) -> None:
         self.folder = folder
-        # The display name recorded with highlights and notes; the window and
-        # $READER_USER may set it, the OS user name by default.
-        self.user = user or default_user()
+        # The display name recorded with highlights and notes (reader.core.identity).
+        self.user = user or display_name()
         self.url = url
         self.read_only = read_only
         self.db_path: Path | None
