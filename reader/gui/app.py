@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from reader import APP_ID, APP_NAME, __version__
 from reader.core.errors import LibraryError
 from reader.core.lazy import LazyLibrary
+from reader.gui.opening import open_library
 
 if TYPE_CHECKING:
     from reader.gui.main_window import MainWindow
@@ -45,7 +46,7 @@ def run(library_dir: str | None, files: list[str], links: list[tuple[str, str | 
     links = links or []
     try:
         # Lists at once; the rest of the core loads right after the first paint.
-        library = LazyLibrary.open(library_dir)
+        library = open_library(library_dir)
     except LibraryError as exc:
         print(f"reader: {exc}", file=sys.stderr)
         opened = _offer_personal_library(str(exc), library_dir)
@@ -102,7 +103,7 @@ def _offer_personal_library(reason: str, library_dir: str | None) -> LazyLibrary
     if personal is None or box.clickedButton() is not personal:
         return None
     try:
-        return LazyLibrary.open(personal_dir)
+        return open_library(personal_dir)
     except LibraryError as exc:
         QMessageBox.critical(None, "Reader cannot open the library", str(exc))
         return None
