@@ -156,6 +156,85 @@ def test_upgrade_from_an_older_revision_keeps_rows_and_indexes_them(pg_database,
         assert library.add_highlight(1, 7, 11).id == 2  # ids go on after the ones stored
 
 
+def test_upgrade_to_the_split_search_index_keeps_every_match_and_drops_stale_ones(pg_database):
+    # Before 0012 an article's text and annotations shared one vector; after it,
+    # a changed note re-indexes the annotations alone. What matched before the
+    # upgrade still matches, CJK included, and a removed note stops matching.
+    url = pg_database(template=False)
+    engine = server.create_server_engine(url)
+    db.run_migrations(engine, "0011")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO articles (title, author, word_count, source_name, source_kind, content_hash, "
+                "extracted_fallback, note, archived, favorite, progress, added, updated, language) VALUES "
+                "('Otters 水獭', 'Ann', 3, 'a.html', 'html', 'h', false, '', false, false, 0, "
+                "'2024-01-01 10:00:00', '2024-01-01 10:00:00', 'en'), "
+                "('Rivers', 'Bo', 3, 'b.html', 'html', 'h2', false, '', false, false, 0, "
+                "'2024-01-01 10:00:00', '2024-01-01 10:00:00', 'en')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO article_contents (article_id, html, text, original) VALUES "
+                "(1, '<p>Otters swim in 家谱记录.</p>', 'Otters swim in 家谱记录.', '\\x00'), "
+                "(2, '<p>Rivers run north.</p>', 'Rivers run north.', '\\x00')"
+            )
+        )
+        for article, quote, note in ((1, "Otters", "playful 笔记本"), (2, "Rivers", "glacial")):
+            conn.execute(
+                text(
+                    'INSERT INTO highlights (uid, article_id, start, "end", quote, prefix, suffix, color, note, '
+                    "created, updated) VALUES (:uid, :a, 0, 6, :q, '', '', 'yellow', :n, "
+                    "'2024-01-01 10:00:00', '2024-01-01 10:00:00')"
+                ),
+                {"uid": f"h{article}", "a": article, "q": quote, "n": note},
+            )
+        # The index as 0011's code wrote it: one vector, CJK bigrams of every text unweighted.
+        for article, title, author, body, annotations, cjk in (
+            (
+                1,
+                "Otters 水獭",
+                "Ann",
+                "Otters swim in 家谱记录.",
+                " Otters playful 笔记本 ",
+                "Otters  水獭  Ann Otters swim in  家谱 谱记 记录 .  Otters playful  笔记 记本 ",
+            ),
+            (2, "Rivers", "Bo", "Rivers run north.", " Rivers glacial ", ""),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO search_index (article_id, config, annotations, cjk, title_doc, document) VALUES "
+                    "(:id, 'reader_english', :ann, :cjk, to_tsvector('reader_english', :title), "
+                    "setweight(to_tsvector('reader_english', :title), 'A') || setweight(to_tsvector('reader_english', :author), 'B') "
+                    "|| setweight(to_tsvector('reader_english', :ann), 'C') || setweight(to_tsvector('reader_english', :body), 'D') "
+                    "|| to_tsvector('simple', :cjk))"
+                ),
+                {"id": article, "title": title, "author": author, "body": body, "ann": annotations, "cjk": cjk},
+            )
+    engine.dispose()
+    with Library.open(url) as library:
+        assert library.check() == []
+        found = lambda q: sorted(h.article_id for h in library.search(q))  # noqa: E731
+        for query, ids in (
+            ("otter", [1]),
+            ("playful", [1]),
+            ("谱记", [1]),
+            ("笔记", [1]),
+            ("水獭", [1]),
+            ("glacial", [2]),
+            ("rivers glacial", [2]),
+            ("north", [2]),
+        ):
+            assert found(query) == ids, query
+        for highlight in library.highlights(1):
+            library.delete_highlight(highlight.id)
+        assert found("playful") == [] and found("笔记") == []  # gone with the note
+        assert found("otter") == [1] and found("谱记") == [1]  # the text is still indexed
+        library.update_highlight(library.highlights(2)[0].id, note="moraine")
+        assert found("glacial") == [] and found("moraine north") == [2]
+
+
 # -- reader check --------------------------------------------------------------
 
 
