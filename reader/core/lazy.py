@@ -229,17 +229,15 @@ def _compact(value: object) -> str:
 
 # list_entry in SQL: json_object escapes as json.dumps(ensure_ascii=False) does (only
 # '"', '\\' and control characters; \b \f \n \r \t by name, the rest as \u00xx).
-# `added` as datetime.isoformat() + "Z" from the forms stored (SQLAlchemy's
-# "YYYY-MM-DD HH:MM:SS.ffffff", SQLite's "YYYY-MM-DD HH:MM:SS"); any other is marked with
-# U+0001 (escaped \u0001 in the JSON, so never a real stamp's first character) and
-# rewritten in Python by list_entry's own rule.
-_ADDED_SQL = (
-    "CASE WHEN a.added GLOB '????-??-?? ??:??:??.000000' "
-    "THEN substr(a.added, 1, 10) || 'T' || substr(a.added, 12, 8) || 'Z' "
-    "WHEN a.added GLOB '????-??-?? ??:??:??.??????' OR a.added GLOB '????-??-?? ??:??:??' "
-    "THEN substr(a.added, 1, 10) || 'T' || substr(a.added, 12) || 'Z' "
-    "ELSE char(1) || a.added END"
-)
+# `added` as datetime.isoformat() + "Z": from the form SQLAlchemy stores, "YYYY-MM-DD
+# HH:MM:SS.ffffff" (26 characters), with the separator made "T" here and a zero fraction
+# dropped in Python (_ZERO_FRACTION: bytes.replace, where SQL would cost 15 ms more per
+# 100,000). Any other form is marked with U+0001 (escaped \u0001 in the JSON, so never a
+# stamp's first character) and rewritten in Python by list_entry's own rule.
+_ADDED_SQL = "CASE WHEN length(a.added) = 26 THEN replace(a.added, ' ', 'T') || 'Z' ELSE char(1) || a.added END"
+# The only string followed by the key "word_count" is `added`: no title can hold this
+# (inside a JSON string every '"' is escaped).
+_ZERO_FRACTION = (b'.000000Z","word_count":', b'Z","word_count":')
 _ENTRY_SQL = (
     "json_object('id', a.id, 'title', a.title, 'author', a.author, 'site', a.site, 'url', a.url, "
     f"'published', a.published, 'added', {_ADDED_SQL}, 'word_count', a.word_count, "
@@ -264,7 +262,7 @@ def _json_batches(conn: listing.Sql, sort: str, state: str | None, tag: str | No
     )
     cursor = conn.execute(sql, params)
     while rows := cursor.fetchmany(_JSON_BATCH):
-        batch = b",".join([row[0] for row in rows])
+        batch = b",".join([row[0] for row in rows]).replace(*_ZERO_FRACTION)
         if b'"added":"\\u0001' in batch:
             batch = _ODD_ADDED.sub(_added_in_python, batch)
         yield batch

@@ -11,8 +11,6 @@ import os
 import re
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from reader import APP_NAME
 
 LIBRARY_ENV = "READER_LIBRARY"
@@ -36,6 +34,8 @@ def default_user() -> str:
 
 
 def default_library_dir() -> Path:
+    from platformdirs import user_data_dir  # imported here: 5 ms of start-up when --library is given
+
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
