@@ -147,6 +147,8 @@ class LazyLibrary:
             try:
                 batches = _json_batches(self._conn(), sort, state, tag)
                 first = next(batches, None)
+            except sqlite3.ProgrammingError:
+                raise  # a mistake here, not damage
             except sqlite3.DatabaseError:
                 pass  # damage: the full Library's checks say what it is (below)
             else:

@@ -173,26 +173,36 @@ def test_hostile_fields_print_as_json_dumps_prints_them(run, article_page, tmp_p
 @pytest.mark.sqlite_only  # on a server the Library is loaded at once: there is only the slow path
 def test_sqlite_and_the_loaded_library_give_the_same_bytes(run, article_page, tmp_path, library_at, monkeypatch):
     ids = _import(run, article_page, tmp_path, n=len(_HOSTILE))
+    run("archive", ids[0], ids[3])
+    run("favorite", ids[1], ids[3])
+    run("tag", ids[2], "Rivers")
+    run("tag", ids[3], "rivers")
     folder = library_at("lib")
     _make_hostile(folder, ids)
-    monkeypatch.setattr(lazy_module, "_JSON_BATCH", 4)  # batches end and start mid-list
-    for sort in ("added", "title", "published"):
-        with LazyLibrary.open(folder) as light:
-            fast = b",".join(light.list_json(sort=sort))
-            assert not light.loaded
-            light.load()
-            slow = b",".join(light.list_json(sort=sort))
-        assert fast == slow
-        assert len(json.loads(b"[" + fast + b"]")) == len(_HOSTILE)
+    monkeypatch.setattr(lazy_module, "_JSON_BATCH", 2)  # batches end and start mid-list
+    with LazyLibrary.open(folder) as light, LazyLibrary.open(folder) as loaded:
+        loaded.load()
+        for sort in ("added", "title", "published"):
+            for filters in ({}, {"state": "inbox"}, {"state": "archived"}, {"state": "favorite"}, {"tag": "RIVERS"}):
+                fast = b",".join(light.list_json(sort=sort, **filters))
+                assert not light.loaded  # answered by SQLite, not by falling back
+                assert fast == b",".join(loaded.list_json(sort=sort, **filters)), (sort, filters)
+                assert json.loads(b"[" + fast + b"]"), (sort, filters)
 
 
 @pytest.mark.sqlite_only
-def test_a_damaged_library_is_one_line(run, article_page, tmp_path, library_at):
+def test_a_damaged_list_is_one_line(run, article_page, tmp_path, library_at):
+    """The file opens (its header and schema are whole) but the articles' page is not."""
     _import(run, article_page, tmp_path, n=1)
     db = library_at("lib") / "library.db"
+    con = sqlite3.connect(db)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    [root] = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'").fetchone()
+    con.close()
     data = bytearray(db.read_bytes())
-    data[:16] = b"not a database!!"
+    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
     db.write_bytes(bytes(data))
     result = run("list", "--json", check=False)
     assert result.returncode == 1
-    assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("reader: ") and "library.db" in result.stderr
