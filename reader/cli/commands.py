@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from reader.cli.common import (
     UsageError,
@@ -90,13 +90,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _write_json_array(batches: Iterable[bytes]) -> None:
-    """Compact JSON objects, joined by commas a batch at a time, as one array on one line."""
+    """Compact JSON objects, joined by commas a batch at a time, as one array on one line:
+    as bytes under a UTF-8 stdout (no decoding and encoding again), else through it."""
     stdout = sys.stdout
-    buffer = getattr(stdout, "buffer", None)
-    if buffer is not None and codecs.lookup(stdout.encoding).name == "utf-8":
-        stdout.flush()  # the bytes go under the text layer: nothing of it may be left behind
+    buffer = _utf8_buffer(stdout)
+    if buffer is not None:
+        stdout.flush()  # anything already written to the text layer goes first
         write: Callable[[bytes], object] = buffer.write
-    else:  # another encoding (or a StringIO): through the text layer, which says if it cannot
+    else:  # another encoding, or a StringIO: the text layer says if it cannot encode
 
         def write(data: bytes) -> object:
             return stdout.write(data.decode())
@@ -105,7 +106,17 @@ def _write_json_array(batches: Iterable[bytes]) -> None:
     for batch in batches:
         write((b"[" if first else b",") + batch)
         first = False
-    write(b"[]\n" if first else b"]\n")
+    write(b"[]" if first else b"]")
+    stdout.write("\n")  # through the text layer: its line ending (\r\n on Windows)
+
+
+def _utf8_buffer(stream: TextIO) -> BinaryIO | None:
+    buffer: BinaryIO | None = getattr(stream, "buffer", None)
+    encoding = getattr(stream, "encoding", None)
+    try:
+        return buffer if buffer is not None and encoding and codecs.lookup(encoding).name == "utf-8" else None
+    except LookupError:
+        return None
 
 
 def _print_json_array(items: Iterable[Json], batch: int = 1000) -> None:
