@@ -11,6 +11,10 @@ migrations always run before anything is read; a read that meets damage
 SQLite reports loads the full Library too, whose checks say so in one line. A
 shared library (a postgresql:// URL) is opened fully at once: its driver loads
 with SQLAlchemy.
+
+`list_json` gives `reader list --json` its entries already as JSON text, built
+by SQLite (json_object) in one statement: 100,000 articles as records and
+json.dumps took a second, most of it in Python.
 """
 
 from __future__ import annotations
