@@ -1,11 +1,13 @@
 """`python -m reader` and the `reader` command."""
 
-import multiprocessing
 import sys
 
 
 def main() -> None:
-    multiprocessing.freeze_support()  # import workers in a frozen (PyInstaller) app
+    if getattr(sys, "frozen", False):  # import workers in a frozen (PyInstaller) app
+        import multiprocessing  # not otherwise: 5 ms of every command's start-up
+
+        multiprocessing.freeze_support()
     from reader.cli import main as cli_main
 
     sys.exit(cli_main())

@@ -4,14 +4,15 @@ archive, favorite, delete, search, reextract, backup, copy-library, check."""
 from __future__ import annotations
 
 import argparse
+import codecs
 import dataclasses
 import itertools
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from reader.cli.common import (
     UsageError,
@@ -26,6 +27,7 @@ from reader.cli.common import (
 )
 from reader.core import domain
 from reader.core.errors import LibraryError
+from reader.core.lazy import list_entry
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -71,11 +73,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    # Streamed page by page (keyset pages): 100,000 articles are never all in memory.
+    # Streamed a batch at a time: 100,000 articles are never all in memory.
     with _open_light(args) as library:
+        if args.json and not sys.stdout.isatty():
+            # For a program: built by SQLite (lazy.list_json), 3x faster than records and json.dumps.
+            _write_json_array(library.list_json(sort=args.sort, state=args.state, tag=args.tag))
+            return 0
         items = library.iter_articles(sort=args.sort, state=args.state, tag=args.tag)
         if args.json:
-            _print_json_array((_list_entry(a) for a in items), pretty=sys.stdout.isatty())
+            _print_json_array(list_entry(a) for a in items)
         else:
             for a in items:
                 by = f" — {a.author}" if a.author else ""
@@ -83,35 +89,46 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list_entry(a: domain.ArticleSummary) -> Json:
-    return {
-        "id": a.id,
-        "title": a.title,
-        "author": a.author,
-        "site": a.site,
-        "url": a.url,
-        "published": a.published,
-        "added": _iso(a.added),
-        "word_count": a.word_count,
-        "highlights": a.highlight_count,
-    }
+def _write_json_array(batches: Iterable[bytes]) -> None:
+    """Compact JSON objects, joined by commas a batch at a time, as one array on one line:
+    as bytes under a UTF-8 stdout (no decoding and encoding again), else through it."""
+    stdout = sys.stdout
+    buffer = _utf8_buffer(stdout)
+    if buffer is not None:
+        stdout.flush()  # anything already written to the text layer goes first
+        write: Callable[[bytes], object] = buffer.write
+    else:  # another encoding, or a StringIO: the text layer says if it cannot encode
+
+        def write(data: bytes) -> object:
+            return stdout.write(data.decode())
+
+    first = True
+    for batch in batches:
+        write((b"[" if first else b",") + batch)
+        first = False
+    write(b"[]" if first else b"]")
+    stdout.write("\n")  # through the text layer: its line ending (\r\n on Windows)
 
 
-def _print_json_array(items: Iterable[Json], pretty: bool, batch: int = 1000) -> None:
-    """One JSON array written a batch at a time: indented for a person at a terminal,
-    compact on one line for a program (json's C encoder; its indenting one is pure
-    Python, five times slower: 0.33 s of 0.46 for 10,000 articles)."""
+def _utf8_buffer(stream: TextIO) -> BinaryIO | None:
+    buffer: BinaryIO | None = getattr(stream, "buffer", None)
+    encoding = getattr(stream, "encoding", None)
+    try:
+        return buffer if buffer is not None and encoding and codecs.lookup(encoding).name == "utf-8" else None
+    except LookupError:
+        return None
+
+
+def _print_json_array(items: Iterable[Json], batch: int = 1000) -> None:
+    """One indented JSON array, for a person at a terminal, written a batch at a time."""
     write = sys.stdout.write
     items = iter(items)
     first = True
     while chunk := list(itertools.islice(items, batch)):
-        if pretty:  # '[\n  {...},\n  {...}\n]' without its '[' and '\n]'
-            text = json.dumps(chunk, ensure_ascii=False, indent=2)[1:-2]
-        else:
-            text = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))[1:-1]
+        text = json.dumps(chunk, ensure_ascii=False, indent=2)[1:-2]  # '[\n  {...},\n  {...}\n]' without '[' and '\n]'
         write(("[" if first else ",") + text)
         first = False
-    write("[]\n" if first else "\n]\n" if pretty else "]\n")
+    write("[]\n" if first else "\n]\n")
 
 
 def _json_value(value: object) -> object:

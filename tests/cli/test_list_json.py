@@ -1,26 +1,34 @@
 """`reader list --json`: the same array of the same keys, indented at a terminal,
-compact for a program, written a batch of articles at a time."""
+compact for a program, written a batch of articles at a time. For a program on a
+SQLite library SQLite builds the entries (reader.core.lazy.list_json); the bytes
+are those of json.dumps over the library's records, whatever the titles hold."""
 
 import contextlib
-import functools
 import io
 import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
 
 from reader import cli
-from reader.cli import commands
+from reader.core import Library
+from reader.core import lazy as lazy_module
+from reader.core.lazy import LazyLibrary
 
 KEYS = {"id", "title", "author", "site", "url", "published", "added", "word_count", "highlights"}
 
 
-def _import_three(run, article_page, tmp_path):
+def _import(run, article_page, tmp_path, n=3):
     source = article_page.read_text()
     ids = []
-    for n in range(3):
-        page = tmp_path / f"page{n}.html"
+    for i in range(n):
+        page = tmp_path / f"page{i}.html"
         page.write_text(
-            source.replace("The Quiet Rivers of the North", f"Rivers, part {n}")
-            .replace("quiet in winter", f"quiet in winter, part {n}.")
-            .replace("example.org/2024", f"example.org/{n}")
+            source.replace("The Quiet Rivers of the North", f"Rivers, part {i}")
+            .replace("quiet in winter", f"quiet in winter, part {i}.")
+            .replace("example.org/2024", f"example.org/{i}")
         )
         [outcome] = json.loads(run("import", page, "--json").stdout)
         assert outcome["status"] == "imported"
@@ -33,8 +41,66 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_list_json_is_compact_for_programs_and_indented_at_a_terminal(run, article_page, tmp_path, monkeypatch):
-    ids = _import_three(run, article_page, tmp_path)
+def _expected(library, **filters) -> bytes:
+    """What `reader list --json` prints for a program, from the Library's own records
+    and Python's json (the slow path's rule, written out here)."""
+    items = library.list_articles(limit=10_000, **filters).items
+    entries = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "author": a.author,
+            "site": a.site,
+            "url": a.url,
+            "published": a.published,
+            "added": a.added.isoformat() + "Z",
+            "word_count": a.word_count,
+            "highlights": a.highlight_count,
+        }
+        for a in items
+    ]
+    return (json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+# Titles and fields a page can bring: JSON's own characters, every control character,
+# emoji (outside the BMP), right-to-left text and marks, line and paragraph separators,
+# DEL, NUL; missing fields (NULL); stamps with and without a fraction, and in forms
+# SQLAlchemy never writes (read back by Python's rule).
+_HOSTILE = [
+    {"title": 'He said "stop" \\ then /left/', "author": None, "site": None, "url": None, "published": None},
+    {
+        "title": "".join(map(chr, range(32))) + "\x7f end",
+        "author": "tab\there\nnewline\rcr",
+        "site": "\u2028\u2029 separators",
+        "url": "https://x.example/?q=\"'<>&",
+        "published": "2024-01-02",
+        "added": "2024-05-06 07:08:09.123456",
+    },
+    {
+        "title": "Emoji 🦀🏳️‍🌈 and עברית مرحبا \u200f\u202e mixed",
+        "author": "Zoë Ünicode",
+        "site": "例え.jp",
+        "url": "https://例え.jp/パス",
+        "published": "",
+        "added": "2024-05-06 07:08:09",
+    },
+    {"title": "T form", "added": "2024-05-06T07:08:10"},
+    {"title": "Short fraction", "added": "2024-05-06 07:08:11.5"},
+    {"title": 'Zero fraction .000000Z","word_count": 1', "added": "2024-05-06 07:08:12.000000"},
+]
+
+
+def _make_hostile(folder, ids):
+    con = sqlite3.connect(folder / "library.db")
+    with con:
+        for article_id, fields in zip(ids, _HOSTILE, strict=True):
+            sets = ", ".join(f"{name} = ?" for name in fields)
+            con.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*fields.values(), article_id])
+    con.close()
+
+
+def test_list_json_is_compact_for_programs_and_indented_at_a_terminal(run, article_page, tmp_path):
+    ids = _import(run, article_page, tmp_path)
     run("highlight", ids[0], "--quote", "listening posts")
     piped = run("list", "--json").stdout
     listed = json.loads(piped)
@@ -52,10 +118,91 @@ def test_list_json_is_compact_for_programs_and_indented_at_a_terminal(run, artic
 
 
 def test_list_json_written_in_batches_is_one_array(run, article_page, tmp_path, monkeypatch):
-    ids = _import_three(run, article_page, tmp_path)
-    whole = json.loads(run("list", "--json").stdout)
-    monkeypatch.setattr(commands, "_print_json_array", functools.partial(commands._print_json_array, batch=2))
-    assert json.loads(run("list", "--json").stdout) == whole
-    assert [a["id"] for a in json.loads(run("list", "--json", "--state", "archived").stdout)] == []
+    ids = _import(run, article_page, tmp_path)
+    whole = run("list", "--json").stdout
+    monkeypatch.setattr(lazy_module, "_JSON_BATCH", 2)
+    assert run("list", "--json").stdout == whole
+    assert run("list", "--json", "--state", "archived").stdout == "[]\n"
     run("archive", ids[1])
     assert [a["id"] for a in json.loads(run("list", "--json", "--state", "archived").stdout)] == [ids[1]]
+
+
+def test_every_sort_and_filter_prints_what_the_library_lists(run, article_page, tmp_path, library_at):
+    ids = _import(run, article_page, tmp_path, n=4)
+    run("archive", ids[0])
+    run("favorite", ids[1], ids[2])
+    run("tag", ids[2], "Rivers")
+    run("tag", ids[3], "rivers", "lakes")
+    run("highlight", ids[3], "--quote", "listening posts")
+    with Library.open(library_at("lib")) as library:
+        for sort in ("added", "title", "published"):
+            for filters in ({}, {"state": "inbox"}, {"state": "archived"}, {"state": "favorite"}, {"tag": "RIVERS"}):
+                options = [f"--{name}={value}" for name, value in filters.items()]
+                printed = run("list", "--json", "--sort", sort, *options).stdout.encode()
+                assert printed == _expected(library, sort=sort, **filters), (sort, filters)
+    assert run("list", "--json", "--tag", "nothing").stdout == "[]\n"
+
+
+@pytest.mark.sqlite_only  # the titles are set in the file itself
+def test_hostile_fields_print_as_json_dumps_prints_them(run, article_page, tmp_path, library_at):
+    ids = _import(run, article_page, tmp_path, n=len(_HOSTILE))
+    run("highlight", ids[2], "--quote", "listening posts")
+    folder = library_at("lib")
+    _make_hostile(folder, ids)
+    with Library.open(folder) as library:
+        expected = _expected(library)
+    assert run("list", "--json").stdout.encode() == expected  # through sys.stdout's text layer
+    # The real command writes the bytes under it.
+    command = subprocess.run(
+        [sys.executable, "-m", "reader", "--library", str(folder), "list", "--json"],
+        capture_output=True,
+        timeout=120,
+    )
+    assert command.returncode == 0, command.stderr
+    assert command.stdout == expected
+    listed = json.loads(expected)
+    assert {a["added"] for a in listed} >= {
+        "2024-05-06T07:08:09.123456Z",
+        "2024-05-06T07:08:09Z",
+        "2024-05-06T07:08:10Z",
+        "2024-05-06T07:08:11.500000Z",
+        "2024-05-06T07:08:12Z",
+    }
+
+
+@pytest.mark.sqlite_only  # on a server the Library is loaded at once: there is only the slow path
+def test_sqlite_and_the_loaded_library_give_the_same_bytes(run, article_page, tmp_path, library_at, monkeypatch):
+    ids = _import(run, article_page, tmp_path, n=len(_HOSTILE))
+    run("archive", ids[0], ids[3])
+    run("favorite", ids[1], ids[3])
+    run("tag", ids[2], "Rivers")
+    run("tag", ids[3], "rivers")
+    folder = library_at("lib")
+    _make_hostile(folder, ids)
+    monkeypatch.setattr(lazy_module, "_JSON_BATCH", 2)  # batches end and start mid-list
+    with LazyLibrary.open(folder) as light, LazyLibrary.open(folder) as loaded:
+        loaded.load()
+        for sort in ("added", "title", "published"):
+            for filters in ({}, {"state": "inbox"}, {"state": "archived"}, {"state": "favorite"}, {"tag": "RIVERS"}):
+                fast = b",".join(light.list_json(sort=sort, **filters))
+                assert not light.loaded  # answered by SQLite, not by falling back
+                assert fast == b",".join(loaded.list_json(sort=sort, **filters)), (sort, filters)
+                assert json.loads(b"[" + fast + b"]"), (sort, filters)
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_list_is_one_line(run, article_page, tmp_path, library_at):
+    """The file opens (its header and schema are whole) but the articles' page is not."""
+    _import(run, article_page, tmp_path, n=1)
+    db = library_at("lib") / "library.db"
+    con = sqlite3.connect(db)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    [root] = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'").fetchone()
+    con.close()
+    data = bytearray(db.read_bytes())
+    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
+    db.write_bytes(bytes(data))
+    result = run("list", "--json", check=False)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("reader: ") and "library.db" in result.stderr
