@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +40,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtCore import QObject
+    from PySide6.QtGui import QShowEvent
     from PySide6.QtWidgets import QWidget
 
     from reader.core.domain import SearchHit
@@ -95,6 +105,21 @@ class ArticleTable(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().hide()
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._reveal: QPersistentModelIndex | None = None
+
+    def reveal(self, index: QModelIndex) -> None:
+        """Scroll `index` into view; a list not shown yet (the window's first frame) has no height
+        to scroll in, so it does so when shown, before its first paint."""
+        if self.isVisible():
+            self.scrollTo(index)
+        else:
+            self._reveal = QPersistentModelIndex(index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)  # (its size is set by now: resize events come before the show)
+        index, self._reveal = self._reveal, None
+        if index is not None and index.isValid():
+            self.scrollTo(self.model().index(index.row(), index.column()))
 
     def fit_rows(self) -> None:
         """Every row as high as the delegate draws one (it depends on the font)."""
@@ -339,8 +364,9 @@ class LibraryPanel(QWidget):
         self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         if blocked:
             self.list.selectionModel().blockSignals(False)
-            self.list.viewport().update()
-        self.list.scrollTo(index)
+            if self.list.isVisible():  # else it paints as it is when shown
+                self.list.viewport().update()
+        self.list.reveal(index)
         return True
 
     def step(self, delta: int) -> None:
