@@ -41,6 +41,7 @@ from reader.gui.highlight_controller import HighlightController
 from reader.gui.icons import app_icon, icon
 from reader.gui.identity import IdentityController
 from reader.gui.import_controller import ImportController
+from reader.gui.import_progress import ImportProgress
 from reader.gui.library_panel import LibraryPanel
 from reader.gui.styles import window_css
 from reader.gui.tasks import LibraryOps, describe
@@ -89,9 +90,7 @@ class MainWindow(
 
     # The parts built right after the first paint (build_rest), or at once when something asks
     # for one of them first (a shortcut pressed in the first instant, a test, a link to open).
-    DEFERRED = frozenset(
-        ("view", "pane", "sidebar", "names", "annotations", "floating", "summary", "progress", "overlay", "vault")
-    )
+    DEFERRED = frozenset(("view", "pane", "sidebar", "names", "annotations", "floating", "summary", "overlay", "vault"))
 
     def __init__(
         self, library: Library | LazyLibrary, settings: QSettings | None = None, poll_ms: int = POLL_MS
@@ -147,6 +146,9 @@ class MainWindow(
         self._central.setSpacing(0)
         self._central.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        self.progress = ImportProgress()  # hidden, but it sets the status bar's height
+        self.progress.cancelRequested.connect(self.cancel_import)
+        self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().setSizeGripEnabled(False)
 
         self.actions = action_specs.build_actions(self)  # every shortcut works from the first frame
@@ -174,14 +176,14 @@ class MainWindow(
 
     def build_rest(self) -> None:
         """The parts the first frame does without: the reading view, the sidebar, the highlight
-        tools, the import banner and progress, the vault; then the lanes start. Runs once,
+        tools, the import banner, the vault; then the lanes start. Runs once,
         right after the first paint or when one of the parts is first asked for."""
         if self.built or self._building:
             return
         self._building = True
         from reader.gui.annotate import Annotations, ColorNames, FloatingToolbar
         from reader.gui.annotations_panel import AnnotationsPanel
-        from reader.gui.dialogs import ImportProgress, ImportSummary
+        from reader.gui.dialogs import ImportSummary
         from reader.gui.import_controller import DropOverlay
         from reader.gui.reading.view import ReaderPane, ReadingView
 
@@ -200,9 +202,6 @@ class MainWindow(
         self.summary = ImportSummary()  # hidden until an import ends
         self._central.insertWidget(0, self.summary)
         self.overlay = DropOverlay(self._central_widget)
-        self.progress = ImportProgress()
-        self.progress.cancelRequested.connect(self.cancel_import)
-        self.statusBar().addPermanentWidget(self.progress)
         self._build_view_menu()
         self._connect_annotations()
         self._start_vault()

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     from reader.core.library import Library
     from reader.gui.annotate import Annotations, ColorNames, FloatingToolbar
     from reader.gui.annotations_panel import AnnotationsPanel
-    from reader.gui.dialogs import ImportProgress, ImportSummary
+    from reader.gui.dialogs import ImportSummary
     from reader.gui.first_frame import StandIn
     from reader.gui.import_controller import DropOverlay
+    from reader.gui.import_progress import ImportProgress
     from reader.gui.library_panel import LibraryPanel
     from reader.gui.notebook import Notebook
     from reader.gui.reading.view import ReaderPane, ReadingView
@@ -60,7 +61,7 @@ class WindowParts(QMainWindow):
     notebook: Notebook | None
     splitter: QSplitter
     summary: ImportSummary  # after
-    progress: ImportProgress  # after
+    progress: ImportProgress
     overlay: DropOverlay  # after
     # Every action by its id (actions.py). The name hides QWidget.actions(), which nothing here
     # calls; tests and both engineers' modules use `window.actions[...]`, so it stays.

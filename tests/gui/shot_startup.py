@@ -55,13 +55,14 @@ def main() -> int:
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 obj.removeEventFilter(self)
-                # Installed after the window's own filter, so this runs first: the grab comes
-                # before anything the window does after its first paint.
+                # The window paints first, its children in the same pass. Installed after the
+                # window's own filter, this one runs first: the grab comes before anything the
+                # window does after its first paint.
                 QTimer.singleShot(0, lambda: grab("first-frame"))
             return False
 
     spy = FirstPaint()
-    window.panel.list.viewport().installEventFilter(spy)
+    window.installEventFilter(spy)
     window.show()
     QTimer.singleShot(2500, lambda: (grab("settled"), app.quit()))
     app.exec()
