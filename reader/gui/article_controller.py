@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 
 from reader.gui.window_parts import WindowParts
@@ -138,6 +137,7 @@ class ArticleController(WindowParts):
             folder = Path(tempfile.mkdtemp(prefix="reader-original-"))
             path = folder / (article.source_name or "page.html")
             path.write_bytes(self.library.original(article.id))
+        from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -163,6 +163,7 @@ class ArticleController(WindowParts):
     def action_open_url(self) -> None:
         article = self.view.article
         if article is not None and article.url:
+            from PySide6.QtCore import QUrl
             from PySide6.QtGui import QDesktopServices
 
             QDesktopServices.openUrl(QUrl(article.url))

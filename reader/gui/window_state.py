@@ -67,6 +67,7 @@ class WindowState(WindowParts):
         if self.ops.closed:  # closed before its first paint was done (e.g. a start-up probe)
             return
         self.build_rest()
+        self.panel.finish_start()
         load = getattr(self.library, "load", None)
         if load is None:
             self._open_last(last_id)

@@ -1,0 +1,134 @@
+"""Start-up in two steps: the window's first frame (the chrome, the list, the last article's
+row) shows before the reading view, the sidebar and the worker exist; they are built right
+after the first paint, or at once when something asks for them first. Nothing the reader can
+do in the first instant is lost, and nothing moves when the rest arrives.
+
+The window is opened here as `reader` opens it: over a LazyLibrary (reader.gui.app.run).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings, Qt
+
+from reader.core.lazy import LazyLibrary
+from reader.core.library import Library
+from reader.gui.main_window import MainWindow
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>
+<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"""
+ARTICLES = 30
+
+
+def page(folder, i: int):
+    title = f"Article {i:02d}"
+    body = "\n".join(
+        f"<p>Paragraph {k} of {title.lower()} is about quiet rivers and other things that fill a page "
+        f"long enough for an article to be taken as one.</p>"
+        for k in range(8)
+    )
+    path = folder / f"page-{i:02d}.html"
+    path.write_text(PAGE.format(title=title, paragraphs=body), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def library_dir(tmp_path):
+    """A library of ARTICLES articles on disk, closed: the window opens it as `reader` does."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    library = Library.open(tmp_path / "library")
+    outcomes = library.import_paths([page(folder, i) for i in range(ARTICLES)], workers=1)
+    assert [o.status for o in outcomes] == ["imported"] * ARTICLES
+    ids = {o.path: o.id for o in outcomes}
+    library.close()
+    return tmp_path / "library", ids
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path):
+    """A MainWindow over a LazyLibrary, shown but not yet painted (no events processed)."""
+    windows = []
+
+    def make(folder, last_article: int | None = None):
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        if last_article is not None:
+            settings.setValue("library/last_article", last_article)
+        window = MainWindow(LazyLibrary.open(folder), settings, poll_ms=0)
+        window.import_workers = 1
+        qtbot.addWidget(window)
+        window.resize(1200, 800)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.isVisible():
+            window.close()
+        window.library.close()
+
+
+def test_the_first_frame_is_the_list_and_the_rest_follows_without_moving_anything(library_dir, open_window, qtbot):
+    folder, _ids = library_dir
+    window = open_window(folder)
+    window.show()
+    # The first frame: the list is filled, the reading view and the sidebar are not made yet.
+    assert not window.built
+    assert "view" not in window.__dict__ and "sidebar" not in window.__dict__
+    assert window.panel.model.rowCount() == ARTICLES
+    before = (window.splitter.sizes(), window.statusBar().height(), window.panel.list.geometry())
+    qtbot.waitUntil(lambda: window.built, timeout=5000)  # right after the first paint, by itself
+    assert window.splitter.widget(1) is window.pane and window.splitter.widget(2) is window.sidebar
+    assert window.sidebar.isVisible() and window.view.isVisible()
+    qtbot.wait(50)  # the new parts laid out and polished
+    assert (window.splitter.sizes(), window.statusBar().height(), window.panel.list.geometry()) == before
+
+
+def test_the_last_article_is_selected_in_the_first_frame_and_opens_after_it(library_dir, open_window, qtbot):
+    folder, ids = library_dir
+    deep = next(i for path, i in ids.items() if path.endswith("page-01.html"))  # near the end, newest first
+    window = open_window(folder, last_article=deep)
+    window.show()
+    bar = window.panel.list.verticalScrollBar()
+    assert not window.built
+    assert window.panel.current_id() == deep  # its row, selected before the first paint
+    assert bar.value() > 0  # and scrolled to: it is far down the list
+    scrolled = bar.value()
+    qtbot.waitUntil(lambda: window.article_id == deep, timeout=10000)
+    assert window.view.article.title == "Article 01"
+    assert window.windowTitle().startswith("Article 01")
+    assert bar.value() == scrolled  # the list did not jump when the article opened
+
+
+def test_a_shortcut_pressed_before_the_rest_is_built_works(library_dir, open_window, qtbot):
+    folder, _ids = library_dir
+    window = open_window(folder)
+    window.removeEventFilter(window._first_paint)  # hold the build back: only the key press may cause it
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    assert not window.built
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.panel.list, Qt.Key.Key_A, ctrl_shift)  # View > Annotations: the sidebar goes
+    assert window.built
+    assert not window.sidebar.isVisible() and not window.actions["toggle_annotations"].isChecked()
+    qtbot.keyClick(window.panel.list, Qt.Key.Key_A, ctrl_shift)  # and comes back
+    assert window.sidebar.isVisible()
+    qtbot.keyClick(window.panel.list, Qt.Key.Key_J)  # the next article, from the first frame's list
+    qtbot.waitUntil(lambda: window.article_id is not None, timeout=5000)
+    assert window.view.article.title == window.panel.model.article_at(0).title
+
+
+def test_files_given_at_start_are_imported_once_the_worker_starts(library_dir, open_window, qtbot, tmp_path):
+    folder, _ids = library_dir
+    window = open_window(folder)
+    window.show()
+    new = page(tmp_path / "pages", 77)
+    with qtbot.waitSignal(window.importFinished, timeout=20000) as done:
+        window.import_paths([new])  # as reader.gui.app.run does, maybe before the first paint
+    assert [o.status for o in done.args[0]] == ["imported"]
+    qtbot.waitUntil(lambda: window.panel.model.rowCount() == ARTICLES + 1, timeout=5000)
