@@ -109,6 +109,8 @@ class MainWindow(
         self._panel_widths: dict[str, int] = {}
         self.built = False  # the parts in DEFERRED exist
         self._building = False
+        self._started = False
+        self._on_start = []
 
         self.setWindowTitle(APP_NAME)
         if QApplication.windowIcon().isNull():  # else the app's (create_app)

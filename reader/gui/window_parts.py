@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from reader.core.domain import Article, Highlight
     from reader.core.export.files import ExportResult
@@ -84,6 +84,8 @@ class WindowParts(QMainWindow):
     # paint" exist once `built` is true; until then stand-ins hold their places.
     built: bool
     _stand_ins: dict[str, StandIn]
+    _started: bool  # the steps after the first paint have run (window_state.py)
+    _on_start: list[Callable[[], object]]  # what waits for them (when_started)
 
     # What the reader asked for, and what is not yet stored.
     _wanted: dict[str, bool]  # the side panels the reader asked for

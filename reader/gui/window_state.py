@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+
 from reader.gui.first_frame import AfterFirstPaint
 from reader.gui.models import Query
 from reader.gui.tasks import describe
@@ -12,8 +14,13 @@ from reader.gui.theme import min_column_px
 from reader.gui.window_parts import WindowParts
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QCloseEvent, QResizeEvent
     from PySide6.QtWidgets import QWidget
+
+
+STARTUP_FALLBACK_MS = 1000
 
 
 def _text(value: object) -> str:
@@ -60,14 +67,27 @@ class WindowState(WindowParts):
         if last_id is not None:  # its row shows selected in the first frame; it opens after the paint
             self.panel.select_article(last_id, emit=False)
         # After the first paint (the window's own comes first, its children's in the same pass): the
-        # rest of the window, then the article (which needs the full core) a moment later.
+        # rest of the window, then the article (which needs the full core) a moment later. A window
+        # never painted (shown minimized, on another desktop) starts all the same, a little later.
         self._first_paint = AfterFirstPaint(self, lambda: self._finish_startup(last_id))
+        QTimer.singleShot(STARTUP_FALLBACK_MS, self, lambda: self._finish_startup(last_id))
+
+    def when_started(self, then: Callable[[], object]) -> None:
+        """Run `then` once the window has started (right after its first paint), or now if it has."""
+        if self._started:
+            then()
+        else:
+            self._on_start.append(then)
 
     def _finish_startup(self, last_id: int | None) -> None:
-        if self.ops.closed:  # closed before its first paint was done (e.g. a start-up probe)
+        if self._started or self.ops.closed:  # closed before its first paint (e.g. a start-up probe)
             return
+        self._started = True
         self.build_rest()
         self.panel.finish_start()
+        waiting, self._on_start = self._on_start, []
+        for then in waiting:
+            then()
         load = getattr(self.library, "load", None)
         if load is None:
             self._open_last(last_id)

@@ -123,6 +123,16 @@ def test_a_shortcut_pressed_before_the_rest_is_built_works(library_dir, open_win
     assert window.view.article.title == window.panel.model.article_at(0).title
 
 
+def test_a_window_never_painted_starts_all_the_same(library_dir, open_window, qtbot):
+    folder, ids = library_dir
+    window = open_window(folder, last_article=next(iter(ids.values())))
+    started = []
+    window.when_started(lambda: started.append(window.built))
+    # Not shown (as a window started minimized or on another desktop may not be painted).
+    qtbot.waitUntil(lambda: window.article_id is not None, timeout=10000)
+    assert started == [True]
+
+
 def test_files_given_at_start_are_imported_once_the_worker_starts(library_dir, open_window, qtbot, tmp_path):
     folder, _ids = library_dir
     window = open_window(folder)
@@ -132,3 +142,38 @@ def test_files_given_at_start_are_imported_once_the_worker_starts(library_dir, o
         window.import_paths([new])  # as reader.gui.app.run does, maybe before the first paint
     assert [o.status for o in done.args[0]] == ["imported"]
     qtbot.waitUntil(lambda: window.panel.model.rowCount() == ARTICLES + 1, timeout=5000)
+
+
+def test_reader_with_files_imports_them_and_takes_more_from_a_second_command(library_dir, tmp_path):
+    """`reader FILE` (reader.gui.app.run): the files are imported once the window has started, and the
+    listener, started after the first paint, takes the files of a second `reader FILE` on the library."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    folder, _ids = library_dir
+    pages = tmp_path / "more"
+    pages.mkdir()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "reader", "--library", str(folder)]
+
+    def count_reaches(n: int) -> None:
+        library = LazyLibrary.open(folder)
+        try:
+            deadline = time.monotonic() + 60
+            while library.count(None) < n:
+                assert time.monotonic() < deadline, f"the library has {library.count(None)} articles, not {n}"
+                time.sleep(0.1)
+        finally:
+            library.close()
+
+    window = subprocess.Popen([*command, str(page(pages, 40))], env=env, stderr=subprocess.PIPE)
+    try:
+        count_reaches(ARTICLES + 1)
+        second = subprocess.run([*command, str(page(pages, 41))], env=env, capture_output=True, timeout=60)
+        assert second.returncode == 0, second.stderr
+        count_reaches(ARTICLES + 2)
+    finally:
+        window.terminate()
+        window.wait(30)
