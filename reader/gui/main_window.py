@@ -1,6 +1,12 @@
 """The main window: library panel | reading view | annotations, toolbar and menus.
 
-This module assembles the window; each behaviour lives in a module of its own, mixed in:
+This module assembles the window in two steps. The first frame is the chrome (menus, toolbar,
+status bar, every action and shortcut), the list with the last article's row selected, and
+stand-ins where the text and the sidebar come (first_frame.py); right after the first paint,
+build_rest makes the reading view, the sidebar, the highlight tools and the vault, and starts
+the worker. A part asked for earlier (a shortcut in the first instant) is built at once.
+
+Each behaviour lives in a module of its own, mixed in:
 
     window_state.py         geometry, panels and the last article kept between runs; narrow windows
     import_controller.py    File > Import, folders, drag and drop, the import queue and summary
