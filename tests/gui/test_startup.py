@@ -177,3 +177,46 @@ def test_reader_with_files_imports_them_and_takes_more_from_a_second_command(lib
     finally:
         window.terminate()
         window.wait(30)
+
+
+FIRST_FRAME = r"""
+import sys
+from PySide6.QtCore import QSettings
+from reader.gui.app import create_app
+app = create_app(sys.argv[:1])
+from reader.core.lazy import LazyLibrary
+from reader.gui.main_window import MainWindow
+window = MainWindow(LazyLibrary.open(sys.argv[1]), QSettings(sys.argv[2], QSettings.Format.IniFormat), poll_ms=0)
+window.show()
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_the_first_frame_loads_neither_the_reading_view_nor_the_core(library_dir, tmp_path):
+    """What the first frame does without is not even imported before it (a fresh process: the
+    test run has imported everything)."""
+    import os
+    import subprocess
+    import sys
+
+    folder, _ids = library_dir
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, str(folder), str(tmp_path / "s.ini")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    loaded = set(out.stdout.split())
+    assert "reader.gui.main_window" in loaded and "reader.gui.library_panel" in loaded
+    later = {
+        "reader.gui.reading.view",  # the reading view
+        "reader.gui.annotations_panel",  # the sidebar
+        "reader.gui.annotate",  # the highlight tools
+        "reader.gui.dialogs",
+        "PySide6.QtNetwork",  # the listener for other `reader` commands
+        "sqlalchemy",  # the full core
+    }
+    assert loaded & later == set()
