@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -68,11 +69,11 @@ def run(library_dir: str | None, files: list[str], links: list[tuple[str, str | 
     def listen() -> None:  # after the first paint: QtNetwork costs start-up time
         window.listener = instance.Listener(name, window.import_paths, window.open_link, window)
 
-    QTimer.singleShot(0, listen)
+    window.when_started(listen)
     if files:
-        QTimer.singleShot(0, lambda: window.import_paths(files))
+        window.when_started(lambda: window.import_paths(files))
     for article, highlight in links:
-        QTimer.singleShot(0, lambda a=article, h=highlight: window.open_link(a, h))
+        window.when_started(functools.partial(window.open_link, article, highlight))
     try:
         return app.exec()
     finally:

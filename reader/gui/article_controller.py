@@ -3,15 +3,11 @@ original file, its address)."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtGui import QGuiApplication
 
-from reader.core.tags import parse_tags
 from reader.gui.window_parts import WindowParts
 
 if TYPE_CHECKING:
@@ -84,6 +80,10 @@ class ArticleController(WindowParts):
         article = self.view.article
         if article is None:
             return
+        from PySide6.QtWidgets import QInputDialog
+
+        from reader.core.tags import parse_tags
+
         text, ok = QInputDialog.getText(
             self, "Tags", "Tags for this article, separated by commas:", text=", ".join(article.tags)
         )
@@ -98,6 +98,8 @@ class ArticleController(WindowParts):
         self.ops.run(lambda lib: lib.set_tags(article_id, tags), on_error=self._report)
 
     def confirm_delete(self, title: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self,
             "Delete Article",
@@ -130,9 +132,14 @@ class ArticleController(WindowParts):
         path = Path(article.source_path) if article.source_path else None
         if path is None or not path.exists():
             # The file moved or was deleted: open the copy kept in the library.
+            import tempfile
+
             folder = Path(tempfile.mkdtemp(prefix="reader-original-"))
             path = folder / (article.source_name or "page.html")
             path.write_bytes(self.library.original(article.id))
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def action_copy_url(self) -> None:
@@ -156,4 +163,7 @@ class ArticleController(WindowParts):
     def action_open_url(self) -> None:
         article = self.view.article
         if article is not None and article.url:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl(article.url))

@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 class ContextMenus(WindowParts):
     """Mixin of MainWindow: the context menus over the text, the list and the sidebar's highlights."""
 
-    def _build_context_menus(self) -> None:
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._view_menu)
+    def _build_list_menu(self) -> None:
         self.panel.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.panel.list.customContextMenuRequested.connect(self._list_menu)
+
+    def _build_view_menu(self) -> None:
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._view_menu)
 
     def _article_menu(self, menu: QMenu, with_delete: bool = True) -> None:
         keys = ("archive", "favorite", "tags", None, "open_original", "copy_url", "open_url")

@@ -15,18 +15,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSlider,
     QToolButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from reader import APP_NAME, __version__
 from reader.core.domain import ImportOutcome
+from reader.gui.import_progress import ImportProgress
 from reader.gui.theme import THEMES, ReadingSettings, font_choices
 from reader.gui.widgets import props
+
+__all__ = ["AppearancePanel", "ImportProgress", "ImportSummary", "show_about", "summarize"]
 
 
 class AppearancePanel(QFrame):
@@ -135,43 +136,6 @@ class AppearancePanel(QFrame):
         if settings != self.settings:
             self.set_settings(settings)
             self.changed.emit(settings)
-
-
-class ImportProgress(QWidget):
-    """In the status bar while importing: what is happening, how far, and Cancel."""
-
-    cancelRequested = Signal()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 6, 0)
-        self.label = QLabel()
-        self.bar = props(QProgressBar(), maximumWidth=220, textVisible=False)
-        self.bar.setFixedHeight(8)
-        self.cancel = QPushButton("Cancel")
-        self.cancel.clicked.connect(self._cancel)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel)
-        self.hide()
-
-    def start(self, count_hint: str) -> None:
-        self.label.setText(f"Importing {count_hint}…")
-        self.bar.setRange(0, 0)  # busy until the first file is done
-        self.cancel.setEnabled(True)
-        self.cancel.setText("Cancel")
-        self.show()
-
-    def update_progress(self, done: int, total: int, path: str) -> None:
-        self.bar.setRange(0, max(1, total))
-        self.bar.setValue(done)
-        self.label.setText(f"Importing {done} of {total}…")
-
-    def _cancel(self) -> None:
-        self.cancel.setEnabled(False)
-        self.cancel.setText("Cancelling…")
-        self.cancelRequested.emit()
 
 
 def summarize(outcomes: list[ImportOutcome], cancelled: bool = False) -> tuple[str, list[tuple[str, str]]]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
-
 from reader.gui.tasks import describe
 from reader.gui.window_parts import WindowParts
 
@@ -58,6 +56,8 @@ class ExportController(WindowParts):
             self.exportFinished.emit(result)
 
         def failed(exc):
+            from PySide6.QtWidgets import QMessageBox
+
             self.statusBar().clearMessage()
             self.exportFinished.emit(None)
             QMessageBox.warning(self, "Export", f"The export failed: {describe(exc)}")
@@ -65,6 +65,8 @@ class ExportController(WindowParts):
         return self.ops.run_long(job, on_done=done, on_error=failed, on_progress=progress)
 
     def action_import_annotations(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self, "Import Annotations", str(Path.home()), "W3C Web Annotations (*.json *.jsonld);;All files (*)"
         )
@@ -80,6 +82,8 @@ class ExportController(WindowParts):
             self.annotationsImported.emit(result)
 
         def failed(exc):
+            from PySide6.QtWidgets import QMessageBox
+
             self.annotationsImported.emit(None)
             QMessageBox.warning(self, "Import Annotations", describe(exc))
 

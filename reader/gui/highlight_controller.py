@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMenu
 
 from reader.core.errors import LibraryError
-from reader.gui.annotate import ColorNamesDialog, NoteDialog
 from reader.gui.window_parts import WindowParts
 
 if TYPE_CHECKING:
@@ -16,6 +15,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QPoint
 
     from reader.core.domain import Highlight
+    from reader.gui.annotate import NoteDialog
 
 
 class HighlightController(WindowParts):
@@ -162,11 +162,13 @@ class HighlightController(WindowParts):
         if tags_first:
             dialog.tags.setFocus()
             dialog.tags.selectAll()
-        if dialog.exec() == NoteDialog.DialogCode.Accepted:
+        if dialog.exec() == dialog.DialogCode.Accepted:
             self.annotations.edit(h, dialog.note(), dialog.tag_list())
 
     def note_dialog(self, quote: str, note: str, tags: Iterable[str], color: str) -> NoteDialog:
         """Made by one method so tests can answer it."""
+        from reader.gui.annotate import NoteDialog
+
         return NoteDialog(quote, note, tags, self.names.label(color), self)
 
     def action_highlight(self) -> None:
@@ -176,7 +178,7 @@ class HighlightController(WindowParts):
         if self.view.selected_text_range() is not None:
             cursor = self.view.textCursor()
             dialog = self.note_dialog(cursor.selectedText().replace("\u2029", "\n"), "", (), self.names.default)
-            if dialog.exec() == NoteDialog.DialogCode.Accepted:
+            if dialog.exec() == dialog.DialogCode.Accepted:
                 self.highlight_selection(self.names.default, dialog.note(), dialog.tag_list())
         elif self.focused_highlight is not None and self.focused_highlight in self.view.highlights:
             self.edit_note(self.focused_highlight)
@@ -216,6 +218,8 @@ class HighlightController(WindowParts):
             self.sidebar.save_note()
 
     def action_color_names(self) -> None:
+        from reader.gui.annotate import ColorNamesDialog
+
         dialog = ColorNamesDialog(self.names, self.view.theme, self)
         if dialog.exec() == ColorNamesDialog.DialogCode.Accepted:
             dialog.save()

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from reader.core.domain import Change
 from reader.core.errors import LibraryError
-from reader.gui.dialogs import summarize
 from reader.gui.models import Query
 from reader.gui.tasks import ARTICLES_ADDED, OpResult, describe
 from reader.gui.window_parts import WindowParts
@@ -52,6 +51,8 @@ class ImportController(WindowParts):
     with the rest queued, and what the window shows after it."""
 
     def action_import(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         files, _ = QFileDialog.getOpenFileNames(
             self,
             "Import Saved Pages",
@@ -73,6 +74,8 @@ class ImportController(WindowParts):
         self.statusBar().showMessage(f"Opening {libraries.without_password(address)} in a new window…", 8000)
 
     def action_import_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Saved Pages", str(Path.home()))
         if folder:
             self.import_paths([folder])
@@ -109,6 +112,8 @@ class ImportController(WindowParts):
         self._import_task = None
         self.progress.hide()
         self.last_summary = self.summary.show_outcomes(outcomes, cancelled)
+        from reader.gui.dialogs import summarize
+
         self.statusBar().showMessage(summarize(outcomes, cancelled)[0], 8000)
         first_new = next((o.id for o in outcomes if o.status == "imported" and o.id), None)
         target = first_new or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)

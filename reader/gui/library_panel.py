@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +40,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtCore import QObject
+    from PySide6.QtGui import QShowEvent
     from PySide6.QtWidgets import QWidget
 
     from reader.core.domain import SearchHit
@@ -95,6 +105,21 @@ class ArticleTable(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().hide()
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._reveal: QPersistentModelIndex | None = None
+
+    def reveal(self, index: QModelIndex) -> None:
+        """Scroll `index` into view; a list not shown yet (the window's first frame) has no height
+        to scroll in, so it does so when shown, before its first paint."""
+        if self.isVisible():
+            self.scrollTo(index)
+        else:
+            self._reveal = QPersistentModelIndex(index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)  # (its size is set by now: resize events come before the show)
+        index, self._reveal = self._reveal, None
+        if index is not None and index.isValid():
+            self.scrollTo(self.model().index(index.row(), index.column()))
 
     def fit_rows(self) -> None:
         """Every row as high as the delegate draws one (it depends on the font)."""
@@ -113,6 +138,19 @@ class ArticleTable(QTableView):
         if action in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
             modifiers |= Qt.KeyboardModifier.ControlModifier  # the first/last row, as in a list
         return super().moveCursor(action, modifiers)
+
+
+class ViewBox(QComboBox):
+    """The view menu; `before_popup` runs as it opens (the tags, read after the first paint,
+    are then read at once if they are not yet)."""
+
+    def __init__(self, before_popup: Callable[[], None]) -> None:
+        super().__init__()
+        self.before_popup = before_popup
+
+    def showPopup(self) -> None:
+        self.before_popup()
+        super().showPopup()
 
 
 class LibraryPanel(QWidget):
@@ -135,10 +173,9 @@ class LibraryPanel(QWidget):
         self.results = SearchResultsModel(self)
 
         self.search = QLineEdit(placeholderText="Search library   Ctrl+K")
-        self.search.setClearButtonEnabled(True)
         self.search.setAcceptDrops(False)
         self.search.setObjectName("SearchField")
-        self.view_box = QComboBox()
+        self.view_box = ViewBox(self._read_tags)
         self.view_box.setAcceptDrops(False)
         self.sort_box = QComboBox()
         for key, label in SORTS:
@@ -203,18 +240,29 @@ class LibraryPanel(QWidget):
         self.result_list.clicked.connect(self._hit_chosen)
         self.result_list.activated.connect(self._hit_chosen)
         self._updating = False
-        self._tags: list[tuple[str, int]] | None = None
-        self.fill_views()
+        self._tags: list[tuple[str, int]] | None = None  # None: not read yet (finish_start)
+        self.fill_views(with_tags=False)
+
+    def finish_start(self) -> None:
+        """What the first frame does without (the window calls it right after its first paint):
+        the tags in the view menu (a query that grows with the library) and the search field's
+        clear button (it shows only over text; making it loads the icon machinery)."""
+        self._read_tags()
+        self.search.setClearButtonEnabled(True)
+
+    def _read_tags(self) -> None:
+        if self._tags is None:
+            self.fill_views()
 
     # -- views, tags, sorting --------------------------------------------------------
 
-    def fill_views(self, keep: str | None = None) -> None:
+    def fill_views(self, keep: str | None = None, with_tags: bool = True) -> None:
         """The view menu: Inbox, Favorites, Archive, All, then one entry per tag."""
         current = keep if keep is not None else self.view_box.currentData()
-        tags = self.library.tags()
+        tags = self.library.tags() if with_tags else []
         if tags == self._tags and self.view_box.count() and current == self.view_box.currentData():
             return  # the same menu: leave it alone (it may be open)
-        self._tags = tags
+        self._tags = tags if with_tags else None
         self._updating = True
         self.view_box.clear()
         for state, label in VIEWS:
@@ -235,6 +283,8 @@ class LibraryPanel(QWidget):
         return Query(sort, None if value == "all" else value, None)
 
     def set_query(self, query: Query) -> None:
+        if query.tag:
+            self._read_tags()
         self._updating = True
         data = f"tag:{query.tag}" if query.tag else f"state:{query.state or 'all'}"
         index = self.view_box.findData(data)
@@ -339,8 +389,9 @@ class LibraryPanel(QWidget):
         self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         if blocked:
             self.list.selectionModel().blockSignals(False)
-            self.list.viewport().update()
-        self.list.scrollTo(index)
+            if self.list.isVisible():  # else it paints as it is when shown
+                self.list.viewport().update()
+        self.list.reveal(index)
         return True
 
     def step(self, delta: int) -> None:

@@ -1,6 +1,12 @@
 """The main window: library panel | reading view | annotations, toolbar and menus.
 
-This module assembles the window; each behaviour lives in a module of its own, mixed in:
+This module assembles the window in two steps. The first frame is the chrome (menus, toolbar,
+status bar, every action and shortcut), the list with the last article's row selected, and
+stand-ins where the text and the sidebar come (first_frame.py); right after the first paint,
+build_rest makes the reading view, the sidebar, the highlight tools and the vault, and starts
+the worker. A part asked for earlier (a shortcut in the first instant) is built at once.
+
+Each behaviour lives in a module of its own, mixed in:
 
     window_state.py         geometry, panels and the last article kept between runs; narrow windows
     import_controller.py    File > Import, folders, drag and drop, the import queue and summary
@@ -16,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,18 +39,16 @@ from reader import APP_NAME
 from reader.core.domain import Change
 from reader.core.errors import LibraryError
 from reader.gui import actions as action_specs
-from reader.gui.annotate import Annotations, ColorNames, FloatingToolbar
-from reader.gui.annotations_panel import AnnotationsPanel
 from reader.gui.article_controller import ArticleController
 from reader.gui.context_menus import ContextMenus
-from reader.gui.dialogs import AppearancePanel, ImportProgress, ImportSummary, show_about
 from reader.gui.export_controller import ExportController
+from reader.gui.first_frame import StandIn
 from reader.gui.highlight_controller import HighlightController
 from reader.gui.icons import app_icon, icon
 from reader.gui.identity import IdentityController
-from reader.gui.import_controller import DropOverlay, ImportController
+from reader.gui.import_controller import ImportController
+from reader.gui.import_progress import ImportProgress
 from reader.gui.library_panel import LibraryPanel
-from reader.gui.reading.view import ReaderPane, ReadingView
 from reader.gui.styles import window_css
 from reader.gui.tasks import LibraryOps, describe
 from reader.gui.theme import ReadingSettings, Theme, palette_for
@@ -55,8 +59,10 @@ from reader.gui.window_state import WindowState
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
 
+    from reader.core.domain import Article
     from reader.core.lazy import LazyLibrary
     from reader.core.library import Library
+    from reader.gui.dialogs import AppearancePanel
     from reader.gui.instance import Listener
     from reader.gui.review import ReviewView
 
@@ -88,6 +94,10 @@ class MainWindow(
     listener: Listener  # files and links from other `reader` commands; set by app.run after the first paint
     review: ReviewView  # the daily review, made when first asked for (review.open_review)
 
+    # The parts built right after the first paint (build_rest), or at once when something asks
+    # for one of them first (a shortcut pressed in the first instant, a test, a link to open).
+    DEFERRED = frozenset(("view", "pane", "sidebar", "names", "annotations", "floating", "summary", "overlay", "vault"))
+
     def __init__(
         self, library: Library | LazyLibrary, settings: QSettings | None = None, poll_ms: int = POLL_MS
     ) -> None:
@@ -103,76 +113,66 @@ class MainWindow(
         self.last_summary = ""
         self._wanted = {"library": True, "annotations": True}  # the side panels the reader asked for
         self._panel_widths: dict[str, int] = {}
+        self.built = False  # the parts in DEFERRED exist
+        self._building = False
+        self._started = False
+        self._on_start = []
 
         self.setWindowTitle(APP_NAME)
-        self.setWindowIcon(app_icon())
+        if QApplication.windowIcon().isNull():  # else the app's (create_app)
+            self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.setUnifiedTitleAndToolBarOnMac(True)
 
-        self.ops = LibraryOps(library, self, poll_ms=poll_ms)
-        self.view = ReadingView(library, self.reading)
-        self.pane = ReaderPane(self.view)
+        # The first frame: the chrome, the list, and stand-ins where the text and the sidebar come.
+        # The lanes start after the first paint: jobs given before (the display name) wait, in order.
+        self.ops = LibraryOps(library, self, poll_ms=poll_ms, start=False)
         self.panel = LibraryPanel(library, self.ops)
         self.panel.setMinimumWidth(240)
         self.panel.list.setSelectionMode(self.panel.list.SelectionMode.ExtendedSelection)  # export the selected
-        self.names = ColorNames(self.settings)
-        self.annotations = Annotations(self.ops, self)
-        self.sidebar = AnnotationsPanel(library, self.ops, self.names)
-        self.floating = FloatingToolbar(self.names, self.view.viewport())
         self.notebook = None
         self.last_export = None
         self.focused_highlight: int | None = None  # the one clicked last (N edits its note)
+        self._stand_ins = {
+            "pane": StandIn("ReadingStandIn", self.theme.background),
+            "annotations": StandIn("AnnotationsStandIn", None, min_width=240),
+        }
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("MainSplitter")
         self.splitter.addWidget(self.panel)
-        self.splitter.addWidget(self.pane)
-        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self._stand_ins["pane"])
+        self.splitter.addWidget(self._stand_ins["annotations"])
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(1, 1)  # (build_rest gives the parts the same factors)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setCollapsible(1, False)
         self.splitter.setHandleWidth(1)
         self.splitter.setSizes([320, 800, 310])
-        self.summary = ImportSummary()
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.splitter, 1)
+        self._central_widget = central = QWidget()
+        self._central = QVBoxLayout(central)
+        self._central.setContentsMargins(0, 0, 0, 0)
+        self._central.setSpacing(0)
+        self._central.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.overlay = DropOverlay(central)
-
-        self.progress = ImportProgress()
+        self.progress = ImportProgress()  # hidden, but it sets the status bar's height
         self.progress.cancelRequested.connect(self.cancel_import)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().setSizeGripEnabled(False)
 
-        self.actions = action_specs.build_actions(self)
+        self.actions = action_specs.build_actions(self)  # every shortcut works from the first frame
         self.menus = action_specs.build_menus(self.menuBar(), self.actions)
         self._build_theme_menu()
         self._build_toolbar()
-        self._build_context_menus()
+        self._build_list_menu()
         self.actions["toggle_library"].setChecked(True)
         self.actions["toggle_annotations"].setChecked(True)
-        self._connect_annotations()
-        self._start_identity()  # the display name, before any write of this session
-        self._start_vault()
+        self._start_identity()  # the display name, queued before any write of this session
 
+        self.ops.changed.connect(self._follow_change)
         self.panel.articleChosen.connect(self.open_article)
         self.panel.resultOpened.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
         self.panel.searchCleared.connect(self._search_cleared)
         self.panel.importRequested.connect(self.action_import)
-        self.view.progressChanged.connect(self._save_progress)
-        # One signal for every change, in this order: the views, then the window's own bits
-        # (which read the views). The Notebook connects itself when it is made.
-        for follower in (
-            self.view.apply_change,
-            self.sidebar.apply_change,
-            self.panel.apply_change,
-            self._library_changed,
-        ):
-            self.ops.changed.connect(follower)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(lambda _scheme: self.set_reading(self.reading, force=True))
@@ -181,6 +181,66 @@ class MainWindow(
         self.resize(1240, 820)
         self._restore_state()
         self._update_actions()
+
+    def build_rest(self) -> None:
+        """The parts the first frame does without: the reading view, the sidebar, the highlight
+        tools, the import banner, the vault; then the lanes start. Runs once,
+        right after the first paint or when one of the parts is first asked for."""
+        if self.built or self._building:
+            return
+        self._building = True
+        from reader.gui.annotate import Annotations, ColorNames, FloatingToolbar
+        from reader.gui.annotations_panel import AnnotationsPanel
+        from reader.gui.dialogs import ImportSummary
+        from reader.gui.import_controller import DropOverlay
+        from reader.gui.reading.view import ReaderPane, ReadingView
+
+        self.view = ReadingView(self.library, self.reading)
+        self.pane = ReaderPane(self.view)
+        self.names = ColorNames(self.settings)
+        self.annotations = Annotations(self.ops, self)
+        self.sidebar = AnnotationsPanel(self.library, self.ops, self.names)
+        self.floating = FloatingToolbar(self.names, self.view.viewport())
+        # Same place, size and visibility as the stand-ins (QSplitter.replaceWidget keeps them); a
+        # stretch factor is kept in the widget's size policy, so it is given again.
+        for index, (key, part) in enumerate((("pane", self.pane), ("annotations", self.sidebar)), start=1):
+            self.splitter.replaceWidget(index, part)
+            self.splitter.setStretchFactor(index, 1 if key == "pane" else 0)
+            self._stand_ins.pop(key).deleteLater()
+        self.summary = ImportSummary()  # hidden until an import ends
+        self._central.insertWidget(0, self.summary)
+        self.overlay = DropOverlay(self._central_widget)
+        self._build_view_menu()
+        self._connect_annotations()
+        self._start_vault()
+        self.view.progressChanged.connect(self._save_progress)
+        self.built = True
+        self._building = False
+        self._theme_parts(self.theme)
+        self.make_room()
+        self._update_actions()
+        # Laid out now: an article opened in the same call (a click in the first instant) is set
+        # in the column it keeps, not in a provisional one and again a moment later.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.ops.start()
+
+    def _follow_change(self, change: Change) -> None:
+        """One signal for every change, followed in this order: the views, then the window's own
+        bits (which read the views). The Notebook connects itself when it is made."""
+        self.build_rest()  # (a change before the first paint is over: the parts first)
+        self.view.apply_change(change)
+        self.sidebar.apply_change(change)
+        self.panel.apply_change(change)
+        self._library_changed(change)
+
+    if not TYPE_CHECKING:  # (the type checker sees the parts as declared in WindowParts)
+
+        def __getattr__(self, name: str) -> object:
+            """A part not built yet is built when first asked for (only then is this called)."""
+            if name in MainWindow.DEFERRED and not self.__dict__.get("_building", True):
+                self.build_rest()
+                return getattr(self, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- building ------------------------------------------------------------------
 
@@ -220,6 +280,8 @@ class MainWindow(
     def appearance(self) -> AppearancePanel:
         """The appearance popover's panel, made and put in its menu on first use."""
         if self._appearance is None:
+            from reader.gui.dialogs import AppearancePanel
+
             self._appearance = AppearancePanel(self.reading)
             self._appearance.changed.connect(self.set_reading)
             holder = QWidgetAction(self.appearance_menu)
@@ -253,7 +315,8 @@ class MainWindow(
         reading.save(self.settings)
         if self._appearance is not None:  # else made from self.reading when first shown
             self._appearance.set_settings(reading)
-        self.view.apply_settings(reading)
+        if self.built:  # else made from self.reading
+            self.view.apply_settings(reading)
         self.apply_theme()
 
     def apply_theme(self) -> None:
@@ -266,25 +329,42 @@ class MainWindow(
         self.panel.delegate.accent = QColor(t.accent)
         self.panel.search_delegate.accent = QColor(t.accent)
         self.setStyleSheet(window_css(t))
-        tint = t.muted if not t.dark else t.text
         for spec in action_specs.ACTIONS:
             if spec.icon:
                 on = "star-filled" if spec.id == "favorite" else None
-                self.actions[spec.id].setIcon(icon(spec.icon, tint, on, t.accent))
-        self.pane.find_bar.set_icons(tint)
-        self.floating.set_theme(t)
-        self.sidebar.set_theme(t)
+                self.actions[spec.id].setIcon(icon(spec.icon, self._icon_tint(t), on, t.accent))
+        if self.built:
+            self._theme_parts(t)
+        else:
+            self._stand_ins["pane"].set_color(t.background)
         if self.notebook is not None:
             self.notebook.set_theme(t)
         for key, action in getattr(self, "theme_actions", {}).items():
             action.setChecked(key == self.reading.theme)
-        self.panel.list.viewport().update()
+        if self.isVisible():  # (viewport() costs the first frame a type lookup of 5 ms)
+            self.panel.list.viewport().update()
+
+    @staticmethod
+    def _icon_tint(t: Theme) -> str:
+        return t.muted if not t.dark else t.text
+
+    def _theme_parts(self, t: Theme) -> None:
+        """The theme on the parts built after the first paint."""
+        self.pane.find_bar.set_icons(self._icon_tint(t))
+        self.floating.set_theme(t)
+        self.sidebar.set_theme(t)
 
     # -- articles ----------------------------------------------------------------------
 
     @property
+    def article(self) -> Article | None:
+        """The article shown (none before the reading view is built)."""
+        return self.view.article if self.built else None
+
+    @property
     def article_id(self) -> int | None:
-        return self.view.article.id if self.view.article is not None else None
+        article = self.article
+        return article.id if article is not None else None
 
     def open_article(self, article_id: int, terms: tuple[str, ...] = ()) -> bool:
         try:
@@ -325,7 +405,7 @@ class MainWindow(
         self.statusBar().showMessage(describe(exc), 8000)
 
     def _update_actions(self) -> None:
-        article = self.view.article
+        article = self.article
         for key in action_specs.article_actions():
             self.actions[key].setEnabled(article is not None)
         # A switch the reader flipped shows what they chose until it is stored, not the
@@ -336,7 +416,7 @@ class MainWindow(
         ):
             if article is None or not self._flipping.get((key, article.id)):
                 self.actions[key].setChecked(stored)
-        self.actions["contents"].setEnabled(article is not None and self.view.has_contents())
+        self.actions["contents"].setEnabled(article is not None and self.built and self.view.has_contents())
         self.actions["copy_url"].setEnabled(bool(article and article.url))
         self.actions["open_url"].setEnabled(bool(article and article.url))
         if article is None:
@@ -498,6 +578,8 @@ class MainWindow(
         self.view.page(False)
 
     def action_about(self) -> None:
+        from reader.gui.dialogs import show_about
+
         show_about(self)
 
     # -- other processes ---------------------------------------------------------------------
@@ -507,6 +589,9 @@ class MainWindow(
         return self.ops.poll()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self.built:  # no floating bar or find bar to close yet
+            super().keyPressEvent(event)
+            return
         if event.matches(QKeySequence.StandardKey.Cancel) and self.floating.isVisible():
             self.floating.hide()
             return

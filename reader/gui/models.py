@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reader.core.domain import ArticleSummary, Page, SearchHit
 from reader.core.errors import LibraryError
-from reader.gui.reading.article_html import _host, format_date
+from reader.gui.meta_text import format_date, host
 
 ArticleRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
@@ -385,7 +385,7 @@ class ArticleDelegate(QStyledItemDelegate):
 
         painter.setFont(f.meta)
         painter.setPen(muted)
-        site = item.site or _host(item.url)
+        site = item.site or host(item.url)
         meta = " · ".join(p for p in (site, item.author, format_date(item.published) or format_date(item.added)) if p)
         metrics = QFontMetricsF(f.meta)
         painter.drawText(

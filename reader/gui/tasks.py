@@ -123,7 +123,10 @@ class _Lane:
         self.bridge = bridge
         self._queue: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
-        self._thread.start()
+
+    def start(self) -> None:
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()
 
     def submit(self, task: Task) -> None:
         self._queue.put(task)
@@ -145,6 +148,7 @@ class _Lane:
 
     def stop(self, timeout: float) -> bool:
         """Run what is queued, then end; False if it did not end in time."""
+        self.start()  # jobs queued before the start still run
         self._queue.put(None)
         self._thread.join(timeout)
         return not self._thread.is_alive()
@@ -155,7 +159,7 @@ class LibraryOps(QObject):
 
     changed = Signal(object)  # domain.Change
 
-    def __init__(self, library, parent=None, poll_ms: int = 0) -> None:
+    def __init__(self, library, parent=None, poll_ms: int = 0, start: bool = True) -> None:
         super().__init__(parent)
         self.library = library
         self._ids = count(1)
@@ -167,6 +171,8 @@ class LibraryOps(QObject):
         self._bridge.error.connect(self._on_error)
         self._bridge.progress.connect(self._on_progress)
         self._lanes = {False: _Lane("reader-ops", self._bridge), True: _Lane("reader-long", self._bridge)}
+        if start:
+            self.start()
         self._known = self._signature()
         self._poll = QTimer(self, interval=max(poll_ms, 1))
         self._poll.timeout.connect(self.poll)
@@ -174,6 +180,12 @@ class LibraryOps(QObject):
             self._poll.start()
 
     # -- running jobs ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the lanes' threads (made with start=False: the window starts them after its
+        first paint). Jobs given before wait, in order."""
+        for lane in self._lanes.values():
+            lane.start()
 
     def run(self, fn: Callable[[Any], Any], on_done=None, on_error=None) -> Task:
         """A short job `fn(library)` on the ops lane."""

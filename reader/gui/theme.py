@@ -6,7 +6,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QPalette
+
+MIN_COLUMN_CHARS = 45  # below this a column reads as a list of words: side panels give way
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,22 @@ class ReadingSettings:
     def save(self, settings: QSettings) -> None:
         for f in fields(self):
             settings.setValue(f"reading/{f.name}", getattr(self, f.name))
+
+
+def body_font(settings: ReadingSettings) -> QFont:
+    """The article's body face at the reader's size."""
+    font = QFont()
+    font.setFamilies(font_families(settings.font))
+    font.setPointSizeF(settings.size)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+    return font
+
+
+def min_column_px(settings: ReadingSettings) -> int:
+    """The narrowest column worth reading in: MIN_COLUMN_CHARS characters of the body font, and its margins
+    (known before the reading view is built: the window's first frame gives way by it too)."""
+    return round(MIN_COLUMN_CHARS * QFontMetricsF(body_font(settings)).averageCharWidth()) + 2 * 28 + 12
 
 
 def system_is_dark() -> bool:

@@ -18,16 +18,18 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
-    from reader.core.domain import Highlight
+    from reader.core.domain import Article, Highlight
     from reader.core.export.files import ExportResult
     from reader.core.lazy import LazyLibrary
     from reader.core.library import Library
     from reader.gui.annotate import Annotations, ColorNames, FloatingToolbar
     from reader.gui.annotations_panel import AnnotationsPanel
-    from reader.gui.dialogs import ImportProgress, ImportSummary
+    from reader.gui.dialogs import ImportSummary
+    from reader.gui.first_frame import StandIn
     from reader.gui.import_controller import DropOverlay
+    from reader.gui.import_progress import ImportProgress
     from reader.gui.library_panel import LibraryPanel
     from reader.gui.notebook import Notebook
     from reader.gui.reading.view import ReaderPane, ReadingView
@@ -50,25 +52,25 @@ class WindowParts(QMainWindow):
     theme: Theme
     ops: LibraryOps
 
-    # Its widgets.
-    view: ReadingView
-    pane: ReaderPane
+    # Its widgets ("after": built after the first paint, MainWindow.DEFERRED).
+    view: ReadingView  # after
+    pane: ReaderPane  # after
     panel: LibraryPanel
-    sidebar: AnnotationsPanel
-    floating: FloatingToolbar
+    sidebar: AnnotationsPanel  # after
+    floating: FloatingToolbar  # after
     notebook: Notebook | None
     splitter: QSplitter
-    summary: ImportSummary
+    summary: ImportSummary  # after
     progress: ImportProgress
-    overlay: DropOverlay
+    overlay: DropOverlay  # after
     # Every action by its id (actions.py). The name hides QWidget.actions(), which nothing here
     # calls; tests and both engineers' modules use `window.actions[...]`, so it stays.
     actions: dict[str, QAction]  # type: ignore[assignment]
     menus: dict[str, QMenu]
 
     # Highlights and notes.
-    names: ColorNames
-    annotations: Annotations
+    names: ColorNames  # after
+    annotations: Annotations  # after
     focused_highlight: int | None  # the one clicked last (N edits its note)
 
     # Imports and exports.
@@ -77,6 +79,13 @@ class WindowParts(QMainWindow):
     last_export: ExportResult | None
     _import_task: Task | None
     _pending_imports: list[list[str]]
+
+    # The first frame (main_window.py, first_frame.py): the parts above marked "after the first
+    # paint" exist once `built` is true; until then stand-ins hold their places.
+    built: bool
+    _stand_ins: dict[str, StandIn]
+    _started: bool  # the steps after the first paint have run (window_state.py)
+    _on_start: list[Callable[[], object]]  # what waits for them (when_started)
 
     # What the reader asked for, and what is not yet stored.
     _wanted: dict[str, bool]  # the side panels the reader asked for
@@ -87,7 +96,12 @@ class WindowParts(QMainWindow):
         # Methods one mixin calls on another (defined in main_window.py and the mixins).
 
         @property
+        def article(self) -> Article | None: ...
+
+        @property
         def article_id(self) -> int | None: ...
+
+        def build_rest(self) -> None: ...
 
         def open_article(self, article_id: int, terms: tuple[str, ...] = ()) -> bool: ...
 

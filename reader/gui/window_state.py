@@ -5,32 +5,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QTimer
 
+from reader.gui.first_frame import AfterFirstPaint
 from reader.gui.models import Query
 from reader.gui.tasks import describe
+from reader.gui.theme import min_column_px
 from reader.gui.window_parts import WindowParts
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtGui import QCloseEvent, QResizeEvent
+    from PySide6.QtWidgets import QWidget
 
 
-class _AfterFirstPaint(QObject):
-    """Calls `then` once, from the event loop, after `widget` has first painted."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
-        super().__init__(widget)
-        self.then = then
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            obj.removeEventFilter(self)
-            QTimer.singleShot(0, self.then)
-        return False
+STARTUP_FALLBACK_MS = 1000
 
 
 def _text(value: object) -> str:
@@ -59,7 +49,7 @@ class WindowState(WindowParts):
         self._wanted["library"] = visible
         self.actions["toggle_library"].setChecked(visible)
         annotations = s.value("window/annotations_visible", True) not in (False, "false", "0", 0)
-        self.sidebar.setVisible(annotations)
+        self._side_panel("annotations").setVisible(annotations)
         self._wanted["annotations"] = annotations
         self.actions["toggle_annotations"].setChecked(annotations)
         sort = _text(s.value("library/sort", "added"))
@@ -74,19 +64,38 @@ class WindowState(WindowParts):
             last_id = int(last) if last is not None else None
         except (TypeError, ValueError):
             last_id = None
-        # After the first paint: the list shows at once, the article (which needs
-        # the full core) a moment later.
-        self._first_paint = _AfterFirstPaint(self.panel.list.viewport(), lambda: self._finish_startup(last_id))
+        if last_id is not None:  # its row shows selected in the first frame; it opens after the paint
+            self.panel.select_article(last_id, emit=False)
+        # After the first paint (the window's own comes first, its children's in the same pass): the
+        # rest of the window, then the article (which needs the full core) a moment later. A window
+        # never painted (shown minimized, on another desktop) starts all the same, a little later.
+        self._first_paint = AfterFirstPaint(self, lambda: self._finish_startup(last_id))
+        QTimer.singleShot(STARTUP_FALLBACK_MS, self, lambda: self._finish_startup(last_id))
+
+    def when_started(self, then: Callable[[], object]) -> None:
+        """Run `then` once the window has started (right after its first paint), or now if it has."""
+        if self._started:
+            then()
+        else:
+            self._on_start.append(then)
 
     def _finish_startup(self, last_id: int | None) -> None:
-        if self.ops.closed:  # closed before its first paint was done (e.g. a start-up probe)
+        if self._started or self.ops.closed:  # closed before its first paint (e.g. a start-up probe)
             return
+        self._started = True
+        self.build_rest()
+        self.panel.finish_start()
+        waiting, self._on_start = self._on_start, []
+        for then in waiting:
+            then()
         load = getattr(self.library, "load", None)
         if load is None:
             self._open_last(last_id)
             return
 
         def failed(exc: BaseException) -> None:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, "Reader", describe(exc))
 
         # The rest of the core loads off the GUI thread; the list already shows.
@@ -97,7 +106,8 @@ class WindowState(WindowParts):
     def _open_last(self, last_id: int | None) -> None:
         if last_id is None or self.article_id is not None:
             return
-        if not self.panel.select_article(last_id):  # found by its position, however deep in the list
+        # Selected in the first frame without opening it; else found by its position, however deep.
+        if self.panel.current_id() == last_id or not self.panel.select_article(last_id):
             self.open_article(last_id)
 
     def save_state(self) -> None:
@@ -120,8 +130,9 @@ class WindowState(WindowParts):
         if self.ops.closed:  # closed once already
             super().closeEvent(event)
             return
-        self.sidebar.save_note()
-        self.view.flush_progress()
+        if self.built:
+            self.sidebar.save_note()
+            self.view.flush_progress()
         self.save_state()
         self.cancel_import()
         self.ops.shutdown()  # the last note and position are written before the threads end
@@ -135,9 +146,9 @@ class WindowState(WindowParts):
         """Side panels give way when the text column would fall under MIN_COLUMN_CHARS
         characters (the annotations first, then the library), and come back when there is room."""
         total = self.width()  # the splitter is laid out after this event
-        need = self.view.min_column_px()
+        need = min_column_px(self.reading)
         widths = {}
-        for name, widget in (("library", self.panel), ("annotations", self.sidebar)):
+        for name, widget in (("library", self.panel), ("annotations", self._side_panel("annotations"))):
             if widget.isVisible() and widget.width() > 0:
                 self._panel_widths[name] = widget.width()
             widths[name] = max(self._panel_widths.get(name, 0), widget.minimumSizeHint().width(), 240)
@@ -146,8 +157,14 @@ class WindowState(WindowParts):
             room = total - sum(widths[n] for n in show if show[n])
             if room < need and show[name]:
                 show[name] = False
-        for name, widget in (("library", self.panel), ("annotations", self.sidebar)):
+        for name, widget in (("library", self.panel), ("annotations", self._side_panel("annotations"))):
             if widget.isVisible() != show[name]:
                 widget.setVisible(show[name])
-                if not show[name] and name == "annotations":
+                if not show[name] and name == "annotations" and self.built:
                     self.sidebar.save_note()
+
+    def _side_panel(self, name: str) -> QWidget:
+        """The library panel, or the sidebar (its stand-in until it is built)."""
+        if name == "library":
+            return self.panel
+        return self.sidebar if self.built else self._stand_ins["annotations"]

@@ -31,6 +31,9 @@ def make_window(qtbot, settings_file):
         qtbot.waitExposed(window)
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=2000)  # keyboard shortcuts go to the active window
+        qtbot.waitUntil(
+            lambda: window.built, timeout=5000
+        )  # the parts made after the first paint, as a reader finds them
         windows.append(window)
         return window
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
 
 from reader.core.domain import Article
+from reader.gui.meta_text import format_date
+from reader.gui.meta_text import host as _host
 from reader.gui.reading.document import CHROME_STATE
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
@@ -159,34 +160,6 @@ def _formula(span, display: bool, formulas: list[str] | None, typeset) -> None:
     else:
         span.tag = "code"
         span.set("class", "tex")
-
-
-def format_date(value: str | datetime | None) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime):
-        day = value
-    else:
-        try:
-            day = datetime.fromisoformat(value.strip()[:25])
-        except ValueError:
-            match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
-            if not match:
-                return value.strip()[:40]
-            day = datetime(int(match[1]), int(match[2]), int(match[3]))
-    return f"{day.day} {day:%b %Y}"
-
-
-def _host(url: str | None) -> str:
-    if not url:
-        return ""
-    from urllib.parse import urlsplit
-
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host[4:] if host.startswith("www.") else host
 
 
 def _same_words(a: str, b: str) -> bool:

@@ -37,9 +37,7 @@ from reader.gui.reading.find_bar import FindBar, Finding
 from reader.gui.reading.highlight_painter import HighlightPainter
 from reader.gui.reading.typeset import Typesetting, can_typeset
 from reader.gui.reading.word_selection import WordSelection
-from reader.gui.theme import ReadingSettings, Theme, font_families
-
-MIN_COLUMN_CHARS = 45  # below this a column reads as a list of words: side panels give way
+from reader.gui.theme import ReadingSettings, Theme, body_font, min_column_px
 
 
 class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelection, QTextBrowser):
@@ -149,12 +147,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
             self.show_placeholder()
 
     def body_font(self) -> QFont:
-        font = QFont()
-        font.setFamilies(font_families(self.settings.font))
-        font.setPointSizeF(self.settings.size)
-        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-        font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
-        return font
+        return body_font(self.settings)
 
     # -- showing an article --------------------------------------------------
 
@@ -503,10 +496,8 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         super().keyPressEvent(event)
 
     def min_column_px(self) -> int:
-        """The narrowest column worth reading in: MIN_COLUMN_CHARS characters of the body font, and its margins."""
-        from PySide6.QtGui import QFontMetricsF
-
-        return round(MIN_COLUMN_CHARS * QFontMetricsF(self.body_font()).averageCharWidth()) + 2 * 28 + 12
+        """The narrowest column worth reading in (theme.min_column_px)."""
+        return min_column_px(self.settings)
 
     def keyReleaseEvent(self, event) -> None:
         super().keyReleaseEvent(event)
