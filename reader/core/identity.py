@@ -16,8 +16,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from platformdirs import user_config_dir
-
 from reader import APP_NAME
 
 USER_ENV = "READER_USER"
@@ -26,7 +24,11 @@ FILE_NAME = "identity.json"
 
 
 def config_file() -> Path:
-    folder = os.environ.get(CONFIG_ENV) or user_config_dir(APP_NAME, appauthor=False)
+    folder = os.environ.get(CONFIG_ENV)
+    if not folder:
+        from platformdirs import user_config_dir  # 3 ms: only when the file is read
+
+        folder = user_config_dir(APP_NAME, appauthor=False)
     return Path(folder).expanduser() / FILE_NAME
 
 

@@ -96,7 +96,9 @@ class MainWindow(
 
     # The parts built right after the first paint (build_rest), or at once when something asks
     # for one of them first (a shortcut pressed in the first instant, a test, a link to open).
-    DEFERRED = frozenset(("view", "pane", "sidebar", "names", "annotations", "floating", "summary", "overlay", "vault"))
+    DEFERRED = frozenset(
+        ("view", "pane", "sidebar", "names", "annotations", "floating", "summary", "overlay", "vault", "display_name")
+    )
 
     def __init__(
         self, library: Library | LazyLibrary, settings: QSettings | None = None, poll_ms: int = POLL_MS
@@ -166,7 +168,6 @@ class MainWindow(
         self._build_list_menu()
         self.actions["toggle_library"].setChecked(True)
         self.actions["toggle_annotations"].setChecked(True)
-        self._start_identity()  # the display name, queued before any write of this session
 
         self.ops.changed.connect(self._follow_change)
         self.panel.articleChosen.connect(self.open_article)
@@ -212,6 +213,7 @@ class MainWindow(
         self.overlay = DropOverlay(self._central_widget)
         self._build_view_menu()
         self._connect_annotations()
+        self._start_identity()  # the display name, queued before any write of this session
         self._start_vault()
         self.view.progressChanged.connect(self._save_progress)
         self.built = True
