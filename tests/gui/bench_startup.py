@@ -5,7 +5,7 @@
 Each measurement runs in a fresh process (imports included), timed from process
 start to the end of the window's first paint pass (the window, then all its children:
 Reader's list, toolbar and chrome; the bare window's label), over the library the way
-`reader` opens it (LazyLibrary, as reader.gui.app.run). The wall time is the target's
+`reader` opens it (reader.gui.opening.open_library, as reader.gui.app.run). The wall time is the target's
 measure; the process's CPU time is printed beside it, being far less moved by the
 load of a shared machine. The children keep
 compiled bytecode in a private cache, warmed by one unmeasured run, as an
@@ -57,9 +57,9 @@ if kind == "bare":
 else:
     from reader.gui.app import create_app
     app = create_app(sys.argv[:1])
-    from reader.core.lazy import LazyLibrary
     from reader.gui.main_window import MainWindow
-    library = LazyLibrary.open(sys.argv[3])
+    from reader.gui.opening import open_library
+    library = open_library(sys.argv[3])
     settings = QSettings(sys.argv[4], QSettings.Format.IniFormat)
     window = MainWindow(library, settings, poll_ms=0)
 window.resize(1200, 800)
