@@ -109,3 +109,44 @@ def test_a_killed_export_leaves_its_files_known(library, library_location, tmp_p
     result = export_articles(library, "md", out)
     assert result.removed == (out / "Delta.md",) and (out / "Delta renamed.md").exists()
     assert sorted(_snapshot(out)) == ["Delta renamed.md", "Epsilon.md"]
+
+
+def test_new_deleted_and_renamed_articles_and_the_users_own_files(library, tmp_path):
+    pages = tmp_path / "pages"
+    alpha = import_one(library, saved_page(pages, "alpha"))
+    beta = import_one(library, saved_page(pages, "beta"))
+    library.highlight_quote(beta, "the subject of this page")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "Kappa.md").write_text("the user's own note\n", "utf-8")
+
+    def export(change: str) -> list[str]:
+        """Export again: the same files, counts and list as an export into a new folder
+        would give (names apart: they are kept from run to run); the names written."""
+        result = export_articles(library, "md", out)
+        fresh = export_articles(library, "md", tmp_path / f"fresh-{change}")
+        assert (result.articles, result.highlights) == (fresh.articles, fresh.highlights), change
+        assert len(result.paths) == len(fresh.paths) and all(p.exists() for p in result.paths), change
+        assert [p.read_bytes() for p in result.paths] == [p.read_bytes() for p in fresh.paths], change
+        assert (out / "Kappa.md").read_text("utf-8") == "the user's own note\n", change
+        return sorted(p.name for p in result.written)
+
+    assert export("first") == ["Alpha.md", "Beta.md"]
+    # A new article, whose title is the name of the user's file: written beside it.
+    kappa = import_one(library, saved_page(pages, "kappa"))
+    assert export("new article") == [f"Kappa ({kappa}).md"]
+    # The article with the latest change deleted, then another one changed: still seen.
+    library.delete(kappa)
+    library.set_note(alpha, "a note after a deletion")
+    assert export("deleted, then changed") == ["Alpha.md"]
+    # A file the user deleted is written again, though its article did not change.
+    (out / "Beta.md").unlink()
+    assert export("file deleted by the user") == ["Beta.md"]
+    # A title taken by another article: that one keeps its file, this one gets its id
+    # (also when the folder must be listed again: a file of the user's came meanwhile).
+    library.set_title(alpha, "Beta")
+    (out / "Zeta.md").write_text("the user's other note\n", "utf-8")
+    assert export("title of another") == [f"Beta ({alpha}).md"]
+    assert not (out / "Alpha.md").exists() and (out / "Beta.md").exists()
+    assert (out / "Zeta.md").read_text("utf-8") == "the user's other note\n"
+    assert export("nothing") == []
