@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Container, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -325,19 +325,56 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     written: list[Path] = []
     # Creating files is mostly waiting on the file system: a few threads write while
     # this one renders. Same bytes whatever the order.
+    Batch = tuple[list[tuple[int, bytes, str]], list[tuple[str, Entry]], list[Future[str]]]
+
+    def finish(batch: Batch) -> None:
+        """Record how a batch's files were settled (once they are)."""
+        nonlocal done
+        settled: list[tuple[str, Entry | None]] = []
+        errors: list[OSError] = []
+        for (article_id, _raw, digest), (key, _entry), work in zip(*batch):
+            try:
+                outcome = work.result()
+            except OSError as exc:
+                errors.append(exc)
+                outcome = "failed"
+            name = names[article_id]
+            if outcome in ("failed", "kept"):
+                settled.append((key, mine.get(key)))  # not written: what was known before
+                if outcome == "kept":
+                    plan.kept.append(out / name)
+                continue
+            entry = Entry(name, digest, sources.get(article_id))
+            mine[key] = entry
+            settled.append((key, entry))
+            if outcome == "written":
+                written.append(out / name)
+            old = plan.legacy.get(str(article_id))
+            if old is not None and name_key(old.name) == name_key(name):
+                manifest.drop_legacy(fmt, [str(article_id)])  # proved ours now
+        manifest.put(fmt, settled, article_of)
+        if errors:
+            raise errors[0]
+        done += len(settled)
+        if job.progress:
+            job.progress(done, total)
+
+    # Creating files is mostly the kernel's work: a few threads write one batch while
+    # this one renders the next. Same bytes whatever the order.
     with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="reader-export") as pool:
+        writing: Batch | None = None
         for offset in range(0, len(todo), BATCH):
-            batch = []
+            rendered = []
             for article in job.fetch(todo[offset : offset + BATCH]):
-                rendered = render([article])
-                raw = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8", "replace")
-                batch.append((article.id, raw, sha256(raw)))
+                text = render([article])
+                raw = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
+                rendered.append((article.id, raw, sha256(raw)))
             # The whole batch rendered (a template error raises before anything is
             # recorded); its entries committed with the hash about to be written as
             # pending, so a killed export's files stay provably Reader's; then written.
             planned = []
             jobs = []
-            for article_id, raw, digest in batch:
+            for article_id, raw, digest in rendered:
                 key, name = keys[article_id], names[article_id]
                 previous = mine.get(key) or plan.legacy.get(str(article_id))
                 known = previous if previous is not None and name_key(previous.name) == name_key(name) else None
@@ -346,34 +383,11 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
                 jobs.append((os.path.join(folder, name), raw, known, new))
             manifest.plan(fmt, planned, article_of)
             works = [pool.submit(settle, *args) for args in jobs]
-            settled: list[tuple[str, Entry | None]] = []
-            errors: list[OSError] = []
-            for (article_id, _raw, digest), (key, _entry), work in zip(batch, planned, works):
-                try:
-                    outcome = work.result()
-                except OSError as exc:
-                    errors.append(exc)
-                    outcome = "failed"
-                name = names[article_id]
-                if outcome in ("failed", "kept"):
-                    settled.append((key, mine.get(key)))  # not written: what was known before
-                    if outcome == "kept":
-                        plan.kept.append(out / name)
-                    continue
-                entry = Entry(name, digest, sources.get(article_id))
-                mine[key] = entry
-                settled.append((key, entry))
-                if outcome == "written":
-                    written.append(out / name)
-                old = plan.legacy.get(str(article_id))
-                if old is not None and name_key(old.name) == name_key(name):
-                    manifest.drop_legacy(fmt, [str(article_id)])  # proved ours now
-            manifest.put(fmt, settled, article_of)
-            if errors:
-                raise errors[0]
-            done += len(batch)
-            if job.progress:
-                job.progress(done, total)
+            if writing is not None:
+                finish(writing)
+            writing = (rendered, planned, works)
+        if writing is not None:
+            finish(writing)
     if job.progress and not todo:
         job.progress(total, total)
     return names, written

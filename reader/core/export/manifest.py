@@ -86,6 +86,7 @@ class Manifest:
             # folder's own entries do not change on each commit (see files.FolderMark).
             self.db.execute("PRAGMA journal_mode=TRUNCATE")
             self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
