@@ -150,3 +150,45 @@ def test_new_deleted_and_renamed_articles_and_the_users_own_files(library, tmp_p
     assert not (out / "Alpha.md").exists() and (out / "Beta.md").exists()
     assert (out / "Zeta.md").read_text("utf-8") == "the user's other note\n"
     assert export("nothing") == []
+
+
+def test_a_change_committed_after_an_export_read_is_exported_next(library, tmp_path):
+    """Writes take their revision with the write lock held and keep it until they commit:
+    an export reading while one is still open (and another waits behind it) records no
+    revision above it, so the next export finds both changes."""
+    import threading
+
+    from sqlalchemy import event
+
+    pages = tmp_path / "pages"
+    first = import_one(library, saved_page(pages, "alpha"))
+    second = import_one(library, saved_page(pages, "beta"))
+    out = tmp_path / "out"
+    export_articles(library, "md", out)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(conn) -> None:  # the first writer's commit waits until the export has read
+        if threading.current_thread().name == "slow-writer":
+            inside.set()
+            release.wait(60)
+
+    event.listen(library.engine, "commit", hold)
+    try:
+        slow = threading.Thread(target=library.set_note, args=(first, "committed late"), name="slow-writer")
+        slow.start()
+        assert inside.wait(60)
+        waiting = threading.Thread(target=library.set_note, args=(second, "queued behind it"))
+        waiting.start()
+        during = export_articles(library, "md", out)
+        assert during.written == ()  # neither change is visible yet
+        release.set()
+        slow.join(60)
+        waiting.join(60)
+        assert not slow.is_alive() and not waiting.is_alive()
+    finally:
+        release.set()
+        event.remove(library.engine, "commit", hold)
+    after = export_articles(library, "md", out)
+    assert sorted(p.name for p in after.written) == ["Alpha.md", "Beta.md"]
+    assert "committed late" in (out / "Alpha.md").read_text("utf-8")
+    assert "queued behind it" in (out / "Beta.md").read_text("utf-8")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Container, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from typing import Any, overload
 
 from reader.core import domain
 from reader.core.export.common import Formatter
-from reader.core.export.manifest import MANIFEST, Entry, Manifest, file_hash, is_current, sha256
+from reader.core.export.manifest import DATABASE, MANIFEST, Entry, Manifest, file_hash, is_current, sha256
 from reader.core.export.writing import (
     ExportResult,
     name_key,
@@ -140,8 +141,9 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
             everything.update((s.id, s.highlights) for s in plan.items)
             manifest.set_seen(fmt, everything, replace=True)
             manifest.set_articles(fmt, {article_key(s): s.id for s in plan.items})
-            recorded = manifest.names()
-            manifest.set_others(k for n in listed if not n.startswith(".") and (k := name_key(n)) not in recorded)
+            visible = [n for n in listed if not n.startswith(".")]
+            recorded = manifest.names() if visible else set()
+            manifest.set_others(k for n in visible if (k := name_key(n)) not in recorded)
             count = len(selected)
     if news is None:
         manifest.set_state(fmt, None)  # a selection: the next export of everything compares all
@@ -194,7 +196,8 @@ def _quick_plan(
 
     items = [s for s in news.changed if not job.annotated or s.highlights or s.note.strip()]
     keys = [article_key(s) for s in items]
-    dropped = [article_key(s) for s in news.changed if s not in items]
+    exported = {s.id for s in items}
+    dropped = [article_key(s) for s in news.changed if s.id not in exported]
     dropped += [uid or f"id:{i}" for i, uid in news.deleted]
     entries = manifest.entries_of(job.fmt, [*keys, *dropped])
     plan = Plan(items, news.tags, {}, manifest.legacy(job.fmt, [str(s.id) for s in items]), (), None)
@@ -322,6 +325,7 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     total = len(plan.items)
     done = total - len(todo)
     render = job.formatter(plan.tags).render
+    run = time.time_ns()  # marks the entries this export settles at its end
     written: list[Path] = []
     # Creating files is mostly waiting on the file system: a few threads write while
     # this one renders. Same bytes whatever the order.
@@ -330,9 +334,9 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     def finish(batch: Batch) -> None:
         """Record how a batch's files were settled (once they are)."""
         nonlocal done
-        settled: list[tuple[str, Entry | None]] = []
+        restored: list[tuple[str, Entry | None]] = []
         errors: list[OSError] = []
-        for (article_id, _raw, digest), (key, _entry), work in zip(*batch):
+        for (article_id, _raw, _digest), (key, entry), work in zip(*batch):
             try:
                 outcome = work.result()
             except OSError as exc:
@@ -340,22 +344,21 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
                 outcome = "failed"
             name = names[article_id]
             if outcome in ("failed", "kept"):
-                settled.append((key, mine.get(key)))  # not written: what was known before
+                restored.append((key, mine.get(key)))  # not written: what was known before
                 if outcome == "kept":
                     plan.kept.append(out / name)
                 continue
-            entry = Entry(name, digest, sources.get(article_id))
             mine[key] = entry
-            settled.append((key, entry))
             if outcome == "written":
                 written.append(out / name)
             old = plan.legacy.get(str(article_id))
             if old is not None and name_key(old.name) == name_key(name):
                 manifest.drop_legacy(fmt, [str(article_id)])  # proved ours now
-        manifest.put(fmt, settled, article_of)
+        # The others are settled all at once at the end (Manifest.settle).
+        manifest.put(fmt, restored, article_of)
         if errors:
             raise errors[0]
-        done += len(settled)
+        done += len(batch[0])
         if job.progress:
             job.progress(done, total)
 
@@ -378,16 +381,18 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
                 key, name = keys[article_id], names[article_id]
                 previous = mine.get(key) or plan.legacy.get(str(article_id))
                 known = previous if previous is not None and name_key(previous.name) == name_key(name) else None
-                planned.append((key, Entry(name, known.sha256 if known else None, None, digest)))
+                proof = known.sha256 if known else None
+                planned.append((key, Entry(name, proof, sources.get(article_id), digest)))
                 new = present is not None and name_key(name) not in present
                 jobs.append((os.path.join(folder, name), raw, known, new))
-            manifest.plan(fmt, planned, article_of)
+            manifest.plan(fmt, planned, article_of, run)
             works = [pool.submit(settle, *args) for args in jobs]
             if writing is not None:
                 finish(writing)
             writing = (rendered, planned, works)
         if writing is not None:
             finish(writing)
+    manifest.settle(run)
     if job.progress and not todo:
         job.progress(total, total)
     return names, written
@@ -403,7 +408,7 @@ class ManifestPaths(Sequence[Path]):
 
     def _load(self) -> list[Path]:
         if self._paths is None:
-            db = sqlite3.connect(f"file:{self.out / MANIFEST}?mode=ro", uri=True)
+            db = sqlite3.connect(f"file:{self.out / MANIFEST / DATABASE}?mode=ro", uri=True)
             try:
                 self._paths = [self.out / n for n in Manifest.exported_names_of(db, self.fmt)]
             finally:

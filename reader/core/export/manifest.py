@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MANIFEST = ".reader-export.db"
+MANIFEST = ".reader-export"  # a hidden folder holding the database (its journal files come and go there)
+DATABASE = "manifest.db"
 OLD_MANIFEST = ".reader-export.json"  # versions before 3: read once, upgraded into MANIFEST
 OLD_JOURNAL = ".reader-export.journal"  # a killed export's entries, next to OLD_MANIFEST
 _CHUNK = 500  # keys per IN (...) query
@@ -30,8 +31,11 @@ _CHUNK = 500  # keys per IN (...) query
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     format TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, fkey TEXT NOT NULL,
-    sha256 TEXT, pending TEXT, source TEXT, article INTEGER, PRIMARY KEY (format, key)) WITHOUT ROWID;
+    sha256 TEXT, pending TEXT, source TEXT, article INTEGER,
+    run INTEGER, -- the export that wrote `pending` (settled at its end)
+    PRIMARY KEY (format, key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS files_fkey ON files (fkey);
+CREATE INDEX IF NOT EXISTS files_run ON files (run) WHERE run IS NOT NULL;
 CREATE TABLE IF NOT EXISTS legacy (
     format TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, fkey TEXT NOT NULL,
     PRIMARY KEY (format, id)) WITHOUT ROWID;
@@ -78,15 +82,19 @@ class Manifest:
     def __init__(self, folder: Path, key: Any) -> None:
         self.folder = folder
         self._key = key  # files._key: how the file system compares names
-        path = folder / MANIFEST
+        home = folder / MANIFEST
+        path = home / DATABASE
         new = not path.exists()
+        home.mkdir(exist_ok=True)
         self.db = sqlite3.connect(os.fspath(path), isolation_level=None, check_same_thread=False)
         try:
-            # TRUNCATE: the journal file stays (empty) between transactions, so the
-            # folder's own entries do not change on each commit (see files.FolderMark).
-            self.db.execute("PRAGMA journal_mode=TRUNCATE")
-            self.db.execute("PRAGMA busy_timeout=10000")
+            # WAL, synchronous NORMAL: a commit is an append, synced at checkpoints; a
+            # killed export loses nothing committed, and a lost machine at most the
+            # last commits (never the database). In a folder of its own, so that the
+            # export folder's entries change only with the files (see folder.folder_mark).
+            self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=10000")
             self.db.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
@@ -151,9 +159,14 @@ class Manifest:
     # -- writing ---------------------------------------------------------------
 
     def put(
-        self, fmt: str, entries: Iterable[tuple[str, Entry | None]], articles: dict[str, int] | None = None
+        self,
+        fmt: str,
+        entries: Iterable[tuple[str, Entry | None]],
+        articles: dict[str, int] | None = None,
+        run: int | None = None,
     ) -> None:
-        """Record (or, for None, forget) entries, of articles by key; kept by the next commit."""
+        """Record (or, for None, forget) entries, of articles by key; kept by the next
+        commit. Entries of a `run` are settled by `settle(run)`."""
         rows = []
         gone = []
         for key, e in entries:
@@ -161,24 +174,28 @@ class Manifest:
                 gone.append((fmt, key))
             else:
                 article = articles.get(key) if articles else None
-                rows.append((fmt, key, e.name, self._key(e.name), e.sha256, e.pending, e.source, article))
+                rows.append((fmt, key, e.name, self._key(e.name), e.sha256, e.pending, e.source, article, run))
         self.db.executemany("DELETE FROM files WHERE format = ? AND key = ?", gone)
         if articles is None:
             # The article of an entry stays what it was.
             self.db.executemany(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (format, key) DO UPDATE SET "
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (format, key) DO UPDATE SET "
                 "name = excluded.name, fkey = excluded.fkey, sha256 = excluded.sha256, "
-                "pending = excluded.pending, source = excluded.source",
+                "pending = excluded.pending, source = excluded.source, run = excluded.run",
                 rows,
             )
         else:
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def plan(self, fmt: str, entries: Sequence[tuple[str, Entry]], articles: dict[str, int]) -> None:
-        """Entries of files about to be written, on disk before they are."""
+    def plan(self, fmt: str, entries: Sequence[tuple[str, Entry]], articles: dict[str, int], run: int) -> None:
+        """Entries of files about to be written (their hash pending), on disk before they are."""
         if entries:
-            self.put(fmt, entries, articles)
+            self.put(fmt, entries, articles, run)
             self.commit()
+
+    def settle(self, run: int) -> None:
+        """The files of this run's entries are written: their pending hash is what they hold."""
+        self.db.execute("UPDATE files SET sha256 = pending, pending = NULL, run = NULL WHERE run = ?", (run,))
 
     def totals(self, fmt: str, ids: Iterable[int]) -> dict[int, int | None]:
         """article -> its highlight count when last exported (None: seen, not exported)."""
@@ -199,10 +216,11 @@ class Manifest:
         return [n for (n,) in db.execute(sql, (fmt,))]
 
     def set_articles(self, fmt: str, articles: dict[str, int]) -> None:
-        """The article of each entry (entries upgraded from a JSON manifest have none)."""
+        """The article of each entry that has none (entries upgraded from a JSON manifest)."""
+        rows = self.db.execute("SELECT key FROM files WHERE format = ? AND article IS NULL", (fmt,)).fetchall()
         self.db.executemany(
-            "UPDATE files SET article = ? WHERE format = ? AND key = ? AND article IS NOT ?",
-            [(i, fmt, k, i) for k, i in articles.items()],
+            "UPDATE files SET article = ? WHERE format = ? AND key = ?",
+            [(articles[k], fmt, k) for (k,) in rows if k in articles],
         )
 
     def drop_legacy(self, fmt: str, ids: Iterable[str]) -> None:
@@ -330,7 +348,7 @@ def is_current(entry: Entry | None, name: str, source: str | None) -> bool:
 
 def read_entries(folder: Path, fmt: str) -> dict[str, Entry]:
     """The entries recorded in a folder's manifest for one format (by article uid)."""
-    path = folder / MANIFEST
+    path = folder / MANIFEST / DATABASE
     if not path.exists():
         return {}
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
