@@ -167,3 +167,31 @@ def test_a_failed_template_records_nothing_it_did_not_write(library, tmp_path):
     written = _files(out)
     assert set(_recorded(out)) == set(written)  # whatever exists is recorded, nothing more
     assert "Iota.md" not in written
+
+
+def test_a_json_manifest_is_read_once_and_its_files_stay_reader_s(library, tmp_path):
+    """A folder from the version that kept `.reader-export.json` (and a journal of a
+    killed export): its entries move into the new manifest, hashes and all."""
+    first = import_one(library, saved_page(tmp_path / "pages", "lambda", "Lambda"))
+    second = import_one(library, saved_page(tmp_path / "pages", "mu", "Mu"))
+    out = tmp_path / "vault"
+    out.mkdir()
+    (out / "Lambda.md").write_bytes(b"as an older Reader wrote it\n")
+    (out / "Mu.md").write_bytes(b"as a killed older export wrote it\n")
+    (out / "Nu.md").write_bytes(b"the user's own\n")
+
+    def digest(name: str) -> str:
+        return hashlib.sha256((out / name).read_bytes()).hexdigest()
+
+    uids = {library.get(first).uid: "Lambda.md", library.get(second).uid: "Mu.md"}
+    files = {uid: {"name": name, "sha256": digest(name)} for uid, name in uids.items() if name == "Lambda.md"}
+    (out / OLD_MANIFEST).write_text(json.dumps({"version": 2, "files": {"md": files}}), "utf-8")
+    journal = {"format": "md", "key": library.get(second).uid, "name": "Mu.md", "sha256": digest("Mu.md")}
+    (out / ".reader-export.journal").write_text(json.dumps(journal) + "\n", "utf-8")
+
+    result = export_articles(library, "md", out)
+    # Both proved Reader's (by the manifest, by the journal): replaced, not left alone.
+    assert sorted(p.name for p in result.written) == ["Lambda.md", "Mu.md"] and result.kept == ()
+    assert (out / "Nu.md").read_bytes() == b"the user's own\n"
+    assert not (out / OLD_MANIFEST).exists() and not (out / ".reader-export.journal").exists()
+    assert set(_recorded(out)) == {"Lambda.md", "Mu.md"}

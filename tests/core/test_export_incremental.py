@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pages import import_one, saved_page
 
 from reader.core.export import MANIFEST, export_articles, import_annotations
@@ -192,3 +193,33 @@ def test_a_change_committed_after_an_export_read_is_exported_next(library, tmp_p
     assert sorted(p.name for p in after.written) == ["Alpha.md", "Beta.md"]
     assert "committed late" in (out / "Alpha.md").read_text("utf-8")
     assert "queued behind it" in (out / "Beta.md").read_text("utf-8")
+
+
+def test_a_large_export_renders_in_worker_processes_the_same_bytes(library, tmp_path, monkeypatch):
+    from reader.core.export import renderpool
+
+    pages = tmp_path / "pages"
+    ids = [import_one(library, saved_page(pages, name)) for name in ("alpha", "beta", "gamma")]
+    library.highlight_quote(ids[0], "the subject of this page")
+    library.add_tags(ids[1], ["rivers"])
+    template = tmp_path / "t.md.j2"
+    template.write_text(TEMPLATE, "utf-8")
+    options = {"template": template, "color_names": {"yellow": "sun"}}
+    here = export_articles(library, "md", tmp_path / "here", **options)
+    monkeypatch.setattr(renderpool, "POOL_MIN", 1)
+    monkeypatch.setattr(renderpool.os, "cpu_count", lambda: 2)
+    spawned = []
+    real_popen = renderpool.subprocess.Popen
+
+    def popen(*args, **kwargs):  # the real worker, counted
+        spawned.append(args[0])
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(renderpool.subprocess, "Popen", popen)
+    there = export_articles(library, "md", tmp_path / "there", **options)
+    assert spawned  # rendered by a worker process
+    assert [p.read_bytes() for p in there.paths] == [p.read_bytes() for p in here.paths]
+    # A template error in the worker ends the export with the template's message.
+    template.write_text("{{ article.title }}{{ article.nope.deeper }}", "utf-8")
+    with pytest.raises(ValueError, match="nope"):
+        export_articles(library, "md", tmp_path / "broken", **options)

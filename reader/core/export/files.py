@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,7 @@ from reader.core.export.logseq import LogseqFormat
 from reader.core.export.manifest import sha256
 from reader.core.export.markdown import MarkdownFormat, default_template_text
 from reader.core.export.readwise import CsvFormat
+from reader.core.export.renderpool import render_in_worker
 from reader.core.export.tagnames import tag_name, tag_names
 from reader.core.export.w3c import JsonFormat
 from reader.core.export.writing import (
@@ -232,6 +233,15 @@ def export_articles(
         needs_content=kind.needs_content,
         progress=progress,
     )
+    location = getattr(library, "location", None)
+    if location is not None:
+
+        def pooled(tags: tuple[str, ...], batches: list[list[int]]) -> Iterator[list[tuple[int, bytes]]]:
+            spec: dict[str, object] = {"template": template, "color_names": dict(color_names or {}), "tags": tags}
+            spec |= {"bom": bom, "cloze": cloze, "deck": deck}
+            return render_in_worker(location, fmt, spec, batches)
+
+        job.pooled = pooled
     # Everything exported from a library that keeps a change sequence: the next
     # export asks it only for what changed since (folder.py).
     changes = getattr(library, "export_changes", None) if library is not None and not ids and not tag else None

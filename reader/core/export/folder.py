@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Container, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import Any, overload
 from reader.core import domain
 from reader.core.export.common import Formatter
 from reader.core.export.manifest import DATABASE, MANIFEST, Entry, Manifest, file_hash, is_current, sha256
+from reader.core.export.renderpool import worth_it
 from reader.core.export.writing import (
     ExportResult,
     name_key,
@@ -65,6 +65,9 @@ class Job:
     fetch: Fetch
     needs_content: bool
     progress: Progress | None = None
+    # Renders batches of article ids in worker processes, given the export's tags
+    # (renderpool.py); None: everything is rendered here.
+    pooled: Callable[[tuple[str, ...], list[list[int]]], Iterator[list[tuple[int, bytes]]]] | None = None
 
 
 @dataclass
@@ -325,7 +328,6 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     total = len(plan.items)
     done = total - len(todo)
     render = job.formatter(plan.tags).render
-    run = time.time_ns()  # marks the entries this export settles at its end
     written: list[Path] = []
     # Creating files is mostly waiting on the file system: a few threads write while
     # this one renders. Same bytes whatever the order.
@@ -366,12 +368,13 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     # this one renders the next. Same bytes whatever the order.
     with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="reader-export") as pool:
         writing: Batch | None = None
-        for offset in range(0, len(todo), BATCH):
-            rendered = []
-            for article in job.fetch(todo[offset : offset + BATCH]):
-                text = render([article])
-                raw = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
-                rendered.append((article.id, raw, sha256(raw)))
+        batches = [todo[offset : offset + BATCH] for offset in range(0, len(todo), BATCH)]
+        if job.pooled is not None and worth_it(len(todo)):
+            stream = job.pooled(plan.tags, [[s.id for s in b] for b in batches])
+        else:
+            stream = (_rendered(job.fetch(b), render) for b in batches)
+        for files in stream:
+            rendered = [(article_id, raw, sha256(raw)) for article_id, raw in files]
             # The whole batch rendered (a template error raises before anything is
             # recorded); its entries committed with the hash about to be written as
             # pending, so a killed export's files stay provably Reader's; then written.
@@ -385,17 +388,25 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
                 planned.append((key, Entry(name, proof, sources.get(article_id), digest)))
                 new = present is not None and name_key(name) not in present
                 jobs.append((os.path.join(folder, name), raw, known, new))
-            manifest.plan(fmt, planned, article_of, run)
+            manifest.plan(fmt, planned, article_of)
             works = [pool.submit(settle, *args) for args in jobs]
             if writing is not None:
                 finish(writing)
             writing = (rendered, planned, works)
         if writing is not None:
             finish(writing)
-    manifest.settle(run)
+    manifest.settle()
     if job.progress and not todo:
         job.progress(total, total)
     return names, written
+
+
+def _rendered(articles: list[domain.Article], render: Callable[..., str | bytes]) -> list[tuple[int, bytes]]:
+    out = []
+    for article in articles:
+        text = render([article])
+        out.append((article.id, text if isinstance(text, bytes) else text.encode("utf-8", "replace")))
+    return out
 
 
 class ManifestPaths(Sequence[Path]):

@@ -20,10 +20,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 MANIFEST = ".reader-export"  # a hidden folder holding the database (its journal files come and go there)
 DATABASE = "manifest.db"
+JOURNAL = "journal"  # entries of files an export is writing, one JSON line each (see Manifest.plan)
 OLD_MANIFEST = ".reader-export.json"  # versions before 3: read once, upgraded into MANIFEST
 OLD_JOURNAL = ".reader-export.journal"  # a killed export's entries, next to OLD_MANIFEST
 _CHUNK = 500  # keys per IN (...) query
@@ -31,11 +32,8 @@ _CHUNK = 500  # keys per IN (...) query
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     format TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, fkey TEXT NOT NULL,
-    sha256 TEXT, pending TEXT, source TEXT, article INTEGER,
-    run INTEGER, -- the export that wrote `pending` (settled at its end)
-    PRIMARY KEY (format, key)) WITHOUT ROWID;
+    sha256 TEXT, pending TEXT, source TEXT, article INTEGER, PRIMARY KEY (format, key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS files_fkey ON files (fkey);
-CREATE INDEX IF NOT EXISTS files_run ON files (run) WHERE run IS NOT NULL;
 CREATE TABLE IF NOT EXISTS legacy (
     format TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, fkey TEXT NOT NULL,
     PRIMARY KEY (format, id)) WITHOUT ROWID;
@@ -81,7 +79,10 @@ class Manifest:
 
     def __init__(self, folder: Path, key: Any) -> None:
         self.folder = folder
-        self._key = key  # files._key: how the file system compares names
+        self._key = key  # writing.name_key: how the file system compares names
+        self._planned: dict[tuple[str, str], tuple[Entry, int | None]] = {}
+        self._journal: IO[str] | None = None
+        self._settled = False
         home = folder / MANIFEST
         path = home / DATABASE
         new = not path.exists()
@@ -102,7 +103,10 @@ class Manifest:
             if new:
                 self.db.execute("INSERT INTO about VALUES (?)", (_ABOUT,))
                 self._upgrade()
+            self._merge_journal()
             self.db.execute("COMMIT")
+            if self._settled:
+                self._drop_journal()
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise ValueError(f"{path} cannot be read ({exc}); move it away to export afresh") from None
@@ -159,43 +163,78 @@ class Manifest:
     # -- writing ---------------------------------------------------------------
 
     def put(
-        self,
-        fmt: str,
-        entries: Iterable[tuple[str, Entry | None]],
-        articles: dict[str, int] | None = None,
-        run: int | None = None,
+        self, fmt: str, entries: Iterable[tuple[str, Entry | None]], articles: dict[str, int] | None = None
     ) -> None:
-        """Record (or, for None, forget) entries, of articles by key; kept by the next
-        commit. Entries of a `run` are settled by `settle(run)`."""
+        """Record (or, for None, forget) entries, of articles by key; kept by the next commit."""
         rows = []
         gone = []
         for key, e in entries:
+            self._planned.pop((fmt, key), None)
             if e is None:
                 gone.append((fmt, key))
             else:
                 article = articles.get(key) if articles else None
-                rows.append((fmt, key, e.name, self._key(e.name), e.sha256, e.pending, e.source, article, run))
+                rows.append((fmt, key, e.name, self._key(e.name), e.sha256, e.pending, e.source, article))
         self.db.executemany("DELETE FROM files WHERE format = ? AND key = ?", gone)
         if articles is None:
             # The article of an entry stays what it was.
             self.db.executemany(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (format, key) DO UPDATE SET "
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (format, key) DO UPDATE SET "
                 "name = excluded.name, fkey = excluded.fkey, sha256 = excluded.sha256, "
-                "pending = excluded.pending, source = excluded.source, run = excluded.run",
+                "pending = excluded.pending, source = excluded.source",
                 rows,
             )
         else:
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def plan(self, fmt: str, entries: Sequence[tuple[str, Entry]], articles: dict[str, int], run: int) -> None:
-        """Entries of files about to be written (their hash pending), on disk before they are."""
-        if entries:
-            self.put(fmt, entries, articles, run)
-            self.commit()
+    def plan(self, fmt: str, entries: Sequence[tuple[str, Entry]], articles: dict[str, int]) -> None:
+        """Entries of files about to be written (their hash pending): appended to the
+        journal, in the file system before the files are. The database takes them
+        all at once at the end (`settle`): committing each batch rewrote pages all
+        over the table, a cost that grew with the square of the files."""
+        if not entries:
+            return
+        if self._journal is None:
+            self._journal = open(self.folder / MANIFEST / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115
+        lines = []
+        for key, e in entries:
+            article = articles.get(key)
+            self._planned[(fmt, key)] = (e, article)
+            line = [fmt, key, e.name, e.sha256, e.pending, e.source, article]
+            lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._journal.write("".join(lines))
+        self._journal.flush()
 
-    def settle(self, run: int) -> None:
-        """The files of this run's entries are written: their pending hash is what they hold."""
-        self.db.execute("UPDATE files SET sha256 = pending, pending = NULL, run = NULL WHERE run = ?", (run,))
+    def settle(self) -> None:
+        """The planned files are written: each holds its pending hash. Into the
+        database in key order (by the next commit, which then drops the journal)."""
+        rows = [
+            (fmt, key, e.name, self._key(e.name), e.pending, None, e.source, article)
+            for (fmt, key), (e, article) in sorted(self._planned.items())
+        ]
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._planned.clear()
+        self._settled = True
+
+    def _merge_journal(self) -> None:
+        """The entries a killed export planned, as pending: its files, some perhaps
+        never written (then their old hash still proves what they hold)."""
+        try:
+            lines = (self.folder / MANIFEST / JOURNAL).read_text("utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        rows = []
+        for line in lines:
+            try:
+                fmt, key, name, proof, pending, source, article = json.loads(line)
+            except (ValueError, TypeError):
+                continue  # a line cut short by the kill
+            if valid_name(name):
+                rows.append((fmt, key, name, self._key(name), proof, pending, source, article))
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._settled = True  # the journal goes with the next commit
 
     def totals(self, fmt: str, ids: Iterable[int]) -> dict[int, int | None]:
         """article -> its highlight count when last exported (None: seen, not exported)."""
@@ -247,12 +286,28 @@ class Manifest:
 
     def commit(self) -> None:
         self.db.execute("COMMIT")
+        if self._settled:
+            self._drop_journal()
         self.db.execute("BEGIN")
 
+    def _drop_journal(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.folder / MANIFEST / JOURNAL)
+        self._settled = False
+
     def close(self) -> None:
+        """Commits what was recorded; entries planned and not settled stay in the
+        journal (a failed export: the next one reads them back as pending)."""
         with contextlib.suppress(sqlite3.Error):
             if self.db.in_transaction:
                 self.db.execute("COMMIT")
+                if self._settled:
+                    self._drop_journal()
+        if self._journal is not None:
+            self._journal.close()
         self.db.close()
 
     # -- the JSON manifest of older versions -------------------------------------
