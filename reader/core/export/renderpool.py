@@ -3,7 +3,7 @@
 Rendering (Jinja2, Markdown escapes) and reading the articles are most of an
 export of everything's time, all of it Python holding one core, while the main
 process has file creation, the manifest and its writer threads to do. Each
-worker (`python -m reader.core.export.render_worker`, a plain subprocess: nothing
+worker (`python -m reader.core.export_worker`, a plain subprocess: nothing
 of the caller's main module is imported again) opens the library itself and
 returns the bytes of each file: the same bytes as rendered in process, in the
 same order. Messages are pickles, each after its length, over the worker's
@@ -33,13 +33,13 @@ def worth_it(articles: int) -> bool:
     return articles >= POOL_MIN and (os.cpu_count() or 1) > 1 and not getattr(sys, "frozen", False)
 
 
-def _send(stream: IO[bytes], value: object) -> None:
+def send(stream: IO[bytes], value: object) -> None:
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEAD.pack(len(data)) + data)
     stream.flush()
 
 
-def _receive(stream: IO[bytes]) -> Any:
+def receive(stream: IO[bytes]) -> Any:
     head = stream.read(_HEAD.size)
     if len(head) < _HEAD.size:
         raise EOFError
@@ -57,12 +57,12 @@ def render_in_worker(
 ) -> Iterator[list[tuple[int, bytes]]]:
     """(article id, file bytes) of each batch of ids, batch after batch, rendered by
     worker processes under these options (ExportOptions' fields but assets)."""
-    command = [sys.executable, "-m", "reader.core.export.render_worker"]
+    command = [sys.executable, "-m", "reader.core.export_worker"]
     pool = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(workers())]
     try:
         for worker in pool:
             assert worker.stdin is not None
-            _send(worker.stdin, (str(location), fmt, options))
+            send(worker.stdin, (str(location), fmt, options))
         pending: deque[Sequence[int]] = deque(batches)
         waiting: deque[subprocess.Popen[bytes]] = deque()  # who renders each batch sent, in order
         turn = 0
@@ -71,12 +71,12 @@ def render_in_worker(
                 worker = pool[turn % len(pool)]
                 turn += 1
                 assert worker.stdin is not None
-                _send(worker.stdin, list(pending.popleft()))
+                send(worker.stdin, list(pending.popleft()))
                 waiting.append(worker)
             worker = waiting.popleft()
             assert worker.stdout is not None
             try:
-                kind, value = _receive(worker.stdout)
+                kind, value = receive(worker.stdout)
             except EOFError:
                 raise OSError(f"the export's worker process stopped (exit status {worker.wait()})") from None
             if kind == "error":
@@ -90,28 +90,3 @@ def render_in_worker(
             worker.stdin.close()
             worker.stdout.close()
             worker.wait()
-
-
-def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
-    from reader.core import Library
-    from reader.core.export.common import ExportOptions
-    from reader.core.export.files import FORMATS
-
-    location, fmt, options = _receive(requests)
-    kind = FORMATS[fmt]
-    with Library.open(location) as library:
-        formatter = kind(ExportOptions(**options, assets=library.asset))
-        while True:
-            try:
-                ids = _receive(requests)
-            except EOFError:
-                return
-            try:
-                files = []
-                for article in library.get_many(ids, content=kind.needs_content):
-                    text = formatter.render([article])
-                    files.append((article.id, text if isinstance(text, bytes) else text.encode("utf-8", "replace")))
-                _send(answers, ("files", files))
-            except Exception as exc:  # sent back, raised there: a template error names its line
-                _send(answers, ("error", exc))
-                return
