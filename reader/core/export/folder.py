@@ -200,9 +200,9 @@ def _quick_plan(
     items = [s for s in news.changed if not job.annotated or s.highlights or s.note.strip()]
     keys = [article_key(s) for s in items]
     exported = {s.id for s in items}
-    dropped = [article_key(s) for s in news.changed if s.id not in exported]
-    dropped += [uid or f"id:{i}" for i, uid in news.deleted]
-    entries = manifest.entries_of(job.fmt, [*keys, *dropped])
+    dropped = {article_key(s) for s in news.changed if s.id not in exported}
+    dropped |= {uid or f"id:{i}" for i, uid in news.deleted}
+    entries = manifest.entries_of(job.fmt, [*keys, *sorted(dropped)])
     plan = Plan(items, news.tags, {}, manifest.legacy(job.fmt, [str(s.id) for s in items]), (), None)
     for key, entry in entries.items():
         if not os.path.lexists(job.out / entry.name):
