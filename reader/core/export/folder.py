@@ -43,6 +43,7 @@ from reader.core.listing import ExportChanges, ExportStamp
 
 WRITERS = 4  # threads creating files
 BATCH = 500  # articles rendered, recorded and written at once
+CHUNK = 25  # files one writer thread writes per task
 _NOWHERE = 2**62  # a revision above any: asks the library for nothing but its counters
 
 Progress = Callable[[int, int], None]  # (articles done, total)
@@ -331,18 +332,17 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     written: list[Path] = []
     # Creating files is mostly waiting on the file system: a few threads write while
     # this one renders. Same bytes whatever the order.
-    Batch = tuple[list[tuple[int, bytes, str]], list[tuple[str, Entry]], list[Future[str]]]
+    Batch = tuple[list[tuple[int, bytes, str]], list[tuple[str, Entry]], list[Future[list[str | OSError]]]]
 
     def finish(batch: Batch) -> None:
         """Record how a batch's files were settled (once they are)."""
         nonlocal done
         restored: list[tuple[str, Entry | None]] = []
         errors: list[OSError] = []
-        for (article_id, _raw, _digest), (key, entry), work in zip(*batch):
-            try:
-                outcome = work.result()
-            except OSError as exc:
-                errors.append(exc)
+        outcomes = [outcome for work in batch[2] for outcome in work.result()]
+        for (article_id, _raw, _digest), (key, entry), outcome in zip(batch[0], batch[1], outcomes):
+            if isinstance(outcome, OSError):
+                errors.append(outcome)
                 outcome = "failed"
             name = names[article_id]
             if outcome in ("failed", "kept"):
@@ -389,7 +389,8 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
                 new = present is not None and name_key(name) not in present
                 jobs.append((os.path.join(folder, name), raw, known, new))
             manifest.plan(fmt, planned, article_of)
-            works = [pool.submit(settle, *args) for args in jobs]
+            # A few files per task: a future per file cost more than writing it.
+            works = [pool.submit(_settle_all, jobs[i : i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
             if writing is not None:
                 finish(writing)
             writing = (rendered, planned, works)
@@ -399,6 +400,17 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     if job.progress and not todo:
         job.progress(total, total)
     return names, written
+
+
+def _settle_all(jobs: list[tuple[str, bytes, Entry | None, bool]]) -> list[str | OSError]:
+    """writing.settle of each file: its outcome, or the error that stopped it."""
+    out: list[str | OSError] = []
+    for job in jobs:
+        try:
+            out.append(settle(*job))
+        except OSError as exc:
+            out.append(exc)
+    return out
 
 
 def _rendered(articles: list[domain.Article], render: Callable[..., str | bytes]) -> list[tuple[int, bytes]]:
