@@ -1,6 +1,6 @@
 """Writing exports to disk: one file per article into a folder, or one file.
 
-A folder keeps a small manifest, `.reader-export.db` (manifest.py), of the files
+A folder keeps a small manifest, in `.reader-export/` (manifest.py), of the files
 Reader wrote there: format -> article uid (stable, never reused, unlike the row
 id) -> the file's name and the SHA-256 of the bytes Reader wrote. A later export
 overwrites or removes (after a title changed) a file only while its bytes still
@@ -17,10 +17,11 @@ files left by a killed export (their process is gone) are removed.
 Each entry also records what its file was rendered from (a hash of the article's
 fingerprint, listing.export_stamps, and of the export's options and template):
 an article whose entry matches is neither read nor rendered again. Before a batch
-of files is written, their entries are committed with the hash of the bytes to
+of files is written, their entries are journaled with the hash of the bytes to
 come, so a killed export's files stay known and the next export settles them.
 An export of everything after one of everything asks the library only for what
 changed since (folder.py): one changed article costs one render and a few queries.
+A large export renders in worker processes (renderpool.py).
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ Two ways to find the work; both keep the rules in files.py's docstring:
 
 Both record what they saw for the next one. File names are kept from run to run:
 only an article that is new, or whose title changed, gets a name computed.
+
+The folder's mark has the file system's time resolution: a file someone else
+adds or removes within the same tick as the export's last write goes unseen
+until the folder changes again (a changed article's own file is always looked at).
 """
 
 from __future__ import annotations
@@ -163,8 +167,8 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
                 "count": count,
                 "articles": articles,
                 "highlights": highlights,
-                # Last: every file of this export is in place (the manifest's commits
-                # leave the folder's entries alone, see Manifest).
+                # Last: every file of this export is in place (the manifest lives in
+                # a folder of its own: its writes leave this folder's entries alone).
                 "folder": folder_mark(out),
             },
         )

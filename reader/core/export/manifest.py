@@ -1,13 +1,15 @@
-"""The manifest an export keeps in its folder, `.reader-export.db` (what files.py's
-docstring explains): which files Reader wrote there, with the SHA-256 of their bytes
-and what they were rendered from, kept in a small SQLite file so that an export
-after one change reads and writes a few rows, not the whole manifest.
+"""The manifest an export keeps in its folder, `.reader-export/manifest.db` (what
+files.py's docstring explains): which files Reader wrote there, with the SHA-256 of
+their bytes and what they were rendered from, in a small SQLite database so that
+an export after one change reads and writes a few rows, not the whole manifest.
 
-Before a batch of files is written, their entries are committed with the hash of
-the bytes about to be written as `pending`: a killed export (or a lost machine)
-leaves every file it may have written provably Reader's, by the old hash or the
-pending one, and the next export settles them. The JSON manifest of older
-versions (`.reader-export.json`, with its journal) is read once and upgraded.
+Before a batch of files is written, their entries, with the hash of the bytes
+about to be written as `pending`, are appended to `.reader-export/journal`: a
+killed export leaves every file it may have written provably Reader's, by the old
+hash or the pending one, and the next export reads the journal back and settles
+them. At its end an export moves its entries into the database at once (settle)
+and drops the journal. The JSON manifest of older versions (`.reader-export.json`,
+with its journal) is read once and upgraded.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def valid_name(v: object) -> bool:
 
 class Manifest:
     """The manifest of one folder. Reads are by key; writes are committed by
-    `commit` (and `plan`, which must be on disk before the files it names)."""
+    `commit`; `plan` journals entries before their files are written, `settle` moves them in."""
 
     def __init__(self, folder: Path, key: Any) -> None:
         self.folder = folder
