@@ -7,6 +7,7 @@ sends the bytes back (renderpool.py says how).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import IO
 
@@ -22,6 +23,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     kind = FORMATS[fmt]
     with Library.open(location) as library:
         formatter = kind(ExportOptions(**options, assets=library.asset))
+        send(answers, ("ready", None))
         while True:
             try:
                 ids = receive(requests)
@@ -39,4 +41,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.stdin.buffer, sys.stdout.buffer)
+    # Answers on a copy of standard output; anything printed goes to standard error.
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    serve(sys.stdin.buffer, answers)

@@ -219,6 +219,14 @@ def test_a_large_export_renders_in_worker_processes_the_same_bytes(library, tmp_
     there = export_articles(library, "md", tmp_path / "there", **options)
     assert spawned  # rendered by a worker process
     assert [p.read_bytes() for p in there.paths] == [p.read_bytes() for p in here.paths]
+    # No worker can start (a Python that cannot run Reader): rendered here, the same.
+    monkeypatch.setattr(renderpool.sys, "executable", "/bin/false" if Path("/bin/false").exists() else "false")
+    spawned.clear()
+    fallback = export_articles(library, "md", tmp_path / "fallback", **options)
+    assert spawned and [p.read_bytes() for p in fallback.paths] == [p.read_bytes() for p in here.paths]
+    monkeypatch.undo()
+    monkeypatch.setattr(renderpool, "POOL_MIN", 1)
+    monkeypatch.setattr(renderpool.os, "cpu_count", lambda: 2)
     # A template error in the worker ends the export with the template's message.
     template.write_text("{{ article.title }}{{ article.nope.deeper }}", "utf-8")
     with pytest.raises(ValueError, match="nope"):

@@ -22,6 +22,7 @@ until the folder changes again (a changed article's own file is always looked at
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Container, Iterator, Sequence
@@ -33,7 +34,7 @@ from typing import Any, overload
 from reader.core import domain
 from reader.core.export.common import Formatter
 from reader.core.export.manifest import DATABASE, MANIFEST, Entry, Manifest, file_hash, is_current, sha256
-from reader.core.export.renderpool import worth_it
+from reader.core.export.renderpool import WorkerUnavailable, worth_it
 from reader.core.export.writing import (
     ExportResult,
     name_key,
@@ -373,9 +374,11 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="reader-export") as pool:
         writing: Batch | None = None
         batches = [todo[offset : offset + BATCH] for offset in range(0, len(todo), BATCH)]
+        stream: Iterator[list[tuple[int, bytes]]] | None = None
         if job.pooled is not None and worth_it(len(todo)):
-            stream = job.pooled(plan.tags, [[s.id for s in b] for b in batches])
-        else:
+            with contextlib.suppress(WorkerUnavailable):  # then everything is rendered here
+                stream = job.pooled(plan.tags, [[s.id for s in b] for b in batches])
+        if stream is None:
             stream = (_rendered(job.fetch(b), render) for b in batches)
         for files in stream:
             rendered = [(article_id, raw, sha256(raw)) for article_id, raw in files]

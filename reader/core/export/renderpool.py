@@ -12,6 +12,7 @@ standard input and output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import struct
@@ -52,17 +53,40 @@ def workers() -> int:
     return max(1, min(3, (os.cpu_count() or 1) - 1))
 
 
+class WorkerUnavailable(OSError):
+    """No worker could start (a Python that cannot run Reader, say): render here."""
+
+
 def render_in_worker(
     location: str | Path, fmt: str, options: dict[str, object], batches: Iterable[Sequence[int]]
 ) -> Iterator[list[tuple[int, bytes]]]:
     """(article id, file bytes) of each batch of ids, batch after batch, rendered by
-    worker processes under these options (ExportOptions' fields but assets)."""
+    worker processes under these options (ExportOptions' fields but assets). The
+    workers are started, and have opened the library, when this returns; iterate
+    the result to the end (or close it) to stop them."""
     command = [sys.executable, "-m", "reader.core.export_worker"]
-    pool = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(workers())]
+    pool: list[subprocess.Popen[bytes]] = []
     try:
+        for _ in range(workers()):
+            pool.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE))
         for worker in pool:
             assert worker.stdin is not None
             send(worker.stdin, (str(location), fmt, options))
+        for worker in pool:
+            assert worker.stdout is not None
+            kind, value = receive(worker.stdout)
+            if kind != "ready":
+                raise WorkerUnavailable(str(value))
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError) as exc:
+        _stop(pool)
+        raise WorkerUnavailable(str(exc)) from None
+    return _results(pool, batches)
+
+
+def _results(
+    pool: list[subprocess.Popen[bytes]], batches: Iterable[Sequence[int]]
+) -> Iterator[list[tuple[int, bytes]]]:
+    try:
         pending: deque[Sequence[int]] = deque(batches)
         waiting: deque[subprocess.Popen[bytes]] = deque()  # who renders each batch sent, in order
         turn = 0
@@ -83,10 +107,15 @@ def render_in_worker(
                 raise value
             yield value
     finally:
-        for worker in pool:
-            if worker.poll() is None:
-                worker.kill()
-            assert worker.stdin is not None and worker.stdout is not None
-            worker.stdin.close()
-            worker.stdout.close()
-            worker.wait()
+        _stop(pool)
+
+
+def _stop(pool: list[subprocess.Popen[bytes]]) -> None:
+    for worker in pool:
+        if worker.poll() is None:
+            worker.kill()
+        for stream in (worker.stdin, worker.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):  # a worker gone: its pipe is broken
+                    stream.close()
+        worker.wait()
