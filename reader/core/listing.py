@@ -388,28 +388,85 @@ def export_stamps(conn: Sql, ids: Sequence[int], schema: str) -> list[ExportStam
     schema revision."""
     wanted = list(dict.fromkeys(int(i) for i in ids))
     keep = set(wanted)
+    stamps = {s.id: s for s in _stamps(conn, schema, "", ()) if s.id in keep}
+    missing = [i for i in wanted if i not in stamps]
+    if missing:
+        raise LibraryError(f"no article with id {missing[0]}")
+    return [stamps[i] for i in wanted]
+
+
+class ExportChanges(NamedTuple):
+    """What moved in the library since an export saw revision `since` (one snapshot)."""
+
+    revision: int  # the highest number of the change sequence now: the next export's `since`
+    total: int  # articles in the library
+    changed: list[ExportStamp]  # articles changed or added since, by id
+    deleted: list[tuple[int, str]]  # (id, uid) of articles deleted since
+    tags: tuple[str, ...]  # every tag in use in the library (articles' and highlights')
+
+
+def export_changes(conn: Sql, since: int, schema: str) -> ExportChanges:
+    """The articles changed and deleted since revision `since` of the library's
+    change sequence (migration 0012), through the index on revision: the cost
+    follows what changed, not the size of the library. One snapshot, so that
+    `revision` covers exactly what is returned (writes take numbers in commit
+    order, see reader.core.library.rows.next_revision)."""
+    if conn.dialect == "sqlite":
+        conn.execute("BEGIN")
+    else:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    try:
+        top = conn.execute(
+            "SELECT max(r) FROM (SELECT max(revision) AS r FROM articles "
+            "UNION ALL SELECT max(revision) FROM article_deletions) m"
+        ).fetchone()[0]
+        count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        changed = sorted(_stamps(conn, schema, "a.revision > ?", (since,)), key=lambda s: s.id)
+        deleted = [
+            (int(i), u or "")
+            for i, u in conn.execute("SELECT article_id, uid FROM article_deletions WHERE revision > ?", (since,))
+        ]
+        tags = tuple(sorted(row[0] for row in conn.execute("SELECT name FROM tags")))
+    finally:
+        if conn.dialect == "sqlite":
+            conn.execute("COMMIT")
+        else:
+            conn.conn.rollback()
+    return ExportChanges(int(top or 0), int(count), changed, deleted, tags)
+
+
+def _stamps(conn: Sql, schema: str, where: str, params: Sequence[Any]) -> list[ExportStamp]:
+    """ExportStamps of the articles matching `where` (every article when empty)."""
+    chosen = f" WHERE {where}" if where else ""
+    # Only the chosen articles' tags (all of them when every article is wanted).
+    among = f" WHERE {{col}} IN (SELECT a.id FROM articles a{chosen})" if where else ""
     tags_: dict[int, list[str]] = {}
     for article_id, name in conn.execute(
         "SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id"
+        + among.format(col="at.article_id"),
+        params,
     ):
         tags_.setdefault(article_id, []).append(name)
     for article_id, name in conn.execute(
         "SELECT h.article_id, t.name FROM highlight_tags ht JOIN highlights h ON h.id = ht.highlight_id "
-        "JOIN tags t ON t.id = ht.tag_id"
+        "JOIN tags t ON t.id = ht.tag_id" + among.format(col="h.article_id"),
+        params,
     ):
         tags_.setdefault(article_id, []).append(name)
     # The article's revision moves with every change to it, its highlights, tags,
     # note and review cards (reader.core.library.rows.bump_revision): no highlight
     # row is read, only the count from their article_id index.
-    sql = (
-        f"SELECT {_STAMP_COLUMNS}, h.n, a.revision FROM articles a "
-        "LEFT JOIN (SELECT article_id, count(*) AS n FROM highlights GROUP BY article_id) h ON h.article_id = a.id"
-    )
-    stamps: dict[int, ExportStamp] = {}
-    for row in conn.execute(sql):
+    if where:
+        count = "(SELECT count(*) FROM highlights h WHERE h.article_id = a.id)"
+        sql = f"SELECT {_STAMP_COLUMNS}, {count}, a.revision FROM articles a{chosen}"
+    else:
+        sql = (
+            f"SELECT {_STAMP_COLUMNS}, h.n, a.revision FROM articles a LEFT JOIN "
+            "(SELECT article_id, count(*) AS n FROM highlights GROUP BY article_id) h ON h.article_id = a.id"
+        )
+    stamps: list[ExportStamp] = []
+    for row in conn.execute(sql, params):
         article_id = row[0]
-        if article_id not in keep:
-            continue
         tags = tuple(tags_.get(article_id, ()))
         # The highlight count is left out on purpose: the revision alone must move
         # when highlights come and go (tests/core/test_export_incremental.py holds
@@ -420,13 +477,10 @@ def export_stamps(conn: Sql, ids: Sequence[int], schema: str) -> list[ExportStam
         parts = ("revision", schema, *row[1:_N], row[_N + 1], *sorted(tags))
         # SQLite's values are already what _stamp_value makes of them (and repr of a tuple is fast).
         fingerprint = repr(parts) if conn.dialect == "sqlite" else _print(parts)
-        stamps[article_id] = ExportStamp(
-            article_id, row[1] or "", row[2] or "", row[3] or "", row[_N] or 0, tags, fingerprint
+        stamps.append(
+            ExportStamp(article_id, row[1] or "", row[2] or "", row[3] or "", row[_N] or 0, tags, fingerprint)
         )
-    missing = [i for i in wanted if i not in stamps]
-    if missing:
-        raise LibraryError(f"no article with id {missing[0]}")
-    return [stamps[i] for i in wanted]
+    return stamps
 
 
 def _stamp_value(value: object) -> object:

@@ -14,24 +14,25 @@ from pages import import_one, saved_page
 
 from reader.core import Library
 from reader.core.export import MANIFEST, export_articles
+from reader.core.export.manifest import OLD_MANIFEST, read_entries
 
 TITLE = "The Quiet Rivers of the North"
 
 
-def _manifest(folder: Path) -> dict:
-    return json.loads((folder / MANIFEST).read_text("utf-8"))
+def _files(folder: Path) -> list[str]:
+    """The folder's files but the manifest (a database and its journal)."""
+    return sorted(p.name for p in folder.iterdir() if MANIFEST not in p.name)
 
 
 def _recorded(folder: Path, fmt: str = "md", edited: tuple[str, ...] = ()) -> dict[str, str]:
     """name -> sha256 recorded for each file; every recorded file exists and holds those
     bytes, but for the ones the user `edited`."""
-    entries = _manifest(folder)["files"].get(fmt, {})
     out = {}
-    for entry in entries.values():
-        data = (folder / entry["name"]).read_bytes()
-        if entry["name"] not in edited:
-            assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["name"]
-        out[entry["name"]] = entry["sha256"]
+    for entry in read_entries(folder, fmt).values():
+        data = (folder / entry.name).read_bytes()
+        if entry.name not in edited:
+            assert hashlib.sha256(data).hexdigest() == entry.sha256, entry.name
+        out[entry.name] = entry.sha256
     return out
 
 
@@ -80,7 +81,7 @@ def test_an_unchanged_file_is_still_replaced_and_removed(library, tmp_path):
     library.set_title(article, "Gamma two")
     result = export_articles(library, "md", out)
     assert result.removed == (out / "Gamma.md",) and result.kept == ()
-    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "Gamma two.md"]
+    assert _files(out) == ["Gamma two.md"]
     assert list(_recorded(out)) == ["Gamma two.md"]
 
 
@@ -102,7 +103,7 @@ def test_two_libraries_in_one_folder_do_not_delete_each_other(tmp_path):
         assert (out / "Delta.md").read_bytes() == first
         one.set_title(a1, "Delta again")
         export_articles(one, "md", out)
-        assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "Delta again.md", "Epsilon.md"]
+        assert _files(out) == ["Delta again.md", "Epsilon.md"]
         assert set(_recorded(out)) == {"Delta again.md", "Epsilon.md"}
     finally:
         one.close()
@@ -117,14 +118,14 @@ def test_an_old_manifest_never_costs_a_file(library, tmp_path):
     # entry for a title the article no longer has.
     (out / "Zeta.md").write_text("edited by me\n", "utf-8")
     (out / "Zeta old title.md").write_text("also mine now\n", "utf-8")
-    (out / MANIFEST).write_text(
+    (out / OLD_MANIFEST).write_text(
         json.dumps({"version": 1, "files": {"md": {str(article): "Zeta.md", "99": "Zeta old title.md"}}}), "utf-8"
     )
     result = export_articles(library, "md", out)
     assert result.kept == (out / "Zeta.md",) and result.removed == ()
     assert (out / "Zeta.md").read_text("utf-8") == "edited by me\n"
     assert (out / "Zeta old title.md").read_text("utf-8") == "also mine now\n"
-    assert _manifest(out)["version"] == 2
+    assert (out / MANIFEST).exists() and not (out / OLD_MANIFEST).exists()  # upgraded once
     # Once the user removes the old file, the export writes it and takes it over.
     (out / "Zeta.md").unlink()
     result = export_articles(library, "md", out)
@@ -163,6 +164,34 @@ def test_a_failed_template_records_nothing_it_did_not_write(library, tmp_path):
     )
     with pytest.raises(ValueError, match="nope"):
         export_articles(library, "md", out, template=template)
-    written = sorted(p.name for p in out.iterdir() if p.name != MANIFEST)
+    written = _files(out)
     assert set(_recorded(out)) == set(written)  # whatever exists is recorded, nothing more
     assert "Iota.md" not in written
+
+
+def test_a_json_manifest_is_read_once_and_its_files_stay_reader_s(library, tmp_path):
+    """A folder from the version that kept `.reader-export.json` (and a journal of a
+    killed export): its entries move into the new manifest, hashes and all."""
+    first = import_one(library, saved_page(tmp_path / "pages", "lambda", "Lambda"))
+    second = import_one(library, saved_page(tmp_path / "pages", "mu", "Mu"))
+    out = tmp_path / "vault"
+    out.mkdir()
+    (out / "Lambda.md").write_bytes(b"as an older Reader wrote it\n")
+    (out / "Mu.md").write_bytes(b"as a killed older export wrote it\n")
+    (out / "Nu.md").write_bytes(b"the user's own\n")
+
+    def digest(name: str) -> str:
+        return hashlib.sha256((out / name).read_bytes()).hexdigest()
+
+    uids = {library.get(first).uid: "Lambda.md", library.get(second).uid: "Mu.md"}
+    files = {uid: {"name": name, "sha256": digest(name)} for uid, name in uids.items() if name == "Lambda.md"}
+    (out / OLD_MANIFEST).write_text(json.dumps({"version": 2, "files": {"md": files}}), "utf-8")
+    journal = {"format": "md", "key": library.get(second).uid, "name": "Mu.md", "sha256": digest("Mu.md")}
+    (out / ".reader-export.journal").write_text(json.dumps(journal) + "\n", "utf-8")
+
+    result = export_articles(library, "md", out)
+    # Both proved Reader's (by the manifest, by the journal): replaced, not left alone.
+    assert sorted(p.name for p in result.written) == ["Lambda.md", "Mu.md"] and result.kept == ()
+    assert (out / "Nu.md").read_bytes() == b"the user's own\n"
+    assert not (out / OLD_MANIFEST).exists() and not (out / ".reader-export.journal").exists()
+    assert set(_recorded(out)) == {"Lambda.md", "Mu.md"}

@@ -1,6 +1,15 @@
-"""The manifest an export keeps in its folder, `.reader-export.json`, and the journal a
-running export appends to, `.reader-export.journal` (what files.py's docstring explains):
-which files Reader wrote, with the SHA-256 of their bytes and what they were rendered from.
+"""The manifest an export keeps in its folder, `.reader-export/manifest.db` (what
+files.py's docstring explains): which files Reader wrote there, with the SHA-256 of
+their bytes and what they were rendered from, in a small SQLite database so that
+an export after one change reads and writes a few rows, not the whole manifest.
+
+Before a batch of files is written, their entries, with the hash of the bytes
+about to be written as `pending`, are appended to `.reader-export/journal`: a
+killed export leaves every file it may have written provably Reader's, by the old
+hash or the pending one, and the next export reads the journal back and settles
+them. At its end an export moves its entries into the database at once (settle)
+and drops the journal. The JSON manifest of older versions (`.reader-export.json`,
+with its journal) is read once and upgraded.
 """
 
 from __future__ import annotations
@@ -9,13 +18,41 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-MANIFEST = ".reader-export.json"
-JOURNAL = ".reader-export.journal"  # entries of a running export, merged into MANIFEST at its end
+MANIFEST = ".reader-export"  # a hidden folder holding the database (its journal files come and go there)
+DATABASE = "manifest.db"
+JOURNAL = "journal"  # entries of files an export is writing, one JSON line each (see Manifest.plan)
+OLD_MANIFEST = ".reader-export.json"  # versions before 3: read once, upgraded into MANIFEST
+OLD_JOURNAL = ".reader-export.journal"  # a killed export's entries, next to OLD_MANIFEST
+_CHUNK = 500  # keys per IN (...) query
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    format TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, fkey TEXT NOT NULL,
+    sha256 TEXT, pending TEXT, source TEXT, article INTEGER, PRIMARY KEY (format, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS files_fkey ON files (fkey);
+CREATE TABLE IF NOT EXISTS legacy (
+    format TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, fkey TEXT NOT NULL,
+    PRIMARY KEY (format, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS legacy_fkey ON legacy (fkey);
+-- Every article of the library the last export of everything saw, with its highlight
+-- count if it was exported (NULL: left out, e.g. not annotated).
+CREATE TABLE IF NOT EXISTS seen (
+    format TEXT NOT NULL, article INTEGER NOT NULL, highlights INTEGER, PRIMARY KEY (format, article)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS others (fkey TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state (format TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS about (text TEXT);
+"""
+_ABOUT = (
+    "Files written here by Reader's export, by format and article uid, with the SHA-256 of what Reader "
+    "wrote. Reader overwrites or removes a file only while it still holds exactly that; delete this file "
+    "to make Reader forget them."
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +60,11 @@ class Entry:
     name: str
     sha256: str | None  # None: from a version-1 manifest, nothing proves what the file held
     source: str | None = None  # what the file was rendered from (see export_articles)
+    pending: str | None = None  # the bytes an export was about to write when it stopped
+
+    def proves(self, digest: str | None) -> bool:
+        """Whether a file holding bytes of this hash is the one Reader wrote (or was writing)."""
+        return digest is not None and digest in (self.sha256, self.pending)
 
 
 _SEPARATORS = tuple(sep for sep in {"/", os.sep, os.altsep} if sep)
@@ -33,98 +75,318 @@ def valid_name(v: object) -> bool:
     return isinstance(v, str) and bool(v) and not v.startswith(".") and not any(sep in v for sep in _SEPARATORS)
 
 
-def read_manifest(folder: Path) -> tuple[dict[str, dict[str, Entry]], dict[str, dict[str, Entry]], bool]:
-    """(entries by format and article uid, version-1 entries by format and article id,
-    whether the file is a manifest as written now: else it is written even if nothing changed)."""
-    try:
-        data = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}, {}, False
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}, {}, False
-    version = data.get("version")
-    current: dict[str, dict[str, Entry]] = {}
-    legacy: dict[str, dict[str, Entry]] = {}
-    for fmt, entries in files.items():
-        if not isinstance(entries, dict):
-            continue
-        for key, value in entries.items():
-            if version == 1 and valid_name(value):
-                legacy.setdefault(fmt, {})[str(key)] = Entry(value, None)
-            elif isinstance(value, dict) and valid_name(value.get("name")):
-                current.setdefault(fmt, {})[str(key)] = entry(value)
-    for fmt, entries in (data.get("legacy") or {}).items() if isinstance(data.get("legacy"), dict) else ():
-        if isinstance(entries, dict):
-            for key, value in entries.items():
-                if valid_name(value):
-                    legacy.setdefault(fmt, {})[str(key)] = Entry(value, None)
-    return current, legacy, version == 2
+class Manifest:
+    """The manifest of one folder. Reads are by key; writes are committed by
+    `commit`; `plan` journals entries before their files are written, `settle` moves them in."""
 
+    def __init__(self, folder: Path, key: Any) -> None:
+        self.folder = folder
+        self._key = key  # writing.name_key: how the file system compares names
+        self._planned: dict[tuple[str, str], tuple[Entry, int | None]] = {}
+        self._journal: IO[str] | None = None
+        self._settled = False
+        home = folder / MANIFEST
+        path = home / DATABASE
+        new = not path.exists()
+        home.mkdir(exist_ok=True)
+        self.db = sqlite3.connect(os.fspath(path), isolation_level=None, check_same_thread=False)
+        try:
+            # WAL, synchronous NORMAL: a commit is an append, synced at checkpoints; a
+            # killed export loses nothing committed, and a lost machine at most the
+            # last commits (never the database). In a folder of its own, so that the
+            # export folder's entries change only with the files (see folder.folder_mark).
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            if new:
+                self.db.execute("INSERT INTO about VALUES (?)", (_ABOUT,))
+                self._upgrade()
+            self._merge_journal()
+            self.db.execute("COMMIT")
+            if self._settled:
+                self._drop_journal()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise ValueError(f"{path} cannot be read ({exc}); move it away to export afresh") from None
+        if new:
+            self.remove_old()
+        self.db.execute("BEGIN")
 
-def entry(value: dict[str, object]) -> Entry:
-    digest, source = value.get("sha256"), value.get("from")
-    return Entry(
-        str(value["name"]), digest if isinstance(digest, str) else None, source if isinstance(source, str) else None
-    )
+    # -- reading ---------------------------------------------------------------
 
+    def entries(self, fmt: str) -> dict[str, Entry]:
+        rows = self.db.execute("SELECT key, name, sha256, source, pending FROM files WHERE format = ?", (fmt,))
+        return {k: Entry(n, s, f, p) for k, n, s, f, p in rows}
 
-def entry_json(e: Entry) -> dict[str, object]:
-    data: dict[str, object] = {"name": e.name, "sha256": e.sha256}
-    if e.source is not None:
-        data["from"] = e.source
-    return data
+    def entries_of(self, fmt: str, keys: Iterable[str]) -> dict[str, Entry]:
+        out: dict[str, Entry] = {}
+        for chunk in _chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT key, name, sha256, source, pending FROM files WHERE format = ? AND key IN ({marks})"
+            out.update((k, Entry(n, s, f, p)) for k, n, s, f, p in self.db.execute(sql, (fmt, *chunk)))
+        return out
 
+    def legacy(self, fmt: str, ids: Iterable[str] | None = None) -> dict[str, Entry]:
+        if ids is None:
+            rows = list(self.db.execute("SELECT id, name FROM legacy WHERE format = ?", (fmt,)))
+        else:
+            rows = []
+            for chunk in _chunks(list(ids)):
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT id, name FROM legacy WHERE format = ? AND id IN ({marks})"
+                rows += self.db.execute(sql, (fmt, *chunk))
+        return {i: Entry(n, None) for i, n in rows}
 
-def frozen(entries: dict[str, dict[str, Entry]]) -> dict[str, dict[str, Entry]]:
-    """A copy to compare with later (formats without entries left out)."""
-    return {fmt: dict(e) for fmt, e in entries.items() if e}
+    def names(self) -> set[str]:
+        """The keys (files._key) of every file Reader recorded here, in any format."""
+        rows = self.db.execute("SELECT fkey FROM files UNION SELECT fkey FROM legacy")
+        return {k for (k,) in rows}
 
+    def taken(self, fkey: str) -> bool:
+        """Whether a name (its files._key) is a file of Reader's here, or was someone
+        else's file at the last look at the folder."""
+        for table in ("files", "legacy", "others"):
+            if self.db.execute(f"SELECT 1 FROM {table} WHERE fkey = ? LIMIT 1", (fkey,)).fetchone():
+                return True
+        return False
 
-class Journal:
-    """Manifest entries of files about to be written, one JSON line each, appended
-    before the files are written: a killed export leaves its files known (the next
-    export merges them) without rewriting the whole manifest after every batch."""
+    def state(self, fmt: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT value FROM state WHERE format = ?", (fmt,)).fetchone()
+        try:
+            value = json.loads(row[0]) if row else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
 
-    def __init__(self, path: Path, fmt: str) -> None:
-        self.path = path
-        self.fmt = fmt
-        self.file: IO[str] | None = None
+    # -- writing ---------------------------------------------------------------
 
-    def record(self, entries: Sequence[tuple[str, Entry]]) -> None:
+    def put(
+        self, fmt: str, entries: Iterable[tuple[str, Entry | None]], articles: dict[str, int] | None = None
+    ) -> None:
+        """Record (or, for None, forget) entries, of articles by key; kept by the next commit."""
+        rows = []
+        gone = []
+        for key, e in entries:
+            self._planned.pop((fmt, key), None)
+            if e is None:
+                gone.append((fmt, key))
+            else:
+                article = articles.get(key) if articles else None
+                rows.append((fmt, key, e.name, self._key(e.name), e.sha256, e.pending, e.source, article))
+        self.db.executemany("DELETE FROM files WHERE format = ? AND key = ?", gone)
+        if articles is None:
+            # The article of an entry stays what it was.
+            self.db.executemany(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (format, key) DO UPDATE SET "
+                "name = excluded.name, fkey = excluded.fkey, sha256 = excluded.sha256, "
+                "pending = excluded.pending, source = excluded.source",
+                rows,
+            )
+        else:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def plan(self, fmt: str, entries: Sequence[tuple[str, Entry]], articles: dict[str, int]) -> None:
+        """Entries of files about to be written (their hash pending): appended to the
+        journal, in the file system before the files are. The database takes them
+        all at once at the end (`settle`): committing each batch rewrote pages all
+        over the table, a cost that grew with the square of the files."""
         if not entries:
             return
-        if self.file is None:
-            self.file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        if self._journal is None:
+            self._journal = open(self.folder / MANIFEST / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115
+        lines = []
         for key, e in entries:
-            line = {"format": self.fmt, "key": key, "name": e.name, "sha256": e.sha256}
-            self.file.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-        self.file.flush()
+            article = articles.get(key)
+            self._planned[(fmt, key)] = (e, article)
+            line = [fmt, key, e.name, e.sha256, e.pending, e.source, article]
+            lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._journal.write("".join(lines))
+        self._journal.flush()
+
+    def settle(self) -> None:
+        """The planned files are written: each holds its pending hash. Into the
+        database in key order (by the next commit, which then drops the journal)."""
+        rows = [
+            (fmt, key, e.name, self._key(e.name), e.pending, None, e.source, article)
+            for (fmt, key), (e, article) in sorted(self._planned.items())
+        ]
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._planned.clear()
+        self._settled = True
+
+    def _merge_journal(self) -> None:
+        """The entries a killed export planned, as pending: its files, some perhaps
+        never written (then their old hash still proves what they hold)."""
+        try:
+            lines = (self.folder / MANIFEST / JOURNAL).read_text("utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        rows = []
+        for line in lines:
+            try:
+                fmt, key, name, proof, pending, source, article = json.loads(line)
+            except (ValueError, TypeError):
+                continue  # a line cut short by the kill
+            if valid_name(name):
+                rows.append((fmt, key, name, self._key(name), proof, pending, source, article))
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._settled = True  # the journal goes with the next commit
+
+    def totals(self, fmt: str, ids: Iterable[int]) -> dict[int, int | None]:
+        """article -> its highlight count when last exported (None: seen, not exported)."""
+        out: dict[int, int | None] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT article, highlights FROM seen WHERE format = ? AND article IN ({marks})"
+            out.update(self.db.execute(sql, (fmt, *chunk)))
+        return out
+
+    @staticmethod
+    def exported_names_of(db: sqlite3.Connection, fmt: str) -> list[str]:
+        """The files of the articles the last export of everything exported, by article id."""
+        sql = (
+            "SELECT f.name FROM seen s JOIN files f ON f.format = s.format AND f.article = s.article "
+            "WHERE s.format = ? AND s.highlights IS NOT NULL ORDER BY s.article"
+        )
+        return [n for (n,) in db.execute(sql, (fmt,))]
+
+    def set_articles(self, fmt: str, articles: dict[str, int]) -> None:
+        """The article of each entry that has none (entries upgraded from a JSON manifest)."""
+        rows = self.db.execute("SELECT key FROM files WHERE format = ? AND article IS NULL", (fmt,)).fetchall()
+        self.db.executemany(
+            "UPDATE files SET article = ? WHERE format = ? AND key = ?",
+            [(articles[k], fmt, k) for (k,) in rows if k in articles],
+        )
+
+    def drop_legacy(self, fmt: str, ids: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM legacy WHERE format = ? AND id = ?", [(fmt, i) for i in ids])
+
+    def set_seen(
+        self, fmt: str, seen: dict[int, int | None], *, replace: bool = False, gone: Iterable[int] = ()
+    ) -> None:
+        """Articles seen (id -> highlight count if exported); `gone` deleted from the library."""
+        if replace:
+            self.db.execute("DELETE FROM seen WHERE format = ?", (fmt,))
+        self.db.executemany("DELETE FROM seen WHERE format = ? AND article = ?", [(fmt, i) for i in gone])
+        self.db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?, ?)", [(fmt, i, n) for i, n in seen.items()])
+
+    def set_others(self, fkeys: Iterable[str]) -> None:
+        self.db.execute("DELETE FROM others")
+        self.db.executemany("INSERT OR IGNORE INTO others VALUES (?)", [(k,) for k in fkeys])
+
+    def set_state(self, fmt: str, value: dict[str, Any] | None) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM state WHERE format = ?", (fmt,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (fmt, json.dumps(value, sort_keys=True)))
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+        if self._settled:
+            self._drop_journal()
+        self.db.execute("BEGIN")
+
+    def _drop_journal(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.folder / MANIFEST / JOURNAL)
+        self._settled = False
 
     def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
+        """Commits what was recorded; entries planned and not settled stay in the
+        journal (a failed export: the next one reads them back as pending)."""
+        with contextlib.suppress(sqlite3.Error):
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+                if self._settled:
+                    self._drop_journal()
+        if self._journal is not None:
+            self._journal.close()
+        self.db.close()
 
-    def remove(self) -> None:
-        """After the manifest holding these entries is written."""
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path)
+    # -- the JSON manifest of older versions -------------------------------------
+
+    def _upgrade(self) -> None:
+        """Entries of a version-1 or -2 JSON manifest and its journal, moved in here
+        (the journal's are pending: its export may have stopped before writing them)."""
+        current, legacy = read_old_manifest(self.folder)
+        for fmt, entries in current.items():
+            self.put(fmt, entries.items())
+        for fmt, entries in legacy.items():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO legacy VALUES (?, ?, ?, ?)",
+                [(fmt, i, e.name, self._key(e.name)) for i, e in entries.items()],
+            )
+
+    def remove_old(self) -> None:
+        """After the upgrade is committed: the JSON manifest and journal are no longer read."""
+        for name in (OLD_JOURNAL, OLD_MANIFEST):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.folder / name)
 
 
-def merge_journal(folder: Path, current: dict[str, dict[str, Entry]]) -> None:
-    """The entries a killed export recorded: its files, some perhaps never written
-    (their hash then proves nothing the file holds, so they are only ever kept)."""
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def read_old_manifest(folder: Path) -> tuple[dict[str, dict[str, Entry]], dict[str, dict[str, Entry]]]:
+    """(entries by format and article uid, version-1 entries by format and article id)
+    of a JSON manifest, with its journal's entries as pending."""
+    current: dict[str, dict[str, Entry]] = {}
+    legacy: dict[str, dict[str, Entry]] = {}
     try:
-        lines = (folder / JOURNAL).read_text("utf-8").splitlines()
+        data = json.loads((folder / OLD_MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        data = None
+    files = data.get("files") if isinstance(data, dict) else None
+    if isinstance(data, dict) and isinstance(files, dict):
+        version = data.get("version")
+        for fmt, entries in files.items():
+            if not isinstance(entries, dict):
+                continue
+            for key, value in entries.items():
+                if version == 1 and valid_name(value):
+                    legacy.setdefault(fmt, {})[str(key)] = Entry(value, None)
+                elif isinstance(value, dict) and valid_name(value.get("name")):
+                    current.setdefault(fmt, {})[str(key)] = _entry(value)
+        old = data.get("legacy")
+        for fmt, entries in old.items() if isinstance(old, dict) else ():
+            if isinstance(entries, dict):
+                for key, value in entries.items():
+                    if valid_name(value):
+                        legacy.setdefault(fmt, {})[str(key)] = Entry(value, None)
+    try:
+        lines = (folder / OLD_JOURNAL).read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return
+        lines = []
     for line in lines:
         try:
             value = json.loads(line)
         except ValueError:
             continue  # a line cut short by the kill
         if isinstance(value, dict) and isinstance(value.get("format"), str) and valid_name(value.get("name")):
-            current.setdefault(value["format"], {})[str(value.get("key"))] = entry(value)
+            fmt, key = value["format"], str(value.get("key"))
+            known = current.get(fmt, {}).get(key)
+            digest = value.get("sha256") if isinstance(value.get("sha256"), str) else None
+            proof = known.sha256 if known is not None and known.name == value["name"] else None
+            current.setdefault(fmt, {})[key] = Entry(value["name"], proof, None, digest)
+    return current, legacy
+
+
+def _entry(value: dict[str, object]) -> Entry:
+    digest, source = value.get("sha256"), value.get("from")
+    return Entry(
+        str(value["name"]), digest if isinstance(digest, str) else None, source if isinstance(source, str) else None
+    )
 
 
 def is_current(entry: Entry | None, name: str, source: str | None) -> bool:
@@ -132,30 +394,26 @@ def is_current(entry: Entry | None, name: str, source: str | None) -> bool:
     this name: it would be written again with the same bytes. Not even read: were
     it edited by the user, it is left alone either way (and reported kept once its
     article changes)."""
-    return entry is not None and source is not None and entry.source == source and entry.name == name
+    return (
+        entry is not None
+        and source is not None
+        and entry.pending is None
+        and entry.source == source
+        and entry.name == name
+    )
 
 
-def manifest_text(current: dict[str, dict[str, Entry]], legacy: dict[str, dict[str, Entry]]) -> str:
-    data: dict[str, object] = {
-        "about": "Files written here by Reader's export, by format and article uid, with the SHA-256 of what "
-        "Reader wrote (and a hash of what it was rendered from). Reader overwrites or removes a file only "
-        "while it still holds exactly that; delete this file to make Reader forget them.",
-        "version": 2,
-        "files": {
-            fmt: {uid: entry_json(e) for uid, e in sorted(entries.items())}
-            for fmt, entries in sorted(current.items())
-            if entries
-        },
-    }
-    old = {
-        fmt: {k: e.name for k, e in sorted(entries.items(), key=lambda kv: (len(kv[0]), kv[0]))}
-        for fmt, entries in sorted(legacy.items())
-        if entries
-    }
-    if old:
-        data["legacy"] = old  # from a version-1 manifest: kept, never overwritten or removed
-    # Compact: the C encoder (indent= makes json use its pure-Python one, slow for 10,000 entries).
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+def read_entries(folder: Path, fmt: str) -> dict[str, Entry]:
+    """The entries recorded in a folder's manifest for one format (by article uid)."""
+    path = folder / MANIFEST / DATABASE
+    if not path.exists():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT key, name, sha256, source, pending FROM files WHERE format = ?", (fmt,))
+        return {k: Entry(n, s, f, p) for k, n, s, f, p in rows}
+    finally:
+        db.close()
 
 
 def sha256(raw: bytes) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -22,7 +22,7 @@ from reader.core.identity import display_name
 from reader.core.library.highlights import HighlightsMixin
 from reader.core.library.importer import ImportingMixin
 from reader.core.library.reviewing import ReviewMixin
-from reader.core.library.rows import NoteConflict, bump_revision, page_identity, storable_text
+from reader.core.library.rows import NoteConflict, bump_revision, page_identity, record_deletion, storable_text
 from reader.core.listing import SORTS, STATES  # noqa: F401 (re-exported for the CLI)
 from reader.core.location import (  # noqa: F401
     DB_NAME,
@@ -317,6 +317,17 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         with self._sql() as conn:
             return listing.export_stamps(conn, ids, SCHEMA_REVISION)
 
+    def export_changes(self, since: int) -> tuple[str, listing.ExportChanges]:
+        """(this library's identity, what changed since revision `since` of its
+        change sequence): an export keeping a folder current asks only for that."""
+        identity = self.name
+        if self.db_path is not None:
+            # The file's inode too: a backup restored in its place starts another history.
+            with suppress(OSError):
+                identity = f"{self.db_path.resolve()}#{self.db_path.stat().st_ino}"
+        with self._sql() as conn:
+            return identity, listing.export_changes(conn, since, SCHEMA_REVISION)
+
     def find_link(self, article: str, highlight: str | None = None) -> tuple[int, int | None]:
         """(article id, highlight id or None) for a reader://open link's uids (an
         article may also be named by its id, as links from old exports are)."""
@@ -467,7 +478,8 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
 
     def delete(self, article_id: int) -> domain.Change:
         with self._write() as session:
-            self._article_row(session, article_id)
+            row = self._article_row(session, article_id)
+            record_deletion(session, article_id, row.uid)
             session.execute(delete(Article).where(Article.id == article_id))
             self._search.remove(session.connection(), article_id)
             self._drop_unused_tags(session)

@@ -234,6 +234,7 @@ class ImportingMixin(LibraryHost):
             article.content = ArticleContent(html=prepared.html, text=prepared.text, original=prepared.original)
             session.add(article)
             session.flush()
+            bump_revision(session, article.id)  # a new article is a change an export asks for
             add_assets(session, article.id, prepared)
             session.flush()
             self._search.refresh(session.connection(), article.id)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import func, select, union_all, update
 from sqlalchemy.orm import Session
 
 from reader.core import domain
 from reader.core.errors import LibraryError
 from reader.core.storage.models import (
     Article,
+    ArticleDeletion,
     Asset,
     Highlight,
 )
@@ -63,17 +64,34 @@ def add_assets(session: Session, article_id: int, prepared: PreparedArticle) -> 
         )
 
 
+def next_revision(session: Session) -> int:
+    """The next number of the library's change sequence: above every article's and
+    every deletion's (two index look-ups). Writes hold the write lock (BEGIN
+    IMMEDIATE, or the server's advisory lock) until they commit, so numbers are
+    taken in commit order: a reader never sees a number while a smaller one is
+    still to come, and "changed since N" misses nothing (migration 0012)."""
+    top = union_all(select(func.max(Article.revision)), select(func.max(ArticleDeletion.revision))).subquery()
+    return int(session.scalar(select(func.coalesce(func.max(top.c[0]), 0))) or 0) + 1
+
+
 def bump_revision(session: Session, *article_ids: int) -> None:
     """Count a change to these articles (their row, highlights, tags, note or
     review cards) in the caller's transaction: an export finds the articles it
-    must write again by this counter alone. Every write path calls it."""
+    must write again by this number alone. Every write path calls it."""
     if article_ids:
         session.execute(
             update(Article)
             .where(Article.id.in_(sorted(set(article_ids))))
-            .values(revision=Article.revision + 1)
+            .values(revision=next_revision(session))
             .execution_options(synchronize_session=False)
         )
+
+
+def record_deletion(session: Session, article_id: int, uid: str | None) -> None:
+    """Remember a deleted article under the next revision (before its row goes):
+    an export keeping a folder current removes its file without comparing every article."""
+    session.add(ArticleDeletion(article_id=article_id, uid=uid, revision=next_revision(session)))
+    session.flush()
 
 
 def highlight_row(session: Session, highlight_id: int) -> Highlight:

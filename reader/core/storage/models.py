@@ -87,9 +87,10 @@ class Article(Base):
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1 of the text read
     added: Mapped[datetime] = mapped_column(DateTime, index=True)
     updated: Mapped[datetime] = mapped_column(DateTime)
-    # Counts every change to the article, its highlights, tags, note and review
-    # cards (reader.core.library.rows.bump_revision): an export's fingerprint
-    # without reading the highlights. See migration 0011.
+    # The library-wide change sequence's number of the last change to the article,
+    # its highlights, tags, note or review cards (reader.core.library.rows.bump_revision):
+    # an export's fingerprint without reading the highlights, and what it asks for
+    # to find the articles changed since it last ran. See migrations 0011 and 0012.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
 
     content: Mapped[ArticleContent] = relationship(
@@ -202,6 +203,18 @@ class ReviewLog(Base):
     answer: Mapped[str] = mapped_column(String)  # reader.core.review.ANSWERS
     reviewed: Mapped[datetime] = mapped_column(DateTime, index=True)  # UTC
     duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class ArticleDeletion(Base):
+    """A deleted article, under the change sequence's number of its deletion: an
+    export keeping a folder current removes its file (migration 0012)."""
+
+    __tablename__ = "article_deletions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(Integer)
+    uid: Mapped[str | None] = mapped_column(String)
+    revision: Mapped[int] = mapped_column(Integer, index=True)
 
 
 class Setting(Base):

@@ -1,0 +1,178 @@
+"""Writing an export's files: names from titles, and files written all or nothing,
+never over a file Reader did not write (see files.py for the rules)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core import domain
+from reader.core.export.manifest import Entry, sha256
+from reader.core.listing import ExportStamp
+
+NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leaving room for " (id)"
+
+# Unsafe on some file system, or breaking a wiki link to the file ([[name#heading|alias]], ^block).
+_UNSAFE = re.compile(r'[<>:"/\\|?*\[\]#^\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    paths: Sequence[Path]  # every file of this export, in article order (kept ones included)
+    written: tuple[Path, ...]  # the files created or changed (the others were already identical)
+    removed: tuple[Path, ...]  # old files of these articles (after a title changed)
+    articles: int
+    highlights: int
+    # Files left alone: changed since Reader wrote them (or written by an older
+    # Reader that kept no hash), so neither overwritten nor removed.
+    kept: tuple[Path, ...] = ()
+
+
+def safe_filename(title: str, limit: int = NAME_BYTES) -> str:
+    """A file name (without suffix) that is valid on Windows, macOS and Linux."""
+    name = unicodedata.normalize("NFC", title or "")
+    name = _UNSAFE.sub(" ", name)
+    name = " ".join(name.split()).strip(" .")
+    if len(name.encode("utf-8")) > limit:
+        name = name.encode("utf-8")[:limit].decode("utf-8", "ignore")
+        name = name.rstrip(" .")
+    if not name or name.split(".")[0].strip().lower() in _WINDOWS_RESERVED:
+        name = f"article {name}".strip()
+    return name
+
+
+def name_key(name: str) -> str:
+    """How file systems compare names: case-insensitive (Windows, macOS) and NFC/NFD alike."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def unique_names(
+    articles: Sequence[domain.Article | ExportStamp], suffix: str, reserved: Container[str] = frozenset()
+) -> dict[int, str]:
+    """File names from titles. Titles shared by several articles, or landing on a
+    name in `reserved` (keys from name_key), get the article id added."""
+    bases = {a.id: safe_filename(a.title) for a in articles}
+    counts: dict[str, int] = {}
+    for base in bases.values():
+        key = name_key(base)
+        counts[key] = counts.get(key, 0) + 1
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for article in sorted(articles, key=lambda a: a.id):
+        base = bases[article.id]
+        name = base + suffix
+        if counts[name_key(base)] > 1 or name_key(name) in reserved:
+            name = f"{base} ({article.id}){suffix}"
+        n = 2
+        while name_key(name) in reserved or name_key(name) in used:
+            name = f"{base} ({article.id}-{n}){suffix}"
+            n += 1
+        used.add(name_key(name))
+        names[article.id] = name
+    return names
+
+
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = False) -> bool:
+    """Write through a temporary file and rename: never a half-written export.
+    Returns False (and writes nothing) when the file already holds exactly this
+    (not checked when the caller knows the file is `new`)."""
+    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    path = os.fspath(path)
+    try:
+        if not new and os.stat(path).st_size == len(raw):
+            with open(path, "rb") as f:
+                if f.read() == raw:
+                    return False
+    except OSError:
+        pass
+    folder = os.path.dirname(path) or "."
+    # A temporary name of its own per file: reusing one name for every file makes
+    # ext4 (and others) much slower at creating thousands of files.
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.reader-{os.getpid()}-{threading.get_ident()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY
+    try:
+        fd = os.open(tmp, flags, 0o666)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(tmp, flags, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+_TMP = re.compile(r"^\..+\.reader-(\d+)-(\d+)\.tmp$")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or we cannot tell: leave its files
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove hidden `.NAME.reader-PID-TID.tmp` files whose process is gone (a killed export)."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TMP.match(entry.name)
+        if match and entry.is_file(follow_symlinks=False) and not _pid_alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def named_after(name: str, base: str, article_id: int, suffix: str) -> bool:
+    """Whether `name` is one unique_names gives an article of this id whose title
+    makes `base`: such a file keeps its name while the title does (no rename when
+    another article of the same title comes or goes)."""
+    if not name.endswith(suffix):
+        return False
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    if stem == base or stem == f"{base} ({article_id})":
+        return True
+    tail = stem[len(base) :] if stem.startswith(base) else ""
+    return re.fullmatch(rf" \({article_id}-\d+\)", tail) is not None
+
+
+def settle(path: str, raw: bytes, known: Entry | None, new: bool) -> str:
+    """Write `raw` to `path` unless that would destroy something Reader did not write:
+    "written", "unchanged" (already these bytes) or "kept" (the file holds something
+    else than the bytes `known` proves Reader wrote, or was writing: the user changed
+    it, or nothing proves Reader wrote it)."""
+    if not new:
+        try:
+            with open(path, "rb") as f:
+                existing = f.read()
+        except FileNotFoundError:
+            existing = None
+        if existing is not None:
+            if existing == raw:
+                return "unchanged"
+            if known is None or not known.proves(sha256(existing)):
+                return "kept"
+    write_atomic(path, raw, new=True)
+    return "written"
