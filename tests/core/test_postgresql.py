@@ -157,12 +157,12 @@ def test_upgrade_from_an_older_revision_keeps_rows_and_indexes_them(pg_database,
 
 
 def test_upgrade_to_the_split_search_index_keeps_every_match_and_drops_stale_ones(pg_database):
-    # Before 0012 an article's text and annotations shared one vector; after it,
+    # Before 0013 an article's text and annotations shared one vector; after it,
     # a changed note re-indexes the annotations alone. What matched before the
     # upgrade still matches, CJK included, and a removed note stops matching.
     url = pg_database(template=False)
     engine = server.create_server_engine(url)
-    db.run_migrations(engine, "0011")
+    db.run_migrations(engine, "0012")
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -190,7 +190,7 @@ def test_upgrade_to_the_split_search_index_keeps_every_match_and_drops_stale_one
                 ),
                 {"uid": f"h{article}", "a": article, "q": quote, "n": note},
             )
-        # The index as 0011's code wrote it: one vector, CJK bigrams of every text unweighted.
+        # The index as 0012's code wrote it: one vector, CJK bigrams of every text unweighted.
         for article, title, author, body, annotations, cjk in (
             (
                 1,

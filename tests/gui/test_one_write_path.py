@@ -293,6 +293,7 @@ def test_the_window_and_another_writer_at_once_lose_nothing(library, rivers, oth
     assert {h.id for h in stored if h.color == "blue"} == set(theirs)
     assert other.get(rivers).favorite == (mine % 2 == 1)
     assert "locked" not in window.statusBar().currentMessage()
+
     # And the window shows exactly what is stored, once its poll has seen the last of the other's writes.
     # (The other's last highlight and its last tags are two commits: a poll may fall between them.)
     def shown_as_stored() -> bool:

@@ -10,8 +10,8 @@ annotations C, body D), without parsing anything again. Articles holding CJK
 text had one more, unweighted vector of all their texts together (their CJK
 runs as bigrams): those rows are made again from their texts, one by one.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 
 Self-contained on purpose: a migration must do tomorrow what it did the day it
 was written, whatever reader.core.storage.pgsearch becomes.
@@ -23,8 +23,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
