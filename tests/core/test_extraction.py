@@ -532,3 +532,47 @@ def test_heading_permalinks_are_not_part_of_the_heading(tmp_path):
         assert f"Section {i}\n" in page.text + "\n"
     assert "#" not in page.text and "¶" not in page.text and "§" not in page.text
     assert "See the guide" in page.text  # a real link in a heading stays
+
+
+def test_notices_about_the_page_after_the_last_paragraph_go(tmp_path):
+    # Copyright and reprint notices, blog filing lines, licences, affiliate
+    # disclosures and calls to subscribe or download the app, after the story.
+    para = (
+        "<p>The ferry to the outer islands ran again on Monday after three days in port, "
+        "its crew working through the night to clear the ice from the ramps and the deck.</p>"
+    )
+    closing = (
+        "<p>The harbour master said the next storm is due on Friday, and the company has asked "
+        "readers of its newsletter to check the timetable before they travel.</p>"
+    )
+    notices = [
+        "This entry was posted in Islands. Bookmark the permalink.",
+        "© 2025 Example Press. All rights reserved. Written permission must be obtained before reprint.",
+        "Subscribe now to our print edition for the full story.",
+        "Dieser Text wurde veröffentlicht unter der Lizenz CC-BY-NC-ND-4.0-DE.",
+    ]
+    page = tmp_path / "ferry.html"
+    page.write_text(
+        "<html><head><title>Ferry</title></head><body><article><h1>Ferry runs again</h1>"
+        + para * 6
+        + closing
+        + "".join(f"<p>{n}</p>" for n in notices)
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.rstrip().endswith("check the timetable before they travel.")  # the story's own end stays
+    for notice in ("Bookmark the permalink", "All rights reserved", "print edition", "Lizenz"):
+        assert notice not in text, notice
+
+
+def test_a_short_post_that_ends_with_a_sign_up_line_keeps_it(tmp_path):
+    # Too little text before it to tell a notice from the post itself.
+    page = tmp_path / "short.html"
+    page.write_text(
+        "<html><head><title>Club news</title></head><body><article><h1>Club news</h1>"
+        "<p>The club meets again on the first Tuesday of March in the back room of the library.</p>"
+        "<p>Sign up here for the spring ride to the coast.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    assert "Sign up here for the spring ride" in prepare(page).text
