@@ -576,3 +576,28 @@ def test_a_short_post_that_ends_with_a_sign_up_line_keeps_it(tmp_path):
         encoding="utf-8",
     )
     assert "Sign up here for the spring ride" in prepare(page).text
+
+
+def test_an_article_built_of_repeated_sections_comes_whole():
+    # Text, image, text: each part in a section of its own, none of them the whole story.
+    text = prepare(PAGES / "repeated-sections.html").text
+    assert text.startswith("The rowing clubs opened their season on Saturday")
+    assert "The university crew won the men's eights" in text
+    assert text.rstrip().endswith("only five hundred metres long.")
+    assert text.index("rowing clubs opened") < text.index("university crew") < text.index("sprint regatta")
+
+
+def test_the_next_story_loaded_below_an_article_is_not_part_of_it(tmp_path):
+    # A page that loads the next articles as the reader scrolls: each has its own date.
+    html = (PAGES / "repeated-sections.html").read_text(encoding="utf-8")
+    dated = html.replace(
+        '<header class="image-text-description"><div class="richtext">\n<p>The clubs meet again',
+        '<header class="image-text-description"><time datetime="2025-04-02">2 April</time>'
+        '<div class="richtext">\n<p>The clubs meet again',
+    )
+    assert dated != html
+    page = tmp_path / "scroll.html"
+    page.write_text(dated, encoding="utf-8")
+    text = prepare(page).text
+    assert "The university crew won the men's eights" in text
+    assert "sprint regatta" not in text

@@ -296,3 +296,73 @@ def _drop_credits(figure: HtmlElement) -> None:
             last.tail = notices.CREDIT_TEXT.sub("", _SPACES.sub(" ", last.tail))
         elif last is None and el.text:
             el.text = notices.CREDIT_TEXT.sub("", _SPACES.sub(" ", el.text))
+
+
+def repeated_segments(
+    candidates: Candidates, best: Candidate, link_density: Callable[[HtmlElement], float]
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """Blocks of the same tag and classes as the chosen one, each in a section of
+    its own further up (a page built of repeated sections: text, image, text),
+    that are the article going on: scored, prose, not links. Returns (before, after)
+    in page order; readability-lxml only joins such blocks inside one <article>."""
+    elem = best["elem"]
+    classes = (elem.get("class") or "").split()
+    if not classes or _LAYOUT_ONLY.fullmatch(" ".join(classes)):
+        return [], []
+    wanted = set(classes)
+    threshold = max(10.0, best["content_score"] * _SEGMENT_SHARE)
+    ancestors = list(elem.iterancestors())
+    matching = [
+        c["elem"]
+        for c in candidates.values()
+        if c["elem"] is not elem
+        and c["content_score"] >= threshold
+        and c["elem"].tag == elem.tag
+        and set((c["elem"].get("class") or "").split()) == wanted
+    ]
+    if not matching:
+        return [], []
+    for scope in ancestors[1:_SEGMENT_UP]:  # the parent's own children are readability's siblings
+        if scope.tag in ("body", "html"):
+            break
+        inside = [m for m in matching if scope in m.iterancestors() and m not in ancestors]
+        if not inside:
+            continue
+        segments = [
+            m
+            for m in inside
+            if ancestors[0] not in m.iterancestors()  # under the parent: readability's own siblings
+            and text_length(m) >= _SEGMENT_MIN_TEXT
+            and link_density(m) <= 0.2
+            and not in_not_article(m)
+        ]
+        segments = [m for m in segments if not any(o in m.iterancestors() for o in segments)]
+        # A section with a headline or a date of its own is another story (a page
+        # that loads the next articles as the reader scrolls), not this one going on.
+        segments = [m for m in segments if not _unit(m, scope).xpath(".//h1 | .//time")]
+        if not segments:
+            return [], []
+        order = {el: i for i, el in enumerate(scope.iter())}
+        here = order[elem]
+        segments.sort(key=lambda m: order[m])
+        return [m for m in segments if order[m] < here], [m for m in segments if order[m] > here]
+    return [], []
+
+
+def _unit(elem: HtmlElement, scope: HtmlElement) -> HtmlElement:
+    """The child of scope that holds elem."""
+    node = elem
+    for parent in elem.iterancestors():
+        if parent is scope:
+            return node
+        node = parent
+    return node
+
+
+_SEGMENT_SHARE = 0.2
+_SEGMENT_UP = 7  # levels of boxes between a block and the box that holds all the sections
+_SEGMENT_MIN_TEXT = 80
+# Classes that name only a place in a grid, shared by any box of the page.
+_LAYOUT_ONLY = re.compile(
+    r"(?:(?:row|col|column|container|wrapper|inner|clearfix|grid|cell|block|box|section|wrap)[\w-]*\s*)+", re.I
+)

@@ -186,6 +186,17 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         link_length = sum(text_length(a) for a in elem.iterfind(".//a"))
         return link_length / max(text_length(elem), 1)
 
+    def merge_article_segments(self, candidates: Candidates, best_candidate: Candidate, threshold: float) -> None:
+        # readability-lxml joins blocks like the chosen one inside one <article>;
+        # a page of repeated sections (each its own <article> or box) goes on
+        # in the next one: those blocks come too, in page order.
+        super().merge_article_segments(candidates, best_candidate, threshold)
+        best = best_candidate["elem"]
+        before, after = choice.repeated_segments(candidates, best_candidate, self.get_link_density)
+        for segment in reversed(before):
+            best.insert(0, segment)
+        best.extend(after)
+
     def get_article(
         self, candidates: dict[HtmlElement, Candidate], best_candidate: Candidate, html_partial: bool = False
     ) -> HtmlElement:
