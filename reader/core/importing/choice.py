@@ -259,7 +259,9 @@ def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) 
 
 def lead_figure(best: HtmlElement) -> HtmlElement | None:
     """The figure with an image between an <article>'s headline and its body
-    container, when the body was chosen without it (the story's lead image)."""
+    container, when the body was chosen without it (the story's lead image).
+    The image only: its caption is not the story's text (Readability.js leaves
+    it out, and so do both shared corpora's truths)."""
     article = next((a for a in list(best.iterancestors())[:3] if a.tag == "article"), None)
     if article is None:
         return None
@@ -269,6 +271,8 @@ def lead_figure(best: HtmlElement) -> HtmlElement | None:
         if el.tag == "figure":
             if el.find(".//img") is None or len(_SPACES.sub(" ", el.text_content())) > 400:
                 return None
+            for caption in list(el.iter("figcaption")):
+                remove(caption)
             _drop_credits(el)
             return el
     return None
