@@ -602,3 +602,13 @@ def test_the_next_story_loaded_below_an_article_is_not_part_of_it(tmp_path):
     text = prepare(page).text
     assert "The university crew won the men's eights" in text
     assert "sprint regatta" not in text
+
+
+def test_standfirst_between_headline_and_body_outside_any_article_opens_the_text():
+    # No <article>: the standfirst ("chapô") sits in the headline's box, the body far below it.
+    page = prepare(PAGES / "standfirst-outside-article.html")
+    assert page.text.startswith("Après deux ans de travaux, la nouvelle ligne relie le centre")
+    assert "Les premiers voyageurs sont montés" in page.text
+    assert "parc des expositions" in page.text
+    assert "Une rame d'essai devant la gare" not in page.text  # a picture's caption is no standfirst
+    assert "Accueil" not in page.text

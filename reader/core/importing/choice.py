@@ -218,7 +218,9 @@ def in_not_article(elem: HtmlElement) -> bool:
 
 _STANDFIRST = re.compile(
     r"(?:^|[\s_-])(?:lead|lead-?text|intro|introduction|standfirst|abstract|summary|subtitle|sub-?title|"
-    r"subline|deck|dek|teaser-?text|excerpt)(?:$|[\s_-])",
+    r"subline|sub-?headline|sub-?head|strapline|deck|dek|teaser-?text|excerpt|description|"
+    # the same in the languages Reader meets most: chapô, bajada, epígrafe, entradilla
+    r"chap[oô]|bajada|epigraph|epigrafe|entradilla)(?:$|[\s_-])",
     re.I,
 )
 
@@ -235,22 +237,51 @@ def is_article_header(elem: HtmlElement) -> bool:
 
 def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> HtmlElement | None:
     """The standfirst (lead, intro, abstract) in the article's header, before the
-    body container chosen: the article's first words."""
-    region = next((a for a in list(best.iterancestors())[:4] if a.tag == "article"), None)
-    if region is None:
-        ancestors = list(best.iterancestors())
-        region = ancestors[min(2, len(ancestors) - 1)] if ancestors else None
-    if region is None or region.tag in ("body", "html"):
-        return None
+    body container chosen: the article's first words. Looked for in the <article>
+    around the body, then in the box that holds the headline (<h1>) and the body,
+    after the headline."""
+    ancestors = list(best.iterancestors())
+    regions = [next((a for a in ancestors[:4] if a.tag == "article"), None)]
+    regions.append(next((a for a in ancestors[:_HEADLINE_UP] if a.find(".//h1") is not None), None))
+    regions.append(ancestors[min(2, len(ancestors) - 1)] if ancestors else None)
+    seen: set[HtmlElement] = set()
+    for region in regions:
+        if region is None or region in seen or region.tag in ("body", "html"):
+            continue
+        seen.add(region)
+        found = _standfirst_in(region, best, link_density)
+        if found is not None:
+            return found
+    return None
+
+
+_HEADLINE_UP = 6  # levels from the body up to the box that holds the headline
+# "lead-asset", "slideshow-description", "image-summary": a picture's box or caption, not a standfirst
+_MEDIA = re.compile(r"asset|image|img|photo|media|caption|gallery|slideshow|video|figure", re.I)
+
+
+def _standfirst_in(
+    region: HtmlElement, best: HtmlElement, link_density: Callable[[HtmlElement], float]
+) -> HtmlElement | None:
+    after_headline = region.find(".//h1") is None  # no headline here: anywhere before the body
     for el in region.iter():
         if el is best:
             return None
-        if not isinstance(el.tag, str) or el.tag not in ("p", "div", "h2", "h3", "section", "span"):
+        if el.tag == "h1":
+            after_headline = True
+            continue
+        if (
+            not after_headline
+            or not isinstance(el.tag, str)
+            or el.tag not in ("p", "div", "h2", "h3", "section", "span")
+        ):
             continue
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
         marked = (len(ident) > 1 and _STANDFIRST.search(ident)) or el.get("itemprop") in ("description", "abstract")
-        if not marked or el.find(".//h1") is not None:
+        if not marked or _MEDIA.search(ident) or best in el.iterancestors():
             continue
+        if el.xpath(".//h1 | .//img | .//figure | ancestor::figure"):
+            continue  # the headline's box, or a picture and its caption
         length = text_length(el)
         if 40 <= length <= 600 and link_density(el) < 0.3:
             return el
