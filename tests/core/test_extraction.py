@@ -612,3 +612,26 @@ def test_standfirst_between_headline_and_body_outside_any_article_opens_the_text
     assert "parc des expositions" in page.text
     assert "Une rame d'essai devant la gare" not in page.text  # a picture's caption is no standfirst
     assert "Accueil" not in page.text
+
+
+def test_wiki_section_notes_and_up_next_boxes_are_not_article_text(tmp_path):
+    para = (
+        "<p>The river towns grew along the old salt road, and each kept a market square, a church "
+        "with a square tower and a bridge that the town paid for and the merchants crossed for free.</p>"
+    )
+    page = tmp_path / "towns.html"
+    page.write_text(
+        "<html><head><title>River towns</title></head><body><div id='content'><h1>River towns</h1>"
+        '<div role="note" class="hatnote navigation-not-searchable">For other uses, see '
+        '<a href="/wiki/River_towns_(disambiguation)">River towns (disambiguation)</a>.</div>'
+        + para * 2
+        + '<h2>History</h2><div role="note" class="hatnote">Main article: <a href="/wiki/Salt_road">Salt road</a></div>'
+        + para * 3
+        + '<div class="upNextBottomWrapper"><a class="upNextBottom" href="#next"><span class="label">Up Next:</span> '
+        "Ten bridges worth the detour</a></div></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "The river towns grew along the old salt road" in text and "History" in text
+    for junk in ("For other uses", "Main article", "Up Next", "Ten bridges worth the detour"):
+        assert junk not in text, junk

@@ -27,7 +27,11 @@ _WIDGET = re.compile(
     r"related\w*|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
-    r"author-?bio|about-?the-?author|post-?tags|tag-?list|comments?|edit-?section)(?:$|[\s_-])",
+    r"author-?bio|about-?the-?author|post-?tags|tag-?list|comments?|edit-?section|"
+    # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
+    r"hatnote)(?:$|[\s_-])"
+    # "what to read or watch next" boxes, whose names are unambiguous inside camelCase too
+    r"|up-?next|next-?video|coming-?up|watch-?next",
     re.I,
 )
 # The whole text of a small block that is page furniture.
@@ -40,7 +44,7 @@ FURNITURE_TEXT = re.compile(
     r"(?:image|photo|video)\s*(?:credit|source)?:?|open in app|"
     r"this article is more than \d+ (?:years?|months?) old|"
     r"\d+\s*min(?:ute)?s?\s*read|toggle caption|hide caption|enlarge this image|"
-    r"you may also like|related( articles| stories| content| posts)?:?|recommended( for you)?|"
+    r"you may also like|related( articles| stories| content| posts)?:?|recommended( for you)?|up next|next up|"
     r"most (?:read|popular|viewed)|more from .{0,40}|trending( now)?|"
     # the same furniture in the languages Reader meets most
     r"anzeige|werbung|reklama|publicidad|publicité|pubblicità|publicidade|"
