@@ -635,3 +635,23 @@ def test_wiki_section_notes_and_up_next_boxes_are_not_article_text(tmp_path):
     assert "The river towns grew along the old salt road" in text and "History" in text
     for junk in ("For other uses", "Main article", "Up Next", "Ten bridges worth the detour"):
         assert junk not in text, junk
+
+
+@pytest.mark.parametrize("box_class", ["author-info", "Report__AuthorBox", "c-author-description", "about-author"])
+def test_an_author_bio_inside_the_article_goes(tmp_path, box_class):
+    para = (
+        "<p>The orchard on the hill was planted in 1952 by the village school, and every class since "
+        "has picked its apples in October and pressed them into juice for the harvest festival.</p>"
+    )
+    bio = (
+        f'<p class="{box_class}">Jo Marsh has written about farming and food for the paper since 2009. '
+        "She lives on a smallholding with two goats and far too many hens.</p>"
+    )
+    page = tmp_path / "orchard.html"
+    page.write_text(
+        f"<html><head><title>Orchard</title></head><body><article><h1>Orchard</h1>{para * 5}{bio}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "pressed them into juice" in text
+    assert "Jo Marsh has written" not in text
