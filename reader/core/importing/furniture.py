@@ -29,11 +29,12 @@ _WIDGET = re.compile(
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
     r"author-?(?:bio|box|info|profile|card|details|description)|about-?(?:the-?)?author|post-?tags|tag-?list|comments?|edit-?section|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
-    r"hatnote)(?:$|[\s_-])"
-    # "what to read or watch next" boxes, whose names are unambiguous inside camelCase too
-    r"|up-?next|next-?video|coming-?up|watch-?next",
+    r"hatnote)(?:$|[\s_-])",
     re.I,
 )
+# "What to read or watch next" boxes, whose names are unambiguous inside camelCase
+# too ("upNextBottom"); looked for only in names with "next" or "coming" in them.
+_NEXT_BOX = re.compile(r"up-?next|next-?video|coming-?up|watch-?next")
 # The whole text of a small block that is page furniture.
 FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|ad|sponsored|skip advertisement|continue reading( the main story)?|"
@@ -121,7 +122,7 @@ def strip_furniture(body: HtmlElement) -> None:
         if tag in ("html", "body", "main", "article"):
             continue
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and _WIDGET.search(ident) and _is_small(el):
+        if len(ident) > 1 and (_WIDGET.search(ident) or _next_box(ident)) and _is_small(el):
             remove(el)
             continue
         if (
@@ -169,6 +170,11 @@ _COMMENTS = re.compile(
 )
 _COMMENTS_HINT = re.compile(r"comment|respond|disqus|kommentar|comentario|komentarz", re.I)
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
+
+
+def _next_box(ident: str) -> bool:
+    lowered = ident.lower()
+    return ("next" in lowered or "coming" in lowered) and _NEXT_BOX.search(lowered) is not None
 
 
 def _drop_related_block(heading: HtmlElement) -> None:
