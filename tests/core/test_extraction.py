@@ -655,3 +655,12 @@ def test_an_author_bio_inside_the_article_goes(tmp_path, box_class):
     text = prepare(page).text
     assert "pressed them into juice" in text
     assert "Jo Marsh has written" not in text
+
+
+def test_an_endless_scroll_page_gives_the_story_its_title_names():
+    # The next stories, loaded below as the reader scrolls, are longer: the page's own one wins, alone.
+    page = prepare(PAGES / "endless-scroll.html")
+    assert page.title == "Bridge reopens after two years of repairs"
+    assert page.text.startswith("The old iron bridge over the river opened again on Monday morning")
+    assert "(Bridge 2)." in page.text
+    assert "new library" not in page.text and "promoted" not in page.text

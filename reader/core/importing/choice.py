@@ -17,6 +17,7 @@ from lxml.html import HtmlElement
 
 from reader.core.importing import notices
 from reader.core.importing.nodes import remove, text_length
+from reader.core.importing.titles import similarity
 
 
 class Candidate(TypedDict):
@@ -334,7 +335,10 @@ def _drop_credits(figure: HtmlElement) -> None:
 
 
 def repeated_segments(
-    candidates: Candidates, best: Candidate, link_density: Callable[[HtmlElement], float]
+    candidates: Candidates,
+    best: Candidate,
+    link_density: Callable[[HtmlElement], float],
+    stories: frozenset[HtmlElement] = frozenset(),
 ) -> tuple[list[HtmlElement], list[HtmlElement]]:
     """Blocks of the same tag and classes as the chosen one, each in a section of
     its own further up (a page built of repeated sections: text, image, text),
@@ -374,7 +378,12 @@ def repeated_segments(
         segments = [m for m in segments if not any(o in m.iterancestors() for o in segments)]
         # A section with a headline or a date of its own is another story (a page
         # that loads the next articles as the reader scrolls), not this one going on.
-        segments = [m for m in segments if not _unit(m, scope).xpath(".//h1 | .//time")]
+        segments = [
+            m
+            for m in segments
+            if not _unit(m, scope).xpath(".//h1 | .//time")
+            and not any(a in stories and a not in ancestors for a in m.iterancestors("article"))
+        ]
         if not segments:
             return [], []
         order = {el: i for i, el in enumerate(scope.iter())}
@@ -401,3 +410,53 @@ _SEGMENT_MIN_TEXT = 80
 _LAYOUT_ONLY = re.compile(
     r"(?:(?:row|col|column|container|wrapper|inner|clearfix|grid|cell|block|box|section|wrap)[\w-]*\s*)+", re.I
 )
+
+
+def scroll_stories(
+    doc: HtmlElement, page: HtmlElement, title: str
+) -> tuple[HtmlElement | None, frozenset[HtmlElement]]:
+    """A page that holds several stories, each an <article> with a headline of its own
+    (an <h1>, or an <h2> and a date; the next stories loaded as the reader scrolls): (the story whose headline is the
+    page's title, the other stories beside it). (None, empty) on any other page.
+    doc is readability's copy of the page; headlines are read from page, the page as
+    parsed, since readability drops the boxes that hold them."""
+    articles = list(doc.iter("article"))
+    originals = list(page.iter("article"))
+    if not title or len(articles) < 2 or len(articles) != len(originals):
+        return None, frozenset()
+    headlines: dict[HtmlElement, str] = {}
+    for article, original in zip(articles, originals, strict=True):
+        heading = original.find(".//h1")
+        if heading is None and original.find(".//time") is not None:
+            heading = original.find(".//h2")  # a dated story headed by an <h2>
+        if heading is not None and text_length(article) >= _MAIN_MIN_TEXT:
+            headlines[article] = _SPACES.sub(" ", heading.text_content()).strip()
+    titled = [a for a, headline in headlines.items() if _titled(headline, title)]
+    if len(headlines) < 2 or not titled:
+        return None, frozenset()
+    story = min(titled, key=text_length)  # the story itself, not a wrapper of all of them
+    # Beside it: neither inside it (a live blog's entries) nor around it.
+    others = frozenset(
+        a for a in headlines if a is not story and story not in a.iterancestors() and a not in story.iterancestors()
+    )
+    return (story, others) if others else (None, frozenset())
+
+
+def prefer_titled_story(candidates: Candidates, best: Candidate, story: HtmlElement | None) -> Candidate:
+    """The page's own story (scroll_stories) wins over a longer one below it."""
+    elem = best["elem"]
+    if story is None or elem is story or story in elem.iterancestors() or elem in story.iterancestors():
+        return best
+    inside = [c for c in candidates.values() if c["elem"] is story or story in c["elem"].iterancestors()]
+    if not inside:
+        return best
+    top = max(inside, key=lambda c: c["content_score"])
+    return top if top["content_score"] >= _STORY_SHARE * best["content_score"] else best
+
+
+_STORY_SHARE = 0.1  # the page's own story wins even when it scores a tenth of a longer one
+
+
+def _titled(headline: str, title: str) -> bool:
+    """A story's headline is the page's title (which may carry the site's name)."""
+    return len(headline.split()) >= 3 and similarity(title, headline) >= 0.75
