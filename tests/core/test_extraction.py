@@ -664,3 +664,28 @@ def test_an_endless_scroll_page_gives_the_story_its_title_names():
     assert page.text.startswith("The old iron bridge over the river opened again on Monday morning")
     assert "(Bridge 2)." in page.text
     assert "new library" not in page.text and "promoted" not in page.text
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        "Like Loading...",
+        "Gefällt mir Wird geladen …",
+        "Media playback is unsupported on your device",
+        "Unfortunately, this video is not available in your region.",
+    ],
+)
+def test_placeholders_of_widgets_that_did_not_load_are_not_article_text(tmp_path, placeholder):
+    para = (
+        "<p>The ferry timetable changes on Sunday: the first boat leaves at six instead of seven, "
+        "and the last one comes back from the island an hour later than it does in winter.</p>"
+    )
+    page = tmp_path / "ferry.html"
+    page.write_text(
+        "<html><head><title>Ferry</title></head><body><article><h1>Ferry</h1>"
+        f"{para * 2}<div class='player'><p>{placeholder}</p></div>{para * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "the last one comes back from the island" in text
+    assert placeholder.rstrip(".… ") not in text

@@ -47,6 +47,11 @@ FURNITURE_TEXT = re.compile(
     r"\d+\s*min(?:ute)?s?\s*read|toggle caption|hide caption|enlarge this image|"
     r"you may also like|related( articles| stories| content| posts)?:?|recommended( for you)?|up next|next up|"
     r"most (?:read|popular|viewed)|more from .{0,40}|trending( now)?|"
+    # placeholders of widgets and players that did not load when the page was saved
+    r"(?:like|gefällt mir|j'aime|me gusta)?\s*(?:loading|wird geladen|chargement|cargando|ładowanie)|"
+    r".{0,30}\b(?:wird geladen|loading)\b\W{0,3}(?:bitte warten|please wait)|"
+    r"media playback is unsupported on your device|(?:unfortunately,? )?this video is not available in your (?:region|country)|"
+    r"your browser does not support (?:the )?(?:video|audio)(?: tag| element)?|"
     # the same furniture in the languages Reader meets most
     r"anzeige|werbung|reklama|publicidad|publicité|pubblicità|publicidade|"
     r"weiterlesen|mehr lesen|leer más|lire la suite|lire plus|czytaj (?:więcej|dalej)|leia mais|"
