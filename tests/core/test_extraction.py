@@ -689,3 +689,19 @@ def test_placeholders_of_widgets_that_did_not_load_are_not_article_text(tmp_path
     text = prepare(page).text
     assert "the last one comes back from the island" in text
     assert placeholder.rstrip(".… ") not in text
+
+
+def test_an_authors_description_under_the_headline_is_no_standfirst(tmp_path):
+    html = (PAGES / "standfirst-outside-article.html").read_text(encoding="utf-8")
+    with_author = html.replace(
+        '<div class="article-chapo">',
+        '<div class="profile-description"><p>Marie Dupont écrit sur les transports et la ville '
+        "pour le journal depuis 2015, après dix ans à la radio.</p></div>"
+        '<div class="article-chapo">',
+    )
+    assert with_author != html
+    page = tmp_path / "tram.html"
+    page.write_text(with_author, encoding="utf-8")
+    text = prepare(page).text
+    assert text.startswith("Après deux ans de travaux")
+    assert "Marie Dupont" not in text

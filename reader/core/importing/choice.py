@@ -258,7 +258,12 @@ def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) 
 
 _HEADLINE_UP = 6  # levels from the body up to the box that holds the headline
 # "lead-asset", "slideshow-description", "image-summary": a picture's box or caption, not a standfirst
-_MEDIA = re.compile(r"asset|image|img|photo|media|caption|gallery|slideshow|video|figure", re.I)
+# ... nor an author's description, the story's metadata or a box of other links
+_MEDIA = re.compile(
+    r"asset|image|img|photo|media|caption|gallery|slideshow|video|figure|"
+    r"author|byline|profile|meta|share|social|categor|breadcrumb|comment|newsletter|related",
+    re.I,
+)
 
 
 def _standfirst_in(
