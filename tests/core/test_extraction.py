@@ -709,3 +709,21 @@ def test_an_authors_description_under_the_headline_is_no_standfirst(tmp_path):
     text = prepare(page).text
     assert text.startswith("Après deux ans de travaux")
     assert "Marie Dupont" not in text
+
+
+def test_a_news_dateline_opens_the_story_and_is_no_byline(tmp_path):
+    para = (
+        "<p>The harbour authority said the cranes would be back in service by the end of the month, "
+        "after a storm tore two of them from their rails and threw one into the water.</p>"
+    )
+    page = tmp_path / "cranes.html"
+    page.write_text(
+        "<html><head><title>Cranes</title></head><body><article><h1>Cranes back by May</h1>"
+        '<div class="entry"><p><span class="dateline">ROTTERDAM –</span> Work on the damaged cranes at '
+        "the container terminal began on Monday, three weeks after the storm that closed the port.</p>"
+        f"{para * 4}</div></article></body></html>",
+        encoding="utf-8",
+    )
+    article = prepare(page)
+    assert article.text.startswith("ROTTERDAM – Work on the damaged cranes")
+    assert article.author is None
