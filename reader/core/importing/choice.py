@@ -243,7 +243,9 @@ def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) 
     after the headline."""
     ancestors = list(best.iterancestors())
     regions = [next((a for a in ancestors[:4] if a.tag == "article"), None)]
-    regions.append(next((a for a in ancestors[:_HEADLINE_UP] if a.find(".//h1") is not None), None))
+    # the page's few <h1>s, found once, rather than a search under each box
+    around_headlines = {a for h1 in best.getroottree().iter("h1") for a in h1.iterancestors()}
+    regions.append(next((a for a in ancestors[:_HEADLINE_UP] if a in around_headlines), None))
     regions.append(ancestors[min(2, len(ancestors) - 1)] if ancestors else None)
     seen: set[HtmlElement] = set()
     for region in regions:
@@ -434,8 +436,11 @@ def scroll_stories(
         heading = original.find(".//h1")
         if heading is None and original.find(".//time") is not None:
             heading = original.find(".//h2")  # a dated story headed by an <h2>
-        if heading is not None and text_length(article) >= _MAIN_MIN_TEXT:
+        if heading is not None:
             headlines[article] = _SPACES.sub(" ", heading.text_content()).strip()
+    if len(headlines) < 2 or not any(_titled(h, title) for h in headlines.values()):
+        return None, frozenset()  # most pages: measured no further
+    headlines = {a: h for a, h in headlines.items() if text_length(a) >= _MAIN_MIN_TEXT}
     titled = [a for a, headline in headlines.items() if _titled(headline, title)]
     if len(headlines) < 2 or not titled:
         return None, frozenset()
