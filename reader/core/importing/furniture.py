@@ -34,7 +34,7 @@ _WIDGET = re.compile(
 )
 # "What to read or watch next" boxes, whose names are unambiguous inside camelCase
 # too ("upNextBottom"); looked for only in names with "next" or "coming" in them.
-_NEXT_BOX = re.compile(r"up-?next|next-?video|coming-?up|watch-?next")
+_NEXT_BOX = re.compile(r"up-?next|next-?video|coming-?up|watch-?next", re.I)
 # The whole text of a small block that is page furniture.
 FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|ad|sponsored|skip advertisement|continue reading( the main story)?|"
@@ -49,7 +49,6 @@ FURNITURE_TEXT = re.compile(
     r"most (?:read|popular|viewed)|more from .{0,40}|trending( now)?|"
     # placeholders of widgets and players that did not load when the page was saved
     r"(?:like|gefällt mir|j'aime|me gusta)?\s*(?:loading|wird geladen|chargement|cargando|ładowanie)|"
-    r".{0,30}\b(?:wird geladen|loading)\b\W{0,3}(?:bitte warten|please wait)|"
     r"media playback is unsupported on your device|(?:unfortunately,? )?this video is not available in your (?:region|country)|"
     r"your browser does not support (?:the )?(?:video|audio)(?: tag| element)?|"
     # the same furniture in the languages Reader meets most
@@ -178,8 +177,8 @@ _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth c
 
 
 def _next_box(ident: str) -> bool:
-    lowered = ident.lower()
-    return ("next" in lowered or "coming" in lowered) and _NEXT_BOX.search(lowered) is not None
+    # substring tests first: this runs for every element with a class
+    return ("ext" in ident or "EXT" in ident or "oming" in ident) and _NEXT_BOX.search(ident) is not None
 
 
 def _drop_related_block(heading: HtmlElement) -> None:
