@@ -254,13 +254,14 @@ def test_a_document_pasted_inside_the_page_does_not_move_the_article():
     assert "Frost tonight" not in page.text
 
 
-def test_lead_figure_between_headline_and_body_is_kept_with_its_caption():
+def test_lead_figure_between_headline_and_body_is_kept_without_its_caption():
+    # The story's lead image comes back; its caption and credit are not the story's text.
     page = prepare(PAGES / "lead-figure.html")
     assert len(page.assets) == 1
     assert page.html.index("<img") < page.html.index("Every evening at dusk")
-    assert "Henrik Aalto lights the first lamp on Harbour Street at dusk." in page.text
-    assert page.text.index("lights the first lamp") < page.text.index("Every evening at dusk")
-    assert "Kari Nieminen" not in page.text  # the photo credit is not the caption
+    assert page.text.startswith("Every evening at dusk")
+    assert "lights the first lamp on Harbour Street" not in page.text
+    assert "Kari Nieminen" not in page.text
 
 
 def test_wikipedia_edit_links_and_empty_infobox_rows_are_removed():
@@ -532,3 +533,197 @@ def test_heading_permalinks_are_not_part_of_the_heading(tmp_path):
         assert f"Section {i}\n" in page.text + "\n"
     assert "#" not in page.text and "¶" not in page.text and "§" not in page.text
     assert "See the guide" in page.text  # a real link in a heading stays
+
+
+def test_notices_about_the_page_after_the_last_paragraph_go(tmp_path):
+    # Copyright and reprint notices, blog filing lines, licences, affiliate
+    # disclosures and calls to subscribe or download the app, after the story.
+    para = (
+        "<p>The ferry to the outer islands ran again on Monday after three days in port, "
+        "its crew working through the night to clear the ice from the ramps and the deck.</p>"
+    )
+    closing = (
+        "<p>The harbour master said the next storm is due on Friday, and the company has asked "
+        "readers of its newsletter to check the timetable before they travel.</p>"
+        "<p>The ferry company will donate the fares of the first week to the island's school.</p>"
+    )
+    notices = [
+        "This entry was posted in Islands. Bookmark the permalink.",
+        "© 2025 Example Press. All rights reserved. Written permission must be obtained before reprint.",
+        'Subscribe now to <a href="/subscribe">our print edition</a> for the full story.',
+        "Dieser Text wurde veröffentlicht unter der Lizenz CC-BY-NC-ND-4.0-DE.",
+    ]
+    page = tmp_path / "ferry.html"
+    page.write_text(
+        "<html><head><title>Ferry</title></head><body><article><h1>Ferry runs again</h1>"
+        + para * 6
+        + closing
+        + "".join(f"<p>{n}</p>" for n in notices)
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    # the story's own end stays, though it speaks of a newsletter and a donation
+    assert text.rstrip().endswith(
+        "check the timetable before they travel.\n\nThe ferry company will donate the fares of the first week to the island's school."
+    )
+    for notice in ("Bookmark the permalink", "All rights reserved", "print edition", "Lizenz"):
+        assert notice not in text, notice
+
+
+def test_a_short_post_that_ends_with_a_sign_up_line_keeps_it(tmp_path):
+    # Too little text before it to tell a notice from the post itself.
+    page = tmp_path / "short.html"
+    page.write_text(
+        "<html><head><title>Club news</title></head><body><article><h1>Club news</h1>"
+        "<p>The club meets again on the first Tuesday of March in the back room of the library.</p>"
+        "<p>Sign up here for the spring ride to the coast.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    assert "Sign up here for the spring ride" in prepare(page).text
+
+
+def test_an_article_built_of_repeated_sections_comes_whole():
+    # Text, image, text: each part in a section of its own, none of them the whole story.
+    text = prepare(PAGES / "repeated-sections.html").text
+    assert text.startswith("The rowing clubs opened their season on Saturday")
+    assert "The university crew won the men's eights" in text
+    assert text.rstrip().endswith("only five hundred metres long.")
+    assert text.index("rowing clubs opened") < text.index("university crew") < text.index("sprint regatta")
+
+
+def test_the_next_story_loaded_below_an_article_is_not_part_of_it(tmp_path):
+    # A page that loads the next articles as the reader scrolls: each has its own date.
+    html = (PAGES / "repeated-sections.html").read_text(encoding="utf-8")
+    dated = html.replace(
+        '<header class="image-text-description"><div class="richtext">\n<p>The clubs meet again',
+        '<header class="image-text-description"><time datetime="2025-04-02">2 April</time>'
+        '<div class="richtext">\n<p>The clubs meet again',
+    )
+    assert dated != html
+    page = tmp_path / "scroll.html"
+    page.write_text(dated, encoding="utf-8")
+    text = prepare(page).text
+    assert "The university crew won the men's eights" in text
+    assert "sprint regatta" not in text
+
+
+def test_standfirst_between_headline_and_body_outside_any_article_opens_the_text():
+    # No <article>: the standfirst ("chapô") sits in the headline's box, the body far below it.
+    page = prepare(PAGES / "standfirst-outside-article.html")
+    assert page.text.startswith("Après deux ans de travaux, la nouvelle ligne relie le centre")
+    assert "Les premiers voyageurs sont montés" in page.text
+    assert "parc des expositions" in page.text
+    assert "Une rame d'essai devant la gare" not in page.text  # a picture's caption is no standfirst
+    assert "Accueil" not in page.text
+
+
+def test_wiki_section_notes_and_up_next_boxes_are_not_article_text(tmp_path):
+    para = (
+        "<p>The river towns grew along the old salt road, and each kept a market square, a church "
+        "with a square tower and a bridge that the town paid for and the merchants crossed for free.</p>"
+    )
+    page = tmp_path / "towns.html"
+    page.write_text(
+        "<html><head><title>River towns</title></head><body><div id='content'><h1>River towns</h1>"
+        '<div role="note" class="hatnote navigation-not-searchable">For other uses, see '
+        '<a href="/wiki/River_towns_(disambiguation)">River towns (disambiguation)</a>.</div>'
+        + para * 2
+        + '<h2>History</h2><div role="note" class="hatnote">Main article: <a href="/wiki/Salt_road">Salt road</a></div>'
+        + para * 3
+        + '<div class="upNextBottomWrapper"><a class="upNextBottom" href="#next"><span class="label">Up Next:</span> '
+        "Ten bridges worth the detour</a></div></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "The river towns grew along the old salt road" in text and "History" in text
+    for junk in ("For other uses", "Main article", "Up Next", "Ten bridges worth the detour"):
+        assert junk not in text, junk
+
+
+@pytest.mark.parametrize("box_class", ["author-info", "Report__AuthorBox", "c-author-description", "about-author"])
+def test_an_author_bio_inside_the_article_goes(tmp_path, box_class):
+    para = (
+        "<p>The orchard on the hill was planted in 1952 by the village school, and every class since "
+        "has picked its apples in October and pressed them into juice for the harvest festival.</p>"
+    )
+    bio = (
+        f'<p class="{box_class}">Jo Marsh has written about farming and food for the paper since 2009. '
+        "She lives on a smallholding with two goats and far too many hens.</p>"
+    )
+    page = tmp_path / "orchard.html"
+    page.write_text(
+        f"<html><head><title>Orchard</title></head><body><article><h1>Orchard</h1>{para * 5}{bio}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "pressed them into juice" in text
+    assert "Jo Marsh has written" not in text
+
+
+def test_an_endless_scroll_page_gives_the_story_its_title_names():
+    # The next stories, loaded below as the reader scrolls, are longer: the page's own one wins, alone.
+    page = prepare(PAGES / "endless-scroll.html")
+    assert page.title == "Bridge reopens after two years of repairs"
+    assert page.text.startswith("The old iron bridge over the river opened again on Monday morning")
+    assert "(Bridge 2)." in page.text
+    assert "new library" not in page.text and "promoted" not in page.text
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        "Like Loading...",
+        "Gefällt mir Wird geladen …",
+        "Media playback is unsupported on your device",
+        "Unfortunately, this video is not available in your region.",
+    ],
+)
+def test_placeholders_of_widgets_that_did_not_load_are_not_article_text(tmp_path, placeholder):
+    para = (
+        "<p>The ferry timetable changes on Sunday: the first boat leaves at six instead of seven, "
+        "and the last one comes back from the island an hour later than it does in winter.</p>"
+    )
+    page = tmp_path / "ferry.html"
+    page.write_text(
+        "<html><head><title>Ferry</title></head><body><article><h1>Ferry</h1>"
+        f"{para * 2}<div class='player'><p>{placeholder}</p></div>{para * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "the last one comes back from the island" in text
+    assert placeholder.rstrip(".… ") not in text
+
+
+def test_an_authors_description_under_the_headline_is_no_standfirst(tmp_path):
+    html = (PAGES / "standfirst-outside-article.html").read_text(encoding="utf-8")
+    with_author = html.replace(
+        '<div class="article-chapo">',
+        '<div class="profile-description"><p>Marie Dupont écrit sur les transports et la ville '
+        "pour le journal depuis 2015, après dix ans à la radio.</p></div>"
+        '<div class="article-chapo">',
+    )
+    assert with_author != html
+    page = tmp_path / "tram.html"
+    page.write_text(with_author, encoding="utf-8")
+    text = prepare(page).text
+    assert text.startswith("Après deux ans de travaux")
+    assert "Marie Dupont" not in text
+
+
+def test_a_news_dateline_opens_the_story_and_is_no_byline(tmp_path):
+    para = (
+        "<p>The harbour authority said the cranes would be back in service by the end of the month, "
+        "after a storm tore two of them from their rails and threw one into the water.</p>"
+    )
+    page = tmp_path / "cranes.html"
+    page.write_text(
+        "<html><head><title>Cranes</title></head><body><article><h1>Cranes back by May</h1>"
+        '<div class="entry"><p><span class="dateline">ROTTERDAM –</span> Work on the damaged cranes at '
+        "the container terminal began on Monday, three weeks after the storm that closed the port.</p>"
+        f"{para * 4}</div></article></body></html>",
+        encoding="utf-8",
+    )
+    article = prepare(page)
+    assert article.text.startswith("ROTTERDAM – Work on the damaged cranes")
+    assert article.author is None

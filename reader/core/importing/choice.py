@@ -17,6 +17,7 @@ from lxml.html import HtmlElement
 
 from reader.core.importing import notices
 from reader.core.importing.nodes import remove, text_length
+from reader.core.importing.titles import similarity
 
 
 class Candidate(TypedDict):
@@ -218,7 +219,9 @@ def in_not_article(elem: HtmlElement) -> bool:
 
 _STANDFIRST = re.compile(
     r"(?:^|[\s_-])(?:lead|lead-?text|intro|introduction|standfirst|abstract|summary|subtitle|sub-?title|"
-    r"subline|deck|dek|teaser-?text|excerpt)(?:$|[\s_-])",
+    r"subline|sub-?headline|sub-?head|strapline|deck|dek|teaser-?text|excerpt|description|"
+    # the same in the languages Reader meets most: chapô, bajada, epígrafe, entradilla
+    r"chap[oô]|bajada|epigraph|epigrafe|entradilla)(?:$|[\s_-])",
     re.I,
 )
 
@@ -235,22 +238,58 @@ def is_article_header(elem: HtmlElement) -> bool:
 
 def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> HtmlElement | None:
     """The standfirst (lead, intro, abstract) in the article's header, before the
-    body container chosen: the article's first words."""
-    region = next((a for a in list(best.iterancestors())[:4] if a.tag == "article"), None)
-    if region is None:
-        ancestors = list(best.iterancestors())
-        region = ancestors[min(2, len(ancestors) - 1)] if ancestors else None
-    if region is None or region.tag in ("body", "html"):
-        return None
+    body container chosen: the article's first words. Looked for in the <article>
+    around the body, then in the box that holds the headline (<h1>) and the body,
+    after the headline."""
+    ancestors = list(best.iterancestors())
+    regions = [next((a for a in ancestors[:4] if a.tag == "article"), None)]
+    # the page's few <h1>s, found once, rather than a search under each box
+    around_headlines = {a for h1 in best.getroottree().iter("h1") for a in h1.iterancestors()}
+    regions.append(next((a for a in ancestors[:_HEADLINE_UP] if a in around_headlines), None))
+    regions.append(ancestors[min(2, len(ancestors) - 1)] if ancestors else None)
+    seen: set[HtmlElement] = set()
+    for region in regions:
+        if region is None or region in seen or region.tag in ("body", "html"):
+            continue
+        seen.add(region)
+        found = _standfirst_in(region, best, link_density)
+        if found is not None:
+            return found
+    return None
+
+
+_HEADLINE_UP = 6  # levels from the body up to the box that holds the headline
+# "lead-asset", "slideshow-description", "image-summary": a picture's box or caption, not a standfirst
+# ... nor an author's description, the story's metadata or a box of other links
+_MEDIA = re.compile(
+    r"asset|image|img|photo|media|caption|gallery|slideshow|video|figure|"
+    r"author|byline|profile|meta|share|social|categor|breadcrumb|comment|newsletter|related",
+    re.I,
+)
+
+
+def _standfirst_in(
+    region: HtmlElement, best: HtmlElement, link_density: Callable[[HtmlElement], float]
+) -> HtmlElement | None:
+    after_headline = region.find(".//h1") is None  # no headline here: anywhere before the body
     for el in region.iter():
         if el is best:
             return None
-        if not isinstance(el.tag, str) or el.tag not in ("p", "div", "h2", "h3", "section", "span"):
+        if el.tag == "h1":
+            after_headline = True
+            continue
+        if (
+            not after_headline
+            or not isinstance(el.tag, str)
+            or el.tag not in ("p", "div", "h2", "h3", "section", "span")
+        ):
             continue
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
         marked = (len(ident) > 1 and _STANDFIRST.search(ident)) or el.get("itemprop") in ("description", "abstract")
-        if not marked or el.find(".//h1") is not None:
+        if not marked or _MEDIA.search(ident) or best in el.iterancestors():
             continue
+        if el.xpath(".//h1 | .//img | .//figure | ancestor::figure"):
+            continue  # the headline's box, or a picture and its caption
         length = text_length(el)
         if 40 <= length <= 600 and link_density(el) < 0.3:
             return el
@@ -259,7 +298,9 @@ def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) 
 
 def lead_figure(best: HtmlElement) -> HtmlElement | None:
     """The figure with an image between an <article>'s headline and its body
-    container, when the body was chosen without it (the story's lead image)."""
+    container, when the body was chosen without it (the story's lead image).
+    The image only: its caption is not the story's text (Readability.js leaves
+    it out, and so do both shared corpora's truths)."""
     article = next((a for a in list(best.iterancestors())[:3] if a.tag == "article"), None)
     if article is None:
         return None
@@ -269,6 +310,8 @@ def lead_figure(best: HtmlElement) -> HtmlElement | None:
         if el.tag == "figure":
             if el.find(".//img") is None or len(_SPACES.sub(" ", el.text_content())) > 400:
                 return None
+            for caption in list(el.iter("figcaption")):
+                remove(caption)
             _drop_credits(el)
             return el
     return None
@@ -296,3 +339,134 @@ def _drop_credits(figure: HtmlElement) -> None:
             last.tail = notices.CREDIT_TEXT.sub("", _SPACES.sub(" ", last.tail))
         elif last is None and el.text:
             el.text = notices.CREDIT_TEXT.sub("", _SPACES.sub(" ", el.text))
+
+
+def repeated_segments(
+    candidates: Candidates,
+    best: Candidate,
+    link_density: Callable[[HtmlElement], float],
+    stories: frozenset[HtmlElement] = frozenset(),
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """Blocks of the same tag and classes as the chosen one, each in a section of
+    its own further up (a page built of repeated sections: text, image, text),
+    that are the article going on: scored, prose, not links. Returns (before, after)
+    in page order; readability-lxml only joins such blocks inside one <article>."""
+    elem = best["elem"]
+    classes = (elem.get("class") or "").split()
+    if not classes or _LAYOUT_ONLY.fullmatch(" ".join(classes)):
+        return [], []
+    wanted = set(classes)
+    threshold = max(10.0, best["content_score"] * _SEGMENT_SHARE)
+    ancestors = list(elem.iterancestors())
+    matching = [
+        c["elem"]
+        for c in candidates.values()
+        if c["elem"] is not elem
+        and c["content_score"] >= threshold
+        and c["elem"].tag == elem.tag
+        and set((c["elem"].get("class") or "").split()) == wanted
+    ]
+    if not matching:
+        return [], []
+    for scope in ancestors[1:_SEGMENT_UP]:  # the parent's own children are readability's siblings
+        if scope.tag in ("body", "html"):
+            break
+        inside = [m for m in matching if scope in m.iterancestors() and m not in ancestors]
+        if not inside:
+            continue
+        segments = [
+            m
+            for m in inside
+            if ancestors[0] not in m.iterancestors()  # under the parent: readability's own siblings
+            and text_length(m) >= _SEGMENT_MIN_TEXT
+            and link_density(m) <= 0.2
+            and not in_not_article(m)
+        ]
+        segments = [m for m in segments if not any(o in m.iterancestors() for o in segments)]
+        # A section with a headline or a date of its own is another story (a page
+        # that loads the next articles as the reader scrolls), not this one going on.
+        segments = [
+            m
+            for m in segments
+            if not _unit(m, scope).xpath(".//h1 | .//time")
+            and not any(a in stories and a not in ancestors for a in m.iterancestors("article"))
+        ]
+        if not segments:
+            return [], []
+        order = {el: i for i, el in enumerate(scope.iter())}
+        here = order[elem]
+        segments.sort(key=lambda m: order[m])
+        return [m for m in segments if order[m] < here], [m for m in segments if order[m] > here]
+    return [], []
+
+
+def _unit(elem: HtmlElement, scope: HtmlElement) -> HtmlElement:
+    """The child of scope that holds elem."""
+    node = elem
+    for parent in elem.iterancestors():
+        if parent is scope:
+            return node
+        node = parent
+    return node
+
+
+_SEGMENT_SHARE = 0.2
+_SEGMENT_UP = 7  # levels of boxes between a block and the box that holds all the sections
+_SEGMENT_MIN_TEXT = 80
+# Classes that name only a place in a grid, shared by any box of the page.
+_LAYOUT_ONLY = re.compile(
+    r"(?:(?:row|col|column|container|wrapper|inner|clearfix|grid|cell|block|box|section|wrap)[\w-]*\s*)+", re.I
+)
+
+
+def scroll_stories(
+    doc: HtmlElement, page: HtmlElement, title: str
+) -> tuple[HtmlElement | None, frozenset[HtmlElement]]:
+    """A page that holds several stories, each an <article> with a headline of its own
+    (an <h1>, or an <h2> and a date; the next stories loaded as the reader scrolls): (the story whose headline is the
+    page's title, the other stories beside it). (None, empty) on any other page.
+    doc is readability's copy of the page; headlines are read from page, the page as
+    parsed, since readability drops the boxes that hold them."""
+    articles = list(doc.iter("article"))
+    originals = list(page.iter("article"))
+    if not title or len(articles) < 2 or len(articles) != len(originals):
+        return None, frozenset()
+    headlines: dict[HtmlElement, str] = {}
+    for article, original in zip(articles, originals, strict=True):
+        heading = original.find(".//h1")
+        if heading is None and original.find(".//time") is not None:
+            heading = original.find(".//h2")  # a dated story headed by an <h2>
+        if heading is not None:
+            headlines[article] = _SPACES.sub(" ", heading.text_content()).strip()
+    if len(headlines) < 2 or not any(_titled(h, title) for h in headlines.values()):
+        return None, frozenset()  # most pages: measured no further
+    headlines = {a: h for a, h in headlines.items() if text_length(a) >= _MAIN_MIN_TEXT}
+    titled = [a for a, headline in headlines.items() if _titled(headline, title)]
+    if len(headlines) < 2 or not titled:
+        return None, frozenset()
+    story = min(titled, key=text_length)  # the story itself, not a wrapper of all of them
+    # Beside it: neither inside it (a live blog's entries) nor around it.
+    others = frozenset(
+        a for a in headlines if a is not story and story not in a.iterancestors() and a not in story.iterancestors()
+    )
+    return (story, others) if others else (None, frozenset())
+
+
+def prefer_titled_story(candidates: Candidates, best: Candidate, story: HtmlElement | None) -> Candidate:
+    """The page's own story (scroll_stories) wins over a longer one below it."""
+    elem = best["elem"]
+    if story is None or elem is story or story in elem.iterancestors() or elem in story.iterancestors():
+        return best
+    inside = [c for c in candidates.values() if c["elem"] is story or story in c["elem"].iterancestors()]
+    if not inside:
+        return best
+    top = max(inside, key=lambda c: c["content_score"])
+    return top if top["content_score"] >= _STORY_SHARE * best["content_score"] else best
+
+
+_STORY_SHARE = 0.1  # the page's own story wins even when it scores a tenth of a longer one
+
+
+def _titled(headline: str, title: str) -> bool:
+    """A story's headline is the page's title (which may carry the site's name)."""
+    return len(headline.split()) >= 3 and similarity(title, headline) >= 0.75

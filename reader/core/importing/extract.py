@@ -54,7 +54,9 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
     prepare_tree(root, meta)
     fallback = False
     try:
-        body = ArticleDocument(root, url=None).summary(html_partial=True)
+        document = ArticleDocument(root, url=None)
+        document.headline = meta.title
+        body = document.summary(html_partial=True)
     except Exception:  # readability raises many kinds on broken markup
         body = ""
     body = finish_body(body, meta)

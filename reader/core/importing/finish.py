@@ -44,6 +44,7 @@ def finish_body(fragment: str, meta: PageMeta) -> str:
     notices.drop_empty_rows(root)
     # before credits and notices go: a credit after the last line keeps that line
     notices.drop_trailing_lines(root)
+    notices.drop_trailing_notices(root)  # after: a notice after the last line keeps that line too
     notices.drop_photo_credits(root)
     notices.drop_notices(root)
     return _inner(root)

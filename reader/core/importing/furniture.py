@@ -27,9 +27,14 @@ _WIDGET = re.compile(
     r"related\w*|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
-    r"author-?bio|about-?the-?author|post-?tags|tag-?list|comments?|edit-?section)(?:$|[\s_-])",
+    r"author-?(?:bio|box|info|profile|card|details|description)|about-?(?:the-?)?author|post-?tags|tag-?list|comments?|edit-?section|"
+    # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
+    r"hatnote)(?:$|[\s_-])",
     re.I,
 )
+# "What to read or watch next" boxes, whose names are unambiguous inside camelCase
+# too ("upNextBottom"); looked for only in names with "next" or "coming" in them.
+_NEXT_BOX = re.compile(r"up-?next|next-?video|coming-?up|watch-?next", re.I)
 # The whole text of a small block that is page furniture.
 FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|ad|sponsored|skip advertisement|continue reading( the main story)?|"
@@ -40,8 +45,12 @@ FURNITURE_TEXT = re.compile(
     r"(?:image|photo|video)\s*(?:credit|source)?:?|open in app|"
     r"this article is more than \d+ (?:years?|months?) old|"
     r"\d+\s*min(?:ute)?s?\s*read|toggle caption|hide caption|enlarge this image|"
-    r"you may also like|related( articles| stories| content| posts)?:?|recommended( for you)?|"
+    r"you may also like|related( articles| stories| content| posts)?:?|recommended( for you)?|up next|next up|"
     r"most (?:read|popular|viewed)|more from .{0,40}|trending( now)?|"
+    # placeholders of widgets and players that did not load when the page was saved
+    r"(?:like|gefällt mir|j'aime|me gusta)?\s*(?:loading|wird geladen|chargement|cargando|ładowanie)|"
+    r"media playback is unsupported on your device|(?:unfortunately,? )?this video is not available in your (?:region|country)|"
+    r"your browser does not support (?:the )?(?:video|audio)(?: tag| element)?|"
     # the same furniture in the languages Reader meets most
     r"anzeige|werbung|reklama|publicidad|publicité|pubblicità|publicidade|"
     r"weiterlesen|mehr lesen|leer más|lire la suite|lire plus|czytaj (?:więcej|dalej)|leia mais|"
@@ -117,7 +126,7 @@ def strip_furniture(body: HtmlElement) -> None:
         if tag in ("html", "body", "main", "article"):
             continue
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and _WIDGET.search(ident) and _is_small(el):
+        if len(ident) > 1 and (_WIDGET.search(ident) or _next_box(ident)) and _is_small(el):
             remove(el)
             continue
         if (
@@ -136,7 +145,8 @@ def strip_furniture(body: HtmlElement) -> None:
             raw = el.text_content()
             # Only short blocks are checked; collapsing the spaces of every
             # container's text was most of this function's time.
-            text = SPACES.sub(" ", raw).strip() if len(raw) < _SHORT_RAW else ""
+            # split/join: the same text as collapsing with a regex, three times faster
+            text = " ".join(raw.split()) if len(raw) < _SHORT_RAW else ""
             if len(text) <= 80 and text and FURNITURE_TEXT.match(text.strip(" .:…»›>")):
                 if el.find(".//img") is None or tag in ("a", "button", "span"):
                     remove(el)
@@ -165,6 +175,11 @@ _COMMENTS = re.compile(
 )
 _COMMENTS_HINT = re.compile(r"comment|respond|disqus|kommentar|comentario|komentarz", re.I)
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
+
+
+def _next_box(ident: str) -> bool:
+    # substring tests first: this runs for every element with a class
+    return ("ext" in ident or "EXT" in ident or "oming" in ident) and _NEXT_BOX.search(ident) is not None
 
 
 def _drop_related_block(heading: HtmlElement) -> None:

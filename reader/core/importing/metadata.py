@@ -53,6 +53,9 @@ _NOT_BYLINE_AREA = re.compile(
     r"promo|teaser|recommend|more-stories|widget|newsletter",
     re.I,
 )
+# A news dateline that opens the story ("KOBE –", "WASHINGTON (AP) —"): its first
+# words, not a byline, though pages mark it "dateline" as they mark bylines.
+_PLACE_DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ .,'’/-]{1,40}(?:\([^)]{1,20}\))?\s*[—–-]$")
 MAYBE_CANDIDATE = re.compile(r"and|article|body|column|content|main|shadow", re.I)
 UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"})
 _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
@@ -410,7 +413,7 @@ def find_byline_element(root: HtmlElement) -> tuple[HtmlElement | None, str | No
         if rel == "author" or "author" in itemprop or BYLINE_HINT.search(match):
             if not re.search(r"comment|avatar|photo|image|bio\b|about|social|share|follow|description", match, re.I):
                 text = block_text(el).strip()
-                if 0 < len(text) < 100:
+                if 0 < len(text) < 100 and not _PLACE_DATELINE.match(text):
                     name_el = next(
                         (
                             d

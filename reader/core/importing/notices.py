@@ -200,3 +200,80 @@ def drop_trailing_lines(root: HtmlElement) -> None:
         return  # no long paragraph: nothing to measure the tail against
     for el in tail:
         remove(el)
+
+
+# Sentences after the article's last paragraph that speak about the page, not the
+# story: copyright and reprint notices, licences, affiliate disclosures, blog
+# filing lines, disclaimers...
+_END_NOTICE = re.compile(
+    r"(?-i:©\s*(?:\d{4}|[A-Z]))|\(c\)\s*\d{4}|all rights reserved|alle rechte vorbehalten|todos los derechos reservados|"
+    r"tous droits réservés|wszelkie prawa zastrzeżone|tutti i diritti riservati|copyrighted property|"
+    r"\b(?:written )?permission\b.{0,60}\b(?:reprint|reproduc|republish|obtained)|"
+    r"\blicen[cs]ed under\b|\bunder (?:a|the) creative commons\b|creative commons|\bcc[ -]by\b|"
+    r"(?:unter|under) (?:der|einer|the|a) .{0,40}\blizenz|\bpublicado bajo (?:la )?licencia\b|"
+    r"affiliate[- ]?links?|advertising disclosure|we may (?:receive|earn) (?:a )?(?:small )?(?:commission|compensation)|"
+    r"\b(?:werbe-?link|partner-?link)s?\b|enthält .{0,40}links|links zu anbietern|"
+    r"this entry was posted|bookmark the permalink|\bfiled under\b|\bposted in\b.{0,80}\btagged\b|"
+    r"abgelegt unter|veröffentlicht und wurde unter|"
+    r"is not responsible for|opinions expressed|do not necessarily reflect|übernimm\w* keine (?:haftung|gewähr)",
+    re.I,
+)
+# ... and calls to subscribe, follow, download the app or donate: words a story's
+# own last sentence may hold too ("...will donate the proceeds"), so such a block
+# goes only when it links somewhere or is set apart in emphasis.
+_END_CALL = re.compile(
+    r"\bcopyright(?:ed)?\b|\breprint(?:ing)?\b|\blizen[sz](?:iert)?\b|\baffiliate\b|\bprovisions?\b|"
+    r"\bsubscribe (?:now |today )?(?:to|for)\b|\bsign up (?:here|now|for|to|today)\b|\bnewsletter\b|"
+    r"download (?:the|our) .{0,40}\bapps?\b|\bsupport(?:ing)? (?:our|us|independent)\b|\bdonate\b|"
+    r"\bunterstütze\w* (?:uns|unsere|unser)\b|\babonniere\w*\b|\bsuscr[ií]b\w*|\bsubskrypcj\w*|"
+    r"(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp|youtube)|\b(?:únete|join us on)\b",
+    re.I,
+)
+_END_NOTICE_MAX = 4  # blocks at most
+_END_NOTICE_CHARS = 300  # a notice is short; a paragraph of the story that mentions a newsletter is not
+_END_NOTICE_BEFORE = 800  # characters of article text that must come before the notices
+
+
+def drop_trailing_notices(root: HtmlElement) -> None:
+    """The article's last blocks that are notices about the page (see _END_NOTICE)."""
+    has_block: set[HtmlElement] = set()
+    tail: list[HtmlElement] = []
+    for el in reversed(list(root.iter())):  # each element before its ancestors
+        if not isinstance(el.tag, str):
+            continue
+        inner = any(c in has_block for c in el if isinstance(c.tag, str))
+        if inner or (el.tag in BLOCK_TAGS and el is not root):
+            has_block.add(el)
+        if inner or el.tag not in BLOCK_TAGS or el is root:
+            continue
+        text = _SPACES.sub(" ", el.text_content()).strip()
+        if not text:
+            continue
+        if (
+            len(tail) == _END_NOTICE_MAX
+            or len(text) > _END_NOTICE_CHARS
+            or el.tag in _NEVER_TRAILING
+            or el.find(".//img") is not None
+            or el.find(".//code") is not None
+            or not (_END_NOTICE.search(text) or (_END_CALL.search(text) and _set_apart(el, text)))
+        ):
+            break
+        tail.append(el)
+    if not tail:
+        return
+    kept = text_length(root) - sum(text_length(el) for el in tail)
+    if kept < _END_NOTICE_BEFORE:
+        return
+    for el in tail:
+        remove(el)
+
+
+def _set_apart(el: HtmlElement, text: str) -> bool:
+    """A block that links somewhere, or is all in emphasis: a call, not the story's prose."""
+    if el.find(".//a") is not None:
+        return True
+    emphasis = sum(len(_SPACES.sub(" ", e.text_content()).strip()) for e in el if e.tag in _EMPHASIS)
+    return emphasis >= 0.9 * len(text)
+
+
+_EMPHASIS = frozenset(("em", "i", "strong", "b", "small"))

@@ -29,6 +29,8 @@ from reader.core.importing.nodes import HEADINGS, SPACES, link_share, text_lengt
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
     """readability.Document with the rules above."""
 
+    headline = ""  # the page's title, as metadata.py found it
+
     def get_clean_html(self) -> str:
         # readability strips width, height, style... with a regex run over the
         # serialized article until nothing matches. The sanitizer drops what must
@@ -133,17 +135,24 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         best = choice.prefer_outside_boxes(candidates, best)
         best = choice.table_as_part(candidates, best)
         best = choice.prefer_prose_to_cards(candidates, best)
+        titled = choice.prefer_titled_story(candidates, best, self._scroll_stories()[0])
+        if titled is not best:
+            return titled  # one story of several: never the box around all of them
         best_is_prose = choice.card_of(best["elem"]) is None
         # As Readability.js: when at least three other top candidates scoring near
         # the best share an ancestor with it, the article is that ancestor (a post
         # split into <section>s, a body in several boxes), not its first part.
         ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)[:5]
+        # Never the stories below this one on an endless-scroll page.
+        stories = self._stories()
+        own = {a for a in best["elem"].iterancestors("article")} | {best["elem"]}
         near = [
             set(c["elem"].iterancestors())
             for c in ranked
             if c is not best
             and c["content_score"] >= 0.75 * best["content_score"]
             and (not best_is_prose or choice.card_of(c["elem"]) is None)
+            and not any(a in stories and a not in own for a in c["elem"].iterancestors("article"))
         ]
         if len(near) < 3:
             return best
@@ -186,6 +195,31 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         link_length = sum(text_length(a) for a in elem.iterfind(".//a"))
         return link_length / max(text_length(elem), 1)
 
+    def _scroll_stories(self) -> tuple[HtmlElement | None, frozenset[HtmlElement]]:
+        # once per parse of the page (readability parses again when it retries)
+        cached = getattr(self, "_story_cache", None)
+        if cached is None or cached[0] is not self.html:
+            cached = (self.html, choice.scroll_stories(self.html, self.input, self.headline))
+            self._story_cache = cached
+        found: tuple[HtmlElement | None, frozenset[HtmlElement]] = cached[1]
+        return found
+
+    def _stories(self) -> frozenset[HtmlElement]:
+        """The other stories of an endless-scroll page (see choice.scroll_stories)."""
+        return self._scroll_stories()[1]
+
+    def merge_article_segments(self, candidates: Candidates, best_candidate: Candidate, threshold: float) -> None:
+        # readability-lxml joins blocks like the chosen one inside one <article>;
+        # a page of repeated sections (each its own <article> or box) goes on
+        # in the next one: those blocks come too, in page order.
+        super().merge_article_segments(candidates, best_candidate, threshold)
+        best = best_candidate["elem"]
+        stories = self._stories()
+        before, after = choice.repeated_segments(candidates, best_candidate, self.get_link_density, stories)
+        for segment in reversed(before):
+            best.insert(0, segment)
+        best.extend(after)
+
     def get_article(
         self, candidates: dict[HtmlElement, Candidate], best_candidate: Candidate, html_partial: bool = False
     ) -> HtmlElement:
@@ -203,10 +237,18 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         threshold = max(10, best_candidate["content_score"] * 0.2)
         cls = best.get("class")
         parent = best.getparent()
+        # The other stories of an endless-scroll page are not this one going on:
+        # readability neither appends them as siblings nor joins them as segments.
+        stories = self._stories()
+        around = set(best.iterancestors())
+        for story in stories:
+            if story is not best and story not in around and story in candidates:
+                candidates[story]["content_score"] = min(candidates[story]["content_score"], 0.0)
         if cls and parent is not None:
             for sib in parent:
                 if (
                     sib is not best
+                    and sib not in stories
                     and sib.tag == best.tag
                     and sib.get("class") == cls
                     and text_length(sib) >= 80
