@@ -12,9 +12,11 @@ SQLite reports loads the full Library too, whose checks say so in one line. A
 shared library (a postgresql:// URL) is opened fully at once: its driver loads
 with SQLAlchemy.
 
-`list_json` gives `reader list --json` its entries already as JSON text, built
-by SQLite (json_object) in one statement: 100,000 articles as records and
-json.dumps took a second, most of it in Python.
+`list_json` gives `reader list --json` its entries already as JSON text, read in
+one statement from articles.list_json, where SQLite's triggers keep each
+article's entry (migration 0014; built with json_object here where it is NULL):
+100,000 articles as records and json.dumps took a second, most of it in Python,
+and building every entry in SQL on each run 370 ms.
 """
 
 from __future__ import annotations
@@ -243,20 +245,26 @@ def _compact(value: object) -> str:
 
 # list_entry in SQL: json_object escapes as json.dumps(ensure_ascii=False) does (only
 # '"', '\\' and control characters; \b \f \n \r \t by name, the rest as \u00xx).
-# `added` as datetime.isoformat() + "Z": from the form SQLAlchemy stores, "YYYY-MM-DD
-# HH:MM:SS.ffffff" (26 characters), with the separator made "T" here and a zero fraction
-# dropped in Python (_ZERO_FRACTION: bytes.replace, where SQL would cost 15 ms more per
-# 100,000). Any other form is marked with U+0001 (escaped \u0001 in the JSON, so never a
+# Stored per article in articles.list_json, kept current by triggers (migration 0014,
+# whose SQL builds the same bytes); built here only where that is NULL. `added` as
+# datetime.isoformat() + "Z": from the form SQLAlchemy stores, "YYYY-MM-DD
+# HH:MM:SS.ffffff" (26 characters), with the separator made "T" and a zero fraction
+# dropped. Any other form is marked with U+0001 (escaped \u0001 in the JSON, so never a
 # stamp's first character) and rewritten in Python by list_entry's own rule.
-_ADDED_SQL = "CASE WHEN length(a.added) = 26 THEN replace(a.added, ' ', 'T') || 'Z' ELSE char(1) || a.added END"
-# The only string followed by the key "word_count" is `added`: no title can hold this
-# (inside a JSON string every '"' is escaped).
-_ZERO_FRACTION = (b'.000000Z","word_count":', b'Z","word_count":')
+_ADDED_SQL = (
+    "CASE WHEN length(a.added) <> 26 THEN char(1) || a.added"
+    " WHEN substr(a.added, 20) = '.000000' THEN replace(substr(a.added, 1, 19), ' ', 'T') || 'Z'"
+    " ELSE replace(a.added, ' ', 'T') || 'Z' END"
+)
 _ENTRY_SQL = (
     "json_object('id', a.id, 'title', a.title, 'author', a.author, 'site', a.site, 'url', a.url, "
     f"'published', a.published, 'added', {_ADDED_SQL}, 'word_count', a.word_count, "
     "'highlights', (SELECT count(*) FROM highlights h WHERE h.article_id = a.id))"
 )
+# The stored entry as bytes, or the article's id (an int) where it is NULL. Reads only
+# `added`, `id` and `list_json`, so that the whole list, newest first, comes from the
+# covering index ix_articles_added_list_json without the table.
+_STORED_SQL = "CASE WHEN a.list_json IS NULL THEN a.id ELSE CAST(a.list_json AS BLOB) END"
 _ODD_ADDED = re.compile(rb'"added":"\\u0001((?:[^"\\]|\\.)*)"')
 _JSON_BATCH = 1000
 
@@ -269,17 +277,35 @@ def _json_batches(conn: listing.Sql, sort: str, state: str | None, tag: str | No
     where, params = listing._filters(state, tag)
     direction = "DESC" if descending else "ASC"
     # As bytes (CAST): they go to stdout as they are, never decoded and encoded again.
+    # (A try around join: checking each entry for an id would cost more than the join.)
     sql = (
-        f"SELECT CAST({_ENTRY_SQL} AS BLOB) FROM articles a"
+        f"SELECT {_STORED_SQL} FROM articles a"
         + (" WHERE " + " AND ".join(where) if where else "")
         + f" ORDER BY {key} {direction}, a.id {direction}"
     )
     cursor = conn.execute(sql, params)
     while rows := cursor.fetchmany(_JSON_BATCH):
-        batch = b",".join([row[0] for row in rows]).replace(*_ZERO_FRACTION)
-        if b'"added":"\\u0001' in batch:
-            batch = _ODD_ADDED.sub(_added_in_python, batch)
+        entries = [row[0] for row in rows]
+        try:
+            batch = b",".join(entries)
+        except TypeError:  # an entry not stored: built here
+            batch = b",".join(_built(conn, entries))
         yield batch
+
+
+def _built(conn: listing.Sql, entries: list[bytes | int]) -> list[bytes]:
+    """`entries` with each id (an entry not stored) replaced by its entry built by SQLite.
+    Read while the list's statement is open (its snapshot), except after its last row:
+    an article deleted in between is left out, as a list read a moment later would."""
+    ids = [e for e in entries if isinstance(e, int)]
+    built: dict[int, bytes] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        sql = f"SELECT a.id, CAST({_ENTRY_SQL} AS BLOB) FROM articles a WHERE a.id IN ({','.join('?' * len(part))})"
+        built.update(conn.execute(sql, part).fetchall())
+    # Only a built entry can hold a stamp of another form (the stored ones are NULL then).
+    built = {i: _ODD_ADDED.sub(_added_in_python, entry) for i, entry in built.items()}
+    return [built[e] if isinstance(e, int) else e for e in entries if not isinstance(e, int) or e in built]
 
 
 def _added_in_python(match: re.Match[bytes]) -> bytes:

@@ -192,15 +192,17 @@ def test_sqlite_and_the_loaded_library_give_the_same_bytes(run, article_page, tm
 
 @pytest.mark.sqlite_only
 def test_a_damaged_list_is_one_line(run, article_page, tmp_path, library_at):
-    """The file opens (its header and schema are whole) but the articles' page is not."""
+    """The file opens (its header and schema are whole) but the pages of the articles
+    (their table, and the indexes the list may read instead) are not."""
     _import(run, article_page, tmp_path, n=1)
     db = library_at("lib") / "library.db"
     con = sqlite3.connect(db)
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    [root] = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'").fetchone()
+    roots = [r for (r,) in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'articles' AND rootpage")]
     con.close()
     data = bytearray(db.read_bytes())
-    data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
+    for root in roots:
+        data[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
     db.write_bytes(bytes(data))
     result = run("list", "--json", check=False)
     assert result.returncode == 1

@@ -18,5 +18,6 @@ KNOWN_REVISIONS = (
     "0011",
     "0012",
     "0013",
+    "0014",
 )
 SCHEMA_REVISION = KNOWN_REVISIONS[-1]
