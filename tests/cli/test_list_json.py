@@ -9,6 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -208,3 +209,82 @@ def test_a_damaged_list_is_one_line(run, article_page, tmp_path, library_at):
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("reader: ") and "library.db" in result.stderr
+
+
+_SORTS = ("added", "title", "published")
+_FILTERS = ({}, {"state": "inbox"}, {"state": "archived"}, {"state": "favorite"}, {"tag": "RIVERS"})
+
+
+def _lists_as_the_library_does(run, folder) -> None:
+    """Every sort and filter of `reader list --json` is json.dumps over the Library's
+    records; on SQLite every article's entry is stored, so the list read them."""
+    with Library.open(folder) as library:
+        for sort in _SORTS:
+            for filters in _FILTERS:
+                options = [f"--{name}={value}" for name, value in filters.items()]
+                printed = run("list", "--json", "--sort", sort, *options).stdout.encode()
+                assert printed == _expected(library, sort=sort, **filters), (sort, filters)
+    if isinstance(folder, Path):
+        con = sqlite3.connect(folder / "library.db")
+        assert con.execute("SELECT count(*) FROM articles WHERE list_json IS NULL").fetchone() == (0,)
+        con.close()
+
+
+def test_the_list_stays_what_the_library_lists_after_writes(run, article_page, tmp_path, library_at):
+    ids = _import(run, article_page, tmp_path, n=4)
+    folder = library_at("lib")
+    run("archive", ids[0])
+    run("favorite", ids[1])
+    run("tag", ids[2], "Rivers")
+    run("highlight", ids[1], "--quote", "listening posts")
+    _lists_as_the_library_does(run, folder)
+
+    # A highlight added, then deleted.
+    with Library.open(folder) as library:
+        highlight = library.highlight_quote(ids[2], "listening posts")
+    _lists_as_the_library_does(run, folder)
+    with Library.open(folder) as library:
+        library.delete_highlight(highlight.id)
+    _lists_as_the_library_does(run, folder)
+
+    # A title edited (it sorts first now), then extracted again from the page.
+    with Library.open(folder) as library:
+        library.set_title(ids[3], 'Aa "edited" \\ title')
+    _lists_as_the_library_does(run, folder)
+    run("reextract", ids[3])
+    _lists_as_the_library_does(run, folder)
+
+    # An article with a highlight deleted.
+    run("delete", ids[1])
+    _lists_as_the_library_does(run, folder)
+
+    # A folder of pages imported at once.
+    pages = tmp_path / "more"
+    pages.mkdir()
+    source = article_page.read_text()
+    for i in range(5):
+        (pages / f"more{i}.html").write_text(
+            source.replace("The Quiet Rivers of the North", f"More rivers {i}")
+            .replace("quiet in winter", f"quiet in winter, more {i}.")
+            .replace("example.org/2024", f"example.org/more{i}")
+        )
+    run("import", pages)
+    _lists_as_the_library_does(run, folder)
+    assert len(json.loads(run("list", "--json").stdout)) == 8
+
+
+@pytest.mark.sqlite_only  # the entries are stored in the file itself
+def test_an_entry_not_stored_is_built_as_before(run, article_page, tmp_path, library_at, monkeypatch):
+    ids = _import(run, article_page, tmp_path, n=len(_HOSTILE))
+    run("highlight", ids[2], "--quote", "listening posts")
+    folder = library_at("lib")
+    _make_hostile(folder, ids)
+    with Library.open(folder) as library:
+        expected = _expected(library)
+    monkeypatch.setattr(lazy_module, "_JSON_BATCH", 2)
+    con = sqlite3.connect(folder / "library.db")
+    with con:
+        con.execute("UPDATE articles SET list_json = NULL WHERE id IN (?, ?)", (ids[1], ids[4]))
+    assert con.execute("SELECT count(*) FROM articles WHERE list_json IS NULL").fetchone()[0] >= 2
+    con.close()
+    assert run("list", "--json").stdout.encode() == expected

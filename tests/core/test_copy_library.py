@@ -1,7 +1,11 @@
 """`copy-library` from either backend to a new personal library: everything a
 user made comes across, ids and all, and the copy is a working library."""
 
+import json
+import sqlite3
+
 from reader.core import Library
+from reader.core.lazy import LazyLibrary
 from reader.core.library import copy_library
 
 
@@ -23,3 +27,14 @@ def test_copy_to_a_new_folder_keeps_everything(library, article_page, tmp_path):
         assert [h.article_id for h in copy.search("cold")] == [article_id]
         assert copy.check() == []
         assert copy.add_highlight(article_id, 0, 10).id == 2
+    # The copy's list entries are stored (SQLite's triggers filled them as rows came
+    # in), with the highlight added above, and read as the records are.
+    con = sqlite3.connect(tmp_path / "copy" / "library.db")
+    assert con.execute("SELECT count(*) FROM articles WHERE list_json IS NULL").fetchone() == (0,)
+    con.close()
+    with LazyLibrary.open(tmp_path / "copy") as light, LazyLibrary.open(tmp_path / "copy") as loaded:
+        loaded.load()
+        fast = b",".join(light.list_json())
+        assert not light.loaded
+        assert fast == b",".join(loaded.list_json())
+        assert [a["highlights"] for a in json.loads(b"[" + fast + b"]")] == [2]
