@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from reader.core import domain, listing
 from reader.core.errors import LibraryError
 from reader.core.location import DB_NAME, resolve_library, synced_folder_warning
+from reader.core.storage.list_entries import ENTRY_SQL
 from reader.core.storage.revision import SCHEMA_REVISION
 
 if TYPE_CHECKING:
@@ -225,7 +226,7 @@ class LazyLibrary:
 
 
 def list_entry(a: domain.ArticleSummary) -> dict[str, Any]:
-    """One article of `reader list --json` (keys in this order; _ENTRY_SQL builds the same)."""
+    """One article of `reader list --json` (keys in this order; storage.list_entries builds the same)."""
     return {
         "id": a.id,
         "title": a.title,
@@ -243,24 +244,6 @@ def _compact(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-# list_entry in SQL: json_object escapes as json.dumps(ensure_ascii=False) does (only
-# '"', '\\' and control characters; \b \f \n \r \t by name, the rest as \u00xx).
-# Stored per article in articles.list_json, kept current by triggers (migration 0014,
-# whose SQL builds the same bytes); built here only where that is NULL. `added` as
-# datetime.isoformat() + "Z": from the form SQLAlchemy stores, "YYYY-MM-DD
-# HH:MM:SS.ffffff" (26 characters), with the separator made "T" and a zero fraction
-# dropped. Any other form is marked with U+0001 (escaped \u0001 in the JSON, so never a
-# stamp's first character) and rewritten in Python by list_entry's own rule.
-_ADDED_SQL = (
-    "CASE WHEN length(a.added) <> 26 THEN char(1) || a.added"
-    " WHEN substr(a.added, 20) = '.000000' THEN replace(substr(a.added, 1, 19), ' ', 'T') || 'Z'"
-    " ELSE replace(a.added, ' ', 'T') || 'Z' END"
-)
-_ENTRY_SQL = (
-    "json_object('id', a.id, 'title', a.title, 'author', a.author, 'site', a.site, 'url', a.url, "
-    f"'published', a.published, 'added', {_ADDED_SQL}, 'word_count', a.word_count, "
-    "'highlights', (SELECT count(*) FROM highlights h WHERE h.article_id = a.id))"
-)
 # The stored entry as bytes, or the article's id (an int) where it is NULL. Reads only
 # `added`, `id` and `list_json`, so that the whole list, newest first, comes from the
 # covering index ix_articles_added_list_json without the table.
@@ -301,7 +284,7 @@ def _built(conn: listing.Sql, entries: list[bytes | int]) -> list[bytes]:
     built: dict[int, bytes] = {}
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
-        sql = f"SELECT a.id, CAST({_ENTRY_SQL} AS BLOB) FROM articles a WHERE a.id IN ({','.join('?' * len(part))})"
+        sql = f"SELECT a.id, CAST({ENTRY_SQL} AS BLOB) FROM articles a WHERE a.id IN ({','.join('?' * len(part))})"
         built.update(conn.execute(sql, part).fetchall())
     # Only a built entry can hold a stamp of another form (the stored ones are NULL then).
     built = {i: _ODD_ADDED.sub(_added_in_python, entry) for i, entry in built.items()}

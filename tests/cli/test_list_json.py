@@ -288,3 +288,21 @@ def test_an_entry_not_stored_is_built_as_before(run, article_page, tmp_path, lib
     assert con.execute("SELECT count(*) FROM articles WHERE list_json IS NULL").fetchone()[0] >= 2
     con.close()
     assert run("list", "--json").stdout.encode() == expected
+
+
+@pytest.mark.sqlite_only  # the entries and their triggers are in the file itself
+def test_check_finds_entries_out_of_date_and_triggers_missing(run, article_page, tmp_path, library_at):
+    ids = _import(run, article_page, tmp_path, n=2)
+    assert "ok" in run("check").stdout
+    con = sqlite3.connect(library_at("lib") / "library.db")
+    with con:
+        con.execute("UPDATE articles SET list_json = '{}' WHERE id = ?", (ids[0],))
+    result = run("check", check=False)
+    assert (
+        result.returncode != 0 and "stored list entries of 1 articles are out of date" in result.stdout + result.stderr
+    )
+    with con:
+        con.execute("DROP TRIGGER highlights_list_json_insert")
+    result = run("check", check=False)
+    assert "triggers that keep the list's stored entries current are missing" in result.stdout + result.stderr
+    con.close()

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
 # The newest schema this version knows; tests check it is Alembic's head.
+from reader.core.storage import list_entries
 from reader.core.storage.revision import KNOWN_REVISIONS, SCHEMA_REVISION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -308,4 +309,15 @@ def integrity_check(engine: Engine) -> list[str]:
                 conn.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)"))
     except Exception:
         problems.append("the search index does not match its contents (it can be rebuilt from the articles)")
+    try:
+        with engine.connect() as conn:
+            triggers = conn.execute(text(list_entries.TRIGGERS_SQL)).scalar()
+            stale = conn.execute(text(list_entries.STALE_SQL)).scalar()
+    except Exception as exc:
+        problems.append(f"the list's stored entries cannot be read ({_reason(exc)})")
+    else:
+        if triggers != list_entries.TRIGGERS:
+            problems.append("the triggers that keep the list's stored entries current are missing")
+        if stale:
+            problems.append(f"the stored list entries of {stale} articles are out of date (`reader list --json`)")
     return problems
