@@ -1,5 +1,6 @@
 """Every schema revision upgrades in place with nothing lost; newer ones are refused."""
 
+import json
 import sqlite3
 from importlib import resources
 
@@ -160,3 +161,54 @@ def test_upgrade_to_0004_merges_tags_that_differ_in_case_and_gives_articles_uids
     assert len(uids) == 2 and all(len(u) == 32 for u in uids)
     # Both rows of a page stored twice before 0004 are kept.
     assert library.count() == 2
+
+
+def test_upgrade_to_0014_stores_each_articles_list_entry_and_downgrades(tmp_path):
+    from alembic import command
+
+    from reader.core.lazy import LazyLibrary
+
+    folder = tmp_path / "old"
+    engine = _library_at(folder, "0013")
+    engine.dispose()
+    con = sqlite3.connect(folder / "library.db")
+    with con:
+        for article_id, title, added in (
+            (1, 'Otters "hold" hands', "2024-01-01 00:00:00.000000"),
+            (2, "Beavers\tbuild", "2024-01-02 00:00:00.250000"),
+            (3, "Stamp of another form", "2024-01-03T00:00:00"),
+        ):
+            con.execute(
+                "insert into articles (id, title, word_count, source_name, source_kind, content_hash,"
+                " extracted_fallback, note, archived, favorite, progress, added, updated)"
+                " values (?, ?, 3, 'a.html', 'html', 'h', 0, '', 0, 0, 0, ?, ?)",
+                (article_id, title, added, added),
+            )
+        con.execute(
+            'insert into highlights (uid, article_id, start, "end", quote, prefix, suffix, color, note, created,'
+            " updated) values ('u1', 1, 0, 6, 'Otters', '', '', 'green', '', '2024-01-01', '2024-01-01')"
+        )
+    con.close()
+
+    Library.open(folder).close()
+    con = sqlite3.connect(folder / "library.db")
+    stored = dict(con.execute("select id, list_json from articles"))
+    con.close()
+    assert json.loads(stored[1])["highlights"] == 1 and json.loads(stored[1])["added"] == "2024-01-01T00:00:00Z"
+    assert stored[3] is None  # built by the reader, by Python's rule
+    with LazyLibrary.open(folder) as light, LazyLibrary.open(folder) as loaded:
+        loaded.load()
+        assert b",".join(light.list_json()) == b",".join(loaded.list_json())
+        assert not light.loaded
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
+    engine = db.create_library_engine(folder / "library.db")
+    with db.writer(engine).begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0013")
+    engine.dispose()
+    con = sqlite3.connect(folder / "library.db")
+    assert "list_json" not in [row[1] for row in con.execute("pragma table_info(articles)")]
+    assert con.execute("select count(*) from sqlite_master where name glob '*list_json*'").fetchone() == (0,)
+    con.close()
