@@ -92,6 +92,9 @@ class Article(Base):
     # an export's fingerprint without reading the highlights, and what it asks for
     # to find the articles changed since it last ran. See migrations 0011 and 0012.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    # On SQLite the table also holds list_json, `reader list --json`'s entry, written only
+    # by triggers (migration 0014), with its index: not declared here, since PostgreSQL
+    # has no such column and copying a library reads the columns declared here.
 
     content: Mapped[ArticleContent] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True, uselist=False
