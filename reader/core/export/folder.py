@@ -323,6 +323,8 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
             manifest.put(fmt, [(keys[s.id], None)])
         elif os.path.lexists(path):
             plan.kept.append(out / old.name)
+            # The user's file now (its entry moves to the new name): a name to stay off.
+            manifest.add_others([name_key(old.name)])
 
     # What each file is rendered from: the article's fingerprint under these options.
     # A file whose entry records the same is current: neither rendered nor read again.

@@ -280,6 +280,9 @@ class Manifest:
         self.db.execute("DELETE FROM others")
         self.db.executemany("INSERT OR IGNORE INTO others VALUES (?)", [(k,) for k in fkeys])
 
+    def add_others(self, fkeys: Iterable[str]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO others VALUES (?)", [(k,) for k in fkeys])
+
     def set_state(self, fmt: str, value: dict[str, Any] | None) -> None:
         if value is None:
             self.db.execute("DELETE FROM state WHERE format = ?", (fmt,))
