@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
+from filelock import FileLock
+
 from reader.core import domain
 from reader.core.export.common import Formatter
-from reader.core.export.manifest import DATABASE, MANIFEST, Entry, Manifest, file_hash, is_current, sha256
+from reader.core.export.manifest import DATABASE, LOCK, MANIFEST, Entry, Manifest, file_hash, is_current, sha256
 from reader.core.export.renderpool import WorkerUnavailable, worth_it
 from reader.core.export.writing import (
     ExportResult,
@@ -94,11 +96,15 @@ def export_to_folder(job: Job, stamps: Stamps, changes: Changes | None) -> Expor
     """`stamps()` gives (every selected id, the stamps of those exported); `changes`
     is the library's export_changes when everything is exported (else None)."""
     job.out.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(job.out, name_key)
-    try:
-        return _run(job, manifest, stamps, changes)
-    finally:
-        manifest.close()
+    (job.out / MANIFEST).mkdir(exist_ok=True)
+    # One export into a folder at a time (the window's vault keeper and `reader
+    # export` at once): the second waits; both sharing the manifest, one failed.
+    with FileLock(os.fspath(job.out / MANIFEST / LOCK)):
+        manifest = Manifest(job.out, name_key)
+        try:
+            return _run(job, manifest, stamps, changes)
+        finally:
+            manifest.close()
 
 
 def article_key(stamp: ExportStamp) -> str:

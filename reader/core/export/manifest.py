@@ -26,6 +26,7 @@ from typing import IO, Any
 
 MANIFEST = ".reader-export"  # a hidden folder holding the database (its journal files come and go there)
 DATABASE = "manifest.db"
+LOCK = "lock"  # held by the export writing into the folder (folder.export_to_folder)
 JOURNAL = "journal"  # entries of files an export is writing, one JSON line each (see Manifest.plan)
 OLD_MANIFEST = ".reader-export.json"  # versions before 3: read once, upgraded into MANIFEST
 OLD_JOURNAL = ".reader-export.journal"  # a killed export's entries, next to OLD_MANIFEST
