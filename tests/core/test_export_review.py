@@ -12,11 +12,6 @@ from pages import import_one, saved_page
 
 from reader.core.export import MANIFEST, export_articles
 
-XFAIL_RESTORE = (
-    "a restored backup continues the change sequence from its own revision: the same numbers "
-    "name other changes, so the quick path and the fingerprints trust files of the lost history"
-)
-
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and MANIFEST not in p.name}
@@ -45,18 +40,8 @@ def test_a_title_changed_back_onto_the_users_edited_file_is_written_beside_it(li
 
 
 @pytest.mark.sqlite_only  # the library file itself is restored
-@pytest.mark.parametrize(
-    ("how", "what"),
-    [
-        pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=XFAIL_RESTORE))
-        for case in [
-            ("copied over", "article note"),
-            ("copied over", "highlight note"),
-            ("moved into place", "highlight note"),
-        ]
-    ]
-    + [("moved into place", "article note")],
-)
+@pytest.mark.parametrize("how", ["copied over", "moved into place"])
+@pytest.mark.parametrize("what", ["article note", "highlight note"])
 def test_a_library_restored_from_a_backup_is_exported_as_it_is(library_location, tmp_path, how, what):
     """A backup restored over the library, then changed as much as the lost history
     was: the folder shows the restored library, not the history that was lost."""
@@ -150,3 +135,25 @@ def test_two_exports_into_one_folder_at_once_both_finish(library, library_locati
     assert _snapshot(out) == _snapshot(fresh)
     again = export_articles(library, "md", out)
     assert (again.written, again.kept) == ((), ())
+
+
+def test_a_copied_library_that_went_its_own_way_is_exported_as_it_is(library, library_location, tmp_path):
+    """reader copy-library, then both libraries changed (the same highlight, the same
+    number of changes): the copy's export into the original's folder shows the copy."""
+    from reader.core import Library
+    from reader.core.library import copy_library
+
+    alpha = import_one(library, saved_page(tmp_path / "pages", "alpha"))
+    marked = library.highlight_quote(alpha, "the subject of this page")
+    out = tmp_path / "vault"
+    export_articles(library, "md", out)
+    copy_library(library_location, tmp_path / "copy")
+    library.update_highlight(marked.id, note="written in the original")
+    export_articles(library, "md", out)
+    with Library.open(tmp_path / "copy") as copy:
+        copy.update_highlight(marked.id, note="written in the copy")
+        export_articles(copy, "md", out)
+        fresh = tmp_path / "fresh"
+        export_articles(copy, "md", fresh)
+    assert _snapshot(out) == _snapshot(fresh)
+    assert "written in the copy" in (out / "Alpha.md").read_text("utf-8")
