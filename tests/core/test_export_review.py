@@ -157,3 +157,26 @@ def test_a_copied_library_that_went_its_own_way_is_exported_as_it_is(library, li
         export_articles(copy, "md", fresh)
     assert _snapshot(out) == _snapshot(fresh)
     assert "written in the copy" in (out / "Alpha.md").read_text("utf-8")
+
+
+@pytest.mark.sqlite_only  # the library only gives the article records
+def test_a_users_file_made_while_an_export_runs_is_never_overwritten(library, tmp_path):
+    """A file of the user's (or one a sync tool brings) appears, with the name an
+    article is about to take, after the export listed the folder: left as it is."""
+    import dataclasses
+
+    from reader.core.export.folder import BATCH
+
+    alpha = import_one(library, saved_page(tmp_path / "pages", "alpha"))
+    [record] = library.get_many([alpha])
+    articles = [dataclasses.replace(record, id=i, uid=f"u{i}", title=f"T{i}") for i in range(1, 2 * BATCH + 2)]
+    out = tmp_path / "out"
+    last = out / f"T{2 * BATCH + 1}.md"
+
+    def progress(done: int, total: int) -> None:
+        if not last.exists():  # after the first batch: the last one is not written yet
+            last.write_text("the user's note\n", "utf-8")
+
+    result = export_articles(articles, "md", out, progress=progress)
+    assert last.read_text("utf-8") == "the user's note\n"
+    assert last in result.kept
