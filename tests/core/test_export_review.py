@@ -180,3 +180,27 @@ def test_a_users_file_made_while_an_export_runs_is_never_overwritten(library, tm
     result = export_articles(articles, "md", out, progress=progress)
     assert last.read_text("utf-8") == "the user's note\n"
     assert last in result.kept
+
+
+def test_an_upgrade_of_a_json_manifest_killed_before_it_committed_is_done_again(library, tmp_path):
+    """An export killed while it moved an older Reader's `.reader-export.json` into the
+    new manifest leaves the database file created, nothing in it: the next export
+    still reads the JSON manifest, and the older Reader's files stay known as Reader's."""
+    import hashlib
+    import json
+
+    from reader.core.export.manifest import DATABASE, OLD_MANIFEST
+
+    alpha = import_one(library, saved_page(tmp_path / "pages", "lambda", "Lambda"))
+    out = tmp_path / "vault"
+    (out / MANIFEST).mkdir(parents=True)
+    (out / "Lambda.md").write_bytes(b"as an older Reader wrote it\n")
+    digest = hashlib.sha256(b"as an older Reader wrote it\n").hexdigest()
+    files = {library.get(alpha).uid: {"name": "Lambda.md", "sha256": digest}}
+    (out / OLD_MANIFEST).write_text(json.dumps({"version": 2, "files": {"md": files}}), "utf-8")
+    (out / MANIFEST / DATABASE).write_bytes(b"")  # opened, then killed before the first commit
+    result = export_articles(library, "md", out)
+    assert [p.name for p in result.written] == ["Lambda.md"] and result.kept == ()
+    fresh = tmp_path / "fresh"
+    export_articles(library, "md", fresh)
+    assert _snapshot(out) == _snapshot(fresh)

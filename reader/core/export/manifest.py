@@ -88,7 +88,7 @@ class Manifest:
         self._settled = False
         home = folder / MANIFEST
         path = home / DATABASE
-        new = not path.exists()
+        new = False
         home.mkdir(exist_ok=True)
         self.db = sqlite3.connect(os.fspath(path), isolation_level=None, check_same_thread=False)
         try:
@@ -103,6 +103,9 @@ class Manifest:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            # New until its first commit (not while the file exists: a killed first
+            # export leaves the file, and the JSON manifest still to move in).
+            new = self.db.execute("SELECT 1 FROM about LIMIT 1").fetchone() is None
             if new:
                 self.db.execute("INSERT INTO about VALUES (?)", (_ABOUT,))
                 self._upgrade()
