@@ -204,3 +204,34 @@ def test_an_upgrade_of_a_json_manifest_killed_before_it_committed_is_done_again(
     fresh = tmp_path / "fresh"
     export_articles(library, "md", fresh)
     assert _snapshot(out) == _snapshot(fresh)
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_an_article_deleted_by_another_process_during_an_export_does_not_stop_it(
+    library, tmp_path, monkeypatch, workers
+):
+    """The window deletes an article while `reader export` (or the vault keeper) is
+    half-way: the export finishes, and the next one removes the deleted article's file."""
+    from reader.core.export import folder, renderpool
+
+    monkeypatch.setattr(folder, "BATCH", 2)  # three batches of five articles
+    if workers:
+        monkeypatch.setattr(renderpool, "POOL_MIN", 1)
+        monkeypatch.setattr(renderpool.os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(renderpool, "AHEAD", 1)
+        monkeypatch.setattr(renderpool, "workers", lambda: 1)
+    ids = [import_one(library, saved_page(tmp_path / "pages", f"page{i}", f"Page {i}")) for i in range(5)]
+    out = tmp_path / "out"
+    deleted: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if not deleted:  # after the first batch: the last article is still to be read
+            library.delete(ids[-1])
+            deleted.append(ids[-1])
+
+    result = export_articles(library, "md", out, progress=progress, prune=True)
+    assert deleted and len(result.written) == 4
+    export_articles(library, "md", out, prune=True)
+    fresh = tmp_path / "fresh"
+    export_articles(library, "md", fresh)
+    assert _snapshot(out) == _snapshot(fresh)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import reader
 from reader.core import domain
+from reader.core.errors import LibraryError
 from reader.core.export.anki import AnkiFormat
 from reader.core.export.citations import BibtexFormat, CslJsonFormat
 from reader.core.export.common import ArticleSource, AssetResolver, ExportOptions, Formatter
@@ -193,7 +194,7 @@ def export_articles(
     def fetch(batch: Sequence[ExportStamp]) -> list[domain.Article]:
         if library is None or (not kind.needs_content and all(s.id in loaded for s in batch)):
             return [loaded[s.id] for s in batch]
-        return library.get_many([s.id for s in batch], content=kind.needs_content)
+        return get_existing(library, [s.id for s in batch], kind.needs_content)
 
     def stamps() -> tuple[list[int], list[ExportStamp]]:
         """(every selected id, the stamps of the articles exported)."""
@@ -247,6 +248,18 @@ def export_articles(
     # export asks it only for what changed since (folder.py).
     changes = getattr(library, "export_changes", None) if library is not None and not ids and not tag else None
     return export_to_folder(job, stamps, changes)
+
+
+def get_existing(library: ArticleSource, ids: Sequence[int], content: bool) -> list[domain.Article]:
+    """The articles of these ids still in the library: one deleted by another process
+    since the export listed it is left out (the next export sees the deletion)."""
+    try:
+        return library.get_many(ids, content=content)
+    except LibraryError:
+        alive = set(library.article_ids())
+        if all(i in alive for i in ids):
+            raise
+        return get_existing(library, [i for i in ids if i in alive], content)
 
 
 def is_annotated(article: domain.Article) -> bool:
