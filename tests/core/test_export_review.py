@@ -235,3 +235,28 @@ def test_an_article_deleted_by_another_process_during_an_export_does_not_stop_it
     fresh = tmp_path / "fresh"
     export_articles(library, "md", fresh)
     assert _snapshot(out) == _snapshot(fresh)
+
+
+@pytest.mark.parametrize("change", ["titles swapped", "title taken from a renamed article"])
+def test_a_name_passed_from_one_article_to_another_gets_the_new_article_s_text(library, tmp_path, change):
+    """Two articles swap titles (or one takes the title another just gave up): each
+    file gets the text of the article now named so, as a fresh export writes it; the
+    files were Reader's, unchanged, so none is kept as if the user had edited it."""
+    pages = tmp_path / "pages"
+    alpha = import_one(library, saved_page(pages, "alpha"))
+    beta = import_one(library, saved_page(pages, "beta"))
+    out = tmp_path / "out"
+    export_articles(library, "md", out)
+    if change == "titles swapped":
+        library.set_title(alpha, "Beta")
+        library.set_title(beta, "Alpha")
+    else:
+        library.set_title(beta, "Gamma")
+        library.set_title(alpha, "Beta")
+    result = export_articles(library, "md", out)
+    assert result.kept == ()
+    fresh = tmp_path / "fresh"
+    export_articles(library, "md", fresh)
+    assert _snapshot(out) == _snapshot(fresh)
+    again = export_articles(library, "md", out)
+    assert (again.written, again.kept) == ((), ())

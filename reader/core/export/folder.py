@@ -314,10 +314,16 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     keys = {s.id: article_key(s) for s in plan.items}
     article_of = {k: i for i, k in keys.items()}
     new_keys = {name_key(n) for n in names.values()}
+    # Names one article gives up and another takes (titles swapped): the file is
+    # Reader's as the entry of the one giving it up proves, for the other to replace.
+    passed: dict[str, Entry] = {}
     # Files of renamed articles: removed while unchanged (not when another article takes the name).
     for s in plan.items:
         old = mine.get(keys[s.id])
-        if old is None or old.name == names[s.id] or name_key(old.name) in new_keys:
+        if old is None or old.name == names[s.id]:
+            continue
+        if name_key(old.name) in new_keys:
+            passed[name_key(old.name)] = old
             continue
         if present is not None and name_key(old.name) not in present:
             continue
@@ -399,6 +405,7 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
                 key, name = keys[article_id], names[article_id]
                 previous = mine.get(key) or plan.legacy.get(str(article_id))
                 known = previous if previous is not None and name_key(previous.name) == name_key(name) else None
+                known = known or passed.get(name_key(name))
                 proof = known.sha256 if known else None
                 planned.append((key, Entry(name, proof, sources.get(article_id), digest)))
                 new = present is not None and name_key(name) not in present
