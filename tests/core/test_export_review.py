@@ -260,3 +260,16 @@ def test_a_name_passed_from_one_article_to_another_gets_the_new_article_s_text(l
     assert _snapshot(out) == _snapshot(fresh)
     again = export_articles(library, "md", out)
     assert (again.written, again.kept) == ((), ())
+
+
+def test_a_title_changed_only_in_case_leaves_one_file(library, tmp_path):
+    """ "Alpha" retitled "ALPHA": one file, under the new name, as a fresh export writes
+    it (not the old file left behind beside it where names differ by case)."""
+    alpha = import_one(library, saved_page(tmp_path / "pages", "alpha"))
+    out = tmp_path / "out"
+    export_articles(library, "md", out)
+    library.set_title(alpha, "ALPHA")
+    export_articles(library, "md", out)
+    fresh = tmp_path / "fresh"
+    export_articles(library, "md", fresh)
+    assert _snapshot(out) == _snapshot(fresh)

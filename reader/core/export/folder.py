@@ -322,7 +322,7 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
         old = mine.get(keys[s.id])
         if old is None or old.name == names[s.id]:
             continue
-        if name_key(old.name) in new_keys:
+        if name_key(old.name) in new_keys and name_key(old.name) != name_key(names[s.id]):
             passed[name_key(old.name)] = old
             continue
         if present is not None and name_key(old.name) not in present:
