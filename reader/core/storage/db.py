@@ -292,10 +292,12 @@ def backup(engine: Engine, dest: Path) -> None:
             driver = raw.driver_connection
             assert isinstance(driver, sqlite3.Connection)
             driver.backup(target)
-            with target:
-                target.execute(
-                    "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (HISTORY_KEY, new_history())
-                )
+            settings = target.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'")
+            if settings.fetchone():  # not in the copy kept before an old library's upgrade
+                with target:
+                    target.execute(
+                        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (HISTORY_KEY, new_history())
+                    )
         finally:
             target.close()
         os.replace(partial, dest)
