@@ -160,7 +160,8 @@ def test_a_copied_library_that_went_its_own_way_is_exported_as_it_is(library, li
 
 
 @pytest.mark.sqlite_only  # the library only gives the article records
-def test_a_users_file_made_while_an_export_runs_is_never_overwritten(library, tmp_path):
+@pytest.mark.parametrize("kind", ["file", "broken link"])
+def test_a_users_file_made_while_an_export_runs_is_never_overwritten(library, tmp_path, kind):
     """A file of the user's (or one a sync tool brings) appears, with the name an
     article is about to take, after the export listed the folder: left as it is."""
     import dataclasses
@@ -174,11 +175,17 @@ def test_a_users_file_made_while_an_export_runs_is_never_overwritten(library, tm
     last = out / f"T{2 * BATCH + 1}.md"
 
     def progress(done: int, total: int) -> None:
-        if not last.exists():  # after the first batch: the last one is not written yet
-            last.write_text("the user's note\n", "utf-8")
+        if not os.path.lexists(last):  # after the first batch: the last one is not written yet
+            if kind == "file":
+                last.write_text("the user's note\n", "utf-8")
+            else:
+                last.symlink_to(tmp_path / "on a drive not mounted.md")
 
     result = export_articles(articles, "md", out, progress=progress)
-    assert last.read_text("utf-8") == "the user's note\n"
+    if kind == "file":
+        assert last.read_text("utf-8") == "the user's note\n"
+    else:
+        assert last.is_symlink() and not last.exists()
     assert last in result.kept
 
 

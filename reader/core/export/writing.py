@@ -201,8 +201,9 @@ def settle(path: str, raw: bytes, known: Entry | None, new: bool) -> str:
         try:
             write_atomic(path, raw, new=True, clobber=False)
         except FileExistsError:
-            # Someone else's file, come since the folder was listed (or read).
-            return settle(path, raw, known, False)
+            # Someone else's, come since the folder was listed: compared as any file;
+            # one that cannot be read (a link to nowhere) is left alone.
+            return settle(path, raw, known, False) if new else "kept"
         return "written"
     write_atomic(path, raw, new=True)
     return "written"
