@@ -40,29 +40,40 @@ def test_a_title_changed_back_onto_the_users_edited_file_is_written_beside_it(li
 
 
 @pytest.mark.sqlite_only  # the library file itself is restored
+@pytest.mark.parametrize("made", ["reader backup", "file copy"])
 @pytest.mark.parametrize("how", ["copied over", "moved into place"])
 @pytest.mark.parametrize("what", ["article note", "highlight note"])
-def test_a_library_restored_from_a_backup_is_exported_as_it_is(library_location, tmp_path, how, what):
+def test_a_library_restored_from_a_backup_is_exported_as_it_is(library_location, tmp_path, request, made, how, what):
     """A backup restored over the library, then changed as much as the lost history
     was: the folder shows the restored library, not the history that was lost."""
     from reader.core import Library
 
+    if made == "file copy" and (how == "copied over" or what == "highlight note"):
+        # Nothing tells a plain copy of the file from the library it was copied from
+        # (a backup made by Reader has a history mark of its own).
+        reason = "a plain file copy restored carries the same history mark and revisions as the lost history"
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     pages = tmp_path / "pages"
     out = tmp_path / "out"
     db = library_location / "library.db"
+    backup = tmp_path / "backup.db"
+
+    def change(library: Library, note: str) -> None:
+        if what == "article note":
+            library.set_note(alpha, note)
+        else:
+            library.update_highlight(marked.id, note=note)
+
     with Library.open(library_location) as library:
         alpha = import_one(library, saved_page(pages, "alpha"))
         marked = library.highlight_quote(alpha, "the subject of this page")
-
-        def change(note: str) -> None:
-            if what == "article note":
-                library.set_note(alpha, note)
-            else:
-                library.update_highlight(marked.id, note=note)
-
         export_articles(library, "md", out)
-        backup = library.backup(tmp_path / "backup.db")
-        change("a note of the history to be lost")
+        if made == "reader backup":
+            library.backup(backup)
+    if made == "file copy":
+        shutil.copyfile(db, backup)  # with Reader closed
+    with Library.open(library_location) as library:
+        change(library, "a note of the history to be lost")
         export_articles(library, "md", out)
     for extra in ("-wal", "-shm"):
         Path(f"{db}{extra}").unlink(missing_ok=True)
@@ -72,7 +83,7 @@ def test_a_library_restored_from_a_backup_is_exported_as_it_is(library_location,
         shutil.copyfile(backup, tmp_path / "restored.db")
         os.replace(tmp_path / "restored.db", db)
     with Library.open(library_location) as library:
-        change("the note after the restore")
+        change(library, "the note after the restore")
         export_articles(library, "md", out)
         fresh = tmp_path / "fresh"
         export_articles(library, "md", fresh)
