@@ -291,3 +291,29 @@ def test_a_title_changed_only_in_case_leaves_one_file(library, tmp_path):
     fresh = tmp_path / "fresh"
     export_articles(library, "md", fresh)
     assert _snapshot(out) == _snapshot(fresh)
+
+
+@pytest.mark.sqlite_only  # two libraries of their own
+@pytest.mark.xfail(
+    strict=True,
+    reason="prune removes every recorded file whose article this library does not export; "
+    "the manifest does not record which library an entry came from",
+)
+def test_a_vault_kept_by_another_library_keeps_that_library_s_files(tmp_path):
+    """The window's vault keeper is one setting for every library: opening another
+    library syncs it into the same vault. The first library's notes, neither deleted
+    nor without highlights, stay (they are removed only when their article is)."""
+    from reader.core import Library
+    from reader.core.export import sync_vault
+
+    vault = tmp_path / "vault"
+    with Library.open(tmp_path / "one") as one:
+        alpha = import_one(one, saved_page(tmp_path / "p1", "alpha"))
+        one.highlight_quote(alpha, "the subject of this page")
+        sync_vault(one, vault)
+    with Library.open(tmp_path / "two") as two:
+        beta = import_one(two, saved_page(tmp_path / "p2", "beta"))
+        two.highlight_quote(beta, "the subject of this page")
+        result = sync_vault(two, vault)
+    assert result.removed == ()
+    assert sorted(_snapshot(vault)) == ["Alpha.md", "Beta.md"]
