@@ -317,3 +317,22 @@ def test_a_vault_kept_by_another_library_keeps_that_library_s_files(tmp_path):
         result = sync_vault(two, vault)
     assert result.removed == ()
     assert sorted(_snapshot(vault)) == ["Alpha.md", "Beta.md"]
+
+
+def test_a_worker_whose_python_prints_at_startup_renders_the_same_files(library, tmp_path, monkeypatch):
+    """A Python whose startup prints (a sitecustomize, a .pth file): the export's worker
+    answers are not read from that text (the export stopped with a MemoryError); the
+    files are rendered all the same."""
+    from reader.core.export import renderpool
+
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text("print('hello from the site')\n", "utf-8")
+    for name in ("alpha", "beta"):
+        import_one(library, saved_page(tmp_path / "pages", name))
+    here = export_articles(library, "md", tmp_path / "here")
+    monkeypatch.setattr(renderpool, "POOL_MIN", 1)
+    monkeypatch.setattr(renderpool.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("PYTHONPATH", str(hooks))
+    there = export_articles(library, "md", tmp_path / "there")
+    assert [p.read_bytes() for p in there.paths] == [p.read_bytes() for p in here.paths]
