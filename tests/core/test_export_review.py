@@ -294,11 +294,6 @@ def test_a_title_changed_only_in_case_leaves_one_file(library, tmp_path):
 
 
 @pytest.mark.sqlite_only  # two libraries of their own
-@pytest.mark.xfail(
-    strict=True,
-    reason="prune removes every recorded file whose article this library does not export; "
-    "the manifest does not record which library an entry came from",
-)
 def test_a_vault_kept_by_another_library_keeps_that_library_s_files(tmp_path):
     """The window's vault keeper is one setting for every library: opening another
     library syncs it into the same vault. The first library's notes, neither deleted
@@ -317,6 +312,14 @@ def test_a_vault_kept_by_another_library_keeps_that_library_s_files(tmp_path):
         result = sync_vault(two, vault)
     assert result.removed == ()
     assert sorted(_snapshot(vault)) == ["Alpha.md", "Beta.md"]
+    # Its own deleted article's file still goes, as does the other library's once deleted there.
+    with Library.open(tmp_path / "two") as two:
+        two.delete(beta)
+        assert [p.name for p in sync_vault(two, vault).removed] == ["Beta.md"]
+    with Library.open(tmp_path / "one") as one:
+        one.delete(alpha)
+        assert [p.name for p in sync_vault(one, vault).removed] == ["Alpha.md"]
+    assert _snapshot(vault) == {}
 
 
 def test_a_worker_whose_python_prints_at_startup_renders_the_same_files(library, tmp_path, monkeypatch):

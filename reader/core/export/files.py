@@ -196,8 +196,8 @@ def export_articles(
             return [loaded[s.id] for s in batch]
         return get_existing(library, [s.id for s in batch], kind.needs_content)
 
-    def stamps() -> tuple[list[int], list[ExportStamp]]:
-        """(every selected id, the stamps of the articles exported)."""
+    def stamps() -> tuple[list[int], list[ExportStamp], list[ExportStamp]]:
+        """(every selected id, the stamps of the articles exported, of every one selected)."""
         if library is None:
             items = chosen
             selected = [s.id for s in items]
@@ -209,12 +209,13 @@ def export_articles(
                 items = stamps_of(selected)
             else:
                 items = _loaded(library.get_many(selected, content=False), loaded)
+        every = items
         if annotated:
             items = [s for s in items if s.highlights or s.note.strip()]
-        return selected, items
+        return selected, items, every
 
     if single_file:
-        _, items = stamps()
+        _, items, _ = stamps()
         formatter = kind(options_for(tuple(sorted({t for s in items for t in s.tags}))))
         text = formatter.render(fetch(items), combined=True)
         wrote = write_atomic(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
@@ -247,6 +248,7 @@ def export_articles(
     # Everything exported from a library that keeps a change sequence: the next
     # export asks it only for what changed since (folder.py).
     changes = getattr(library, "export_changes", None) if library is not None and not ids and not tag else None
+    job.deletions = getattr(library, "export_deletions", None) if changes is not None else None
     return export_to_folder(job, stamps, changes)
 
 

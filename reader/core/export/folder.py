@@ -56,7 +56,7 @@ _NOWHERE = 2**62  # a revision above any: asks the library for nothing but its c
 Progress = Callable[[int, int], None]  # (articles done, total)
 Fetch = Callable[[Sequence[ExportStamp]], list[domain.Article]]
 Changes = Callable[[int], tuple[str, ExportChanges]]
-Stamps = Callable[[], tuple[list[int], list[ExportStamp]]]
+Stamps = Callable[[], tuple[list[int], list[ExportStamp], list[ExportStamp]]]
 
 
 @dataclass
@@ -76,6 +76,9 @@ class Job:
     # Renders batches of article ids in worker processes, given the export's tags
     # (renderpool.py); None: everything is rendered here.
     pooled: Callable[[tuple[str, ...], list[list[int]]], Iterator[list[tuple[int, bytes]]]] | None = None
+    # (id, uid) of every article deleted from the library; None: a source that keeps
+    # none (then `prune` removes the files of every article it does not export).
+    deletions: Callable[[], list[tuple[int, str]]] | None = None
 
 
 @dataclass
@@ -93,7 +96,8 @@ class Plan:
 
 
 def export_to_folder(job: Job, stamps: Stamps, changes: Changes | None) -> ExportResult:
-    """`stamps()` gives (every selected id, the stamps of those exported); `changes`
+    """`stamps()` gives (every selected id, the stamps of those exported, of every
+    one selected); `changes`
     is the library's export_changes when everything is exported (else None)."""
     job.out.mkdir(parents=True, exist_ok=True)
     (job.out / MANIFEST).mkdir(exist_ok=True)
@@ -131,8 +135,8 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
             identity, news = changes(_NOWHERE)
         remove_stale_temporaries(out)
         listed = os.listdir(out)
-        selected, items = stamps()
-        plan = _full_plan(job, manifest, items, listed)
+        selected, items, every = stamps()
+        plan = _full_plan(job, manifest, items, listed, every)
     names, written = _write(job, manifest, plan)
 
     if quick is not None:
@@ -229,7 +233,9 @@ def _quick_plan(
     return plan, identity, news, before
 
 
-def _full_plan(job: Job, manifest: Manifest, items: list[ExportStamp], listed: list[str]) -> Plan:
+def _full_plan(
+    job: Job, manifest: Manifest, items: list[ExportStamp], listed: list[str], every: list[ExportStamp]
+) -> Plan:
     present = {name_key(n) for n in listed}
     fmt = job.fmt
     mine = manifest.entries(fmt)
@@ -243,10 +249,15 @@ def _full_plan(job: Job, manifest: Manifest, items: list[ExportStamp], listed: l
     tags = tuple(sorted({t for s in items for t in s.tags}))
     plan = Plan(items, tags, mine, {}, set(), present)
     if job.prune:
-        # Files of articles not exported any more: removed while unchanged.
+        # Files of articles not exported any more: removed while unchanged. Only this
+        # library's (not exported now, or deleted): another library may keep the folder too.
         wanted = {article_key(s) for s in items}
+        ours: set[str] | None = None
+        if job.deletions is not None:
+            ours = {article_key(s) for s in every} | {uid or f"id:{i}" for i, uid in job.deletions()}
         for key in sorted(set(mine) - wanted):
-            _remove(job.out, plan, key, mine.pop(key), manifest, fmt)
+            if ours is None or key in ours:
+                _remove(job.out, plan, key, mine.pop(key), manifest, fmt)
     ids = {str(s.id) for s in items}
     plan.legacy = {i: e for i, e in legacy.items() if i in ids}
     # Names these articles had are theirs to take again (if unchanged, see settle).

@@ -331,6 +331,12 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         with self._sql() as conn:
             return identity + history, listing.export_changes(conn, since, f"{SCHEMA_REVISION}{history}")
 
+    def export_deletions(self) -> list[tuple[int, str]]:
+        """(id, uid) of the articles deleted from this library: a vault it keeps
+        removes their files, and no other library's (export.folder)."""
+        with self._sql() as conn:
+            return listing.export_deletions(conn)
+
     def _history(self) -> str:
         """The library's history mark ("" for one never copied): a backup or copy has
         its own, so its revisions, the same numbers for other changes once the two
