@@ -17,7 +17,7 @@ from reader.core.export.renderpool import receive, send
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     from reader.core import Library
     from reader.core.export.common import ExportOptions
-    from reader.core.export.files import FORMATS
+    from reader.core.export.files import FORMATS, get_existing
 
     location, fmt, options = receive(requests)
     kind = FORMATS[fmt]
@@ -31,7 +31,7 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
                 return
             try:
                 files = []
-                for article in library.get_many(ids, content=kind.needs_content):
+                for article in get_existing(library, ids, kind.needs_content):
                     text = formatter.render([article])
                     files.append((article.id, text if isinstance(text, bytes) else text.encode("utf-8", "replace")))
                 send(answers, ("files", files))

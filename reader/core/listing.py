@@ -435,6 +435,11 @@ def export_changes(conn: Sql, since: int, schema: str) -> ExportChanges:
     return ExportChanges(int(top or 0), int(count), changed, deleted, tags)
 
 
+def export_deletions(conn: Sql) -> list[tuple[int, str]]:
+    """(id, uid) of every article deleted since the library recorded deletions (migration 0012)."""
+    return [(int(i), u or "") for i, u in conn.execute("SELECT article_id, uid FROM article_deletions")]
+
+
 def _stamps(conn: Sql, schema: str, where: str, params: Sequence[Any]) -> list[ExportStamp]:
     """ExportStamps of the articles matching `where` (every article when empty)."""
     chosen = f" WHERE {where}" if where else ""

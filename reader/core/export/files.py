@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import reader
 from reader.core import domain
+from reader.core.errors import LibraryError
 from reader.core.export.anki import AnkiFormat
 from reader.core.export.citations import BibtexFormat, CslJsonFormat
 from reader.core.export.common import ArticleSource, AssetResolver, ExportOptions, Formatter
@@ -193,10 +194,10 @@ def export_articles(
     def fetch(batch: Sequence[ExportStamp]) -> list[domain.Article]:
         if library is None or (not kind.needs_content and all(s.id in loaded for s in batch)):
             return [loaded[s.id] for s in batch]
-        return library.get_many([s.id for s in batch], content=kind.needs_content)
+        return get_existing(library, [s.id for s in batch], kind.needs_content)
 
-    def stamps() -> tuple[list[int], list[ExportStamp]]:
-        """(every selected id, the stamps of the articles exported)."""
+    def stamps() -> tuple[list[int], list[ExportStamp], list[ExportStamp]]:
+        """(every selected id, the stamps of the articles exported, of every one selected)."""
         if library is None:
             items = chosen
             selected = [s.id for s in items]
@@ -208,12 +209,13 @@ def export_articles(
                 items = stamps_of(selected)
             else:
                 items = _loaded(library.get_many(selected, content=False), loaded)
+        every = items
         if annotated:
             items = [s for s in items if s.highlights or s.note.strip()]
-        return selected, items
+        return selected, items, every
 
     if single_file:
-        _, items = stamps()
+        _, items, _ = stamps()
         formatter = kind(options_for(tuple(sorted({t for s in items for t in s.tags}))))
         text = formatter.render(fetch(items), combined=True)
         wrote = write_atomic(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
@@ -246,7 +248,20 @@ def export_articles(
     # Everything exported from a library that keeps a change sequence: the next
     # export asks it only for what changed since (folder.py).
     changes = getattr(library, "export_changes", None) if library is not None and not ids and not tag else None
+    job.deletions = getattr(library, "export_deletions", None) if changes is not None else None
     return export_to_folder(job, stamps, changes)
+
+
+def get_existing(library: ArticleSource, ids: Sequence[int], content: bool) -> list[domain.Article]:
+    """The articles of these ids still in the library: one deleted by another process
+    since the export listed it is left out (the next export sees the deletion)."""
+    try:
+        return library.get_many(ids, content=content)
+    except LibraryError:
+        alive = set(library.article_ids())
+        if all(i in alive for i in ids):
+            raise
+        return get_existing(library, [i for i in ids if i in alive], content)
 
 
 def is_annotated(article: domain.Article) -> bool:

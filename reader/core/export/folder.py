@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
+from filelock import FileLock
+
 from reader.core import domain
 from reader.core.export.common import Formatter
-from reader.core.export.manifest import DATABASE, MANIFEST, Entry, Manifest, file_hash, is_current, sha256
+from reader.core.export.manifest import DATABASE, LOCK, MANIFEST, Entry, Manifest, file_hash, is_current, sha256
 from reader.core.export.renderpool import WorkerUnavailable, worth_it
 from reader.core.export.writing import (
     ExportResult,
@@ -54,7 +56,7 @@ _NOWHERE = 2**62  # a revision above any: asks the library for nothing but its c
 Progress = Callable[[int, int], None]  # (articles done, total)
 Fetch = Callable[[Sequence[ExportStamp]], list[domain.Article]]
 Changes = Callable[[int], tuple[str, ExportChanges]]
-Stamps = Callable[[], tuple[list[int], list[ExportStamp]]]
+Stamps = Callable[[], tuple[list[int], list[ExportStamp], list[ExportStamp]]]
 
 
 @dataclass
@@ -74,6 +76,9 @@ class Job:
     # Renders batches of article ids in worker processes, given the export's tags
     # (renderpool.py); None: everything is rendered here.
     pooled: Callable[[tuple[str, ...], list[list[int]]], Iterator[list[tuple[int, bytes]]]] | None = None
+    # (id, uid) of every article deleted from the library; None: a source that keeps
+    # none (then `prune` removes the files of every article it does not export).
+    deletions: Callable[[], list[tuple[int, str]]] | None = None
 
 
 @dataclass
@@ -91,14 +96,19 @@ class Plan:
 
 
 def export_to_folder(job: Job, stamps: Stamps, changes: Changes | None) -> ExportResult:
-    """`stamps()` gives (every selected id, the stamps of those exported); `changes`
+    """`stamps()` gives (every selected id, the stamps of those exported, of every
+    one selected); `changes`
     is the library's export_changes when everything is exported (else None)."""
     job.out.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(job.out, name_key)
-    try:
-        return _run(job, manifest, stamps, changes)
-    finally:
-        manifest.close()
+    (job.out / MANIFEST).mkdir(exist_ok=True)
+    # One export into a folder at a time (the window's vault keeper and `reader
+    # export` at once): the second waits; both sharing the manifest, one failed.
+    with FileLock(os.fspath(job.out / MANIFEST / LOCK)):
+        manifest = Manifest(job.out, name_key)
+        try:
+            return _run(job, manifest, stamps, changes)
+        finally:
+            manifest.close()
 
 
 def article_key(stamp: ExportStamp) -> str:
@@ -125,8 +135,8 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
             identity, news = changes(_NOWHERE)
         remove_stale_temporaries(out)
         listed = os.listdir(out)
-        selected, items = stamps()
-        plan = _full_plan(job, manifest, items, listed)
+        selected, items, every = stamps()
+        plan = _full_plan(job, manifest, items, listed, every)
     names, written = _write(job, manifest, plan)
 
     if quick is not None:
@@ -223,7 +233,9 @@ def _quick_plan(
     return plan, identity, news, before
 
 
-def _full_plan(job: Job, manifest: Manifest, items: list[ExportStamp], listed: list[str]) -> Plan:
+def _full_plan(
+    job: Job, manifest: Manifest, items: list[ExportStamp], listed: list[str], every: list[ExportStamp]
+) -> Plan:
     present = {name_key(n) for n in listed}
     fmt = job.fmt
     mine = manifest.entries(fmt)
@@ -237,10 +249,15 @@ def _full_plan(job: Job, manifest: Manifest, items: list[ExportStamp], listed: l
     tags = tuple(sorted({t for s in items for t in s.tags}))
     plan = Plan(items, tags, mine, {}, set(), present)
     if job.prune:
-        # Files of articles not exported any more: removed while unchanged.
+        # Files of articles not exported any more: removed while unchanged. Only this
+        # library's (not exported now, or deleted): another library may keep the folder too.
         wanted = {article_key(s) for s in items}
+        ours: set[str] | None = None
+        if job.deletions is not None:
+            ours = {article_key(s) for s in every} | {uid or f"id:{i}" for i, uid in job.deletions()}
         for key in sorted(set(mine) - wanted):
-            _remove(job.out, plan, key, mine.pop(key), manifest, fmt)
+            if ours is None or key in ours:
+                _remove(job.out, plan, key, mine.pop(key), manifest, fmt)
     ids = {str(s.id) for s in items}
     plan.legacy = {i: e for i, e in legacy.items() if i in ids}
     # Names these articles had are theirs to take again (if unchanged, see settle).
@@ -308,10 +325,16 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
     keys = {s.id: article_key(s) for s in plan.items}
     article_of = {k: i for i, k in keys.items()}
     new_keys = {name_key(n) for n in names.values()}
+    # Names one article gives up and another takes (titles swapped): the file is
+    # Reader's as the entry of the one giving it up proves, for the other to replace.
+    passed: dict[str, Entry] = {}
     # Files of renamed articles: removed while unchanged (not when another article takes the name).
     for s in plan.items:
         old = mine.get(keys[s.id])
-        if old is None or old.name == names[s.id] or name_key(old.name) in new_keys:
+        if old is None or old.name == names[s.id]:
+            continue
+        if name_key(old.name) in new_keys and name_key(old.name) != name_key(names[s.id]):
+            passed[name_key(old.name)] = old
             continue
         if present is not None and name_key(old.name) not in present:
             continue
@@ -323,6 +346,8 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
             manifest.put(fmt, [(keys[s.id], None)])
         elif os.path.lexists(path):
             plan.kept.append(out / old.name)
+            # The user's file now (its entry moves to the new name): a name to stay off.
+            manifest.add_others([name_key(old.name)])
 
     # What each file is rendered from: the article's fingerprint under these options.
     # A file whose entry records the same is current: neither rendered nor read again.
@@ -391,6 +416,7 @@ def _write(job: Job, manifest: Manifest, plan: Plan) -> tuple[dict[int, str], li
                 key, name = keys[article_id], names[article_id]
                 previous = mine.get(key) or plan.legacy.get(str(article_id))
                 known = previous if previous is not None and name_key(previous.name) == name_key(name) else None
+                known = known or passed.get(name_key(name))
                 proof = known.sha256 if known else None
                 planned.append((key, Entry(name, proof, sources.get(article_id), digest)))
                 new = present is not None and name_key(name) not in present

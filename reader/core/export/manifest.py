@@ -26,6 +26,7 @@ from typing import IO, Any
 
 MANIFEST = ".reader-export"  # a hidden folder holding the database (its journal files come and go there)
 DATABASE = "manifest.db"
+LOCK = "lock"  # held by the export writing into the folder (folder.export_to_folder)
 JOURNAL = "journal"  # entries of files an export is writing, one JSON line each (see Manifest.plan)
 OLD_MANIFEST = ".reader-export.json"  # versions before 3: read once, upgraded into MANIFEST
 OLD_JOURNAL = ".reader-export.journal"  # a killed export's entries, next to OLD_MANIFEST
@@ -87,7 +88,7 @@ class Manifest:
         self._settled = False
         home = folder / MANIFEST
         path = home / DATABASE
-        new = not path.exists()
+        new = False
         home.mkdir(exist_ok=True)
         self.db = sqlite3.connect(os.fspath(path), isolation_level=None, check_same_thread=False)
         try:
@@ -102,6 +103,9 @@ class Manifest:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            # New until its first commit (not while the file exists: a killed first
+            # export leaves the file, and the JSON manifest still to move in).
+            new = self.db.execute("SELECT 1 FROM about LIMIT 1").fetchone() is None
             if new:
                 self.db.execute("INSERT INTO about VALUES (?)", (_ABOUT,))
                 self._upgrade()
@@ -278,6 +282,9 @@ class Manifest:
 
     def set_others(self, fkeys: Iterable[str]) -> None:
         self.db.execute("DELETE FROM others")
+        self.db.executemany("INSERT OR IGNORE INTO others VALUES (?)", [(k,) for k in fkeys])
+
+    def add_others(self, fkeys: Iterable[str]) -> None:
         self.db.executemany("INSERT OR IGNORE INTO others VALUES (?)", [(k,) for k in fkeys])
 
     def set_state(self, fmt: str, value: dict[str, Any] | None) -> None:

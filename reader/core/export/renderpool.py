@@ -25,7 +25,8 @@ from typing import IO, Any
 
 POOL_MIN = 5000  # articles to render before a worker pays for its start (about a second)
 AHEAD = 4  # batches sent ahead of the writing: bounds the memory held
-_HEAD = struct.Struct("<Q")
+_MAGIC = b"RDX1"  # begins every message: anything else on the pipe (a startup hook's print) is no answer
+_HEAD = struct.Struct("<4sQ")
 
 
 def worth_it(articles: int) -> bool:
@@ -36,7 +37,7 @@ def worth_it(articles: int) -> bool:
 
 def send(stream: IO[bytes], value: object) -> None:
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEAD.pack(len(data)) + data)
+    stream.write(_HEAD.pack(_MAGIC, len(data)) + data)
     stream.flush()
 
 
@@ -44,7 +45,9 @@ def receive(stream: IO[bytes]) -> Any:
     head = stream.read(_HEAD.size)
     if len(head) < _HEAD.size:
         raise EOFError
-    (size,) = _HEAD.unpack(head)
+    magic, size = _HEAD.unpack(head)
+    if magic != _MAGIC:
+        raise ValueError(f"not a message of Reader's export worker: {head!r}")
     return pickle.loads(stream.read(size))  # our own worker's, and our own requests
 
 

@@ -4,6 +4,7 @@ never over a file Reader did not write (see files.py for the rules)."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import threading
@@ -82,10 +83,11 @@ def unique_names(
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = False) -> bool:
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = False, clobber: bool = True) -> bool:
     """Write through a temporary file and rename: never a half-written export.
     Returns False (and writes nothing) when the file already holds exactly this
-    (not checked when the caller knows the file is `new`)."""
+    (not checked when the caller knows the file is `new`). Without `clobber`,
+    FileExistsError when a file has the name (nothing written)."""
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     path = os.fspath(path)
     try:
@@ -108,12 +110,32 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
-        os.replace(tmp, path)
+        if clobber:
+            os.replace(tmp, path)
+        else:
+            _rename_new(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return True
+
+
+def _rename_new(tmp: str, path: str) -> None:
+    """Rename into place only where no file is (FileExistsError otherwise)."""
+    if os.name == "nt":
+        os.rename(tmp, path)  # never replaces a file there
+        return
+    try:
+        os.link(tmp, path)  # never replaces a file there
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: a look first (a small window)
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
 
 
 _TMP = re.compile(r"^\..+\.reader-(\d+)-(\d+)\.tmp$")
@@ -163,6 +185,7 @@ def settle(path: str, raw: bytes, known: Entry | None, new: bool) -> str:
     "written", "unchanged" (already these bytes) or "kept" (the file holds something
     else than the bytes `known` proves Reader wrote, or was writing: the user changed
     it, or nothing proves Reader wrote it)."""
+    existing = None
     if not new:
         try:
             with open(path, "rb") as f:
@@ -174,5 +197,13 @@ def settle(path: str, raw: bytes, known: Entry | None, new: bool) -> str:
                 return "unchanged"
             if known is None or not known.proves(sha256(existing)):
                 return "kept"
+    if existing is None:
+        try:
+            write_atomic(path, raw, new=True, clobber=False)
+        except FileExistsError:
+            # Someone else's, come since the folder was listed: compared as any file;
+            # one that cannot be read (a link to nowhere) is left alone.
+            return settle(path, raw, known, False) if new else "kept"
+        return "written"
     write_atomic(path, raw, new=True)
     return "written"

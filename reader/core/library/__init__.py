@@ -38,6 +38,7 @@ from reader.core.storage.models import (
     Article,
     Asset,
     Highlight,
+    Setting,
     Tag,
     article_tags,
     highlight_tags,
@@ -314,8 +315,9 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
     def export_stamps(self, ids: Sequence[int]) -> list[listing.ExportStamp]:
         """What an export needs to know of articles before reading them (names,
         filters, and whether each changed since its file was written)."""
+        history = self._history()
         with self._sql() as conn:
-            return listing.export_stamps(conn, ids, SCHEMA_REVISION)
+            return listing.export_stamps(conn, ids, f"{SCHEMA_REVISION}{history}")
 
     def export_changes(self, since: int) -> tuple[str, listing.ExportChanges]:
         """(this library's identity, what changed since revision `since` of its
@@ -325,8 +327,24 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             # The file's inode too: a backup restored in its place starts another history.
             with suppress(OSError):
                 identity = f"{self.db_path.resolve()}#{self.db_path.stat().st_ino}"
+        history = self._history()
         with self._sql() as conn:
-            return identity, listing.export_changes(conn, since, SCHEMA_REVISION)
+            return identity + history, listing.export_changes(conn, since, f"{SCHEMA_REVISION}{history}")
+
+    def export_deletions(self) -> list[tuple[int, str]]:
+        """(id, uid) of the articles deleted from this library: a vault it keeps
+        removes their files, and no other library's (export.folder)."""
+        with self._sql() as conn:
+            return listing.export_deletions(conn)
+
+    def _history(self) -> str:
+        """The library's history mark ("" for one never copied): a backup or copy has
+        its own, so its revisions, the same numbers for other changes once the two
+        go their ways, never pass for this one's (in the folder's state and in the
+        articles' fingerprints)."""
+        with self._read() as session:
+            row = session.get(Setting, db.HISTORY_KEY)
+        return f"#{row.value}" if row is not None else ""
 
     def find_link(self, article: str, highlight: str | None = None) -> tuple[int, int | None]:
         """(article id, highlight id or None) for a reader://open link's uids (an

@@ -71,6 +71,12 @@ def copy_rows(source: Engine, dest: Connection, progress: Progress | None = None
     if found != expected:
         wrong = [f"{name}: {found[name]} of {n}" for name, n in expected.items() if found.get(name) != n]
         raise CopyError("the copy does not match the source (" + ", ".join(wrong) + ")")
+    # Another library from here on: a history mark of its own (db.HISTORY_KEY).
+    dest.execute(text("DELETE FROM settings WHERE key = :key"), {"key": db.HISTORY_KEY})
+    dest.execute(
+        text("INSERT INTO settings (key, value) VALUES (:key, :value)"),
+        {"key": db.HISTORY_KEY, "value": db.new_history()},
+    )
     return found
 
 

@@ -11,10 +11,12 @@ under us. So nothing here (or anywhere in Reader) ever open()s library.db,
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import stat as stat_mod
 import urllib.parse
+import uuid
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -264,6 +266,17 @@ def run_migrations(engine: Engine, target: str) -> None:
         command.upgrade(config, target)
 
 
+# Settings key of a library's history mark: a copy or backup gets a new one, so that
+# an export tells it from the library it was copied from, whose change sequence
+# takes the same numbers for other changes once both go on (Library.export_changes).
+HISTORY_KEY = "history"
+
+
+def new_history() -> str:
+    """A history mark's stored value (settings hold JSON)."""
+    return json.dumps(uuid.uuid4().hex)
+
+
 def backup(engine: Engine, dest: Path) -> None:
     """A consistent copy through SQLite's online backup API, safe while in use.
 
@@ -280,6 +293,12 @@ def backup(engine: Engine, dest: Path) -> None:
             driver = raw.driver_connection
             assert isinstance(driver, sqlite3.Connection)
             driver.backup(target)
+            settings = target.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'")
+            if settings.fetchone():  # not in the copy kept before an old library's upgrade
+                with target:
+                    target.execute(
+                        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (HISTORY_KEY, new_history())
+                    )
         finally:
             target.close()
         os.replace(partial, dest)
