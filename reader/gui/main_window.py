@@ -14,6 +14,7 @@ Each behaviour lives in a module of its own, mixed in:
     article_controller.py   archive, favourite, tags, delete, the original file and address
     context_menus.py        the menus over the text, the list and the sidebar
     export_controller.py    export, and annotations imported back
+    link_controller.py      reader://open links to an article and a highlight
     actions.py              every action as data (ids, menus, shortcuts); handlers are action_<id>
     styles.py               the window's style sheet
 """
@@ -49,6 +50,7 @@ from reader.gui.identity import IdentityController
 from reader.gui.import_controller import ImportController
 from reader.gui.import_progress import ImportProgress
 from reader.gui.library_panel import LibraryPanel
+from reader.gui.link_controller import LinkController
 from reader.gui.styles import window_css
 from reader.gui.tasks import LibraryOps, describe
 from reader.gui.theme import ReadingSettings, Theme, palette_for
@@ -78,6 +80,7 @@ class MainWindow(
     ExportController,
     IdentityController,
     VaultController,
+    LinkController,
     WindowParts,
 ):
     """The Reader window over one Library.
@@ -467,38 +470,6 @@ class MainWindow(
         from reader.gui.review import open_review
 
         open_review(self)  # made once, kept as self.review
-
-    def open_link(self, article: str, highlight: str | None = None) -> None:
-        """Go to a reader://open link's article (and highlight), and come forward."""
-
-        def done(found: tuple[int, int | None]) -> None:
-            article_id, highlight_id = found
-            if highlight_id is None:
-                if not self.panel.select_article(article_id):
-                    self.open_article(article_id)
-                if highlight:
-                    self.statusBar().showMessage("The linked highlight is no longer in this article", 8000)
-            else:
-                self.open_at_highlight(article_id, highlight_id)
-            if self.isMinimized():
-                self.showNormal()
-            self.raise_()
-            self.activateWindow()
-
-        def failed(exc: BaseException) -> None:
-            self.statusBar().showMessage(describe(exc), 10000)
-
-        self.ops.run(lambda lib: lib.find_link(article, highlight), on_done=done, on_error=failed)
-
-    def open_at_highlight(self, article_id: int, highlight_id: int) -> bool:
-        """Open an article (selecting it in the list when it is there) at one of its highlights."""
-        if self.article_id != article_id and not self.panel.select_article(article_id):
-            self.open_article(article_id)
-        if self.article_id != article_id:
-            return False
-        self.sidebar.select(highlight_id)
-        self.reveal_highlight(highlight_id)
-        return True
 
     # -- other actions ------------------------------------------------------------------------
 
