@@ -349,7 +349,7 @@ class LibraryPanel(QWidget):
     def _update_state(self) -> None:
         total = self.model.total
         query = self.model.query
-        self.count_label.setText(f"{total} article{'s' if total != 1 else ''}")
+        self.count_label.setText(f"{total:,} article{'s' if total != 1 else ''}")
         query_text = self.search.text().strip()
         if query_text:
             hits = self.results.rowCount()
