@@ -8,6 +8,7 @@ that they never change which block is chosen.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
@@ -168,11 +169,10 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][\"'»“”’)]*$")
 _NEVER_TRAILING = frozenset(("td", "th", "dt", "dd", "pre", "caption"))
 
 
-def drop_trailing_lines(root: HtmlElement) -> None:
-    # Read from the end, the blocks with no block inside them (lines), until the
-    # last long paragraph: only the tail's text is looked at.
+def _lines_from_end(root: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
+    """The blocks with no block inside them (lines) that hold text, from the last
+    up, with their text: read lazily, so a caller stopping early reads only the tail."""
     has_block: set[HtmlElement] = set()
-    tail: list[HtmlElement] = []
     for el in reversed(list(root.iter())):  # each element before its ancestors
         if not isinstance(el.tag, str):
             continue
@@ -182,8 +182,15 @@ def drop_trailing_lines(root: HtmlElement) -> None:
         if inner or el.tag not in BLOCK_TAGS or el is root:
             continue
         text = _SPACES.sub(" ", el.text_content()).strip()
-        if not text:
-            continue
+        if text:
+            yield el, text
+
+
+def drop_trailing_lines(root: HtmlElement) -> None:
+    # Read from the end, the lines until the last long paragraph: only the
+    # tail's text is looked at.
+    tail: list[HtmlElement] = []
+    for el, text in _lines_from_end(root):
         if len(text) >= _TRAILING_AFTER:
             break  # the article's last paragraph
         if (
@@ -236,19 +243,8 @@ _END_NOTICE_BEFORE = 800  # characters of article text that must come before the
 
 def drop_trailing_notices(root: HtmlElement) -> None:
     """The article's last blocks that are notices about the page (see _END_NOTICE)."""
-    has_block: set[HtmlElement] = set()
     tail: list[HtmlElement] = []
-    for el in reversed(list(root.iter())):  # each element before its ancestors
-        if not isinstance(el.tag, str):
-            continue
-        inner = any(c in has_block for c in el if isinstance(c.tag, str))
-        if inner or (el.tag in BLOCK_TAGS and el is not root):
-            has_block.add(el)
-        if inner or el.tag not in BLOCK_TAGS or el is root:
-            continue
-        text = _SPACES.sub(" ", el.text_content()).strip()
-        if not text:
-            continue
+    for el, text in _lines_from_end(root):
         if (
             len(tail) == _END_NOTICE_MAX
             or len(text) > _END_NOTICE_CHARS
