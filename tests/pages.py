@@ -23,6 +23,24 @@ def saved_page(folder: Path, name: str, title: str | None = None) -> Path:
     return page
 
 
+def numbered_page(folder: Path, i: int, title: str | None = None, topic: str = "quiet rivers") -> Path:
+    """page-NN.html, an article of eight paragraphs titled `title` (else "Article NN") about `topic`."""
+    title = title or f"Article {i:02d}"
+    body = "\n".join(
+        f"<p>Paragraph {k} of {title.lower()} is about {topic} and other quiet things that fill a page "
+        f"long enough for an article to be taken as one.</p>"
+        for k in range(8)
+    )
+    path = folder / f"page-{i:02d}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>\n'
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
 def import_one(library: Library, page: Path) -> int:
     [outcome] = library.import_paths([page])
     assert outcome.status == "imported", outcome.error

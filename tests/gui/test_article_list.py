@@ -14,29 +14,20 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from gui_support import settle
+from pages import numbered_page
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractSlider
 
 from reader.core.library import Library
 from reader.gui.models import ArticleListModel, ArticleRole
 
-PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>
-<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"""
 ARTICLES = 45
 # Distinct words (letters only, so each is one search term), one per article.
 WORDS = [f"zq{chr(97 + i // 26)}{chr(97 + i % 26)}word" for i in range(ARTICLES + 1)]
 
 
 def page(folder, i: int, title: str | None = None):
-    title = title or f"Article {i:02d}"
-    body = "\n".join(
-        f"<p>Paragraph {k} of {title.lower()} is about {WORDS[i]} and other quiet things that fill a page "
-        f"long enough for an article to be taken as one.</p>"
-        for k in range(8)
-    )
-    path = folder / f"page-{i:02d}.html"
-    path.write_text(PAGE.format(title=title, paragraphs=body), encoding="utf-8")
-    return path
+    return numbered_page(folder, i, title, topic=WORDS[i])
 
 
 @pytest.fixture

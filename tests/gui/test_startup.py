@@ -12,27 +12,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from pages import numbered_page
 from PySide6.QtCore import QSettings, Qt
 
 from reader.core.lazy import LazyLibrary
 from reader.core.library import Library
 from reader.gui.main_window import MainWindow
 
-PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>
-<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"""
 ARTICLES = 30
-
-
-def page(folder, i: int):
-    title = f"Article {i:02d}"
-    body = "\n".join(
-        f"<p>Paragraph {k} of {title.lower()} is about quiet rivers and other things that fill a page "
-        f"long enough for an article to be taken as one.</p>"
-        for k in range(8)
-    )
-    path = folder / f"page-{i:02d}.html"
-    path.write_text(PAGE.format(title=title, paragraphs=body), encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -41,7 +28,7 @@ def library_dir(tmp_path):
     folder = tmp_path / "pages"
     folder.mkdir()
     library = Library.open(tmp_path / "library")
-    outcomes = library.import_paths([page(folder, i) for i in range(ARTICLES)], workers=1)
+    outcomes = library.import_paths([numbered_page(folder, i) for i in range(ARTICLES)], workers=1)
     assert [o.status for o in outcomes] == ["imported"] * ARTICLES
     ids = {o.path: o.id for o in outcomes}
     library.close()
@@ -137,7 +124,7 @@ def test_files_given_at_start_are_imported_once_the_worker_starts(library_dir, o
     folder, _ids = library_dir
     window = open_window(folder)
     window.show()
-    new = page(tmp_path / "pages", 77)
+    new = numbered_page(tmp_path / "pages", 77)
     with qtbot.waitSignal(window.importFinished, timeout=20000) as done:
         window.import_paths([new])  # as reader.gui.app.run does, maybe before the first paint
     assert [o.status for o in done.args[0]] == ["imported"]
@@ -168,10 +155,10 @@ def test_reader_with_files_imports_them_and_takes_more_from_a_second_command(lib
         finally:
             library.close()
 
-    window = subprocess.Popen([*command, str(page(pages, 40))], env=env, stderr=subprocess.PIPE)
+    window = subprocess.Popen([*command, str(numbered_page(pages, 40))], env=env, stderr=subprocess.PIPE)
     try:
         count_reaches(ARTICLES + 1)
-        second = subprocess.run([*command, str(page(pages, 41))], env=env, capture_output=True, timeout=60)
+        second = subprocess.run([*command, str(numbered_page(pages, 41))], env=env, capture_output=True, timeout=60)
         assert second.returncode == 0, second.stderr
         count_reaches(ARTICLES + 2)
     finally:
