@@ -185,17 +185,20 @@ _MAIN_SHARE = 0.3
 
 
 def prefer_main_container(doc: HtmlElement, candidates: Candidates, best: Candidate) -> Candidate:
-    container = main_container(doc)
-    if container is None:
-        return best
+    return prefer_inside(candidates, best, main_container(doc), _MAIN_SHARE)
+
+
+def prefer_inside(candidates: Candidates, best: Candidate, box: HtmlElement | None, share: float) -> Candidate:
+    """The best candidate inside `box` instead of `best` (which is neither in it nor
+    around it), when it scores at least `share` of `best`."""
     elem = best["elem"]
-    if elem is container or container in elem.iterancestors() or elem in container.iterancestors():
+    if box is None or elem is box or box in elem.iterancestors() or elem in box.iterancestors():
         return best
-    inside = [c for c in candidates.values() if c["elem"] is container or container in c["elem"].iterancestors()]
+    inside = [c for c in candidates.values() if c["elem"] is box or box in c["elem"].iterancestors()]
     if not inside:
         return best
     top = max(inside, key=lambda c: c["content_score"])
-    return top if top["content_score"] >= _MAIN_SHARE * best["content_score"] else best
+    return top if top["content_score"] >= share * best["content_score"] else best
 
 
 # Boxes laid over or beside the page, never holding its article.
@@ -454,14 +457,7 @@ def scroll_stories(
 
 def prefer_titled_story(candidates: Candidates, best: Candidate, story: HtmlElement | None) -> Candidate:
     """The page's own story (scroll_stories) wins over a longer one below it."""
-    elem = best["elem"]
-    if story is None or elem is story or story in elem.iterancestors() or elem in story.iterancestors():
-        return best
-    inside = [c for c in candidates.values() if c["elem"] is story or story in c["elem"].iterancestors()]
-    if not inside:
-        return best
-    top = max(inside, key=lambda c: c["content_score"])
-    return top if top["content_score"] >= _STORY_SHARE * best["content_score"] else best
+    return prefer_inside(candidates, best, story, _STORY_SHARE)
 
 
 _STORY_SHARE = 0.1  # the page's own story wins even when it scores a tenth of a longer one
