@@ -76,9 +76,9 @@ def store_name(name: str) -> None:
         raise
 
 
-def display_name() -> str:
-    """$READER_USER for this run, else the stored name, else the login name."""
-    return tidy(os.environ.get(USER_ENV, "")) or stored_name() or login_name()
+def display_name(stored: str | None = None) -> str:
+    """$READER_USER for this run, else the stored name (read unless given), else the login name."""
+    return tidy(os.environ.get(USER_ENV, "")) or (stored_name() if stored is None else stored) or login_name()
 
 
 def name_source() -> str:

@@ -77,8 +77,9 @@ class IdentityController(WindowParts):
 
     def _start_identity(self) -> None:
         adopt_old_setting(self.settings)
-        self.display_name = identity.display_name()
-        if identity.stored_name() and not os.environ.get(USER_ENV, "").strip():
+        stored = identity.stored_name()
+        self.display_name = identity.display_name(stored)
+        if stored and not os.environ.get(USER_ENV, "").strip():
             # A Library opened before the name was stored (one this window was
             # handed open) records it from its next write on.
             chosen = self.display_name
