@@ -77,10 +77,6 @@ class ColorNames:
     def default(self, color: str) -> None:
         self.settings.setValue("highlights/default_color", color if color in COLORS else "yellow")
 
-    def menu_text(self, color: str) -> str:
-        name = self.label(color)
-        return name if name.lower() == color else f"{name}  ({color})"
-
 
 def swatch(color: QColor | str, size: int = 16, ring: QColor | str | None = None) -> QIcon:
     pixmap = QPixmap(size * 2, size * 2)

@@ -282,10 +282,3 @@ class HighlightPainter(ViewBase):
         if not cursor.hasSelection() or self.text_map is None:
             return None
         return self.text_map.doc_range_to_text(cursor.selectionStart(), cursor.selectionEnd())
-
-    def scroll_to_text(self, offset: int) -> None:
-        if self.text_map is None:
-            return
-        pos = self.text_map.text_to_doc(offset)
-        if pos is not None:
-            self._scroll_to_position(pos)

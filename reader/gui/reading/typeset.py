@@ -355,16 +355,6 @@ class Typesetting(ViewBase):
             cursor.mergeCharFormat(size)
             cursor.mergeBlockCharFormat(size)  # an empty line's height follows it
 
-    @staticmethod
-    def _set_block_size(cursor: QTextCursor, block, point_size: float) -> None:
-        fmt = QTextCharFormat()
-        fmt.setFontPointSize(point_size)
-        cursor.setPosition(block.position())
-        cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
-        cursor.mergeCharFormat(fmt)
-        cursor.setPosition(block.position())
-        cursor.mergeBlockCharFormat(fmt)  # an empty line's height follows it
-
     def _tables(self):
         from PySide6.QtGui import QTextTable
 
