@@ -14,8 +14,9 @@ instead each place the app can run from sees them as the package-relative folder
 - a source checkout or an editable install (``pip install -e .``): there is no
   ``reader/_resources``, so we fall back to ``resources/`` beside the package.
 
-Every lookup goes through :func:`importlib.resources.files`, so a zipped install works too
-(files are then extracted once to a temporary folder by :func:`path`).
+A package on disk (every case above) is read as plain files; only a zipped install goes
+through :func:`importlib.resources.files` (files are then extracted once to a temporary folder
+by :func:`path`). importlib.resources costs the window's start-up a few milliseconds to import.
 
 Toolbar icons are monochrome SVGs drawn with ``currentColor``; :func:`icon_svg` returns one
 recoloured for the current theme (the Qt side turns those bytes into a QIcon).
@@ -27,11 +28,13 @@ import atexit
 import contextlib
 import functools
 import re
-from importlib import resources as _importlib_resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import APP_ID
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 #: The subfolders of ``resources/`` that are shipped and found at run time. The wheel
 #: (``pyproject.toml``) and the PyInstaller spec ship exactly these; a test checks both.
@@ -91,7 +94,13 @@ class ResourceError(LookupError):
 @functools.cache
 def root() -> Traversable:
     """The folder holding ``icons/`` and ``desktop/``: in the package, else in the checkout."""
-    packaged = _importlib_resources.files("reader") / _PACKAGE_DIR
+    package = Path(__file__).parent
+    if package.is_dir():  # a package on disk, not in a zip
+        packaged: Traversable = package / _PACKAGE_DIR
+    else:
+        from importlib import resources
+
+        packaged = resources.files("reader") / _PACKAGE_DIR
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parent.parent / "resources"
@@ -124,7 +133,9 @@ def path(*parts: str) -> Path:
         return node
     if not node.is_file() and not node.is_dir():
         raise ResourceError(f"no resource {'/'.join(parts)} in {root()}")
-    return _extracted.enter_context(_importlib_resources.as_file(node))
+    from importlib import resources
+
+    return _extracted.enter_context(resources.as_file(node))
 
 
 def read_bytes(*parts: str) -> bytes:
