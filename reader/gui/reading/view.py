@@ -189,7 +189,13 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         article = self.article
         assert article is not None
         self._clear_extra()
+        # The scroll bar stays as it is until the article is set: else it goes and comes back
+        # (the document empty, then long), and the article is laid out at each width.
+        bar = self.verticalScrollBar()
+        hold = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if bar.isVisible() else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        self.setVerticalScrollBarPolicy(hold)
         doc = self.document()
+        doc.clear()  # else the fonts and options below lay the previous article out again
         self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         doc.setDefaultFont(self.body_font())
         rtl = article.direction == "rtl"
@@ -208,8 +214,6 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
             body = hyphenate_html(body, article.language)
         self.setHtml(compose_html(article, body, self.theme, self.settings))
         self._finish_blocks()
-        self._margins = (-1, -1)
-        self._set_margins(force=True)
         # Built once per article: a re-render for a theme or font spells the same blocks.
         key = (article.id, article.updated, len(article.text), doc.characterCount(), self.settings.justify)
         if self.text_map is None or self._map_key != key:
@@ -217,6 +221,11 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
             self._map_key = key
         self._spans = {}
         self.paint_highlights(list(self.highlights.values()), fresh=True)
+        # The margins (and the fitting of wide code and tables) lay the whole article out: once,
+        # after the highlights are painted, not again for their formats.
+        self._margins = (-1, -1)
+        self._set_margins(force=True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # a change lays out again
         self._restore(fraction)
 
     # -- changes (LibraryOps.changed) ---------------------------------------------------
