@@ -212,3 +212,25 @@ def test_a_code_block_is_set_at_one_size_and_keeps_its_blank_lines(library, make
     from reader.gui.reading import measure
 
     assert measure.clipped_lines(view) == 0 and measure.overflow_px(view) == 0
+
+
+def test_the_note_mark_of_a_highlight_far_down_shows_when_it_is_scrolled_to(library, make_window, tmp_path, qtbot):
+    # Marks are placed only for the blocks on screen: one far down the article must still get
+    # its mark once the reader gets there, and lose it when they scroll back up.
+    ending = "<p>The very last words of this long article carry the closing remark.</p>"
+    window = open_one(library, make_window, page(tmp_path, "long-note.html", SENTENCE + PROSE * 12 + ending))
+    view = window.view
+    text = view.article.text
+    start = text.index("closing remark")
+    noted = library.add_highlight(view.article.id, start, start + len("closing remark"), "yellow", note="Far down")
+    window.poll_library()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: noted.id in view.highlights, timeout=5000)
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 2 * view.viewport().height()  # the article is several screens long
+    bar.setValue(0)
+    assert noted.id not in view.note_marks()
+    bar.setValue(bar.maximum())
+    marks = view.note_marks()
+    assert noted.id in marks
+    assert 0 <= marks[noted.id].center().y() <= view.viewport().height()

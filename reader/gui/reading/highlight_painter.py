@@ -196,7 +196,10 @@ class HighlightPainter(ViewBase):
         marks: dict[int, QRectF] = {}
         height = self.viewport().height()
         size = self.NOTE_MARK
+        lo, hi = self._blocks_on_screen()
         for hid, (_start, end) in self._spans.items():
+            if not lo <= end <= hi:
+                continue  # placed by a layout query each: only the few on screen are asked
             h = self.highlights.get(hid)
             if h is None or not (h.note or "").strip():
                 continue
@@ -212,6 +215,17 @@ class HighlightPainter(ViewBase):
             x = rect.left() - size - 1 if rtl else rect.left() + 1
             marks[hid] = QRectF(x, rect.top() - size * 0.25, size, size)
         return marks
+
+    def _blocks_on_screen(self) -> tuple[int, int]:
+        """The document range of the blocks on screen, with one block more on each side."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        top = self.verticalScrollBar().value()
+        first = doc.findBlock(layout.hitTest(QPointF(0, top), Qt.HitTestAccuracy.FuzzyHit))
+        last = doc.findBlock(layout.hitTest(QPointF(0, top + self.viewport().height()), Qt.HitTestAccuracy.FuzzyHit))
+        first = first.previous() if first.previous().isValid() else first
+        last = last.next() if last.next().isValid() else last
+        return first.position(), last.position() + last.length()
 
     def _paint_note_marks(self, painter: QPainter) -> None:
         marks = self.note_marks()
