@@ -9,15 +9,16 @@ there kept it in their Qt settings (identity/name): it is moved over once.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from reader.core import identity
 from reader.core.identity import USER_ENV, login_name
-from reader.gui.widgets import named
 from reader.gui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    from reader.gui.name_dialog import NameDialog
 
 OLD_SETTING = "identity/name"
 
@@ -41,37 +42,6 @@ def give_name(library: Any, name: str) -> None:
     core.user = name
 
 
-class NameDialog(QDialog):
-    """One line: the name others see on your highlights and notes; empty means the OS user."""
-
-    def __init__(self, current: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Your Name")
-        self.setObjectName("NameDialog")
-        self.setMinimumWidth(420)
-        layout = QVBoxLayout(self)
-        explain = QLabel(
-            "The name recorded with your highlights and notes. In a shared library the others "
-            f"see it, e.g. “changed by {current} since you opened it”.",
-            wordWrap=True,
-        )
-        layout.addWidget(explain)
-        self.field = named(QLineEdit(current), "DisplayName")
-        self.field.setPlaceholderText(login_name())
-        self.field.selectAll()
-        layout.addWidget(self.field)
-        hint = named(QLabel(f"Leave it empty to use your computer's user name ({login_name()})."), "NameHint")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def name(self) -> str:
-        return " ".join(self.field.text().split())
-
-
 class IdentityController(WindowParts):
     """Mixin of MainWindow: the display name, set from File > Your Name…"""
 
@@ -87,11 +57,13 @@ class IdentityController(WindowParts):
 
     def name_dialog(self) -> NameDialog:
         """Made by one method so tests can answer it."""
+        from reader.gui.name_dialog import NameDialog
+
         return NameDialog(self.display_name, self)
 
     def action_display_name(self) -> None:
         dialog = self.name_dialog()
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not dialog.exec():  # rejected
             return
         self.set_display_name(dialog.name())
 
@@ -110,4 +82,4 @@ class IdentityController(WindowParts):
         self.statusBar().showMessage(f"Your highlights and notes are now recorded as {chosen}", 5000)
 
 
-__all__ = ["OLD_SETTING", "IdentityController", "NameDialog", "adopt_old_setting", "give_name"]
+__all__ = ["OLD_SETTING", "IdentityController", "adopt_old_setting", "give_name"]

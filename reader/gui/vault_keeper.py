@@ -14,26 +14,15 @@ failure is one line in the status bar.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
 
 from reader.gui.tasks import describe
-from reader.gui.widgets import named
 from reader.gui.window_parts import WindowParts
+
+if TYPE_CHECKING:
+    from reader.gui.vault_dialog import VaultDialog
 
 FORMATS = (("md", "Markdown (Obsidian)"), ("logseq", "Logseq pages"))  # reader.core.export.VAULT_FORMATS
 FOLDER_KEY = "vault/folder"
@@ -133,68 +122,6 @@ class VaultKeeper(QObject):
         return self._task is not None or self._timer.isActive()
 
 
-class VaultDialog(QDialog):
-    """Choose the folder and the format; or stop keeping a folder current."""
-
-    STOP = 2  # exec() result: turn it off
-
-    def __init__(self, folder: Path | None, fmt: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Keep a Vault Current")
-        self.setObjectName("VaultDialog")
-        self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        explain = QLabel(
-            "Reader writes every article with highlights or a note into this folder, one file each, "
-            "and rewrites a file whenever its highlights or notes change, while Reader is open. "
-            "Files you edited yourself, and anything else in the folder, are left alone.",
-            wordWrap=True,
-        )
-        layout.addWidget(explain)
-        form = QFormLayout()
-        row = QHBoxLayout()
-        self.path = named(QLineEdit(str(folder) if folder is not None else ""), "VaultFolder")
-        self.path.setPlaceholderText("The vault or graph folder, e.g. ~/Notes/Reader")
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        form.addRow("Folder:", row)
-        self.format = named(QComboBox(), "VaultFormat")
-        for key, label in FORMATS:
-            self.format.addItem(label, key)
-        self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
-        form.addRow("Format:", self.format)
-        layout.addLayout(form)
-        self.state = named(
-            QLabel(
-                f"Now kept current: {folder}" if folder is not None else "No folder is kept current now.",
-                wordWrap=True,
-            ),
-            "VaultState",
-        )
-        layout.addWidget(self.state)
-        buttons = QDialogButtonBox()
-        self.keep_button = buttons.addButton("Keep Current", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.stop_button = buttons.addButton("Stop Keeping", QDialogButtonBox.ButtonRole.DestructiveRole)
-        self.stop_button.setEnabled(folder is not None)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.keep_button.clicked.connect(self.accept)
-        self.stop_button.clicked.connect(lambda: self.done(self.STOP))
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.path.textChanged.connect(lambda text: self.keep_button.setEnabled(bool(text.strip())))
-        self.keep_button.setEnabled(bool(self.path.text().strip()))
-
-    def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Keep This Folder Current", self.path.text() or str(Path.home()))
-        if path:
-            self.path.setText(path)
-
-    def chosen(self) -> tuple[str, str]:
-        return self.path.text().strip(), str(self.format.currentData())
-
-
 class VaultController(WindowParts):
     """Mixin of MainWindow: File > Keep a Vault Current…"""
 
@@ -215,18 +142,20 @@ class VaultController(WindowParts):
 
     def vault_dialog(self) -> VaultDialog:
         """Made by one method so tests can answer it."""
+        from reader.gui.vault_dialog import VaultDialog
+
         return VaultDialog(self.vault.folder, self.vault.fmt, self)
 
     def action_keep_vault(self) -> None:
         dialog = self.vault_dialog()
         result = dialog.exec()
-        if result == VaultDialog.STOP:
+        if result == dialog.STOP:
             self.vault.stop()
             self.statusBar().showMessage("The vault is no longer kept current", 5000)
-        elif result == QDialog.DialogCode.Accepted:
+        elif result:  # accepted
             folder, fmt = dialog.chosen()
             if folder:
                 self.vault.keep(folder, fmt)
 
 
-__all__ = ["FORMATS", "VaultController", "VaultDialog", "VaultKeeper"]
+__all__ = ["FORMATS", "VaultController", "VaultKeeper"]

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QDialog
 
 from reader.core import Library, identity
 from reader.core.identity import USER_ENV, login_name
-from reader.gui.identity import OLD_SETTING, NameDialog
+from reader.gui.identity import OLD_SETTING
+from reader.gui.name_dialog import NameDialog
 
 
 @pytest.fixture

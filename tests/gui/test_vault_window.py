@@ -11,7 +11,8 @@ from gui_support import settle
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog
 
-from reader.gui.vault_keeper import FOLDER_KEY, VaultDialog, VaultKeeper
+from reader.gui.vault_dialog import VaultDialog
+from reader.gui.vault_keeper import FOLDER_KEY, VaultKeeper
 
 
 @pytest.fixture(autouse=True)
