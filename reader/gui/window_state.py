@@ -67,8 +67,8 @@ class WindowState(WindowParts):
         if last_id is not None:  # its row shows selected in the first frame; it opens after the paint
             self.panel.select_article(last_id, emit=False)
         # After the first paint (the window's own comes first, its children's in the same pass): the
-        # rest of the window, then the article (which needs the full core) a moment later. A window
-        # never painted (shown minimized, on another desktop) starts all the same, a little later.
+        # rest of the window and the article, read without the full core. A window never painted
+        # (shown minimized, on another desktop) starts all the same, a little later.
         self._first_paint = AfterFirstPaint(self, lambda: self._finish_startup(last_id))
         QTimer.singleShot(STARTUP_FALLBACK_MS, self, lambda: self._finish_startup(last_id))
 
@@ -88,9 +88,9 @@ class WindowState(WindowParts):
         waiting, self._on_start = self._on_start, []
         for then in waiting:
             then()
-        load = getattr(self.library, "load", None)
-        if load is None:
-            self._open_last(last_id)
+        # The article first: it is read on the light path, and the reader waits for its text.
+        self._open_last(last_id)
+        if getattr(self.library, "load", None) is None:
             return
 
         def failed(exc: BaseException) -> None:
@@ -98,10 +98,8 @@ class WindowState(WindowParts):
 
             QMessageBox.warning(self, "Reader", describe(exc))
 
-        # The rest of the core loads off the GUI thread; the list already shows.
-        self.ops.run(
-            lambda library: library.load() and None, on_done=lambda _r: self._open_last(last_id), on_error=failed
-        )
+        # Then the rest of the core loads off the GUI thread (writes wait for it on their lane).
+        self.ops.run(lambda library: library.load() and None, on_error=failed)
 
     def _open_last(self, last_id: int | None) -> None:
         if last_id is None or self.article_id is not None:

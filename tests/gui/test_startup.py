@@ -90,6 +90,20 @@ def test_the_last_article_is_selected_in_the_first_frame_and_opens_after_it(libr
     assert bar.value() == scrolled  # the list did not jump when the article opened
 
 
+def test_the_last_article_shows_without_waiting_for_the_rest_of_the_core(library_dir, open_window, qtbot):
+    # The text the reader left comes first; SQLAlchemy and the rest of the core load after it,
+    # off the GUI thread (they took longer than the article itself).
+    folder, ids = library_dir
+    last = next(iter(ids.values()))
+    window = open_window(folder, last_article=last)
+    core_loaded_when_opened = []
+    window.articleOpened.connect(lambda _id: core_loaded_when_opened.append(window.library.loaded))
+    window.show()
+    qtbot.waitUntil(lambda: window.article_id == last, timeout=10000)
+    assert core_loaded_when_opened == [False]
+    qtbot.waitUntil(lambda: window.library.loaded, timeout=20000)  # and the core follows by itself
+
+
 def test_a_shortcut_pressed_before_the_rest_is_built_works(library_dir, open_window, qtbot):
     folder, _ids = library_dir
     window = open_window(folder)
