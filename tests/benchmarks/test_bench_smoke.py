@@ -35,7 +35,18 @@ FIGURES = (
 def test_small_benchmark_run_reports_every_figure(tmp_path):
     out = tmp_path / "figures.json"
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--articles", "200", "--import-pages", "6", "--no-cache", "--json", str(out)],
+        [
+            sys.executable,
+            str(BENCH),
+            "--articles",
+            "200",
+            "--import-pages",
+            "6",
+            "--no-cache",
+            "--quick",
+            "--json",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
