@@ -89,7 +89,7 @@ def test_sigkill_during_import_loses_nothing_and_a_rerun_imports_the_rest(tmp_pa
     pages = tmp_path / "pages"
     files = batch(pages, KILL_PAGES)
     lib = tmp_path / "lib"
-    assert run_reader("import", files[0], "--library", lib).returncode == 0  # create the library
+    assert run_reader("import", files[0], "--library", lib, "--workers", "1").returncode == 0  # create the library
     db_path = lib / "library.db"
     rng = random.Random(int(os.environ.get("READER_KILL_SEED", "8")))
     counts, orphans, kills, groups = [1], 0, 0, []
