@@ -42,6 +42,6 @@ def numbered_page(folder: Path, i: int, title: str | None = None, topic: str = "
 
 
 def import_one(library: Library, page: Path) -> int:
-    [outcome] = library.import_paths([page])
+    [outcome] = library.import_paths([page], workers=1)
     assert outcome.status == "imported", outcome.error
     return outcome.id

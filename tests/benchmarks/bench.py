@@ -317,8 +317,8 @@ def bench_export(library, tmp: Path) -> dict:
     }
 
 
-def bench_cli(library_dir: Path, library) -> dict:
-    """Wall time of the real `reader` commands, each in a fresh process (median of 3)."""
+def bench_cli(library_dir: Path, library, repeats: int = 3) -> dict:
+    """Wall time of the real `reader` commands, each in a fresh process (median of `repeats`)."""
     word = queries(library)["specific"][0]
     env = {**os.environ, "READER_LIBRARY": str(library_dir)}
     commands = {
@@ -329,7 +329,7 @@ def bench_cli(library_dir: Path, library) -> dict:
     figures = {}
     for name, args in commands.items():
         times = []
-        for _ in range(3):
+        for _ in range(repeats):
             t0 = time.perf_counter()
             result = subprocess.run(
                 [sys.executable, "-m", "reader", *args],
@@ -348,7 +348,7 @@ def bench_cli(library_dir: Path, library) -> dict:
     return figures
 
 
-def bench_gui(library_dir: Path) -> dict:
+def bench_gui(library_dir: Path, repeats: int = 5) -> dict:
     """Start-up, article opening and memory of the window, each in a fresh process."""
     probe = HERE / "gui_probe.py"
     figures: dict = {}
@@ -375,7 +375,7 @@ def bench_gui(library_dir: Path) -> dict:
     run("bare")
     run("startup")
     bare, ours = [], []
-    for _ in range(5):  # interleaved, so that both see the same machine
+    for _ in range(repeats):  # interleaved, so that both see the same machine
         bare.append(run("bare")["first_paint_s"])
         ours.append(run("startup")["first_paint_s"])
     figures["startup_s"] = round(statistics.median(ours), 3)
@@ -404,14 +404,14 @@ def bench_size(tmp: Path, articles: int, args) -> dict:
     figures["library_ready_s"] = round(time.perf_counter() - t0, 1)
     figures.update(bench_search(library))
     figures.update(bench_listing(library))
-    figures.update(bench_cli(folder, library))
+    figures.update(bench_cli(folder, library, repeats=1 if args.quick else 3))
     figures.update(bench_article(library))
     if not args.skip_export:
         figures.update(bench_export(library, tmp / f"out-{articles}"))
         shutil.rmtree(tmp / f"out-{articles}", ignore_errors=True)
     library.close()
     if not args.skip_gui:
-        figures.update(bench_gui(folder))
+        figures.update(bench_gui(folder, repeats=1 if args.quick else 5))
     figures["db_mb"] = round((folder / "library.db").stat().st_size / 1e6, 1)
     shutil.rmtree(folder, ignore_errors=True)
     return figures
@@ -465,6 +465,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--no-cache", action="store_true", help="build the libraries afresh (nothing kept)")
     parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="one timed run of each start-up and command instead of a median (a smoke run: every figure, noisier)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else [args.articles]
 

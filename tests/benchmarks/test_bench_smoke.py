@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).parent / "bench.py"
 FIGURES = (
     "import_pages_per_s",
@@ -32,10 +34,22 @@ FIGURES = (
 )
 
 
+@pytest.mark.slow
 def test_small_benchmark_run_reports_every_figure(tmp_path):
     out = tmp_path / "figures.json"
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--articles", "200", "--import-pages", "6", "--no-cache", "--json", str(out)],
+        [
+            sys.executable,
+            str(BENCH),
+            "--articles",
+            "200",
+            "--import-pages",
+            "6",
+            "--no-cache",
+            "--quick",
+            "--json",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -67,7 +67,7 @@ def test_import_reports_each_failure_and_exit_status(run, article_page, tmp_path
 
 
 def test_errors_are_one_line_without_traceback(run, article_page):
-    run("import", article_page)
+    run("import", "--workers", "1", article_page)
     result = run("highlight", "1", "--quote", "no such words here", check=False)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "not found" in result.stderr
@@ -93,7 +93,7 @@ def test_help_explains_each_command(run):
 
 
 def test_backup_and_check(run, article_page, tmp_path):
-    run("import", article_page)
+    run("import", "--workers", "1", article_page)
     run("backup", tmp_path / "copy.db")
     assert (tmp_path / "copy.db").stat().st_size > 0
     assert "ok" in run("check").stdout
@@ -101,14 +101,14 @@ def test_backup_and_check(run, article_page, tmp_path):
 
 def test_library_option_before_or_after_the_command(run, article_page, tmp_path):
     other = tmp_path / "other-lib"
-    run("--library", other, "import", article_page)
+    run("--library", other, "import", "--workers", "1", article_page)
     assert len(json.loads(run("list", "--json", "--library", other).stdout)) == 1
     assert len(json.loads(run("--library", other, "list", "--json").stdout)) == 1
     assert json.loads(run("list", "--json").stdout) == []  # $READER_LIBRARY is untouched
 
 
 def test_notes_and_quotes_may_begin_with_a_dash(run, article_page):
-    run("import", article_page)
+    run("import", "--workers", "1", article_page)
     run("note", "1", "---")
     run("highlight", "1", "--quote", "quiet", "--occurrence", "1", "--note", "- first point")
     shown = json.loads(run("show", "1", "--format", "json").stdout)
@@ -117,13 +117,13 @@ def test_notes_and_quotes_may_begin_with_a_dash(run, article_page):
 
 
 def test_tags_typed_in_any_case_are_one_tag(run, article_page):
-    run("import", article_page)
+    run("import", "--workers", "1", article_page)
     assert run("tag", "1", "Rivers", "rivers", "#RIVERS", "ocean life").stdout.strip() == "ocean life, Rivers"
     assert [a["id"] for a in json.loads(run("list", "--json", "--tag", "RIVERS").stdout)] == [1]
 
 
 def test_an_export_that_cannot_write_says_so_in_one_line(run, article_page, tmp_path):
-    run("import", article_page)
+    run("import", "--workers", "1", article_page)
     (tmp_path / "a-file").write_text("mine")
     result = run("export", "--all", "--out", tmp_path / "a-file" / "notes", check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -139,7 +139,7 @@ def test_review_lists_what_is_due_and_records_answers(run, article_page, monkeyp
 
     # Highlights made two days ago are due today.
     monkeypatch.setattr(dates_module, "now", lambda: datetime.utcnow().replace(microsecond=0) - timedelta(days=2))
-    run("import", article_page)
+    run("import", "--workers", "1", article_page)
     run("highlight", "1", "--quote", "quiet", "--occurrence", "1")
     due = json.loads(run("review", "--json").stdout)
     assert [(d["highlight"], d["title"], d["due"]) for d in due] == [(1, "The Quiet Rivers of the North", None)]
@@ -152,7 +152,7 @@ def test_review_lists_what_is_due_and_records_answers(run, article_page, monkeyp
 
 
 def test_a_tag_may_be_any_text(run, article_page):
-    run("import", article_page)
+    run("import", "--workers", "1", article_page)
     assert run("tag", "1", "---", "-x", "rivers").stdout.strip() == "---, -x, rivers"
     assert run("tag", "1", "--remove", "-x").stdout.strip() == "---, rivers"
 
@@ -180,7 +180,7 @@ def test_the_stored_name_is_recorded_with_highlights_until_cleared(run, article_
     assert "Ana Lima" in run("name", "  Ana   Lima ").stdout
     shown = run("name").stdout
     assert shown.startswith("Ana Lima\n") and "stored in" in shown
-    article = json.loads(run("import", article_page, "--json").stdout)[0]["id"]
+    article = json.loads(run("import", "--workers", "1", article_page, "--json").stdout)[0]["id"]
     run("highlight", article, "--quote", "we found them breathing")
     assert run("--user", "bo", "name").stdout.startswith("bo\n")  # --user wins for one run
     run("--user", "bo", "note", article, "from bo")

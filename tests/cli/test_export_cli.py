@@ -11,7 +11,7 @@ TITLE = "The Quiet Rivers of the North"
 
 @pytest.fixture
 def article_id(run, article_page):
-    [outcome] = json.loads(run("import", article_page, "--json").stdout)
+    [outcome] = json.loads(run("import", "--workers", "1", article_page, "--json").stdout)
     article_id = outcome["id"]
     run(
         "highlight",
@@ -87,7 +87,7 @@ def test_import_annotations_into_a_fresh_library(run, article_id, article_page, 
     run("export", "--all", "--format", "json", "--out", tmp_path / "backup.json")
     original = json.loads(run("show", article_id, "--format", "json").stdout)
 
-    run("import", article_page, library="fresh")
+    run("import", "--workers", "1", article_page, library="fresh")
     assert "import-annotations" in run("import-annotations", "--help", library="fresh").stdout
     result = run("import-annotations", tmp_path / "backup.json", library="fresh")
     assert "2 highlights added, 0 already present" in result.stdout
@@ -120,7 +120,7 @@ def test_export_leaves_an_edited_file_alone_and_says_so(run, article_id, tmp_pat
 
 
 def test_the_cli_names_each_skipped_entry_and_refuses_a_folder(run, article_page, tmp_path):
-    run("import", article_page)
+    run("import", "--workers", "1", article_page)
     (tmp_path / "bad.json").write_text(
         json.dumps(
             {
@@ -148,7 +148,7 @@ def test_export_new_formats_and_annotated_only(run, article_id, article_page, tm
 
     bare = tmp_path / "bare.html"
     bare.write_text(article_page.read_text("utf-8").replace("Quiet Rivers", "Loud Rivers"), "utf-8")
-    run("import", bare)
+    run("import", "--workers", "1", bare)
     # --annotated alone: every article with highlights or a note, here one of two.
     result = run("export", "--annotated", "--format", "logseq", "--out", tmp_path / "graph", "--json")
     assert [p.rsplit("/", 1)[-1] for p in json.loads(result.stdout)["paths"]] == [f"{TITLE}.md"]

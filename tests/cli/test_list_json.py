@@ -31,7 +31,7 @@ def _import(run, article_page, tmp_path, n=3):
             .replace("quiet in winter", f"quiet in winter, part {i}.")
             .replace("example.org/2024", f"example.org/{i}")
         )
-        [outcome] = json.loads(run("import", page, "--json").stdout)
+        [outcome] = json.loads(run("import", "--workers", "1", page, "--json").stdout)
         assert outcome["status"] == "imported"
         ids.append(outcome["id"])
     return ids
@@ -268,7 +268,7 @@ def test_the_list_stays_what_the_library_lists_after_writes(run, article_page, t
             .replace("quiet in winter", f"quiet in winter, more {i}.")
             .replace("example.org/2024", f"example.org/more{i}")
         )
-    run("import", pages)
+    run("import", "--workers", "1", pages)
     _lists_as_the_library_does(run, folder)
     assert len(json.loads(run("list", "--json").stdout)) == 8
 

@@ -37,7 +37,7 @@ def _columns(folder: Path) -> dict[str, object]:
 def test_the_page_fields_are_stored_under_their_names(tmp_path, article_page):
     folder = tmp_path / "lib"
     with Library.open(folder) as library:
-        [outcome] = library.import_paths([_page(tmp_path, article_page)])
+        [outcome] = library.import_paths([_page(tmp_path, article_page)], workers=1)
         article = library.get(outcome.id)
     row = _columns(folder)
     assert "lead_image" not in row
@@ -52,7 +52,7 @@ def test_the_page_fields_are_stored_under_their_names(tmp_path, article_page):
 def test_reextract_rewrites_the_page_fields_and_keeps_the_address(tmp_path, article_page):
     folder = tmp_path / "lib"
     with Library.open(folder) as library:
-        [outcome] = library.import_paths([_page(tmp_path, article_page)])
+        [outcome] = library.import_paths([_page(tmp_path, article_page)], workers=1)
         con = sqlite3.connect(folder / "library.db")
         con.execute("UPDATE articles SET saved_at = NULL, word_count = 1, excerpt = 'stale'")
         con.commit()
@@ -88,7 +88,7 @@ def test_upgrade_from_0007_adds_saved_at_and_drops_lead_image(tmp_path):
 
 def test_show_json_and_templates_carry_every_field_of_the_record(tmp_path, article_page, capsys):
     folder = str(tmp_path / "lib")
-    assert main(["--library", folder, "import", str(_page(tmp_path, article_page))]) == 0
+    assert main(["--library", folder, "import", "--workers", "1", str(_page(tmp_path, article_page))]) == 0
     assert main(["--library", folder, "highlight", "1", "--quote", "quiet", "--occurrence", "1", "--note", "n"]) == 0
     capsys.readouterr()
     assert main(["--library", folder, "show", "1", "--format", "json"]) == 0
@@ -109,7 +109,7 @@ def test_one_row_to_record_mapping_gives_the_librarys_record(tmp_path, article_p
     returns it, builds the record Library.get builds (which reads it the same way)."""
     folder = tmp_path / "lib"
     with Library.open(folder) as library:
-        [outcome] = library.import_paths([_page(tmp_path, article_page)])
+        [outcome] = library.import_paths([_page(tmp_path, article_page)], workers=1)
         text = library.get(outcome.id).text
         start = text.index("listening posts")
         library.add_highlight(outcome.id, start, start + len("listening posts"), note="n", tags=["t"])

@@ -13,7 +13,7 @@ def two(library_location, article_page):
     """Ann and Ben, each with the library open, one article in it."""
     ann = Library.open(library_location, user="Ann")
     ben = Library.open(library_location, user="Ben")
-    [outcome] = ann.import_paths([article_page])
+    [outcome] = ann.import_paths([article_page], workers=1)
     yield ann, ben, outcome.id
     ann.close()
     ben.close()
@@ -33,7 +33,7 @@ def test_highlights_and_notes_record_who_made_them(two):
 def test_the_os_user_or_reader_user_by_default(library_location, monkeypatch, article_page):
     monkeypatch.setenv("READER_USER", "Cleo")
     with Library.open(library_location) as library:
-        [outcome] = library.import_paths([article_page])
+        [outcome] = library.import_paths([article_page], workers=1)
         assert library.highlight_quote(outcome.id, "daily pulse").created_by == "Cleo"
 
 
@@ -138,7 +138,7 @@ def test_the_command_line_records_the_name_given(library_at, article_page, monke
 
     monkeypatch.setenv("READER_LIBRARY", str(library_at("cli")))
     monkeypatch.setenv("READER_USER", "Eve")
-    assert cli.main(["import", str(article_page)]) == 0
+    assert cli.main(["import", "--workers", "1", str(article_page)]) == 0
     assert cli.main(["--user", "Ann", "highlight", "1", "--quote", "Under a lid of ice"]) == 0
     assert cli.main(["highlight", "1", "--quote", "daily pulse", "--user", "Ben"]) == 0
     assert cli.main(["note", "1", "--user", "Ann", "-- a list"]) == 0

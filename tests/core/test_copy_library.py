@@ -10,7 +10,7 @@ from reader.core.library import copy_library
 
 
 def test_copy_to_a_new_folder_keeps_everything(library, article_page, tmp_path):
-    [outcome] = library.import_paths([article_page])
+    [outcome] = library.import_paths([article_page], workers=1)
     article_id = outcome.id
     library.highlight_quote(article_id, "Under a lid of ice", note="cold", tags=["Ice"])
     library.set_note(article_id, "reread")

@@ -63,7 +63,7 @@ def _add(library: Library, article_id: int, quote: str, occurrence: int = 1, **k
 def annotated(library: Library, article_page: Path, tmp_path: Path):
     """The fixture page with highlights of every kind, a note and tags, plus a
     second article with an image and a title that collides on Windows."""
-    [outcome] = library.import_paths([article_page])
+    [outcome] = library.import_paths([article_page], workers=1)
     a = outcome.id
     _add(library, a, "listening posts", color="green", note="good name\nsecond line", tags=["terms", "two words"])
     _add(library, a, "We expected the rivers to sleep", color="pink")
@@ -113,7 +113,7 @@ def annotated(library: Library, article_page: Path, tmp_path: Path):
         "keep it, and so that a highlight can be made in the middle of it.</p></article></body></html>",
         "utf-8",
     )
-    [second] = library.import_paths([page])
+    [second] = library.import_paths([page], workers=1)
     assert second.status == "imported", second.error
     b = second.id
     _add(library, b, "Snow melts slowly", color="yellow")
@@ -663,7 +663,7 @@ def test_get_many_matches_get(annotated):
 def _fresh(tmp_path: Path, name: str, pages: list[Path]) -> Library:
     library = Library.open(tmp_path / name)
     for page in pages:  # one by one: ids in this order
-        [outcome] = library.import_paths([page])
+        [outcome] = library.import_paths([page], workers=1)
         assert outcome.status == "imported", outcome.error
     return library
 

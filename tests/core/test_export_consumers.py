@@ -43,7 +43,7 @@ def _add(library: Library, article_id: int, quote: str, **kw) -> domain.Highligh
 def notes(library: Library, article_page: Path, tmp_path: Path):
     """The fixture article with tags that Obsidian rejects as they are, a multi-paragraph
     quote, Markdown notes; plus an article with only a note and one with nothing."""
-    [outcome] = library.import_paths([article_page])
+    [outcome] = library.import_paths([article_page], workers=1)
     a = outcome.id
     _add(
         library,
@@ -72,7 +72,7 @@ def notes(library: Library, article_page: Path, tmp_path: Path):
             f"<p>{'A second paragraph of plain words that mean little and say less. ' * 5}</p></article></body></html>",
             "utf-8",
         )
-        [o] = library.import_paths([page])
+        [o] = library.import_paths([page], workers=1)
         assert o.status == "imported", o.error
         ids.append(o.id)
     library.set_note(ids[0], "Only this note.")
@@ -528,7 +528,7 @@ def test_hypothesis_export_has_the_clients_shape_and_comes_back(notes, tmp_path)
     # Into a fresh library: every highlight, note and tag comes back, once.
     fresh = Library.open(tmp_path / "fresh")
     try:
-        [o] = fresh.import_paths([FIXTURES / "article.html"])
+        [o] = fresh.import_paths([FIXTURES / "article.html"], workers=1)
         report = import_annotations(fresh, tmp_path / "h.json")
         assert report.added == 3 and report.orphans == 0 and report.problems == []
         got = {(h.quote, h.note, h.color, h.tags, h.uid) for h in fresh.highlights(o.id)}
@@ -540,7 +540,7 @@ def test_hypothesis_export_has_the_clients_shape_and_comes_back(notes, tmp_path)
 
 
 def test_import_reads_a_file_the_hypothesis_client_wrote(library, article_page, tmp_path):
-    [o] = library.import_paths([article_page])
+    [o] = library.import_paths([article_page], workers=1)
     client_file = {
         "export_date": "2024-06-01T10:00:00.000Z",
         "export_userid": "acct:ann@hypothes.is",

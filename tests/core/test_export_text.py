@@ -45,7 +45,7 @@ def hostile(tmp_path: Path):
         "utf-8",
     )
     library = Library.open(tmp_path / "lib")
-    [outcome] = library.import_paths([page])
+    [outcome] = library.import_paths([page], workers=1)
     assert outcome.status == "imported", outcome.error
     article_id = outcome.id
     text = library.get(article_id).text

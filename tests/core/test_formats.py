@@ -70,7 +70,7 @@ def article_html(
 
 
 def import_one(library, path):
-    [outcome] = library.import_paths([path])
+    [outcome] = library.import_paths([path], workers=1)
     assert outcome.status == "imported", outcome
     return library.get(outcome.id)
 

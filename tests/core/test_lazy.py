@@ -14,7 +14,7 @@ from reader.core.storage import db
 
 @pytest.mark.sqlite_only  # a shared library loads its driver with SQLAlchemy
 def test_lists_without_loading_sqlalchemy(library, article_page, tmp_path):
-    [outcome] = library.import_paths([article_page])
+    [outcome] = library.import_paths([article_page], workers=1)
     library.add_tags(outcome.id, ["rivers"])
     script = f"""
 import sys
@@ -44,7 +44,7 @@ print(lazy.loaded)
 def test_reading_commands_answer_without_sqlalchemy(library, article_page):
     """`reader list`, `show` and `search` answer through the light path (start-up
     time), and say what they said before."""
-    [outcome] = library.import_paths([article_page])
+    [outcome] = library.import_paths([article_page], workers=1)
     script = f"""
 import io, json, sys, contextlib
 from reader.cli import main
@@ -74,7 +74,7 @@ def test_same_pages_as_the_library(library, fixtures, tmp_path):
             .replace("quiet in winter", f"quiet {i}")
             .replace("example.org/2024", f"e.org/{i}")
         )
-        library.import_paths([page])
+        library.import_paths([page], workers=1)
     lazy = LazyLibrary.open(library.location)
     for sort in ("added", "title", "published"):
         cursor, lazy_ids, ids = None, [], []

@@ -6,7 +6,7 @@ from reader.core import Library, LibraryError, resolve_library_dir
 
 
 def import_one(library, path):
-    [outcome] = library.import_paths([path])
+    [outcome] = library.import_paths([path], workers=1)
     assert outcome.status == "imported", outcome
     return outcome.id
 
@@ -26,7 +26,7 @@ def test_same_page_twice_is_a_duplicate(library, article_page, tmp_path):
     first = import_one(library, article_page)
     copy = tmp_path / "again.html"
     copy.write_bytes(article_page.read_bytes())
-    [outcome] = library.import_paths([copy])
+    [outcome] = library.import_paths([copy], workers=1)
     assert outcome.status == "duplicate" and outcome.id == first
     assert library.count() == 1
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.postgresql
 
 
 def import_one(library, path) -> int:
-    [outcome] = library.import_paths([path])
+    [outcome] = library.import_paths([path], workers=1)
     assert outcome.status == "imported", outcome
     return outcome.id
 

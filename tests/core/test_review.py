@@ -21,7 +21,7 @@ def made_at(monkeypatch):
 
 def highlights(library, article_page, count, made_at, when=DAY0, **kwargs):
     made_at(when)
-    [outcome] = library.import_paths([article_page])
+    [outcome] = library.import_paths([article_page], workers=1)
     return [library.add_highlight(outcome.id, i * 20, i * 20 + 15, **kwargs).id for i in range(count)], outcome.id
 
 

@@ -193,7 +193,7 @@ def test_hostile_page_imports_clean(library, tmp_path):
         "<script>alert(1)</script><link rel=stylesheet href='https://evil.example/s.css'></head>"
         f"<body onload=alert(1)><article><h1>Harbour budget</h1>{body}</article></body></html>"
     )
-    [outcome] = library.import_paths([page])
+    [outcome] = library.import_paths([page], workers=1)
     assert outcome.status == "imported", outcome
     article = library.get(outcome.id)
     assert_inert(article.html)

@@ -18,7 +18,7 @@ def pages(library, tmp_path, fixtures):
             .replace("quiet in winter", f"quiet in winter. {extra}")
             .replace("example.org/2024", f"example.org/{key}")
         )
-        [outcome] = library.import_paths([page])
+        [outcome] = library.import_paths([page], workers=1)
         assert outcome.status == "imported"
         made[key] = outcome.id
     return made

@@ -19,7 +19,7 @@ JAPANESE = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>
 def _import(library, tmp_path, name, html):
     page = tmp_path / name
     page.write_text(html, encoding="utf-8")
-    [outcome] = library.import_paths([page])
+    [outcome] = library.import_paths([page], workers=1)
     assert outcome.status == "imported", outcome.error
     return outcome.id
 

@@ -13,7 +13,7 @@ def test_a_word_inside_a_long_chinese_paragraph_gets_a_short_snippet(library, tm
         f"<h1>长文</h1><p>{run}</p><p>{run}家谱记录{run}</p></article></body></html>",
         encoding="utf-8",
     )
-    [outcome] = library.import_paths([page])
+    [outcome] = library.import_paths([page], workers=1)
     assert outcome.status == "imported", outcome.error
     [hit] = library.search("家谱")
     assert hit.article_id == outcome.id

@@ -27,7 +27,7 @@ def test_a_library_in_a_synced_folder_is_warned_about_at_open(
         [warning] = library.warnings
         assert service in warning and "PostgreSQL" in warning
     monkeypatch.setenv("READER_LIBRARY", str(folder))
-    assert cli.main(["import", str(article_page)]) == 0
+    assert cli.main(["import", "--workers", "1", str(article_page)]) == 0
     err = capsys.readouterr().err
     assert f"reader: warning: {folder} is inside a {service} folder" in err
 

@@ -57,6 +57,7 @@ def run_audit(pages: list[Path], timeout: float = 600) -> list[dict]:
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the project")
 def test_the_view_shows_every_sampled_corpus_page_whole_at_three_widths():
     rows = run_audit([CORPUS / name / "source.html" for name in SAMPLE])

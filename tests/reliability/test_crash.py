@@ -89,7 +89,7 @@ def test_sigkill_during_import_loses_nothing_and_a_rerun_imports_the_rest(tmp_pa
     pages = tmp_path / "pages"
     files = batch(pages, KILL_PAGES)
     lib = tmp_path / "lib"
-    assert run_reader("import", files[0], "--library", lib).returncode == 0  # create the library
+    assert run_reader("import", files[0], "--library", lib, "--workers", "1").returncode == 0  # create the library
     db_path = lib / "library.db"
     rng = random.Random(int(os.environ.get("READER_KILL_SEED", "8")))
     counts, orphans, kills, groups = [1], 0, 0, []
@@ -296,8 +296,8 @@ DAMAGE = {
     "truncated to half": lambda d: d[: len(d) // 2],
     "truncated to the header": lambda d: d[:100],
     "cut inside the header": lambda d: d[:50],
-    "garbage": lambda d: bytes(random.Random(1).randrange(256) for _ in range(len(d))),
-    "header then garbage": lambda d: d[:100] + bytes(random.Random(2).randrange(256) for _ in range(len(d) - 100)),
+    "garbage": lambda d: random.Random(1).randbytes(len(d)),
+    "header then garbage": lambda d: d[:100] + random.Random(2).randbytes(len(d) - 100),
     "articles table garbled": lambda d: _garble_page(d, _page_of(d, "articles")),
     "highlights table garbled": lambda d: _garble_page(d, _page_of(d, "highlights")),
     "a text file": lambda d: b"this is not a database\n" * 100,

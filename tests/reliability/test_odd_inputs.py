@@ -21,7 +21,7 @@ def test_files_that_are_not_web_pages_are_refused(library, tmp_path):
     letters.write_bytes(b"D" * 200_000)  # what `bytes(Random(1).randrange(256) for ...)` really makes
     noise = tmp_path / "noise.html"
     rng = random.Random(1)
-    noise.write_bytes(bytes(rng.randrange(256) for _ in range(200_000)))
+    noise.write_bytes(rng.randbytes(200_000))
     found = outcomes_by_name(library, letters, noise)
     assert found["binary.html"].status == "failed" and "not a web page" in found["binary.html"].error
     assert found["noise.html"].status == "failed" and "binary data" in found["noise.html"].error

@@ -187,7 +187,7 @@ def test_imports_at_once_never_double_an_article(tmp_path, runs):
 
 def test_a_tag_is_one_tag_however_it_is_typed(library, tmp_path):
     [page] = batch(tmp_path / "pages", 1)
-    [outcome] = library.import_paths([page])
+    [outcome] = library.import_paths([page], workers=1)
     library.add_tags(outcome.id, ["Rivers"])
     library.add_tags(outcome.id, ["rivers", "RIVERS", "#Ocean  life"])
     assert library.get(outcome.id).tags == ("Ocean life", "Rivers")  # first spelling kept
@@ -202,7 +202,7 @@ def test_a_tag_is_one_tag_however_it_is_typed(library, tmp_path):
 def test_a_read_only_library_is_read_not_called_damaged(tmp_path):
     [page] = batch(tmp_path / "pages", 1)
     with Library.open(tmp_path / "lib") as library:
-        [outcome] = library.import_paths([page])
+        [outcome] = library.import_paths([page], workers=1)
     with Library(tmp_path / "lib", read_only=True) as library:
         assert library.get(outcome.id).title.startswith("Article")
         with pytest.raises(LibraryError, match=r"read-only \(nothing is wrong with it\)"):
@@ -216,7 +216,7 @@ def test_a_library_in_a_read_only_folder_opens_for_reading(tmp_path):
     [page] = batch(tmp_path / "pages", 1)
     folder = tmp_path / "lib"
     with Library.open(folder) as library:
-        [outcome] = library.import_paths([page])
+        [outcome] = library.import_paths([page], workers=1)
     (folder / "library.db").chmod(0o444)
     folder.chmod(0o555)
     try:
