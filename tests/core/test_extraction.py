@@ -727,3 +727,49 @@ def test_a_news_dateline_opens_the_story_and_is_no_byline(tmp_path):
     article = prepare(page)
     assert article.text.startswith("ROTTERDAM – Work on the damaged cranes")
     assert article.author is None
+
+
+def _dek_page(tmp_path, header: str) -> Path:
+    para = (
+        "<p>The council voted on Tuesday to close the old swimming pool at the end of the summer, "
+        "after engineers found that the roof over the main hall could no longer carry the snow of a hard winter.</p>"
+    )
+    page = tmp_path / "pool.html"
+    page.write_text(
+        "<html><head><title>Council votes to close the old pool | Valley News</title></head><body>"
+        "<div class='masthead'><h1><a href='/'>Valley News</a></h1>"
+        "<p>All the news from the valley, every morning, since nineteen hundred and twelve.</p></div>"
+        f"<div class='top'>{header}</div><div class='columns'><div class='story-body'>{para * 5}</div>"
+        "<div class='aside'><p>Weather: sunny spells</p></div></div></body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # the dek as an <h2> in the headline's <hgroup>, a byline line between it and the body
+        "<header><hgroup><h1>Council votes to close the old pool</h1><h2>Swimmers have one more summer "
+        "before the doors shut for good, and no new pool is planned.</h2></hgroup>"
+        "<p class='byline'>By Ann Lee</p></header>",
+        # a plain <p> under the headline, after a line with the date, in a box the cleaning takes away
+        "<div class='teaser'><h1>Council votes to close the old pool</h1><span>Tuesday</span>"
+        "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",
+    ],
+)
+def test_the_dek_under_the_headline_opens_the_text(tmp_path, header):
+    text = prepare(_dek_page(tmp_path, header)).text
+    assert text.startswith("Swimmers have one more summer before the doors shut for good")
+    assert "engineers found that the roof" in text
+    assert "All the news from the valley" not in text  # the site's slogan under its linked name
+
+
+def test_a_byline_with_its_date_under_the_headline_is_no_dek(tmp_path):
+    header = (
+        "<h1>Council votes to close the old pool</h1>"
+        "<p class='info'>Von Ann Lee und Tom Berg, 14. März 2023, 10:45 Uhr, aktualisiert</p>"
+    )
+    text = prepare(_dek_page(tmp_path, header)).text
+    assert text.startswith("The council voted on Tuesday")
+    assert "Ann Lee" not in text

@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 
 from reader.core.domain import PageFields
 from reader.core.importing import choice, notices
+from reader.core.importing.dek import headline_dek
 from reader.core.importing.finish import finish_body, fragment_text_length, page_text_length
 from reader.core.importing.furniture import prepare_tree, strip_furniture
 from reader.core.importing.mathml import mark_math
@@ -59,7 +60,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
         body = document.summary(html_partial=True)
     except Exception:  # readability raises many kinds on broken markup
         body = ""
-    body = finish_body(body, meta)
+    body = finish_body(body, meta, headline_dek(root, meta.title))
     page_chars = page_text_length(root)
     if fragment_text_length(body) < min(200, page_chars * 0.5):
         # Next to nothing found in a page with text: the cleaned page instead, or
