@@ -773,3 +773,35 @@ def test_a_byline_with_its_date_under_the_headline_is_no_dek(tmp_path):
     text = prepare(_dek_page(tmp_path, header)).text
     assert text.startswith("The council voted on Tuesday")
     assert "Ann Lee" not in text
+
+
+@pytest.mark.parametrize("cited", [False, True])
+def test_links_to_other_posts_after_the_last_paragraph_go_and_a_cited_address_stays(tmp_path, cited):
+    para = (
+        "<p>The bakery on Mill Street opened its doors again on Saturday, three months after the fire that "
+        "destroyed its ovens, and by nine o'clock the queue reached the corner of the square.</p>"
+    )
+    titles = (
+        "Why the old mill on the river is finally getting a new roof after twenty years?",
+        "Five walks around the valley that end at a bakery, a pub or both of them",
+        "The school choir sings at the cathedral on Sunday for the first time since the war",
+    )
+    address = "https://example.org/reports/2023/bakery-fire-letter-to-the-council.pdf"
+    if cited:  # the source the story ends on: an address shown as its own link
+        end = f"<p><a href='{address}'>{address}</a></p>"
+    else:
+        end = "<p>Keep reading</p>" + "".join(f"<p><a href='/post/{i}'>{t}</a></p>" for i, t in enumerate(titles))
+    page = tmp_path / "bakery.html"
+    page.write_text(
+        "<html><head><title>Bakery reopens</title></head><body><article><h1>Bakery reopens</h1>"
+        f"{para * 4}{end}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "the queue reached the corner of the square" in text
+    if cited:
+        assert address in text
+    else:
+        assert "Keep reading" not in text
+        for title in titles:
+            assert title[:20] not in text, title
