@@ -756,6 +756,9 @@ def _dek_page(tmp_path, header: str) -> Path:
         # a plain <p> under the headline, after a line with the date, in a box the cleaning takes away
         "<div class='teaser'><h1>Council votes to close the old pool</h1><span>Tuesday</span>"
         "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",
+        # a story headed by an <h2> (the page's <h1> is the site's name)
+        "<div class='head'><h2>Council votes to close the old pool</h2>"
+        "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",
     ],
 )
 def test_the_dek_under_the_headline_opens_the_text(tmp_path, header):

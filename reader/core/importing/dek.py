@@ -78,7 +78,10 @@ def headline_dek(root: HtmlElement, title: str) -> HtmlElement | None:
     body = root.find(".//body")
     if not title or body is None:
         return None
+    # the <h1> that names the page's title; on pages that head the story with an <h2>, that
     headline = next((h for h in body.iter("h1") if _names_title(h, title)), None)
+    if headline is None:
+        headline = next((h for h in body.iter("h2") if _names_title(h, title)), None)
     if headline is None:
         return None
     skipped = 0

@@ -29,6 +29,7 @@ from reader.core.importing.finish import finish_body, fragment_text_length, page
 from reader.core.importing.furniture import prepare_tree, strip_furniture
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
+from reader.core.importing.nodes import text_length
 from reader.core.importing.readability_rules import ArticleDocument
 from reader.core.importing.sanitize import inner_html
 
@@ -60,9 +61,12 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
         body = document.summary(html_partial=True)
     except Exception:  # readability raises many kinds on broken markup
         body = ""
-    body = finish_body(body, meta, headline_dek(root, meta.title))
+    dek = headline_dek(root, meta.title)
+    body = finish_body(body, meta, dek)
     page_chars = page_text_length(root)
-    if fragment_text_length(body) < min(200, page_chars * 0.5):
+    # what readability found, without a dek put before it (finish_body inserts the copy)
+    found = fragment_text_length(body) - (text_length(dek) if dek is not None and dek.getparent() is not None else 0)
+    if found < min(200, page_chars * 0.5):
         # Next to nothing found in a page with text: the cleaned page instead, or
         # the part of it the page marks as its article (<main>, <article>).
         whole = ""
