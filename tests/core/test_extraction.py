@@ -808,3 +808,27 @@ def test_links_to_other_posts_after_the_last_paragraph_go_and_a_cited_address_st
         assert "Keep reading" not in text
         for title in titles:
             assert title[:20] not in text, title
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "<h3>MIRA: <a href='/otra-nota'>El puerto cierra dos muelles por la tormenta de esta semana</a></h3>",
+        "<blockquote><b>PUEDES VER: </b><a href='/otra-nota'>¿Qué barrios se quedan sin agua el lunes?</a></blockquote>",
+    ],
+)
+def test_a_read_also_link_set_as_a_heading_or_quote_is_not_article_text(tmp_path, teaser):
+    para = (
+        "<p>El ayuntamiento aprobó el martes el nuevo horario de los autobuses nocturnos, que desde junio "
+        "pasarán cada veinte minutos por el centro y llegarán hasta los barrios del norte.</p>"
+    )
+    page = tmp_path / "buses.html"
+    page.write_text(
+        "<html><head><title>Autobuses nocturnos</title></head><body><article><h1>Autobuses nocturnos</h1>"
+        f"{para * 2}{teaser}{para * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "llegarán hasta los barrios del norte" in text
+    assert "MIRA" not in text and "PUEDES VER" not in text
+    assert "muelles" not in text and "sin agua" not in text

@@ -75,11 +75,12 @@ _AUTHOR_HEADING = re.compile(
 _TEASER_LEAD = re.compile(
     r"^\s*(?:read more|read also|also read|related|see also|more|watch|listen|recommended|"
     r"click here|lire aussi|à lire aussi|voir aussi|lesen sie (?:auch|mehr)|auch lesen|mehr zum thema|siehe auch|"
-    r"leia também|leia mais|veja também|lee también|lea también|lea más|lea|ver también|leggi anche|"
+    r"leia também|leia mais|veja também|lee también|lea también|también lea|lea más|lea|ver también|leggi anche|"
     r"puedes ver|(?:le|te) puede interesar|vea también|mire|mira|lesen sie hier|zum weiterlesen|"
     r"czytaj (?:także|też|więcej)|zobacz (?:też|także)|dowiedz się więcej)\b\s*[:»>\-–|]",
     re.I,
 )
+_TEASER_BOXES = frozenset(("h2", "h3", "h4", "h5", "h6", "blockquote"))
 _RELATED_HEADING = re.compile(
     r"^(?:related|related (?:articles?|stories|posts|content|coverage|links|reading)|"
     r"more (?:from|on|about|stories|in|news)\b.*|you (?:may|might) (?:also )?(?:like|enjoy|be interested in).*|"
@@ -157,6 +158,12 @@ def strip_furniture(body: HtmlElement) -> None:
                 and _TEASER_LEAD.match(text)
                 and link_share(el, text) > 0.5
             ):
+                remove(el)
+                continue
+        if tag in _TEASER_BOXES:
+            # "MIRA: <a>another story</a>" set as a heading or a quote between paragraphs
+            text = SPACES.sub(" ", el.text_content()).strip()
+            if len(text) < 300 and _TEASER_LEAD.match(text) and link_share(el, text) > 0.5:
                 remove(el)
                 continue
         if tag in HEADINGS or (tag == "p" and _bold_line(el)):
