@@ -832,3 +832,24 @@ def test_a_read_also_link_set_as_a_heading_or_quote_is_not_article_text(tmp_path
     assert "llegarán hasta los barrios del norte" in text
     assert "MIRA" not in text and "PUEDES VER" not in text
     assert "muelles" not in text and "sin agua" not in text
+
+
+@pytest.mark.parametrize("heading", ["Autorin", "Autor:innen", "Author", "Autores"])
+def test_an_author_box_under_a_one_word_heading_is_not_article_text(tmp_path, heading):
+    para = (
+        "<p>Die Fähre zur Insel fährt ab Sonntag wieder nach dem Sommerfahrplan: das erste Schiff legt um "
+        "sechs Uhr ab, das letzte kommt eine Stunde später zurück als im Winter.</p>"
+    )
+    bio = (
+        "<div><p>Jana Berg, geboren 1985, schreibt seit 2012 für die Zeitung über Verkehr und Küste. "
+        "Sie hat in Kiel Geografie studiert und lebt mit ihrer Familie auf dem Festland.</p></div>"
+    )
+    page = tmp_path / "faehre.html"
+    page.write_text(
+        "<html><head><title>Fähre</title></head><body><article><h1>Fähre</h1>"
+        f"{para * 4}<h2>{heading}</h2>{bio}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "das letzte kommt eine Stunde später zurück" in text
+    assert "Jana Berg" not in text and heading not in text

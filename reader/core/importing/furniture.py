@@ -67,8 +67,10 @@ FURNITURE_TEXT = re.compile(
 )
 # A heading over an author box, in the languages Reader meets most.
 _AUTHOR_HEADING = re.compile(
-    r"^(?:about the author|über (?:den|die) autor(?:in)?|zum autor|zur autorin|sobre el autor|"
-    r"sobre la autora|à propos de l'auteur|l'auteur|o autorze|sull'autore|sobre o autor)$",
+    r"^(?:about the authors?|über (?:den|die) autor(?:in)?|zum autor|zur autorin|sobre el autor|"
+    r"sobre la autora|à propos de l'auteur|l'auteur|o autorze|sull'autore|sobre o autor|"
+    # the box's own one-word heading: "Author", "Autorin", "Autor:innen", "Autores"
+    r"authors?|autor(?:in|en|innen|[:*_/]innen|es|a|as)?|auteur(?:e|s|es)?|autorzy)$",
     re.I,
 )
 # A paragraph that only points elsewhere: "READ MORE: <link>"
