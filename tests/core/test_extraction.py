@@ -641,7 +641,9 @@ def test_wiki_section_notes_and_up_next_boxes_are_not_article_text(tmp_path):
         assert junk not in text, junk
 
 
-@pytest.mark.parametrize("box_class", ["author-info", "Report__AuthorBox", "c-author-description", "about-author"])
+@pytest.mark.parametrize(
+    "box_class", ["author-info", "Report__AuthorBox", "c-author-description", "about-author", "post-author__bio"]
+)
 def test_an_author_bio_inside_the_article_goes(tmp_path, box_class):
     para = (
         "<p>The orchard on the hill was planted in 1952 by the village school, and every class since "

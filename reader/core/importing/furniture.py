@@ -27,7 +27,7 @@ _WIDGET = re.compile(
     r"related\w*|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
-    r"author-?(?:bio|box|info|profile|card|details|description)|about-?(?:the-?)?author|post-?tags|tag-?list|comments?|edit-?section|"
+    r"author[-_]*(?:bio|box|info|profile|card|details|description)|about[-_]*(?:the[-_]*)?author|post-?tags|tag-?list|comments?|edit-?section|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
     r"hatnote)(?:$|[\s_-])",
     re.I,
