@@ -855,3 +855,33 @@ def test_an_author_box_under_a_one_word_heading_is_not_article_text(tmp_path, he
     text = prepare(page).text
     assert "das letzte kommt eine Stunde später zurück" in text
     assert "Jana Berg" not in text and heading not in text
+
+
+@pytest.mark.parametrize("in_markup", [1, 6])
+def test_a_story_whose_markup_holds_a_part_of_it_is_read_from_its_structured_data(tmp_path, in_markup):
+    import json
+
+    paras = [
+        f"Paragraph {n} of the report: the harbour board met on Thursday and agreed that the old crane "
+        f"on the north quay, number {n}, will be repaired rather than scrapped, at a cost the city shares."
+        for n in range(1, 7)
+    ]
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Cranes",
+        "articleBody": "\n\n".join(paras),
+    }
+    shown = "".join(f"<p>{p}</p>" for p in paras[:in_markup])
+    page = tmp_path / "cranes.html"
+    page.write_text(
+        "<html><head><title>Cranes</title>"
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script></head><body><article><h1>Cranes</h1>"
+        f"{shown}<p>Readers can follow the next meeting of the board on the city's website in May.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "number 1, will be repaired" in text and "number 6, will be repaired" in text
+    # the markup holds the story: read from there, as always (its own last line included)
+    assert ("follow the next meeting" in text) == (in_markup == 6)

@@ -32,6 +32,7 @@ from reader.core.importing.metadata import read_metadata
 from reader.core.importing.nodes import text_length
 from reader.core.importing.readability_rules import ArticleDocument
 from reader.core.importing.sanitize import inner_html
+from reader.core.importing.stated import instead_of, stated_body
 
 logging.getLogger("readability").setLevel(logging.CRITICAL)
 
@@ -77,6 +78,12 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
             whole = finish_body(whole_page_tree(root), meta)
         if fragment_text_length(whole) > fragment_text_length(body):
             body, fallback = whole, True
+    stated = stated_body(root)
+    if stated is not None:
+        # the page's structured data states far more of the story than its markup held
+        instead = instead_of(fragment_text_length(body), stated)
+        if instead is not None:
+            body, fallback = finish_body(instead, meta), False
     return Extraction(
         title=_nfc(meta.title),
         html=_nfc(body),
