@@ -62,7 +62,7 @@ def _markup_text(stated: str) -> str | None:
         fragment = lxml_html.fragment_fromstring(stated, create_parent="div")
     except (ValueError, etree.ParserError):
         return None
-    return fragment.text_content()
+    return str(fragment.text_content())
 
 
 def _bodies(data: object, depth: int = 0) -> Iterator[str]:
