@@ -641,7 +641,9 @@ def test_wiki_section_notes_and_up_next_boxes_are_not_article_text(tmp_path):
         assert junk not in text, junk
 
 
-@pytest.mark.parametrize("box_class", ["author-info", "Report__AuthorBox", "c-author-description", "about-author"])
+@pytest.mark.parametrize(
+    "box_class", ["author-info", "Report__AuthorBox", "c-author-description", "about-author", "post-author__bio"]
+)
 def test_an_author_bio_inside_the_article_goes(tmp_path, box_class):
     para = (
         "<p>The orchard on the hill was planted in 1952 by the village school, and every class since "
@@ -727,3 +729,159 @@ def test_a_news_dateline_opens_the_story_and_is_no_byline(tmp_path):
     article = prepare(page)
     assert article.text.startswith("ROTTERDAM – Work on the damaged cranes")
     assert article.author is None
+
+
+def _dek_page(tmp_path, header: str) -> Path:
+    para = (
+        "<p>The council voted on Tuesday to close the old swimming pool at the end of the summer, "
+        "after engineers found that the roof over the main hall could no longer carry the snow of a hard winter.</p>"
+    )
+    page = tmp_path / "pool.html"
+    page.write_text(
+        "<html><head><title>Council votes to close the old pool | Valley News</title></head><body>"
+        "<div class='masthead'><h1><a href='/'>Valley News</a></h1>"
+        "<p>All the news from the valley, every morning, since nineteen hundred and twelve.</p></div>"
+        f"<div class='top'>{header}</div><div class='columns'><div class='story-body'>{para * 5}</div>"
+        "<div class='aside'><p>Weather: sunny spells</p></div></div></body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # the dek as an <h2> in the headline's <hgroup>, a byline line between it and the body
+        "<header><hgroup><h1>Council votes to close the old pool</h1><h2>Swimmers have one more summer "
+        "before the doors shut for good, and no new pool is planned.</h2></hgroup>"
+        "<p class='byline'>By Ann Lee</p></header>",
+        # a plain <p> under the headline, after a line with the date, in a box the cleaning takes away
+        "<div class='teaser'><h1>Council votes to close the old pool</h1><span>Tuesday</span>"
+        "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",
+        # a story headed by an <h2> (the page's <h1> is the site's name)
+        "<div class='head'><h2>Council votes to close the old pool</h2>"
+        "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",
+    ],
+)
+def test_the_dek_under_the_headline_opens_the_text(tmp_path, header):
+    text = prepare(_dek_page(tmp_path, header)).text
+    assert text.startswith("Swimmers have one more summer before the doors shut for good")
+    assert "engineers found that the roof" in text
+    assert "All the news from the valley" not in text  # the site's slogan under its linked name
+
+
+def test_a_byline_with_its_date_under_the_headline_is_no_dek(tmp_path):
+    header = (
+        "<h1>Council votes to close the old pool</h1>"
+        "<p class='info'>Von Ann Lee und Tom Berg, 14. März 2023, 10:45 Uhr, aktualisiert</p>"
+    )
+    text = prepare(_dek_page(tmp_path, header)).text
+    assert text.startswith("The council voted on Tuesday")
+    assert "Ann Lee" not in text
+
+
+@pytest.mark.parametrize("cited", [False, True])
+def test_links_to_other_posts_after_the_last_paragraph_go_and_a_cited_address_stays(tmp_path, cited):
+    para = (
+        "<p>The bakery on Mill Street opened its doors again on Saturday, three months after the fire that "
+        "destroyed its ovens, and by nine o'clock the queue reached the corner of the square.</p>"
+    )
+    titles = (
+        "Why the old mill on the river is finally getting a new roof after twenty years?",
+        "Five walks around the valley that end at a bakery, a pub or both of them",
+        "The school choir sings at the cathedral on Sunday for the first time since the war",
+    )
+    address = "https://example.org/reports/2023/bakery-fire-letter-to-the-council.pdf"
+    if cited:  # the source the story ends on: an address shown as its own link
+        end = f"<p><a href='{address}'>{address}</a></p>"
+    else:
+        end = "<p>Keep reading</p>" + "".join(f"<p><a href='/post/{i}'>{t}</a></p>" for i, t in enumerate(titles))
+    page = tmp_path / "bakery.html"
+    page.write_text(
+        "<html><head><title>Bakery reopens</title></head><body><article><h1>Bakery reopens</h1>"
+        f"{para * 4}{end}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "the queue reached the corner of the square" in text
+    if cited:
+        assert address in text
+    else:
+        assert "Keep reading" not in text
+        for title in titles:
+            assert title[:20] not in text, title
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "<h3>MIRA: <a href='/otra-nota'>El puerto cierra dos muelles por la tormenta de esta semana</a></h3>",
+        "<blockquote><b>PUEDES VER: </b><a href='/otra-nota'>¿Qué barrios se quedan sin agua el lunes?</a></blockquote>",
+    ],
+)
+def test_a_read_also_link_set_as_a_heading_or_quote_is_not_article_text(tmp_path, teaser):
+    para = (
+        "<p>El ayuntamiento aprobó el martes el nuevo horario de los autobuses nocturnos, que desde junio "
+        "pasarán cada veinte minutos por el centro y llegarán hasta los barrios del norte.</p>"
+    )
+    page = tmp_path / "buses.html"
+    page.write_text(
+        "<html><head><title>Autobuses nocturnos</title></head><body><article><h1>Autobuses nocturnos</h1>"
+        f"{para * 2}{teaser}{para * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "llegarán hasta los barrios del norte" in text
+    assert "MIRA" not in text and "PUEDES VER" not in text
+    assert "muelles" not in text and "sin agua" not in text
+
+
+@pytest.mark.parametrize("heading", ["Autorin", "Autor:innen", "Author", "Autores"])
+def test_an_author_box_under_a_one_word_heading_is_not_article_text(tmp_path, heading):
+    para = (
+        "<p>Die Fähre zur Insel fährt ab Sonntag wieder nach dem Sommerfahrplan: das erste Schiff legt um "
+        "sechs Uhr ab, das letzte kommt eine Stunde später zurück als im Winter.</p>"
+    )
+    bio = (
+        "<div><p>Jana Berg, geboren 1985, schreibt seit 2012 für die Zeitung über Verkehr und Küste. "
+        "Sie hat in Kiel Geografie studiert und lebt mit ihrer Familie auf dem Festland.</p></div>"
+    )
+    page = tmp_path / "faehre.html"
+    page.write_text(
+        "<html><head><title>Fähre</title></head><body><article><h1>Fähre</h1>"
+        f"{para * 4}<h2>{heading}</h2>{bio}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "das letzte kommt eine Stunde später zurück" in text
+    assert "Jana Berg" not in text and heading not in text
+
+
+@pytest.mark.parametrize("in_markup", [1, 6])
+def test_a_story_whose_markup_holds_a_part_of_it_is_read_from_its_structured_data(tmp_path, in_markup):
+    import json
+
+    paras = [
+        f"Paragraph {n} of the report: the harbour board met on Thursday and agreed that the old crane "
+        f"on the north quay, number {n}, will be repaired rather than scrapped, at a cost the city shares."
+        for n in range(1, 7)
+    ]
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Cranes",
+        "articleBody": "\n\n".join(paras),
+    }
+    shown = "".join(f"<p>{p}</p>" for p in paras[:in_markup])
+    page = tmp_path / "cranes.html"
+    page.write_text(
+        "<html><head><title>Cranes</title>"
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script></head><body><article><h1>Cranes</h1>"
+        f"{shown}<p>Readers can follow the next meeting of the board on the city's website in May.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "number 1, will be repaired" in text and "number 6, will be repaired" in text
+    # the markup holds the story: read from there, as always (its own last line included)
+    assert ("follow the next meeting" in text) == (in_markup == 6)

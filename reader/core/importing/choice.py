@@ -37,7 +37,7 @@ _SPACES = re.compile(r"\s+")
 # names too ("recipeNewsletterCTA").
 NOT_ARTICLE = re.compile(
     r"newsletter|cookie|consent|gdpr|subscribe|"
-    r"(?:^|[\s_-])(?:author-?(?:bio|box|info|description|profile|details|about)|about-?(?:the-?)?author|bio|"
+    r"(?:^|[\s_-])(?:author[-_]*(?:bio|box|info|description|profile|details|about)|about[-_]*(?:the[-_]*)?author|bio|"
     r"biography|no-?consent|"
     r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
     r"read-?next|more-?(?:stories|articles|posts)|popular|trending|modal|dialog)(?:$|[\s_-])",

@@ -24,12 +24,15 @@ from lxml.html import HtmlElement
 
 from reader.core.domain import PageFields
 from reader.core.importing import choice, notices
+from reader.core.importing.dek import headline_dek
 from reader.core.importing.finish import finish_body, fragment_text_length, page_text_length
 from reader.core.importing.furniture import prepare_tree, strip_furniture
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
+from reader.core.importing.nodes import text_length
 from reader.core.importing.readability_rules import ArticleDocument
 from reader.core.importing.sanitize import inner_html
+from reader.core.importing.stated import instead_of, stated_body
 
 logging.getLogger("readability").setLevel(logging.CRITICAL)
 
@@ -59,9 +62,12 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
         body = document.summary(html_partial=True)
     except Exception:  # readability raises many kinds on broken markup
         body = ""
-    body = finish_body(body, meta)
+    dek = headline_dek(root, meta.title)
+    body = finish_body(body, meta, dek)
     page_chars = page_text_length(root)
-    if fragment_text_length(body) < min(200, page_chars * 0.5):
+    # what readability found, without a dek put before it (finish_body inserts the copy)
+    found = fragment_text_length(body) - (text_length(dek) if dek is not None and dek.getparent() is not None else 0)
+    if found < min(200, page_chars * 0.5):
         # Next to nothing found in a page with text: the cleaned page instead, or
         # the part of it the page marks as its article (<main>, <article>).
         whole = ""
@@ -72,6 +78,12 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
             whole = finish_body(whole_page_tree(root), meta)
         if fragment_text_length(whole) > fragment_text_length(body):
             body, fallback = whole, True
+    stated = stated_body(root)
+    if stated is not None:
+        # the page's structured data states far more of the story than its markup held
+        instead = instead_of(fragment_text_length(body), stated)
+        if instead is not None:
+            body, fallback = finish_body(instead, meta), False
     return Extraction(
         title=_nfc(meta.title),
         html=_nfc(body),

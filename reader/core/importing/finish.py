@@ -27,8 +27,9 @@ _DATE_LINE = re.compile(
 )
 
 
-def finish_body(fragment: str, meta: PageMeta) -> str:
-    """Drop a headline, byline or date repeated at the top of the body."""
+def finish_body(fragment: str, meta: PageMeta, lead: HtmlElement | None = None) -> str:
+    """Drop a headline, byline or date repeated at the top of the body; put `lead`
+    (the dek under the headline, dek.py) first when the body lacks it."""
     if not fragment or not fragment.strip():
         return ""
     try:
@@ -36,6 +37,8 @@ def finish_body(fragment: str, meta: PageMeta) -> str:
     except (ValueError, etree.ParserError):
         return fragment
     _drop_top_duplicates(root, meta)
+    if lead is not None:
+        _put_lead(root, lead)
     # Ruby annotations (furigana) read inline as doubled words ("子こども") in
     # the text and in a view that cannot set them above the line.
     etree.strip_elements(root, "rt", "rp", with_tail=False)
@@ -48,6 +51,17 @@ def finish_body(fragment: str, meta: PageMeta) -> str:
     notices.drop_photo_credits(root)
     notices.drop_notices(root)
     return _inner(root)
+
+
+def _put_lead(root: HtmlElement, lead: HtmlElement) -> None:
+    words = SPACES.sub(" ", lead.text_content()).strip()[:_LEAD_PROBE]
+    if words and words not in SPACES.sub(" ", root.text_content()):
+        lead.tail = root.text
+        root.text = None
+        root.insert(0, lead)
+
+
+_LEAD_PROBE = 80  # characters of the lead looked for in the body
 
 
 # What a heading's permalink shows ("Building plugins #"): a mark, never words of the heading.

@@ -27,7 +27,7 @@ _WIDGET = re.compile(
     r"related\w*|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
-    r"author-?(?:bio|box|info|profile|card|details|description)|about-?(?:the-?)?author|post-?tags|tag-?list|comments?|edit-?section|"
+    r"author[-_]*(?:bio|box|info|profile|card|details|description)|about[-_]*(?:the[-_]*)?author|post-?tags|tag-?list|comments?|edit-?section|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
     r"hatnote)(?:$|[\s_-])",
     re.I,
@@ -67,19 +67,22 @@ FURNITURE_TEXT = re.compile(
 )
 # A heading over an author box, in the languages Reader meets most.
 _AUTHOR_HEADING = re.compile(
-    r"^(?:about the author|über (?:den|die) autor(?:in)?|zum autor|zur autorin|sobre el autor|"
-    r"sobre la autora|à propos de l'auteur|l'auteur|o autorze|sull'autore|sobre o autor)$",
+    r"^(?:about the authors?|über (?:den|die) autor(?:in)?|zum autor|zur autorin|sobre el autor|"
+    r"sobre la autora|à propos de l'auteur|l'auteur|o autorze|sull'autore|sobre o autor|"
+    # the box's own one-word heading: "Author", "Autorin", "Autor:innen", "Autores"
+    r"authors?|autor(?:in|en|innen|[:*_/]innen|es|a|as)?|auteur(?:e|s|es)?|autorzy)$",
     re.I,
 )
 # A paragraph that only points elsewhere: "READ MORE: <link>"
 _TEASER_LEAD = re.compile(
     r"^\s*(?:read more|read also|also read|related|see also|more|watch|listen|recommended|"
     r"click here|lire aussi|à lire aussi|voir aussi|lesen sie (?:auch|mehr)|auch lesen|mehr zum thema|siehe auch|"
-    r"leia também|leia mais|veja também|lee también|lea también|lea más|lea|ver también|leggi anche|"
+    r"leia também|leia mais|veja também|lee también|lea también|también lea|lea más|lea|ver también|leggi anche|"
     r"puedes ver|(?:le|te) puede interesar|vea también|mire|mira|lesen sie hier|zum weiterlesen|"
     r"czytaj (?:także|też|więcej)|zobacz (?:też|także)|dowiedz się więcej)\b\s*[:»>\-–|]",
     re.I,
 )
+_TEASER_BOXES = frozenset(("h2", "h3", "h4", "h5", "h6", "blockquote"))
 _RELATED_HEADING = re.compile(
     r"^(?:related|related (?:articles?|stories|posts|content|coverage|links|reading)|"
     r"more (?:from|on|about|stories|in|news)\b.*|you (?:may|might) (?:also )?(?:like|enjoy|be interested in).*|"
@@ -157,6 +160,12 @@ def strip_furniture(body: HtmlElement) -> None:
                 and _TEASER_LEAD.match(text)
                 and link_share(el, text) > 0.5
             ):
+                remove(el)
+                continue
+        if tag in _TEASER_BOXES:
+            # "MIRA: <a>another story</a>" set as a heading or a quote between paragraphs
+            text = SPACES.sub(" ", el.text_content()).strip()
+            if len(text) < 300 and _TEASER_LEAD.match(text) and link_share(el, text) > 0.5:
                 remove(el)
                 continue
         if tag in HEADINGS or (tag == "p" and _bold_line(el)):

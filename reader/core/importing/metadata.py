@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -239,24 +240,31 @@ def _image_src_link(root: HtmlElement) -> str | None:
 def json_ld(root: HtmlElement) -> dict[str, Any]:
     """title, byline, excerpt, site, published, image, language of the page's
     schema.org Article (or NewsArticle, BlogPosting, ...), if it has one."""
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = (script.text or "").strip()
-        raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw).strip()
-        if not raw:
-            continue
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            try:
-                data = json.loads(raw.replace("\n", " ").replace("\t", " "), strict=False)
-            except ValueError:
-                continue
+    for data in ld_documents(root):
         article = _find_article(data)
         if article is not None:
             return _article_fields(article)
     return {}
+
+
+def ld_documents(root: HtmlElement, containing: str = "") -> Iterator[object]:
+    """The page's JSON-LD blocks, parsed (those whose source holds `containing`)."""
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if containing not in raw:
+            continue
+        raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw).strip()
+        if not raw:
+            continue
+        try:
+            yield json.loads(raw)
+        except ValueError:
+            try:
+                yield json.loads(raw.replace("\n", " ").replace("\t", " "), strict=False)
+            except ValueError:
+                continue
 
 
 def _types(obj: dict[str, Any]) -> list[str]:

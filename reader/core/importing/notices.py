@@ -165,6 +165,9 @@ def drop_empty_rows(root: HtmlElement) -> None:
 _TRAILING_MAX = 8
 _TRAILING_SHORT = 60
 _TRAILING_AFTER = 150
+_TRAILING_LINK_MAX = 200
+_TRAILING_LINK_SHARE = 0.9
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S", re.I)
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'»“”’)]*$")
 _NEVER_TRAILING = frozenset(("td", "th", "dt", "dd", "pre", "caption"))
 
@@ -193,10 +196,16 @@ def drop_trailing_lines(root: HtmlElement) -> None:
     for el, text in _lines_from_end(root):
         if len(text) >= _TRAILING_AFTER:
             break  # the article's last paragraph
+        # a line that is all link points elsewhere (another post's title), however long;
+        # a line showing an address is what the text cites (a source, "sign here: http://...")
+        linked = (
+            len(text) <= _TRAILING_LINK_MAX
+            and not _ADDRESS.search(text)
+            and _away_share(el, text) >= _TRAILING_LINK_SHARE
+        )
         if (
             len(tail) == _TRAILING_MAX
-            or len(text) >= _TRAILING_SHORT
-            or _SENTENCE_END.search(text)
+            or (not linked and (len(text) >= _TRAILING_SHORT or _SENTENCE_END.search(text)))
             or el.tag in _NEVER_TRAILING
             or el.find(".//img") is not None
             or el.find(".//code") is not None  # code is the article's own, never furniture
@@ -262,6 +271,16 @@ def drop_trailing_notices(root: HtmlElement) -> None:
         return
     for el in tail:
         remove(el)
+
+
+def _away_share(el: HtmlElement, text: str) -> float:
+    """The share of el's text in links to another page (not "#", not a script's popup)."""
+    away = 0
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip().lower()
+        if href and not href.startswith(("#", "javascript:")):
+            away += len(_SPACES.sub(" ", a.text_content()).strip())
+    return away / len(text) if text else 0.0
 
 
 def _set_apart(el: HtmlElement, text: str) -> bool:
