@@ -127,9 +127,13 @@ class HighlightDelegate(QStyledItemDelegate):
 
     def _doc(self, option, entry: tuple, width: float) -> QTextDocument:
         h: Highlight = entry[1]
-        key = (h.id, h.updated, h.color, h.note, h.tags, h.start is None, int(width), entry[2])
+        # Not keyed by width: a new width (the list's scroll bar comes or goes) lays the card
+        # out again, without building it again (its note's Markdown parsed and sanitized).
+        key = (h.id, h.updated, h.color, h.note, h.tags, h.start is None, entry[2])
         doc = self._docs.get(key)
         if doc is not None:
+            if doc.textWidth() != max(40.0, width):
+                doc.setTextWidth(max(40.0, width))
             return doc
         t = self.theme
         doc = QTextDocument()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -87,8 +88,18 @@ FONT_ALIASES = {"Serif": SERIF, "Sans": SANS}
 
 
 def installed(families) -> list[str]:
-    have = set(QFontDatabase.families())
+    have = _families()
     return [f for f in families if f in have]
+
+
+@functools.cache
+def _families() -> frozenset[str]:
+    """The installed font families, read once (a card or a page asks for them each time it is
+    built) and again after fonts are added or removed while the window is open."""
+    app = QGuiApplication.instance()
+    if isinstance(app, QGuiApplication):
+        app.fontDatabaseChanged.connect(_families.cache_clear)
+    return frozenset(QFontDatabase.families())
 
 
 def font_families(choice: str) -> list[str]:

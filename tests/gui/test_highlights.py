@@ -557,3 +557,30 @@ def test_an_anki_deck_of_the_annotated_articles_only(
         (tmp_path / "collection.anki2").write_bytes(z.read("collection.anki2"))
     notes = sqlite3.connect(tmp_path / "collection.anki2").execute("SELECT flds FROM notes").fetchall()
     assert len(notes) == 1 and QUOTE in notes[0][0]
+
+
+def test_a_card_wraps_again_when_the_sidebar_changes_width(library, make_window, qtbot, tmp_path):
+    # Cards are built once and laid out again at a new width: narrower, a long note takes
+    # more lines and its card grows; wider again, it is as it was.
+    from test_window import long_page
+
+    article_id = library.import_paths([long_page(tmp_path, "w.html", "Wide Read", "mosses", 12)], workers=1)[0].id
+    note = "A long note about mosses that needs several lines in a narrow card, " * 4
+    noted = library.highlight_quote(article_id, "Paragraph 3 of wide read", color="green", note=note)
+    window = make_window(library)
+    open_first(window)
+    sidebar = window.sidebar
+    sizes = window.splitter.sizes()
+
+    def height() -> int:
+        window.splitter.setSizes(sizes)
+        qtbot.waitUntil(lambda: sidebar.list.viewport().width() > 0, timeout=5000)
+        qtbot.wait(20)
+        return sidebar.entry_rect(noted.id).height()
+
+    wide = height()
+    sizes = [sizes[0], sizes[1] + sizes[2] - 260, 260]
+    narrow = height()
+    sizes = [sizes[0], sizes[1] - 200, 460]
+    wider = height()
+    assert narrow > wide > wider
