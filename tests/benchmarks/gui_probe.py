@@ -1,10 +1,12 @@
 """One measurement of the window, in a fresh process; prints one JSON line.
 
-    gui_probe.py bare|startup|open|memory LIBRARY_DIR
+    gui_probe.py bare|startup|open|highlight|memory LIBRARY_DIR
 
 bare     a bare PySide6 main window with a list (the baseline)
 startup  Reader's window over the library: process start to first paint, list filled
 open     time to show the longest article with its highlights painted
+highlight time from H on a selection in the longest article to the highlight painted in the
+         text and listed in the sidebar (stored on the window's worker, as the reader does it)
 memory   peak RSS after scrolling the library list end to end, page by page (each step timed,
          once the core has loaded in the background); then the time to switch the list's view
 """
@@ -89,6 +91,8 @@ def main() -> int:
             app.quit()
         elif mode == "open":
             measure_open(window, app)
+        elif mode == "highlight":
+            measure_highlight(window, app)
         elif mode == "memory":
             scroll_all(window, app)
 
@@ -116,6 +120,43 @@ def measure_open(window, app) -> None:
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     emit(open_ms=times[len(times) // 2], words=article.word_count, highlights=len(article.highlights))
+    app.quit()
+
+
+def measure_highlight(window, app) -> None:
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtGui import QTextCursor
+    from sqlalchemy import text
+
+    settle(window, app)
+    library = window.library
+    with library.engine.connect() as conn:
+        article_id = conn.execute(text("SELECT id FROM articles ORDER BY word_count DESC LIMIT 1")).scalar()
+    window.open_article(article_id)
+    app.processEvents()
+    view = window.view
+    doc = view.document()
+    times, made = [], []
+    for k in range(9):
+        before = set(view.highlights)
+        cursor = QTextCursor(doc)
+        start = doc.find(" ", 400 + 1499 * k).position()  # a word start, further down each time
+        cursor.setPosition(start)
+        cursor.setPosition(start + 60, QTextCursor.MoveMode.KeepAnchor)
+        view.setTextCursor(cursor)
+        t0 = time.perf_counter()
+        window.highlight_selection("green")
+        deadline = t0 + 30
+        while set(view.highlights) == before and time.perf_counter() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # idle as the window is
+        view.viewport().repaint()
+        window.sidebar.repaint()
+        times.append((time.perf_counter() - t0) * 1000)
+        made.extend(set(view.highlights) - before)
+    for highlight_id in made:  # the library as it was, for the figures after this one
+        library.delete_highlight(highlight_id)
+    times.sort()
+    emit(highlight_ms=times[len(times) // 2], highlight_max_ms=times[-1], made=len(made))
     app.quit()
 
 
