@@ -389,6 +389,7 @@ def bench_gui(library_dir: Path, repeats: int = 5) -> dict:
     marked = run("highlight")
     figures["add_highlight_screen_ms"] = round(marked["highlight_ms"], 1)
     figures["add_highlight_screen_max_ms"] = round(marked["highlight_max_ms"], 1)
+    figures["add_highlight_screen_made"] = marked["made"]
     memory = run("memory")
     figures["rss_mb"] = round(memory["rss_mb"], 1)
     figures["rss_bare_qt_mb"] = round(run("bare")["rss_mb"], 1)

@@ -26,6 +26,7 @@ FIGURES = (
     "list_first_page_ms",
     "change_check_ms",
     "add_highlight_ms",
+    "add_highlight_screen_ms",
     "export_incremental_ms",
     "cli_list_json_ms",
     "cli_search_ms",
@@ -67,6 +68,7 @@ def test_small_benchmark_run_reports_every_figure(tmp_path):
     assert figures["export_highlights"] == 200 * 5 + 200
     assert figures["open_article_highlights"] == 200 and figures["open_article_words"] >= 10_000
     assert figures["list_walk_rows"] == 201
+    assert figures["add_highlight_screen_made"] == 9  # each H made its highlight, and the probe saw it
     # After one article changed, only its file is written again.
     assert figures["export_incremental_rewritten"] == 1
     assert "startup_vs_bare_qt" in result.stdout  # the table
