@@ -8,7 +8,7 @@ this every formula vanished ("is denoted by , then"). Each <math> becomes
     <span lang="x-tex-display">...</span>               (display="block")
 
 whose text is the TeX source (the `application/x-tex` annotation, else the
-alttext, else the MathML's own text). The text is what search, highlights and
+alttext, else the MathML written as TeX: mathml_tex.py). The text is what search, highlights and
 exports carry; the reading view may typeset the span's text as TeX.
 """
 
@@ -18,6 +18,8 @@ import re
 
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
+
+from reader.core.importing.mathml_tex import to_tex
 
 TEX_LANG = "x-tex"
 TEX_DISPLAY_LANG = "x-tex-display"
@@ -61,7 +63,7 @@ def _tex_source(math: HtmlElement) -> str:
     alt = (math.get("alttext") or "").strip()
     if alt:
         return alt
-    return " ".join(t.strip() for t in math.itertext() if t.strip())
+    return to_tex(math) or " ".join(t.strip() for t in math.itertext() if t.strip())
 
 
 def _strip_wrapper(tex: str) -> str:
