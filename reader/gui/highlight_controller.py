@@ -36,6 +36,7 @@ class HighlightController(WindowParts):
         f.deleteRequested.connect(self._floating_delete)
         a = self.annotations
         a.failed.connect(lambda message: self.statusBar().showMessage(message, 6000))
+        a.failed.connect(lambda _message: self.view.clear_pending())  # a highlight shown before it was stored
         self.view.highlightsReloaded.connect(self._highlights_reloaded)
         a.group.canUndoChanged.connect(self._update_undo)
         a.group.canRedoChanged.connect(self._update_undo)
@@ -129,6 +130,7 @@ class HighlightController(WindowParts):
         color = color or self.names.default
         self.annotations.add(article.id, span[0], span[1], color, note, tags)
         self.view.clear_selection()
+        self.view.show_pending(span[0], span[1], color)  # on screen now; stored on the worker
         self.floating.hide()
         return True
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         _find_selections: list[QTextEdit.ExtraSelection]
         _term_selections: list[QTextEdit.ExtraSelection]
         _flash_selections: list[QTextEdit.ExtraSelection]
+        _pending: list[tuple[tuple[int, int], QTextEdit.ExtraSelection]]
         _search_terms: tuple[str, ...]
         _flash_timer: QTimer
 

@@ -66,12 +66,14 @@ class Finding(ViewBase):
         return False
 
     def _apply_extra(self) -> None:
-        self.setExtraSelections(self._term_selections + self._find_selections + self._flash_selections)
+        pending = [sel for _span, sel in self._pending]
+        self.setExtraSelections(self._term_selections + self._find_selections + self._flash_selections + pending)
 
     def _clear_extra(self) -> None:
         self._find_selections = []
         self._term_selections = []
         self._flash_selections = []
+        self._pending = []
         self.setExtraSelections([])
 
     def clear_found(self) -> None:

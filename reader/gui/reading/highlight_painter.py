@@ -35,6 +35,29 @@ class HighlightPainter(ViewBase):
         self._spans = self._compute_spans(self.highlights.values())
         self._paint_range(0, self.document().characterCount(), fresh=fresh, widen=False)
 
+    def show_pending(self, start: int, end: int, color: str) -> None:
+        """A highlight on its way to the library (text range [start, end)), shown in its colour
+        at once, over the text rather than in its formats: the reader sees it the moment they
+        press H, and the stored highlight takes its place when its change comes back."""
+        span = self.text_map.range_to_doc(start, end) if self.text_map is not None else None
+        if span is None or span[1] <= span[0]:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = cursor
+        palette = self.theme.highlights
+        sel.format.setBackground(QColor(palette.get(color, palette["yellow"])))
+        self._pending.append((span, sel))
+        self._apply_extra()
+
+    def clear_pending(self) -> None:
+        """Take back what show_pending showed (the write failed)."""
+        if self._pending:
+            self._pending = []
+            self._apply_extra()
+
     def update_highlight(self, highlight: Highlight | None, removed_id: int | None = None) -> None:
         """Add or change one highlight (or remove `removed_id`), repainting only its range."""
         key = highlight.id if highlight is not None else removed_id
@@ -57,6 +80,10 @@ class HighlightPainter(ViewBase):
         spans = [s for s in (old, new) if s is not None]
         if spans and self.text_map is not None:
             self._paint_range(min(s[0] for s in spans), max(s[1] for s in spans))
+        if new is not None and any(a < new[1] and b > new[0] for (a, b), _sel in self._pending):
+            # Stored: in the formats now (the library may have trimmed the range a little).
+            self._pending = [p for p in self._pending if not (p[0][0] < new[1] and p[0][1] > new[0])]
+            self._apply_extra()
         self.viewport().update()
 
     def _compute_spans(self, highlights) -> dict[int, tuple[int, int]]:

@@ -71,6 +71,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._find_selections: list = []
         self._term_selections: list = []
         self._flash_selections: list = []
+        self._pending: list = []  # highlights on their way to the library (HighlightPainter.show_pending)
         self.highlights: dict[int, Highlight] = {}
         self._spans: dict[int, tuple[int, int]] = {}  # highlight id -> document range
         self._joins: list[int] = []
