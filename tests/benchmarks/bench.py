@@ -390,6 +390,8 @@ def bench_gui(library_dir: Path, repeats: int = 5) -> dict:
     figures["add_highlight_screen_ms"] = round(marked["highlight_ms"], 1)
     figures["add_highlight_screen_max_ms"] = round(marked["highlight_max_ms"], 1)
     figures["add_highlight_screen_made"] = marked["made"]
+    figures["add_highlight_stored_screen_ms"] = round(marked["stored_ms"], 1)
+    figures["add_highlight_stored_screen_max_ms"] = round(marked["stored_max_ms"], 1)
     memory = run("memory")
     figures["rss_mb"] = round(memory["rss_mb"], 1)
     figures["rss_bare_qt_mb"] = round(run("bare")["rss_mb"], 1)
@@ -431,6 +433,7 @@ def table(by_size: dict[int, dict], common: dict) -> str:
         "list_walk_s",
         "scroll_step_p95_ms",
         "list_view_change_ms",
+        "add_highlight_stored_screen_ms",
         "search_median_ms",
         "search_common_max_ms",
         "search_prefix2_max_ms",

@@ -5,8 +5,9 @@
 bare     a bare PySide6 main window with a list (the baseline)
 startup  Reader's window over the library: process start to first paint, list filled
 open     time to show the longest article with its highlights painted
-highlight time from H on a selection in the longest article to the highlight painted in the
-         text and listed in the sidebar (stored on the window's worker, as the reader does it)
+highlight time from H on a selection in the longest article to the highlight on screen (shown
+         at once while the window's worker stores it), and to it stored, painted in the text's
+         formats and listed in the sidebar
 memory   peak RSS after scrolling the library list end to end, page by page (each step timed,
          once the core has loaded in the background); then the time to switch the list's view
 """
@@ -136,7 +137,7 @@ def measure_highlight(window, app) -> None:
     app.processEvents()
     view = window.view
     doc = view.document()
-    times, made = [], []
+    times, shown, made = [], [], []
     for k in range(9):
         before = set(view.highlights)
         cursor = QTextCursor(doc)
@@ -146,6 +147,8 @@ def measure_highlight(window, app) -> None:
         view.setTextCursor(cursor)
         t0 = time.perf_counter()
         window.highlight_selection("green")
+        view.viewport().repaint()  # on screen: shown at once, over the text, while it is stored
+        shown.append((time.perf_counter() - t0) * 1000)
         deadline = t0 + 30
         while set(view.highlights) == before and time.perf_counter() < deadline:
             app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # idle as the window is
@@ -156,7 +159,14 @@ def measure_highlight(window, app) -> None:
     for highlight_id in made:  # the library as it was, for the figures after this one
         library.delete_highlight(highlight_id)
     times.sort()
-    emit(highlight_ms=times[len(times) // 2], highlight_max_ms=times[-1], made=len(made))
+    shown.sort()
+    emit(
+        highlight_ms=shown[len(shown) // 2],
+        highlight_max_ms=shown[-1],
+        stored_ms=times[len(times) // 2],
+        stored_max_ms=times[-1],
+        made=len(made),
+    )
     app.quit()
 
 
