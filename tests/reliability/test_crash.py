@@ -179,7 +179,7 @@ def test_two_processes_use_one_library_at_once(tmp_path):
     first = tmp_path / "first.html"
     first.write_text(article(10_000))
     with Library.open(tmp_path / "lib") as library:
-        [outcome] = library.import_paths([first])
+        [outcome] = library.import_paths([first], workers=1)
         article_id = outcome.id
         text = library.get(article_id).text
         signature = library.signature()
