@@ -1,11 +1,19 @@
 import itertools
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# pytest rewrites the asserts of every test module as it imports it (about 2.5 s of CPU in
+# each test process for this suite) and keeps the result in __pycache__ unless bytecode
+# writing is off, as PYTHONDONTWRITEBYTECODE=1 (set in some containers) makes it: then it
+# rewrites them all again on every run. Kept (git-ignored) in this process whatever the
+# environment says; the modules imported after this one are cached, Reader's too.
+sys.dont_write_bytecode = False
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "readability-test-pages"

@@ -7,6 +7,7 @@ Errors are one line on stderr; exit status 1 for failures, 2 for usage errors.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -71,6 +72,7 @@ def _library_option(parser: argparse.ArgumentParser, top_level: bool = False) ->
     )
 
 
+@functools.cache  # once per process: the tests run main() hundreds of times in one (~7 ms a build)
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="reader",

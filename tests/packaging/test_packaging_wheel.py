@@ -6,56 +6,82 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from reader import APP_ID, resources
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _made_once(tmp_path_factory, worker_id: str, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder that make(folder) fills once per test run, shared by pytest-xdist's
+    workers: the tests of this module may be spread over them, and each would build
+    and install its own wheel."""
+    if worker_id == "master":  # no xdist
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, common to its workers
+    folder, done = shared / name, shared / f"{name}.done"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def wheel(tmp_path_factory, worker_id) -> Path:
     """`pip wheel .` from the source tree: offline with the hatchling already installed
     (pip install -e '.[packaging]' brings it), else in pip's isolated build environment."""
-    out = tmp_path_factory.mktemp("wheel")
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)]
-    if importlib.util.find_spec("hatchling") is not None:
-        command.insert(4, "--no-build-isolation")
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    [built] = out.glob("reader-*.whl")
+
+    def build(out: Path) -> None:
+        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)]
+        if importlib.util.find_spec("hatchling") is not None:
+            command.insert(4, "--no-build-isolation")
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    [built] = _made_once(tmp_path_factory, worker_id, "wheel", build).glob("reader-*.whl")
     return built
 
 
 @pytest.fixture(scope="module")
-def installed(wheel, tmp_path_factory) -> Path:
+def installed(wheel, tmp_path_factory, worker_id) -> Path:
     """The wheel installed into a folder of its own (what a site-packages would hold)."""
-    target = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "--no-compile",
-            "--quiet",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return target
+
+    def install(target: Path) -> None:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--no-deps",
+                "--no-compile",
+                "--quiet",
+                "--target",
+                str(target),
+                str(wheel),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return _made_once(tmp_path_factory, worker_id, "site", install)
 
 
 def _source_files(folder: str, pattern: str) -> set[str]:

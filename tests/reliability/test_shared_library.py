@@ -141,6 +141,7 @@ OPENER = """
     import sys, time
     from pathlib import Path
     go = Path(sys.argv[2])
+    Path(sys.argv[3]).touch()  # at the start line
     while not go.exists():
         time.sleep(0.005)
     from reader.core.library import Library
@@ -151,8 +152,11 @@ OPENER = """
 
 def test_processes_creating_one_new_library_at_once_all_open_it(tmp_path):
     go = tmp_path / "go"
-    openers = [python(OPENER, tmp_path / "lib", go) for _ in range(4)]
-    time.sleep(1.0)  # all of them waiting at the start line, imports done
+    ready = [tmp_path / f"ready{n}" for n in range(4)]
+    openers = [python(OPENER, tmp_path / "lib", go, mark) for mark in ready]
+    deadline = time.monotonic() + 60
+    while not all(mark.exists() for mark in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until all of them wait at the start line
     go.touch()
     assert [finish(p).strip() for p in openers] == ["0"] * 4
     with Library.open(tmp_path / "lib") as library:
