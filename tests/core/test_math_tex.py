@@ -1,7 +1,7 @@
 """Formulas given only as MathML (no TeX annotation, no alttext: MathJax's assistive
 MathML, hand-written MathML) keep their shape as TeX: fractions, scripts, roots, limits,
-fences, accents, matrices. The TeX is what the text, search and exports carry and what the
-reading view typesets."""
+fences, accents, matrices. The TeX rides in the formula's span (its title) for the reading
+view to typeset; the text keeps the MathML's own characters, as a browser's reader view."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ PROSE = (
 )
 
 
-def _formula(tmp_path: Path, mathml: str, display: bool = True) -> str:
-    """The TeX an import keeps for one formula of a saved page."""
+def _span(tmp_path: Path, mathml: str, display: bool = True) -> tuple[str, str, str]:
+    """(the TeX to typeset, the text, the article's text) an import keeps for one formula of a saved page."""
     shown = ' display="block"' if display else ""
     page = tmp_path / "formula.html"
     page.write_text(
@@ -28,9 +28,19 @@ def _formula(tmp_path: Path, mathml: str, display: bool = True) -> str:
         "</article></body></html>",
         "utf-8",
     )
-    body = prepare(page).html
+    prepared = prepare(page)
+    body = prepared.html
     start = body.index('lang="x-tex')
-    return html.unescape(body[body.index(">", start) + 1 : body.index("</span>", start)])
+    tag = body[body.rindex("<span", 0, start) : body.index(">", start)]
+    title = tag.split('title="', 1)[1].split('"', 1)[0] if 'title="' in tag else ""
+    text = html.unescape(body[body.index(">", start) + 1 : body.index("</span>", start)])
+    return html.unescape(title), text, prepared.text
+
+
+def _formula(tmp_path: Path, mathml: str, display: bool = True) -> str:
+    """The TeX the reading view typesets for one formula."""
+    title, text, _ = _span(tmp_path, mathml, display)
+    return title or text
 
 
 @pytest.mark.parametrize(
@@ -63,6 +73,13 @@ def _formula(tmp_path: Path, mathml: str, display: bool = True) -> str:
 )
 def test_mathml_without_tex_keeps_its_shape(tmp_path, mathml, tex):
     assert _formula(tmp_path, mathml) == tex
+
+
+def test_the_text_keeps_the_mathml_characters_and_the_span_its_tex(tmp_path):
+    tex, text, article = _span(tmp_path, "<mfrac><mi>a</mi><mi>b</mi></mfrac><mo>=</mo><mi>π</mi>")
+    assert tex == r"\frac{a}{b} = \pi"
+    assert text == "a b = π"
+    assert "It reads a b = π in our units" in article  # search, quotes and exports: the page's characters
 
 
 def test_a_tex_annotation_still_wins_over_the_mathml(tmp_path):

@@ -8,7 +8,7 @@ pytest.importorskip("pytestqt")
 
 from gui_support import image_formats, settle
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QTextCursor
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QTextCursor
 from test_window import drop_and_wait, long_page, titles
 
 from reader.gui.reading import measure
@@ -130,6 +130,28 @@ def test_formulas_are_typeset_and_their_tex_stays_the_text(library, make_window,
     span = view.text_map.range_to_doc(start, end)
     assert span is not None
     assert view.text_map.doc_range_to_text(*span) == (start, end)
+
+
+def test_a_formula_given_only_as_mathml_is_typeset_from_its_shape(library, make_window, tmp_path):
+    # No TeX on the page (MathJax's assistive MathML): the view typesets the fraction the
+    # importer wrote as TeX, and the formula still stands for the MathML's text in the article.
+    body = (
+        "<p>The heat equation reads <math><mfrac><mrow><mo>∂</mo><mi>T</mi></mrow>"
+        "<mrow><mo>∂</mo><mi>t</mi></mrow></mfrac><mo>=</mo><mi>κ</mi></math> in one dimension.</p>"
+    ) + PROSE
+    window = open_one(library, make_window, page(tmp_path, "mathml.html", body))
+    view = window.view
+    article = view.article
+    assert "reads ∂ T ∂ t = κ in one" in article.text
+    (fmt,) = [f for f in image_formats(view) if f.hasProperty(TEX_PROPERTY)]
+    assert fmt.property(TEX_PROPERTY) == "∂ T ∂ t = κ"
+    assert fmt.toolTip() == r"\frac{\partial T}{\partial t} = \kappa"
+    # Typeset as a fraction: taller than one line of the text around it.
+    assert fmt.height() > 1.4 * QFontMetricsF(view.document().defaultFont()).height()
+    assert measure.missing_chars(view, article) == 0
+    start = article.text.index("∂ T")
+    span = view.text_map.range_to_doc(start, start + len("∂ T ∂ t = κ"))
+    assert span is not None and view.text_map.doc_range_to_text(*span) == (start, start + len("∂ T ∂ t = κ"))
 
 
 def test_a_right_to_left_article_is_laid_out_right_to_left(library, make_window, tmp_path):

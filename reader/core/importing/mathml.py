@@ -8,8 +8,14 @@ this every formula vanished ("is denoted by , then"). Each <math> becomes
     <span lang="x-tex-display">...</span>               (display="block")
 
 whose text is the TeX source (the `application/x-tex` annotation, else the
-alttext, else the MathML written as TeX: mathml_tex.py). The text is what search, highlights and
-exports carry; the reading view may typeset the span's text as TeX.
+alttext). The text is what search, highlights and exports carry; the reading view may
+typeset the span's text as TeX.
+
+A formula given only as MathML keeps the MathML's own text (what a browser's reader
+view and the page's readers copy), and its shape as TeX in the span's title
+(mathml_tex.py), which the reading view typesets:
+
+    <span lang="x-tex" title="\frac{a}{b}">a b</span>
 """
 
 from __future__ import annotations
@@ -40,11 +46,17 @@ def mark_math(root: HtmlElement) -> int:
             continue
         source = _tex_source(math)
         tex = _strip_wrapper(source)
+        written = ""
+        if not tex:  # MathML alone: its text, and its shape as TeX
+            source = tex = _SPACES.sub(" ", " ".join(t.strip() for t in math.itertext() if t.strip())).strip()
+            written = to_tex(math)
         if not tex:
             math.drop_tree()
             continue
         span = lxml_html.Element("span")
         span.set("lang", TEX_DISPLAY_LANG if (math.get("display") or "").lower() == "block" else TEX_LANG)
+        if written and written != tex:
+            span.set("title", written)
         span.text = tex
         span.tail = math.tail
         parent.replace(math, span)
@@ -60,10 +72,7 @@ def _tex_source(math: HtmlElement) -> str:
             text = (annotation.text or "").strip()
             if text:
                 return text
-    alt = (math.get("alttext") or "").strip()
-    if alt:
-        return alt
-    return to_tex(math) or " ".join(t.strip() for t in math.itertext() if t.strip())
+    return (math.get("alttext") or "").strip()
 
 
 def _strip_wrapper(tex: str) -> str:

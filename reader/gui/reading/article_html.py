@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 from reader.core.domain import Article
 from reader.gui.meta_text import format_date
@@ -22,9 +23,17 @@ _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
 _ISOLATE = "\u2068{}\u2069"  # first-strong isolate: each part of the meta line keeps its own direction
 
 
+class Formula(NamedTuple):
+    """A formula typeset in the view: the TeX drawn, and the text it stands for in the
+    article (the same, unless the page gave the formula only as MathML)."""
+
+    tex: str
+    text: str
+
+
 def display_html(
     fragment: str,
-    formulas: list[str] | None = None,
+    formulas: list[Formula] | None = None,
     typeset=None,
     stack: frozenset[int] = frozenset(),
     code_theme: Theme | None = None,
@@ -34,9 +43,9 @@ def display_html(
     Qt treats <figure>/<figcaption> as inline, so they become blocks here; the
     canonical text is unchanged (the text map ignores how blocks are spelled).
     Formulas (<span lang="x-tex">TeX</span>, from the importer) become images
-    when `typeset(tex, display)` says it can set them; their TeX is appended to
-    `formulas`, and the image is named tex:INDEX. Those it cannot set stay as
-    their TeX in a monospace face. Tables whose index (in document order) is in
+    when `typeset(tex, display)` says it can set them (the TeX is the span's title when
+    it has one, else its text); each is appended to `formulas`, and the image is named
+    tex:INDEX. Those it cannot set stay as their text in a monospace face. Tables whose index (in document order) is in
     `stack` are too wide for the column even set small: each row becomes a line.
     With `code_theme`, code blocks that declare their language get syntax colours
     for that theme (code_colors.py).
@@ -137,10 +146,11 @@ def _trim_pre(pre) -> None:
         pre.text = pre.text.rstrip("\r\n") or None
 
 
-def _formula(span, display: bool, formulas: list[str] | None, typeset) -> None:
-    tex = "".join(span.itertext()).strip()
-    if not tex:
+def _formula(span, display: bool, formulas: list[Formula] | None, typeset) -> None:
+    text = "".join(span.itertext()).strip()
+    if not text:
         return
+    tex = (span.get("title") or "").strip() or text  # MathML alone: its shape as TeX in the title
     if formulas is not None and typeset is not None and typeset(tex, display):
         tail = span.tail
         for child in list(span):
@@ -148,9 +158,9 @@ def _formula(span, display: bool, formulas: list[str] | None, typeset) -> None:
         span.clear()
         span.tag = "img"
         span.set("src", f"{TEX_SCHEME}:{len(formulas)}")
-        span.set("alt", tex)
+        span.set("alt", text)
         span.tail = tail
-        formulas.append(tex)
+        formulas.append(Formula(tex, text))
         if display:
             # A displayed formula sits on a line of its own, centred.
             holder = span.makeelement("p", {"align": "center", "class": "formula"})

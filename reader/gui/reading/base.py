@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from reader.core.domain import Article, Highlight
     from reader.core.textmap import TextMap
+    from reader.gui.reading.article_html import Formula
     from reader.gui.reading.contents import Heading
     from reader.gui.theme import ReadingSettings, Theme
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
         _joins: list[int]
         _brushes: dict[tuple[str, tuple[str, ...]], QBrush]
         _images: dict[str, Any]
-        _formulas: list[str]
+        _formulas: list[Formula]
         _code_blocks: list[list[QTextBlock]]
         _fitted_width: float
         _image_limit: int

@@ -174,12 +174,12 @@ class Typesetting(ViewBase):
             if not name.startswith(TEX_SCHEME + ":"):
                 continue
             try:
-                tex = self._formulas[int(name.split(":", 1)[1])]
+                formula = self._formulas[int(name.split(":", 1)[1])]
             except (ValueError, IndexError):
                 continue
             new = QTextImageFormat(fmt)
-            new.setProperty(TEX_PROPERTY, tex)
-            new.setToolTip(tex)
+            new.setProperty(TEX_PROPERTY, formula.text)
+            new.setToolTip(formula.tex)
             new.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
             cursor.setPosition(position)
             cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
@@ -276,7 +276,7 @@ class Typesetting(ViewBase):
 
     def _formula(self, url: QUrl) -> QImage | None:
         try:
-            tex = self._formulas[int(url.path())]
+            tex = self._formulas[int(url.path())].tex
         except (ValueError, IndexError):
             return None
         ratio = max(2.0, QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 from reader.core.domain import Article, Change, Highlight
 from reader.core.errors import LibraryError
 from reader.core.textmap import TextMap
-from reader.gui.reading.article_html import compose_html, display_html, stylesheet
+from reader.gui.reading.article_html import Formula, compose_html, display_html, stylesheet
 from reader.gui.reading.contents import Contents, time_left_label
 from reader.gui.reading.document import CHROME_STATE, document_text_map
 from reader.gui.reading.find_bar import FindBar, Finding
@@ -58,7 +58,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self.article: Article | None = None
         self.text_map: TextMap | None = None
         self._images: dict = {}
-        self._formulas: list[str] = []
+        self._formulas: list[Formula] = []
         self._code_blocks: list = []
         self._fitted_width = -1.0
         self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
