@@ -3,6 +3,7 @@ through a second Library on the same folder."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,6 +25,17 @@ QUOTES = (
     "Instead we found them breathing.",
     "a daily pulse",
 )
+
+
+@pytest.fixture(autouse=True)
+def clear_of_midnight():
+    """These tests count days ("due today", a streak, the week's bars): one that began just
+    before midnight ended on another day. Near midnight (UTC or local), they start after it."""
+    for now in (datetime.now(UTC), datetime.now().astimezone()):
+        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        left = (midnight - now).total_seconds()
+        if left < 90:
+            time.sleep(left + 1)
 
 
 @pytest.fixture
