@@ -885,3 +885,32 @@ def test_a_story_whose_markup_holds_a_part_of_it_is_read_from_its_structured_dat
     assert "number 1, will be repaired" in text and "number 6, will be repaired" in text
     # the markup holds the story: read from there, as always (its own last line included)
     assert ("follow the next meeting" in text) == (in_markup == 6)
+
+
+def test_a_page_read_whole_leaves_its_menus_and_keeps_its_lists_of_links_with_words():
+    from lxml import html as lxml_html
+
+    from reader.core.importing.extract import whole_page
+
+    menu = (
+        "<div class='top'>"
+        + "".join(f"<a href='/{w}'>{w}</a> " for w in ("Home", "News", "Events", "Contact"))
+        + "</div>"
+    )
+    fixes = (
+        "<ul>"
+        + "".join(
+            f"<li><a href='/bug/{n}'>Bug {n} – the download panel forgets its place after a restart</a></li>"
+            for n in range(3)
+        )
+        + "</ul>"
+    )
+    footer = "<div class='bottom'><a href='/imprint'>Imprint</a> | <a href='/privacy'>Privacy</a></div>"
+    page = (
+        f"<html><body>{menu}<div>Fixed this week:</div>{fixes}"
+        f"<div>Thanks to everyone who sent a patch.</div>{footer}</body></html>"
+    )
+    text = lxml_html.fragment_fromstring(whole_page(page), create_parent="div").text_content()
+    assert "Fixed this week" in text and "the download panel forgets its place" in text
+    for label in ("Home", "Contact", "Imprint", "Privacy"):
+        assert label not in text, label
