@@ -914,3 +914,25 @@ def test_a_page_read_whole_leaves_its_menus_and_keeps_its_lists_of_links_with_wo
     assert "Fixed this week" in text and "the download panel forgets its place" in text
     for label in ("Home", "Contact", "Imprint", "Privacy"):
         assert label not in text, label
+
+
+def test_a_story_set_as_text_sections_in_grid_rows_is_read_whole(tmp_path):
+    def section(words: str, n: int) -> str:
+        para = f"<p>{words} The interview went on for an hour in the back room of the bookshop, between boxes of new stock.</p>"
+        return f"<section class='textblock container'><div class='row'><div class='col-sm-10 col-md-7'>{para * n}</div></div></section>"
+
+    page = tmp_path / "interview.html"
+    page.write_text(
+        "<html><head><title>Interview</title></head><body><main><h1>Interview</h1>"
+        + section("Opening question about the first book.", 2)
+        + "<section class='quote container'><div class='row'><div class='col-sm-10'><figure><img src='q.jpg'></figure></div></div></section>"
+        + section("The long middle answer about the years abroad.", 6)
+        + "<section class='ad container'><div class='row'><div class='col-sm-10'><a href='/shop'>Shop</a></div></div></section>"
+        + section("Closing remark about the next novel.", 2)
+        + "</main></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    for words in ("Opening question", "The long middle answer", "Closing remark"):
+        assert words in text, words
+    assert "Shop" not in text
