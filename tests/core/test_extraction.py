@@ -758,6 +758,9 @@ def _dek_page(tmp_path, header: str) -> Path:
         # a plain <p> under the headline, after a line with the date, in a box the cleaning takes away
         "<div class='teaser'><h1>Council votes to close the old pool</h1><span>Tuesday</span>"
         "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",
+        # a dek styled by a CSS framework's utility classes, one of them named for a type size
+        "<div class='hero'><h1>Council votes to close the old pool</h1><h2 class='mb-5 sm:mb-8 caption-s5-fx'>"
+        "Swimmers have one more summer before the doors shut for good, and no new pool is planned.</h2></div>",
         # a story headed by an <h2> (the page's <h1> is the site's name)
         "<div class='head'><h2>Council votes to close the old pool</h2>"
         "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",

@@ -63,6 +63,8 @@ _META = re.compile(
     re.I,
 )
 
+_UTILITY = re.compile(r"[\d:]")
+
 # Lines after a headline that are not its dek though long enough: a byline with
 # its date, a time of day, a price tag, a photo credit.
 _NOT_DEK = re.compile(
@@ -156,8 +158,9 @@ def _is_dek(line: HtmlElement, text: str, box: HtmlElement | None) -> bool:
     for el in (line, *line.iterancestors()):
         if el is box:
             break
-        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and _META.search(ident):
+        # utility classes of a CSS framework ("caption-s5-fx", "sm:mb-8") set the type, not the role
+        names = [n for n in f"{el.get('class') or ''} {el.get('id') or ''}".split() if not _UTILITY.search(n)]
+        if any(_META.search(n) for n in names):
             return False
         if el is not line and any(c.tag in ("img", "picture", "video") for c in el):
             return False  # the text beside a picture is its caption
