@@ -939,3 +939,23 @@ def test_a_story_set_as_text_sections_in_grid_rows_is_read_whole(tmp_path):
     for words in ("Opening question", "The long middle answer", "Closing remark"):
         assert words in text, words
     assert "Shop" not in text
+
+
+def test_a_news_letter_box_spelt_with_a_hyphen_is_not_article_text(tmp_path):
+    para = (
+        "<p>The lighthouse on the point will be open to visitors every Sunday this summer, the trust said, "
+        "and the keeper's cottage beside it becomes a small museum of the coast.</p>"
+    )
+    box = (
+        "<div class='news-letter-section'><h3>News letters</h3><p>Tips, trends and the week's best stories, "
+        "every Friday in your inbox.</p></div>"
+    )
+    page = tmp_path / "lighthouse.html"
+    page.write_text(
+        "<html><head><title>Lighthouse</title></head><body><article><h1>Lighthouse</h1>"
+        f"{para * 2}{box}{para * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "becomes a small museum of the coast" in text
+    assert "every Friday in your inbox" not in text

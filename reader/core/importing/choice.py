@@ -36,7 +36,7 @@ _SPACES = re.compile(r"\s+")
 # readability's own negative words); unambiguous words count inside camelCase
 # names too ("recipeNewsletterCTA").
 NOT_ARTICLE = re.compile(
-    r"newsletter|cookie|consent|gdpr|subscribe|"
+    r"news-?letter|cookie|consent|gdpr|subscribe|"
     r"(?:^|[\s_-])(?:author[-_]*(?:bio|box|info|description|profile|details|about)|about[-_]*(?:the[-_]*)?author|bio|"
     r"biography|no-?consent|"
     r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
