@@ -761,6 +761,10 @@ def _dek_page(tmp_path, header: str) -> Path:
         # a dek styled by a CSS framework's utility classes, one of them named for a type size
         "<div class='hero'><h1>Council votes to close the old pool</h1><h2 class='mb-5 sm:mb-8 caption-s5-fx'>"
         "Swimmers have one more summer before the doors shut for good, and no new pool is planned.</h2></div>",
+        # a long chapô (700 characters)
+        "<header><h1>Council votes to close the old pool</h1><div class='chapo'><p>"
+        + "Swimmers have one more summer before the doors shut for good, and no new pool is planned. " * 8
+        + "</p></div></header>",
         # a story headed by an <h2> (the page's <h1> is the site's name)
         "<div class='head'><h2>Council votes to close the old pool</h2>"
         "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",

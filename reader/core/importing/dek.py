@@ -22,7 +22,7 @@ from reader.core.importing.titles import similarity
 
 # Lines shorter than this are metadata (a date, "By ...", a section label), not a dek.
 _DEK_MIN = 40
-_DEK_MAX = 600
+_DEK_MAX = 1000
 _DEK_WORDS = 6
 _UP = 3  # levels from the headline up to the box that holds it and its dek
 _SKIPPED_MAX = 8  # short lines between the headline and the dek
