@@ -761,6 +761,10 @@ def _dek_page(tmp_path, header: str) -> Path:
         # a dek styled by a CSS framework's utility classes, one of them named for a type size
         "<div class='hero'><h1>Council votes to close the old pool</h1><h2 class='mb-5 sm:mb-8 caption-s5-fx'>"
         "Swimmers have one more summer before the doors shut for good, and no new pool is planned.</h2></div>",
+        # an author's bio box between the headline and the dek
+        "<header><h1>Council votes to close the old pool</h1><div class='author-tooltip__bio'><p>Ann Lee has "
+        "covered the council and its budgets for the paper since 2015, after ten years in radio.</p></div>"
+        "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></header>",
         # a long chapô (700 characters)
         "<header><h1>Council votes to close the old pool</h1><div class='chapo'><p>"
         + "Swimmers have one more summer before the doors shut for good, and no new pool is planned. " * 8
@@ -775,6 +779,7 @@ def test_the_dek_under_the_headline_opens_the_text(tmp_path, header):
     assert text.startswith("Swimmers have one more summer before the doors shut for good")
     assert "engineers found that the roof" in text
     assert "All the news from the valley" not in text  # the site's slogan under its linked name
+    assert "Ann Lee has covered" not in text
 
 
 def test_a_byline_with_its_date_under_the_headline_is_no_dek(tmp_path):
