@@ -758,6 +758,17 @@ def _dek_page(tmp_path, header: str) -> Path:
         # a plain <p> under the headline, after a line with the date, in a box the cleaning takes away
         "<div class='teaser'><h1>Council votes to close the old pool</h1><span>Tuesday</span>"
         "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",
+        # a dek styled by a CSS framework's utility classes, one of them named for a type size
+        "<div class='hero'><h1>Council votes to close the old pool</h1><h2 class='mb-5 sm:mb-8 caption-s5-fx'>"
+        "Swimmers have one more summer before the doors shut for good, and no new pool is planned.</h2></div>",
+        # an author's bio box between the headline and the dek
+        "<header><h1>Council votes to close the old pool</h1><div class='author-tooltip__bio'><p>Ann Lee has "
+        "covered the council and its budgets for the paper since 2015, after ten years in radio.</p></div>"
+        "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></header>",
+        # a long chapô (700 characters)
+        "<header><h1>Council votes to close the old pool</h1><div class='chapo'><p>"
+        + "Swimmers have one more summer before the doors shut for good, and no new pool is planned. " * 8
+        + "</p></div></header>",
         # a story headed by an <h2> (the page's <h1> is the site's name)
         "<div class='head'><h2>Council votes to close the old pool</h2>"
         "<p>Swimmers have one more summer before the doors shut for good, and no new pool is planned.</p></div>",
@@ -768,6 +779,7 @@ def test_the_dek_under_the_headline_opens_the_text(tmp_path, header):
     assert text.startswith("Swimmers have one more summer before the doors shut for good")
     assert "engineers found that the roof" in text
     assert "All the news from the valley" not in text  # the site's slogan under its linked name
+    assert "Ann Lee has covered" not in text
 
 
 def test_a_byline_with_its_date_under_the_headline_is_no_dek(tmp_path):
@@ -885,3 +897,74 @@ def test_a_story_whose_markup_holds_a_part_of_it_is_read_from_its_structured_dat
     assert "number 1, will be repaired" in text and "number 6, will be repaired" in text
     # the markup holds the story: read from there, as always (its own last line included)
     assert ("follow the next meeting" in text) == (in_markup == 6)
+
+
+def test_a_page_read_whole_leaves_its_menus_and_keeps_its_lists_of_links_with_words():
+    from lxml import html as lxml_html
+
+    from reader.core.importing.extract import whole_page
+
+    menu = (
+        "<div class='top'>"
+        + "".join(f"<a href='/{w}'>{w}</a> " for w in ("Home", "News", "Events", "Contact"))
+        + "</div>"
+    )
+    fixes = (
+        "<ul>"
+        + "".join(
+            f"<li><a href='/bug/{n}'>Bug {n} – the download panel forgets its place after a restart</a></li>"
+            for n in range(3)
+        )
+        + "</ul>"
+    )
+    footer = "<div class='bottom'><a href='/imprint'>Imprint</a> | <a href='/privacy'>Privacy</a></div>"
+    page = (
+        f"<html><body>{menu}<div>Fixed this week:</div>{fixes}"
+        f"<div>Thanks to everyone who sent a patch.</div>{footer}</body></html>"
+    )
+    text = lxml_html.fragment_fromstring(whole_page(page), create_parent="div").text_content()
+    assert "Fixed this week" in text and "the download panel forgets its place" in text
+    for label in ("Home", "Contact", "Imprint", "Privacy"):
+        assert label not in text, label
+
+
+def test_a_story_set_as_text_sections_in_grid_rows_is_read_whole(tmp_path):
+    def section(words: str, n: int) -> str:
+        para = f"<p>{words} The interview went on for an hour in the back room of the bookshop, between boxes of new stock.</p>"
+        return f"<section class='textblock container'><div class='row'><div class='col-sm-10 col-md-7'>{para * n}</div></div></section>"
+
+    page = tmp_path / "interview.html"
+    page.write_text(
+        "<html><head><title>Interview</title></head><body><main><h1>Interview</h1>"
+        + section("Opening question about the first book.", 2)
+        + "<section class='quote container'><div class='row'><div class='col-sm-10'><figure><img src='q.jpg'></figure></div></div></section>"
+        + section("The long middle answer about the years abroad.", 6)
+        + "<section class='ad container'><div class='row'><div class='col-sm-10'><a href='/shop'>Shop</a></div></div></section>"
+        + section("Closing remark about the next novel.", 2)
+        + "</main></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    for words in ("Opening question", "The long middle answer", "Closing remark"):
+        assert words in text, words
+    assert "Shop" not in text
+
+
+def test_a_news_letter_box_spelt_with_a_hyphen_is_not_article_text(tmp_path):
+    para = (
+        "<p>The lighthouse on the point will be open to visitors every Sunday this summer, the trust said, "
+        "and the keeper's cottage beside it becomes a small museum of the coast.</p>"
+    )
+    box = (
+        "<div class='news-letter-section'><h3>News letters</h3><p>Tips, trends and the week's best stories, "
+        "every Friday in your inbox.</p></div>"
+    )
+    page = tmp_path / "lighthouse.html"
+    page.write_text(
+        "<html><head><title>Lighthouse</title></head><body><article><h1>Lighthouse</h1>"
+        f"{para * 2}{box}{para * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "becomes a small museum of the coast" in text
+    assert "every Friday in your inbox" not in text

@@ -36,7 +36,7 @@ _SPACES = re.compile(r"\s+")
 # readability's own negative words); unambiguous words count inside camelCase
 # names too ("recipeNewsletterCTA").
 NOT_ARTICLE = re.compile(
-    r"newsletter|cookie|consent|gdpr|subscribe|"
+    r"news-?letter|cookie|consent|gdpr|subscribe|"
     r"(?:^|[\s_-])(?:author[-_]*(?:bio|box|info|description|profile|details|about)|about[-_]*(?:the[-_]*)?author|bio|"
     r"biography|no-?consent|"
     r"subscription|signup|cta|teasers?|testimonials?|takeaways?|credits?|disclaimer|"
@@ -357,7 +357,7 @@ def repeated_segments(
     elem = best["elem"]
     classes = (elem.get("class") or "").split()
     if not classes or _LAYOUT_ONLY.fullmatch(" ".join(classes)):
-        return [], []
+        return _repeated_units(elem, link_density, stories)
     wanted = set(classes)
     threshold = max(10.0, best["content_score"] * _SEGMENT_SHARE)
     ancestors = list(elem.iterancestors())
@@ -401,6 +401,49 @@ def repeated_segments(
         segments.sort(key=lambda m: order[m])
         return [m for m in segments if order[m] < here], [m for m in segments if order[m] > here]
     return [], []
+
+
+def _repeated_units(
+    elem: HtmlElement, link_density: Callable[[HtmlElement], float], stories: frozenset[HtmlElement]
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """The chosen block named only by its place in a grid ("col-sm-10") sits in a
+    box named for what it holds ("textblock"): the boxes beside that one of the
+    same tag and classes, prose and not links, are the article going on (a story
+    set as a run of text sections, each in its own grid row)."""
+    unit = None
+    for box in list(elem.iterancestors())[:_UNIT_UP]:
+        if box.tag in ("body", "html", "main", "article"):
+            return [], []
+        names = " ".join((box.get("class") or "").split())
+        if names and not _LAYOUT_ONLY.fullmatch(names):
+            unit = box
+            break
+    parent = unit.getparent() if unit is not None else None
+    if unit is None or parent is None:
+        return [], []
+    wanted = set((unit.get("class") or "").split())
+    before: list[HtmlElement] = []
+    after: list[HtmlElement] = []
+    seen = False
+    for sib in parent:
+        if sib is unit:
+            seen = True
+            continue
+        if (
+            sib.tag != unit.tag
+            or set((sib.get("class") or "").split()) != wanted
+            or sib in stories
+            or text_length(sib) < _SEGMENT_MIN_TEXT
+            or link_density(sib) > 0.2
+            or in_not_article(sib)
+            or sib.xpath(".//h1 | .//time")
+        ):
+            continue
+        (after if seen else before).append(sib)
+    return before, after
+
+
+_UNIT_UP = 3  # levels from the chosen block up to the box named for its content
 
 
 def _unit(elem: HtmlElement, scope: HtmlElement) -> HtmlElement:

@@ -22,7 +22,7 @@ from reader.core.importing.titles import similarity
 
 # Lines shorter than this are metadata (a date, "By ...", a section label), not a dek.
 _DEK_MIN = 40
-_DEK_MAX = 600
+_DEK_MAX = 1000
 _DEK_WORDS = 6
 _UP = 3  # levels from the headline up to the box that holds it and its dek
 _SKIPPED_MAX = 8  # short lines between the headline and the dek
@@ -54,14 +54,21 @@ _NEVER = frozenset(
         "address",
     )
 )
-# Classes of lines that are about the story, not the story: who, when, where filed.
+# Classes of boxes about the story, not the story: who, when, pictures; a dek may follow them.
 _META = re.compile(
-    r"author|byline|profile|meta|date|time|share|social|caption|credit|breadcrumb|tags?\b|categor|related|"
-    r"newsletter|comment|rating|copyright|asset|photo|image|img|media|gallery|slideshow|video|figure|sponsor|"
-    r"advert|cookie|consent|teaser-?list|kicker|overline|(?:^|[\s_-])cta(?:$|[\s_-])|donat|promo|subscri|signup|"
-    r"paywall|login",
+    r"author|byline|profile|meta|date|time|share|social|caption|credit|breadcrumb|tags?\b|categor|"
+    r"rating|copyright|asset|photo|image|img|media|gallery|slideshow|video|figure|kicker|overline",
     re.I,
 )
+# Classes of the page's own boxes (calls to subscribe or give, ads, other stories):
+# past one of them the headline's box is over, and no dek follows.
+_CALL = re.compile(
+    r"related|newsletter|comment|sponsor|advert|cookie|consent|teaser-?list|(?:^|[\s_-])cta(?:$|[\s_-])|donat|"
+    r"promo|subscri|signup|paywall|login",
+    re.I,
+)
+
+_UTILITY = re.compile(r"[\d:]")
 
 # Lines after a headline that are not its dek though long enough: a byline with
 # its date, a time of day, a price tag, a photo credit.
@@ -92,12 +99,16 @@ def headline_dek(root: HtmlElement, title: str) -> HtmlElement | None:
                 if line is None:
                     return None  # a heading of the body, or a box of its own: no dek
                 text = SPACES.sub(" ", _visible_text(line)).strip()
-                if len(text) < _DEK_MIN:
+                box = _named(line, node.getparent())
+                if box is _CALL:
+                    return None
+                # a short line, or a box about the story (an author's bio, a caption): past it
+                if len(text) < _DEK_MIN or box is _META:
                     skipped += 1
                     if skipped > _SKIPPED_MAX:
                         return None
                     continue
-                return _as_paragraph(line) if _is_dek(line, text, node.getparent()) else None
+                return _as_paragraph(line) if _is_dek(line, text) else None
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             return None
@@ -146,22 +157,29 @@ def _visible_text(el: HtmlElement) -> str:
 _HIDDEN = frozenset(("script", "style", "noscript", "template"))
 
 
-def _is_dek(line: HtmlElement, text: str, box: HtmlElement | None) -> bool:
-    """line, in the box that holds the headline, reads as a dek: prose, not a
-    caption, a byline or a call to subscribe (by its text or its boxes' names)."""
+def _is_dek(line: HtmlElement, text: str) -> bool:
+    """line reads as a dek: prose, not a byline, a date or a list of links."""
     if line.tag not in _LINE_TAGS or len(text) > _DEK_MAX or len(text.split()) < _DEK_WORDS or _NOT_DEK.search(text):
         return False
-    if link_share(line, text) > 0.3 or line.find(".//time") is not None or line.find(".//img") is not None:
-        return False
+    return link_share(line, text) <= 0.3 and line.find(".//time") is None and line.find(".//img") is None
+
+
+def _named(line: HtmlElement, box: HtmlElement | None) -> re.Pattern[str] | None:
+    """_CALL or _META when line, or a box around it inside the headline's box, is
+    named so (a picture beside it makes it a caption: _META); else None."""
+    found = None
     for el in (line, *line.iterancestors()):
         if el is box:
             break
-        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and _META.search(ident):
-            return False
-        if el is not line and any(c.tag in ("img", "picture", "video") for c in el):
-            return False  # the text beside a picture is its caption
-    return True
+        # utility classes of a CSS framework ("caption-s5-fx", "sm:mb-8") set the type, not the role
+        names = [n for n in f"{el.get('class') or ''} {el.get('id') or ''}".split() if not _UTILITY.search(n)]
+        if any(_CALL.search(n) for n in names):
+            return _CALL
+        if any(_META.search(n) for n in names) or (
+            el is not line and any(c.tag in ("img", "picture", "video") for c in el)
+        ):
+            found = _META
+    return found
 
 
 def _as_paragraph(line: HtmlElement) -> HtmlElement:

@@ -29,7 +29,7 @@ from reader.core.importing.finish import finish_body, fragment_text_length, page
 from reader.core.importing.furniture import prepare_tree, strip_furniture
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
-from reader.core.importing.nodes import text_length
+from reader.core.importing.nodes import link_share, text_length
 from reader.core.importing.readability_rules import ArticleDocument
 from reader.core.importing.sanitize import inner_html
 from reader.core.importing.stated import instead_of, stated_body
@@ -167,7 +167,32 @@ def whole_page_tree(root: HtmlElement, part: HtmlElement | None = None) -> str:
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
     strip_furniture(body)
     notices.keep_big_containers(body)
+    _drop_link_lists(body)
     return inner_html(body)
+
+
+# A block of the page kept whole that is mostly short links and holds no paragraph
+# of prose is a menu, a tag cloud or a footer's links: not the article.
+_LINK_LIST_TAGS = ("ul", "ol", "div", "section", "table", "nav", "aside", "header", "footer", "dl")
+_LINK_LIST_SHARE = 0.6
+_PROSE_PARAGRAPH = 150
+_MENU_LABEL = 30  # characters of text per link, at most: "Home", "Impressum", a tag
+
+
+def _drop_link_lists(body: HtmlElement) -> None:
+    total = text_length(body)
+    for el in list(body.iter(*_LINK_LIST_TAGS)):
+        if el.getparent() is None:
+            continue  # inside a block already dropped
+        text = " ".join(el.text_content().split())
+        if not text or len(text) > total * 0.5 or link_share(el, text) < _LINK_LIST_SHARE:
+            continue
+        links = sum(1 for _ in el.iter("a"))
+        if not links or len(text) / links > _MENU_LABEL:
+            continue  # links with sentences of their own (a list of bugs fixed, of sources)
+        if any(text_length(p) >= _PROSE_PARAGRAPH for p in el.iter("p")):
+            continue
+        el.drop_tree()
 
 
 def parse(html: str) -> HtmlElement | None:

@@ -22,7 +22,7 @@ from reader.core.importing.nodes import HEADINGS, SPACES, link_share, remove, te
 # class/id of page widgets that are never article text
 _WIDGET = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharebar|share-?tools|social-?(?:share|links|media|bar|icons|buttons)|"
-    r"newsletter|subscribe|subscription|signup|sign-up|paywall|"
+    r"news-?letter|subscribe|subscription|signup|sign-up|paywall|"
     r"listen|audio-?player|text-?to-?speech|tts|read-?more|readmore|more-?stories|"
     r"related\w*|recommend(?:ed|ations)?|you-?may-?like|also-?like|outbrain|taboola|"
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
