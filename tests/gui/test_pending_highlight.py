@@ -38,20 +38,21 @@ def _shown(view, cursor: QTextCursor, color: str) -> float:
     return near / max(1, len(points))
 
 
-def _hold_the_worker(window) -> threading.Event:
-    """Keep the window's worker busy until the returned event is set (a slow disk, a busy machine)."""
-    gate = threading.Event()
-    window.ops.run(lambda _library: gate.wait(20) and None)
-    return gate
-
-
-def test_a_highlight_shows_before_it_is_stored_and_stays_once_it_is(library, rivers, make_window, qtbot):  # noqa: F811
+def _highlight_while_the_worker_is_busy(library, make_window, qtbot, color: str):
+    """The reader selects QUOTE and presses H while the window's worker is busy (a slow
+    disk, a busy machine): (window, view, the selection, the event that frees the worker)."""
     window = make_window(library)
     view = open_first(window)
     settle(qtbot, window)
-    gate = _hold_the_worker(window)
+    gate = threading.Event()
+    window.ops.run(lambda _library: gate.wait(20) and None)
     cursor = select(view, QUOTE)
-    assert window.highlight_selection("green")
+    assert window.highlight_selection(color)
+    return window, view, cursor, gate
+
+
+def test_a_highlight_shows_before_it_is_stored_and_stays_once_it_is(library, rivers, make_window, qtbot):  # noqa: F811
+    _window, view, cursor, gate = _highlight_while_the_worker_is_busy(library, make_window, qtbot, "green")
     assert library.highlights(rivers) == []  # not stored yet
     assert _shown(view, cursor, "green") > 0.8  # but on screen
     gate.set()
@@ -63,12 +64,7 @@ def test_a_highlight_shows_before_it_is_stored_and_stays_once_it_is(library, riv
 
 
 def test_a_highlight_that_cannot_be_stored_leaves_the_text_as_it_was(library, rivers, make_window, qtbot):  # noqa: F811
-    window = make_window(library)
-    view = open_first(window)
-    settle(qtbot, window)
-    gate = _hold_the_worker(window)
-    cursor = select(view, QUOTE)
-    assert window.highlight_selection("blue")
+    window, view, cursor, gate = _highlight_while_the_worker_is_busy(library, make_window, qtbot, "blue")
     assert _shown(view, cursor, "blue") > 0.8
     library.delete(rivers)  # meanwhile, elsewhere: the article is gone
     gate.set()
