@@ -56,6 +56,8 @@ def _formula(tmp_path: Path, mathml: str, display: bool = True) -> str:
             r"\sqrt{{a}^{2} + {b}^{2}}",
         ),
         ("<mroot><mi>x</mi><mn>3</mn></mroot>", r"\sqrt[3]{x}"),
+        ("<mo>(</mo><mfrac linethickness='0'><mi>n</mi><mi>k</mi></mfrac><mo>)</mo>", r"( {n \atop k} )"),  # a binomial
+        ("<msup><mi>a</mi><mrow><mspace width='1em'/><mn>2</mn></mrow></msup>", r"{a}^{2}"),  # MathJax's padding
         (
             "<munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><msub><mi>x</mi><mi>i</mi></msub>",
             r"\sum_{i = 1}^{n} {x}_{i}",

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from lxml.html import HtmlElement
 
 _SPACES = re.compile(r"\s+")
+_LEADING_SPACE = re.compile(r"^(?:\s*\\,)+\s*")
+_NO_LINE = frozenset({"0", "0px", "0em", "0ex", "0pt", "0.0", "0%"})
 _TEX_SPECIAL = re.compile(r"([#$%&_{}])")
 _INVISIBLE = {"\u2061", "\u2062", "\u2063", "\u2064", "\u200b"}  # function application, invisible times...
 
@@ -74,6 +76,11 @@ def _group(el: HtmlElement | None, depth: int) -> str:
     return "{" + (_node(el, depth) if el is not None else "") + "}"
 
 
+def _script(el: HtmlElement | None, depth: int) -> str:
+    """A superscript or subscript: without the spaces MathJax pads it with (they lift it)."""
+    return "{" + _LEADING_SPACE.sub("", _node(el, depth) if el is not None else "") + "}"
+
+
 def _join(elements: Iterable[HtmlElement], depth: int) -> str:
     return " ".join(_node(el, depth) for el in elements)
 
@@ -97,6 +104,8 @@ def _node(el: HtmlElement, depth: int) -> str:
     if tag == "mspace":
         return r"\,"
     if tag == "mfrac" and len(kids) == 2:
+        if (el.get("linethickness") or "").strip().lower() in _NO_LINE:  # a binomial's inside, under its fences
+            return "{" + _node(kids[0], depth) + r" \atop " + _node(kids[1], depth) + "}"
         return r"\frac" + _group(kids[0], depth) + _group(kids[1], depth)
     if tag == "msqrt":
         return r"\sqrt{" + _join(kids, depth) + "}"
@@ -150,11 +159,11 @@ def _scripts(tag: str, kids: list[HtmlElement], depth: int) -> str:
     first = kids[1] if len(kids) > 1 else None
     second = kids[2] if len(kids) > 2 else None
     if tag == "msup":
-        return "{" + base + "}^" + _group(first, depth)
+        return "{" + base + "}^" + _script(first, depth)
     if tag == "msub":
-        return "{" + base + "}_" + _group(first, depth)
+        return "{" + base + "}_" + _script(first, depth)
     if tag == "msubsup":
-        return "{" + base + "}_" + _group(first, depth) + "^" + _group(second, depth)
+        return "{" + base + "}_" + _script(first, depth) + "^" + _script(second, depth)
     large = base.strip() in _LARGE
     if tag == "mover":
         accent = _ACCENTS.get(_text(first)) if first is not None else None
