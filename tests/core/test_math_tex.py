@@ -56,7 +56,10 @@ def _formula(tmp_path: Path, mathml: str, display: bool = True) -> str:
             r"\sqrt{{a}^{2} + {b}^{2}}",
         ),
         ("<mroot><mi>x</mi><mn>3</mn></mroot>", r"\sqrt[3]{x}"),
-        ("<mo>(</mo><mfrac linethickness='0'><mi>n</mi><mi>k</mi></mfrac><mo>)</mo>", r"( {n \atop k} )"),  # a binomial
+        (
+            "<mo>(</mo><mfrac linethickness='0'><mi>n</mi><mi>k</mi></mfrac><mo>)</mo>",
+            r"\left( {n \atop k} \right)",
+        ),  # a binomial
         ("<msup><mi>a</mi><mrow><mspace width='1em'/><mn>2</mn></mrow></msup>", r"{a}^{2}"),  # MathJax's padding
         (
             "<munderover><mo>∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><msub><mi>x</mi><mi>i</mi></msub>",
@@ -67,6 +70,8 @@ def _formula(tmp_path: Path, mathml: str, display: bool = True) -> str:
         ("<mfenced><mi>a</mi><mi>b</mi></mfenced>", r"\left( a , b \right)"),
         ("<mi mathvariant='double-struck'>R</mi>", r"\mathbb{R}"),
         ("<mtext>rate_of melt & 5%</mtext>", r"\text{rate\_of melt \& 5\%}"),
+        ("<mrow><mo>|</mo><mi>x</mi><mo>|</mo></mrow>", r"\left| x \right|"),  # fences grow with what they hold
+        ("<mrow><mrow><mo>[</mo></mrow><mi>x</mi><mrow><mo>]</mo></mrow></mrow>", r"\left[ x \right]"),  # MathJax's
         (
             "<mtable><mtr><mtd><mn>1</mn></mtd><mtd><mn>0</mn></mtd></mtr><mtr><mtd><mn>0</mn></mtd><mtd><mn>1</mn></mtd></mtr></mtable>",
             r"\begin{matrix} 1 & 0 \\ 0 & 1 \end{matrix}",

@@ -16,6 +16,8 @@ from lxml.html import HtmlElement
 
 _SPACES = re.compile(r"\s+")
 _LEADING_SPACE = re.compile(r"^(?:\s*\\,)+\s*")
+_OPENING = "([{|‖⟨"
+_CLOSING = ")]}|‖⟩"
 _NO_LINE = frozenset({"0", "0px", "0em", "0ex", "0pt", "0.0", "0%"})
 _TEX_SPECIAL = re.compile(r"([#$%&_{}])")
 _INVISIBLE = {"\u2061", "\u2062", "\u2063", "\u2064", "\u200b"}  # function application, invisible times...
@@ -124,7 +126,17 @@ def _node(el: HtmlElement, depth: int) -> str:
             f"_{{{rest[i]}}}^{{{rest[i + 1] if i + 1 < len(rest) else ''}}}" for i in range(0, len(rest), 2)
         )
         return "{" + base + "}" + pairs
+    if tag in ("mrow", "math") and len(kids) >= 3 and _fence(kids[0], _OPENING) and _fence(kids[-1], _CLOSING):
+        # A row between fences: the fences grow with what they hold (a matrix, a sum, a binomial).
+        inner = _join(kids[1:-1], depth)
+        return r"\left" + _FENCES[_text(kids[0]).strip()] + " " + inner + r" \right" + _FENCES[_text(kids[-1]).strip()]
     return _join(kids, depth)
+
+
+def _fence(el: HtmlElement, chars: str) -> bool:
+    while _local(el.tag) == "mrow" and len(_children(el)) == 1:  # MathJax wraps each fence in a row
+        el = _children(el)[0]
+    return _local(el.tag) == "mo" and _text(el) in chars and len(_text(el)) == 1
 
 
 def _token(tag: str, el: HtmlElement) -> str:
