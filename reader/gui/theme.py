@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -92,14 +91,20 @@ def installed(families) -> list[str]:
     return [f for f in families if f in have]
 
 
-@functools.cache
+_known_families: list[frozenset[str]] = []  # the installed families, once read (an app running)
+
+
 def _families() -> frozenset[str]:
     """The installed font families, read once (a card or a page asks for them each time it is
     built) and again after fonts are added or removed while the window is open."""
+    if _known_families:
+        return _known_families[0]
+    have = frozenset(QFontDatabase.families())
     app = QGuiApplication.instance()
-    if isinstance(app, QGuiApplication):
-        app.fontDatabaseChanged.connect(_families.cache_clear)
-    return frozenset(QFontDatabase.families())
+    if isinstance(app, QGuiApplication):  # kept only while an app can say when fonts change
+        app.fontDatabaseChanged.connect(_known_families.clear)
+        _known_families.append(have)
+    return have
 
 
 def font_families(choice: str) -> list[str]:
