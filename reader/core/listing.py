@@ -380,6 +380,7 @@ class ExportStamp(NamedTuple):
     highlights: int
     tags: tuple[str, ...]  # the article's and its highlights' tags
     fingerprint: str
+    revision: int = 0  # its place in the library's change sequence (0: a record already read)
 
 
 def export_stamps(conn: Sql, ids: Sequence[int], schema: str) -> list[ExportStamp]:
@@ -403,14 +404,18 @@ class ExportChanges(NamedTuple):
     changed: list[ExportStamp]  # articles changed or added since, by id
     deleted: list[tuple[int, str]]  # (id, uid) of articles deleted since
     tags: tuple[str, ...]  # every tag in use in the library (articles' and highlights')
+    sampled: tuple[ExportStamp, ...] = ()  # the stamps of the articles asked for by id
 
 
-def export_changes(conn: Sql, since: int, schema: str) -> ExportChanges:
+def export_changes(conn: Sql, since: int, schema: str, sample: Sequence[int] = ()) -> ExportChanges:
     """The articles changed and deleted since revision `since` of the library's
     change sequence (migration 0012), through the index on revision: the cost
     follows what changed, not the size of the library. One snapshot, so that
     `revision` covers exactly what is returned (writes take numbers in commit
-    order, see reader.core.library.rows.next_revision)."""
+    order, see reader.core.library.rows.next_revision). With the stamps of the
+    `sample` articles as they are now: an export checks that the ones it saw
+    last, unchanged since, still read the same (else the library is a restored
+    copy that went another way)."""
     if conn.dialect == "sqlite":
         conn.execute("BEGIN")
     else:
@@ -427,12 +432,14 @@ def export_changes(conn: Sql, since: int, schema: str) -> ExportChanges:
             for i, u in conn.execute("SELECT article_id, uid FROM article_deletions WHERE revision > ?", (since,))
         ]
         tags = tuple(sorted(row[0] for row in conn.execute("SELECT name FROM tags")))
+        wanted = [int(i) for i in sample]
+        sampled = tuple(_stamps(conn, schema, f"a.id IN ({','.join('?' * len(wanted))})", wanted)) if wanted else ()
     finally:
         if conn.dialect == "sqlite":
             conn.execute("COMMIT")
         else:
             conn.conn.rollback()
-    return ExportChanges(int(top or 0), int(count), changed, deleted, tags)
+    return ExportChanges(int(top or 0), int(count), changed, deleted, tags, sampled)
 
 
 def export_deletions(conn: Sql) -> list[tuple[int, str]]:
@@ -460,13 +467,15 @@ def _stamps(conn: Sql, schema: str, where: str, params: Sequence[Any]) -> list[E
         tags_.setdefault(article_id, []).append(name)
     # The article's revision moves with every change to it, its highlights, tags,
     # note and review cards (reader.core.library.rows.bump_revision): no highlight
-    # row is read, only the count from their article_id index.
+    # row is read, only the count from their article_id index. Its token too: a
+    # library restored from a plain copy of its file takes the same numbers again
+    # for other changes, never the same tokens (migration 0015).
     if where:
         count = "(SELECT count(*) FROM highlights h WHERE h.article_id = a.id)"
-        sql = f"SELECT {_STAMP_COLUMNS}, {count}, a.revision FROM articles a{chosen}"
+        sql = f"SELECT {_STAMP_COLUMNS}, {count}, a.revision, a.revision_token FROM articles a{chosen}"
     else:
         sql = (
-            f"SELECT {_STAMP_COLUMNS}, h.n, a.revision FROM articles a LEFT JOIN "
+            f"SELECT {_STAMP_COLUMNS}, h.n, a.revision, a.revision_token FROM articles a LEFT JOIN "
             "(SELECT article_id, count(*) AS n FROM highlights GROUP BY article_id) h ON h.article_id = a.id"
         )
     stamps: list[ExportStamp] = []
@@ -479,11 +488,13 @@ def _stamps(conn: Sql, schema: str, where: str, params: Sequence[Any]) -> list[E
         # stored data bumps no counter, so every file is checked once after one.
         # "revision" marks the shape: never equal to export_stamp's fingerprint
         # of a record, so each source meets only itself.
-        parts = ("revision", schema, *row[1:_N], row[_N + 1], *sorted(tags))
+        parts = ("revision", schema, *row[1:_N], row[_N + 1], row[_N + 2], *sorted(tags))
         # SQLite's values are already what _stamp_value makes of them (and repr of a tuple is fast).
         fingerprint = repr(parts) if conn.dialect == "sqlite" else _print(parts)
         stamps.append(
-            ExportStamp(article_id, row[1] or "", row[2] or "", row[3] or "", row[_N] or 0, tags, fingerprint)
+            ExportStamp(
+                article_id, row[1] or "", row[2] or "", row[3] or "", row[_N] or 0, tags, fingerprint, row[_N + 1] or 0
+            )
         )
     return stamps
 

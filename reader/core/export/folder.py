@@ -52,10 +52,11 @@ WRITERS = 4  # threads creating files
 BATCH = 500  # articles rendered, recorded and written at once
 CHUNK = 25  # files one writer thread writes per task
 _NOWHERE = 2**62  # a revision above any: asks the library for nothing but its counters
+SAMPLES = 32  # the latest articles an export saw, checked by the next one (see _diverged)
 
 Progress = Callable[[int, int], None]  # (articles done, total)
 Fetch = Callable[[Sequence[ExportStamp]], list[domain.Article]]
-Changes = Callable[[int], tuple[str, ExportChanges]]
+Changes = Callable[[int, Sequence[int]], tuple[str, ExportChanges]]  # (since, sample) -> (identity, news)
 Stamps = Callable[[], tuple[list[int], list[ExportStamp], list[ExportStamp]]]
 
 
@@ -132,7 +133,7 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
         plan, identity, news, before = quick
     else:
         if changes is not None:
-            identity, news = changes(_NOWHERE)
+            identity, news = changes(_NOWHERE, ())
         remove_stale_temporaries(out)
         listed = os.listdir(out)
         selected, items, every = stamps()
@@ -167,6 +168,13 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
     if news is None:
         manifest.set_state(fmt, None)  # a selection: the next export of everything compares all
     else:
+        if quick is not None:
+            assert state is not None
+            left = {i for i, _uid in news.deleted}
+            kept = [x for x in state.get("samples") or [] if x[0] not in seen and x[0] not in left]
+            samples = _latest([(s.id, s.fingerprint, s.revision) for s in news.changed] + [tuple(x) for x in kept])
+        else:
+            samples = _latest([(s.id, s.fingerprint, s.revision) for s in every])
         manifest.set_state(
             fmt,
             {
@@ -178,6 +186,7 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
                 "count": count,
                 "articles": articles,
                 "highlights": highlights,
+                "samples": samples,
                 # Last: every file of this export is in place (the manifest lives in
                 # a folder of its own: its writes leave this folder's entries alone).
                 "folder": folder_mark(out),
@@ -198,9 +207,12 @@ def _quick_plan(
     same = (state.get("annotated"), state.get("prune")) == (job.annotated, job.prune)
     if not same or state.get("folder") != folder_mark(job.out):
         return None
-    identity, news = changes(since)
+    samples = [x for x in state.get("samples") or [] if isinstance(x, list) and len(x) == 3]
+    identity, news = changes(since, [x[0] for x in samples])
     if identity != state.get("library") or news.revision < since:
         return None  # another library, or this one's file replaced by an older copy
+    if _diverged(samples, news):
+        return None  # this one's file replaced by a copy that went another way since
     # Tag names that depend on which tags are exported together: the whole export decides.
     if job.options_key(news.tags) != state.get("options") or job.options_key(news.tags) != job.options_key(()):
         return None
@@ -231,6 +243,22 @@ def _quick_plan(
     owned = {name_key(e.name) for e in (*plan.mine.values(), *plan.legacy.values())}
     plan.reserved = _Taken(manifest, owned)
     return plan, identity, news, before
+
+
+def _latest(samples: list[tuple[int, str, int]]) -> list[list[Any]]:
+    """The SAMPLES articles latest in the change sequence, as (id, fingerprint, revision)."""
+    return [list(x) for x in sorted(samples, key=lambda x: -x[2])[:SAMPLES]]
+
+
+def _diverged(samples: list[list[Any]], news: ExportChanges) -> bool:
+    """Whether an article the last export saw, and unchanged since by the library's
+    count, reads otherwise now: the library is a copy of its file restored by hand
+    (no backup's history mark), whose new changes took the lost changes' numbers."""
+    moved = {s.id for s in news.changed} | {i for i, _uid in news.deleted}
+    now = {s.id: s.fingerprint for s in news.sampled}
+    return any(
+        now.get(article_id) != fingerprint for article_id, fingerprint, _rev in samples if article_id not in moved
+    )
 
 
 def _full_plan(

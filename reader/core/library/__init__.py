@@ -319,9 +319,10 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         with self._sql() as conn:
             return listing.export_stamps(conn, ids, f"{SCHEMA_REVISION}{history}")
 
-    def export_changes(self, since: int) -> tuple[str, listing.ExportChanges]:
+    def export_changes(self, since: int, sample: Sequence[int] = ()) -> tuple[str, listing.ExportChanges]:
         """(this library's identity, what changed since revision `since` of its
-        change sequence): an export keeping a folder current asks only for that."""
+        change sequence, with the `sample` articles' stamps): an export keeping a
+        folder current asks only for that."""
         identity = self.name
         if self.db_path is not None:
             # The file's inode too: a backup restored in its place starts another history.
@@ -329,7 +330,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
                 identity = f"{self.db_path.resolve()}#{self.db_path.stat().st_ino}"
         history = self._history()
         with self._sql() as conn:
-            return identity + history, listing.export_changes(conn, since, f"{SCHEMA_REVISION}{history}")
+            return identity + history, listing.export_changes(conn, since, f"{SCHEMA_REVISION}{history}", sample)
 
     def export_deletions(self) -> list[tuple[int, str]]:
         """(id, uid) of the articles deleted from this library: a vault it keeps

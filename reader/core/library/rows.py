@@ -3,6 +3,7 @@ page identity, and the refusal of a note changed by someone else."""
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, union_all, update
@@ -82,7 +83,7 @@ def bump_revision(session: Session, *article_ids: int) -> None:
         session.execute(
             update(Article)
             .where(Article.id.in_(sorted(set(article_ids))))
-            .values(revision=next_revision(session))
+            .values(revision=next_revision(session), revision_token=secrets.token_hex(8))
             .execution_options(synchronize_session=False)
         )
 

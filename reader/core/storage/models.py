@@ -92,6 +92,9 @@ class Article(Base):
     # an export's fingerprint without reading the highlights, and what it asks for
     # to find the articles changed since it last ran. See migrations 0011 and 0012.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    # Drawn afresh with each revision number: a copy of the file restored by hand takes the
+    # same numbers again for other changes, never the same tokens (migration 0015).
+    revision_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # On SQLite the table also holds list_json, `reader list --json`'s entry, written only
     # by triggers (migration 0014), with its index: not declared here, since PostgreSQL
     # has no such column and copying a library reads the columns declared here.

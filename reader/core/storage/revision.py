@@ -19,5 +19,6 @@ KNOWN_REVISIONS = (
     "0012",
     "0013",
     "0014",
+    "0015",
 )
 SCHEMA_REVISION = KNOWN_REVISIONS[-1]
