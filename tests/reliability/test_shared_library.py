@@ -140,11 +140,11 @@ def test_no_code_path_opens_the_database_files_itself(tmp_path):
 OPENER = """
     import sys, time
     from pathlib import Path
+    from reader.core.library import Library  # imported before the start: all open at once
     go = Path(sys.argv[2])
     Path(sys.argv[3]).touch()  # at the start line
     while not go.exists():
-        time.sleep(0.005)
-    from reader.core.library import Library
+        time.sleep(0.001)
     with Library.open(sys.argv[1]) as library:
         print(library.count())
 """
