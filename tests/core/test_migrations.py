@@ -212,3 +212,56 @@ def test_upgrade_to_0014_stores_each_articles_list_entry_and_downgrades(tmp_path
     assert "list_json" not in [row[1] for row in con.execute("pragma table_info(articles)")]
     assert con.execute("select count(*) from sqlite_master where name glob '*list_json*'").fetchone() == (0,)
     con.close()
+
+
+def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_path):
+    from alembic import command
+
+    folder = tmp_path / "old"
+    engine = _library_at(folder, "0014")
+    engine.dispose()
+    con = sqlite3.connect(folder / "library.db")
+    with con:
+        con.execute(
+            "insert into articles (id, title, word_count, source_name, source_kind, content_hash,"
+            " extracted_fallback, note, archived, favorite, progress, added, updated)"
+            " values (1, 'Otters', 3, 'a.html', 'html', 'h', 0, '', 0, 0, 0,"
+            " '2024-01-01 00:00:00.000000', '2024-01-01 00:00:00.000000')"
+        )
+    con.close()
+
+    with Library.open(folder) as library:
+        tokens = lambda: (
+            sqlite3.connect(folder / "library.db")
+            .execute(  # noqa: E731
+                "select revision_token from articles"
+            )
+            .fetchall()
+        )
+        assert tokens() == [(None,)]  # until the article's next change
+        library.set_note(1, "first")
+        (first,) = tokens()
+        library.set_note(1, "second")
+        (second,) = tokens()
+        assert first[0] and second[0] and first != second  # drawn afresh with each number
+        assert library.check() == []  # the list's triggers (0014) are still there
+    triggers = lambda: (
+        sqlite3.connect(folder / "library.db")
+        .execute(  # noqa: E731
+            "select count(*) from sqlite_master where type = 'trigger' and name glob '*list_json*'"
+        )
+        .fetchone()[0]
+    )
+    assert triggers() > 0
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
+    engine = db.create_library_engine(folder / "library.db")
+    with db.writer(engine).begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0014")
+    engine.dispose()
+    con = sqlite3.connect(folder / "library.db")
+    assert "revision_token" not in [row[1] for row in con.execute("pragma table_info(articles)")]
+    con.close()
+    assert triggers() > 0
