@@ -230,14 +230,17 @@ def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_
         )
     con.close()
 
+    def read(sql: str) -> list:
+        with sqlite3.connect(folder / "library.db") as reading:
+            return reading.execute(sql).fetchall()
+
+    def tokens() -> list:
+        return read("select revision_token from articles")
+
+    def triggers() -> int:
+        return read("select count(*) from sqlite_master where type = 'trigger' and name glob '*list_json*'")[0][0]
+
     with Library.open(folder) as library:
-        tokens = lambda: (
-            sqlite3.connect(folder / "library.db")
-            .execute(  # noqa: E731
-                "select revision_token from articles"
-            )
-            .fetchall()
-        )
         assert tokens() == [(None,)]  # until the article's next change
         library.set_note(1, "first")
         (first,) = tokens()
@@ -245,13 +248,6 @@ def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_
         (second,) = tokens()
         assert first[0] and second[0] and first != second  # drawn afresh with each number
         assert library.check() == []  # the list's triggers (0014) are still there
-    triggers = lambda: (
-        sqlite3.connect(folder / "library.db")
-        .execute(  # noqa: E731
-            "select count(*) from sqlite_master where type = 'trigger' and name glob '*list_json*'"
-        )
-        .fetchone()[0]
-    )
     assert triggers() > 0
 
     config = Config()
@@ -261,7 +257,5 @@ def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_
         config.attributes["connection"] = conn
         command.downgrade(config, "0014")
     engine.dispose()
-    con = sqlite3.connect(folder / "library.db")
-    assert "revision_token" not in [row[1] for row in con.execute("pragma table_info(articles)")]
-    con.close()
+    assert "revision_token" not in [row[1] for row in read("pragma table_info(articles)")]
     assert triggers() > 0
