@@ -57,6 +57,28 @@ def _library_at(folder, revision):
     return engine
 
 
+def _downgrade(folder, revision):
+    from alembic import command
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
+    engine = db.create_library_engine(folder / "library.db")
+    with db.writer(engine).begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+    engine.dispose()
+
+
+def _add_article(con, article_id, title, added):
+    """An article row as an older schema holds it (only the columns every revision has)."""
+    con.execute(
+        "insert into articles (id, title, word_count, source_name, source_kind, content_hash,"
+        " extracted_fallback, note, archived, favorite, progress, added, updated)"
+        " values (?, ?, 3, 'a.html', 'html', 'h', 0, '', 0, 0, 0, ?, ?)",
+        (article_id, title, added, added),
+    )
+
+
 def test_upgrade_from_0001_keeps_rows_and_indexes_them(tmp_path):
     folder = tmp_path / "old"
     engine = _library_at(folder, "0001")
@@ -164,8 +186,6 @@ def test_upgrade_to_0004_merges_tags_that_differ_in_case_and_gives_articles_uids
 
 
 def test_upgrade_to_0014_stores_each_articles_list_entry_and_downgrades(tmp_path):
-    from alembic import command
-
     from reader.core.lazy import LazyLibrary
 
     folder = tmp_path / "old"
@@ -178,12 +198,7 @@ def test_upgrade_to_0014_stores_each_articles_list_entry_and_downgrades(tmp_path
             (2, "Beavers\tbuild", "2024-01-02 00:00:00.250000"),
             (3, "Stamp of another form", "2024-01-03T00:00:00"),
         ):
-            con.execute(
-                "insert into articles (id, title, word_count, source_name, source_kind, content_hash,"
-                " extracted_fallback, note, archived, favorite, progress, added, updated)"
-                " values (?, ?, 3, 'a.html', 'html', 'h', 0, '', 0, 0, 0, ?, ?)",
-                (article_id, title, added, added),
-            )
+            _add_article(con, article_id, title, added)
         con.execute(
             'insert into highlights (uid, article_id, start, "end", quote, prefix, suffix, color, note, created,'
             " updated) values ('u1', 1, 0, 6, 'Otters', '', '', 'green', '', '2024-01-01', '2024-01-01')"
@@ -201,13 +216,7 @@ def test_upgrade_to_0014_stores_each_articles_list_entry_and_downgrades(tmp_path
         assert b",".join(light.list_json()) == b",".join(loaded.list_json())
         assert not light.loaded
 
-    config = Config()
-    config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
-    engine = db.create_library_engine(folder / "library.db")
-    with db.writer(engine).begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0013")
-    engine.dispose()
+    _downgrade(folder, "0013")
     con = sqlite3.connect(folder / "library.db")
     assert "list_json" not in [row[1] for row in con.execute("pragma table_info(articles)")]
     assert con.execute("select count(*) from sqlite_master where name glob '*list_json*'").fetchone() == (0,)
@@ -215,19 +224,12 @@ def test_upgrade_to_0014_stores_each_articles_list_entry_and_downgrades(tmp_path
 
 
 def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_path):
-    from alembic import command
-
     folder = tmp_path / "old"
     engine = _library_at(folder, "0014")
     engine.dispose()
     con = sqlite3.connect(folder / "library.db")
     with con:
-        con.execute(
-            "insert into articles (id, title, word_count, source_name, source_kind, content_hash,"
-            " extracted_fallback, note, archived, favorite, progress, added, updated)"
-            " values (1, 'Otters', 3, 'a.html', 'html', 'h', 0, '', 0, 0, 0,"
-            " '2024-01-01 00:00:00.000000', '2024-01-01 00:00:00.000000')"
-        )
+        _add_article(con, 1, "Otters", "2024-01-01 00:00:00.000000")
     con.close()
 
     def read(sql: str) -> list:
@@ -250,12 +252,6 @@ def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_
         assert library.check() == []  # the list's triggers (0014) are still there
     assert triggers() > 0
 
-    config = Config()
-    config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
-    engine = db.create_library_engine(folder / "library.db")
-    with db.writer(engine).begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0014")
-    engine.dispose()
+    _downgrade(folder, "0014")
     assert "revision_token" not in [row[1] for row in read("pragma table_info(articles)")]
     assert triggers() > 0
