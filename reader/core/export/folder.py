@@ -152,6 +152,10 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
         manifest.set_seen(fmt, seen, gone=gone)
         paths: Sequence[Path] = ManifestPaths(out, fmt, articles)
         count = news.total
+        # The latest articles seen: those changed now, then the last export's still unchanged.
+        deleted = {i for i, _uid in news.deleted}
+        earlier = [tuple(x) for x in state.get("samples") or [] if x[0] not in seen and x[0] not in deleted]
+        samples = _latest([(s.id, s.fingerprint, s.revision) for s in news.changed] + earlier)
     else:
         articles = len(plan.items)
         highlights = sum(s.highlights for s in plan.items)
@@ -165,16 +169,10 @@ def _run(job: Job, manifest: Manifest, stamps: Stamps, changes: Changes | None) 
             recorded = manifest.names() if visible else set()
             manifest.set_others(k for n in visible if (k := name_key(n)) not in recorded)
             count = len(selected)
+            samples = _latest([(s.id, s.fingerprint, s.revision) for s in every])
     if news is None:
         manifest.set_state(fmt, None)  # a selection: the next export of everything compares all
     else:
-        if quick is not None:
-            assert state is not None
-            left = {i for i, _uid in news.deleted}
-            kept = [x for x in state.get("samples") or [] if x[0] not in seen and x[0] not in left]
-            samples = _latest([(s.id, s.fingerprint, s.revision) for s in news.changed] + [tuple(x) for x in kept])
-        else:
-            samples = _latest([(s.id, s.fingerprint, s.revision) for s in every])
         manifest.set_state(
             fmt,
             {
