@@ -255,3 +255,77 @@ def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_
     _downgrade(folder, "0014")
     assert "revision_token" not in [row[1] for row in read("pragma table_info(articles)")]
     assert triggers() > 0
+
+
+# Opens the library once every opener waits at the start line, so that all upgrade it at once.
+_OPENER = """
+import sys, time
+from pathlib import Path
+from reader.core.library import Library  # imported before the start line
+folder, go, ready = sys.argv[1:4]
+Path(ready).touch()
+while not Path(go).exists():
+    time.sleep(0.001)
+with Library.open(folder) as library:
+    print(library.count(), len(library.all_highlights()))
+"""
+
+
+def test_processes_upgrading_one_old_library_at_once_keep_the_old_file_as_it_was(tmp_path, article_page):
+    """The copy kept before an upgrade is the library as the old version left it, whichever of
+    several processes (the window, a script's commands) opened it first after the update."""
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "lib"
+    with Library.open(folder) as library:
+        [outcome] = library.import_paths([article_page], workers=1)
+        library.add_highlight(outcome.id, 0, 10, note="kept")
+    _downgrade(folder, "0014")
+    go, ready = tmp_path / "go", [tmp_path / f"ready{n}" for n in range(4)]
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPENER, str(folder), str(go), str(mark)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for mark in ready
+    ]
+    deadline = time.monotonic() + 60
+    while not all(mark.exists() for mark in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    results = [p.communicate(timeout=120) for p in openers]
+    assert [(p.returncode, err) for p, (_out, err) in zip(openers, results, strict=True)] == [(0, "")] * 4
+    assert [out.split() for out, _err in results] == [["1", "1"]] * 4
+
+    kept = folder / f"library.db.before-{db.SCHEMA_REVISION}"
+    with sqlite3.connect(kept) as old:
+        assert old.execute("select version_num from alembic_version").fetchall() == [("0014",)]
+        assert "revision_token" not in [row[1] for row in old.execute("pragma table_info(articles)")]
+        assert old.execute("select note from highlights").fetchall() == [("kept",)]
+    assert sorted(p.name for p in folder.iterdir() if p.name.endswith(".partial")) == []
+    with Library.open(folder) as library:
+        assert library.check() == []
+
+
+def test_an_upgrade_that_cannot_keep_the_old_file_leaves_the_library_as_it_was(tmp_path, article_page):
+    folder = tmp_path / "lib"
+    with Library.open(folder) as library:
+        [outcome] = library.import_paths([article_page], workers=1)
+    _downgrade(folder, "0014")
+    taken = folder / f"library.db.before-{db.SCHEMA_REVISION}"
+    taken.mkdir()  # the name the old file is kept under is taken (a folder of the user's)
+    (taken / "mine.txt").write_text("the user's")
+    with pytest.raises(LibraryError, match=r"cannot keep a copy of .*library\.db before upgrading it: Is a directory"):
+        Library.open(folder)
+    with sqlite3.connect(folder / "library.db") as old:
+        assert old.execute("select version_num from alembic_version").fetchall() == [("0014",)]
+    assert (taken / "mine.txt").read_text() == "the user's"
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".partial")] == []
+    (taken / "mine.txt").unlink()
+    taken.rmdir()
+    with Library.open(folder) as library:  # once the name is free, the upgrade goes through
+        assert library.get(outcome.id).title

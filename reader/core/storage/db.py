@@ -247,7 +247,11 @@ def upgrade(engine: Engine, path: Path, revision: str | None, on_upgrade: Callab
                 f"upgrading the library in {path.parent} to this version's format, once "
                 f"(a few minutes for a large library); the old file is kept as {kept.name}"
             )
-        backup(engine, kept)
+        try:
+            backup(engine, kept)
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a name taken: the library stays as it was
+            reason = getattr(exc, "strerror", None) or _reason(exc)
+            raise DatabaseError(f"cannot keep a copy of {path} before upgrading it: {reason}") from None
     try:
         run_migrations(engine, SCHEMA_REVISION)
     except Exception as exc:
