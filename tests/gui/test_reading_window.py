@@ -65,6 +65,74 @@ def test_long_code_lines_never_push_the_article_sideways(library, make_window, t
     assert measure.missing_chars(window.view, window.view.article) == 0
 
 
+SLOW = (
+    'def slow_requests(lines, threshold_ms=500, fields=("method", "path", "status", "duration_ms", "bytes_sent")):\n'
+    "    for line in lines:\n"
+    '        if int(record_of(line)["duration_ms"]) > threshold_ms and not is_health_check(line) and line_is_sampled(line):\n'
+    "            yield record_of(line)"
+)
+
+
+def _underscore_ink(view, word: str) -> int:
+    """Points drawn in something other than the code's background in the cell of the underscore
+    of `word`, from the baseline down to the line's bottom (where an underscore sits)."""
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    found = view.document().find(word)
+    assert not found.isNull(), word
+    at = QTextCursor(view.document())
+    at.setPosition(found.selectionStart() + word.index("_"))
+    left = view.cursorRect(at)
+    at.movePosition(QTextCursor.MoveOperation.NextCharacter)
+    right = view.cursorRect(at)
+    background = QColor(view.theme.code)
+    ink = 0
+    for y in range(left.top() + left.height() // 2, left.bottom() + 3):
+        for x in range(left.left() + 1, right.left()):
+            pixel = QColor(image.pixel(round(x * ratio), round(y * ratio)))
+            off = abs(pixel.red() - background.red()) + abs(pixel.green() - background.green())
+            ink += off + abs(pixel.blue() - background.blue()) > 60
+    return ink
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_underscore_in_coloured_code_shows(library, make_window, tmp_path, theme):
+    # Each line of a <pre> is a block of its own: painted line by line, each line's background
+    # covered the row of pixels the underscores of the line above sit on.
+    body = PROSE + f'<pre><code class="language-python">{SLOW}</code></pre>' + PROSE
+    window = open_one(library, make_window, page(tmp_path, "slow.html", body))
+    window.set_theme(theme)
+    window.resize(1300, 800)
+    relayout(window)
+    view = window.view
+    view.verticalScrollBar().setValue(view.cursorRect(view.document().find("slow_requests")).top() - 100)
+    for word in ("slow_requests", "duration_ms", "record_of", "is_health_check"):
+        assert _underscore_ink(view, word) > 0, word
+
+
+def test_a_wrapped_code_line_goes_on_under_its_own_text_at_a_readable_size(library, make_window, tmp_path):
+    body = PROSE + f'<pre><code class="language-python">{SLOW}</code></pre>' + PROSE
+    window = open_one(library, make_window, page(tmp_path, "slow.html", body))
+    window.resize(640, 800)
+    relayout(window)
+    view = window.view
+    assert measure.overflow_px(view) == 0 and measure.missing_chars(view, view.article) == 0
+    line = view.document().find("if int(record_of").block()
+    assert line.layout().lineCount() > 1  # the column is too narrow for it: it wraps
+    start = QTextCursor(line)
+    start.setPosition(line.position() + line.text().index("if"))
+    go_on = QTextCursor(line)
+    go_on.setPosition(line.position() + line.layout().lineAt(1).textStart())
+    # Past the line's own indentation (8 spaces), not back at the left edge of the code.
+    assert view.cursorRect(go_on).left() > view.cursorRect(start).left()
+    size = line.charFormat().fontPointSize()
+    assert size >= window.reading.size * 0.8 * 0.85 - 0.01  # code wraps before it gets too small to read
+    # A line that fits stays where it is.
+    short = view.document().find("for line in lines").block()
+    assert short.layout().lineCount() == 1
+
+
 def test_table_cells_never_break_a_word(library, make_window, tmp_path):
     cells = "".join(f"<td>Implementation&nbsp;review&nbsp;{i}</td>" for i in range(7))
     table = f"<table><tr>{cells}</tr><tr>{cells}</tr></table>"

@@ -256,9 +256,10 @@ def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> st
     h3 {{ font-size: {s * 1.18:.1f}pt; font-weight: 700; margin-top: {s * 1.3 * PX:.0f}px; margin-bottom: {s * 0.5 * PX:.0f}px; }}
     h4, h5, h6 {{ font-size: {s * 1.04:.1f}pt; font-weight: 700; margin-top: {s * 1.1 * PX:.0f}px; margin-bottom: {s * 0.4 * PX:.0f}px; }}
     blockquote {{ margin-{start}: {s * 1.6 * PX:.0f}px; margin-{end}: 0px; font-style: italic; color: {t.muted}; }}
-    pre {{ font-family: {mono}; font-size: {s * 0.8:.1f}pt; background-color: {t.code};
+    pre {{ font-family: {mono}; font-size: {s * 0.8:.1f}pt;
            margin-top: {s * 0.3 * PX:.0f}px; margin-bottom: {s * 1.1 * PX:.0f}px; }}
     code, kbd, samp {{ font-family: {mono}; font-size: {s * 0.85:.1f}pt; background-color: {t.code}; }}
+    pre code {{ background-color: transparent; }}  /* the view paints a <pre>'s background whole */
     code.tex {{ color: {t.muted}; }}
     ul, ol {{ margin-top: 0px; margin-bottom: {s * 0.95 * PX:.0f}px; }}
     li {{ margin-bottom: {s * 0.35 * PX:.0f}px; }}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QBrush, QFont, QTextBlock
+    from PySide6.QtGui import QBrush, QFont
     from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
     from reader.core.domain import Article, Highlight
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         _brushes: dict[tuple[str, tuple[str, ...]], QBrush]
         _images: dict[str, Any]
         _formulas: list[Formula]
-        _code_blocks: list[list[QTextBlock]]
+        _code_blocks: list[tuple[int, int]]
         _fitted_width: float
         _image_limit: int
         _stacked: frozenset[int]

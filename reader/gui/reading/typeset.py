@@ -5,8 +5,10 @@
   them as a sliver);
 - code blocks: every line shown, blank lines kept; a <pre> whose longest line is
   wider than the column is set smaller as a whole (one size for all its lines,
-  down to MIN_CODE_SCALE) and only then wrapped at spaces. Qt makes each line of
-  a <pre> a block of its own: the <pre>'s margins mark its first and last.
+  down to MIN_CODE_SCALE, still easy to read) and only then wrapped at spaces,
+  each wrapped line continuing under its own text, two spaces in (as an editor's
+  wrapping indent), so the code's shape still shows. Qt makes each line of a
+  <pre> a block of its own: the <pre>'s margins mark its first and last.
   QTextBrowser cannot scroll one block sideways (its blocks have no overflow),
   so this is the nearest it has;
 - tables: a cell that would break a word is set smaller, table by table, until
@@ -43,7 +45,9 @@ from reader.gui.reading.base import ViewBase
 from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
 
 ASSET_SCHEME = "asset"
-MIN_CODE_SCALE = 0.7
+MIN_CODE_SCALE = 0.85  # smaller than this, code is hard to read: it wraps instead
+CODE_LINE_HEIGHT = 115.0  # code lines a little apart (at 100% they sat glyph to glyph)
+CODE_MARGIN = QTextFormat.Property.UserProperty + 11  # on a code line: its left margin before any wrapping indent
 MIN_TABLE_SCALE = 0.5
 WORD = re.compile(r"\w", re.UNICODE)
 
@@ -109,7 +113,7 @@ class Typesetting(ViewBase):
         spacing = max(100.0, self.settings.line_spacing * em / metrics.lineSpacing())
         rtl = self.article is not None and self.article.direction == "rtl"
         hide = []
-        self._code_blocks = []  # one list of blocks (its lines) per <pre>
+        self._code_blocks = []  # (first, last) block number of each <pre>'s lines
         previous_code = False
         while block.isValid():
             fmt = block.blockFormat()
@@ -118,12 +122,16 @@ class Typesetting(ViewBase):
             if rtl:
                 new.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
             if fmt.nonBreakableLines():  # <pre>
-                new.setLineHeight(max(100.0, spacing - 35), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+                new.setLineHeight(
+                    max(CODE_LINE_HEIGHT, spacing - 35), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+                )
                 new.setLeftMargin(fmt.leftMargin() + 10)
+                new.setProperty(CODE_MARGIN, fmt.leftMargin() + 10)
                 new.setRightMargin(10)
+                number = block.blockNumber()
                 if not previous_code or fmt.topMargin() > 0 or not self._code_blocks:
-                    self._code_blocks.append([])
-                self._code_blocks[-1].append(block)
+                    self._code_blocks.append((number, number))
+                self._code_blocks[-1] = (self._code_blocks[-1][0], number)
                 previous_code = fmt.bottomMargin() <= 0  # the last line of a <pre> carries its bottom margin
             elif fmt.headingLevel() or block.userState() == CHROME_STATE:
                 new.setLineHeight(max(110.0, spacing - 40), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
@@ -296,12 +304,13 @@ class Typesetting(ViewBase):
         cursor = QTextCursor(doc)
         layout = doc.documentLayout()
         base_code = self.settings.size * 0.8
-        for lines in self._code_blocks:
-            lines = [b for b in lines if b.isValid()]
+        for span in self._code_blocks:
+            lines = self._code_lines(span)
             if not lines:
                 continue
             fmt = lines[0].blockFormat()
-            room = column - fmt.leftMargin() - fmt.rightMargin() - 2
+            margin = fmt.property(CODE_MARGIN)  # (its left margin may hold a wrapping indent now)
+            room = column - (fmt.leftMargin() if margin is None else float(margin)) - fmt.rightMargin() - 2
             self._set_lines_format(cursor, lines, base_code, wrap=False)
             # Measured on the layout itself: a fallback font (box drawing, CJK) is wider than a guess.
             widest = max(self._widest_line(b) for b in lines)
@@ -309,6 +318,7 @@ class Typesetting(ViewBase):
                 self._set_lines_format(cursor, lines, base_code * max(MIN_CODE_SCALE, room / widest * 0.98), wrap=False)
                 if max(self._widest_line(b) for b in lines) > room:  # past the floor: wrap at spaces
                     self._set_lines_format(cursor, lines, None, wrap=True)
+                    self._hang_wrapped_lines(cursor, [b for b in lines if self._line_count(b) > 1], room)
         layout.blockBoundingRect(doc.lastBlock())
         if self._stacked and column > self._stacked_column + 40:
             self._stacked = frozenset()  # room again: try the tables as tables
@@ -340,10 +350,64 @@ class Typesetting(ViewBase):
         lines = block.layout()
         return max((lines.lineAt(i).naturalTextWidth() for i in range(lines.lineCount())), default=0.0)
 
+    def _paint_code_backgrounds(self, painter: QPainter, clip: QRectF) -> None:
+        """Each <pre>'s background, one rectangle behind all its lines, before the text is drawn.
+        As block backgrounds (each line of a <pre> is a block), each line's background was
+        painted after the line above it and covered the pixel row its underscores sit on
+        ("slow_requests" read "slow requests"), and line spacing left stripes between them."""
+        layout = self.document().documentLayout()
+        color = QColor(self.theme.code)
+        doc = self.document()
+        for top, bottom in self._code_blocks:
+            start, end = doc.findBlockByNumber(top), doc.findBlockByNumber(bottom)
+            if not start.isValid() or not end.isValid():
+                continue
+            first, last = layout.blockBoundingRect(start), layout.blockBoundingRect(end)
+            fmt = start.blockFormat()
+            # A block's rect is its column less its margins (the text's 10 px inset, a wrapping
+            # indent): the background spans the column from the <pre>'s own margin, as tables do.
+            indent = float(fmt.property(CODE_MARGIN) or 10.0) - 10
+            width = first.width() + fmt.leftMargin() + fmt.rightMargin() - indent
+            pad = fmt.topMargin()  # as much under the last line as over the first
+            box = QRectF(first.left() + indent, first.top(), width, last.bottom() + pad - first.top())
+            if box.intersects(clip):
+                painter.fillRect(box, color)
+
+    def _code_lines(self, span: tuple[int, int]) -> list:
+        """The blocks (lines) of one <pre>, by their numbers: blocks are never kept across a
+        change of the document (a kept QTextBlock of a cleared document crashes when read)."""
+        doc = self.document()
+        lines = [doc.findBlockByNumber(n) for n in range(span[0], span[1] + 1)]
+        return [b for b in lines if b.isValid()]
+
+    def _line_count(self, block) -> int:
+        self.document().documentLayout().blockBoundingRect(block)  # lays the block out
+        return block.layout().lineCount()
+
+    def _hang_wrapped_lines(self, cursor: QTextCursor, lines, room: float) -> None:
+        """Each wrapped code line goes on under its own text, two spaces further in (a hanging
+        indent: the first line keeps its place, the rest move right), at most half the room."""
+        for block in lines:
+            text = block.text()
+            lead = len(text) - len(text.lstrip(" \t"))
+            space = QFontMetricsF(block.charFormat().font()).horizontalAdvance(" ")
+            columns = len(text[:lead].expandtabs(4)) + 2
+            hang = min(columns * space, room / 2)
+            fmt = QTextBlockFormat()
+            fmt.setLeftMargin(float(block.blockFormat().property(CODE_MARGIN) or 0.0) + hang)
+            fmt.setTextIndent(-hang)
+            cursor.setPosition(block.position())
+            cursor.mergeBlockFormat(fmt)
+
     def _set_lines_format(self, cursor: QTextCursor, lines, point_size: float | None, wrap: bool) -> None:
-        """The lines of one <pre>: one size (None: keep it), wrapped at spaces or not."""
+        """The lines of one <pre>: one size (None: keep it), wrapped at spaces or not (and then
+        without a wrapping indent: _hang_wrapped_lines gives it to the lines that need one)."""
         flow = QTextBlockFormat()
         flow.setNonBreakableLines(not wrap)
+        base = lines[0].blockFormat().property(CODE_MARGIN)
+        if not wrap and base is not None:  # (every line of a <pre> has its margin)
+            flow.setTextIndent(0)
+            flow.setLeftMargin(float(base))
         # One selection over the whole <pre>: one edit for all its lines, not one a line.
         first, last = lines[0], lines[-1]
         cursor.setPosition(first.position())

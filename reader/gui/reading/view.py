@@ -159,6 +159,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._spans = {}
         self._joins = []
         self._headings = None
+        self._code_blocks = []
         self._clear_extra()
         self.update_time_left()
         t = self.theme
@@ -196,6 +197,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         hold = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if bar.isVisible() else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         self.setVerticalScrollBarPolicy(hold)
         doc = self.document()
+        self._code_blocks = []  # of the document about to be replaced
         doc.clear()  # else the fonts and options below lay the previous article out again
         self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         doc.setDefaultFont(self.body_font())
@@ -205,7 +207,6 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         doc.setDefaultTextOption(option)
         self._formulas = []
-        self._code_blocks = []  # of the document about to be replaced
         self._fitted_width = -1.0
         self._headings = None
         body = display_html(article.html, self._formulas, can_typeset, self._stacked, code_theme=self.theme)
@@ -443,6 +444,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         painter.translate(-dx, -dy)
         clip = QRectF(rect.translated(dx, dy))
         painter.setClipRect(clip)
+        self._paint_code_backgrounds(painter, clip)
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette = self.palette()
         context.clip = clip
