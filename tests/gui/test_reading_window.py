@@ -242,6 +242,27 @@ def test_a_right_to_left_article_is_laid_out_right_to_left(library, make_window,
     assert not meta.isNull() and "\u2068" in meta.block().text()
 
 
+def test_code_in_a_right_to_left_article_reads_left_to_right(library, make_window, tmp_path):
+    code = "for value in values:\n    total += value"
+    body = "<p>" + "هذا نص عربي طويل بما يكفي ليملأ السطر. " * 4 + f"</p><pre><code>{code}</code></pre>"
+    window = open_one(library, make_window, page(tmp_path, "rtl-code.html", body, lang="ar", dir="rtl"))
+    view = window.view
+    doc = view.document()
+
+    def x(position: int) -> int:
+        cursor = QTextCursor(doc)
+        cursor.setPosition(position)
+        return view.cursorRect(cursor).x()
+
+    loop = doc.find("for value in values:").block()
+    colon = loop.position() + loop.text().index(":")
+    assert x(loop.position()) < x(colon)  # the colon ends the line, on its right
+    assert x(loop.position()) < view.viewport().width() * 0.3  # the code starts at the left edge
+    body_line = loop.next()
+    indented = body_line.position() + body_line.text().index("total")
+    assert x(indented) > x(loop.position())  # the indentation is on the left, as written
+
+
 def test_the_article_tags_show_in_its_header(library, make_window, tmp_path):
     (outcome,) = library.import_paths([page(tmp_path, "t.html", PROSE)], workers=1)
     library.set_tags(outcome.id, ["glaciers", "field notes"])

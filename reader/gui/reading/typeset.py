@@ -119,9 +119,13 @@ class Typesetting(ViewBase):
             fmt = block.blockFormat()
             cursor.setPosition(block.position())  # currentTable() below asks about this block
             new = QTextBlockFormat()
-            if rtl:
+            if rtl and not fmt.nonBreakableLines():
                 new.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
             if fmt.nonBreakableLines():  # <pre>
+                # Code reads left to right in any article: set right to left, an indented line
+                # moved to the right and its closing ":" or ")" to the front of the line.
+                new.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+                new.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
                 new.setLineHeight(
                     max(CODE_LINE_HEIGHT, spacing - 35), QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
                 )
