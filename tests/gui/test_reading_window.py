@@ -8,7 +8,7 @@ pytest.importorskip("pytestqt")
 
 from gui_support import image_formats, settle
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QTextCursor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QTextCursor
 from test_window import drop_and_wait, long_page, titles
 
 from reader.gui.reading import measure
@@ -261,6 +261,17 @@ def test_code_in_a_right_to_left_article_reads_left_to_right(library, make_windo
     body_line = loop.next()
     indented = body_line.position() + body_line.text().index("total")
     assert x(indented) > x(loop.position())  # the indentation is on the left, as written
+
+
+def test_the_terms_of_a_definition_list_stand_out_from_their_definitions(library, make_window, tmp_path):
+    body = PROSE + "<dl><dt>Moulin</dt><dd>A shaft through which meltwater enters a glacier.</dd></dl>" + PROSE
+    window = open_one(library, make_window, page(tmp_path, "terms.html", body))
+    view = window.view
+    term, definition = view.document().find("Moulin"), view.document().find("A shaft through")
+    assert term.charFormat().fontWeight() >= QFont.Weight.Bold
+    assert definition.charFormat().fontWeight() < QFont.Weight.DemiBold
+    starts = [view.cursorRect(QTextCursor(found.block())).left() for found in (term, definition)]
+    assert starts[1] > starts[0]  # the definition is indented under its term
 
 
 def test_the_article_tags_show_in_its_header(library, make_window, tmp_path):
