@@ -11,9 +11,11 @@
    time is printed with its ratio to the previous size: x10 elements should
    cost about x10 (a quadratic step shows x100).
 2. Layout. Every stored article of the shared corpus and of generated bombs
-   (nested tables, huge spans, huge tables) laid out by QTextDocument at an
-   800 px column in a child process: seconds per 100 KB of stored HTML (target
-   <= 1) and the child's peak memory (target < 300 MB).
+   (nested tables, huge spans, huge tables, code too wide for the column) laid
+   out by QTextDocument at an 800 px column in a child process: seconds per
+   100 KB of stored HTML (target <= 1) and the child's peak memory (target
+   < 300 MB). Then the bombs opened in the reading view itself at three widths
+   (reader.gui.audit), with its own passes (code and tables fitted to the column).
 """
 
 from __future__ import annotations
@@ -100,7 +102,13 @@ def bench_growth(sizes: list[int], tmp: Path) -> dict:
 
 def bombs() -> dict[str, str]:
     text = "The committee met on Tuesday to discuss the harbour budget. "
+    code = "    value = compute(" + ", ".join(f"argument_{i}" for i in range(20)) + ")"
     return {
+        # Code too wide for the column: set smaller, then wrapped, by the reading view (its own passes).
+        "pre-5000-lines": f"<p>{text}</p><pre><code class='language-python'>"
+        + "\n".join([code] * 5000)
+        + "</code></pre>",
+        "pre-1000-blocks": f"<p>{text}</p>" * 2 + f"<pre><code>{code}\n{code}</code></pre><p>{text}</p>" * 1000,
         "nested-20": "<table><tr><td>" * 20 + text * 5 + "</td></tr></table>" * 20,
         "unclosed-66": "".join(f"<table><tr><td>{text}" for _ in range(66)),
         "spans-20": "<table>" + f"<tr><td colspan=1000 rowspan=1000>{text}</td></tr>" * 20 + "</table>",
@@ -191,10 +199,38 @@ def bench_layout(tmp: Path) -> dict:
         f"count as {FLOOR_KB} KB), peak {figures['layout_peak_mb']} MB ({figures['layout_peak_article']}; "
         f"target < 300)"
     )
+    figures.update(bench_view(sorted(pages.glob("bomb-*.html"))))
     failed = [Path(o.path).name for o in outcomes if o.status != "imported"]
     if failed:
         print("not imported:", ", ".join(failed))
     return figures
+
+
+def bench_view(pages: list[Path]) -> dict:
+    """The bombs shown by the reading view itself (reader.gui.audit: open, fit code and tables,
+    lay out, at 500, 800 and 1200 px), whose passes over the document a bare QTextDocument skips."""
+    result = subprocess.run(
+        [sys.executable, "-m", "reader.gui.audit", "--json", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    sizes = {p.stem: p.stat().st_size for p in pages}
+    worst: dict[str, float] = {}
+    for line in result.stdout.splitlines():
+        row = json.loads(line)
+        seconds = row["render_ms"] / 1000
+        worst[row["page"]] = max(worst.get(row["page"], 0.0), seconds)
+    print(f"\n{'shown in the reading view (slowest width)':<44} {'KB':>7} {'open s':>9} {'s/100KB':>8}")
+    per = {}
+    for name, seconds in sorted(worst.items()):
+        size = max(sizes.get(name, 0), FLOOR_KB * 1024)
+        per[name] = seconds / (size / 102400)
+        print(f"{name[:44]:<44} {sizes.get(name, 0) / 1024:>7.1f} {seconds:>9.3f} {per[name]:>8.3f}")
+    name = max(per, key=per.__getitem__)
+    print(f"worst {per[name]:.3f} s per 100 KB in the view ({name}; target <= 1)")
+    return {"view_worst_s_per_100kb": round(per[name], 3), "view_worst_article": name}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -133,6 +133,25 @@ def test_a_wrapped_code_line_goes_on_under_its_own_text_at_a_readable_size(libra
     assert short.layout().lineCount() == 1
 
 
+def test_a_code_block_broken_with_br_keeps_its_lines_flush_when_it_wraps(library, make_window, tmp_path):
+    # Qt sets such a <pre> as one block whose lines are split by U+2028: a wrapping indent
+    # would move every line after the first one.
+    wide = "value = compute(" + ", ".join(f"argument_{i}" for i in range(16)) + ")"
+    body = PROSE + f"<pre>first_line()<br>{wide}<br>last_line()</pre>" + PROSE
+    window = open_one(library, make_window, page(tmp_path, "br.html", body))
+    window.resize(640, 800)
+    relayout(window)
+    view = window.view
+    assert measure.overflow_px(view) == 0 and measure.missing_chars(view, view.article) == 0
+    doc = view.document()
+    starts = []
+    for word in ("first_line", "value = compute", "last_line"):
+        at = QTextCursor(doc)
+        at.setPosition(doc.find(word).selectionStart())
+        starts.append(view.cursorRect(at).left())
+    assert starts[0] == starts[1] == starts[2]
+
+
 def test_table_cells_never_break_a_word(library, make_window, tmp_path):
     cells = "".join(f"<td>Implementation&nbsp;review&nbsp;{i}</td>" for i in range(7))
     table = f"<table><tr>{cells}</tr><tr>{cells}</tr></table>"

@@ -27,6 +27,7 @@ from functools import lru_cache
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
+    QFont,
     QFontInfo,
     QFontMetricsF,
     QGuiApplication,
@@ -38,6 +39,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
     QTextImageFormat,
+    QTextLayout,
 )
 
 from reader.gui.reading.article_html import PX, TEX_SCHEME, asset_query
@@ -49,7 +51,35 @@ MIN_CODE_SCALE = 0.85  # smaller than this, code is hard to read: it wraps inste
 CODE_LINE_HEIGHT = 115.0  # code lines a little apart (at 100% they sat glyph to glyph)
 CODE_MARGIN = QTextFormat.Property.UserProperty + 11  # on a code line: its left margin before any wrapping indent
 MIN_TABLE_SCALE = 0.5
+LINE_SEPARATOR = "\u2028"  # a <br> inside a block
 WORD = re.compile(r"\w", re.UNICODE)
+
+
+# -- code -------------------------------------------------------------------------
+
+
+def _code_font(lines) -> QFont:
+    """The font a <pre>'s text is set in (its first fragment's: the block's own may lack the family)."""
+    for block in lines:
+        it = block.begin()
+        if not it.atEnd():
+            return QFont(it.fragment().charFormat().font())
+    return QFont(lines[0].charFormat().font())
+
+
+def _natural_width(text: str, font: QFont) -> float:
+    """The width of the widest line of a block of code set in `font` unwrapped, with the fonts
+    Qt falls back to for characters the font lacks (box drawing, CJK), as the document sets it.
+    A block holds more than one line where the page broke its <pre> with <br> (U+2028)."""
+    widest = 0.0
+    for part in text.split(LINE_SEPARATOR):
+        if part:
+            layout = QTextLayout(part, font)
+            layout.beginLayout()
+            line = layout.createLine()
+            layout.endLayout()
+            widest = max(widest, line.naturalTextWidth())
+    return widest
 
 
 # -- formulas -----------------------------------------------------------------------
@@ -307,22 +337,7 @@ class Typesetting(ViewBase):
         doc = self.document()
         cursor = QTextCursor(doc)
         layout = doc.documentLayout()
-        base_code = self.settings.size * 0.8
-        for span in self._code_blocks:
-            lines = self._code_lines(span)
-            if not lines:
-                continue
-            fmt = lines[0].blockFormat()
-            margin = fmt.property(CODE_MARGIN)  # (its left margin may hold a wrapping indent now)
-            room = column - (fmt.leftMargin() if margin is None else float(margin)) - fmt.rightMargin() - 2
-            self._set_lines_format(cursor, lines, base_code, wrap=False)
-            # Measured on the layout itself: a fallback font (box drawing, CJK) is wider than a guess.
-            widest = max(self._widest_line(b) for b in lines)
-            if widest > room:
-                self._set_lines_format(cursor, lines, base_code * max(MIN_CODE_SCALE, room / widest * 0.98), wrap=False)
-                if max(self._widest_line(b) for b in lines) > room:  # past the floor: wrap at spaces
-                    self._set_lines_format(cursor, lines, None, wrap=True)
-                    self._hang_wrapped_lines(cursor, [b for b in lines if self._line_count(b) > 1], room)
+        self._fit_code(cursor, column)
         layout.blockBoundingRect(doc.lastBlock())
         if self._stacked and column > self._stacked_column + 40:
             self._stacked = frozenset()  # room again: try the tables as tables
@@ -349,10 +364,41 @@ class Typesetting(ViewBase):
             self._stacked_column = column
             self._render(self.scroll_fraction())
 
-    def _widest_line(self, block) -> float:
-        self.document().documentLayout().blockBoundingRect(block)  # lays the block out
-        lines = block.layout()
-        return max((lines.lineAt(i).naturalTextWidth() for i in range(lines.lineCount())), default=0.0)
+    def _fit_code(self, cursor: QTextCursor, column: float) -> None:
+        """Each <pre> at the code size, or smaller (to MIN_CODE_SCALE) when its widest line is
+        wider than the column, and past that wrapped with a hanging indent. The lines are measured
+        apart from the document and every change is made in one edit: measuring each <pre> on
+        the document laid the article out again after each one (quadratic in the <pre>s)."""
+        base_code = self.settings.size * 0.8
+        plans = []
+        for span in self._code_blocks:
+            lines = self._code_lines(span)
+            if not lines:
+                continue
+            fmt = lines[0].blockFormat()
+            margin = fmt.property(CODE_MARGIN)  # (its left margin may hold a wrapping indent now)
+            room = column - (fmt.leftMargin() if margin is None else float(margin)) - fmt.rightMargin() - 2
+            font = _code_font(lines)
+            font.setPointSizeF(base_code)
+            widths = [_natural_width(b.text(), font) for b in lines]
+            size, wrap = base_code, False
+            if max(widths) > room:
+                size = base_code * max(MIN_CODE_SCALE, room / max(widths) * 0.98)
+                font.setPointSizeF(size)
+                widths = [_natural_width(b.text(), font) for b in lines]
+                wrap = max(widths) > room  # past the floor: wrap at spaces
+            # (A block of several lines (<br>) is wrapped without the indent: it would move them all.)
+            wrapped = [
+                b
+                for b, width in zip(lines, widths, strict=True)
+                if wrap and width > room and LINE_SEPARATOR not in b.text()
+            ]
+            plans.append((lines, size, wrap, wrapped, room))
+        cursor.beginEditBlock()  # one change to lay out
+        for lines, size, wrap, wrapped, room in plans:
+            self._set_lines_format(cursor, lines, size, wrap)
+            self._hang_wrapped_lines(cursor, wrapped, room)
+        cursor.endEditBlock()
 
     def _paint_code_backgrounds(self, painter: QPainter, clip: QRectF) -> None:
         """Each <pre>'s background, one rectangle behind all its lines, before the text is drawn.
@@ -383,10 +429,6 @@ class Typesetting(ViewBase):
         doc = self.document()
         lines = [doc.findBlockByNumber(n) for n in range(span[0], span[1] + 1)]
         return [b for b in lines if b.isValid()]
-
-    def _line_count(self, block) -> int:
-        self.document().documentLayout().blockBoundingRect(block)  # lays the block out
-        return block.layout().lineCount()
 
     def _hang_wrapped_lines(self, cursor: QTextCursor, lines, room: float) -> None:
         """Each wrapped code line goes on under its own text, two spaces further in (a hanging
@@ -438,7 +480,7 @@ class Typesetting(ViewBase):
 
     def _table_too_wide(self, table, column: float) -> bool:
         rect = self.document().documentLayout().frameBoundingRect(table)
-        return rect.width() > column + 1
+        return rect.width() > column + 0.01
 
     def _table_breaks_words(self, table) -> bool:
         from reader.gui.reading.measure import line_breaks_word
