@@ -103,12 +103,15 @@ def bench_growth(sizes: list[int], tmp: Path) -> dict:
 def bombs() -> dict[str, str]:
     text = "The committee met on Tuesday to discuss the harbour budget. "
     code = "    value = compute(" + ", ".join(f"argument_{i}" for i in range(20)) + ")"
+    wide_row = "<tr>" + "".join(f"<td>Hydroelectricity{i}</td>" for i in range(8)) + "</tr>"
     return {
         # Code too wide for the column: set smaller, then wrapped, by the reading view (its own passes).
         "pre-5000-lines": f"<p>{text}</p><pre><code class='language-python'>"
         + "\n".join([code] * 5000)
         + "</code></pre>",
         "pre-1000-blocks": f"<p>{text}</p>" * 2 + f"<pre><code>{code}\n{code}</code></pre><p>{text}</p>" * 1000,
+        # Tables the view sets smaller until no word breaks (each in several steps).
+        "tables-300-fitted": f"<p>{text}</p>" + (f"<table>{wide_row}{wide_row}</table><p>{text}</p>") * 300,
         "nested-20": "<table><tr><td>" * 20 + text * 5 + "</td></tr></table>" * 20,
         "unclosed-66": "".join(f"<table><tr><td>{text}" for _ in range(66)),
         "spans-20": "<table>" + f"<tr><td colspan=1000 rowspan=1000>{text}</td></tr>" * 20 + "</table>",

@@ -164,6 +164,32 @@ def test_table_cells_never_break_a_word(library, make_window, tmp_path):
         assert measure.missing_chars(window.view, window.view.article) == 0
 
 
+def test_a_table_set_smaller_for_a_narrow_window_is_set_at_its_size_again_when_it_widens(
+    library, make_window, tmp_path
+):
+    cells = "".join(f"<td>Hydroelectricity{i}</td>" for i in range(3))
+    body = PROSE + f"<table><tr>{cells}</tr></table>" + PROSE
+    window = open_one(library, make_window, page(tmp_path, "table.html", body))
+    window.actions["toggle_library"].trigger()  # the text alone in the window: its column follows the width
+    window.actions["toggle_annotations"].trigger()
+    view = window.view
+
+    def size() -> float:
+        return view.document().find("Hydroelectricity0").charFormat().fontPointSize()
+
+    window.resize(1300, 800)
+    relayout(window)
+    wide = size()
+    assert measure.broken_words(view) == 0
+    window.resize(400, 800)
+    relayout(window)
+    assert size() < wide  # smaller, so that no word breaks
+    window.resize(1300, 800)
+    relayout(window)
+    assert size() == pytest.approx(wide, abs=0.1)
+    assert measure.broken_words(view) == 0 and measure.overflow_px(view) == 0
+
+
 def test_an_image_is_drawn_at_its_declared_size_fitted_to_the_column(library, make_window, tmp_path):
     folder = tmp_path / "news_files"
     folder.mkdir()

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         _formulas: list[Formula]
         _code_blocks: list[tuple[int, int]]
         _fitted_width: float
+        _scaled_tables: frozenset[int]
         _image_limit: int
         _stacked: frozenset[int]
         _stacked_column: float

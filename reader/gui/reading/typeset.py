@@ -208,6 +208,7 @@ class Typesetting(ViewBase):
             doc.markContentsDirty(0, doc.characterCount())
         self._image_limit = 0
         self._fitted_width = -1
+        self._scaled_tables: frozenset[int] = frozenset()  # a new document: every table at its size
 
     def _mark_formulas(self, cursor: QTextCursor) -> None:
         """Each formula image carries its TeX: the text map lets it stand for that text."""
@@ -343,26 +344,42 @@ class Typesetting(ViewBase):
             self._stacked = frozenset()  # room again: try the tables as tables
             self._render(self.scroll_fraction())
             return
-        too_wide = []
         tables = sorted(self._tables(), key=lambda t: t.firstPosition())  # document order, as the HTML
-        for index, table in enumerate(tables):
-            cells = table.rows() * table.columns()
-            if cells > 4000:
-                continue
-            scale = 1.0
-            while self._table_breaks_words(table) or self._table_too_wide(table, column):
-                if scale <= MIN_TABLE_SCALE:
-                    too_wide.append(index)
-                    break
-                scale = round(scale - 0.1, 2)
-                self._scale_table(cursor, table, scale)
-                layout.frameBoundingRect(table)
+        too_wide = self._fit_tables(cursor, tables, column)
         if too_wide:
             # Index among the tables shown now; the stacked ones are no longer tables.
             shown = [i for i in range(len(tables) + len(self._stacked)) if i not in self._stacked]
             self._stacked = self._stacked | {shown[i] for i in too_wide if i < len(shown)}
             self._stacked_column = column
             self._render(self.scroll_fraction())
+
+    def _fit_tables(self, cursor: QTextCursor, tables: list, column: float) -> list[int]:
+        """Each table where a word breaks or that is wider than the column set a step smaller,
+        down to MIN_TABLE_SCALE; the index of those still too wide then. In rounds: every table
+        measured on one layout, then every step taken in one edit (a table at a time laid the
+        article out again after each step: quadratic in the tables)."""
+        layout = self.document().documentLayout()
+        scales = {i: 1.0 for i, table in enumerate(tables) if table.rows() * table.columns() <= 4000}
+        if self._scaled_tables:  # set smaller for a narrower column: measured again from their size
+            cursor.beginEditBlock()
+            for index in self._scaled_tables & scales.keys():
+                self._scale_table(cursor, tables[index], 1.0)
+            cursor.endEditBlock()
+        pending, too_wide = list(scales), list[int]()
+        while pending:
+            layout.blockBoundingRect(self.document().lastBlock())  # laid out once a round
+            steps: list[int] = []
+            for index in pending:
+                if self._table_breaks_words(tables[index]) or self._table_too_wide(tables[index], column):
+                    (too_wide if scales[index] <= MIN_TABLE_SCALE else steps).append(index)
+            cursor.beginEditBlock()
+            for index in steps:
+                scales[index] = round(scales[index] - 0.1, 2)
+                self._scale_table(cursor, tables[index], scales[index])
+            cursor.endEditBlock()
+            pending = steps
+        self._scaled_tables = frozenset(index for index, scale in scales.items() if scale < 1.0)
+        return sorted(too_wide)
 
     def _fit_code(self, cursor: QTextCursor, column: float) -> None:
         """Each <pre> at the code size, or smaller (to MIN_CODE_SCALE) when its widest line is

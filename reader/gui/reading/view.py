@@ -61,6 +61,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._formulas: list[Formula] = []
         self._code_blocks: list = []
         self._fitted_width = -1.0
+        self._scaled_tables: frozenset[int] = frozenset()
         self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
         self._stacked_column = 0
         self._margins_width = -1
