@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -425,11 +426,22 @@ class Typesetting(ViewBase):
         layout = self.document().documentLayout()
         color = QColor(self.theme.code)
         doc = self.document()
-        for top, bottom in self._code_blocks:
+        spans = self._code_blocks
+
+        def bottom_of(index: int) -> float:
+            block = doc.findBlockByNumber(spans[index][1])
+            return layout.blockBoundingRect(block).bottom() if block.isValid() else float("inf")
+
+        # The <pre>s are in document order, so top to bottom: the first on screen is found by
+        # bisection (a page of a thousand <pre>s cost 7 ms a frame when each was looked at).
+        begin = bisect.bisect_left(range(len(spans)), clip.top() - clip.height(), key=bottom_of)
+        for top, bottom in spans[begin:]:
             start, end = doc.findBlockByNumber(top), doc.findBlockByNumber(bottom)
             if not start.isValid() or not end.isValid():
                 continue
             first, last = layout.blockBoundingRect(start), layout.blockBoundingRect(end)
+            if first.top() > clip.bottom() + clip.height():  # (a screen's slack: <pre>s in table cells)
+                break
             fmt = start.blockFormat()
             # A block's rect is its column less its margins (the text's 10 px inset, a wrapping
             # indent): the background spans the column from the <pre>'s own margin, as tables do.
