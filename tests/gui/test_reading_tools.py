@@ -169,6 +169,29 @@ def test_the_quote_bar_of_a_right_to_left_article_is_on_the_right(library, make_
     assert min(row) >= text_right - 2  # beside the text's start, on its right
 
 
+def test_the_bar_of_a_quote_far_down_the_article_shows_when_it_is_scrolled_to(library, make_window, tmp_path):
+    quote = "<blockquote><p>" + "A quoted sentence that runs on for a while. " * 4 + "</p></blockquote>"
+    window = open_one(library, make_window, page(tmp_path, "farq.html", PROSE * 15 + quote + PROSE * 15))
+    view = window.view
+    relayout(window)
+    block = view.document().find("A quoted sentence").block()
+    rect = view.document().documentLayout().blockBoundingRect(block)
+    bar = view.verticalScrollBar()
+    assert rect.top() > 2 * view.viewport().height()  # several screens down
+    bar.setValue(round(rect.center().y() - view.viewport().height() / 2))
+    y = round(rect.center().y() - bar.value())
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    accent = QColor(view.theme.accent)
+    left = round(rect.left() + block.blockFormat().leftMargin())
+
+    def tinted(x: int) -> bool:
+        c = QColor(image.pixel(x, y))
+        return c.red() - c.blue() > (accent.red() - accent.blue()) * 0.4
+
+    assert [x for x in range(max(0, left - 40), left) if tinted(x)], "no quote bar drawn"
+
+
 def test_no_caret_mark_is_drawn_in_a_right_to_left_article(library, make_window, tmp_path, qtbot):
     body = "<p>" + "هذا نص عربي طويل بما يكفي ليملأ السطر. " * 6 + "</p>"
     window = open_one(library, make_window, page(tmp_path, "rtlc.html", body, title="RTL Test", lang="ar", dir="rtl"))

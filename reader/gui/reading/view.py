@@ -413,10 +413,14 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         offset = self.verticalScrollBar().value()
         layout = self.document().documentLayout()
         visible = QRectF(0, offset, self.viewport().width(), self.viewport().height())
-        block = self.document().begin()
+        # From the block at the top of the screen, not the first of the article: walking every
+        # block above it cost each frame 1 ms per thousand blocks.
+        block = self.cursorForPosition(QPoint(0, 0)).block()
         while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            if rect.top() > visible.bottom() + visible.height():  # (a screen's slack: table cells)
+                break
             if block.blockFormat().property(QTextFormat.Property.BlockQuoteLevel):
-                rect = layout.blockBoundingRect(block)
                 if rect.intersects(visible):
                     fmt = block.blockFormat()
                     inner = block.layout().boundingRect()
@@ -432,8 +436,6 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
                         x = rect.left() + fmt.leftMargin() - gap
                     top = block.layout().position().y() + inner.top()
                     painter.fillRect(QRectF(x, top + 2 - offset, 3, inner.height() - 4), color)
-                elif rect.top() > visible.bottom():
-                    break
             block = block.next()
         painter.end()
 
