@@ -39,8 +39,10 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextFrame,
     QTextImageFormat,
     QTextLayout,
+    QTextTable,
 )
 
 from reader.gui.reading.article_html import PX, TEX_SCHEME, asset_query
@@ -52,6 +54,7 @@ MIN_CODE_SCALE = 0.85  # smaller than this, code is hard to read: it wraps inste
 CODE_LINE_HEIGHT = 115.0  # code lines a little apart (at 100% they sat glyph to glyph)
 CODE_MARGIN = QTextFormat.Property.UserProperty + 11  # on a code line: its left margin before any wrapping indent
 MIN_TABLE_SCALE = 0.5
+MAX_FITTED_CELLS = 4000
 LINE_SEPARATOR = "\u2028"  # a <br> inside a block
 WORD = re.compile(r"\w", re.UNICODE)
 
@@ -81,6 +84,24 @@ def _natural_width(text: str, font: QFont) -> float:
             layout.endLayout()
             widest = max(widest, line.naturalTextWidth())
     return widest
+
+
+# -- tables -------------------------------------------------------------------------
+
+
+def _nested(table: QTextFrame) -> bool:
+    """Whether the table is inside another table."""
+    frame = table.parentFrame()
+    while frame is not None:
+        if isinstance(frame, QTextTable):
+            return True
+        frame = frame.parentFrame()
+    return False
+
+
+def _block_count(table: QTextFrame) -> int:
+    doc = table.document()
+    return doc.findBlock(table.lastPosition()).blockNumber() - doc.findBlock(table.firstPosition()).blockNumber() + 1
 
 
 # -- formulas -----------------------------------------------------------------------
@@ -360,7 +381,12 @@ class Typesetting(ViewBase):
         measured on one layout, then every step taken in one edit (a table at a time laid the
         article out again after each step: quadratic in the tables)."""
         layout = self.document().documentLayout()
-        scales = {i: 1.0 for i, table in enumerate(tables) if table.rows() * table.columns() <= 4000}
+        # Only the outermost tables: a table's size is set over all it holds, nested tables with it
+        # (fitting each of the thousands a hostile page nests took minutes), and only those of up
+        # to MAX_FITTED_CELLS blocks (cells, nested ones counted): a larger one is left as it is.
+        scales = {
+            i: 1.0 for i, table in enumerate(tables) if not _nested(table) and _block_count(table) <= MAX_FITTED_CELLS
+        }
         if self._scaled_tables:  # set smaller for a narrower column: measured again from their size
             cursor.beginEditBlock()
             for index in self._scaled_tables & scales.keys():
@@ -495,8 +521,6 @@ class Typesetting(ViewBase):
             cursor.mergeBlockCharFormat(size)  # an empty line's height follows it
 
     def _tables(self):
-        from PySide6.QtGui import QTextTable
-
         found = []
         stack = [self.document().rootFrame()]
         while stack:
