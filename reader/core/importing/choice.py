@@ -9,6 +9,7 @@ the standfirst and the lead figure in the article's header come back.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import TypedDict
@@ -215,9 +216,14 @@ def in_not_article(elem: HtmlElement) -> bool:
         if el.tag in ("body", "html"):
             return False
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and _OVERLAY.search(ident):
+        if len(ident) > 1 and _overlay(ident):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=8192)
+def _overlay(ident: str) -> bool:
+    return _OVERLAY.search(ident) is not None
 
 
 _STANDFIRST = re.compile(

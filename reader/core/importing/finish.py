@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 from reader.core.importing import notices
 from reader.core.importing.metadata import PageMeta
 from reader.core.importing.nodes import HEADINGS, SPACES, remove
+from reader.core.importing.parsers import html_parser
 from reader.core.importing.titles import similarity
 
 # A line that is only a date (with a label such as "Updated:"): metadata, not text.
@@ -33,7 +34,7 @@ def finish_body(fragment: str, meta: PageMeta, lead: HtmlElement | None = None) 
     if not fragment or not fragment.strip():
         return ""
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=html_parser(huge_tree=False))
     except (ValueError, etree.ParserError):
         return fragment
     _drop_top_duplicates(root, meta)
@@ -135,7 +136,7 @@ def fragment_text_length(fragment: str) -> int:
     if not fragment:
         return 0
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=html_parser(huge_tree=False))
     except (ValueError, etree.ParserError):
         return 0
     return len(SPACES.sub(" ", root.text_content()).strip())

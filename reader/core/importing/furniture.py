@@ -11,6 +11,7 @@ by metadata.py leaves the body (it is metadata). Nothing inside <pre> or
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import cast
 
@@ -129,15 +130,11 @@ def strip_furniture(body: HtmlElement) -> None:
         if tag in ("html", "body", "main", "article"):
             continue
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and (_WIDGET.search(ident) or _next_box(ident)) and _is_small(el):
+        widget, comments = _ident_kind(ident) if len(ident) > 1 else _NEITHER
+        if widget and _is_small(el):
             remove(el)
             continue
-        if (
-            len(ident) > 1
-            and tag not in ("p", "span", "a", "li")
-            and _COMMENTS_HINT.search(ident)
-            and any(_COMMENTS.fullmatch(token) for token in ident.split())
-        ):
+        if comments and tag not in ("p", "span", "a", "li"):
             # Readers' comments, however long, unless they are most of the page.
             if total is None:
                 total = text_length(body)
@@ -184,6 +181,18 @@ _COMMENTS = re.compile(
 )
 _COMMENTS_HINT = re.compile(r"comment|respond|disqus|kommentar|comentario|komentarz", re.I)
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
+
+
+_NEITHER = (False, False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _ident_kind(ident: str) -> tuple[bool, bool]:
+    """(a widget's class/id, the comments section's): pages repeat a few class
+    names over thousands of elements, and these patterns are slow to search."""
+    widget = bool(_WIDGET.search(ident) or _next_box(ident))
+    comments = bool(_COMMENTS_HINT.search(ident)) and any(_COMMENTS.fullmatch(token) for token in ident.split())
+    return widget, comments
 
 
 def _next_box(ident: str) -> bool:

@@ -12,6 +12,7 @@ figure just outside the chosen container come back.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable
 
@@ -99,10 +100,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
             if len(s) < 2 or elem.tag in ("html", "body", "a"):
                 continue
-            s = s.lower()
             if (
-                _UNLIKELY.search(s)
-                and not _MAYBE.search(s)
+                _unlikely(s)
                 and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
                 and not elem.xpath(
                     "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
@@ -271,6 +270,14 @@ _BUILDER_WIDGET = re.compile(
 # its case-insensitive patterns, over every element of the page.
 _UNLIKELY = re.compile(READABILITY_REGEXES["unlikelyCandidatesRe"].pattern)
 _MAYBE = re.compile(READABILITY_REGEXES["okMaybeItsACandidateRe"].pattern)
+
+
+@functools.lru_cache(maxsize=8192)
+def _unlikely(ident: str) -> bool:
+    """readability's test of a class and id, once per distinct pair (pages repeat them)."""
+    ident = ident.lower()
+    return bool(_UNLIKELY.search(ident)) and not _MAYBE.search(ident)
+
 
 # An "unlikely" element (sidebar, menu...) holding more of the page's text than
 # this is a layout wrapper around the article, and stays.
