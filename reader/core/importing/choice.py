@@ -17,7 +17,7 @@ from typing import TypedDict
 from lxml.html import HtmlElement
 
 from reader.core.importing import notices
-from reader.core.importing.nodes import remove, text_length
+from reader.core.importing.nodes import IdentPattern, remove, text_length
 from reader.core.importing.titles import similarity
 
 
@@ -223,7 +223,10 @@ def in_not_article(elem: HtmlElement) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def _overlay(ident: str) -> bool:
-    return _OVERLAY.search(ident) is not None
+    return _OVERLAY_IDENT.search(ident)
+
+
+_OVERLAY_IDENT = IdentPattern(_OVERLAY)
 
 
 _STANDFIRST = re.compile(

@@ -18,7 +18,7 @@ from typing import cast
 from lxml.html import HtmlElement
 
 from reader.core.importing.metadata import UNLIKELY, PageMeta
-from reader.core.importing.nodes import HEADINGS, SPACES, link_share, remove, text_length
+from reader.core.importing.nodes import HEADINGS, SPACES, IdentPattern, link_share, remove, text_length
 
 # class/id of page widgets that are never article text
 _WIDGET = re.compile(
@@ -190,14 +190,19 @@ _NEITHER = (False, False)
 def _ident_kind(ident: str) -> tuple[bool, bool]:
     """(a widget's class/id, the comments section's): pages repeat a few class
     names over thousands of elements, and these patterns are slow to search."""
-    widget = bool(_WIDGET.search(ident) or _next_box(ident))
-    comments = bool(_COMMENTS_HINT.search(ident)) and any(_COMMENTS.fullmatch(token) for token in ident.split())
+    widget = _WIDGET_IDENT.search(ident) or _next_box(ident)
+    comments = _COMMENTS_HINT_IDENT.search(ident) and any(_COMMENTS.fullmatch(token) for token in ident.split())
     return widget, comments
 
 
 def _next_box(ident: str) -> bool:
     # substring tests first: this runs for every element with a class
-    return ("ext" in ident or "EXT" in ident or "oming" in ident) and _NEXT_BOX.search(ident) is not None
+    return ("ext" in ident or "EXT" in ident or "oming" in ident) and _NEXT_BOX_IDENT.search(ident)
+
+
+_WIDGET_IDENT = IdentPattern(_WIDGET)
+_NEXT_BOX_IDENT = IdentPattern(_NEXT_BOX)
+_COMMENTS_HINT_IDENT = IdentPattern(_COMMENTS_HINT)
 
 
 def _drop_related_block(heading: HtmlElement) -> None:

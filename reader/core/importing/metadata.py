@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement
 
 from reader.core.importing.bylines import clean_byline, join_names
+from reader.core.importing.nodes import IdentPattern
 from reader.core.importing.published import _first_date, _time_element
 from reader.core.importing.textbits import _SPACES, _first, _looks_like_url, _text
 from reader.core.importing.titles import choose_title
@@ -438,9 +439,14 @@ def find_byline_element(root: HtmlElement) -> tuple[HtmlElement | None, str | No
 def _byline_ident(match: str) -> tuple[bool, bool]:
     """(furniture that holds no byline, a byline's class/id) for a class and id:
     once per distinct pair, which pages repeat over thousands of elements."""
-    hint = bool(BYLINE_HINT.search(match))
-    not_area = bool(_NOT_BYLINE_AREA.search(match)) and not MAYBE_CANDIDATE.search(match) and not hint
+    hint = _BYLINE_HINT_IDENT.search(match)
+    not_area = _NOT_BYLINE_AREA_IDENT.search(match) and not _MAYBE_CANDIDATE_IDENT.search(match) and not hint
     return not_area, hint
+
+
+_BYLINE_HINT_IDENT = IdentPattern(BYLINE_HINT)
+_NOT_BYLINE_AREA_IDENT = IdentPattern(_NOT_BYLINE_AREA)
+_MAYBE_CANDIDATE_IDENT = IdentPattern(MAYBE_CANDIDATE)
 
 
 _BLOCKS = frozenset(

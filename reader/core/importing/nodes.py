@@ -28,3 +28,25 @@ def remove(el: HtmlElement) -> None:
     """Take el out of the tree; its tail text stays with the parent."""
     if el.getparent() is not None:
         el.drop_tree()
+
+
+class IdentPattern:
+    """A case-insensitive pattern searched in class and id names.
+
+    Python's regex engine folds case character by character: over ASCII text
+    (nearly every class name) a case-sensitive copy searched in the lowercased
+    text gives the same answers two to four times faster. Other text is searched
+    with the pattern itself.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        letters = re.sub(r"\\.", "", pattern.pattern)  # escapes such as \s, \W aside
+        if not pattern.flags & re.I or letters != letters.lower():
+            raise ValueError(f"not a case-insensitive pattern written in lower case: {pattern.pattern!r}")
+        self.pattern = pattern
+        self._lower = re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+    def search(self, text: str) -> bool:
+        if text.isascii():
+            return self._lower.search(text.lower()) is not None
+        return self.pattern.search(text) is not None
