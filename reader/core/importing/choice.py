@@ -17,7 +17,7 @@ from typing import TypedDict
 from lxml.html import HtmlElement
 
 from reader.core.importing import notices
-from reader.core.importing.nodes import IdentPattern, remove, text_length
+from reader.core.importing.nodes import CaselessPattern, remove, text_length
 from reader.core.importing.titles import similarity
 
 
@@ -226,7 +226,7 @@ def _overlay(ident: str) -> bool:
     return _OVERLAY_IDENT.search(ident)
 
 
-_OVERLAY_IDENT = IdentPattern(_OVERLAY)
+_OVERLAY_IDENT = CaselessPattern(_OVERLAY)
 
 
 _STANDFIRST = re.compile(

@@ -201,7 +201,8 @@ def _drop_link_lists(body: HtmlElement) -> None:
 
 def parse(html: str) -> HtmlElement | None:
     # Soft hyphens are invisible in a browser but break search, word counts and quotes.
-    if "\xad" in html or "&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html:
+    hint = "\xad" in html or "&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html
+    if hint and _has_soft_hyphen(html):
         html = _SOFT_HYPHEN.sub("", html)
     root = _parse(html)
     if root is not None and too_deep(root):
@@ -236,6 +237,20 @@ def _utf8() -> lxml_html.HTMLParser:
 
 
 _SOFT_HYPHEN = re.compile(r"\xad|&(?:shy|#173|#x0*ad);", re.I)
+_HEX_SOFT_HYPHEN = re.compile(r"&#x0*ad;")
+
+
+def _has_soft_hyphen(html: str) -> bool:
+    """_SOFT_HYPHEN.search(html), with fast substring searches: the pattern's
+    search tries its alternatives at every character (a millisecond a page)."""
+    if "\xad" in html:
+        return True
+    if "\u017f" in html or "\u212a" in html:
+        return _SOFT_HYPHEN.search(html) is not None  # ſ and K match s and k in a case-insensitive pattern
+    lower = html.lower()
+    return "&shy;" in lower or "&#173;" in lower or ("&#x" in lower and _HEX_SOFT_HYPHEN.search(lower) is not None)
+
+
 _DOCUMENT_START = re.compile(r"<(?:!doctype|html|body)[\s>]", re.I)
 # lexbor's tree building slows with depth (about n*depth); a page with more
 # tags than this keeps lxml's parse.

@@ -18,7 +18,7 @@ from typing import cast
 from lxml.html import HtmlElement
 
 from reader.core.importing.metadata import UNLIKELY, PageMeta
-from reader.core.importing.nodes import HEADINGS, SPACES, IdentPattern, link_share, remove, text_length
+from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, link_share, remove, text_length
 
 # class/id of page widgets that are never article text
 _WIDGET = re.compile(
@@ -124,53 +124,67 @@ def strip_furniture(body: HtmlElement) -> None:
     code = {el for block in body.iter("pre", "code") for el in block.iter()}
     total = None
     for el in list(body.iter()):
-        if el is body or not isinstance(el.tag, str) or el.getparent() is None or el in code:
-            continue
         tag = el.tag
-        if tag in ("html", "body", "main", "article"):
+        if not isinstance(tag, str) or tag in _NEVER or el is body or el in code or el.getparent() is None:
             continue
-        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        widget, comments = _ident_kind(ident) if len(ident) > 1 else _NEITHER
-        if widget and _is_small(el):
-            remove(el)
-            continue
-        if comments and tag not in ("p", "span", "a", "li"):
-            # Readers' comments, however long, unless they are most of the page.
-            if total is None:
-                total = text_length(body)
-            if text_length(el) < total * 0.5:
+        cls = el.get("class")
+        ident = el.get("id")
+        if cls or ident:
+            widget, comments = _ident_kind(f"{cls or ''} {ident or ''}")
+            if widget and _is_small(el):
                 remove(el)
                 continue
-        if tag in ("p", "div", "span", "a", "li", "button", "section", "aside", "figure", "strong", "b", "em"):
+            if comments and tag not in ("p", "span", "a", "li"):
+                # Readers' comments, however long, unless they are most of the page.
+                if total is None:
+                    total = text_length(body)
+                if text_length(el) < total * 0.5:
+                    remove(el)
+                    continue
+        if tag in _TEXT_CHECKED:
             raw = el.text_content()
             # Only short blocks are checked; collapsing the spaces of every
             # container's text was most of this function's time.
-            # split/join: the same text as collapsing with a regex, three times faster
-            text = " ".join(raw.split()) if len(raw) < _SHORT_RAW else ""
-            if len(text) <= 80 and text and FURNITURE_TEXT.match(text.strip(" .:…»›>")):
-                if el.find(".//img") is None or tag in ("a", "button", "span"):
+            if len(raw) < _SHORT_RAW:
+                # split/join: the same text as collapsing with a regex, three times faster
+                text = " ".join(raw.split())
+                if text:
+                    if len(text) <= 80 and _FURNITURE_TEXT.match(text.strip(" .:…»›>")):
+                        if el.find(".//img") is None or tag in ("a", "button", "span"):
+                            remove(el)
+                            continue
+                    if (
+                        tag in ("p", "div", "li")
+                        and len(text) < 300
+                        and _TEASER_LEAD_TEXT.match(text)
+                        and link_share(el, text) > 0.5
+                    ):
+                        remove(el)
+                        continue
+            if tag == "p" and _bold_line(el):
+                _drop_titled_block(el)
+        elif tag in _TEASER_BOXES or tag in HEADINGS:
+            if tag in _TEASER_BOXES:
+                # "MIRA: <a>another story</a>" set as a heading or a quote between paragraphs
+                text = SPACES.sub(" ", el.text_content()).strip()
+                if len(text) < 300 and _TEASER_LEAD_TEXT.match(text) and link_share(el, text) > 0.5:
                     remove(el)
                     continue
-            if (
-                tag in ("p", "div", "li")
-                and len(text) < 300
-                and _TEASER_LEAD.match(text)
-                and link_share(el, text) > 0.5
-            ):
-                remove(el)
-                continue
-        if tag in _TEASER_BOXES:
-            # "MIRA: <a>another story</a>" set as a heading or a quote between paragraphs
-            text = SPACES.sub(" ", el.text_content()).strip()
-            if len(text) < 300 and _TEASER_LEAD.match(text) and link_share(el, text) > 0.5:
-                remove(el)
-                continue
-        if tag in HEADINGS or (tag == "p" and _bold_line(el)):
-            text = SPACES.sub(" ", el.text_content()).strip(" :…»›?")
-            if text and len(text) < 60 and _RELATED_HEADING.match(text):
-                _drop_related_block(el)
-            elif text and len(text) < 40 and _AUTHOR_HEADING.match(text):
-                _drop_author_block(el)
+            if tag in HEADINGS:
+                _drop_titled_block(el)
+
+
+def _drop_titled_block(heading: HtmlElement) -> None:
+    """A "Related" or "About the author" heading (or bold line) with what it titles."""
+    text = SPACES.sub(" ", heading.text_content()).strip(" :…»›?")
+    if text and len(text) < 60 and _RELATED_HEADING_TEXT.match(text):
+        _drop_related_block(heading)
+    elif text and len(text) < 40 and _AUTHOR_HEADING_TEXT.match(text):
+        _drop_author_block(heading)
+
+
+_NEVER = frozenset(("html", "body", "main", "article"))  # furniture is inside these, never these
+_TEXT_CHECKED = frozenset(("p", "div", "span", "a", "li", "button", "section", "aside", "figure", "strong", "b", "em"))
 
 
 # The section of readers' comments (WordPress, Disqus and the like), by its class or id.
@@ -200,9 +214,13 @@ def _next_box(ident: str) -> bool:
     return ("ext" in ident or "EXT" in ident or "oming" in ident) and _NEXT_BOX_IDENT.search(ident)
 
 
-_WIDGET_IDENT = IdentPattern(_WIDGET)
-_NEXT_BOX_IDENT = IdentPattern(_NEXT_BOX)
-_COMMENTS_HINT_IDENT = IdentPattern(_COMMENTS_HINT)
+_WIDGET_IDENT = CaselessPattern(_WIDGET)
+_FURNITURE_TEXT = CaselessPattern(FURNITURE_TEXT)
+_TEASER_LEAD_TEXT = CaselessPattern(_TEASER_LEAD)
+_RELATED_HEADING_TEXT = CaselessPattern(_RELATED_HEADING)
+_AUTHOR_HEADING_TEXT = CaselessPattern(_AUTHOR_HEADING)
+_NEXT_BOX_IDENT = CaselessPattern(_NEXT_BOX)
+_COMMENTS_HINT_IDENT = CaselessPattern(_COMMENTS_HINT)
 
 
 def _drop_related_block(heading: HtmlElement) -> None:

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement
 
 from reader.core.importing.bylines import clean_byline, join_names
-from reader.core.importing.nodes import IdentPattern
+from reader.core.importing.nodes import CaselessPattern
 from reader.core.importing.published import _first_date, _time_element
 from reader.core.importing.textbits import _SPACES, _first, _looks_like_url, _text
 from reader.core.importing.titles import choose_title
@@ -444,9 +444,9 @@ def _byline_ident(match: str) -> tuple[bool, bool]:
     return not_area, hint
 
 
-_BYLINE_HINT_IDENT = IdentPattern(BYLINE_HINT)
-_NOT_BYLINE_AREA_IDENT = IdentPattern(_NOT_BYLINE_AREA)
-_MAYBE_CANDIDATE_IDENT = IdentPattern(MAYBE_CANDIDATE)
+_BYLINE_HINT_IDENT = CaselessPattern(BYLINE_HINT)
+_NOT_BYLINE_AREA_IDENT = CaselessPattern(_NOT_BYLINE_AREA)
+_MAYBE_CANDIDATE_IDENT = CaselessPattern(MAYBE_CANDIDATE)
 
 
 _BLOCKS = frozenset(

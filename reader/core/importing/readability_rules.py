@@ -20,11 +20,12 @@ from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 from readability import Document
 from readability.readability import REGEXES as READABILITY_REGEXES
+from readability.readability import is_video_url
 
 from reader.core.importing import choice
 from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.furniture import FURNITURE_TEXT
-from reader.core.importing.nodes import HEADINGS, SPACES, IdentPattern, link_share, text_length
+from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, link_share, text_length
 
 
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
@@ -105,13 +106,15 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                     # Out of the page already: nothing done to it shows. (Until `prose`
                     # is measured, the first element to ask measures it, as before.)
                     continue
-            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
-            if len(s) < 2 or elem.tag in ("html", "body", "a"):
+            cls = elem.get("class")
+            ident = elem.get("id")
+            if not (cls or ident) or elem.tag in ("html", "body", "a"):
                 continue
             if (
-                _unlikely(s)
-                and not _IN_CODE_OR_TABLE(elem)
-                and not _HOLDS_ARTICLE(elem)
+                _unlikely(f"{cls or ''} {ident or ''}")
+                and elem.tag not in ("pre", "code")
+                and next(elem.iterancestors("pre", "code", "table"), None) is None
+                and not self._holds_article(elem)
                 and not choice.is_article_header(elem)
             ):
                 if total is None:
@@ -132,6 +135,22 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                 if not detached:
                     detached = len(elem.findall(".//*"))
                 elem.drop_tree()
+
+    def _holds_article(self, elem: HtmlElement) -> bool:
+        """elem is or holds a <main>, an <article> or a formula. (This pass never
+        drops those or what holds them: the set stays true while it drops.)"""
+        holders = getattr(self, "_holders", None)
+        if holders is None or holders[0] is not self.html:
+            found: set[HtmlElement] = set()
+            for el in _ARTICLE_OR_MATH(self.html):
+                if el not in found:
+                    found.add(el)
+                    for ancestor in el.iterancestors():
+                        if ancestor in found:
+                            break
+                        found.add(ancestor)
+            holders = self._holders = (self.html, found)
+        return elem in holders[1]
 
     def transform_misused_divs_into_paragraphs(self) -> None:
         # readability-lxml serializes each <div>'s children and searches the markup
@@ -177,6 +196,86 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                     elem.insert(pos + 1, p)
                 if child.tag == "br":
                     child.drop_tree()
+
+    def sanitize(self, node: HtmlElement, candidates: Candidates, keep_all_images: bool = False) -> str:
+        # readability-lxml's, step for step, without what costs and shows nothing:
+        # its debug lines (each describing elements and their text, built whether
+        # logged or not) and a text cleaning that compiles its patterns per call.
+        min_len = self.min_text_length
+        for header in self.tags(node, "h1", "h2", "h3", "h4", "h5", "h6"):
+            if self.class_weight(header) < 0 or self.get_link_density(header) > 0.33:
+                header.drop_tree()
+        for elem in self.tags(node, "p"):
+            if READABILITY_REGEXES["callToActionRe"].search(elem.text_content()) and self.get_link_density(elem) > 0.2:
+                elem.drop_tree()
+        for elem in self.tags(node, "form", "textarea"):
+            elem.drop_tree()
+        for elem in self.tags(node, "iframe"):
+            if "src" in elem.attrib and is_video_url(elem.attrib["src"]):
+                elem.attrib.pop("srcdoc", None)
+                elem.text = "VIDEO"  # so that it is written <iframe></iframe>
+            else:
+                elem.drop_tree()
+        allowed = self.get_preserved_elements(node)
+        # Conditionally clean <table>s, <ul>s, and <div>s
+        for el in self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section"):
+            if el in allowed:
+                continue
+            weight = self.class_weight(el)
+            content_score = candidates[el]["content_score"] if el in candidates else 0
+            tag = el.tag
+            if weight + content_score < 0:
+                el.drop_tree()
+            elif el.text_content().count(",") < 10:
+                counts = {kind: len(el.findall(f".//{kind}")) for kind in ("p", "img", "li", "a", "embed", "input")}
+                counts["li"] -= 100
+                counts["input"] -= len(el.findall('.//input[@type="hidden"]'))
+                # the text length excluding any surrounding whitespace
+                content_length = _text_length(el)
+                link_density = self.get_link_density(el)
+                to_remove = False
+                if keep_all_images and el.tag == "div" and counts["img"] >= 1:
+                    continue
+                if counts["p"] and counts["img"] > 1 + counts["p"] * 1.3:
+                    to_remove = True  # too many images
+                elif counts["li"] > counts["p"] and tag not in ("ol", "ul"):
+                    to_remove = True  # more <li>s than <p>s
+                elif counts["input"] > (counts["p"] / 3):
+                    to_remove = True  # less than 3x <p>s than <input>s
+                elif content_length < min_len and counts["img"] == 0:
+                    to_remove = True  # short, without a single image
+                elif content_length < min_len and counts["img"] > 2:
+                    to_remove = True  # short, with too many images
+                elif (
+                    weight < 25
+                    and link_density > (0.25 if tag in ("ul", "section") and _IN_MAIN_OR_ARTICLE(el) else 0.2)
+                ) or (weight >= 25 and link_density > 0.5):
+                    to_remove = True  # too many links for its weight
+                elif (counts["embed"] == 1 and content_length < 75) or counts["embed"] > 1:
+                    to_remove = True  # <embed>s with too short content length, or too many <embed>s
+                elif not content_length:
+                    to_remove = True  # no content
+                    # the nearest non-empty sibling after it and the one before it
+                    siblings = []
+                    for sib in el.itersiblings():
+                        sib_content_length = _text_length(sib)
+                        if sib_content_length:
+                            siblings.append(sib_content_length)
+                            break
+                    for sib in el.itersiblings(preceding=True):
+                        sib_content_length = _text_length(sib)
+                        if sib_content_length:
+                            siblings.append(sib_content_length)
+                            break
+                    if siblings and sum(siblings) > 1000:
+                        to_remove = False
+                        for desnode in self.tags(el, "table", "ul", "div", "section"):
+                            allowed[desnode] = True
+                if to_remove:
+                    el.drop_tree()
+        self.html = node
+        html: str = self.get_clean_html()
+        return html
 
     def select_best_candidate(self, candidates: Candidates) -> Candidate | None:
         best: Candidate | None = super().select_best_candidate(candidates)
@@ -367,9 +466,9 @@ def _class_weight(cls: str | None, ident: str | None, tag: str) -> int:
     return weight
 
 
-_NEGATIVE = IdentPattern(READABILITY_REGEXES["negativeRe"])
-_POSITIVE = IdentPattern(READABILITY_REGEXES["positiveRe"])
-_NOT_ARTICLE = IdentPattern(choice.NOT_ARTICLE)
+_NEGATIVE = CaselessPattern(READABILITY_REGEXES["negativeRe"])
+_POSITIVE = CaselessPattern(READABILITY_REGEXES["positiveRe"])
+_NOT_ARTICLE = CaselessPattern(choice.NOT_ARTICLE)
 
 # A builder's content box: "elementor-widget-container", "wb-widget-inner"; not a
 # sidebar's or footer's widget ("widget", "widget_text", "sidebar-widget").
@@ -379,13 +478,8 @@ _BUILDER_WIDGET = re.compile(
     re.I,
 )
 
-# Compiled once: elem.xpath() compiles its expression at each call, for
-# every "unlikely" element of every page.
-_IN_CODE_OR_TABLE = etree.XPath("boolean(ancestor-or-self::pre | ancestor-or-self::code | ancestor::table)")
-_HOLDS_ARTICLE = etree.XPath(
-    "boolean(descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
-    " | descendant-or-self::*[starts-with(@lang, 'x-tex')])"
-)
+_IN_MAIN_OR_ARTICLE = etree.XPath("boolean(ancestor::main | ancestor::article)")
+_ARTICLE_OR_MATH = etree.XPath("//main | //article | //math | //*[@lang][starts-with(@lang, 'x-tex')]")
 # The words of readability's divToPElementsRe, found at the start of a tag name
 # in the markup ("<p" finds <pre> and <picture> too).
 _BLOCK_WORDS = tuple(READABILITY_REGEXES["divToPElementsRe"].pattern[2:-1].split("|"))
@@ -426,6 +520,11 @@ def _clean(text: str) -> str:
     if "\t" in text or "  " in text:
         text = _TAB_OR_SPACES.sub(" ", text)
     return text.strip()
+
+
+def _text_length(elem: HtmlElement) -> int:
+    """readability-lxml's text_length."""
+    return len(_clean(elem.text_content() or ""))
 
 
 def _prose_length(elem: HtmlElement) -> int:
