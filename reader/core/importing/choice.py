@@ -17,7 +17,7 @@ from typing import TypedDict
 from lxml.html import HtmlElement
 
 from reader.core.importing import notices
-from reader.core.importing.nodes import CaselessPattern, remove, text_length
+from reader.core.importing.nodes import CaselessPattern, collapse, remove, text_length
 from reader.core.importing.titles import similarity
 
 
@@ -338,7 +338,7 @@ def _drop_credits(figure: HtmlElement) -> None:
         if el is figure or not isinstance(el.tag, str) or el.getparent() is None:
             continue
         ident = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
-        text = _SPACES.sub(" ", el.text_content()).strip()
+        text = collapse(el.text_content())
         if (
             el.tag != "img"
             and el.find(".//img") is None
@@ -492,7 +492,7 @@ def scroll_stories(
         if heading is None and original.find(".//time") is not None:
             heading = original.find(".//h2")  # a dated story headed by an <h2>
         if heading is not None:
-            headlines[article] = _SPACES.sub(" ", heading.text_content()).strip()
+            headlines[article] = collapse(heading.text_content())
     if len(headlines) < 2 or not any(_titled(h, title) for h in headlines.values()):
         return None, frozenset()  # most pages: measured no further
     headlines = {a: h for a, h in headlines.items() if text_length(a) >= _MAIN_MIN_TEXT}

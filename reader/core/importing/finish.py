@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 
 from reader.core.importing import notices
 from reader.core.importing.metadata import PageMeta
-from reader.core.importing.nodes import HEADINGS, SPACES, remove
+from reader.core.importing.nodes import HEADINGS, SPACES, collapse, remove
 from reader.core.importing.parsers import html_parser
 from reader.core.importing.titles import similarity
 
@@ -93,7 +93,7 @@ def _drop_top_duplicates(root: HtmlElement, meta: PageMeta) -> None:
             continue
         if el.tag not in HEADINGS and el.tag not in ("p", "div", "span", "time", "ul", "section", "header"):
             continue
-        text = SPACES.sub(" ", el.text_content()).strip()
+        text = collapse(el.text_content())
         if el.tag in HEADINGS and title and seen_text < 400 and not title_removed:
             if similarity(title, text) > 0.75 and similarity(text, title) > 0.75:
                 remove(el)
@@ -139,7 +139,7 @@ def fragment_text_length(fragment: str) -> int:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=html_parser(huge_tree=False))
     except (ValueError, etree.ParserError):
         return 0
-    return len(SPACES.sub(" ", root.text_content()).strip())
+    return len(collapse(root.text_content()))
 
 
 def page_text_length(root: HtmlElement) -> int:
@@ -148,10 +148,16 @@ def page_text_length(root: HtmlElement) -> int:
         return 0
     total = 0
     for el in body.iter():
-        if isinstance(el.tag, str) and el.tag in ("script", "style", "noscript", "template"):
+        tag = el.tag
+        if tag in _NOT_TEXT:  # (a comment's tag is a function: never in it)
             continue
-        if el.text and isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template"):
-            total += len(el.text.strip())
-        if el.tail:
-            total += len(el.tail.strip())
+        text = el.text
+        if text and isinstance(tag, str):
+            total += len(text.strip())
+        tail = el.tail
+        if tail:
+            total += len(tail.strip())
     return total
+
+
+_NOT_TEXT = ("script", "style", "noscript", "template")

@@ -18,7 +18,7 @@ from typing import cast
 from lxml.html import HtmlElement
 
 from reader.core.importing.metadata import UNLIKELY, PageMeta
-from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, link_share, remove, text_length
+from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, collapse, link_share, remove, text_length
 
 # class/id of page widgets that are never article text
 _WIDGET = re.compile(
@@ -166,7 +166,7 @@ def strip_furniture(body: HtmlElement) -> None:
         elif tag in _TEASER_BOXES or tag in HEADINGS:
             if tag in _TEASER_BOXES:
                 # "MIRA: <a>another story</a>" set as a heading or a quote between paragraphs
-                text = SPACES.sub(" ", el.text_content()).strip()
+                text = collapse(el.text_content())
                 if len(text) < 300 and _TEASER_LEAD_TEXT.match(text) and link_share(el, text) > 0.5:
                     remove(el)
                     continue
@@ -176,7 +176,7 @@ def strip_furniture(body: HtmlElement) -> None:
 
 def _drop_titled_block(heading: HtmlElement) -> None:
     """A "Related" or "About the author" heading (or bold line) with what it titles."""
-    text = SPACES.sub(" ", heading.text_content()).strip(" :…»›?")
+    text = collapse(heading.text_content()).strip(" :…»›?")
     if text and len(text) < 60 and _RELATED_HEADING_TEXT.match(text):
         _drop_related_block(heading)
     elif text and len(text) < 40 and _AUTHOR_HEADING_TEXT.match(text):
@@ -240,14 +240,14 @@ def _drop_related_block(heading: HtmlElement) -> None:
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()
     if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav", "aside", "blockquote"):
-        text = SPACES.sub(" ", nxt.text_content()).strip()
+        text = collapse(nxt.text_content())
         if text and link_share(nxt, text) > 0.5:
             remove(nxt)
             remove(heading)
             return
     parent = heading.getparent()
     if parent is not None and parent.tag not in ("body", "article", "main"):
-        text = SPACES.sub(" ", parent.text_content()).strip()
+        text = collapse(parent.text_content())
         if text and link_share(parent, text) > 0.5 and len(text) < 2000:
             remove(parent)
 
@@ -288,7 +288,7 @@ def _keep_tweets(body: HtmlElement) -> None:
 
 def _is_small(el: HtmlElement) -> bool:
     """A widget, not a container that happens to carry such a class."""
-    text = SPACES.sub(" ", el.text_content()).strip()
+    text = collapse(el.text_content())
     if len(text) < 200:
         return True
     long_paras = sum(1 for p in el.iter("p") if len(SPACES.sub(" ", p.text_content())) > 120)

@@ -25,7 +25,7 @@ from readability.readability import is_video_url
 from reader.core.importing import choice
 from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.furniture import FURNITURE_TEXT
-from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, link_share, text_length
+from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, collapse, link_share, text_length
 
 
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
@@ -55,7 +55,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             items = [li for li in elem if isinstance(li.tag, str) and li.tag == "li"]
             if not items:
                 continue
-            texts = [SPACES.sub(" ", li.text_content()).strip() for li in items]
+            texts = [collapse(li.text_content()) for li in items]
             if sum(len(t) for t in texts) / len(items) < 12 and link_share(elem) > 0.5:
                 continue
             allowed[elem] = True
@@ -556,11 +556,11 @@ def _orphan_leads(best: HtmlElement, link_density: Callable[[HtmlElement], float
             ):
                 break
             paras = [sib] if sib.tag == "p" else list(sib.iter("p"))
-            if not paras and len(SPACES.sub(" ", sib.text_content()).strip()) > 0:
+            if not paras and len(collapse(sib.text_content())) > 0:
                 break
             chunk = []
             for p in paras:
-                text = SPACES.sub(" ", p.text_content()).strip()
+                text = collapse(p.text_content())
                 if len(text) < 40 or link_density(p) > 0.2 or FURNITURE_TEXT.match(text):
                     continue
                 if any(
