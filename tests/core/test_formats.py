@@ -14,10 +14,13 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from reader.core.importing import formats
+from reader.core.importing.depth import too_deep
 from reader.core.importing.formats import ImportFailure, find_pages, load_page, page_from_bytes
 from reader.core.importing.images import image_size, usable_image
+from reader.core.importing.pipeline import prepare
 
 PARAGRAPHS = [
     "The harbour master keeps a ledger of every boat that enters the bay, written in pencil so that the "
@@ -371,19 +374,32 @@ def test_utf16_page_is_a_page_not_binary(tmp_path):
 
 
 def test_very_deep_nesting_is_flattened_and_keeps_its_text(tmp_path):
+    # deeper than even huge_tree builds (2048 levels): unflattened, the words are lost
     page = tmp_path / "deep.html"
     page.write_text(
         "<html><body>" + "<div>" * 5000 + "<p>the words at the bottom</p>" + "</div>" * 5000 + "</body></html>"
     )
-    html = load_page(page).html
-    assert "the words at the bottom" in html and html.count("<div>") <= formats.MAX_DEPTH
+    assert "the words at the bottom" in prepare(page).text
 
 
 def test_unclosed_inline_tags_are_flattened(tmp_path):
     page = tmp_path / "fonts.html"
     page.write_text("<html><body><p>start " + "<font>word " * 600 + "end</p></body></html>")
-    html = load_page(page).html
-    assert html.count("word") == 600 and "end" in html
+    text = prepare(page).text
+    assert text.count("word") == 600 and "end" in text
+
+
+def test_deep_pages_are_found_from_the_parsed_tree():
+    # the tree built with huge_tree is deeper than libxml2's default 256 levels exactly when
+    # a default parse stops with ERR_RESOURCE_LIMIT (which is what made pages lose text)
+    for levels in (250, 254, 255, 256, 600):
+        html = "<html><body>" + "<div>" * levels + "x" + "</div>" * levels + "</body></html>"
+        parser = lxml_html.HTMLParser()
+        lxml_html.document_fromstring(html, parser=parser)
+        limited = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+        tree = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
+        assert too_deep(tree) == limited, levels
+        assert (levels >= 255) == limited
 
 
 def test_too_many_elements_is_refused_quickly(tmp_path):

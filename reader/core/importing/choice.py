@@ -9,6 +9,7 @@ the standfirst and the lead figure in the article's header come back.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import TypedDict
@@ -16,7 +17,7 @@ from typing import TypedDict
 from lxml.html import HtmlElement
 
 from reader.core.importing import notices
-from reader.core.importing.nodes import remove, text_length
+from reader.core.importing.nodes import CaselessPattern, collapse, remove, text_length
 from reader.core.importing.titles import similarity
 
 
@@ -215,9 +216,17 @@ def in_not_article(elem: HtmlElement) -> bool:
         if el.tag in ("body", "html"):
             return False
         ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and _OVERLAY.search(ident):
+        if len(ident) > 1 and _overlay(ident):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=8192)
+def _overlay(ident: str) -> bool:
+    return _OVERLAY_IDENT.search(ident)
+
+
+_OVERLAY_IDENT = CaselessPattern(_OVERLAY)
 
 
 _STANDFIRST = re.compile(
@@ -329,7 +338,7 @@ def _drop_credits(figure: HtmlElement) -> None:
         if el is figure or not isinstance(el.tag, str) or el.getparent() is None:
             continue
         ident = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
-        text = _SPACES.sub(" ", el.text_content()).strip()
+        text = collapse(el.text_content())
         if (
             el.tag != "img"
             and el.find(".//img") is None
@@ -483,7 +492,7 @@ def scroll_stories(
         if heading is None and original.find(".//time") is not None:
             heading = original.find(".//h2")  # a dated story headed by an <h2>
         if heading is not None:
-            headlines[article] = _SPACES.sub(" ", heading.text_content()).strip()
+            headlines[article] = collapse(heading.text_content())
     if len(headlines) < 2 or not any(_titled(h, title) for h in headlines.values()):
         return None, frozenset()  # most pages: measured no further
     headlines = {a: h for a, h in headlines.items() if text_length(a) >= _MAIN_MIN_TEXT}

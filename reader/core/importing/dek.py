@@ -17,7 +17,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from reader.core.importing.nodes import SPACES, link_share
+from reader.core.importing.nodes import collapse, link_share
 from reader.core.importing.titles import similarity
 
 # Lines shorter than this are metadata (a date, "By ...", a section label), not a dek.
@@ -98,7 +98,7 @@ def headline_dek(root: HtmlElement, title: str) -> HtmlElement | None:
             for line in _lines(sib):
                 if line is None:
                     return None  # a heading of the body, or a box of its own: no dek
-                text = SPACES.sub(" ", _visible_text(line)).strip()
+                text = collapse(_visible_text(line))
                 box = _named(line, node.getparent())
                 if box is _CALL:
                     return None
@@ -117,7 +117,7 @@ def headline_dek(root: HtmlElement, title: str) -> HtmlElement | None:
 
 
 def _names_title(h1: HtmlElement, title: str) -> bool:
-    text = SPACES.sub(" ", h1.text_content()).strip()
+    text = collapse(h1.text_content())
     # a headline that is a link is the site's name over every page, not the story's
     return len(text.split()) >= 2 and similarity(title, text) >= 0.75 and link_share(h1, text) < 0.5
 

@@ -25,11 +25,13 @@ from lxml.html import HtmlElement
 from reader.core.domain import PageFields
 from reader.core.importing import choice, notices
 from reader.core.importing.dek import headline_dek
+from reader.core.importing.depth import flatten, too_deep
 from reader.core.importing.finish import finish_body, fragment_text_length, page_text_length
 from reader.core.importing.furniture import prepare_tree, strip_furniture
 from reader.core.importing.mathml import mark_math
 from reader.core.importing.metadata import read_metadata
 from reader.core.importing.nodes import link_share, text_length
+from reader.core.importing.parsers import html_parser
 from reader.core.importing.readability_rules import ArticleDocument
 from reader.core.importing.sanitize import inner_html
 from reader.core.importing.stated import instead_of, stated_body
@@ -115,7 +117,9 @@ def _open_noscript(root: HtmlElement) -> None:
         elif "<" in (block.text or ""):
             # libxml2 keeps a <noscript>'s content as raw text in some places
             try:
-                fragment = lxml_html.fragment_fromstring(block.text, create_parent="div")
+                fragment = lxml_html.fragment_fromstring(
+                    block.text, create_parent="div", parser=html_parser(huge_tree=False)
+                )
             except (ValueError, etree.ParserError):
                 continue
             contents.append((block, fragment, len((fragment.text_content() or "").strip())))
@@ -197,15 +201,27 @@ def _drop_link_lists(body: HtmlElement) -> None:
 
 def parse(html: str) -> HtmlElement | None:
     # Soft hyphens are invisible in a browser but break search, word counts and quotes.
-    if "\xad" in html or "&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html:
+    hint = "\xad" in html or "&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html
+    if hint and _has_soft_hyphen(html):
         html = _SOFT_HYPHEN.sub("", html)
+    root = _parse(html)
+    if root is not None and too_deep(root):
+        # before the HTML5 parse below, which slows with depth
+        html = flatten(html)
+        root = None
     if _nested_document(html):
         html = _html5_markup(html)
+        root = None
+    return root if root is not None else _parse(html)
+
+
+def _parse(html: str) -> HtmlElement | None:
     try:
         # huge_tree: libxml2 otherwise drops a text node over 10 MB (a long page
-        # without markup came out as "no readable text"); depth is bounded before
-        # this (formats.check_markup). A parser per call: parsers are not thread-safe.
-        return lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
+        # without markup came out as "no readable text"), and builds only 256
+        # levels (parse() flattens deeper pages). A parser per call: parsers
+        # are not thread-safe.
+        return lxml_html.document_fromstring(html, parser=html_parser())
     except ValueError:
         # A str with an XML encoding declaration: parse the bytes instead.
         try:
@@ -217,10 +233,24 @@ def parse(html: str) -> HtmlElement | None:
 
 
 def _utf8() -> lxml_html.HTMLParser:
-    return lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
+    return html_parser(encoding="utf-8")
 
 
 _SOFT_HYPHEN = re.compile(r"\xad|&(?:shy|#173|#x0*ad);", re.I)
+_HEX_SOFT_HYPHEN = re.compile(r"&#x0*ad;")
+
+
+def _has_soft_hyphen(html: str) -> bool:
+    """_SOFT_HYPHEN.search(html), with fast substring searches: the pattern's
+    search tries its alternatives at every character (a millisecond a page)."""
+    if "\xad" in html:
+        return True
+    if "\u017f" in html or "\u212a" in html:
+        return _SOFT_HYPHEN.search(html) is not None  # ſ and K match s and k in a case-insensitive pattern
+    lower = html.lower()
+    return "&shy;" in lower or "&#173;" in lower or ("&#x" in lower and _HEX_SOFT_HYPHEN.search(lower) is not None)
+
+
 _DOCUMENT_START = re.compile(r"<(?:!doctype|html|body)[\s>]", re.I)
 # lexbor's tree building slows with depth (about n*depth); a page with more
 # tags than this keeps lxml's parse.

@@ -13,7 +13,8 @@ from lxml.html import HtmlElement
 
 from reader.core.importing import notices
 from reader.core.importing.metadata import PageMeta
-from reader.core.importing.nodes import HEADINGS, SPACES, remove
+from reader.core.importing.nodes import HEADINGS, SPACES, collapse, remove
+from reader.core.importing.parsers import html_parser
 from reader.core.importing.titles import similarity
 
 # A line that is only a date (with a label such as "Updated:"): metadata, not text.
@@ -33,7 +34,7 @@ def finish_body(fragment: str, meta: PageMeta, lead: HtmlElement | None = None) 
     if not fragment or not fragment.strip():
         return ""
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=html_parser(huge_tree=False))
     except (ValueError, etree.ParserError):
         return fragment
     _drop_top_duplicates(root, meta)
@@ -92,7 +93,7 @@ def _drop_top_duplicates(root: HtmlElement, meta: PageMeta) -> None:
             continue
         if el.tag not in HEADINGS and el.tag not in ("p", "div", "span", "time", "ul", "section", "header"):
             continue
-        text = SPACES.sub(" ", el.text_content()).strip()
+        text = collapse(el.text_content())
         if el.tag in HEADINGS and title and seen_text < 400 and not title_removed:
             if similarity(title, text) > 0.75 and similarity(text, title) > 0.75:
                 remove(el)
@@ -135,10 +136,10 @@ def fragment_text_length(fragment: str) -> int:
     if not fragment:
         return 0
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=html_parser(huge_tree=False))
     except (ValueError, etree.ParserError):
         return 0
-    return len(SPACES.sub(" ", root.text_content()).strip())
+    return len(collapse(root.text_content()))
 
 
 def page_text_length(root: HtmlElement) -> int:
@@ -147,10 +148,16 @@ def page_text_length(root: HtmlElement) -> int:
         return 0
     total = 0
     for el in body.iter():
-        if isinstance(el.tag, str) and el.tag in ("script", "style", "noscript", "template"):
+        tag = el.tag
+        if tag in _NOT_TEXT:  # (a comment's tag is a function: never in it)
             continue
-        if el.text and isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template"):
-            total += len(el.text.strip())
-        if el.tail:
-            total += len(el.tail.strip())
+        text = el.text
+        if text and isinstance(tag, str):
+            total += len(text.strip())
+        tail = el.tail
+        if tail:
+            total += len(tail.strip())
     return total
+
+
+_NOT_TEXT = ("script", "style", "noscript", "template")

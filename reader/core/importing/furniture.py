@@ -11,13 +11,14 @@ by metadata.py leaves the body (it is metadata). Nothing inside <pre> or
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import cast
 
 from lxml.html import HtmlElement
 
 from reader.core.importing.metadata import UNLIKELY, PageMeta
-from reader.core.importing.nodes import HEADINGS, SPACES, link_share, remove, text_length
+from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, collapse, link_share, remove, text_length
 
 # class/id of page widgets that are never article text
 _WIDGET = re.compile(
@@ -123,57 +124,67 @@ def strip_furniture(body: HtmlElement) -> None:
     code = {el for block in body.iter("pre", "code") for el in block.iter()}
     total = None
     for el in list(body.iter()):
-        if el is body or not isinstance(el.tag, str) or el.getparent() is None or el in code:
-            continue
         tag = el.tag
-        if tag in ("html", "body", "main", "article"):
+        if not isinstance(tag, str) or tag in _NEVER or el is body or el in code or el.getparent() is None:
             continue
-        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(ident) > 1 and (_WIDGET.search(ident) or _next_box(ident)) and _is_small(el):
-            remove(el)
-            continue
-        if (
-            len(ident) > 1
-            and tag not in ("p", "span", "a", "li")
-            and _COMMENTS_HINT.search(ident)
-            and any(_COMMENTS.fullmatch(token) for token in ident.split())
-        ):
-            # Readers' comments, however long, unless they are most of the page.
-            if total is None:
-                total = text_length(body)
-            if text_length(el) < total * 0.5:
+        cls = el.get("class")
+        ident = el.get("id")
+        if cls or ident:
+            widget, comments = _ident_kind(f"{cls or ''} {ident or ''}")
+            if widget and _is_small(el):
                 remove(el)
                 continue
-        if tag in ("p", "div", "span", "a", "li", "button", "section", "aside", "figure", "strong", "b", "em"):
+            if comments and tag not in ("p", "span", "a", "li"):
+                # Readers' comments, however long, unless they are most of the page.
+                if total is None:
+                    total = text_length(body)
+                if text_length(el) < total * 0.5:
+                    remove(el)
+                    continue
+        if tag in _TEXT_CHECKED:
             raw = el.text_content()
             # Only short blocks are checked; collapsing the spaces of every
             # container's text was most of this function's time.
-            # split/join: the same text as collapsing with a regex, three times faster
-            text = " ".join(raw.split()) if len(raw) < _SHORT_RAW else ""
-            if len(text) <= 80 and text and FURNITURE_TEXT.match(text.strip(" .:…»›>")):
-                if el.find(".//img") is None or tag in ("a", "button", "span"):
+            if len(raw) < _SHORT_RAW:
+                # split/join: the same text as collapsing with a regex, three times faster
+                text = " ".join(raw.split())
+                if text:
+                    if len(text) <= 80 and _FURNITURE_TEXT.match(text.strip(" .:…»›>")):
+                        if el.find(".//img") is None or tag in ("a", "button", "span"):
+                            remove(el)
+                            continue
+                    if (
+                        tag in ("p", "div", "li")
+                        and len(text) < 300
+                        and _TEASER_LEAD_TEXT.match(text)
+                        and link_share(el, text) > 0.5
+                    ):
+                        remove(el)
+                        continue
+            if tag == "p" and _bold_line(el):
+                _drop_titled_block(el)
+        elif tag in _TEASER_BOXES or tag in HEADINGS:
+            if tag in _TEASER_BOXES:
+                # "MIRA: <a>another story</a>" set as a heading or a quote between paragraphs
+                text = collapse(el.text_content())
+                if len(text) < 300 and _TEASER_LEAD_TEXT.match(text) and link_share(el, text) > 0.5:
                     remove(el)
                     continue
-            if (
-                tag in ("p", "div", "li")
-                and len(text) < 300
-                and _TEASER_LEAD.match(text)
-                and link_share(el, text) > 0.5
-            ):
-                remove(el)
-                continue
-        if tag in _TEASER_BOXES:
-            # "MIRA: <a>another story</a>" set as a heading or a quote between paragraphs
-            text = SPACES.sub(" ", el.text_content()).strip()
-            if len(text) < 300 and _TEASER_LEAD.match(text) and link_share(el, text) > 0.5:
-                remove(el)
-                continue
-        if tag in HEADINGS or (tag == "p" and _bold_line(el)):
-            text = SPACES.sub(" ", el.text_content()).strip(" :…»›?")
-            if text and len(text) < 60 and _RELATED_HEADING.match(text):
-                _drop_related_block(el)
-            elif text and len(text) < 40 and _AUTHOR_HEADING.match(text):
-                _drop_author_block(el)
+            if tag in HEADINGS:
+                _drop_titled_block(el)
+
+
+def _drop_titled_block(heading: HtmlElement) -> None:
+    """A "Related" or "About the author" heading (or bold line) with what it titles."""
+    text = collapse(heading.text_content()).strip(" :…»›?")
+    if text and len(text) < 60 and _RELATED_HEADING_TEXT.match(text):
+        _drop_related_block(heading)
+    elif text and len(text) < 40 and _AUTHOR_HEADING_TEXT.match(text):
+        _drop_author_block(heading)
+
+
+_NEVER = frozenset(("html", "body", "main", "article"))  # furniture is inside these, never these
+_TEXT_CHECKED = frozenset(("p", "div", "span", "a", "li", "button", "section", "aside", "figure", "strong", "b", "em"))
 
 
 # The section of readers' comments (WordPress, Disqus and the like), by its class or id.
@@ -186,9 +197,30 @@ _COMMENTS_HINT = re.compile(r"comment|respond|disqus|kommentar|comentario|koment
 _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth checking
 
 
+_NEITHER = (False, False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _ident_kind(ident: str) -> tuple[bool, bool]:
+    """(a widget's class/id, the comments section's): pages repeat a few class
+    names over thousands of elements, and these patterns are slow to search."""
+    widget = _WIDGET_IDENT.search(ident) or _next_box(ident)
+    comments = _COMMENTS_HINT_IDENT.search(ident) and any(_COMMENTS.fullmatch(token) for token in ident.split())
+    return widget, comments
+
+
 def _next_box(ident: str) -> bool:
     # substring tests first: this runs for every element with a class
-    return ("ext" in ident or "EXT" in ident or "oming" in ident) and _NEXT_BOX.search(ident) is not None
+    return ("ext" in ident or "EXT" in ident or "oming" in ident) and _NEXT_BOX_IDENT.search(ident)
+
+
+_WIDGET_IDENT = CaselessPattern(_WIDGET)
+_FURNITURE_TEXT = CaselessPattern(FURNITURE_TEXT)
+_TEASER_LEAD_TEXT = CaselessPattern(_TEASER_LEAD)
+_RELATED_HEADING_TEXT = CaselessPattern(_RELATED_HEADING)
+_AUTHOR_HEADING_TEXT = CaselessPattern(_AUTHOR_HEADING)
+_NEXT_BOX_IDENT = CaselessPattern(_NEXT_BOX)
+_COMMENTS_HINT_IDENT = CaselessPattern(_COMMENTS_HINT)
 
 
 def _drop_related_block(heading: HtmlElement) -> None:
@@ -208,14 +240,14 @@ def _drop_related_block(heading: HtmlElement) -> None:
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()
     if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav", "aside", "blockquote"):
-        text = SPACES.sub(" ", nxt.text_content()).strip()
+        text = collapse(nxt.text_content())
         if text and link_share(nxt, text) > 0.5:
             remove(nxt)
             remove(heading)
             return
     parent = heading.getparent()
     if parent is not None and parent.tag not in ("body", "article", "main"):
-        text = SPACES.sub(" ", parent.text_content()).strip()
+        text = collapse(parent.text_content())
         if text and link_share(parent, text) > 0.5 and len(text) < 2000:
             remove(parent)
 
@@ -256,7 +288,7 @@ def _keep_tweets(body: HtmlElement) -> None:
 
 def _is_small(el: HtmlElement) -> bool:
     """A widget, not a container that happens to carry such a class."""
-    text = SPACES.sub(" ", el.text_content()).strip()
+    text = collapse(el.text_content())
     if len(text) < 200:
         return True
     long_paras = sum(1 for p in el.iter("p") if len(SPACES.sub(" ", p.text_content())) > 120)

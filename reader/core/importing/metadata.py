@@ -9,6 +9,7 @@ names-only bylines and site-name suffixes taken off titles.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement
 
 from reader.core.importing.bylines import clean_byline, join_names
+from reader.core.importing.nodes import CaselessPattern
 from reader.core.importing.published import _first_date, _time_element
 from reader.core.importing.textbits import _SPACES, _first, _looks_like_url, _text
 from reader.core.importing.titles import choose_title
@@ -408,17 +410,13 @@ def find_byline_element(root: HtmlElement) -> tuple[HtmlElement | None, str | No
         cls = el.get("class") or ""
         ident = el.get("id") or ""
         match = f"{cls} {ident}"
+        not_area, hint = _byline_ident(match) if len(match) > 1 else (False, False)
         if el is not start and len(match) > 1:
-            if (
-                _NOT_BYLINE_AREA.search(match)
-                and not MAYBE_CANDIDATE.search(match)
-                and tag not in ("a", "body")
-                and not BYLINE_HINT.search(match)
-            ) or el.get("role") in UNLIKELY_ROLES:
+            if (not_area and tag not in ("a", "body")) or el.get("role") in UNLIKELY_ROLES:
                 continue
         rel = (el.get("rel") or "").lower()
         itemprop = (el.get("itemprop") or "").lower()
-        if rel == "author" or "author" in itemprop or BYLINE_HINT.search(match):
+        if rel == "author" or "author" in itemprop or hint:
             if not re.search(r"comment|avatar|photo|image|bio\b|about|social|share|follow|description", match, re.I):
                 text = block_text(el).strip()
                 if 0 < len(text) < 100 and not _PLACE_DATELINE.match(text):
@@ -435,6 +433,20 @@ def find_byline_element(root: HtmlElement) -> tuple[HtmlElement | None, str | No
                         return el, raw
         stack.extend(reversed([c for c in el if isinstance(c.tag, str)]))
     return None, None
+
+
+@functools.lru_cache(maxsize=8192)
+def _byline_ident(match: str) -> tuple[bool, bool]:
+    """(furniture that holds no byline, a byline's class/id) for a class and id:
+    once per distinct pair, which pages repeat over thousands of elements."""
+    hint = _BYLINE_HINT_IDENT.search(match)
+    not_area = _NOT_BYLINE_AREA_IDENT.search(match) and not _MAYBE_CANDIDATE_IDENT.search(match) and not hint
+    return not_area, hint
+
+
+_BYLINE_HINT_IDENT = CaselessPattern(BYLINE_HINT)
+_NOT_BYLINE_AREA_IDENT = CaselessPattern(_NOT_BYLINE_AREA)
+_MAYBE_CANDIDATE_IDENT = CaselessPattern(MAYBE_CANDIDATE)
 
 
 _BLOCKS = frozenset(

@@ -10,17 +10,23 @@ SPACES = re.compile(r"\s+")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
+def collapse(text: str) -> str:
+    """Whitespace runs as one space, none at the ends: SPACES.sub(" ", text).strip(),
+    three times faster (str.split and \\s agree on what whitespace is)."""
+    return " ".join(text.split())
+
+
 def text_length(elem: HtmlElement) -> int:
     """Characters of an element's text, whitespace runs counted as one space."""
-    return len(" ".join((elem.text_content() or "").split()))
+    return len(collapse(elem.text_content() or ""))
 
 
 def link_share(el: HtmlElement, text: str | None = None) -> float:
     """The share of el's text (collapsed; pass it when already computed) that is link text."""
-    text = text if text is not None else SPACES.sub(" ", el.text_content()).strip()
+    text = text if text is not None else collapse(el.text_content())
     if not text:
         return 0.0
-    links = sum(len(SPACES.sub(" ", a.text_content()).strip()) for a in el.iter("a"))
+    links = sum(len(collapse(a.text_content())) for a in el.iter("a"))
     return links / len(text)
 
 
@@ -28,3 +34,30 @@ def remove(el: HtmlElement) -> None:
     """Take el out of the tree; its tail text stays with the parent."""
     if el.getparent() is not None:
         el.drop_tree()
+
+
+class CaselessPattern:
+    """A case-insensitive pattern, searched or matched faster.
+
+    Python's regex engine folds case character by character: over ASCII text
+    (nearly every class name, most short labels) a case-sensitive copy used on
+    the lowercased text gives the same answers two to four times faster. Other
+    text is searched with the pattern itself.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        letters = re.sub(r"\\.", "", pattern.pattern)  # escapes such as \s, \W aside
+        if not pattern.flags & re.I or letters != letters.lower():
+            raise ValueError(f"not a case-insensitive pattern written in lower case: {pattern.pattern!r}")
+        self.pattern = pattern
+        self._lower = re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+    def search(self, text: str) -> bool:
+        if text.isascii():
+            return self._lower.search(text.lower()) is not None
+        return self.pattern.search(text) is not None
+
+    def match(self, text: str) -> bool:
+        if text.isascii():
+            return self._lower.match(text.lower()) is not None
+        return self.pattern.match(text) is not None

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from reader.core.importing.nodes import link_share, remove, text_length
+from reader.core.importing.nodes import collapse, link_share, remove, text_length
 
 _SPACES = re.compile(r"\s+")
 BLOCK_TAGS = frozenset(
@@ -79,7 +79,7 @@ def drop_notices(root: HtmlElement) -> None:
         raw = el.text_content()
         if not raw or len(raw) > 600:
             continue
-        text = _SPACES.sub(" ", raw).strip()
+        text = collapse(raw)
         if not text or len(text) > 200 or any(c.tag in BLOCK_TAGS for c in el.iter() if c is not el):
             continue
         if (
@@ -118,7 +118,7 @@ def drop_photo_credits(root: HtmlElement) -> None:
         by_class = el.tag != "figcaption" and _CREDIT_ELEMENT_CLASS.search(el.get("class") or "")
         if not by_class and not _CREDIT_START.match(raw.lstrip()[:40]):
             continue
-        text = _SPACES.sub(" ", raw).strip()
+        text = collapse(raw)
         if not text or len(text) > 150 or el.find(".//img") is not None:
             continue
         if _CREDIT_ONLY.fullmatch(text) or (
@@ -184,7 +184,7 @@ def _lines_from_end(root: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
             has_block.add(el)
         if inner or el.tag not in BLOCK_TAGS or el is root:
             continue
-        text = _SPACES.sub(" ", el.text_content()).strip()
+        text = collapse(el.text_content())
         if text:
             yield el, text
 
@@ -279,7 +279,7 @@ def _away_share(el: HtmlElement, text: str) -> float:
     for a in el.iter("a"):
         href = (a.get("href") or "").strip().lower()
         if href and not href.startswith(("#", "javascript:")):
-            away += len(_SPACES.sub(" ", a.text_content()).strip())
+            away += len(collapse(a.text_content()))
     return away / len(text) if text else 0.0
 
 
@@ -287,7 +287,7 @@ def _set_apart(el: HtmlElement, text: str) -> bool:
     """A block that links somewhere, or is all in emphasis: a call, not the story's prose."""
     if el.find(".//a") is not None:
         return True
-    emphasis = sum(len(_SPACES.sub(" ", e.text_content()).strip()) for e in el if e.tag in _EMPHASIS)
+    emphasis = sum(len(collapse(e.text_content())) for e in el if e.tag in _EMPHASIS)
     return emphasis >= 0.9 * len(text)
 
 

@@ -20,6 +20,7 @@ from reader.core.importing.codelang import mark_code_languages
 from reader.core.importing.extract import Extraction, extract, whole_page
 from reader.core.importing.formats import ImportFailure, SavedPage, load_page
 from reader.core.importing.images import Asset, localize_images
+from reader.core.importing.parsers import html_parser
 from reader.core.importing.sanitize import inner_html, sanitize_to_tree
 from reader.core.importing.tidy import tidy_tree
 from reader.core.text import element_text, word_count
@@ -103,7 +104,7 @@ def _finish(fragment: str, page: SavedPage) -> tuple[str, str, list[Asset], list
         return "", "", [], []
     try:
         # huge_tree: a text node over 10 MB is otherwise dropped (see extract.parse).
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=lxml_html.HTMLParser(huge_tree=True))
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div", parser=html_parser())
     except (ValueError, lxml_html.etree.ParserError):
         return "", "", [], []
     assets, warnings = localize_images(root, page.resolve)

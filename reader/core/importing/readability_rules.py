@@ -12,18 +12,20 @@ figure just outside the chosen container come back.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, fragment_fromstring
 from readability import Document
 from readability.readability import REGEXES as READABILITY_REGEXES
+from readability.readability import is_video_url
 
 from reader.core.importing import choice
 from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.furniture import FURNITURE_TEXT
-from reader.core.importing.nodes import HEADINGS, SPACES, link_share, text_length
+from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, collapse, link_share, text_length
 
 
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
@@ -53,7 +55,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             items = [li for li in elem if isinstance(li.tag, str) and li.tag == "li"]
             if not items:
                 continue
-            texts = [SPACES.sub(" ", li.text_content()).strip() for li in items]
+            texts = [collapse(li.text_content()) for li in items]
             if sum(len(t) for t in texts) / len(items) < 12 and link_share(elem) > 0.5:
                 continue
             allowed[elem] = True
@@ -95,19 +97,24 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         total: int | None = None
         prose: int | None = None
         page = self.html
-        for elem in self.html.findall(".//*"):
-            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
-            if len(s) < 2 or elem.tag in ("html", "body", "a"):
+        elements = self.html.findall(".//*")
+        detached = 0  # elements still to come inside a dropped one
+        for elem in elements:
+            if detached:
+                detached -= 1
+                if prose is not None:
+                    # Out of the page already: nothing done to it shows. (Until `prose`
+                    # is measured, the first element to ask measures it, as before.)
+                    continue
+            cls = elem.get("class")
+            ident = elem.get("id")
+            if not (cls or ident) or elem.tag in ("html", "body", "a"):
                 continue
-            s = s.lower()
             if (
-                _UNLIKELY.search(s)
-                and not _MAYBE.search(s)
-                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code | ancestor::table")
-                and not elem.xpath(
-                    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
-                    " | descendant-or-self::*[starts-with(@lang, 'x-tex')]"
-                )
+                _unlikely(f"{cls or ''} {ident or ''}")
+                and elem.tag not in ("pre", "code")
+                and next(elem.iterancestors("pre", "code", "table"), None) is None
+                and not self._holds_article(elem)
                 and not choice.is_article_header(elem)
             ):
                 if total is None:
@@ -125,7 +132,150 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                             prose = _prose_length(page)
                         if own > prose * _UNLIKELY_MAX_PROSE:
                             continue
+                if not detached:
+                    detached = len(elem.findall(".//*"))
                 elem.drop_tree()
+
+    def _holds_article(self, elem: HtmlElement) -> bool:
+        """elem is or holds a <main>, an <article> or a formula. (This pass never
+        drops those or what holds them: the set stays true while it drops.)"""
+        holders = getattr(self, "_holders", None)
+        if holders is None or holders[0] is not self.html:
+            found: set[HtmlElement] = set()
+            for el in _ARTICLE_OR_MATH(self.html):
+                if el not in found:
+                    found.add(el)
+                    for ancestor in el.iterancestors():
+                        if ancestor in found:
+                            break
+                        found.add(ancestor)
+            holders = self._holders = (self.html, found)
+        return elem in holders[1]
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        # readability-lxml serializes each <div>'s children and searches the markup
+        # for a block tag, and each inline child's again: the whole page over
+        # and over. The same answers from one pass that marks the block elements
+        # and their ancestors. (Comments, scripts and styles, whose raw text could
+        # also match, are gone by now: _parse.)
+        blocks = {el for el in self.html.iter() if isinstance(el.tag, str) and el.tag.lower().startswith(_BLOCK_WORDS)}
+        holding: set[HtmlElement] = set()  # elements with a block element below them
+        for block in blocks:
+            for ancestor in block.iterancestors():
+                if ancestor in holding:
+                    break
+                holding.add(ancestor)
+        for elem in self.tags(self.html, "div"):
+            if elem not in holding:
+                elem.tag = "p"  # a <div> holding no block: a paragraph (still a block: no answer changes)
+        for elem in self.tags(self.html, "div"):
+            children = list(elem)
+            paragraph = None
+            if elem.text and elem.text.strip():
+                p = fragment_fromstring("<p/>")
+                p.text = elem.text
+                elem.text = None
+                elem.insert(0, p)
+                paragraph = p
+            for child in children:
+                if child.tag == "br":
+                    paragraph = None
+                    continue
+                if child.tag not in _INLINE_TAGS or child in blocks or child in holding:
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = fragment_fromstring("<p/>")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = fragment_fromstring("<p/>")
+                    p.text = child.tail
+                    child.tail = None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
+
+    def sanitize(self, node: HtmlElement, candidates: Candidates, keep_all_images: bool = False) -> str:
+        # readability-lxml's, step for step, without what costs and shows nothing:
+        # its debug lines (each describing elements and their text, built whether
+        # logged or not) and a text cleaning that compiles its patterns per call.
+        min_len = self.min_text_length
+        for header in self.tags(node, "h1", "h2", "h3", "h4", "h5", "h6"):
+            if self.class_weight(header) < 0 or self.get_link_density(header) > 0.33:
+                header.drop_tree()
+        for elem in self.tags(node, "p"):
+            if READABILITY_REGEXES["callToActionRe"].search(elem.text_content()) and self.get_link_density(elem) > 0.2:
+                elem.drop_tree()
+        for elem in self.tags(node, "form", "textarea"):
+            elem.drop_tree()
+        for elem in self.tags(node, "iframe"):
+            if "src" in elem.attrib and is_video_url(elem.attrib["src"]):
+                elem.attrib.pop("srcdoc", None)
+                elem.text = "VIDEO"  # so that it is written <iframe></iframe>
+            else:
+                elem.drop_tree()
+        allowed = self.get_preserved_elements(node)
+        # Conditionally clean <table>s, <ul>s, and <div>s
+        for el in self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section"):
+            if el in allowed:
+                continue
+            weight = self.class_weight(el)
+            content_score = candidates[el]["content_score"] if el in candidates else 0
+            tag = el.tag
+            if weight + content_score < 0:
+                el.drop_tree()
+            elif el.text_content().count(",") < 10:
+                counts = {kind: len(el.findall(f".//{kind}")) for kind in ("p", "img", "li", "a", "embed", "input")}
+                counts["li"] -= 100
+                counts["input"] -= len(el.findall('.//input[@type="hidden"]'))
+                # the text length excluding any surrounding whitespace
+                content_length = _text_length(el)
+                link_density = self.get_link_density(el)
+                to_remove = False
+                if keep_all_images and el.tag == "div" and counts["img"] >= 1:
+                    continue
+                if counts["p"] and counts["img"] > 1 + counts["p"] * 1.3:
+                    to_remove = True  # too many images
+                elif counts["li"] > counts["p"] and tag not in ("ol", "ul"):
+                    to_remove = True  # more <li>s than <p>s
+                elif counts["input"] > (counts["p"] / 3):
+                    to_remove = True  # less than 3x <p>s than <input>s
+                elif content_length < min_len and counts["img"] == 0:
+                    to_remove = True  # short, without a single image
+                elif content_length < min_len and counts["img"] > 2:
+                    to_remove = True  # short, with too many images
+                elif (
+                    weight < 25
+                    and link_density > (0.25 if tag in ("ul", "section") and _IN_MAIN_OR_ARTICLE(el) else 0.2)
+                ) or (weight >= 25 and link_density > 0.5):
+                    to_remove = True  # too many links for its weight
+                elif (counts["embed"] == 1 and content_length < 75) or counts["embed"] > 1:
+                    to_remove = True  # <embed>s with too short content length, or too many <embed>s
+                elif not content_length:
+                    to_remove = True  # no content
+                    # the nearest non-empty sibling after it and the one before it
+                    siblings = []
+                    for sib in el.itersiblings():
+                        sib_content_length = _text_length(sib)
+                        if sib_content_length:
+                            siblings.append(sib_content_length)
+                            break
+                    for sib in el.itersiblings(preceding=True):
+                        sib_content_length = _text_length(sib)
+                        if sib_content_length:
+                            siblings.append(sib_content_length)
+                            break
+                    if siblings and sum(siblings) > 1000:
+                        to_remove = False
+                        for desnode in self.tags(el, "table", "ul", "div", "section"):
+                            allowed[desnode] = True
+                if to_remove:
+                    el.drop_tree()
+        self.html = node
+        html: str = self.get_clean_html()
+        return html
 
     def select_best_candidate(self, candidates: Candidates) -> Candidate | None:
         best: Candidate | None = super().select_best_candidate(candidates)
@@ -168,32 +318,65 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         # short article: author bios, newsletter and consent notices, teaser
         # cards, testimonials, "key takeaways" and credits. Custom elements
         # (<app-no-consent>, <newsletter-signup>) say what they are by their tag.
-        weight: float = super().class_weight(e)
-        # Page builders (Elementor and its kind) wrap every box of the article's
-        # own text in a "<builder>-widget" class, which readability scores as a
-        # sidebar widget: such a class alone costs nothing.
-        cls = e.get("class")
-        if cls and "widget" in cls and _BUILDER_WIDGET.search(cls):
-            rest = _BUILDER_WIDGET.sub(" ", cls)
-            if not READABILITY_REGEXES["negativeRe"].search(rest):
-                weight += 25
-        tag = e.tag if isinstance(e.tag, str) else ""
-        for feature in (e.get("class"), e.get("id"), tag if "-" in tag or tag not in choice.KNOWN_TAGS else None):
-            if feature and choice.NOT_ARTICLE.search(feature):
-                weight -= 25
-        return weight
+        if self.positive_keywords or self.negative_keywords:
+            raise NotImplementedError("readability's keyword options are not used here")
+        return _class_weight(e.get("class"), e.get("id"), e.tag if isinstance(e.tag, str) else "")
 
-    def get_link_density(self, elem: HtmlElement) -> float:
+    def get_link_density(self, elem: HtmlElement, links: dict[HtmlElement, int] | None = None) -> float:
         # readability's own measures text with three regex passes per element,
         # for every link, of every candidate: the largest cost of extraction.
         # Collapsing whitespace runs to one character gives the same lengths.
+        # `links`: the lengths of links measured already, while the tree is unchanged.
         if elem.tag in HEADINGS:
             # Readability.js keeps a heading that is all link ("Setting up¶",
             # a section title linking back to the contents); readability-lxml
             # dropped headings over a third of link text.
             return 0.0
-        link_length = sum(text_length(a) for a in elem.iterfind(".//a"))
+        if links is None:
+            link_length = sum(text_length(a) for a in elem.iterfind(".//a"))
+        else:
+            link_length = 0
+            for a in elem.iterfind(".//a"):
+                length = links.get(a)
+                if length is None:
+                    length = links[a] = text_length(a)
+                link_length += length
         return link_length / max(text_length(elem), 1)
+
+    def score_paragraphs(self) -> Candidates:
+        # readability-lxml's, with the same scores, but: its debug line (built
+        # whether logged or not) is gone, its text cleaning compiles no pattern
+        # per call, and a link inside nested candidates is measured once.
+        min_len = self.min_text_length
+        candidates: dict[HtmlElement, Candidate] = {}
+        ordered = []
+        for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+            parent_node = elem.getparent()
+            if parent_node is None:
+                continue
+            grand_parent_node = parent_node.getparent()
+            inner_text = _clean(elem.text_content() or "")
+            inner_text_len = len(inner_text)
+            # a paragraph under 25 characters does not count
+            if inner_text_len < min_len:
+                continue
+            if parent_node not in candidates:
+                candidates[parent_node] = self.score_node(parent_node)
+                ordered.append(parent_node)
+            if grand_parent_node is not None and grand_parent_node not in candidates:
+                candidates[grand_parent_node] = self.score_node(grand_parent_node)
+                ordered.append(grand_parent_node)
+            content_score: float = 1
+            content_score += len(inner_text.split(","))
+            content_score += min((inner_text_len / 100), 3)
+            candidates[parent_node]["content_score"] += content_score
+            if grand_parent_node is not None:
+                candidates[grand_parent_node]["content_score"] += content_score / 2.0
+        # Good content has few links: scale each candidate's score by its link density.
+        links: dict[HtmlElement, int] = {}
+        for elem in ordered:
+            candidates[elem]["content_score"] *= 1 - self.get_link_density(elem, links)
+        return candidates
 
     def _scroll_stories(self) -> tuple[HtmlElement | None, frozenset[HtmlElement]]:
         # once per parse of the page (readability parses again when it retries)
@@ -259,6 +442,34 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         return super().get_article(candidates, best_candidate, html_partial=html_partial)
 
 
+@functools.lru_cache(maxsize=8192)
+def _class_weight(cls: str | None, ident: str | None, tag: str) -> int:
+    """ArticleDocument.class_weight from what it reads (once per distinct class, id and tag)."""
+    # readability-lxml's own
+    weight = 0
+    for feature in (cls, ident):
+        if feature:
+            if _NEGATIVE.search(feature):
+                weight -= 25
+            if _POSITIVE.search(feature):
+                weight += 25
+    # Page builders (Elementor and its kind) wrap every box of the article's
+    # own text in a "<builder>-widget" class, which readability scores as a
+    # sidebar widget: such a class alone costs nothing.
+    if cls and "widget" in cls and _BUILDER_WIDGET.search(cls):
+        rest = _BUILDER_WIDGET.sub(" ", cls)
+        if not _NEGATIVE.search(rest):
+            weight += 25
+    for feature in (cls, ident, tag if "-" in tag or tag not in choice.KNOWN_TAGS else None):
+        if feature and _NOT_ARTICLE.search(feature):
+            weight -= 25
+    return weight
+
+
+_NEGATIVE = CaselessPattern(READABILITY_REGEXES["negativeRe"])
+_POSITIVE = CaselessPattern(READABILITY_REGEXES["positiveRe"])
+_NOT_ARTICLE = CaselessPattern(choice.NOT_ARTICLE)
+
 # A builder's content box: "elementor-widget-container", "wb-widget-inner"; not a
 # sidebar's or footer's widget ("widget", "widget_text", "sidebar-widget").
 _BUILDER_WIDGET = re.compile(
@@ -267,10 +478,25 @@ _BUILDER_WIDGET = re.compile(
     re.I,
 )
 
+_IN_MAIN_OR_ARTICLE = etree.XPath("boolean(ancestor::main | ancestor::article)")
+_ARTICLE_OR_MATH = etree.XPath("//main | //article | //math | //*[@lang][starts-with(@lang, 'x-tex')]")
+# The words of readability's divToPElementsRe, found at the start of a tag name
+# in the markup ("<p" finds <pre> and <picture> too).
+_BLOCK_WORDS = tuple(READABILITY_REGEXES["divToPElementsRe"].pattern[2:-1].split("|"))
+_INLINE_TAGS = frozenset("a b cite code em font i small span strong sub sup u".split())
+
 # readability's own words, matched on lowercased text: five times faster than
 # its case-insensitive patterns, over every element of the page.
 _UNLIKELY = re.compile(READABILITY_REGEXES["unlikelyCandidatesRe"].pattern)
 _MAYBE = re.compile(READABILITY_REGEXES["okMaybeItsACandidateRe"].pattern)
+
+
+@functools.lru_cache(maxsize=8192)
+def _unlikely(ident: str) -> bool:
+    """readability's test of a class and id, once per distinct pair (pages repeat them)."""
+    ident = ident.lower()
+    return bool(_UNLIKELY.search(ident)) and not _MAYBE.search(ident)
+
 
 # An "unlikely" element (sidebar, menu...) holding more of the page's text than
 # this is a layout wrapper around the article, and stays.
@@ -278,6 +504,27 @@ _UNLIKELY_MAX_SHARE = 0.4
 # ... or more than this share of the text of the page's long paragraphs.
 _UNLIKELY_MAX_PROSE = 0.5
 _PROSE_PARAGRAPH = 150  # characters (raw): a paragraph of an article, not a blurb
+
+
+_WHITESPACE_RUN = re.compile(r"\s{255,}")
+_AROUND_NEWLINE = re.compile(r"\s*\n\s*")
+_TAB_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
+
+
+def _clean(text: str) -> str:
+    """readability-lxml's clean(), the same text, each pass run only where it can match."""
+    if len(text) >= 255:
+        text = _WHITESPACE_RUN.sub(" " * 255, text)
+    if "\n" in text:
+        text = _AROUND_NEWLINE.sub("\n", text)
+    if "\t" in text or "  " in text:
+        text = _TAB_OR_SPACES.sub(" ", text)
+    return text.strip()
+
+
+def _text_length(elem: HtmlElement) -> int:
+    """readability-lxml's text_length."""
+    return len(_clean(elem.text_content() or ""))
 
 
 def _prose_length(elem: HtmlElement) -> int:
@@ -309,11 +556,11 @@ def _orphan_leads(best: HtmlElement, link_density: Callable[[HtmlElement], float
             ):
                 break
             paras = [sib] if sib.tag == "p" else list(sib.iter("p"))
-            if not paras and len(SPACES.sub(" ", sib.text_content()).strip()) > 0:
+            if not paras and len(collapse(sib.text_content())) > 0:
                 break
             chunk = []
             for p in paras:
-                text = SPACES.sub(" ", p.text_content()).strip()
+                text = collapse(p.text_content())
                 if len(text) < 40 or link_density(p) > 0.2 or FURNITURE_TEXT.match(text):
                     continue
                 if any(

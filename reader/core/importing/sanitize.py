@@ -17,6 +17,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from reader.core.importing.parsers import html_parser
+
 ALLOWED_TAGS = frozenset(
     """a abbr b bdi bdo blockquote br caption cite code dd del dfn div dl dt em
     figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q rp rt
@@ -96,10 +98,10 @@ def sanitize_to_tree(fragment: str) -> HtmlElement:
     if not clean.strip():
         return lxml_html.Element("div")
     # html5ever writes a <tbody> into each table: nesting near libxml2's default
-    # limit of 256 levels (which check_markup keeps pages under) can pass it,
+    # limit of 256 levels (which extract.parse keeps pages under) can pass it,
     # and libxml2 would silently drop all text below.
     # A parser per call: lxml parsers must not be shared between threads.
-    root = lxml_html.fragment_fromstring(f"<div>{clean}</div>", parser=lxml_html.HTMLParser(huge_tree=True))
+    root = lxml_html.fragment_fromstring(f"<div>{clean}</div>", parser=html_parser())
     for img in list(root.iter("img")):
         if not img.get("src"):
             img.drop_tree()  # its source was not an asset: remote or unknown images are never fetched

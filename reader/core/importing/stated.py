@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from reader.core.importing.metadata import ld_documents
+from reader.core.importing.parsers import html_parser
 
 _MIN_CHARS = 1000  # a stated body shorter than this is a summary, not the story
 _FOUND_SHARE = 0.5  # markup text below this share of the stated body: use the stated body
@@ -59,7 +60,7 @@ def instead_of(found_chars: int, stated: str | None) -> str | None:
 
 def _markup_text(stated: str) -> str | None:
     try:
-        fragment = lxml_html.fragment_fromstring(stated, create_parent="div")
+        fragment = lxml_html.fragment_fromstring(stated, create_parent="div", parser=html_parser(huge_tree=False))
     except (ValueError, etree.ParserError):
         return None
     return str(fragment.text_content())

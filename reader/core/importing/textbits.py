@@ -6,13 +6,15 @@ import re
 
 from lxml.html import HtmlElement
 
+from reader.core.importing.nodes import collapse
+
 _SPACES = re.compile(r"\s+")
 
 
 def _text(el: HtmlElement) -> str:
     if el is None:
         return ""
-    return _SPACES.sub(" ", el.text_content() or "").strip()
+    return collapse(el.text_content() or "")
 
 
 def _first(*values: object) -> str | None:
