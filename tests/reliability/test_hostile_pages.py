@@ -241,3 +241,38 @@ def test_images_over_the_limits_are_skipped_and_named(library, tmp_path):
     article = library.get(outcome.id)
     assert len(article.images) == count  # small.png and the big ones that fit
     assert sum(len(library.asset(article.id, name)[1]) for name in article.images) <= images.MAX_ARTICLE_IMAGE_BYTES
+
+
+# Pages the reading view's own passes (code and tables fitted to the column) handled in
+# quadratic time: each is opened at 500, 800 and 1200 px by reader.gui.audit in a child.
+VIEW_LIMIT = 60.0  # seconds for the child; each page takes about 1 s
+_WIDE_CELLS = "".join(f"<td>Hydroelectricity{i}</td>" for i in range(6))
+VIEW_BOMBS = {
+    # 60 tables in a table, each too wide: 71 s before (each set smaller a step at a time,
+    # the article laid out again after every step); the outer table then shown as lines
+    # dropped the nested tables' words.
+    "nested-tables-to-fit": f"<p>{PARAGRAPH}</p><table>"
+    + ("<tr>" + f"<td><table><tr>{_WIDE_CELLS}</tr><tr>{_WIDE_CELLS}</tr></table></td>" * 3 + "</tr>") * 20
+    + "</table>",
+    # 600 code blocks too wide for the column (each measured on a fresh layout before).
+    "code-blocks": f"<p>{PARAGRAPH}</p>"
+    + f"<pre>{'value = compute(' + ', '.join(f'argument_{i}' for i in range(20)) + ')'}</pre><p>{PARAGRAPH}</p>" * 600,
+}
+
+
+def test_the_reading_view_opens_pages_of_many_tables_and_code_blocks_whole_and_in_time(tmp_path):
+    paths = []
+    for name, body in VIEW_BOMBS.items():
+        paths.append(tmp_path / f"{name}.html")
+        paths[-1].write_text(page(f"<article>{body}</article>", name))
+    result = subprocess.run(
+        [sys.executable, "-m", "reader.gui.audit", "--json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=VIEW_LIMIT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert {(r["page"], r["width"]) for r in rows} == {(n, w) for n in VIEW_BOMBS for w in (500, 800, 1200)}
+    defects = {(r["page"], r["width"]): r for r in rows if r["missing_chars"] or r["overflow_px"]}
+    assert defects == {}  # every word shown, nothing wider than the column

@@ -37,6 +37,7 @@ def display_html(
     typeset=None,
     stack: frozenset[int] = frozenset(),
     code_theme: Theme | None = None,
+    tables: list[int] | None = None,
 ) -> str:
     """Adapt the clean article HTML to what Qt's rich text understands.
 
@@ -46,7 +47,8 @@ def display_html(
     when `typeset(tex, display)` says it can set them (the TeX is the span's title when
     it has one, else its text); each is appended to `formulas`, and the image is named
     tex:INDEX. Those it cannot set stay as their text in a monospace face. Tables whose index (in document order) is in
-    `stack` are too wide for the column even set small: each row becomes a line.
+    `stack` are too wide for the column even set small: each row becomes a line (and the
+    tables inside it lines within it); `tables` is given the index of each table left a table.
     With `code_theme`, code blocks that declare their language get syntax colours
     for that theme (code_colors.py).
     """
@@ -67,10 +69,16 @@ def display_html(
         el.set("align", "center")
     for el in root.iter("img"):
         _declared_size(el)
+    flattened: set = set()  # tables inside a stacked one: lines of it now
     for index, el in enumerate(list(root.iter("table"))):
+        if el in flattened:
+            continue
         if index in stack:
+            flattened.update(el.iter("table"))
             _stack_rows(el)
             continue
+        if tables is not None:
+            tables.append(index)
         el.set("cellspacing", "0")
         el.set("cellpadding", "6")
         el.set("width", "100%")
@@ -101,21 +109,52 @@ def display_html(
 
 def _stack_rows(table) -> None:
     """A table as lines, one a row, its cells apart by an em space (no text added: the text
-    map ignores spaces), header cells bold. For a table no column could hold unbroken."""
+    map ignores spaces), header cells bold. For a table no column could hold unbroken.
+    A table in a cell becomes lines within its row's line, its words in order."""
     holder = table.makeelement("div", {"class": "stacked-table"})
-    for tr in table.iter("tr"):
+    for tr in _own_rows(table):
         line = holder.makeelement("p", {"class": "stacked-row"})
-        for n, cell in enumerate(c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
-            part = cell.makeelement("b" if cell.tag == "th" else "span", {})
-            part.text = ("\u2003" if n else "") + (cell.text or "")
-            for child in list(cell):
-                if isinstance(child.tag, str) and child.tag in ("table", "p", "div", "ul", "ol"):
-                    child.tag = "span"
-                part.append(child)
-            line.append(part)
+        _append_cells(line, tr)
         holder.append(line)
     holder.tail = table.tail
     table.getparent().replace(table, holder)
+
+
+def _own_rows(table) -> list:
+    """The table's rows, not those of the tables in its cells."""
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(row for row in child if row.tag == "tr")
+    return rows
+
+
+def _append_cells(line, tr) -> None:
+    for n, cell in enumerate(c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
+        part = cell.makeelement("b" if cell.tag == "th" else "span", {})
+        part.text = ("\u2003" if n else "") + (cell.text or "")
+        for child in list(cell):
+            if isinstance(child.tag, str) and child.tag == "table":
+                child = _inline_table(child)
+            elif isinstance(child.tag, str) and child.tag in ("p", "div", "ul", "ol"):
+                child.tag = "span"
+            part.append(child)
+        line.append(part)
+
+
+def _inline_table(table):
+    """A table in a stacked row: its rows as lines (<br>) of that row."""
+    span = table.makeelement("span", {})
+    for i, tr in enumerate(_own_rows(table)):
+        if i:
+            span.append(span.makeelement("br", {}))
+        row = span.makeelement("span", {})
+        _append_cells(row, tr)
+        span.append(row)
+    span.tail = table.tail
+    return span
 
 
 def _declared_size(img) -> None:

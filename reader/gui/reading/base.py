@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         _image_limit: int
         _stacked: frozenset[int]
         _stacked_column: float
+        _table_indices: list[int]
         _headings: list[Heading] | None
         _find_selections: list[QTextEdit.ExtraSelection]
         _term_selections: list[QTextEdit.ExtraSelection]

@@ -370,7 +370,7 @@ class Typesetting(ViewBase):
         too_wide = self._fit_tables(cursor, tables, column)
         if too_wide:
             # Index among the tables shown now; the stacked ones are no longer tables.
-            shown = [i for i in range(len(tables) + len(self._stacked)) if i not in self._stacked]
+            shown = self._table_indices  # (the page's index of each table in `tables`)
             self._stacked = self._stacked | {shown[i] for i in too_wide if i < len(shown)}
             self._stacked_column = column
             self._render(self.scroll_fraction())
@@ -383,16 +383,17 @@ class Typesetting(ViewBase):
         layout = self.document().documentLayout()
         # Only the outermost tables: a table's size is set over all it holds, nested tables with it
         # (fitting each of the thousands a hostile page nests took minutes), and only those of up
-        # to MAX_FITTED_CELLS blocks (cells, nested ones counted): a larger one is left as it is.
-        scales = {
-            i: 1.0 for i, table in enumerate(tables) if not _nested(table) and _block_count(table) <= MAX_FITTED_CELLS
-        }
+        # to MAX_FITTED_CELLS blocks (cells, nested ones counted).
+        outermost = [i for i, table in enumerate(tables) if not _nested(table)]
+        scales = {i: 1.0 for i in outermost if _block_count(tables[i]) <= MAX_FITTED_CELLS}
+        # One too large to fit that is wider than the column is set as lines at once.
+        wide = [i for i in outermost if i not in scales and self._table_too_wide(tables[i], column)]
         if self._scaled_tables:  # set smaller for a narrower column: measured again from their size
             cursor.beginEditBlock()
             for index in self._scaled_tables & scales.keys():
                 self._scale_table(cursor, tables[index], 1.0)
             cursor.endEditBlock()
-        pending, too_wide = list(scales), list[int]()
+        pending, too_wide = list(scales), wide
         while pending:
             layout.blockBoundingRect(self.document().lastBlock())  # laid out once a round
             steps: list[int] = []

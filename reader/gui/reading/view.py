@@ -64,6 +64,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._scaled_tables: frozenset[int] = frozenset()
         self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
         self._stacked_column = 0
+        self._table_indices: list[int] = []  # the page's index of each table shown as a table
         self._margins_width = -1
         self._image_limit = 0
         self._margins = (-1, -1)
@@ -210,7 +211,10 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._formulas = []
         self._fitted_width = -1.0
         self._headings = None
-        body = display_html(article.html, self._formulas, can_typeset, self._stacked, code_theme=self.theme)
+        self._table_indices = []
+        body = display_html(
+            article.html, self._formulas, can_typeset, self._stacked, code_theme=self.theme, tables=self._table_indices
+        )
         if self.settings.justify:
             from reader.gui.reading.hyphenate import hyphenate_html
 
