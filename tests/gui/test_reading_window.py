@@ -111,13 +111,19 @@ def test_every_underscore_in_coloured_code_shows(library, make_window, tmp_path,
         assert _underscore_ink(view, word) > 0, word
 
 
-def test_a_wrapped_code_line_goes_on_under_its_own_text_at_a_readable_size(library, make_window, tmp_path):
-    body = PROSE + f'<pre><code class="language-python">{SLOW}</code></pre>' + PROSE
-    window = open_one(library, make_window, page(tmp_path, "slow.html", body))
-    window.resize(640, 800)
+def _whole_at(window, width: int):
+    """The window at `width` px: its view, checked to show every character, none past the column."""
+    window.resize(width, 800)
     relayout(window)
     view = window.view
     assert measure.overflow_px(view) == 0 and measure.missing_chars(view, view.article) == 0
+    return view
+
+
+def test_a_wrapped_code_line_goes_on_under_its_own_text_at_a_readable_size(library, make_window, tmp_path):
+    body = PROSE + f'<pre><code class="language-python">{SLOW}</code></pre>' + PROSE
+    window = open_one(library, make_window, page(tmp_path, "slow.html", body))
+    view = _whole_at(window, 640)
     line = view.document().find("if int(record_of").block()
     assert line.layout().lineCount() > 1  # the column is too narrow for it: it wraps
     start = QTextCursor(line)
@@ -139,10 +145,7 @@ def test_a_code_block_broken_with_br_keeps_its_lines_flush_when_it_wraps(library
     wide = "value = compute(" + ", ".join(f"argument_{i}" for i in range(16)) + ")"
     body = PROSE + f"<pre>first_line()<br>{wide}<br>last_line()</pre>" + PROSE
     window = open_one(library, make_window, page(tmp_path, "br.html", body))
-    window.resize(640, 800)
-    relayout(window)
-    view = window.view
-    assert measure.overflow_px(view) == 0 and measure.missing_chars(view, view.article) == 0
+    view = _whole_at(window, 640)
     doc = view.document()
     starts = []
     for word in ("first_line", "value = compute", "last_line"):
