@@ -502,12 +502,12 @@ class Typesetting(ViewBase):
             cursor.mergeBlockFormat(fmt)
 
     def _set_lines_format(self, cursor: QTextCursor, lines, point_size: float | None, wrap: bool) -> None:
-        """The lines of one <pre>: one size (None: keep it), wrapped at spaces or not (and then
-        without a wrapping indent: _hang_wrapped_lines gives it to the lines that need one)."""
+        """The lines of one <pre>: one size (None: keep it), wrapped at spaces or not, and without
+        a wrapping indent (_hang_wrapped_lines gives it to the lines that wrap)."""
         flow = QTextBlockFormat()
         flow.setNonBreakableLines(not wrap)
         base = lines[0].blockFormat().property(CODE_MARGIN)
-        if not wrap and base is not None:  # (every line of a <pre> has its margin)
+        if base is not None:  # (every line of a <pre> has its margin)
             flow.setTextIndent(0)
             flow.setLeftMargin(float(base))
         # One selection over the whole <pre>: one edit for all its lines, not one a line.
