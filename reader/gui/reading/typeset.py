@@ -223,11 +223,11 @@ class Typesetting(ViewBase):
             cursor.mergeBlockFormat(new)
             block = block.next()
         self._mark_formulas(cursor)
-        cursor.endEditBlock()
+        # Hidden before the edit ends: the edit's one layout leaves them out (hidden after it,
+        # the whole article had to be laid out again).
         for b in hide:
             b.setVisible(False)
-        if hide:
-            doc.markContentsDirty(0, doc.characterCount())
+        cursor.endEditBlock()
         self._image_limit = 0
         self._fitted_width = -1
         self._scaled_tables: frozenset[int] = frozenset()  # a new document: every table at its size
