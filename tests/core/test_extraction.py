@@ -968,3 +968,26 @@ def test_a_news_letter_box_spelt_with_a_hyphen_is_not_article_text(tmp_path):
     text = prepare(page).text
     assert "becomes a small museum of the coast" in text
     assert "every Friday in your inbox" not in text
+
+
+def test_the_values_of_a_data_table_stay_however_many_links_they_hold(tmp_path):
+    # An infobox's values are often lists of links: cleaned away as link lists, they left each
+    # row a label with nothing beside it. As Readability.js, nothing in a data table is cleaned.
+    story = "".join(
+        f"<p>Paragraph {i} of the article about the islands, their people and their weather goes on here.</p>"
+        for i in range(8)
+    )
+    languages = "".join(f"<li><a href='/wiki/{name}'>{name}</a></li>" for name in ("English", "Maori", "Sign"))
+    infobox = (
+        "<table class='infobox'><tr><th>Capital</th><td><a href='/wiki/Wellington'>Wellington</a></td></tr>"
+        f"<tr><th>Official languages</th><td><div class='plainlist'><ul>{languages}</ul></div></td></tr></table>"
+    )
+    page = tmp_path / "islands.html"
+    page.write_text(
+        f"<html><head><title>The islands</title></head><body><article><h1>The islands</h1>{infobox}{story}"
+        "</article></body></html>"
+    )
+    article = prepare(page)
+    assert "Paragraph 7 of the article" in article.text
+    assert "Official languages" in article.text
+    assert all(name in article.text for name in ("English", "Maori", "Sign"))

@@ -59,6 +59,12 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             if sum(len(t) for t in texts) / len(items) < 12 and link_share(elem) > 0.5:
                 continue
             allowed[elem] = True
+        # As Readability.js: nothing in a data table is cleaned away (an infobox's values are
+        # lists of links: removed, they left its rows with a label and nothing beside it).
+        for table in self.tags(node, "table"):
+            if table not in allowed and is_data_table(table):
+                for inner in table.iter("table", "ul", "div", "aside", "header", "footer", "section"):
+                    allowed[inner] = True
         # A box holding a code block (<div class="highlight"><pre>) is kept however
         # short: Readability.js removes short boxes only when they have links.
         for elem in self.tags(node, "div", "section"):
@@ -531,6 +537,35 @@ def _prose_length(elem: HtmlElement) -> int:
     """Raw characters of the long paragraphs under elem."""
     lengths = (len(p.text_content()) for p in elem.iter("p"))
     return sum(n for n in lengths if n >= _PROSE_PARAGRAPH)
+
+
+def is_data_table(table: HtmlElement) -> bool:
+    """Readability.js's test (_markDataTables): a table of data, not one laying a page out."""
+    if table.get("role") == "presentation" or table.get("datatable") == "0":
+        return False
+    if table.get("summary"):
+        return True
+    caption = table.find(".//caption")
+    if caption is not None and (caption.text or len(caption)):
+        return True
+    if next(table.iter("col", "colgroup", "tfoot", "thead", "th"), None) is not None:
+        return True
+    if table.find(".//table") is not None:
+        return False  # tables in a table: a layout
+    rows = columns = 0
+    for tr in table.iter("tr"):
+        rows += _span(tr.get("rowspan"))
+        columns = max(columns, sum(_span(td.get("colspan")) for td in tr.iter("td")))
+    if rows == 1 or columns == 1:
+        return False
+    return rows >= 10 or columns > 4 or rows * columns > 10
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
 
 
 def _orphan_leads(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> list[HtmlElement]:
