@@ -31,6 +31,9 @@ class Formula(NamedTuple):
     text: str
 
 
+MAX_TABLE_CELLS = 4000  # cells, nested ones counted, of a table the view fits to the column
+
+
 def display_html(
     fragment: str,
     formulas: list[Formula] | None = None,
@@ -73,7 +76,7 @@ def display_html(
     for index, el in enumerate(list(root.iter("table"))):
         if el in flattened:
             continue
-        if index in stack:
+        if index in stack or _nested_bulk(el):
             flattened.update(el.iter("table"))
             _stack_rows(el)
             continue
@@ -105,6 +108,14 @@ def display_html(
         if lang in _TEX_LANGS:
             _formula(el, lang == "x-tex-display", formulas, typeset)
     return lxml_html.tostring(root, encoding="unicode")
+
+
+def _nested_bulk(table) -> bool:
+    """A table laying out tables, with more than MAX_TABLE_CELLS cells in all: shown as lines
+    from the start (as a table each layout of it took seconds; it is a page's layout, not data)."""
+    if table.find(".//table") is None:
+        return False
+    return any(count > MAX_TABLE_CELLS for count, _cell in enumerate(table.iter("td", "th"), start=1))
 
 
 def _stack_rows(table) -> None:

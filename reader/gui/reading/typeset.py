@@ -45,7 +45,7 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
-from reader.gui.reading.article_html import PX, TEX_SCHEME, asset_query
+from reader.gui.reading.article_html import MAX_TABLE_CELLS, PX, TEX_SCHEME, asset_query
 from reader.gui.reading.base import ViewBase
 from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
 
@@ -54,7 +54,6 @@ MIN_CODE_SCALE = 0.85  # smaller than this, code is hard to read: it wraps inste
 CODE_LINE_HEIGHT = 115.0  # code lines a little apart (at 100% they sat glyph to glyph)
 CODE_MARGIN = QTextFormat.Property.UserProperty + 11  # on a code line: its left margin before any wrapping indent
 MIN_TABLE_SCALE = 0.5
-MAX_FITTED_CELLS = 4000
 LINE_SEPARATOR = "\u2028"  # a <br> inside a block
 WORD = re.compile(r"\w", re.UNICODE)
 
@@ -383,9 +382,9 @@ class Typesetting(ViewBase):
         layout = self.document().documentLayout()
         # Only the outermost tables: a table's size is set over all it holds, nested tables with it
         # (fitting each of the thousands a hostile page nests took minutes), and only those of up
-        # to MAX_FITTED_CELLS blocks (cells, nested ones counted).
+        # to MAX_TABLE_CELLS blocks (cells, nested ones counted).
         outermost = [i for i, table in enumerate(tables) if not _nested(table)]
-        scales = {i: 1.0 for i in outermost if _block_count(tables[i]) <= MAX_FITTED_CELLS}
+        scales = {i: 1.0 for i in outermost if _block_count(tables[i]) <= MAX_TABLE_CELLS}
         # One too large to fit that is wider than the column is set as lines at once.
         wide = [i for i in outermost if i not in scales and self._table_too_wide(tables[i], column)]
         if self._scaled_tables:  # set smaller for a narrower column: measured again from their size
