@@ -254,6 +254,16 @@ VIEW_BOMBS = {
     "nested-tables-to-fit": f"<p>{PARAGRAPH}</p><table>"
     + ("<tr>" + f"<td><table><tr>{_WIDE_CELLS}</tr><tr>{_WIDE_CELLS}</tr></table></td>" * 3 + "</tr>") * 20
     + "</table>",
+    # The same with each inner table in a box: shown as lines, the outer table left them tables,
+    # which were found too wide again, and the view set the article again without end.
+    "boxed-tables-to-fit": f"<p>{PARAGRAPH}</p><table>"
+    + (
+        "<tr>"
+        + f"<td><div><table><tr>{_WIDE_CELLS}</tr><tr>{_WIDE_CELLS}</tr></table> after the box</div></td>" * 3
+        + "</tr>"
+    )
+    * 20
+    + "</table>",
     # 600 code blocks too wide for the column (each measured on a fresh layout before).
     "code-blocks": f"<p>{PARAGRAPH}</p>"
     + f"<pre>{'value = compute(' + ', '.join(f'argument_{i}' for i in range(20)) + ')'}</pre><p>{PARAGRAPH}</p>" * 600,

@@ -144,12 +144,14 @@ def _own_rows(table) -> list:
 
 def _append_cells(line, tr) -> None:
     for n, cell in enumerate(c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
+        # Every table in the cell, however deep (in a <div>...), the innermost first: a table
+        # left inside the line would be laid out as a table again.
+        for table in reversed([t for t in cell.iter("table")]):
+            table.getparent().replace(table, _inline_table(table))
         part = cell.makeelement("b" if cell.tag == "th" else "span", {})
         part.text = ("\u2003" if n else "") + (cell.text or "")
         for child in list(cell):
-            if isinstance(child.tag, str) and child.tag == "table":
-                child = _inline_table(child)
-            elif isinstance(child.tag, str) and child.tag in ("p", "div", "ul", "ol"):
+            if isinstance(child.tag, str) and child.tag in ("p", "div", "ul", "ol"):
                 child.tag = "span"
             part.append(child)
         line.append(part)

@@ -367,10 +367,11 @@ class Typesetting(ViewBase):
             return
         tables = sorted(self._tables(), key=lambda t: t.firstPosition())  # document order, as the HTML
         too_wide = self._fit_tables(cursor, tables, column)
-        if too_wide:
-            # Index among the tables shown now; the stacked ones are no longer tables.
-            shown = self._table_indices  # (the page's index of each table in `tables`)
-            self._stacked = self._stacked | {shown[i] for i in too_wide if i < len(shown)}
+        # The page's index of each table in `tables` (the stacked ones are no longer tables).
+        shown = self._table_indices
+        stacked = self._stacked | {shown[i] for i in too_wide if i < len(shown)}
+        if stacked != self._stacked:  # (else the same document again, and again)
+            self._stacked = stacked
             self._stacked_column = column
             self._render(self.scroll_fraction())
 
