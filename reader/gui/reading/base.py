@@ -31,7 +31,8 @@ if TYPE_CHECKING:
         _formulas: list[Formula]
         _code_blocks: list[tuple[int, int]]
         _fitted_width: float
-        _scaled_tables: frozenset[int]
+        _applied_scales: dict[int, float]
+        _table_scales: tuple[dict[int, float], tuple[float, float, object]]
         _image_limit: int
         _stacked: frozenset[int]
         _stacked_column: float

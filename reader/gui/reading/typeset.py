@@ -229,7 +229,7 @@ class Typesetting(ViewBase):
         cursor.endEditBlock()
         self._image_limit = 0
         self._fitted_width = -1
-        self._scaled_tables: frozenset[int] = frozenset()  # a new document: every table at its size
+        self._applied_scales: dict[int, float] = {}  # a new document: every table at its size
 
     def _mark_formulas(self, cursor: QTextCursor) -> None:
         """Each formula image carries its TeX: the text map lets it stand for that text."""
@@ -385,15 +385,26 @@ class Typesetting(ViewBase):
         # (fitting each of the thousands a hostile page nests took minutes), and only those of up
         # to MAX_TABLE_CELLS blocks (cells, nested ones counted).
         outermost = [i for i, table in enumerate(tables) if not _nested(table)]
-        scales = {i: 1.0 for i in outermost if _block_count(tables[i]) <= MAX_TABLE_CELLS}
+        fitted = [i for i in outermost if _block_count(tables[i]) <= MAX_TABLE_CELLS]
         # One too large to fit that is wider than the column is set as lines at once.
-        wide = [i for i in outermost if i not in scales and self._table_too_wide(tables[i], column)]
-        if self._scaled_tables:  # set smaller for a narrower column: measured again from their size
-            cursor.beginEditBlock()
-            for index in self._scaled_tables & scales.keys():
-                self._scale_table(cursor, tables[index], 1.0)
-            cursor.endEditBlock()
-        pending, too_wide = list(scales), wide
+        too_wide = [i for i in outermost if i not in fitted and self._table_too_wide(tables[i], column)]
+        # Each table is known by its index in the page (the same across the renders of an article).
+        keys = self._table_indices if len(self._table_indices) == len(tables) else list(range(len(tables)))
+        # Start where the last fit ended, for the same article and text size and a column as wide or wider (a
+        # narrower one needs no larger size): after some tables are set as lines, or the scroll
+        # bar comes, the others take one round, not five; a wider column starts from full size.
+        memo, (size, width, made_for) = self._table_scales
+        article = self.article
+        assert article is not None
+        this = (article.id, article.updated)  # (an article extracted again has other tables)
+        known = memo if (size, made_for) == (self.settings.size, this) and column <= width else {}
+        scales = {i: known.get(keys[i], 1.0) for i in fitted}
+        cursor.beginEditBlock()
+        for i, scale in scales.items():
+            if self._applied_scales.get(keys[i], 1.0) != scale:
+                self._scale_table(cursor, tables[i], scale)
+        cursor.endEditBlock()
+        pending = list(scales)
         while pending:
             layout.blockBoundingRect(self.document().lastBlock())  # laid out once a round
             steps: list[int] = []
@@ -406,7 +417,8 @@ class Typesetting(ViewBase):
                 self._scale_table(cursor, tables[index], scales[index])
             cursor.endEditBlock()
             pending = steps
-        self._scaled_tables = frozenset(index for index, scale in scales.items() if scale < 1.0)
+        self._applied_scales = {keys[i]: scale for i, scale in scales.items()}
+        self._table_scales = (dict(self._applied_scales), (self.settings.size, column, this))
         return sorted(too_wide)
 
     def _fit_code(self, cursor: QTextCursor, column: float) -> None:

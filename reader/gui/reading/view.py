@@ -61,7 +61,10 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._formulas: list[Formula] = []
         self._code_blocks: list = []
         self._fitted_width = -1.0
-        self._scaled_tables: frozenset[int] = frozenset()
+        self._applied_scales: dict[int, float] = {}  # the page's index of a table -> its size now
+        # The sizes the last fit found (the page's index of a table -> its size), and for what
+        # (text size, column width, article): the next fit of the article starts there.
+        self._table_scales: tuple[dict[int, float], tuple[float, float, object]] = ({}, (0.0, 0.0, None))
         self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
         self._stacked_column = 0
         self._table_indices: list[int] = []  # the page's index of each table shown as a table
@@ -184,6 +187,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         if self.article is None or self.article.id != article.id:
             self._images.clear()
             self._stacked = frozenset()
+            self._table_scales = ({}, (0.0, 0.0, None))
         self.article = article
         self.highlights = {h.id: h for h in article.highlights}
         self._search_terms = ()
