@@ -24,6 +24,7 @@ from readability.readability import is_video_url
 
 from reader.core.importing import choice
 from reader.core.importing.choice import Candidate, Candidates
+from reader.core.importing.data_tables import is_data_table
 from reader.core.importing.furniture import FURNITURE_TEXT
 from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, collapse, link_share, text_length
 
@@ -537,35 +538,6 @@ def _prose_length(elem: HtmlElement) -> int:
     """Raw characters of the long paragraphs under elem."""
     lengths = (len(p.text_content()) for p in elem.iter("p"))
     return sum(n for n in lengths if n >= _PROSE_PARAGRAPH)
-
-
-def is_data_table(table: HtmlElement) -> bool:
-    """Readability.js's test (_markDataTables): a table of data, not one laying a page out."""
-    if table.get("role") == "presentation" or table.get("datatable") == "0":
-        return False
-    if table.get("summary"):
-        return True
-    caption = table.find(".//caption")
-    if caption is not None and (caption.text or len(caption)):
-        return True
-    if next(table.iter("col", "colgroup", "tfoot", "thead", "th"), None) is not None:
-        return True
-    if table.find(".//table") is not None:
-        return False  # tables in a table: a layout
-    rows = columns = 0
-    for tr in table.iter("tr"):
-        rows += _span(tr.get("rowspan"))
-        columns = max(columns, sum(_span(td.get("colspan")) for td in tr.iter("td")))
-    if rows == 1 or columns == 1:
-        return False
-    return rows >= 10 or columns > 4 or rows * columns > 10
-
-
-def _span(value: str | None) -> int:
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
-        return 1
 
 
 def _orphan_leads(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> list[HtmlElement]:
