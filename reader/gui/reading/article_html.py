@@ -148,18 +148,20 @@ def _append_cells(line, tr) -> None:
         # left inside the line would be laid out as a table again.
         for table in reversed([t for t in cell.iter("table")]):
             table.getparent().replace(table, _inline_table(table))
-        part = cell.makeelement("b" if cell.tag == "th" else "span", {})
+        # (The size on each cell too: Qt sets text after a nested <br> at the block's size.)
+        part = cell.makeelement("b" if cell.tag == "th" else "span", {"class": "stacked-cell"})
         part.text = ("\u2003" if n else "") + (cell.text or "")
         for child in list(cell):
             if isinstance(child.tag, str) and child.tag in ("p", "div", "ul", "ol"):
                 child.tag = "span"
+                child.set("class", "stacked-cell")
             part.append(child)
         line.append(part)
 
 
 def _inline_table(table):
     """A table in a stacked row: its rows as lines (<br>) of that row."""
-    span = table.makeelement("span", {})
+    span = table.makeelement("span", {"class": "stacked-cell"})
     for i, tr in enumerate(_own_rows(table)):
         if i:
             span.append(span.makeelement("br", {}))
@@ -322,6 +324,7 @@ def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> st
     td, th {{ border: 1px solid {t.rule}; padding: 5px 8px; font-size: {s * 0.88:.1f}pt; }}
     th {{ background-color: {t.code}; font-weight: 700; }}
     p.stacked-row {{ margin-bottom: {s * 0.3 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
+    .stacked-cell {{ font-size: {s * 0.88:.1f}pt; }}
     p.caption {{ font-size: {s * 0.8:.1f}pt; color: {t.muted}; margin-top: {s * 0.4 * PX:.0f}px; }}
     hr {{ color: {t.rule}; }}
     """
