@@ -50,11 +50,12 @@ def test_migrated_schema_matches_the_models(tmp_path):
     assert diff == []
 
 
-def _library_at(folder, revision):
+def _library_at(folder, revision) -> None:
+    """A new library folder whose schema is at `revision`."""
     folder.mkdir()
     engine = db.create_library_engine(folder / "library.db")
     db.run_migrations(engine, revision)
-    return engine
+    engine.dispose()
 
 
 def _downgrade(folder, revision):
@@ -81,8 +82,7 @@ def _add_article(con, article_id, title, added):
 
 def test_upgrade_from_0001_keeps_rows_and_indexes_them(tmp_path):
     folder = tmp_path / "old"
-    engine = _library_at(folder, "0001")
-    engine.dispose()
+    _library_at(folder, "0001")
     con = sqlite3.connect(folder / "library.db")
     con.executescript("""
         insert into articles (id, title, author, word_count, source_name, source_kind, content_hash,
@@ -125,8 +125,7 @@ def test_library_from_a_newer_version_is_refused(tmp_path):
 
 def test_upgrade_from_0002_adds_the_sort_indexes_and_keeps_rows(tmp_path, article_page):
     folder = tmp_path / "v2"
-    engine = _library_at(folder, "0002")
-    engine.dispose()
+    _library_at(folder, "0002")
     # Fill it the way version 0002 did: through the tables of that schema.
     con = sqlite3.connect(folder / "library.db")
     con.executescript("""
@@ -157,8 +156,7 @@ def test_upgrade_from_0002_adds_the_sort_indexes_and_keeps_rows(tmp_path, articl
 
 def test_upgrade_to_0004_merges_tags_that_differ_in_case_and_gives_articles_uids(tmp_path):
     folder = tmp_path / "v3"
-    engine = _library_at(folder, "0003")
-    engine.dispose()
+    _library_at(folder, "0003")
     con = sqlite3.connect(folder / "library.db")
     con.executescript("""
         insert into articles (id, title, word_count, source_name, source_kind, content_hash, url,
@@ -189,8 +187,7 @@ def test_upgrade_to_0014_stores_each_articles_list_entry_and_downgrades(tmp_path
     from reader.core.lazy import LazyLibrary
 
     folder = tmp_path / "old"
-    engine = _library_at(folder, "0013")
-    engine.dispose()
+    _library_at(folder, "0013")
     con = sqlite3.connect(folder / "library.db")
     with con:
         for article_id, title, added in (
@@ -225,8 +222,7 @@ def test_upgrade_to_0014_stores_each_articles_list_entry_and_downgrades(tmp_path
 
 def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_path):
     folder = tmp_path / "old"
-    engine = _library_at(folder, "0014")
-    engine.dispose()
+    _library_at(folder, "0014")
     con = sqlite3.connect(folder / "library.db")
     with con:
         _add_article(con, 1, "Otters", "2024-01-01 00:00:00.000000")

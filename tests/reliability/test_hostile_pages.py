@@ -247,23 +247,24 @@ def test_images_over_the_limits_are_skipped_and_named(library, tmp_path):
 # quadratic time: each is opened at 500, 800 and 1200 px by reader.gui.audit in a child.
 VIEW_LIMIT = 60.0  # seconds for the child; each page takes about 1 s
 _WIDE_CELLS = "".join(f"<td>Hydroelectricity{i}</td>" for i in range(6))
+
+
+def _tables_in_a_table(inner: str) -> str:
+    """20 rows of 3 cells, each holding `inner` (where {table} is a table too wide for a column)."""
+    wide = f"<table><tr>{_WIDE_CELLS}</tr><tr>{_WIDE_CELLS}</tr></table>"
+    return (
+        f"<p>{PARAGRAPH}</p><table>" + ("<tr>" + f"<td>{inner.format(table=wide)}</td>" * 3 + "</tr>") * 20 + "</table>"
+    )
+
+
 VIEW_BOMBS = {
     # 60 tables in a table, each too wide: 71 s before (each set smaller a step at a time,
     # the article laid out again after every step); the outer table then shown as lines
     # dropped the nested tables' words.
-    "nested-tables-to-fit": f"<p>{PARAGRAPH}</p><table>"
-    + ("<tr>" + f"<td><table><tr>{_WIDE_CELLS}</tr><tr>{_WIDE_CELLS}</tr></table></td>" * 3 + "</tr>") * 20
-    + "</table>",
+    "nested-tables-to-fit": _tables_in_a_table("{table}"),
     # The same with each inner table in a box: shown as lines, the outer table left them tables,
     # which were found too wide again, and the view set the article again without end.
-    "boxed-tables-to-fit": f"<p>{PARAGRAPH}</p><table>"
-    + (
-        "<tr>"
-        + f"<td><div><table><tr>{_WIDE_CELLS}</tr><tr>{_WIDE_CELLS}</tr></table> after the box</div></td>" * 3
-        + "</tr>"
-    )
-    * 20
-    + "</table>",
+    "boxed-tables-to-fit": _tables_in_a_table("<div>{table} after the box</div>"),
     # 600 code blocks too wide for the column (each measured on a fresh layout before).
     "code-blocks": f"<p>{PARAGRAPH}</p>"
     + f"<pre>{'value = compute(' + ', '.join(f'argument_{i}' for i in range(20)) + ')'}</pre><p>{PARAGRAPH}</p>" * 600,

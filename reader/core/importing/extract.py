@@ -201,8 +201,7 @@ def _drop_link_lists(body: HtmlElement) -> None:
 
 def parse(html: str) -> HtmlElement | None:
     # Soft hyphens are invisible in a browser but break search, word counts and quotes.
-    hint = "\xad" in html or "&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html
-    if hint and _has_soft_hyphen(html):
+    if _has_soft_hyphen(html):
         html = _SOFT_HYPHEN.sub("", html)
     root = _parse(html)
     if root is not None and too_deep(root):
@@ -245,6 +244,8 @@ def _has_soft_hyphen(html: str) -> bool:
     search tries its alternatives at every character (a millisecond a page)."""
     if "\xad" in html:
         return True
+    if not ("&shy" in html or "&SHY" in html or "&#173" in html or "&#x" in html or "&#X" in html):
+        return False  # (most pages: no lowercased copy of the page needed)
     if "\u017f" in html or "\u212a" in html:
         return _SOFT_HYPHEN.search(html) is not None  # ſ and K match s and k in a case-insensitive pattern
     lower = html.lower()

@@ -492,17 +492,14 @@ _ARTICLE_OR_MATH = etree.XPath("//main | //article | //math | //*[@lang][starts-
 _BLOCK_WORDS = tuple(READABILITY_REGEXES["divToPElementsRe"].pattern[2:-1].split("|"))
 _INLINE_TAGS = frozenset("a b cite code em font i small span strong sub sup u".split())
 
-# readability's own words, matched on lowercased text: five times faster than
-# its case-insensitive patterns, over every element of the page.
-_UNLIKELY = re.compile(READABILITY_REGEXES["unlikelyCandidatesRe"].pattern)
-_MAYBE = re.compile(READABILITY_REGEXES["okMaybeItsACandidateRe"].pattern)
+_UNLIKELY = CaselessPattern(READABILITY_REGEXES["unlikelyCandidatesRe"])
+_MAYBE = CaselessPattern(READABILITY_REGEXES["okMaybeItsACandidateRe"])
 
 
 @functools.lru_cache(maxsize=8192)
 def _unlikely(ident: str) -> bool:
     """readability's test of a class and id, once per distinct pair (pages repeat them)."""
-    ident = ident.lower()
-    return bool(_UNLIKELY.search(ident)) and not _MAYBE.search(ident)
+    return _UNLIKELY.search(ident) and not _MAYBE.search(ident)
 
 
 # An "unlikely" element (sidebar, menu...) holding more of the page's text than

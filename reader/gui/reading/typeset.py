@@ -450,11 +450,11 @@ class Typesetting(ViewBase):
                 for b, width in zip(lines, widths, strict=True)
                 if wrap and width > room and LINE_SEPARATOR not in b.text()
             ]
-            plans.append((lines, size, wrap, wrapped, room))
+            plans.append((lines, size, wrap, wrapped, room, QFontMetricsF(font).horizontalAdvance(" ")))
         cursor.beginEditBlock()  # one change to lay out
-        for lines, size, wrap, wrapped, room in plans:
+        for lines, size, wrap, wrapped, room, space in plans:
             self._set_lines_format(cursor, lines, size, wrap)
-            self._hang_wrapped_lines(cursor, wrapped, room)
+            self._hang_wrapped_lines(cursor, wrapped, room, space)
         cursor.endEditBlock()
 
     def _paint_code_backgrounds(self, painter: QPainter, clip: QRectF) -> None:
@@ -498,13 +498,13 @@ class Typesetting(ViewBase):
         lines = [doc.findBlockByNumber(n) for n in range(span[0], span[1] + 1)]
         return [b for b in lines if b.isValid()]
 
-    def _hang_wrapped_lines(self, cursor: QTextCursor, lines, room: float) -> None:
-        """Each wrapped code line goes on under its own text, two spaces further in (a hanging
-        indent: the first line keeps its place, the rest move right), at most half the room."""
+    def _hang_wrapped_lines(self, cursor: QTextCursor, lines, room: float, space: float) -> None:
+        """Each wrapped code line goes on under its own text, two spaces (of `space` px) further
+        in (a hanging indent: the first line keeps its place, the rest move right), at most half
+        the room."""
         for block in lines:
             text = block.text()
             lead = len(text) - len(text.lstrip(" \t"))
-            space = QFontMetricsF(block.charFormat().font()).horizontalAdvance(" ")
             columns = len(text[:lead].expandtabs(4)) + 2
             hang = min(columns * space, room / 2)
             fmt = QTextBlockFormat()

@@ -187,7 +187,6 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         if self.article is None or self.article.id != article.id:
             self._images.clear()
             self._stacked = frozenset()
-            self._table_scales = ({}, (0.0, 0.0, None))
         self.article = article
         self.highlights = {h.id: h for h in article.highlights}
         self._search_terms = ()
