@@ -24,6 +24,7 @@ Not collected by pytest (the file name does not start with test_).
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import statistics
 import subprocess
@@ -40,9 +41,15 @@ T0 = float(sys.argv[2])
 kind = sys.argv[1]
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+STAGES = [("PySide6 imported", time.process_time())]
+
+def stage(name):
+    STAGES.append((name, time.process_time()))
 
 def painted():
     print(f"first-paint {time.time() - T0:.4f} {time.process_time():.4f}", flush=True)
+    stage("first paint")
+    print("stages " + repr(STAGES), flush=True)
     if kind == "reader" and window.settings.value("library/last_article") is not None:
         text_shown()  # and then the text the reader left, on screen
     else:
@@ -139,12 +146,20 @@ elif kind == "list":
     window.statusBar().showMessage(f"{total} articles")
 else:
     from reader.gui.app import create_app
+    stage("reader.gui.app imported")
     app = create_app(sys.argv[:1])
+    stage("QApplication made")
     from reader.gui.main_window import MainWindow
+    stage("main_window imported")
     from reader.gui.opening import open_library
     library = open_library(sys.argv[3])
+    stage("library open")
     settings = QSettings(sys.argv[4], QSettings.Format.IniFormat)
     window = MainWindow(library, settings, poll_ms=0)
+if kind != "reader":
+    stage("QApplication and window made")
+else:
+    stage("window made")
 window.resize(1200, 800)
 spy = FirstPaint()
 window.installEventFilter(spy)
@@ -194,7 +209,12 @@ def child_env() -> dict[str, str]:
 CHILD_ENV_CACHE = tempfile.mkdtemp(prefix="reader-bench-pyc-")
 
 
-def measure(kind: str, library: Path, settings: Path) -> tuple[tuple[float, float], str, tuple[float, float] | None]:
+Stages = list[tuple[str, float]]  # (what was done, CPU seconds since the process began)
+
+
+def measure(
+    kind: str, library: Path, settings: Path
+) -> tuple[tuple[float, float], str, tuple[float, float] | None, Stages]:
     t0 = time.time()
     out = subprocess.run(
         [sys.executable, "-c", CHILD, kind, repr(t0), str(library), str(settings)],
@@ -208,7 +228,20 @@ def measure(kind: str, library: Path, settings: Path) -> tuple[tuple[float, floa
     rows = next((line for line in out.splitlines() if line.startswith("rows")), "")
     _, wall, cpu = first.split()
     text = next((line.split() for line in out.splitlines() if line.startswith("text-shown")), None)
-    return (float(wall), float(cpu)), rows, ((float(text[1]), float(text[2])) if text else None)
+    stages = ast.literal_eval(next(line for line in out.splitlines() if line.startswith("stages "))[len("stages ") :])
+    return (float(wall), float(cpu)), rows, ((float(text[1]), float(text[2])) if text else None), stages
+
+
+def print_stages(stages: dict[str, list[Stages]]) -> None:
+    """Where each window's CPU time goes before its first paint: the median of each stage's share."""
+    print("CPU time by stage, median ms (where the start-up goes):")
+    for name, runs in stages.items():
+        parts = []
+        for i, (label, _) in enumerate(runs[0]):
+            begun = [run[i - 1][1] if i else 0.0 for run in runs]
+            spent = statistics.median(run[i][1] - b for run, b in zip(runs, begun, strict=True))
+            parts.append(f"{label} +{spent * 1000:.0f}")
+        print(f"  {name:22} " + ", ".join(parts))
 
 
 def main() -> int:
@@ -228,21 +261,24 @@ def main() -> int:
     }
     rows = ""
     shown: list[tuple[float, float]] = []  # the last article's text on screen, in the second launch
+    stages: dict[str, list[Stages]] = {"bare": [], "plain-list-window": [], "reader-empty-state": []}
     for kind in ("bare", "list", "reader"):  # unmeasured: fills the bytecode cache
         measure(kind, library, settings)
     settings.unlink(missing_ok=True)
     for _ in range(args.runs):
-        results["bare"].append(measure("bare", library, settings)[0])
-        results["plain-list-window"].append(measure("list", library, settings)[0])
-        settings.unlink(missing_ok=True)
-        results["reader-empty-state"].append(measure("reader", library, settings)[0])
+        for name, kind in (("bare", "bare"), ("plain-list-window", "list"), ("reader-empty-state", "reader")):
+            if kind == "reader":
+                settings.unlink(missing_ok=True)
+            value, _, _, staged = measure(kind, library, settings)
+            results[name].append(value)
+            stages[name].append(staged)
         # Second launch: settings now name the last article, so it opens at start.
         from PySide6.QtCore import QSettings
 
         s = QSettings(str(settings), QSettings.Format.IniFormat)
         s.setValue("library/last_article", 5000)
         s.sync()
-        value, rows, text = measure("reader", library, settings)
+        value, rows, text, _ = measure("reader", library, settings)
         results["reader-last-article"].append(value)
         if text is not None:
             shown.append(text)
@@ -268,6 +304,7 @@ def main() -> int:
             f"{'text on screen':22} (the last article, second launch): wall median "
             f"{statistics.median(t[0] for t in shown) * 1000:.0f} ms, cpu median {statistics.median(t[1] for t in shown) * 1000:.0f} ms"
         )
+    print_stages(stages)
     print(rows, f"(library of {args.articles} articles)")
     return 0
 
