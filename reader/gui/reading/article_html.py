@@ -147,28 +147,88 @@ def _append_cells(line, tr) -> None:
         # Every table in the cell, however deep (in a <div>...), the innermost first: a table
         # left inside the line would be laid out as a table again.
         for table in reversed([t for t in cell.iter("table")]):
-            table.getparent().replace(table, _inline_table(table))
+            _replace_block(table, _inline_table(table))
+        # Every block in the cell, however deep, inline too: a block left in the line's <p> split
+        # the row into paragraphs (the next cells on a line of their own), and Qt set the text
+        # after it at the body's size. A line break stands where a block began and ended.
+        for el in list(cell.iter(*_CELL_BLOCKS)):
+            if el is not cell:
+                el.set("class", "stacked-cell")
+                _replace_block(el, el, "b" if el.tag in _HEADINGS else "span")
+        for el in list(cell.iter("hr")):
+            _replace_block(el, el.makeelement("span", {}))
         # (The size on each cell too: Qt sets text after a nested <br> at the block's size.)
         part = cell.makeelement("b" if cell.tag == "th" else "span", {"class": "stacked-cell"})
         part.text = ("\u2003" if n else "") + (cell.text or "")
         for child in list(cell):
-            if isinstance(child.tag, str) and child.tag in ("p", "div", "ul", "ol"):
-                child.tag = "span"
-                child.set("class", "stacked-cell")
             part.append(child)
+        _tidy_breaks(part)
         line.append(part)
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_CELL_BLOCKS = (
+    *("address", "article", "aside", "blockquote", "center", "dd", "details", "dir", "div", "dl", "dt"),
+    *("fieldset", "footer", "form", "header", "hgroup", "li", "main", "menu", "nav", "ol", "p", "section"),
+    *("summary", "ul", *_HEADINGS),
+)
+_BREAK = "stacked-break"  # a line break put where a block was (kept only between words)
+
+
+def _replace_block(old, new, tag: str | None = None) -> None:
+    """`new` (inline) in the place of the block `old`, a line break before and after it."""
+    if tag is not None:
+        new.tag = tag
+    if new is not old:
+        new.tail = old.tail
+        old.getparent().replace(old, new)
+    before = new.makeelement("br", {"class": _BREAK})
+    after = new.makeelement("br", {"class": _BREAK})
+    new.addprevious(before)
+    after.tail, new.tail = new.tail, None
+    new.addnext(after)
+
+
+def _tidy_breaks(cell) -> None:
+    """Of the line breaks put where blocks were, keep one between two runs of words (or images);
+    drop those at the cell's start or end, next to another break, or where the page broke the line."""
+    from lxml import etree
+
+    drop: list = []
+    pending: list = []  # breaks put since the last words
+    words = False  # words since the last break kept
+    for event, el in etree.iterwalk(cell, events=("start", "end")):
+        found = False
+        if event == "start":
+            if el.tag == "br":
+                if el.get("class") == _BREAK:
+                    pending.append(el)
+                else:  # the page's own break
+                    drop += pending
+                    pending, words = [], False
+            found = el.tag == "img" or bool(el.text and el.text.strip())
+        elif el is not cell:
+            found = bool(el.tail and el.tail.strip())
+        if found:
+            if words and pending:
+                pending[0].attrib.pop("class")
+                drop += pending[1:]
+            else:
+                drop += pending
+            pending, words = [], True
+    for el in drop + pending:
+        el.drop_tree()
+
+
 def _inline_table(table):
-    """A table in a stacked row: its rows as lines (<br>) of that row."""
+    """A table in a stacked row: its rows as lines of that row."""
     span = table.makeelement("span", {"class": "stacked-cell"})
     for i, tr in enumerate(_own_rows(table)):
         if i:
-            span.append(span.makeelement("br", {}))
+            span.append(span.makeelement("br", {"class": _BREAK}))
         row = span.makeelement("span", {})
         _append_cells(row, tr)
         span.append(row)
-    span.tail = table.tail
     return span
 
 

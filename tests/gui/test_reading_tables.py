@@ -1,0 +1,70 @@
+"""Tables in the reading view: a table too wide for the column, shown as lines, reads as its rows."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from test_reading_window import PROSE, open_one, page, relayout
+
+from reader.gui.reading import measure
+
+WIDE = "".join(f"<td>Hydroelectricity{i} Photosynthesis{i}</td>" for i in range(8))
+INNER = "<table><tr><td>inner one</td><td>inner two</td></tr><tr><td>inner three</td><td>inner four</td></tr></table>"
+
+
+def _narrow(window):
+    """The text alone in a narrow window: the wide table cannot be a table there."""
+    window.actions["toggle_library"].trigger()
+    window.actions["toggle_annotations"].trigger()
+    window.resize(520, 800)
+    relayout(window)
+    return window.view
+
+
+def _block_of(view, words: str):
+    cursor = view.document().find(words)
+    assert not cursor.isNull(), words
+    return cursor.block()
+
+
+def test_a_row_whose_first_cell_holds_a_boxed_table_stays_one_line_at_the_lines_size(library, make_window, tmp_path):
+    rows = "".join(
+        f"<tr><td><div><div>{INNER}</div>after the box {i}</div></td>{WIDE}<td>last cell {i}</td></tr>"
+        for i in range(4)
+    )
+    body = PROSE + f"<table><tr><th>Name</th>{'<th>Head</th>' * 9}</tr>{rows}</table>" + PROSE
+    view = _narrow(open_one(library, make_window, page(tmp_path, "boxed.html", body)))
+    assert measure.missing_chars(view, view.article) == 0 and measure.overflow_px(view) == 0
+    lines_size = view.settings.size * 0.88
+    for i in range(4):
+        block = _block_of(view, f"after the box {i}")
+        # One paragraph for the row: its first cell and its last (they began lines of their own).
+        assert block == _block_of(view, f"last cell {i}")
+        # The nested table's last row and the words after it apart, on lines of their own.
+        assert f"inner four\u2028after the box {i}" in block.text()
+        sizes = set()
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.text().strip():
+                sizes.add(round(fragment.charFormat().fontPointSize(), 1))
+            it += 1
+        assert sizes == {round(lines_size, 1)}, i  # none at the body's size
+
+
+def test_words_after_a_nested_table_or_list_in_a_row_never_run_into_it(library, make_window, tmp_path):
+    cells = [
+        f"<td>lead words<ul><li>{INNER} item after</li></ul>after the list</td>",
+        f"<td>{INNER}<b>bold after</b> plain after</td>",
+        f"<td><table><tr><td>{INNER}deep after</td></tr></table>middle after</td>",
+    ]
+    rows = "".join(f"<tr>{cell}{WIDE}</tr>" for cell in cells)
+    body = PROSE + f"<table><tr><th>Name</th>{'<th>Head</th>' * 8}</tr>{rows}</table>" + PROSE
+    view = _narrow(open_one(library, make_window, page(tmp_path, "nested.html", body)))
+    assert measure.missing_chars(view, view.article) == 0
+    texts = [_block_of(view, words).text() for words in ("lead words", "bold after", "deep after")]
+    assert "lead words\u2028inner one" in texts[0] and "inner four\u2028item after\u2028after the list" in texts[0]
+    assert "inner four\u2028bold after plain after" in texts[1]
+    assert "inner four\u2028deep after\u2028middle after" in texts[2]
