@@ -68,3 +68,48 @@ def test_words_after_a_nested_table_or_list_in_a_row_never_run_into_it(library, 
     assert "lead words\u2028inner one" in texts[0] and "inner four\u2028item after\u2028after the list" in texts[0]
     assert "inner four\u2028bold after plain after" in texts[1]
     assert "inner four\u2028deep after\u2028middle after" in texts[2]
+
+
+def _rows(table) -> list[str]:
+    """The text of each row of a laid-out table, its cells apart by a space."""
+    doc = table.document()
+    rows = []
+    for r in range(table.rows()):
+        cells = []
+        for c in range(table.columns()):
+            cell = table.cellAt(r, c)
+            if (cell.row(), cell.column()) != (r, c):  # (the rest of a cell spanning rows or columns)
+                continue
+            block = doc.findBlock(cell.firstPosition())
+            cells.append(block.text())
+        rows.append(" ".join(cells).strip())
+    return rows
+
+
+def test_an_infobox_row_that_held_only_a_remote_image_is_not_an_empty_box(library, make_window, tmp_path):
+    picture = '<img src="https://upload.example.org/{0}" alt="A map of the harbour" width="220" height="180">'
+    infobox = (
+        '<table class="infobox"><tr><th colspan="2">Port of Somewhere</th></tr>'
+        f'<tr><td colspan="2"><a href="https://example.org/File:Map.jpg">{picture.format("map.jpg")}</a></td></tr>'
+        "<tr><th>Country</th><td>Norway</td></tr><tr><th>Opened</th><td>1850</td></tr>"
+        f'<tr><td colspan="2">{picture.format("flag.png")}</td></tr>'
+        "<tr><th>Owner</th><td>The harbour authority</td></tr></table>"
+    )
+    window = open_one(library, make_window, page(tmp_path, "infobox.html", PROSE + infobox + PROSE))
+    view = window.view
+    # Images are never fetched: the rows that held nothing else are gone, the rest as they were.
+    table = view.document().find("Country").currentTable()
+    assert _rows(table) == ["Port of Somewhere", "Country Norway", "Opened 1850", "Owner The harbour authority"]
+    assert measure.missing_chars(view, view.article) == 0
+    # An empty row a cell spans into stays: without it the cells after it would shift.
+    from dataclasses import replace
+
+    spanning = (
+        '<th rowspan="2">Owner</th><td>The harbour authority</td></tr><tr><td></td></tr><tr><td colspan="2"></td>'
+    )
+    html = view.article.html.replace("<th>Owner</th><td>The harbour authority</td>", spanning)
+    assert html != view.article.html
+    view.show_article(replace(view.article, html=html))
+    view.layout_now()
+    table = view.document().find("Country").currentTable()
+    assert _rows(table)[3:] == ["Owner The harbour authority", ""]

@@ -72,6 +72,8 @@ def display_html(
         el.set("align", "center")
     for el in root.iter("img"):
         _declared_size(el)
+    for el in list(root.iter("table")):
+        _drop_empty_rows(el)
     flattened: set = set()  # tables inside a stacked one: lines of it now
     for index, el in enumerate(list(root.iter("table"))):
         if el in flattened:
@@ -108,6 +110,32 @@ def display_html(
         if lang in _TEX_LANGS:
             _formula(el, lang == "x-tex-display", formulas, typeset)
     return lxml_html.tostring(root, encoding="unicode")
+
+
+def _holds_nothing(el) -> bool:
+    """No words and no image: what is left of a cell whose remote image was not kept."""
+    return not "".join(el.itertext()).strip() and next(el.iter("img"), None) is None
+
+
+def _drop_empty_rows(table) -> None:
+    """Rows that hold nothing shown as nothing: the importer drops images it cannot keep (remote
+    ones are never fetched) as the view hides the paragraphs they leave empty, and an infobox's
+    image row was left an empty box. A row a cell spans into or out of stays (the grid would shift);
+    a table left with nothing at all goes."""
+    if _holds_nothing(table):
+        table.drop_tree()
+        return
+    spanned_until = -1  # the last row a cell of a row before spans into
+    for number, tr in enumerate(_own_rows(table)):
+        spans = [_rowspan(cell) for cell in tr if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+        if number > spanned_until and max(spans, default=1) == 1 and _holds_nothing(tr):
+            tr.drop_tree()
+        spanned_until = max([spanned_until, *(number + span - 1 for span in spans)])
+
+
+def _rowspan(cell) -> int:
+    value = cell.get("rowspan") or "1"
+    return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
 def _nested_bulk(table) -> bool:
