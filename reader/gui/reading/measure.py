@@ -48,7 +48,8 @@ def missing_chars(view, article) -> int:
 
 
 def clipped_lines(view) -> int:
-    """Lines of zero height, drawn outside their block (over the line before it), or hidden."""
+    """Lines of zero height, drawn outside their block (over the line before it), or hidden; a block
+    of text never laid out (none of its lines drawn) counts one."""
     doc = view.document()
     layout = doc.documentLayout()
     count = 0
@@ -61,6 +62,8 @@ def clipped_lines(view) -> int:
             continue
         rect = layout.blockBoundingRect(block)
         lines = block.layout()
+        if has_text and lines.lineCount() == 0:
+            count += 1
         for i in range(lines.lineCount()):
             line = lines.lineAt(i)
             natural = line.ascent() + line.descent()
