@@ -113,3 +113,21 @@ def test_an_infobox_row_that_held_only_a_remote_image_is_not_an_empty_box(librar
     view.layout_now()
     table = view.document().find("Country").currentTable()
     assert _rows(table)[3:] == ["Owner The harbour authority", ""]
+
+
+def test_the_caption_of_a_table_shown_as_lines_is_shown(library, make_window, tmp_path):
+    rows = "".join(f"<tr><th>Row {i}</th>{WIDE}</tr>" for i in range(3))
+    nested = f"<table><caption>Inner caption words</caption>{INNER[7:]}"  # INNER with a caption
+    body = (
+        PROSE
+        + f"<table><caption>Development of the main products</caption><tr><th>Name</th>{'<th>Head</th>' * 8}</tr>"
+        + rows
+        + f"<tr><td>{nested} after</td>{WIDE}</tr></table>"
+        + PROSE
+    )
+    view = _narrow(open_one(library, make_window, page(tmp_path, "caption.html", body)))
+    assert measure.missing_chars(view, view.article) == 0
+    title = _block_of(view, "Development of the main products")
+    assert title.text().strip() == "Development of the main products"  # a line of its own, before the rows
+    assert title.next() == _block_of(view, "Name Head")
+    assert "Inner caption words\u2028inner one inner two" in _block_of(view, "Inner caption words").text()

@@ -151,12 +151,33 @@ def _stack_rows(table) -> None:
     map ignores spaces), header cells bold. For a table no column could hold unbroken.
     A table in a cell becomes lines within its row's line, its words in order."""
     holder = table.makeelement("div", {"class": "stacked-table"})
+    caption = _caption(table)
+    if caption is not None:  # its title first, a line of its own
+        line = holder.makeelement("p", {"class": "stacked-row"})
+        line.append(caption)
+        holder.append(line)
     for tr in _own_rows(table):
         line = holder.makeelement("p", {"class": "stacked-row"})
         _append_cells(line, tr)
         holder.append(line)
     holder.tail = table.tail
     table.getparent().replace(table, holder)
+
+
+def _caption(table):
+    """The table's <caption> as a line's bold words (the rows alone left its words out), or None."""
+    caption = next((child for child in table if child.tag == "caption"), None)
+    if caption is None:
+        return None
+    caption.tag = "b"
+    caption.set("class", "stacked-cell")
+    for el in list(caption.iter(*_CELL_BLOCKS)):
+        if el is not caption:
+            el.set("class", "stacked-cell")
+            _replace_block(el, el, "span")
+    caption.tail = None
+    _tidy_breaks(caption)
+    return caption
 
 
 def _own_rows(table) -> list:
@@ -251,8 +272,11 @@ def _tidy_breaks(cell) -> None:
 def _inline_table(table):
     """A table in a stacked row: its rows as lines of that row."""
     span = table.makeelement("span", {"class": "stacked-cell"})
-    for i, tr in enumerate(_own_rows(table)):
-        if i:
+    caption = _caption(table)
+    if caption is not None:
+        span.append(caption)
+    for tr in _own_rows(table):
+        if len(span):
             span.append(span.makeelement("br", {"class": _BREAK}))
         row = span.makeelement("span", {})
         _append_cells(row, tr)
