@@ -131,3 +131,22 @@ def test_the_caption_of_a_table_shown_as_lines_is_shown(library, make_window, tm
     assert title.text().strip() == "Development of the main products"  # a line of its own, before the rows
     assert title.next() == _block_of(view, "Name Head")
     assert "Inner caption words\u2028inner one inner two" in _block_of(view, "Inner caption words").text()
+
+
+def test_a_table_shown_as_lines_stands_apart_from_the_paragraph_after_it(library, make_window, tmp_path):
+    rows = "".join(f"<tr><th>Row {i}</th>{WIDE}</tr>" for i in range(3))
+    body = PROSE + f"<table>{rows}</table><p>The paragraph after the table.</p>" + PROSE
+    view = _narrow(open_one(library, make_window, page(tmp_path, "apart.html", body)))
+    layout = view.document().documentLayout()
+
+    def top(words: str) -> float:
+        return layout.blockBoundingRect(_block_of(view, words)).top()
+
+    def bottom(words: str) -> float:
+        return layout.blockBoundingRect(_block_of(view, words)).bottom()
+
+    between_rows = top("Row 2") - bottom("Row 1")
+    after = top("The paragraph after the table.") - bottom("Row 2")
+    # As far below as after a table, well more than between its lines (0.3 em: it ran into the paragraph).
+    assert after >= view.settings.size * 1.2 * 96 / 72 - 1
+    assert after > 2 * between_rows

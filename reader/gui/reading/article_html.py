@@ -160,6 +160,8 @@ def _stack_rows(table) -> None:
         line = holder.makeelement("p", {"class": "stacked-row"})
         _append_cells(line, tr)
         holder.append(line)
+    if len(holder):  # the space a table has after it (Qt's rich text gives a <div> no margins)
+        holder[-1].set("class", "stacked-last")
     holder.tail = table.tail
     table.getparent().replace(table, holder)
 
@@ -436,6 +438,7 @@ def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> st
     td, th {{ border: 1px solid {t.rule}; padding: 5px 8px; font-size: {s * 0.88:.1f}pt; }}
     th {{ background-color: {t.code}; font-weight: 700; }}
     p.stacked-row {{ margin-bottom: {s * 0.3 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
+    p.stacked-last {{ margin-bottom: {s * 1.2 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
     .stacked-cell {{ font-size: {s * 0.88:.1f}pt; }}
     p.caption {{ font-size: {s * 0.8:.1f}pt; color: {t.muted}; margin-top: {s * 0.4 * PX:.0f}px; }}
     hr {{ color: {t.rule}; }}
