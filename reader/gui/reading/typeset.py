@@ -575,10 +575,11 @@ class Typesetting(ViewBase):
             if first.top() > clip.bottom() + clip.height():  # (a screen's slack: <pre>s in table cells)
                 break
             fmt = start.blockFormat()
-            # A block's rect is its column less its margins (the text's 10 px inset, a wrapping
-            # indent): the background spans the column from the <pre>'s own margin, as tables do.
+            # A block's rect is its column less its margins and its first line's indent (the text's
+            # 10 px inset, a wrapping indent: a hanging one is a larger margin and a negative indent):
+            # the background spans the column from the <pre>'s own margin, as tables do.
             indent = float(fmt.property(CODE_MARGIN) or 10.0) - 10
-            width = first.width() + fmt.leftMargin() + fmt.rightMargin() - indent
+            width = first.width() + fmt.leftMargin() + fmt.rightMargin() + fmt.textIndent() - indent
             pad = fmt.topMargin()  # as much under the last line as over the first
             box = QRectF(first.left() + indent, first.top(), width, last.bottom() + pad - first.top())
             if box.intersects(clip):
