@@ -150,3 +150,18 @@ def test_a_table_shown_as_lines_stands_apart_from_the_paragraph_after_it(library
     # As far below as after a table, well more than between its lines (0.3 em: it ran into the paragraph).
     assert after >= view.settings.size * 1.2 * 96 / 72 - 1
     assert after > 2 * between_rows
+
+
+def test_a_table_of_chinese_sentences_keeps_its_size_and_wraps_them(library, make_window, tmp_path):
+    # Lines break between any two Chinese characters, as between words: the view took each such
+    # break for a broken word and set the table smaller and smaller (0.7 of its size at 700 px),
+    # then as lines in a narrow window.
+    sentence = "中华人民共和国是一个位于东亚的国家，人口众多，历史悠久。"
+    rows = "".join(f"<tr><td>城市{i}</td><td>{sentence}</td><td>{sentence}</td></tr>" for i in range(3))
+    body = PROSE + f"<table><tr><th>名称</th><th>说明</th><th>备注</th></tr>{rows}</table>" + PROSE
+    window = open_one(library, make_window, page(tmp_path, "cjk.html", body, lang="zh"))
+    for view in (window.view, _narrow(window)):
+        cell = view.document().find("城市1")
+        assert cell.currentTable() is not None  # a table still
+        assert cell.charFormat().fontPointSize() == pytest.approx(view.settings.size * 0.88, abs=0.05)
+        assert measure.overflow_px(view) == 0 and measure.missing_chars(view, view.article) == 0

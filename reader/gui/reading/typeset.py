@@ -48,6 +48,7 @@ from PySide6.QtGui import (
 from reader.gui.reading.article_html import MAX_TABLE_CELLS, PX, TEX_SCHEME, asset_query
 from reader.gui.reading.base import ViewBase
 from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
+from reader.gui.reading.measure import is_word, line_breaks_word
 
 ASSET_SCHEME = "asset"
 MIN_CODE_SCALE = 0.85  # smaller than this, code is hard to read: it wraps instead
@@ -98,10 +99,6 @@ def _nested(table: QTextFrame) -> bool:
     return False
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch in "'’_"  # as measure.py counts a broken word
-
-
 class _Words:
     """The least width a table can take at a text size without breaking a word (the view's test of a
     fit): each column at least as wide as the widest word in its cells, or the tables in them."""
@@ -142,7 +139,7 @@ class _Words:
             fmt = fragment.charFormat()
             if not fmt.isImageFormat():
                 text = fragment.text()
-                runs = "".join(ch if _is_word(ch) else " " for ch in text).split()
+                runs = "".join(ch if is_word(ch) else " " for ch in text).split()  # (as measure.py counts)
                 if runs:
                     metrics = self._font_metrics(fmt)
                     widest = max(widest, max(metrics.horizontalAdvance(run) for run in runs))
@@ -643,8 +640,6 @@ class Typesetting(ViewBase):
         return rect.width() > column + 0.01
 
     def _table_breaks_words(self, table) -> bool:
-        from reader.gui.reading.measure import line_breaks_word
-
         first, last = table.firstPosition(), table.lastPosition()
         block = self.document().findBlock(first)
         while block.isValid() and block.position() <= last:
