@@ -341,6 +341,9 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._fraction = max(0.0, min(1.0, fraction))
         self.layout_now()
         bar = self.verticalScrollBar()
+        # The range of the laid-out article now, as QTextEdit sets it: it does so only after an event,
+        # and a place scrolled to before (a search match) was then moved by the fraction it was at.
+        bar.setRange(0, max(0, self.document().size().toSize().height() - self.viewport().height()))
         self._last_max = bar.maximum()
         bar.setValue(round(max(0.0, min(1.0, fraction)) * bar.maximum()) if fraction < 0.999 else bar.maximum())
         self._save_timer.stop()
