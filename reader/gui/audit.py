@@ -9,7 +9,8 @@ given). Per page and width it counts:
 - missing_chars: non-space characters of the article text the document does
   not show (the text map could not place them);
 - clipped_lines: laid-out lines of zero height, or drawn outside their block
-  (the last line of a code block drawn as a sliver);
+  (the last line of a code block drawn as a sliver), and blocks of text never
+  laid out (the end of an article left undrawn);
 - broken_words: words broken across two lines inside a table cell;
 - overflow_px: how far the article is wider than the view (a horizontal
   scrollbar for the whole article);

@@ -112,6 +112,17 @@ def bombs() -> dict[str, str]:
         "pre-1000-blocks": f"<p>{text}</p>" * 2 + f"<pre><code>{code}\n{code}</code></pre><p>{text}</p>" * 1000,
         # Tables the view sets smaller until no word breaks (each in several steps).
         "tables-300-fitted": f"<p>{text}</p>" + (f"<table>{wide_row}{wide_row}</table><p>{text}</p>") * 300,
+        # 60 tables too wide for the column in a table of 20 rows (some in a box): the whole set as
+        # lines; it took the view a layout of the article for each size it tried first.
+        "tables-in-a-table-to-fit": f"<p>{text}</p><table>"
+        + (
+            "<tr>"
+            + f"<td><table>{wide_row}{wide_row}</table></td>" * 2
+            + f"<td><div><table>{wide_row}</table> after the box</div></td>"
+            + "</tr>"
+        )
+        * 20
+        + "</table>",
         "nested-20": "<table><tr><td>" * 20 + text * 5 + "</td></tr></table>" * 20,
         "unclosed-66": "".join(f"<table><tr><td>{text}" for _ in range(66)),
         "spans-20": "<table>" + f"<tr><td colspan=1000 rowspan=1000>{text}</td></tr>" * 20 + "</table>",

@@ -468,3 +468,27 @@ def test_justified_text_is_hyphenated_without_touching_the_text(library, make_wi
     start = window.view.article.text.index("comprehensive")
     span = window.view.text_map.range_to_doc(start, start + len("comprehensive"))
     assert window.view.text_map.doc_range_to_text(*span) == (start, start + len("comprehensive"))
+
+
+def test_the_background_of_code_whose_first_line_wraps_stays_in_the_column(library, make_window, tmp_path):
+    # A wrapped line hangs under its own text (a larger left margin, a negative first-line indent):
+    # the <pre>'s background, measured from its first line, reached past the column by that indent.
+    first = "INTERNET DRAFT                                  Michiel B. de Jong of the IndieHosters"
+    body = PROSE + f"<pre>{first}\nDocument: draft-dejong-remotestorage-04\nshort</pre>" + PROSE
+    window = open_one(library, make_window, page(tmp_path, "draft.html", body))
+    window.actions["toggle_library"].trigger()
+    window.actions["toggle_annotations"].trigger()
+    view = _whole_at(window, 520)
+    found = view.document().find("INTERNET DRAFT")
+    assert found.block().layout().lineCount() > 1  # the first line wraps here
+    view.verticalScrollBar().setValue(view.cursorRect(found).top() - 100)
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    edge = (view.viewport().width() + view.column_width()) // 2  # the column's right edge (it is centred)
+    y = view.cursorRect(view.document().find("Document:")).center().y()
+    page_colour = QColor(view.theme.background)
+    beyond = [QColor(image.pixel(round(x * ratio), round(y * ratio))) for x in range(edge + 2, edge + 12)]
+    assert all(c.rgb() == page_colour.rgb() for c in beyond)
+    inside = QColor(image.pixel(round((edge - 4) * ratio), round(y * ratio)))
+    assert inside.rgb() == QColor(view.theme.code).rgb()  # the background still reaches the edge

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         _stacked: frozenset[int]
         _stacked_column: float
         _table_indices: list[int]
+        _table_words: tuple[object, dict[int, float]]
         _headings: list[Heading] | None
         _find_selections: list[QTextEdit.ExtraSelection]
         _term_selections: list[QTextEdit.ExtraSelection]
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
         def _render(self, fraction: float) -> None: ...
         def _scroll_to_position(self, pos: int, select_to: int | None = None) -> None: ...
         def _apply_extra(self) -> None: ...
+        def layout_now(self) -> None: ...
+        def set_page_width(self) -> None: ...
 
 else:
     ViewBase = object

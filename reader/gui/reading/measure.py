@@ -5,6 +5,8 @@ Each takes a ReadingView showing an article, laid out.
 
 from __future__ import annotations
 
+from unicodedata import east_asian_width
+
 from PySide6.QtGui import QTextBlock, QTextCursor
 
 from reader.gui.reading.article_html import TEX_SCHEME
@@ -13,8 +15,10 @@ WORD_JOINERS = frozenset("'’_")
 BREAK_AFTER = frozenset("-‐/\u00ad")  # a line may end after these (UAX #14) without breaking a word
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch in WORD_JOINERS
+def is_word(ch: str) -> bool:
+    """A character a line must not break beside another of: letters and digits, but not the wide
+    ones of Chinese, Japanese and Korean, between which lines break as between words."""
+    return (ch.isalnum() or ch in WORD_JOINERS) and not (ch > "\u2e7f" and east_asian_width(ch) in "WF")
 
 
 def line_breaks_word(block: QTextBlock) -> bool:
@@ -29,7 +33,7 @@ def broken_in_block(block: QTextBlock) -> int:
     for i in range(layout.lineCount() - 1):
         line = layout.lineAt(i)
         end = line.textStart() + line.textLength()
-        if 0 < end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]) and text[end - 1] not in BREAK_AFTER:
+        if 0 < end < len(text) and is_word(text[end - 1]) and is_word(text[end]) and text[end - 1] not in BREAK_AFTER:
             count += 1
     return count
 
@@ -48,7 +52,8 @@ def missing_chars(view, article) -> int:
 
 
 def clipped_lines(view) -> int:
-    """Lines of zero height, drawn outside their block (over the line before it), or hidden."""
+    """Lines of zero height, drawn outside their block (over the line before it), or hidden; a block
+    of text never laid out (none of its lines drawn) counts one."""
     doc = view.document()
     layout = doc.documentLayout()
     count = 0
@@ -61,6 +66,8 @@ def clipped_lines(view) -> int:
             continue
         rect = layout.blockBoundingRect(block)
         lines = block.layout()
+        if has_text and lines.lineCount() == 0:
+            count += 1
         for i in range(lines.lineCount()):
             line = lines.lineAt(i)
             natural = line.ascent() + line.descent()

@@ -48,6 +48,7 @@ from PySide6.QtGui import (
 from reader.gui.reading.article_html import MAX_TABLE_CELLS, PX, TEX_SCHEME, asset_query
 from reader.gui.reading.base import ViewBase
 from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
+from reader.gui.reading.measure import is_word, line_breaks_word
 
 ASSET_SCHEME = "asset"
 MIN_CODE_SCALE = 0.85  # smaller than this, code is hard to read: it wraps instead
@@ -96,6 +97,62 @@ def _nested(table: QTextFrame) -> bool:
             return True
         frame = frame.parentFrame()
     return False
+
+
+class _Words:
+    """The least width a table can take at a text size without breaking a word (the view's test of a
+    fit): each column at least as wide as the widest word in its cells, or the tables in them."""
+
+    def __init__(self, doc: QTextDocument, point_size: float) -> None:
+        self.doc = doc
+        self.point_size = point_size
+        self._metrics: dict[str, QFontMetricsF] = {}
+
+    def table(self, table: QTextTable) -> float:
+        total = 0.0
+        for c in range(table.columns()):
+            widest = 0.0
+            for r in range(table.rows()):
+                cell = table.cellAt(r, c)
+                if (cell.row(), cell.column(), cell.columnSpan()) == (r, c, 1):  # (one spanning columns: left out)
+                    widest = max(widest, self._cell(cell))
+            total += widest
+        return total
+
+    def _cell(self, cell) -> float:
+        widest = 0.0
+        it = cell.begin()
+        while not it.atEnd():
+            frame = it.currentFrame()
+            if isinstance(frame, QTextTable):
+                widest = max(widest, self.table(frame))
+            elif frame is None:
+                widest = max(widest, self._block(it.currentBlock()))
+            it += 1
+        return widest
+
+    def _block(self, block) -> float:
+        widest = 0.0
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            if not fmt.isImageFormat():
+                text = fragment.text()
+                runs = "".join(ch if is_word(ch) else " " for ch in text).split()  # (as measure.py counts)
+                if runs:
+                    metrics = self._font_metrics(fmt)
+                    widest = max(widest, max(metrics.horizontalAdvance(run) for run in runs))
+            it += 1
+        return widest
+
+    def _font_metrics(self, fmt: QTextCharFormat) -> QFontMetricsF:
+        font = fmt.font().resolve(self.doc.defaultFont())
+        font.setPointSizeF(self.point_size)
+        key = font.key()
+        if key not in self._metrics:
+            self._metrics[key] = QFontMetricsF(font)
+        return self._metrics[key]
 
 
 def _block_count(table: QTextFrame) -> int:
@@ -356,24 +413,57 @@ class Typesetting(ViewBase):
         if column == self._fitted_width or self.article is None:
             return
         self._fitted_width = column
-        doc = self.document()
-        cursor = QTextCursor(doc)
-        layout = doc.documentLayout()
-        self._fit_code(cursor, column)
-        layout.blockBoundingRect(doc.lastBlock())
         if self._stacked and column > self._stacked_column + 40:
             self._stacked = frozenset()  # room again: try the tables as tables
             self._render(self.scroll_fraction())
             return
+        doc = self.document()
         tables = sorted(self._tables(), key=lambda t: t.firstPosition())  # document order, as the HTML
-        too_wide = self._fit_tables(cursor, tables, column)
         # The page's index of each table in `tables` (the stacked ones are no longer tables).
         shown = self._table_indices
+        # Tables no size could fit are known before any layout: set as lines at once (the article
+        # was laid out a time for each step down to the smallest size, then set again).
+        hopeless = {shown[i] for i in self._hopeless_tables(tables, column) if i < len(shown)}
+        if not hopeless <= self._stacked:
+            self._stacked = self._stacked | hopeless
+            self._stacked_column = column
+            self._render(self.scroll_fraction())
+            return
+        cursor = QTextCursor(doc)
+        self._fit_code(cursor, column)
+        self.set_page_width()  # (the first layout of a new article: _render)
+        self.layout_now()
+        too_wide = self._fit_tables(cursor, tables, column)
         stacked = self._stacked | {shown[i] for i in too_wide if i < len(shown)}
         if stacked != self._stacked:  # (else the same document again, and again)
             self._stacked = stacked
             self._stacked_column = column
             self._render(self.scroll_fraction())
+
+    def _hopeless_tables(self, tables: list, column: float) -> list[int]:
+        """The index of each table (of those the view fits) whose words, each unbroken, could not
+        sit side by side in the column even at the smallest size: stepped down to it, each would be
+        found too wide or breaking a word. Measured apart from the layout, once an article and size."""
+        article = self.article
+        assert article is not None
+        if len(self._table_indices) != len(tables):
+            return []  # (which table is which not known: found as before, by laying them out)
+        key = (article.id, article.updated, self.settings.size, self.settings.font, self.settings.justify)
+        if self._table_words[0] != key:
+            self._table_words = (key, {})
+        known = self._table_words[1]
+        smallest = _Words(self.document(), self.settings.size * 0.88 * MIN_TABLE_SCALE)
+        found = []
+        for i, table in enumerate(tables):
+            if _nested(table):
+                continue
+            page_index = self._table_indices[i]
+            if page_index not in known:
+                known[page_index] = smallest.table(table) if _block_count(table) <= MAX_TABLE_CELLS else 0.0
+            # (0.97: a word laid out in a line may take a little less than measured alone)
+            if known[page_index] * 0.97 > column:
+                found.append(i)
+        return found
 
     def _fit_tables(self, cursor: QTextCursor, tables: list, column: float) -> list[int]:
         """Each table where a word breaks or that is wider than the column set a step smaller,
@@ -482,10 +572,11 @@ class Typesetting(ViewBase):
             if first.top() > clip.bottom() + clip.height():  # (a screen's slack: <pre>s in table cells)
                 break
             fmt = start.blockFormat()
-            # A block's rect is its column less its margins (the text's 10 px inset, a wrapping
-            # indent): the background spans the column from the <pre>'s own margin, as tables do.
+            # A block's rect is its column less its margins and its first line's indent (the text's
+            # 10 px inset, a wrapping indent: a hanging one is a larger margin and a negative indent):
+            # the background spans the column from the <pre>'s own margin, as tables do.
             indent = float(fmt.property(CODE_MARGIN) or 10.0) - 10
-            width = first.width() + fmt.leftMargin() + fmt.rightMargin() - indent
+            width = first.width() + fmt.leftMargin() + fmt.rightMargin() + fmt.textIndent() - indent
             pad = fmt.topMargin()  # as much under the last line as over the first
             box = QRectF(first.left() + indent, first.top(), width, last.bottom() + pad - first.top())
             if box.intersects(clip):
@@ -549,8 +640,6 @@ class Typesetting(ViewBase):
         return rect.width() > column + 0.01
 
     def _table_breaks_words(self, table) -> bool:
-        from reader.gui.reading.measure import line_breaks_word
-
         first, last = table.firstPosition(), table.lastPosition()
         block = self.document().findBlock(first)
         while block.isValid() and block.position() <= last:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QRectF, QSize, QSizeF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QDesktopServices,
     QFont,
+    QFontInfo,
+    QFontMetricsF,
     QPainter,
     QPalette,
     QTextCursor,
@@ -68,6 +70,9 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
         self._stacked_column = 0
         self._table_indices: list[int] = []  # the page's index of each table shown as a table
+        # For what (article, text size and face) and, by the page's index of a table, the least width its
+        # words take at the smallest size (typeset.Typesetting._hopeless_tables).
+        self._table_words: tuple[object, dict[int, float]] = (None, {})
         self._margins_width = -1
         self._image_limit = 0
         self._margins = (-1, -1)
@@ -199,11 +204,14 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         # The scroll bar stays as it is until the article is set: else it goes and comes back
         # (the document empty, then long), and the article is laid out at each width.
         bar = self.verticalScrollBar()
-        hold = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if bar.isVisible() else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        self.setVerticalScrollBarPolicy(hold)
+        # An article sure to be longer than the screen gets the bar now: else it came after the article
+        # was fitted to the column (code, tables) and laid out, and all that was done again, 11 px narrower.
+        scrolls = bar.isVisible() or self._surely_scrolls(article)
+        hold = Qt.ScrollBarPolicy.ScrollBarAlwaysOn if scrolls else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         doc = self.document()
         self._code_blocks = []  # of the document about to be replaced
-        doc.clear()  # else the fonts and options below lay the previous article out again
+        doc.clear()  # else the fonts and options below, and the bar, lay the previous article out again
+        self.setVerticalScrollBarPolicy(hold)
         self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         doc.setDefaultFont(self.body_font())
         rtl = article.direction == "rtl"
@@ -222,6 +230,9 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
             from reader.gui.reading.hyphenate import hyphenate_html
 
             body = hyphenate_html(body, article.language)
+        # No layout while the article is put together (a page of no size is not laid out): each step
+        # (the HTML, the block formats, the column's margins, the code's sizes) laid the article out.
+        doc.setPageSize(QSizeF(0, 0))
         self.setHtml(compose_html(article, body, self.theme, self.settings))
         self._finish_blocks()
         # Built once per article: a re-render for a theme or font spells the same blocks.
@@ -235,8 +246,20 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         # after the highlights are painted, not again for their formats.
         self._margins = (-1, -1)
         self._set_margins(force=True)
+        self.set_page_width()
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # a change lays out again
         self._restore(fraction)
+
+    def _surely_scrolls(self, article: Article) -> bool:
+        """Whether the article's text alone, at the size of a table's text and closely set, in a column
+        wider than it will have, would be taller than the screen (a guess that errs short: a long
+        article guessed short costs what it cost before, one more fit when the bar comes)."""
+        font = self.body_font()
+        em = QFontInfo(font).pixelSize() or QFontMetricsF(font).height()
+        small = em * 0.88  # the lines of a table (a fitted table's text may be smaller still: rare)
+        column = max(80.0, min(float(self.settings.width), self.viewport().width() - 56.0))
+        lines = len(article.text) * small * 0.35 / column  # 0.35 em a character, spaces counted
+        return lines * small > self.viewport().height()
 
     # -- changes (LibraryOps.changed) ---------------------------------------------------
 
@@ -316,9 +339,11 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
             return
         self._pending_fraction = None
         self._fraction = max(0.0, min(1.0, fraction))
-        doc = self.document()
-        doc.documentLayout().blockBoundingRect(doc.lastBlock())  # lay out everything now
+        self.layout_now()
         bar = self.verticalScrollBar()
+        # The range of the laid-out article now, as QTextEdit sets it: it does so only after an event,
+        # and a place scrolled to before (a search match) was then moved by the fraction it was at.
+        bar.setRange(0, max(0, self.document().size().toSize().height() - self.viewport().height()))
         self._last_max = bar.maximum()
         bar.setValue(round(max(0.0, min(1.0, fraction)) * bar.maximum()) if fraction < 0.999 else bar.maximum())
         self._save_timer.stop()
@@ -387,6 +412,13 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
         self._fit_wide_blocks(self.column_width())
         return True
 
+    def set_page_width(self) -> None:
+        """The document laid out at the viewport's width again (as QTextEdit sets it), after _render
+        put the article together on a page of no size."""
+        doc = self.document()
+        if doc.pageSize().isNull():
+            doc.setTextWidth(self.viewport().width())
+
     def column_width(self) -> int:
         """The width of the text column, in px."""
         side = self._margins[0] if self._margins[0] >= 0 else 28
@@ -395,7 +427,17 @@ class ReadingView(HighlightPainter, Finding, Typesetting, Contents, WordSelectio
     def layout_now(self) -> None:
         """Lay the whole article out now (the audit, and a restore of the position, need it)."""
         doc = self.document()
-        doc.documentLayout().blockBoundingRect(doc.lastBlock())
+        layout = doc.documentLayout()
+        layout.blockBoundingRect(doc.lastBlock())
+        # Qt can leave the article's end without lines, never drawn and out of the scroll range:
+        # a change made while it was still laying the article out bit by bit (as it does after a
+        # resize) lays out the changed part, moves the rest, and counts all as done. Lay it all out.
+        last = doc.lastBlock()
+        while last.isValid() and (not last.isVisible() or not last.text().strip()):
+            last = last.previous()
+        if last.isValid() and last.layout().lineCount() == 0:
+            doc.markContentsDirty(0, doc.characterCount())
+            layout.blockBoundingRect(doc.lastBlock())
 
     def paintEvent(self, event) -> None:
         self._paint_document(event.rect())

@@ -1,0 +1,167 @@
+"""Tables in the reading view: a table too wide for the column, shown as lines, reads as its rows."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from test_reading_window import PROSE, open_one, page, relayout
+
+from reader.gui.reading import measure
+
+WIDE = "".join(f"<td>Hydroelectricity{i} Photosynthesis{i}</td>" for i in range(8))
+INNER = "<table><tr><td>inner one</td><td>inner two</td></tr><tr><td>inner three</td><td>inner four</td></tr></table>"
+
+
+def _narrow(window):
+    """The text alone in a narrow window: the wide table cannot be a table there."""
+    window.actions["toggle_library"].trigger()
+    window.actions["toggle_annotations"].trigger()
+    window.resize(520, 800)
+    relayout(window)
+    return window.view
+
+
+def _block_of(view, words: str):
+    cursor = view.document().find(words)
+    assert not cursor.isNull(), words
+    return cursor.block()
+
+
+def test_a_row_whose_first_cell_holds_a_boxed_table_stays_one_line_at_the_lines_size(library, make_window, tmp_path):
+    rows = "".join(
+        f"<tr><td><div><div>{INNER}</div>after the box {i}</div></td>{WIDE}<td>last cell {i}</td></tr>"
+        for i in range(4)
+    )
+    body = PROSE + f"<table><tr><th>Name</th>{'<th>Head</th>' * 9}</tr>{rows}</table>" + PROSE
+    view = _narrow(open_one(library, make_window, page(tmp_path, "boxed.html", body)))
+    assert measure.missing_chars(view, view.article) == 0 and measure.overflow_px(view) == 0
+    lines_size = view.settings.size * 0.88
+    for i in range(4):
+        block = _block_of(view, f"after the box {i}")
+        # One paragraph for the row: its first cell and its last (they began lines of their own).
+        assert block == _block_of(view, f"last cell {i}")
+        # The nested table's last row and the words after it apart, on lines of their own.
+        assert f"inner four\u2028after the box {i}" in block.text()
+        sizes = set()
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.text().strip():
+                sizes.add(round(fragment.charFormat().fontPointSize(), 1))
+            it += 1
+        assert sizes == {round(lines_size, 1)}, i  # none at the body's size
+
+
+def test_words_after_a_nested_table_or_list_in_a_row_never_run_into_it(library, make_window, tmp_path):
+    cells = [
+        f"<td>lead words<ul><li>{INNER} item after</li></ul>after the list</td>",
+        f"<td>{INNER}<b>bold after</b> plain after</td>",
+        f"<td><table><tr><td>{INNER}deep after</td></tr></table>middle after</td>",
+    ]
+    rows = "".join(f"<tr>{cell}{WIDE}</tr>" for cell in cells)
+    body = PROSE + f"<table><tr><th>Name</th>{'<th>Head</th>' * 8}</tr>{rows}</table>" + PROSE
+    view = _narrow(open_one(library, make_window, page(tmp_path, "nested.html", body)))
+    assert measure.missing_chars(view, view.article) == 0
+    texts = [_block_of(view, words).text() for words in ("lead words", "bold after", "deep after")]
+    assert "lead words\u2028inner one" in texts[0] and "inner four\u2028item after\u2028after the list" in texts[0]
+    assert "inner four\u2028bold after plain after" in texts[1]
+    assert "inner four\u2028deep after\u2028middle after" in texts[2]
+
+
+def _rows(table) -> list[str]:
+    """The text of each row of a laid-out table, its cells apart by a space."""
+    doc = table.document()
+    rows = []
+    for r in range(table.rows()):
+        cells = []
+        for c in range(table.columns()):
+            cell = table.cellAt(r, c)
+            if (cell.row(), cell.column()) != (r, c):  # (the rest of a cell spanning rows or columns)
+                continue
+            block = doc.findBlock(cell.firstPosition())
+            cells.append(block.text())
+        rows.append(" ".join(cells).strip())
+    return rows
+
+
+def test_an_infobox_row_that_held_only_a_remote_image_is_not_an_empty_box(library, make_window, tmp_path):
+    picture = '<img src="https://upload.example.org/{0}" alt="A map of the harbour" width="220" height="180">'
+    infobox = (
+        '<table class="infobox"><tr><th colspan="2">Port of Somewhere</th></tr>'
+        f'<tr><td colspan="2"><a href="https://example.org/File:Map.jpg">{picture.format("map.jpg")}</a></td></tr>'
+        "<tr><th>Country</th><td>Norway</td></tr><tr><th>Opened</th><td>1850</td></tr>"
+        f'<tr><td colspan="2">{picture.format("flag.png")}</td></tr>'
+        "<tr><th>Owner</th><td>The harbour authority</td></tr></table>"
+    )
+    window = open_one(library, make_window, page(tmp_path, "infobox.html", PROSE + infobox + PROSE))
+    view = window.view
+    # Images are never fetched: the rows that held nothing else are gone, the rest as they were.
+    table = view.document().find("Country").currentTable()
+    assert _rows(table) == ["Port of Somewhere", "Country Norway", "Opened 1850", "Owner The harbour authority"]
+    assert measure.missing_chars(view, view.article) == 0
+    # An empty row a cell spans into stays: without it the cells after it would shift.
+    from dataclasses import replace
+
+    spanning = (
+        '<th rowspan="2">Owner</th><td>The harbour authority</td></tr><tr><td></td></tr><tr><td colspan="2"></td>'
+    )
+    html = view.article.html.replace("<th>Owner</th><td>The harbour authority</td>", spanning)
+    assert html != view.article.html
+    view.show_article(replace(view.article, html=html))
+    view.layout_now()
+    table = view.document().find("Country").currentTable()
+    assert _rows(table)[3:] == ["Owner The harbour authority", ""]
+
+
+def test_the_caption_of_a_table_shown_as_lines_is_shown(library, make_window, tmp_path):
+    rows = "".join(f"<tr><th>Row {i}</th>{WIDE}</tr>" for i in range(3))
+    nested = f"<table><caption>Inner caption words</caption>{INNER[7:]}"  # INNER with a caption
+    body = (
+        PROSE
+        + f"<table><caption>Development of the main products</caption><tr><th>Name</th>{'<th>Head</th>' * 8}</tr>"
+        + rows
+        + f"<tr><td>{nested} after</td>{WIDE}</tr></table>"
+        + PROSE
+    )
+    view = _narrow(open_one(library, make_window, page(tmp_path, "caption.html", body)))
+    assert measure.missing_chars(view, view.article) == 0
+    title = _block_of(view, "Development of the main products")
+    assert title.text().strip() == "Development of the main products"  # a line of its own, before the rows
+    assert title.next() == _block_of(view, "Name Head")
+    assert "Inner caption words\u2028inner one inner two" in _block_of(view, "Inner caption words").text()
+
+
+def test_a_table_shown_as_lines_stands_apart_from_the_paragraph_after_it(library, make_window, tmp_path):
+    rows = "".join(f"<tr><th>Row {i}</th>{WIDE}</tr>" for i in range(3))
+    body = PROSE + f"<table>{rows}</table><p>The paragraph after the table.</p>" + PROSE
+    view = _narrow(open_one(library, make_window, page(tmp_path, "apart.html", body)))
+    layout = view.document().documentLayout()
+
+    def top(words: str) -> float:
+        return layout.blockBoundingRect(_block_of(view, words)).top()
+
+    def bottom(words: str) -> float:
+        return layout.blockBoundingRect(_block_of(view, words)).bottom()
+
+    between_rows = top("Row 2") - bottom("Row 1")
+    after = top("The paragraph after the table.") - bottom("Row 2")
+    # As far below as after a table, well more than between its lines (0.3 em: it ran into the paragraph).
+    assert after >= view.settings.size * 1.2 * 96 / 72 - 1
+    assert after > 2 * between_rows
+
+
+def test_a_table_of_chinese_sentences_keeps_its_size_and_wraps_them(library, make_window, tmp_path):
+    # Lines break between any two Chinese characters, as between words: the view took each such
+    # break for a broken word and set the table smaller and smaller (0.7 of its size at 700 px),
+    # then as lines in a narrow window.
+    sentence = "中华人民共和国是一个位于东亚的国家，人口众多，历史悠久。"
+    rows = "".join(f"<tr><td>城市{i}</td><td>{sentence}</td><td>{sentence}</td></tr>" for i in range(3))
+    body = PROSE + f"<table><tr><th>名称</th><th>说明</th><th>备注</th></tr>{rows}</table>" + PROSE
+    window = open_one(library, make_window, page(tmp_path, "cjk.html", body, lang="zh"))
+    for view in (window.view, _narrow(window)):
+        cell = view.document().find("城市1")
+        assert cell.currentTable() is not None  # a table still
+        assert cell.charFormat().fontPointSize() == pytest.approx(view.settings.size * 0.88, abs=0.05)
+        assert measure.overflow_px(view) == 0 and measure.missing_chars(view, view.article) == 0
