@@ -3,8 +3,10 @@
 - article_html.py     the article's HTML as Qt's rich text takes it, the header, the style sheet
 - document.py         what in the document is ours (header blocks) and the text map over it
 - typeset.py          block formats, code blocks, math, images fitted to the column
+- table_fit.py        tables set smaller until no word breaks, or found too wide (then shown as lines)
 - highlight_painter.py highlights painted into the document, and hit-testing them
 - find_bar.py         find in the article, search terms, the find bar
-- view.py             ReadingView (scrolling, progress, selection, links) and ReaderPane
+- view.py             ReadingView (showing an article, layout, painting, selection, links) and ReaderPane
+- position.py         where the reader is: scroll position, progress, paging, minutes left
 - measure.py          the render audit's measures (python -m reader.gui.audit)
 """

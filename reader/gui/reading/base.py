@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QBrush, QFont
-    from PySide6.QtWidgets import QTextBrowser, QTextEdit
+    from PySide6.QtWidgets import QLabel, QTextBrowser, QTextEdit
 
     from reader.core.domain import Article, Highlight
     from reader.core.textmap import TextMap
@@ -45,6 +45,12 @@ if TYPE_CHECKING:
         _pending: list[tuple[tuple[int, int], QTextEdit.ExtraSelection]]
         _search_terms: tuple[str, ...]
         _flash_timer: QTimer
+        _pending_fraction: float | None
+        _fraction: float
+        _last_max: int
+        _save_timer: QTimer
+        time_left: QLabel
+        progressChanged: Any  # Signal(int, float)
 
         def body_font(self) -> QFont: ...
         def scroll_fraction(self) -> float: ...
@@ -53,6 +59,7 @@ if TYPE_CHECKING:
         def _apply_extra(self) -> None: ...
         def layout_now(self) -> None: ...
         def set_page_width(self) -> None: ...
+        def minutes_left(self) -> int | None: ...
 
 else:
     ViewBase = object
