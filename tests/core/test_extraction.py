@@ -991,3 +991,13 @@ def test_the_values_of_a_data_table_stay_however_many_links_they_hold(tmp_path):
     assert "Paragraph 7 of the article" in article.text
     assert "Official languages" in article.text
     assert all(name in article.text for name in ("English", "Maori", "Sign"))
+
+
+def test_a_label_inside_a_sentence_stays_and_buttons_go():
+    # "Follow us" is a share-bar label when alone, part of the sentence here; links
+    # and boxes drawn as buttons ("Next lesson »", "Register now") are not text.
+    page = prepare(PAGES / "buttons-and-labels.html")
+    assert "Follow us to stay up to date on repairs" in " ".join(page.text.split())
+    assert "Ready for the next lesson?" in page.text
+    assert "Next lesson" not in page.text and "»" not in page.text
+    assert "Register now" not in page.text
