@@ -1001,3 +1001,28 @@ def test_a_label_inside_a_sentence_stays_and_buttons_go():
     assert "Ready for the next lesson?" in page.text
     assert "Next lesson" not in page.text and "»" not in page.text
     assert "Register now" not in page.text
+
+
+def test_the_wordpress_line_under_a_post_goes(tmp_path):
+    # Themes' "This entry was posted in ... Bookmark the permalink." (entry-utility),
+    # "Der Beitrag wurde am ... veröffentlicht" (postmetadata) and a ratings plugin's line.
+    story = "".join(
+        f"<p>The orchestra played the noises of a working day, paragraph {i}: trams, kettles, "
+        "typewriters and a door that would not close, each given its own bar of music.</p>"
+        for i in range(6)
+    )
+    page = tmp_path / "post.html"
+    page.write_text(
+        "<html><head><title>Everyday noises</title></head><body><div id='content'><div class='post'>"
+        f"<h1>Everyday noises</h1><div class='entry-content'>{story}"
+        "<span class='post-ratings'>(No ratings yet)</span></div>"
+        "<p class='postmetadata alt'>Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr "
+        "veröffentlicht und wurde unter Allgemein abgelegt.</p>"
+        "<div class='entry-utility'>This entry was posted in Music. Bookmark the permalink.</div>"
+        "</div></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "a door that would not close" in text
+    for junk in ("No ratings yet", "Der Beitrag wurde", "This entry was posted"):
+        assert junk not in text, junk

@@ -29,6 +29,9 @@ _WIDGET = re.compile(
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
     r"author[-_]*(?:bio|box|info|profile|card|details|description)|about[-_]*(?:the[-_]*)?author|post-?tags|tag-?list|comments?|edit-?section|"
+    # WordPress themes' line under a post ("This entry was posted in ... Bookmark the
+    # permalink.", "Der Beitrag wurde am ... veröffentlicht") and its rating plugin
+    r"entry-?utility|postmetadata|post-?ratings|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
     r"hatnote)(?:$|[\s_-])",
     re.I,
