@@ -1026,3 +1026,28 @@ def test_the_wordpress_line_under_a_post_goes(tmp_path):
     assert "a door that would not close" in text
     for junk in ("No ratings yet", "Der Beitrag wurde", "This entry was posted"):
         assert junk not in text, junk
+
+
+def test_the_placeholder_of_an_embed_awaiting_consent_goes(tmp_path):
+    paragraphs = [
+        f"<p>Paragraph {i}: the clog maker sold a million pairs after a film star wore them on the red carpet, "
+        "and the brand now plans shoes with lights, fur and spikes.</p>"
+        for i in range(6)
+    ]
+    consent = (
+        "<div class='social-embed'><div><h3>Empfohlener redaktioneller Inhalt</h3>"
+        "<p>An dieser Stelle findet Ihr einen externen Inhalt von <b>Instagram</b>, der den Artikel ergänzt. "
+        "Ihr könnt ihn Euch mit einem Klick anzeigen lassen.</p>"
+        "<p>Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden. Damit können "
+        "personenbezogene Daten an Drittplattformen übermittelt werden.</p></div></div>"
+    )
+    page = tmp_path / "embed.html"
+    page.write_text(
+        "<html><head><title>Clogs</title></head><body><article><h1>Clogs</h1>"
+        f"{''.join(paragraphs[:3])}{consent}{''.join(paragraphs[3:])}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.count("the clog maker sold a million pairs") == 6
+    for junk in ("Empfohlener redaktioneller Inhalt", "externen Inhalt", "einverstanden"):
+        assert junk not in text, junk

@@ -292,3 +292,35 @@ def _set_apart(el: HtmlElement, text: str) -> bool:
 
 
 _EMPHASIS = frozenset(("em", "i", "strong", "b", "small"))
+
+
+# "An dieser Stelle findet Ihr einen externen Inhalt von Instagram ... Ich bin damit
+# einverstanden": what a consent tool leaves in place of an embed the page did not load.
+_EXTERNAL_CONTENT = re.compile(
+    r"extern\w*\s+(?:inhalt|inhalte|content|medien|media|dienst)|third[- ]party|drittanbieter|drittplattform|"
+    r"contenido externo|contenus? externes?|treści? zewnętrzn",
+    re.I,
+)
+_CONSENT = re.compile(
+    r"einverstanden|zustimm|akzeptier|einwillig|consent|accept|agree|aceptar|consentimiento|accepter|"
+    r"consentement|zgod[aęy]",
+    re.I,
+)
+_CONSENT_BOX = 700  # characters: the notice with its heading, never a paragraph of the story around it
+
+
+def drop_consent_boxes(root: HtmlElement) -> None:
+    """The placeholder of an embed shown only after consent is not the article's text."""
+    total = text_length(root)
+    for el in list(root.iter("p", "div")):
+        if el.getparent() is None or el is root:
+            continue
+        text = collapse(el.text_content())
+        if not text or len(text) > _CONSENT_BOX or not _EXTERNAL_CONTENT.search(text) or not _CONSENT.search(text):
+            continue
+        box = el
+        while (parent := box.getparent()) is not None and parent is not root:
+            if text_length(parent) > _CONSENT_BOX or text_length(parent) * 2 > total:
+                break
+            box = parent
+        remove(box)
