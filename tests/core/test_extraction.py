@@ -1051,3 +1051,30 @@ def test_the_placeholder_of_an_embed_awaiting_consent_goes(tmp_path):
     assert text.count("the clog maker sold a million pairs") == 6
     for junk in ("Empfohlener redaktioneller Inhalt", "externen Inhalt", "einverstanden"):
         assert junk not in text, junk
+
+
+@pytest.mark.parametrize(
+    "counter",
+    [
+        "Vous avez lu 1 des 4 articles gratuits ce mois-ci.",
+        "You have read 2 of 5 free articles this month.",
+        "Sie haben 3 von 10 kostenlosen Artikeln gelesen.",
+    ],
+)
+def test_a_metered_paywall_counter_goes(tmp_path, counter):
+    story = "".join(
+        f"<p>Paragraph {i}: the city will not allow rental scooters in its streets next year, "
+        "after a summer of riders on sidewalks and scooters left in parks.</p>"
+        for i in range(6)
+    )
+    page = tmp_path / "metered.html"
+    page.write_text(
+        "<html><head><title>Scooters</title></head><body><article><h1>Scooters</h1>"
+        f"<div class='panel-title'><strong>{counter}</strong></div>{story}"
+        "<p>Sie haben 3 Wochen Zeit, um Einspruch zu erheben.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert counter not in text
+    assert text.count("rental scooters") == 6
+    assert "Sie haben 3 Wochen Zeit" in text

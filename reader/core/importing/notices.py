@@ -57,8 +57,18 @@ _PAYWALL_NOTICE = re.compile(
 )
 
 
+# A metered paywall's counter: "You have read 1 of 4 free articles this month".
+_METER = re.compile(
+    r"(?:you(?:'|’)ve read|you have read|vous avez lu|sie haben|du hast|has leído|ha leído|hai letto|"
+    r"przeczytał\w*)\s+\d+\s+(?:of|des|de|von|di|z)\b.{0,40}\b(?:free|gratuit\w*|kostenlos\w*|gratis\w*|"
+    r"gratuit[oa]s?|darmow\w*)\b.{0,60}",
+    re.I | re.S,
+)
+
+
 _NOTICE_START = re.compile(
-    r"\*?(?:follow|síguenos|siguenos|sígannos|folgen|folge|folgt|suivez|obserwuj|siga|seguici|"
+    r"\*?(?:you(?:'|’)ve read|you have read|vous avez lu|sie haben|du hast|has leído|ha leído|hai letto|przeczytał|"
+    r"follow|síguenos|siguenos|sígannos|folgen|folge|folgt|suivez|obserwuj|siga|seguici|"
     r"anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité|"
     r"tags|schlagw|stichw|themen|mehr|kategor|categor|etiquetas|temas|mots|tagi)"
     r"|.{0,30}\b(?:to |if you|already|first|sie müssen|um |weiterlesen|para |pour |aby |per )",
@@ -86,6 +96,7 @@ def drop_notices(root: HtmlElement) -> None:
             _FOLLOW_US.fullmatch(text)
             or _AD_LABEL.match(text)
             or _PAYWALL_NOTICE.match(text)
+            or _METER.fullmatch(text)
             or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or link_share(el, text) > 0.4))
         ):
             remove(el)
