@@ -1078,3 +1078,17 @@ def test_a_metered_paywall_counter_goes(tmp_path, counter):
     assert counter not in text
     assert text.count("rental scooters") == 6
     assert "Sie haben 3 Wochen Zeit" in text
+
+
+def test_a_sign_off_ending_in_a_smiley_is_the_writers_own(tmp_path):
+    # "Schönen Sonntag <3" / "x Franzi" after the last paragraph: no stop at its
+    # end, but the writer's words, not a share line.
+    signed = tmp_path / "signed.html"
+    html = (PAGES / "trailing-lines.html").read_text(encoding="utf-8")
+    signed.write_text(
+        html.replace("<p><strong>Like this:", "<p>Have a lovely Sunday <3</p><p>x Anna</p><p><strong>Like this:"),
+        encoding="utf-8",
+    )
+    text = prepare(signed).text
+    assert "Have a lovely Sunday <3" in text
+    assert "x Anna" in text

@@ -179,7 +179,8 @@ _TRAILING_AFTER = 150
 _TRAILING_LINK_MAX = 200
 _TRAILING_LINK_SHARE = 0.9
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S", re.I)
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'»“”’)]*$")
+# a sentence ends in a stop, or in a smiley or emoji where a writer signs off ("... Sonntag <3")
+_SENTENCE_END = re.compile(r"(?:[.!?…。！？]|<3|[:;]-?[)D]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)[\"'»“”’)]*$")
 _NEVER_TRAILING = frozenset(("td", "th", "dt", "dd", "pre", "caption"))
 
 
