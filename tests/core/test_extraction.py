@@ -1092,3 +1092,27 @@ def test_a_sign_off_ending_in_a_smiley_is_the_writers_own(tmp_path):
     text = prepare(signed).text
     assert "Have a lovely Sunday <3" in text
     assert "x Anna" in text
+
+
+def test_a_short_subheading_in_a_box_of_its_own_stays(tmp_path):
+    # Page builders put every paragraph in a box of its own; a numbered step set as a
+    # bold paragraph is short, but is the article's (Readability.js reads each box as
+    # its paragraph and keeps it).
+    def box(inner: str) -> str:
+        return f"<div class='paragraph'><p>{inner}</p></div>"
+
+    body = ""
+    for n, step in enumerate(("Pick a pot", "Water well", "Cut back"), start=1):
+        body += box(f"<strong>{n}. {step}</strong>")
+        body += box(
+            f"Step {n} of caring for hydrangeas in a pot: the soil should stay moist but never wet, "
+            "and the plant wants morning sun and afternoon shade, as the grower explains."
+        )
+    page = tmp_path / "steps.html"
+    page.write_text(
+        f"<html><head><title>Hydrangeas</title></head><body><div class='content'>{body}</div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    for step in ("1. Pick a pot", "2. Water well", "3. Cut back"):
+        assert step in text, step
