@@ -1116,3 +1116,25 @@ def test_a_short_subheading_in_a_box_of_its_own_stays(tmp_path):
     text = prepare(page).text
     for step in ("1. Pick a pot", "2. Water well", "3. Cut back"):
         assert step in text, step
+
+
+def test_the_simple_author_box_under_a_post_goes(tmp_path):
+    story = "".join(
+        f"<p>Paragraph {i}: the red wines of the hills above Bolzano are light, fragrant and best drunk "
+        "young, with a bitter almond note that makes them good company at table.</p>"
+        for i in range(6)
+    )
+    bio = (
+        "<div class='saboxplugin-wrap' itemprop='author'><div class='saboxplugin-authorname'>"
+        "<a href='/author/jl/'>Jo Loibl</a></div><div class='saboxplugin-desc'><p>Jo Loibl has written about "
+        "wine and restaurants for more than twenty-five years, for magazines and daily papers.</p></div></div>"
+    )
+    page = tmp_path / "wine.html"
+    page.write_text(
+        f"<html><head><title>Hill wines</title></head><body><article><h1>Hill wines</h1>{story}{bio}"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.count("bitter almond note") == 6
+    assert "twenty-five years" not in text

@@ -32,6 +32,8 @@ _WIDGET = re.compile(
     # WordPress themes' line under a post ("This entry was posted in ... Bookmark the
     # permalink.", "Der Beitrag wurde am ... veröffentlicht") and its rating plugin
     r"entry-?utility|postmetadata|post-?ratings|"
+    # the author box of WordPress's Simple Author Box plugin
+    r"saboxplugin-?wrap|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
     r"hatnote)(?:$|[\s_-])",
     re.I,
