@@ -52,7 +52,7 @@ def finish_body(fragment: str, meta: PageMeta, lead: HtmlElement | None = None) 
     notices.drop_trailing_notices(root)  # after: a notice after the last line keeps that line too
     notices.drop_photo_credits(root)
     notices.drop_notices(root)
-    notices.drop_consent_boxes(root)
+    notices.drop_consent_boxes(root, fragment)
     drop_buttons(root)
     return _inner(root)
 

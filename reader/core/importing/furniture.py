@@ -296,9 +296,14 @@ def drop_buttons(root: HtmlElement) -> None:
     for el in list(root.iter("a", "span", "div", "p", "button")):
         if el is root or el.getparent() is None:
             continue
-        ident = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if ident != " " and _BUTTON_IDENT.search(ident) and _a_button(el):
+        cls, ident = el.get("class"), el.get("id")
+        if (cls or ident) and _button_ident(f"{cls or ''} {ident or ''}") and _a_button(el):
             remove(el)
+
+
+@functools.lru_cache(maxsize=4096)
+def _button_ident(ident: str) -> bool:
+    return _BUTTON_IDENT.search(ident)
 
 
 def _in_a_sentence(el: HtmlElement) -> bool:

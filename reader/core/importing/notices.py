@@ -318,11 +318,16 @@ _CONSENT = re.compile(
     r"consentement|zgod[aęy]",
     re.I,
 )
+_EXTERNAL_WORDS = ("extern", "third", "dritt", "contenido", "contenu", "zewnętrzn")  # in every _EXTERNAL_CONTENT match
 _CONSENT_BOX = 700  # characters: the notice with its heading, never a paragraph of the story around it
 
 
-def drop_consent_boxes(root: HtmlElement) -> None:
-    """The placeholder of an embed shown only after consent is not the article's text."""
+def drop_consent_boxes(root: HtmlElement, markup: str) -> None:
+    """The placeholder of an embed shown only after consent is not the article's text.
+    `markup`: root's HTML, where a few substring tests rule out most pages."""
+    lowered = markup.lower()
+    if not any(word in lowered for word in _EXTERNAL_WORDS):
+        return
     total = text_length(root)
     for el in list(root.iter("p", "div")):
         if el.getparent() is None or el is root:
