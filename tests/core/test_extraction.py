@@ -991,3 +991,150 @@ def test_the_values_of_a_data_table_stay_however_many_links_they_hold(tmp_path):
     assert "Paragraph 7 of the article" in article.text
     assert "Official languages" in article.text
     assert all(name in article.text for name in ("English", "Maori", "Sign"))
+
+
+def test_a_label_inside_a_sentence_stays_and_buttons_go():
+    # "Follow us" is a share-bar label when alone, part of the sentence here; links
+    # and boxes drawn as buttons ("Next lesson »", "Register now") are not text.
+    page = prepare(PAGES / "buttons-and-labels.html")
+    assert "Follow us to stay up to date on repairs" in " ".join(page.text.split())
+    assert "Ready for the next lesson?" in page.text
+    assert "Next lesson" not in page.text and "»" not in page.text
+    assert "Register now" not in page.text
+
+
+def test_the_wordpress_line_under_a_post_goes(tmp_path):
+    # Themes' "This entry was posted in ... Bookmark the permalink." (entry-utility),
+    # "Der Beitrag wurde am ... veröffentlicht" (postmetadata) and a ratings plugin's line.
+    story = "".join(
+        f"<p>The orchestra played the noises of a working day, paragraph {i}: trams, kettles, "
+        "typewriters and a door that would not close, each given its own bar of music.</p>"
+        for i in range(6)
+    )
+    page = tmp_path / "post.html"
+    page.write_text(
+        "<html><head><title>Everyday noises</title></head><body><div id='content'><div class='post'>"
+        f"<h1>Everyday noises</h1><div class='entry-content'>{story}"
+        "<span class='post-ratings'>(No ratings yet)</span></div>"
+        "<p class='postmetadata alt'>Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr "
+        "veröffentlicht und wurde unter Allgemein abgelegt.</p>"
+        "<div class='entry-utility'>This entry was posted in Music. Bookmark the permalink.</div>"
+        "</div></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "a door that would not close" in text
+    for junk in ("No ratings yet", "Der Beitrag wurde", "This entry was posted"):
+        assert junk not in text, junk
+
+
+def test_the_placeholder_of_an_embed_awaiting_consent_goes(tmp_path):
+    paragraphs = [
+        f"<p>Paragraph {i}: the clog maker sold a million pairs after a film star wore them on the red carpet, "
+        "and the brand now plans shoes with lights, fur and spikes.</p>"
+        for i in range(6)
+    ]
+    consent = (
+        "<div class='social-embed'><div><h3>Empfohlener redaktioneller Inhalt</h3>"
+        "<p>An dieser Stelle findet Ihr einen externen Inhalt von <b>Instagram</b>, der den Artikel ergänzt. "
+        "Ihr könnt ihn Euch mit einem Klick anzeigen lassen.</p>"
+        "<p>Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden. Damit können "
+        "personenbezogene Daten an Drittplattformen übermittelt werden.</p></div></div>"
+    )
+    page = tmp_path / "embed.html"
+    page.write_text(
+        "<html><head><title>Clogs</title></head><body><article><h1>Clogs</h1>"
+        f"{''.join(paragraphs[:3])}{consent}{''.join(paragraphs[3:])}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.count("the clog maker sold a million pairs") == 6
+    for junk in ("Empfohlener redaktioneller Inhalt", "externen Inhalt", "einverstanden"):
+        assert junk not in text, junk
+
+
+@pytest.mark.parametrize(
+    "counter",
+    [
+        "Vous avez lu 1 des 4 articles gratuits ce mois-ci.",
+        "You have read 2 of 5 free articles this month.",
+        "Sie haben 3 von 10 kostenlosen Artikeln gelesen.",
+    ],
+)
+def test_a_metered_paywall_counter_goes(tmp_path, counter):
+    story = "".join(
+        f"<p>Paragraph {i}: the city will not allow rental scooters in its streets next year, "
+        "after a summer of riders on sidewalks and scooters left in parks.</p>"
+        for i in range(6)
+    )
+    page = tmp_path / "metered.html"
+    page.write_text(
+        "<html><head><title>Scooters</title></head><body><article><h1>Scooters</h1>"
+        f"<div class='panel-title'><strong>{counter}</strong></div>{story}"
+        "<p>Sie haben 3 Wochen Zeit, um Einspruch zu erheben.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert counter not in text
+    assert text.count("rental scooters") == 6
+    assert "Sie haben 3 Wochen Zeit" in text
+
+
+def test_a_sign_off_ending_in_a_smiley_is_the_writers_own(tmp_path):
+    # "Schönen Sonntag <3" / "x Franzi" after the last paragraph: no stop at its
+    # end, but the writer's words, not a share line.
+    signed = tmp_path / "signed.html"
+    html = (PAGES / "trailing-lines.html").read_text(encoding="utf-8")
+    signed.write_text(
+        html.replace("<p><strong>Like this:", "<p>Have a lovely Sunday <3</p><p>x Anna</p><p><strong>Like this:"),
+        encoding="utf-8",
+    )
+    text = prepare(signed).text
+    assert "Have a lovely Sunday <3" in text
+    assert "x Anna" in text
+
+
+def test_a_short_subheading_in_a_box_of_its_own_stays(tmp_path):
+    # Page builders put every paragraph in a box of its own; a numbered step set as a
+    # bold paragraph is short, but is the article's (Readability.js reads each box as
+    # its paragraph and keeps it).
+    def box(inner: str) -> str:
+        return f"<div class='paragraph'><p>{inner}</p></div>"
+
+    body = ""
+    for n, step in enumerate(("Pick a pot", "Water well", "Cut back"), start=1):
+        body += box(f"<strong>{n}. {step}</strong>")
+        body += box(
+            f"Step {n} of caring for hydrangeas in a pot: the soil should stay moist but never wet, "
+            "and the plant wants morning sun and afternoon shade, as the grower explains."
+        )
+    page = tmp_path / "steps.html"
+    page.write_text(
+        f"<html><head><title>Hydrangeas</title></head><body><div class='content'>{body}</div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    for step in ("1. Pick a pot", "2. Water well", "3. Cut back"):
+        assert step in text, step
+
+
+def test_the_simple_author_box_under_a_post_goes(tmp_path):
+    story = "".join(
+        f"<p>Paragraph {i}: the red wines of the hills above Bolzano are light, fragrant and best drunk "
+        "young, with a bitter almond note that makes them good company at table.</p>"
+        for i in range(6)
+    )
+    bio = (
+        "<div class='saboxplugin-wrap' itemprop='author'><div class='saboxplugin-authorname'>"
+        "<a href='/author/jl/'>Jo Loibl</a></div><div class='saboxplugin-desc'><p>Jo Loibl has written about "
+        "wine and restaurants for more than twenty-five years, for magazines and daily papers.</p></div></div>"
+    )
+    page = tmp_path / "wine.html"
+    page.write_text(
+        f"<html><head><title>Hill wines</title></head><body><article><h1>Hill wines</h1>{story}{bio}"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.count("bitter almond note") == 6
+    assert "twenty-five years" not in text

@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from reader.core.importing import notices
+from reader.core.importing.furniture import drop_buttons
 from reader.core.importing.metadata import PageMeta
 from reader.core.importing.nodes import HEADINGS, SPACES, collapse, remove
 from reader.core.importing.parsers import html_parser
@@ -51,6 +52,8 @@ def finish_body(fragment: str, meta: PageMeta, lead: HtmlElement | None = None) 
     notices.drop_trailing_notices(root)  # after: a notice after the last line keeps that line too
     notices.drop_photo_credits(root)
     notices.drop_notices(root)
+    notices.drop_consent_boxes(root, fragment)
+    drop_buttons(root)
     return _inner(root)
 
 

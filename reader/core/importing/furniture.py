@@ -29,6 +29,11 @@ _WIDGET = re.compile(
     r"promo|ad-?slot|ad-?container|ad-?wrapper|advert|advertisement|dfp|sponsored|"
     r"print-?only|skip-?link|screen-?reader|sr-only|visually-?hidden|breadcrumbs?|"
     r"author[-_]*(?:bio|box|info|profile|card|details|description)|about[-_]*(?:the[-_]*)?author|post-?tags|tag-?list|comments?|edit-?section|"
+    # WordPress themes' line under a post ("This entry was posted in ... Bookmark the
+    # permalink.", "Der Beitrag wurde am ... veröffentlicht") and its rating plugin
+    r"entry-?utility|postmetadata|post-?ratings|"
+    # the author box of WordPress's Simple Author Box plugin
+    r"saboxplugin-?wrap|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
     r"hatnote)(?:$|[\s_-])",
     re.I,
@@ -149,7 +154,7 @@ def strip_furniture(body: HtmlElement) -> None:
                 # split/join: the same text as collapsing with a regex, three times faster
                 text = " ".join(raw.split())
                 if text:
-                    if len(text) <= 80 and _FURNITURE_TEXT.match(text.strip(" .:…»›>")):
+                    if len(text) <= 80 and _FURNITURE_TEXT.match(text.strip(" .:…»›>")) and not _in_a_sentence(el):
                         if el.find(".//img") is None or tag in ("a", "button", "span"):
                             remove(el)
                             continue
@@ -260,6 +265,63 @@ def _drop_author_block(heading: HtmlElement) -> None:
     if nxt is not None and nxt.tag not in HEADINGS and text_length(nxt) < 800:
         remove(nxt)
     remove(heading)
+
+
+_INLINE = frozenset(("a", "span", "strong", "b", "em"))
+_BLOCKS = frozenset(("p", "li", "td", "dd", "blockquote", "div", "section", "article", "body"))
+
+
+# class/id of a button drawn from a link or a box: "btn", "tcb-button-link", "banner__button"
+_BUTTON = re.compile(r"(?:^|[\s_-])(?:btn|button)s?(?:$|[\s_-])", re.I)
+_BUTTON_IDENT = CaselessPattern(_BUTTON)
+_BUTTON_LABEL = 40  # characters: "Jetzt registrieren", "Weiter »", "Pin it"
+
+
+def _a_button(el: HtmlElement) -> bool:
+    """A button's short label ("Weiter »", "Jetzt registrieren", "Pinnen"), not
+    a box of text that happens to carry such a class."""
+    text = " ".join(el.text_content().split())
+    return (
+        len(text) <= _BUTTON_LABEL
+        and len(text.split()) <= 4
+        and not text.endswith((".", "!", "?"))
+        and not any(True for _ in el.iterdescendants("p", "img", "h1", "h2", "h3", "h4", "h5", "h6", "li"))
+        and not _in_a_sentence(el)
+    )
+
+
+def drop_buttons(root: HtmlElement) -> None:
+    """Buttons drawn from links and boxes ("Weiter »", "Jetzt registrieren"): after
+    the choice only, as a page's many buttons would change which block wins."""
+    for el in list(root.iter("a", "span", "div", "p", "button")):
+        if el is root or el.getparent() is None:
+            continue
+        cls, ident = el.get("class"), el.get("id")
+        if (cls or ident) and _button_ident(f"{cls or ''} {ident or ''}") and _a_button(el):
+            remove(el)
+
+
+@functools.lru_cache(maxsize=4096)
+def _button_ident(ident: str) -> bool:
+    return _BUTTON_IDENT.search(ident)
+
+
+def _in_a_sentence(el: HtmlElement) -> bool:
+    """A label's words inside running text, not a button: "<a>Follow us</a> to stay
+    up to date" (a sentence of a few words goes on after it, in its paragraph)."""
+    node = el
+    while node.tag in _INLINE:
+        after = node.tail or ""
+        following = node.getnext()
+        if not after.strip() and following is not None and following.tag in _INLINE:
+            after += following.text or ""  # "<a><b>Follow us</b></a><b> to stay ..."
+        after = after.lstrip()
+        if after[:1].isalpha():
+            return len(after.split(None, 3)) > 3
+        if after.strip() or (parent := node.getparent()) is None or parent.tag in _BLOCKS:
+            return False
+        node = parent
+    return False
 
 
 def _bold_line(p: HtmlElement) -> bool:

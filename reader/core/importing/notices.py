@@ -57,8 +57,18 @@ _PAYWALL_NOTICE = re.compile(
 )
 
 
+# A metered paywall's counter: "You have read 1 of 4 free articles this month".
+_METER = re.compile(
+    r"(?:you(?:'|’)ve read|you have read|vous avez lu|sie haben|du hast|has leído|ha leído|hai letto|"
+    r"przeczytał\w*)\s+\d+\s+(?:of|des|de|von|di|z)\b.{0,40}\b(?:free|gratuit\w*|kostenlos\w*|gratis\w*|"
+    r"gratuit[oa]s?|darmow\w*)\b.{0,60}",
+    re.I | re.S,
+)
+
+
 _NOTICE_START = re.compile(
-    r"\*?(?:follow|síguenos|siguenos|sígannos|folgen|folge|folgt|suivez|obserwuj|siga|seguici|"
+    r"\*?(?:you(?:'|’)ve read|you have read|vous avez lu|sie haben|du hast|has leído|ha leído|hai letto|przeczytał|"
+    r"follow|síguenos|siguenos|sígannos|folgen|folge|folgt|suivez|obserwuj|siga|seguici|"
     r"anzeige|werbung|advertisement|sponsored|publicidad|reklama|publicité|"
     r"tags|schlagw|stichw|themen|mehr|kategor|categor|etiquetas|temas|mots|tagi)"
     r"|.{0,30}\b(?:to |if you|already|first|sie müssen|um |weiterlesen|para |pour |aby |per )",
@@ -86,6 +96,7 @@ def drop_notices(root: HtmlElement) -> None:
             _FOLLOW_US.fullmatch(text)
             or _AD_LABEL.match(text)
             or _PAYWALL_NOTICE.match(text)
+            or _METER.fullmatch(text)
             or (_TAG_LINE.fullmatch(text) and (len(text) < 20 or link_share(el, text) > 0.4))
         ):
             remove(el)
@@ -168,7 +179,8 @@ _TRAILING_AFTER = 150
 _TRAILING_LINK_MAX = 200
 _TRAILING_LINK_SHARE = 0.9
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S", re.I)
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'»“”’)]*$")
+# a sentence ends in a stop, or in a smiley or emoji where a writer signs off ("... Sonntag <3")
+_SENTENCE_END = re.compile(r"(?:[.!?…。！？]|<3|[:;]-?[)D]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)[\"'»“”’)]*$")
 _NEVER_TRAILING = frozenset(("td", "th", "dt", "dd", "pre", "caption"))
 
 
@@ -292,3 +304,40 @@ def _set_apart(el: HtmlElement, text: str) -> bool:
 
 
 _EMPHASIS = frozenset(("em", "i", "strong", "b", "small"))
+
+
+# "An dieser Stelle findet Ihr einen externen Inhalt von Instagram ... Ich bin damit
+# einverstanden": what a consent tool leaves in place of an embed the page did not load.
+_EXTERNAL_CONTENT = re.compile(
+    r"extern\w*\s+(?:inhalt|inhalte|content|medien|media|dienst)|third[- ]party|drittanbieter|drittplattform|"
+    r"contenido externo|contenus? externes?|treści? zewnętrzn",
+    re.I,
+)
+_CONSENT = re.compile(
+    r"einverstanden|zustimm|akzeptier|einwillig|consent|accept|agree|aceptar|consentimiento|accepter|"
+    r"consentement|zgod[aęy]",
+    re.I,
+)
+_EXTERNAL_WORDS = ("extern", "third", "dritt", "contenido", "contenu", "zewnętrzn")  # in every _EXTERNAL_CONTENT match
+_CONSENT_BOX = 700  # characters: the notice with its heading, never a paragraph of the story around it
+
+
+def drop_consent_boxes(root: HtmlElement, markup: str) -> None:
+    """The placeholder of an embed shown only after consent is not the article's text.
+    `markup`: root's HTML, where a few substring tests rule out most pages."""
+    lowered = markup.lower()
+    if not any(word in lowered for word in _EXTERNAL_WORDS):
+        return
+    total = text_length(root)
+    for el in list(root.iter("p", "div")):
+        if el.getparent() is None or el is root:
+            continue
+        text = collapse(el.text_content())
+        if not text or len(text) > _CONSENT_BOX or not _EXTERNAL_CONTENT.search(text) or not _CONSENT.search(text):
+            continue
+        box = el
+        while (parent := box.getparent()) is not None and parent is not root:
+            if text_length(parent) > _CONSENT_BOX or text_length(parent) * 2 > total:
+                break
+            box = parent
+        remove(box)

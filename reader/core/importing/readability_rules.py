@@ -73,6 +73,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                 code = sum(text_length(pre) for pre in elem.iter("pre"))
                 if code >= 0.8 * text_length(elem):
                     allowed[elem] = True
+            elif elem not in allowed and _one_paragraph(elem):
+                allowed[elem] = True  # a box per paragraph: see _one_paragraph
         return allowed
 
     def _parse(self, input: HtmlElement) -> HtmlElement:
@@ -513,6 +515,33 @@ _PROSE_PARAGRAPH = 150  # characters (raw): a paragraph of an article, not a blu
 _WHITESPACE_RUN = re.compile(r"\s{255,}")
 _AROUND_NEWLINE = re.compile(r"\s*\n\s*")
 _TAB_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
+
+
+def _one_paragraph(el: HtmlElement) -> bool:
+    """One of a run of <div>s each around one paragraph (a page builder's box per
+    paragraph): Readability.js reads each as its paragraph, which is never cleaned
+    away for being short ("<p><b>1. Choose the Right Pot</b></p>", a subheading)."""
+    if not _wraps_a_paragraph(el):
+        return False
+    cls = el.get("class")
+    return any(
+        sib is not None and sib.get("class") == cls and _wraps_a_paragraph(sib)
+        for sib in (el.getprevious(), el.getnext())
+    )
+
+
+def _wraps_a_paragraph(el: HtmlElement) -> bool:
+    if el.tag != "div" or len(el) != 1 or (el.text or "").strip() or (el[0].tail or "").strip():
+        return False
+    only = el[0]
+    if only.tag != "p" or only.find(".//a") is not None:
+        return False
+    # words, not a chart's labels ("$900", "billion")
+    text = collapse(only.text_content())
+    return any(c.isalpha() for c in text) and (" " in text or _STOP_AT_END.search(text) is not None)
+
+
+_STOP_AT_END = re.compile(r"[.!?…][\"'»“”’)]*$")
 
 
 def _clean(text: str) -> str:
