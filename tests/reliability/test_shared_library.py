@@ -3,6 +3,8 @@ several imports): nothing written is lost, hidden or doubled."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import sqlite3
@@ -268,3 +270,66 @@ def test_any_change_elsewhere_changes_the_signature_the_window_polls(tmp_path):
         after = window.signature()
         assert after != before
         assert window.signature() == after
+
+
+TAGGER = """
+    import sys, time
+    from pathlib import Path
+    from reader.core.library import Library
+    folder, article, name, go, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3], Path(sys.argv[4]), Path(sys.argv[5])
+    with Library.open(folder) as library:
+        ready.touch()
+        while not go.exists():
+            time.sleep(0.001)
+        for i in range(12):
+            library.add_tags(article, [f"{name}-{i}"])
+"""
+
+
+def test_tags_added_at_once_by_several_processes_are_all_kept(tmp_path):
+    """`reader tag` in several terminals, or the window and a script, on one
+    article: each added tag stays (the tags were read, then written apart, and
+    the last writer's list replaced the others': 73 of 90 tags lost)."""
+    [page] = batch(tmp_path / "pages", 1)
+    with Library.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([page], workers=1)
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready{n}" for n in range(4)]
+    taggers = [python(TAGGER, tmp_path / "lib", outcome.id, f"p{n}", go, mark) for n, mark in enumerate(ready)]
+    deadline = time.monotonic() + 60
+    while not all(mark.exists() for mark in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    for tagger in taggers:
+        finish(tagger)
+    with Library.open(tmp_path / "lib") as library:
+        assert sorted(library.get(outcome.id).tags) == sorted(f"p{n}-{i}" for n in range(4) for i in range(12))
+
+
+def test_a_library_held_too_long_by_another_program_is_one_line_and_nothing_changes(tmp_path, monkeypatch):
+    """Another program holding the write lock past the busy timeout: the command
+    says so in one line naming the library (it was a traceback), and writes nothing."""
+    from reader import cli
+    from reader.core.storage import db
+
+    [page] = batch(tmp_path / "pages", 1)
+    with Library.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([page], workers=1)
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)  # the wait, not what follows it, is 10 s in use
+    holder = sqlite3.connect(tmp_path / "lib" / "library.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        for args in (["note", outcome.id, "my note"], ["tag", outcome.id, "rivers"], ["delete", outcome.id]):
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                code = cli.main(["--library", str(tmp_path / "lib"), *map(str, args)])
+            assert code == 1, args
+            lines = err.getvalue().splitlines()
+            assert len(lines) == 1 and "Traceback" not in err.getvalue(), err.getvalue()
+            assert str(tmp_path / "lib" / "library.db") in lines[0] and "another program" in lines[0], lines
+    finally:
+        holder.rollback()
+        holder.close()
+    with Library.open(tmp_path / "lib") as library:
+        article = library.get(outcome.id)
+        assert (article.note, article.tags) == ("", ())

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from reader.core.errors import LibraryError
+
 MANIFEST = ".reader-export"  # a hidden folder holding the database (its journal files come and go there)
 DATABASE = "manifest.db"
 LOCK = "lock"  # held by the export writing into the folder (folder.export_to_folder)
@@ -113,6 +115,9 @@ class Manifest:
             self.db.execute("COMMIT")
             if self._settled:
                 self._drop_journal()
+        except sqlite3.OperationalError as exc:  # a full disk, a lock held too long: nothing wrong with it
+            self.db.close()
+            raise LibraryError(f"cannot record the export in {path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise ValueError(f"{path} cannot be read ({exc}); move it away to export afresh") from None
@@ -208,8 +213,11 @@ class Manifest:
             self._planned[(fmt, key)] = (e, article)
             line = [fmt, key, e.name, e.sha256, e.pending, e.source, article]
             lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-        self._journal.write("".join(lines))
-        self._journal.flush()
+        try:
+            self._journal.write("".join(lines))
+            self._journal.flush()
+        except OSError as exc:  # a full disk: name the file
+            raise OSError(exc.errno, exc.strerror, os.fspath(self.folder / MANIFEST / JOURNAL)) from exc
 
     def settle(self) -> None:
         """The planned files are written: each holds its pending hash. Into the

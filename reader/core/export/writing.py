@@ -114,9 +114,11 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
             os.replace(tmp, path)
         else:
             _rename_new(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:  # a full disk while writing: name the file
+            raise OSError(exc.errno, exc.strerror, path) from exc
         raise
     return True
 

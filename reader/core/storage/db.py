@@ -189,6 +189,13 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> str | None:
             raise DatabaseError(f"{path} is locked by another program for too long; try again") from None
         if "unable to open" in message:
             raise DatabaseError(f"cannot open {path}: {message}") from None
+        if isinstance(exc, sqlite3.OperationalError):
+            # The disk's trouble, not the file's (damage is SQLITE_CORRUPT or NOTADB,
+            # plain DatabaseErrors): never "restore it from a backup", which would
+            # cost the work since that backup.
+            raise DatabaseError(
+                f"cannot read {path}: {disk_trouble(message)}; the library was left untouched"
+            ) from None
         raise _damaged(path, message) from None
 
 
@@ -231,6 +238,24 @@ def _damaged(path: Path, reason: str) -> DatabaseError:
 def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", exc)
     return str(orig).strip() or type(orig).__name__
+
+
+def write_failure(exc: Exception) -> str:
+    """Why SQLite refused a write, in words for the user (one line, without the
+    SQL and the link SQLAlchemy adds). The transaction was rolled back."""
+    reason = _reason(exc)
+    if "locked" in reason or "busy" in reason:
+        return f"another program held the library for over {BUSY_TIMEOUT_MS // 1000} seconds; try again"
+    return disk_trouble(reason)
+
+
+def disk_trouble(reason: str) -> str:
+    """SQLite's word for a full or failing disk, as the user would say it."""
+    if "full" in reason:
+        return "the disk is full; make room and try again"
+    if "I/O error" in reason:
+        return "the disk reported an error (disk I/O error): it may be full, failing or gone"
+    return " ".join(reason.split())
 
 
 def upgrade(engine: Engine, path: Path, revision: str | None, on_upgrade: Callable[[str], None] | None = None) -> None:
@@ -323,6 +348,8 @@ def integrity_check(engine: Engine) -> list[str]:
         with engine.connect() as conn:
             rows = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
     except Exception as exc:
+        if isinstance(getattr(exc, "orig", exc), sqlite3.OperationalError):  # the disk's trouble, not the file's
+            return [f"the database could not be checked: {disk_trouble(_reason(exc))}"]
         return [f"the database is damaged ({_reason(exc)}); restore it from a backup"]
     problems = [" ".join(r.replace("*** in database main ***", "").split()) for r in rows if r != "ok"]
     problems = [p for p in problems if p]
