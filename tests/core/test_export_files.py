@@ -195,3 +195,22 @@ def test_a_json_manifest_is_read_once_and_its_files_stay_reader_s(library, tmp_p
     assert (out / "Nu.md").read_bytes() == b"the user's own\n"
     assert not (out / OLD_MANIFEST).exists() and not (out / ".reader-export.journal").exists()
     assert set(_recorded(out)) == {"Lambda.md", "Mu.md"}
+
+
+def test_a_link_at_the_temporary_name_is_not_written_through(tmp_path):
+    """The temporary file's name is predictable: a link someone put there must not
+    have the export write into the file it points to (outside the folder)."""
+    import threading
+
+    from reader.core.export.writing import write_atomic
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("someone's file")
+    out = tmp_path / "vault"
+    out.mkdir()
+    tmp = out / f".Note.md.reader-{os.getpid()}-{threading.get_ident()}.tmp"
+    tmp.symlink_to(outside)
+    assert write_atomic(out / "Note.md", "the export")
+    assert outside.read_text() == "someone's file"
+    assert (out / "Note.md").read_text() == "the export" and not (out / "Note.md").is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == ["Note.md"]

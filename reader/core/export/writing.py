@@ -21,7 +21,17 @@ NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leavin
 
 # Unsafe on some file system, or breaking a wiki link to the file ([[name#heading|alias]], ^block).
 _UNSAFE = re.compile(r'[<>:"/\\|?*\[\]#^\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# Device names Windows will not open as files, whatever the extension (the superscript
+# digits count as digits there, and the console has two names of its own).
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    "conin$",
+    "conout$",
+    *(f"{port}{i}" for port in ("com", "lpt") for i in (*range(10), "¹", "²", "³")),
+}
 
 
 @dataclass(frozen=True)
@@ -101,12 +111,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
     # A temporary name of its own per file: reusing one name for every file makes
     # ext4 (and others) much slower at creating thousands of files.
     tmp = os.path.join(folder, f".{os.path.basename(path)}.reader-{os.getpid()}-{threading.get_ident()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY
-    try:
-        fd = os.open(tmp, flags, 0o666)
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-        fd = os.open(tmp, flags, 0o666)
+    fd = _create(tmp, folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
@@ -121,6 +126,23 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
             raise OSError(exc.errno, exc.strerror, path) from exc
         raise
     return True
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | _BINARY
+
+
+def _create(tmp: str, folder: str) -> int:
+    """A new temporary file. Never one that is there already: a link put at that
+    (predictable) name must not have this export write through it, into a file
+    elsewhere. One left at the name by a killed export of this pid is removed."""
+    for _ in range(3):
+        try:
+            return os.open(tmp, _CREATE, 0o666)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+        except FileExistsError:
+            os.unlink(tmp)  # the name itself, never what a link there points to
+    return os.open(tmp, _CREATE, 0o666)
 
 
 def _rename_new(tmp: str, path: str) -> None:
