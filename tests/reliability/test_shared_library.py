@@ -333,3 +333,46 @@ def test_a_library_held_too_long_by_another_program_is_one_line_and_nothing_chan
     with Library.open(tmp_path / "lib") as library:
         article = library.get(outcome.id)
         assert (article.note, article.tags) == ("", ())
+
+
+@contextlib.contextmanager
+def _read_only_disk(folder: Path):
+    """`folder` on a read-only file system (a bind mount of itself), where even root
+    cannot write: a backup drive mounted read-only, a snapshot, a disc."""
+    import shutil
+
+    if os.name != "posix" or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting needs root (a read-only folder is tested without it above)")
+    if subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True).returncode:
+        pytest.skip("this system does not allow mounting here")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True, capture_output=True)
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_library_on_a_read_only_disk_is_read_and_checked(tmp_path):
+    """SQLite opens a WAL library only through its -shm file, which cannot be made
+    on a read-only disk: every command said 'unable to open database file'; `check`
+    then called the search index damaged (its check is an INSERT)."""
+    [page] = batch(tmp_path / "pages", 1)
+    folder = tmp_path / "lib"
+    with Library.open(folder) as library:
+        [outcome] = library.import_paths([page], workers=1)
+    assert not (folder / "library.db-shm").exists()  # closed: SQLite removed it
+    env = {**os.environ, "READER_LIBRARY": str(folder)}
+
+    def reader(*args: object) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "reader", *map(str, args)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+
+    with _read_only_disk(folder):
+        listed = reader("list", "--json")
+        assert listed.returncode == 0 and [a["id"] for a in json.loads(listed.stdout)] == [outcome.id], listed.stderr
+        checked = reader("check")
+        assert checked.returncode == 0 and checked.stdout.strip().endswith(": ok"), checked.stderr
+        exported = reader("export", "--all", "--out", tmp_path / "out")
+        assert exported.returncode == 0, exported.stderr
+        noted = reader("note", outcome.id, "x")
+        assert noted.returncode == 1 and "read-only (nothing is wrong with it)" in noted.stderr, noted.stderr

@@ -41,7 +41,16 @@ class DatabaseError(Exception):
 
 def _uri(path: Path, read_only: bool) -> str:
     uri = "file:" + urllib.parse.quote(str(path.resolve()))
-    return uri + "?mode=ro" if read_only else uri
+    if not read_only:
+        return uri
+    # SQLite reads a WAL library through its -shm file, made beside it by the first
+    # reader: where none is there and none can be made (a read-only disk, or a folder
+    # this user cannot write), it cannot open it at all ("unable to open database
+    # file"). There the file is read as it stands (immutable): nobody has it open
+    # for writing, or its -shm would be there.
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-shm").exists():
+        return uri + "?mode=ro&immutable=1"
+    return uri + "?mode=ro"
 
 
 def create_library_engine(path: Path, read_only: bool = False) -> Engine:
@@ -357,8 +366,11 @@ def integrity_check(engine: Engine) -> list[str]:
         with engine.connect() as conn:
             for table in ("search_index", "search_index_notes"):
                 conn.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)"))
-    except Exception:
-        problems.append("the search index does not match its contents (it can be rebuilt from the articles)")
+    except Exception as exc:
+        # FTS5 is asked for its check by an INSERT, which a read-only library refuses:
+        # that is no sign of damage (it said the index did not match).
+        if "readonly" not in _reason(exc):
+            problems.append("the search index does not match its contents (it can be rebuilt from the articles)")
     try:
         with engine.connect() as conn:
             triggers = conn.execute(text(list_entries.TRIGGERS_SQL)).scalar()
