@@ -275,6 +275,7 @@ def test_export_watch_outlives_a_vault_that_is_gone_for_a_while(run, article_id,
         vault.unlink()
         away.rename(vault)
         assert wait_for(lambda: "Forty stations" in note.read_text("utf-8")), "the vault was not brought up to date"
+        time.sleep(1.0)  # the files are written before the watch says so
     finally:
         child.terminate()
         _out, err = child.communicate(timeout=30)

@@ -214,3 +214,30 @@ def test_a_link_at_the_temporary_name_is_not_written_through(tmp_path):
     assert outside.read_text() == "someone's file"
     assert (out / "Note.md").read_text() == "the export" and not (out / "Note.md").is_symlink()
     assert sorted(p.name for p in out.iterdir()) == ["Note.md"]
+
+
+def test_a_link_the_user_put_in_place_of_a_file_is_left_alone(library, tmp_path):
+    """The user moved an exported note elsewhere and linked it back: the link is
+    theirs, whatever it holds. It was replaced by a file when the article changed,
+    and removed when it lost its highlights (the bytes it led to proved it Reader's)."""
+    from reader.core.export import sync_vault
+
+    article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
+    library.add_highlight(article, 0, 5)
+    vault, elsewhere = tmp_path / "vault", tmp_path / "notes"
+    sync_vault(library, vault)
+    elsewhere.mkdir()
+    (vault / "Alpha.md").rename(elsewhere / "Alpha.md")
+    (vault / "Alpha.md").symlink_to(elsewhere / "Alpha.md")
+    kept = (elsewhere / "Alpha.md").read_bytes()
+
+    library.add_highlight(article, 10, 20)
+    result = sync_vault(library, vault)
+    assert result.kept == (vault / "Alpha.md",) and result.written == ()
+    assert (vault / "Alpha.md").is_symlink() and (elsewhere / "Alpha.md").read_bytes() == kept
+
+    for highlight in library.highlights(article):
+        library.delete_highlight(highlight.id)
+    result = sync_vault(library, vault)
+    assert result.removed == ()
+    assert (vault / "Alpha.md").is_symlink() and (elsewhere / "Alpha.md").read_bytes() == kept

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import sqlite3
@@ -435,9 +436,19 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def open_file(path: str) -> io.BufferedReader:
+    """The file at `path` for reading, never one a link there points to (OSError):
+    a link is the user's, whatever it leads to, and proves nothing Reader wrote."""
+    return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NOFOLLOW), "rb")
+
+
 def file_hash(path: str) -> str | None:
+    """The SHA-256 of the file at `path`; None when there is none (or a link is)."""
     try:
-        with open(path, "rb") as f:
+        with open_file(path) as f:
             return hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return None

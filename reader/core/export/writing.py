@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core import domain
-from reader.core.export.manifest import Entry, sha256
+from reader.core.export.manifest import Entry, open_file, sha256
 from reader.core.listing import ExportStamp
 
 NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leaving room for " (id)"
@@ -212,10 +212,12 @@ def settle(path: str, raw: bytes, known: Entry | None, new: bool) -> str:
     existing = None
     if not new:
         try:
-            with open(path, "rb") as f:
+            with open_file(path) as f:
                 existing = f.read()
         except FileNotFoundError:
             existing = None
+        except OSError:
+            return "kept"  # a link put in the file's place (or a folder): the user's now
         if existing is not None:
             if existing == raw:
                 return "unchanged"
