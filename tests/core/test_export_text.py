@@ -230,3 +230,36 @@ def test_anki_cards_play_and_typeset_nothing_from_the_page(tmp_path, cloze):
     assert [m.group(0) for f in fields for m in ANKI_TAGS.finditer(f)] == []
     shown = html.unescape(" ".join(fields))  # what the card shows: the page's words
     assert all(line in shown for line in lines) and "Listen [sound:https://127.0.0.1:9/title.mp3]" in shown
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_template_that_is_no_file_is_refused_at_once(hostile, tmp_path):
+    """A pipe given as the template blocked the export for ever and a device
+    (/dev/zero) filled the memory (MemoryError); now one line each, and nothing made."""
+    import os
+    import threading
+
+    library, _article_id = hostile
+    pipe = tmp_path / "pipe.md.j2"
+    os.mkfifo(pipe)
+    outcome: list[BaseException] = []
+
+    def export() -> None:
+        try:
+            export_articles(library, "md", tmp_path / "out", template=pipe)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=export, daemon=True)
+    worker.start()
+    worker.join(10)  # a check of the file takes milliseconds
+    if worker.is_alive():  # let the blocked read go, then fail
+        with open(pipe, "w"):
+            pass
+        worker.join(30)
+        pytest.fail("the export waited on the pipe")
+    assert [str(e) for e in outcome] == [f"template {pipe} is not a file (a pipe or device); give a .md.j2 file"]
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(ValueError, match="is not a file"):
+            export_articles(library, "md", tmp_path / "out", template="/dev/zero")
+    assert not (tmp_path / "out").exists()

@@ -43,7 +43,7 @@ from reader.core.export.html import HtmlFormat
 from reader.core.export.hypothesis import HypothesisFormat
 from reader.core.export.logseq import LogseqFormat
 from reader.core.export.manifest import sha256
-from reader.core.export.markdown import MarkdownFormat, default_template_text
+from reader.core.export.markdown import MarkdownFormat, default_template_text, template_bytes
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.renderpool import render_in_worker
 from reader.core.export.tagnames import tag_name, tag_names
@@ -95,10 +95,7 @@ def _options_key(fmt: str, options: ExportOptions) -> str:
     export's tags, only those whose name depends on the others (tagnames.py)."""
     template = ""
     if options.template is not None:
-        try:
-            template = sha256(Path(options.template).read_bytes())
-        except OSError:
-            template = str(options.template)
+        template = sha256(template_bytes(options.template))  # a bad template: its error, at once
     data = [
         RENDER_REVISION,
         reader.__version__,
@@ -156,6 +153,8 @@ def export_articles(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if template is not None:
+        template_bytes(template)  # a template that cannot be read: said before anything is made
     kind = FORMATS[fmt]
     out = Path(out)
     if single_file is None:
