@@ -241,3 +241,30 @@ def test_a_link_the_user_put_in_place_of_a_file_is_left_alone(library, tmp_path)
     result = sync_vault(library, vault)
     assert result.removed == ()
     assert (vault / "Alpha.md").is_symlink() and (elsewhere / "Alpha.md").read_bytes() == kept
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_single_file_export_writes_into_a_pipe_or_through_a_link_never_over_them(library, tmp_path):
+    """`--out` naming a pipe another program reads (or /dev/null: as root, the
+    device itself) had it replaced by a regular file; a link to the user's file,
+    replaced by a file of its own (the file it led to left as it was)."""
+    import threading
+
+    article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
+    library.add_highlight(article, 0, 5)
+    pipe = tmp_path / "stream.json"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    export_articles(library, "json", pipe)
+    reader.join(30)
+    assert pipe.is_fifo() and json.loads(received[0])["type"] == "AnnotationCollection"
+
+    target, link = tmp_path / "dropbox" / "all.json", tmp_path / "all.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link.symlink_to(target)
+    export_articles(library, "json", link)
+    assert link.is_symlink() and json.loads(target.read_text("utf-8"))["type"] == "AnnotationCollection"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["all.json"]

@@ -56,6 +56,7 @@ from reader.core.export.writing import (
     safe_filename,
     unique_names,
     write_atomic,
+    write_out,
 )
 from reader.core.listing import ExportStamp, export_stamp
 
@@ -217,7 +218,7 @@ def export_articles(
         _, items, _ = stamps()
         formatter = kind(options_for(tuple(sorted({t for s in items for t in s.tags}))))
         text = formatter.render(fetch(items), combined=True)
-        wrote = write_atomic(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
+        wrote = write_out(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
         if progress:
             progress(len(items), len(items))
         highlights = sum(s.highlights for s in items)
