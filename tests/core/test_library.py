@@ -300,3 +300,39 @@ def test_a_highlight_covers_its_words_when_the_text_changed_meanwhile(article_pa
             library.add_highlight(outcome.id, start, start + 14, seen=shown)
         assert [x.quote for x in library.highlights(outcome.id)] == ["listening posts"]
         assert library.add_highlight(outcome.id, start + 6, start + 20, seen=shown).quote == shown
+
+
+@pytest.mark.sqlite_only
+def test_backups_to_one_name_at_once_leave_one_whole_copy_and_no_other_file(article_page, tmp_path):
+    """Each backup writes a temporary file of its own: two at once to one name
+    shared 'copy.db.partial' (one removed and renamed the other's half-written
+    file), and a file of the user's of that name was deleted."""
+    import threading
+
+    with Library.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([article_page], workers=1)
+        library.highlight_quote(outcome.id, "listening posts")
+    (tmp_path / "copy.db.partial").write_text("the user's own file")
+    errors: list[str] = []
+
+    def back_up() -> None:
+        with Library.open(tmp_path / "lib") as library:
+            try:
+                library.backup(tmp_path / "copy.db")
+            except LibraryError as exc:
+                errors.append(str(exc))
+
+    threads = [threading.Thread(target=back_up) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(errors) == 2 and all("already exists" in e for e in errors), errors
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "copy.db.partial", "lib", "pages"]
+    assert (tmp_path / "copy.db.partial").read_text() == "the user's own file"
+    con = sqlite3.connect(tmp_path / "copy.db")
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT quote FROM highlights").fetchall() == [("listening posts",)]
+    finally:
+        con.close()

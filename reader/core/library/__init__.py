@@ -543,7 +543,9 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             if self.shared:
                 copy.to_sqlite_file(self.engine, dest)
             else:
-                db.backup(self.engine, dest)
+                db.backup(self.engine, dest, replace=False)
+        except FileExistsError:
+            raise LibraryError(f"{dest} already exists; choose a new file name") from None
         except Exception as exc:
             raise LibraryError(f"cannot write the backup {dest}: {exc}") from None
         return dest

@@ -11,6 +11,7 @@ under us. So nothing here (or anywhere in Reader) ever open()s library.db,
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -315,17 +316,19 @@ def new_history() -> str:
     return json.dumps(uuid.uuid4().hex)
 
 
-def backup(engine: Engine, dest: Path) -> None:
+def backup(engine: Engine, dest: Path, replace: bool = True) -> None:
     """A consistent copy through SQLite's online backup API, safe while in use.
 
-    Written under a temporary name and renamed when complete, so a failed
-    backup (a full disk, an interruption) never leaves a file that looks whole.
+    Written under a temporary name of its own and renamed when complete, so a
+    failed backup (a full disk, an interruption) never leaves a file that looks
+    whole, and two backups to one name at once never finish each other's file.
+    Without `replace`, FileExistsError when a file took the name meanwhile.
     """
     dest = Path(dest)
-    partial = dest.with_name(dest.name + ".partial")
+    partial = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.partial")
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the user's usual permissions
     raw = engine.raw_connection()
     try:
-        partial.unlink(missing_ok=True)
         target = sqlite3.connect(str(partial))
         try:
             driver = raw.driver_connection
@@ -339,12 +342,29 @@ def backup(engine: Engine, dest: Path) -> None:
                     )
         finally:
             target.close()
-        os.replace(partial, dest)
+        if replace:
+            os.replace(partial, dest)
+        else:
+            _rename_new(partial, dest)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     finally:
         raw.close()
+
+
+def _rename_new(partial: Path, dest: Path) -> None:
+    """Rename into place only where no file is (FileExistsError otherwise)."""
+    try:
+        os.link(partial, dest)  # never replaces a file
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: a look first (a small window)
+        if os.path.lexists(dest):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(dest)) from None
+        os.replace(partial, dest)
+        return
+    partial.unlink()
 
 
 def integrity_check(engine: Engine) -> list[str]:
