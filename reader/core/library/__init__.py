@@ -541,7 +541,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             raise LibraryError(f"{dest} already exists; choose a new file name")
         try:
             if self.shared:
-                copy.to_sqlite_file(self.engine, dest)
+                copy.to_sqlite_file(self.engine, dest, replace=False)
             else:
                 db.backup(self.engine, dest, replace=False)
         except FileExistsError:

@@ -325,8 +325,7 @@ def backup(engine: Engine, dest: Path, replace: bool = True) -> None:
     Without `replace`, FileExistsError when a file took the name meanwhile.
     """
     dest = Path(dest)
-    partial = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.partial")
-    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the user's usual permissions
+    partial = new_partial(dest)
     raw = engine.raw_connection()
     try:
         target = sqlite3.connect(str(partial))
@@ -345,7 +344,7 @@ def backup(engine: Engine, dest: Path, replace: bool = True) -> None:
         if replace:
             os.replace(partial, dest)
         else:
-            _rename_new(partial, dest)
+            rename_new(partial, dest)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -353,7 +352,14 @@ def backup(engine: Engine, dest: Path, replace: bool = True) -> None:
         raw.close()
 
 
-def _rename_new(partial: Path, dest: Path) -> None:
+def new_partial(dest: Path) -> Path:
+    """An empty file of its own beside `dest`, to write a copy into and rename."""
+    partial = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.partial")
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the user's usual permissions
+    return partial
+
+
+def rename_new(partial: Path, dest: Path) -> None:
     """Rename into place only where no file is (FileExistsError otherwise)."""
     try:
         os.link(partial, dest)  # never replaces a file
