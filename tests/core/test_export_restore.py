@@ -57,3 +57,38 @@ def test_a_file_nested_too_deeply_is_named(library: Library, tmp_path: Path) -> 
     deep.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(ValueError, match=r"deep\.json is nested too deeply to read"):
         import_annotations(library, deep)
+
+
+class _ReextractedMeanwhile(Library):
+    """A library whose articles another process re-extracts (their text changes)
+    right after import_annotations has read them to place the highlights."""
+
+    def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
+        articles = super().get_many(ids, content)
+        if content:
+            import sqlite3
+
+            assert self.db_path is not None
+            with sqlite3.connect(self.db_path) as other:
+                other.executemany(
+                    "UPDATE article_contents SET text = 'A line the new extraction found.' || char(10) || text "
+                    "WHERE article_id = ?",
+                    [(i,) for i in ids],
+                )
+        return articles
+
+
+@pytest.mark.sqlite_only
+def test_highlights_placed_on_a_text_changed_meanwhile_cover_their_quotes(article_page: Path, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "old") as old:
+        [outcome] = old.import_paths([article_page], workers=1)
+        old.highlight_quote(outcome.id, "listening posts")
+        export_library(old, "json", tmp_path / "all.json")
+    with Library.open(tmp_path / "new") as new:
+        new.import_paths([article_page], workers=1)
+    with _ReextractedMeanwhile.open(tmp_path / "new") as library:
+        assert import_annotations(library, tmp_path / "all.json").added == 1
+    with Library.open(tmp_path / "new") as library:
+        article = library.get(outcome.id)
+        [h] = article.highlights
+        assert h.placed and article.text[h.start : h.end] == h.quote == "listening posts"

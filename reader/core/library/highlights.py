@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -249,16 +250,16 @@ class HighlightsMixin(LibraryHost):
                 present.update(
                     session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500])))
                 )
-            articles: set[int] = set()
+            texts: dict[int, str] = {}
             rows: list[Highlight] = []
             for x in highlights:
                 if x.uid in present:
                     continue
                 present.add(x.uid)
-                if x.article_id not in articles:
-                    self._article_row(session, x.article_id)
-                    articles.add(x.article_id)
-                rows.append(self._highlight_row_of(session, x))
+                if x.article_id not in texts:
+                    texts[x.article_id] = self._article_row(session, x.article_id).content.text
+                rows.append(self._highlight_row_of(session, _placed_in(texts[x.article_id], x)))
+            articles = set(texts)
             session.flush()
             bump_revision(session, *articles)
             for article_id in sorted(articles):
@@ -303,3 +304,18 @@ class HighlightsMixin(LibraryHost):
                 )
             )
         return row
+
+
+def _placed_in(text_: str, x: domain.Highlight) -> domain.Highlight:
+    """`x` with its offsets checked against the text it is stored with: placed on
+    an older text (the article re-extracted since the caller read it), it is found
+    again by its quote and context, else kept as "could not be placed"."""
+    if x.start is None or x.end is None or text_[x.start : x.end] == x.quote:
+        return x
+    found = anchoring.reanchor(text_, anchoring.Anchor(x.start, x.end, x.quote, x.prefix, x.suffix))
+    if found is None:
+        return dataclasses.replace(x, start=None, end=None)
+    fresh = anchoring.make_anchor(text_, *found)
+    return dataclasses.replace(
+        x, start=fresh.start, end=fresh.end, quote=fresh.quote, prefix=fresh.prefix, suffix=fresh.suffix
+    )
