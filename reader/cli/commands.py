@@ -22,6 +22,7 @@ from reader.cli.common import (
     _print_json,
     _ProgressBar,
     _selected_ids,
+    shown,
     shown_path,
     text_path,
 )
@@ -54,7 +55,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         for o in outcomes:
             if o.status == "imported":
-                print(f"imported {o.id}: {o.title}  ({shown_path(o.path)})")
+                print(f"imported {o.id}: {shown(o.title)}  ({shown_path(o.path)})")
                 for warning in o.warnings:
                     print(f"warning: {shown_path(o.path)}: {warning}", file=sys.stderr)
             elif o.status == "duplicate":
@@ -84,8 +85,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             _print_json_array(list_entry(a) for a in items)
         else:
             for a in items:
-                by = f" — {a.author}" if a.author else ""
-                print(f"{a.id:>6}  {a.title}{by}  [{a.reading_minutes} min, {a.highlight_count} highlights]")
+                by = f" — {shown(a.author)}" if a.author else ""
+                print(f"{a.id:>6}  {shown(a.title)}{by}  [{a.reading_minutes} min, {a.highlight_count} highlights]")
     return 0
 
 
@@ -164,14 +165,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(article_json(article))
     elif args.format == "html":
-        print(article.html)
+        print(shown(article.html, lines=True))
     else:
-        print(article.title)
+        print(shown(article.title))
         meta = " · ".join(x for x in (article.author, article.site, article.published) if x)
         if meta:
-            print(meta)
+            print(shown(meta))
         print()
-        print(article.text)
+        print(shown(article.text, lines=True))
     return 0
 
 
@@ -196,11 +197,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(article_record(article))
     elif args.format == "html":
-        print(article.html)
+        print(shown(article.html, lines=True))
     else:
-        print(article.title)
+        print(shown(article.title))
         print()
-        print(article.text)
+        print(shown(article.text, lines=True))
     return 0
 
 
@@ -280,8 +281,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         _print_json([{"id": h.article_id, "title": h.title, "snippet": h.snippet, "rank": h.rank} for h in hits])
     else:
         for h in hits:
-            print(f"{h.article_id:>6}  {h.title}")
-            print(f"        {' '.join(h.snippet.split())}")
+            print(f"{h.article_id:>6}  {shown(h.title)}")
+            print(f"        {shown(' '.join(h.snippet.split()))}")
         if not hits:
             print(f"no matches for {query!r}", file=sys.stderr)
     return 0

@@ -94,6 +94,20 @@ def shown_path(path: str) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text_path(path))
 
 
+# Control characters (but tab and newline): ESC starts the terminal's own commands
+# (set its title, write the clipboard, clear the screen) and C1's CSI on some.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS_LINE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: str | None, lines: bool = False) -> str:
+    """Text from a saved page (a title, a byline, the article) as printed to a
+    terminal: its control characters written as \\xNN, never sent to the terminal
+    as commands. One line unless `lines` (then newlines and tabs stay)."""
+    pattern = _CONTROLS if lines else _CONTROLS_LINE
+    return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text or "")
+
+
 def _selected_ids(library: Library, args: argparse.Namespace) -> list[int]:
     if args.all:
         return [a.id for a in library.iter_articles()]

@@ -103,10 +103,36 @@ def _export_watch(args: argparse.Namespace) -> int:
                 flush=True,
             )
 
+    said = ""  # the last failure told, told once until the vault is current again
+
+    def failed(exc: Exception) -> None:
+        nonlocal said
+        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        message = f"reader: {where}{reason}; trying again"
+        if message != said:
+            print(message, file=sys.stderr, flush=True)
+            said = message
+
+    def current(result: ExportResult) -> None:
+        nonlocal said
+        if said:
+            print(f"{out} is current again", file=sys.stderr, flush=True)
+            said = ""
+        synced(result)
+
     with _open(args) as library:
         print(f"keeping {out} current (Ctrl-C to stop)", file=sys.stderr, flush=True)
         try:
-            export.watch(library, out, args.format, interval=args.watch, on_sync=synced, template=args.template)
+            export.watch(
+                library,
+                out,
+                args.format,
+                interval=args.watch,
+                on_sync=current,
+                template=args.template,
+                on_error=failed,
+            )
         except KeyboardInterrupt:
             return 0
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reader.cli.common import UsageError, _open, _print_json
+from reader.cli.common import UsageError, _open, _print_json, shown
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -76,5 +76,5 @@ def cmd_review(args: argparse.Namespace) -> int:
     for item in items:
         quote = " ".join(item.highlight.quote.split())
         quote = quote if len(quote) <= 100 else quote[:99] + "…"
-        print(f"{item.highlight.id:6}  {quote}\n        — {item.article_title}")
+        print(f"{item.highlight.id:6}  {shown(quote)}\n        — {shown(item.article_title)}")
     return 0

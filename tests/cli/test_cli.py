@@ -190,3 +190,26 @@ def test_the_stored_name_is_recorded_with_highlights_until_cleared(run, article_
     run("name", "--clear")
     assert run("name").stdout.splitlines()[0] == login_name()
     assert run("name", "", check=False).returncode == 2  # an empty name is a usage error
+
+
+def test_control_characters_from_a_page_never_reach_the_terminal(run, tmp_path):
+    """A page's title, byline or site holding ESC sequences (character references
+    survive extraction): printed raw, `reader list` set the terminal's title,
+    cleared its screen or wrote its clipboard (OSC 52). They are shown as \\x1b."""
+    page = tmp_path / "escapes.html"
+    page.write_text(
+        "<html><head><title>Title &#27;]0;pwned&#7; &#27;[31mRED&#27;[0m</title>"
+        "<meta name='author' content='Bob &#27;]52;c;cm0gLXJmIH4=&#7;'>"
+        "<meta property='og:site_name' content='Site &#27;[2J'></head><body><article>"
+        "<p>Ordinary words here, enough of them for the extractor to keep this as the article it is.</p>"
+        "<p>A second paragraph of plain words so that nothing here looks like a teaser or navigation.</p>"
+        "</article></body></html>",
+        "utf-8",
+    )
+    outputs = [run("import", page)]
+    outputs += [run(*args) for args in (["list"], ["show", "1"], ["search", "ordinary"])]
+    for result in outputs:
+        printed = result.stdout + result.stderr
+        assert "\x1b" not in printed and "\x07" not in printed, printed
+    assert "Title \\x1b]0;pwned\\x07 \\x1b[31mRED\\x1b[0m" in outputs[1].stdout
+    assert "Bob \\x1b]52" in outputs[2].stdout

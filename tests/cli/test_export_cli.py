@@ -235,6 +235,54 @@ def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path, library_a
     assert bad.returncode == 2 and "md or logseq" in bad.stderr
 
 
+def test_export_watch_outlives_a_vault_that_is_gone_for_a_while(run, article_id, tmp_path, library_at):
+    """The vault's drive unplugged, or its folder moved, for a while: the watch
+    says so once and carries on, and the vault is current again when it is back
+    (the first failure ended the watch)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    vault, away = tmp_path / "vault", tmp_path / "away"
+    env = {**os.environ, "READER_LIBRARY": str(library_at("lib"))}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reader", "export", "--watch", "0.2", "--out", str(vault)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    note = vault / f"{TITLE}.md"
+
+    def wait_for(check, limit=60.0):
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if check():
+                return True
+            assert child.poll() is None, child.stderr.read() if child.stderr else ""
+            time.sleep(0.1)
+        return False
+
+    try:
+        assert wait_for(note.exists), "the vault was not written"
+        vault.rename(away)
+        vault.write_text("not a folder now")  # what stands in the vault's place meanwhile
+        run("highlight", article_id, "--quote", "Forty stations across three river basins")
+        time.sleep(1.5)  # several checks fail meanwhile
+        assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        vault.unlink()
+        away.rename(vault)
+        assert wait_for(lambda: "Forty stations" in note.read_text("utf-8")), "the vault was not brought up to date"
+        time.sleep(1.0)  # the files are written before the watch says so
+    finally:
+        child.terminate()
+        _out, err = child.communicate(timeout=30)
+    assert err.count("is a file; a vault is a folder; trying again") == 1, err
+    assert "is current again" in err and "Traceback" not in err
+
+
 def test_reader_links_on_the_command_line_are_checked(run):
     for link, reason in (
         ("reader://open?highlight=abc", "no article named"),

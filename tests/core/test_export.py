@@ -591,6 +591,10 @@ def test_out_must_fit_the_format(annotated, tmp_path):
         "con.txt",
         "aux",
         "LPT1",
+        "COM¹",
+        "lpt³.txt",
+        "CONIN$",
+        "conout$",
         'a/b\\c:d*e?f"g<h>i|j',
         "...",
         "  trailing dots...  ",
@@ -608,7 +612,8 @@ def test_safe_filenames(title):
     name = safe_filename(title)
     assert name and name == name.strip(" .")
     assert not re.search(r'[<>:"/\\|?*\x00-\x1f\u202e]', name)
-    assert name.split(".")[0].strip().lower() not in {"con", "prn", "aux", "nul", "lpt1", "com1"}
+    reserved = {"con", "prn", "aux", "nul", "lpt1", "com1", "com¹", "lpt³", "conin$", "conout$"}
+    assert name.split(".")[0].strip().lower() not in reserved
     assert len((name + " (123456).html").encode("utf-8")) <= 255
 
 

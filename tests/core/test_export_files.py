@@ -195,3 +195,76 @@ def test_a_json_manifest_is_read_once_and_its_files_stay_reader_s(library, tmp_p
     assert (out / "Nu.md").read_bytes() == b"the user's own\n"
     assert not (out / OLD_MANIFEST).exists() and not (out / ".reader-export.journal").exists()
     assert set(_recorded(out)) == {"Lambda.md", "Mu.md"}
+
+
+def test_a_link_at_the_temporary_name_is_not_written_through(tmp_path):
+    """The temporary file's name is predictable: a link someone put there must not
+    have the export write into the file it points to (outside the folder)."""
+    import threading
+
+    from reader.core.export.writing import write_atomic
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("someone's file")
+    out = tmp_path / "vault"
+    out.mkdir()
+    tmp = out / f".Note.md.reader-{os.getpid()}-{threading.get_ident()}.tmp"
+    tmp.symlink_to(outside)
+    assert write_atomic(out / "Note.md", "the export")
+    assert outside.read_text() == "someone's file"
+    assert (out / "Note.md").read_text() == "the export" and not (out / "Note.md").is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == ["Note.md"]
+
+
+def test_a_link_the_user_put_in_place_of_a_file_is_left_alone(library, tmp_path):
+    """The user moved an exported note elsewhere and linked it back: the link is
+    theirs, whatever it holds. It was replaced by a file when the article changed,
+    and removed when it lost its highlights (the bytes it led to proved it Reader's)."""
+    from reader.core.export import sync_vault
+
+    article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
+    library.add_highlight(article, 0, 5)
+    vault, elsewhere = tmp_path / "vault", tmp_path / "notes"
+    sync_vault(library, vault)
+    elsewhere.mkdir()
+    (vault / "Alpha.md").rename(elsewhere / "Alpha.md")
+    (vault / "Alpha.md").symlink_to(elsewhere / "Alpha.md")
+    kept = (elsewhere / "Alpha.md").read_bytes()
+
+    library.add_highlight(article, 10, 20)
+    result = sync_vault(library, vault)
+    assert result.kept == (vault / "Alpha.md",) and result.written == ()
+    assert (vault / "Alpha.md").is_symlink() and (elsewhere / "Alpha.md").read_bytes() == kept
+
+    for highlight in library.highlights(article):
+        library.delete_highlight(highlight.id)
+    result = sync_vault(library, vault)
+    assert result.removed == ()
+    assert (vault / "Alpha.md").is_symlink() and (elsewhere / "Alpha.md").read_bytes() == kept
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_single_file_export_writes_into_a_pipe_or_through_a_link_never_over_them(library, tmp_path):
+    """`--out` naming a pipe another program reads (or /dev/null: as root, the
+    device itself) had it replaced by a regular file; a link to the user's file,
+    replaced by a file of its own (the file it led to left as it was)."""
+    import threading
+
+    article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
+    library.add_highlight(article, 0, 5)
+    pipe = tmp_path / "stream.json"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    export_articles(library, "json", pipe)
+    reader.join(30)
+    assert pipe.is_fifo() and json.loads(received[0])["type"] == "AnnotationCollection"
+
+    target, link = tmp_path / "dropbox" / "all.json", tmp_path / "all.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link.symlink_to(target)
+    export_articles(library, "json", link)
+    assert link.is_symlink() and json.loads(target.read_text("utf-8"))["type"] == "AnnotationCollection"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["all.json"]

@@ -182,3 +182,84 @@ def test_an_unknown_variable_names_the_template_file_and_line(hostile, tmp_path)
     message = str(caught.value)
     assert re.fullmatch(rf"template {re.escape(str(template))}, line 6: .*'titel'.*", message), message
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.md"))
+
+
+# Anki's own tags in a field's text (rslib: text.rs AV_TAGS, latex.rs): read before the
+# card is shown; [sound:URL] is played when it shows, fetched from the network if need be.
+ANKI_TAGS = re.compile(
+    r"\[sound:(.+?)\]|\[anki:tts([^\]]*)\](.*?)\[/anki:tts\]|\[latex\](.+?)\[/latex\]|\[\$\](.+?)\[/\$\]"
+    r"|\[\$\$\](.+?)\[/\$\$\]",
+    re.S,
+)
+
+
+@pytest.mark.parametrize("cloze", [False, True])
+def test_anki_cards_play_and_typeset_nothing_from_the_page(tmp_path, cloze):
+    import html
+    import sqlite3
+    import zipfile
+
+    lines = [
+        "A tracker hides here [sound:https://127.0.0.1:9/pixel.mp3] in the middle of an ordinary sentence.",
+        "And LaTeX too: [latex]\\input{/etc/passwd}[/latex] and [$]x^2[/$] and [$$]y[/$$] in the page text.",
+        "Speech as well: [anki:tts lang=en_US]read this aloud[/anki:tts] which Anki would speak aloud.",
+    ]
+    page = tmp_path / "tags.html"
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    page.write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>Listen [sound:https://127.0.0.1:9/title.mp3]</title></head><body><article>"
+        f"<h1>Listen</h1>{body}<p>Enough ordinary words follow so that the extractor keeps this article as an "
+        "article and does not mistake it for a fragment of navigation or a teaser card on some page.</p>"
+        "</article></body></html>",
+        "utf-8",
+    )
+    with Library.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([page], workers=1)
+        text = library.get(outcome.id).text
+        for line in lines:
+            start = text.index(line[:30])
+            library.add_highlight(outcome.id, start, start + len(line))
+        export_articles(library, "anki", tmp_path / "deck.apkg", cloze=cloze)
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as z:
+        (tmp_path / "deck.anki2").write_bytes(z.read("collection.anki2"))
+    conn = sqlite3.connect(tmp_path / "deck.anki2")
+    fields = [f for (flds,) in conn.execute("SELECT flds FROM notes") for f in flds.split("\x1f")]
+    conn.close()
+    assert len(fields) == 4 * len(lines)
+    assert [m.group(0) for f in fields for m in ANKI_TAGS.finditer(f)] == []
+    shown = html.unescape(" ".join(fields))  # what the card shows: the page's words
+    assert all(line in shown for line in lines) and "Listen [sound:https://127.0.0.1:9/title.mp3]" in shown
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_template_that_is_no_file_is_refused_at_once(hostile, tmp_path):
+    """A pipe given as the template blocked the export for ever and a device
+    (/dev/zero) filled the memory (MemoryError); now one line each, and nothing made."""
+    import os
+    import threading
+
+    library, _article_id = hostile
+    pipe = tmp_path / "pipe.md.j2"
+    os.mkfifo(pipe)
+    outcome: list[BaseException] = []
+
+    def export() -> None:
+        try:
+            export_articles(library, "md", tmp_path / "out", template=pipe)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=export, daemon=True)
+    worker.start()
+    worker.join(10)  # a check of the file takes milliseconds
+    if worker.is_alive():  # let the blocked read go, then fail
+        with open(pipe, "w"):
+            pass
+        worker.join(30)
+        pytest.fail("the export waited on the pipe")
+    assert [str(e) for e in outcome] == [f"template {pipe} is not a file (a pipe or device); give a .md.j2 file"]
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(ValueError, match="is not a file"):
+            export_articles(library, "md", tmp_path / "out", template="/dev/zero")
+    assert not (tmp_path / "out").exists()

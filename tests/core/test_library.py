@@ -263,3 +263,76 @@ def test_an_article_can_be_renamed_and_is_found_by_its_new_title(library, articl
     assert [h.article_id for h in library.search("under ice")] == [article_id]
     with pytest.raises(LibraryError, match="cannot be empty"):
         library.set_title(article_id, "   ")
+
+
+class _ReextractedMeanwhile(Library):
+    """A library whose article's text another process changes (a newer Reader
+    re-extracting it) right after this one has read the article."""
+
+    def get(self, article_id):
+        article = super().get(article_id)
+        with sqlite3.connect(self.db_path) as other:
+            other.execute(
+                "UPDATE article_contents SET text = 'A new first line, added by the re-extraction.' || char(10) || text "
+                "WHERE article_id = ?",
+                (article_id,),
+            )
+        return article
+
+
+@pytest.mark.sqlite_only
+def test_a_highlight_covers_its_words_when_the_text_changed_meanwhile(article_page, tmp_path):
+    """`reader highlight --quote` found the quote in one read and stored the offsets
+    against the text of another: after a re-extraction between the two, the
+    highlight covered other words, silently. And the window's offsets, taken from
+    the text it shows, are refused when that text has changed there since."""
+    with _ReextractedMeanwhile.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([article_page], workers=1)
+        h = library.highlight_quote(outcome.id, "listening posts")
+        text = Library.get(library, outcome.id).text
+        assert h.quote == "listening posts" and text[h.start : h.end] == "listening posts"
+
+        start = text.index("Forty stations")
+        shown = text[start : start + 14]
+        with sqlite3.connect(library.db_path) as other:  # re-extracted after the window showed it
+            other.execute("UPDATE article_contents SET text = 'More. ' || text WHERE article_id = ?", (outcome.id,))
+        with pytest.raises(LibraryError, match="text changed since it was shown"):
+            library.add_highlight(outcome.id, start, start + 14, seen=shown)
+        assert [x.quote for x in library.highlights(outcome.id)] == ["listening posts"]
+        assert library.add_highlight(outcome.id, start + 6, start + 20, seen=shown).quote == shown
+
+
+@pytest.mark.sqlite_only
+def test_backups_to_one_name_at_once_leave_one_whole_copy_and_no_other_file(article_page, tmp_path):
+    """Each backup writes a temporary file of its own: two at once to one name
+    shared 'copy.db.partial' (one removed and renamed the other's half-written
+    file), and a file of the user's of that name was deleted."""
+    import threading
+
+    with Library.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([article_page], workers=1)
+        library.highlight_quote(outcome.id, "listening posts")
+    (tmp_path / "copy.db.partial").write_text("the user's own file")
+    errors: list[str] = []
+
+    def back_up() -> None:
+        with Library.open(tmp_path / "lib") as library:
+            try:
+                library.backup(tmp_path / "copy.db")
+            except LibraryError as exc:
+                errors.append(str(exc))
+
+    threads = [threading.Thread(target=back_up) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(errors) == 2 and all("already exists" in e for e in errors), errors
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "copy.db.partial", "lib", "pages"]
+    assert (tmp_path / "copy.db.partial").read_text() == "the user's own file"
+    con = sqlite3.connect(tmp_path / "copy.db")
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT quote FROM highlights").fetchall() == [("listening posts",)]
+    finally:
+        con.close()

@@ -3,6 +3,8 @@ several imports): nothing written is lost, hidden or doubled."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import sqlite3
@@ -268,3 +270,109 @@ def test_any_change_elsewhere_changes_the_signature_the_window_polls(tmp_path):
         after = window.signature()
         assert after != before
         assert window.signature() == after
+
+
+TAGGER = """
+    import sys, time
+    from pathlib import Path
+    from reader.core.library import Library
+    folder, article, name, go, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3], Path(sys.argv[4]), Path(sys.argv[5])
+    with Library.open(folder) as library:
+        ready.touch()
+        while not go.exists():
+            time.sleep(0.001)
+        for i in range(12):
+            library.add_tags(article, [f"{name}-{i}"])
+"""
+
+
+def test_tags_added_at_once_by_several_processes_are_all_kept(tmp_path):
+    """`reader tag` in several terminals, or the window and a script, on one
+    article: each added tag stays (the tags were read, then written apart, and
+    the last writer's list replaced the others': 73 of 90 tags lost)."""
+    [page] = batch(tmp_path / "pages", 1)
+    with Library.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([page], workers=1)
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready{n}" for n in range(4)]
+    taggers = [python(TAGGER, tmp_path / "lib", outcome.id, f"p{n}", go, mark) for n, mark in enumerate(ready)]
+    deadline = time.monotonic() + 60
+    while not all(mark.exists() for mark in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    for tagger in taggers:
+        finish(tagger)
+    with Library.open(tmp_path / "lib") as library:
+        assert sorted(library.get(outcome.id).tags) == sorted(f"p{n}-{i}" for n in range(4) for i in range(12))
+
+
+def test_a_library_held_too_long_by_another_program_is_one_line_and_nothing_changes(tmp_path, monkeypatch):
+    """Another program holding the write lock past the busy timeout: the command
+    says so in one line naming the library (it was a traceback), and writes nothing."""
+    from reader import cli
+    from reader.core.storage import db
+
+    [page] = batch(tmp_path / "pages", 1)
+    with Library.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([page], workers=1)
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)  # the wait, not what follows it, is 10 s in use
+    holder = sqlite3.connect(tmp_path / "lib" / "library.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        for args in (["note", outcome.id, "my note"], ["tag", outcome.id, "rivers"], ["delete", outcome.id]):
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                code = cli.main(["--library", str(tmp_path / "lib"), *map(str, args)])
+            assert code == 1, args
+            lines = err.getvalue().splitlines()
+            assert len(lines) == 1 and "Traceback" not in err.getvalue(), err.getvalue()
+            assert str(tmp_path / "lib" / "library.db") in lines[0] and "another program" in lines[0], lines
+    finally:
+        holder.rollback()
+        holder.close()
+    with Library.open(tmp_path / "lib") as library:
+        article = library.get(outcome.id)
+        assert (article.note, article.tags) == ("", ())
+
+
+@contextlib.contextmanager
+def _read_only_disk(folder: Path):
+    """`folder` on a read-only file system (a bind mount of itself), where even root
+    cannot write: a backup drive mounted read-only, a snapshot, a disc."""
+    import shutil
+
+    if os.name != "posix" or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting needs root (a read-only folder is tested without it above)")
+    if subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True).returncode:
+        pytest.skip("this system does not allow mounting here")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True, capture_output=True)
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_library_on_a_read_only_disk_is_read_and_checked(tmp_path):
+    """SQLite opens a WAL library only through its -shm file, which cannot be made
+    on a read-only disk: every command said 'unable to open database file'; `check`
+    then called the search index damaged (its check is an INSERT)."""
+    [page] = batch(tmp_path / "pages", 1)
+    folder = tmp_path / "lib"
+    with Library.open(folder) as library:
+        [outcome] = library.import_paths([page], workers=1)
+    assert not (folder / "library.db-shm").exists()  # closed: SQLite removed it
+    env = {**os.environ, "READER_LIBRARY": str(folder)}
+
+    def reader(*args: object) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "reader", *map(str, args)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+
+    with _read_only_disk(folder):
+        listed = reader("list", "--json")
+        assert listed.returncode == 0 and [a["id"] for a in json.loads(listed.stdout)] == [outcome.id], listed.stderr
+        checked = reader("check")
+        assert checked.returncode == 0 and checked.stdout.strip().endswith(": ok"), checked.stderr
+        exported = reader("export", "--all", "--out", tmp_path / "out")
+        assert exported.returncode == 0, exported.stderr
+        noted = reader("note", outcome.id, "x")
+        assert noted.returncode == 1 and "read-only (nothing is wrong with it)" in noted.stderr, noted.stderr

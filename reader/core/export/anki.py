@@ -85,7 +85,11 @@ def deck_id(name: str) -> int:
 
 
 def _text(value: str) -> str:
-    return html.escape(value).replace("\n", "<br>")
+    # Anki reads its own tags in a field's text, all opening with "[": [sound:URL]
+    # (played, from the network too, when the card shows), [anki:tts], [latex] and
+    # [$] (typeset by the local LaTeX). Page text holding them stays text: "[" is
+    # written as a character reference, which those tags never match.
+    return html.escape(value).replace("[", "&#91;").replace("\n", "<br>")
 
 
 def _cloze(quote: str) -> str:

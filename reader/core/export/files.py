@@ -43,7 +43,7 @@ from reader.core.export.html import HtmlFormat
 from reader.core.export.hypothesis import HypothesisFormat
 from reader.core.export.logseq import LogseqFormat
 from reader.core.export.manifest import sha256
-from reader.core.export.markdown import MarkdownFormat, default_template_text
+from reader.core.export.markdown import MarkdownFormat, default_template_text, template_bytes
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.renderpool import render_in_worker
 from reader.core.export.tagnames import tag_name, tag_names
@@ -56,6 +56,7 @@ from reader.core.export.writing import (
     safe_filename,
     unique_names,
     write_atomic,
+    write_out,
 )
 from reader.core.listing import ExportStamp, export_stamp
 
@@ -95,10 +96,7 @@ def _options_key(fmt: str, options: ExportOptions) -> str:
     export's tags, only those whose name depends on the others (tagnames.py)."""
     template = ""
     if options.template is not None:
-        try:
-            template = sha256(Path(options.template).read_bytes())
-        except OSError:
-            template = str(options.template)
+        template = sha256(template_bytes(options.template))  # a bad template: its error, at once
     data = [
         RENDER_REVISION,
         reader.__version__,
@@ -156,6 +154,8 @@ def export_articles(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if template is not None:
+        template_bytes(template)  # a template that cannot be read: said before anything is made
     kind = FORMATS[fmt]
     out = Path(out)
     if single_file is None:
@@ -218,7 +218,7 @@ def export_articles(
         _, items, _ = stamps()
         formatter = kind(options_for(tuple(sorted({t for s in items for t in s.tags}))))
         text = formatter.render(fetch(items), combined=True)
-        wrote = write_atomic(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
+        wrote = write_out(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
         if progress:
             progress(len(items), len(items))
         highlights = sum(s.highlights for s in items)

@@ -34,6 +34,7 @@ from typing import Any, overload
 from filelock import FileLock
 
 from reader.core import domain
+from reader.core.errors import LibraryError
 from reader.core.export.common import Formatter
 from reader.core.export.manifest import DATABASE, LOCK, MANIFEST, Entry, Manifest, file_hash, is_current, sha256
 from reader.core.export.renderpool import WorkerUnavailable, worth_it
@@ -108,6 +109,8 @@ def export_to_folder(job: Job, stamps: Stamps, changes: Changes | None) -> Expor
         manifest = Manifest(job.out, name_key)
         try:
             return _run(job, manifest, stamps, changes)
+        except sqlite3.OperationalError as exc:  # a full disk, mostly: the next export settles the files
+            raise LibraryError(f"cannot record the export in {job.out / MANIFEST / DATABASE}: {exc}") from None
         finally:
             manifest.close()
 

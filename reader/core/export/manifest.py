@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import sqlite3
@@ -23,6 +24,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+from reader.core.errors import LibraryError
 
 MANIFEST = ".reader-export"  # a hidden folder holding the database (its journal files come and go there)
 DATABASE = "manifest.db"
@@ -113,6 +116,9 @@ class Manifest:
             self.db.execute("COMMIT")
             if self._settled:
                 self._drop_journal()
+        except sqlite3.OperationalError as exc:  # a full disk, a lock held too long: nothing wrong with it
+            self.db.close()
+            raise LibraryError(f"cannot record the export in {path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise ValueError(f"{path} cannot be read ({exc}); move it away to export afresh") from None
@@ -208,8 +214,11 @@ class Manifest:
             self._planned[(fmt, key)] = (e, article)
             line = [fmt, key, e.name, e.sha256, e.pending, e.source, article]
             lines.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-        self._journal.write("".join(lines))
-        self._journal.flush()
+        try:
+            self._journal.write("".join(lines))
+            self._journal.flush()
+        except OSError as exc:  # a full disk: name the file
+            raise OSError(exc.errno, exc.strerror, os.fspath(self.folder / MANIFEST / JOURNAL)) from exc
 
     def settle(self) -> None:
         """The planned files are written: each holds its pending hash. Into the
@@ -427,9 +436,19 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def open_file(path: str) -> io.BufferedReader:
+    """The file at `path` for reading, never one a link there points to (OSError):
+    a link is the user's, whatever it leads to, and proves nothing Reader wrote."""
+    return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NOFOLLOW), "rb")
+
+
 def file_hash(path: str) -> str | None:
+    """The SHA-256 of the file at `path`; None when there is none (or a link is)."""
     try:
-        with open(path, "rb") as f:
+        with open_file(path) as f:
             return hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return None

@@ -13,7 +13,9 @@ The user's own notes are Markdown on purpose and are left as written.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -155,15 +157,32 @@ def default_template_text() -> str:
     return (resources.files("reader.core.export") / "templates" / DEFAULT_TEMPLATE).read_text("utf-8")
 
 
+TEMPLATE_BYTES = 1_000_000  # a template is a page of text; more is not one
+
+
+def template_bytes(path: str | Path) -> bytes:
+    """A template file's bytes. Only a regular file of a sensible size is read: a
+    pipe would block the export for ever, a device (/dev/zero) fill the memory."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a file (a pipe or device)"
+            raise ValueError(f"template {path} is {kind}; give a .md.j2 file")
+        if st.st_size > TEMPLATE_BYTES:
+            raise ValueError(f"template {path} is over {TEMPLATE_BYTES // 1_000_000} MB; a template is a page of text")
+        with open(path, "rb") as f:
+            return f.read(TEMPLATE_BYTES + 1)[:TEMPLATE_BYTES]
+    except OSError as exc:
+        raise ValueError(f"cannot read template {path}: {exc.strerror or exc}") from None
+
+
 def load_template(path: str | Path | None = None, tags: tuple[str, ...] = ()) -> jinja2.Template:
     if path is None:
         source, filename = default_template_text(), f"the default template ({DEFAULT_TEMPLATE})"
     else:
         filename = str(path)
         try:
-            source = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise ValueError(f"cannot read template {path}: {exc.strerror or exc}") from None
+            source = template_bytes(path).decode("utf-8")
         except UnicodeDecodeError:
             raise ValueError(f"template {path} is not UTF-8 text") from None
     return _compiled(source, filename, tags)

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from reader.core import anchoring, domain
 from reader.core.dates import now
+from reader.core.errors import NoteConflict
 from reader.core.export.common import ARTICLE_URN, Json, parse_iso, uid_from_iri
 from reader.core.export.w3c import (
     ParsedAnnotation,
@@ -43,9 +44,9 @@ class AnnotatedLibrary(Protocol):
 
     def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]: ...
 
-    def set_note(self, article_id: int, note: str) -> object: ...
+    def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> object: ...
 
-    def set_tags(self, article_id: int, tags: Iterable[str]) -> object: ...
+    def add_tags(self, article_id: int, tags: Iterable[str]) -> object: ...
 
 
 @dataclass
@@ -89,6 +90,8 @@ def load(path: str | os.PathLike[str]) -> Any:  # parsed JSON, any shape
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path} is not a JSON file: {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{path} is nested too deeply to read") from None
 
 
 def _normal_url(url: str) -> str:
@@ -279,13 +282,19 @@ def import_annotations(
         [current] = library.get_many([article_id], content=False)
         note = record.get("note")
         if isinstance(note, str) and note.strip() and not current.note.strip():
-            library.set_note(article_id, note)
-            report.notes += 1
-            touched.add(article_id)
+            try:
+                # As read above: a note someone wrote since then is theirs to keep.
+                library.set_note(article_id, note, opened=current)
+            except NoteConflict:
+                pass
+            else:
+                report.notes += 1
+                touched.add(article_id)
         tags = [t for t in record.get("tags") or () if isinstance(t, str) and t.strip()]
         new = [t for t in tags if t not in current.tags]
         if new:
-            library.set_tags(article_id, [*current.tags, *new])
+            # Added in one transaction: tags another process adds meanwhile stay.
+            library.add_tags(article_id, new)
             report.tags += len(new)
             touched.add(article_id)
         if article_id in touched:

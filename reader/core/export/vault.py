@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from reader.core.errors import LibraryError
 from reader.core.export.common import ArticleSource
 from reader.core.export.files import ExportResult, export_articles
 
@@ -56,15 +57,27 @@ def watch(
     on_sync: Callable[[ExportResult], None] | None = None,
     stop: Callable[[], bool] = lambda: False,
     template: str | Path | None = None,
+    on_error: Callable[[Exception], None] | None = None,
 ) -> None:
     """Sync now, then again whenever the library changes (checked every `interval`
-    seconds, in any process), until `stop()` is true."""
+    seconds, in any process), until `stop()` is true. With `on_error`, a sync that
+    fails after the first (the vault's drive gone for a while, a full disk, the
+    library held by another program) is reported there and tried again at the
+    next check, instead of ending the watch; the first sync's error is raised."""
     last: object = None
+    first = True
     while not stop():
         signature = library.signature()
         if signature != last:
-            result = sync_vault(library, folder, fmt, template=template)
-            last = signature
-            if on_sync is not None:
-                on_sync(result)
+            try:
+                result = sync_vault(library, folder, fmt, template=template)
+            except (OSError, LibraryError, ValueError) as exc:
+                if first or on_error is None:
+                    raise
+                on_error(exc)
+            else:
+                last = signature
+                if on_sync is not None:
+                    on_sync(result)
+            first = False
         time.sleep(interval)

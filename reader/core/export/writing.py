@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import threading
 import unicodedata
 from collections.abc import Container, Sequence
@@ -14,14 +15,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core import domain
-from reader.core.export.manifest import Entry, sha256
+from reader.core.export.manifest import Entry, open_file, sha256
 from reader.core.listing import ExportStamp
 
 NAME_BYTES = 150  # well under the 255-byte limit of common file systems, leaving room for " (id)"
 
 # Unsafe on some file system, or breaking a wiki link to the file ([[name#heading|alias]], ^block).
 _UNSAFE = re.compile(r'[<>:"/\\|?*\[\]#^\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# Device names Windows will not open as files, whatever the extension (the superscript
+# digits count as digits there, and the console has two names of its own).
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    "conin$",
+    "conout$",
+    *(f"{port}{i}" for port in ("com", "lpt") for i in (*range(10), "¹", "²", "³")),
+}
 
 
 @dataclass(frozen=True)
@@ -101,12 +112,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
     # A temporary name of its own per file: reusing one name for every file makes
     # ext4 (and others) much slower at creating thousands of files.
     tmp = os.path.join(folder, f".{os.path.basename(path)}.reader-{os.getpid()}-{threading.get_ident()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY
-    try:
-        fd = os.open(tmp, flags, 0o666)
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-        fd = os.open(tmp, flags, 0o666)
+    fd = _create(tmp, folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
@@ -114,11 +120,48 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
             os.replace(tmp, path)
         else:
             _rename_new(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:  # a full disk while writing: name the file
+            raise OSError(exc.errno, exc.strerror, path) from exc
         raise
     return True
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | _BINARY
+
+
+def _create(tmp: str, folder: str) -> int:
+    """A new temporary file. Never one that is there already: a link put at that
+    (predictable) name must not have this export write through it, into a file
+    elsewhere. One left at the name by a killed export of this pid is removed."""
+    for _ in range(3):
+        try:
+            return os.open(tmp, _CREATE, 0o666)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+        except FileExistsError:
+            os.unlink(tmp)  # the name itself, never what a link there points to
+    return os.open(tmp, _CREATE, 0o666)
+
+
+def write_out(path: str | os.PathLike[str], raw: bytes) -> bool:
+    """The one file of a single-file export, which the user named. A pipe or a
+    character device there (/dev/null, a FIFO another program reads) is written
+    to as it is, never replaced by a file; a link, through to its file (which is
+    replaced all or nothing, as any). Returns False when it already held `raw`."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return write_atomic(path, raw)
+    if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
+        with open(path, "wb") as f:
+            f.write(raw)
+        return True
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError(f"{os.fspath(path)} is not a file (a device or socket); name a file to write")
+    return write_atomic(os.path.realpath(path), raw)
 
 
 def _rename_new(tmp: str, path: str) -> None:
@@ -188,10 +231,12 @@ def settle(path: str, raw: bytes, known: Entry | None, new: bool) -> str:
     existing = None
     if not new:
         try:
-            with open(path, "rb") as f:
+            with open_file(path) as f:
                 existing = f.read()
         except FileNotFoundError:
             existing = None
+        except OSError:
+            return "kept"  # a link put in the file's place (or a folder): the user's now
         if existing is not None:
             if existing == raw:
                 return "unchanged"

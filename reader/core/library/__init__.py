@@ -182,7 +182,10 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         PostgreSQL's autovacuum keeps its own statistics."""
         if self.read_only or self.shared:
             return
-        db.analyze(self._writer)
+        # Statistics only: a library held by another program, or a full disk, costs
+        # some speed, never the import that just succeeded.
+        with suppress(OperationalError):
+            db.analyze(self._writer)
 
     def __enter__(self) -> Library:
         return self
@@ -203,6 +206,8 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
                 raise self._read_only_error() from None
             if self._lost_server(exc):
                 raise self._server_error(exc) from None
+            if not self.shared:  # locked too long, a full disk, a disk error: one line
+                raise LibraryError(f"nothing was saved in {self.name}: {db.write_failure(exc)}") from None
             raise
         except Exception as exc:
             if self._lost_server(exc):
@@ -463,21 +468,27 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         return domain.Change("article-updated", article_id)
 
     def set_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        return self._change_tags(article_id, lambda _current: list(tags))
+
+    def add_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        added = list(tags)
+        return self._change_tags(article_id, lambda current: [*current, *added])
+
+    def remove_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
+        drop = {tag_key(t) for t in tags}
+        return self._change_tags(article_id, lambda current: [t for t in current if tag_key(t) not in drop])
+
+    def _change_tags(self, article_id: int, change: Callable[[list[str]], list[str]]) -> domain.Change:
+        """The article's tags, read and written in one write transaction: two
+        processes adding tags at once both keep theirs (read first, then written
+        apart, the second wrote over the first's)."""
         with self._write() as session:
             article = self._article_row(session, article_id)
-            article.tags = self._tag_rows(session, tags)
+            article.tags = self._tag_rows(session, change([t.name for t in article.tags]))
             article.updated = dates.now()
             session.flush()
             bump_revision(session, article_id)
         return domain.Change("article-updated", article_id)
-
-    def add_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
-        current = self.get(article_id).tags
-        return self.set_tags(article_id, [*current, *tags])
-
-    def remove_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
-        drop = {tag_key(t) for t in tags}
-        return self.set_tags(article_id, [t for t in self.get(article_id).tags if tag_key(t) not in drop])
 
     @staticmethod
     def _tag_rows(session: Session, names: Iterable[str]) -> list[Tag]:
@@ -530,9 +541,11 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             raise LibraryError(f"{dest} already exists; choose a new file name")
         try:
             if self.shared:
-                copy.to_sqlite_file(self.engine, dest)
+                copy.to_sqlite_file(self.engine, dest, replace=False)
             else:
-                db.backup(self.engine, dest)
+                db.backup(self.engine, dest, replace=False)
+        except FileExistsError:
+            raise LibraryError(f"{dest} already exists; choose a new file name") from None
         except Exception as exc:
             raise LibraryError(f"cannot write the backup {dest}: {exc}") from None
         return dest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -40,37 +41,59 @@ class HighlightsMixin(LibraryHost):
         note: str = "",
         tags: Iterable[str] = (),
         uid: str | None = None,
+        seen: str | None = None,
     ) -> domain.Highlight:
-        """Highlight text[start:end] of the article's canonical text."""
+        """Highlight text[start:end] of the article's canonical text. With `seen`
+        (the text the caller showed there), refused when the article's text there
+        is no longer that (re-extracted meanwhile, by another process perhaps):
+        the highlight would cover other words."""
         with self._write() as session:
             article = self._article_row(session, article_id)
             text_ = article.content.text
-            start, end = anchoring.trim_range(text_, max(0, start), min(len(text_), end))
-            if end <= start:
-                raise LibraryError("nothing to highlight: the selection holds no text")
-            anchor = anchoring.make_anchor(text_, start, end)
-            stamp = dates.now()
-            row = Highlight(
-                uid=uid or uuid.uuid4().hex,
-                article_id=article_id,
-                start=anchor.start,
-                end=anchor.end,
-                quote=anchor.quote,
-                prefix=anchor.prefix,
-                suffix=anchor.suffix,
-                color=color or "yellow",
-                note=note or "",
-                created=stamp,
-                updated=stamp,
-                created_by=self.user,
-                updated_by=self.user,
-            )
-            row.tags = self._tag_rows(session, tags)
-            session.add(row)
-            session.flush()
-            bump_revision(session, article_id)
-            self._search.refresh_annotations(session.connection(), article_id)
-            return highlight_record(row)
+            if seen is not None and " ".join(text_[max(0, start) : end].split()) != " ".join(seen.split()):
+                raise LibraryError(
+                    f"article {article_id}: its text changed since it was shown (re-extracted?); select the words again"
+                )
+            return self._insert_highlight(session, article_id, text_, start, end, color, note, tags, uid)
+
+    def _insert_highlight(
+        self,
+        session: Session,
+        article_id: int,
+        text_: str,
+        start: int,
+        end: int,
+        color: str,
+        note: str,
+        tags: Iterable[str],
+        uid: str | None,
+    ) -> domain.Highlight:
+        start, end = anchoring.trim_range(text_, max(0, start), min(len(text_), end))
+        if end <= start:
+            raise LibraryError("nothing to highlight: the selection holds no text")
+        anchor = anchoring.make_anchor(text_, start, end)
+        stamp = dates.now()
+        row = Highlight(
+            uid=uid or uuid.uuid4().hex,
+            article_id=article_id,
+            start=anchor.start,
+            end=anchor.end,
+            quote=anchor.quote,
+            prefix=anchor.prefix,
+            suffix=anchor.suffix,
+            color=color or "yellow",
+            note=note or "",
+            created=stamp,
+            updated=stamp,
+            created_by=self.user,
+            updated_by=self.user,
+        )
+        row.tags = self._tag_rows(session, tags)
+        session.add(row)
+        session.flush()
+        bump_revision(session, article_id)
+        self._search.refresh_annotations(session.connection(), article_id)
+        return highlight_record(row)
 
     def highlight_quote(
         self,
@@ -81,21 +104,26 @@ class HighlightsMixin(LibraryHost):
         note: str = "",
         tags: Iterable[str] = (),
     ) -> domain.Highlight:
-        """Highlight an exact quote (whitespace-insensitive); `occurrence` counts from 1."""
-        text_ = self.get(article_id).text
-        found = anchoring.find_quote(text_, quote)
-        if not found:
-            raise LibraryError(f"article {article_id}: the quote was not found in the text")
-        if occurrence is None:
-            if len(found) > 1:
-                raise LibraryError(
-                    f"article {article_id}: the quote occurs {len(found)} times; choose one with --occurrence 1..{len(found)}"
-                )
-            occurrence = 1
-        if not 1 <= occurrence <= len(found):
-            raise LibraryError(f"article {article_id}: occurrence {occurrence} of {len(found)} does not exist")
-        start, end = found[occurrence - 1]
-        return self.add_highlight(article_id, start, end, color=color, note=note, tags=tags)
+        """Highlight an exact quote (whitespace-insensitive); `occurrence` counts from 1.
+        The quote is found in the text the highlight is stored against (one write
+        transaction): found in one read and stored in another, a re-extraction in
+        between had the highlight cover other words."""
+        with self._write() as session:
+            text_ = self._article_row(session, article_id).content.text
+            found = anchoring.find_quote(text_, quote)
+            if not found:
+                raise LibraryError(f"article {article_id}: the quote was not found in the text")
+            if occurrence is None:
+                if len(found) > 1:
+                    raise LibraryError(
+                        f"article {article_id}: the quote occurs {len(found)} times; "
+                        f"choose one with --occurrence 1..{len(found)}"
+                    )
+                occurrence = 1
+            if not 1 <= occurrence <= len(found):
+                raise LibraryError(f"article {article_id}: occurrence {occurrence} of {len(found)} does not exist")
+            start, end = found[occurrence - 1]
+            return self._insert_highlight(session, article_id, text_, start, end, color, note, tags, None)
 
     def highlights(self, article_id: int) -> list[domain.Highlight]:
         with self._read() as session:
@@ -222,16 +250,16 @@ class HighlightsMixin(LibraryHost):
                 present.update(
                     session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500])))
                 )
-            articles: set[int] = set()
+            texts: dict[int, str] = {}
             rows: list[Highlight] = []
             for x in highlights:
                 if x.uid in present:
                     continue
                 present.add(x.uid)
-                if x.article_id not in articles:
-                    self._article_row(session, x.article_id)
-                    articles.add(x.article_id)
-                rows.append(self._highlight_row_of(session, x))
+                if x.article_id not in texts:
+                    texts[x.article_id] = self._article_row(session, x.article_id).content.text
+                rows.append(self._highlight_row_of(session, _placed_in(texts[x.article_id], x)))
+            articles = set(texts)
             session.flush()
             bump_revision(session, *articles)
             for article_id in sorted(articles):
@@ -276,3 +304,18 @@ class HighlightsMixin(LibraryHost):
                 )
             )
         return row
+
+
+def _placed_in(text_: str, x: domain.Highlight) -> domain.Highlight:
+    """`x` with its offsets checked against the text it is stored with: placed on
+    an older text (the article re-extracted since the caller read it), it is found
+    again by its quote and context, else kept as "could not be placed"."""
+    if x.start is None or x.end is None or text_[x.start : x.end] == x.quote:
+        return x
+    found = anchoring.reanchor(text_, anchoring.Anchor(x.start, x.end, x.quote, x.prefix, x.suffix))
+    if found is None:
+        return dataclasses.replace(x, start=None, end=None)
+    fresh = anchoring.make_anchor(text_, *found)
+    return dataclasses.replace(
+        x, start=fresh.start, end=fresh.end, quote=fresh.quote, prefix=fresh.prefix, suffix=fresh.suffix
+    )

@@ -193,7 +193,13 @@ class ImportingMixin(LibraryHost):
         try:
             return self.store(prepared)
         except Exception as exc:
-            return domain.ImportOutcome(prepared.source_path, "failed", error=f"could not save: {exc}")
+            # SQLAlchemy adds the SQL and a link on lines of their own: the first line says it.
+            reason = (
+                str(exc)
+                if isinstance(exc, LibraryError)
+                else f"could not save: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
+            )
+            return domain.ImportOutcome(prepared.source_path, "failed", error=reason)
 
     def store(self, prepared: PreparedArticle) -> domain.ImportOutcome:
         """Write one prepared article, or report the article it duplicates.

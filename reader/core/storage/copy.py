@@ -102,18 +102,24 @@ def is_empty(conn: Connection) -> bool:
     return all(n == 0 for n in counts(conn).values())
 
 
-def to_sqlite_file(source: Engine, dest: Path, progress: Progress | None = None) -> dict[str, int]:
-    """A new SQLite library file at `dest` holding a copy of the library."""
+def to_sqlite_file(
+    source: Engine, dest: Path, progress: Progress | None = None, replace: bool = True
+) -> dict[str, int]:
+    """A new SQLite library file at `dest` holding a copy of the library, written
+    under a temporary name of its own (see db.backup). Without `replace`,
+    FileExistsError when a file took the name meanwhile."""
     dest = Path(dest)
-    partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = db.new_partial(dest)
     engine = db.create_library_engine(partial)
     try:
         db.run_migrations(engine, SCHEMA_REVISION)
         with db.writer(engine).begin() as conn:
             found = copy_rows(source, conn, progress)
         engine.dispose()
-        os.replace(partial, dest)
+        if replace:
+            os.replace(partial, dest)
+        else:
+            db.rename_new(partial, dest)
         return found
     except BaseException:
         engine.dispose()

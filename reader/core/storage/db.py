@@ -11,6 +11,7 @@ under us. So nothing here (or anywhere in Reader) ever open()s library.db,
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -41,7 +42,16 @@ class DatabaseError(Exception):
 
 def _uri(path: Path, read_only: bool) -> str:
     uri = "file:" + urllib.parse.quote(str(path.resolve()))
-    return uri + "?mode=ro" if read_only else uri
+    if not read_only:
+        return uri
+    # SQLite reads a WAL library through its -shm file, made beside it by the first
+    # reader: where none is there and none can be made (a read-only disk, or a folder
+    # this user cannot write), it cannot open it at all ("unable to open database
+    # file"). There the file is read as it stands (immutable): nobody has it open
+    # for writing, or its -shm would be there.
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-shm").exists():
+        return uri + "?mode=ro&immutable=1"
+    return uri + "?mode=ro"
 
 
 def create_library_engine(path: Path, read_only: bool = False) -> Engine:
@@ -189,6 +199,13 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> str | None:
             raise DatabaseError(f"{path} is locked by another program for too long; try again") from None
         if "unable to open" in message:
             raise DatabaseError(f"cannot open {path}: {message}") from None
+        if isinstance(exc, sqlite3.OperationalError):
+            # The disk's trouble, not the file's (damage is SQLITE_CORRUPT or NOTADB,
+            # plain DatabaseErrors): never "restore it from a backup", which would
+            # cost the work since that backup.
+            raise DatabaseError(
+                f"cannot read {path}: {disk_trouble(message)}; the library was left untouched"
+            ) from None
         raise _damaged(path, message) from None
 
 
@@ -231,6 +248,24 @@ def _damaged(path: Path, reason: str) -> DatabaseError:
 def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", exc)
     return str(orig).strip() or type(orig).__name__
+
+
+def write_failure(exc: Exception) -> str:
+    """Why SQLite refused a write, in words for the user (one line, without the
+    SQL and the link SQLAlchemy adds). The transaction was rolled back."""
+    reason = _reason(exc)
+    if "locked" in reason or "busy" in reason:
+        return f"another program held the library for over {BUSY_TIMEOUT_MS // 1000} seconds; try again"
+    return disk_trouble(reason)
+
+
+def disk_trouble(reason: str) -> str:
+    """SQLite's word for a full or failing disk, as the user would say it."""
+    if "full" in reason:
+        return "the disk is full; make room and try again"
+    if "I/O error" in reason:
+        return "the disk reported an error (disk I/O error): it may be full, failing or gone"
+    return " ".join(reason.split())
 
 
 def upgrade(engine: Engine, path: Path, revision: str | None, on_upgrade: Callable[[str], None] | None = None) -> None:
@@ -281,17 +316,18 @@ def new_history() -> str:
     return json.dumps(uuid.uuid4().hex)
 
 
-def backup(engine: Engine, dest: Path) -> None:
+def backup(engine: Engine, dest: Path, replace: bool = True) -> None:
     """A consistent copy through SQLite's online backup API, safe while in use.
 
-    Written under a temporary name and renamed when complete, so a failed
-    backup (a full disk, an interruption) never leaves a file that looks whole.
+    Written under a temporary name of its own and renamed when complete, so a
+    failed backup (a full disk, an interruption) never leaves a file that looks
+    whole, and two backups to one name at once never finish each other's file.
+    Without `replace`, FileExistsError when a file took the name meanwhile.
     """
     dest = Path(dest)
-    partial = dest.with_name(dest.name + ".partial")
+    partial = new_partial(dest)
     raw = engine.raw_connection()
     try:
-        partial.unlink(missing_ok=True)
         target = sqlite3.connect(str(partial))
         try:
             driver = raw.driver_connection
@@ -305,12 +341,36 @@ def backup(engine: Engine, dest: Path) -> None:
                     )
         finally:
             target.close()
-        os.replace(partial, dest)
+        if replace:
+            os.replace(partial, dest)
+        else:
+            rename_new(partial, dest)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     finally:
         raw.close()
+
+
+def new_partial(dest: Path) -> Path:
+    """An empty file of its own beside `dest`, to write a copy into and rename."""
+    partial = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.partial")
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the user's usual permissions
+    return partial
+
+
+def rename_new(partial: Path, dest: Path) -> None:
+    """Rename into place only where no file is (FileExistsError otherwise)."""
+    try:
+        os.link(partial, dest)  # never replaces a file
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: a look first (a small window)
+        if os.path.lexists(dest):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(dest)) from None
+        os.replace(partial, dest)
+        return
+    partial.unlink()
 
 
 def integrity_check(engine: Engine) -> list[str]:
@@ -323,6 +383,8 @@ def integrity_check(engine: Engine) -> list[str]:
         with engine.connect() as conn:
             rows = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
     except Exception as exc:
+        if isinstance(getattr(exc, "orig", exc), sqlite3.OperationalError):  # the disk's trouble, not the file's
+            return [f"the database could not be checked: {disk_trouble(_reason(exc))}"]
         return [f"the database is damaged ({_reason(exc)}); restore it from a backup"]
     problems = [" ".join(r.replace("*** in database main ***", "").split()) for r in rows if r != "ok"]
     problems = [p for p in problems if p]
@@ -330,8 +392,11 @@ def integrity_check(engine: Engine) -> list[str]:
         with engine.connect() as conn:
             for table in ("search_index", "search_index_notes"):
                 conn.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)"))
-    except Exception:
-        problems.append("the search index does not match its contents (it can be rebuilt from the articles)")
+    except Exception as exc:
+        # FTS5 is asked for its check by an INSERT, which a read-only library refuses:
+        # that is no sign of damage (it said the index did not match).
+        if "readonly" not in _reason(exc):
+            problems.append("the search index does not match its contents (it can be rebuilt from the articles)")
     try:
         with engine.connect() as conn:
             triggers = conn.execute(text(list_entries.TRIGGERS_SQL)).scalar()

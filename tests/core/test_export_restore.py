@@ -1,0 +1,94 @@
+"""import-annotations beside another process writing the same articles: what the
+other one writes meanwhile is kept (nothing the user made is lost)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from reader.core import Library, domain
+from reader.core.export import export_library, import_annotations
+
+
+class _WrittenMeanwhile(Library):
+    """A library in which another process (its own connection) writes an article's
+    note and adds a tag right after import_annotations has read the article."""
+
+    other: Library
+
+    def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
+        articles = super().get_many(ids, content)
+        if not content:  # the read the note and tags are restored from
+            for article_id in ids:
+                self.other.set_note(article_id, "written in the window meanwhile")
+                self.other.add_tags(article_id, ["added-meanwhile"])
+        return articles
+
+
+@pytest.mark.sqlite_only
+def test_a_note_and_tags_written_meanwhile_are_kept(article_page: Path, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "old") as old:
+        [outcome] = old.import_paths([article_page], workers=1)
+        old.highlight_quote(outcome.id, "quiet", occurrence=1, note="a highlight's note")
+        old.set_note(outcome.id, "the exported note")
+        old.set_tags(outcome.id, ["rivers"])
+        export_library(old, "json", tmp_path / "all.json")
+
+    with Library.open(tmp_path / "new") as other:
+        [outcome] = other.import_paths([article_page], workers=1)
+    library = _WrittenMeanwhile.open(tmp_path / "new")
+    library.other = Library.open(tmp_path / "new")
+    try:
+        report = import_annotations(library, tmp_path / "all.json")
+        article = library.get(outcome.id)
+    finally:
+        library.other.close()
+        library.close()
+    assert report.added == 1
+    assert article.note == "written in the window meanwhile"  # not overwritten by the file's
+    assert report.notes == 0
+    assert sorted(article.tags) == ["added-meanwhile", "rivers"]  # both kept
+
+
+def test_a_file_nested_too_deeply_is_named(library: Library, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match=r"deep\.json is nested too deeply to read"):
+        import_annotations(library, deep)
+
+
+class _ReextractedMeanwhile(Library):
+    """A library whose articles another process re-extracts (their text changes)
+    right after import_annotations has read them to place the highlights."""
+
+    def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
+        articles = super().get_many(ids, content)
+        if content:
+            import sqlite3
+
+            assert self.db_path is not None
+            with sqlite3.connect(self.db_path) as other:
+                other.executemany(
+                    "UPDATE article_contents SET text = 'A line the new extraction found.' || char(10) || text "
+                    "WHERE article_id = ?",
+                    [(i,) for i in ids],
+                )
+        return articles
+
+
+@pytest.mark.sqlite_only
+def test_highlights_placed_on_a_text_changed_meanwhile_cover_their_quotes(article_page: Path, tmp_path: Path) -> None:
+    with Library.open(tmp_path / "old") as old:
+        [outcome] = old.import_paths([article_page], workers=1)
+        old.highlight_quote(outcome.id, "listening posts")
+        export_library(old, "json", tmp_path / "all.json")
+    with Library.open(tmp_path / "new") as new:
+        new.import_paths([article_page], workers=1)
+    with _ReextractedMeanwhile.open(tmp_path / "new") as library:
+        assert import_annotations(library, tmp_path / "all.json").added == 1
+    with Library.open(tmp_path / "new") as library:
+        article = library.get(outcome.id)
+        [h] = article.highlights
+        assert h.placed and article.text[h.start : h.end] == h.quote == "listening posts"
