@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Callable
 
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
@@ -25,8 +24,8 @@ from readability.readability import is_video_url
 from reader.core.importing import choice
 from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.data_tables import is_data_table
-from reader.core.importing.furniture import FURNITURE_TEXT
-from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, collapse, link_share, text_length
+from reader.core.importing.leads import orphan_leads
+from reader.core.importing.nodes import HEADINGS, CaselessPattern, collapse, link_share, text_length
 
 
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
@@ -416,7 +415,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         self, candidates: dict[HtmlElement, Candidate], best_candidate: Candidate, html_partial: bool = False
     ) -> HtmlElement:
         best = best_candidate["elem"]
-        for lead in reversed(_orphan_leads(best, self.get_link_density)):
+        for lead in reversed(orphan_leads(best, self.get_link_density)):
             best.insert(0, lead)
         figure = choice.lead_figure(best)
         if figure is not None:
@@ -564,48 +563,3 @@ def _prose_length(elem: HtmlElement) -> int:
     """Raw characters of the long paragraphs under elem."""
     lengths = (len(p.text_content()) for p in elem.iter("p"))
     return sum(n for n in lengths if n >= _PROSE_PARAGRAPH)
-
-
-def _orphan_leads(best: HtmlElement, link_density: Callable[[HtmlElement], float]) -> list[HtmlElement]:
-    """Paragraphs just before the chosen container, at most two levels up, that
-    read as the article's opening (a standfirst or first paragraph in its own box)."""
-    best_len = len(SPACES.sub(" ", best.text_content()))
-    if best_len < 200:
-        return []
-    leads: list[HtmlElement] = []
-    node = best
-    for _ in range(2):
-        parent = node.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        found: list[HtmlElement] = []
-        for sib in node.itersiblings(preceding=True):
-            if not isinstance(sib.tag, str):
-                continue
-            if (
-                sib.tag in HEADINGS
-                or sib.find(".//h1") is not None
-                or sib.tag in ("figure", "aside", "nav", "blockquote")
-            ):
-                break
-            paras = [sib] if sib.tag == "p" else list(sib.iter("p"))
-            if not paras and len(collapse(sib.text_content())) > 0:
-                break
-            chunk = []
-            for p in paras:
-                text = collapse(p.text_content())
-                if len(text) < 40 or link_density(p) > 0.2 or FURNITURE_TEXT.match(text):
-                    continue
-                if any(
-                    a.tag in ("figure", "figcaption", "aside", "blockquote", "li")
-                    for a in p.iterancestors()
-                    if a is not sib and sib in a.iterancestors()
-                ):
-                    continue
-                chunk.append(p)
-            found[:0] = chunk
-        total = sum(len(SPACES.sub(" ", p.text_content())) for p in found)
-        if found and total < best_len * 0.6:
-            leads[:0] = found
-        node = parent
-    return leads

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from reader.core import dates, domain, listing
 from reader.core.errors import LibraryError
 from reader.core.identity import display_name
+from reader.core.library.copying import copy_library
 from reader.core.library.highlights import HighlightsMixin
 from reader.core.library.importer import ImportingMixin
 from reader.core.library.reviewing import ReviewMixin
@@ -560,47 +561,6 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
     def reindex(self) -> None:
         with self._writer.begin() as conn:
             self._search.rebuild(conn)
-
-
-def copy_library(
-    source: str | os.PathLike[str], dest: str | os.PathLike[str], progress: ProgressCallback | None = None
-) -> dict[str, int]:
-    """Copy a whole library to a new one, across backends (a folder or a
-    postgresql:// URL each): all or nothing, every table's row count verified.
-    The destination must not hold a library with anything in it. Returns the
-    row counts per table."""
-    target = resolve_library(dest)
-    origin = resolve_library(source)
-    if isinstance(origin, Path) and not (origin / DB_NAME).is_file():
-        raise LibraryError(f"there is no library in {origin}")
-    with Library.open(origin) as src:
-        if isinstance(target, str):
-            return _copy_to_server(src, target, progress)
-        path = target / DB_NAME
-        if src.db_path is not None and path.resolve() == src.db_path.resolve():
-            raise LibraryError(f"{path} is the library being copied")
-        try:
-            if db.inspect(path) != db.NEW:
-                raise LibraryError(f"{path} already holds a library; copy into a new folder")
-            target.mkdir(parents=True, exist_ok=True)
-            return copy.to_sqlite_file(src.engine, path, progress)
-        except db.DatabaseError as exc:
-            raise LibraryError(str(exc)) from None
-        except (copy.CopyError, OSError, SQLAlchemyError) as exc:
-            raise LibraryError(f"cannot copy the library to {path}: {server.reason(exc)}") from None
-
-
-def _copy_to_server(src: Library, url: str, progress: ProgressCallback | None) -> dict[str, int]:
-    with Library.open(url) as dst:
-        if src.url is not None and server.display_url(src.url) == dst.name:
-            raise LibraryError(f"{dst.name} is the library being copied")
-        try:
-            with dst._writer.begin() as conn:
-                if not copy.is_empty(conn):
-                    raise LibraryError(f"{dst.name} already holds articles; copy into an empty database")
-                return copy.copy_rows(src.engine, conn, progress)
-        except (copy.CopyError, SQLAlchemyError) as exc:
-            raise LibraryError(f"cannot copy the library to {dst.name}: {server.reason(exc)}") from None
 
 
 __all__ = ["Library", "LibraryError", "NoteConflict", "copy_library", "page_identity", "storable_text"]
