@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import email.policy
+import re
 import shutil
 import struct
 import tracemalloc
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from reader.core.domain import page_values
 from reader.core.importing import formats
 from reader.core.importing.depth import too_deep
 from reader.core.importing.formats import ImportFailure, find_pages, load_page, page_from_bytes
@@ -475,3 +477,56 @@ def test_symlinks_given_directly(tmp_path):
     reasons = dict(find_pages([tmp_path / "a.html", tmp_path / "gone.html", tmp_path / "missing.html"]))
     assert reasons[tmp_path / "a.html"] == reasons[tmp_path / "gone.html"] == "a broken or looping symbolic link"
     assert reasons[tmp_path / "missing.html"] == "file not found"
+
+
+# -- control characters -------------------------------------------------------------
+
+# C0 controls but tab, newline and carriage return; DEL; C1 controls; U+FFFE/U+FFFF.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+@pytest.mark.parametrize(
+    "control",
+    ["&#27;", "&#1;", "&#x1B;", "&#0000007", "&#12;", "&#127;", "&#129;", "&#xFFFE;", "\x1b", "\x85", "\x0b"],
+)
+def test_a_page_with_control_characters_in_its_text_imports_without_them(library, tmp_path, control):
+    """A browser shows such a page (a reference to a control character is only a
+    parse error); Reader failed it whole: "All strings must be XML compatible"."""
+    page = tmp_path / "controls.html"
+    body = f"<pre>x = 1\ny = z{control}</pre><p>hello {control} world, a dash &#150; and an ellipsis &#x85;</p>"
+    page.write_text(article_html(before=body), "utf-8")
+    article = import_one(library, page)
+    assert "ledger fills with the names" in article.text
+    assert "x = 1\ny = z" in article.text  # line breaks stay where the text keeps its lines
+    assert "a dash – and an ellipsis …" in article.text  # &#128;-&#159; read as windows-1252, as browsers do
+    for stored in (article.text, article.html):
+        assert not CONTROLS.search(stored), CONTROLS.findall(stored)
+
+
+def test_control_characters_are_removed_from_every_field_of_the_page(library, tmp_path):
+    """ESC and BEL in a title, byline or site name were stored as written (from the
+    markup's references, and from JSON-LD's escapes, which no markup check sees)."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Title \\u001b]0;pwned\\u0007 \\u001b[31mRED\\u001b[0m",'
+        ' "author": {"@type": "Person", "name": "Bob \\u001b[2J Smith"},'
+        ' "publisher": {"@type": "Organization", "name": "Site \\u009b5m"},'
+        ' "datePublished": "2024-03-0\\u00075", "inLanguage": "en\\u001b",'
+        ' "description": "Short \\u0007summary\\nover two lines."}'
+    )
+    head = (
+        "<meta name='author' content='Bob &#27;[2J Smith'>"
+        "<meta property='og:site_name' content='Site &#x9b;5m'>"
+        "<meta property='og:url' content='https://news.example.com/a&#27;b'>"
+        f"<script type='application/ld+json'>{ld}</script>"
+    )
+    page = tmp_path / "fields.html"
+    page.write_text(article_html(title="Title &#27;]0;pwned&#7; &#27;[31mRED&#27;[0m", head=head), "utf-8")
+    article = import_one(library, page)
+    assert article.title == "Title ]0;pwned [31mRED[0m"
+    assert article.author == "Bob [2J Smith"
+    assert article.site == "Site 5m"
+    assert article.excerpt == "Short summary over two lines."
+    for name, value in page_values(article).items():
+        if isinstance(value, str):
+            assert not CONTROLS.search(value) and "\n" not in value and "\t" not in value, (name, value)

@@ -21,6 +21,7 @@ from datetime import datetime
 from email.message import Message
 from pathlib import Path
 
+from reader.core.importing.controls import markup_without_controls
 from reader.core.importing.decode import decode_html, sniff_utf16
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -287,36 +288,15 @@ def _saved_date(value: str | None) -> str | None:
 _START_TAG = re.compile(r"<[A-Za-z]")
 
 
-# Characters lxml refuses in text ("All strings must be XML compatible"): C0
-# controls but tab, newline and carriage return, lone surrogates, U+FFFE/U+FFFF.
-_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _has_not_xml_chars(html: str) -> bool:
-    """_NOT_XML_CHARS.search(html), in a third of the time: the pattern's character
-    class is tested at every character, UTF-8 bytes are searched in C."""
-    try:
-        data = html.encode("utf-8")
-    except UnicodeEncodeError:
-        return True  # a lone surrogate
-    # C0 bytes never occur inside a multi-byte UTF-8 sequence
-    return len(data.translate(None, _C0_NOT_XML)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
-
-
-_C0_NOT_XML = bytes(range(9)) + b"\x0b" + bytes(range(14, 32))
-
-
 def check_markup(html: str) -> str:
     """Refuse pages with absurdly many elements.
 
-    Control characters are removed first (a form feed becomes a space): they
-    show nothing, and the tree library refuses text holding them. Pages nested
-    too deeply are flattened where they are parsed (depth.py), from the tree
-    the extraction builds anyway.
+    Control characters, raw or as character references, are removed first
+    (controls.py): they show nothing, and the tree library refuses text holding
+    them. Pages nested too deeply are flattened where they are parsed (depth.py),
+    from the tree the extraction builds anyway.
     """
-    html = html.replace("\x0c", " ")
-    if _has_not_xml_chars(html):
-        html = _NOT_XML_CHARS.sub("", html)
+    html = markup_without_controls(html)
     if html.count("<") > MAX_ELEMENTS:
         elements = len(_START_TAG.findall(html))
         if elements > MAX_ELEMENTS:

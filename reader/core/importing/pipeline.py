@@ -17,6 +17,7 @@ from lxml.html import HtmlElement
 from reader.core.domain import PageFields, page_values
 from reader.core.importing.bound import bound_tree
 from reader.core.importing.codelang import mark_code_languages
+from reader.core.importing.controls import clean_fields, one_line
 from reader.core.importing.extract import Extraction, extract, whole_page
 from reader.core.importing.formats import ImportFailure, SavedPage, load_page
 from reader.core.importing.images import Asset, localize_images
@@ -76,16 +77,17 @@ def prepare_page(page: SavedPage) -> PreparedArticle:
         if extraction_error is not None:
             raise ImportFailure(f"could not read the page: {extraction_error}")
         raise ImportFailure("no readable text in the page")
-    title = _clean_title(extraction.title) or _first_line(text) or page.path.stem
+    # The one place the page's fields enter the record: none keeps a control
+    # character, wherever it came from (markup, JSON-LD, MHTML headers, file name).
+    fields = clean_fields({**page_values(extraction), "url": extraction.url or page.url, "saved_at": page.saved_at})
+    title = _clean_title(fields["title"]) or _first_line(text) or one_line(page.path.stem)
     return PreparedArticle(
         **{
-            **page_values(extraction),
+            **fields,
             "title": title,
-            "url": extraction.url or page.url,
-            "excerpt": extraction.excerpt or _excerpt(text),
+            "excerpt": fields["excerpt"] or _excerpt(text),
             "word_count": word_count(text),
             "fallback": fallback,
-            "saved_at": page.saved_at,
         },
         source_path=str(page.path),
         original=page.original,
