@@ -37,6 +37,7 @@ class HighlightController(WindowParts):
         a = self.annotations
         a.failed.connect(lambda message: self.statusBar().showMessage(message, 6000))
         a.failed.connect(lambda _message: self.view.clear_pending())  # a highlight shown before it was stored
+        a.failed.connect(self._text_changed_meanwhile)
         self.view.highlightsReloaded.connect(self._highlights_reloaded)
         a.group.canUndoChanged.connect(self._update_undo)
         a.group.canRedoChanged.connect(self._update_undo)
@@ -128,11 +129,36 @@ class HighlightController(WindowParts):
             self.statusBar().showMessage("Select some text to highlight first", 4000)
             return False
         color = color or self.names.default
-        self.annotations.add(article.id, span[0], span[1], color, note, tags)
+        # The words the reader saw there: refused by the library if another process has
+        # extracted the article again since (the offsets would cover other words).
+        seen = article.text[span[0] : span[1]]
+        self.annotations.add(article.id, span[0], span[1], color, note, tags, seen=seen)
         self.view.clear_selection()
         self.view.show_pending(span[0], span[1], color)  # on screen now; stored on the worker
         self.floating.hide()
         return True
+
+    def _text_changed_meanwhile(self, _message: str) -> None:
+        """An annotation could not be stored: if the open article's text is no longer the one
+        shown (another process extracted it again), show the new text, where the reader stays,
+        and say so in one line."""
+        article = self.view.article
+        if article is None:
+            return
+        try:
+            fresh = self.library.get(article.id)
+        except LibraryError:
+            return  # deleted meanwhile: that change comes by itself
+        if fresh.text == article.text:
+            return
+        self.view.show_article(fresh, progress=self.view.scroll_fraction())
+        self.sidebar.set_article(fresh)
+        self._highlights_reloaded(fresh.id)  # its highlights moved with the text
+        self.statusBar().showMessage(
+            "The article's text changed since it was shown (extracted again); "
+            "the new text is shown: select the words again",
+            8000,
+        )
 
     def recolor(self, highlight_id: int, color: str) -> None:
         h = self._highlight(highlight_id)
