@@ -139,26 +139,32 @@ class HighlightController(WindowParts):
         return True
 
     def _text_changed_meanwhile(self, _message: str) -> None:
-        """An annotation could not be stored: if the open article's text is no longer the one
-        shown (another process extracted it again), show the new text, where the reader stays,
-        and say so in one line."""
+        """An annotation could not be stored: perhaps (the library refuses a selection made
+        on text extracted again since) because the text shown is no longer the article's."""
+        if self._show_new_text():
+            self.statusBar().showMessage(
+                "The article's text changed since it was shown (extracted again); "
+                "the new text is shown: select the words again",
+                8000,
+            )
+
+    def _show_new_text(self) -> bool:
+        """If another process extracted the open article again, show its new text (with its
+        highlights where they now are) at the reader's place; True when it did."""
         article = self.view.article
         if article is None:
-            return
+            return False
         try:
             fresh = self.library.get(article.id)
         except LibraryError:
-            return  # deleted meanwhile: that change comes by itself
+            return False  # deleted meanwhile: that change comes by itself
         if fresh.text == article.text:
-            return
+            return False
         self.view.show_article(fresh, progress=self.view.scroll_fraction())
         self.sidebar.set_article(fresh)
-        self._highlights_reloaded(fresh.id)  # its highlights moved with the text
-        self.statusBar().showMessage(
-            "The article's text changed since it was shown (extracted again); "
-            "the new text is shown: select the words again",
-            8000,
-        )
+        self.annotations.forget(fresh.id)  # its highlights moved with the text
+        self.annotations.activate(fresh.id)
+        return True
 
     def recolor(self, highlight_id: int, color: str) -> None:
         h = self._highlight(highlight_id)
@@ -225,6 +231,10 @@ class HighlightController(WindowParts):
         self.annotations.forget(article_id)
         if article_id == self.article_id:
             self.annotations.activate(article_id)
+            # Extracted again elsewhere, the highlights' offsets are in the new text: on the
+            # text shown they would cover other words.
+            if self._show_new_text():
+                self.statusBar().showMessage("The article was extracted again; its new text is shown", 5000)
 
     def reveal_highlight(self, highlight_id: int) -> None:
         self.focused_highlight = highlight_id

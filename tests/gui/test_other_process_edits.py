@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 from gui_support import answer_dialogs, settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
-from test_highlights import QUOTE, select
+from test_highlights import QUOTE, background, color_of, select
 
 from reader.core.library import Library
 
@@ -96,3 +96,29 @@ def test_a_selection_on_text_extracted_again_elsewhere_is_refused_and_the_new_te
     qtbot.keyClick(view, Qt.Key.Key_H)
     settle(qtbot, window)
     assert [h.quote for h in other.highlights(rivers)] == [QUOTE]
+
+
+def painted_words(view, color: str) -> str:
+    """The characters of the reading view painted in a highlight colour, in order."""
+    wanted = color_of(view, color)
+    doc_text = view.document().toPlainText()
+    return "".join(doc_text[p] for p in range(len(doc_text)) if (c := background(view, p)) and c.name() == wanted)
+
+
+def test_highlights_moved_by_an_extraction_elsewhere_are_painted_on_the_new_text(
+    library, rivers, other, make_window, qtbot
+):
+    _as_an_older_extraction(library, rivers)
+    text = library.get(rivers).text
+    at = text.index(QUOTE)
+    h = library.add_highlight(rivers, at, at + len(QUOTE), color="yellow")
+    window = make_window(library, poll_ms=100)  # the window's check for other processes' changes
+    window.open_article(rivers)
+    view = window.view
+    assert painted_words(view, "yellow") == QUOTE
+    other.reextract(rivers)  # in a terminal: its text loses the old first paragraph, the highlight moves
+    moved = other.get_highlight(h.id)
+    assert moved.start != h.start
+    qtbot.waitUntil(lambda: view.highlights[h.id].start == moved.start, timeout=10000)
+    assert painted_words(view, "yellow") == QUOTE  # not the words now at its new offsets in the old text
+    assert OLD_LEAD not in view.toPlainText()
