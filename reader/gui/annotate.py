@@ -124,15 +124,23 @@ class AnnotationCommand(QUndoCommand):
 
 
 class AddHighlight(AnnotationCommand):
-    def __init__(self, ctl, article_id: int, start: int, end: int, color: str, note: str = "", tags=()) -> None:
+    """`seen`: the text the offsets were taken on; the library refuses them if the article's
+    text there has changed since (re-extracted by another process)."""
+
+    def __init__(
+        self, ctl, article_id: int, start: int, end: int, color: str, note: str = "", tags=(), seen: str | None = None
+    ) -> None:
         super().__init__(ctl, article_id, "Highlight")
         self.args = (article_id, start, end, color, note, tuple(tags))
+        self.seen = seen
         self.highlight: Highlight | None = None
 
     def apply(self, library) -> Change:
         if self.highlight is None:
             article_id, start, end, color, note, tags = self.args
-            self.highlight = library.add_highlight(article_id, start, end, color=color, note=note, tags=tags)
+            self.highlight = library.add_highlight(
+                article_id, start, end, color=color, note=note, tags=tags, seen=self.seen
+            )
         else:  # redo after undo: the same highlight, same id and uid
             self.highlight = library.restore_highlight(self.highlight)
         return Change("highlight-added", self.highlight.article_id, self.highlight.id)
@@ -302,8 +310,10 @@ class Annotations(QObject):
         elif index < stack.count() and stack.command(index) is command:
             stack.redo()
 
-    def add(self, article_id: int, start: int, end: int, color: str, note: str = "", tags=()) -> None:
-        self.stack(article_id).push(AddHighlight(self, article_id, start, end, color, note, tags))
+    def add(
+        self, article_id: int, start: int, end: int, color: str, note: str = "", tags=(), seen: str | None = None
+    ) -> None:
+        self.stack(article_id).push(AddHighlight(self, article_id, start, end, color, note, tags, seen))
 
     def set_color(self, highlight: Highlight, color: str, label: str = "") -> None:
         if color != highlight.color:

@@ -8,13 +8,22 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QGuiApplication
 
+from reader.core.tags import clean_tags, tag_key
 from reader.gui.window_parts import WindowParts
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from reader.core.domain import Change
     from reader.core.library import Library
+
+
+def tag_edits(opened: Iterable[str], edited: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(added, removed): what the reader changed in a tag editor that opened with `opened`.
+    Tags are one whatever their case, as the library keeps them."""
+    before, after = clean_tags(opened), clean_tags(edited)
+    kept, wanted = {tag_key(t) for t in before}, {tag_key(t) for t in after}
+    return [t for t in after if tag_key(t) not in kept], [t for t in before if tag_key(t) not in wanted]
 
 
 class ArticleController(WindowParts):
@@ -84,18 +93,32 @@ class ArticleController(WindowParts):
 
         from reader.core.tags import parse_tags
 
+        opened = article.tags  # what the editor starts from: only the reader's edits to it are stored
         text, ok = QInputDialog.getText(
-            self, "Tags", "Tags for this article, separated by commas:", text=", ".join(article.tags)
+            self, "Tags", "Tags for this article, separated by commas:", text=", ".join(opened)
         )
-        if ok:
-            self.set_tags(parse_tags(text))
+        if ok and self.article_id == article.id:
+            self.set_tags(parse_tags(text), opened=opened)
 
-    def set_tags(self, tags: list[str]) -> None:
+    def set_tags(self, tags: Iterable[str], opened: Iterable[str] | None = None) -> None:
+        """Give the open article these tags, as edited from `opened` (default: the tags the
+        window shows). Only the tags added and removed are stored, each read and written in
+        one transaction: a tag another process added meanwhile (`reader tag ID x`) is kept,
+        where writing the whole list dropped it."""
         article_id = self.article_id
         if article_id is None:
             return
-        tags = list(tags)
-        self.ops.run(lambda lib: lib.set_tags(article_id, tags), on_error=self._report)
+        if opened is None:
+            opened = self.view.article.tags if self.view.article is not None else ()
+        added, removed = tag_edits(opened, tags)
+        if not added and not removed:
+            return
+
+        def store(lib: Library) -> list[Change]:
+            changes = [lib.add_tags(article_id, added)] if added else []
+            return [*changes, lib.remove_tags(article_id, removed)] if removed else changes
+
+        self.ops.run(store, on_error=self._report)
 
     def confirm_delete(self, title: str) -> bool:
         from PySide6.QtWidgets import QMessageBox

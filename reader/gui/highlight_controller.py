@@ -37,6 +37,7 @@ class HighlightController(WindowParts):
         a = self.annotations
         a.failed.connect(lambda message: self.statusBar().showMessage(message, 6000))
         a.failed.connect(lambda _message: self.view.clear_pending())  # a highlight shown before it was stored
+        a.failed.connect(self._text_changed_meanwhile)
         self.view.highlightsReloaded.connect(self._highlights_reloaded)
         a.group.canUndoChanged.connect(self._update_undo)
         a.group.canRedoChanged.connect(self._update_undo)
@@ -128,10 +129,41 @@ class HighlightController(WindowParts):
             self.statusBar().showMessage("Select some text to highlight first", 4000)
             return False
         color = color or self.names.default
-        self.annotations.add(article.id, span[0], span[1], color, note, tags)
+        # The words the reader saw there: refused by the library if another process has
+        # extracted the article again since (the offsets would cover other words).
+        seen = article.text[span[0] : span[1]]
+        self.annotations.add(article.id, span[0], span[1], color, note, tags, seen=seen)
         self.view.clear_selection()
         self.view.show_pending(span[0], span[1], color)  # on screen now; stored on the worker
         self.floating.hide()
+        return True
+
+    def _text_changed_meanwhile(self, _message: str) -> None:
+        """An annotation could not be stored: perhaps (the library refuses a selection made
+        on text extracted again since) because the text shown is no longer the article's."""
+        if self._show_new_text():
+            self.statusBar().showMessage(
+                "The article's text changed since it was shown (extracted again); "
+                "the new text is shown: select the words again",
+                8000,
+            )
+
+    def _show_new_text(self) -> bool:
+        """If another process extracted the open article again, show its new text (with its
+        highlights where they now are) at the reader's place; True when it did."""
+        article = self.view.article
+        if article is None:
+            return False
+        try:
+            fresh = self.library.get(article.id)
+        except LibraryError:
+            return False  # deleted meanwhile: that change comes by itself
+        if fresh.text == article.text:
+            return False
+        self.view.show_article(fresh, progress=self.view.scroll_fraction())
+        self.sidebar.set_article(fresh)
+        self.annotations.forget(fresh.id)  # its highlights moved with the text
+        self.annotations.activate(fresh.id)
         return True
 
     def recolor(self, highlight_id: int, color: str) -> None:
@@ -199,6 +231,10 @@ class HighlightController(WindowParts):
         self.annotations.forget(article_id)
         if article_id == self.article_id:
             self.annotations.activate(article_id)
+            # Extracted again elsewhere, the highlights' offsets are in the new text: on the
+            # text shown they would cover other words.
+            if self._show_new_text():
+                self.statusBar().showMessage("The article was extracted again; its new text is shown", 5000)
 
     def reveal_highlight(self, highlight_id: int) -> None:
         self.focused_highlight = highlight_id

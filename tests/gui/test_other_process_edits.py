@@ -1,0 +1,124 @@
+"""The window and another process (the `reader` command) edit one article at once: the
+window stores only what its reader did, never over what the other process did meanwhile."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from gui_support import answer_dialogs, settle
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+from test_highlights import QUOTE, background, color_of, select
+
+from reader.core.library import Library
+
+OLD_LEAD = "Photographs by the field team, winter survey."
+
+
+@pytest.fixture
+def rivers(library, article_page):
+    return library.import_paths([article_page], workers=1)[0].id
+
+
+@pytest.fixture
+def other(library):
+    """A second Library on the same folder, as the `reader` command would open it."""
+    lib = Library.open(library.folder)
+    yield lib
+    lib.close()
+
+
+def test_tags_added_elsewhere_while_the_editor_is_open_are_kept(library, rivers, other, make_window, qtbot):
+    library.set_tags(rivers, ["rivers"])
+    window = make_window(library)
+    window.open_article(rivers)
+    shown = []
+
+    def edit(dialog: QInputDialog) -> None:
+        shown.append(dialog.textValue())
+        other.add_tags(rivers, ["science"])  # meanwhile, in a terminal: reader tag ID science
+        dialog.setTextValue("ice, Glaciers")  # the reader drops "rivers", adds two
+        dialog.accept()
+
+    answer_dialogs(window, QInputDialog, edit)
+    window.actions["tags"].trigger()
+    settle(qtbot, window)
+    assert shown == ["rivers"]
+    assert set(other.get(rivers).tags) == {"science", "ice", "Glaciers"}
+    assert set(window.view.article.tags) == {"science", "ice", "Glaciers"}  # the window shows the merged tags
+
+
+def test_an_unchanged_editor_stores_nothing_and_a_case_change_is_no_edit(library, rivers, other, make_window, qtbot):
+    library.set_tags(rivers, ["Rivers"])
+    window = make_window(library)
+    window.open_article(rivers)
+    other.add_tags(rivers, ["science"])  # after the window showed the article
+    window.set_tags(["rivers"])  # the editor's text, its case changed
+    settle(qtbot, window)
+    assert set(other.get(rivers).tags) == {"Rivers", "science"}
+
+
+def _as_an_older_extraction(library, article_id: int) -> None:
+    """The article as an older Reader extracted it: a first paragraph the extractor now
+    leaves out. (Set up before the window opens; `reextract` then gives today's text.)"""
+    with sqlite3.connect(library.db_path) as db:
+        db.execute(
+            "UPDATE article_contents SET html = '<p>' || ? || '</p>' || html, text = ? || char(10) || char(10) || text "
+            "WHERE article_id = ?",
+            (OLD_LEAD, OLD_LEAD, article_id),
+        )
+    db.close()
+
+
+def test_a_selection_on_text_extracted_again_elsewhere_is_refused_and_the_new_text_shown(
+    library, rivers, other, make_window, qtbot
+):
+    _as_an_older_extraction(library, rivers)
+    window = make_window(library)
+    window.open_article(rivers)
+    view = window.view
+    assert OLD_LEAD in view.toPlainText()
+    select(view, QUOTE)
+    other.reextract(rivers)  # meanwhile, in a terminal: reader reextract ID
+    qtbot.keyClick(view, Qt.Key.Key_H)
+    settle(qtbot, window)
+    # Stored at the selection's offsets in today's text, it covered other words; refused.
+    assert other.highlights(rivers) == []
+    message = window.statusBar().currentMessage()
+    assert "text changed since it was shown" in message and "\n" not in message
+    assert OLD_LEAD not in view.toPlainText() and view.article.text == other.get(rivers).text
+    # Selected again on the text now shown, the words are highlighted.
+    select(view, QUOTE)
+    qtbot.keyClick(view, Qt.Key.Key_H)
+    settle(qtbot, window)
+    assert [h.quote for h in other.highlights(rivers)] == [QUOTE]
+
+
+def painted_words(view, color: str) -> str:
+    """The characters of the reading view painted in a highlight colour, in order."""
+    wanted = color_of(view, color)
+    doc_text = view.document().toPlainText()
+    return "".join(doc_text[p] for p in range(len(doc_text)) if (c := background(view, p)) and c.name() == wanted)
+
+
+def test_highlights_moved_by_an_extraction_elsewhere_are_painted_on_the_new_text(
+    library, rivers, other, make_window, qtbot
+):
+    _as_an_older_extraction(library, rivers)
+    text = library.get(rivers).text
+    at = text.index(QUOTE)
+    h = library.add_highlight(rivers, at, at + len(QUOTE), color="yellow")
+    window = make_window(library, poll_ms=100)  # the window's check for other processes' changes
+    window.open_article(rivers)
+    view = window.view
+    assert painted_words(view, "yellow") == QUOTE
+    other.reextract(rivers)  # in a terminal: its text loses the old first paragraph, the highlight moves
+    moved = other.get_highlight(h.id)
+    assert moved.start != h.start
+    qtbot.waitUntil(lambda: view.highlights[h.id].start == moved.start, timeout=10000)
+    assert painted_words(view, "yellow") == QUOTE  # not the words now at its new offsets in the old text
+    assert OLD_LEAD not in view.toPlainText()
