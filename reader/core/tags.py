@@ -38,3 +38,17 @@ def parse_tags(text: str) -> list[str]:
     """Tags typed into one box: "a, b c" or "#a #b" (commas and semicolons win over spaces)."""
     text = text.replace(";", ",")
     return clean_tags(text.split(",") if "," in text else text.split())
+
+
+def tag_edits(opened: Iterable[str], edited: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(added, removed): what a tag editor that opened with `opened` changed. A change
+    of case is no change (tags are one whatever their case)."""
+    before, after = clean_tags(opened), clean_tags(edited)
+    kept, wanted = {tag_key(t) for t in before}, {tag_key(t) for t in after}
+    return [t for t in after if tag_key(t) not in kept], [t for t in before if tag_key(t) not in wanted]
+
+
+def edited_tags(current: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
+    """`current` without the tags in `remove`, then with those in `add` (a tag in both stays)."""
+    drop = {tag_key(t) for t in remove}
+    return clean_tags([*(t for t in current if tag_key(t) not in drop), *add])

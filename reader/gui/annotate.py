@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.domain import COLORS, Change, Highlight
 from reader.core.errors import LibraryError
-from reader.core.tags import parse_tags, tag_key
+from reader.core.tags import parse_tags, tag_edits
 from reader.gui.icons import icon
 from reader.gui.note_conflict import KEEP_MINE, KEEP_THEIRS, NoteConflictDialog, highlight_label
 from reader.gui.tasks import describe
@@ -155,7 +155,9 @@ class AddHighlight(AnnotationCommand):
 class UpdateHighlight(AnnotationCommand):
     """A change of colour, note or tags. A note is written only over the note the
     editor opened (the core's NoteConflict otherwise, which Annotations turns into
-    the conflict dialog)."""
+    the conflict dialog). Tags are changed as the tags added and removed (`add_tags`,
+    `remove_tags`), never as a whole list: a tag another process gave the highlight
+    meanwhile stays, through the edit and its undo."""
 
     def __init__(self, ctl: Annotations, before: Highlight, text: str, **changes: Any) -> None:
         super().__init__(ctl, before.article_id, text)
@@ -177,7 +179,16 @@ class UpdateHighlight(AnnotationCommand):
         return change
 
     def revert(self, library: Any) -> Change:
-        return self._apply(library, {key: getattr(self.before, key) for key in self.changes}, self.after or self.before)
+        return self._apply(library, self._reverse(), self.after or self.before)
+
+    def _reverse(self) -> dict[str, Any]:
+        """The values that undo this command's changes: the tags it added removed and
+        those it removed added back; a colour or note as it was before."""
+        swap = {"add_tags": "remove_tags", "remove_tags": "add_tags"}
+        return {
+            swap.get(key, key): value if key in swap else getattr(self.before, key)
+            for key, value in self.changes.items()
+        }
 
 
 class DeleteHighlight(AnnotationCommand):
@@ -194,8 +205,10 @@ class DeleteHighlight(AnnotationCommand):
         return Change("highlight-added", self.highlight.article_id, self.highlight.id)
 
 
-def _tag_keys(tags) -> list[str]:
-    return sorted({tag_key(t) for t in tags})
+def _tag_changes(opened, edited) -> dict[str, tuple[str, ...]]:
+    """What a tag editor changed, as UpdateHighlight's `add_tags` and `remove_tags` (only those given)."""
+    added, removed = tag_edits(opened, edited)
+    return {key: tuple(tags) for key, tags in (("add_tags", added), ("remove_tags", removed)) if tags}
 
 
 class Annotations(QObject):
@@ -324,25 +337,19 @@ class Annotations(QObject):
             self._push(UpdateHighlight(self, highlight, "Edit Note", note=note))
 
     def set_tags(self, highlight: Highlight, tags) -> None:
-        tags = tuple(tags)
-        if _tag_keys(tags) != _tag_keys(highlight.tags):
-            self._push(UpdateHighlight(self, highlight, "Edit Tags", tags=tags))
+        changes = _tag_changes(highlight.tags, tags)
+        if changes:
+            self._push(UpdateHighlight(self, highlight, "Edit Tags", **changes))
 
     def edit(self, highlight: Highlight, note: str, tags) -> None:
-        """Note and tags in one step (the note editor edits both)."""
+        """Note and tags in one step (the note editor edits both, from `highlight` as it opened)."""
         changes: dict[str, object] = {}
         if note != highlight.note:
             changes["note"] = note
-        if _tag_keys(tags) != _tag_keys(highlight.tags):
-            changes["tags"] = tuple(tags)
+        tagged = _tag_changes(highlight.tags, tags)
+        changes.update(tagged)
         if changes:
-            text = (
-                "Edit Note"
-                if list(changes) == ["note"]
-                else "Edit Tags"
-                if list(changes) == ["tags"]
-                else "Edit Note and Tags"
-            )
+            text = "Edit Tags" if "note" not in changes else "Edit Note and Tags" if tagged else "Edit Note"
             self._push(UpdateHighlight(self, highlight, text, **changes))
 
     def delete(self, highlight: Highlight) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QGuiApplication
 
-from reader.core.tags import clean_tags, tag_key
+from reader.core.tags import tag_edits
 from reader.gui.window_parts import WindowParts
 
 if TYPE_CHECKING:
@@ -16,14 +16,6 @@ if TYPE_CHECKING:
 
     from reader.core.domain import Change
     from reader.core.library import Library
-
-
-def tag_edits(opened: Iterable[str], edited: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(added, removed): what the reader changed in a tag editor that opened with `opened`.
-    Tags are one whatever their case, as the library keeps them."""
-    before, after = clean_tags(opened), clean_tags(edited)
-    kept, wanted = {tag_key(t) for t in before}, {tag_key(t) for t in after}
-    return [t for t in after if tag_key(t) not in kept], [t for t in before if tag_key(t) not in wanted]
 
 
 class ArticleController(WindowParts):
@@ -102,9 +94,9 @@ class ArticleController(WindowParts):
 
     def set_tags(self, tags: Iterable[str], opened: Iterable[str] | None = None) -> None:
         """Give the open article these tags, as edited from `opened` (default: the tags the
-        window shows). Only the tags added and removed are stored, each read and written in
-        one transaction: a tag another process added meanwhile (`reader tag ID x`) is kept,
-        where writing the whole list dropped it."""
+        window shows). Only the tags added and removed are stored, read and written in one
+        transaction: a tag another process added meanwhile (`reader tag ID x`) is kept, where
+        writing the whole list dropped it, and the edit is stored whole or not at all."""
         article_id = self.article_id
         if article_id is None:
             return
@@ -114,11 +106,7 @@ class ArticleController(WindowParts):
         if not added and not removed:
             return
 
-        def store(lib: Library) -> list[Change]:
-            changes = [lib.add_tags(article_id, added)] if added else []
-            return [*changes, lib.remove_tags(article_id, removed)] if removed else changes
-
-        self.ops.run(store, on_error=self._report)
+        self.ops.run(lambda lib: lib.change_tags(article_id, add=added, remove=removed), on_error=self._report)
 
     def confirm_delete(self, title: str) -> bool:
         from PySide6.QtWidgets import QMessageBox

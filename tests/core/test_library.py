@@ -336,3 +336,34 @@ def test_backups_to_one_name_at_once_leave_one_whole_copy_and_no_other_file(arti
         assert con.execute("SELECT quote FROM highlights").fetchall() == [("listening posts",)]
     finally:
         con.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_tag_edit_keeps_tags_added_meanwhile_and_is_stored_whole_or_not_at_all(library, article_page):
+    """A tag editor's additions and removals are one transaction (change_tags): read and
+    written together, so another process's tag stays; and a failure half-way (a trigger
+    refusing the removal here, as a full disk would) leaves no half of the edit stored."""
+    article_id = import_one(library, article_page)
+    library.set_tags(article_id, ["rivers", "north"])
+    with Library.open(library.location) as other:
+        other.add_tags(article_id, ["science"])  # after the editor opened with "rivers, north"
+    library.change_tags(article_id, add=["ice", "Glaciers"], remove=["RIVERS"])
+    assert set(library.get(article_id).tags) == {"north", "science", "ice", "Glaciers"}
+    with library.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE DELETE ON article_tags BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+    with pytest.raises(Exception, match="disk full"):
+        library.change_tags(article_id, add=["south"], remove=["north"])
+    assert set(library.get(article_id).tags) == {"north", "science", "ice", "Glaciers"}
+
+
+def test_highlight_tags_added_and_removed_keep_the_tags_given_meanwhile(library, article_page):
+    article_id = import_one(library, article_page)
+    start = library.get(article_id).text.index("listening posts")
+    h = library.add_highlight(article_id, start, start + 15, note="first", tags=["term", "north"])
+    with Library.open(library.location) as other:
+        other.update_highlight(h.id, tags=["term", "north", "science"])  # while the editor was open
+    fresh = library.update_highlight(h.id, note="second", add_tags=["Ice"], remove_tags=["TERM"], opened=h)
+    assert set(fresh.tags) == {"north", "science", "Ice"} and fresh.note == "second"  # their tag is no conflict
+    assert set(library.get_highlight(h.id).tags) == {"north", "science", "Ice"}

@@ -18,6 +18,7 @@ WRITES = frozenset(
         "set_tags",
         "add_tags",
         "remove_tags",
+        "change_tags",
         "delete",
         "add_highlight",
         "highlight_quote",

@@ -11,10 +11,12 @@ pytest.importorskip("pytestqt")
 
 from gui_support import answer_dialogs, settle
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
 from test_highlights import QUOTE, background, color_of, select
 
 from reader.core.library import Library
+from reader.gui.annotate import NoteDialog
+from reader.gui.note_conflict import NoteConflictDialog
 
 OLD_LEAD = "Photographs by the field team, winter survey."
 
@@ -60,6 +62,91 @@ def test_an_unchanged_editor_stores_nothing_and_a_case_change_is_no_edit(library
     window.set_tags(["rivers"])  # the editor's text, its case changed
     settle(qtbot, window)
     assert set(other.get(rivers).tags) == {"Rivers", "science"}
+
+
+def test_a_tag_edit_is_stored_whole_or_not_at_all(library, rivers, other, make_window, qtbot):
+    """The reader's added and removed tags are one transaction: a write that fails half-way
+    (here a trigger refuses the removal, as a full disk would fail it) stores no half of
+    the edit (stored as two, the added tag stayed and the removed one too)."""
+    library.set_tags(rivers, ["rivers"])
+    window = make_window(library)
+    window.open_article(rivers)
+    with library.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE DELETE ON article_tags BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+    window.set_tags(["ice"])  # the editor's text: "rivers" removed, "ice" added
+    settle(qtbot, window)
+    assert other.get(rivers).tags == ("rivers",)
+    assert "disk full" in window.statusBar().currentMessage()
+
+
+def _save_note_dialog(dialog: NoteDialog, note: str, tags: str) -> None:
+    dialog.editor.setPlainText(note)
+    dialog.tags.setText(tags)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def _highlighted(library, article_id: int, note: str, tags: list[str]):
+    text = library.get(article_id).text
+    at = text.index(QUOTE)
+    return library.add_highlight(article_id, at, at + len(QUOTE), note=note, tags=tags)
+
+
+def test_highlight_tags_given_elsewhere_while_the_note_editor_is_open_are_kept(
+    library, rivers, other, make_window, qtbot
+):
+    h = _highlighted(library, rivers, "first thoughts", ["rivers"])
+    window = make_window(library)
+    window.open_article(rivers)
+    shown = []
+
+    def edit(dialog: NoteDialog) -> None:
+        shown.append(dialog.tag_list())
+        other.update_highlight(h.id, tags=["rivers", "science"])  # meanwhile, another process
+        _save_note_dialog(dialog, dialog.note(), "ice, Glaciers")  # the reader drops "rivers", adds two
+
+    answer_dialogs(window, NoteDialog, edit)
+    window.edit_note(h.id)
+    settle(qtbot, window)
+    assert shown == [["rivers"]]
+    stored = other.get_highlight(h.id)
+    assert set(stored.tags) == {"science", "ice", "Glaciers"} and stored.note == "first thoughts"
+    assert set(window.view.highlights[h.id].tags) == {"science", "ice", "Glaciers"}
+    window.action_undo()  # undoes the reader's edit only: their tag stays
+    settle(qtbot, window)
+    assert set(other.get_highlight(h.id).tags) == {"rivers", "science"}
+
+
+def test_a_highlight_note_changed_elsewhere_while_the_editor_is_open_is_not_overwritten(
+    library, rivers, other, make_window, qtbot
+):
+    h = _highlighted(library, rivers, "first thoughts", ["rivers"])
+    window = make_window(library)
+    window.open_article(rivers)
+
+    def edit(dialog: NoteDialog) -> None:
+        other.update_highlight(h.id, note="ana: about lungfish", tags=["rivers", "science"])  # meanwhile
+        _save_note_dialog(dialog, "mine: oxygen in the mud", "rivers, ice")
+
+    answer_dialogs(window, NoteDialog, edit)
+    window.edit_note(h.id)
+    found: list[NoteConflictDialog] = []
+
+    def conflict_shown() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, NoteConflictDialog) and w.isVisible()]
+        return bool(found)
+
+    qtbot.waitUntil(conflict_shown, timeout=10000)
+    (dialog,) = found
+    assert dialog.their_text.toPlainText() == "ana: about lungfish"
+    assert dialog.your_text.toPlainText() == "mine: oxygen in the mud"
+    assert other.get_highlight(h.id).note == "ana: about lungfish"  # nothing was written over theirs
+    dialog.keep_theirs.click()
+    settle(qtbot, window)
+    stored = other.get_highlight(h.id)
+    # Their note stays; the reader's tag edit is stored beside their tag.
+    assert stored.note == "ana: about lungfish" and set(stored.tags) == {"rivers", "science", "ice"}
 
 
 def _as_an_older_extraction(library, article_id: int) -> None:

@@ -45,7 +45,7 @@ from reader.core.storage.models import (
     highlight_tags,
 )
 from reader.core.storage.revision import SCHEMA_REVISION
-from reader.core.tags import clean_tags, tag_key
+from reader.core.tags import clean_tags, edited_tags, tag_key
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
 
@@ -472,12 +472,16 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         return self._change_tags(article_id, lambda _current: list(tags))
 
     def add_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
-        added = list(tags)
-        return self._change_tags(article_id, lambda current: [*current, *added])
+        return self.change_tags(article_id, add=tags)
 
     def remove_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
-        drop = {tag_key(t) for t in tags}
-        return self._change_tags(article_id, lambda current: [t for t in current if tag_key(t) not in drop])
+        return self.change_tags(article_id, remove=tags)
+
+    def change_tags(self, article_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()) -> domain.Change:
+        """Add some tags to an article and remove others, in one transaction: a tag editor
+        stores only what the reader changed, all or nothing, and the article's other tags
+        (another process's, added meanwhile) stay. A tag both removed and added stays."""
+        return self._change_tags(article_id, lambda current: edited_tags(current, add, remove))
 
     def _change_tags(self, article_id: int, change: Callable[[list[str]], list[str]]) -> domain.Change:
         """The article's tags, read and written in one write transaction: two

@@ -21,7 +21,7 @@ from reader.core.storage.models import (
     Tag,
     highlight_tags,
 )
-from reader.core.tags import tag_key
+from reader.core.tags import edited_tags, tag_key
 
 if TYPE_CHECKING:
     from reader.core.library.host import LibraryHost
@@ -178,9 +178,14 @@ class HighlightsMixin(LibraryHost):
         note: str | None = None,
         tags: Iterable[str] | None = None,
         opened: domain.Highlight | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
     ) -> domain.Highlight:
         """Change a highlight. With `opened` (the highlight as the editor read it),
-        a note someone else changed since then is not overwritten: NoteConflict."""
+        a note someone else changed since then is not overwritten: NoteConflict.
+        `tags` replaces its tags; `add_tags` and `remove_tags` change only those, read
+        and written in this transaction, so a tag another process gave it meanwhile stays."""
+        add_tags, remove_tags = list(add_tags), list(remove_tags)
         try:
             with self._write() as session:
                 row = highlight_row(session, highlight_id)
@@ -197,6 +202,8 @@ class HighlightsMixin(LibraryHost):
                     row.note = note
                 if tags is not None:
                     row.tags = self._tag_rows(session, tags)
+                if add_tags or remove_tags:
+                    row.tags = self._tag_rows(session, edited_tags([t.name for t in row.tags], add_tags, remove_tags))
                 row.updated = dates.now()
                 row.updated_by = self.user
                 session.flush()
