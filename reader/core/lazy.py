@@ -191,6 +191,12 @@ class LazyLibrary:
     def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
         return self._light(lambda c: listing.get_many(c, ids, content), lambda lib: lib.get_many(ids, content))
 
+    def shows_current_text(self, article: domain.Article) -> bool:
+        return self._light(
+            lambda c: not listing.text_changed(c, article.id, article.text, article.html),
+            lambda lib: lib.shows_current_text(article),
+        )
+
     def article_ids(self, state: str | None = None, tag: str | None = None) -> list[int]:
         return self._light(lambda c: listing.article_ids(c, state, tag), lambda lib: lib.article_ids(state, tag))
 

@@ -223,6 +223,15 @@ _ARTICLE_SELECT = ", ".join(
 )
 
 
+def text_changed(conn: Sql, article_id: int, text: str, html: str) -> bool:
+    """Whether the article's stored text or html is no longer `text`, `html` (extracted
+    again): compared in the database, nothing read back. False for a deleted article."""
+    row = conn.execute(
+        "SELECT 1 FROM article_contents WHERE article_id = ? AND (text <> ? OR html <> ?)", (article_id, text, html)
+    ).fetchone()
+    return row is not None
+
+
 def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain.Article]:
     """Several articles with tags and highlights, in the order of `ids`, in a
     handful of queries per 500 articles (for export). With content=False the

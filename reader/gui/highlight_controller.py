@@ -39,6 +39,7 @@ class HighlightController(WindowParts):
         a.failed.connect(lambda _message: self.view.clear_pending())  # a highlight shown before it was stored
         a.failed.connect(self._text_changed_meanwhile)
         self.view.highlightsReloaded.connect(self._highlights_reloaded)
+        self.view.textReplaced.connect(self._text_replaced)
         a.group.canUndoChanged.connect(self._update_undo)
         a.group.canRedoChanged.connect(self._update_undo)
         a.group.undoTextChanged.connect(self._update_undo)
@@ -166,6 +167,12 @@ class HighlightController(WindowParts):
         self.annotations.activate(fresh.id)
         return True
 
+    def _text_replaced(self, _article_id: int) -> None:
+        """The view shows the open article's new text (extracted again elsewhere): the bar
+        over a selection or highlight of the old text goes."""
+        self.floating.hide()
+        self.statusBar().showMessage("The article was extracted again; its new text is shown", 5000)
+
     def recolor(self, highlight_id: int, color: str) -> None:
         h = self._highlight(highlight_id)
         if h is not None:
@@ -232,7 +239,8 @@ class HighlightController(WindowParts):
         if article_id == self.article_id:
             self.annotations.activate(article_id)
             # Extracted again elsewhere, the highlights' offsets are in the new text: on the
-            # text shown they would cover other words.
+            # text shown they would cover other words. (The view shows the new text itself when
+            # it sees it first: view.textReplaced.)
             if self._show_new_text():
                 self.statusBar().showMessage("The article was extracted again; its new text is shown", 5000)
 

@@ -209,3 +209,36 @@ def test_highlights_moved_by_an_extraction_elsewhere_are_painted_on_the_new_text
     qtbot.waitUntil(lambda: view.highlights[h.id].start == moved.start, timeout=10000)
     assert painted_words(view, "yellow") == QUOTE  # not the words now at its new offsets in the old text
     assert OLD_LEAD not in view.toPlainText()
+
+
+def test_an_article_extracted_again_elsewhere_shows_its_new_text_once_where_the_reader_was(
+    library, rivers, other, make_window, qtbot, monkeypatch
+):
+    """No highlights to move: the window showed the old text until the article was opened
+    again. A change that leaves the text alone renders nothing again (the selection stays)."""
+    _as_an_older_extraction(library, rivers)
+    window = make_window(library, poll_ms=100)
+    window.resize(900, 420)
+    window.open_article(rivers)
+    view = window.view
+    assert OLD_LEAD in view.toPlainText()
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 0
+    renders = []
+    render = view.setHtml
+    monkeypatch.setattr(view, "setHtml", lambda *a: (renders.append(a), render(*a)))
+    select(view, QUOTE)
+    bar.setValue(bar.maximum() // 2)
+    fraction = view.scroll_fraction()
+    other.add_tags(rivers, ["science"])  # in a terminal: reader tag ID science
+    qtbot.waitUntil(lambda: "science" in view.article.tags, timeout=10000)
+    assert renders == [] and view.textCursor().selectedText() == QUOTE
+    assert view.scroll_fraction() == fraction
+    other.reextract(rivers)  # in a terminal: reader reextract ID
+    qtbot.waitUntil(lambda: OLD_LEAD not in view.toPlainText(), timeout=10000)
+    qtbot.wait(400)  # later polls find nothing more to draw
+    settle(qtbot, window)
+    assert len(renders) == 1
+    assert view.article.text == other.get(rivers).text
+    assert abs(view.scroll_fraction() - fraction) < 0.05
+    assert "extracted again" in window.statusBar().currentMessage()

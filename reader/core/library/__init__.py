@@ -386,6 +386,13 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
             ).first()
         return (row[0], row[1]) if row else None
 
+    def shows_current_text(self, article: domain.Article) -> bool:
+        """Whether `article` (as a front end read it) still has the article's stored text and
+        html: false once it was extracted again (by another process perhaps). Compared in the
+        database, nothing is read back; a deleted article counts as unchanged."""
+        with self._sql() as conn:
+            return not listing.text_changed(conn, article.id, article.text, article.html)
+
     def original(self, article_id: int) -> bytes:
         with self._read() as session:
             return self._article_row(session, article_id).content.original

@@ -52,6 +52,7 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
     viewMoved = Signal()  # scrolled or resized: floating tools follow or hide
     pressed = Signal()  # a mouse button went down on the page
     highlightsReloaded = Signal(int)  # article id: its highlights changed behind the window's back
+    textReplaced = Signal(int)  # article id: extracted again elsewhere, its new text is shown
 
     def __init__(self, library, settings: ReadingSettings | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -287,6 +288,11 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
             return
         try:
             (fresh,) = self.library.get_many([article.id], content=False)
+            # Extracted again (by another process: the window's own edits leave the text): shown
+            # anew. Compared in the library, the text is read back only when it changed.
+            if kind != "article-updated" and not self.library.shows_current_text(article):
+                self._show_new_text(self.library.get(article.id))
+                return
         except LibraryError:
             self.show_placeholder()
             return
@@ -305,6 +311,17 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
             self.article = replace(self.article, highlights=fresh.highlights)
             self.viewport().update()
             self.highlightsReloaded.emit(article.id)
+
+    def _show_new_text(self, article: Article) -> None:
+        """The open article as another process extracted it again: rendered once, its
+        highlights where they now are, the reader kept at their place (as a fraction)."""
+        saving = self._save_timer.isActive()  # the reader's last scroll, not yet stored
+        self._images.clear()  # its images were stored again too
+        self.show_article(article, progress=self.scroll_fraction())
+        if saving:
+            self._save_timer.start()
+        self.textReplaced.emit(article.id)
+        self.highlightsReloaded.emit(article.id)  # the undo history's offsets were in the old text
 
     def resizeEvent(self, event) -> None:
         fraction = self.scroll_fraction()
