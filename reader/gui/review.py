@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.domain import Change, ReviewItem
 from reader.core.review import ReviewSettings
+from reader.core.tags import tag_edits
 from reader.gui.annotate import ColorNames
 from reader.gui.note_conflict import KEEP_MINE, NoteConflictDialog, highlight_label
 from reader.gui.review_card import CardEditor, CardText, KeyButton, _host, days_ago, plural, short_date
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
     from reader.core.review import Stats
     from reader.gui.main_window import MainWindow
     from reader.gui.tasks import LibraryOps
+
+TagEdit = tuple[tuple[str, ...], tuple[str, ...]]  # the tags a card edit added, and those it removed
 
 # (answer sent to the library, button label, keys)
 GRADES = (("again", "Again", "1"), ("hard", "Hard", "2"), ("good", "Good", "3"), ("easy", "Easy", "4"))
@@ -416,21 +419,21 @@ class ReviewView(QDialog):
             return
         h = item.highlight
         new_note = note if note != h.note else None
-        same_tags = sorted(t.lower() for t in tags) == sorted(t.lower() for t in h.tags)
-        new_tags = None if same_tags else tuple(tags)
+        # Only the tags added and removed: a tag given meanwhile elsewhere stays.
+        added, removed = tag_edits(h.tags, tags)
+        new_tags = (tuple(added), tuple(removed)) if added or removed else None
         if new_note is None and new_tags is None:
             return
         self._store_edit(h, new_note, new_tags, opened=h)
 
-    def _store_edit(
-        self, h: Highlight, note: str | None, tags: tuple[str, ...] | None, opened: Highlight | None
-    ) -> None:
+    def _store_edit(self, h: Highlight, note: str | None, tags: TagEdit | None, opened: Highlight | None) -> None:
         """Write the edit; with `opened`, a note someone else changed since the card showed it
         is not overwritten: both texts are shown and the reader chooses (note_conflict.py)."""
         self.pending += 1
 
         def job(lib: Library) -> OpResult:
-            fresh = lib.update_highlight(h.id, note=note, tags=tags, opened=opened)
+            add, remove = tags or ((), ())
+            fresh = lib.update_highlight(h.id, note=note, add_tags=add, remove_tags=remove, opened=opened)
             return OpResult(fresh, (Change("highlight-updated", fresh.article_id, fresh.id),))
 
         def stored(fresh: Highlight) -> None:
@@ -449,7 +452,7 @@ class ReviewView(QDialog):
 
         self.ops.run(job, on_done=stored, on_error=failed)
 
-    def _note_conflict(self, h: Highlight, tags: tuple[str, ...] | None, exc: NoteConflict) -> None:
+    def _note_conflict(self, h: Highlight, tags: TagEdit | None, exc: NoteConflict) -> None:
         what = highlight_label(h.quote)
         dialog = NoteConflictDialog(what, exc.by, exc.theirs, exc.yours, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -313,3 +313,23 @@ def test_a_note_changed_elsewhere_during_the_review_is_not_overwritten(library, 
         assert "my reading" in view.text.toPlainText()
     finally:
         ana.close()
+
+
+def test_tags_given_elsewhere_during_the_review_are_kept(library, rivers, make_window, qtbot):
+    """The card's tag edit stores only what the reader added and removed: a tag another
+    process gave the highlight while the card was shown stays (the whole list dropped it)."""
+    _article, ids = rivers
+    library.update_highlight(ids[0], tags=["rivers"])
+    window = make_window(library)
+    view = open_review(window, qtbot)
+    other = second(library)
+    try:
+        qtbot.keyClick(view, Qt.Key.Key_T)
+        other.update_highlight(ids[0], tags=["rivers", "science"])  # meanwhile, in a terminal
+        view.editor.tags.clear()
+        qtbot.keyClicks(view.editor.tags, "ice")  # "rivers" removed, "ice" added
+        qtbot.keyClick(view.editor.tags, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        settle(qtbot, window)
+        assert sorted(other.get_highlight(ids[0]).tags) == ["ice", "science"]
+    finally:
+        other.close()
