@@ -17,6 +17,7 @@ def test_lists_without_loading_sqlalchemy(library, article_page, tmp_path):
     [outcome] = library.import_paths([article_page], workers=1)
     library.add_tags(outcome.id, ["rivers"])
     script = f"""
+import dataclasses
 import sys
 from reader.core.lazy import LazyLibrary
 lazy = LazyLibrary.open({str(library.folder)!r})
@@ -27,6 +28,8 @@ assert "sqlalchemy" not in sys.modules and "lxml" not in sys.modules
 article = lazy.get({outcome.id})
 hits = lazy.search("rivers")
 print(article.title, len(article.text) > 100, [h.article_id for h in hits], lazy.loaded)
+assert lazy.shows_current_text(article)  # what the window asks on a change from elsewhere
+assert not lazy.shows_current_text(dataclasses.replace(article, text="extracted again since"))
 assert "sqlalchemy" not in sys.modules
 lazy.original({outcome.id})  # anything else loads the full Library
 print(lazy.loaded)

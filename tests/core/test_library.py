@@ -367,3 +367,16 @@ def test_highlight_tags_added_and_removed_keep_the_tags_given_meanwhile(library,
     fresh = library.update_highlight(h.id, note="second", add_tags=["Ice"], remove_tags=["TERM"], opened=h)
     assert set(fresh.tags) == {"north", "science", "Ice"} and fresh.note == "second"  # their tag is no conflict
     assert set(library.get_highlight(h.id).tags) == {"north", "science", "Ice"}
+
+
+def test_a_front_end_learns_whether_the_text_it_shows_is_still_the_article_s(library, article_page):
+    """What the window asks on a change from elsewhere before reading the article again."""
+    import dataclasses
+
+    article_id = import_one(library, article_page)
+    shown = library.get(article_id)
+    assert library.shows_current_text(shown)
+    library.set_note(article_id, "a note is no change of text")
+    assert library.shows_current_text(shown)
+    assert not library.shows_current_text(dataclasses.replace(shown, text=shown.text + " An older last line."))
+    assert not library.shows_current_text(dataclasses.replace(shown, html=shown.html + "<p>more</p>"))
