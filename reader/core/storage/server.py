@@ -12,6 +12,7 @@ notification at commit, which the window's change watch counts.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import threading
@@ -30,6 +31,19 @@ if TYPE_CHECKING:
 WRITE_LOCK = 0x52454144  # "READ": the advisory lock every write transaction holds
 OPEN_LOCK = 0x52454145  # held while a library is checked, created or upgraded
 CHANNEL = "reader_changes"
+
+# A write waits this long for another Reader's write to end, then gives up with
+# one line (SQLite's busy timeout); without a limit it would wait for ever.
+WRITE_LOCK_WAIT_S = 30
+# A write transaction left idle this long is ended by the server, its lock freed
+# and its changes undone: a Reader suspended or stopped mid-write (a laptop
+# closed during an import) would otherwise keep every other client from writing.
+STALLED_WRITE_S = 120
+
+# psycopg logs a warning when it tears down a pipeline on a lost connection; the
+# error itself reaches us as an exception (one line), so its log line would be a
+# second one (Python prints unhandled warnings to stderr).
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 def libpq_url(url: str) -> str:
@@ -63,14 +77,35 @@ def create_server_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("immediate"):
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), pg_notify('{CHANNEL}', '')")
+            # The limits first (evaluated left to right), for this transaction only.
+            conn.exec_driver_sql(
+                f"SELECT set_config('lock_timeout', '{WRITE_LOCK_WAIT_S * 1000}', true), "
+                f"set_config('idle_in_transaction_session_timeout', '{STALLED_WRITE_S * 1000}', true), "
+                f"pg_advisory_xact_lock({WRITE_LOCK}), pg_notify('{CHANNEL}', '')"
+            )
 
     return engine
 
 
+def _limit_reason(sqlstate: str | None) -> str | None:
+    """The two limits above, in words for the user."""
+    if sqlstate == "55P03":  # lock_not_available
+        return f"another Reader has been writing for over {WRITE_LOCK_WAIT_S} seconds; nothing was saved, try again"
+    if sqlstate == "25P03":  # idle_in_transaction_session_timeout
+        return (
+            f"this write stood idle for over {STALLED_WRITE_S} seconds (was Reader suspended?) "
+            "and the server undid it; nothing was saved, try again"
+        )
+    return None
+
+
 def reason(exc: BaseException) -> str:
     """A driver error as one line (libpq's messages span several)."""
-    message = str(getattr(exc, "orig", None) or exc)
+    orig = getattr(exc, "orig", None) or exc
+    limit = _limit_reason(getattr(orig, "sqlstate", None))
+    if limit:
+        return limit
+    message = str(orig)
     message = re.sub(r"^connection failed:\s*", "", message.strip())
     message = message.replace("FATAL:", "").replace("ERROR:", "")
     first = " ".join(message.split("\n")[0].split())
