@@ -629,3 +629,42 @@ def test_a_copy_cut_off_midway_says_one_line_and_runs_again(pg_cluster, pg_datab
     copy_library(source, dest)  # and it can simply be run again
     with Library.open(dest) as copied:
         assert snapshot(copied) == expected
+
+
+def test_a_user_the_server_keeps_read_only_reads_and_is_told_in_one_line(pg_cluster, pg_database, article_page, capsys):
+    """An administrator's read-only user (ALTER ROLE ... SET default_transaction_read_only),
+    as a standby server is: every write is one line, before anything is written."""
+    url = pg_database()
+    with Library.open(url) as library:
+        article_id = import_one(library, article_page)
+        expected = snapshot(library)
+    pg_cluster.admin("CREATE ROLE reviewer LOGIN")
+    pg_cluster.admin("ALTER ROLE reviewer SET default_transaction_read_only = on")
+    try:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO reviewer")
+            conn.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO reviewer")
+        as_reviewer = url.replace("//reader@", "//reviewer@")
+        other = article_page.parent / "other.html"
+        other.write_text(article_page.read_text().replace("Quiet Rivers", "Loud Rivers").replace("2024", "2025"))
+        for command in (
+            ["tag", str(article_id), "mine"],
+            ["note", str(article_id), "mine"],
+            ["highlight", str(article_id), "--quote", "daily pulse"],
+            ["delete", str(article_id)],
+            ["import", str(other)],
+        ):
+            assert cli.main(["--library", as_reviewer, *command]) == 1
+            err = capsys.readouterr().err
+            said = [line for line in err.splitlines() if "is read-only on its server" in line]
+            assert len(said) == 1 and "Traceback" not in err and "[SQL" not in err, err
+            assert command[0] == "import" or err == said[0] + "\n"  # (import adds its summary)
+        assert cli.main(["--library", as_reviewer, "search", "rivers"]) == 0
+        assert "The Quiet Rivers of the North" in capsys.readouterr().out
+        with Library.open(url) as library:
+            assert snapshot(library) == expected
+    finally:
+        pg_cluster.admin(f"DROP DATABASE {url.rsplit('/', 1)[1]} WITH (FORCE)")
+        pg_cluster.admin("DROP ROLE reviewer")

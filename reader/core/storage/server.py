@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
+from reader.core.errors import LibraryError
 from reader.core.storage.db import NEW, READER_TABLES, DatabaseError, run_migrations, writer
 from reader.core.storage.revision import KNOWN_REVISIONS, SCHEMA_REVISION
 
@@ -78,11 +79,17 @@ def create_server_engine(url: str) -> Engine:
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("immediate"):
             # The limits first (evaluated left to right), for this transaction only.
-            conn.exec_driver_sql(
-                f"SELECT set_config('lock_timeout', '{WRITE_LOCK_WAIT_S * 1000}', true), "
+            read_only = conn.exec_driver_sql(
+                f"SELECT current_setting('transaction_read_only'), "
+                f"set_config('lock_timeout', '{WRITE_LOCK_WAIT_S * 1000}', true), "
                 f"set_config('idle_in_transaction_session_timeout', '{STALLED_WRITE_S * 1000}', true), "
                 f"pg_advisory_xact_lock({WRITE_LOCK}), pg_notify('{CHANNEL}', '')"
-            )
+            ).scalar()
+            if read_only == "on":
+                # A standby, or a user the administrator made read-only
+                # (ALTER ROLE ... SET default_transaction_read_only): said before
+                # any write, as a read-only SQLite library is.
+                raise LibraryError(f"{display_url(url)} is read-only on its server: it can be read, not changed")
 
     return engine
 
