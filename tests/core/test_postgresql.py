@@ -668,3 +668,37 @@ def test_a_user_the_server_keeps_read_only_reads_and_is_told_in_one_line(pg_clus
     finally:
         pg_cluster.admin(f"DROP DATABASE {url.rsplit('/', 1)[1]} WITH (FORCE)")
         pg_cluster.admin("DROP ROLE reviewer")
+
+
+def test_a_reader_stuck_while_creating_a_library_keeps_no_one_waiting_for_ever(pg_database, monkeypatch):
+    """Another Reader holds the lock for creating or upgrading the library (it was
+    suspended in the middle): a library already made opens at once, and opening
+    a new one gives up after the limit in one line."""
+    import psycopg
+
+    monkeypatch.setattr(server, "OPEN_LOCK_WAIT_S", 1)
+    made, new = pg_database(), pg_database(template=False)
+    outcome: dict = {}
+
+    def open_both() -> None:
+        with Library.open(made) as library:
+            outcome["made"] = library.count()
+        try:
+            Library.open(new).close()
+        except LibraryError as exc:
+            outcome["new"] = str(exc)
+
+    with psycopg.connect(made, autocommit=True) as stuck, psycopg.connect(new, autocommit=True) as stuck_on_new:
+        for conn in (stuck, stuck_on_new):  # (advisory locks are the database's own)
+            conn.execute(f"SELECT pg_advisory_lock({server.OPEN_LOCK})")
+        opener = threading.Thread(target=open_both)
+        opener.start()
+        opener.join(30)  # (the locks go with these connections, so a waiting thread ends then)
+        waited = opener.is_alive()
+    opener.join(60)
+    assert not waited, "opening waited for the stuck Reader"
+    assert outcome["made"] == 0
+    message = outcome["new"]
+    assert "is being created or upgraded by another Reader for over 1 seconds" in message and "\n" not in message
+    with Library.open(new) as library:  # the other Reader gone, it is made
+        assert library.count() == 0

@@ -41,6 +41,10 @@ WRITE_LOCK_WAIT_S = 30
 # closed during an import) would otherwise keep every other client from writing.
 STALLED_WRITE_S = 120
 
+# Opening waits this long for another Reader creating or upgrading the library
+# (SQLite's open lock waits as long).
+OPEN_LOCK_WAIT_S = 120
+
 # psycopg logs a warning when it tears down a pipeline on a lost connection; the
 # error itself reaches us as an exception (one line), so its log line would be a
 # second one (Python prints unhandled warnings to stderr).
@@ -151,16 +155,31 @@ def inspect(engine: Engine, name: str) -> str | None:
 
 
 def open_checked(engine: Engine, name: str) -> None:
-    """Check the library and bring its schema to SCHEMA_REVISION, under a
-    session advisory lock: two Readers opening a new library at once would
-    both run the migrations."""
+    """Check the library and bring its schema to SCHEMA_REVISION. A library
+    already there opens at once; creating or upgrading one is done under a
+    session advisory lock (two Readers opening a new library at once would both
+    run the migrations), waited for at most OPEN_LOCK_WAIT_S: a Reader
+    suspended while upgrading it keeps the lock until its connection dies."""
+    if inspect(engine, name) == SCHEMA_REVISION:
+        return
     try:
         conn = engine.connect()
     except Exception as exc:
         raise DatabaseError(f"cannot open the shared library {name}: {reason(exc)}") from None
     try:
-        conn.exec_driver_sql(f"SELECT pg_advisory_lock({OPEN_LOCK})")
-        conn.commit()
+        try:
+            # The limit for this transaction only; the session's lock outlasts it.
+            conn.exec_driver_sql(
+                f"SELECT set_config('lock_timeout', '{OPEN_LOCK_WAIT_S * 1000}', true), pg_advisory_lock({OPEN_LOCK})"
+            )
+            conn.commit()
+        except Exception as exc:
+            if getattr(getattr(exc, "orig", None), "sqlstate", None) == "55P03":
+                raise DatabaseError(
+                    f"{name} is being created or upgraded by another Reader for over {OPEN_LOCK_WAIT_S} seconds; "
+                    "try again later"
+                ) from None
+            raise DatabaseError(f"cannot open the shared library {name}: {reason(exc)}") from None
         revision = inspect(engine, name)
         if revision == SCHEMA_REVISION:
             return
@@ -169,11 +188,10 @@ def open_checked(engine: Engine, name: str) -> None:
         except Exception as exc:
             raise DatabaseError(f"cannot create or upgrade {name}: {reason(exc)}") from None
     finally:
-        try:
+        with contextlib.suppress(Exception):  # a lost connection frees the lock too
             conn.exec_driver_sql(f"SELECT pg_advisory_unlock({OPEN_LOCK})")
             conn.commit()
-        finally:
-            conn.close()
+        conn.close()
 
 
 def integrity_check(engine: Engine) -> list[str]:
