@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from reader import __version__
-from reader.cli.common import UsageError, shown_path, text_path
+from reader.cli.common import UsageError, count, record_id, shown_path, text_path
 from reader.core import domain
 from reader.core.errors import LibraryError
 from reader.core.identity import USER_ENV
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", choices=("added", "title", "published"), default="added")
 
     p = sub.add_parser("show", help="show one article", description="Print one article.")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--format", choices=("text", "html", "json"), default="text")
 
     p = sub.add_parser(
@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="highlight a quote in an article",
         description="Highlight the exact quote (whitespace-insensitive) in an article's text.",
     )
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--quote", required=True)
     p.add_argument("--occurrence", type=int, help="which occurrence when the quote appears more than once (from 1)")
     p.add_argument("--color", default="yellow", choices=domain.COLORS)
@@ -136,11 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", default=[], dest="tags")
 
     p = sub.add_parser("note", help="set an article's note", description="Set the article-level note.")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("text")
 
     p = sub.add_parser("tag", help="add tags to an article", description="Add tags to an article.")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("tags", nargs="+", metavar="TAG")
     p.add_argument("--remove", action="store_true", help="remove these tags instead")
 
@@ -150,10 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
         ("favorite", "mark an article as a favorite"),
     ):
         p = sub.add_parser(name, help=text, description=text.capitalize() + ".")
-        p.add_argument("ids", type=int, nargs="+", metavar="ID")
+        p.add_argument("ids", type=record_id, nargs="+", metavar="ID")
 
     p = sub.add_parser("delete", help="delete articles", description="Delete articles with their highlights and notes.")
-    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+    p.add_argument("ids", type=record_id, nargs="+", metavar="ID")
 
     p = sub.add_parser(
         "search",
@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("query", nargs="+")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=count, default=20)
 
     p = sub.add_parser(
         "export",
@@ -175,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         "article; only files Reader wrote there are ever overwritten) or a file ending in the "
         'format\'s extension (every article in one file). See README.md, "Exporting".',
     )
-    p.add_argument("ids", type=int, nargs="*", metavar="ID")
+    p.add_argument("ids", type=record_id, nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true", help="every article")
     p.add_argument("--tag", help="the articles with this tag")
     p.add_argument(
@@ -224,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract articles again from their saved originals",
         description="Re-extract articles from the saved pages kept in the library; highlights are kept.",
     )
-    p.add_argument("ids", type=int, nargs="*", metavar="ID")
+    p.add_argument("ids", type=record_id, nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true")
 
     p = sub.add_parser(
@@ -240,13 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="List the highlights due for today's review, or record an answer: "
         "`reader review ID --grade good`. Scheduled with FSRS; the window's Review uses the same.",
     )
-    p.add_argument("id", type=int, nargs="?", metavar="HIGHLIGHT", help="the highlight answered")
+    p.add_argument("id", type=record_id, nargs="?", metavar="HIGHLIGHT", help="the highlight answered")
     p.add_argument(
         "--grade",
         choices=("again", "hard", "good", "easy", "never", "keep", "less-often"),
         help="how well you remembered it (never: do not show it again)",
     )
-    p.add_argument("--limit", type=int, help="how many to list (default: what is left of the daily limit)")
+    p.add_argument("--limit", type=count, help="how many to list (default: what is left of the daily limit)")
     p.add_argument("--stats", action="store_true", help="due, streak and the last seven days instead")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser(

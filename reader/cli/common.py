@@ -84,6 +84,34 @@ class _ProgressBar:
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
+# Ids are stored as 32-bit integers on a server (and past 2**63 SQLite cannot
+# take them): a larger number would reach the database as an error, not a miss.
+_LARGEST_ID = 2**31 - 1
+
+
+def _whole_number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+
+
+def record_id(value: str) -> int:
+    """An article's or highlight's id on the command line (argparse type)."""
+    number = _whole_number(value)
+    if not -_LARGEST_ID <= number <= _LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"no article or highlight has the id {value}")
+    return number
+
+
+def count(value: str) -> int:
+    """A number of items, 0 or more (argparse type)."""
+    number = _whole_number(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value} is below 0")
+    return number
+
+
 def text_path(path: str) -> str:
     """A path as valid text: bytes that were not UTF-8 in the file name shown as \\xNN."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -214,3 +214,26 @@ def test_control_characters_from_a_page_never_reach_the_terminal(run, tmp_path):
         assert "\x1b" not in printed and "\x07" not in printed, printed
     assert "Title ]0;pwned [31mRED[0m" in outputs[1].stdout
     assert "Bob ]52" in outputs[2].stdout
+
+
+def test_an_id_or_limit_out_of_range_is_one_line_on_both_backends(run, article_page):
+    """A server stores ids as 32-bit integers and SQLite as 64-bit ones: a larger
+    number was a traceback (PostgreSQL: integer out of range; SQLite: Python int
+    too large), a negative limit one on PostgreSQL (LIMIT must not be negative)."""
+    run("import", "--workers", "1", article_page)
+    for args in (
+        ("tag", "99999999999", "x"),
+        ("highlight", "99999999999", "--quote", "daily pulse"),
+        ("delete", "99999999999"),
+        ("show", "99999999999999999999"),
+        ("note", "99999999999999999999", "x"),
+    ):
+        result = run(*args, check=False)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.splitlines()[-1].endswith(f"no article or highlight has the id {args[1]}")
+    result = run("search", "rivers", "--limit", "-1", check=False)
+    assert result.returncode == 2 and result.stderr.splitlines()[-1].endswith("-1 is below 0")
+    result = run("show", "1x", check=False)
+    assert result.returncode == 2 and result.stderr.splitlines()[-1].endswith("'1x' is not a whole number")
+    largest = run("show", str(2**31 - 1), check=False)  # the largest id there can be: simply not there
+    assert largest.returncode == 1 and f"no article with id {2**31 - 1}" in largest.stderr

@@ -294,3 +294,29 @@ def test_reader_links_on_the_command_line_are_checked(run):
             f"reader: {link}: {reason}"
             + (" (article=...)" if reason == "no article named" else " (reader://open?article=...)")
         ]
+
+
+def test_import_annotations_takes_nul_characters_out_on_both_backends(run, article_id, article_page, tmp_path):
+    """A note, highlight note or tag holding a NUL (\\u0000 in the JSON) is restored
+    without it: PostgreSQL refuses such text (the restore failed with a traceback),
+    and a personal library holding one could never be copied to a shared one."""
+    run("export", "--all", "--format", "json", "--out", tmp_path / "backup.json")
+    backup = json.loads((tmp_path / "backup.json").read_text())
+    backup["articles"][0]["note"] += "\u0000!"
+    backup["articles"][0]["tags"] = [tag + "\u0000x" for tag in backup["articles"][0]["tags"]]
+    for item in backup["first"]["items"]:
+        for body in item.get("body", []):
+            body["value"] += "\u0000x"
+    (tmp_path / "nul.json").write_text(json.dumps(backup))
+    original = json.loads(run("show", article_id, "--format", "json").stdout)
+
+    run("import", "--workers", "1", article_page, library="fresh")
+    result = run("import-annotations", tmp_path / "nul.json", library="fresh", check=False)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "2 highlights added" in result.stdout
+    restored = json.loads(run("show", 1, "--format", "json", library="fresh").stdout)
+    assert "\\u0000" not in json.dumps(restored)
+    assert restored["note"] == original["note"] + "!"
+    assert restored["tags"] == [tag + "x" for tag in original["tags"]]
+    notes = sorted(h["note"] + "x" if h["note"] else "" for h in original["highlights"])
+    assert sorted(h["note"] for h in restored["highlights"]) == notes

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -504,3 +505,200 @@ def test_a_user_granted_reading_only_reads_and_is_told_in_one_line(pg_cluster, p
     finally:
         pg_cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
         pg_cluster.admin("DROP ROLE guest")
+
+
+# -- a Reader stuck in the middle of a write -------------------------------------
+
+
+def _stuck_writer(library: Library, article_id: int, idle: float) -> tuple[threading.Thread, dict]:
+    """Another Reader inside a write that stops (a laptop suspended mid-import):
+    it has changed the note, holds the write lock and then says nothing for `idle`
+    seconds. The write goes through Library's own write transaction."""
+    entered = threading.Event()
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            with library._write() as session:
+                session.execute(text("UPDATE articles SET note = 'half done' WHERE id = :id"), {"id": article_id})
+                entered.set()
+                time.sleep(idle)
+        except LibraryError as exc:
+            outcome["error"] = str(exc)
+        finally:
+            entered.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert entered.wait(60)
+    return thread, outcome
+
+
+def test_a_write_waiting_on_a_stuck_reader_gives_up_in_one_line(pg_database, article_page, monkeypatch):
+    monkeypatch.setattr(server, "WRITE_LOCK_WAIT_S", 1)
+    url = pg_database()
+    with Library.open(url) as stuck, Library.open(url) as library:
+        article_id = import_one(library, article_page)
+        thread, _ = _stuck_writer(stuck, article_id, idle=8)
+        try:
+            started = time.monotonic()
+            with pytest.raises(LibraryError) as caught:
+                library.add_tags(article_id, ["waiting"])
+            assert time.monotonic() - started < 6  # not until the other write ends
+            message = str(caught.value)
+            assert "another Reader has been writing for over 1 seconds" in message and "\n" not in message
+        finally:
+            thread.join(60)
+        assert library.get(article_id).tags == ()
+
+
+def test_a_reader_stalled_mid_write_is_undone_and_frees_the_library(pg_database, article_page, monkeypatch):
+    monkeypatch.setattr(server, "STALLED_WRITE_S", 1)
+    url = pg_database()
+    with Library.open(url) as stalled, Library.open(url) as library:
+        article_id = import_one(library, article_page)
+        thread, outcome = _stuck_writer(stalled, article_id, idle=6)
+        library.add_tags(article_id, ["after"])  # waits at most until the server ends the stalled write
+        thread.join(60)
+        assert "stood idle for over 1 seconds" in outcome["error"] and "\n" not in outcome["error"]
+        article = library.get(article_id)
+        assert article.tags == ("after",) and article.note == ""  # all or nothing
+        stalled.set_note(article_id, "back again")  # the stalled client works again
+        assert library.get(article_id).note == "back again"
+
+
+def test_a_slow_copy_into_a_server_is_not_taken_for_a_stalled_write(pg_database, article_page, tmp_path, monkeypatch):
+    """Reading a large source leaves the destination's transaction idle between
+    batches (a slow network): the copy is not ended as a stalled write."""
+    monkeypatch.setattr(server, "STALLED_WRITE_S", 1)
+    source = tmp_path / "personal"
+    with Library.open(source) as library:
+        annotate(library, article_page)
+        expected = snapshot(library)
+    dest = pg_database()
+    copy_library(source, dest, progress=lambda *_: time.sleep(2))
+    with Library.open(dest) as copied:
+        assert snapshot(copied) == expected
+
+
+COPY_CUT_OFF = """
+    import sys
+    import time
+    import psycopg
+    from reader.core import LibraryError
+    from reader.core.library import copy_library
+    source, url, admin = sys.argv[1:]
+    database = url.rsplit("/", 1)[1]
+
+    def cut_off(*_):  # every connection to the destination cut, once the copy is under way
+        others = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) " + others, (database,))
+            while conn.execute("SELECT count(*) " + others, (database,)).fetchone()[0]:
+                time.sleep(0.05)  # until they are gone
+
+    try:
+        copy_library(source, url, progress=cut_off)
+    except LibraryError as exc:
+        print(f"reader: {exc}", file=sys.stderr)
+"""
+
+
+def test_a_copy_cut_off_midway_says_one_line_and_runs_again(pg_cluster, pg_database, fixtures, tmp_path):
+    source = tmp_path / "personal"
+    page = (fixtures / "article.html").read_text()
+    with Library.open(source) as library:
+        for i in range(3):  # rows enough that the driver sends them in a pipeline
+            variant = tmp_path / f"p{i}.html"
+            variant.write_text(
+                page.replace("quiet in winter", f"quiet in winter {i}x").replace("example.org/2024", f"example.org/{i}")
+            )
+            annotate(library, variant)
+        expected = snapshot(library)
+    dest = pg_database()
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(COPY_CUT_OFF), str(source), dest, pg_cluster.url()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stderr.count("\n") == 1, run.stderr  # psycopg's own log line about its pipeline kept out
+    assert "cannot copy the library to" in run.stderr and "Traceback" not in run.stderr
+    with Library.open(dest) as copied:
+        assert copied.count() == 0  # nothing of the cut-off copy was kept
+    copy_library(source, dest)  # and it can simply be run again
+    with Library.open(dest) as copied:
+        assert snapshot(copied) == expected
+
+
+def test_a_user_the_server_keeps_read_only_reads_and_is_told_in_one_line(pg_cluster, pg_database, article_page, capsys):
+    """An administrator's read-only user (ALTER ROLE ... SET default_transaction_read_only),
+    as a standby server is: every write is one line, before anything is written."""
+    url = pg_database()
+    with Library.open(url) as library:
+        article_id = import_one(library, article_page)
+        expected = snapshot(library)
+    pg_cluster.admin("CREATE ROLE reviewer LOGIN")
+    pg_cluster.admin("ALTER ROLE reviewer SET default_transaction_read_only = on")
+    try:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO reviewer")
+            conn.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO reviewer")
+        as_reviewer = url.replace("//reader@", "//reviewer@")
+        other = article_page.parent / "other.html"
+        other.write_text(article_page.read_text().replace("Quiet Rivers", "Loud Rivers").replace("2024", "2025"))
+        for command in (
+            ["tag", str(article_id), "mine"],
+            ["note", str(article_id), "mine"],
+            ["highlight", str(article_id), "--quote", "daily pulse"],
+            ["delete", str(article_id)],
+            ["import", str(other)],
+        ):
+            assert cli.main(["--library", as_reviewer, *command]) == 1
+            err = capsys.readouterr().err
+            said = [line for line in err.splitlines() if "is read-only on its server" in line]
+            assert len(said) == 1 and "Traceback" not in err and "[SQL" not in err, err
+            assert command[0] == "import" or err == said[0] + "\n"  # (import adds its summary)
+        assert cli.main(["--library", as_reviewer, "search", "rivers"]) == 0
+        assert "The Quiet Rivers of the North" in capsys.readouterr().out
+        with Library.open(url) as library:
+            assert snapshot(library) == expected
+    finally:
+        pg_cluster.admin(f"DROP DATABASE {url.rsplit('/', 1)[1]} WITH (FORCE)")
+        pg_cluster.admin("DROP ROLE reviewer")
+
+
+def test_a_reader_stuck_while_creating_a_library_keeps_no_one_waiting_for_ever(pg_database, monkeypatch):
+    """Another Reader holds the lock for creating or upgrading the library (it was
+    suspended in the middle): a library already made opens at once, and opening
+    a new one gives up after the limit in one line."""
+    import psycopg
+
+    monkeypatch.setattr(server, "OPEN_LOCK_WAIT_S", 1)
+    made, new = pg_database(), pg_database(template=False)
+    outcome: dict = {}
+
+    def open_both() -> None:
+        with Library.open(made) as library:
+            outcome["made"] = library.count()
+        try:
+            Library.open(new).close()
+        except LibraryError as exc:
+            outcome["new"] = str(exc)
+
+    with psycopg.connect(made, autocommit=True) as stuck, psycopg.connect(new, autocommit=True) as stuck_on_new:
+        for conn in (stuck, stuck_on_new):  # (advisory locks are the database's own)
+            conn.execute(f"SELECT pg_advisory_lock({server.OPEN_LOCK})")
+        opener = threading.Thread(target=open_both)
+        opener.start()
+        opener.join(30)  # (the locks go with these connections, so a waiting thread ends then)
+        waited = opener.is_alive()
+    opener.join(60)
+    assert not waited, "opening waited for the stuck Reader"
+    assert outcome["made"] == 0
+    message = outcome["new"]
+    assert "is being created or upgraded by another Reader for over 1 seconds" in message and "\n" not in message
+    with Library.open(new) as library:  # the other Reader gone, it is made
+        assert library.count() == 0

@@ -48,6 +48,10 @@ def copy_rows(source: Engine, dest: Connection, progress: Progress | None = None
     """Copy every table's rows into `dest` (a library at SCHEMA_REVISION holding
     nothing) inside its open transaction; rebuild its search index; verify the
     counts. Returns the counts."""
+    if dest.dialect.name == "postgresql":
+        # Reading a large source can leave this transaction idle for longer than
+        # a write may stall (server.STALLED_WRITE_S); it writes a new library nobody uses yet.
+        dest.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
     src = _read_snapshot(source)
     try:
         expected = counts(src)

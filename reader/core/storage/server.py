@@ -12,6 +12,7 @@ notification at commit, which the window's change watch counts.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import threading
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
+from reader.core.errors import LibraryError
 from reader.core.storage.db import NEW, READER_TABLES, DatabaseError, run_migrations, writer
 from reader.core.storage.revision import KNOWN_REVISIONS, SCHEMA_REVISION
 
@@ -30,6 +32,23 @@ if TYPE_CHECKING:
 WRITE_LOCK = 0x52454144  # "READ": the advisory lock every write transaction holds
 OPEN_LOCK = 0x52454145  # held while a library is checked, created or upgraded
 CHANNEL = "reader_changes"
+
+# A write waits this long for another Reader's write to end, then gives up with
+# one line (SQLite's busy timeout); without a limit it would wait for ever.
+WRITE_LOCK_WAIT_S = 30
+# A write transaction left idle this long is ended by the server, its lock freed
+# and its changes undone: a Reader suspended or stopped mid-write (a laptop
+# closed during an import) would otherwise keep every other client from writing.
+STALLED_WRITE_S = 120
+
+# Opening waits this long for another Reader creating or upgrading the library
+# (SQLite's open lock waits as long).
+OPEN_LOCK_WAIT_S = 120
+
+# psycopg logs a warning when it tears down a pipeline on a lost connection; the
+# error itself reaches us as an exception (one line), so its log line would be a
+# second one (Python prints unhandled warnings to stderr).
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 def libpq_url(url: str) -> str:
@@ -63,14 +82,41 @@ def create_server_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("immediate"):
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), pg_notify('{CHANNEL}', '')")
+            # The limits first (evaluated left to right), for this transaction only.
+            read_only = conn.exec_driver_sql(
+                f"SELECT current_setting('transaction_read_only'), "
+                f"set_config('lock_timeout', '{WRITE_LOCK_WAIT_S * 1000}', true), "
+                f"set_config('idle_in_transaction_session_timeout', '{STALLED_WRITE_S * 1000}', true), "
+                f"pg_advisory_xact_lock({WRITE_LOCK}), pg_notify('{CHANNEL}', '')"
+            ).scalar()
+            if read_only == "on":
+                # A standby, or a user the administrator made read-only
+                # (ALTER ROLE ... SET default_transaction_read_only): said before
+                # any write, as a read-only SQLite library is.
+                raise LibraryError(f"{display_url(url)} is read-only on its server: it can be read, not changed")
 
     return engine
 
 
+def _limit_reason(sqlstate: str | None) -> str | None:
+    """The two limits above, in words for the user."""
+    if sqlstate == "55P03":  # lock_not_available
+        return f"another Reader has been writing for over {WRITE_LOCK_WAIT_S} seconds; nothing was saved, try again"
+    if sqlstate == "25P03":  # idle_in_transaction_session_timeout
+        return (
+            f"this write stood idle for over {STALLED_WRITE_S} seconds (was Reader suspended?) "
+            "and the server undid it; nothing was saved, try again"
+        )
+    return None
+
+
 def reason(exc: BaseException) -> str:
     """A driver error as one line (libpq's messages span several)."""
-    message = str(getattr(exc, "orig", None) or exc)
+    orig = getattr(exc, "orig", None) or exc
+    limit = _limit_reason(getattr(orig, "sqlstate", None))
+    if limit:
+        return limit
+    message = str(orig)
     message = re.sub(r"^connection failed:\s*", "", message.strip())
     message = message.replace("FATAL:", "").replace("ERROR:", "")
     first = " ".join(message.split("\n")[0].split())
@@ -109,16 +155,31 @@ def inspect(engine: Engine, name: str) -> str | None:
 
 
 def open_checked(engine: Engine, name: str) -> None:
-    """Check the library and bring its schema to SCHEMA_REVISION, under a
-    session advisory lock: two Readers opening a new library at once would
-    both run the migrations."""
+    """Check the library and bring its schema to SCHEMA_REVISION. A library
+    already there opens at once; creating or upgrading one is done under a
+    session advisory lock (two Readers opening a new library at once would both
+    run the migrations), waited for at most OPEN_LOCK_WAIT_S: a Reader
+    suspended while upgrading it keeps the lock until its connection dies."""
+    if inspect(engine, name) == SCHEMA_REVISION:
+        return
     try:
         conn = engine.connect()
     except Exception as exc:
         raise DatabaseError(f"cannot open the shared library {name}: {reason(exc)}") from None
     try:
-        conn.exec_driver_sql(f"SELECT pg_advisory_lock({OPEN_LOCK})")
-        conn.commit()
+        try:
+            # The limit for this transaction only; the session's lock outlasts it.
+            conn.exec_driver_sql(
+                f"SELECT set_config('lock_timeout', '{OPEN_LOCK_WAIT_S * 1000}', true), pg_advisory_lock({OPEN_LOCK})"
+            )
+            conn.commit()
+        except Exception as exc:
+            if getattr(getattr(exc, "orig", None), "sqlstate", None) == "55P03":
+                raise DatabaseError(
+                    f"{name} is being created or upgraded by another Reader for over {OPEN_LOCK_WAIT_S} seconds; "
+                    "try again later"
+                ) from None
+            raise DatabaseError(f"cannot open the shared library {name}: {reason(exc)}") from None
         revision = inspect(engine, name)
         if revision == SCHEMA_REVISION:
             return
@@ -127,11 +188,10 @@ def open_checked(engine: Engine, name: str) -> None:
         except Exception as exc:
             raise DatabaseError(f"cannot create or upgrade {name}: {reason(exc)}") from None
     finally:
-        try:
+        with contextlib.suppress(Exception):  # a lost connection frees the lock too
             conn.exec_driver_sql(f"SELECT pg_advisory_unlock({OPEN_LOCK})")
             conn.commit()
-        finally:
-            conn.close()
+        conn.close()
 
 
 def integrity_check(engine: Engine) -> list[str]:
