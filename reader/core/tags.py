@@ -11,8 +11,9 @@ from collections.abc import Iterable
 
 
 def clean_tag(name: str) -> str:
-    """A tag as displayed: outer space and leading '#' removed, inner space collapsed."""
-    return " ".join(str(name).strip().lstrip("#").split())
+    """A tag as displayed: outer space and leading '#' removed, inner space collapsed, no NUL
+    (which PostgreSQL refuses in text; text.storable does the same for notes)."""
+    return " ".join(str(name).replace("\x00", "").strip().lstrip("#").split())
 
 
 def tag_key(name: str) -> str:

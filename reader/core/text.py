@@ -23,6 +23,13 @@ CELL_TAGS = frozenset({"td", "th"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
+def storable(text: str) -> str:
+    """What a user typed (a note, a tag, a title) without NUL characters, which PostgreSQL
+    refuses in text: the same text is then kept on either backend, and a personal library
+    stays copyable to a server."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def html_to_text(clean_html: str) -> str:
     """Return the canonical text of a clean HTML fragment or document."""
     if not clean_html or not clean_html.strip():

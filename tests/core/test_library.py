@@ -380,3 +380,20 @@ def test_a_front_end_learns_whether_the_text_it_shows_is_still_the_article_s(lib
     assert library.shows_current_text(shown)
     assert not library.shows_current_text(dataclasses.replace(shown, text=shown.text + " An older last line."))
     assert not library.shows_current_text(dataclasses.replace(shown, html=shown.html + "<p>more</p>"))
+
+
+def test_a_nul_typed_in_a_note_tag_title_or_highlight_is_dropped_on_both_backends(library, article_page):
+    """PostgreSQL refuses NUL in text: a note pasted with one was a traceback on a shared
+    library (and kept on a personal one, which could then not be copied to a server)."""
+    [outcome] = library.import_paths([article_page], workers=1)
+    aid = outcome.id
+    library.set_note(aid, "first\x00 thought")
+    library.add_tags(aid, ["ri\x00vers"])
+    library.set_title(aid, "Quiet\x00 Rivers")
+    highlight = library.add_highlight(aid, 0, 20, note="wo\x00rth it")
+    library.update_highlight(highlight.id, note="still wo\x00rth it")
+    article = library.get(aid)
+    assert article.note == "first thought"
+    assert article.tags == ("rivers",)
+    assert article.title == "Quiet Rivers"
+    assert [h.note for h in article.highlights] == ["still worth it"]

@@ -46,6 +46,7 @@ from reader.core.storage.models import (
 )
 from reader.core.storage.revision import SCHEMA_REVISION
 from reader.core.tags import clean_tags, edited_tags, tag_key
+from reader.core.text import storable
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
 
@@ -442,7 +443,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
 
     def set_title(self, article_id: int, title: str) -> domain.Change:
         """Rename an article (a page's own title is often the site's, or shouting)."""
-        title = " ".join(str(title).split())
+        title = " ".join(storable(str(title)).split())
         if not title:
             raise LibraryError("a title cannot be empty")
         return self._set(article_id, reindex=True, title=title)
@@ -450,6 +451,7 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
     def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> domain.Change:
         """Write the article's note. With `opened` (the article as the editor read
         it), a note someone else changed since then is not overwritten: NoteConflict."""
+        note = storable(note)
         with self._write() as session:
             article = self._article_row(session, article_id)
             if opened is not None and article.note_version != opened.note_version and article.note != opened.note:

@@ -22,6 +22,7 @@ from reader.core.storage.models import (
     highlight_tags,
 )
 from reader.core.tags import edited_tags, tag_key
+from reader.core.text import storable
 
 if TYPE_CHECKING:
     from reader.core.library.host import LibraryHost
@@ -68,6 +69,7 @@ class HighlightsMixin(LibraryHost):
         tags: Iterable[str],
         uid: str | None,
     ) -> domain.Highlight:
+        note = storable(note)
         start, end = anchoring.trim_range(text_, max(0, start), min(len(text_), end))
         if end <= start:
             raise LibraryError("nothing to highlight: the selection holds no text")
@@ -186,6 +188,7 @@ class HighlightsMixin(LibraryHost):
         `tags` replaces its tags; `add_tags` and `remove_tags` change only those, read
         and written in this transaction, so a tag another process gave it meanwhile stays."""
         add_tags, remove_tags = list(add_tags), list(remove_tags)
+        note = storable(note) if note is not None else None
         try:
             with self._write() as session:
                 row = highlight_row(session, highlight_id)
