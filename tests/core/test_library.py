@@ -397,3 +397,15 @@ def test_a_nul_typed_in_a_note_tag_title_or_highlight_is_dropped_on_both_backend
     assert article.tags == ("rivers",)
     assert article.title == "Quiet Rivers"
     assert [h.note for h in article.highlights] == ["still worth it"]
+
+
+def test_a_page_with_an_address_too_long_to_follow_imports_on_both_backends(library, article_page, tmp_path):
+    """A 9,000-character address (tracking state) was refused by a shared library: its index
+    row was too large. The page is kept, known by its text, without the address."""
+    junk = "".join("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"[(i * 7919) % 36] for i in range(9000))
+    page = tmp_path / "long-address.html"
+    page.write_text(article_page.read_text(encoding="utf-8").replace("example.org/2024", "example.org/2024/" + junk))
+    [outcome] = library.import_paths([page], workers=1)
+    assert outcome.status == "imported", outcome.error
+    article = library.get(outcome.id)
+    assert article.url is None and "quiet" in article.text

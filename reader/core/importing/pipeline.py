@@ -55,6 +55,12 @@ def prepare(path: str | Path) -> PreparedArticle:
     return prepare_page(page)
 
 
+# An address longer than this is no link one follows (tracking state, an inlined data: URI),
+# and PostgreSQL cannot index it (a B-tree row holds at most 2,704 bytes): such a page was
+# imported into a personal library but refused by a shared one, which then could not take a copy.
+MAX_URL_BYTES = 2000
+
+
 def prepare_page(page: SavedPage) -> PreparedArticle:
     try:
         extraction = extract(page.html, url=page.url)
@@ -80,6 +86,8 @@ def prepare_page(page: SavedPage) -> PreparedArticle:
     # The one place the page's fields enter the record: none keeps a control
     # character, wherever it came from (markup, JSON-LD, MHTML headers, file name).
     fields = clean_fields({**page_values(extraction), "url": extraction.url or page.url, "saved_at": page.saved_at})
+    if fields["url"] and len(fields["url"].encode("utf-8", "surrogatepass")) > MAX_URL_BYTES:
+        fields["url"] = None  # the page is then known by its text, as one saved without an address
     title = _clean_title(fields["title"]) or _first_line(text) or one_line(page.path.stem)
     return PreparedArticle(
         **{
