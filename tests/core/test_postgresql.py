@@ -576,7 +576,14 @@ def test_a_slow_copy_into_a_server_is_not_taken_for_a_stalled_write(pg_database,
         annotate(library, article_page)
         expected = snapshot(library)
     dest = pg_database()
-    copy_library(source, dest, progress=lambda *_: time.sleep(2))
+    slept: list[int] = []
+
+    def slow_once(*_):  # one pause longer than the limit (each pause took 2 s: 16 s a run)
+        if not slept:
+            slept.append(1)
+            time.sleep(1.6)
+
+    copy_library(source, dest, progress=slow_once)
     with Library.open(dest) as copied:
         assert snapshot(copied) == expected
 
