@@ -1138,3 +1138,31 @@ def test_the_simple_author_box_under_a_post_goes(tmp_path):
     text = prepare(page).text
     assert text.count("bitter almond note") == 6
     assert "twenty-five years" not in text
+
+
+def test_a_page_read_whole_leaves_its_header_footer_and_side_columns():
+    from lxml import html as lxml_html
+
+    from reader.core.importing.extract import whole_page
+
+    lines = "".join(
+        f"<dd>{s}</dd>"
+        for s in (
+            "Monday to Thursday the front desk is open from eight in the morning until seven in the evening.",
+            "On Fridays it closes at one in the afternoon, as it always has, and the archive stays closed.",
+            "Passports and identity cards are handed out on Tuesday and Thursday evenings only.",
+        )
+    )
+    page = (
+        "<html><body><header><div>Town of Elmstead</div><div>Text size: larger, smaller</div></header>"
+        "<article><header><div>The town hall keeps longer hours from March.</div></header>"
+        f"<dl>{lines}</dl><footer>Previous notice: road works on Mill Lane</footer></article>"
+        "<div id='sidebar'>From the archive: the harbour festival of 1987</div>"
+        "<aside>Opening hours of the library</aside>"
+        "<div role='contentinfo'>Town Hall, 1 Market Square, Elmstead</div></body></html>"
+    )
+    text = lxml_html.fragment_fromstring(whole_page(page), create_parent="div").text_content()
+    # the article's own header (its lead) stays; the site's does not
+    assert "longer hours from March" in text and "front desk is open" in text
+    for furniture in ("Text size", "Previous notice", "harbour festival", "library", "Market Square"):
+        assert furniture not in text, furniture
