@@ -1166,3 +1166,45 @@ def test_a_page_read_whole_leaves_its_header_footer_and_side_columns():
     assert "longer hours from March" in text and "front desk is open" in text
     for furniture in ("Text size", "Previous notice", "harbour festival", "library", "Market Square"):
         assert furniture not in text, furniture
+
+
+def test_a_live_ticker_keeps_every_entry_not_only_the_longest(tmp_path):
+    # Each entry is a box of the same shape; the short ones score too little to be
+    # joined by score (one paragraph, no commas), but they are the text going on.
+    first = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The final whistle has gone at the harbour ground, and the home side have held on to win by a "
+            "single goal, their first win of the season.",
+            "It was a nervous last quarter of an hour, with the visitors pressing, hitting the bar twice, and "
+            "the home keeper saving well from the edge of the box.",
+            "The manager, who had spoken of a season that could still be saved, ran onto the pitch at the end "
+            "and embraced every one of his players in turn.",
+        )
+    )
+    later = (
+        "A change for the visitors as their captain comes off limping and is replaced by the young forward "
+        "who scored twice last week to a warm welcome from the travelling supporters.",
+        "Goal! A header from the corner looped over the keeper and dropped in under the bar and the home "
+        "crowd are on their feet at last after an hour of waiting.",
+        "The first chance of the afternoon falls to the home side but the shot from the edge of the area "
+        "goes well wide into the stand behind the goal where the away fans sit.",
+    )
+    entries = [("90+4", first)] + [(m, f"<p>{s}</p>") for m, s in zip(("78", "61", "12"), later, strict=True)]
+    items = "".join(
+        f"<div class='tick'><div class='tick-time'><span>{minute}'</span></div>"
+        f"<div class='tick-words'>{body}</div></div>"
+        for minute, body in entries
+    )
+    page = tmp_path / "live.html"
+    page.write_text(
+        "<html><head><title>Live: harbour derby</title></head><body>"
+        f"<div class='menu'><a href='/'>Home</a></div><div class='live'>{items}</div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "embraced every one of his players" in text
+    for entry in later:
+        assert entry[:40] in text, entry
+    # in page order
+    assert text.index("final whistle") < text.index("A change for the visitors") < text.index("first chance")

@@ -455,6 +455,64 @@ def _repeated_units(
 _UNIT_UP = 3  # levels from the chosen block up to the box named for its content
 
 
+def sibling_units(
+    elem: HtmlElement, link_density: Callable[[HtmlElement], float], stories: frozenset[HtmlElement]
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """The chosen block sits in one of a run of boxes of the same shape (the posts
+    of a thread, the entries of a live ticker, the sections of a long page): the
+    same block in each of the others, when they hold prose, is the text going on.
+    Readability.js finds them by scoring five levels of boxes above a paragraph;
+    readability-lxml scores two, so the box around all of them scores too little."""
+    node = elem
+    for _ in range(_SIBLING_UP):
+        parent = node.getparent()
+        if parent is None or node.tag in ("body", "html", "main") or parent.tag in ("body", "html"):
+            return [], []
+        kind = _first_class(node)
+        if kind or node.tag in ("article", "section", "li"):
+            units = [sib for sib in parent if sib.tag == node.tag and _first_class(sib) == kind]
+            if len(units) >= _SIBLING_UNITS:
+                return _same_blocks(elem, node, units, link_density, stories)
+        node = parent
+    return [], []
+
+
+def _same_blocks(
+    elem: HtmlElement,
+    unit: HtmlElement,
+    units: list[HtmlElement],
+    link_density: Callable[[HtmlElement], float],
+    stories: frozenset[HtmlElement],
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    wanted = set((elem.get("class") or "").split())
+    found: list[tuple[bool, HtmlElement]] = []
+    seen = False
+    for sib in units:
+        if sib is unit:
+            seen = True
+            continue
+        if sib in stories or in_not_article(sib) or sib.find(".//h1") is not None:
+            continue
+        same = [
+            el
+            for el in ([sib] if sib.tag == elem.tag else []) + list(sib.iterdescendants(elem.tag))
+            if set((el.get("class") or "").split()) == wanted
+        ]
+        if not same:
+            continue
+        block = max(same, key=text_length)
+        if text_length(block) >= _SIBLING_PROSE and link_density(block) <= 0.2:
+            found.append((seen, block))
+    if len(found) < _SIBLING_UNITS - 1:
+        return [], []
+    return [b for after, b in found if not after], [b for after, b in found if after]
+
+
+_SIBLING_UP = 6  # levels from the chosen block up to the repeated box
+_SIBLING_UNITS = 3  # boxes of the same shape, the chosen one's included
+_SIBLING_PROSE = 150  # characters of the block in each of the others
+
+
 def _unit(elem: HtmlElement, scope: HtmlElement) -> HtmlElement:
     """The child of scope that holds elem."""
     node = elem

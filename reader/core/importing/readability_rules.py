@@ -407,6 +407,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         best = best_candidate["elem"]
         stories = self._stories()
         before, after = choice.repeated_segments(candidates, best_candidate, self.get_link_density, stories)
+        if not before and not after:
+            before, after = choice.sibling_units(best, self.get_link_density, stories)
         for segment in reversed(before):
             best.insert(0, segment)
         best.extend(after)
