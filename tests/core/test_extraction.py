@@ -1208,3 +1208,29 @@ def test_a_live_ticker_keeps_every_entry_not_only_the_longest(tmp_path):
         assert entry[:40] in text, entry
     # in page order
     assert text.index("final whistle") < text.index("A change for the visitors") < text.index("first chance")
+
+
+def test_an_articles_own_footer_and_aside_are_left_out(tmp_path):
+    paragraphs = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The town hall keeps longer hours from March, so that people who work during the day can come "
+            "by in the evening, the council decided on Tuesday.",
+            "Monday to Thursday the front desk is open from eight in the morning until seven in the evening, "
+            "and on Fridays it closes at one in the afternoon, as it always has.",
+            "Passports and identity cards are handed out on Tuesday and Thursday evenings only, and the "
+            "registry office keeps its own hours, with appointments by telephone.",
+        )
+    )
+    page = tmp_path / "hours.html"
+    page.write_text(
+        "<html><head><title>Longer hours at the town hall</title></head><body><article>"
+        f"<h1>Longer hours at the town hall</h1>{paragraphs}"
+        "<aside><p>From the archive: the harbour festival of 1987, in pictures, with a word from the mayor.</p></aside>"
+        "<footer><p>Previous notice: road works on Mill Lane, from Monday, for three weeks.</p></footer>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "longer hours from March" in text and "appointments by telephone" in text
+    assert "harbour festival" not in text and "Mill Lane" not in text

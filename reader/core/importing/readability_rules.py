@@ -210,6 +210,17 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         # its debug lines (each describing elements and their text, built whether
         # logged or not) and a text cleaning that compiles its patterns per call.
         min_len = self.min_text_length
+        # As Readability.js: an article's <footer> and <aside> are not its text (a
+        # "previous article" link, a box of other stories), unless broken markup
+        # left most of the text inside one.
+        total = None
+        for box in list(self.tags(node, "footer", "aside")):
+            if box.getparent() is None:
+                continue
+            if total is None:
+                total = text_length(node)
+            if text_length(box) <= total * _BOX_MAX_SHARE:
+                box.drop_tree()
         for header in self.tags(node, "h1", "h2", "h3", "h4", "h5", "h6"):
             if self.class_weight(header) < 0 or self.get_link_density(header) > 0.33:
                 header.drop_tree()
@@ -512,6 +523,8 @@ _UNLIKELY_MAX_SHARE = 0.4
 _UNLIKELY_MAX_PROSE = 0.5
 _PROSE_PARAGRAPH = 150  # characters (raw): a paragraph of an article, not a blurb
 
+
+_BOX_MAX_SHARE = 0.3  # of the article's text: a <footer> or <aside> holding more stays
 
 _WHITESPACE_RUN = re.compile(r"\s{255,}")
 _AROUND_NEWLINE = re.compile(r"\s*\n\s*")
