@@ -1234,3 +1234,28 @@ def test_an_articles_own_footer_and_aside_are_left_out(tmp_path):
     text = prepare(page).text
     assert "longer hours from March" in text and "appointments by telephone" in text
     assert "harbour festival" not in text and "Mill Lane" not in text
+
+
+def test_a_short_page_wins_over_the_news_blurbs_in_its_menu(tmp_path):
+    blurb = (
+        "<li><a href='/{0}'>{0}</a><div class='nav-news'><p>Since the end of May, posters on the theme of "
+        "living together have hung across the city, a thank-you, from all of us, to the many people, young "
+        "and old, who give their time to others, in clubs, in choirs, in schools, in their street.</p></div></li>"
+    )
+    menu = "".join(blurb.format(name) for name in ("Town hall", "Living here", "Culture", "Sport", "Travel"))
+    # the site's links below: the menu holds less than half of the page's text
+    links = "".join(f"<li><a href='/{n}'>Services and offices of the city, part {n}</a></li>" for n in range(30))
+    page = tmp_path / "quarter.html"
+    page.write_text(
+        "<html><head><title>The old quarter</title></head><body>"
+        f"<div class='page'><aside><nav><ul>{menu}</ul></nav></aside>"
+        "<div class='col'><div class='col1'><h1>The old quarter</h1><p>The old quarter grew up as the first district outside the city "
+        "walls and was home to craftsmen and vine growers whose gardens grew the beans that gave it its name. "
+        "Today its narrow lanes hold small shops and galleries and on summer evenings the squares "
+        "fill with people who come to sit outside and rest.</p></div></div></div>"
+        f"<div class='bottom'><ul>{links}</ul></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "first district outside the city walls" in text
+    assert "posters on the theme" not in text

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TypedDict
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from reader.core.importing import notices
@@ -87,6 +88,38 @@ def prefer_outside_boxes(candidates: Candidates, best: Candidate) -> Candidate:
         if c is not best and not in_not_article(c["elem"]):
             return c
     return best
+
+
+def prefer_outside_navigation(page: HtmlElement, candidates: Candidates, best: Candidate) -> Candidate:
+    """The best candidate in a <nav> (or role="navigation") gives way to the best one
+    outside the page's navigation, unless the navigation holds most of the page
+    (broken markup left it open around the article)."""
+    nav = _navigation_of(best["elem"])
+    if nav is None:
+        return best
+    # measured on the page as parsed (readability's copy has lost its sidebars and footer)
+    body = page.find(".//body")
+    total = text_length(body if body is not None else page)
+    if any(text_length(el) > 0.5 * total for el in _NAVIGATION(page)):
+        return best
+    outside = [c for c in candidates.values() if c["content_score"] > 0 and _navigation_of(c["elem"]) is None]
+    if not outside:
+        return best
+    top = max(outside, key=lambda c: c["content_score"])
+    return top if text_length(top["elem"]) >= _NAV_ALTERNATIVE_TEXT else best
+
+
+_NAV_ALTERNATIVE_TEXT = 200  # characters: a block outside the menu worth reading instead
+_NAVIGATION = etree.XPath("//nav | //*[@role='navigation']")
+
+
+def _navigation_of(elem: HtmlElement) -> HtmlElement | None:
+    for el in (elem, *elem.iterancestors()):
+        if el.tag == "nav" or (el.get("role") or "").strip().lower() == "navigation":
+            return el
+        if el.tag in ("body", "html"):
+            return None
+    return None
 
 
 def table_as_part(candidates: Candidates, best: Candidate) -> Candidate:

@@ -297,6 +297,13 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         return html
 
     def select_best_candidate(self, candidates: Candidates) -> Candidate | None:
+        best = self._select_best(candidates)
+        if best is None:
+            return best
+        # never the page's menu (a mega menu of news blurbs outscored a short page)
+        return choice.prefer_outside_navigation(self.input, candidates, best)
+
+    def _select_best(self, candidates: Candidates) -> Candidate | None:
         best: Candidate | None = super().select_best_candidate(candidates)
         if best is None:
             return best
