@@ -1259,3 +1259,33 @@ def test_a_short_page_wins_over_the_news_blurbs_in_its_menu(tmp_path):
     text = prepare(page).text
     assert "first district outside the city walls" in text
     assert "posters on the theme" not in text
+
+
+def test_a_list_of_related_posts_with_their_excerpts_is_left_out(tmp_path):
+    paragraphs = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "Iceland let its banks fail in the crisis, put the bankers on trial and asked its people to vote "
+            "on what the country owed, a path that no other country in Europe chose to follow.",
+            "The film follows that path from the first protests in front of the parliament in Reykjavik to "
+            "the referendum, with the voices of fishermen, teachers and members of parliament.",
+            "It was shown at festivals across the north of Europe but found no distributor here, and it can "
+            "now be watched in full, with subtitles, on the site of the collective that made it.",
+        )
+    )
+    excerpt = (
+        "Our media swear the people to stand by the common currency for better or worse, whatever it costs, "
+        "while the banks that caused the crisis are saved again and again with the money of those who pay. "
+    )
+    related = "".join(
+        f"<li><a href='/post/{n}'>Another post, number {n}</a><small>{excerpt}</small></li>" for n in range(3)
+    )
+    page = tmp_path / "iceland.html"
+    page.write_text(
+        "<html><head><title>Iceland goes its own way</title></head><body><div class='post'><div class='entry'>"
+        f"{paragraphs}<ul class='related_post'>{related}</ul></div></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "let its banks fail" in text and "on the site of the collective" in text
+    assert "swear the people" not in text and "Another post" not in text

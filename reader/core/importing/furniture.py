@@ -353,6 +353,12 @@ def _is_small(el: HtmlElement) -> bool:
     text = collapse(el.text_content())
     if len(text) < 200:
         return True
+    if el.tag in ("ul", "ol"):
+        # a list whose every item links elsewhere (the posts a "related" list names,
+        # each with its excerpt), however long
+        items = [li for li in el if li.tag == "li"]
+        if items and all(li.find(".//a") is not None for li in items):
+            return True
     long_paras = sum(1 for p in el.iter("p") if len(SPACES.sub(" ", p.text_content())) > 120)
     if long_paras >= 2:
         return False
