@@ -1289,3 +1289,35 @@ def test_a_list_of_related_posts_with_their_excerpts_is_left_out(tmp_path):
     text = prepare(page).text
     assert "let its banks fail" in text and "on the site of the collective" in text
     assert "swear the people" not in text and "Another post" not in text
+
+
+def test_a_story_told_in_a_run_of_boxes_keeps_them_whatever_their_class(tmp_path):
+    # "community" is one of readability's unlikely words; four boxes of it holding
+    # most of the story are the story, not a sidebar
+    intro = (
+        "The river rose through the night from Friday to Saturday and reached the houses of the lower town by "
+        "dawn, the highest water since records began, and it stayed for three days before it went down again. "
+        "We asked the people who live by the river what they saw and what they will remember."
+    )
+    voices = (
+        "I have lived on this street for forty years and I have never seen the river this high, not even in "
+        "the spring of the great flood when the bridge was closed for a week.",
+        "We moved the furniture upstairs on Friday night, and by Saturday morning the water was at the second "
+        "step, brown and cold and smelling of the fields upstream.",
+        "The fire brigade came by in a boat to ask whether we needed anything, and the children waved at them "
+        "from the window as if it were a parade going past.",
+        "What I will remember is the neighbours, who brought soup and blankets and stayed to help us carry the "
+        "wet carpets out into the sun when the water went down.",
+    )
+    boxes = "".join(f"<div class='community-voice'><p>{v}</p><p>A resident</p></div>" for v in voices)
+    page = tmp_path / "flood.html"
+    page.write_text(
+        "<html><head><title>Voices from the flood</title></head><body>"
+        "<div class='menu'><a href='/'>Home</a> <a href='/news'>News</a></div>"
+        f"<div class='story'><h1>Voices from the flood</h1><p>{intro}</p>{boxes}</div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "what they will remember" in text
+    for voice in voices:
+        assert voice[:40] in text, voice

@@ -107,6 +107,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         page = self.html
         elements = self.html.findall(".//*")
         detached = 0  # elements still to come inside a dropped one
+        runs: dict[tuple[HtmlElement | None, str, str], bool] = {}
         for elem in elements:
             if detached:
                 detached -= 1
@@ -140,6 +141,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                             prose = _prose_length(page)
                         if own > prose * _UNLIKELY_MAX_PROSE:
                             continue
+                    if _in_big_run(elem, total * _UNLIKELY_MAX_SHARE, runs):
+                        continue
                 if not detached:
                     detached = len(elem.findall(".//*"))
                 elem.drop_tree()
@@ -236,6 +239,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             else:
                 elem.drop_tree()
         allowed = self.get_preserved_elements(node)
+        runs: dict[tuple[HtmlElement | None, str, str], bool] = {}
         # Conditionally clean <table>s, <ul>s, and <div>s
         for el in self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section"):
             if el in allowed:
@@ -243,7 +247,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             weight = self.class_weight(el)
             content_score = candidates[el]["content_score"] if el in candidates else 0
             tag = el.tag
-            if weight + content_score < 0:
+            if weight + content_score < 0 and not _in_big_run(el, 0.5 * text_length(node), runs):
                 el.drop_tree()
             elif el.text_content().count(",") < 10:
                 counts = {kind: len(el.findall(f".//{kind}")) for kind in ("p", "img", "li", "a", "embed", "input")}
@@ -536,6 +540,31 @@ _BOX_MAX_SHARE = 0.3  # of the article's text: a <footer> or <aside> holding mor
 _WHITESPACE_RUN = re.compile(r"\s{255,}")
 _AROUND_NEWLINE = re.compile(r"\s*\n\s*")
 _TAB_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
+
+
+def _in_big_run(el: HtmlElement, share: float, runs: dict[tuple[HtmlElement | None, str, str], bool]) -> bool:
+    """el is one of a run of three or more boxes of its tag and class that together
+    hold more than `share` characters: the entries of a live "comment"ary, not
+    readers' comments beside a story. A class name readability scores as unlikely or
+    negative is not reason enough to drop them. (`runs` caches the answer per run.)"""
+    # the first class names the kind of box; later ones vary per entry ("left", "goal")
+    cls = _first_class(el)
+    parent = el.getparent()
+    key = (parent, el.tag, cls)
+    found = runs.get(key)
+    if found is None:
+        if parent is None or not cls:
+            found = False
+        else:
+            run = [sib for sib in parent if sib.tag == el.tag and _first_class(sib) == cls]
+            found = len(run) >= 3 and sum(text_length(sib) for sib in run) > share
+        runs[key] = found
+    return found
+
+
+def _first_class(el: HtmlElement) -> str:
+    classes = (el.get("class") or "").split()
+    return classes[0] if classes else ""
 
 
 def _one_paragraph(el: HtmlElement) -> bool:
