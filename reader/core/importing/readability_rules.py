@@ -240,6 +240,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                 elem.drop_tree()
         allowed = self.get_preserved_elements(node)
         runs: dict[tuple[HtmlElement | None, str, str], bool] = {}
+        half: float | None = None
         # Conditionally clean <table>s, <ul>s, and <div>s
         for el in self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section"):
             if el in allowed:
@@ -247,7 +248,12 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             weight = self.class_weight(el)
             content_score = candidates[el]["content_score"] if el in candidates else 0
             tag = el.tag
-            if weight + content_score < 0 and not _in_big_run(el, 0.5 * text_length(node), runs):
+            negative = weight + content_score < 0
+            if negative:
+                if half is None:
+                    half = 0.5 * text_length(node)  # once: the article as it was before cleaning
+                negative = not _in_big_run(el, half, runs)
+            if negative:
                 el.drop_tree()
             elif el.text_content().count(",") < 10:
                 counts = {kind: len(el.findall(f".//{kind}")) for kind in ("p", "img", "li", "a", "embed", "input")}
