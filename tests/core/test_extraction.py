@@ -1321,3 +1321,31 @@ def test_a_story_told_in_a_run_of_boxes_keeps_them_whatever_their_class(tmp_path
     assert "what they will remember" in text
     for voice in voices:
         assert voice[:40] in text, voice
+
+
+def test_the_lead_under_the_headline_in_a_hero_block_comes_first(tmp_path):
+    body = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "In an old house the radiators are small, the walls are thin, and the water in the heating has to "
+            "be hot, far hotter than a heat pump likes to make it, at least on the coldest days of the year.",
+            "But most old houses were insulated at some point, a new roof, new windows, and a few radiators "
+            "changed for larger ones often bring the water temperature down far enough for a pump.",
+            "An energy adviser measures the house, works out the heat it needs on a cold day and tells you which "
+            "rooms would need larger radiators, before anything is bought.",
+        )
+    )
+    # the headline is not the page's title (an SEO title), so the dek found by the title misses it
+    page = tmp_path / "pump.html"
+    page.write_text(
+        "<html><head><title>Heat pumps for older buildings: costs and subsidies 2024</title></head><body><div class='site'><div class='grid'>"
+        "<div class='hero'><h1>Does a heat pump suit an old house?</h1>"
+        "<div class='hero__copy'><p>Heat pumps heat with the warmth of the air or the ground, and more and "
+        "more owners of older houses ask whether one would work for them.</p></div></div>"
+        f"<div class='container'><div class='cmp'><div class='grid-inner'>{body}</div></div></div>"
+        "</div></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.startswith("Heat pumps heat with the warmth")
+    assert "before anything is bought" in text

@@ -300,7 +300,48 @@ def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) 
         found = _standfirst_in(region, best, link_density)
         if found is not None:
             return found
+    # no box marked as one: the paragraph set right under the headline, in the
+    # headline's own box (a "hero" block with the title and its lead)
+    headline_box = regions[1]
+    if headline_box is not None and headline_box.tag not in ("body", "html"):
+        return _lead_under_headline(headline_box, best, link_density)
     return None
+
+
+def _lead_under_headline(
+    region: HtmlElement, best: HtmlElement, link_density: Callable[[HtmlElement], float]
+) -> HtmlElement | None:
+    h1 = region.find(".//h1")
+    if h1 is None or best in h1.iterancestors() or h1 in best.iterancestors():
+        return None
+    for sib in h1.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        if sib is best or best in sib.iterdescendants():
+            return None
+        if sib.tag == "div":
+            # a box around the lead paragraph alone
+            paragraphs = list(sib.iter("p"))
+            if len(paragraphs) == 1 and text_length(paragraphs[0]) >= text_length(sib) - 5:
+                sib = paragraphs[0]
+        if sib.tag != "p":
+            continue  # a date line, a share bar: look on
+        text = collapse(sib.text_content())
+        ident = f"{sib.get('class') or ''} {sib.get('id') or ''}"
+        if (
+            _LEAD_MIN <= len(text) <= 600
+            and _SENTENCE_STOP.search(text)
+            and not (len(ident) > 1 and _MEDIA.search(ident))
+            and sib.find(".//img") is None
+            and link_density(sib) < 0.3
+        ):
+            return sib
+        return None  # the first paragraph under the headline is the lead or there is none
+    return None
+
+
+_LEAD_MIN = 80  # characters: a sentence of a lead, not a kicker or a date
+_SENTENCE_STOP = re.compile(r"[.!?…:][\"'»“”’)]*$")
 
 
 _HEADLINE_UP = 6  # levels from the body up to the box that holds the headline
