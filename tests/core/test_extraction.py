@@ -1349,3 +1349,32 @@ def test_the_lead_under_the_headline_in_a_hero_block_comes_first(tmp_path):
     text = prepare(page).text
     assert text.startswith("Heat pumps heat with the warmth")
     assert "before anything is bought" in text
+
+
+def test_a_live_commentary_is_kept_though_its_entries_are_called_comments(tmp_path):
+    # each entry's class says "comment"; together they are most of the page
+    moments = [
+        ("96", "It is over at the harbour ground! The home side held on for a draw against the leaders."),
+        ("81", "A corner for the visitors, headed clear at the near post, and the chance is gone."),
+        ("65", "Goal for the home side! The captain heads in from the free kick and the ground erupts."),
+        ("52", "The visitors lead after a long ball over the top finds their striker alone in the box."),
+        ("30", "Half an hour played and neither keeper has had a save to make in this cautious game."),
+        ("1", "The referee blows his whistle and we are under way on a grey afternoon by the sea."),
+    ]
+    more = "The crowd sings on in the rain, and the players look up at the stand before the game goes on again."
+    entries = "".join(
+        f"<div class='live-comment'><div class='live-comment-minute'>{m}'</div>"
+        f"<div class='live-comment-body'>{t} {more}</div></div>"
+        for m, t in moments
+    )
+    page = tmp_path / "live.html"
+    page.write_text(
+        "<html><head><title>Harbour against the leaders, live</title></head><body>"
+        "<div class='menu'><a href='/'>Home</a> <a href='/football'>Football</a> <a href='/results'>Results</a></div>"
+        f"<div class='match'><h1>Harbour against the leaders</h1><div class='live-comments'>{entries}</div></div>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    for _minute, moment in moments:
+        assert moment[:40] in text, moment

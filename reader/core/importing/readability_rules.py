@@ -25,7 +25,7 @@ from reader.core.importing import choice
 from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.data_tables import is_data_table
 from reader.core.importing.leads import orphan_leads
-from reader.core.importing.nodes import HEADINGS, CaselessPattern, collapse, link_share, text_length
+from reader.core.importing.nodes import HEADINGS, CaselessPattern, collapse, in_big_run, link_share, text_length
 
 
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
@@ -141,7 +141,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                             prose = _prose_length(page)
                         if own > prose * _UNLIKELY_MAX_PROSE:
                             continue
-                    if _in_big_run(elem, total * _UNLIKELY_MAX_SHARE, runs):
+                    if in_big_run(elem, total * _UNLIKELY_MAX_SHARE, runs):
                         continue
                 if not detached:
                     detached = len(elem.findall(".//*"))
@@ -252,7 +252,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             if negative:
                 if half is None:
                     half = 0.5 * text_length(node)  # once: the article as it was before cleaning
-                negative = not _in_big_run(el, half, runs)
+                negative = not in_big_run(el, half, runs)
             if negative:
                 el.drop_tree()
             elif el.text_content().count(",") < 10:
@@ -546,31 +546,6 @@ _BOX_MAX_SHARE = 0.3  # of the article's text: a <footer> or <aside> holding mor
 _WHITESPACE_RUN = re.compile(r"\s{255,}")
 _AROUND_NEWLINE = re.compile(r"\s*\n\s*")
 _TAB_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
-
-
-def _in_big_run(el: HtmlElement, share: float, runs: dict[tuple[HtmlElement | None, str, str], bool]) -> bool:
-    """el is one of a run of three or more boxes of its tag and class that together
-    hold more than `share` characters: the entries of a live "comment"ary, not
-    readers' comments beside a story. A class name readability scores as unlikely or
-    negative is not reason enough to drop them. (`runs` caches the answer per run.)"""
-    # the first class names the kind of box; later ones vary per entry ("left", "goal")
-    cls = _first_class(el)
-    parent = el.getparent()
-    key = (parent, el.tag, cls)
-    found = runs.get(key)
-    if found is None:
-        if parent is None or not cls:
-            found = False
-        else:
-            run = [sib for sib in parent if sib.tag == el.tag and _first_class(sib) == cls]
-            found = len(run) >= 3 and sum(text_length(sib) for sib in run) > share
-        runs[key] = found
-    return found
-
-
-def _first_class(el: HtmlElement) -> str:
-    classes = (el.get("class") or "").split()
-    return classes[0] if classes else ""
 
 
 def _one_paragraph(el: HtmlElement) -> bool:
