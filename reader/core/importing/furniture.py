@@ -149,11 +149,12 @@ def strip_furniture(body: HtmlElement) -> None:
         if cls or ident:
             widget, comments = _ident_kind(f"{cls or ''} {ident or ''}")
             if widget and _is_small(el):
-                if total is None:
+                parent = el.getparent()
+                if total is None and len(parent) >= 3:  # (no run possible: no page measured)
                     total = text_length(body)
                 # one of a run of entries that hold much of the page (a live "comment"ary)
                 # stays, and what is inside it
-                if in_big_run(el, total * _RUN_SHARE, runs):
+                if total is not None and in_big_run(el, total * _RUN_SHARE, runs):
                     entries.add(el)
                 elif entries and any(a in entries for a in el.iterancestors()):
                     pass

@@ -25,7 +25,7 @@ from reader.core.importing import choice
 from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.data_tables import is_data_table
 from reader.core.importing.leads import orphan_leads
-from reader.core.importing.nodes import HEADINGS, CaselessPattern, collapse, in_big_run, link_share, text_length
+from reader.core.importing.nodes import HEADINGS, CaselessPattern, Runs, collapse, in_big_run, link_share, text_length
 
 
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
@@ -107,7 +107,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         page = self.html
         elements = self.html.findall(".//*")
         detached = 0  # elements still to come inside a dropped one
-        runs: dict[tuple[HtmlElement | None, str, str], bool] = {}
+        runs: Runs = {}
         for elem in elements:
             if detached:
                 detached -= 1
@@ -239,7 +239,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             else:
                 elem.drop_tree()
         allowed = self.get_preserved_elements(node)
-        runs: dict[tuple[HtmlElement | None, str, str], bool] = {}
+        runs: Runs = {}
         half: float | None = None
         # Conditionally clean <table>s, <ul>s, and <div>s
         for el in self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section"):
