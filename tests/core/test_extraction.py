@@ -1138,3 +1138,243 @@ def test_the_simple_author_box_under_a_post_goes(tmp_path):
     text = prepare(page).text
     assert text.count("bitter almond note") == 6
     assert "twenty-five years" not in text
+
+
+def test_a_page_read_whole_leaves_its_header_footer_and_side_columns():
+    from lxml import html as lxml_html
+
+    from reader.core.importing.extract import whole_page
+
+    lines = "".join(
+        f"<dd>{s}</dd>"
+        for s in (
+            "Monday to Thursday the front desk is open from eight in the morning until seven in the evening.",
+            "On Fridays it closes at one in the afternoon, as it always has, and the archive stays closed.",
+            "Passports and identity cards are handed out on Tuesday and Thursday evenings only.",
+        )
+    )
+    page = (
+        "<html><body><header><div>Town of Elmstead</div><div>Text size: larger, smaller</div></header>"
+        "<article><header><div>The town hall keeps longer hours from March.</div></header>"
+        f"<dl>{lines}</dl><footer>Previous notice: road works on Mill Lane</footer></article>"
+        "<div id='sidebar'>From the archive: the harbour festival of 1987</div>"
+        "<aside>Opening hours of the library</aside>"
+        "<div role='contentinfo'>Town Hall, 1 Market Square, Elmstead</div></body></html>"
+    )
+    text = lxml_html.fragment_fromstring(whole_page(page), create_parent="div").text_content()
+    # the article's own header (its lead) stays; the site's does not
+    assert "longer hours from March" in text and "front desk is open" in text
+    for furniture in ("Text size", "Previous notice", "harbour festival", "library", "Market Square"):
+        assert furniture not in text, furniture
+
+
+def test_a_live_ticker_keeps_every_entry_not_only_the_longest(tmp_path):
+    # Each entry is a box of the same shape; the short ones score too little to be
+    # joined by score (one paragraph, no commas), but they are the text going on.
+    first = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The final whistle has gone at the harbour ground, and the home side have held on to win by a "
+            "single goal, their first win of the season.",
+            "It was a nervous last quarter of an hour, with the visitors pressing, hitting the bar twice, and "
+            "the home keeper saving well from the edge of the box.",
+            "The manager, who had spoken of a season that could still be saved, ran onto the pitch at the end "
+            "and embraced every one of his players in turn.",
+        )
+    )
+    later = (
+        "A change for the visitors as their captain comes off limping and is replaced by the young forward "
+        "who scored twice last week to a warm welcome from the travelling supporters.",
+        "Goal! A header from the corner looped over the keeper and dropped in under the bar and the home "
+        "crowd are on their feet at last after an hour of waiting.",
+        "The first chance of the afternoon falls to the home side but the shot from the edge of the area "
+        "goes well wide into the stand behind the goal where the away fans sit.",
+    )
+    entries = [("90+4", first)] + [(m, f"<p>{s}</p>") for m, s in zip(("78", "61", "12"), later, strict=True)]
+    items = "".join(
+        f"<div class='tick'><div class='tick-time'><span>{minute}'</span></div>"
+        f"<div class='tick-words'>{body}</div></div>"
+        for minute, body in entries
+    )
+    page = tmp_path / "live.html"
+    page.write_text(
+        "<html><head><title>Live: harbour derby</title></head><body>"
+        f"<div class='menu'><a href='/'>Home</a></div><div class='live'>{items}</div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "embraced every one of his players" in text
+    for entry in later:
+        assert entry[:40] in text, entry
+    # in page order
+    assert text.index("final whistle") < text.index("A change for the visitors") < text.index("first chance")
+
+
+def test_an_articles_own_footer_and_aside_are_left_out(tmp_path):
+    paragraphs = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The town hall keeps longer hours from March, so that people who work during the day can come "
+            "by in the evening, the council decided on Tuesday.",
+            "Monday to Thursday the front desk is open from eight in the morning until seven in the evening, "
+            "and on Fridays it closes at one in the afternoon, as it always has.",
+            "Passports and identity cards are handed out on Tuesday and Thursday evenings only, and the "
+            "registry office keeps its own hours, with appointments by telephone.",
+        )
+    )
+    page = tmp_path / "hours.html"
+    page.write_text(
+        "<html><head><title>Longer hours at the town hall</title></head><body><article>"
+        f"<h1>Longer hours at the town hall</h1>{paragraphs}"
+        "<aside><p>From the archive: the harbour festival of 1987, in pictures, with a word from the mayor.</p></aside>"
+        "<footer><p>Previous notice: road works on Mill Lane, from Monday, for three weeks.</p></footer>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "longer hours from March" in text and "appointments by telephone" in text
+    assert "harbour festival" not in text and "Mill Lane" not in text
+
+
+def test_a_short_page_wins_over_the_news_blurbs_in_its_menu(tmp_path):
+    blurb = (
+        "<li><a href='/{0}'>{0}</a><div class='nav-news'><p>Since the end of May, posters on the theme of "
+        "living together have hung across the city, a thank-you, from all of us, to the many people, young "
+        "and old, who give their time to others, in clubs, in choirs, in schools, in their street.</p></div></li>"
+    )
+    menu = "".join(blurb.format(name) for name in ("Town hall", "Living here", "Culture", "Sport", "Travel"))
+    # the site's links below: the menu holds less than half of the page's text
+    links = "".join(f"<li><a href='/{n}'>Services and offices of the city, part {n}</a></li>" for n in range(30))
+    page = tmp_path / "quarter.html"
+    page.write_text(
+        "<html><head><title>The old quarter</title></head><body>"
+        f"<div class='page'><aside><nav><ul>{menu}</ul></nav></aside>"
+        "<div class='col'><div class='col1'><h1>The old quarter</h1><p>The old quarter grew up as the first district outside the city "
+        "walls and was home to craftsmen and vine growers whose gardens grew the beans that gave it its name. "
+        "Today its narrow lanes hold small shops and galleries and on summer evenings the squares "
+        "fill with people who come to sit outside and rest.</p></div></div></div>"
+        f"<div class='bottom'><ul>{links}</ul></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "first district outside the city walls" in text
+    assert "posters on the theme" not in text
+
+
+def test_a_list_of_related_posts_with_their_excerpts_is_left_out(tmp_path):
+    paragraphs = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "Iceland let its banks fail in the crisis, put the bankers on trial and asked its people to vote "
+            "on what the country owed, a path that no other country in Europe chose to follow.",
+            "The film follows that path from the first protests in front of the parliament in Reykjavik to "
+            "the referendum, with the voices of fishermen, teachers and members of parliament.",
+            "It was shown at festivals across the north of Europe but found no distributor here, and it can "
+            "now be watched in full, with subtitles, on the site of the collective that made it.",
+        )
+    )
+    excerpt = (
+        "Our media swear the people to stand by the common currency for better or worse, whatever it costs, "
+        "while the banks that caused the crisis are saved again and again with the money of those who pay. "
+    )
+    related = "".join(
+        f"<li><a href='/post/{n}'>Another post, number {n}</a><small>{excerpt}</small></li>" for n in range(3)
+    )
+    page = tmp_path / "iceland.html"
+    page.write_text(
+        "<html><head><title>Iceland goes its own way</title></head><body><div class='post'><div class='entry'>"
+        f"{paragraphs}<ul class='related_post'>{related}</ul></div></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "let its banks fail" in text and "on the site of the collective" in text
+    assert "swear the people" not in text and "Another post" not in text
+
+
+def test_a_story_told_in_a_run_of_boxes_keeps_them_whatever_their_class(tmp_path):
+    # "community" is one of readability's unlikely words; four boxes of it holding
+    # most of the story are the story, not a sidebar
+    intro = (
+        "The river rose through the night from Friday to Saturday and reached the houses of the lower town by "
+        "dawn, the highest water since records began, and it stayed for three days before it went down again. "
+        "We asked the people who live by the river what they saw and what they will remember."
+    )
+    voices = (
+        "I have lived on this street for forty years and I have never seen the river this high, not even in "
+        "the spring of the great flood when the bridge was closed for a week.",
+        "We moved the furniture upstairs on Friday night, and by Saturday morning the water was at the second "
+        "step, brown and cold and smelling of the fields upstream.",
+        "The fire brigade came by in a boat to ask whether we needed anything, and the children waved at them "
+        "from the window as if it were a parade going past.",
+        "What I will remember is the neighbours, who brought soup and blankets and stayed to help us carry the "
+        "wet carpets out into the sun when the water went down.",
+    )
+    boxes = "".join(f"<div class='community-voice'><p>{v}</p><p>A resident</p></div>" for v in voices)
+    page = tmp_path / "flood.html"
+    page.write_text(
+        "<html><head><title>Voices from the flood</title></head><body>"
+        "<div class='menu'><a href='/'>Home</a> <a href='/news'>News</a></div>"
+        f"<div class='story'><h1>Voices from the flood</h1><p>{intro}</p>{boxes}</div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "what they will remember" in text
+    for voice in voices:
+        assert voice[:40] in text, voice
+
+
+def test_the_lead_under_the_headline_in_a_hero_block_comes_first(tmp_path):
+    body = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "In an old house the radiators are small, the walls are thin, and the water in the heating has to "
+            "be hot, far hotter than a heat pump likes to make it, at least on the coldest days of the year.",
+            "But most old houses were insulated at some point, a new roof, new windows, and a few radiators "
+            "changed for larger ones often bring the water temperature down far enough for a pump.",
+            "An energy adviser measures the house, works out the heat it needs on a cold day and tells you which "
+            "rooms would need larger radiators, before anything is bought.",
+        )
+    )
+    # the headline is not the page's title (an SEO title), so the dek found by the title misses it
+    page = tmp_path / "pump.html"
+    page.write_text(
+        "<html><head><title>Heat pumps for older buildings: costs and subsidies 2024</title></head><body><div class='site'><div class='grid'>"
+        "<div class='hero'><h1>Does a heat pump suit an old house?</h1>"
+        "<div class='hero__copy'><p>Heat pumps heat with the warmth of the air or the ground, and more and "
+        "more owners of older houses ask whether one would work for them.</p></div></div>"
+        f"<div class='container'><div class='cmp'><div class='grid-inner'>{body}</div></div></div>"
+        "</div></div></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.startswith("Heat pumps heat with the warmth")
+    assert "before anything is bought" in text
+
+
+def test_a_live_commentary_is_kept_though_its_entries_are_called_comments(tmp_path):
+    # each entry's class says "comment"; together they are most of the page
+    moments = [
+        ("96", "It is over at the harbour ground! The home side held on for a draw against the leaders."),
+        ("81", "A corner for the visitors, headed clear at the near post, and the chance is gone."),
+        ("65", "Goal for the home side! The captain heads in from the free kick and the ground erupts."),
+        ("52", "The visitors lead after a long ball over the top finds their striker alone in the box."),
+        ("30", "Half an hour played and neither keeper has had a save to make in this cautious game."),
+        ("1", "The referee blows his whistle and we are under way on a grey afternoon by the sea."),
+    ]
+    more = "The crowd sings on in the rain, and the players look up at the stand before the game goes on again."
+    entries = "".join(
+        f"<div class='live-comment'><div class='live-comment-minute'>{m}'</div>"
+        f"<div class='live-comment-body'>{t} {more}</div></div>"
+        for m, t in moments
+    )
+    page = tmp_path / "live.html"
+    page.write_text(
+        "<html><head><title>Harbour against the leaders, live</title></head><body>"
+        "<div class='menu'><a href='/'>Home</a> <a href='/football'>Football</a> <a href='/results'>Results</a></div>"
+        f"<div class='match'><h1>Harbour against the leaders</h1><div class='live-comments'>{entries}</div></div>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    for _minute, moment in moments:
+        assert moment[:40] in text, moment

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TypedDict
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from reader.core.importing import notices
@@ -87,6 +88,38 @@ def prefer_outside_boxes(candidates: Candidates, best: Candidate) -> Candidate:
         if c is not best and not in_not_article(c["elem"]):
             return c
     return best
+
+
+def prefer_outside_navigation(page: HtmlElement, candidates: Candidates, best: Candidate) -> Candidate:
+    """The best candidate in a <nav> (or role="navigation") gives way to the best one
+    outside the page's navigation, unless the navigation holds most of the page
+    (broken markup left it open around the article)."""
+    nav = _navigation_of(best["elem"])
+    if nav is None:
+        return best
+    # measured on the page as parsed (readability's copy has lost its sidebars and footer)
+    body = page.find(".//body")
+    total = text_length(body if body is not None else page)
+    if any(text_length(el) > 0.5 * total for el in _NAVIGATION(page)):
+        return best
+    outside = [c for c in candidates.values() if c["content_score"] > 0 and _navigation_of(c["elem"]) is None]
+    if not outside:
+        return best
+    top = max(outside, key=lambda c: c["content_score"])
+    return top if text_length(top["elem"]) >= _NAV_ALTERNATIVE_TEXT else best
+
+
+_NAV_ALTERNATIVE_TEXT = 200  # characters: a block outside the menu worth reading instead
+_NAVIGATION = etree.XPath("//nav | //*[@role='navigation']")
+
+
+def _navigation_of(elem: HtmlElement) -> HtmlElement | None:
+    for el in (elem, *elem.iterancestors()):
+        if el.tag == "nav" or (el.get("role") or "").strip().lower() == "navigation":
+            return el
+        if el.tag in ("body", "html"):
+            return None
+    return None
 
 
 def table_as_part(candidates: Candidates, best: Candidate) -> Candidate:
@@ -267,7 +300,48 @@ def standfirst(best: HtmlElement, link_density: Callable[[HtmlElement], float]) 
         found = _standfirst_in(region, best, link_density)
         if found is not None:
             return found
+    # no box marked as one: the paragraph set right under the headline, in the
+    # headline's own box (a "hero" block with the title and its lead)
+    headline_box = regions[1]
+    if headline_box is not None and headline_box.tag not in ("body", "html"):
+        return _lead_under_headline(headline_box, best, link_density)
     return None
+
+
+def _lead_under_headline(
+    region: HtmlElement, best: HtmlElement, link_density: Callable[[HtmlElement], float]
+) -> HtmlElement | None:
+    h1 = region.find(".//h1")
+    if h1 is None or best in h1.iterancestors() or h1 in best.iterancestors():
+        return None
+    for sib in h1.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        if sib is best or best in sib.iterdescendants():
+            return None
+        if sib.tag == "div":
+            # a box around the lead paragraph alone
+            paragraphs = list(sib.iter("p"))
+            if len(paragraphs) == 1 and text_length(paragraphs[0]) >= text_length(sib) - 5:
+                sib = paragraphs[0]
+        if sib.tag != "p":
+            continue  # a date line, a share bar: look on
+        text = collapse(sib.text_content())
+        ident = f"{sib.get('class') or ''} {sib.get('id') or ''}"
+        if (
+            _LEAD_MIN <= len(text) <= 600
+            and _SENTENCE_STOP.search(text)
+            and not (len(ident) > 1 and _MEDIA.search(ident))
+            and sib.find(".//img") is None
+            and link_density(sib) < 0.3
+        ):
+            return sib
+        return None  # the first paragraph under the headline is the lead or there is none
+    return None
+
+
+_LEAD_MIN = 80  # characters: a sentence of a lead, not a kicker or a date
+_SENTENCE_STOP = re.compile(r"[.!?…:][\"'»“”’)]*$")
 
 
 _HEADLINE_UP = 6  # levels from the body up to the box that holds the headline
@@ -453,6 +527,64 @@ def _repeated_units(
 
 
 _UNIT_UP = 3  # levels from the chosen block up to the box named for its content
+
+
+def sibling_units(
+    elem: HtmlElement, link_density: Callable[[HtmlElement], float], stories: frozenset[HtmlElement]
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """The chosen block sits in one of a run of boxes of the same shape (the posts
+    of a thread, the entries of a live ticker, the sections of a long page): the
+    same block in each of the others, when they hold prose, is the text going on.
+    Readability.js finds them by scoring five levels of boxes above a paragraph;
+    readability-lxml scores two, so the box around all of them scores too little."""
+    node = elem
+    for _ in range(_SIBLING_UP):
+        parent = node.getparent()
+        if parent is None or node.tag in ("body", "html", "main") or parent.tag in ("body", "html"):
+            return [], []
+        kind = _first_class(node)
+        if kind or node.tag in ("article", "section", "li"):
+            units = [sib for sib in parent if sib.tag == node.tag and _first_class(sib) == kind]
+            if len(units) >= _SIBLING_UNITS:
+                return _same_blocks(elem, node, units, link_density, stories)
+        node = parent
+    return [], []
+
+
+def _same_blocks(
+    elem: HtmlElement,
+    unit: HtmlElement,
+    units: list[HtmlElement],
+    link_density: Callable[[HtmlElement], float],
+    stories: frozenset[HtmlElement],
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    wanted = set((elem.get("class") or "").split())
+    found: list[tuple[bool, HtmlElement]] = []
+    seen = False
+    for sib in units:
+        if sib is unit:
+            seen = True
+            continue
+        if sib in stories or in_not_article(sib) or sib.find(".//h1") is not None:
+            continue
+        same = [
+            el
+            for el in ([sib] if sib.tag == elem.tag else []) + list(sib.iterdescendants(elem.tag))
+            if set((el.get("class") or "").split()) == wanted
+        ]
+        if not same:
+            continue
+        block = max(same, key=text_length)
+        if text_length(block) >= _SIBLING_PROSE and link_density(block) <= 0.2:
+            found.append((seen, block))
+    if len(found) < _SIBLING_UNITS - 1:
+        return [], []
+    return [b for after, b in found if not after], [b for after, b in found if after]
+
+
+_SIBLING_UP = 6  # levels from the chosen block up to the repeated box
+_SIBLING_UNITS = 3  # boxes of the same shape, the chosen one's included
+_SIBLING_PROSE = 150  # characters of the block in each of the others
 
 
 def _unit(elem: HtmlElement, scope: HtmlElement) -> HtmlElement:

@@ -171,8 +171,40 @@ def whole_page_tree(root: HtmlElement, part: HtmlElement | None = None) -> str:
     etree.strip_elements(body, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
     strip_furniture(body)
     notices.keep_big_containers(body)
+    _drop_landmarks(body)
     _drop_link_lists(body)
     return inner_html(body)
+
+
+# The page's own marks of what is not its text: the site's header and footer, side
+# columns, search. Readability drops them from the block it chooses; a page kept
+# whole keeps them unless they go first.
+_LANDMARK_TAGS = ("aside", "footer", "header")
+_LANDMARK_ROLES = frozenset(("banner", "complementary", "contentinfo", "navigation", "search"))
+_SIDEBAR = re.compile(r"(?:^|[\s_-])side-?bar(?:$|[\s_-])", re.I)
+_LANDMARK_MAX_SHARE = 0.3  # a landmark holding more of the text than this is kept (broken markup)
+
+
+def _drop_landmarks(body: HtmlElement) -> None:
+    total = text_length(body)
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el is body or el.getparent() is None:
+            continue
+        role = (el.get("role") or "").strip().lower()
+        if el.tag in _LANDMARK_TAGS or role in _LANDMARK_ROLES:
+            # a header in an article or holding the headline is the article's own (its lead)
+            landmark = role or el.tag != "header" or not _articles_header(el)
+        else:
+            ident = f"{el.get('class') or ''} {el.get('id') or ''}"
+            landmark = len(ident) > 1 and _SIDEBAR.search(ident) is not None
+        if landmark and text_length(el) <= total * _LANDMARK_MAX_SHARE:
+            el.drop_tree()
+
+
+def _articles_header(header: HtmlElement) -> bool:
+    return (
+        header.find(".//h1") is not None or next(header.iterancestors("article", "main", "section"), None) is not None
+    )
 
 
 # A block of the page kept whole that is mostly short links and holds no paragraph

@@ -18,7 +18,17 @@ from typing import cast
 from lxml.html import HtmlElement
 
 from reader.core.importing.metadata import UNLIKELY, PageMeta
-from reader.core.importing.nodes import HEADINGS, SPACES, CaselessPattern, collapse, link_share, remove, text_length
+from reader.core.importing.nodes import (
+    HEADINGS,
+    SPACES,
+    CaselessPattern,
+    Runs,
+    collapse,
+    in_big_run,
+    link_share,
+    remove,
+    text_length,
+)
 
 # class/id of page widgets that are never article text
 _WIDGET = re.compile(
@@ -128,6 +138,8 @@ def strip_furniture(body: HtmlElement) -> None:
     # Code is never furniture: highlight.js marks comments "hljs-comment".
     code = {el for block in body.iter("pre", "code") for el in block.iter()}
     total = None
+    runs: Runs = {}
+    entries: set[HtmlElement] = set()
     for el in list(body.iter()):
         tag = el.tag
         if not isinstance(tag, str) or tag in _NEVER or el is body or el in code or el.getparent() is None:
@@ -137,8 +149,18 @@ def strip_furniture(body: HtmlElement) -> None:
         if cls or ident:
             widget, comments = _ident_kind(f"{cls or ''} {ident or ''}")
             if widget and _is_small(el):
-                remove(el)
-                continue
+                parent = el.getparent()
+                if total is None and len(parent) >= 3:  # (no run possible: no page measured)
+                    total = text_length(body)
+                # one of a run of entries that hold much of the page (a live "comment"ary)
+                # stays, and what is inside it
+                if total is not None and in_big_run(el, total * _RUN_SHARE, runs):
+                    entries.add(el)
+                elif entries and any(a in entries for a in el.iterancestors()):
+                    pass
+                else:
+                    remove(el)
+                    continue
             if comments and tag not in ("p", "span", "a", "li"):
                 # Readers' comments, however long, unless they are most of the page.
                 if total is None:
@@ -177,6 +199,9 @@ def strip_furniture(body: HtmlElement) -> None:
                     continue
             if tag in HEADINGS:
                 _drop_titled_block(el)
+
+
+_RUN_SHARE = 0.4  # of the page's text (scripts' included: body.text_content())
 
 
 def _drop_titled_block(heading: HtmlElement) -> None:
@@ -353,6 +378,12 @@ def _is_small(el: HtmlElement) -> bool:
     text = collapse(el.text_content())
     if len(text) < 200:
         return True
+    if el.tag in ("ul", "ol"):
+        # a list whose every item links elsewhere (the posts a "related" list names,
+        # each with its excerpt), however long
+        items = [li for li in el if li.tag == "li"]
+        if items and all(li.find(".//a") is not None for li in items):
+            return True
     long_paras = sum(1 for p in el.iter("p") if len(SPACES.sub(" ", p.text_content())) > 120)
     if long_paras >= 2:
         return False

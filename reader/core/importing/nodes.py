@@ -36,6 +36,37 @@ def remove(el: HtmlElement) -> None:
         el.drop_tree()
 
 
+Runs = dict[tuple[HtmlElement | None, str, str], bool]  # in_big_run's answers, per run
+
+
+def in_big_run(el: HtmlElement, share: float, runs: Runs) -> bool:
+    """el is one of a run of three or more boxes of its tag and class that together
+    hold more than `share` characters: the entries of a live "comment"ary, not
+    readers' comments beside a story. A class name readability scores as unlikely or
+    negative is not reason enough to drop them. (`runs` caches the answer per run.)"""
+    parent = el.getparent()
+    if parent is None or len(parent) < 3:
+        return False  # (most boxes: no run to measure)
+    # the first class names the kind of box; later ones vary per entry ("left", "goal")
+    cls = first_class(el)
+    key = (parent, el.tag, cls)
+    found = runs.get(key)
+    if found is None:
+        if not cls:
+            found = False
+        else:
+            run = [sib for sib in parent if sib.tag == el.tag and first_class(sib) == cls]
+            found = len(run) >= 3 and sum(text_length(sib) for sib in run) > share
+        runs[key] = found
+    return found
+
+
+def first_class(el: HtmlElement) -> str:
+    """The first class names the kind of box; later ones are often per item."""
+    classes = (el.get("class") or "").split()
+    return classes[0] if classes else ""
+
+
 class CaselessPattern:
     """A case-insensitive pattern, searched or matched faster.
 

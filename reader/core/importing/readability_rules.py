@@ -25,7 +25,7 @@ from reader.core.importing import choice
 from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.data_tables import is_data_table
 from reader.core.importing.leads import orphan_leads
-from reader.core.importing.nodes import HEADINGS, CaselessPattern, collapse, link_share, text_length
+from reader.core.importing.nodes import HEADINGS, CaselessPattern, Runs, collapse, in_big_run, link_share, text_length
 
 
 class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has no types
@@ -107,6 +107,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         page = self.html
         elements = self.html.findall(".//*")
         detached = 0  # elements still to come inside a dropped one
+        runs: Runs = {}
         for elem in elements:
             if detached:
                 detached -= 1
@@ -140,6 +141,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                             prose = _prose_length(page)
                         if own > prose * _UNLIKELY_MAX_PROSE:
                             continue
+                    if in_big_run(elem, total * _UNLIKELY_MAX_SHARE, runs):
+                        continue
                 if not detached:
                     detached = len(elem.findall(".//*"))
                 elem.drop_tree()
@@ -210,6 +213,17 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         # its debug lines (each describing elements and their text, built whether
         # logged or not) and a text cleaning that compiles its patterns per call.
         min_len = self.min_text_length
+        # As Readability.js: an article's <footer> and <aside> are not its text (a
+        # "previous article" link, a box of other stories), unless broken markup
+        # left most of the text inside one.
+        total = None
+        for box in list(self.tags(node, "footer", "aside")):
+            if box.getparent() is None:
+                continue
+            if total is None:
+                total = text_length(node)
+            if text_length(box) <= total * _BOX_MAX_SHARE:
+                box.drop_tree()
         for header in self.tags(node, "h1", "h2", "h3", "h4", "h5", "h6"):
             if self.class_weight(header) < 0 or self.get_link_density(header) > 0.33:
                 header.drop_tree()
@@ -225,6 +239,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             else:
                 elem.drop_tree()
         allowed = self.get_preserved_elements(node)
+        runs: Runs = {}
+        half: float | None = None
         # Conditionally clean <table>s, <ul>s, and <div>s
         for el in self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section"):
             if el in allowed:
@@ -232,7 +248,12 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
             weight = self.class_weight(el)
             content_score = candidates[el]["content_score"] if el in candidates else 0
             tag = el.tag
-            if weight + content_score < 0:
+            negative = weight + content_score < 0
+            if negative:
+                if half is None:
+                    half = 0.5 * text_length(node)  # once: the article as it was before cleaning
+                negative = not in_big_run(el, half, runs)
+            if negative:
                 el.drop_tree()
             elif el.text_content().count(",") < 10:
                 counts = {kind: len(el.findall(f".//{kind}")) for kind in ("p", "img", "li", "a", "embed", "input")}
@@ -286,6 +307,13 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         return html
 
     def select_best_candidate(self, candidates: Candidates) -> Candidate | None:
+        best = self._select_best(candidates)
+        if best is None:
+            return best
+        # never the page's menu (a mega menu of news blurbs outscored a short page)
+        return choice.prefer_outside_navigation(self.input, candidates, best)
+
+    def _select_best(self, candidates: Candidates) -> Candidate | None:
         best: Candidate | None = super().select_best_candidate(candidates)
         if best is None:
             return best
@@ -407,6 +435,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         best = best_candidate["elem"]
         stories = self._stories()
         before, after = choice.repeated_segments(candidates, best_candidate, self.get_link_density, stories)
+        if not before and not after:
+            before, after = choice.sibling_units(best, self.get_link_density, stories)
         for segment in reversed(before):
             best.insert(0, segment)
         best.extend(after)
@@ -510,6 +540,8 @@ _UNLIKELY_MAX_SHARE = 0.4
 _UNLIKELY_MAX_PROSE = 0.5
 _PROSE_PARAGRAPH = 150  # characters (raw): a paragraph of an article, not a blurb
 
+
+_BOX_MAX_SHARE = 0.3  # of the article's text: a <footer> or <aside> holding more stays
 
 _WHITESPACE_RUN = re.compile(r"\s{255,}")
 _AROUND_NEWLINE = re.compile(r"\s*\n\s*")
