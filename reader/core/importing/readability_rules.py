@@ -21,7 +21,7 @@ from readability import Document
 from readability.readability import REGEXES as READABILITY_REGEXES
 from readability.readability import is_video_url
 
-from reader.core.importing import choice
+from reader.core.importing import choice, leads
 from reader.core.importing.choice import Candidate, Candidates
 from reader.core.importing.data_tables import is_data_table
 from reader.core.importing.leads import orphan_leads
@@ -124,7 +124,7 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
                 and elem.tag not in ("pre", "code")
                 and next(elem.iterancestors("pre", "code", "table"), None) is None
                 and not self._holds_article(elem)
-                and not choice.is_article_header(elem)
+                and not leads.is_article_header(elem)
             ):
                 if total is None:
                     # raw lengths (spaces included): a ratio needs no collapsing of the whole page
@@ -447,10 +447,10 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         best = best_candidate["elem"]
         for lead in reversed(orphan_leads(best, self.get_link_density)):
             best.insert(0, lead)
-        figure = choice.lead_figure(best)
+        figure = leads.lead_figure(best)
         if figure is not None:
             best.insert(0, figure)
-        standfirst = choice.standfirst(best, self.get_link_density)
+        standfirst = leads.standfirst(best, self.get_link_density)
         if standfirst is not None:
             best.insert(0, standfirst)
         # As Readability.js: a sibling of the same tag and class is the article
