@@ -189,24 +189,23 @@ def test_a_note_or_tag_of_dashes_is_text(run, article_id, tmp_path):
     assert "---" in meta["tags"] and "#tag" not in md
 
 
-def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path, library_at):
+def _watch(vault, library, cwd):
+    """`reader export --watch 0.2 --out VAULT` running on `library`, and a wait for a check
+    to hold (False after `limit` seconds; the watch ending meanwhile fails the test)."""
     import os
-    import signal
     import subprocess
     import sys
     import time
 
-    vault = tmp_path / "vault"
-    env = {**os.environ, "READER_LIBRARY": str(library_at("lib"))}  # the library `run` uses, either backend
+    env = {**os.environ, "READER_LIBRARY": str(library)}  # the library `run` uses, either backend
     child = subprocess.Popen(
         [sys.executable, "-m", "reader", "export", "--watch", "0.2", "--out", str(vault)],
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    note = vault / f"{TITLE}.md"
 
     def wait_for(check, limit=60.0):
         deadline = time.monotonic() + limit
@@ -214,10 +213,20 @@ def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path, library_a
             if check():
                 return True
             if child.poll() is not None:
-                raise AssertionError(child.stderr.read())
+                raise AssertionError(child.stderr.read() if child.stderr else "the watch ended")
             time.sleep(0.1)
         return False
 
+    return child, wait_for
+
+
+def test_export_watch_keeps_a_vault_current(run, article_id, tmp_path, library_at):
+    import signal
+    import subprocess
+
+    vault = tmp_path / "vault"
+    child, wait_for = _watch(vault, library_at("lib"), tmp_path)
+    note = vault / f"{TITLE}.md"
     try:
         assert wait_for(note.exists), "the vault was not written"
         run("highlight", article_id, "--quote", "Forty stations across three river basins")
@@ -239,32 +248,11 @@ def test_export_watch_outlives_a_vault_that_is_gone_for_a_while(run, article_id,
     """The vault's drive unplugged, or its folder moved, for a while: the watch
     says so once and carries on, and the vault is current again when it is back
     (the first failure ended the watch)."""
-    import os
-    import subprocess
-    import sys
     import time
 
     vault, away = tmp_path / "vault", tmp_path / "away"
-    env = {**os.environ, "READER_LIBRARY": str(library_at("lib"))}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "reader", "export", "--watch", "0.2", "--out", str(vault)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child, wait_for = _watch(vault, library_at("lib"), tmp_path)
     note = vault / f"{TITLE}.md"
-
-    def wait_for(check, limit=60.0):
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if check():
-                return True
-            assert child.poll() is None, child.stderr.read() if child.stderr else ""
-            time.sleep(0.1)
-        return False
-
     try:
         assert wait_for(note.exists), "the vault was not written"
         vault.rename(away)
