@@ -369,7 +369,7 @@ def test_highlight_tags_added_and_removed_keep_the_tags_given_meanwhile(library,
     assert set(library.get_highlight(h.id).tags) == {"north", "science", "Ice"}
 
 
-def test_a_front_end_learns_whether_the_text_it_shows_is_still_the_article_s(library, article_page):
+def test_a_front_end_learns_whether_the_text_it_shows_is_still_the_article_s(library, article_page, tmp_path):
     """What the window asks on a change from elsewhere before reading the article again."""
     import dataclasses
 
@@ -380,6 +380,16 @@ def test_a_front_end_learns_whether_the_text_it_shows_is_still_the_article_s(lib
     assert library.shows_current_text(shown)
     assert not library.shows_current_text(dataclasses.replace(shown, text=shown.text + " An older last line."))
     assert not library.shows_current_text(dataclasses.replace(shown, html=shown.html + "<p>more</p>"))
+    # Text beyond ASCII compares the same (a server is asked with digests of the UTF-8 bytes).
+    page = tmp_path / "beyond-ascii.html"
+    page.write_text(
+        article_page.read_text("utf-8")
+        .replace("quiet in winter", "quiet in winter — Māori, 冬 ☃")
+        .replace("example.org/2024", "example.org/2025"),
+        "utf-8",
+    )
+    other = library.get(import_one(library, page))
+    assert "冬 ☃" in other.text and library.shows_current_text(other)
 
 
 def test_a_nul_typed_in_a_note_tag_title_or_highlight_is_dropped_on_both_backends(library, article_page):
