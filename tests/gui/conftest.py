@@ -42,3 +42,19 @@ def make_window(qtbot, settings_file):
         if window.isVisible():
             window.close()
     assert [name for guard in guards for name in guard.violations] == []
+
+
+@pytest.fixture
+def rivers(library, article_page):
+    """The fixture article, imported; its id."""
+    return library.import_paths([article_page], workers=1)[0].id
+
+
+@pytest.fixture
+def other(library):
+    """A second Library on the same folder, as the `reader` command would open it."""
+    from reader.core.library import Library
+
+    lib = Library.open(library.folder)
+    yield lib
+    lib.close()

@@ -17,11 +17,6 @@ from reader.gui.identity import OLD_SETTING
 from reader.gui.name_dialog import NameDialog
 
 
-@pytest.fixture
-def rivers(library, article_page):
-    return library.import_paths([article_page], workers=1)[0].id
-
-
 @pytest.fixture(autouse=True)
 def no_name_from_the_environment(monkeypatch):
     monkeypatch.delenv(USER_ENV, raising=False)

@@ -19,12 +19,6 @@ from reader.gui.annotate import ColorNames
 QUOTE = "Instead we found them breathing."
 
 
-@pytest.fixture
-def rivers(library, article_page):
-    """The fixture article, imported; its id."""
-    return library.import_paths([article_page], workers=1)[0].id
-
-
 def open_first(window):
     window.panel.list.setCurrentIndex(window.panel.model.index(0))
     return window.view

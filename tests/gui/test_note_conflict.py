@@ -19,11 +19,6 @@ QUOTE = "we found them breathing"
 
 
 @pytest.fixture
-def rivers(library, article_page):
-    return library.import_paths([article_page], workers=1)[0].id
-
-
-@pytest.fixture
 def other(library):
     """Another person on the same library (another process, as far as the window knows)."""
     lib = Library.open(library.folder, user="ana")

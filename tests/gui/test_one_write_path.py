@@ -16,7 +16,6 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from test_highlights import QUOTE, Answer, answer_notes, select
 
-from reader.core.library import Library
 from reader.gui.main_window import POLL_MS
 
 # The window's own check for changes made elsewhere, run every 100 ms here instead of the
@@ -24,19 +23,6 @@ from reader.gui.main_window import POLL_MS
 TEST_POLL_MS = min(POLL_MS, 100)
 
 TITLE = "The Quiet Rivers of the North"
-
-
-@pytest.fixture
-def rivers(library, article_page):
-    return library.import_paths([article_page], workers=1)[0].id
-
-
-@pytest.fixture
-def other(library):
-    """A second Library on the same folder, as the `reader` command would open it."""
-    lib = Library.open(library.folder)
-    yield lib
-    lib.close()
 
 
 def test_the_guard_fails_a_write_on_the_gui_thread_and_lets_a_worker_write(library, rivers):

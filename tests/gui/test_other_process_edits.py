@@ -14,24 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
 from test_highlights import QUOTE, background, color_of, select
 
-from reader.core.library import Library
 from reader.gui.annotate import NoteDialog
 from reader.gui.note_conflict import NoteConflictDialog
 
 OLD_LEAD = "Photographs by the field team, winter survey."
-
-
-@pytest.fixture
-def rivers(library, article_page):
-    return library.import_paths([article_page], workers=1)[0].id
-
-
-@pytest.fixture
-def other(library):
-    """A second Library on the same folder, as the `reader` command would open it."""
-    lib = Library.open(library.folder)
-    yield lib
-    lib.close()
 
 
 def test_tags_added_elsewhere_while_the_editor_is_open_are_kept(library, rivers, other, make_window, qtbot):

@@ -13,7 +13,7 @@ pytest.importorskip("pytestqt")
 from gui_support import settle
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QTextCursor
-from test_highlights import open_first, rivers, select  # noqa: F401  (rivers: a fixture)
+from test_highlights import open_first, select
 
 QUOTE = "Hydrologists have long puzzled over how much water"
 
@@ -51,7 +51,7 @@ def _highlight_while_the_worker_is_busy(library, make_window, qtbot, color: str)
     return window, view, cursor, gate
 
 
-def test_a_highlight_shows_before_it_is_stored_and_stays_once_it_is(library, rivers, make_window, qtbot):  # noqa: F811
+def test_a_highlight_shows_before_it_is_stored_and_stays_once_it_is(library, rivers, make_window, qtbot):
     _window, view, cursor, gate = _highlight_while_the_worker_is_busy(library, make_window, qtbot, "green")
     assert library.highlights(rivers) == []  # not stored yet
     assert _shown(view, cursor, "green") > 0.8  # but on screen
@@ -63,7 +63,7 @@ def test_a_highlight_shows_before_it_is_stored_and_stays_once_it_is(library, riv
     assert _shown(view, cursor, "green") > 0.8
 
 
-def test_a_highlight_that_cannot_be_stored_leaves_the_text_as_it_was(library, rivers, make_window, qtbot):  # noqa: F811
+def test_a_highlight_that_cannot_be_stored_leaves_the_text_as_it_was(library, rivers, make_window, qtbot):
     window, view, cursor, gate = _highlight_while_the_worker_is_busy(library, make_window, qtbot, "blue")
     assert _shown(view, cursor, "blue") > 0.8
     library.delete(rivers)  # meanwhile, elsewhere: the article is gone
