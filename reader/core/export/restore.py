@@ -85,27 +85,13 @@ class AnnotationImport:
 def load(path: str | os.PathLike[str]) -> Any:  # parsed JSON, any shape
     try:
         with open(path, "rb") as f:
-            return _without_nul(json.load(f))
+            return json.load(f)
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path} is not a JSON file: {exc}") from None
     except RecursionError:
         raise ValueError(f"{path} is nested too deeply to read") from None
-
-
-def _without_nul(value: Any) -> Any:
-    """The parsed file with NUL characters (JSON's \\u0000) taken out of every
-    string: they show nothing, and PostgreSQL refuses text holding one, so a
-    note with one could be restored into a personal library but never copied to
-    a shared one (nor restored into it)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
-    if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
-    return value
 
 
 def _normal_url(url: str) -> str:

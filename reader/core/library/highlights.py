@@ -286,15 +286,15 @@ class HighlightsMixin(LibraryHost):
             article_id=x.article_id,
             start=x.start if placed else None,
             end=x.end if placed else None,
-            quote=x.quote,
-            prefix=x.prefix,
-            suffix=x.suffix,
+            quote=storable(x.quote),
+            prefix=storable(x.prefix),
+            suffix=storable(x.suffix),
             color=x.color or "yellow",
-            note=x.note or "",
+            note=storable(x.note or ""),
             created=x.created,
             updated=x.updated,
-            created_by=x.created_by or None,
-            updated_by=x.updated_by or None,
+            created_by=storable(x.created_by) if x.created_by else None,
+            updated_by=storable(x.updated_by) if x.updated_by else None,
         )
         row.tags = self._tag_rows(session, x.tags)
         session.add(row)
