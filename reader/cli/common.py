@@ -112,6 +112,11 @@ def count(value: str) -> int:
     return number
 
 
+def _escaped(match: re.Match[str]) -> str:
+    """A character the terminal must not be sent, as the \\xNN (or \\uNNNN) that names it."""
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
 def text_path(path: str) -> str:
     """A path as valid text: bytes that were not UTF-8 in the file name shown as \\xNN."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
@@ -119,7 +124,7 @@ def text_path(path: str) -> str:
 
 def shown_path(path: str) -> str:
     """A path as printed on one line: newlines, tabs and invisible characters escaped."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text_path(path))
+    return _UNPRINTABLE.sub(_escaped, text_path(path))
 
 
 # Control characters (but tab and newline): ESC starts the terminal's own commands
@@ -133,7 +138,7 @@ def shown(text: str | None, lines: bool = False) -> str:
     terminal: its control characters written as \\xNN, never sent to the terminal
     as commands. One line unless `lines` (then newlines and tabs stay)."""
     pattern = _CONTROLS if lines else _CONTROLS_LINE
-    return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text or "")
+    return pattern.sub(_escaped, text or "")
 
 
 def _selected_ids(library: Library, args: argparse.Namespace) -> list[int]:
