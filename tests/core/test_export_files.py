@@ -261,10 +261,11 @@ def test_a_single_file_export_writes_into_a_pipe_or_through_a_link_never_over_th
     reader.join(30)
     assert pipe.is_fifo() and json.loads(received[0])["type"] == "AnnotationCollection"
 
+    # A link to a file Reader wrote: that file is exported again, through the link.
     target, link = tmp_path / "dropbox" / "all.json", tmp_path / "all.json"
-    target.parent.mkdir()
-    target.write_text("old")
+    export_articles(library, "json", target)
+    library.add_highlight(article, 6, 9)
     link.symlink_to(target)
     export_articles(library, "json", link)
-    assert link.is_symlink() and json.loads(target.read_text("utf-8"))["type"] == "AnnotationCollection"
+    assert link.is_symlink() and len(json.loads(target.read_text("utf-8"))["first"]["items"]) == 2
     assert sorted(p.name for p in target.parent.iterdir()) == ["all.json"]
