@@ -50,6 +50,7 @@ ONE_BACKEND_MODULES = {
     "test_sanitize.py",
     "test_export.py",
     "test_export_files.py",
+    "test_export_single_file.py",
     "test_export_text.py",
     "test_extraction.py",
     "test_decode.py",
