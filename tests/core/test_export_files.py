@@ -269,3 +269,31 @@ def test_a_single_file_export_writes_into_a_pipe_or_through_a_link_never_over_th
     export_articles(library, "json", link)
     assert link.is_symlink() and len(json.loads(target.read_text("utf-8"))["first"]["items"]) == 2
     assert sorted(p.name for p in target.parent.iterdir()) == ["all.json"]
+
+
+def test_the_record_of_single_files_forgets_files_that_are_gone_and_keeps_the_latest(library, tmp_path, monkeypatch):
+    """The registry of single files Reader wrote stays small: a file deleted since is
+    forgotten, and past MAX_ENTRIES the oldest are (then refused, the safe way round)."""
+    from reader.core.export import singles
+
+    monkeypatch.setattr(singles, "MAX_ENTRIES", 3)
+    article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
+    paths = [tmp_path / "out" / f"{n}.json" for n in "abcde"]
+    for path in paths:
+        export_articles(library, "json", path)
+
+    def recorded() -> set[str]:
+        return set(json.loads(singles.registry_file().read_text("utf-8"))["files"])
+
+    assert recorded() == {os.path.realpath(p) for p in paths[2:]}
+    paths[4].unlink()
+    library.add_highlight(article, 0, 5)
+    export_articles(library, "json", paths[3])
+    assert recorded() == {os.path.realpath(p) for p in paths[2:4]}
+
+    before = paths[0].read_bytes()
+    with pytest.raises(singles.NotReaderFile, match=r"a\.json exists and Reader did not write it"):
+        export_articles(library, "json", paths[0])
+    assert paths[0].read_bytes() == before
+    export_articles(library, "json", paths[0], force=True)
+    assert json.loads(paths[0].read_text("utf-8"))["total"] == 1

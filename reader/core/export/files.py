@@ -1,4 +1,5 @@
-"""Writing exports to disk: one file per article into a folder, or one file.
+"""Writing exports to disk: one file per article into a folder, or one file
+(written only where no file is, or over the one Reader wrote there: singles.py).
 
 A folder keeps a small manifest, in `.reader-export/` (manifest.py), of the files
 Reader wrote there: format -> article uid (stable, never reused, unlike the row

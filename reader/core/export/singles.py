@@ -116,9 +116,10 @@ def may_replace(path: str | os.PathLike[str]) -> bool:
     if not stat.S_ISREG(st.st_mode):
         return True  # a pipe or device is written into; anything else is refused with its own reason
     real = os.path.realpath(target)
-    with _registry(save=False) as entries:
-        existing = _read(real)
-        return existing is None or _proves(entries.get(_key(real)), existing)
+    existing = _read(real)
+    # Read without the lock (the registry is replaced whole, never half-written): the
+    # window asks this on its own thread and must not wait on another export.
+    return existing is None or _proves(_load(registry_file()).get(_key(real)), existing)
 
 
 def _write_into(target: str, raw: bytes, append: bool = False) -> bool:
@@ -155,7 +156,7 @@ def _proves(entry: dict[str, Any] | None, existing: bytes) -> bool:
 
 
 @contextlib.contextmanager
-def _registry(save: bool = True) -> Iterator[dict[str, dict[str, Any]]]:
+def _registry() -> Iterator[dict[str, dict[str, Any]]]:
     """The registry's entries, under its lock; written back (all or nothing) when the
     block ends without an error."""
     path = registry_file()
@@ -169,7 +170,7 @@ def _registry(save: bool = True) -> Iterator[dict[str, dict[str, Any]]]:
         entries = _load(path)
         before = dict(entries)
         yield entries
-        if save and entries != before:
+        if entries != before:
             write_atomic(path, json.dumps(_bounded(entries), indent=1, sort_keys=True) + "\n")
     finally:
         lock.release()
