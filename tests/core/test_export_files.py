@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,41 @@ def test_the_record_of_single_files_forgets_files_that_are_gone_and_keeps_the_la
     assert paths[0].read_bytes() == before
     export_articles(library, "json", paths[0], force=True)
     assert json.loads(paths[0].read_text("utf-8"))["total"] == 1
+
+
+def test_single_file_exports_at_once_each_leave_their_file_known_as_readers(library, tmp_path):
+    """Exports writing at once (threads here, processes in tests/cli): two alternating into
+    one file, four into files of their own, round after round. None is refused (each
+    sees what the others wrote) and every file stays recorded: none is lost from the
+    registry, and none recorded with bytes another export replaced."""
+    import threading
+
+    from reader.core.export import singles
+
+    article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
+    library.add_highlight(article, 0, 5)
+    library.add_highlight(article, 6, 9)
+    [full] = library.get_many([article])
+    one = replace(full, highlights=full.highlights[:1])  # other bytes for the same file
+    out = tmp_path / "out"
+    jobs = [([full], out / "same.json"), ([one], out / "same.json")]
+    jobs += [([full], out / f"own{i}.json") for i in range(4)]
+    failures: list[BaseException] = []
+
+    def work(articles, path) -> None:
+        try:
+            for _ in range(15):
+                export_articles(articles, "json", path)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    assert not any(t.is_alive() for t in threads) and failures == []
+    recorded = json.loads(singles.registry_file().read_text("utf-8"))["files"]
+    assert set(recorded) == {os.path.realpath(p) for _, p in jobs}
+    for path in {p for _, p in jobs}:
+        assert recorded[os.path.realpath(path)]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
