@@ -116,10 +116,13 @@ def may_replace(path: str | os.PathLike[str]) -> bool:
     if not stat.S_ISREG(st.st_mode):
         return True  # a pipe or device is written into; anything else is refused with its own reason
     real = os.path.realpath(target)
-    existing = _read(real)
     # Read without the lock (the registry is replaced whole, never half-written): the
     # window asks this on its own thread and must not wait on another export.
-    return existing is None or _proves(_load(registry_file()).get(_key(real)), existing)
+    entry = _load(registry_file()).get(_key(real))
+    if entry is None or entry.get("size") != st.st_size:
+        return False  # not read: a large file of the user's costs nothing to refuse
+    existing = _read(real)
+    return existing is None or _proves(entry, existing)
 
 
 def _write_into(target: str, raw: bytes, append: bool = False) -> bool:
