@@ -26,9 +26,11 @@ def fixtures() -> Path:
 
 @pytest.fixture(autouse=True)
 def own_config_folder(tmp_path, monkeypatch):
-    """Each test stores its display name (reader.core.identity) in a folder of its
-    own, never in the user's config folder."""
+    """Each test stores its display name (reader.core.identity), and the record of the
+    single files its exports wrote (reader.core.export.singles), in folders of its own,
+    never in the user's config and state folders."""
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("READER_STATE_DIR", str(tmp_path / "state"))
 
 
 # -- the two backends ---------------------------------------------------------
@@ -48,6 +50,7 @@ ONE_BACKEND_MODULES = {
     "test_sanitize.py",
     "test_export.py",
     "test_export_files.py",
+    "test_export_single_file.py",
     "test_export_text.py",
     "test_extraction.py",
     "test_decode.py",

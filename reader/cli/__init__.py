@@ -173,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Readwise), anki (an .apkg deck, one note per highlight), bibtex and csl-json (citations "
         "for Zotero) or hypothesis (the Hypothesis client's JSON). --out is a folder (one file per "
         "article; only files Reader wrote there are ever overwritten) or a file ending in the "
-        'format\'s extension (every article in one file). See README.md, "Exporting".',
+        "format's extension (every article in one file; a file there that Reader did not write, or "
+        'that was changed since, is refused unless --force). See README.md, "Exporting".',
     )
     p.add_argument("ids", type=record_id, nargs="*", metavar="ID")
     p.add_argument("--all", action="store_true", help="every article")
@@ -204,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="keep --out (a folder; md or logseq) current: export the annotated articles now and "
         "again whenever the library changes (checked every SECONDS, default 2) until Ctrl-C",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="one file: replace the file --out names even if Reader did not write it (or it was changed since)",
     )
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
 

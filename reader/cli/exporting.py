@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.template and args.format != "md":
         raise UsageError("--template applies to --format md only")
     if args.watch is not None:
+        if args.force:
+            raise UsageError("--force replaces the one file of a single-file export; --watch keeps a folder")
         return _export_watch(args)
     if not (args.ids or args.all or args.tag or args.annotated):
         raise UsageError("name the articles: IDs, --all, --tag TAG or --annotated")
@@ -32,7 +35,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     deck = args.deck or (f"Reader::{args.tag}" if args.tag else "Reader")
     if getattr(kind, "single_only", False) and (args.out is None or out.is_dir()):
         out = out / f"{export.safe_filename(deck.replace('::', ' '))}{kind.suffix}"
-    with _open(args) as library:
+    with _open(args) as library, _refused_says_force():
         ids = list(args.ids)
         if args.tag and not ids:
             ids = library.article_ids(tag=args.tag)
@@ -48,9 +51,21 @@ def cmd_export(args: argparse.Namespace) -> int:
             bom=args.bom,
             cloze=args.cloze,
             deck=deck,
+            force=args.force,
         )
     _report_export(result, args.json)
     return 0
+
+
+@contextlib.contextmanager
+def _refused_says_force() -> Iterator[None]:
+    """A file Reader may not replace: the refusal, and how to replace it anyway."""
+    from reader.core.export.singles import NotReaderFile
+
+    try:
+        yield
+    except NotReaderFile as exc:
+        raise LibraryError(f"{exc}; --force replaces it") from None
 
 
 def _report_export(result: ExportResult, as_json: bool) -> None:

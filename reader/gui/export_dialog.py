@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -55,6 +56,9 @@ class ExportRequest:
     only_highlights: frozenset[int] | None = None  # the Notebook's filter: export just these
     scope_label: str = ""
     annotated: bool = True  # only articles with highlights or a note
+    # The user agreed to replace the one file there, which Reader did not write (or
+    # which changed since): the save dialog's "Replace?", or this dialog's own.
+    replace: bool = False
 
 
 class ExportDialog(QDialog):
@@ -154,6 +158,7 @@ class ExportDialog(QDialog):
             or str(Path.home())
         )
         self._folder = folder
+        self._agreed: Path | None = None  # a file the user agreed to have replaced
         self.format.currentIndexChanged.connect(self._update)
         self.to_file.toggled.connect(self._update)
         self.scope.currentIndexChanged.connect(self._update)
@@ -198,7 +203,10 @@ class ExportDialog(QDialog):
             return
         self.to_folder.setEnabled(not one_file)
         if self.to_file.isChecked():
-            self.hint.setText("One file holding every article and its highlights.")
+            self.hint.setText(
+                "One file holding every article and its highlights. Exporting again replaces the file "
+                "Reader wrote; a file of yours there is replaced only once you agree."
+            )
         else:
             self.hint.setText(
                 "One file per article, named from its title. Exporting again overwrites only the "
@@ -209,8 +217,10 @@ class ExportDialog(QDialog):
         if self.to_file.isChecked():
             suffix = SUFFIX[self.fmt()]
             path, _ = QFileDialog.getSaveFileName(self, "Export To", self.path.text(), f"*{suffix}")
+            if path and Path(path).is_file():
+                self._agreed = Path(path)  # the save dialog asked "Replace?" and the user said yes
             if path and not path.lower().endswith(suffix):
-                path += suffix
+                path += suffix  # another file than the one the save dialog asked about
         else:
             path = QFileDialog.getExistingDirectory(self, "Export Into Folder", self.path.text())
         if path:
@@ -253,11 +263,42 @@ class ExportDialog(QDialog):
             Path(self.template.text().strip()).expanduser() if fmt == "md" and self.template.text().strip() else None
         )
         return ExportRequest(
-            fmt, out, single, ids, tag, template, only, self.scope.currentText(), annotated=self.annotated.isChecked()
+            fmt,
+            out,
+            single,
+            ids,
+            tag,
+            template,
+            only,
+            self.scope.currentText(),
+            annotated=self.annotated.isChecked(),
+            replace=single and out == self._agreed,
         )
+
+    def _may_write(self, request: ExportRequest) -> bool:
+        """Whether the export may go ahead: a file there that Reader would not replace
+        on its own (the user's, or Reader's changed since) only once the user agreed."""
+        from reader.core.export.singles import may_replace
+
+        if not request.single_file or request.replace or may_replace(request.out):
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Replace File?",
+            f"{request.out.name} already exists in {request.out.parent}, and Reader did not write it "
+            "(or it was changed since). Replace it with the export?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self._agreed = request.out
+        return True
 
     def accept(self) -> None:
         request = self.request()
+        if not self._may_write(request):
+            return  # the dialog stays open: another name, or Cancel
         s = self.settings
         s.setValue("export/format", request.fmt)
         s.setValue("export/single_file", request.single_file)
@@ -289,6 +330,7 @@ def run_export(library, request: ExportRequest, color_names: dict[str, str], pro
             single_file=request.single_file,
             progress=progress,
             annotated=request.annotated,
+            force=request.replace,
         )
     keep = request.only_highlights
     articles = library.get_many(list(request.ids or ()), content=FORMATS[request.fmt].needs_content)
@@ -303,4 +345,5 @@ def run_export(library, request: ExportRequest, color_names: dict[str, str], pro
         assets=library.asset,
         progress=progress,
         annotated=request.annotated,
+        force=request.replace,
     )

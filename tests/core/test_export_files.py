@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -261,10 +262,77 @@ def test_a_single_file_export_writes_into_a_pipe_or_through_a_link_never_over_th
     reader.join(30)
     assert pipe.is_fifo() and json.loads(received[0])["type"] == "AnnotationCollection"
 
+    # A link to a file Reader wrote: that file is exported again, through the link.
     target, link = tmp_path / "dropbox" / "all.json", tmp_path / "all.json"
-    target.parent.mkdir()
-    target.write_text("old")
+    export_articles(library, "json", target)
+    library.add_highlight(article, 6, 9)
     link.symlink_to(target)
     export_articles(library, "json", link)
-    assert link.is_symlink() and json.loads(target.read_text("utf-8"))["type"] == "AnnotationCollection"
+    assert link.is_symlink() and len(json.loads(target.read_text("utf-8"))["first"]["items"]) == 2
     assert sorted(p.name for p in target.parent.iterdir()) == ["all.json"]
+
+
+def test_the_record_of_single_files_forgets_files_that_are_gone_and_keeps_the_latest(library, tmp_path, monkeypatch):
+    """The registry of single files Reader wrote stays small: a file deleted since is
+    forgotten, and past MAX_ENTRIES the oldest are (then refused, the safe way round)."""
+    from reader.core.export import singles
+
+    monkeypatch.setattr(singles, "MAX_ENTRIES", 3)
+    article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
+    paths = [tmp_path / "out" / f"{n}.json" for n in "abcde"]
+    for path in paths:
+        export_articles(library, "json", path)
+
+    def recorded() -> set[str]:
+        return set(json.loads(singles.registry_file().read_text("utf-8"))["files"])
+
+    assert recorded() == {os.path.realpath(p) for p in paths[2:]}
+    paths[4].unlink()
+    library.add_highlight(article, 0, 5)
+    export_articles(library, "json", paths[3])
+    assert recorded() == {os.path.realpath(p) for p in paths[2:4]}
+
+    before = paths[0].read_bytes()
+    with pytest.raises(singles.NotReaderFile, match=r"a\.json exists and Reader did not write it"):
+        export_articles(library, "json", paths[0])
+    assert paths[0].read_bytes() == before
+    export_articles(library, "json", paths[0], force=True)
+    assert json.loads(paths[0].read_text("utf-8"))["total"] == 1
+
+
+def test_single_file_exports_at_once_each_leave_their_file_known_as_readers(library, tmp_path):
+    """Exports writing at once (threads here, processes in tests/cli): two alternating into
+    one file, four into files of their own, round after round. None is refused (each
+    sees what the others wrote) and every file stays recorded: none is lost from the
+    registry, and none recorded with bytes another export replaced."""
+    import threading
+
+    from reader.core.export import singles
+
+    article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
+    library.add_highlight(article, 0, 5)
+    library.add_highlight(article, 6, 9)
+    [full] = library.get_many([article])
+    one = replace(full, highlights=full.highlights[:1])  # other bytes for the same file
+    out = tmp_path / "out"
+    jobs = [([full], out / "same.json"), ([one], out / "same.json")]
+    jobs += [([full], out / f"own{i}.json") for i in range(4)]
+    failures: list[BaseException] = []
+
+    def work(articles, path) -> None:
+        try:
+            for _ in range(15):
+                export_articles(articles, "json", path)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    assert not any(t.is_alive() for t in threads) and failures == []
+    recorded = json.loads(singles.registry_file().read_text("utf-8"))["files"]
+    assert set(recorded) == {os.path.realpath(p) for _, p in jobs}
+    for path in {p for _, p in jobs}:
+        assert recorded[os.path.realpath(path)]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,4 +1,5 @@
-"""Writing exports to disk: one file per article into a folder, or one file.
+"""Writing exports to disk: one file per article into a folder, or one file
+(written only where no file is, or over the one Reader wrote there: singles.py).
 
 A folder keeps a small manifest, in `.reader-export/` (manifest.py), of the files
 Reader wrote there: format -> article uid (stable, never reused, unlike the row
@@ -46,6 +47,7 @@ from reader.core.export.manifest import sha256
 from reader.core.export.markdown import MarkdownFormat, default_template_text, template_bytes
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.renderpool import render_in_worker
+from reader.core.export.singles import write_single
 from reader.core.export.tagnames import tag_name, tag_names
 from reader.core.export.w3c import JsonFormat
 from reader.core.export.writing import (
@@ -56,7 +58,6 @@ from reader.core.export.writing import (
     safe_filename,
     unique_names,
     write_atomic,
-    write_out,
 )
 from reader.core.listing import ExportStamp, export_stamp
 
@@ -139,6 +140,7 @@ def export_articles(
     bom: bool = False,
     cloze: bool = False,
     deck: str = "",
+    force: bool = False,
 ) -> ExportResult:
     """Export articles with their highlights and notes.
 
@@ -151,6 +153,10 @@ def export_articles(
     `prune` (a vault kept current, see vault.py): files this folder's manifest
     records for articles no longer exported (deleted, or without highlights now)
     are removed too, while they are unchanged since Reader wrote them.
+
+    One file is written only where no file is, or over the bytes Reader last wrote
+    there (singles.py); another file there raises singles.NotReaderFile, nothing
+    written, unless `force` (the user agreed to replace it).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -169,6 +175,10 @@ def export_articles(
         raise ValueError(f"{out} is a folder; the {fmt} format writes one file: name a {kind.suffix} file")
     if not single_file and out.exists() and not out.is_dir():
         raise ValueError(f"{out} is a file; name a folder, or a file ending in {kind.suffix}")
+    if force and not single_file:
+        raise ValueError(
+            f"{out} is a folder: forcing replaces only the one file of a single-file export (a folder export never replaces files you changed)"
+        )
 
     library: ArticleSource | None = None
     loaded: dict[int, domain.Article] = {}  # articles already read (content=False)
@@ -218,7 +228,7 @@ def export_articles(
         _, items, _ = stamps()
         formatter = kind(options_for(tuple(sorted({t for s in items for t in s.tags}))))
         text = formatter.render(fetch(items), combined=True)
-        wrote = write_out(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"))
+        wrote = write_single(out, text if isinstance(text, bytes) else text.encode("utf-8", "replace"), force=force)
         if progress:
             progress(len(items), len(items))
         highlights = sum(s.highlights for s in items)

@@ -7,7 +7,6 @@ import contextlib
 import errno
 import os
 import re
-import stat
 import threading
 import unicodedata
 from collections.abc import Container, Sequence
@@ -144,24 +143,6 @@ def _create(tmp: str, folder: str) -> int:
         except FileExistsError:
             os.unlink(tmp)  # the name itself, never what a link there points to
     return os.open(tmp, _CREATE, 0o666)
-
-
-def write_out(path: str | os.PathLike[str], raw: bytes) -> bool:
-    """The one file of a single-file export, which the user named. A pipe or a
-    character device there (/dev/null, a FIFO another program reads) is written
-    to as it is, never replaced by a file; a link, through to its file (which is
-    replaced all or nothing, as any). Returns False when it already held `raw`."""
-    try:
-        st = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return write_atomic(path, raw)
-    if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
-        with open(path, "wb") as f:
-            f.write(raw)
-        return True
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError(f"{os.fspath(path)} is not a file (a device or socket); name a file to write")
-    return write_atomic(os.path.realpath(path), raw)
 
 
 def _rename_new(tmp: str, path: str) -> None:

@@ -1,0 +1,127 @@
+"""`reader export --out FILE` writes its one file only where no file is, or over the
+bytes Reader last wrote there: a file of the user's (or Reader's, edited since) is
+refused, byte for byte untouched, unless --force."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from reader.core.export import FORMATS
+
+TITLE = "The Quiet Rivers of the North"
+MINE = b"my own notes\n"
+
+
+def refusal(name: str) -> str:
+    return f"reader: {name} exists and Reader did not write it (or it was changed since): nothing written; --force replaces it"
+
+
+@pytest.fixture
+def article_id(run, article_page):
+    [outcome] = json.loads(run("import", "--workers", "1", article_page, "--json").stdout)
+    run("highlight", outcome["id"], "--quote", "listening posts", "--note", "good name")
+    return outcome["id"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "html", "bibtex", "csl-json", "hypothesis", "anki"])
+def test_a_file_of_the_users_is_refused_then_replaced_with_force(run, article_id, tmp_path, fmt):
+    (tmp_path / "docs").mkdir()
+    name = f"docs/notes{FORMATS[fmt].suffix}"
+    (tmp_path / name).write_bytes(MINE)
+
+    refused = run("export", "--all", "--format", fmt, "--out", name, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [refusal(name)]
+    assert (tmp_path / name).read_bytes() == MINE
+    assert os.listdir(tmp_path / "docs") == [name[5:]]  # no temporary file left either
+
+    run("export", "--all", "--format", fmt, "--out", name, "--force")
+    exported = (tmp_path / name).read_bytes()
+    assert exported != MINE and (TITLE.encode() in exported or zipfile.is_zipfile(tmp_path / name))
+    # Now Reader's own: exported again without --force.
+    run("export", "--all", "--format", fmt, "--out", name)
+
+
+def test_a_file_reader_wrote_is_exported_again_until_the_user_edits_it(run, article_id, tmp_path):
+    out = tmp_path / "notes.md"
+    run("export", "--all", "--out", "notes.md")
+    run("highlight", article_id, "--quote", "We expected the rivers to sleep")
+    again = run("export", "--all", "--out", "notes.md")
+    assert "1 files written" in again.stderr
+    assert "We expected the rivers to sleep" in out.read_text("utf-8")  # replaced: a re-export
+
+    mine = out.read_bytes() + b"\nMy thoughts, added in my editor.\n"
+    out.write_bytes(mine)
+    run("note", article_id, "a change, so the export has new bytes to write")
+    refused = run("export", "--all", "--out", "notes.md", check=False)
+    assert refused.returncode == 1 and refused.stderr.splitlines() == [refusal("notes.md")]
+    assert out.read_bytes() == mine
+
+    run("export", "--all", "--out", "notes.md", "--force")
+    assert out.read_bytes() != mine and "a change, so the export" in out.read_text("utf-8")
+
+
+def test_a_link_to_a_file_of_the_users_is_refused_and_a_redirected_stdout_written(run, article_id, tmp_path):
+    theirs = tmp_path / "elsewhere" / "notes.json"
+    theirs.parent.mkdir()
+    theirs.write_bytes(MINE)
+    (tmp_path / "notes.json").symlink_to(theirs)
+    refused = run("export", "--all", "--format", "json", "--out", "notes.json", check=False)
+    assert refused.returncode == 1 and refused.stderr.splitlines() == [refusal("notes.json")]
+    assert theirs.read_bytes() == MINE and (tmp_path / "notes.json").is_symlink()
+
+    # `--out /dev/stdout > FILE`: the shell made the file for the export, which writes into it.
+    deck = tmp_path / "deck.apkg"
+    with open(deck, "wb") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "reader", "export", "--all", "--format", "anki", "--out", "/dev/stdout"],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    assert zipfile.is_zipfile(deck)
+
+
+def test_exports_in_many_processes_at_once_leave_whole_files_each_known_as_readers(run, article_id, tmp_path):
+    """Two exports into one new file, and two into files of their own, at once: each
+    succeeds, the shared file is one whole export, and every file is Reader's
+    afterwards (exported again without --force) until the user changes it."""
+    run("highlight", article_id, "--quote", "We expected the rivers to sleep")
+    commands = [
+        ("--format", "json", "--out", "same.json"),
+        ("--format", "hypothesis", "--out", "same.json"),
+        ("--format", "csv", "--out", "a.csv"),
+        ("--format", "bibtex", "--out", "b.bib"),
+    ]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "reader", "export", "--all", *args],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
+    for child in children:
+        _out, err = child.communicate(timeout=240)
+        assert child.returncode == 0, err
+    same = json.loads((tmp_path / "same.json").read_text("utf-8"))  # whole: it parses
+    assert same.get("type") == "AnnotationCollection" or len(same["annotations"]) == 2
+    assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")] == []
+
+    run("note", article_id, "new bytes for every format")
+    for args in commands:
+        run("export", "--all", *args)  # each file recorded as Reader wrote it: no --force needed
+    edited = (tmp_path / "same.json").read_bytes() + b"\n"
+    (tmp_path / "same.json").write_bytes(edited)
+    refused = run("export", "--all", "--format", "json", "--out", "same.json", check=False)
+    assert refused.returncode == 1 and (tmp_path / "same.json").read_bytes() == edited
