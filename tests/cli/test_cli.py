@@ -157,6 +157,17 @@ def test_a_tag_may_be_any_text(run, article_page):
     assert run("tag", "1", "--remove", "-x").stdout.strip() == "---, rivers"
 
 
+def test_a_search_may_begin_with_a_dash(run, article_page):
+    # "-rivers" was taken as an unknown option of search and needed `--`.
+    run("import", "--workers", "1", article_page)
+    assert "The Quiet Rivers" in run("search", "-rivers").stdout
+    # search's own options still work, before or after the query, as does --library.
+    found = json.loads(run("search", "--limit", "1", "-rivers", "--json").stdout)
+    assert [hit["id"] for hit in found] == [1]
+    assert json.loads(run("search", "-rivers", "--limit=0", "--json").stdout) == []
+    assert "no matches for '-nothing-like-it'" in run("search", "-nothing-like-it").stderr
+
+
 @pytest.mark.sqlite_only
 def test_an_old_library_is_upgraded_once_and_the_command_says_so(tmp_path, run):
     # An upgrade can take minutes on a large library (its search index is rebuilt):
