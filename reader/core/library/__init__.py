@@ -45,7 +45,7 @@ from reader.core.storage.models import (
     highlight_tags,
 )
 from reader.core.storage.revision import SCHEMA_REVISION
-from reader.core.tags import clean_tags, edited_tags, tag_key
+from reader.core.tags import MAX_TAG_CHARS, clean_tags, edited_tags, tag_key
 from reader.core.text import storable
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, current path)
@@ -511,6 +511,11 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         wanted = clean_tags(names)
         if not wanted:
             return []  # most highlights have no tags: no query (it also flushes the session)
+        for name in wanted:
+            if len(name) > MAX_TAG_CHARS:  # the same limit on both backends (tags.MAX_TAG_CHARS)
+                raise LibraryError(
+                    f"a tag can be at most {MAX_TAG_CHARS} characters; {name[:30]!r}… has {len(name)}; nothing was saved"
+                )
         keys = [tag_key(name) for name in wanted]
         existing = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
         rows = []
