@@ -138,6 +138,9 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
                 revision = db.inspect(path)
                 if not writable:
                     return cls._open_read_only(folder, path, revision)
+                # A backup or copy killed mid-way left its temporary file here (one
+                # of the copy kept before an upgrade, or of copy-library's target).
+                db.remove_stale_partials(folder)
                 library = cls(folder, user=user)
                 try:
                     db.upgrade(library.engine, path, revision, on_upgrade)

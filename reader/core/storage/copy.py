@@ -133,23 +133,16 @@ def to_sqlite_file(
     under a temporary name of its own (see db.backup). Without `replace`,
     FileExistsError when a file took the name meanwhile."""
     dest = Path(dest)
-    partial = db.new_partial(dest)
-    engine = db.create_library_engine(partial)
-    try:
-        db.run_migrations(engine, SCHEMA_REVISION)
-        with db.writer(engine).begin() as conn:
-            found = copy_rows(source, conn, progress)
-        engine.dispose()
+    with db.partial_beside(dest) as partial:
+        engine = db.create_library_engine(partial)
+        try:
+            db.run_migrations(engine, SCHEMA_REVISION)
+            with db.writer(engine).begin() as conn:
+                found = copy_rows(source, conn, progress)
+        finally:
+            engine.dispose()  # before the rename; partial_beside removes its -wal and -shm
         if replace:
             os.replace(partial, dest)
         else:
             db.rename_new(partial, dest)
         return found
-    except BaseException:
-        engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
-        raise
-    finally:
-        for suffix in ("-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
