@@ -444,3 +444,19 @@ def test_a_tag_too_long_is_refused_alike_on_both_backends(library, article_page)
         library.update_highlight(highlight.id, add_tags=[too_long])
     assert set(library.get(aid).tags) == {"rivers", *longest}
     assert set(library.get_highlight(highlight.id).tags) == set(longest)
+
+
+@pytest.mark.sqlite_only
+def test_a_long_tag_kept_before_the_limit_stays_usable(library, article_page):
+    """A personal library took tags of any length before the limit: an article carrying
+    one still has its tags edited, the long one kept or removed as asked."""
+    aid = import_one(library, article_page)
+    long_tag = "z" * 1000
+    with sqlite3.connect(library.db_path) as conn:  # as a Reader before the limit stored it
+        tag_id = conn.execute("INSERT INTO tags (name, key) VALUES (?, ?)", (long_tag, long_tag)).lastrowid
+        conn.execute("INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)", (aid, tag_id))
+    conn.close()
+    library.add_tags(aid, ["north"])
+    assert set(library.get(aid).tags) == {long_tag, "north"}
+    library.remove_tags(aid, [long_tag])
+    assert library.get(aid).tags == ("north",)

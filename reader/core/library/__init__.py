@@ -514,15 +514,16 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         wanted = clean_tags(names)
         if not wanted:
             return []  # most highlights have no tags: no query (it also flushes the session)
-        for name in wanted:
-            if len(name) > MAX_TAG_CHARS:  # the same limit on both backends (tags.MAX_TAG_CHARS)
-                raise LibraryError(
-                    f"a tag can be at most {MAX_TAG_CHARS} characters; {name[:30]!r}… has {len(name)}; nothing was saved"
-                )
         keys = [tag_key(name) for name in wanted]
         existing = {t.key: t for t in session.scalars(select(Tag).where(Tag.key.in_(keys)))}
         rows = []
         for name, key in zip(wanted, keys):
+            # The same limit on both backends (tags.MAX_TAG_CHARS), for new tags: a longer
+            # one a personal library took before the limit stays usable.
+            if key not in existing and len(name) > MAX_TAG_CHARS:
+                raise LibraryError(
+                    f"a tag can be at most {MAX_TAG_CHARS} characters; {name[:30]!r}… has {len(name)}; nothing was saved"
+                )
             tag = existing.get(key) or Tag(name=name, key=key)
             session.add(tag)
             rows.append(tag)
