@@ -417,12 +417,14 @@ def test_a_backup_killed_midway_leaves_no_temporary_file_for_good(tmp_path):
         os.kill(killed.pid, signal.SIGKILL)
         killed.wait(60)
         assert len(_temporary(backups)) == 4  # two temporary files, each with its lock file
-        assert run_reader("backup", "--library", lib, backups / "wednesday.db").returncode == 0
+        with Library.open(lib) as library:
+            library.backup(backups / "wednesday.db")
         left = _temporary(backups)
         assert len(left) == 2 and all(".tuesday.db." in name for name in left), left  # the live one stays
         live.kill()
         live.wait(60)
-        assert run_reader("backup", "--library", lib, backups / "thursday.db").returncode == 0
+        with Library.open(lib) as library:
+            library.backup(backups / "thursday.db")
         assert sorted(p.name for p in backups.iterdir()) == ["thursday.db", "wednesday.db"]
     finally:
         for process in (killed, live):
