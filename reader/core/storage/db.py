@@ -387,7 +387,9 @@ def partial_beside(dest: Path) -> Iterator[Path]:
             _remove_partial(partial)
     finally:
         # Removed while held: a cleaner waiting on it finds it gone, never a lock to take.
-        Path(str(partial) + _LOCK_SUFFIX).unlink(missing_ok=True)
+        # (Windows refuses to remove an open file; there the lock removes it on release.)
+        with contextlib.suppress(OSError):
+            Path(str(partial) + _LOCK_SUFFIX).unlink(missing_ok=True)
         lock.release()
 
 
