@@ -267,7 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "check",
         help="check the library database for damage",
-        description="Run SQLite's integrity check on the library.",
+        description="Run SQLite's integrity check on the library (on a server, the checks that apply "
+        "there), and name the articles still holding control characters from an import before Reader "
+        "removed them (`reader reextract ID...` cleans them, keeping their highlights). Exit status 1 "
+        "if anything was found.",
     )
     p = sub.add_parser(
         "name",
@@ -330,33 +333,51 @@ def _free_text(argv: list[str]) -> list[str]:
             continue
         out.append(argv[i])
         i += 1
-    command = next((a for a in out if a in _FREE_POSITIONALS), None)
-    if command and "--" not in out:
-        # `note ID TEXT`, `tag ID TAG...`: everything after the command that is not
-        # one of its options is positional, whatever it starts with.
-        at = out.index(command) + 1
-        flags = _FREE_POSITIONALS[command]
+    at = _command_at(out)
+    if at is not None and out[at] in _FREE_POSITIONALS and "--" not in out:
+        # `note ID TEXT`, `tag ID TAG...`, `search QUERY...`: everything after the
+        # command that is not one of its options is positional, whatever it starts with.
+        flags, valued = _FREE_POSITIONALS[out[at]]
+        valued = (*_VALUE_OPTIONS, *valued)
         options: list[str] = []
         positional: list[str] = []
-        rest = out[at:]
+        rest = out[at + 1 :]
         j = 0
         while j < len(rest):
             arg = rest[j]
-            if arg in _VALUE_OPTIONS and j + 1 < len(rest):
+            if arg in valued and j + 1 < len(rest):
                 options += rest[j : j + 2]
                 j += 2
                 continue
-            is_option = (
-                arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)) or arg in ("-h", "--help") or arg in flags
-            )
+            is_option = arg.startswith(tuple(f"{o}=" for o in valued)) or arg in ("-h", "--help") or arg in flags
             (options if is_option else positional).append(arg)
             j += 1
-        out = out[:at] + options + ["--"] + positional
+        out = out[: at + 1] + options + ["--"] + positional
     return out
 
 
-# Commands whose positionals are the user's free text, and their flag options.
-_FREE_POSITIONALS = {"note": (), "tag": ("--remove",)}
+# Commands whose positionals are the user's free text: (their flag options, their
+# options that take a value). "-fold" is a search for it, not an unknown option.
+_FREE_POSITIONALS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "note": ((), ()),
+    "tag": (("--remove",), ()),
+    "search": (("--json",), ("--limit",)),
+}
+
+
+def _command_at(argv: list[str]) -> int | None:
+    """Where the command is in `argv`: the first word not an option given before it
+    (`reader --library note search x` searches)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in _VALUE_OPTIONS:
+            i += 2
+        elif arg.startswith("-"):
+            i += 1
+        else:
+            return i
+    return None
 
 
 def _wants_window(argv: list[str]) -> bool:

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# The longest tag, in characters, on either backend. A PostgreSQL index row holds at
+# most 2,704 bytes and a tag's name and key are indexed: 200 characters are 800 bytes
+# of UTF-8 at most, and a key folded from them (a character can fold to three) 1,800.
+MAX_TAG_CHARS = 200
+
 
 def clean_tag(name: str) -> str:
     """A tag as displayed: outer space and leading '#' removed, inner space collapsed, no NUL

@@ -157,6 +157,17 @@ def test_a_tag_may_be_any_text(run, article_page):
     assert run("tag", "1", "--remove", "-x").stdout.strip() == "---, rivers"
 
 
+def test_a_search_may_begin_with_a_dash(run, article_page):
+    # "-rivers" was taken as an unknown option of search and needed `--`.
+    run("import", "--workers", "1", article_page)
+    assert "The Quiet Rivers" in run("search", "-rivers").stdout
+    # search's own options still work, before or after the query, as does --library.
+    found = json.loads(run("search", "--limit", "1", "-rivers", "--json").stdout)
+    assert [hit["id"] for hit in found] == [1]
+    assert json.loads(run("search", "-rivers", "--limit=0", "--json").stdout) == []
+    assert "no matches for '-nothing-like-it'" in run("search", "-nothing-like-it").stderr
+
+
 @pytest.mark.sqlite_only
 def test_an_old_library_is_upgraded_once_and_the_command_says_so(tmp_path, run):
     # An upgrade can take minutes on a large library (its search index is rebuilt):
@@ -237,3 +248,49 @@ def test_an_id_or_limit_out_of_range_is_one_line_on_both_backends(run, article_p
     assert result.returncode == 2 and result.stderr.splitlines()[-1].endswith("'1x' is not a whole number")
     largest = run("show", str(2**31 - 1), check=False)  # the largest id there can be: simply not there
     assert largest.returncode == 1 and f"no article with id {2**31 - 1}" in largest.stderr
+
+
+def test_articles_imported_with_control_characters_are_named_by_check_and_cleaned_by_reextract(
+    run, article_page, library_at
+):
+    """An import from before control characters were removed kept ESC, BEL and U+008F in
+    the article's html and text. `reader check` names such articles; `reader reextract`
+    cleans them, and every highlight stays on its words, its note kept."""
+    import re
+
+    from sqlalchemy import text
+
+    from reader.core import Library
+
+    legacy = "quiet\x1b in\x07 winter\u008f"
+    article_page.write_text(
+        article_page.read_text(encoding="utf-8").replace("quiet in winter", legacy), encoding="utf-8"
+    )
+    run("import", "--workers", "1", article_page)
+    with Library.open(library_at("lib")) as library:
+        assert "quiet in winter" in library.get(1).text  # today's import removes them
+        with library.engine.begin() as conn:  # as an import before then stored the page
+            for column in ("html", "text"):
+                conn.execute(
+                    text(f"UPDATE article_contents SET {column} = replace({column}, 'quiet in winter', :old)"),
+                    {"old": legacy},
+                )
+        old = library.get(1).text
+        spanning = library.add_highlight(1, old.index("quiet"), old.index("winter") + 7, note="mine")
+        after = old.index("Under a lid of ice")
+        later = library.add_highlight(1, after, after + 18)
+    assert spanning.quote == legacy and later.quote == "Under a lid of ice"
+    checked = run("check", check=False)
+    assert checked.returncode == 1
+    [line] = checked.stderr.splitlines()
+    assert "control characters" in line and "`reader reextract 1`" in line
+
+    assert run("reextract", "1").stdout.strip() == "re-extracted 1: 2 highlights placed"
+    assert run("check").returncode == 0
+    shown = json.loads(run("show", "1", "--format", "json").stdout)
+    assert not re.search("[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]", shown["text"] + shown["html"])
+    placed = {h["id"]: (h["quote"], h["note"], shown["text"][h["start"] : h["end"]]) for h in shown["highlights"]}
+    assert placed == {
+        spanning.id: ("quiet in winter", "mine", "quiet in winter"),
+        later.id: ("Under a lid of ice", "", "Under a lid of ice"),
+    }

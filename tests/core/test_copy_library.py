@@ -4,7 +4,9 @@ user made comes across, ids and all, and the copy is a working library."""
 import json
 import sqlite3
 
-from reader.core import Library
+import pytest
+
+from reader.core import Library, LibraryError
 from reader.core.lazy import LazyLibrary
 from reader.core.library import copy_library
 
@@ -38,3 +40,26 @@ def test_copy_to_a_new_folder_keeps_everything(library, article_page, tmp_path):
         assert not light.loaded
         assert fast == b",".join(loaded.list_json())
         assert [a["highlights"] for a in json.loads(b"[" + fast + b"]")] == [2]
+
+
+@pytest.mark.sqlite_only
+def test_a_copy_whose_source_file_goes_away_names_the_source(library, article_page, tmp_path):
+    """The line named the destination when the library being copied failed (its disk
+    gone: the file cut short here) and the user looked at the wrong side."""
+    import os
+
+    [outcome] = library.import_paths([article_page], workers=1)
+    library.highlight_quote(outcome.id, "Under a lid of ice", note="cold", tags=["Ice"])
+    db_file = library.db_path
+
+    def cut_short(*_):  # the source's file and its log lose their pages, once the copy is under way
+        for suffix in ("", "-wal"):
+            os.truncate(f"{db_file}{suffix}", 1024)
+
+    dest = tmp_path / "copy"
+    with pytest.raises(LibraryError) as caught:
+        copy_library(library.location, dest, progress=cut_short)
+    message = str(caught.value)
+    assert message.startswith(f"cannot read the library being copied, {db_file}:"), message
+    assert str(dest) not in message and "\n" not in message
+    assert sorted(p.name for p in dest.iterdir()) == []

@@ -1,3 +1,4 @@
+import hashlib
 import sqlite3
 
 import pytest
@@ -419,3 +420,43 @@ def test_a_page_with_an_address_too_long_to_follow_imports_on_both_backends(libr
     assert outcome.status == "imported", outcome.error
     article = library.get(outcome.id)
     assert article.url is None and "quiet" in article.text
+
+
+def test_a_tag_too_long_is_refused_alike_on_both_backends(library, article_page):
+    """A 3,000-character tag was kept in a personal library and refused by a shared one
+    (a traceback: its index row was too large for the server). One limit on both: a tag
+    of MAX_TAG_CHARS is kept, wherever it is stored, even in letters whose case-folded
+    key is three times as long; a longer one is refused in one line, nothing changed."""
+    from reader.core.tags import MAX_TAG_CHARS
+
+    aid = import_one(library, article_page)
+    library.add_tags(aid, ["rivers"])
+    longest = ["x" * MAX_TAG_CHARS, "ΐ" * MAX_TAG_CHARS]  # ΐ folds to three characters
+    library.add_tags(aid, longest)
+    start = library.get(aid).text.index("listening posts")
+    highlight = library.add_highlight(aid, start, start + 15, tags=longest)
+    assert set(library.get(aid).tags) == {"rivers", *longest}
+    too_long = "".join(hashlib.sha256(bytes([i])).hexdigest() for i in range(64))  # incompressible, 4,096
+    with pytest.raises(LibraryError, match=f"at most {MAX_TAG_CHARS} characters") as refused:
+        library.add_tags(aid, ["north", too_long])
+    assert len(str(refused.value)) < 300 and "\n" not in str(refused.value)
+    with pytest.raises(LibraryError, match=f"at most {MAX_TAG_CHARS} characters"):
+        library.update_highlight(highlight.id, add_tags=[too_long])
+    assert set(library.get(aid).tags) == {"rivers", *longest}
+    assert set(library.get_highlight(highlight.id).tags) == set(longest)
+
+
+@pytest.mark.sqlite_only
+def test_a_long_tag_kept_before_the_limit_stays_usable(library, article_page):
+    """A personal library took tags of any length before the limit: an article carrying
+    one still has its tags edited, the long one kept or removed as asked."""
+    aid = import_one(library, article_page)
+    long_tag = "z" * 1000
+    with sqlite3.connect(library.db_path) as conn:  # as a Reader before the limit stored it
+        tag_id = conn.execute("INSERT INTO tags (name, key) VALUES (?, ?)", (long_tag, long_tag)).lastrowid
+        conn.execute("INSERT INTO article_tags (article_id, tag_id) VALUES (?, ?)", (aid, tag_id))
+    conn.close()
+    library.add_tags(aid, ["north"])
+    assert set(library.get(aid).tags) == {long_tag, "north"}
+    library.remove_tags(aid, [long_tag])
+    assert library.get(aid).tags == ("north",)

@@ -4,6 +4,7 @@ backends. The rest of tests/core and tests/cli runs on both backends already."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -709,3 +710,64 @@ def test_a_reader_stuck_while_creating_a_library_keeps_no_one_waiting_for_ever(p
     assert "is being created or upgraded by another Reader for over 1 seconds" in message and "\n" not in message
     with Library.open(new) as library:  # the other Reader gone, it is made
         assert library.count() == 0
+
+
+def test_a_copy_whose_source_server_goes_away_names_the_source(pg_cluster, pg_database, article_page, tmp_path):
+    """The line named the destination ("cannot copy the library to DEST") when it was
+    the library being copied that went away: the user looked at the wrong side."""
+    import psycopg
+
+    url = pg_database()
+    with Library.open(url) as library:
+        annotate(library, article_page)
+        name = library.name
+    database = url.rsplit("/", 1)[1]
+
+    def cut_off(*_):  # every connection to the source cut, once the copy is under way
+        others = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) " + others, (database,))
+            while conn.execute("SELECT count(*) " + others, (database,)).fetchone()[0]:
+                time.sleep(0.05)
+
+    dest = tmp_path / "dest"
+    with pytest.raises(LibraryError) as caught:
+        copy_library(url, dest, progress=cut_off)
+    message = str(caught.value)
+    assert message.startswith(f"cannot read the library being copied, {name}:"), message
+    assert str(dest) not in message and "\n" not in message
+    assert sorted(p.name for p in dest.iterdir()) == []  # nothing kept at the destination
+
+
+def _keepalive_options(library) -> tuple[int, int, int, int, int]:
+    """(SO_KEEPALIVE, idle, interval, count, user timeout) of a connection's own socket."""
+    import socket
+
+    raw = library.engine.raw_connection()
+    try:
+        sock = socket.socket(fileno=os.dup(raw.driver_connection.fileno()))
+        try:
+            return (
+                sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT),
+            )
+        finally:
+            sock.close()
+    finally:
+        raw.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's TCP socket options")
+def test_a_connection_to_a_server_notices_a_dead_network_within_a_minute_or_so(pg_database):
+    """Without TCP keepalive a laptop whose network dropped waited for ever on a server
+    that would never answer. libpq's keepalives are set on every connection's socket,
+    unless the URL sets its own."""
+    url = pg_database()
+    with Library.open(url) as library:
+        alive, idle, interval, count, user_timeout = _keepalive_options(library)
+        assert alive == 1 and idle + interval * count <= 120 and 0 < user_timeout <= 120_000
+    with Library.open(url + "?keepalives_idle=7&keepalives_count=2") as library:
+        assert _keepalive_options(library)[1:4] == (7, interval, 2)

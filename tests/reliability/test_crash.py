@@ -374,6 +374,80 @@ def test_a_failed_backup_leaves_no_file(tmp_path, monkeypatch):
     assert not (tmp_path / "copy.db").exists() and not (tmp_path / "copy.db.partial").exists()
 
 
+# `reader ARGS` whose copy stops for good once it has begun writing its temporary file.
+PAUSED_MID_COPY = """
+import sqlite3, sqlite3.dbapi2, sys, time
+from reader import cli
+real_connect = sqlite3.connect
+def connect(database, *args, **kwargs):
+    conn = real_connect(database, *args, **kwargs)
+    if str(database).endswith(".partial"):
+        conn.execute("CREATE TABLE half (x)")
+        print("writing", flush=True)
+        time.sleep(600)
+    return conn
+sqlite3.connect = sqlite3.dbapi2.connect = connect  # SQLAlchemy calls the latter
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def _paused_mid_copy(*args) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_MID_COPY, *map(str, args)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stdout.readline() == "writing\n"
+    return process
+
+
+def _temporary(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".partial" in p.name)
+
+
+def test_a_backup_killed_midway_leaves_no_temporary_file_for_good(tmp_path):
+    """SIGKILL mid-backup left `.NAME.xxxx.partial` beside the backups for good. The next
+    backup to that folder, or the next open of a library folder, removes such files;
+    never one another process is still writing."""
+    lib = tmp_path / "lib"
+    Library.open(lib).close()
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    killed = _paused_mid_copy("backup", "--library", lib, backups / "monday.db")
+    live = _paused_mid_copy("backup", "--library", lib, backups / "tuesday.db")
+    try:
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait(60)
+        assert len(_temporary(backups)) == 4  # two temporary files, each with its lock file
+        with Library.open(lib) as library:
+            library.backup(backups / "wednesday.db")
+        left = _temporary(backups)
+        assert len(left) == 2 and all(".tuesday.db." in name for name in left), left  # the live one stays
+        live.kill()
+        live.wait(60)
+        with Library.open(lib) as library:
+            library.backup(backups / "thursday.db")
+        assert sorted(p.name for p in backups.iterdir()) == ["thursday.db", "wednesday.db"]
+    finally:
+        for process in (killed, live):
+            process.kill()
+            process.wait(60)
+    # copy-library killed mid-way into a new folder: the folder's next open cleans it,
+    # with a file left by a Reader before the locks, untouched for two days (a fresh
+    # one of those, which a Reader of then may still be writing, stays).
+    copying = _paused_mid_copy("copy-library", lib, tmp_path / "copy")
+    os.kill(copying.pid, signal.SIGKILL)
+    copying.wait(60)
+    old, fresh = (
+        tmp_path / "copy" / ".library.db.0123456789ab.partial",
+        tmp_path / "copy" / ".x.db.ba9876543210.partial",
+    )
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    assert len(_temporary(tmp_path / "copy")) >= 4  # its file, -wal or -journal, lock; the two old ones
+    Library.open(tmp_path / "copy").close()
+    assert _temporary(tmp_path / "copy") == [fresh.name]
+
+
 def test_a_library_db_that_is_a_device_is_refused(tmp_path):
     lib = tmp_path / "lib"
     lib.mkdir()

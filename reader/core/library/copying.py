@@ -43,6 +43,8 @@ def copy_library(
             return copy.to_sqlite_file(src.engine, path, progress)
         except db.DatabaseError as exc:
             raise LibraryError(str(exc)) from None
+        except copy.SourceError as exc:
+            raise _source_failed(src, exc) from None
         except (copy.CopyError, OSError, SQLAlchemyError) as exc:
             raise LibraryError(f"cannot copy the library to {path}: {server.reason(exc)}") from None
 
@@ -56,8 +58,15 @@ def _copy_to_server(src: Library, url: str, progress: ProgressCallback | None) -
                 if not copy.is_empty(conn):
                     raise LibraryError(f"{dst.name} already holds articles; copy into an empty database")
                 return copy.copy_rows(src.engine, conn, progress)
+        except copy.SourceError as exc:
+            raise _source_failed(src, exc) from None
         except (copy.CopyError, SQLAlchemyError) as exc:
             raise LibraryError(f"cannot copy the library to {dst.name}: {server.reason(exc)}") from None
+
+
+def _source_failed(src: Library, exc: copy.SourceError) -> LibraryError:
+    """The library being copied went away mid-copy: the line names it, not the destination."""
+    return LibraryError(f"cannot read the library being copied, {src.name}: {server.reason(exc.__cause__ or exc)}")
 
 
 __all__ = ["copy_library"]

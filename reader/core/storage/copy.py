@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from reader.core.storage import db, search
 from reader.core.storage.models import Base
@@ -26,6 +29,21 @@ BATCH = 200
 
 class CopyError(Exception):
     """The copy failed or did not verify; nothing was kept at the destination."""
+
+
+class SourceError(CopyError):
+    """Reading the library being copied failed (its server stopped, its disk went):
+    the source's fault, not the destination's. The driver's error is its __cause__."""
+
+
+T = TypeVar("T")
+
+
+def _from_source(read: Callable[..., T], *args: object) -> T:
+    try:
+        return read(*args)
+    except (SQLAlchemyError, OSError) as exc:
+        raise SourceError(str(exc)) from exc
 
 
 def tables() -> list[Table]:
@@ -52,21 +70,23 @@ def copy_rows(source: Engine, dest: Connection, progress: Progress | None = None
         # Reading a large source can leave this transaction idle for longer than
         # a write may stall (server.STALLED_WRITE_S); it writes a new library nobody uses yet.
         dest.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
-    src = _read_snapshot(source)
+    src = _from_source(_read_snapshot, source)
     try:
-        expected = counts(src)
+        expected = _from_source(counts, src)
         total = sum(expected.values())
         done = 0
         for table in tables():
             order = list(table.primary_key.columns)
-            result = src.execution_options(yield_per=BATCH).execute(select(table).order_by(*order))
-            for part in result.partitions(BATCH):
+            result = _from_source(src.execution_options(yield_per=BATCH).execute, select(table).order_by(*order))
+            parts = result.partitions(BATCH)
+            while part := _from_source(next, parts, None):
                 dest.execute(table.insert(), [dict(row._mapping) for row in part])
                 done += len(part)
                 if progress:
                     progress(done, total, table.name)
     finally:
-        src.rollback()
+        with suppress(SQLAlchemyError):  # a source gone away cannot roll back; closing is enough
+            src.rollback()
         src.close()
     if dest.dialect.name == "postgresql":
         _reset_sequences(dest)
@@ -113,23 +133,16 @@ def to_sqlite_file(
     under a temporary name of its own (see db.backup). Without `replace`,
     FileExistsError when a file took the name meanwhile."""
     dest = Path(dest)
-    partial = db.new_partial(dest)
-    engine = db.create_library_engine(partial)
-    try:
-        db.run_migrations(engine, SCHEMA_REVISION)
-        with db.writer(engine).begin() as conn:
-            found = copy_rows(source, conn, progress)
-        engine.dispose()
+    with db.partial_beside(dest) as partial:
+        engine = db.create_library_engine(partial)
+        try:
+            db.run_migrations(engine, SCHEMA_REVISION)
+            with db.writer(engine).begin() as conn:
+                found = copy_rows(source, conn, progress)
+        finally:
+            engine.dispose()  # before the rename; partial_beside removes its -wal and -shm
         if replace:
             os.replace(partial, dest)
         else:
             db.rename_new(partial, dest)
         return found
-    except BaseException:
-        engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
-        raise
-    finally:
-        for suffix in ("-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)

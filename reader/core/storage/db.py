@@ -14,8 +14,10 @@ import contextlib
 import errno
 import json
 import os
+import re
 import sqlite3
 import stat as stat_mod
+import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
@@ -325,38 +327,122 @@ def backup(engine: Engine, dest: Path, replace: bool = True) -> None:
     Without `replace`, FileExistsError when a file took the name meanwhile.
     """
     dest = Path(dest)
-    partial = new_partial(dest)
-    raw = engine.raw_connection()
-    try:
-        target = sqlite3.connect(str(partial))
+    with partial_beside(dest) as partial:
+        raw = engine.raw_connection()
         try:
-            driver = raw.driver_connection
-            assert isinstance(driver, sqlite3.Connection)
-            driver.backup(target)
-            settings = target.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'")
-            if settings.fetchone():  # not in the copy kept before an old library's upgrade
-                with target:
-                    target.execute(
-                        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (HISTORY_KEY, new_history())
-                    )
+            target = sqlite3.connect(str(partial))
+            try:
+                driver = raw.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                driver.backup(target)
+                settings = target.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'")
+                if settings.fetchone():  # not in the copy kept before an old library's upgrade
+                    with target:
+                        target.execute(
+                            "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                            (HISTORY_KEY, new_history()),
+                        )
+            finally:
+                target.close()
+            if replace:
+                os.replace(partial, dest)
+            else:
+                rename_new(partial, dest)
         finally:
-            target.close()
-        if replace:
-            os.replace(partial, dest)
-        else:
-            rename_new(partial, dest)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        raw.close()
+            raw.close()
 
 
-def new_partial(dest: Path) -> Path:
-    """An empty file of its own beside `dest`, to write a copy into and rename."""
+# A temporary file a copy is written into: ".NAME.<12 hex>.partial" beside NAME, with
+# SQLite's -wal, -shm or -journal beside it while written, and a lock file of its own
+# (PARTIAL.lock) held by the process writing it, from before the file is made until
+# after it is renamed or removed: a lock is freed when its process dies, even by
+# SIGKILL, so a partial file whose lock can be taken is one nobody is writing.
+_PARTIAL_NAME = re.compile(r"\..+\.[0-9a-f]{12}\.partial")
+_PARTIAL_SIDES = ("", "-wal", "-shm", "-journal")
+_LOCK_SUFFIX = ".lock"
+# A partial file without a lock file was left by a Reader before these locks; it is
+# taken for abandoned when nothing has written to it for this long.
+UNLOCKED_PARTIAL_AGE_S = 24 * 3600
+
+
+@contextlib.contextmanager
+def partial_beside(dest: Path) -> Iterator[Path]:
+    """A new empty file of its own beside `dest`, to write a copy into and rename.
+    Held (its lock) for the block; when the block ends it is removed with its
+    SQLite files, if it was not renamed. Abandoned ones beside `dest` (their
+    writer killed) are removed first."""
+    from filelock import FileLock
+
+    remove_stale_partials(dest.parent)
     partial = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.partial")
-    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the user's usual permissions
-    return partial
+    lock = FileLock(str(partial) + _LOCK_SUFFIX)
+    # A new name, but a cleaner that found the lock file as it was made may hold it
+    # a moment (it then removes it, and the lock makes a new one).
+    lock.acquire(timeout=10)
+    try:
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the user's usual permissions
+        try:
+            yield partial
+        finally:
+            _remove_partial(partial)
+    finally:
+        # Removed while held: a cleaner waiting on it finds it gone, never a lock to take.
+        # (Windows refuses to remove an open file; there the lock removes it on release.)
+        with contextlib.suppress(OSError):
+            Path(str(partial) + _LOCK_SUFFIX).unlink(missing_ok=True)
+        lock.release()
+
+
+def _remove_partial(partial: Path) -> None:
+    for side in _PARTIAL_SIDES:
+        Path(str(partial) + side).unlink(missing_ok=True)
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the temporary files of copies abandoned in `folder` (a backup or copy
+    killed mid-way); never one another process is still writing. Returns them."""
+    from filelock import FileLock, Timeout
+
+    removed: list[Path] = []
+    try:
+        names = {entry.name for entry in os.scandir(folder)}
+    except OSError:  # gone, unreadable: nothing of ours to find there
+        return removed
+    for name in names:
+        base = name.removesuffix(_LOCK_SUFFIX)
+        if not _PARTIAL_NAME.fullmatch(base) or (base != name and base in names):
+            continue  # not ours; or the lock file of a partial file met under its own name
+        partial = folder / base
+        lock_path = Path(str(partial) + _LOCK_SUFFIX)
+        try:
+            if not lock_path.exists():
+                if not _written_within(partial, UNLOCKED_PARTIAL_AGE_S):
+                    _remove_partial(partial)
+                    removed.append(partial)
+                continue
+            lock = FileLock(str(lock_path))
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                continue  # its writer is alive
+            try:
+                if partial.exists():
+                    _remove_partial(partial)
+                    removed.append(partial)
+                lock_path.unlink(missing_ok=True)
+            finally:
+                lock.release()
+        except OSError:  # a read-only folder, a file gone meanwhile: left as it is
+            continue
+    return removed
+
+
+def _written_within(partial: Path, seconds: float) -> bool:
+    newest = 0.0
+    for side in _PARTIAL_SIDES:
+        with contextlib.suppress(OSError):
+            newest = max(newest, Path(str(partial) + side).stat().st_mtime)
+    return time.time() - newest < seconds
 
 
 def rename_new(partial: Path, dest: Path) -> None:
