@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -349,12 +350,19 @@ def _free_text(argv: list[str]) -> list[str]:
                 options += rest[j : j + 2]
                 j += 2
                 continue
-            is_option = arg.startswith(tuple(f"{o}=" for o in valued)) or arg in ("-h", "--help") or arg in flags
+            is_option = (
+                arg.startswith(tuple(f"{o}=" for o in valued))
+                or arg in ("-h", "--help")
+                or arg in flags
+                or _LONG_OPTION.fullmatch(arg) is not None  # a mistyped --jsno is a usage error, not a search
+            )
             (options if is_option else positional).append(arg)
             j += 1
         out = out[: at + 1] + options + ["--"] + positional
     return out
 
+
+_LONG_OPTION = re.compile(r"--[a-z][a-z0-9-]*(=.*)?")
 
 # Commands whose positionals are the user's free text: (their flag options, their
 # options that take a value). "-fold" is a search for it, not an unknown option.

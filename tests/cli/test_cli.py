@@ -166,6 +166,9 @@ def test_a_search_may_begin_with_a_dash(run, article_page):
     assert [hit["id"] for hit in found] == [1]
     assert json.loads(run("search", "-rivers", "--limit=0", "--json").stdout) == []
     assert "no matches for '-nothing-like-it'" in run("search", "-nothing-like-it").stderr
+    # ...but a mistyped long option is a usage error, not a search for "--jsno".
+    typo = run("search", "--jsno", "rivers", check=False)
+    assert typo.returncode == 2 and "--jsno" in typo.stderr
 
 
 @pytest.mark.sqlite_only
