@@ -448,3 +448,103 @@ def test_logseq_pages_parse_as_plain_text_in_mldoc(logseq_page):
     joined = " ".join(" ".join(quotes).split())
     for h in reading_order(article):
         assert " ".join(h.quote.split()) in joined, h.quote
+
+
+# -- Anki: MathJax and clozes -----------------------------------------------------------------
+#
+# Anki typesets a card with MathJax 3 (ankitects/anki ts/mathjax/index.ts: display math
+# \[ \], inline math MathJax's default \( \), no $). MathJax looks for a delimiter pair in runs
+# of the card's text (HTMLDomStrings.find): text nodes and <br> (a newline), <wbr> and
+# comments (nothing) join a run; any other element ends it. Clozes are found in the field's
+# HTML source (rslib cloze.rs: "{{c" digits "::" text ["::" hint] "}}").
+ANKI_MATH = [
+    "Inline math \\( x^2 \\) sits in the page text, which MathJax would typeset on a card.",
+    "Display math \\[ \\int f \\] sits in the page text, typeset as a block on the card.",
+    "A cloze {{c2::hidden words}} and {{c1::more::a hint}} are written in the page's own text.",
+]
+ANKI_SPLIT = ("Math opens at the end of this paragraph \\(", "and closes at the start of this one \\) on the card.")
+MATHJAX_DELIMITED = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
+ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S | re.I)
+
+
+def _mathjax_runs(field: str) -> list[str]:
+    """The runs of text MathJax searches for delimiters in a field's HTML (HTMLDomStrings.find)."""
+    from lxml import html as lxml_html
+
+    runs: list[str] = []
+    current: list[str] = []
+
+    def end_run() -> None:
+        if "".join(current).strip():
+            runs.append("".join(current))
+        current.clear()
+
+    def container(element) -> None:
+        end_run()
+        current.append(element.text or "")
+        for child in element:
+            if child.tag == "br":
+                current.append("\n")
+            elif child.tag == "wbr" or not isinstance(child.tag, str):  # <wbr>, a comment
+                pass
+            else:
+                container(child)
+            current.append(child.tail or "")
+        end_run()
+
+    container(lxml_html.fragment_fromstring(field or " ", create_parent="div"))
+    return runs
+
+
+@pytest.mark.parametrize("cloze", [False, True])
+def test_anki_cards_typeset_no_math_and_hide_no_cloze_from_the_page(tmp_path, cloze):
+    import html
+    import sqlite3
+    import zipfile
+
+    title = "Title \\(t\\) {{c1::x}}"
+    page = tmp_path / "math.html"
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in (*ANKI_MATH, *ANKI_SPLIT))
+    page.write_text(
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"</head><body><article><h1>Math</h1>{body}<p>Enough ordinary words follow so that the extractor "
+        "keeps this article as an article and does not mistake it for a fragment of navigation.</p>"
+        "</article></body></html>",
+        "utf-8",
+    )
+    with Library.open(tmp_path / "lib") as library:
+        [outcome] = library.import_paths([page], workers=1)
+        text = library.get(outcome.id).text
+        for line in ANKI_MATH:
+            start = text.index(line[:30])
+            # The user's own note, with math meant as math (`\\(` in Markdown is `\(`).
+            library.add_highlight(outcome.id, start, start + len(line), note="mine: \\\\(y^2\\\\)")
+        start = text.index(ANKI_SPLIT[0][:30])
+        library.add_highlight(outcome.id, start, text.index(ANKI_SPLIT[1][:30]) + len(ANKI_SPLIT[1]))
+        quotes = [h.quote for h in reading_order(library.get(outcome.id))]
+        export_articles(library, "anki", tmp_path / "deck.apkg", cloze=cloze)
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as z:
+        (tmp_path / "deck.anki2").write_bytes(z.read("collection.anki2"))
+    conn = sqlite3.connect(tmp_path / "deck.anki2")
+    notes = [(nid, flds.split("\x1f")) for nid, flds in conn.execute("SELECT id, flds FROM notes ORDER BY id")]
+    cards = dict(conn.execute("SELECT nid, count(*) FROM cards GROUP BY nid").fetchall())
+    conn.close()
+    assert len(notes) == len(quotes)
+    for (nid, (quote, note, source, _link)), words in zip(notes, quotes, strict=True):
+        for field in (quote, source):
+            typeset = [m.group(0) for run in _mathjax_runs(field) for m in MATHJAX_DELIMITED.finditer(run)]
+            assert typeset == [], field
+        clozes = ANKI_CLOZE.findall(quote)
+        if cloze:
+            # One cloze, the whole quote, one card: none from the page's own {{c1::...}} / {{c2::...}}.
+            [(number, clozed, hint)] = clozes
+            assert number == "1" and hint == "" and cards[nid] == 1
+            shown = html.unescape(re.sub(r"<br>", "\n", re.sub(r"<span></span>", "", clozed)))
+        else:
+            assert clozes == [] and cards[nid] == 1
+            shown = html.unescape(re.sub(r"<br>", "\n", re.sub(r"<span></span>", "", quote)))
+        assert " ".join(shown.split()) == " ".join(words.split())  # the page's characters, all shown
+        assert ANKI_CLOZE.findall(source) == [] and title in html.unescape(re.sub(r"<[^>]+>", "", source))
+        # The user's note keeps its math for MathJax.
+        if "mine" in note:
+            assert [m.group(0) for run in _mathjax_runs(note) for m in MATHJAX_DELIMITED.finditer(run)] == ["\\(y^2\\)"]
