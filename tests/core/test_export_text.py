@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -288,6 +289,8 @@ LOGSEQ_LINES = {
     "property key:: value (markdown_property.ml)": "collapsed:: true and key:: value written inside the page's own text.",
     "timestamp, cookie, footnote": "SCHEDULED: <2024-05-01 Wed> and [2024-05-01 Wed] and [1/2] and [^1] too.",
 }
+# The page's address: a link, but mldoc would read a reference or a macro inside it.
+HOSTILE_URL = "https://example.org/a_(b)((" + BLOCK + ")){{embed}}[[Home]]"
 # A display-math opener and its closer in two paragraphs of one highlight (end_string spans lines).
 SPLIT = ("Display math opens at the end of this paragraph \\[", "and closes at the start of this one \\] in the page.")
 # mldoc's md_escape_chars (lib/parsers.ml): a backslash before one of them is that character.
@@ -340,6 +343,7 @@ def logseq_page(tmp_path: Path):
     page.write_text(
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
         f"<meta name='author' content='{escape('[[Ann]] #author ((' + BLOCK + '))', quote=True)}'>"
+        f"<link rel='canonical' href='{escape(HOSTILE_URL, quote=True)}'>"
         f"</head><body><article><h1>{escape(title)}</h1>{paragraphs}"
         "<p>Enough ordinary words follow so that the extractor keeps this article as an article and does "
         "not mistake it for a fragment of navigation or a teaser card on some other page entirely.</p>"
@@ -391,6 +395,10 @@ def test_logseq_page_text_is_no_markup_by_mldocs_rules(logseq_page):
         # (end_string, across the lines of a paragraph); none is ever written.
         assert "\\]" not in raw and "\\)" not in raw, raw
     assert "\t- my $x^2$ and [[My Page]]" in page  # the user's own note, as written
+    # The address stays a link to the same place, its brackets and braces percent-encoded.
+    assert article.url == HOSTILE_URL
+    source = next(line for line in head.splitlines() if line.startswith("source:: "))[9:]
+    assert urllib.parse.unquote(source) == HOSTILE_URL and not re.search(r"[\[\](){}]", source)
 
 
 def _mldoc() -> Path:

@@ -63,6 +63,9 @@ _CLOSER = re.compile(r"\\\\(?=[\])])")
 # Block-level: at a line's start `- + *` and `1.` make a list, `:` a definition or a drawer.
 _LINE_START = re.compile(r"^([-+:])|^(\d{1,9})(\.)")
 WORD_JOINER = "\u2060"
+# A web address stays a link: mldoc's link_inline takes it up to a bracket, brace or angle
+# bracket, where a ((block ref)), {{macro}} or [[link]] could start; those are percent-encoded.
+_URL_QUOTED = str.maketrans({c: f"%{ord(c):02X}" for c in "()[]{}<>\\^`|"})
 
 
 def text(value: object) -> str:
@@ -98,7 +101,7 @@ def page(article: domain.Article, namer: TagNamer, color_names: dict[str, str]) 
         lines.append("tags:: " + ", ".join(namer(t) for t in article.tags))
     source = article.url or ""
     if source.startswith(("http://", "https://")) and not any(c.isspace() for c in source):
-        lines.append(f"source:: {source}")
+        lines.append(f"source:: {source.translate(_URL_QUOTED)}")
     elif source:
         lines.append(f"source:: {_property(source)}")
     if article.author:
