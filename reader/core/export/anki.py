@@ -9,6 +9,10 @@ instead of adding copies. With `cloze` the quote is the cloze to recall
 on the back. Tags follow the Markdown rule (tagnames.py), Anki's tags having no
 spaces. The deck is named after the library ("Reader") or what the caller gives
 (the CLI: the tag exported).
+
+Page text (quote, title) shows as its characters on the card: never an Anki tag
+([sound:], [latex]), a cloze or MathJax math (see `_text`). The user's note may
+hold math on purpose and is left to MathJax.
 """
 
 from __future__ import annotations

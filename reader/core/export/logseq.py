@@ -14,14 +14,15 @@
 (child blocks are indented with a tab, as Logseq writes them).
 Each highlight's `id::` is its uid written as a UUID (what Logseq's block ids
 are), so `((uid))` block references in the user's graph keep pointing at it
-across exports. Page text is escaped as in the Markdown export; tags follow the
-same rule (tagnames.py). Properties go right after a block's first line, where
-Logseq reads them, so a quote of several lines continues below them.
+across exports. Tags follow the Markdown export's rule (tagnames.py). Properties
+go right after a block's first line, where Logseq reads them, so a quote of
+several lines continues below them.
 
 Page text (quotes, title, author, site) is escaped for Logseq's own parser,
 mldoc (logseq/mldoc, lib/syntax/inline.ml), not as CommonMark: there `\\[` and
 `\\(` open math (latex_fragment) whenever a `\\]` or `\\)` follows, so the
 Markdown export's escaping would turn `[a] and [b]` into math. See `text()`.
+The user's own notes are written as typed: they may use Logseq's markup on purpose.
 """
 
 from __future__ import annotations
