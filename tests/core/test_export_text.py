@@ -413,7 +413,7 @@ def _mldoc() -> Path:
     return here
 
 
-def _inline_text(nodes: list) -> tuple[str, set[str]]:
+def _mldoc_text(nodes: list) -> tuple[str, set[str]]:
     """The text of mldoc inline nodes and the kinds of node other than plain text among them."""
     out, kinds = [], set()
     for node in nodes:
@@ -456,7 +456,7 @@ def test_logseq_pages_parse_as_plain_text_in_mldoc(logseq_page):
             text, kinds = "", set()
             for block in node[1]:
                 assert block[0] == "Paragraph", block
-                part, more = _inline_text(block[1])
+                part, more = _mldoc_text(block[1])
                 text, kinds = text + part, kinds | more
             assert not kinds, (kinds, text)
             quotes.append(text.replace(WORD_JOINER, ""))
