@@ -564,3 +564,59 @@ def test_anki_cards_typeset_no_math_and_hide_no_cloze_from_the_page(tmp_path, cl
         # The user's note keeps its math for MathJax.
         if "mine" in note:
             assert [m.group(0) for run in _mathjax_runs(note) for m in MATHJAX_DELIMITED.finditer(run)] == ["\\(y^2\\)"]
+
+
+def test_logseq_lines_end_where_mldoc_ends_them(tmp_path):
+    """mldoc ends a line at a carriage return as at a newline (parsers.ml eol_chars): one in a
+    quote would have begun a line outside the quote, where `- ...` is a block of its own."""
+    from datetime import datetime
+
+    from reader.core import domain
+
+    when = datetime(2024, 5, 1, 12, 0, 0)
+    quote = "first\r- [[x]] second\r\nthird"
+    h = domain.Highlight(
+        id=1,
+        uid="a" * 32,
+        article_id=9,
+        start=None,
+        end=None,
+        quote=quote,
+        prefix="",
+        suffix="",
+        color="yellow",
+        note="mine\ralso mine",
+        tags=(),
+        created=when,
+        updated=when,
+    )
+    article = domain.Article(
+        id=9,
+        title="Carriage\rreturns",
+        author=None,
+        site=None,
+        url=None,
+        published=None,
+        language="en",
+        direction="ltr",
+        excerpt=None,
+        word_count=3,
+        source_name="x.html",
+        source_path=None,
+        added=when,
+        updated=when,
+        archived=False,
+        favorite=False,
+        progress=0.0,
+        note="",
+        html="<p>first</p>",
+        text=quote,
+        highlights=(h,),
+        uid="c" * 32,
+    )
+    export_articles([article], "logseq", tmp_path / "page.md")
+    page = (tmp_path / "page.md").read_bytes().decode("utf-8")
+    assert "\r" not in page
+    [written] = _logseq_quotes(page)
+    assert _logseq_plain(written)[0] == "first\n- [[x]] second\nthird"
+    assert "title:: Carriage returns\n" in page and "\t- mine\n\t  also mine\n" in page

@@ -64,6 +64,8 @@ _CLOSER = re.compile(r"\\\\(?=[\])])")
 # Block-level: at a line's start `- + *` and `1.` make a list, `:` a definition or a drawer.
 _LINE_START = re.compile(r"^([-+:])|^(\d{1,9})(\.)")
 WORD_JOINER = "\u2060"
+# mldoc ends a line at "\r" too (parsers.ml eol_chars): a line of ours must not hold one.
+_LINES = re.compile(r"\r\n|\r|\n")
 # A web address stays a link: mldoc's link_inline takes it up to a bracket, brace or angle
 # bracket, where a ((block ref)), {{macro}} or [[link]] could start; those are percent-encoded.
 _URL_QUOTED = str.maketrans({c: f"%{ord(c):02X}" for c in "()[]{}<>\\^`|"})
@@ -75,7 +77,7 @@ def text(value: object) -> str:
     if value is None:
         return ""
     lines = []
-    for line in str(value).split("\n"):
+    for line in _LINES.split(str(value)):
         # Leading blanks are dropped, as in the Markdown export: indented, a line is code.
         line = _SPECIAL.sub(r"\\\g<0>", line.lstrip(" \t"))
         line = _CLOSER.sub("\\\\\\\\" + WORD_JOINER, _COLON.sub(r"\\:", line))
@@ -91,7 +93,7 @@ def _property(value: str) -> str:
 
 def _block(text: str, indent: str) -> list[str]:
     """A block of `text` at `indent`: "- " before its first line, its other lines under it."""
-    first, *rest = text.strip().split("\n")
+    first, *rest = _LINES.split(text.strip())
     # Blank lines keep the indent: a line at column 0 would end the block.
     return [f"{indent}- {first}"] + [f"{indent}  {line}".rstrip() if line.strip() else f"{indent}  " for line in rest]
 
