@@ -9,6 +9,10 @@ instead of adding copies. With `cloze` the quote is the cloze to recall
 on the back. Tags follow the Markdown rule (tagnames.py), Anki's tags having no
 spaces. The deck is named after the library ("Reader") or what the caller gives
 (the CLI: the tag exported).
+
+Page text (quote, title) shows as its characters on the card: never an Anki tag
+([sound:], [latex]), a cloze or MathJax math (see `_text`). The user's note may
+hold math on purpose and is left to MathJax.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import io
 import itertools
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -84,17 +89,27 @@ def deck_id(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:7], "big") | 1
 
 
+# MathJax in Anki (ts/mathjax/index.ts) typesets \( \) and \[ \] found in the card's text
+# nodes, where character references are already decoded. It looks for a delimiter within one
+# run of text, which every element other than <br>, <wbr> and comments ends (MathJax's
+# HTMLDomStrings): an empty <span> between a page's backslash and its ( or [ makes them two.
+_MATH_OPENER = re.compile(r"\\(?=[(\[])")
+_REFERENCES = str.maketrans({"[": "&#91;", "{": "&#123;", "}": "&#125;"})
+
+
 def _text(value: str) -> str:
     # Anki reads its own tags in a field's text, all opening with "[": [sound:URL]
     # (played, from the network too, when the card shows), [anki:tts], [latex] and
     # [$] (typeset by the local LaTeX). Page text holding them stays text: "[" is
-    # written as a character reference, which those tags never match.
-    return html.escape(value).replace("[", "&#91;").replace("\n", "<br>")
+    # written as a character reference, which those tags never match. So are "{" and
+    # "}": "{{c1::...}}" (rslib cloze.rs) is a cloze in any field a template clozes.
+    escaped = _MATH_OPENER.sub(r"\\<span></span>", html.escape(value))
+    return escaped.translate(_REFERENCES).replace("\n", "<br>")
 
 
 def _cloze(quote: str) -> str:
-    # "}}" would end the cloze early and "::" start its hint: written as character references.
-    return "{{c1::" + _text(quote).replace("}", "&#125;").replace(":", "&#58;") + "}}"
+    # "::" would start the cloze's hint: written as character references ("}}" already are).
+    return "{{c1::" + _text(quote).replace(":", "&#58;") + "}}"
 
 
 def _source(article: domain.Article) -> str:

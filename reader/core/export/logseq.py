@@ -14,20 +14,26 @@
 (child blocks are indented with a tab, as Logseq writes them).
 Each highlight's `id::` is its uid written as a UUID (what Logseq's block ids
 are), so `((uid))` block references in the user's graph keep pointing at it
-across exports. Page text is escaped as in the Markdown export; tags follow the
-same rule (tagnames.py). Properties go right after a block's first line, where
-Logseq reads them, so a quote of several lines continues below them.
+across exports. Tags follow the Markdown export's rule (tagnames.py). Properties
+go right after a block's first line, where Logseq reads them, so a quote of
+several lines continues below them.
+
+Page text (quotes, title, author, site) is escaped for Logseq's own parser,
+mldoc (logseq/mldoc, lib/syntax/inline.ml), not as CommonMark: there `\\[` and
+`\\(` open math (latex_fragment) whenever a `\\]` or `\\)` follows, so the
+Markdown export's escaping would turn `[a] and [b]` into math. See `text()`.
+The user's own notes are written as typed: they may use Logseq's markup on purpose.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from typing import ClassVar
 
 from reader.core import domain
 from reader.core.export.common import ExportOptions, color_name, normal_date, reader_link, reading_order
-from reader.core.export.markdown import md
 from reader.core.export.tagnames import TagNamer
 
 _NS = uuid.UUID("5b1b7c1e-6f0a-4c55-9a57-3b8c7e0d2a11")
@@ -41,14 +47,53 @@ def block_uuid(uid: str) -> str:
         return str(uuid.uuid5(_NS, uid))
 
 
+# What mldoc reads as markup (lib/syntax/inline.ml, inline_choices for Markdown): `#` a tag,
+# `* _ ~ ^ =` emphasis, sub- and superscript, `$` and `\` math (latex_fragment) and
+# entities, `[` page refs, links, footnotes, timestamps, cookies and hiccup, `(` block refs
+# `((uuid))`, `{` macros `{{embed ...}}`, `<` links, timestamps and inline HTML, `!` images,
+# `@` export snippets `@@html: ...@@`, `` ` `` code; `|` starts a table, `>` a quote.
+# Each is written as `\` + the character, which mldoc's plain rule reads as the character
+# itself (all are in its md_escape_chars). `]` and `)` are not: `\]` and `\)` are what
+# close the math that an escaped `[` or `(` would otherwise open.
+_SPECIAL = re.compile(r"[\\`*_\[(<>!$=^~#{}@|]")
+# A bare address is made a link (link_inline: letters "://"); "::" makes a property.
+_COLON = re.compile(r":(?=//|:)")
+# A page's own backslash before `]` or `)` would write `\]` or `\)`: a word joiner
+# (U+2060, invisible) goes between, so no escaped `[` or `(` before it becomes math.
+_CLOSER = re.compile(r"\\\\(?=[\])])")
+# Block-level: at a line's start `- + *` and `1.` make a list, `:` a definition or a drawer.
+_LINE_START = re.compile(r"^([-+:])|^(\d{1,9})(\.)")
+WORD_JOINER = "\u2060"
+# mldoc ends a line at "\r" too (parsers.ml eol_chars): a line of ours must not hold one.
+_LINES = re.compile(r"\r\n|\r|\n")
+# A web address stays a link: mldoc's link_inline takes it up to a bracket, brace or angle
+# bracket, where a ((block ref)), {{macro}} or [[link]] could start; those are percent-encoded.
+_URL_QUOTED = str.maketrans({c: f"%{ord(c):02X}" for c in "()[]{}<>\\^`|"})
+
+
+def text(value: object) -> str:
+    """Page-derived text as Logseq Markdown that mldoc reads as exactly this text (plus an
+    invisible word joiner where a backslash comes before `]` or `)`)."""
+    if value is None:
+        return ""
+    lines = []
+    for line in _LINES.split(str(value)):
+        # Leading blanks are dropped, as in the Markdown export: indented, a line is code.
+        line = _SPECIAL.sub(r"\\\g<0>", line.lstrip(" \t"))
+        line = _CLOSER.sub("\\\\\\\\" + WORD_JOINER, _COLON.sub(r"\\:", line))
+        line = _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _property(value: str) -> str:
-    # A property value is one line; "::" would start another property.
-    return " ".join(md(value).split()).replace("::", ":\\:")
+    # A property value is one line.
+    return " ".join(text(value).split())
 
 
 def _block(text: str, indent: str) -> list[str]:
     """A block of `text` at `indent`: "- " before its first line, its other lines under it."""
-    first, *rest = text.strip().split("\n")
+    first, *rest = _LINES.split(text.strip())
     # Blank lines keep the indent: a line at column 0 would end the block.
     return [f"{indent}- {first}"] + [f"{indent}  {line}".rstrip() if line.strip() else f"{indent}  " for line in rest]
 
@@ -59,7 +104,7 @@ def page(article: domain.Article, namer: TagNamer, color_names: dict[str, str]) 
         lines.append("tags:: " + ", ".join(namer(t) for t in article.tags))
     source = article.url or ""
     if source.startswith(("http://", "https://")) and not any(c.isspace() for c in source):
-        lines.append(f"source:: {source}")
+        lines.append(f"source:: {source.translate(_URL_QUOTED)}")
     elif source:
         lines.append(f"source:: {_property(source)}")
     if article.author:
@@ -75,7 +120,7 @@ def page(article: domain.Article, namer: TagNamer, color_names: dict[str, str]) 
         lines.append("- Note")
         lines.extend(_block(article.note, "\t"))
     for h in reading_order(article):
-        first, *rest = md(h.quote).split("\n")
+        first, *rest = text(h.quote).split("\n")
         lines.append("- > " + first)
         lines.append(f"  id:: {block_uuid(h.uid)}")
         lines.extend("  > " + q if q.strip() else "  >" for q in rest)
