@@ -158,4 +158,4 @@ def test_the_window_and_two_commands_share_a_library_for_a_while(library, articl
     }
     print(json.dumps(figures))
     assert len(window_delays) == len(theirs)  # the window saw every one of them
-    assert figures["window_sees_median_s"] <= 3
+    assert figures["window_sees_median_s"] <= 10  # about 0.5 s on a quiet machine; generous for a loaded one
