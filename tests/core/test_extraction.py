@@ -1378,3 +1378,39 @@ def test_a_live_commentary_is_kept_though_its_entries_are_called_comments(tmp_pa
     text = prepare(page).text
     for _minute, moment in moments:
         assert moment[:40] in text, moment
+
+
+_HARBOUR = "".join(
+    f"<p>{s}</p>"
+    for s in (
+        "The harbour authority closed the old quay on Monday after divers found the timber piles under it "
+        "rotten through, and the ferries now land at the fish market until the repairs are done.",
+        "Engineers expect the work to take most of the summer; the piles will be replaced with steel, which "
+        "the council had refused to pay for when the quay was last repaired twenty years ago.",
+        "Fishermen say the closure costs them an hour a day, and the market traders expect the ferry crowds "
+        "to bring more business than they have seen since the new bridge opened in the spring.",
+    )
+)
+
+
+def test_a_read_more_list_of_the_sites_own_pages_goes_with_its_heading(tmp_path):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title>"
+        "<link rel='canonical' href='https://www.harbour-news.example/2024/quay-closed'></head><body><article>"
+        f"{_HARBOUR}<h2>Weiterlesen:</h2>"
+        "<p><a href='https://www.harbour-news.example/2023/ferry-timetable'>The new ferry timetable</a></p>"
+        "<p><a href='/2022/bridge-opens'>The bridge opens at last</a></p>"
+        "<p><strong>Sources</strong></p>"
+        "<ul><li><a href='https://council.example.org/minutes'>Council minutes of 3 May</a></li></ul>"
+        "<p>The authority will publish a new timetable for the summer season by the end of the month, "
+        "and it says the quay should reopen for the autumn crossings if the weather allows the divers to work.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "rotten through" in text and "reopen for the autumn crossings" in text
+    # the site's own "read more" list and its heading go ...
+    assert "Weiterlesen" not in text and "ferry timetable" not in text and "bridge opens at last" not in text
+    # ... the sources the article cites, on another site, stay
+    assert "Sources" in text and "Council minutes of 3 May" in text

@@ -47,6 +47,7 @@ def finish_body(fragment: str, meta: PageMeta, lead: HtmlElement | None = None) 
     _drop_heading_anchors(root)
     notices.keep_big_containers(root)
     notices.drop_empty_rows(root)
+    notices.drop_link_sections(root, meta.url)
     # before credits and notices go: a credit after the last line keeps that line
     notices.drop_trailing_lines(root)
     notices.drop_trailing_notices(root)  # after: a notice after the last line keeps that line too

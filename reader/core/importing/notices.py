@@ -341,3 +341,79 @@ def drop_consent_boxes(root: HtmlElement, markup: str) -> None:
                 break
             box = parent
         remove(box)
+
+
+def drop_link_sections(root: HtmlElement, page_url: str | None) -> None:
+    """A short heading over nothing but links to other pages of the same site ("Weiterlesen:",
+    "Auch auf example.com", "Redaktionstipp", a bold "Read more:" line) is the site's
+    "read more" list set inside the article: the heading goes with its links. Links to
+    other sites stay (an article's sources and references)."""
+    host = _host(page_url)
+    if host is None:
+        return
+    for heading in list(root.iter(*_SECTION_HEADINGS)):
+        if heading.getparent() is None or not _a_heading(heading):
+            continue
+        section = []
+        for sib in heading.itersiblings():
+            if not isinstance(sib.tag, str):
+                continue
+            if _a_heading(sib) or len(section) == _LINK_SECTION_MAX:
+                break
+            section.append(sib)
+        if len(section) == _LINK_SECTION_MAX:
+            continue  # a long run of links is the article's own list, not a teaser box
+        if section and all(_same_site_links(el, host) for el in section):
+            for el in (heading, *section):
+                remove(el)
+
+
+_SECTION_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p")
+_LINK_SECTION_MAX = 6  # blocks after the heading
+_HEADING_MAX = 80  # characters
+
+
+def _a_heading(el: HtmlElement) -> bool:
+    """A heading, or a paragraph that is one bold line (a heading set by hand), with no link."""
+    if el.tag == "p":
+        if len(el) != 1 or el[0].tag not in ("strong", "b") or (el.text or "").strip() or (el[0].tail or "").strip():
+            return False
+    elif el.tag not in _SECTION_HEADINGS:
+        return False
+    if el.find(".//a") is not None:
+        return False
+    text = collapse(el.text_content())
+    return 0 < len(text) <= _HEADING_MAX
+
+
+def _same_site_links(el: HtmlElement, host: str) -> bool:
+    """el is all links (besides separators) and they lead to other pages of the site at `host`."""
+    if el.tag not in ("p", "ul", "ol", "div") or el.find(".//img") is not None:
+        return False
+    text = collapse(el.text_content())
+    if not text:
+        return False
+    linked = 0
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:")):
+            return False
+        target = _host(href)
+        if target is not None and target != host:
+            return False  # another site: a source
+        linked += len(collapse(a.text_content()))
+    return linked >= _LINKED_SHARE * len(text)
+
+
+_LINKED_SHARE = 0.9
+
+
+def _host(url: str | None) -> str | None:
+    """The host of an absolute web address, without "www." (None for a relative one)."""
+    if not url:
+        return None
+    found = _HOST.match(url.strip())
+    return found.group(1).lower().removeprefix("www.") if found else None
+
+
+_HOST = re.compile(r"(?:https?:)?//([^/?#:\s]+)", re.I)
