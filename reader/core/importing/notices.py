@@ -354,7 +354,7 @@ def drop_link_sections(root: HtmlElement, page_url: str | None) -> None:
     for heading in list(root.iter(*_SECTION_HEADINGS)):
         if heading.getparent() is None or not _a_heading(heading):
             continue
-        section = []
+        section: list[HtmlElement] = []
         for sib in heading.itersiblings():
             if not isinstance(sib.tag, str):
                 continue
