@@ -1414,3 +1414,27 @@ def test_a_read_more_list_of_the_sites_own_pages_goes_with_its_heading(tmp_path)
     assert "Weiterlesen" not in text and "ferry timetable" not in text and "bridge opens at last" not in text
     # ... the sources the article cites, on another site, stay
     assert "Sources" in text and "Council minutes of 3 May" in text
+
+
+@pytest.mark.parametrize(
+    "line", ["2021-10-16 | Harbour news", "Posted by: quayside | 31. Dezember 2008", "Jane Doe · 3 May 2021 · Port"]
+)
+def test_a_line_of_a_date_and_labels_at_the_top_is_metadata(tmp_path, line):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        f"<html><head><title>Old quay closed</title></head><body><article><p>{line}</p>{_HARBOUR}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.startswith("The harbour authority closed the old quay"), text[:80]
+    assert "the new bridge opened in the spring" in text
+
+
+def test_a_sentence_with_a_date_and_a_bar_at_the_top_stays(tmp_path):
+    line = "On 3 May 2021 | the council voted to close the quay for the summer"
+    page = tmp_path / "quay.html"
+    page.write_text(
+        f"<html><head><title>Old quay closed</title></head><body><article><p>{line}</p>{_HARBOUR}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert prepare(page).text.startswith(line)
