@@ -1438,3 +1438,17 @@ def test_a_sentence_with_a_date_and_a_bar_at_the_top_stays(tmp_path):
         encoding="utf-8",
     )
     assert prepare(page).text.startswith(line)
+
+
+@pytest.mark.parametrize("cls", ["editorial-disclosure", "article__disclaimer"])
+def test_an_affiliate_notice_in_a_box_of_its_own_goes(tmp_path, cls):
+    notice = "This post contains links to products of our partners. We may receive a commission when you buy."
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"<section class='{cls}'><p>{notice}</p></section>{_HARBOUR}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "rotten through" in text and "the new bridge opened in the spring" in text
+    assert "receive a commission" not in text

@@ -42,6 +42,8 @@ _WIDGET = re.compile(
     # WordPress themes' line under a post ("This entry was posted in ... Bookmark the
     # permalink.", "Der Beitrag wurde am ... veröffentlicht") and its rating plugin
     r"entry-?utility|postmetadata|post-?ratings|"
+    # an affiliate or advertiser notice ("We may receive compensation...", "Affiliate Links")
+    r"disclaimer|disclosure|"
     # the author box of WordPress's Simple Author Box plugin
     r"saboxplugin-?wrap|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
