@@ -1452,3 +1452,22 @@ def test_an_affiliate_notice_in_a_box_of_its_own_goes(tmp_path, cls):
     text = prepare(page).text
     assert "rotten through" in text and "the new bridge opened in the spring" in text
     assert "receive a commission" not in text
+
+
+@pytest.mark.parametrize(
+    ("cls", "box"),
+    [
+        ("next-post", "<p>The ferry company has ordered two new boats for the crossing, delivered next spring.</p>"),
+        ("affiliate-text", "<p>We earn money when you sign up with a provider we tested.</p>"),
+    ],
+)
+def test_a_next_story_teaser_and_an_affiliate_note_go(tmp_path, cls, box):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"{_HARBOUR}<div class='{cls}'>{box}</div></article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "rotten through" in text and "the new bridge opened in the spring" in text
+    assert "two new boats" not in text and "We earn money" not in text
