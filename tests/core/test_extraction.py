@@ -1471,3 +1471,40 @@ def test_a_next_story_teaser_and_an_affiliate_note_go(tmp_path, cls, box):
     text = prepare(page).text
     assert "rotten through" in text and "the new bridge opened in the spring" in text
     assert "two new boats" not in text and "We earn money" not in text
+
+
+_MORE_HARBOUR = (
+    "The council will meet the ferry companies next week to agree on a timetable for the summer, and the "
+    "harbour master has asked boat owners to keep clear of the old quay while the divers work, which he "
+    "hopes will be finished before the first autumn gales."
+)
+
+
+def test_a_tag_list_and_the_notice_above_it_go_after_the_article(tmp_path):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"{_HARBOUR}<p>{_MORE_HARBOUR}</p><p>Harbour News is not responsible for the opinions of its guest writers.</p>"
+        "<div class='entry-tags'><a href='/tag/harbour'>Harbour works</a> <a href='/tag/ferry'>Ferry crossings</a></div>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.rstrip().endswith("before the first autumn gales.")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "<b>Get the latest news straight to your phone with the Harbour News app.</b>",
+        "<b>Mehr davon?</b> Schauen Sie in unseren <a href='/nl'>Hafennewsletter</a>!",
+    ],
+)
+def test_a_call_to_get_the_app_or_the_newsletter_after_the_article_goes(tmp_path, call):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"{_HARBOUR}<p>{_MORE_HARBOUR}</p><p>{call}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    assert prepare(page).text.rstrip().endswith("before the first autumn gales.")

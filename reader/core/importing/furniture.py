@@ -44,6 +44,8 @@ _WIDGET = re.compile(
     r"entry-?utility|postmetadata|post-?ratings|"
     # an affiliate or advertiser notice ("We may receive compensation...", "Affiliate Links")
     r"disclaimer|disclosure|affiliate|"
+    # the post's tag list ("entry-tags", "c-sheet__tags", "tags-noticia")
+    r"tags|"
     # the author box of WordPress's Simple Author Box plugin
     r"saboxplugin-?wrap|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."

@@ -251,8 +251,11 @@ _END_NOTICE = re.compile(
 # goes only when it links somewhere or is set apart in emphasis.
 _END_CALL = re.compile(
     r"\bcopyright(?:ed)?\b|\breprint(?:ing)?\b|\blizen[sz](?:iert)?\b|\baffiliate\b|\bprovisions?\b|"
-    r"\bsubscribe (?:now |today )?(?:to|for)\b|\bsign up (?:here|now|for|to|today)\b|\bnewsletter\b|"
-    r"download (?:the|our) .{0,40}\bapps?\b|\bsupport(?:ing)? (?:our|us|independent)\b|\bdonate\b|"
+    r"\bsubscribe (?:now |today )?(?:to|for)\b|\bsign up (?:here|now|for|to|today)\b|newsletter\b|"
+    r"download (?:the|our) .{0,40}\bapps?\b|"
+    r"\bapps?\b.{0,60}\b(?:ios|android|app store|google play|smartphone|handy)\b|"
+    r"\b(?:ios|android|phone|smartphone|handy|móvil|celular|téléphone|telefon)\b.{0,60}\bapps?\b|"
+    r"\bsupport(?:ing)? (?:our|us|independent)\b|\bdonate\b|"
     r"\bunterstütze\w* (?:uns|unsere|unser)\b|\babonniere\w*\b|\bsuscr[ií]b\w*|\bsubskrypcj\w*|"
     r"(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp|youtube)|\b(?:únete|join us on)\b",
     re.I,
