@@ -1508,3 +1508,14 @@ def test_a_call_to_get_the_app_or_the_newsletter_after_the_article_goes(tmp_path
         encoding="utf-8",
     )
     assert prepare(page).text.rstrip().endswith("before the first autumn gales.")
+
+
+def test_the_comment_count_and_login_line_under_a_post_go(tmp_path):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"{_HARBOUR}<p>{_MORE_HARBOUR}</p><h3>2 Kommentare</h3><p>You must be logged in to post a comment.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert prepare(page).text.rstrip().endswith("before the first autumn gales.")

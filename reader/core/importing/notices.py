@@ -243,7 +243,12 @@ _END_NOTICE = re.compile(
     r"\b(?:werbe-?link|partner-?link)s?\b|enthält .{0,40}links|links zu anbietern|"
     r"this entry was posted|bookmark the permalink|\bfiled under\b|\bposted in\b.{0,80}\btagged\b|"
     r"abgelegt unter|veröffentlicht und wurde unter|"
-    r"is not responsible for|opinions expressed|do not necessarily reflect|übernimm\w* keine (?:haftung|gewähr)",
+    r"is not responsible for|opinions expressed|do not necessarily reflect|übernimm\w* keine (?:haftung|gewähr)|"
+    # what is left of the comment form and count under a post
+    r"^\d+\s+(?:comments?|kommentare?|comentarios?|commentaires?|komentarz\w*)$|"
+    r"\b(?:logged|log|sign(?:ed)?) in to (?:post|leave|write) a comment|\bcomments are closed|"
+    r"kommentar zu (?:hinterlassen|schreiben|verfassen)|kommentare sind geschlossen|nicht eingeloggt|"
+    r"para (?:comentar|dejar un comentario)|pour (?:commenter|laisser un commentaire)",
     re.I,
 )
 # ... and calls to subscribe, follow, download the app or donate: words a story's
