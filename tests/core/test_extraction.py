@@ -1378,3 +1378,144 @@ def test_a_live_commentary_is_kept_though_its_entries_are_called_comments(tmp_pa
     text = prepare(page).text
     for _minute, moment in moments:
         assert moment[:40] in text, moment
+
+
+_HARBOUR = "".join(
+    f"<p>{s}</p>"
+    for s in (
+        "The harbour authority closed the old quay on Monday after divers found the timber piles under it "
+        "rotten through, and the ferries now land at the fish market until the repairs are done.",
+        "Engineers expect the work to take most of the summer; the piles will be replaced with steel, which "
+        "the council had refused to pay for when the quay was last repaired twenty years ago.",
+        "Fishermen say the closure costs them an hour a day, and the market traders expect the ferry crowds "
+        "to bring more business than they have seen since the new bridge opened in the spring.",
+    )
+)
+
+
+def test_a_read_more_list_of_the_sites_own_pages_goes_with_its_heading(tmp_path):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title>"
+        "<link rel='canonical' href='https://www.harbour-news.example/2024/quay-closed'></head><body><article>"
+        f"{_HARBOUR}<h2>Weiterlesen:</h2>"
+        "<p><a href='https://www.harbour-news.example/2023/ferry-timetable'>The new ferry timetable</a></p>"
+        "<p><a href='/2022/bridge-opens'>The bridge opens at last</a></p>"
+        "<p><strong>Sources</strong></p>"
+        "<ul><li><a href='https://council.example.org/minutes'>Council minutes of 3 May</a></li></ul>"
+        "<p>The authority will publish a new timetable for the summer season by the end of the month, "
+        "and it says the quay should reopen for the autumn crossings if the weather allows the divers to work.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "rotten through" in text and "reopen for the autumn crossings" in text
+    # the site's own "read more" list and its heading go ...
+    assert "Weiterlesen" not in text and "ferry timetable" not in text and "bridge opens at last" not in text
+    # ... the sources the article cites, on another site, stay
+    assert "Sources" in text and "Council minutes of 3 May" in text
+
+
+@pytest.mark.parametrize(
+    "line", ["2021-10-16 | Harbour news", "Posted by: quayside | 31. Dezember 2008", "Jane Doe · 3 May 2021 · Port"]
+)
+def test_a_line_of_a_date_and_labels_at_the_top_is_metadata(tmp_path, line):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        f"<html><head><title>Old quay closed</title></head><body><article><p>{line}</p>{_HARBOUR}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.startswith("The harbour authority closed the old quay"), text[:80]
+    assert "the new bridge opened in the spring" in text
+
+
+def test_a_sentence_with_a_date_and_a_bar_at_the_top_stays(tmp_path):
+    line = "On 3 May 2021 | the council voted to close the quay for the summer"
+    page = tmp_path / "quay.html"
+    page.write_text(
+        f"<html><head><title>Old quay closed</title></head><body><article><p>{line}</p>{_HARBOUR}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert prepare(page).text.startswith(line)
+
+
+@pytest.mark.parametrize("cls", ["editorial-disclosure", "article__disclaimer"])
+def test_an_affiliate_notice_in_a_box_of_its_own_goes(tmp_path, cls):
+    notice = "This post contains links to products of our partners. We may receive a commission when you buy."
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"<section class='{cls}'><p>{notice}</p></section>{_HARBOUR}</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "rotten through" in text and "the new bridge opened in the spring" in text
+    assert "receive a commission" not in text
+
+
+@pytest.mark.parametrize(
+    ("cls", "box"),
+    [
+        ("next-post", "<p>The ferry company has ordered two new boats for the crossing, delivered next spring.</p>"),
+        ("affiliate-text", "<p>We earn money when you sign up with a provider we tested.</p>"),
+    ],
+)
+def test_a_next_story_teaser_and_an_affiliate_note_go(tmp_path, cls, box):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"{_HARBOUR}<div class='{cls}'>{box}</div></article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "rotten through" in text and "the new bridge opened in the spring" in text
+    assert "two new boats" not in text and "We earn money" not in text
+
+
+_MORE_HARBOUR = (
+    "The council will meet the ferry companies next week to agree on a timetable for the summer, and the "
+    "harbour master has asked boat owners to keep clear of the old quay while the divers work, which he "
+    "hopes will be finished before the first autumn gales."
+)
+
+
+def test_a_tag_list_and_the_notice_above_it_go_after_the_article(tmp_path):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"{_HARBOUR}<p>{_MORE_HARBOUR}</p><p>Harbour News is not responsible for the opinions of its guest writers.</p>"
+        "<div class='entry-tags'><a href='/tag/harbour'>Harbour works</a> <a href='/tag/ferry'>Ferry crossings</a></div>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert text.rstrip().endswith("before the first autumn gales.")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "<b>Get the latest news straight to your phone with the Harbour News app.</b>",
+        "<b>Mehr davon?</b> Schauen Sie in unseren <a href='/nl'>Hafennewsletter</a>!",
+    ],
+)
+def test_a_call_to_get_the_app_or_the_newsletter_after_the_article_goes(tmp_path, call):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"{_HARBOUR}<p>{_MORE_HARBOUR}</p><p>{call}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    assert prepare(page).text.rstrip().endswith("before the first autumn gales.")
+
+
+def test_the_comment_count_and_login_line_under_a_post_go(tmp_path):
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title></head><body><article>"
+        f"{_HARBOUR}<p>{_MORE_HARBOUR}</p><h3>2 Kommentare</h3><p>You must be logged in to post a comment.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert prepare(page).text.rstrip().endswith("before the first autumn gales.")

@@ -47,6 +47,7 @@ def finish_body(fragment: str, meta: PageMeta, lead: HtmlElement | None = None) 
     _drop_heading_anchors(root)
     notices.keep_big_containers(root)
     notices.drop_empty_rows(root)
+    notices.drop_link_sections(root, meta.url)
     # before credits and notices go: a credit after the last line keeps that line
     notices.drop_trailing_lines(root)
     notices.drop_trailing_notices(root)  # after: a notice after the last line keeps that line too
@@ -109,11 +110,29 @@ def _drop_top_duplicates(root: HtmlElement, meta: PageMeta) -> None:
             if len(text) < 60 and _DATE_LINE.match(text):
                 remove(el)
                 continue
+            if len(text) < _META_LINE_MAX and _date_and_labels(text):
+                remove(el)
+                continue
             if byline and len(text) < 100 and _is_byline_text(text, byline):
                 remove(el)
                 continue
         if el.tag in ("p",) or (el.tag in HEADINGS):
             seen_text += len(text)
+
+
+def _date_and_labels(text: str) -> bool:
+    """A line of the page's metadata: a date and a few words beside it, set apart by bars
+    or dots ("2021-10-16 | Botschaft", "24. März 2004, 19:49 | Genesis", "Von: Jane Doe · 3. Mai 2021")."""
+    parts = [part.strip() for part in _META_SEPARATOR.split(text)]
+    if len(parts) < 2 or not all(parts):
+        return False
+    dates = [part for part in parts if _DATE_LINE.match(part)]
+    return len(dates) == 1 and all(part in dates or len(part.split()) <= _META_LABEL_WORDS for part in parts)
+
+
+_META_SEPARATOR = re.compile(r"\s[|·•]\s|\s[|·•]|[|·•]\s")
+_META_LINE_MAX = 80  # characters
+_META_LABEL_WORDS = 3  # a name, a category: "Verfasst von: Jane Doe"
 
 
 def _is_byline_text(text: str, byline: str) -> bool:

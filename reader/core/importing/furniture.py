@@ -42,6 +42,10 @@ _WIDGET = re.compile(
     # WordPress themes' line under a post ("This entry was posted in ... Bookmark the
     # permalink.", "Der Beitrag wurde am ... veröffentlicht") and its rating plugin
     r"entry-?utility|postmetadata|post-?ratings|"
+    # an affiliate or advertiser notice ("We may receive compensation...", "Affiliate Links")
+    r"disclaimer|disclosure|affiliate|"
+    # the post's tag list ("entry-tags", "c-sheet__tags", "tags-noticia")
+    r"tags|"
     # the author box of WordPress's Simple Author Box plugin
     r"saboxplugin-?wrap|"
     # MediaWiki's notes over a section: "Main article: ...", "For other uses, see ..."
@@ -50,7 +54,7 @@ _WIDGET = re.compile(
 )
 # "What to read or watch next" boxes, whose names are unambiguous inside camelCase
 # too ("upNextBottom"); looked for only in names with "next" or "coming" in them.
-_NEXT_BOX = re.compile(r"up-?next|next-?video|coming-?up|watch-?next", re.I)
+_NEXT_BOX = re.compile(r"up-?next|next-?(?:video|story|stories|post|posts|article)|coming-?up|watch-?next", re.I)
 # The whole text of a small block that is page furniture.
 FURNITURE_TEXT = re.compile(
     r"^(?:advertisement|advertising|ad|sponsored|skip advertisement|continue reading( the main story)?|"

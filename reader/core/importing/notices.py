@@ -243,7 +243,12 @@ _END_NOTICE = re.compile(
     r"\b(?:werbe-?link|partner-?link)s?\b|enthält .{0,40}links|links zu anbietern|"
     r"this entry was posted|bookmark the permalink|\bfiled under\b|\bposted in\b.{0,80}\btagged\b|"
     r"abgelegt unter|veröffentlicht und wurde unter|"
-    r"is not responsible for|opinions expressed|do not necessarily reflect|übernimm\w* keine (?:haftung|gewähr)",
+    r"is not responsible for|opinions expressed|do not necessarily reflect|übernimm\w* keine (?:haftung|gewähr)|"
+    # what is left of the comment form and count under a post
+    r"^\d+\s+(?:comments?|kommentare?|comentarios?|commentaires?|komentarz\w*)$|"
+    r"\b(?:logged|log|sign(?:ed)?) in to (?:post|leave|write) a comment|\bcomments are closed|"
+    r"kommentar zu (?:hinterlassen|schreiben|verfassen)|kommentare sind geschlossen|nicht eingeloggt|"
+    r"para (?:comentar|dejar un comentario)|pour (?:commenter|laisser un commentaire)",
     re.I,
 )
 # ... and calls to subscribe, follow, download the app or donate: words a story's
@@ -251,8 +256,11 @@ _END_NOTICE = re.compile(
 # goes only when it links somewhere or is set apart in emphasis.
 _END_CALL = re.compile(
     r"\bcopyright(?:ed)?\b|\breprint(?:ing)?\b|\blizen[sz](?:iert)?\b|\baffiliate\b|\bprovisions?\b|"
-    r"\bsubscribe (?:now |today )?(?:to|for)\b|\bsign up (?:here|now|for|to|today)\b|\bnewsletter\b|"
-    r"download (?:the|our) .{0,40}\bapps?\b|\bsupport(?:ing)? (?:our|us|independent)\b|\bdonate\b|"
+    r"\bsubscribe (?:now |today )?(?:to|for)\b|\bsign up (?:here|now|for|to|today)\b|newsletter\b|"
+    r"download (?:the|our) .{0,40}\bapps?\b|"
+    r"\bapps?\b.{0,60}\b(?:ios|android|app store|google play|smartphone|handy)\b|"
+    r"\b(?:ios|android|phone|smartphone|handy|móvil|celular|téléphone|telefon)\b.{0,60}\bapps?\b|"
+    r"\bsupport(?:ing)? (?:our|us|independent)\b|\bdonate\b|"
     r"\bunterstütze\w* (?:uns|unsere|unser)\b|\babonniere\w*\b|\bsuscr[ií]b\w*|\bsubskrypcj\w*|"
     r"(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp|youtube)|\b(?:únete|join us on)\b",
     re.I,
@@ -341,3 +349,79 @@ def drop_consent_boxes(root: HtmlElement, markup: str) -> None:
                 break
             box = parent
         remove(box)
+
+
+def drop_link_sections(root: HtmlElement, page_url: str | None) -> None:
+    """A short heading over nothing but links to other pages of the same site ("Weiterlesen:",
+    "Auch auf example.com", "Redaktionstipp", a bold "Read more:" line) is the site's
+    "read more" list set inside the article: the heading goes with its links. Links to
+    other sites stay (an article's sources and references)."""
+    host = _host(page_url)
+    if host is None:
+        return
+    for heading in list(root.iter(*_SECTION_HEADINGS)):
+        if heading.getparent() is None or not _a_heading(heading):
+            continue
+        section: list[HtmlElement] = []
+        for sib in heading.itersiblings():
+            if not isinstance(sib.tag, str):
+                continue
+            if _a_heading(sib) or len(section) == _LINK_SECTION_MAX:
+                break
+            section.append(sib)
+        if len(section) == _LINK_SECTION_MAX:
+            continue  # a long run of links is the article's own list, not a teaser box
+        if section and all(_same_site_links(el, host) for el in section):
+            for el in (heading, *section):
+                remove(el)
+
+
+_SECTION_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p")
+_LINK_SECTION_MAX = 6  # blocks after the heading
+_HEADING_MAX = 80  # characters
+
+
+def _a_heading(el: HtmlElement) -> bool:
+    """A heading, or a paragraph that is one bold line (a heading set by hand), with no link."""
+    if el.tag == "p":
+        if len(el) != 1 or el[0].tag not in ("strong", "b") or (el.text or "").strip() or (el[0].tail or "").strip():
+            return False
+    elif el.tag not in _SECTION_HEADINGS:
+        return False
+    if el.find(".//a") is not None:
+        return False
+    text = collapse(el.text_content())
+    return 0 < len(text) <= _HEADING_MAX
+
+
+def _same_site_links(el: HtmlElement, host: str) -> bool:
+    """el is all links (besides separators) and they lead to other pages of the site at `host`."""
+    if el.tag not in ("p", "ul", "ol", "div") or el.find(".//img") is not None:
+        return False
+    text = collapse(el.text_content())
+    if not text:
+        return False
+    linked = 0
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:")):
+            return False
+        target = _host(href)
+        if target is not None and target != host:
+            return False  # another site: a source
+        linked += len(collapse(a.text_content()))
+    return linked >= _LINKED_SHARE * len(text)
+
+
+_LINKED_SHARE = 0.9
+
+
+def _host(url: str | None) -> str | None:
+    """The host of an absolute web address, without "www." (None for a relative one)."""
+    if not url:
+        return None
+    found = _HOST.match(url.strip())
+    return found.group(1).lower().removeprefix("www.") if found else None
+
+
+_HOST = re.compile(r"(?:https?:)?//([^/?#:\s]+)", re.I)
