@@ -28,6 +28,7 @@ COMMANDS = (
     "extract",
     "highlight",
     "note",
+    "rename",
     "tag",
     "archive",
     "unarchive",
@@ -139,6 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("note", help="set an article's note", description="Set the article-level note.")
     p.add_argument("id", type=record_id)
     p.add_argument("text")
+
+    p = sub.add_parser(
+        "rename",
+        help="give an article a title of your own",
+        description="Give an article a title of your own; re-extraction keeps it. --page: the page's own title again.",
+    )
+    p.add_argument("id", type=record_id)
+    p.add_argument("title", nargs="*")
+    p.add_argument("--page", action="store_true", help="the page's own title again (as last extracted)")
 
     p = sub.add_parser("tag", help="add tags to an article", description="Add tags to an article.")
     p.add_argument("id", type=record_id)
@@ -368,6 +378,7 @@ _LONG_OPTION = re.compile(r"--[a-z][a-z0-9-]*(=.*)?")
 # options that take a value). "-fold" is a search for it, not an unknown option.
 _FREE_POSITIONALS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "note": ((), ()),
+    "rename": (("--page",), ()),
     "tag": (("--remove",), ()),
     "search": (("--json",), ("--limit",)),
 }

@@ -112,6 +112,9 @@ class Article(PageFields):
 
     id: int
     uid: str = ""  # never reused, unlike id: what anything outside the library refers to
+    # The page's own title when the reader renamed the article (`title` is then theirs,
+    # kept through re-extraction); None when `title` is the page's.
+    page_title: str | None = None
     source_name: str
     source_path: str | None
     added: datetime
@@ -131,6 +134,11 @@ class Article(PageFields):
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
+
+    @property
+    def renamed(self) -> bool:
+        """Whether the title is the reader's own (set by hand), not the page's."""
+        return self.page_title is not None
 
 
 # The articles table's columns behind an Article record, by the record's names (SQL

@@ -266,6 +266,48 @@ def test_an_article_can_be_renamed_and_is_found_by_its_new_title(library, articl
         library.set_title(article_id, "   ")
 
 
+def test_a_title_set_by_hand_survives_reextraction_and_can_be_reset_to_the_pages(library, article_page):
+    """Re-extraction wrote the page's title over the reader's: the rename was silently lost."""
+    from sqlalchemy import text
+
+    article_id = import_one(library, article_page)
+    # As an older Reader extracted the page: another title than today's extractor finds.
+    with library.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE articles SET title = 'Quiet Rivers | Example News' WHERE id = :id"), {"id": article_id}
+        )
+    assert not library.get(article_id).renamed
+    library.set_title(article_id, "Glacial channels")
+    assert library.get(article_id).page_title == "Quiet Rivers | Example News"
+
+    library.reextract(article_id)
+    article = library.get(article_id)
+    assert (article.title, article.page_title) == ("Glacial channels", "The Quiet Rivers of the North")
+    assert library.get_summary(article_id).title == "Glacial channels"
+    assert [h.article_id for h in library.search("glacial")] == [article_id]
+    library.set_title(article_id, "Ice rivers")  # renamed again: the page's own title stays the page's
+    assert library.get(article_id).page_title == "The Quiet Rivers of the North"
+
+    library.reset_title(article_id)
+    article = library.get(article_id)
+    assert (article.title, article.renamed) == ("The Quiet Rivers of the North", False)
+    assert library.search("glacial") == []
+    library.reextract(article_id)  # the title follows the page's again
+    assert library.get(article_id).title == "The Quiet Rivers of the North"
+    library.reset_title(article_id)  # nothing to reset: left as it is
+    assert library.get(article_id).title == "The Quiet Rivers of the North"
+
+
+def test_reimporting_a_renamed_page_keeps_the_readers_title(library, article_page, tmp_path):
+    article_id = import_one(library, article_page)
+    library.set_title(article_id, "Glacial channels")
+    again = tmp_path / "again.html"
+    again.write_bytes(article_page.read_bytes())
+    [outcome] = library.import_paths([again], workers=1)
+    assert (outcome.status, outcome.id) == ("duplicate", article_id)
+    assert library.get(article_id).title == "Glacial channels"
+
+
 class _ReextractedMeanwhile(Library):
     """A library whose article's text another process changes (a newer Reader
     re-extracting it) right after this one has read the article."""

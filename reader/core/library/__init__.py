@@ -445,11 +445,26 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         return domain.Change("article-updated", article_id)
 
     def set_title(self, article_id: int, title: str) -> domain.Change:
-        """Rename an article (a page's own title is often the site's, or shouting)."""
+        """Rename an article (a page's own title is often the site's, or shouting).
+        The title is the reader's from then on: re-extraction keeps it, and keeps the
+        page's own beside it (Article.page_title) for reset_title."""
         title = " ".join(storable(str(title)).split())
         if not title:
             raise LibraryError("a title cannot be empty")
-        return self._set(article_id, reindex=True, title=title)
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if article.page_title is None:
+                article.page_title = article.title
+            return self._changed(session, article, reindex=True, title=title)
+
+    def reset_title(self, article_id: int) -> domain.Change:
+        """Give an article the page's own title again (as last extracted); its title
+        follows the page's from then on. An article never renamed is left as it is."""
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if article.page_title is None:
+                return domain.Change("article-updated", article_id)
+            return self._changed(session, article, reindex=True, title=article.page_title, page_title=None)
 
     def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> domain.Change:
         """Write the article's note. With `opened` (the article as the editor read
@@ -470,15 +485,18 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
 
     def _set(self, article_id: int, reindex: bool = False, **values: object) -> domain.Change:
         with self._write() as session:
-            article = self._article_row(session, article_id)
-            for name, value in values.items():
-                setattr(article, name, value)
-            article.updated = dates.now()
-            session.flush()
-            bump_revision(session, article_id)
-            if reindex:
-                self._search.refresh(session.connection(), article_id)
-        return domain.Change("article-updated", article_id)
+            return self._changed(session, self._article_row(session, article_id), reindex, **values)
+
+    def _changed(self, session: Session, article: Article, reindex: bool = False, **values: object) -> domain.Change:
+        """Set fields of an article in the caller's write transaction, counted as a change."""
+        for name, value in values.items():
+            setattr(article, name, value)
+        article.updated = dates.now()
+        session.flush()
+        bump_revision(session, article.id)
+        if reindex:
+            self._search.refresh(session.connection(), article.id)
+        return domain.Change("article-updated", article.id)
 
     def set_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
         return self._change_tags(article_id, lambda _current: list(tags))
