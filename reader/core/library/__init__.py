@@ -457,6 +457,21 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
                 article.page_title = article.title
             return self._changed(session, article, reindex=True, title=title)
 
+    def restore_title(self, article_id: int, title: str) -> bool:
+        """Give an article the reader's title from an export (import-annotations), unless it
+        has one of the reader's already (set since, perhaps by another process: theirs stays).
+        Whether the title was restored."""
+        title = " ".join(storable(str(title)).split())
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if not title or article.page_title is not None:
+                return False
+            if title != article.title:
+                self._changed(session, article, reindex=True, title=title, page_title=article.title)
+            else:  # the page's title is the one the reader chose: theirs from now on
+                self._changed(session, article, page_title=article.title)
+            return True
+
     def reset_title(self, article_id: int) -> domain.Change:
         """Give an article the page's own title again (as last extracted); its title
         follows the page's from then on. An article never renamed is left as it is."""
