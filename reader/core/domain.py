@@ -35,6 +35,15 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class ReviewAnswerRecord:
+    """One answer given in the daily review (what its history, streak and week chart count)."""
+
+    answer: str  # reader.core.review.ANSWERS
+    reviewed: datetime  # UTC, no zone (as stored)
+    duration_ms: int | None = None
+
+
+@dataclass(frozen=True)
 class ReviewState:
     """Where a highlight stands in the daily review (FSRS memory state), as exported."""
 
@@ -45,6 +54,10 @@ class ReviewState:
     last_reviewed: datetime | None
     reviews: int = 0  # answers given
     retired: bool = False  # "never again"
+    # Read by Library.get_highlight, so that a highlight deleted and put back (undo) has
+    # its whole place in the review again: the learning step and every answer given.
+    step: int | None = None
+    answers: tuple[ReviewAnswerRecord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -308,6 +308,32 @@ def test_reimporting_a_renamed_page_keeps_the_readers_title(library, article_pag
     assert library.get(article_id).title == "Glacial channels"
 
 
+def test_a_deleted_highlight_put_back_by_undo_keeps_its_place_in_the_review(library, article_page):
+    """Deleted and put back (the window's Ctrl+Z), a highlight came back as never reviewed:
+    one the reader had retired ("never again") was due again, its answers gone from the history."""
+    from datetime import UTC, datetime, timedelta
+
+    article_id = import_one(library, article_page)
+    kept = library.highlight_quote(article_id, "listening posts")
+    retired = library.highlight_quote(article_id, "Under a lid of ice")
+    when = datetime.now(UTC) + timedelta(days=2)
+    library.answer_review(kept.id, "good", now=when, duration_ms=1200)
+    library.answer_review(retired.id, "never", now=when)
+    later = when + timedelta(days=60)
+    queued = [item.highlight.id for item in library.review_queue(now=later)]
+    assert queued == [kept.id]
+    before = {h.id: h.review for h in library.get(article_id).highlights}
+
+    for h in (kept, retired):
+        as_it_was = library.get_highlight(h.id)  # as the window reads it before deleting it
+        library.delete_highlight(h.id)
+        library.restore_highlight(as_it_was)
+
+    assert {h.id: h.review for h in library.get(article_id).highlights} == before
+    assert [item.highlight.id for item in library.review_queue(now=later)] == queued
+    assert [a.duration_ms for a in library.get_highlight(kept.id).review.answers] == [1200]
+
+
 class _ReextractedMeanwhile(Library):
     """A library whose article's text another process changes (a newer Reader
     re-extracting it) right after this one has read the article."""
