@@ -230,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read a W3C Web Annotation JSON file (from `reader export --format json`) "
         "or a Hypothesis export (from the Hypothesis client, or `reader export --format "
         "hypothesis`) back into the library: highlights re-attach to the articles with the same "
-        "URL (or id), found again by their quotes; article notes and tags are restored. Importing "
+        "URL (or id), found again by their quotes; article notes, tags and titles you set are restored. Importing "
         "the same file twice adds nothing.",
     )
     p.add_argument("file", metavar="FILE.json")

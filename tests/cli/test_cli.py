@@ -315,3 +315,14 @@ def test_a_rename_survives_reextract_all_and_rename_page_gives_the_pages_title_b
         refused.returncode == 2
         and refused.stderr == "reader: give the article a new title, or --page for the page's own\n"
     )
+
+
+def test_a_title_set_by_hand_comes_back_from_a_json_export(run, article_page, tmp_path):
+    run("import", article_page)
+    run("rename", "1", "Glacial channels")
+    run("export", "--all", "--format", "json", "--out", tmp_path / "all.json")
+    run("import", article_page, library="fresh")
+    counts = json.loads(run("import-annotations", tmp_path / "all.json", "--json", library="fresh").stdout)
+    assert counts["titles"] == 1
+    run("reextract", "1", library="fresh")
+    assert [a["title"] for a in json.loads(run("list", "--json", library="fresh").stdout)] == ["Glacial channels"]
