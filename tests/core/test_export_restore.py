@@ -148,3 +148,29 @@ def test_a_title_set_by_hand_comes_back_with_the_highlights(
         renamed.set_title(other.id, "Ice roads")
         report = import_annotations(renamed, tmp_path / "all.json")
         assert (report.added, report.titles, renamed.get(other.id).title) == (1, 0, "Ice roads")
+
+
+def test_an_export_from_before_a_rename_finds_the_article_in_another_library(
+    library: Library, library_at, article_page: Path, tmp_path: Path
+) -> None:
+    """Exported under the page's title, restored into a library where the reader had renamed
+    the page (its ids differ there): "no matching article"."""
+    page = _page_without_address(article_page)
+    first = tmp_path / "first.html"  # another page first: ids differ from the other library's
+    first.write_text(
+        article_page.read_text("utf-8").replace("quiet-rivers", "loud").replace("Under a lid", "Over a lid"),
+        "utf-8",
+    )
+    library.import_paths([first], workers=1)
+    [outcome] = library.import_paths([page], workers=1)
+    library.highlight_quote(outcome.id, "listening posts", note="the posts")
+    export_library(library, "json", tmp_path / "all.json")
+
+    with Library.open(library_at("other")) as other:
+        [again] = other.import_paths([page], workers=1)
+        assert again.id != outcome.id
+        other.set_title(again.id, "Glacial channels")
+        report = import_annotations(other, tmp_path / "all.json")
+        article = other.get(again.id)
+        assert (report.added, report.unmatched, report.titles) == (1, 0, 0)
+        assert [h.note for h in article.highlights] == ["the posts"] and article.title == "Glacial channels"

@@ -45,6 +45,8 @@ class AnnotatedLibrary(Protocol):
 
     def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]: ...
 
+    def page_titles(self) -> dict[int, str]: ...
+
     def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]: ...
 
     def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> object: ...
@@ -131,6 +133,12 @@ class _Matcher:
         self.by_normal_url: dict[str, int] = {}
         self.titles: dict[int, str] = {}
         self.by_title: dict[str, list[int]] = {}
+        # The page's own titles of renamed articles: an export from before the rename, or
+        # from another library, names the article by it.
+        self.page_titles = library.page_titles()
+        self.by_page_title: dict[str, list[int]] = {}
+        for article_id, page_title in sorted(self.page_titles.items()):
+            self.by_page_title.setdefault(_title_key(page_title), []).append(article_id)
         for a in sorted(library.iter_articles(), key=lambda a: a.id, reverse=True):
             self.titles[a.id] = a.title
             self.by_title.setdefault(_title_key(a.title), []).insert(0, a.id)
@@ -156,9 +164,11 @@ class _Matcher:
 
     def _by_title(self, source: str, quotes: list[str]) -> int | None:
         record = self.records.get(source)
-        candidates = (
-            next((self.by_title[k] for k in _record_titles(record) if k in self.by_title), None) if record else None
-        )
+        candidates: list[int] = []
+        for key in _record_titles(record) if record else ():
+            candidates = self.by_title.get(key) or self.by_page_title.get(key) or []
+            if candidates:
+                break
         if not candidates:
             return None
         if not quotes:
@@ -194,10 +204,10 @@ class _Matcher:
         """Whether the record's titles name the article: its title, or the page's own
         title it keeps beside the reader's (renamed since the export, or before it)."""
         wanted = _record_titles(record)
-        if _title_key(self.titles[article_id]) in wanted:
-            return True
-        [article] = self.library.get_many([article_id], content=False)
-        return article.page_title is not None and _title_key(article.page_title) in wanted
+        page_title = self.page_titles.get(article_id)
+        return _title_key(self.titles[article_id]) in wanted or (
+            page_title is not None and _title_key(page_title) in wanted
+        )
 
 
 def _now() -> datetime:

@@ -401,6 +401,13 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         with self._read() as session:
             return self._article_row(session, article_id).content.original
 
+    def page_titles(self) -> dict[int, str]:
+        """The page's own title of each article the reader renamed, by id (one query:
+        import-annotations knows an article by either title)."""
+        with self._read() as session:
+            rows = session.execute(select(Article.id, Article.page_title).where(Article.page_title.is_not(None)))
+            return {article_id: title for article_id, title in rows if title is not None}
+
     def tags(self) -> list[tuple[str, int]]:
         """Every article tag with how many articles carry it."""
         with self._sql() as conn:
