@@ -334,6 +334,30 @@ def test_a_deleted_highlight_put_back_by_undo_keeps_its_place_in_the_review(libr
     assert [a.duration_ms for a in library.get_highlight(kept.id).review.answers] == [1200]
 
 
+def test_a_highlight_put_back_after_a_reextraction_covers_its_quote(library, article_page):
+    """Put back (undo) at the offsets it had before the article was re-extracted, a highlight
+    marked other words than the reader had chosen."""
+    from sqlalchemy import text
+
+    article_id = import_one(library, article_page)
+    with library.engine.begin() as conn:  # as an older Reader extracted it: a line more at the top
+        conn.execute(
+            text(
+                "UPDATE article_contents SET text = 'A line the old extraction kept. ' || text WHERE article_id = :id"
+            ),
+            {"id": article_id},
+        )
+    h = library.highlight_quote(article_id, "listening posts", note="the posts")
+    as_it_was = library.get_highlight(h.id)
+    library.delete_highlight(h.id)
+    library.reextract(article_id)
+    library.restore_highlight(as_it_was)
+    article = library.get(article_id)
+    [back] = article.highlights
+    assert article.text[back.start : back.end] == back.quote == "listening posts"
+    assert (back.id, back.note) == (h.id, "the posts")
+
+
 class _ReextractedMeanwhile(Library):
     """A library whose article's text another process changes (a newer Reader
     re-extracting it) right after this one has read the article."""

@@ -242,8 +242,9 @@ class HighlightsMixin(LibraryHost):
     def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
         """Put back a deleted highlight exactly as it was (for undo)."""
         with self._write() as session:
-            self._article_row(session, highlight.article_id)
-            row = self._highlight_row_of(session, highlight, keep_id=True)
+            # Found again by its quote on a text re-extracted since it was deleted (by another process perhaps).
+            text_ = self._article_row(session, highlight.article_id).content.text
+            row = self._highlight_row_of(session, _placed_in(text_, highlight), keep_id=True)
             session.flush()
             bump_revision(session, highlight.article_id)
             self._search.refresh_annotations(session.connection(), highlight.article_id)
