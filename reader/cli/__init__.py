@@ -28,6 +28,7 @@ COMMANDS = (
     "extract",
     "highlight",
     "note",
+    "rename",
     "tag",
     "archive",
     "unarchive",
@@ -140,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=record_id)
     p.add_argument("text")
 
+    p = sub.add_parser(
+        "rename",
+        help="give an article a title of your own",
+        description="Give an article a title of your own; re-extraction keeps it. --page: the page's own title again.",
+    )
+    p.add_argument("id", type=record_id)
+    p.add_argument("title", nargs="*")
+    p.add_argument("--page", action="store_true", help="the page's own title again (as last extracted)")
+
     p = sub.add_parser("tag", help="add tags to an article", description="Add tags to an article.")
     p.add_argument("id", type=record_id)
     p.add_argument("tags", nargs="+", metavar="TAG")
@@ -220,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read a W3C Web Annotation JSON file (from `reader export --format json`) "
         "or a Hypothesis export (from the Hypothesis client, or `reader export --format "
         "hypothesis`) back into the library: highlights re-attach to the articles with the same "
-        "URL (or id), found again by their quotes; article notes and tags are restored. Importing "
+        "URL (or id), found again by their quotes; article notes, tags and titles you set are restored. Importing "
         "the same file twice adds nothing.",
     )
     p.add_argument("file", metavar="FILE.json")
@@ -368,6 +378,7 @@ _LONG_OPTION = re.compile(r"--[a-z][a-z0-9-]*(=.*)?")
 # options that take a value). "-fold" is a search for it, not an unknown option.
 _FREE_POSITIONALS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "note": ((), ()),
+    "rename": (("--page",), ()),
     "tag": (("--remove",), ()),
     "search": (("--json",), ("--limit",)),
 }

@@ -1,4 +1,4 @@
-"""The commands over the library: import, list, show, extract, highlight, note, tag,
+"""The commands over the library: import, list, show, extract, highlight, note, rename, tag,
 archive, favorite, delete, search, reextract, backup, copy-library, check."""
 
 from __future__ import annotations
@@ -231,6 +231,18 @@ def cmd_highlight(args: argparse.Namespace) -> int:
 def cmd_note(args: argparse.Namespace) -> int:
     with _open(args) as library:
         library.set_note(args.id, args.text)
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    if bool(args.title) == args.page:
+        raise UsageError("give the article a new title, or --page for the page's own")
+    with _open(args) as library:
+        if args.page:
+            library.reset_title(args.id)
+        else:
+            library.set_title(args.id, " ".join(args.title))
+        print(shown(library.get_summary(args.id).title))
     return 0
 
 

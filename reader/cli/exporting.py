@@ -187,6 +187,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
                 "articles": report.articles,
                 "notes": report.notes,
                 "tags": report.tags,
+                "titles": report.titles,
                 "unmatched_sources": report.unmatched_sources,
                 "problems": report.problems,
             }

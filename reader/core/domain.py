@@ -35,6 +35,15 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class ReviewAnswerRecord:
+    """One answer given in the daily review (what its history, streak and week chart count)."""
+
+    answer: str  # reader.core.review.ANSWERS
+    reviewed: datetime  # UTC, no zone (as stored)
+    duration_ms: int | None = None
+
+
+@dataclass(frozen=True)
 class ReviewState:
     """Where a highlight stands in the daily review (FSRS memory state), as exported."""
 
@@ -45,6 +54,10 @@ class ReviewState:
     last_reviewed: datetime | None
     reviews: int = 0  # answers given
     retired: bool = False  # "never again"
+    # Read by Library.get_highlight, so that a highlight deleted and put back (undo) has
+    # its whole place in the review again: the learning step and every answer given.
+    step: int | None = None
+    answers: tuple[ReviewAnswerRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,9 @@ class Article(PageFields):
 
     id: int
     uid: str = ""  # never reused, unlike id: what anything outside the library refers to
+    # The page's own title when the reader renamed the article (`title` is then theirs,
+    # kept through re-extraction); None when `title` is the page's.
+    page_title: str | None = None
     source_name: str
     source_path: str | None
     added: datetime
@@ -131,6 +147,11 @@ class Article(PageFields):
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
+
+    @property
+    def renamed(self) -> bool:
+        """Whether the title is the reader's own (set by hand), not the page's."""
+        return self.page_title is not None
 
 
 # The articles table's columns behind an Article record, by the record's names (SQL

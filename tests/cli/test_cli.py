@@ -297,3 +297,32 @@ def test_articles_imported_with_control_characters_are_named_by_check_and_cleane
         spanning.id: ("quiet in winter", "mine", "quiet in winter"),
         later.id: ("Under a lid of ice", "", "Under a lid of ice"),
     }
+
+
+def test_a_rename_survives_reextract_all_and_rename_page_gives_the_pages_title_back(run, article_page):
+    run("import", article_page)
+    assert (
+        run("rename", "1", "-", "Glacial", "channels").stdout == "- Glacial channels\n"
+    )  # a title may begin with a dash
+    run("reextract", "--all")
+    shown = json.loads(run("show", "1", "--format", "json").stdout)
+    assert (shown["title"], shown["page_title"]) == ("- Glacial channels", "The Quiet Rivers of the North")
+    assert [a["title"] for a in json.loads(run("list", "--json").stdout)] == ["- Glacial channels"]
+    assert run("rename", "1", "--page").stdout == "The Quiet Rivers of the North\n"
+    assert json.loads(run("show", "1", "--format", "json").stdout)["page_title"] is None
+    refused = run("rename", "1", check=False)
+    assert (
+        refused.returncode == 2
+        and refused.stderr == "reader: give the article a new title, or --page for the page's own\n"
+    )
+
+
+def test_a_title_set_by_hand_comes_back_from_a_json_export(run, article_page, tmp_path):
+    run("import", article_page)
+    run("rename", "1", "Glacial channels")
+    run("export", "--all", "--format", "json", "--out", tmp_path / "all.json")
+    run("import", article_page, library="fresh")
+    counts = json.loads(run("import-annotations", tmp_path / "all.json", "--json", library="fresh").stdout)
+    assert counts["titles"] == 1
+    run("reextract", "1", library="fresh")
+    assert [a["title"] for a in json.loads(run("list", "--json", library="fresh").stdout)] == ["Glacial channels"]

@@ -63,3 +63,23 @@ def test_a_copy_whose_source_file_goes_away_names_the_source(library, article_pa
     assert message.startswith(f"cannot read the library being copied, {db_file}:"), message
     assert str(dest) not in message and "\n" not in message
     assert sorted(p.name for p in dest.iterdir()) == []
+
+
+def test_a_title_set_by_hand_is_kept_by_copies_both_ways_and_backups(library, backend, article_page, tmp_path, request):
+    """Copied to the other backend and back, and backed up: the reader's title, and that it
+    is theirs (re-extraction in the copy keeps it; the page's own title can be had back)."""
+    [outcome] = library.import_paths([article_page], workers=1)
+    library.set_title(outcome.id, "Glacial channels")
+    other = request.getfixturevalue("pg_database")() if backend == "sqlite" else tmp_path / "other"
+    back = request.getfixturevalue("pg_database")() if backend == "postgresql" else tmp_path / "back"
+    copy_library(library.location, other)
+    copy_library(other, back)
+    (tmp_path / "restored").mkdir()
+    library.backup(tmp_path / "restored")  # restored: the backup is the folder's library.db
+    for place in (other, back, tmp_path / "restored"):
+        with Library.open(place) as copy:
+            assert copy.get(outcome.id) == library.get(outcome.id)
+            copy.reextract(outcome.id)
+            assert copy.get(outcome.id).title == "Glacial channels", place
+            copy.reset_title(outcome.id)
+            assert copy.get(outcome.id).title == "The Quiet Rivers of the North", place

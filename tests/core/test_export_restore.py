@@ -92,3 +92,85 @@ def test_highlights_placed_on_a_text_changed_meanwhile_cover_their_quotes(articl
         article = library.get(outcome.id)
         [h] = article.highlights
         assert h.placed and article.text[h.start : h.end] == h.quote == "listening posts"
+
+
+def _page_without_address(article_page: Path) -> Path:
+    """The article saved with no address anywhere in it: the export names it by its id and title."""
+    html = article_page.read_text("utf-8").replace("https://example.org/2024/05/quiet-rivers.html", "")
+    page = article_page.with_name("no-address.html")
+    page.write_text(html, "utf-8")
+    return page
+
+
+def test_a_renamed_article_still_takes_back_its_highlights(
+    library: Library, article_page: Path, tmp_path: Path
+) -> None:
+    """Renamed after the export, a page without an address was "no matching article":
+    its highlights were not restored."""
+    [outcome] = library.import_paths([_page_without_address(article_page)], workers=1)
+    assert library.get(outcome.id).url is None
+    h = library.highlight_quote(outcome.id, "listening posts", note="the posts")
+    export_library(library, "json", tmp_path / "all.json")
+    library.set_title(outcome.id, "Glacial channels")
+    library.delete_highlight(h.id)
+
+    report = import_annotations(library, tmp_path / "all.json")
+    article = library.get(outcome.id)
+    assert (report.added, report.unmatched) == (1, 0)
+    assert [x.note for x in article.highlights] == ["the posts"]
+    assert article.title == "Glacial channels"  # the rename made since the export stays
+
+
+def test_a_title_set_by_hand_comes_back_with_the_highlights(
+    library: Library, library_at, article_page: Path, tmp_path: Path
+) -> None:
+    """The export carried the reader's title as any title: restored into a library of the
+    saved pages, the article was not found (its title there is the page's), and the title was lost."""
+    page = _page_without_address(article_page)
+    [outcome] = library.import_paths([page], workers=1)
+    library.highlight_quote(outcome.id, "listening posts", note="the posts")
+    library.set_title(outcome.id, "Glacial channels")
+    export_library(library, "json", tmp_path / "all.json")
+
+    with Library.open(library_at("fresh")) as fresh, Library.open(library_at("renamed")) as renamed:
+        [again] = fresh.import_paths([page], workers=1)
+        report = import_annotations(fresh, tmp_path / "all.json")
+        assert (report.added, report.titles) == (1, 1)
+        assert "1 article titles restored" in report.summary()
+        fresh.reextract(again.id)  # the reader's title again, kept as theirs
+        article = fresh.get(again.id)
+        assert (article.title, article.page_title) == ("Glacial channels", "The Quiet Rivers of the North")
+        assert [x.note for x in article.highlights] == ["the posts"]
+        assert import_annotations(fresh, tmp_path / "all.json").titles == 0  # once
+
+        # A library where the reader has given the article another title: theirs stays.
+        [other] = renamed.import_paths([page], workers=1)
+        renamed.set_title(other.id, "Ice roads")
+        report = import_annotations(renamed, tmp_path / "all.json")
+        assert (report.added, report.titles, renamed.get(other.id).title) == (1, 0, "Ice roads")
+
+
+def test_an_export_from_before_a_rename_finds_the_article_in_another_library(
+    library: Library, library_at, article_page: Path, tmp_path: Path
+) -> None:
+    """Exported under the page's title, restored into a library where the reader had renamed
+    the page (its ids differ there): "no matching article"."""
+    page = _page_without_address(article_page)
+    first = tmp_path / "first.html"  # another page first: ids differ from the other library's
+    first.write_text(
+        article_page.read_text("utf-8").replace("quiet-rivers", "loud").replace("Under a lid", "Over a lid"),
+        "utf-8",
+    )
+    library.import_paths([first], workers=1)
+    [outcome] = library.import_paths([page], workers=1)
+    library.highlight_quote(outcome.id, "listening posts", note="the posts")
+    export_library(library, "json", tmp_path / "all.json")
+
+    with Library.open(library_at("other")) as other:
+        [again] = other.import_paths([page], workers=1)
+        assert again.id != outcome.id
+        other.set_title(again.id, "Glacial channels")
+        report = import_annotations(other, tmp_path / "all.json")
+        article = other.get(again.id)
+        assert (report.added, report.unmatched, report.titles) == (1, 0, 0)
+        assert [h.note for h in article.highlights] == ["the posts"] and article.title == "Glacial channels"

@@ -266,6 +266,98 @@ def test_an_article_can_be_renamed_and_is_found_by_its_new_title(library, articl
         library.set_title(article_id, "   ")
 
 
+def test_a_title_set_by_hand_survives_reextraction_and_can_be_reset_to_the_pages(library, article_page):
+    """Re-extraction wrote the page's title over the reader's: the rename was silently lost."""
+    from sqlalchemy import text
+
+    article_id = import_one(library, article_page)
+    # As an older Reader extracted the page: another title than today's extractor finds.
+    with library.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE articles SET title = 'Quiet Rivers | Example News' WHERE id = :id"), {"id": article_id}
+        )
+    assert not library.get(article_id).renamed
+    library.set_title(article_id, "Glacial channels")
+    assert library.get(article_id).page_title == "Quiet Rivers | Example News"
+
+    library.reextract(article_id)
+    article = library.get(article_id)
+    assert (article.title, article.page_title) == ("Glacial channels", "The Quiet Rivers of the North")
+    assert library.get_summary(article_id).title == "Glacial channels"
+    assert [h.article_id for h in library.search("glacial")] == [article_id]
+    library.set_title(article_id, "Ice rivers")  # renamed again: the page's own title stays the page's
+    assert library.get(article_id).page_title == "The Quiet Rivers of the North"
+
+    library.reset_title(article_id)
+    article = library.get(article_id)
+    assert (article.title, article.renamed) == ("The Quiet Rivers of the North", False)
+    assert library.search("glacial") == []
+    library.reextract(article_id)  # the title follows the page's again
+    assert library.get(article_id).title == "The Quiet Rivers of the North"
+    library.reset_title(article_id)  # nothing to reset: left as it is
+    assert library.get(article_id).title == "The Quiet Rivers of the North"
+
+
+def test_reimporting_a_renamed_page_keeps_the_readers_title(library, article_page, tmp_path):
+    article_id = import_one(library, article_page)
+    library.set_title(article_id, "Glacial channels")
+    again = tmp_path / "again.html"
+    again.write_bytes(article_page.read_bytes())
+    [outcome] = library.import_paths([again], workers=1)
+    assert (outcome.status, outcome.id) == ("duplicate", article_id)
+    assert library.get(article_id).title == "Glacial channels"
+
+
+def test_a_deleted_highlight_put_back_by_undo_keeps_its_place_in_the_review(library, article_page):
+    """Deleted and put back (the window's Ctrl+Z), a highlight came back as never reviewed:
+    one the reader had retired ("never again") was due again, its answers gone from the history."""
+    from datetime import UTC, datetime, timedelta
+
+    article_id = import_one(library, article_page)
+    kept = library.highlight_quote(article_id, "listening posts")
+    retired = library.highlight_quote(article_id, "Under a lid of ice")
+    when = datetime.now(UTC) + timedelta(days=2)
+    library.answer_review(kept.id, "good", now=when, duration_ms=1200)
+    library.answer_review(retired.id, "never", now=when)
+    later = when + timedelta(days=60)
+    queued = [item.highlight.id for item in library.review_queue(now=later)]
+    assert queued == [kept.id]
+    before = {h.id: h.review for h in library.get(article_id).highlights}
+
+    for h in (kept, retired):
+        as_it_was = library.get_highlight(h.id)  # as the window reads it before deleting it
+        library.delete_highlight(h.id)
+        library.restore_highlight(as_it_was)
+
+    assert {h.id: h.review for h in library.get(article_id).highlights} == before
+    assert [item.highlight.id for item in library.review_queue(now=later)] == queued
+    assert [a.duration_ms for a in library.get_highlight(kept.id).review.answers] == [1200]
+
+
+def test_a_highlight_put_back_after_a_reextraction_covers_its_quote(library, article_page):
+    """Put back (undo) at the offsets it had before the article was re-extracted, a highlight
+    marked other words than the reader had chosen."""
+    from sqlalchemy import text
+
+    article_id = import_one(library, article_page)
+    with library.engine.begin() as conn:  # as an older Reader extracted it: a line more at the top
+        conn.execute(
+            text(
+                "UPDATE article_contents SET text = 'A line the old extraction kept. ' || text WHERE article_id = :id"
+            ),
+            {"id": article_id},
+        )
+    h = library.highlight_quote(article_id, "listening posts", note="the posts")
+    as_it_was = library.get_highlight(h.id)
+    library.delete_highlight(h.id)
+    library.reextract(article_id)
+    library.restore_highlight(as_it_was)
+    article = library.get(article_id)
+    [back] = article.highlights
+    assert article.text[back.start : back.end] == back.quote == "listening posts"
+    assert (back.id, back.note) == (h.id, "the posts")
+
+
 class _ReextractedMeanwhile(Library):
     """A library whose article's text another process changes (a newer Reader
     re-extracting it) right after this one has read the article."""

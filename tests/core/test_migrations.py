@@ -253,6 +253,61 @@ def test_upgrade_to_0015_keeps_the_list_triggers_and_a_change_draws_a_token(tmp_
     assert triggers() > 0
 
 
+def test_upgrade_to_0016_takes_existing_titles_as_the_pages_and_a_rename_then_survives_reextraction(
+    tmp_path, article_page
+):
+    folder = tmp_path / "old"
+    with Library.open(folder) as library:
+        [outcome] = library.import_paths([article_page], workers=1)
+    _downgrade(folder, "0015")
+    con = sqlite3.connect(folder / "library.db")
+    with con:  # renamed by hand before Reader recorded it: nothing tells it from the page's
+        con.execute("update articles set title = 'Renamed long ago'")
+    con.close()
+
+    with Library.open(folder) as library:
+        assert library.get(outcome.id).page_title is None  # taken as the page's own
+        library.reextract(outcome.id)
+        assert library.get(outcome.id).title == "The Quiet Rivers of the North"
+        library.set_title(outcome.id, "Glacial channels")
+        library.reextract(outcome.id)
+        assert library.get(outcome.id).title == "Glacial channels"
+        assert library.check() == []  # the list's triggers (0014) are still there
+
+    _downgrade(folder, "0015")
+    with sqlite3.connect(folder / "library.db") as old:
+        assert "page_title" not in [row[1] for row in old.execute("pragma table_info(articles)")]
+        assert old.execute("select title from articles").fetchall() == [("Glacial channels",)]
+
+
+@pytest.mark.postgresql
+def test_0016_on_postgresql_keeps_a_title_set_by_hand_down_and_up_again(pg_database, article_page):
+    from alembic import command
+
+    from reader.core.storage import server
+
+    url = pg_database()
+    with Library.open(url) as library:
+        [outcome] = library.import_paths([article_page], workers=1)
+        library.set_title(outcome.id, "Glacial channels")
+        library.reextract(outcome.id)
+        assert library.get(outcome.id).page_title == "The Quiet Rivers of the North"
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("reader.core.storage") / "migrations"))
+    engine = server.create_server_engine(url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0015")
+    engine.dispose()
+    with Library.open(url) as library:  # upgraded again: the title stays, now taken as the page's
+        article = library.get(outcome.id)
+        assert (article.title, article.page_title) == ("Glacial channels", None)
+        library.set_title(outcome.id, "Ice roads")
+        library.reextract(outcome.id)
+        assert library.get(outcome.id).title == "Ice roads"
+        assert library.check() == []
+
+
 # Opens the library once every opener waits at the start line, so that all upgrade it at once.
 _OPENER = """
 import sys, time

@@ -8,7 +8,10 @@ text (reader.core.anchoring.reanchor: the position if the quote is still there,
 else the quote by its context, else a fuzzy match); a highlight that cannot be
 found is kept as "could not be placed". Highlight uids come from the annotation
 ids, so importing the same file twice adds nothing. Article notes are restored
-where the article has none; article tags are added.
+where the article has none; article tags are added; a title the reader had set
+(the record's `title` beside the page's own `pageTitle`) is restored where the
+article has none of the reader's. An article is known by its page's title as well
+as by the reader's, whichever was renamed since.
 """
 
 from __future__ import annotations
@@ -42,11 +45,15 @@ class AnnotatedLibrary(Protocol):
 
     def get_many(self, ids: Sequence[int], content: bool = True) -> list[domain.Article]: ...
 
+    def page_titles(self) -> dict[int, str]: ...
+
     def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]: ...
 
     def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> object: ...
 
     def add_tags(self, article_id: int, tags: Iterable[str]) -> object: ...
+
+    def restore_title(self, article_id: int, title: str) -> bool: ...
 
 
 @dataclass
@@ -61,6 +68,7 @@ class AnnotationImport:
     articles: int = 0  # articles that received highlights, a note or tags
     notes: int = 0  # article notes restored
     tags: int = 0  # article tags added
+    titles: int = 0  # titles the reader had set, restored
     unmatched_sources: list[str] = field(default_factory=list)
     changes: list[domain.Change] = field(default_factory=list)
     # "annotation 3: 'tags' is not ..." for each entry skipped for a malformed field
@@ -79,6 +87,8 @@ class AnnotationImport:
             parts.append(f"{len(self.problems)} skipped: malformed")
         if self.notes or self.tags:
             parts.append(f"{self.notes} article notes and {self.tags} article tags restored")
+        if self.titles:
+            parts.append(f"{self.titles} article titles restored")
         return ", ".join(parts)
 
 
@@ -107,8 +117,11 @@ def _title_key(title: object) -> str:
     return " ".join(title.split()).casefold() if isinstance(title, str) else ""
 
 
-def _same_title(a: str | None, b: str | None) -> bool:
-    return _title_key(a) == _title_key(b)
+def _record_titles(record: Json) -> list[str]:
+    """The titles an article record knows its article by: the one shown, and the
+    page's own when that one was the reader's (as keys, see _title_key)."""
+    page_title = record.get("pageTitle")
+    return [_title_key(record.get("title")), *([_title_key(page_title)] if isinstance(page_title, str) else [])]
 
 
 class _Matcher:
@@ -120,6 +133,12 @@ class _Matcher:
         self.by_normal_url: dict[str, int] = {}
         self.titles: dict[int, str] = {}
         self.by_title: dict[str, list[int]] = {}
+        # The page's own titles of renamed articles: an export from before the rename, or
+        # from another library, names the article by it.
+        self.page_titles = library.page_titles()
+        self.by_page_title: dict[str, list[int]] = {}
+        for article_id, page_title in sorted(self.page_titles.items()):
+            self.by_page_title.setdefault(_title_key(page_title), []).append(article_id)
         for a in sorted(library.iter_articles(), key=lambda a: a.id, reverse=True):
             self.titles[a.id] = a.title
             self.by_title.setdefault(_title_key(a.title), []).insert(0, a.id)
@@ -145,7 +164,11 @@ class _Matcher:
 
     def _by_title(self, source: str, quotes: list[str]) -> int | None:
         record = self.records.get(source)
-        candidates = self.by_title.get(_title_key(record.get("title"))) if record else None
+        candidates: list[int] = []
+        for key in _record_titles(record) if record else ():
+            candidates = self.by_title.get(key) or self.by_page_title.get(key) or []
+            if candidates:
+                break
         if not candidates:
             return None
         if not quotes:
@@ -173,11 +196,18 @@ class _Matcher:
                     article_id = int(urn[len(ARTICLE_URN) :])
                 except ValueError:
                     continue
-                if article_id in self.titles and (
-                    not record or _same_title(record.get("title"), self.titles[article_id])
-                ):
+                if article_id in self.titles and (not record or self._titled(record, article_id)):
                     return article_id
         return None
+
+    def _titled(self, record: Json, article_id: int) -> bool:
+        """Whether the record's titles name the article: its title, or the page's own
+        title it keeps beside the reader's (renamed since the export, or before it)."""
+        wanted = _record_titles(record)
+        page_title = self.page_titles.get(article_id)
+        return _title_key(self.titles[article_id]) in wanted or (
+            page_title is not None and _title_key(page_title) in wanted
+        )
 
 
 def _now() -> datetime:
@@ -289,6 +319,13 @@ def import_annotations(
                 pass
             else:
                 report.notes += 1
+                touched.add(article_id)
+        title = record.get("title")
+        if isinstance(record.get("pageTitle"), str) and isinstance(title, str) and not current.renamed:
+            # The reader's title in the file, none in the library: theirs again (one
+            # set meanwhile, by another process perhaps, stays: restore_title checks).
+            if library.restore_title(article_id, title):
+                report.titles += 1
                 touched.add(article_id)
         tags = [t for t in record.get("tags") or () if isinstance(t, str) and t.strip()]
         new = [t for t in tags if t not in current.tags]

@@ -55,6 +55,7 @@ READER_CONTEXT = {
     "schema": "http://schema.org/",
     "articles": {"@id": "reader:articles", "@container": "@set"},
     "title": "dcterms:title",
+    "pageTitle": {"@id": "reader:pageTitle"},  # the page's own, when `title` is the reader's
     "author": "dcterms:creator",
     "site": "schema:publisher",
     "url": {"@id": "schema:url", "@type": "@id"},
@@ -96,6 +97,7 @@ def article_metadata(article: domain.Article) -> Json:
         "source": article_source(article),
         **{name: values[name] for name in ARTICLE_FIELDS},
         "highlightCount": len(article.highlights),
+        **({"pageTitle": article.page_title} if article.renamed else {}),
     }
 
 

@@ -401,6 +401,13 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         with self._read() as session:
             return self._article_row(session, article_id).content.original
 
+    def page_titles(self) -> dict[int, str]:
+        """The page's own title of each article the reader renamed, by id (one query:
+        import-annotations knows an article by either title)."""
+        with self._read() as session:
+            rows = session.execute(select(Article.id, Article.page_title).where(Article.page_title.is_not(None)))
+            return {article_id: title for article_id, title in rows if title is not None}
+
     def tags(self) -> list[tuple[str, int]]:
         """Every article tag with how many articles carry it."""
         with self._sql() as conn:
@@ -445,11 +452,41 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
         return domain.Change("article-updated", article_id)
 
     def set_title(self, article_id: int, title: str) -> domain.Change:
-        """Rename an article (a page's own title is often the site's, or shouting)."""
+        """Rename an article (a page's own title is often the site's, or shouting).
+        The title is the reader's from then on: re-extraction keeps it, and keeps the
+        page's own beside it (Article.page_title) for reset_title."""
         title = " ".join(storable(str(title)).split())
         if not title:
             raise LibraryError("a title cannot be empty")
-        return self._set(article_id, reindex=True, title=title)
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if article.page_title is None:
+                article.page_title = article.title
+            return self._changed(session, article, reindex=True, title=title)
+
+    def restore_title(self, article_id: int, title: str) -> bool:
+        """Give an article the reader's title from an export (import-annotations), unless it
+        has one of the reader's already (set since, perhaps by another process: theirs stays).
+        Whether the title was restored."""
+        title = " ".join(storable(str(title)).split())
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if not title or article.page_title is not None:
+                return False
+            if title != article.title:
+                self._changed(session, article, reindex=True, title=title, page_title=article.title)
+            else:  # the page's title is the one the reader chose: theirs from now on
+                self._changed(session, article, page_title=article.title)
+            return True
+
+    def reset_title(self, article_id: int) -> domain.Change:
+        """Give an article the page's own title again (as last extracted); its title
+        follows the page's from then on. An article never renamed is left as it is."""
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            if article.page_title is None:
+                return domain.Change("article-updated", article_id)
+            return self._changed(session, article, reindex=True, title=article.page_title, page_title=None)
 
     def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> domain.Change:
         """Write the article's note. With `opened` (the article as the editor read
@@ -470,15 +507,18 @@ class Library(ImportingMixin, HighlightsMixin, ReviewMixin):
 
     def _set(self, article_id: int, reindex: bool = False, **values: object) -> domain.Change:
         with self._write() as session:
-            article = self._article_row(session, article_id)
-            for name, value in values.items():
-                setattr(article, name, value)
-            article.updated = dates.now()
-            session.flush()
-            bump_revision(session, article_id)
-            if reindex:
-                self._search.refresh(session.connection(), article_id)
-        return domain.Change("article-updated", article_id)
+            return self._changed(session, self._article_row(session, article_id), reindex, **values)
+
+    def _changed(self, session: Session, article: Article, reindex: bool = False, **values: object) -> domain.Change:
+        """Set fields of an article in the caller's write transaction, counted as a change."""
+        for name, value in values.items():
+            setattr(article, name, value)
+        article.updated = dates.now()
+        session.flush()
+        bump_revision(session, article.id)
+        if reindex:
+            self._search.refresh(session.connection(), article.id)
+        return domain.Change("article-updated", article.id)
 
     def set_tags(self, article_id: int, tags: Iterable[str]) -> domain.Change:
         return self._change_tags(article_id, lambda _current: list(tags))

@@ -18,6 +18,7 @@ from reader.core.storage.models import (
     Article,
     Highlight,
     ReviewCard,
+    ReviewLog,
     Tag,
     highlight_tags,
 )
@@ -139,8 +140,11 @@ class HighlightsMixin(LibraryHost):
             return [highlight_record(h) for h in rows]
 
     def get_highlight(self, highlight_id: int) -> domain.Highlight:
+        """The highlight with its whole place in the daily review (card and answers):
+        restore_highlight puts it back as it was (undo of a deletion)."""
         with self._read() as session:
-            return highlight_record(highlight_row(session, highlight_id))
+            record = highlight_record(highlight_row(session, highlight_id))
+            return dataclasses.replace(record, review=_review_state(session, highlight_id))
 
     def all_highlights(
         self,
@@ -238,8 +242,9 @@ class HighlightsMixin(LibraryHost):
     def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
         """Put back a deleted highlight exactly as it was (for undo)."""
         with self._write() as session:
-            self._article_row(session, highlight.article_id)
-            row = self._highlight_row_of(session, highlight, keep_id=True)
+            # Found again by its quote on a text re-extracted since it was deleted (by another process perhaps).
+            text_ = self._article_row(session, highlight.article_id).content.text
+            row = self._highlight_row_of(session, _placed_in(text_, highlight), keep_id=True)
             session.flush()
             bump_revision(session, highlight.article_id)
             self._search.refresh_annotations(session.connection(), highlight.article_id)
@@ -305,15 +310,43 @@ class HighlightsMixin(LibraryHost):
                 ReviewCard(
                     highlight_id=row.id,
                     state=r.state,
-                    step=None,
                     stability=r.stability,
                     difficulty=r.difficulty,
                     due=r.due,
                     last_review=r.last_reviewed,
                     retired=r.retired,
+                    step=r.step,
                 )
             )
+            session.add_all(
+                ReviewLog(highlight_id=row.id, answer=a.answer, reviewed=a.reviewed, duration_ms=a.duration_ms)
+                for a in r.answers
+            )
         return row
+
+
+def _review_state(session: Session, highlight_id: int) -> domain.ReviewState | None:
+    """The highlight's review card and answers as a record; None when never reviewed."""
+    card = session.get(ReviewCard, highlight_id)
+    if card is None:
+        return None
+    answers = tuple(
+        domain.ReviewAnswerRecord(log.answer, log.reviewed, log.duration_ms)
+        for log in session.scalars(
+            select(ReviewLog).where(ReviewLog.highlight_id == highlight_id).order_by(ReviewLog.reviewed, ReviewLog.id)
+        )
+    )
+    return domain.ReviewState(
+        state=card.state,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_reviewed=card.last_review,
+        reviews=len(answers),
+        retired=card.retired,
+        step=card.step,
+        answers=answers,
+    )
 
 
 def _placed_in(text_: str, x: domain.Highlight) -> domain.Highlight:

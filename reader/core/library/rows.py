@@ -35,8 +35,12 @@ def page_identity(url: str | None, content_hash: str) -> str:
 
 def store_page_fields(row: Article, page: domain.PageFields) -> None:
     """Copy the page's fields onto its row: the one place they are mapped, by name
-    (each has a column of its own name, see storage.models.Article)."""
-    for name, value in domain.page_values(page).items():
+    (each has a column of its own name, see storage.models.Article). A title the
+    reader set by hand stays: the page's goes beside it, into page_title."""
+    values = domain.page_values(page)
+    if row.page_title is not None:
+        row.page_title = values.pop("title")
+    for name, value in values.items():
         setattr(row, name, value)
 
 

@@ -63,6 +63,10 @@ class Article(Base):
     # The page's identity, unique: "url:<url>" when known, else "sha256:<content hash>".
     identity: Mapped[str | None] = mapped_column(String)
     title: Mapped[str] = mapped_column(String, default="")
+    # The page's own title while the reader's title (set by hand, Library.set_title) is
+    # shown in `title`; NULL when `title` is the page's. Re-extraction writes the page's
+    # new title here, never over the reader's (migration 0016).
+    page_title: Mapped[str | None] = mapped_column(String, nullable=True)
     author: Mapped[str | None] = mapped_column(String)
     site: Mapped[str | None] = mapped_column(String)
     url: Mapped[str | None] = mapped_column(String, index=True)

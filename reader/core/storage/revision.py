@@ -20,5 +20,6 @@ KNOWN_REVISIONS = (
     "0013",
     "0014",
     "0015",
+    "0016",
 )
 SCHEMA_REVISION = KNOWN_REVISIONS[-1]
