@@ -1,4 +1,4 @@
-"""What the parts of the library (importer.py, highlights.py, reviewing.py) use of
+"""What the parts of the library (importer.py, articles.py, highlights.py, reviewing.py) use of
 the Library they are mixed into, declared once so the type checker holds each
 part to it and holds Library to providing it."""
 
