@@ -165,3 +165,78 @@ def test_a_table_of_chinese_sentences_keeps_its_size_and_wraps_them(library, mak
         assert cell.currentTable() is not None  # a table still
         assert cell.charFormat().fontPointSize() == pytest.approx(view.settings.size * 0.88, abs=0.05)
         assert measure.overflow_px(view) == 0 and measure.missing_chars(view, view.article) == 0
+
+
+# -- right-to-left tables ---------------------------------------------------------------
+
+AR_PROSE = "<p>" + "هذه فقرة عادية من مقال باللغة العربية تملأ العمود لفترة من الوقت. " * 6 + "</p>"
+FRUIT = (
+    "<table><caption>أسعار الفاكهة في السوق</caption><tr><th>الصنف</th><th>السعر</th><th>الكمية</th></tr>"
+    "<tr><td>تفاح</td><td>عشرة دراهم</td><td>خمسة كيلو</td></tr>"
+    "<tr><td rowspan='2'>برتقال</td><td>ثمانية دراهم</td><td>ثلاثة كيلو</td></tr>"
+    "<tr><td>تسعة دراهم</td></tr></table>"
+)
+
+
+def _caret_x(view, position: int) -> int:
+    from PySide6.QtGui import QTextCursor
+
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(position)
+    return view.cursorRect(cursor).x()
+
+
+def _cell_box(view, words: str):
+    """The cell holding `words`: (its left, its right) in the viewport, and its block."""
+    block = _block_of(view, words)
+    rect = view.document().documentLayout().blockBoundingRect(block)
+    left = rect.left() - view.horizontalScrollBar().value()
+    return left, left + rect.width(), block
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("", "")], ids=["declared", "undeclared"])
+def test_a_right_to_left_table_reads_from_the_right(library, make_window, tmp_path, lang, direction):
+    body = AR_PROSE + FRUIT + AR_PROSE
+    path = page(tmp_path, "fruit.html", body, title="سوق المدينة", lang=lang, dir=direction)
+    view = open_one(library, make_window, path).view
+    assert measure.missing_chars(view, view.article) == 0
+    # The first column on the right, as a browser draws a table of a right-to-left page.
+    heads = [_cell_box(view, words)[0] for words in ("الصنف", "السعر", "الكمية")]
+    assert heads[0] > heads[1] > heads[2]
+    # A cell spanning two rows stays in the first column; the short row's cell in the second.
+    assert _cell_box(view, "برتقال")[0] == _cell_box(view, "تفاح")[0] == heads[0]
+    assert _cell_box(view, "تسعة دراهم")[0] == _cell_box(view, "عشرة دراهم")[0] == heads[1]
+    # Each cell's text starts at its right edge, the caption's at the column's right.
+    _left, right, block = _cell_box(view, "عشرة دراهم")
+    start, end = _caret_x(view, block.position()), _caret_x(view, block.position() + len(block.text()))
+    assert start > end and right - 16 <= start <= right + 2
+    caption = _block_of(view, "أسعار الفاكهة في السوق")
+    assert _caret_x(view, caption.position()) > heads[0]
+    # Selecting a cell's words selects those words of the article (the page's order is kept).
+    cursor = view.document().find("ثمانية دراهم")
+    view.setTextCursor(cursor)
+    start, end = view.selected_text_range()
+    assert view.article.text[start:end] == "ثمانية دراهم"
+    span = view.text_map.range_to_doc(*_found(view.article.text, "خمسة كيلو"))
+    cursor.setPosition(span[0])
+    cursor.setPosition(span[1], cursor.MoveMode.KeepAnchor)
+    assert cursor.selectedText() == "خمسة كيلو"
+
+
+def _found(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+def test_a_right_to_left_table_in_a_left_to_right_page_leaves_the_page_left_to_right(library, make_window, tmp_path):
+    table = "<table dir='rtl'><tr><th>الفاكهة</th><th>السعر</th></tr><tr><td>تفاح</td><td>عشرة دراهم</td></tr></table>"
+    english = "<table><tr><th>Fruit</th><th>Price</th></tr><tr><td>Apple</td><td>Ten dirham</td></tr></table>"
+    body = PROSE + table + "<p>The English paragraph after the Arabic table.</p>" + english + PROSE
+    view = open_one(library, make_window, page(tmp_path, "mixed.html", body)).view
+    assert measure.missing_chars(view, view.article) == 0
+    assert _cell_box(view, "الفاكهة")[0] > _cell_box(view, "السعر")[0]
+    assert _cell_box(view, "Fruit")[0] < _cell_box(view, "Price")[0]
+    # The paragraph after it reads left to right, from the column's left edge (it took the table's direction).
+    after = _block_of(view, "The English paragraph after")
+    left = _cell_box(view, "The English paragraph after")[0]
+    assert _caret_x(view, after.position()) <= left + 2

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from reader.core.domain import Article
 from reader.gui.meta_text import format_date
 from reader.gui.meta_text import host as _host
+from reader.gui.reading.direction import mirror_rows, table_direction
 from reader.gui.reading.document import CHROME_STATE
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
@@ -31,6 +32,7 @@ class Formula(NamedTuple):
     text: str
 
 
+_MIRRORED = "data-reader-mirrored"  # (on a mirrored table while the HTML is made)
 MAX_TABLE_CELLS = 4000  # cells, nested ones counted, of a table the view fits to the column
 
 
@@ -41,6 +43,9 @@ def display_html(
     stack: frozenset[int] = frozenset(),
     code_theme: Theme | None = None,
     tables: list[int] | None = None,
+    direction: str | None = None,
+    page_rtl: bool = False,
+    mirrored: list[bool] | None = None,
 ) -> str:
     """Adapt the clean article HTML to what Qt's rich text understands.
 
@@ -53,7 +58,10 @@ def display_html(
     `stack` are too wide for the column even set small: each row becomes a line (and the
     tables inside it lines within it); `tables` is given the index of each table left a table.
     With `code_theme`, code blocks that declare their language get syntax colours
-    for that theme (code_colors.py).
+    for that theme (code_colors.py). A right-to-left table (its own dir, an ancestor's, the article's
+    declared `direction`, else its text's) has its first column on the right (direction.py);
+    `mirrored` is given, for each table left a table in document order, whether it was mirrored.
+    On a right-to-left page (`page_rtl`) a left-to-right table's cells stay left to right.
     """
     from lxml import html as lxml_html  # loaded when the first article opens, not at start
 
@@ -78,12 +86,23 @@ def display_html(
     for index, el in enumerate(list(root.iter("table"))):
         if el in flattened:
             continue
+        way = table_direction(el, direction)
         if index in stack or _nested_bulk(el):
             flattened.update(el.iter("table"))
-            _stack_rows(el)
+            _stack_rows(el, way)
             continue
         if tables is not None:
             tables.append(index)
+        if way == "rtl":
+            mirror_rows(_own_rows(el))
+            el.set(_MIRRORED, "")
+        # The direction on the cells, not the table: Qt gave a table's to the paragraph after it.
+        for part in (el, *(c for c in el if c.tag in ("thead", "tbody", "tfoot")), *_own_rows(el)):
+            part.attrib.pop("dir", None)
+        if way == "rtl" or page_rtl:
+            for cell in (c for tr in _own_rows(el) for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
+                if not cell.get("dir"):
+                    cell.set("dir", way)
         el.set("cellspacing", "0")
         el.set("cellpadding", "6")
         el.set("width", "100%")
@@ -99,6 +118,10 @@ def display_html(
                 node.text = node.text.replace("\xa0", " ")
             if node is not el and node.tail and "\xa0" in node.tail:
                 node.tail = node.tail.replace("\xa0", " ")
+    for el in root.iter("table"):  # those left tables, in the document's order
+        if mirrored is not None:
+            mirrored.append(el.get(_MIRRORED) is not None)
+        el.attrib.pop(_MIRRORED, None)
     for el in root.iter("pre"):
         _trim_pre(el)
     if code_theme is not None:
@@ -146,18 +169,18 @@ def _nested_bulk(table) -> bool:
     return any(count > MAX_TABLE_CELLS for count, _cell in enumerate(table.iter("td", "th"), start=1))
 
 
-def _stack_rows(table) -> None:
+def _stack_rows(table, way: str = "ltr") -> None:
     """A table as lines, one a row, its cells apart by an em space (no text added: the text
     map ignores spaces), header cells bold. For a table no column could hold unbroken.
     A table in a cell becomes lines within its row's line, its words in order."""
-    holder = table.makeelement("div", {"class": "stacked-table"})
+    holder = table.makeelement("div", {"class": "stacked-table", "dir": way})
     caption = _caption(table)
     if caption is not None:  # its title first, a line of its own
-        line = holder.makeelement("p", {"class": "stacked-row"})
+        line = holder.makeelement("p", {"class": "stacked-row", "dir": way})
         line.append(caption)
         holder.append(line)
     for tr in _own_rows(table):
-        line = holder.makeelement("p", {"class": "stacked-row"})
+        line = holder.makeelement("p", {"class": "stacked-row", "dir": way})
         _append_cells(line, tr)
         holder.append(line)
     if len(holder):  # the space a table has after it (Qt's rich text gives a <div> no margins)
@@ -359,12 +382,14 @@ def meta_parts(article: Article, minutes_left: int | None = None) -> list[str]:
     return parts
 
 
-def compose_html(article: Article, body: str, theme: Theme, settings: ReadingSettings) -> str:
-    """The header (site, title, byline, tags) in front of the article's body."""
+def compose_html(article: Article, body: str, theme: Theme, settings: ReadingSettings, rtl: bool | None = None) -> str:
+    """The header (site, title, byline, tags) in front of the article's body; right to left when
+    `rtl` (by default when the article declares it)."""
     t = theme
     s = settings.size
     chrome = f"-qt-user-state: {CHROME_STATE};"
-    rtl = article.direction == "rtl"
+    if rtl is None:
+        rtl = article.direction == "rtl"
     site = article.site or _host(article.url) or ""
     # Each part isolated: in a right-to-left article "1 min read" stays one phrase.
     meta = " · ".join(_ISOLATE.format(html.escape(p)) for p in meta_parts(article))

@@ -44,5 +44,20 @@ def formula_texts(document: QTextDocument) -> dict[int, str]:
     return found
 
 
-def document_text_map(document: QTextDocument, text: str) -> TextMap:
-    return TextMap(article_blocks(document), text, formula_texts(document))
+def document_text_map(document: QTextDocument, text: str, mirrored: list[bool] | None = None) -> TextMap:
+    """The map over the document's article blocks; `mirrored` says of each table, in document order,
+    whether its rows were put in the document in visual order (right to left: direction.py)."""
+    from reader.gui.reading.logical_order import PageOrderMap, blocks_in_page_order, tables_in_order
+
+    if not mirrored or not any(mirrored):
+        return TextMap(article_blocks(document), text, formula_texts(document))
+    tables = tables_in_order(document)
+    if len(tables) != len(mirrored):  # (which table is which not known: the document's order)
+        return TextMap(article_blocks(document), text, formula_texts(document))
+    flipped = {t.firstPosition() for t, flip in zip(tables, mirrored, strict=True) if flip}
+    blocks = [
+        (b.position(), b.text(), b.length())
+        for b in blocks_in_page_order(document, flipped)
+        if b.userState() != CHROME_STATE
+    ]
+    return PageOrderMap(blocks, text, formula_texts(document))
