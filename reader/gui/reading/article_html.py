@@ -15,6 +15,7 @@ from reader.gui.meta_text import format_date
 from reader.gui.meta_text import host as _host
 from reader.gui.reading.direction import mirror_rows, table_direction
 from reader.gui.reading.document import CHROME_STATE
+from reader.gui.reading.stacked import own_rows, stack_rows
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
 PX = 96 / 72  # Qt rich text takes margins in px only; sizes here are in points
@@ -89,18 +90,18 @@ def display_html(
         way = table_direction(el, direction)
         if index in stack or _nested_bulk(el):
             flattened.update(el.iter("table"))
-            _stack_rows(el, way)
+            stack_rows(el, way)
             continue
         if tables is not None:
             tables.append(index)
         if way == "rtl":
-            mirror_rows(_own_rows(el))
+            mirror_rows(own_rows(el))
             el.set(_MIRRORED, "")
         # The direction on the cells, not the table: Qt gave a table's to the paragraph after it.
-        for part in (el, *(c for c in el if c.tag in ("thead", "tbody", "tfoot")), *_own_rows(el)):
+        for part in (el, *(c for c in el if c.tag in ("thead", "tbody", "tfoot")), *own_rows(el)):
             part.attrib.pop("dir", None)
         if way == "rtl" or page_rtl:
-            for cell in (c for tr in _own_rows(el) for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
+            for cell in (c for tr in own_rows(el) for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
                 if not cell.get("dir"):
                     cell.set("dir", way)
         el.set("cellspacing", "0")
@@ -149,7 +150,7 @@ def _drop_empty_rows(table) -> None:
         table.drop_tree()
         return
     spanned_until = -1  # the last row a cell of a row before spans into
-    for number, tr in enumerate(_own_rows(table)):
+    for number, tr in enumerate(own_rows(table)):
         spans = [_rowspan(cell) for cell in tr if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
         if number > spanned_until and max(spans, default=1) == 1 and _holds_nothing(tr):
             tr.drop_tree()
@@ -167,146 +168,6 @@ def _nested_bulk(table) -> bool:
     if table.find(".//table") is None:
         return False
     return any(count > MAX_TABLE_CELLS for count, _cell in enumerate(table.iter("td", "th"), start=1))
-
-
-def _stack_rows(table, way: str = "ltr") -> None:
-    """A table as lines, one a row, its cells apart by an em space (no text added: the text
-    map ignores spaces), header cells bold. For a table no column could hold unbroken.
-    A table in a cell becomes lines within its row's line, its words in order."""
-    holder = table.makeelement("div", {"class": "stacked-table", "dir": way})
-    caption = _caption(table)
-    if caption is not None:  # its title first, a line of its own
-        line = holder.makeelement("p", {"class": "stacked-row", "dir": way})
-        line.append(caption)
-        holder.append(line)
-    for tr in _own_rows(table):
-        line = holder.makeelement("p", {"class": "stacked-row", "dir": way})
-        _append_cells(line, tr)
-        holder.append(line)
-    if len(holder):  # the space a table has after it (Qt's rich text gives a <div> no margins)
-        holder[-1].set("class", "stacked-last")
-    holder.tail = table.tail
-    table.getparent().replace(table, holder)
-
-
-def _caption(table):
-    """The table's <caption> as a line's bold words (the rows alone left its words out), or None."""
-    caption = next((child for child in table if child.tag == "caption"), None)
-    if caption is None:
-        return None
-    caption.tag = "b"
-    caption.set("class", "stacked-cell")
-    for el in list(caption.iter(*_CELL_BLOCKS)):
-        if el is not caption:
-            el.set("class", "stacked-cell")
-            _replace_block(el, el, "span")
-    caption.tail = None
-    _tidy_breaks(caption)
-    return caption
-
-
-def _own_rows(table) -> list:
-    """The table's rows, not those of the tables in its cells."""
-    rows = []
-    for child in table:
-        if child.tag == "tr":
-            rows.append(child)
-        elif child.tag in ("thead", "tbody", "tfoot"):
-            rows.extend(row for row in child if row.tag == "tr")
-    return rows
-
-
-def _append_cells(line, tr) -> None:
-    for n, cell in enumerate(c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
-        # Every table in the cell, however deep (in a <div>...), the innermost first: a table
-        # left inside the line would be laid out as a table again.
-        for table in reversed([t for t in cell.iter("table")]):
-            _replace_block(table, _inline_table(table))
-        # Every block in the cell, however deep, inline too: a block left in the line's <p> split
-        # the row into paragraphs (the next cells on a line of their own), and Qt set the text
-        # after it at the body's size. A line break stands where a block began and ended.
-        for el in list(cell.iter(*_CELL_BLOCKS)):
-            if el is not cell:
-                el.set("class", "stacked-cell")
-                _replace_block(el, el, "b" if el.tag in _HEADINGS else "span")
-        for el in list(cell.iter("hr")):
-            _replace_block(el, el.makeelement("span", {}))
-        # (The size on each cell too: Qt sets text after a nested <br> at the block's size.)
-        part = cell.makeelement("b" if cell.tag == "th" else "span", {"class": "stacked-cell"})
-        part.text = ("\u2003" if n else "") + (cell.text or "")
-        for child in list(cell):
-            part.append(child)
-        _tidy_breaks(part)
-        line.append(part)
-
-
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_CELL_BLOCKS = (
-    *("address", "article", "aside", "blockquote", "center", "dd", "details", "dir", "div", "dl", "dt"),
-    *("fieldset", "footer", "form", "header", "hgroup", "li", "main", "menu", "nav", "ol", "p", "section"),
-    *("summary", "ul", *_HEADINGS),
-)
-_BREAK = "stacked-break"  # a line break put where a block was (kept only between words)
-
-
-def _replace_block(old, new, tag: str | None = None) -> None:
-    """`new` (inline) in the place of the block `old`, a line break before and after it."""
-    if tag is not None:
-        new.tag = tag
-    if new is not old:
-        new.tail = old.tail
-        old.getparent().replace(old, new)
-    before = new.makeelement("br", {"class": _BREAK})
-    after = new.makeelement("br", {"class": _BREAK})
-    new.addprevious(before)
-    after.tail, new.tail = new.tail, None
-    new.addnext(after)
-
-
-def _tidy_breaks(cell) -> None:
-    """Of the line breaks put where blocks were, keep one between two runs of words (or images);
-    drop those at the cell's start or end, next to another break, or where the page broke the line."""
-    from lxml import etree
-
-    drop: list = []
-    pending: list = []  # breaks put since the last words
-    words = False  # words since the last break kept
-    for event, el in etree.iterwalk(cell, events=("start", "end")):
-        found = False
-        if event == "start":
-            if el.tag == "br":
-                if el.get("class") == _BREAK:
-                    pending.append(el)
-                else:  # the page's own break
-                    drop += pending
-                    pending, words = [], False
-            found = el.tag == "img" or bool(el.text and el.text.strip())
-        elif el is not cell:
-            found = bool(el.tail and el.tail.strip())
-        if found:
-            if words and pending:
-                pending[0].attrib.pop("class")
-                drop += pending[1:]
-            else:
-                drop += pending
-            pending, words = [], True
-    for el in drop + pending:
-        el.drop_tree()
-
-
-def _inline_table(table):
-    """A table in a stacked row: its rows as lines of that row."""
-    span = table.makeelement("span", {"class": "stacked-cell"})
-    caption = _caption(table)
-    if caption is not None:
-        span.append(caption)
-    for tr in _own_rows(table):
-        if len(span):
-            span.append(span.makeelement("br", {"class": _BREAK}))
-        row = span.makeelement("span", {})
-        _append_cells(row, tr)
-        span.append(row)
-    return span
 
 
 def _declared_size(img) -> None:
@@ -463,8 +324,11 @@ def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> st
     td, th {{ border: 1px solid {t.rule}; padding: 5px 8px; font-size: {s * 0.88:.1f}pt; }}
     th {{ background-color: {t.code}; font-weight: 700; }}
     p.stacked-row {{ margin-bottom: {s * 0.3 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
+    p.stacked-card {{ margin-bottom: {s * 0.75 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
     p.stacked-last {{ margin-bottom: {s * 1.2 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
     .stacked-cell {{ font-size: {s * 0.88:.1f}pt; }}
+    .stacked-label {{ font-size: {s * 0.88:.1f}pt; color: {t.muted}; font-weight: 600; }}
+    .stacked-sep {{ font-size: {s * 0.88:.1f}pt; color: {t.muted}; }}
     p.caption {{ font-size: {s * 0.8:.1f}pt; color: {t.muted}; margin-top: {s * 0.4 * PX:.0f}px; }}
     hr {{ color: {t.rule}; }}
     """

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from reader.gui.reading.stacked import cells, grid
+
 _STRONG_RTL = frozenset(("R", "AL"))
 
 
@@ -54,46 +56,24 @@ def text_direction(text: str) -> str:
     return "ltr"
 
 
-def _span(cell, attr: str) -> int:
-    value = (cell.get(attr) or "1").strip()
-    return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
-
-
-def _cells(tr) -> list:
-    return [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-
-
 def mirror_rows(rows: list) -> None:
     """Each row's cells in reverse order, short rows filled out first: drawn left to right, the
     table reads as its mirror image (the first column on the right, a cell spanning rows or
     columns where its mirror is)."""
-    taken: dict[int, set[int]] = {}  # row number -> columns a cell of an earlier row spans into
-    widths = []
-    for number, tr in enumerate(rows):
-        used = taken.pop(number, set())
-        column = 0
-        for cell in _cells(tr):
-            while column in used:
-                column += 1
-            wide, tall = _span(cell, "colspan"), _span(cell, "rowspan")
-            for below in range(number + 1, number + tall):
-                taken.setdefault(below, set()).update(range(column, column + wide))
-            used.update(range(column, column + wide))
-            column += wide
-        widths.append(max(used, default=-1) + 1)
-    width = max(widths, default=0)
-    for tr, filled in zip(rows, widths, strict=True):
-        cells = _cells(tr)
-        if not cells:
+    places = grid(rows)
+    width = max((filled for _starts, filled in places), default=0)
+    for tr, (_starts, filled) in zip(rows, places, strict=True):
+        row = cells(tr)
+        if not row:
             continue
         # A short row ends at the table's left edge (its mirror of a browser's right edge).
         for _ in range(width - filled):
-            cells[-1].addnext(cells[-1].makeelement("td", {}))
-            cells = _cells(tr)
-        tail = cells[-1].tail
-        for cell in cells:
+            row[-1].addnext(row[-1].makeelement("td", {}))
+            row = cells(tr)
+        tail = row[-1].tail
+        for cell in row:
             tr.remove(cell)
-        for cell in reversed(cells):
+        for cell in reversed(row):
             cell.tail = None
             tr.append(cell)
         tr[-1].tail = tail

@@ -15,6 +15,25 @@ from reader.core.textmap import OBJECT, TextMap
 
 CHROME_STATE = 0x5EAD  # QTextBlock.userState of blocks we add (title, byline...): not article text
 TEX_PROPERTY = QTextFormat.Property.UserProperty + 10  # on a formula's image: its TeX source
+LABEL_PROPERTY = QTextFormat.Property.UserProperty + 12  # on words the view adds in a table's line
+STACKED_STATE = 0x5EAE  # QTextBlock.userState of a table's line (stacked.py): may hold such words
+
+
+def block_text(block) -> str:
+    """The block's text as the article has it: the words the view added (a column's header before
+    a value, a separator) blanked, every other character where it was."""
+    if block.userState() != STACKED_STATE:
+        return block.text()
+    parts = []
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        text = fragment.text()
+        if fragment.charFormat().hasProperty(LABEL_PROPERTY):  # (as many UTF-16 units, as Qt counts)
+            text = "".join("  " if ord(ch) > 0xFFFF else " " for ch in text)
+        parts.append(text)
+        it += 1
+    return "".join(parts)
 
 
 def article_blocks(document: QTextDocument):
@@ -22,7 +41,7 @@ def article_blocks(document: QTextDocument):
     block = document.begin()
     while block.isValid():
         if block.userState() != CHROME_STATE:
-            yield block.position(), block.text()
+            yield block.position(), block_text(block)
         block = block.next()
 
 
@@ -56,7 +75,7 @@ def document_text_map(document: QTextDocument, text: str, mirrored: list[bool] |
         return TextMap(article_blocks(document), text, formula_texts(document))
     flipped = {t.firstPosition() for t, flip in zip(tables, mirrored, strict=True) if flip}
     blocks = [
-        (b.position(), b.text(), b.length())
+        (b.position(), block_text(b), b.length())
         for b in blocks_in_page_order(document, flipped)
         if b.userState() != CHROME_STATE
     ]
