@@ -297,3 +297,24 @@ def test_a_right_to_left_table_shown_as_lines_reads_from_the_right(library, make
     assert _caret_x(view, at) > _caret_x(view, value)
     header = _block_of(view, "المدينة")
     assert _caret_x(view, header.position()) > _caret_x(view, header.position() + header.text().index("العمود0"))
+
+
+def test_a_cell_whose_linked_image_was_not_kept_says_so(library, make_window, tmp_path):
+    # A support matrix of ticks: remote images are never fetched, and each tick's cell was left empty,
+    # as if the platform were not supported.
+    tick = '<a href="https://example.org/{0}"><img src="https://example.org/check.svg" alt="yes"></a>'
+    table = (
+        "<table><thead><tr><th>Platform</th><th>amd64</th><th>arm64</th></tr></thead><tbody>"
+        f"<tr><td>Mac</td><td>{tick.format('mac')}</td><td>{tick.format('mac-arm')}</td></tr>"
+        f"<tr><td>Windows</td><td>{tick.format('windows')}</td><td></td></tr></tbody></table>"
+    )
+    view = open_one(library, make_window, page(tmp_path, "matrix.html", PROSE + table + PROSE)).view
+    assert measure.missing_chars(view, view.article) == 0
+    table = view.document().find("Windows").currentTable()
+    assert _rows(table) == ["Platform amd64 arm64", "Mac [image] [image]", "Windows [image]"]
+    cursor = view.document().find("[image]")
+    assert cursor.charFormat().anchorHref() == "https://example.org/mac"  # still the page's link
+    # The view's words, not the article's: a selection of them is no text of the article.
+    view.setTextCursor(cursor)
+    assert view.selected_text_range() is None
+    assert "[image]" not in view.article.text

@@ -14,8 +14,8 @@ from reader.core.domain import Article
 from reader.gui.meta_text import format_date
 from reader.gui.meta_text import host as _host
 from reader.gui.reading.direction import mirror_rows, table_direction
-from reader.gui.reading.document import CHROME_STATE
-from reader.gui.reading.stacked import own_rows, stack_rows
+from reader.gui.reading.document import CHROME_STATE, LABEL_STATE
+from reader.gui.reading.stacked import LABEL_TITLE, own_rows, stack_rows
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
 PX = 96 / 72  # Qt rich text takes margins in px only; sizes here are in points
@@ -33,6 +33,7 @@ class Formula(NamedTuple):
     text: str
 
 
+LOST_IMAGE = "[image]"  # in a cell where a linked image was, not kept at import
 _MIRRORED = "data-reader-mirrored"  # (on a mirrored table while the HTML is made)
 MAX_TABLE_CELLS = 4000  # cells, nested ones counted, of a table the view fits to the column
 
@@ -83,6 +84,8 @@ def display_html(
         _declared_size(el)
     for el in list(root.iter("table")):
         _drop_empty_rows(el)
+    for el in root.iter("td", "th"):
+        _lost_image(el)
     flattened: set = set()  # tables inside a stacked one: lines of it now
     for index, el in enumerate(list(root.iter("table"))):
         if el in flattened:
@@ -139,6 +142,28 @@ def display_html(
 def _holds_nothing(el) -> bool:
     """No words and no image: what is left of a cell whose remote image was not kept."""
     return not "".join(el.itertext()).strip() and next(el.iter("img"), None) is None
+
+
+def _lost_image(cell) -> None:
+    """A cell that holds only a link, empty, held a linked image the importer did not keep (remote
+    images are never fetched; a link the page gave a relative address keeps no address): a table of
+    ticks linked to their pages was an empty grid. The link shows "[image]" (the view's words, not
+    the article's: the text map leaves them out)."""
+    if not _holds_nothing(cell):
+        return
+    link = next(cell.iter("a"), None)
+    if link is None:
+        return
+    mark = link.makeelement("span", {"class": "lost-image", "title": LABEL_TITLE})
+    mark.text = LOST_IMAGE
+    link.insert(0, mark)
+    mark.tail, link.text = link.text, None
+    # The cell's block marked (a style on the <td> itself took its borders away).
+    holder = cell.makeelement("div", {"style": f"-qt-user-state: {LABEL_STATE}"})
+    holder.text, cell.text = cell.text, None
+    for child in list(cell):
+        holder.append(child)
+    cell.append(holder)
 
 
 def _drop_empty_rows(table) -> None:
@@ -328,6 +353,7 @@ def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> st
     p.stacked-last {{ margin-bottom: {s * 1.2 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
     .stacked-cell {{ font-size: {s * 0.88:.1f}pt; }}
     .stacked-label {{ font-size: {s * 0.88:.1f}pt; color: {t.muted}; font-weight: 600; }}
+    .lost-image {{ font-size: {s * 0.78:.1f}pt; }}
     .stacked-sep {{ font-size: {s * 0.88:.1f}pt; color: {t.muted}; }}
     p.caption {{ font-size: {s * 0.8:.1f}pt; color: {t.muted}; margin-top: {s * 0.4 * PX:.0f}px; }}
     hr {{ color: {t.rule}; }}

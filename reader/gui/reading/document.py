@@ -16,13 +16,13 @@ from reader.core.textmap import OBJECT, TextMap
 CHROME_STATE = 0x5EAD  # QTextBlock.userState of blocks we add (title, byline...): not article text
 TEX_PROPERTY = QTextFormat.Property.UserProperty + 10  # on a formula's image: its TeX source
 LABEL_PROPERTY = QTextFormat.Property.UserProperty + 12  # on words the view adds in a table's line
-STACKED_STATE = 0x5EAE  # QTextBlock.userState of a table's line (stacked.py): may hold such words
+LABEL_STATE = 0x5EAE  # QTextBlock.userState of a block that may hold such words (a table's line, a cell)
 
 
 def block_text(block) -> str:
     """The block's text as the article has it: the words the view added (a column's header before
     a value, a separator) blanked, every other character where it was."""
-    if block.userState() != STACKED_STATE:
+    if block.userState() != LABEL_STATE:
         return block.text()
     parts = []
     it = block.begin()

@@ -7,7 +7,7 @@ marked (LABEL_TITLE, then typeset.py's LABEL_PROPERTY) and the text map leaves i
 
 from __future__ import annotations
 
-from reader.gui.reading.document import STACKED_STATE
+from reader.gui.reading.document import LABEL_STATE
 
 LABEL_TITLE = "reader:stacked-label"  # the title of what the view adds between a row's cells
 SEPARATOR = "\u00a0\u2502\u2002"  # between the cells of a row no header names: " │ " (never first on a line)
@@ -37,7 +37,7 @@ def stack_rows(table, way: str = "ltr") -> None:
 
 def _line(holder, way: str, cls: str):
     """A line of the table (a card: a row whose cells are each on a line, under a header)."""
-    return holder.makeelement("p", {"class": cls, "dir": way, "style": f"-qt-user-state: {STACKED_STATE}"})
+    return holder.makeelement("p", {"class": cls, "dir": way, "style": f"-qt-user-state: {LABEL_STATE}"})
 
 
 def cells(tr) -> list:

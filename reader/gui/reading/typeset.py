@@ -44,7 +44,7 @@ from PySide6.QtGui import (
 )
 
 from reader.gui.reading.article_html import PX, TEX_SCHEME, asset_query
-from reader.gui.reading.document import CHROME_STATE, LABEL_PROPERTY, STACKED_STATE, TEX_PROPERTY
+from reader.gui.reading.document import CHROME_STATE, LABEL_PROPERTY, LABEL_STATE, TEX_PROPERTY
 from reader.gui.reading.stacked import LABEL_TITLE
 from reader.gui.reading.table_fit import TableFitting
 
@@ -237,7 +237,7 @@ class Typesetting(TableFitting):
         labels = []
         block = self.document().begin()
         while block.isValid():
-            if block.userState() == STACKED_STATE:
+            if block.userState() == LABEL_STATE:
                 it = block.begin()
                 while not it.atEnd():
                     fragment = it.fragment()
