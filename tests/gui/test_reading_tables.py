@@ -318,3 +318,24 @@ def test_a_cell_whose_linked_image_was_not_kept_says_so(library, make_window, tm
     view.setTextCursor(cursor)
     assert view.selected_text_range() is None
     assert "[image]" not in view.article.text
+
+
+def test_a_column_left_empty_by_images_not_kept_gives_its_room_to_the_words(library, make_window, tmp_path):
+    # Pros and cons, each after a remote tick or cross: the icons' columns were left empty and narrow.
+    icon = '<td><img src="https://example.org/{0}.svg" width="16" height="16"></td>'
+    rows = "".join(
+        f"<tr>{icon.format('tick')}<td>Advantage number {i} of leasing a company car</td>"
+        f"{icon.format('cross')}<td>Disadvantage number {i} of leasing a company car</td></tr>"
+        for i in range(3)
+    )
+    table = (
+        f'<table><tr><td colspan="2"><b>Advantages</b></td><td colspan="2"><b>Disadvantages</b></td></tr>{rows}</table>'
+    )
+    view = open_one(library, make_window, page(tmp_path, "pros.html", PROSE + table + PROSE)).view
+    assert measure.missing_chars(view, view.article) == 0
+    table = view.document().find("Advantage number 1").currentTable()
+    assert table.columns() == 2
+    assert _rows(table) == ["Advantages Disadvantages"] + [
+        f"Advantage number {i} of leasing a company car Disadvantage number {i} of leasing a company car"
+        for i in range(3)
+    ]

@@ -15,7 +15,7 @@ from reader.gui.meta_text import format_date
 from reader.gui.meta_text import host as _host
 from reader.gui.reading.direction import mirror_rows, table_direction
 from reader.gui.reading.document import CHROME_STATE, LABEL_STATE
-from reader.gui.reading.stacked import LABEL_TITLE, own_rows, stack_rows
+from reader.gui.reading.stacked import LABEL_TITLE, cells, grid, own_rows, stack_rows
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
 PX = 96 / 72  # Qt rich text takes margins in px only; sizes here are in points
@@ -86,6 +86,8 @@ def display_html(
         _drop_empty_rows(el)
     for el in root.iter("td", "th"):
         _lost_image(el)
+    for el in root.iter("table"):
+        _drop_empty_columns(el)
     flattened: set = set()  # tables inside a stacked one: lines of it now
     for index, el in enumerate(list(root.iter("table"))):
         if el in flattened:
@@ -164,6 +166,48 @@ def _lost_image(cell) -> None:
     for child in list(cell):
         holder.append(child)
     cell.append(holder)
+
+
+def _drop_empty_columns(table) -> None:
+    """A column that holds nothing in any row goes (the importer drops the remote icons of a table
+    of pros and cons: their narrow empty column took room from the words); a cell spanning it
+    spans a column fewer."""
+    rows = own_rows(table)
+    places = grid(rows)
+    width = max((filled for _starts, filled in places), default=0)
+    if width < 2:
+        return
+    placed = [
+        (cell, start, _colspan(cell))
+        for tr, (starts, _filled) in zip(rows, places, strict=True)
+        for cell, start in zip(cells(tr), starts, strict=True)
+    ]
+    full = {start for cell, start, wide in placed if wide == 1 and not _holds_nothing(cell)}
+    for cell, start, wide in placed:  # a cell spanning only columns left empty keeps its first
+        if wide > 1 and not _holds_nothing(cell) and full.isdisjoint(range(start, start + wide)):
+            full.add(start)
+    empty = set(range(width)) - full
+    if not empty or len(empty) == width:
+        return
+    for cell, start, wide in placed:
+        gone = len(empty.intersection(range(start, start + wide)))
+        if gone == wide:
+            _drop_cell(cell)
+        elif gone:
+            cell.set("colspan", str(wide - gone))
+
+
+def _colspan(cell) -> int:
+    value = cell.get("colspan") or "1"
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _drop_cell(cell) -> None:
+    """Remove an empty cell, its tail (whitespace between cells) kept."""
+    previous = cell.getprevious()
+    if cell.tail and previous is not None:
+        previous.tail = (previous.tail or "") + cell.tail
+    cell.getparent().remove(cell)
 
 
 def _drop_empty_rows(table) -> None:
