@@ -201,6 +201,12 @@ def test_a_right_to_left_table_reads_from_the_right(library, make_window, tmp_pa
     path = page(tmp_path, "fruit.html", body, title="سوق المدينة", lang=lang, dir=direction)
     view = open_one(library, make_window, path).view
     assert measure.missing_chars(view, view.article) == 0
+    # The page reads right to left, declared or not (most of its letters are Arabic): its title and
+    # paragraphs start at the column's right edge.
+    for words in ("سوق المدينة", "هذه فقرة عادية"):
+        block = _block_of(view, words)
+        assert block.textDirection() == Qt.LayoutDirection.RightToLeft
+        assert _caret_x(view, block.position()) > view.viewport().width() / 2
     # The first column on the right, as a browser draws a table of a right-to-left page.
     heads = [_cell_box(view, words)[0] for words in ("الصنف", "السعر", "الكمية")]
     assert heads[0] > heads[1] > heads[2]
