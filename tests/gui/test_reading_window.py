@@ -322,6 +322,18 @@ def test_the_terms_of_a_definition_list_stand_out_from_their_definitions(library
     assert starts[1] > starts[0]  # the definition is indented under its term
 
 
+def test_a_definition_in_a_right_to_left_article_is_indented_from_the_right(library, make_window, tmp_path):
+    body = (
+        "<p>"
+        + "هذا نص عربي طويل بما يكفي ليملأ السطر. " * 4
+        + "</p><dl><dt>المصطلح</dt><dd>تعريف المصطلح هنا</dd></dl>"
+    )
+    view = open_one(library, make_window, page(tmp_path, "rtl-terms.html", body, lang="ar", dir="rtl")).view
+    term, definition = view.document().find("المصطلح"), view.document().find("تعريف المصطلح")
+    starts = [view.cursorRect(QTextCursor(found.block())).right() for found in (term, definition)]
+    assert starts[1] < starts[0] - 20  # the definition starts further in, on the right (it sat flush with its term)
+
+
 def test_the_article_tags_show_in_its_header(library, make_window, tmp_path):
     (outcome,) = library.import_paths([page(tmp_path, "t.html", PROSE)], workers=1)
     library.set_tags(outcome.id, ["glaciers", "field notes"])

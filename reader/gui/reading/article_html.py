@@ -387,7 +387,7 @@ def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> st
     ul, ol {{ margin-top: 0px; margin-bottom: {s * 0.95 * PX:.0f}px; }}
     li {{ margin-bottom: {s * 0.35 * PX:.0f}px; }}
     dt {{ font-weight: 700; margin-top: {s * 0.5 * PX:.0f}px; }}
-    dd {{ margin-bottom: {s * 0.35 * PX:.0f}px; }}
+    dd {{ margin-bottom: {s * 0.35 * PX:.0f}px; margin-{start}: 30px; margin-{end}: 0px; }}  /* (indented from the start) */
     table {{ border-collapse: collapse; margin-top: {s * 0.4 * PX:.0f}px; margin-bottom: {s * 1.2 * PX:.0f}px;
              border-color: {t.rule}; }}
     td, th {{ border: 1px solid {t.rule}; padding: 5px 8px; font-size: {s * 0.88:.1f}pt; }}
