@@ -504,3 +504,21 @@ def test_the_background_of_code_whose_first_line_wraps_stays_in_the_column(libra
     assert all(c.rgb() == page_colour.rgb() for c in beyond)
     inside = QColor(image.pixel(round((edge - 4) * ratio), round(y * ratio)))
     assert inside.rgb() == QColor(view.theme.code).rgb()  # the background still reaches the edge
+
+
+def test_a_line_break_that_ends_a_paragraph_adds_no_empty_line(library, make_window, tmp_path):
+    body = (
+        PROSE
+        + "<p><strong>Interview: Ann Lee </strong><br></p><p>The first question.</p>"
+        + "<ul><li>Before a list<br><ul><li>The inner item</li></ul></li><li>Second item</li></ul>"
+        + "<p>Two breaks<br><br></p>"
+        + PROSE
+    )
+    view = open_one(library, make_window, page(tmp_path, "breaks.html", body)).view
+    doc = view.document()
+    # As a browser draws them: one line each (Qt drew an empty line for the last break).
+    for words in ("Interview: Ann Lee", "Before a list"):
+        block = doc.find(words).block()
+        assert block.layout().lineCount() == 1, words
+    assert doc.find("Two breaks").block().layout().lineCount() == 2  # one empty line, as in a browser
+    assert measure.missing_chars(view, view.article) == 0

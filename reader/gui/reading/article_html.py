@@ -74,6 +74,9 @@ def display_html(
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     # Articles stored before tables were bounded at import could hang the layout.
     bound_tree(root)
+    for el in list(root.iter("br")):
+        if _ends_line_anyway(el):
+            _drop_keeping_tail(el)
     for el in root.iter("figure"):
         el.tag = "div"
     for el in root.iter("figcaption"):
@@ -144,6 +147,53 @@ def display_html(
 def _holds_nothing(el) -> bool:
     """No words and no image: what is left of a cell whose remote image was not kept."""
     return not "".join(el.itertext()).strip() and next(el.iter("img"), None) is None
+
+
+_BLOCK_TAGS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"),
+        *("nav", "ol", "p", "pre", "section", "table", "td", "th", "ul"),
+    )
+)
+
+
+def _ends_line_anyway(br) -> bool:
+    """A line break with nothing after it in its block, or only a block after it: a browser draws
+    no line for it, Qt an empty one ('<p>By Ann<br></p>' took two lines)."""
+    node = br
+    while True:
+        if (node.tail or "").strip():
+            return False
+        after = node.getnext()
+        while after is not None:
+            if after.tag in _BLOCK_TAGS:
+                return True  # (a block starts a line of its own)
+            if (
+                after.tag in ("br", "img")
+                or "".join(after.itertext()).strip()
+                or next(after.iter("img"), None) is not None
+            ):
+                return False
+            if (after.tail or "").strip():
+                return False
+            after = after.getnext()
+        parent = node.getparent()
+        if parent is None or parent.tag == "pre":
+            return False
+        if parent.tag in _BLOCK_TAGS:
+            return True
+        node = parent
+
+
+def _drop_keeping_tail(el) -> None:
+    previous, parent = el.getprevious(), el.getparent()
+    if el.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _lost_image(cell) -> None:
