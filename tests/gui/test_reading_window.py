@@ -8,7 +8,7 @@ pytest.importorskip("pytestqt")
 
 from gui_support import image_formats, settle
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QTextCursor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QTextCursor, QTextFormat
 from test_window import drop_and_wait, long_page, titles
 
 from reader.gui.reading import measure
@@ -522,3 +522,32 @@ def test_a_line_break_that_ends_a_paragraph_adds_no_empty_line(library, make_win
         assert block.layout().lineCount() == 1, words
     assert doc.find("Two breaks").block().layout().lineCount() == 2  # one empty line, as in a browser
     assert measure.missing_chars(view, view.article) == 0
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_horizontal_rule_is_drawn_as_a_hairline_in_the_themes_rule_colour(library, make_window, tmp_path, theme):
+    body = PROSE + "<hr>" + "<p>The section after the rule.</p>" + PROSE
+    window = open_one(library, make_window, page(tmp_path, "rule.html", body))
+    window.set_theme(theme)
+    relayout(window)
+    view = window.view
+    doc = view.document()
+    rule = doc.find("The section after the rule.").block().previous()
+    while rule.isValid() and not rule.blockFormat().hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth):
+        rule = rule.previous()
+    assert rule.isValid()
+    rect = doc.documentLayout().blockBoundingRect(rule)
+    view.verticalScrollBar().setValue(int(rect.top()) - 100)
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    top = rect.top() - view.verticalScrollBar().value()
+    x = rect.left() + rect.width() / 2
+    # The colour the line is drawn in (it was the text's: a dark bar in the light theme, a light one in the dark).
+    inks = {
+        QColor(image.pixel(round(x * ratio), round(y * ratio))).name()
+        for y in range(int(top) - 2, int(top + rect.height()) + 3)
+    }
+    expected = THEMES[theme].rule
+    assert expected.lower() in inks
+    assert THEMES[theme].text.lower() not in inks

@@ -464,7 +464,13 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
         painter.setClipRect(clip)
         self._paint_code_backgrounds(painter, clip)
         context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette = self.palette()
+        palette = self.palette()
+        # Qt draws an <hr> in the inactive window-text colour (Qt 5: Dark): the text's, a black or
+        # white bar across the column; a rule in the theme's colour for hairlines instead.
+        rule = QColor(self.theme.rule)
+        palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.WindowText, rule)
+        palette.setColor(QPalette.ColorRole.Dark, rule)
+        context.palette = palette
         context.clip = clip
         context.cursorPosition = -1
         selections = []
