@@ -14,8 +14,8 @@ from reader.core.domain import Article
 from reader.gui.meta_text import format_date
 from reader.gui.meta_text import host as _host
 from reader.gui.reading.direction import mirror_rows, table_direction
-from reader.gui.reading.document import CHROME_STATE, LABEL_STATE
-from reader.gui.reading.stacked import LABEL_TITLE, cells, grid, own_rows, stack_rows
+from reader.gui.reading.document import CHROME_STATE, LABEL_STATE, LOST_IMAGE_TITLE
+from reader.gui.reading.stacked import cells, grid, holds_nothing, own_rows, stack_rows
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
 PX = 96 / 72  # Qt rich text takes margins in px only; sizes here are in points
@@ -87,9 +87,14 @@ def display_html(
         _declared_size(el)
     for el in list(root.iter("table")):
         _drop_empty_rows(el)
-    for el in root.iter("td", "th"):
-        _lost_image(el)
-    for el in root.iter("table"):
+    # Cells left empty (their remote images not kept): a linked one says so, and a column of them goes.
+    gaps: dict = {}  # the tables with an empty cell, in document order
+    for cell in [c for c in root.iter("td", "th") if holds_nothing(c)]:
+        if not _lost_image(cell) and cell.getparent() is not None:
+            table = next(cell.iterancestors("table"), None)
+            if table is not None:
+                gaps[table] = None
+    for el in gaps:
         _drop_empty_columns(el)
     flattened: set = set()  # tables inside a stacked one: lines of it now
     for index, el in enumerate(list(root.iter("table"))):
@@ -144,11 +149,6 @@ def display_html(
     return lxml_html.tostring(root, encoding="unicode")
 
 
-def _holds_nothing(el) -> bool:
-    """No words and no image: what is left of a cell whose remote image was not kept."""
-    return not "".join(el.itertext()).strip() and next(el.iter("img"), None) is None
-
-
 _BLOCK_TAGS = frozenset(
     (
         *("address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "div", "dl", "dt"),
@@ -169,11 +169,7 @@ def _ends_line_anyway(br) -> bool:
         while after is not None:
             if after.tag in _BLOCK_TAGS:
                 return True  # (a block starts a line of its own)
-            if (
-                after.tag in ("br", "img")
-                or "".join(after.itertext()).strip()
-                or next(after.iter("img"), None) is not None
-            ):
+            if after.tag in ("br", "img") or not holds_nothing(after):
                 return False
             if (after.tail or "").strip():
                 return False
@@ -196,17 +192,15 @@ def _drop_keeping_tail(el) -> None:
     parent.remove(el)
 
 
-def _lost_image(cell) -> None:
+def _lost_image(cell) -> bool:
     """A cell that holds only a link, empty, held a linked image the importer did not keep (remote
     images are never fetched; a link the page gave a relative address keeps no address): a table of
     ticks linked to their pages was an empty grid. The link shows "[image]" (the view's words, not
-    the article's: the text map leaves them out)."""
-    if not _holds_nothing(cell):
-        return
+    the article's: the text map leaves them out). Whether it did, for an empty cell."""
     link = next(cell.iter("a"), None)
     if link is None:
-        return
-    mark = link.makeelement("span", {"class": "lost-image", "title": LABEL_TITLE})
+        return False
+    mark = link.makeelement("span", {"class": "lost-image", "title": LOST_IMAGE_TITLE})
     mark.text = LOST_IMAGE
     link.insert(0, mark)
     mark.tail, link.text = link.text, None
@@ -216,6 +210,7 @@ def _lost_image(cell) -> None:
     for child in list(cell):
         holder.append(child)
     cell.append(holder)
+    return True
 
 
 def _drop_empty_columns(table) -> None:
@@ -232,9 +227,9 @@ def _drop_empty_columns(table) -> None:
         for tr, (starts, _filled) in zip(rows, places, strict=True)
         for cell, start in zip(cells(tr), starts, strict=True)
     ]
-    full = {start for cell, start, wide in placed if wide == 1 and not _holds_nothing(cell)}
+    full = {start for cell, start, wide in placed if wide == 1 and not holds_nothing(cell)}
     for cell, start, wide in placed:  # a cell spanning only columns left empty keeps its first
-        if wide > 1 and not _holds_nothing(cell) and full.isdisjoint(range(start, start + wide)):
+        if wide > 1 and not holds_nothing(cell) and full.isdisjoint(range(start, start + wide)):
             full.add(start)
     empty = set(range(width)) - full
     if not empty or len(empty) == width:
@@ -265,13 +260,13 @@ def _drop_empty_rows(table) -> None:
     ones are never fetched) as the view hides the paragraphs they leave empty, and an infobox's
     image row was left an empty box. A row a cell spans into or out of stays (the grid would shift);
     a table left with nothing at all goes."""
-    if _holds_nothing(table):
+    if holds_nothing(table):
         table.drop_tree()
         return
     spanned_until = -1  # the last row a cell of a row before spans into
     for number, tr in enumerate(own_rows(table)):
         spans = [_rowspan(cell) for cell in tr if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
-        if number > spanned_until and max(spans, default=1) == 1 and _holds_nothing(tr):
+        if number > spanned_until and max(spans, default=1) == 1 and holds_nothing(tr):
             tr.drop_tree()
         spanned_until = max([spanned_until, *(number + span - 1 for span in spans)])
 

@@ -29,7 +29,7 @@ def table_direction(table, article_direction: str | None) -> str:
         el = el.getparent()
     if article_direction in ("rtl", "ltr"):
         return article_direction
-    return text_direction("".join(table.itertext()))
+    return text_direction(table.itertext())
 
 
 def page_direction(declared: str | None, text: str) -> str:
@@ -45,14 +45,16 @@ def page_direction(declared: str | None, text: str) -> str:
     return "rtl" if rtl > ltr else "ltr"
 
 
-def text_direction(text: str) -> str:
-    """The direction of the first strong character of `text` ('ltr' when there is none)."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in _STRONG_RTL:
-            return "rtl"
-        if kind == "L":
-            return "ltr"
+def text_direction(texts) -> str:
+    """The direction of the first strong character of `texts` (strings, read until one is found;
+    'ltr' when there is none)."""
+    for text in texts:
+        for ch in text:
+            kind = unicodedata.bidirectional(ch)
+            if kind in _STRONG_RTL:
+                return "rtl"
+            if kind == "L":
+                return "ltr"
     return "ltr"
 
 

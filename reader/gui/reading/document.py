@@ -15,7 +15,11 @@ from reader.core.textmap import OBJECT, TextMap
 
 CHROME_STATE = 0x5EAD  # QTextBlock.userState of blocks we add (title, byline...): not article text
 TEX_PROPERTY = QTextFormat.Property.UserProperty + 10  # on a formula's image: its TeX source
-LABEL_PROPERTY = QTextFormat.Property.UserProperty + 12  # on words the view adds in a table's line
+# The title (a tooltip) of the words the view adds: a column's header before a value and the bar
+# between cells in a table shown as lines, "[image]" where a cell's linked image was not kept.
+LABEL_TITLE = "Added by Reader: not the page's words"
+LOST_IMAGE_TITLE = "An image of the page, not kept: Reader never downloads images"
+LABEL_TITLES = frozenset((LABEL_TITLE, LOST_IMAGE_TITLE))
 LABEL_STATE = 0x5EAE  # QTextBlock.userState of a block that may hold such words (a table's line, a cell)
 
 
@@ -29,7 +33,7 @@ def block_text(block) -> str:
     while not it.atEnd():
         fragment = it.fragment()
         text = fragment.text()
-        if fragment.charFormat().hasProperty(LABEL_PROPERTY):  # (as many UTF-16 units, as Qt counts)
+        if fragment.charFormat().toolTip() in LABEL_TITLES:  # (as many UTF-16 units, as Qt counts)
             text = "".join("  " if ord(ch) > 0xFFFF else " " for ch in text)
         parts.append(text)
         it += 1

@@ -2,14 +2,13 @@
 
 A table in a cell becomes lines within its row's line, its words in order. What the view adds
 between cells (a column's header before its value, a separator) is not the article's text: it is
-marked (LABEL_TITLE, then typeset.py's LABEL_PROPERTY) and the text map leaves it out.
+marked by its title (document.LABEL_TITLE, its tooltip too) and the text map leaves it out.
 """
 
 from __future__ import annotations
 
-from reader.gui.reading.document import LABEL_STATE
+from reader.gui.reading.document import LABEL_STATE, LABEL_TITLE
 
-LABEL_TITLE = "reader:stacked-label"  # the title of what the view adds between a row's cells
 SEPARATOR = "\u00a0\u2502\u2002"  # between the cells of a row no header names: " │ " (never first on a line)
 _ISOLATE = "\u2068{}\u2069"  # a header keeps its own direction in a line of the other
 
@@ -24,8 +23,9 @@ def stack_rows(table, way: str = "ltr") -> None:
         holder.append(_line(holder, way, "stacked-row"))
         holder[-1].append(caption)
     rows = own_rows(table)
-    heads, labels = _header(rows)
-    for number, (tr, (columns, _width)) in enumerate(zip(rows, grid(rows), strict=True)):
+    places = grid(rows)
+    heads, labels = _header(rows, places)
+    for number, (tr, (columns, _width)) in enumerate(zip(rows, places, strict=True)):
         line = _line(holder, way, "stacked-card" if labels is not None and number >= heads else "stacked-row")
         _append_cells(line, tr, columns, labels if number >= heads else None)
         holder.append(line)
@@ -71,11 +71,17 @@ def grid(rows: list) -> list[tuple[list[int], int]]:
     return found
 
 
+def holds_nothing(el) -> bool:
+    """No words and no image (what is left of a cell whose remote image was not kept). Stops at
+    the first words: a cell holding tables holding tables is not read whole at every level."""
+    return not any(text.strip() for text in el.itertext()) and next(el.iter("img"), None) is None
+
+
 def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _header(rows: list) -> tuple[int, dict[int, str] | None]:
+def _header(rows: list, places: list[tuple[list[int], int]]) -> tuple[int, dict[int, str] | None]:
     """How many rows at the top are a header (all their cells <th>, or in <thead>), and the name
     each column has in them (a lower header row's name wins), when they name two columns or more."""
     count = 0
@@ -86,7 +92,7 @@ def _header(rows: list) -> tuple[int, dict[int, str] | None]:
             break
         count += 1
     labels: dict[int, str] = {}
-    for tr, (starts, _width) in zip(rows[:count], grid(rows)[:count], strict=True):
+    for tr, (starts, _width) in zip(rows[:count], places[:count], strict=True):
         for cell, start in zip(cells(tr), starts, strict=True):
             name = _text(cell)
             if name:
@@ -147,7 +153,7 @@ def _append_cells(line, tr, columns: list[int], labels: dict[int, str] | None) -
                 _replace_block(el, el, "b" if el.tag in _HEADINGS else "span")
         for el in list(cell.iter("hr")):
             _replace_block(el, el.makeelement("span", {}))
-        if not "".join(cell.itertext()).strip() and next(cell.iter("img"), None) is None:
+        if holds_nothing(cell):
             continue  # an empty cell: no separator for it
         name = labels.get(column, "") if labels is not None and cell.tag == "td" else ""
         if previous is not None:
@@ -239,4 +245,4 @@ def _inline_table(table):
     return span
 
 
-__all__ = ["LABEL_TITLE", "SEPARATOR", "cells", "grid", "own_rows", "stack_rows"]
+__all__ = ["SEPARATOR", "cells", "grid", "holds_nothing", "own_rows", "stack_rows"]

@@ -44,8 +44,7 @@ from PySide6.QtGui import (
 )
 
 from reader.gui.reading.article_html import PX, TEX_SCHEME, asset_query
-from reader.gui.reading.document import CHROME_STATE, LABEL_PROPERTY, LABEL_STATE, TEX_PROPERTY
-from reader.gui.reading.stacked import LABEL_TITLE
+from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
 from reader.gui.reading.table_fit import TableFitting
 
 ASSET_SCHEME = "asset"
@@ -203,7 +202,6 @@ class Typesetting(TableFitting):
             cursor.mergeBlockFormat(new)
             block = block.next()
         self._mark_formulas(cursor)
-        self._mark_labels(cursor)
         # Hidden before the edit ends: the edit's one layout leaves them out (hidden after it,
         # the whole article had to be laid out again).
         for b in hide:
@@ -230,28 +228,6 @@ class Typesetting(TableFitting):
             cursor.setPosition(position)
             cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
             cursor.setCharFormat(new)
-
-    def _mark_labels(self, cursor: QTextCursor) -> None:
-        """What the view put between a stacked table's cells (a header before a value, a
-        separator) carries LABEL_PROPERTY: the text map leaves it out (document.block_text)."""
-        labels = []
-        block = self.document().begin()
-        while block.isValid():
-            if block.userState() == LABEL_STATE:
-                it = block.begin()
-                while not it.atEnd():
-                    fragment = it.fragment()
-                    if fragment.charFormat().toolTip() == LABEL_TITLE:
-                        labels.append((fragment.position(), fragment.length()))
-                    it += 1
-            block = block.next()
-        mark = QTextCharFormat()
-        mark.setProperty(LABEL_PROPERTY, True)
-        mark.setToolTip("")
-        for position, length in labels:
-            cursor.setPosition(position)
-            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(mark)
 
     def _image_fragments(self):
         doc = self.document()
