@@ -345,3 +345,29 @@ def test_a_column_left_empty_by_images_not_kept_gives_its_room_to_the_words(libr
         f"Advantage number {i} of leasing a company car Disadvantage number {i} of leasing a company car"
         for i in range(3)
     ]
+
+
+def test_a_table_of_numbers_in_a_right_to_left_page_that_declares_nothing_follows_the_page(
+    library, make_window, tmp_path
+):
+    rows = "".join("<tr>" + "".join(f"<td>{1000 + r * 10 + c}</td>" for c in range(4)) + "</tr>" for r in range(8))
+    path = page(
+        tmp_path, "numbers.html", AR_PROSE + f"<table>{rows}</table>" + AR_PROSE, title="أرقام", lang="", dir=""
+    )
+    view = open_one(library, make_window, path).view
+    assert measure.missing_chars(view, view.article) == 0
+    # No letter says which way the table reads: it reads as the page does, from the right.
+    assert _cell_box(view, "1000")[0] > _cell_box(view, "1001")[0] > _cell_box(view, "1003")[0]
+
+
+def test_a_table_that_fits_stays_a_table_at_every_window_width(library, make_window, tmp_path):
+    rows = "".join("<tr>" + "".join(f"<td>{1000 + r * 10 + c}</td>" for c in range(4)) + "</tr>" for r in range(8))
+    window = open_one(library, make_window, page(tmp_path, "numbers.html", PROSE + f"<table>{rows}</table>" + PROSE))
+    window.actions["toggle_library"].trigger()
+    window.actions["toggle_annotations"].trigger()
+    view = window.view
+    for width in (1000, 1001, 1002, 1003):  # (a column of one parity made the table a pixel wider than it)
+        window.resize(width, 800)
+        relayout(window)
+        assert view.document().find("1000").currentTable() is not None, width
+        assert measure.overflow_px(view) == 0 and measure.missing_chars(view, view.article) == 0
