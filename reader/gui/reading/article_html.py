@@ -100,7 +100,7 @@ def display_html(
     for index, el in enumerate(list(root.iter("table"))):
         if el in flattened:
             continue
-        way = table_direction(el, direction)
+        way = table_direction(el, direction, "rtl" if page_rtl else "ltr")
         if index in stack or _nested_bulk(el):
             flattened.update(el.iter("table"))
             stack_rows(el, way)

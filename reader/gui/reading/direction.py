@@ -17,10 +17,10 @@ from reader.gui.reading.stacked import cells, grid
 _STRONG_RTL = frozenset(("R", "AL"))
 
 
-def table_direction(table, article_direction: str | None) -> str:
+def table_direction(table, article_direction: str | None, page: str = "ltr") -> str:
     """'rtl' or 'ltr': the table's own dir or its nearest ancestor's, else the article's
     declared one, else that of the table's first letter (as dir="auto": a Hebrew table in a page
-    that declares nothing)."""
+    that declares nothing), else (a table of numbers) the `page`'s."""
     el = table
     while el is not None:
         value = (el.get("dir") or "").strip().lower()
@@ -29,7 +29,7 @@ def table_direction(table, article_direction: str | None) -> str:
         el = el.getparent()
     if article_direction in ("rtl", "ltr"):
         return article_direction
-    return text_direction(table.itertext())
+    return text_direction(table.itertext()) or page
 
 
 def page_direction(declared: str | None, text: str) -> str:
@@ -45,9 +45,9 @@ def page_direction(declared: str | None, text: str) -> str:
     return "rtl" if rtl > ltr else "ltr"
 
 
-def text_direction(texts) -> str:
+def text_direction(texts) -> str | None:
     """The direction of the first strong character of `texts` (strings, read until one is found;
-    'ltr' when there is none)."""
+    None when there is none)."""
     for text in texts:
         for ch in text:
             kind = unicodedata.bidirectional(ch)
@@ -55,7 +55,7 @@ def text_direction(texts) -> str:
                 return "rtl"
             if kind == "L":
                 return "ltr"
-    return "ltr"
+    return None
 
 
 def mirror_rows(rows: list) -> None:
