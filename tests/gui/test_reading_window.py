@@ -8,7 +8,7 @@ pytest.importorskip("pytestqt")
 
 from gui_support import image_formats, settle
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QTextCursor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QTextCursor, QTextFormat
 from test_window import drop_and_wait, long_page, titles
 
 from reader.gui.reading import measure
@@ -322,6 +322,18 @@ def test_the_terms_of_a_definition_list_stand_out_from_their_definitions(library
     assert starts[1] > starts[0]  # the definition is indented under its term
 
 
+def test_a_definition_in_a_right_to_left_article_is_indented_from_the_right(library, make_window, tmp_path):
+    body = (
+        "<p>"
+        + "هذا نص عربي طويل بما يكفي ليملأ السطر. " * 4
+        + "</p><dl><dt>المصطلح</dt><dd>تعريف المصطلح هنا</dd></dl>"
+    )
+    view = open_one(library, make_window, page(tmp_path, "rtl-terms.html", body, lang="ar", dir="rtl")).view
+    term, definition = view.document().find("المصطلح"), view.document().find("تعريف المصطلح")
+    starts = [view.cursorRect(QTextCursor(found.block())).right() for found in (term, definition)]
+    assert starts[1] < starts[0] - 20  # the definition starts further in, on the right (it sat flush with its term)
+
+
 def test_the_article_tags_show_in_its_header(library, make_window, tmp_path):
     (outcome,) = library.import_paths([page(tmp_path, "t.html", PROSE)], workers=1)
     library.set_tags(outcome.id, ["glaciers", "field notes"])
@@ -492,3 +504,50 @@ def test_the_background_of_code_whose_first_line_wraps_stays_in_the_column(libra
     assert all(c.rgb() == page_colour.rgb() for c in beyond)
     inside = QColor(image.pixel(round((edge - 4) * ratio), round(y * ratio)))
     assert inside.rgb() == QColor(view.theme.code).rgb()  # the background still reaches the edge
+
+
+def test_a_line_break_that_ends_a_paragraph_adds_no_empty_line(library, make_window, tmp_path):
+    body = (
+        PROSE
+        + "<p><strong>Interview: Ann Lee </strong><br></p><p>The first question.</p>"
+        + "<ul><li>Before a list<br><ul><li>The inner item</li></ul></li><li>Second item</li></ul>"
+        + "<p>Two breaks<br><br></p>"
+        + PROSE
+    )
+    view = open_one(library, make_window, page(tmp_path, "breaks.html", body)).view
+    doc = view.document()
+    # As a browser draws them: one line each (Qt drew an empty line for the last break).
+    for words in ("Interview: Ann Lee", "Before a list"):
+        block = doc.find(words).block()
+        assert block.layout().lineCount() == 1, words
+    assert doc.find("Two breaks").block().layout().lineCount() == 2  # one empty line, as in a browser
+    assert measure.missing_chars(view, view.article) == 0
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_horizontal_rule_is_drawn_as_a_hairline_in_the_themes_rule_colour(library, make_window, tmp_path, theme):
+    body = PROSE + "<hr>" + "<p>The section after the rule.</p>" + PROSE
+    window = open_one(library, make_window, page(tmp_path, "rule.html", body))
+    window.set_theme(theme)
+    relayout(window)
+    view = window.view
+    doc = view.document()
+    rule = doc.find("The section after the rule.").block().previous()
+    while rule.isValid() and not rule.blockFormat().hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth):
+        rule = rule.previous()
+    assert rule.isValid()
+    rect = doc.documentLayout().blockBoundingRect(rule)
+    view.verticalScrollBar().setValue(int(rect.top()) - 100)
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    top = rect.top() - view.verticalScrollBar().value()
+    x = rect.left() + rect.width() / 2
+    # The colour the line is drawn in (it was the text's: a dark bar in the light theme, a light one in the dark).
+    inks = {
+        QColor(image.pixel(round(x * ratio), round(y * ratio))).name()
+        for y in range(int(top) - 2, int(top + rect.height()) + 3)
+    }
+    expected = THEMES[theme].rule
+    assert expected.lower() in inks
+    assert THEMES[theme].text.lower() not in inks

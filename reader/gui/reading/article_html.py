@@ -13,7 +13,9 @@ from typing import NamedTuple
 from reader.core.domain import Article
 from reader.gui.meta_text import format_date
 from reader.gui.meta_text import host as _host
-from reader.gui.reading.document import CHROME_STATE
+from reader.gui.reading.direction import mirror_rows, table_direction
+from reader.gui.reading.document import CHROME_STATE, LABEL_STATE, LOST_IMAGE_TITLE
+from reader.gui.reading.stacked import cells, grid, holds_nothing, own_rows, stack_rows
 from reader.gui.theme import ReadingSettings, Theme, font_families, mono_families
 
 PX = 96 / 72  # Qt rich text takes margins in px only; sizes here are in points
@@ -31,6 +33,8 @@ class Formula(NamedTuple):
     text: str
 
 
+LOST_IMAGE = "[image]"  # in a cell where a linked image was, not kept at import
+_MIRRORED = "data-reader-mirrored"  # (on a mirrored table while the HTML is made)
 MAX_TABLE_CELLS = 4000  # cells, nested ones counted, of a table the view fits to the column
 
 
@@ -41,6 +45,9 @@ def display_html(
     stack: frozenset[int] = frozenset(),
     code_theme: Theme | None = None,
     tables: list[int] | None = None,
+    direction: str | None = None,
+    page_rtl: bool = False,
+    mirrored: list[bool] | None = None,
 ) -> str:
     """Adapt the clean article HTML to what Qt's rich text understands.
 
@@ -53,7 +60,10 @@ def display_html(
     `stack` are too wide for the column even set small: each row becomes a line (and the
     tables inside it lines within it); `tables` is given the index of each table left a table.
     With `code_theme`, code blocks that declare their language get syntax colours
-    for that theme (code_colors.py).
+    for that theme (code_colors.py). A right-to-left table (its own dir, an ancestor's, the article's
+    declared `direction`, else its text's) has its first column on the right (direction.py);
+    `mirrored` is given, for each table left a table in document order, whether it was mirrored.
+    On a right-to-left page (`page_rtl`) a left-to-right table's cells stay left to right.
     """
     from lxml import html as lxml_html  # loaded when the first article opens, not at start
 
@@ -64,6 +74,9 @@ def display_html(
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     # Articles stored before tables were bounded at import could hang the layout.
     bound_tree(root)
+    for el in list(root.iter("br")):
+        if _ends_line_anyway(el):
+            _drop_keeping_tail(el)
     for el in root.iter("figure"):
         el.tag = "div"
     for el in root.iter("figcaption"):
@@ -74,16 +87,36 @@ def display_html(
         _declared_size(el)
     for el in list(root.iter("table")):
         _drop_empty_rows(el)
+    # Cells left empty (their remote images not kept): a linked one says so, and a column of them goes.
+    gaps: dict = {}  # the tables with an empty cell, in document order
+    for cell in [c for c in root.iter("td", "th") if holds_nothing(c)]:
+        if not _lost_image(cell) and cell.getparent() is not None:
+            table = next(cell.iterancestors("table"), None)
+            if table is not None:
+                gaps[table] = None
+    for el in gaps:
+        _drop_empty_columns(el)
     flattened: set = set()  # tables inside a stacked one: lines of it now
     for index, el in enumerate(list(root.iter("table"))):
         if el in flattened:
             continue
+        way = table_direction(el, direction, "rtl" if page_rtl else "ltr")
         if index in stack or _nested_bulk(el):
             flattened.update(el.iter("table"))
-            _stack_rows(el)
+            stack_rows(el, way)
             continue
         if tables is not None:
             tables.append(index)
+        if way == "rtl":
+            mirror_rows(own_rows(el))
+            el.set(_MIRRORED, "")
+        # The direction on the cells, not the table: Qt gave a table's to the paragraph after it.
+        for part in (el, *(c for c in el if c.tag in ("thead", "tbody", "tfoot")), *own_rows(el)):
+            part.attrib.pop("dir", None)
+        if way == "rtl" or page_rtl:
+            for cell in (c for tr in own_rows(el) for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
+                if not cell.get("dir"):
+                    cell.set("dir", way)
         el.set("cellspacing", "0")
         el.set("cellpadding", "6")
         el.set("width", "100%")
@@ -99,6 +132,10 @@ def display_html(
                 node.text = node.text.replace("\xa0", " ")
             if node is not el and node.tail and "\xa0" in node.tail:
                 node.tail = node.tail.replace("\xa0", " ")
+    for el in root.iter("table"):  # those left tables, in the document's order
+        if mirrored is not None:
+            mirrored.append(el.get(_MIRRORED) is not None)
+        el.attrib.pop(_MIRRORED, None)
     for el in root.iter("pre"):
         _trim_pre(el)
     if code_theme is not None:
@@ -112,9 +149,110 @@ def display_html(
     return lxml_html.tostring(root, encoding="unicode")
 
 
-def _holds_nothing(el) -> bool:
-    """No words and no image: what is left of a cell whose remote image was not kept."""
-    return not "".join(el.itertext()).strip() and next(el.iter("img"), None) is None
+_BLOCK_TAGS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"),
+        *("nav", "ol", "p", "pre", "section", "table", "td", "th", "ul"),
+    )
+)
+
+
+def _ends_line_anyway(br) -> bool:
+    """A line break with nothing after it in its block, or only a block after it: a browser draws
+    no line for it, Qt an empty one ('<p>By Ann<br></p>' took two lines)."""
+    node = br
+    while True:
+        if (node.tail or "").strip():
+            return False
+        after = node.getnext()
+        while after is not None:
+            if after.tag in _BLOCK_TAGS:
+                return True  # (a block starts a line of its own)
+            if after.tag in ("br", "img") or not holds_nothing(after):
+                return False
+            if (after.tail or "").strip():
+                return False
+            after = after.getnext()
+        parent = node.getparent()
+        if parent is None or parent.tag == "pre":
+            return False
+        if parent.tag in _BLOCK_TAGS:
+            return True
+        node = parent
+
+
+def _drop_keeping_tail(el) -> None:
+    previous, parent = el.getprevious(), el.getparent()
+    if el.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _lost_image(cell) -> bool:
+    """A cell that holds only a link, empty, held a linked image the importer did not keep (remote
+    images are never fetched; a link the page gave a relative address keeps no address): a table of
+    ticks linked to their pages was an empty grid. The link shows "[image]" (the view's words, not
+    the article's: the text map leaves them out). Whether it did, for an empty cell."""
+    link = next(cell.iter("a"), None)
+    if link is None:
+        return False
+    mark = link.makeelement("span", {"class": "lost-image", "title": LOST_IMAGE_TITLE})
+    mark.text = LOST_IMAGE
+    link.insert(0, mark)
+    mark.tail, link.text = link.text, None
+    # The cell's block marked (a style on the <td> itself took its borders away).
+    holder = cell.makeelement("div", {"style": f"-qt-user-state: {LABEL_STATE}"})
+    holder.text, cell.text = cell.text, None
+    for child in list(cell):
+        holder.append(child)
+    cell.append(holder)
+    return True
+
+
+def _drop_empty_columns(table) -> None:
+    """A column that holds nothing in any row goes (the importer drops the remote icons of a table
+    of pros and cons: their narrow empty column took room from the words); a cell spanning it
+    spans a column fewer."""
+    rows = own_rows(table)
+    places = grid(rows)
+    width = max((filled for _starts, filled in places), default=0)
+    if width < 2:
+        return
+    placed = [
+        (cell, start, _colspan(cell))
+        for tr, (starts, _filled) in zip(rows, places, strict=True)
+        for cell, start in zip(cells(tr), starts, strict=True)
+    ]
+    full = {start for cell, start, wide in placed if wide == 1 and not holds_nothing(cell)}
+    for cell, start, wide in placed:  # a cell spanning only columns left empty keeps its first
+        if wide > 1 and not holds_nothing(cell) and full.isdisjoint(range(start, start + wide)):
+            full.add(start)
+    empty = set(range(width)) - full
+    if not empty or len(empty) == width:
+        return
+    for cell, start, wide in placed:
+        gone = len(empty.intersection(range(start, start + wide)))
+        if gone == wide:
+            _drop_cell(cell)
+        elif gone:
+            cell.set("colspan", str(wide - gone))
+
+
+def _colspan(cell) -> int:
+    value = cell.get("colspan") or "1"
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _drop_cell(cell) -> None:
+    """Remove an empty cell, its tail (whitespace between cells) kept."""
+    previous = cell.getprevious()
+    if cell.tail and previous is not None:
+        previous.tail = (previous.tail or "") + cell.tail
+    cell.getparent().remove(cell)
 
 
 def _drop_empty_rows(table) -> None:
@@ -122,13 +260,13 @@ def _drop_empty_rows(table) -> None:
     ones are never fetched) as the view hides the paragraphs they leave empty, and an infobox's
     image row was left an empty box. A row a cell spans into or out of stays (the grid would shift);
     a table left with nothing at all goes."""
-    if _holds_nothing(table):
+    if holds_nothing(table):
         table.drop_tree()
         return
     spanned_until = -1  # the last row a cell of a row before spans into
-    for number, tr in enumerate(_own_rows(table)):
+    for number, tr in enumerate(own_rows(table)):
         spans = [_rowspan(cell) for cell in tr if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
-        if number > spanned_until and max(spans, default=1) == 1 and _holds_nothing(tr):
+        if number > spanned_until and max(spans, default=1) == 1 and holds_nothing(tr):
             tr.drop_tree()
         spanned_until = max([spanned_until, *(number + span - 1 for span in spans)])
 
@@ -144,146 +282,6 @@ def _nested_bulk(table) -> bool:
     if table.find(".//table") is None:
         return False
     return any(count > MAX_TABLE_CELLS for count, _cell in enumerate(table.iter("td", "th"), start=1))
-
-
-def _stack_rows(table) -> None:
-    """A table as lines, one a row, its cells apart by an em space (no text added: the text
-    map ignores spaces), header cells bold. For a table no column could hold unbroken.
-    A table in a cell becomes lines within its row's line, its words in order."""
-    holder = table.makeelement("div", {"class": "stacked-table"})
-    caption = _caption(table)
-    if caption is not None:  # its title first, a line of its own
-        line = holder.makeelement("p", {"class": "stacked-row"})
-        line.append(caption)
-        holder.append(line)
-    for tr in _own_rows(table):
-        line = holder.makeelement("p", {"class": "stacked-row"})
-        _append_cells(line, tr)
-        holder.append(line)
-    if len(holder):  # the space a table has after it (Qt's rich text gives a <div> no margins)
-        holder[-1].set("class", "stacked-last")
-    holder.tail = table.tail
-    table.getparent().replace(table, holder)
-
-
-def _caption(table):
-    """The table's <caption> as a line's bold words (the rows alone left its words out), or None."""
-    caption = next((child for child in table if child.tag == "caption"), None)
-    if caption is None:
-        return None
-    caption.tag = "b"
-    caption.set("class", "stacked-cell")
-    for el in list(caption.iter(*_CELL_BLOCKS)):
-        if el is not caption:
-            el.set("class", "stacked-cell")
-            _replace_block(el, el, "span")
-    caption.tail = None
-    _tidy_breaks(caption)
-    return caption
-
-
-def _own_rows(table) -> list:
-    """The table's rows, not those of the tables in its cells."""
-    rows = []
-    for child in table:
-        if child.tag == "tr":
-            rows.append(child)
-        elif child.tag in ("thead", "tbody", "tfoot"):
-            rows.extend(row for row in child if row.tag == "tr")
-    return rows
-
-
-def _append_cells(line, tr) -> None:
-    for n, cell in enumerate(c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")):
-        # Every table in the cell, however deep (in a <div>...), the innermost first: a table
-        # left inside the line would be laid out as a table again.
-        for table in reversed([t for t in cell.iter("table")]):
-            _replace_block(table, _inline_table(table))
-        # Every block in the cell, however deep, inline too: a block left in the line's <p> split
-        # the row into paragraphs (the next cells on a line of their own), and Qt set the text
-        # after it at the body's size. A line break stands where a block began and ended.
-        for el in list(cell.iter(*_CELL_BLOCKS)):
-            if el is not cell:
-                el.set("class", "stacked-cell")
-                _replace_block(el, el, "b" if el.tag in _HEADINGS else "span")
-        for el in list(cell.iter("hr")):
-            _replace_block(el, el.makeelement("span", {}))
-        # (The size on each cell too: Qt sets text after a nested <br> at the block's size.)
-        part = cell.makeelement("b" if cell.tag == "th" else "span", {"class": "stacked-cell"})
-        part.text = ("\u2003" if n else "") + (cell.text or "")
-        for child in list(cell):
-            part.append(child)
-        _tidy_breaks(part)
-        line.append(part)
-
-
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_CELL_BLOCKS = (
-    *("address", "article", "aside", "blockquote", "center", "dd", "details", "dir", "div", "dl", "dt"),
-    *("fieldset", "footer", "form", "header", "hgroup", "li", "main", "menu", "nav", "ol", "p", "section"),
-    *("summary", "ul", *_HEADINGS),
-)
-_BREAK = "stacked-break"  # a line break put where a block was (kept only between words)
-
-
-def _replace_block(old, new, tag: str | None = None) -> None:
-    """`new` (inline) in the place of the block `old`, a line break before and after it."""
-    if tag is not None:
-        new.tag = tag
-    if new is not old:
-        new.tail = old.tail
-        old.getparent().replace(old, new)
-    before = new.makeelement("br", {"class": _BREAK})
-    after = new.makeelement("br", {"class": _BREAK})
-    new.addprevious(before)
-    after.tail, new.tail = new.tail, None
-    new.addnext(after)
-
-
-def _tidy_breaks(cell) -> None:
-    """Of the line breaks put where blocks were, keep one between two runs of words (or images);
-    drop those at the cell's start or end, next to another break, or where the page broke the line."""
-    from lxml import etree
-
-    drop: list = []
-    pending: list = []  # breaks put since the last words
-    words = False  # words since the last break kept
-    for event, el in etree.iterwalk(cell, events=("start", "end")):
-        found = False
-        if event == "start":
-            if el.tag == "br":
-                if el.get("class") == _BREAK:
-                    pending.append(el)
-                else:  # the page's own break
-                    drop += pending
-                    pending, words = [], False
-            found = el.tag == "img" or bool(el.text and el.text.strip())
-        elif el is not cell:
-            found = bool(el.tail and el.tail.strip())
-        if found:
-            if words and pending:
-                pending[0].attrib.pop("class")
-                drop += pending[1:]
-            else:
-                drop += pending
-            pending, words = [], True
-    for el in drop + pending:
-        el.drop_tree()
-
-
-def _inline_table(table):
-    """A table in a stacked row: its rows as lines of that row."""
-    span = table.makeelement("span", {"class": "stacked-cell"})
-    caption = _caption(table)
-    if caption is not None:
-        span.append(caption)
-    for tr in _own_rows(table):
-        if len(span):
-            span.append(span.makeelement("br", {"class": _BREAK}))
-        row = span.makeelement("span", {})
-        _append_cells(row, tr)
-        span.append(row)
-    return span
 
 
 def _declared_size(img) -> None:
@@ -359,12 +357,14 @@ def meta_parts(article: Article, minutes_left: int | None = None) -> list[str]:
     return parts
 
 
-def compose_html(article: Article, body: str, theme: Theme, settings: ReadingSettings) -> str:
-    """The header (site, title, byline, tags) in front of the article's body."""
+def compose_html(article: Article, body: str, theme: Theme, settings: ReadingSettings, rtl: bool | None = None) -> str:
+    """The header (site, title, byline, tags) in front of the article's body; right to left when
+    `rtl` (by default when the article declares it)."""
     t = theme
     s = settings.size
     chrome = f"-qt-user-state: {CHROME_STATE};"
-    rtl = article.direction == "rtl"
+    if rtl is None:
+        rtl = article.direction == "rtl"
     site = article.site or _host(article.url) or ""
     # Each part isolated: in a right-to-left article "1 min read" stays one phrase.
     meta = " · ".join(_ISOLATE.format(html.escape(p)) for p in meta_parts(article))
@@ -432,14 +432,18 @@ def stylesheet(theme: Theme, settings: ReadingSettings, rtl: bool = False) -> st
     ul, ol {{ margin-top: 0px; margin-bottom: {s * 0.95 * PX:.0f}px; }}
     li {{ margin-bottom: {s * 0.35 * PX:.0f}px; }}
     dt {{ font-weight: 700; margin-top: {s * 0.5 * PX:.0f}px; }}
-    dd {{ margin-bottom: {s * 0.35 * PX:.0f}px; }}
+    dd {{ margin-bottom: {s * 0.35 * PX:.0f}px; margin-{start}: 30px; margin-{end}: 0px; }}  /* (indented from the start) */
     table {{ border-collapse: collapse; margin-top: {s * 0.4 * PX:.0f}px; margin-bottom: {s * 1.2 * PX:.0f}px;
              border-color: {t.rule}; }}
     td, th {{ border: 1px solid {t.rule}; padding: 5px 8px; font-size: {s * 0.88:.1f}pt; }}
     th {{ background-color: {t.code}; font-weight: 700; }}
     p.stacked-row {{ margin-bottom: {s * 0.3 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
+    p.stacked-card {{ margin-bottom: {s * 0.75 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
     p.stacked-last {{ margin-bottom: {s * 1.2 * PX:.0f}px; font-size: {s * 0.88:.1f}pt; }}
     .stacked-cell {{ font-size: {s * 0.88:.1f}pt; }}
+    .stacked-label {{ font-size: {s * 0.88:.1f}pt; color: {t.muted}; font-weight: 600; }}
+    .lost-image {{ font-size: {s * 0.78:.1f}pt; }}
+    .stacked-sep {{ font-size: {s * 0.88:.1f}pt; color: {t.muted}; }}
     p.caption {{ font-size: {s * 0.8:.1f}pt; color: {t.muted}; margin-top: {s * 0.4 * PX:.0f}px; }}
     hr {{ color: {t.rule}; }}
     """

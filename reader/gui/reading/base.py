@@ -37,6 +37,8 @@ if TYPE_CHECKING:
         _stacked: frozenset[int]
         _stacked_column: float
         _table_indices: list[int]
+        _mirrored: list[bool]
+        _page_rtl: bool
         _table_words: tuple[object, dict[int, float]]
         _headings: list[Heading] | None
         _find_selections: list[QTextEdit.ExtraSelection]

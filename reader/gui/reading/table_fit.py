@@ -5,7 +5,15 @@ blocks are fitted, in rounds over one layout each (a layout per step was quadrat
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontMetricsF, QTextCharFormat, QTextCursor, QTextDocument, QTextFrame, QTextTable
+from PySide6.QtGui import (
+    QFontMetricsF,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFrame,
+    QTextLength,
+    QTextTable,
+)
 
 from reader.gui.reading.article_html import MAX_TABLE_CELLS
 from reader.gui.reading.base import ViewBase
@@ -143,18 +151,31 @@ class TableFitting(ViewBase):
                 self._scale_table(cursor, tables[i], scale)
         cursor.endEditBlock()
         pending = list(scales)
+        trimmed: set[int] = set()
         while pending:
             layout.blockBoundingRect(self.document().lastBlock())  # laid out once a round
             steps: list[int] = []
+            trims: list[tuple[int, float]] = []
             for index in pending:
-                if self._table_breaks_words(tables[index]) or self._table_too_wide(tables[index], column):
+                table = tables[index]
+                breaks = self._table_breaks_words(table)
+                over = layout.frameBoundingRect(table).width() - column
+                if not breaks and 0.01 < over <= table.columns() + 2 and index not in trimmed:
+                    # The column's width, but its columns rounded up a pixel each: narrowed by that
+                    # (set smaller, then as lines, a table of four numbers flipped to lines and back
+                    # as the window was made a pixel wider).
+                    trims.append((index, over))
+                elif breaks or over > 0.01:
                     (too_wide if scales[index] <= MIN_TABLE_SCALE else steps).append(index)
             cursor.beginEditBlock()
             for index in steps:
                 scales[index] = round(scales[index] - 0.1, 2)
                 self._scale_table(cursor, tables[index], scales[index])
+            for index, over in trims:
+                self._narrow_table(tables[index], over)
+                trimmed.add(index)
             cursor.endEditBlock()
-            pending = steps
+            pending = steps + [index for index, _over in trims]
         self._applied_scales = {keys[i]: scale for i, scale in scales.items()}
         self._table_scales = (dict(self._applied_scales), (self.settings.size, column, this))
         return sorted(too_wide)
@@ -182,6 +203,14 @@ class TableFitting(ViewBase):
                 return True
             block = block.next()
         return False
+
+    def _narrow_table(self, table, over: float) -> None:
+        """The table `over` px narrower, its width kept a share of the column (it follows a resize)."""
+        fmt = table.format()
+        width = self.document().documentLayout().frameBoundingRect(table).width()
+        share = fmt.width().rawValue() if fmt.width().type() == QTextLength.Type.PercentageLength else 100.0
+        fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, share * (width - over - 0.5) / width))
+        table.setFormat(fmt)
 
     def _scale_table(self, cursor: QTextCursor, table, scale: float) -> None:
         base = self.settings.size * 0.88

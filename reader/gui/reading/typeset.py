@@ -141,7 +141,7 @@ class Typesetting(TableFitting):
         metrics = QFontMetricsF(font)
         em = QFontInfo(font).pixelSize() or metrics.height()
         spacing = max(100.0, self.settings.line_spacing * em / metrics.lineSpacing())
-        rtl = self.article is not None and self.article.direction == "rtl"
+        rtl = self._page_rtl
         hide = []
         self._code_blocks = []  # (first, last) block number of each <pre>'s lines
         previous_code = False
@@ -149,7 +149,8 @@ class Typesetting(TableFitting):
             fmt = block.blockFormat()
             cursor.setPosition(block.position())  # currentTable() below asks about this block
             new = QTextBlockFormat()
-            if rtl and not fmt.nonBreakableLines():
+            # (A block the page set left to right, a left-to-right table's cells, stay so.)
+            if rtl and not fmt.nonBreakableLines() and fmt.layoutDirection() != Qt.LayoutDirection.LeftToRight:
                 new.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
             if fmt.nonBreakableLines():  # <pre>
                 # Code reads left to right in any article: set right to left, an indented line

@@ -34,6 +34,7 @@ from reader.core.errors import LibraryError
 from reader.core.textmap import TextMap
 from reader.gui.reading.article_html import Formula, compose_html, display_html, stylesheet
 from reader.gui.reading.contents import Contents
+from reader.gui.reading.direction import page_direction
 from reader.gui.reading.document import CHROME_STATE, document_text_map
 from reader.gui.reading.find_bar import FindBar, Finding
 from reader.gui.reading.highlight_painter import HighlightPainter
@@ -72,6 +73,8 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
         self._stacked: frozenset[int] = frozenset()  # tables shown as lines: too wide for the column
         self._stacked_column = 0
         self._table_indices: list[int] = []  # the page's index of each table shown as a table
+        self._mirrored: list[bool] = []  # of each table in the document: right to left, its columns mirrored
+        self._page_rtl = False  # the article is set right to left (declared, or most of its letters)
         # For what (article, text size and face) and, by the page's index of a table, the least width its
         # words take at the smallest size (table_fit.TableFitting._hopeless_tables).
         self._table_words: tuple[object, dict[int, float]] = (None, {})
@@ -216,7 +219,8 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
         self.setVerticalScrollBarPolicy(hold)
         self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         doc.setDefaultFont(self.body_font())
-        rtl = article.direction == "rtl"
+        rtl = page_direction(article.direction, article.title + "\n" + article.text) == "rtl"
+        self._page_rtl = rtl
         doc.setDefaultStyleSheet(stylesheet(self.theme, self.settings, rtl))
         option = doc.defaultTextOption()
         option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
@@ -225,8 +229,17 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
         self._fitted_width = -1.0
         self._headings = None
         self._table_indices = []
+        self._mirrored = []
         body = display_html(
-            article.html, self._formulas, can_typeset, self._stacked, code_theme=self.theme, tables=self._table_indices
+            article.html,
+            self._formulas,
+            can_typeset,
+            self._stacked,
+            code_theme=self.theme,
+            tables=self._table_indices,
+            direction=article.direction,
+            page_rtl=rtl,
+            mirrored=self._mirrored,
         )
         if self.settings.justify:
             from reader.gui.reading.hyphenate import hyphenate_html
@@ -235,12 +248,20 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
         # No layout while the article is put together (a page of no size is not laid out): each step
         # (the HTML, the block formats, the column's margins, the code's sizes) laid the article out.
         doc.setPageSize(QSizeF(0, 0))
-        self.setHtml(compose_html(article, body, self.theme, self.settings))
+        self.setHtml(compose_html(article, body, self.theme, self.settings, rtl))
         self._finish_blocks()
         # Built once per article: a re-render for a theme or font spells the same blocks.
-        key = (article.id, article.updated, len(article.text), doc.characterCount(), self.settings.justify)
+        # (The tables shown as lines too: their cells are spelled, and a right-to-left one ordered, otherwise.)
+        key = (
+            article.id,
+            article.updated,
+            len(article.text),
+            doc.characterCount(),
+            self.settings.justify,
+            self._stacked,
+        )
         if self.text_map is None or self._map_key != key:
-            self.text_map = document_text_map(doc, article.text)
+            self.text_map = document_text_map(doc, article.text, self._mirrored)
             self._map_key = key
         self._spans = {}
         self.paint_highlights(list(self.highlights.values()), fresh=True)
@@ -443,7 +464,13 @@ class ReadingView(HighlightPainter, Finding, Typesetting, ReadingPosition, Conte
         painter.setClipRect(clip)
         self._paint_code_backgrounds(painter, clip)
         context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette = self.palette()
+        palette = self.palette()
+        # Qt draws an <hr> in the inactive window-text colour (Qt 5: Dark): the text's, a black or
+        # white bar across the column; a rule in the theme's colour for hairlines instead.
+        rule = QColor(self.theme.rule)
+        palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.WindowText, rule)
+        palette.setColor(QPalette.ColorRole.Dark, rule)
+        context.palette = palette
         context.clip = clip
         context.cursorPosition = -1
         selections = []
