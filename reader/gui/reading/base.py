@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QBrush, QFont
+    from PySide6.QtCore import QRectF, QTimer
+    from PySide6.QtGui import QBrush, QFont, QPainter
     from PySide6.QtWidgets import QLabel, QTextBrowser, QTextEdit
 
     from reader.core.domain import Article, Highlight
@@ -62,6 +62,8 @@ if TYPE_CHECKING:
         def layout_now(self) -> None: ...
         def set_page_width(self) -> None: ...
         def minutes_left(self) -> int | None: ...
+        def _paint_note_marks(self, painter: QPainter) -> None: ...
+        def _paint_code_backgrounds(self, painter: QPainter, clip: QRectF) -> None: ...
 
 else:
     ViewBase = object
