@@ -552,3 +552,34 @@ def test_a_long_tag_kept_before_the_limit_stays_usable(library, article_page):
     assert set(library.get(aid).tags) == {long_tag, "north"}
     library.remove_tags(aid, [long_tag])
     assert library.get(aid).tags == ("north",)
+
+
+@pytest.mark.sqlite_only
+def test_undoing_the_deletion_of_a_highlight_with_an_old_long_tag_brings_it_back(library, article_page, tmp_path):
+    """Deleting a highlight drops the tags nothing else carries; its undo puts them back.
+    A tag longer than the limit, kept before it, made the undo fail: the highlight and its
+    note were gone. A tag put back is never refused; an export of it still imports, without it."""
+    from reader.core.export import export_library, import_annotations
+
+    aid = import_one(library, article_page)
+    start = library.get(aid).text.index("listening posts")
+    highlight = library.add_highlight(aid, start, start + 15, note="mine")
+    long_tag = "z" * 300
+    with sqlite3.connect(library.db_path) as conn:  # as a Reader before the limit stored it
+        tag_id = conn.execute("INSERT INTO tags (name, key) VALUES (?, ?)", (long_tag, long_tag)).lastrowid
+        conn.execute("INSERT INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)", (highlight.id, tag_id))
+    conn.close()
+    kept = library.get_highlight(highlight.id)
+    export_library(library, "json", tmp_path / "all.json")
+    library.delete_highlight(highlight.id)
+    library.restore_highlight(kept)
+    [back] = library.get(aid).highlights
+    assert (back.note, back.tags) == ("mine", (long_tag,))
+
+    # The export, into a library where it is gone: the highlight comes back, the long tag is named.
+    library.delete_highlight(back.id)
+    report = import_annotations(library, tmp_path / "all.json")
+    assert report.added == 1 and report.long_tags == [long_tag]
+    assert "1 tags over 200 characters left out" in report.summary()
+    [again] = library.get(aid).highlights
+    assert (again.note, again.tags) == ("mine", ())

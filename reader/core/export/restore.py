@@ -36,6 +36,7 @@ from reader.core.export.w3c import (
     parse_annotation,
     read_annotations,
 )
+from reader.core.tags import MAX_TAG_CHARS
 
 
 class AnnotatedLibrary(Protocol):
@@ -73,6 +74,7 @@ class AnnotationImport:
     changes: list[domain.Change] = field(default_factory=list)
     # "annotation 3: 'tags' is not ..." for each entry skipped for a malformed field
     problems: list[str] = field(default_factory=list)
+    long_tags: list[str] = field(default_factory=list)  # over tags.MAX_TAG_CHARS: left out
 
     def summary(self) -> str:
         parts = [f"{self.added} highlights added"]
@@ -89,6 +91,8 @@ class AnnotationImport:
             parts.append(f"{self.notes} article notes and {self.tags} article tags restored")
         if self.titles:
             parts.append(f"{self.titles} article titles restored")
+        if self.long_tags:
+            parts.append(f"{len(self.long_tags)} tags over {MAX_TAG_CHARS} characters left out")
         return ", ".join(parts)
 
 
@@ -286,6 +290,7 @@ def import_annotations(
                 report.present += 1
                 continue
             seen.add(uid)
+            parsed["tags"] = _usable_tags(parsed["tags"], report)
             wanted.append(_highlight(article_id, uid, parsed, text, stamp))
         inserted = library.insert_highlights(wanted)
         report.present += len(wanted) - len(inserted)
@@ -327,7 +332,7 @@ def import_annotations(
             if library.restore_title(article_id, title):
                 report.titles += 1
                 touched.add(article_id)
-        tags = [t for t in record.get("tags") or () if isinstance(t, str) and t.strip()]
+        tags = _usable_tags([t for t in record.get("tags") or () if isinstance(t, str) and t.strip()], report)
         new = [t for t in tags if t not in current.tags]
         if new:
             # Added in one transaction: tags another process adds meanwhile stay.
@@ -338,6 +343,15 @@ def import_annotations(
             report.changes.append(domain.Change("article-updated", article_id))
     report.articles = len(touched)
     return report
+
+
+def _usable_tags(tags: list[str], report: AnnotationImport) -> list[str]:
+    """The tags a library takes (tags.MAX_TAG_CHARS, as typed ones): a longer one, kept by an
+    older Reader, is left out and named, and the rest of the file is still imported."""
+    for tag in tags:
+        if len(tag) > MAX_TAG_CHARS:
+            report.long_tags.append(tag)
+    return [tag for tag in tags if len(tag) <= MAX_TAG_CHARS]
 
 
 def _highlight(

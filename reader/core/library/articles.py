@@ -135,9 +135,10 @@ class ArticleEditsMixin(LibraryHost):
         return domain.Change("article-updated", article_id)
 
     @staticmethod
-    def _tag_rows(session: Session, names: Iterable[str]) -> list[Tag]:
+    def _tag_rows(session: Session, names: Iterable[str], typed: bool = True) -> list[Tag]:
         """The tag rows for these names; a tag is found by its key whatever its
-        case, and a new one keeps the spelling first typed."""
+        case, and a new one keeps the spelling first typed. typed=False: tags put
+        back as they were (undo, restore), which the length limit never refuses."""
         wanted = clean_tags(names)
         if not wanted:
             return []  # most highlights have no tags: no query (it also flushes the session)
@@ -147,7 +148,7 @@ class ArticleEditsMixin(LibraryHost):
         for name, key in zip(wanted, keys):
             # The same limit on both backends (tags.MAX_TAG_CHARS), for new tags: a longer
             # one a personal library took before the limit stays usable.
-            if key not in existing and len(name) > MAX_TAG_CHARS:
+            if typed and key not in existing and len(name) > MAX_TAG_CHARS:
                 raise LibraryError(
                     f"a tag can be at most {MAX_TAG_CHARS} characters; {name[:30]!r}… has {len(name)}; nothing was saved"
                 )

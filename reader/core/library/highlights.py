@@ -301,7 +301,7 @@ class HighlightsMixin(LibraryHost):
             created_by=storable(x.created_by) if x.created_by else None,
             updated_by=storable(x.updated_by) if x.updated_by else None,
         )
-        row.tags = self._tag_rows(session, x.tags)
+        row.tags = self._tag_rows(session, x.tags, typed=False)  # put back: undo never fails on a tag
         session.add(row)
         if x.review is not None:  # restored with its place in the daily review
             session.flush()
