@@ -230,6 +230,19 @@ def test_a_right_to_left_table_reads_from_the_right(library, make_window, tmp_pa
     assert cursor.selectedText() == "خمسة كيلو"
 
 
+def test_a_right_to_left_table_after_a_table_left_empty_still_selects_its_words(library, make_window, tmp_path):
+    # A gallery whose images were not kept leaves a table of a caption only, which Qt makes no
+    # table of: counted still, the tables after it were taken for others and their words could
+    # not be selected or highlighted.
+    gallery = "<table><caption>معرض الصور</caption><tr><td><img src='https://example.com/a.jpg'></td></tr></table>"
+    path = page(tmp_path, "gallery.html", AR_PROSE + gallery + FRUIT + AR_PROSE, title="سوق", lang="ar", dir="rtl")
+    view = open_one(library, make_window, path).view
+    for words in ("الصنف", "خمسة كيلو", "تفاح", "ثلاثة كيلو", "برتقال"):
+        view.setTextCursor(view.document().find(words))
+        selected = view.selected_text_range()
+        assert selected is not None and view.article.text[selected[0] : selected[1]] == words
+
+
 def _found(text: str, words: str) -> tuple[int, int]:
     start = text.index(words)
     return start, start + len(words)

@@ -133,7 +133,9 @@ def display_html(
             if node is not el and node.tail and "\xa0" in node.tail:
                 node.tail = node.tail.replace("\xa0", " ")
     for el in root.iter("table"):  # those left tables, in the document's order
-        if mirrored is not None:
+        # Qt makes no table of one without a cell (a caption over rows of images not kept):
+        # counted, it would shift every later table's place and leave their text unmapped.
+        if mirrored is not None and el.xpath("./tr[td or th] | ./*/tr[td or th]"):
             mirrored.append(el.get(_MIRRORED) is not None)
         el.attrib.pop(_MIRRORED, None)
     for el in root.iter("pre"):
