@@ -133,9 +133,7 @@ def display_html(
             if node is not el and node.tail and "\xa0" in node.tail:
                 node.tail = node.tail.replace("\xa0", " ")
     for el in root.iter("table"):  # those left tables, in the document's order
-        # Qt makes no table of one without a cell (a caption over rows of images not kept):
-        # counted, it would shift every later table's place and leave their text unmapped.
-        if mirrored is not None and el.xpath("./tr[td or th] | ./*/tr[td or th]"):
+        if mirrored is not None:
             mirrored.append(el.get(_MIRRORED) is not None)
         el.attrib.pop(_MIRRORED, None)
     for el in root.iter("pre"):
@@ -271,6 +269,14 @@ def _drop_empty_rows(table) -> None:
         if number > spanned_until and max(spans, default=1) == 1 and holds_nothing(tr):
             tr.drop_tree()
         spanned_until = max([spanned_until, *(number + span - 1 for span in spans)])
+    # A caption over rows of images not kept: Qt makes no table without a cell, and counted, such a
+    # table shifted every later one's place (their text unmapped, the wrong one set as lines).
+    if not any(isinstance(c.tag, str) and c.tag in ("td", "th") for tr in own_rows(table) for c in tr):
+        caption = table.find("caption")
+        if caption is not None:
+            caption.tag, caption.tail = "p", None
+            table.addprevious(caption)
+        table.drop_tree()
 
 
 def _rowspan(cell) -> int:

@@ -1,4 +1,4 @@
-"""The text map of a document whose right-to-left tables are mirrored (table_direction.py).
+"""The text map of a document whose right-to-left tables are mirrored (direction.py).
 
 A mirrored table holds each row's cells in visual order, the page's last cell first. The map is
 built over the article's blocks in the page's order, each block given a place of its own on a

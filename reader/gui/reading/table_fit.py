@@ -180,17 +180,6 @@ class TableFitting(ViewBase):
         self._table_scales = (dict(self._applied_scales), (self.settings.size, column, this))
         return sorted(too_wide)
 
-    def _tables(self):
-        found = []
-        stack = [self.document().rootFrame()]
-        while stack:
-            frame = stack.pop()
-            for child in frame.childFrames():
-                if isinstance(child, QTextTable):
-                    found.append(child)
-                stack.append(child)
-        return found
-
     def _table_too_wide(self, table, column: float) -> bool:
         rect = self.document().documentLayout().frameBoundingRect(table)
         return rect.width() > column + 0.01

@@ -45,6 +45,7 @@ from PySide6.QtGui import (
 
 from reader.gui.reading.article_html import PX, TEX_SCHEME, asset_query
 from reader.gui.reading.document import CHROME_STATE, TEX_PROPERTY
+from reader.gui.reading.logical_order import tables_in_order
 from reader.gui.reading.table_fit import TableFitting
 
 ASSET_SCHEME = "asset"
@@ -341,7 +342,7 @@ class Typesetting(TableFitting):
             self._render(self.scroll_fraction())
             return
         doc = self.document()
-        tables = sorted(self._tables(), key=lambda t: t.firstPosition())  # document order, as the HTML
+        tables = tables_in_order(doc)  # document order, as the HTML
         # The page's index of each table in `tables` (the stacked ones are no longer tables).
         shown = self._table_indices
         # Tables no size could fit are known before any layout: set as lines at once (the article
