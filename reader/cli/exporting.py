@@ -69,20 +69,25 @@ def _refused_says_force() -> Iterator[None]:
 
 
 def _report_export(result: ExportResult, as_json: bool) -> None:
+    from reader.core.export.singles import is_stream
+
+    # The report on stdout, for scripts; not when the export itself went there (--out /dev/stdout).
+    listing = sys.stderr if any(is_stream(p) for p in result.paths) else sys.stdout
     if as_json:
-        _print_json(
-            {
-                "paths": [str(p) for p in result.paths],
-                "written": [str(p) for p in result.written],
-                "removed": [str(p) for p in result.removed],
-                "kept": [str(p) for p in result.kept],
-                "articles": result.articles,
-                "highlights": result.highlights,
-            }
-        )
+        with contextlib.redirect_stdout(listing):
+            _print_json(
+                {
+                    "paths": [str(p) for p in result.paths],
+                    "written": [str(p) for p in result.written],
+                    "removed": [str(p) for p in result.removed],
+                    "kept": [str(p) for p in result.kept],
+                    "articles": result.articles,
+                    "highlights": result.highlights,
+                }
+            )
         return
     for path in result.paths:
-        print(path)
+        print(path, file=listing)
     for path in result.kept:
         print(f"left alone (changed since Reader wrote it): {path}", file=sys.stderr)
     kept = set(result.kept)

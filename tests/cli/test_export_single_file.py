@@ -87,7 +87,21 @@ def test_a_link_to_a_file_of_the_users_is_refused_and_a_redirected_stdout_writte
             timeout=120,
         )
     assert done.returncode == 0, done.stderr
-    assert zipfile.is_zipfile(deck)
+    assert zipfile.is_zipfile(deck) and deck.read_bytes()[:2] == b"PK"  # the deck alone: no report in it
+    # Any format: the same bytes as into a file (the list of what was written goes to stderr).
+    for fmt, name in (("md", "all.md"), ("json", "all.json")):
+        run("export", "--all", "--format", fmt, "--out", name)
+        piped = tmp_path / f"piped-{name}"
+        with open(piped, "wb") as stdout:
+            done = subprocess.run(
+                [sys.executable, "-m", "reader", "export", "--all", "--format", fmt, "--out", "/dev/stdout"],
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                cwd=tmp_path,
+                timeout=120,
+            )
+        assert done.returncode == 0, done.stderr
+        assert piped.read_bytes() == (tmp_path / name).read_bytes()
 
 
 def test_exports_in_many_processes_at_once_leave_whole_files_each_known_as_readers(run, article_id, tmp_path):

@@ -47,7 +47,7 @@ from reader.core.export.manifest import sha256
 from reader.core.export.markdown import MarkdownFormat, default_template_text, template_bytes
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.renderpool import render_in_worker
-from reader.core.export.singles import write_single
+from reader.core.export.singles import is_stream, write_single
 from reader.core.export.tagnames import tag_name, tag_names
 from reader.core.export.w3c import JsonFormat
 from reader.core.export.writing import (
@@ -165,7 +165,7 @@ def export_articles(
     kind = FORMATS[fmt]
     out = Path(out)
     if single_file is None:
-        single_file = out.suffix.lower() == kind.suffix or getattr(kind, "single_only", False)
+        single_file = out.suffix.lower() == kind.suffix or getattr(kind, "single_only", False) or is_stream(out)
         other = {f.suffix for f in FORMATS.values()} - {kind.suffix}
         if out.suffix.lower() in other and not out.is_dir():
             raise ValueError(

@@ -63,6 +63,18 @@ def registry_file() -> Path:
     return Path(folder).expanduser() / REGISTRY
 
 
+def is_stream(path: str | os.PathLike[str]) -> bool:
+    """`path` is written into, not replaced: /dev/stdout, a pipe, a terminal or another device."""
+    target = os.fspath(path)
+    if _STREAM.match(target):
+        return True
+    try:
+        st = os.stat(target)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)
+
+
 def write_single(path: str | os.PathLike[str], raw: bytes, *, force: bool = False) -> bool:
     """Write the export's one file at `path` (see the module's rules); NotReaderFile
     when the file there is not Reader's and not `force`d. Returns False when it
