@@ -480,10 +480,11 @@ class Library(ImportingMixin, ArticleEditsMixin, HighlightsMixin, ReviewMixin):
             ids = controls.articles_with_controls(session.connection())
         if not ids:
             return []
-        listed = " ".join(map(str, ids))  # every one: the command is copied as it stands
+        # Every id while the command stays a line to copy; past that, every article.
+        command = f"reader reextract {' '.join(map(str, ids))}" if len(ids) <= 20 else "reader reextract --all"
         return [
             f"{len(ids)} article(s) still hold control characters (ESC, BEL, …) from an import before Reader "
-            f"removed them: `reader reextract {listed}` cleans them and keeps their highlights"
+            f"removed them: `{command}` cleans them and keeps their highlights"
         ]
 
     def reindex(self) -> None:
