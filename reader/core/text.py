@@ -23,6 +23,13 @@ CELL_TAGS = frozenset({"td", "th"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
+# Control characters an article never keeps (they drive a terminal and show nothing on
+# a page): C0 controls but tab, newline, form feed and carriage return (whitespace),
+# DEL, C1 controls, and the non-characters U+FFFE and U+FFFF. The importer removes them
+# (importing/controls.py); `reader check` finds those an older import kept (storage/controls.py).
+CONTROL_CHARS = "\x01-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+
+
 def storable(text: str) -> str:
     """What a user typed (a note, a tag, a title) without NUL characters, which PostgreSQL
     refuses in text: the same text is then kept on either backend, and a personal library

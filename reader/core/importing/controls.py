@@ -18,10 +18,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from reader.core.text import CONTROL_CHARS
+
 # Raw characters out of the markup: C0 controls but tab, newline and carriage
 # return (a form feed becomes a space first: it is HTML whitespace), DEL, C1
 # controls, lone surrogates, U+FFFE and U+FFFF (lxml refuses those two as well).
-_MARKUP_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_MARKUP_CONTROLS = re.compile(f"[\x00{CONTROL_CHARS}\ud800-\udfff]")
 # The same in UTF-8 bytes, to find them in C: C0 bytes and DEL never occur inside a
 # multi-byte sequence, C1 controls are \xc2\x80-\xc2\x9f, U+FFFE/U+FFFF \xef\xbf\xbe/f.
 _C0_AND_DEL = bytes(range(9)) + b"\x0b" + bytes(range(14, 32)) + b"\x7f"

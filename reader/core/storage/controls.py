@@ -11,10 +11,10 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-# The characters the importer removes from markup now: C0 controls but tab, newline,
-# form feed and carriage return (whitespace the text collapses), DEL, C1 controls,
-# and the two non-characters U+FFFE and U+FFFF.
-CONTROL_CLASS = "[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+from reader.core.text import CONTROL_CHARS
+
+# The characters the importer removes from markup now (NUL is never stored at all).
+CONTROL_CLASS = f"[{CONTROL_CHARS}]"
 
 
 def articles_with_controls(conn: Connection) -> list[int]:
