@@ -27,7 +27,7 @@ def fixtures() -> Path:
 @pytest.fixture(autouse=True)
 def own_config_folder(tmp_path, monkeypatch):
     """Each test stores its display name (reader.core.identity), and the record of the
-    single files its exports wrote (reader.core.export.singles), in folders of its own,
+    single files its exports wrote (reader.core.export.single_file), in folders of its own,
     never in the user's config and state folders."""
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("READER_STATE_DIR", str(tmp_path / "state"))

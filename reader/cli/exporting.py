@@ -60,7 +60,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def _refused_says_force() -> Iterator[None]:
     """A file Reader may not replace: the refusal, and how to replace it anyway."""
-    from reader.core.export.singles import NotReaderFile
+    from reader.core.export.single_file import NotReaderFile
 
     try:
         yield
@@ -69,7 +69,7 @@ def _refused_says_force() -> Iterator[None]:
 
 
 def _report_export(result: ExportResult, as_json: bool) -> None:
-    from reader.core.export.singles import is_stream
+    from reader.core.export.single_file import is_stream
 
     # The report on stdout, for scripts; not when the export itself went there (--out /dev/stdout).
     listing = sys.stderr if any(is_stream(p) for p in result.paths) else sys.stdout

@@ -278,7 +278,7 @@ class ExportDialog(QDialog):
     def _may_write(self, request: ExportRequest) -> bool:
         """Whether the export may go ahead: a file there that Reader would not replace
         on its own (the user's, or Reader's changed since) only once the user agreed."""
-        from reader.core.export.singles import may_replace
+        from reader.core.export.single_file import may_replace
 
         if not request.single_file or request.replace or may_replace(request.out):
             return True

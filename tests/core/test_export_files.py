@@ -275,7 +275,7 @@ def test_a_single_file_export_writes_into_a_pipe_or_through_a_link_never_over_th
 def test_the_record_of_single_files_forgets_files_that_are_gone_and_keeps_the_latest(library, tmp_path, monkeypatch):
     """The registry of single files Reader wrote stays small: a file deleted since is
     forgotten, and past MAX_ENTRIES the oldest are (then refused, the safe way round)."""
-    from reader.core.export import singles
+    from reader.core.export import single_file as singles
 
     monkeypatch.setattr(singles, "MAX_ENTRIES", 3)
     article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
@@ -307,7 +307,7 @@ def test_single_file_exports_at_once_each_leave_their_file_known_as_readers(libr
     registry, and none recorded with bytes another export replaced."""
     import threading
 
-    from reader.core.export import singles
+    from reader.core.export import single_file as singles
 
     article = import_one(library, saved_page(tmp_path / "pages", "alpha", "Alpha"))
     library.add_highlight(article, 0, 5)

@@ -1,5 +1,5 @@
 """Writing exports to disk: one file per article into a folder, or one file
-(written only where no file is, or over the one Reader wrote there: singles.py).
+(written only where no file is, or over the one Reader wrote there: single_file.py).
 
 A folder keeps a small manifest, in `.reader-export/` (manifest.py), of the files
 Reader wrote there: format -> article uid (stable, never reused, unlike the row
@@ -47,7 +47,7 @@ from reader.core.export.manifest import sha256
 from reader.core.export.markdown import MarkdownFormat, default_template_text, template_bytes
 from reader.core.export.readwise import CsvFormat
 from reader.core.export.renderpool import render_in_worker
-from reader.core.export.singles import is_stream, write_single
+from reader.core.export.single_file import is_stream, write_single
 from reader.core.export.tagnames import tag_name, tag_names
 from reader.core.export.w3c import JsonFormat
 from reader.core.export.writing import (
@@ -155,7 +155,7 @@ def export_articles(
     are removed too, while they are unchanged since Reader wrote them.
 
     One file is written only where no file is, or over the bytes Reader last wrote
-    there (singles.py); another file there raises singles.NotReaderFile, nothing
+    there (single_file.py); another file there raises single_file.NotReaderFile, nothing
     written, unless `force` (the user agreed to replace it).
     """
     if fmt not in FORMATS:
