@@ -11,7 +11,10 @@ ids, so importing the same file twice adds nothing. Article notes are restored
 where the article has none; article tags are added; a title the reader had set
 (the record's `title` beside the page's own `pageTitle`) is restored where the
 article has none of the reader's. An article is known by its page's title as well
-as by the reader's, whichever was renamed since.
+as by the reader's, whichever was renamed since. The reader's state comes back
+where the library holds nothing newer: archived and favorite are set (never
+cleared), progress takes the further point, review answers are merged by time,
+and a card keeps its own schedule unless the export's was reviewed later.
 """
 
 from __future__ import annotations

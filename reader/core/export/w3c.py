@@ -18,7 +18,9 @@ Markdown: their bodies say `text/markdown`. The page embeds the collection it is
 part of (`partOf`), as the W3C test suite expects.
 
 The collection also carries `articles`, Reader's extension with each article's
-metadata, note and tags. Its terms are defined in a context of their own (the
+metadata, note (and who wrote it), tags, archived, favorite and reading progress;
+each annotation carries who made and last edited it and its place in the daily
+review with every answer given, so a restore loses none of the reader's state. Its terms are defined in a context of their own (the
 second entry of `@context`, IRIs under urn:x-reader:vocab:), so a JSON-LD
 processor keeps them on expansion; Reader reads them back.
 """
