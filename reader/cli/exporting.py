@@ -193,6 +193,8 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
                 "notes": report.notes,
                 "tags": report.tags,
                 "titles": report.titles,
+                "states": report.states,
+                "answers": report.answers,
                 "unmatched_sources": report.unmatched_sources,
                 "problems": report.problems,
             }

@@ -287,16 +287,33 @@ def get_many(conn: Sql, ids: Sequence[int], content: bool = True) -> list[domain
             chunk,
         ):
             highlight_tag_names.setdefault(highlight_id, []).append(name)
+        # Every answer given, in order: the JSON export carries them, so a restore keeps the history.
+        answers: dict[int, list[domain.ReviewAnswerRecord]] = {}
+        for highlight_id, answer, reviewed, duration_ms in run(
+            "SELECT l.highlight_id, l.answer, l.reviewed, l.duration_ms "
+            "FROM review_logs l JOIN highlights h ON h.id = l.highlight_id "
+            f"WHERE h.article_id IN ({marks}) ORDER BY l.reviewed, l.id",
+            chunk,
+        ):
+            answers.setdefault(highlight_id, []).append(domain.ReviewAnswerRecord(answer, stamp(reviewed), duration_ms))
         reviews: dict[int, domain.ReviewState] = {}
-        for highlight_id, state, stability, difficulty, due, last, retired, answers in run(
-            "SELECT c.highlight_id, c.state, c.stability, c.difficulty, c.due, c.last_review, c.retired, "
-            "(SELECT count(*) FROM review_logs l WHERE l.highlight_id = c.highlight_id) "
+        for highlight_id, state, stability, difficulty, due, last, retired, step in run(
+            "SELECT c.highlight_id, c.state, c.stability, c.difficulty, c.due, c.last_review, c.retired, c.step "
             "FROM review_cards c JOIN highlights h ON h.id = c.highlight_id "
             f"WHERE h.article_id IN ({marks})",
             chunk,
         ):
+            given = tuple(answers.get(highlight_id, ()))
             reviews[highlight_id] = domain.ReviewState(
-                state, stability, difficulty, stamp(due), stamp(last) if last else None, answers, bool(retired)
+                state,
+                stability,
+                difficulty,
+                stamp(due),
+                stamp(last) if last else None,
+                len(given),
+                bool(retired),
+                step,
+                given,
             )
         for (
             hid,

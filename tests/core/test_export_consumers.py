@@ -10,7 +10,7 @@ import re
 import sqlite3
 import uuid
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import bibtexparser
@@ -304,6 +304,10 @@ def _loader(url, options=None):
 
 def test_w3c_json_passes_the_suites_rules_and_survives_expansion(notes, tmp_path):
     library, a, noted, bare = notes
+    library.set_archived(a)
+    library.set_progress(a, 0.25)
+    first = library.get(a).highlights[0]
+    library.answer_review(first.id, "good", now=datetime(2026, 11, 2, 8, 0, tzinfo=UTC), duration_ms=1500)
     export_articles(library, "json", tmp_path / "all.json")
     data = json.loads((tmp_path / "all.json").read_text("utf-8"))
     jsonschema.validate(data, CONTEXT_VALIDATED)
@@ -332,6 +336,17 @@ def test_w3c_json_passes_the_suites_rules_and_survives_expansion(notes, tmp_path
     annotations = page["http://www.w3.org/ns/activitystreams#items"][0]["@list"]
     assert len(annotations) == 3
     assert all("http://www.w3.org/ns/oa#styledBy" in x for x in annotations)
+    # The reader's state, who wrote what and the review answers are Reader's terms, kept too.
+    [record] = [r for r in records if r["http://purl.org/dc/terms/title"][0]["@value"] == library.get(a).title]
+    assert record["urn:x-reader:vocab:archived"][0]["@value"] is True
+    assert record["urn:x-reader:vocab:readingProgress"][0]["@value"] == 0.25
+    assert record["urn:x-reader:vocab:noteBy"][0]["@value"] == library.user
+    assert {x["urn:x-reader:vocab:createdBy"][0]["@value"] for x in annotations} == {library.user}
+    [reviewed] = [x for x in annotations if "urn:x-reader:vocab:review" in x]
+    [answer] = reviewed["urn:x-reader:vocab:review"][0]["urn:x-reader:vocab:answers"][0]["@list"]
+    assert answer["urn:x-reader:vocab:answer"][0]["@value"] == "good"
+    assert answer["urn:x-reader:vocab:reviewed"][0]["@value"] == "2026-11-02T08:00:00Z"
+    assert answer["urn:x-reader:vocab:durationMs"][0]["@value"] == 1500
 
 
 # -- HTML notes --------------------------------------------------------------------------------

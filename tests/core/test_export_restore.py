@@ -4,6 +4,7 @@ other one writes meanwhile is kept (nothing the user made is lost)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,125 @@ def test_an_export_from_before_a_rename_finds_the_article_in_another_library(
         article = other.get(again.id)
         assert (report.added, report.unmatched, report.titles) == (1, 0, 0)
         assert [h.note for h in article.highlights] == ["the posts"] and article.title == "Glacial channels"
+
+
+# -- the reader's own state and review history, through an export and back ---------------------
+
+_DAY1 = datetime(2026, 11, 2, 8, 30, 15, 250_000, tzinfo=UTC)
+_DAY2 = datetime(2026, 11, 5, 19, 4, 2, tzinfo=UTC)
+_DAY3 = datetime(2026, 11, 20, 7, 0, 0, tzinfo=UTC)
+
+
+def _review_of(library: Library, article_id: int) -> tuple[object, ...]:
+    """What a reader sees of the article's one highlight in the review: the schedule and every answer."""
+    [h] = library.get(article_id).highlights
+    review = library.get_highlight(h.id).review
+    assert review is not None
+    answers = tuple((a.answer, a.reviewed.replace(microsecond=0), a.duration_ms) for a in review.answers)
+    return review.state, review.due, review.last_reviewed, review.reviews, review.retired, answers
+
+
+def _reading_state(library: Library, article_id: int) -> tuple[object, ...]:
+    article = library.get(article_id)
+    [h] = article.highlights
+    return (
+        article.archived,
+        article.favorite,
+        article.progress,
+        article.note,
+        article.note_by,
+        h.created_by,
+        h.updated_by,
+    )
+
+
+def _old_library(location: Path | str, page: Path, out: Path) -> int:
+    """A library where Ann read, archived and starred an article, wrote its note, highlighted
+    a passage Bob edited later, and reviewed it twice; exported to `out`."""
+    with Library.open(location, user="Ann") as ann:
+        [outcome] = ann.import_paths([page], workers=1)
+        h = ann.highlight_quote(outcome.id, "listening posts", note="the posts")
+        ann.set_note(outcome.id, "Read on the train.")
+        ann.set_archived(outcome.id)
+        ann.set_favorite(outcome.id)
+        ann.set_progress(outcome.id, 0.625)
+        ann.answer_review(h.id, "good", now=_DAY1, duration_ms=4200)
+        ann.answer_review(h.id, "hard", now=_DAY2)
+    with Library.open(location, user="Bob") as bob:
+        bob.update_highlight(h.id, color="green")
+        export_library(bob, "json", out)
+    return outcome.id
+
+
+def test_reading_state_authors_and_review_history_come_back_in_a_fresh_library(
+    library_at, article_page: Path, tmp_path: Path
+) -> None:
+    """The export dropped archived, favorite, progress, who wrote the note and the highlight,
+    and the review answers: a restored card showed 0 reviews and a fresh schedule."""
+    old_id = _old_library(library_at("old"), article_page, tmp_path / "all.json")
+    with Library.open(library_at("old")) as old:
+        state, review = _reading_state(old, old_id), _review_of(old, old_id)
+    assert state == (True, True, 0.625, "Read on the train.", "Ann", "Ann", "Bob")
+    assert review[3] == 2
+
+    with Library.open(library_at("new"), user="Zed") as new:
+        [again] = new.import_paths([article_page], workers=1)
+        report = import_annotations(new, tmp_path / "all.json")
+        assert _reading_state(new, again.id) == state
+        assert _review_of(new, again.id) == review
+        assert (report.added, report.notes, report.states, report.answers) == (1, 1, 1, 2)
+        assert "2 review answers restored" in report.summary()
+        assert new.review_stats(now=_DAY2).reviewed_today == 1  # the answers count in the history
+
+        before = (tmp_path / "before.json", tmp_path / "after.json")
+        export_library(new, "json", before[0])
+        mark = new.export_changes(0)[1]
+        second = import_annotations(new, tmp_path / "all.json")
+        assert (second.added, second.present, second.notes, second.states, second.answers) == (0, 1, 0, 0, 0)
+        assert second.changes == []
+        export_library(new, "json", before[1])
+        assert before[0].read_text("utf-8") == before[1].read_text("utf-8")
+        assert new.export_changes(0)[1] == mark  # nothing written the second time
+
+
+def test_what_the_library_did_since_the_export_is_kept(library_at, article_page: Path, tmp_path: Path) -> None:
+    """Restoring never goes back: a card reviewed since keeps its schedule (the answers are
+    merged by their time), a flag set since stays, progress keeps the further point; an
+    export reviewed later than the library's card brings its schedule."""
+    old_id = _old_library(library_at("old"), article_page, tmp_path / "all.json")
+    with Library.open(library_at("new")) as new:
+        [again] = new.import_paths([article_page], workers=1)
+        import_annotations(new, tmp_path / "all.json")
+        [h] = new.get(again.id).highlights
+        new.answer_review(h.id, "easy", now=_DAY3)
+        new.set_progress(again.id, 0.9)
+        reviewed_since = _review_of(new, again.id)
+        assert reviewed_since[3] == 3
+
+        report = import_annotations(new, tmp_path / "all.json")
+        assert (report.answers, report.states) == (0, 0)
+        assert new.get(again.id).progress == 0.9
+        assert _review_of(new, again.id) == reviewed_since
+
+    # An export where the article is neither archived nor starred: those set since stay.
+    with Library.open(library_at("old")) as old:
+        old.set_archived(old_id, False)
+        old.set_favorite(old_id, False)
+        export_library(old, "json", tmp_path / "plain.json")
+    with Library.open(library_at("new")) as new:
+        assert import_annotations(new, tmp_path / "plain.json").states == 0
+        article = new.get(again.id)
+        assert (article.archived, article.favorite) == (True, True)
+
+    # The other way round: the old library reviewed once more since the new one was restored.
+    with Library.open(library_at("old")) as old:
+        [h] = old.get(old_id).highlights
+        old.answer_review(h.id, "again", now=_DAY3)
+        export_library(old, "json", tmp_path / "later.json")
+        later = _review_of(old, old_id)
+    with Library.open(library_at("restored")) as restored:
+        [again] = restored.import_paths([article_page], workers=1)
+        import_annotations(restored, tmp_path / "all.json")
+        report = import_annotations(restored, tmp_path / "later.json")
+        assert report.answers == 1
+        assert _review_of(restored, again.id) == later

@@ -11,7 +11,10 @@ ids, so importing the same file twice adds nothing. Article notes are restored
 where the article has none; article tags are added; a title the reader had set
 (the record's `title` beside the page's own `pageTitle`) is restored where the
 article has none of the reader's. An article is known by its page's title as well
-as by the reader's, whichever was renamed since.
+as by the reader's, whichever was renamed since. The reader's state comes back
+where the library holds nothing newer: archived and favorite are set (never
+cleared), progress takes the further point, review answers are merged by time,
+and a card keeps its own schedule unless the export's was reviewed later.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,7 +30,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from reader.core import anchoring, domain
 from reader.core.dates import now
-from reader.core.errors import NoteConflict
 from reader.core.export.common import ARTICLE_URN, Json, parse_iso, uid_from_iri
 from reader.core.export.w3c import (
     ParsedAnnotation,
@@ -50,7 +52,18 @@ class AnnotatedLibrary(Protocol):
 
     def insert_highlights(self, highlights: Sequence[domain.Highlight]) -> list[domain.Highlight]: ...
 
-    def set_note(self, article_id: int, note: str, opened: domain.Article | None = None) -> object: ...
+    def restore_reading_state(
+        self,
+        article_id: int,
+        *,
+        archived: bool = False,
+        favorite: bool = False,
+        progress: float | None = None,
+        note: str = "",
+        note_by: str = "",
+    ) -> tuple[str, ...]: ...
+
+    def restore_reviews(self, states: Mapping[str, domain.ReviewState]) -> tuple[int, list[int]]: ...
 
     def add_tags(self, article_id: int, tags: Iterable[str]) -> object: ...
 
@@ -70,6 +83,8 @@ class AnnotationImport:
     notes: int = 0  # article notes restored
     tags: int = 0  # article tags added
     titles: int = 0  # titles the reader had set, restored
+    states: int = 0  # articles whose archived, favorite or reading progress was restored
+    answers: int = 0  # review answers restored (with new highlights, or merged into present ones)
     unmatched_sources: list[str] = field(default_factory=list)
     changes: list[domain.Change] = field(default_factory=list)
     # "annotation 3: 'tags' is not ..." for each entry skipped for a malformed field
@@ -91,6 +106,10 @@ class AnnotationImport:
             parts.append(f"{self.notes} article notes and {self.tags} article tags restored")
         if self.titles:
             parts.append(f"{self.titles} article titles restored")
+        if self.states:
+            parts.append(f"{self.states} articles' reading state restored")
+        if self.answers:
+            parts.append(f"{self.answers} review answers restored")
         if self.long_tags:
             parts.append(f"{len(self.long_tags)} tags over {MAX_TAG_CHARS} characters left out")
         return ", ".join(parts)
@@ -281,6 +300,8 @@ def import_annotations(
         known = {h.uid for h in article.highlights}
         wanted: list[domain.Highlight] = []
         seen: set[str] = set()
+        # Review states of highlights already here (the file's uid): merged, never replaced.
+        reviews: dict[str, domain.ReviewState] = {}
         for parsed in by_article[article_id]:
             done += 1
             if progress and done % PROGRESS_EVERY == 0:
@@ -288,17 +309,30 @@ def import_annotations(
             uid = _uid(parsed)
             if uid in known or uid in seen:
                 report.present += 1
+                if parsed["review"] is not None and uid not in seen:
+                    reviews[uid] = parsed["review"]
                 continue
             seen.add(uid)
             parsed["tags"] = _usable_tags(parsed["tags"], report)
             wanted.append(_highlight(article_id, uid, parsed, text, stamp))
         inserted = library.insert_highlights(wanted)
+        taken = {h.uid for h in inserted}
+        for h in wanted:
+            if h.uid not in taken and h.review is not None:  # another article's, or added meanwhile
+                reviews[h.uid] = h.review
         report.present += len(wanted) - len(inserted)
         report.added += len(inserted)
         report.orphans += sum(1 for h in inserted if not h.placed)
+        report.answers += sum(len(h.review.answers) for h in wanted if h.uid in taken and h.review is not None)
         if inserted:
             touched.add(article_id)
             report.changes.append(domain.Change("highlights-added", article_id))
+        if reviews:
+            answers, changed = library.restore_reviews(reviews)
+            report.answers += answers
+            for changed_id in changed:
+                touched.add(changed_id)
+                report.changes.append(domain.Change("article-updated", changed_id))
 
     if progress and total % PROGRESS_EVERY:
         progress(total, total)
@@ -316,15 +350,23 @@ def import_annotations(
         restored.add(article_id)
         [current] = library.get_many([article_id], content=False)
         note = record.get("note")
-        if isinstance(note, str) and note.strip() and not current.note.strip():
-            try:
-                # As read above: a note someone wrote since then is theirs to keep.
-                library.set_note(article_id, note, opened=current)
-            except NoteConflict:
-                pass
-            else:
-                report.notes += 1
-                touched.add(article_id)
+        progress_ = record.get("readingProgress")
+        # Checked and written in one transaction: a note, a flag or a further place set
+        # since the export (by another process perhaps) stays.
+        restored_ = library.restore_reading_state(
+            article_id,
+            archived=record.get("archived") is True,
+            favorite=record.get("favorite") is True,
+            progress=float(progress_) if isinstance(progress_, int | float) else None,
+            note=note if isinstance(note, str) else "",
+            note_by=record.get("noteBy") or "",
+        )
+        if "note" in restored_:
+            report.notes += 1
+        if set(restored_) - {"note"}:
+            report.states += 1
+        if restored_:
+            touched.add(article_id)
         title = record.get("title")
         if isinstance(record.get("pageTitle"), str) and isinstance(title, str) and not current.renamed:
             # The reader's title in the file, none in the library: theirs again (one
@@ -393,4 +435,6 @@ def _highlight(
         created=created,
         updated=updated,
         review=parsed["review"],
+        created_by=parsed["created_by"],
+        updated_by=parsed["modified_by"],
     )

@@ -18,7 +18,9 @@ Markdown: their bodies say `text/markdown`. The page embeds the collection it is
 part of (`partOf`), as the W3C test suite expects.
 
 The collection also carries `articles`, Reader's extension with each article's
-metadata, note and tags. Its terms are defined in a context of their own (the
+metadata, note (and who wrote it), tags, archived, favorite and reading progress;
+each annotation carries who made and last edited it and its place in the daily
+review with every answer given, so a restore loses none of the reader's state. Its terms are defined in a context of their own (the
 second entry of `@context`, IRIs under urn:x-reader:vocab:), so a JSON-LD
 processor keeps them on expansion; Reader reads them back.
 """
@@ -27,11 +29,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypedDict, TypeGuard
 
 from reader import __version__
 from reader.core import domain
+from reader.core.dates import now
 from reader.core.export.common import (
     COLOR_HEX,
     ExportOptions,
@@ -45,6 +50,7 @@ from reader.core.export.common import (
     parse_iso,
     reading_order,
 )
+from reader.core.review import ANSWERS
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 VOCAB = "urn:x-reader:vocab:"
@@ -74,6 +80,19 @@ READER_CONTEXT = {
     "lastReviewed": {"@id": "reader:lastReviewed", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
     "reviewCount": {"@id": "reader:reviewCount", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
     "retired": {"@id": "reader:retired", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+    "reviewStep": {"@id": "reader:reviewStep", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+    # Every answer given, oldest first: a restored card keeps its history, streak and chart.
+    "answers": {"@id": "reader:answers", "@container": "@list"},
+    "answer": {"@id": "reader:answer"},
+    "reviewed": {"@id": "reader:reviewed", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
+    "durationMs": {"@id": "reader:durationMs", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+    # The reader's own state of an article, and who wrote what (display names).
+    "archived": {"@id": "reader:archived", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+    "favorite": {"@id": "reader:favorite", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
+    "readingProgress": {"@id": "reader:readingProgress", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+    "noteBy": {"@id": "reader:noteBy"},
+    "createdBy": {"@id": "reader:createdBy"},
+    "modifiedBy": {"@id": "reader:modifiedBy"},
 }
 CONTEXT = [ANNO_CONTEXT, READER_CONTEXT]
 COLLECTION_URN = "urn:x-reader:export:"
@@ -98,6 +117,10 @@ def article_metadata(article: domain.Article) -> Json:
         **{name: values[name] for name in ARTICLE_FIELDS},
         "highlightCount": len(article.highlights),
         **({"pageTitle": article.page_title} if article.renamed else {}),
+        "archived": article.archived,
+        "favorite": article.favorite,
+        "readingProgress": article.progress,
+        **({"noteBy": article.note_by} if article.note and article.note_by else {}),
     }
 
 
@@ -117,6 +140,10 @@ def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[s
         "created": iso(h.created),
         "modified": iso(h.updated),
     }
+    if h.created_by:
+        item["createdBy"] = h.created_by
+    if h.updated_by:
+        item["modifiedBy"] = h.updated_by
     if body:
         item["body"] = body
     item["stylesheet"] = stylesheet()
@@ -135,7 +162,7 @@ def annotation(article: domain.Article, h: domain.Highlight, color_names: dict[s
 
 
 def review_json(review: domain.ReviewState) -> Json:
-    return {
+    value: Json = {
         "reviewState": review.state,
         "stability": review.stability,
         "difficulty": review.difficulty,
@@ -144,27 +171,111 @@ def review_json(review: domain.ReviewState) -> Json:
         "reviewCount": review.reviews,
         "retired": review.retired,
     }
+    if review.step is not None:
+        value["reviewStep"] = review.step
+    if review.answers:
+        value["answers"] = [
+            {
+                "answer": a.answer,
+                "reviewed": iso(a.reviewed),
+                **({"durationMs": a.duration_ms} if a.duration_ms is not None else {}),
+            }
+            for a in review.answers
+        ]
+    return value
+
+
+# What an imported review may hold: times the library can compute with (FSRS adds
+# days to them), numbers its columns take (PostgreSQL's integer is 32 bits).
+EARLIEST = datetime(1970, 1, 1)
+LATEST_DUE = datetime(2400, 1, 1)  # FSRS schedules at most 100 years ahead
+MAX_INT = 2**31 - 1
+MAX_NAME = 1000  # characters of a display name
+
+
+def _whole(value: object, low: int, high: int) -> bool:
+    return _is_int(value) and low <= value <= high
+
+
+def _real(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _time_problem(value: object, name: str, latest: datetime, required: bool = False) -> str | None:
+    if value is None and not required:
+        return None
+    parsed = parse_iso(value)
+    if parsed is None:
+        return f"'{name}' is not an ISO 8601 time"
+    if not EARLIEST <= parsed <= latest:
+        return f"'{name}' ({value}) is out of range ({EARLIEST.year} to {latest:%Y-%m-%d})"
+    return None
+
+
+def review_problem(value: object) -> str | None:
+    """Why an annotation's `review` cannot be restored as it is, or None."""
+    if not isinstance(value, dict):
+        return "'review' is not a review state (reviewState, due...)"
+    happened = now() + timedelta(days=2)  # a little room for another machine's clock
+    if not _whole(value.get("reviewState"), 0, 3):
+        return "'reviewState' is not 0 to 3"
+    for key in ("stability", "difficulty"):
+        if value.get(key) is not None and not (_real(value[key]) and 0 <= value[key] <= 1e9):
+            return f"'{key}' is not a number from 0 to 1e9"
+    for problem in (
+        _time_problem(value.get("due"), "due", LATEST_DUE, required=True),
+        _time_problem(value.get("lastReviewed"), "lastReviewed", happened),
+    ):
+        if problem:
+            return problem
+    if value.get("reviewStep") is not None and not _whole(value["reviewStep"], 0, 1000):
+        return "'reviewStep' is not a whole number from 0 to 1000"
+    if "retired" in value and not isinstance(value["retired"], bool):
+        return "'retired' is not true or false"
+    answers = value.get("answers")
+    if answers is None:
+        return None
+    if not isinstance(answers, list):
+        return "'answers' is not a list"
+    for index, entry in enumerate(answers, 1):
+        if not isinstance(entry, dict):
+            return f"answer {index} is not an object"
+        if entry.get("answer") not in ANSWERS:
+            return f"answer {index}: 'answer' is not one of {', '.join(ANSWERS)}"
+        problem = _time_problem(entry.get("reviewed"), "reviewed", happened, required=True)
+        if problem:
+            return f"answer {index}: {problem}"
+        if entry.get("durationMs") is not None and not _whole(entry["durationMs"], 0, MAX_INT):
+            return f"answer {index}: 'durationMs' is not a whole number of milliseconds"
+    return None
 
 
 def parse_review(value: object) -> domain.ReviewState | None:
-    """The review state of an imported annotation; None if absent or malformed."""
-    if not isinstance(value, dict):
+    """The review state of an imported annotation (checked by review_problem); None if absent."""
+    if not isinstance(value, dict) or review_problem(value) is not None:
         return None
-    state, due = value.get("reviewState"), parse_iso(value.get("due"))
-    numbers = [value.get("stability"), value.get("difficulty")]
-    if not isinstance(state, int) or isinstance(state, bool) or due is None:
-        return None
-    if not all(n is None or (isinstance(n, int | float) and not isinstance(n, bool)) for n in numbers):
-        return None
+    due = parse_iso(value["due"])
+    assert due is not None  # review_problem checked it
     count = value.get("reviewCount")
+    answers: dict[tuple[datetime, str], domain.ReviewAnswerRecord] = {}
+    for entry in value.get("answers") or ():
+        reviewed = parse_iso(entry["reviewed"])
+        assert reviewed is not None
+        answers.setdefault(
+            (reviewed, entry["answer"]), domain.ReviewAnswerRecord(entry["answer"], reviewed, entry.get("durationMs"))
+        )
+    given = tuple(sorted(answers.values(), key=lambda a: a.reviewed))
+    stability, difficulty = value.get("stability"), value.get("difficulty")
     return domain.ReviewState(
-        state=state,
-        stability=float(numbers[0]) if numbers[0] is not None else None,
-        difficulty=float(numbers[1]) if numbers[1] is not None else None,
+        state=value["reviewState"],
+        stability=float(stability) if stability is not None else None,
+        difficulty=float(difficulty) if difficulty is not None else None,
         due=due,
         last_reviewed=parse_iso(value.get("lastReviewed")),
-        reviews=count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 0,
+        reviews=len(given) or (count if _is_int(count) and 0 <= count <= MAX_INT else 0),
         retired=value.get("retired") is True,
+        step=value.get("reviewStep"),
+        answers=given,
     )
 
 
@@ -297,8 +408,19 @@ def annotation_problem(node: Json) -> str | None:
                 start, end = selector.get("start"), selector.get("end")
                 if not (_is_int(start) and _is_int(end)) or not 0 <= start <= end:
                     return "the position's 'start' and 'end' are not two ordered whole numbers"
-    if node.get("review") is not None and parse_review(node["review"]) is None:
-        return "'review' is not a review state (reviewState, due...)"
+    for key in ("createdBy", "modifiedBy"):
+        problem = _name_problem(node, key)
+        if problem:
+            return problem
+    if node.get("review") is not None:
+        return review_problem(node["review"])
+    return None
+
+
+def _name_problem(node: Json, key: str) -> str | None:
+    value = node.get(key)
+    if value is not None and not (isinstance(value, str) and len(value) <= MAX_NAME):
+        return f"'{key}' is not a name (text of at most {MAX_NAME} characters)"
     return None
 
 
@@ -310,7 +432,13 @@ def article_record_problem(record: Json) -> str | None:
     tags = record.get("tags")
     if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
         return "'tags' is not a list of text"
-    return None
+    for key in ("archived", "favorite"):
+        if record.get(key) is not None and not isinstance(record[key], bool):
+            return f"'{key}' is not true or false"
+    progress = record.get("readingProgress")
+    if progress is not None and not (_real(progress) and 0 <= progress <= 1):
+        return "'readingProgress' is not a number from 0 to 1"
+    return _name_problem(record, "noteBy")
 
 
 class ParsedAnnotation(TypedDict):
@@ -329,6 +457,8 @@ class ParsedAnnotation(TypedDict):
     created: object  # as found, like id
     modified: object
     review: domain.ReviewState | None
+    created_by: str  # display names; "" when not known
+    modified_by: str
 
 
 def parse_annotation(node: Json) -> ParsedAnnotation | None:
@@ -388,5 +518,7 @@ def parse_annotation(node: Json) -> ParsedAnnotation | None:
             "created": node.get("created"),
             "modified": node.get("modified"),
             "review": parse_review(node.get("review")),
+            "created_by": node["createdBy"] if isinstance(node.get("createdBy"), str) else "",
+            "modified_by": node["modifiedBy"] if isinstance(node.get("modifiedBy"), str) else "",
         }
     return None

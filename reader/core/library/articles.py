@@ -66,6 +66,47 @@ class ArticleEditsMixin(LibraryHost):
                 self._changed(session, article, page_title=article.title)
             return True
 
+    def restore_reading_state(
+        self,
+        article_id: int,
+        *,
+        archived: bool = False,
+        favorite: bool = False,
+        progress: float | None = None,
+        note: str = "",
+        note_by: str = "",
+    ) -> tuple[str, ...]:
+        """Give an article the reader's state from an export (import-annotations) where
+        the library holds nothing of theirs newer, read and written in one transaction
+        (another process's change meanwhile stays): archived and favorite are set, never
+        cleared; progress takes the further point; the note (and who wrote it) only
+        where the article has none. The names of the fields restored."""
+        restored: list[str] = []
+        with self._write() as session:
+            article = self._article_row(session, article_id)
+            for name, wanted in (("archived", archived), ("favorite", favorite)):
+                if wanted and not getattr(article, name):
+                    setattr(article, name, True)
+                    restored.append(name)
+            if progress is not None and min(1.0, max(0.0, float(progress))) > (article.progress or 0.0):
+                article.progress = min(1.0, max(0.0, float(progress)))
+                restored.append("progress")
+            note = storable(note)
+            if note.strip() and not (article.note or "").strip():
+                article.note = note
+                article.note_by = storable(note_by) if note_by else self.user
+                article.note_version = (article.note_version or 1) + 1
+                restored.append("note")
+            if not restored:
+                return ()
+            if set(restored) - {"progress"}:  # progress is not an edit (see set_progress)
+                article.updated = dates.now()
+            session.flush()
+            bump_revision(session, article_id)
+            if "note" in restored:
+                self._search.refresh_annotations(session.connection(), article_id)
+        return tuple(restored)
+
     def reset_title(self, article_id: int) -> domain.Change:
         """Give an article the page's own title again (as last extracted); its title
         follows the page's from then on. An article never renamed is left as it is."""
