@@ -1519,3 +1519,15 @@ def test_the_comment_count_and_login_line_under_a_post_go(tmp_path):
         encoding="utf-8",
     )
     assert prepare(page).text.rstrip().endswith("before the first autumn gales.")
+
+
+def test_a_story_in_rows_of_the_same_kind_comes_whole():
+    # A page builder sets one story in several rows of the same class, each laid out
+    # differently inside: the rows after the one chosen are the story going on, the
+    # short sign-up row and the row of links to other stories are not.
+    text = prepare(PAGES / "story-rows.html").text
+    for sentence in ("sentence 0", "sentence 5", "second part 0", "second part 2", "third part 0", "third part 2"):
+        assert sentence in text, sentence
+    assert text.index("sentence 5") < text.index("second part 0") < text.index("third part 0")
+    assert "Sign up for our weekly harbour letter" not in text
+    assert "Another story about ferries" not in text

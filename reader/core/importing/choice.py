@@ -416,6 +416,55 @@ def _same_blocks(
     return [b for after, b in found if not after], [b for after, b in found if after]
 
 
+def kin_boxes(
+    elem: HtmlElement, link_density: Callable[[HtmlElement], float], stories: frozenset[HtmlElement]
+) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """A box around the chosen block has siblings of its own tag and classes that
+    hold prose (a page builder's rows, a post set as a run of "card" boxes): they
+    are the article going on, however little each scored. Readability.js reaches
+    them by scoring five levels up; readability-lxml compares only the chosen
+    block's own siblings. The nearest level with such siblings decides."""
+    node = elem.getparent()
+    for _ in range(_KIN_UP):
+        if node is None or node.tag in ("body", "html", "main", "article"):
+            return [], []
+        parent = node.getparent()
+        if parent is None or parent.tag == "html":
+            return [], []
+        names = " ".join((node.get("class") or "").split())
+        if names and not _LAYOUT_ONLY.fullmatch(names):
+            wanted = set(names.split())
+            kin = [
+                sib
+                for sib in parent
+                if sib is not node and sib.tag == node.tag and set((sib.get("class") or "").split()) == wanted
+            ]
+            if kin:
+                found: list[tuple[bool, HtmlElement]] = []
+                seen = False
+                for sib in parent:
+                    if sib is node:
+                        seen = True
+                    elif any(sib is k for k in kin) and _prose_box(sib, link_density, stories):
+                        found.append((seen, sib))
+                return [b for after, b in found if not after], [b for after, b in found if after]
+        node = parent
+    return [], []
+
+
+def _prose_box(box: HtmlElement, link_density: Callable[[HtmlElement], float], stories: frozenset[HtmlElement]) -> bool:
+    """Paragraphs of text, few links, no headline of its own, no notice box."""
+    length = text_length(box)
+    if length < _KIN_MIN_TEXT or box in stories or box.find(".//h1") is not None or in_not_article(box):
+        return False
+    paragraphs = sum(text_length(p) for p in box.iter("p"))
+    return paragraphs >= _KIN_PROSE_SHARE * length and link_density(box) <= 0.2
+
+
+_KIN_UP = 6  # levels from the chosen block's parent up to the repeated box
+_KIN_MIN_TEXT = 400  # characters: a section of text, not a promo box
+_KIN_PROSE_SHARE = 0.6  # of a box's text in paragraphs
+
 _SIBLING_UP = 6  # levels from the chosen block up to the repeated box
 _SIBLING_UNITS = 3  # boxes of the same shape, the chosen one's included
 _SIBLING_PROSE = 150  # characters of the block in each of the others

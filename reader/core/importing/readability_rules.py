@@ -437,6 +437,8 @@ class ArticleDocument(Document):  # type: ignore[misc]  # readability-lxml has n
         before, after = choice.repeated_segments(candidates, best_candidate, self.get_link_density, stories)
         if not before and not after:
             before, after = choice.sibling_units(best, self.get_link_density, stories)
+        if not before and not after:
+            before, after = choice.kin_boxes(best, self.get_link_density, stories)
         for segment in reversed(before):
             best.insert(0, segment)
         best.extend(after)
