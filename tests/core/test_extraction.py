@@ -1416,6 +1416,42 @@ def test_a_read_more_list_of_the_sites_own_pages_goes_with_its_heading(tmp_path)
     assert "Sources" in text and "Council minutes of 3 May" in text
 
 
+def test_a_step_of_the_article_under_its_heading_stays_though_it_is_one_link(tmp_path):
+    # A heading over a link to the site's own page is a step of the instructions, not a
+    # "read more" list (two links at least make one); the story's last sentence that names
+    # the app for Android and iOS stays, since only a link or emphasis makes it a call.
+    page = tmp_path / "quay.html"
+    page.write_text(
+        "<html><head><title>Old quay closed</title>"
+        "<link rel='canonical' href='https://www.harbour-news.example/2024/quay-closed'></head><body><article>"
+        f"{_HARBOUR}<h3>Step 1</h3><p><a href='/guides/ferry-app'>Update the ferry timetable app</a></p>"
+        "<h3>Step 2</h3><p>Then open the timetable and pick the fish market landing for every crossing you take.</p>"
+        "<p>The new timetable reaches the harbour's app for Android and iOS this week, "
+        "<a href='https://council.example.org/news'>the council said</a>.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "Step 1" in text and "Update the ferry timetable app" in text
+    assert "the council said" in text
+
+
+def test_words_in_a_sentence_stay_whatever_their_class_and_an_answer_in_details_stays(tmp_path):
+    page = tmp_path / "faq.html"
+    page.write_text(
+        "<html><head><title>Harbour FAQ</title></head><body><article>"
+        f"{_HARBOUR}<h2>Can I still take my car?</h2>"
+        "<details class='disclosure'><summary>Short answer</summary>"
+        "<p>Yes: cars board at the fish market landing, at the far end, until the quay reopens.</p></details>"
+        "<p>Keywords for this guide: <span class='tags'>quay closure</span> are explained in the glossary below.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = prepare(page).text
+    assert "Short answer" in text and "cars board at the fish market landing" in text
+    assert "Keywords for this guide: quay closure are explained" in text
+
+
 @pytest.mark.parametrize(
     "line", ["2021-10-16 | Harbour news", "Posted by: quayside | 31. Dezember 2008", "Jane Doe · 3 May 2021 · Port"]
 )

@@ -43,7 +43,8 @@ _WIDGET = re.compile(
     # permalink.", "Der Beitrag wurde am ... veröffentlicht") and its rating plugin
     r"entry-?utility|postmetadata|post-?ratings|"
     # an affiliate or advertiser notice ("We may receive compensation...", "Affiliate Links")
-    r"disclaimer|disclosure|affiliate|"
+    # ("disclosure" alone is also the name of an accordion's <details>: an FAQ's answers)
+    r"disclaimer|affiliate|(?:affiliate|editorial|advertis\w*|sponsor\w*|ftc)-?disclosure|"
     # the post's tag list ("entry-tags", "c-sheet__tags", "tags-noticia")
     r"tags|"
     # the author box of WordPress's Simple Author Box plugin
@@ -152,7 +153,7 @@ def strip_furniture(body: HtmlElement) -> None:
         ident = el.get("id")
         if cls or ident:
             widget, comments = _ident_kind(f"{cls or ''} {ident or ''}")
-            if widget and _is_small(el):
+            if widget and _is_small(el) and not _inline_in_prose(el):
                 parent = el.getparent()
                 if total is None and len(parent) >= 3:  # (no run possible: no page measured)
                     total = text_length(body)
@@ -232,6 +233,23 @@ _SHORT_RAW = 1500  # characters of raw text (spaces included) of a block worth c
 
 
 _NEITHER = (False, False)
+
+
+def _inline_in_prose(el: HtmlElement) -> bool:
+    """A phrase inside a sentence ("Keywords: <span class=tags>estimated tax</span> are...")
+    is the sentence's, whatever its class says."""
+    if el.tag not in _INLINE:
+        return False
+    parent = el.getparent()
+    if parent is None or parent.tag not in _PROSE:
+        return False
+    around = (parent.text or "") + (el.tail or "") + "".join((s.tail or "") for s in el.itersiblings())
+    return len(around.strip()) >= _PROSE_AROUND
+
+
+_INLINE = frozenset(("span", "a", "em", "i", "strong", "b", "small", "mark", "abbr", "cite"))
+_PROSE = frozenset(("p", "li", "blockquote", "dd", "td"))
+_PROSE_AROUND = 20  # characters of the sentence around the phrase
 
 
 @functools.lru_cache(maxsize=8192)

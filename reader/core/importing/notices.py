@@ -258,8 +258,6 @@ _END_CALL = re.compile(
     r"\bcopyright(?:ed)?\b|\breprint(?:ing)?\b|\blizen[sz](?:iert)?\b|\baffiliate\b|\bprovisions?\b|"
     r"\bsubscribe (?:now |today )?(?:to|for)\b|\bsign up (?:here|now|for|to|today)\b|newsletter\b|"
     r"download (?:the|our) .{0,40}\bapps?\b|"
-    r"\bapps?\b.{0,60}\b(?:ios|android|app store|google play|smartphone|handy)\b|"
-    r"\b(?:ios|android|phone|smartphone|handy|móvil|celular|téléphone|telefon)\b.{0,60}\bapps?\b|"
     r"\bsupport(?:ing)? (?:our|us|independent)\b|\bdonate\b|"
     r"\bunterstütze\w* (?:uns|unsere|unser)\b|\babonniere\w*\b|\bsuscr[ií]b\w*|\bsubskrypcj\w*|"
     r"(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp|youtube)|\b(?:únete|join us on)\b",
@@ -280,7 +278,11 @@ def drop_trailing_notices(root: HtmlElement) -> None:
             or el.tag in _NEVER_TRAILING
             or el.find(".//img") is not None
             or el.find(".//code") is not None
-            or not (_END_NOTICE.search(text) or (_END_CALL.search(text) and _set_apart(el, text)))
+            or not (
+                _END_NOTICE.search(text)
+                or (_END_CALL.search(text) and _set_apart(el, text))
+                or (_APP_CALL.search(text) and _called_out(el, text))
+            )
         ):
             break
         tail.append(el)
@@ -303,12 +305,30 @@ def _away_share(el: HtmlElement, text: str) -> float:
     return away / len(text) if text else 0.0
 
 
+# "Get our app for iOS and Android": a story's own last sentence may say as much ("...the
+# beta app for Android and iOS this week, the foundation said"), so it goes only as a link
+# or in emphasis, not for holding one.
+_APP_CALL = re.compile(
+    r"\bapps?\b.{0,60}\b(?:ios|android|app store|google play|smartphone|handy)\b|"
+    r"\b(?:ios|android|phone|smartphone|handy|móvil|celular|téléphone|telefon)\b.{0,60}\bapps?\b",
+    re.I,
+)
+
+
+def _called_out(el: HtmlElement, text: str) -> bool:
+    """Mostly a link away, or all in emphasis."""
+    return _away_share(el, text) >= 0.5 or _emphasis(el) >= 0.9 * len(text)
+
+
+def _emphasis(el: HtmlElement) -> int:
+    return sum(len(collapse(e.text_content())) for e in el if e.tag in _EMPHASIS)
+
+
 def _set_apart(el: HtmlElement, text: str) -> bool:
     """A block that links somewhere, or is all in emphasis: a call, not the story's prose."""
     if el.find(".//a") is not None:
         return True
-    emphasis = sum(len(collapse(e.text_content())) for e in el if e.tag in _EMPHASIS)
-    return emphasis >= 0.9 * len(text)
+    return _emphasis(el) >= 0.9 * len(text)
 
 
 _EMPHASIS = frozenset(("em", "i", "strong", "b", "small"))
@@ -371,9 +391,15 @@ def drop_link_sections(root: HtmlElement, page_url: str | None) -> None:
             section.append(sib)
         if len(section) == _LINK_SECTION_MAX:
             continue  # a long run of links is the article's own list, not a teaser box
-        if section and all(_same_site_links(el, host) for el in section):
+        # Two links at least: a heading over one link is a step of the article ("Step 1" /
+        # "Update the app"), a list of the site's pages is a teaser box.
+        if section and all(_same_site_links(el, host) for el in section) and _links(section) >= 2:
             for el in (heading, *section):
                 remove(el)
+
+
+def _links(section: list[HtmlElement]) -> int:
+    return sum(1 for el in section for _a in el.iter("a"))
 
 
 _SECTION_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p")
