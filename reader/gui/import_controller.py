@@ -115,13 +115,23 @@ class ImportController(WindowParts):
         from reader.gui.dialogs import summarize
 
         self.statusBar().showMessage(summarize(outcomes, cancelled)[0], 8000)
-        first_new = next((o.id for o in outcomes if o.status == "imported" and o.id), None)
-        target = first_new or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
+        new = [o.id for o in outcomes if o.status == "imported" and o.id]
+        target = self._top_of_list(new) or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
         if self.article_id is None:  # never take the reader away from what they are reading
             self._show_after_import(target)
         self.importFinished.emit(outcomes)
         if self._pending_imports:
             self.import_paths(self._pending_imports.pop(0))
+
+    def _top_of_list(self, article_ids: list[int]) -> int | None:
+        """Of the articles just imported, the one highest in the list (a folder's newest, by
+        default): j then walks down through the others. The first imported when none is in
+        the rows read so far."""
+        rows = {article_id: self.panel.model.row_of(article_id) for article_id in article_ids}
+        placed = [article_id for article_id, row in rows.items() if row is not None]
+        if placed:
+            return min(placed, key=lambda article_id: rows[article_id] or 0)
+        return article_ids[0] if article_ids else None
 
     def _import_error(self, exc: BaseException) -> None:
         self._import_task = None
@@ -148,6 +158,7 @@ class ImportController(WindowParts):
         if article_id is not None:
             if not self.panel.select_article(article_id):
                 self.open_article(article_id)
+            self.focus_reading()
 
     @staticmethod
     def _dropped_paths(mime: QMimeData | None) -> list[str]:

@@ -1,0 +1,46 @@
+"""A reader's first minutes with the window: where the keys go, what the list and the Notebook say."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from gui_support import settle
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from test_window import drop_and_wait, long_page
+
+
+def test_j_after_the_first_import_goes_to_the_next_article_not_into_the_search_field(
+    qtbot, library, make_window, tmp_path
+):
+    for n, title in enumerate(("Alpha", "Beta")):
+        long_page(tmp_path / "saved", f"{n}.html", title, "rivers")
+    window = make_window(library)  # an empty library: a new reader's first start
+    drop_and_wait(qtbot, window, [tmp_path / "saved"])
+    qtbot.waitUntil(lambda: window.article_id is not None, timeout=5000)
+    opened = window.article_id
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: window.article_id != opened, timeout=3000)
+    assert window.panel.search.text() == ""
+
+
+def test_keys_read_the_article_reopened_at_start(qtbot, library, make_window, tmp_path, settings_file):
+    for n, title in enumerate(("Alpha", "Beta", "Gamma")):
+        library.import_paths([long_page(tmp_path, f"{n}.html", title, "rivers")], workers=1)
+    first = make_window(library)
+    first.panel.step(1)
+    qtbot.waitUntil(lambda: first.article_id is not None, timeout=3000)
+    first.close()
+    window = make_window(library)  # the same settings: the article read last opens again
+    qtbot.waitUntil(lambda: window.article_id is not None, timeout=5000)
+    opened = window.article_id
+    assert window.view.hasFocus()
+    bar = window.view.verticalScrollBar()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)  # Space pages the text
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)  # the first row was read last: J goes down
+    qtbot.waitUntil(lambda: window.article_id != opened, timeout=3000)
+    assert window.panel.search.text() == ""
+    settle(qtbot, window)
