@@ -173,6 +173,9 @@ class WindowState(WindowParts):
                 widget.setVisible(show[name])
                 if not show[name] and name == "annotations" and self.built:
                     self.sidebar.save_note()
+            # The toolbar button shows what is on screen: a panel that gave way is one click from
+            # coming back (setChecked does not trigger the action, so the reader's wish stays).
+            self.actions[f"toggle_{name}"].setChecked(show[name])
 
     def _side_panel(self, name: str) -> QWidget:
         """The library panel, or the sidebar (its stand-in until it is built)."""

@@ -44,3 +44,15 @@ def test_keys_read_the_article_reopened_at_start(qtbot, library, make_window, tm
     qtbot.waitUntil(lambda: window.article_id != opened, timeout=3000)
     assert window.panel.search.text() == ""
     settle(qtbot, window)
+
+
+def test_in_a_narrow_window_one_click_on_the_library_button_brings_the_list_back(qtbot, library, make_window, tmp_path):
+    library.import_paths([long_page(tmp_path, "a.html", "Alpha", "apples")], workers=1)
+    window = make_window(library)
+    window.resize(700, 800)
+    qtbot.waitUntil(lambda: not window.panel.isVisible(), timeout=3000)  # the list gave way to the text
+    toggle = window.actions["toggle_library"]
+    assert not toggle.isChecked()  # the button does not claim a list that is not there
+    toggle.trigger()  # one click, as on the toolbar
+    qtbot.waitUntil(window.panel.isVisible, timeout=3000)
+    assert toggle.isChecked()
