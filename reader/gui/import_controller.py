@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from reader.core.domain import Change
@@ -14,6 +14,8 @@ from reader.core.errors import LibraryError
 from reader.gui.models import Query
 from reader.gui.tasks import ARTICLES_ADDED, OpResult, describe
 from reader.gui.window_parts import WindowParts
+
+ARRIVALS_MS = 400  # how often the list looks for the articles a running import has stored
 
 if TYPE_CHECKING:
     import os
@@ -99,8 +101,20 @@ class ImportController(WindowParts):
             return OpResult(outcomes, (Change(ARTICLES_ADDED),) if added else ())
 
         self._import_task = self.ops.run_long(
-            job, on_done=self._import_done, on_error=self._import_error, on_progress=self.progress.update_progress
+            job, on_done=self._import_done, on_error=self._import_error, on_progress=self._import_progress
         )
+        self.panel.set_importing(True)
+
+    def _import_progress(self, done: int, total: int, path: str) -> None:
+        self.progress.update_progress(done, total, path)
+        if not self._arrivals_due:  # each page is stored as it is read: the list shows them coming
+            self._arrivals_due = True
+            QTimer.singleShot(ARRIVALS_MS, self, self._show_arrivals)
+
+    def _show_arrivals(self) -> None:
+        self._arrivals_due = False
+        if self._import_task is not None:  # (at the end the import's change reloads the list)
+            self.panel.reload()
 
     def cancel_import(self) -> None:
         if self._import_task is not None:
@@ -110,6 +124,7 @@ class ImportController(WindowParts):
     def _import_done(self, outcomes: list[ImportOutcome]) -> None:
         cancelled = self._import_task.cancelled() if self._import_task is not None else False
         self._import_task = None
+        self.panel.set_importing(False)
         self.progress.hide()
         self.last_summary = self.summary.show_outcomes(outcomes, cancelled)
         from reader.gui.dialogs import summarize
@@ -135,6 +150,7 @@ class ImportController(WindowParts):
 
     def _import_error(self, exc: BaseException) -> None:
         self._import_task = None
+        self.panel.set_importing(False)
         self.progress.hide()
         self.last_summary = f"The import stopped: {describe(exc)}"
         self.summary.title.setText(self.last_summary)

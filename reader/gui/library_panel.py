@@ -241,6 +241,7 @@ class LibraryPanel(QWidget):
         self.result_list.activated.connect(self._hit_chosen)
         self._updating = False
         self._tags: list[tuple[str, int]] | None = None  # None: not read yet (finish_start)
+        self.importing = False  # an import runs: an empty list is one still filling
         self.fill_views(with_tags=False)
 
     def finish_start(self) -> None:
@@ -360,7 +361,11 @@ class LibraryPanel(QWidget):
         if total:
             self.stack.setCurrentWidget(self.list)
             return
-        if query.state == "inbox" and self.library.count() == 0:
+        if self.importing:
+            self.empty.show_message(
+                "Importing your saved pages…", "Each article shows up here as soon as it is read.", False
+            )
+        elif query.state == "inbox" and self.library.count() == 0:
             self.empty.show_message(
                 "Your library is empty",
                 "Drag saved web pages here — .html files, “Web Page, complete” folders, .mhtml or "
@@ -371,6 +376,10 @@ class LibraryPanel(QWidget):
             label = self.view_box.currentText().split("  (")[0]
             self.empty.show_message(f"Nothing in {label}", "Articles you file here will show up in this list.", False)
         self.stack.setCurrentWidget(self.empty)
+
+    def set_importing(self, importing: bool) -> None:
+        self.importing = importing
+        self._update_state()
 
     # -- the list ---------------------------------------------------------------
 

@@ -79,6 +79,7 @@ class WindowParts(QMainWindow):
     last_export: ExportResult | None
     _import_task: Task | None
     _pending_imports: list[list[str]]
+    _arrivals_due: bool
 
     # The first frame (main_window.py, first_frame.py): the parts above marked "after the first
     # paint" exist once `built` is true; until then stand-ins hold their places.

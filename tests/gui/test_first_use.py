@@ -9,7 +9,7 @@ pytest.importorskip("pytestqt")
 from gui_support import settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from test_window import drop_and_wait, long_page
+from test_window import drop, drop_and_wait, long_page
 
 
 def test_j_after_the_first_import_goes_to_the_next_article_not_into_the_search_field(
@@ -56,3 +56,20 @@ def test_in_a_narrow_window_one_click_on_the_library_button_brings_the_list_back
     toggle.trigger()  # one click, as on the toolbar
     qtbot.waitUntil(window.panel.isVisible, timeout=3000)
     assert toggle.isChecked()
+
+
+def test_a_first_import_says_it_is_importing_and_the_list_fills_while_it_runs(qtbot, library, make_window, tmp_path):
+    for n in range(60):
+        long_page(tmp_path / "saved", f"{n:02}.html", f"Page {n}", "rivers", paragraphs=30)
+    window = make_window(library)
+    panel = window.panel
+    assert panel.empty.title.text() == "Your library is empty"
+    seen_while_importing = []
+    window.progress.bar.valueChanged.connect(lambda _v: seen_while_importing.append(panel.model.total))
+    with qtbot.waitSignal(window.importFinished, timeout=60000):
+        drop(window, [tmp_path / "saved"])
+        assert panel.stack.currentWidget() is panel.empty
+        assert panel.empty.title.text().startswith("Importing")  # not "Your library is empty"
+        assert not panel.empty.button.isVisible()
+    assert max(seen_while_importing) > 0  # rows came before the import ended
+    assert panel.model.total == 60
