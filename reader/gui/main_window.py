@@ -551,6 +551,16 @@ class MainWindow(
     def action_page_up(self) -> None:
         self.view.page(False)
 
+    def action_shortcuts(self) -> None:
+        from reader.gui.shortcuts_help import ShortcutsHelp
+
+        sheet = self.findChild(ShortcutsHelp, "ShortcutsHelp")
+        if sheet is None:
+            sheet = ShortcutsHelp(self.actions, self)
+        sheet.show()
+        sheet.raise_()
+        sheet.activateWindow()
+
     def action_about(self) -> None:
         from reader.gui.dialogs import show_about
 

@@ -8,7 +8,7 @@ pytest.importorskip("pytestqt")
 
 from gui_support import settle
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 from test_window import drop, drop_and_wait, long_page
 
 
@@ -73,3 +73,26 @@ def test_a_first_import_says_it_is_importing_and_the_list_fills_while_it_runs(qt
         assert not panel.empty.button.isVisible()
     assert max(seen_while_importing) > 0  # rows came before the import ended
     assert panel.model.total == 60
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_F1, Qt.Key.Key_Question])
+def test_f1_or_question_mark_lists_the_keys_of_the_window(qtbot, library, make_window, article_page, key):
+    library.import_paths([article_page], workers=1)
+    window = make_window(library)
+    window.panel.step(1)  # an article open, the keys go to its text
+    qtbot.waitUntil(lambda: window.article_id is not None, timeout=5000)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, key)
+    sheet = window.findChild(QDialog, "ShortcutsHelp")
+    assert sheet is not None and sheet.isVisible()
+    lines = sheet.plain_text().splitlines()
+    for keys, what in (
+        ("J", "Next Article"),
+        ("H", "Highlight Selection"),
+        ("F11", "Full Screen"),
+        ("1 2 3 4", "Again"),
+    ):
+        assert any(line.startswith(keys) and what in line for line in lines), (keys, what)
+    assert not any(line.startswith("Ctrl+O or Open") for line in lines)  # no keys few keyboards have
+    qtbot.keyClick(window.view, Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen, timeout=3000)
