@@ -81,6 +81,12 @@ class Notebook(QDialog):
         bottom.addWidget(self.export_button)
         layout.addLayout(bottom)
 
+        # What it shows until the library answers (a big library takes a moment): the filters as
+        # they will read, and a word that the highlights are on their way, not an empty frame.
+        self.tag_filter.set_tags([])
+        self.article_filter.addItem("All articles", None)
+        self.count.setText("Reading your highlights…")
+
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.refresh)
         self._reload_timer = QTimer(self, singleShot=True, interval=150)  # a burst of changes: one reload

@@ -96,3 +96,16 @@ def test_f1_or_question_mark_lists_the_keys_of_the_window(qtbot, library, make_w
     assert not any(line.startswith("Ctrl+O or Open") for line in lines)  # no keys few keyboards have
     qtbot.keyClick(window.view, Qt.Key.Key_F11)
     qtbot.waitUntil(window.isFullScreen, timeout=3000)
+
+
+def test_the_notebook_reads_as_it_will_before_its_highlights_arrive(qtbot, library, rivers, make_window):
+    library.highlight_quote(rivers, "a daily pulse", color="green", tags=["rhythm"])
+    window = make_window(library)
+    window.action_notebook()
+    notebook = window.notebook
+    # At once, before the library has answered: the filters say what they filter, the count says why it is empty.
+    assert notebook.tag_filter.currentText() == "All tags"
+    assert notebook.article_filter.currentText() == "All articles"
+    assert notebook.count.text() == "Reading your highlights…"
+    qtbot.waitUntil(lambda: notebook.count.text() == "1 highlight in 1 article", timeout=5000)
+    assert notebook.tag_filter.findText("#rhythm") > 0
