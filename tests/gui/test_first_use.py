@@ -109,3 +109,16 @@ def test_the_notebook_reads_as_it_will_before_its_highlights_arrive(qtbot, libra
     assert notebook.count.text() == "Reading your highlights…"
     qtbot.waitUntil(lambda: notebook.count.text() == "1 highlight in 1 article", timeout=5000)
     assert notebook.tag_filter.findText("#rhythm") > 0
+
+
+def test_the_import_progress_is_a_compact_group_at_the_right_of_the_status_bar(qtbot, library, make_window, tmp_path):
+    for n in range(20):
+        long_page(tmp_path / "saved", f"{n:02}.html", f"Page {n}", "rivers")
+    window = make_window(library)
+    progress = window.progress
+    with qtbot.waitSignal(window.importFinished, timeout=60000):
+        drop(window, [tmp_path / "saved"])
+        qtbot.waitUntil(lambda: progress.cancel.isVisible() and progress.cancel.width() > 0, timeout=3000)
+        assert progress.cancel.width() <= progress.cancel.sizeHint().width() + 8  # a button, not a bar
+        label_end = progress.label.geometry().right()
+        assert progress.bar.geometry().left() - label_end < 40  # the words sit beside their bar
