@@ -6,9 +6,9 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from gui_support import settle
+from gui_support import answer_dialogs, settle
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
 from test_window import drop, drop_and_wait, long_page
 
 
@@ -122,3 +122,37 @@ def test_the_import_progress_is_a_compact_group_at_the_right_of_the_status_bar(q
         assert progress.cancel.width() <= progress.cancel.sizeHint().width() + 8  # a button, not a bar
         label_end = progress.label.geometry().right()
         assert progress.bar.geometry().left() - label_end < 40  # the words sit beside their bar
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")  # the popup, offscreen
+def test_the_tags_editor_offers_the_tags_the_library_has(qtbot, library, rivers, make_window, tmp_path):
+    other_id = library.import_paths([long_page(tmp_path, "b.html", "Beta", "bananas")], workers=1)[0].id
+    library.set_tags(other_id, ["Rivers of Europe", "science"])
+    window = make_window(library)
+    window.open_article(rivers)
+    offered = []
+
+    def type_tags(dialog: QInputDialog) -> None:
+        try:
+            field = dialog.findChild(QLineEdit)
+            qtbot.keyClicks(field, "ice, riv")  # a new tag, then the start of one the library has
+            popup = field.completer().popup()
+            qtbot.waitUntil(popup.isVisible, timeout=3000)
+            offered.extend(popup.model().index(row, 0).data() for row in range(popup.model().rowCount()))
+            qtbot.keyClick(popup, Qt.Key.Key_Down)
+            qtbot.keyClick(popup, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)
+        finally:
+            dialog.accept()  # (whatever happened: the test goes on to say what)
+
+    answer_dialogs(window, QInputDialog, type_tags)
+    window.actions["tags"].trigger()
+    settle(qtbot, window)
+    assert offered == ["Rivers of Europe"]
+    assert set(library.get(rivers).tags) == {"ice", "Rivers of Europe"}
+    # The highlight's note editor offers them too.
+    dialog = window.note_dialog("a quote", "", (), "yellow")
+    completer = dialog.tags.completer()
+    completer.setCompletionPrefix(completer.splitPath("rhythm, SCI")[0])
+    assert completer.currentCompletion() == "science"
+    assert completer.pathFromIndex(completer.currentIndex()) == "science"  # the field held nothing yet
