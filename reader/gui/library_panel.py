@@ -64,7 +64,7 @@ class EmptyState(QFrame):
         layout.setContentsMargins(24, 40, 24, 40)
         layout.addStretch(1)
         self.icon = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.title = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "EmptyTitle")
+        self.title = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "EmptyTitle")
         self.body = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "EmptyBody")
         self.button = QPushButton("Import Saved Pages…")
         self.button.clicked.connect(self.importRequested)
@@ -362,9 +362,7 @@ class LibraryPanel(QWidget):
             self.stack.setCurrentWidget(self.list)
             return
         if self.importing:
-            self.empty.show_message(
-                "Importing your saved pages…", "Each article shows up here as soon as it is read.", False
-            )
+            self.empty.show_message("Importing…", "Each saved page shows up here as soon as it is read.", False)
         elif query.state == "inbox" and self.library.count() == 0:
             self.empty.show_message(
                 "Your library is empty",

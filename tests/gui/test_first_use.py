@@ -70,6 +70,9 @@ def test_a_first_import_says_it_is_importing_and_the_list_fills_while_it_runs(qt
         drop(window, [tmp_path / "saved"])
         assert panel.stack.currentWidget() is panel.empty
         assert panel.empty.title.text().startswith("Importing")  # not "Your library is empty"
+        title = panel.empty.title
+        qtbot.waitUntil(lambda: title.isVisible() and title.width() > 0, timeout=3000)
+        assert title.fontMetrics().horizontalAdvance(title.text()) <= title.contentsRect().width()  # not cut off
         assert not panel.empty.button.isVisible()
     assert max(seen_while_importing) > 0  # rows came before the import ended
     assert panel.model.total == 60
