@@ -187,6 +187,12 @@ class Notebook(QDialog):
         text = f"{len(found)} highlight{'s' if len(found) != 1 else ''} in {articles} article{'s' if articles != 1 else ''}"
         if len(found) > LIMIT:
             text += f" (the first {LIMIT} shown)"
+        if not found:  # say why the list is empty and how it fills, not "0 highlights in 0 articles"
+            text = (
+                "No highlights match these filters."
+                if self.filtered()
+                else "No highlights yet: select words in an article and press H."
+            )
         self.count.setText(text)
         self.export_button.setEnabled(bool(found))
         self.refreshed.emit()

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
 from test_window import drop, drop_and_wait, long_page
 
+from reader.core.domain import Change
+
 
 def test_j_after_the_first_import_goes_to_the_next_article_not_into_the_search_field(
     qtbot, library, make_window, tmp_path
@@ -159,3 +161,16 @@ def test_the_tags_editor_offers_the_tags_the_library_has(qtbot, library, rivers,
     completer.setCompletionPrefix(completer.splitPath("rhythm, SCI")[0])
     assert completer.currentCompletion() == "science"
     assert completer.pathFromIndex(completer.currentIndex()) == "science"  # the field held nothing yet
+
+
+def test_an_empty_notebook_says_how_it_fills(qtbot, library, rivers, make_window):
+    window = make_window(library)
+    window.action_notebook()
+    notebook = window.notebook
+    qtbot.waitUntil(lambda: notebook.count.text() != "Reading your highlights…", timeout=5000)
+    assert notebook.count.text() == "No highlights yet: select words in an article and press H."
+    library.highlight_quote(rivers, "a daily pulse", color="green")
+    window.ops.announce(Change("highlight-added", rivers))
+    qtbot.waitUntil(lambda: notebook.count.text() == "1 highlight in 1 article", timeout=5000)
+    notebook.search.setText("glaciers")
+    qtbot.waitUntil(lambda: notebook.count.text() == "No highlights match these filters.", timeout=5000)
