@@ -156,7 +156,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_in", "&View", "&Bigger Text", (SK.ZoomIn, "Ctrl+=")),
     ActionSpec("zoom_out", "&View", "&Smaller Text", (SK.ZoomOut,)),
     ActionSpec("zoom_reset", "&View", "&Reset Text Size", ("Ctrl+0",)),
-    ActionSpec("full_screen", "&View", "&Full Screen", (SK.FullScreen,), checkable=True, separator_before=True),
+    ActionSpec(
+        "full_screen", "&View", "&Full Screen", (SK.FullScreen, "F11"), checkable=True, separator_before=True
+    ),  # F11 too: Linux desktops have no standard key for it
     ActionSpec("next_article", "&Article", "&Next Article", ("J",), "down", needs_article=False),
     ActionSpec("previous_article", "&Article", "&Previous Article", ("K",), "up"),
     ActionSpec("page_down", "&Article", "Page &Down", ("Space",), separator_before=False),
@@ -215,7 +217,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         separator_before=True,
     ),
     ActionSpec("color_names", "&Highlight", "Name the &Colours…", ()),
-    ActionSpec("about", "&Help", "&About Reader", ()),
+    ActionSpec(
+        "shortcuts", "&Help", "&Keyboard Shortcuts", (SK.HelpContents, "?"), tip="Every key the window answers to"
+    ),
+    ActionSpec("about", "&Help", "&About Reader", (), separator_before=True),
 )
 
 MENUS = ("&File", "&Edit", "&View", "&Article", "&Highlight", "&Help")

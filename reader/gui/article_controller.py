@@ -81,14 +81,22 @@ class ArticleController(WindowParts):
         article = self.view.article
         if article is None:
             return
-        from PySide6.QtWidgets import QInputDialog
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
 
         from reader.core.tags import parse_tags
+        from reader.gui.tag_completion import complete_tags
 
         opened = article.tags  # what the editor starts from: only the reader's edits to it are stored
-        text, ok = QInputDialog.getText(
-            self, "Tags", "Tags for this article, separated by commas:", text=", ".join(opened)
-        )
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Tags")
+        dialog.setLabelText("Tags for this article, separated by commas:")
+        dialog.setTextValue(", ".join(opened))
+        field = dialog.findChild(QLineEdit)
+        if field is not None:
+            complete_tags(field, (name for name, _count in self.library.tags()))
+        ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+        text = dialog.textValue()
+        dialog.deleteLater()
         if ok and self.article_id == article.id:
             self.set_tags(parse_tags(text), opened=opened)
 

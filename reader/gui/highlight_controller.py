@@ -209,8 +209,13 @@ class HighlightController(WindowParts):
     def note_dialog(self, quote: str, note: str, tags: Iterable[str], color: str) -> NoteDialog:
         """Made by one method so tests can answer it."""
         from reader.gui.annotate import NoteDialog
+        from reader.gui.tag_completion import complete_tags
 
-        return NoteDialog(quote, note, tags, self.names.label(color), self)
+        dialog = NoteDialog(quote, note, tags, self.names.label(color), self)
+        known = {name for name, _count in self.library.tags()}  # one set of tags for articles and highlights
+        known.update(tag for h in self.view.highlights.values() for tag in h.tags)
+        complete_tags(dialog.tags, known)
+        return dialog
 
     def action_highlight(self) -> None:
         self.highlight_selection()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from reader.core.domain import Change
@@ -14,6 +14,8 @@ from reader.core.errors import LibraryError
 from reader.gui.models import Query
 from reader.gui.tasks import ARTICLES_ADDED, OpResult, describe
 from reader.gui.window_parts import WindowParts
+
+ARRIVALS_MS = 400  # how often the list looks for the articles a running import has stored
 
 if TYPE_CHECKING:
     import os
@@ -99,8 +101,20 @@ class ImportController(WindowParts):
             return OpResult(outcomes, (Change(ARTICLES_ADDED),) if added else ())
 
         self._import_task = self.ops.run_long(
-            job, on_done=self._import_done, on_error=self._import_error, on_progress=self.progress.update_progress
+            job, on_done=self._import_done, on_error=self._import_error, on_progress=self._import_progress
         )
+        self.panel.set_importing(True)
+
+    def _import_progress(self, done: int, total: int, path: str) -> None:
+        self.progress.update_progress(done, total, path)
+        if not self._arrivals_due:  # each page is stored as it is read: the list shows them coming
+            self._arrivals_due = True
+            QTimer.singleShot(ARRIVALS_MS, self, self._show_arrivals)
+
+    def _show_arrivals(self) -> None:
+        self._arrivals_due = False
+        if self._import_task is not None:  # (at the end the import's change reloads the list)
+            self.panel.reload()
 
     def cancel_import(self) -> None:
         if self._import_task is not None:
@@ -110,21 +124,33 @@ class ImportController(WindowParts):
     def _import_done(self, outcomes: list[ImportOutcome]) -> None:
         cancelled = self._import_task.cancelled() if self._import_task is not None else False
         self._import_task = None
+        self.panel.set_importing(False)
         self.progress.hide()
         self.last_summary = self.summary.show_outcomes(outcomes, cancelled)
         from reader.gui.dialogs import summarize
 
         self.statusBar().showMessage(summarize(outcomes, cancelled)[0], 8000)
-        first_new = next((o.id for o in outcomes if o.status == "imported" and o.id), None)
-        target = first_new or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
+        new = [o.id for o in outcomes if o.status == "imported" and o.id]
+        target = self._top_of_list(new) or next((o.id for o in outcomes if o.status == "duplicate" and o.id), None)
         if self.article_id is None:  # never take the reader away from what they are reading
             self._show_after_import(target)
         self.importFinished.emit(outcomes)
         if self._pending_imports:
             self.import_paths(self._pending_imports.pop(0))
 
+    def _top_of_list(self, article_ids: list[int]) -> int | None:
+        """Of the articles just imported, the one highest in the list (a folder's newest, by
+        default): j then walks down through the others. The first imported when none is in
+        the rows read so far."""
+        rows = {article_id: self.panel.model.row_of(article_id) for article_id in article_ids}
+        placed = [article_id for article_id, row in rows.items() if row is not None]
+        if placed:
+            return min(placed, key=lambda article_id: rows[article_id] or 0)
+        return article_ids[0] if article_ids else None
+
     def _import_error(self, exc: BaseException) -> None:
         self._import_task = None
+        self.panel.set_importing(False)
         self.progress.hide()
         self.last_summary = f"The import stopped: {describe(exc)}"
         self.summary.title.setText(self.last_summary)
@@ -148,6 +174,7 @@ class ImportController(WindowParts):
         if article_id is not None:
             if not self.panel.select_article(article_id):
                 self.open_article(article_id)
+            self.focus_reading()
 
     @staticmethod
     def _dropped_paths(mime: QMimeData | None) -> list[str]:

@@ -7,7 +7,7 @@ Cancel button sets the bar's height, which must not change after the first paint
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from reader.gui.widgets import props
 
@@ -26,6 +26,11 @@ class ImportProgress(QWidget):
         self.bar.setFixedHeight(8)
         self.cancel = QPushButton("Cancel")
         self.cancel.clicked.connect(self._cancel)
+        # Room the status bar gives beyond what these need goes before them, not into the
+        # button (it grew to a bar of its own, the words adrift in the middle).
+        self.cancel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.bar.setMinimumWidth(160)
+        layout.addStretch(1)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)

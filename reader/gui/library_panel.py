@@ -64,7 +64,7 @@ class EmptyState(QFrame):
         layout.setContentsMargins(24, 40, 24, 40)
         layout.addStretch(1)
         self.icon = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.title = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "EmptyTitle")
+        self.title = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "EmptyTitle")
         self.body = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "EmptyBody")
         self.button = QPushButton("Import Saved Pages…")
         self.button.clicked.connect(self.importRequested)
@@ -241,6 +241,7 @@ class LibraryPanel(QWidget):
         self.result_list.activated.connect(self._hit_chosen)
         self._updating = False
         self._tags: list[tuple[str, int]] | None = None  # None: not read yet (finish_start)
+        self.importing = False  # an import runs: an empty list is one still filling
         self.fill_views(with_tags=False)
 
     def finish_start(self) -> None:
@@ -360,7 +361,9 @@ class LibraryPanel(QWidget):
         if total:
             self.stack.setCurrentWidget(self.list)
             return
-        if query.state == "inbox" and self.library.count() == 0:
+        if self.importing:
+            self.empty.show_message("Importing…", "Each saved page shows up here as soon as it is read.", False)
+        elif query.state == "inbox" and self.library.count() == 0:
             self.empty.show_message(
                 "Your library is empty",
                 "Drag saved web pages here — .html files, “Web Page, complete” folders, .mhtml or "
@@ -371,6 +374,10 @@ class LibraryPanel(QWidget):
             label = self.view_box.currentText().split("  (")[0]
             self.empty.show_message(f"Nothing in {label}", "Articles you file here will show up in this list.", False)
         self.stack.setCurrentWidget(self.empty)
+
+    def set_importing(self, importing: bool) -> None:
+        self.importing = importing
+        self._update_state()
 
     # -- the list ---------------------------------------------------------------
 

@@ -114,6 +114,7 @@ class MainWindow(
         self.import_workers: int | None = None  # None: all cores
         self._import_task = None
         self._pending_imports: list[list[str]] = []
+        self._arrivals_due = False  # a look at the articles an import has stored so far is on its way
         self._flipping: dict[tuple[str, int], int] = {}  # (switch, article): clicks not yet stored
         self.last_summary = ""
         self._wanted = {"library": True, "annotations": True}  # the side panels the reader asked for
@@ -549,6 +550,16 @@ class MainWindow(
 
     def action_page_up(self) -> None:
         self.view.page(False)
+
+    def action_shortcuts(self) -> None:
+        from reader.gui.shortcuts_help import ShortcutsHelp
+
+        sheet = self.findChild(ShortcutsHelp, "ShortcutsHelp")
+        if sheet is None:
+            sheet = ShortcutsHelp(self.actions, self)
+        sheet.show()
+        sheet.raise_()
+        sheet.activateWindow()
 
     def action_about(self) -> None:
         from reader.gui.dialogs import show_about

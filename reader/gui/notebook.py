@@ -81,6 +81,12 @@ class Notebook(QDialog):
         bottom.addWidget(self.export_button)
         layout.addLayout(bottom)
 
+        # What it shows until the library answers (a big library takes a moment): the filters as
+        # they will read, and a word that the highlights are on their way, not an empty frame.
+        self.tag_filter.set_tags([])
+        self.article_filter.addItem("All articles", None)
+        self.count.setText("Reading your highlights…")
+
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.refresh)
         self._reload_timer = QTimer(self, singleShot=True, interval=150)  # a burst of changes: one reload
@@ -181,6 +187,12 @@ class Notebook(QDialog):
         text = f"{len(found)} highlight{'s' if len(found) != 1 else ''} in {articles} article{'s' if articles != 1 else ''}"
         if len(found) > LIMIT:
             text += f" (the first {LIMIT} shown)"
+        if not found:  # say why the list is empty and how it fills, not "0 highlights in 0 articles"
+            text = (
+                "No highlights match these filters."
+                if self.filtered()
+                else "No highlights yet: select words in an article and press H."
+            )
         self.count.setText(text)
         self.export_button.setEnabled(bool(found))
         self.refreshed.emit()

@@ -79,6 +79,7 @@ class WindowParts(QMainWindow):
     last_export: ExportResult | None
     _import_task: Task | None
     _pending_imports: list[list[str]]
+    _arrivals_due: bool
 
     # The first frame (main_window.py, first_frame.py): the parts above marked "after the first
     # paint" exist once `built` is true; until then stand-ins hold their places.
@@ -102,6 +103,8 @@ class WindowParts(QMainWindow):
         def article_id(self) -> int | None: ...
 
         def build_rest(self) -> None: ...
+
+        def focus_reading(self) -> None: ...
 
         def open_article(self, article_id: int, terms: tuple[str, ...] = ()) -> bool: ...
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from reader.gui.first_frame import AfterFirstPaint
 from reader.gui.models import Query
@@ -107,6 +108,18 @@ class WindowState(WindowParts):
         # Selected in the first frame without opening it; else found by its position, however deep.
         if self.panel.current_id() == last_id or not self.panel.select_article(last_id):
             self.open_article(last_id)
+        self.focus_reading()
+
+    def focus_reading(self) -> None:
+        """Keys go to the article that just opened by itself (at start, after the first import):
+        j/k, Space and arrows then read, instead of typing into the search field, which the
+        window would otherwise focus as its first field. Focus the reader put elsewhere stays."""
+        if self.article_id is None:
+            return
+        focused = QApplication.focusWidget()
+        idle_search = focused is self.panel.search and not self.panel.search.text()
+        if focused is None or idle_search or focused is self.panel.list or not focused.isVisible():
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def save_state(self) -> None:
         s = self.settings
@@ -160,6 +173,9 @@ class WindowState(WindowParts):
                 widget.setVisible(show[name])
                 if not show[name] and name == "annotations" and self.built:
                     self.sidebar.save_note()
+            # The toolbar button shows what is on screen: a panel that gave way is one click from
+            # coming back (setChecked does not trigger the action, so the reader's wish stays).
+            self.actions[f"toggle_{name}"].setChecked(show[name])
 
     def _side_panel(self, name: str) -> QWidget:
         """The library panel, or the sidebar (its stand-in until it is built)."""

@@ -204,7 +204,9 @@ def test_the_notebook_follows_changes_from_the_window_and_from_elsewhere(library
     window.action_notebook()
     nb = window.notebook
     settle(qtbot, window)
-    assert nb.model.highlights() == [] and nb.count.text() == "0 highlights in 0 articles"
+    assert (
+        nb.model.highlights() == [] and nb.count.text() == "No highlights yet: select words in an article and press H."
+    )
 
     select(window.view, QUOTE)
     window.actions["highlight"].trigger()  # from the menu: the Notebook is the active window
