@@ -1519,3 +1519,48 @@ def test_the_comment_count_and_login_line_under_a_post_go(tmp_path):
         encoding="utf-8",
     )
     assert prepare(page).text.rstrip().endswith("before the first autumn gales.")
+
+
+SUPPORT_MATRIX = (
+    "<html><head><title>Supported platforms</title></head><body><article><h1>Supported platforms</h1>"
+    "<p>The engine runs on these platforms, and the table below says which architecture each one supports "
+    "today. Read it before you install anything on a server of your own.</p>"
+    "<table><thead><tr><th>Platform</th><th>amd64</th><th>arm64</th></tr></thead><tbody>"
+    # a tick in a link (docs.docker.com's install page), a remote cross, a file name, an address
+    "<tr><td>Debian</td><td><a href='/debian/'><img src='/images/green-check.svg' alt='yes'></a></td>"
+    "<td><img src='https://cdn.example.com/no.png' alt=' no '></td></tr>"
+    "<tr><td>Fedora</td><td><img src='https://cdn.example.com/c.png' alt='check-mark.png'></td>"
+    "<td><img src='https://cdn.example.com/a.png' alt='https://cdn.example.com/a.png'></td></tr>"
+    # an icon beside its label adds nothing; two ticks in one cell stay two words
+    "<tr><td><img src='https://cdn.example.com/win.png' alt='Windows logo'> Windows</td>"
+    "<td><img src='x.png' alt='yes'><img src='y.png' alt='yes'></td><td></td></tr>"
+    "</tbody></table>"
+    "<p>A picture in the text <img src='https://cdn.example.com/map.png' alt='A map of the coast'> leaves "
+    "nothing, an emoji <img class='emoji' src='https://s.w.org/images/core/emoji/1f600.png' alt='😀'> "
+    "stays.</p></article></body></html>"
+)
+
+
+def test_images_that_are_a_tables_values_leave_their_alt_text(library, tmp_path):
+    """Remote images are never fetched: a support matrix of tick images read as blank cells.
+    The alt text of an image that is a cell's whole content stays, as plain text."""
+    from lxml import html as lxml_html
+
+    from reader.core.export import export_articles
+
+    page = tmp_path / "platforms.html"
+    page.write_text(SUPPORT_MATRIX, "utf-8")
+    [outcome] = library.import_paths([page], workers=1)
+    article = library.get(outcome.id)
+    table = lxml_html.fragment_fromstring(article.html, create_parent="div").find(".//table")
+    rows = [[" ".join(cell.text_content().split()) for cell in row] for row in table.iter("tr")]
+    assert rows[1:] == [["Debian", "yes", "no"], ["Fedora", "", ""], ["Windows", "yes yes", ""]]
+    assert "<img" not in article.html and "cdn.example.com" not in article.html and "s.w.org" not in article.html
+    assert "A map of the coast" not in article.text and "Windows logo" not in article.text  # descriptions stay out
+    assert "an emoji 😀 stays" in article.text
+    assert "Debian yes no" in article.text  # what search, highlights and word counts see
+    assert [hit.article_id for hit in library.search("Debian yes")] == [article.id]
+    [out] = export_articles(library, "html", tmp_path / "out").paths
+    exported = lxml_html.fromstring(out.read_text("utf-8"))
+    cells = [" ".join(td.text_content().split()) for td in exported.iter("td")]
+    assert cells[:3] == ["Debian", "yes", "no"] and "cdn.example.com" not in out.read_text("utf-8")
