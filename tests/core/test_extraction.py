@@ -1564,3 +1564,45 @@ def test_images_that_are_a_tables_values_leave_their_alt_text(library, tmp_path)
     exported = lxml_html.fromstring(out.read_text("utf-8"))
     cells = [" ".join(td.text_content().split()) for td in exported.iter("td")]
     assert cells[:3] == ["Debian", "yes", "no"] and "cdn.example.com" not in out.read_text("utf-8")
+
+
+_RTL_TEXT = (
+    "<h1>כותרת</h1><p>זהו הפסקה הראשונה של המאמר, והיא ארוכה מספיק כדי להיות חלק מהטקסט של הכתבה עצמה "
+    "ולא מהמסגרת של האתר.</p><p>זוהי הפסקה השנייה, שגם היא מספרת את הסיפור עצמו בכמה משפטים ארוכים, "
+    "כפי שכתבות עושות בדרך כלל.</p><p>והפסקה השלישית מסיימת את הכתבה בעוד כמה מילים על הנושא.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("html_attrs", "body_attrs", "body", "direction"),
+    [
+        # rtl-4 of the readability corpus: only the <article> says it
+        ("", "", f"<main><article dir='rtl'>{_RTL_TEXT}</article></main>", "rtl"),
+        ("", "", f"<main dir='rtl'><article>{_RTL_TEXT}</article></main>", "rtl"),  # an ancestor says it
+        ("dir='ltr'", "dir='rtl'", f"<article>{_RTL_TEXT}</article>", "rtl"),  # the nearer one wins
+        ("lang='en'", "", f"<div lang='he'><article>{_RTL_TEXT}</article></div>", "rtl"),  # then lang
+        ("lang='he' dir='rtl'", "", f"<div dir='ltr'><article>{_RTL_TEXT}</article></div>", "ltr"),
+        ("", "", f"<div dir='auto'><article>{_RTL_TEXT}</article></div>", "rtl"),  # its first strong letter
+    ],
+)
+def test_the_articles_direction_is_the_one_its_block_inherits(tmp_path, html_attrs, body_attrs, body, direction):
+    import json
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<!DOCTYPE html><html {html_attrs}><head><meta charset='utf-8'><title>כתבה</title></head>"
+        f"<body {body_attrs}><nav><a href='/'>ראשי</a></nav>{body}</body></html>",
+        "utf-8",
+    )
+    assert prepare(page).direction == direction  # what the library stores
+    if body.startswith("<main><article dir='rtl'>"):  # the command's answer, once
+        shown = subprocess.run(
+            [sys.executable, "-m", "reader", "extract", str(page), "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        assert json.loads(shown.stdout)["direction"] == "rtl"
