@@ -1606,3 +1606,47 @@ def test_the_articles_direction_is_the_one_its_block_inherits(tmp_path, html_att
             check=True,
         )
         assert json.loads(shown.stdout)["direction"] == "rtl"
+
+
+def _mathjax(tex_text: str, display: bool = False) -> str:
+    """A formula as MathJax 3 leaves it in a saved page: drawn glyphs and assistive MathML."""
+    block = " display='block'" if display else ""
+    shown = " display='true'" if display else ""
+    return (
+        f"<mjx-container class='MathJax' jax='CHTML'{shown}>"
+        "<mjx-math class='MJX-TEX' aria-hidden='true'><mjx-mi><mjx-c class='mjx-c1D458'></mjx-c></mjx-mi></mjx-math>"
+        f"<mjx-assistive-mml display='{'block' if display else 'inline'}'>"
+        f"<math xmlns='http://www.w3.org/1998/Math/MathML'{block}><mi>{tex_text}</mi></math>"
+        "</mjx-assistive-mml>\n</mjx-container>"
+    )
+
+
+def test_a_heading_cut_before_its_inline_formula_is_whole_again(tmp_path):
+    """HTML Tidy (which saved the readability corpus's MathJax page) closes a heading in front
+    of MathJax's <mjx-container>: "<h2>The probability of getting</h2>" came out alone, the
+    rest of the heading loose after it. The stored heading holds its words and formulas."""
+    from lxml import html as lxml_html
+
+    intro = (
+        "<p>Coins are the simplest model of chance that a class can hold in its hands, and the formulas "
+        "below are the ones every course of probability starts from before it goes anywhere else.</p>"
+    )
+    page = tmp_path / "coins.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>Coins</title></head><body><article><h1>Coins</h1>"
+        f"{intro}<h2>\n  The probability of getting\n</h2>\n{_mathjax('k')}heads when flipping\n{_mathjax('n')}"
+        f"coins is:\n{_mathjax('P', display=True)}"
+        # a heading followed by a paragraph that opens with a formula keeps its own words only
+        f"<h2>Expected heads</h2><p>{_mathjax('E')} is half the number of tosses, as {intro[3:]}"
+        "</article></body></html>",
+        "utf-8",
+    )
+    article = prepare(page)
+    root = lxml_html.fragment_fromstring(article.html, create_parent="div")
+    headings = [" ".join(h.text_content().split()) for h in root.iter("h2")]
+    assert headings == ["The probability of getting k heads when flipping n coins is:", "Expected heads"]
+    first = root.find(".//h2")
+    assert [span.text for span in first.iter("span") if span.get("lang") == "x-tex"] == ["k", "n"]
+    assert "The probability of getting k heads when flipping n coins is:\n\nP\n\nExpected heads\n\nE is half" in (
+        article.text
+    )
