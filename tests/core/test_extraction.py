@@ -1534,6 +1534,9 @@ SUPPORT_MATRIX = (
     # an icon beside its label adds nothing; two ticks in one cell stay two words
     "<tr><td><img src='https://cdn.example.com/win.png' alt='Windows logo'> Windows</td>"
     "<td><img src='x.png' alt='yes'><img src='y.png' alt='yes'></td><td></td></tr>"
+    # a picture alone in its cell (its declared size, its sentence of alt text) is no value
+    "<tr><td>Harbour</td><td><img src='https://cdn.example.com/m.jpg' alt='Map' width='220' height='180'></td>"
+    "<td><img src='https://cdn.example.com/n.jpg' alt='The north pier at dawn'></td></tr>"
     "</tbody></table>"
     "<p>A picture in the text <img src='https://cdn.example.com/map.png' alt='A map of the coast'> leaves "
     "nothing, an emoji <img class='emoji' src='https://s.w.org/images/core/emoji/1f600.png' alt='😀'> "
@@ -1554,9 +1557,10 @@ def test_images_that_are_a_tables_values_leave_their_alt_text(library, tmp_path)
     article = library.get(outcome.id)
     table = lxml_html.fragment_fromstring(article.html, create_parent="div").find(".//table")
     rows = [[" ".join(cell.text_content().split()) for cell in row] for row in table.iter("tr")]
-    assert rows[1:] == [["Debian", "yes", "no"], ["Fedora", "", ""], ["Windows", "yes yes", ""]]
+    assert rows[1:] == [["Debian", "yes", "no"], ["Fedora", "", ""], ["Windows", "yes yes", ""], ["Harbour", "", ""]]
     assert "<img" not in article.html and "cdn.example.com" not in article.html and "s.w.org" not in article.html
-    assert "A map of the coast" not in article.text and "Windows logo" not in article.text  # descriptions stay out
+    for description in ("A map of the coast", "Windows logo", "Map", "north pier"):
+        assert description not in article.text  # descriptions stay out
     assert "an emoji 😀 stays" in article.text
     assert "Debian yes no" in article.text  # what search, highlights and word counts see
     assert [hit.article_id for hit in library.search("Debian yes")] == [article.id]

@@ -239,8 +239,13 @@ def remove_image(img: HtmlElement, trace: str | None = None) -> None:
     parent.remove(img)
 
 
-# Longer alt text describes a picture; a value in a cell is a word or a few.
-MAX_TRACE_CHARS = 80
+# A value in a cell is a word or a few ("yes", "Not supported", "Windows"); longer alt
+# text describes a picture ("A map of the harbour"), as does a size over an icon's.
+MAX_TRACE_CHARS = 40
+MAX_TRACE_WORDS = 4
+MAX_ICON_PIXELS = 64
+_PIXELS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
+_STYLE_SIZE = re.compile(r"(?:^|;)\s*(?:max-)?(?:width|height)\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 _FILE_NAME = re.compile(r"^[\w.+~-]+\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?|avif)$", re.I)
 _SPACES = re.compile(r"\s+")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:\S")  # data:, javascript:, mailto:...
@@ -263,6 +268,8 @@ def alt_trace(img: HtmlElement) -> str | None:
     cell = next(img.iterancestors("td", "th"), None)
     if cell is None or "".join(cell.itertext()).strip():
         return None  # outside a table, or a cell with words of its own (an icon beside its label)
+    if len(alt.split()) > MAX_TRACE_WORDS or _declared_size(img) > MAX_ICON_PIXELS:
+        return None  # a picture alone in its cell (an infobox's map), not a value
     # the cell holds only images: this one's alt, set apart from its neighbours'
     return alt if _first_image_of(cell, img) else " " + alt
 
@@ -274,6 +281,13 @@ def _address(alt: str, src: str) -> bool:
     if "://" in lower or lower.startswith(("www.", "/", "./", "../")) or _SCHEME.match(lower):
         return True
     return bool(src) and not src.startswith("data:") and lower == image_name(src).lower()
+
+
+def _declared_size(img: HtmlElement) -> float:
+    """The larger side the page declares for the image in pixels (attributes or style), 0 if none."""
+    sizes = [float(m.group(1)) for m in map(_PIXELS.match, (img.get("width") or "", img.get("height") or "")) if m]
+    sizes += [float(value) for value in _STYLE_SIZE.findall(img.get("style") or "")]
+    return max(sizes, default=0.0)
 
 
 def _emoji(alt: str) -> bool:
