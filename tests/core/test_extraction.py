@@ -1567,3 +1567,138 @@ def test_a_story_in_rows_of_the_same_kind_comes_whole():
     assert text.index("sentence 5") < text.index("second part 0") < text.index("third part 0")
     assert "Sign up for our weekly harbour letter" not in text
     assert "Another story about ferries" not in text
+
+
+SUPPORT_MATRIX = (
+    "<html><head><title>Supported platforms</title></head><body><article><h1>Supported platforms</h1>"
+    "<p>The engine runs on these platforms, and the table below says which architecture each one supports "
+    "today. Read it before you install anything on a server of your own.</p>"
+    "<table><thead><tr><th>Platform</th><th>amd64</th><th>arm64</th></tr></thead><tbody>"
+    # a tick in a link (docs.docker.com's install page), a remote cross, a file name, an address
+    "<tr><td>Debian</td><td><a href='/debian/'><img src='/images/green-check.svg' alt='yes'></a></td>"
+    "<td><img src='https://cdn.example.com/no.png' alt=' no '></td></tr>"
+    "<tr><td>Fedora</td><td><img src='https://cdn.example.com/c.png' alt='check-mark.png'></td>"
+    "<td><img src='https://cdn.example.com/a.png' alt='https://cdn.example.com/a.png'></td></tr>"
+    # an icon beside its label adds nothing; two ticks in one cell stay two words
+    "<tr><td><img src='https://cdn.example.com/win.png' alt='Windows logo'> Windows</td>"
+    "<td><img src='x.png' alt='yes'><img src='y.png' alt='yes'></td><td></td></tr>"
+    # a picture alone in its cell (its declared size, its sentence of alt text) is no value
+    "<tr><td>Harbour</td><td><img src='https://cdn.example.com/m.jpg' alt='Map' width='220' height='180'></td>"
+    "<td><img src='https://cdn.example.com/n.jpg' alt='The north pier at dawn'></td></tr>"
+    "</tbody></table>"
+    "<p>A picture in the text <img src='https://cdn.example.com/map.png' alt='A map of the coast'> leaves "
+    "nothing, an emoji <img class='emoji' src='https://s.w.org/images/core/emoji/1f600.png' alt='😀'> "
+    "stays.</p></article></body></html>"
+)
+
+
+def test_images_that_are_a_tables_values_leave_their_alt_text(library, tmp_path):
+    """Remote images are never fetched: a support matrix of tick images read as blank cells.
+    The alt text of an image that is a cell's whole content stays, as plain text."""
+    from lxml import html as lxml_html
+
+    from reader.core.export import export_articles
+
+    page = tmp_path / "platforms.html"
+    page.write_text(SUPPORT_MATRIX, "utf-8")
+    [outcome] = library.import_paths([page], workers=1)
+    article = library.get(outcome.id)
+    table = lxml_html.fragment_fromstring(article.html, create_parent="div").find(".//table")
+    rows = [[" ".join(cell.text_content().split()) for cell in row] for row in table.iter("tr")]
+    assert rows[1:] == [["Debian", "yes", "no"], ["Fedora", "", ""], ["Windows", "yes yes", ""], ["Harbour", "", ""]]
+    assert "<img" not in article.html and "cdn.example.com" not in article.html and "s.w.org" not in article.html
+    for description in ("A map of the coast", "Windows logo", "Map", "north pier"):
+        assert description not in article.text  # descriptions stay out
+    assert "an emoji 😀 stays" in article.text
+    assert "Debian yes no" in article.text  # what search, highlights and word counts see
+    assert [hit.article_id for hit in library.search("Debian yes")] == [article.id]
+    [out] = export_articles(library, "html", tmp_path / "out").paths
+    exported = lxml_html.fromstring(out.read_text("utf-8"))
+    cells = [" ".join(td.text_content().split()) for td in exported.iter("td")]
+    assert cells[:3] == ["Debian", "yes", "no"] and "cdn.example.com" not in out.read_text("utf-8")
+
+
+_RTL_TEXT = (
+    "<h1>כותרת</h1><p>זהו הפסקה הראשונה של המאמר, והיא ארוכה מספיק כדי להיות חלק מהטקסט של הכתבה עצמה "
+    "ולא מהמסגרת של האתר.</p><p>זוהי הפסקה השנייה, שגם היא מספרת את הסיפור עצמו בכמה משפטים ארוכים, "
+    "כפי שכתבות עושות בדרך כלל.</p><p>והפסקה השלישית מסיימת את הכתבה בעוד כמה מילים על הנושא.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("html_attrs", "body_attrs", "body", "direction"),
+    [
+        # rtl-4 of the readability corpus: only the <article> says it
+        ("", "", f"<main><article dir='rtl'>{_RTL_TEXT}</article></main>", "rtl"),
+        ("", "", f"<main dir='rtl'><article>{_RTL_TEXT}</article></main>", "rtl"),  # an ancestor says it
+        ("dir='ltr'", "dir='rtl'", f"<article>{_RTL_TEXT}</article>", "rtl"),  # the nearer one wins
+        ("lang='en'", "", f"<div lang='he'><article>{_RTL_TEXT}</article></div>", "rtl"),  # then lang
+        ("lang='he' dir='rtl'", "", f"<div dir='ltr'><article>{_RTL_TEXT}</article></div>", "ltr"),
+        ("", "", f"<div dir='auto'><article>{_RTL_TEXT}</article></div>", "rtl"),  # its first strong letter
+    ],
+)
+def test_the_articles_direction_is_the_one_its_block_inherits(tmp_path, html_attrs, body_attrs, body, direction):
+    import json
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<!DOCTYPE html><html {html_attrs}><head><meta charset='utf-8'><title>כתבה</title></head>"
+        f"<body {body_attrs}><nav><a href='/'>ראשי</a></nav>{body}</body></html>",
+        "utf-8",
+    )
+    assert prepare(page).direction == direction  # what the library stores
+    if body.startswith("<main><article dir='rtl'>"):  # the command's answer, once
+        shown = subprocess.run(
+            [sys.executable, "-m", "reader", "extract", str(page), "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        assert json.loads(shown.stdout)["direction"] == "rtl"
+
+
+def _mathjax(tex_text: str, display: bool = False) -> str:
+    """A formula as MathJax 3 leaves it in a saved page: drawn glyphs and assistive MathML."""
+    block = " display='block'" if display else ""
+    shown = " display='true'" if display else ""
+    return (
+        f"<mjx-container class='MathJax' jax='CHTML'{shown}>"
+        "<mjx-math class='MJX-TEX' aria-hidden='true'><mjx-mi><mjx-c class='mjx-c1D458'></mjx-c></mjx-mi></mjx-math>"
+        f"<mjx-assistive-mml display='{'block' if display else 'inline'}'>"
+        f"<math xmlns='http://www.w3.org/1998/Math/MathML'{block}><mi>{tex_text}</mi></math>"
+        "</mjx-assistive-mml>\n</mjx-container>"
+    )
+
+
+def test_a_heading_cut_before_its_inline_formula_is_whole_again(tmp_path):
+    """HTML Tidy (which saved the readability corpus's MathJax page) closes a heading in front
+    of MathJax's <mjx-container>: "<h2>The probability of getting</h2>" came out alone, the
+    rest of the heading loose after it. The stored heading holds its words and formulas."""
+    from lxml import html as lxml_html
+
+    intro = (
+        "<p>Coins are the simplest model of chance that a class can hold in its hands, and the formulas "
+        "below are the ones every course of probability starts from before it goes anywhere else.</p>"
+    )
+    page = tmp_path / "coins.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>Coins</title></head><body><article><h1>Coins</h1>"
+        f"{intro}<h2>\n  The probability of getting\n</h2>\n{_mathjax('k')}heads when flipping\n{_mathjax('n')}"
+        f"coins is:\n{_mathjax('P', display=True)}"
+        # a heading followed by a paragraph that opens with a formula keeps its own words only
+        f"<h2>Expected heads</h2><p>{_mathjax('E')} is half the number of tosses, as {intro[3:]}"
+        "</article></body></html>",
+        "utf-8",
+    )
+    article = prepare(page)
+    root = lxml_html.fragment_fromstring(article.html, create_parent="div")
+    headings = [" ".join(h.text_content().split()) for h in root.iter("h2")]
+    assert headings == ["The probability of getting k heads when flipping n coins is:", "Expected heads"]
+    first = root.find(".//h2")
+    assert [span.text for span in first.iter("span") if span.get("lang") == "x-tex"] == ["k", "n"]
+    assert "The probability of getting k heads when flipping n coins is:\n\nP\n\nExpected heads\n\nE is half" in (
+        article.text
+    )

@@ -232,3 +232,18 @@ def test_text_that_looks_like_markup_stays_text(escaped):
     assert_inert(clean)
     root = lxml_html.fragment_fromstring(clean, create_parent="div")
     assert [el.tag for el in root] == ["p"]
+
+
+def test_an_image_that_is_a_cells_value_leaves_its_alt_as_inert_text():
+    # Never fetched, so the image goes; its alt is the cell's value ("yes"), kept as text
+    # however it is written, and never as an address.
+    clean = sanitize_fragment(
+        "<table><tr><td><img src='https://evil.example/yes.png' alt='yes'></td>"
+        "<td><img src='https://evil.example/x.png' alt='&lt;script&gt;alert(1)&lt;/script&gt;'></td>"
+        "<td><img src='https://evil.example/y.png' alt='javascript:alert(1)'></td>"
+        "<td><img src='https://evil.example/z.png' alt='https://evil.example/z.png'></td></tr></table>"
+    )
+    assert_inert(clean)
+    assert "evil.example" not in clean and "<img" not in clean
+    root = lxml_html.fragment_fromstring(clean, create_parent="div")
+    assert [td.text_content() for td in root.iter("td")] == ["yes", "<script>alert(1)</script>", "", ""]

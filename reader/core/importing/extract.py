@@ -26,6 +26,7 @@ from reader.core.domain import PageFields
 from reader.core.importing import choice, notices
 from reader.core.importing.dek import headline_dek
 from reader.core.importing.depth import flatten, too_deep
+from reader.core.importing.direction import block_direction
 from reader.core.importing.finish import finish_body, fragment_text_length, page_text_length
 from reader.core.importing.furniture import prepare_tree, strip_furniture
 from reader.core.importing.mathml import mark_math
@@ -94,7 +95,7 @@ def extract(html: str, *, url: str | None = None) -> Extraction:
         url=meta.url or url,
         published=meta.published,
         language=meta.language,
-        direction=meta.direction,
+        direction=block_direction(root, body) or meta.direction,  # the article's block first, as a browser
         excerpt=_nfc(meta.excerpt),
         lead_image=meta.lead_image,
         fallback=fallback,

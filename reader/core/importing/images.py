@@ -1,9 +1,15 @@
-"""Bring a page's local images into the library; drop the rest (never fetched)."""
+"""Bring a page's local images into the library; drop the rest (never fetched).
+
+An image dropped where it was a value, not an illustration, leaves its alt text as
+plain text (see `alt_trace`): a support matrix of tick images read as blank cells.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
+import unicodedata
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -162,7 +168,10 @@ def localize_images(root: HtmlElement, resolve: Callable[[str], Resource | None]
     assets: dict[str, Asset] = {}
     skipped: list[str] = []
     total = 0
-    for img in list(root.iter("img")):
+    images = list(root.iter("img"))
+    # decided before any image is replaced: a cell's text must not include another image's trace
+    traces = {img: alt_trace(img) for img in images}
+    for img in images:
         src = image_source(img)
         resource = resolve(src) if src else None
         kind, why = None, None
@@ -186,7 +195,7 @@ def localize_images(root: HtmlElement, resolve: Callable[[str], Resource | None]
         if not kind or resource is None:  # a kind is only found in a resource
             if why:
                 skipped.append(f"image skipped: {image_name(src)} ({why})")
-            _remove_image(img)
+            remove_image(img, traces[img])
             continue
         mime, ext = kind
         name = f"{hashlib.sha256(resource.data).hexdigest()[:24]}.{ext}"
@@ -214,21 +223,81 @@ def _mb(size: int) -> str:
     return f"{size / 1048576:.0f} MB" if size >= 1048576 else f"{size / 1024:.0f} KB"
 
 
-def _remove_image(img: HtmlElement) -> None:
-    """Remove an image that is not kept (its caption, if any, stays).
-
-    Its alt text is not put in its place: it would become words of the article
-    (its text, search, word count, highlights) that the author did not write
-    as text, and readability tools leave it out for the same reason.
-    """
+def remove_image(img: HtmlElement, trace: str | None = None) -> None:
+    """Remove an image that is not kept (its caption, if any, stays), leaving
+    `trace` (its alt text, from `alt_trace`) as plain text in its place."""
     parent = img.getparent()
     if parent is None:
         return
-    tail = img.tail or ""
-    if tail:
+    text = (trace or "") + (img.tail or "")
+    if text:
         prev = img.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + tail
+            prev.tail = (prev.tail or "") + text
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = (parent.text or "") + text
     parent.remove(img)
+
+
+# A value in a cell is a word or a few ("yes", "Not supported", "Windows"); longer alt
+# text describes a picture ("A map of the harbour"), as does a size over an icon's.
+MAX_TRACE_CHARS = 40
+MAX_TRACE_WORDS = 4
+MAX_ICON_PIXELS = 64
+_PIXELS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
+_STYLE_SIZE = re.compile(r"(?:^|;)\s*(?:max-)?(?:width|height)\s*:\s*(\d+(?:\.\d+)?)px", re.I)
+_FILE_NAME = re.compile(r"^[\w.+~-]+\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?|avif)$", re.I)
+_SPACES = re.compile(r"\s+")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:\S")  # data:, javascript:, mailto:...
+
+
+def alt_trace(img: HtmlElement) -> str | None:
+    """The alt text to leave in an image's place if it is not kept, or None.
+
+    Only where the image is a value: the whole content of a table cell (a tick
+    "yes"/"no", an icon naming a platform), or an emoji in a line of text. Elsewhere
+    alt text describes a picture, and would become words of the article (its text,
+    search, word count, highlights) that the author did not write as text, which
+    readability tools leave out for the same reason. Never a file name or an address.
+    """
+    alt = _SPACES.sub(" ", "".join(c for c in img.get("alt") or "" if c.isprintable() or c.isspace())).strip()
+    if not alt or len(alt) > MAX_TRACE_CHARS or _FILE_NAME.match(alt) or _address(alt, image_source(img)):
+        return None
+    if _emoji(alt):
+        return alt
+    cell = next(img.iterancestors("td", "th"), None)
+    if cell is None or "".join(cell.itertext()).strip():
+        return None  # outside a table, or a cell with words of its own (an icon beside its label)
+    if len(alt.split()) > MAX_TRACE_WORDS or _declared_size(img) > MAX_ICON_PIXELS:
+        return None  # a picture alone in its cell (an infobox's map), not a value
+    # the cell holds only images: this one's alt, set apart from its neighbours'
+    return alt if _first_image_of(cell, img) else " " + alt
+
+
+def _address(alt: str, src: str) -> bool:
+    """The alt is the image's address or its file's name (what a page generator writes
+    when it has nothing to say; a bare stem like "no" of no.png is a value, kept)."""
+    lower = alt.lower()
+    if "://" in lower or lower.startswith(("www.", "/", "./", "../")) or _SCHEME.match(lower):
+        return True
+    return bool(src) and not src.startswith("data:") and lower == image_name(src).lower()
+
+
+def _declared_size(img: HtmlElement) -> float:
+    """The larger side the page declares for the image in pixels (attributes or style), 0 if none."""
+    sizes = [float(m.group(1)) for m in map(_PIXELS.match, (img.get("width") or "", img.get("height") or "")) if m]
+    sizes += [float(value) for value in _STYLE_SIZE.findall(img.get("style") or "")]
+    return max(sizes, default=0.0)
+
+
+def _emoji(alt: str) -> bool:
+    """An emoji drawn as an image (WordPress, Twitter): symbols only, at least one pictograph."""
+    return (
+        len(alt) <= 8
+        and any(unicodedata.category(c) == "So" for c in alt)
+        and not any(unicodedata.category(c)[0] in "LN" for c in alt)
+    )
+
+
+def _first_image_of(cell: HtmlElement, img: HtmlElement) -> bool:
+    return next(cell.iter("img"), None) is img

@@ -63,7 +63,71 @@ def mark_math(root: HtmlElement) -> int:
         _show(span)
         _drop_fallback_images(span, {source, tex})
         count += 1
+    if count:
+        _rejoin_cut_headings(root)
     return count
+
+
+# HTML Tidy, which made the readability corpus's pages, takes a custom element
+# (MathJax's <mjx-container>) for a block and closes a heading in front of it:
+# "<h2>The probability of getting</h2><mjx-container>k</mjx-container> heads when
+# flipping <mjx-container>n</mjx-container> coins is:" (the page itself has the whole
+# heading). A heading cut just before an inline formula, followed by a short run of
+# inline text and formulas up to the next block, gets that run back.
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_INLINE = frozenset("a abbr b bdi bdo cite code em i kbd mark q s samp small span strong sub sup time u var".split())
+_ENDS_HEADING = tuple(".:!?;")  # a heading that ends a sentence was not cut
+_CUT_RUN_CHARS = 120  # the words of a heading, not a paragraph left loose
+_CUT_RUN_PARTS = 16
+
+
+def _rejoin_cut_headings(root: HtmlElement) -> None:
+    for heading in list(root.iter(*_HEADINGS)):
+        text = "".join(heading.itertext()).strip()
+        if not text or text.endswith(_ENDS_HEADING) or (heading.tail or "").strip():
+            continue
+        run = _cut_run(heading)
+        if not run:
+            continue
+        gap = heading.tail or " "
+        heading.tail = None
+        last = heading[-1] if len(heading) else None
+        if last is not None:
+            last.tail = (last.tail or "") + gap
+        else:
+            heading.text = (heading.text or "") + gap
+        heading.extend(run)
+        tail = run[-1].tail or ""
+        run[-1].tail = tail.rstrip()
+        heading.tail = tail[len(tail.rstrip()) :] or None
+
+
+def _cut_run(heading: HtmlElement) -> list[HtmlElement]:
+    """The inline formula after `heading` and the inline siblings after it, up to the
+    next block; none if it does not start with an inline formula or is too long."""
+    run: list[HtmlElement] = []
+    chars = 0
+    el = heading.getnext()
+    while el is not None and isinstance(el.tag, str):
+        formula = _inline_formula(el)
+        if not formula and (not run or el.tag not in _INLINE or el.find(".//*[@lang='x-tex-display']") is not None):
+            break
+        chars += len((el.tail or "").strip()) + (0 if formula else len(el.text_content().strip()))
+        run.append(el)
+        if chars > _CUT_RUN_CHARS or len(run) > _CUT_RUN_PARTS:
+            return []
+        el = el.getnext()
+    return run
+
+
+def _inline_formula(el: HtmlElement) -> bool:
+    """An inline formula or an inline wrapper of one (MathJax's <mjx-container>)."""
+    if el.get("lang") == TEX_LANG:
+        return True
+    if el.tag not in _INLINE and not el.tag.startswith("mjx-"):
+        return False
+    tex = [span.get("lang") for span in el.iter("span") if (span.get("lang") or "").startswith(TEX_LANG)]
+    return bool(tex) and TEX_DISPLAY_LANG not in tex
 
 
 def _tex_source(math: HtmlElement) -> str:

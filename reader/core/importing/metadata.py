@@ -500,7 +500,8 @@ def _language(root: HtmlElement, values: dict[str, str], ld: dict[str, Any]) -> 
     body = root.find(".//body")
     if body is not None:
         lang = lang or body.get("lang")
-        direction = direction or body.get("dir")
+        if (body.get("dir") or "").strip().lower() in ("ltr", "rtl"):
+            direction = body.get("dir")  # the nearer one, as a browser inherits it
     lang = _first(
         lang,
         values.get("content-language"),

@@ -17,6 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from reader.core.importing.images import alt_trace, remove_image
 from reader.core.importing.parsers import html_parser
 
 ALLOWED_TAGS = frozenset(
@@ -102,9 +103,12 @@ def sanitize_to_tree(fragment: str) -> HtmlElement:
     # and libxml2 would silently drop all text below.
     # A parser per call: lxml parsers must not be shared between threads.
     root = lxml_html.fragment_fromstring(f"<div>{clean}</div>", parser=html_parser())
-    for img in list(root.iter("img")):
-        if not img.get("src"):
-            img.drop_tree()  # its source was not an asset: remote or unknown images are never fetched
+    # An image whose source was not an asset goes (remote or unknown images are never
+    # fetched); where it was a value (a tick in a table), its alt text stays as text.
+    unknown = [img for img in root.iter("img") if not img.get("src")]
+    traces = {img: alt_trace(img) for img in unknown}
+    for img in unknown:
+        remove_image(img, traces[img])
     return root
 
 
