@@ -234,6 +234,7 @@ class LibraryPanel(QWidget):
         self.search.textChanged.connect(self._search_text_changed)
         self.search.returnPressed.connect(self._open_first_result)
         self.search.installEventFilter(self)
+        self.result_list.installEventFilter(self)  # Esc there leaves the search too
         self.view_box.currentIndexChanged.connect(self._query_changed)
         self.sort_box.currentIndexChanged.connect(self._query_changed)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
@@ -424,6 +425,12 @@ class LibraryPanel(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def leave_search(self) -> None:
+        """Esc in the search box or its results: the search cleared, the list back with the
+        open article current, and the keys go to the list (as Readwise does)."""
+        self.search.clear()  # (textChanged: the list shows again, searchCleared)
+        self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def _search_text_changed(self, text: str) -> None:
         if not text.strip():
             self._search_timer.stop()
@@ -496,12 +503,12 @@ class LibraryPanel(QWidget):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         from PySide6.QtGui import QKeyEvent
 
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Escape and (obj is self.search or obj is self.result_list):
+                self.leave_search()
+                return True
         if obj is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
-            if key == Qt.Key.Key_Escape:
-                self.search.clear()
-                self.list.setFocus()
-                return True
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.rowCount():
                 self.step(1 if key == Qt.Key.Key_Down else -1)
                 return True
