@@ -87,7 +87,8 @@ def test_rename_from_the_article_menu_and_the_list_menu(library, rivers, other, 
 def test_an_empty_title_is_refused_and_esc_cancels(library, rivers, other, make_window, qtbot):
     window = make_window(library)
     window.open_article(rivers)
-    qtbot.keyClick(window.view, Qt.Key.Key_F2)
+    window.panel.list.setFocus()
+    qtbot.keyClick(window.panel.list, Qt.Key.Key_F2)  # F2 in the list, as in a file manager
     dialog = open_dialog(window, qtbot)
     dialog.field.selectAll()
     qtbot.keyClicks(dialog.field, "   ")
