@@ -316,7 +316,12 @@ class LibraryPanel(QWidget):
         elif kind == "article-updated" and self.model.query.tag:
             handled = False  # its tags may have taken it out of this view
         else:
+            row = self.model.row_of(article_id)
+            before = self.model.items[row].title if row is not None else None
             handled = self.model.update_article(article_id)
+            row = self.model.row_of(article_id)
+            if handled and self.model.query.sort == "title" and row is not None:
+                handled = self.model.items[row].title == before  # renamed: its place in the order moves
         if not handled:
             self._reload_list()  # a row not fetched yet: the count and the rows on screen again
         if kind in ("article-updated", "article-deleted"):

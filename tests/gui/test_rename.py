@@ -122,3 +122,25 @@ def test_the_rename_is_stored_by_the_worker_and_announced_on_the_one_signal(libr
     assert (change.kind, change.article_id) == ("article-updated", rivers)
     settle(qtbot, window)
     assert library.get(rivers).title == NEW and window.view.article.title == NEW
+
+
+def test_a_renamed_article_moves_to_its_place_in_a_list_sorted_by_title(
+    library, rivers, other, tmp_path, make_window, qtbot
+):
+    page = tmp_path / "pages" / "mountains.html"
+    page.write_text(
+        "<html><head><title>Mountains in Spring</title></head><body><article><h1>Mountains in Spring</h1>"
+        + "<p>Snow melts on the high slopes and the streams fill with water again.</p>" * 8
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    library.import_paths([page], workers=1)
+    window = make_window(library)
+    window.panel.sort_box.setCurrentIndex(window.panel.sort_box.findData("title"))
+    assert [a.title for a in window.panel.model.items] == ["Mountains in Spring", TITLE]
+    window.panel.select_article(rivers)  # (opens it)
+    assert window.article_id == rivers
+    window.rename("A River under Ice")
+    settle(qtbot, window)
+    assert [a.title for a in window.panel.model.items] == ["A River under Ice", "Mountains in Spring"]
+    assert window.panel.current_id() == rivers  # still the current row, at its new place
