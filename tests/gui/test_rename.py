@@ -144,3 +144,14 @@ def test_a_renamed_article_moves_to_its_place_in_a_list_sorted_by_title(
     settle(qtbot, window)
     assert [a.title for a in window.panel.model.items] == ["A River under Ice", "Mountains in Spring"]
     assert window.panel.current_id() == rivers  # still the current row, at its new place
+
+
+def test_the_shortcuts_sheet_names_f2(library, rivers, make_window, qtbot):
+    from reader.gui.shortcuts_help import ShortcutsHelp
+
+    window = make_window(library)
+    window.actions["shortcuts"].trigger()
+    sheet = window.findChild(ShortcutsHelp, "ShortcutsHelp")
+    rows = dict(row for _title, rows in sheet.sections for row in rows)
+    assert rows["F2"] == "Rename"
+    assert ("Esc", "Clear the search, back to the list") in dict(sheet.sections)["In the library search"]
