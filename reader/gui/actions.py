@@ -176,6 +176,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("favorite", "&Article", "&Favorite", ("S",), "star", "Favorite (S)", needs_article=True, checkable=True),
     ActionSpec("tags", "&Article", "&Tags…", ("T",), "tag", "Edit tags (T)", needs_article=True),
+    # F2 renames, as in file managers and Zotero.
+    ActionSpec(
+        "rename", "&Article", "&Rename…", ("F2",), tip="Give this article a title of your own", needs_article=True
+    ),
+    ActionSpec(
+        "reset_title",
+        "&Article",
+        "Use the Page’s Tit&le",
+        (),
+        tip="Give this article the title its page has again",
+        needs_article=True,
+    ),
     ActionSpec(
         "open_url", "&Article", "Open Source in &Browser", ("Ctrl+Shift+B",), needs_article=True, separator_before=True
     ),

@@ -1,5 +1,5 @@
-"""What the reader does to the open article: archive, favourite, tags, delete, and its source (the
-original file, its address)."""
+"""What the reader does to the open article: archive, favourite, tags, rename, delete, and its source
+(the original file, its address)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from reader.gui.window_parts import WindowParts
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from reader.core.domain import Change
+    from reader.core.domain import Article, Change
     from reader.core.library import Library
 
 
 class ArticleController(WindowParts):
-    """Mixin of MainWindow: what the reader does to the open article: archive, favourite, tags, delete, and
-    its source (the original file, its address)."""
+    """Mixin of MainWindow: what the reader does to the open article: archive, favourite, tags, rename,
+    delete, and its source (the original file, its address)."""
 
     def action_archive(self, checked: bool | None = None) -> None:
         archived = (not self.actions["archive"].isChecked()) if checked is None else bool(checked)
@@ -115,6 +115,61 @@ class ArticleController(WindowParts):
             return
 
         self.ops.run(lambda lib: lib.change_tags(article_id, add=added, remove=removed), on_error=self._report)
+
+    def action_rename(self) -> None:
+        """The title in a small dialog (opened, not run: the window goes on painting, and a
+        test answers it); Rename stores it, Esc leaves the title as it was."""
+        article = self.view.article
+        if article is None:
+            return
+        from reader.gui.rename_dialog import RenameDialog
+
+        dialog = RenameDialog(article.title, article.page_title, self)
+
+        def answered(result: int) -> None:
+            if result == RenameDialog.DialogCode.Accepted and self.article_id == article.id:
+                self.rename(dialog.title())
+            dialog.deleteLater()
+
+        dialog.finished.connect(answered)
+        dialog.open()
+
+    def rename(self, title: str) -> None:
+        """Give the open article the reader's own title (kept through re-extraction); an
+        empty title is refused, here and in the library."""
+        article = self.view.article
+        title = " ".join(title.split())
+        if article is None or not title or title == article.title:
+            return
+        self.ops.run(
+            lambda lib: lib.set_title(article.id, title),
+            on_done=lambda _change: self.statusBar().showMessage(f"Renamed to “{title}”", 4000),
+            on_error=self._report,
+        )
+
+    def action_reset_title(self) -> None:
+        article = self.view.article
+        if article is None or not article.renamed:
+            return
+        page_title = article.page_title
+        self.ops.run(
+            lambda lib: lib.reset_title(article.id),
+            on_done=lambda _change: self.statusBar().showMessage(f"Back to the page’s title, “{page_title}”", 4000),
+            on_error=self._report,
+        )
+
+    def _update_title_actions(self, article: Article | None) -> None:
+        """“Use the Page’s Title” only for a renamed article, naming the title it brings back."""
+        reset = self.actions["reset_title"]
+        renamed = article is not None and article.renamed
+        reset.setEnabled(renamed)
+        if renamed and article is not None and article.page_title is not None:
+            shown = article.page_title if len(article.page_title) <= 48 else article.page_title[:47] + "…"
+            reset.setText(f"Use the Page’s Tit&le: “{shown.replace('&', '&&')}”")
+            reset.setToolTip(f"Give this article its page’s title again: {article.page_title}")
+        else:
+            reset.setText("Use the Page’s Tit&le")
+            reset.setToolTip("Give this article the title its page has again")
 
     def confirm_delete(self, title: str) -> bool:
         from PySide6.QtWidgets import QMessageBox

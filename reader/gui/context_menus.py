@@ -30,11 +30,11 @@ class ContextMenus(WindowParts):
         self.view.customContextMenuRequested.connect(self._view_menu)
 
     def _article_menu(self, menu: QMenu, with_delete: bool = True) -> None:
-        keys = ("archive", "favorite", "tags", None, "open_original", "copy_url", "open_url")
+        keys = ("archive", "favorite", "tags", "rename", "reset_title", None, "open_original", "copy_url", "open_url")
         for key in keys + ((None, "delete") if with_delete else ()):
             if key is None:
                 menu.addSeparator()
-            else:
+            elif key != "reset_title" or self.actions[key].isEnabled():  # only for a renamed article
                 menu.addAction(self.actions[key])
 
     def _view_menu(self, pos: QPoint) -> None:
@@ -60,9 +60,15 @@ class ContextMenus(WindowParts):
         return menu
 
     def _list_menu(self, pos: QPoint) -> None:
+        menu = self.list_menu(pos)
+        if menu is not None:
+            menu.exec(self.panel.list.viewport().mapToGlobal(pos))
+
+    def list_menu(self, pos: QPoint) -> QMenu | None:
+        """The context menu over the list at viewport point `pos` (its row made current), if over a row."""
         index = self.panel.list.indexAt(pos)
         if not index.isValid():
-            return
+            return None
         selected = self.selected_article_ids()
         if index.row() not in [self.panel.model.row_of(i) for i in selected]:
             self.panel.list.setCurrentIndex(index)
@@ -74,7 +80,7 @@ class ContextMenus(WindowParts):
             menu.addAction(f"Export {len(selected)} Selected Articles…", lambda: self.action_export("selected"))
         else:
             menu.addAction("Export Highlights and Notes…", lambda: self.action_export("current"))
-        menu.exec(self.panel.list.viewport().mapToGlobal(pos))
+        return menu
 
     def selected_article_ids(self) -> list[int]:
         rows = sorted(i.row() for i in self.panel.list.selectionModel().selectedIndexes())

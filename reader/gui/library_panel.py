@@ -234,6 +234,7 @@ class LibraryPanel(QWidget):
         self.search.textChanged.connect(self._search_text_changed)
         self.search.returnPressed.connect(self._open_first_result)
         self.search.installEventFilter(self)
+        self.result_list.installEventFilter(self)  # Esc there leaves the search too
         self.view_box.currentIndexChanged.connect(self._query_changed)
         self.sort_box.currentIndexChanged.connect(self._query_changed)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
@@ -315,7 +316,12 @@ class LibraryPanel(QWidget):
         elif kind == "article-updated" and self.model.query.tag:
             handled = False  # its tags may have taken it out of this view
         else:
+            row = self.model.row_of(article_id)
+            before = self.model.items[row].title if row is not None else None
             handled = self.model.update_article(article_id)
+            row = self.model.row_of(article_id)
+            if handled and self.model.query.sort == "title" and row is not None:
+                handled = self.model.items[row].title == before  # renamed: its place in the order moves
         if not handled:
             self._reload_list()  # a row not fetched yet: the count and the rows on screen again
         if kind in ("article-updated", "article-deleted"):
@@ -424,6 +430,12 @@ class LibraryPanel(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def leave_search(self) -> None:
+        """Esc in the search box or its results: the search cleared, the list back with the
+        open article current, and the keys go to the list (as Readwise does)."""
+        self.search.clear()  # (textChanged: the list shows again, searchCleared)
+        self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def _search_text_changed(self, text: str) -> None:
         if not text.strip():
             self._search_timer.stop()
@@ -496,12 +508,12 @@ class LibraryPanel(QWidget):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         from PySide6.QtGui import QKeyEvent
 
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Escape and (obj is self.search or obj is self.result_list):
+                self.leave_search()
+                return True
         if obj is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
-            if key == Qt.Key.Key_Escape:
-                self.search.clear()
-                self.list.setFocus()
-                return True
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.rowCount():
                 self.step(1 if key == Qt.Key.Key_Down else -1)
                 return True

@@ -11,7 +11,7 @@ Each behaviour lives in a module of its own, mixed in:
     window_state.py         geometry, panels and the last article kept between runs; narrow windows
     import_controller.py    File > Import, folders, drag and drop, the import queue and summary
     highlight_controller.py highlights and notes from the text, the floating bar and the sidebar; undo
-    article_controller.py   archive, favourite, tags, delete, the original file and address
+    article_controller.py   archive, favourite, tags, rename, delete, the original file and address
     context_menus.py        the menus over the text, the list and the sidebar
     export_controller.py    export, and annotations imported back
     link_controller.py      reader://open links to an article and a highlight
@@ -425,8 +425,9 @@ class MainWindow(
         self.actions["contents"].setEnabled(article is not None and self.built and self.view.has_contents())
         self.actions["copy_url"].setEnabled(bool(article and article.url))
         self.actions["open_url"].setEnabled(bool(article and article.url))
-        if article is None:
-            self.setWindowTitle(APP_NAME)
+        self._update_title_actions(article)
+        # The title as it is now (renamed here or by another process).
+        self.setWindowTitle(APP_NAME if article is None else f"{article.title} — {APP_NAME}")
 
     # -- changes, and the other windows ----------------------------------------------------------
 
@@ -436,6 +437,8 @@ class MainWindow(
             self.annotations.forget(change.article_id)
         f = self.floating
         if self.view.article is None:
+            if self.view.placeholder != self.view.placeholder_text():  # the library's first article, or its last gone
+                self.view.show_placeholder()
             f.hide()
             self.focused_highlight = None
             self.annotations.activate(None)

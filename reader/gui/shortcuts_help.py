@@ -26,6 +26,14 @@ OTHER_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
+        "In the library search",
+        (
+            ("Enter", "Open the first result"),
+            ("Up / Down", "Move through the results"),
+            ("Esc", "Clear the search, back to the list"),
+        ),
+    ),
+    (
         "Daily review",
         (
             ("1 2 3 4", "Again, Hard, Good, Easy"),

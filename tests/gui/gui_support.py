@@ -15,6 +15,8 @@ WRITES = frozenset(
         "set_favorite",
         "set_progress",
         "set_note",
+        "set_title",
+        "reset_title",
         "set_tags",
         "add_tags",
         "remove_tags",

@@ -61,6 +61,7 @@ class ReadingView(
         self.settings = settings or ReadingSettings()
         self.theme: Theme = self.settings.resolved_theme()
         self.article: Article | None = None
+        self.placeholder = ""  # what the pane says while no article is open
         self.text_map: TextMap | None = None
         self._images: dict = {}
         self._formulas: list[Formula] = []
@@ -181,13 +182,20 @@ class ReadingView(
         self.setFont(self.body_font())  # QTextEdit hands its own font to the document on every polish
         self.document().setDefaultFont(self.body_font())
         self.document().setDefaultStyleSheet("")
-        text = message or "Choose an article from the library, or drop saved web pages anywhere on this window."
+        text = message or self.placeholder_text()
+        self.placeholder = text
         self.setHtml(
             f"<div style='-qt-user-state: {CHROME_STATE}'>"
             f"<p align='center' style='margin-top: 120px; color: {t.muted}; font-size: {self.settings.size * 1.05:.1f}pt'>"
             f"{html.escape(text)}</p></div>"
         )
         self._set_margins(force=True)
+
+    def placeholder_text(self) -> str:
+        """What the pane says with no article open: how to start, while the library is empty."""
+        if self.library.count():
+            return "Choose an article from the library, or drop saved web pages anywhere on this window."
+        return "Your library is empty. Drag saved web pages or a folder of them here, or use File > Import."
 
     def show_article(self, article: Article, progress: float | None = None) -> None:
         """Show an article; scroll to `progress` (0..1, default the stored one)."""
@@ -325,6 +333,10 @@ class ReadingView(
             note=fresh.note,
             progress=fresh.progress,
         )
+        if (fresh.title, fresh.page_title) != (article.title, article.page_title):  # renamed (here or elsewhere)
+            self.article = replace(self.article, title=fresh.title, page_title=fresh.page_title)
+            if fresh.title != article.title:
+                self._render(self.scroll_fraction())  # the header shows the new title
         # Only a broad change may bring highlights the window did not make (another process,
         # an annotation import); the window's own come one by one, above.
         if kind != "article-updated" and set(fresh.highlights) != set(self.highlights.values()):
