@@ -276,7 +276,7 @@ def main() -> int:
         from PySide6.QtCore import QSettings
 
         s = QSettings(str(settings), QSettings.Format.IniFormat)
-        s.setValue("library/last_article", 5000)
+        s.setValue("library/last_article", max(1, args.articles // 2))  # one in the middle, present at any size
         s.sync()
         value, rows, text, _ = measure("reader", library, settings)
         results["reader-last-article"].append(value)
