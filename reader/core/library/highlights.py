@@ -240,11 +240,17 @@ class HighlightsMixin(LibraryHost):
         return domain.Change("highlight-deleted", article_id, highlight_id)
 
     def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
-        """Put back a deleted highlight exactly as it was (for undo)."""
+        """Put back a deleted highlight exactly as it was (for undo), under its own id
+        unless SQLite gave that id to a highlight made since (a new id then). One put
+        back meanwhile (another window's undo, an import of an export) is returned as it is."""
         with self._write() as session:
+            back = session.scalar(select(Highlight).where(Highlight.uid == highlight.uid))
+            if back is not None:
+                return highlight_record(back)
             # Found again by its quote on a text re-extracted since it was deleted (by another process perhaps).
             text_ = self._article_row(session, highlight.article_id).content.text
-            row = self._highlight_row_of(session, _placed_in(text_, highlight), keep_id=True)
+            free = session.get(Highlight, highlight.id) is None
+            row = self._highlight_row_of(session, _placed_in(text_, highlight), keep_id=free)
             session.flush()
             bump_revision(session, highlight.article_id)
             self._search.refresh_annotations(session.connection(), highlight.article_id)
