@@ -142,3 +142,33 @@ def test_exports_in_many_processes_at_once_leave_whole_files_each_known_as_reade
     (tmp_path / "same.json").write_bytes(edited)
     refused = run("export", "--all", "--format", "json", "--out", "same.json", check=False)
     assert refused.returncode == 1 and (tmp_path / "same.json").read_bytes() == edited
+
+
+def test_a_registry_that_cannot_be_kept_writes_nothing_and_says_why(run, article_id, tmp_path, monkeypatch):
+    """With the list of exported files a folder (or its folder a file), the export wrote its
+    file and then failed naming a temporary file: the file was Reader's, but never recorded,
+    so every later export refused it. Now nothing is written, and one line says where and why."""
+    state = tmp_path / "state-dir"
+    (state / "exported-files.json").mkdir(parents=True)
+    monkeypatch.setenv("READER_STATE_DIR", str(state))
+    refused = run("export", "--all", "--out", "notes.md", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f"reader: {state / 'exported-files.json'}: Reader cannot keep its list of exported files there "
+        "(it is not a file); nothing written"
+    ]
+    assert not (tmp_path / "notes.md").exists()
+
+    blocked = tmp_path / "state-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("READER_STATE_DIR", str(blocked))
+    refused = run("export", "--all", "--out", "notes.md", check=False)
+    assert refused.returncode == 1 and "is not a folder); nothing written" in refused.stderr
+    assert not (tmp_path / "notes.md").exists()
+
+    (state / "exported-files.json").rmdir()
+    monkeypatch.setenv("READER_STATE_DIR", str(state))
+    run("export", "--all", "--out", "notes.md")
+    run("note", article_id, "changed since")
+    run("export", "--all", "--out", "notes.md")  # recorded: replaced without --force
+    assert "changed since" in (tmp_path / "notes.md").read_text("utf-8")
