@@ -251,6 +251,7 @@ class HighlightsMixin(LibraryHost):
             text_ = self._article_row(session, highlight.article_id).content.text
             free = session.get(Highlight, highlight.id) is None
             row = self._highlight_row_of(session, _placed_in(text_, highlight), keep_id=free)
+            _add_reviews(session, [(row, highlight)])
             session.flush()
             bump_revision(session, highlight.article_id)
             self._search.refresh_annotations(session.connection(), highlight.article_id)
@@ -272,14 +273,16 @@ class HighlightsMixin(LibraryHost):
                     session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500])))
                 )
             texts: dict[int, str] = {}
-            rows: list[Highlight] = []
+            restored: list[tuple[Highlight, domain.Highlight]] = []
             for x in highlights:
                 if x.uid in present:
                     continue
                 present.add(x.uid)
                 if x.article_id not in texts:
                     texts[x.article_id] = self._article_row(session, x.article_id).content.text
-                rows.append(self._highlight_row_of(session, _placed_in(texts[x.article_id], x)))
+                restored.append((self._highlight_row_of(session, _placed_in(texts[x.article_id], x)), x))
+            _add_reviews(session, restored)
+            rows = [row for row, _x in restored]
             articles = set(texts)
             session.flush()
             bump_revision(session, *articles)
@@ -309,26 +312,35 @@ class HighlightsMixin(LibraryHost):
         )
         row.tags = self._tag_rows(session, x.tags, typed=False)  # put back: undo never fails on a tag
         session.add(row)
-        if x.review is not None:  # restored with its place in the daily review
-            session.flush()
-            r = x.review
-            session.add(
-                ReviewCard(
-                    highlight_id=row.id,
-                    state=r.state,
-                    stability=r.stability,
-                    difficulty=r.difficulty,
-                    due=r.due,
-                    last_review=r.last_reviewed,
-                    retired=r.retired,
-                    step=r.step,
-                )
-            )
-            session.add_all(
-                ReviewLog(highlight_id=row.id, answer=a.answer, reviewed=a.reviewed, duration_ms=a.duration_ms)
-                for a in r.answers
-            )
         return row
+
+
+def _add_reviews(session: Session, restored: Sequence[tuple[Highlight, domain.Highlight]]) -> None:
+    """The restored highlights' places in the daily review, after one flush has given
+    them their ids (one flush per highlight made a large import quadratic)."""
+    if not any(x.review is not None for _row, x in restored):
+        return
+    session.flush()
+    for row, x in restored:
+        r = x.review
+        if r is None:
+            continue
+        session.add(
+            ReviewCard(
+                highlight_id=row.id,
+                state=r.state,
+                stability=r.stability,
+                difficulty=r.difficulty,
+                due=r.due,
+                last_review=r.last_reviewed,
+                retired=r.retired,
+                step=r.step,
+            )
+        )
+        session.add_all(
+            ReviewLog(highlight_id=row.id, answer=a.answer, reviewed=a.reviewed, duration_ms=a.duration_ms)
+            for a in r.answers
+        )
 
 
 def _review_state(session: Session, highlight_id: int) -> domain.ReviewState | None:

@@ -142,20 +142,31 @@ class ReviewMixin(LibraryHost):
                     )
                 )
             }
+            # Read in batches (one query per 500 highlights, not two per highlight: a large
+            # export took minutes).
+            ids = sorted(highlight_id for highlight_id, _ in rows.values())
+            given: dict[int, set[tuple[datetime, str]]] = {}
+            cards: dict[int, ReviewCard] = {}
+            for offset in range(0, len(ids), 500):
+                batch = ids[offset : offset + 500]
+                for log_id, reviewed, answer in session.execute(
+                    select(ReviewLog.highlight_id, ReviewLog.reviewed, ReviewLog.answer).where(
+                        ReviewLog.highlight_id.in_(batch)
+                    )
+                ):
+                    given.setdefault(log_id, set()).add((reviewed.replace(microsecond=0), answer))
+                cards.update(reviews.cards(session, batch))
             for uid, (highlight_id, article_id) in sorted(rows.items()):
                 state = states[uid]
-                given = {
-                    (log.reviewed.replace(microsecond=0), log.answer)
-                    for log in session.scalars(select(ReviewLog).where(ReviewLog.highlight_id == highlight_id))
-                }
-                new = [a for a in state.answers if (a.reviewed.replace(microsecond=0), a.answer) not in given]
+                known = given.get(highlight_id, set())
+                new = [a for a in state.answers if (a.reviewed.replace(microsecond=0), a.answer) not in known]
                 session.add_all(
                     ReviewLog(
                         highlight_id=highlight_id, answer=a.answer, reviewed=a.reviewed, duration_ms=a.duration_ms
                     )
                     for a in new
                 )
-                card = session.get(ReviewCard, highlight_id)
+                card = cards.get(highlight_id)
                 later = card is None or (
                     state.last_reviewed is not None
                     and (card.last_review is None or state.last_reviewed > card.last_review.replace(microsecond=0))
