@@ -343,3 +343,42 @@ def test_reviewed_highlights_are_restored_in_a_few_statements_however_many(
     # New ones: an insert for each highlight and each answer (rows with generated ids go one
     # by one), no longer a card, a flush and its queries as well. Present ones: a few batches.
     assert first[300] - first[10] <= 2 * 290 + 10 and again[300] < 2 * again[10], (first, again)
+
+
+@pytest.mark.sqlite_only
+def test_an_annotation_whose_id_is_another_articles_highlight_changes_nothing(
+    article_page: Path, tmp_path: Path
+) -> None:
+    """An export whose highlight id is, in this library, a highlight of another article (a
+    file edited by hand, another tool's ids): its review answers and schedule were merged
+    into that other highlight (other words, due on another day) and it was counted as
+    already present. Now it is left out and named as such."""
+    import json
+
+    other = tmp_path / "other.html"
+    other.write_text(
+        article_page.read_text("utf-8")
+        .replace("example.org/2024", "example.org/other")
+        .replace("The Quiet Rivers of the North", "Another River")
+        .replace("quiet in winter", "quiet in winter, said nobody"),
+        "utf-8",
+    )
+    with Library.open(tmp_path / "b") as b:
+        [o] = b.import_paths([other], workers=1)
+        v = b.highlight_quote(o.id, "daily pulse")
+        b.answer_review(v.id, "easy", now=_DAY2)
+        export_library(b, "json", tmp_path / "b.json")
+    with Library.open(tmp_path / "a") as a:
+        [p] = a.import_paths([article_page], workers=1)
+        [q] = a.import_paths([other], workers=1)
+        u = a.highlight_quote(p.id, "listening posts")
+        a.answer_review(u.id, "hard", now=_DAY1)
+        before = a.get_highlight(u.id).review
+        data = json.loads((tmp_path / "b.json").read_text("utf-8"))
+        data["first"]["items"][0]["id"] = f"urn:uuid:{u.uid}"  # the uid of A's highlight
+        (tmp_path / "b.json").write_text(json.dumps(data), "utf-8")
+        report = import_annotations(a, tmp_path / "b.json")
+        assert a.get_highlight(u.id).review == before
+        assert a.get(q.id).highlights == ()
+        assert (report.present, report.answers, report.elsewhere) == (0, 0, 1)
+        assert "1 skipped: their ids are highlights of other articles here" in report.summary()

@@ -122,26 +122,33 @@ class ReviewMixin(LibraryHost):
             )
         return domain.ReviewAnswer(highlight_id, answer, None if card.retired else card.due)
 
-    def restore_reviews(self, states: Mapping[str, domain.ReviewState]) -> tuple[int, list[int]]:
+    def restore_reviews(
+        self, states: Mapping[str, domain.ReviewState], article_id: int | None = None
+    ) -> tuple[int, list[int], list[str]]:
         """Merge review states from an export (import-annotations) into highlights already
         in the library, by highlight uid, in one transaction: answers missing here are added
         (an answer is its time, to the second, and grade: the same export twice adds nothing);
         the card takes the export's schedule only when it was reviewed later than the
-        library's (a card reviewed since the export keeps its own). (answers added, ids of
-        the articles changed)."""
+        library's (a card reviewed since the export keeps its own). With `article_id`, a uid
+        that is a highlight of another article (an export edited by hand, or another tool's
+        ids) is left alone: merged, it gave the export's answers to other words. (answers
+        added, ids of the articles changed, uids of other articles' highlights left alone)."""
         added = 0
         changed: set[int] = set()
         with self._write() as session:
             uids = sorted(states)
             rows = {
-                uid: (highlight_id, article_id)
+                uid: (highlight_id, owner)
                 for offset in range(0, len(uids), 500)
-                for uid, highlight_id, article_id in session.execute(
+                for uid, highlight_id, owner in session.execute(
                     select(Highlight.uid, Highlight.id, Highlight.article_id).where(
                         Highlight.uid.in_(uids[offset : offset + 500])
                     )
                 )
             }
+            elsewhere = sorted(uid for uid, (_, owner) in rows.items() if article_id not in (None, owner))
+            for uid in elsewhere:
+                del rows[uid]
             # Read in batches (one query per 500 highlights, not two per highlight: a large
             # export took minutes).
             ids = sorted(highlight_id for highlight_id, _ in rows.values())
@@ -156,7 +163,7 @@ class ReviewMixin(LibraryHost):
                 ):
                     given.setdefault(log_id, set()).add((reviewed.replace(microsecond=0), answer))
                 cards.update(reviews.cards(session, batch))
-            for uid, (highlight_id, article_id) in sorted(rows.items()):
+            for uid, (highlight_id, owner) in sorted(rows.items()):
                 state = states[uid]
                 known = given.get(highlight_id, set())
                 new = [a for a in state.answers if (a.reviewed.replace(microsecond=0), a.answer) not in known]
@@ -179,10 +186,10 @@ class ReviewMixin(LibraryHost):
                     session.add(card)
                 if new or later:
                     added += len(new)
-                    changed.add(article_id)
+                    changed.add(owner)
             session.flush()
             bump_revision(session, *changed)
-        return added, sorted(changed)
+        return added, sorted(changed), elsewhere
 
     def review_stats(self, now: datetime | None = None) -> review.Stats:
         local_now = now or datetime.now().astimezone()
