@@ -172,3 +172,16 @@ def test_a_registry_that_cannot_be_kept_writes_nothing_and_says_why(run, article
     run("note", article_id, "changed since")
     run("export", "--all", "--out", "notes.md")  # recorded: replaced without --force
     assert "changed since" in (tmp_path / "notes.md").read_text("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_re_export_keeps_the_permissions_the_user_gave_the_file(run, article_id, tmp_path):
+    """A re-export replaced the file with a new one of the default permissions: notes the
+    user had made private (chmod 600) became readable by everyone."""
+    out = tmp_path / "notes.md"
+    run("export", "--all", "--out", "notes.md")
+    out.chmod(0o600)
+    run("note", article_id, "private thoughts")
+    run("export", "--all", "--out", "notes.md")
+    assert "private thoughts" in out.read_text("utf-8")
+    assert out.stat().st_mode & 0o777 == 0o600
