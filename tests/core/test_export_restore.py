@@ -60,6 +60,14 @@ def test_a_file_nested_too_deeply_is_named(library: Library, tmp_path: Path) -> 
         import_annotations(library, deep)
 
 
+def test_a_json_file_without_annotations_is_named(library: Library, tmp_path: Path) -> None:
+    """The one line said "no W3C Web Annotations found in the file" without naming it."""
+    numbers = tmp_path / "numbers.json"
+    numbers.write_text("[1, 2, 3]")
+    with pytest.raises(ValueError, match=r"^no W3C Web Annotations found in .*numbers\.json$"):
+        import_annotations(library, numbers)
+
+
 class _ReextractedMeanwhile(Library):
     """A library whose articles another process re-extracts (their text changes)
     right after import_annotations has read them to place the highlights."""
