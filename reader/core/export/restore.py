@@ -268,8 +268,8 @@ def import_annotations(
     data = load(data_or_path) if isinstance(data_or_path, str | os.PathLike) else data_or_path
     annotations, records = read_annotations(data)
     if not annotations and not records:
-        named = os.fspath(data_or_path) if isinstance(data_or_path, str | os.PathLike) else "the file"
-        raise ValueError(f"no W3C Web Annotations found in {named}")
+        where = os.fspath(data_or_path) if isinstance(data_or_path, str | os.PathLike) else "the file"
+        raise ValueError(f"no W3C Web Annotations found in {where}")
     report = AnnotationImport()
     matcher = _Matcher(library, records)
     by_source: dict[str, list[ParsedAnnotation]] = {}
