@@ -354,13 +354,15 @@ def test_reviewed_highlights_are_restored_in_a_few_statements_however_many(
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.parametrize("quote", ["daily pulse", "listening posts"])
 def test_an_annotation_whose_id_is_another_articles_highlight_changes_nothing(
-    article_page: Path, tmp_path: Path
+    article_page: Path, tmp_path: Path, quote: str
 ) -> None:
-    """An export whose highlight id is, in this library, a highlight of another article (a
-    file edited by hand, another tool's ids): its review answers and schedule were merged
-    into that other highlight (other words, due on another day) and it was counted as
-    already present. Now it is left out and named as such."""
+    """An export whose highlight id is, in this library, a highlight of other words in another
+    article (a file edited by hand, another tool's ids): its review answers and schedule were
+    merged into that other highlight (due on another day) and it was counted as already
+    present. Now it is left out and named as such. The same words (a copy of the article)
+    are the same highlight: merged."""
     import json
 
     other = tmp_path / "other.html"
@@ -373,7 +375,7 @@ def test_an_annotation_whose_id_is_another_articles_highlight_changes_nothing(
     )
     with Library.open(tmp_path / "b") as b:
         [o] = b.import_paths([other], workers=1)
-        v = b.highlight_quote(o.id, "daily pulse")
+        v = b.highlight_quote(o.id, quote)
         b.answer_review(v.id, "easy", now=_DAY2)
         export_library(b, "json", tmp_path / "b.json")
     with Library.open(tmp_path / "a") as a:
@@ -386,7 +388,11 @@ def test_an_annotation_whose_id_is_another_articles_highlight_changes_nothing(
         data["first"]["items"][0]["id"] = f"urn:uuid:{u.uid}"  # the uid of A's highlight
         (tmp_path / "b.json").write_text(json.dumps(data), "utf-8")
         report = import_annotations(a, tmp_path / "b.json")
-        assert a.get_highlight(u.id).review == before
         assert a.get(q.id).highlights == ()
+        if quote == "listening posts":
+            assert [x.answer for x in a.get_highlight(u.id).review.answers] == ["hard", "easy"]
+            assert (report.present, report.answers, report.elsewhere) == (1, 1, 0)
+            return
+        assert a.get_highlight(u.id).review == before
         assert (report.present, report.answers, report.elsewhere) == (0, 0, 1)
         assert "1 skipped: their ids are highlights of other articles here" in report.summary()

@@ -64,7 +64,10 @@ class AnnotatedLibrary(Protocol):
     ) -> tuple[str, ...]: ...
 
     def restore_reviews(
-        self, states: Mapping[str, domain.ReviewState], article_id: int | None = None
+        self,
+        states: Mapping[str, domain.ReviewState],
+        article_id: int | None = None,
+        quotes: Mapping[str, str] | None = None,
     ) -> tuple[int, list[int], list[str]]: ...
 
     def add_tags(self, article_id: int, tags: Iterable[str]) -> object: ...
@@ -334,8 +337,10 @@ def import_annotations(
             touched.add(article_id)
             report.changes.append(domain.Change("highlights-added", article_id))
         if reviews:
-            # Only into this article's highlights: a uid of another article's is not this highlight.
-            answers, changed, elsewhere = library.restore_reviews(reviews, article_id)
+            # Into this article's highlights, or another's marking the same words (a copy of the
+            # article): a uid of another article's highlight of other words is not this highlight.
+            quotes = {h.uid: h.quote for h in wanted}
+            answers, changed, elsewhere = library.restore_reviews(reviews, article_id, quotes)
             report.answers += answers
             report.elsewhere += len(elsewhere)
             report.present -= len(elsewhere)
