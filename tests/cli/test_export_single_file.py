@@ -142,3 +142,46 @@ def test_exports_in_many_processes_at_once_leave_whole_files_each_known_as_reade
     (tmp_path / "same.json").write_bytes(edited)
     refused = run("export", "--all", "--format", "json", "--out", "same.json", check=False)
     assert refused.returncode == 1 and (tmp_path / "same.json").read_bytes() == edited
+
+
+def test_a_registry_that_cannot_be_kept_writes_nothing_and_says_why(run, article_id, tmp_path, monkeypatch):
+    """With the list of exported files a folder (or its folder a file), the export wrote its
+    file and then failed naming a temporary file: the file was Reader's, but never recorded,
+    so every later export refused it. Now nothing is written, and one line says where and why."""
+    state = tmp_path / "state-dir"
+    (state / "exported-files.json").mkdir(parents=True)
+    monkeypatch.setenv("READER_STATE_DIR", str(state))
+    refused = run("export", "--all", "--out", "notes.md", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f"reader: {state / 'exported-files.json'}: Reader cannot keep its list of exported files there "
+        "(it is not a file); nothing written"
+    ]
+    assert not (tmp_path / "notes.md").exists()
+
+    blocked = tmp_path / "state-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("READER_STATE_DIR", str(blocked))
+    refused = run("export", "--all", "--out", "notes.md", check=False)
+    assert refused.returncode == 1 and "is not a folder); nothing written" in refused.stderr
+    assert not (tmp_path / "notes.md").exists()
+
+    (state / "exported-files.json").rmdir()
+    monkeypatch.setenv("READER_STATE_DIR", str(state))
+    run("export", "--all", "--out", "notes.md")
+    run("note", article_id, "changed since")
+    run("export", "--all", "--out", "notes.md")  # recorded: replaced without --force
+    assert "changed since" in (tmp_path / "notes.md").read_text("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_re_export_keeps_the_permissions_the_user_gave_the_file(run, article_id, tmp_path):
+    """A re-export replaced the file with a new one of the default permissions: notes the
+    user had made private (chmod 600) became readable by everyone."""
+    out = tmp_path / "notes.md"
+    run("export", "--all", "--out", "notes.md")
+    out.chmod(0o600)
+    run("note", article_id, "private thoughts")
+    run("export", "--all", "--out", "notes.md")
+    assert "private thoughts" in out.read_text("utf-8")
+    assert out.stat().st_mode & 0o777 == 0o600

@@ -60,6 +60,14 @@ def test_a_file_nested_too_deeply_is_named(library: Library, tmp_path: Path) -> 
         import_annotations(library, deep)
 
 
+def test_a_json_file_without_annotations_is_named(library: Library, tmp_path: Path) -> None:
+    """The one line said "no W3C Web Annotations found in the file" without naming it."""
+    numbers = tmp_path / "numbers.json"
+    numbers.write_text("[1, 2, 3]")
+    with pytest.raises(ValueError, match=r"^no W3C Web Annotations found in .*numbers\.json$"):
+        import_annotations(library, numbers)
+
+
 class _ReextractedMeanwhile(Library):
     """A library whose articles another process re-extracts (their text changes)
     right after import_annotations has read them to place the highlights."""
@@ -297,3 +305,94 @@ def test_what_the_library_did_since_the_export_is_kept(library_at, article_page:
         report = import_annotations(restored, tmp_path / "later.json")
         assert report.answers == 1
         assert _review_of(restored, again.id) == later
+
+
+def _statements_to_import(library: Library, path: Path) -> int:
+    from sqlalchemy import event
+
+    count = 0
+
+    def counted(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(library.engine, "before_cursor_execute", counted)
+    try:
+        import_annotations(library, path)
+    finally:
+        event.remove(library.engine, "before_cursor_execute", counted)
+    return count
+
+
+@pytest.mark.sqlite_only
+def test_reviewed_highlights_are_restored_in_a_few_statements_however_many(
+    library: Library, article_page: Path, tmp_path: Path
+) -> None:
+    """Restoring reviewed highlights took two or three statements per highlight, flushed one
+    by one: an export of 8,000 reviewed highlights took 10 s in, and 6 s again when they were
+    all there. Now the statements are in
+    batches: merged into 300 present highlights in as many statements as into 10."""
+    import json
+    import uuid
+
+    [outcome] = library.import_paths([article_page], workers=1)
+    h = library.highlight_quote(outcome.id, "listening posts")
+    library.answer_review(h.id, "good", now=_DAY1)
+    export_library(library, "json", tmp_path / "one.json")
+    data = json.loads((tmp_path / "one.json").read_text("utf-8"))
+    [item] = data["first"]["items"]
+    for n in (10, 300):
+        data["first"]["items"] = [{**item, "id": f"urn:uuid:{uuid.uuid4()}"} for _ in range(n)]
+        (tmp_path / f"{n}.json").write_text(json.dumps(data), "utf-8")
+    first = {n: _statements_to_import(library, tmp_path / f"{n}.json") for n in (10, 300)}
+    again = {n: _statements_to_import(library, tmp_path / f"{n}.json") for n in (10, 300)}
+    assert len(library.get(outcome.id).highlights) == 311
+    assert all(len(x.review.answers) == 1 for x in library.get(outcome.id).highlights if x.review)
+    # New ones: an insert for each highlight and each answer (rows with generated ids go one
+    # by one), no longer a card, a flush and its queries as well. Present ones: a few batches.
+    assert first[300] - first[10] <= 2 * 290 + 10 and again[300] < 2 * again[10], (first, again)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("quote", ["daily pulse", "listening posts"])
+def test_an_annotation_whose_id_is_another_articles_highlight_changes_nothing(
+    article_page: Path, tmp_path: Path, quote: str
+) -> None:
+    """An export whose highlight id is, in this library, a highlight of other words in another
+    article (a file edited by hand, another tool's ids): its review answers and schedule were
+    merged into that other highlight (due on another day) and it was counted as already
+    present. Now it is left out and named as such. The same words (a copy of the article)
+    are the same highlight: merged."""
+    import json
+
+    other = tmp_path / "other.html"
+    other.write_text(
+        article_page.read_text("utf-8")
+        .replace("example.org/2024", "example.org/other")
+        .replace("The Quiet Rivers of the North", "Another River")
+        .replace("quiet in winter", "quiet in winter, said nobody"),
+        "utf-8",
+    )
+    with Library.open(tmp_path / "b") as b:
+        [o] = b.import_paths([other], workers=1)
+        v = b.highlight_quote(o.id, quote)
+        b.answer_review(v.id, "easy", now=_DAY2)
+        export_library(b, "json", tmp_path / "b.json")
+    with Library.open(tmp_path / "a") as a:
+        [p] = a.import_paths([article_page], workers=1)
+        [q] = a.import_paths([other], workers=1)
+        u = a.highlight_quote(p.id, "listening posts")
+        a.answer_review(u.id, "hard", now=_DAY1)
+        before = a.get_highlight(u.id).review
+        data = json.loads((tmp_path / "b.json").read_text("utf-8"))
+        data["first"]["items"][0]["id"] = f"urn:uuid:{u.uid}"  # the uid of A's highlight
+        (tmp_path / "b.json").write_text(json.dumps(data), "utf-8")
+        report = import_annotations(a, tmp_path / "b.json")
+        assert a.get(q.id).highlights == ()
+        if quote == "listening posts":
+            assert [x.answer for x in a.get_highlight(u.id).review.answers] == ["hard", "easy"]
+            assert (report.present, report.answers, report.elsewhere) == (1, 1, 0)
+            return
+        assert a.get_highlight(u.id).review == before
+        assert (report.present, report.answers, report.elsewhere) == (0, 0, 1)
+        assert "1 skipped: their ids are highlights of other articles here" in report.summary()

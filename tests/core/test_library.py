@@ -334,6 +334,28 @@ def test_a_deleted_highlight_put_back_by_undo_keeps_its_place_in_the_review(libr
     assert [a.duration_ms for a in library.get_highlight(kept.id).review.answers] == [1200]
 
 
+def test_undo_of_a_highlight_deletion_after_its_id_was_given_to_another(library, article_page):
+    """SQLite gives a deleted highlight's id to the next one made (in another window perhaps):
+    the undo of the deletion then failed on the taken id, and the highlight, its note and its
+    review answers were gone. It comes back under a new id; the other highlight is untouched.
+    An undo of one already put back (two windows) changes nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    article_id = import_one(library, article_page)
+    h = library.highlight_quote(article_id, "listening posts", note="the posts")
+    library.answer_review(h.id, "good", now=datetime.now(UTC) + timedelta(days=2))
+    as_it_was = library.get_highlight(h.id)
+    library.delete_highlight(h.id)
+    other = library.highlight_quote(article_id, "daily pulse", note="other")
+    back = library.restore_highlight(as_it_was)
+    assert (back.uid, back.note, back.quote) == (h.uid, "the posts", "listening posts")
+    assert back.id != other.id
+    assert len(library.get_highlight(back.id).review.answers) == 1
+    assert library.get_highlight(other.id).note == "other"
+    assert library.restore_highlight(as_it_was).id == back.id
+    assert len(library.highlights(article_id)) == 2
+
+
 def test_a_highlight_put_back_after_a_reextraction_covers_its_quote(library, article_page):
     """Put back (undo) at the offsets it had before the article was re-extracted, a highlight
     marked other words than the reader had chosen."""

@@ -63,7 +63,12 @@ class AnnotatedLibrary(Protocol):
         note_by: str = "",
     ) -> tuple[str, ...]: ...
 
-    def restore_reviews(self, states: Mapping[str, domain.ReviewState]) -> tuple[int, list[int]]: ...
+    def restore_reviews(
+        self,
+        states: Mapping[str, domain.ReviewState],
+        article_id: int | None = None,
+        quotes: Mapping[str, str] | None = None,
+    ) -> tuple[int, list[int], list[str]]: ...
 
     def add_tags(self, article_id: int, tags: Iterable[str]) -> object: ...
 
@@ -77,6 +82,7 @@ class AnnotationImport:
     added: int = 0  # highlights added (orphans included)
     orphans: int = 0  # of those, how many could not be placed in the current text
     present: int = 0  # already in the library (same highlight id): left as they are
+    elsewhere: int = 0  # their ids are highlights of other articles here: skipped
     unmatched: int = 0  # annotations whose article is not in the library
     invalid: int = 0  # annotations without a text quote (not highlights of a text)
     articles: int = 0  # articles that received highlights, a note or tags
@@ -100,6 +106,8 @@ class AnnotationImport:
             parts.append(f"{self.unmatched} skipped: no matching article")
         if self.invalid:
             parts.append(f"{self.invalid} skipped: not a text highlight")
+        if self.elsewhere:
+            parts.append(f"{self.elsewhere} skipped: their ids are highlights of other articles here")
         if self.problems:
             parts.append(f"{len(self.problems)} skipped: malformed")
         if self.notes or self.tags:
@@ -263,7 +271,8 @@ def import_annotations(
     data = load(data_or_path) if isinstance(data_or_path, str | os.PathLike) else data_or_path
     annotations, records = read_annotations(data)
     if not annotations and not records:
-        raise ValueError("no W3C Web Annotations found in the file")
+        where = os.fspath(data_or_path) if isinstance(data_or_path, str | os.PathLike) else "the file"
+        raise ValueError(f"no W3C Web Annotations found in {where}")
     report = AnnotationImport()
     matcher = _Matcher(library, records)
     by_source: dict[str, list[ParsedAnnotation]] = {}
@@ -328,8 +337,13 @@ def import_annotations(
             touched.add(article_id)
             report.changes.append(domain.Change("highlights-added", article_id))
         if reviews:
-            answers, changed = library.restore_reviews(reviews)
+            # Into this article's highlights, or another's marking the same words (a copy of the
+            # article): a uid of another article's highlight of other words is not this highlight.
+            quotes = {h.uid: h.quote for h in wanted}
+            answers, changed, elsewhere = library.restore_reviews(reviews, article_id, quotes)
             report.answers += answers
+            report.elsewhere += len(elsewhere)
+            report.present -= len(elsewhere)
             for changed_id in changed:
                 touched.add(changed_id)
                 report.changes.append(domain.Change("article-updated", changed_id))

@@ -19,6 +19,7 @@ MAX_ENTRIES kept (a forgotten file is then refused: the safe way round).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -104,7 +105,8 @@ def write_single(path: str | os.PathLike[str], raw: bytes, *, force: bool = Fals
         elif existing == raw:
             wrote = False  # nothing to write, and the file now holds exactly Reader's bytes
         elif force or _proves(entries.get(key), existing):
-            write_atomic(real, raw, new=True)
+            # The replacement keeps the file's permissions: a file the user made private stays so.
+            write_atomic(real, raw, new=True, mode=stat.S_IMODE(os.stat(real).st_mode))
             wrote = True
         else:
             raise NotReaderFile(target)
@@ -175,18 +177,35 @@ def _registry() -> Iterator[dict[str, dict[str, Any]]]:
     """The registry's entries, under its lock; written back (all or nothing) when the
     block ends without an error."""
     path = registry_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(os.fspath(path) + ".lock")
+    # Checked before the export's file is written: a registry that cannot be kept
+    # would leave a file Reader wrote and could not prove its own (refused ever after).
     try:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file where the folder should be
+            raise NotADirectoryError(errno.ENOTDIR, f"{path.parent} is not a folder") from None
+        if os.path.lexists(path) and not path.is_file():
+            raise IsADirectoryError(errno.EISDIR, "it is not a file")
+        lock = FileLock(os.fspath(path) + ".lock")
         lock.acquire(timeout=LOCK_WAIT)
     except Timeout:
         raise LibraryError(f"{path}: another export has held it for {LOCK_WAIT:.0f} s; try again") from None
+    except OSError as exc:
+        raise LibraryError(
+            f"{path}: Reader cannot keep its list of exported files there ({exc.strerror or exc}); nothing written"
+        ) from None
     try:
         entries = _load(path)
         before = dict(entries)
         yield entries
         if entries != before:
-            write_atomic(path, json.dumps(_bounded(entries), indent=1, sort_keys=True) + "\n")
+            try:
+                write_atomic(path, json.dumps(_bounded(entries), indent=1, sort_keys=True) + "\n")
+            except OSError as exc:  # a full disk, after the export's file was written
+                raise LibraryError(
+                    f"{path}: the export was written but could not be recorded ({exc.strerror or exc}); "
+                    "the next export over it needs --force"
+                ) from None
     finally:
         lock.release()
 

@@ -93,11 +93,14 @@ def unique_names(
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = False, clobber: bool = True) -> bool:
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes, new: bool = False, clobber: bool = True, mode: int | None = None
+) -> bool:
     """Write through a temporary file and rename: never a half-written export.
     Returns False (and writes nothing) when the file already holds exactly this
     (not checked when the caller knows the file is `new`). Without `clobber`,
-    FileExistsError when a file has the name (nothing written)."""
+    FileExistsError when a file has the name (nothing written). `mode`: the
+    permissions of the file replaced, given before a byte is written."""
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     path = os.fspath(path)
     try:
@@ -113,6 +116,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, new: bool = Fa
     tmp = os.path.join(folder, f".{os.path.basename(path)}.reader-{os.getpid()}-{threading.get_ident()}.tmp")
     fd = _create(tmp, folder)
     try:
+        if mode is not None and hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
         if clobber:

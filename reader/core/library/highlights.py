@@ -240,11 +240,18 @@ class HighlightsMixin(LibraryHost):
         return domain.Change("highlight-deleted", article_id, highlight_id)
 
     def restore_highlight(self, highlight: domain.Highlight) -> domain.Highlight:
-        """Put back a deleted highlight exactly as it was (for undo)."""
+        """Put back a deleted highlight exactly as it was (for undo), under its own id
+        unless SQLite gave that id to a highlight made since (a new id then). One put
+        back meanwhile (another window's undo, an import of an export) is returned as it is."""
         with self._write() as session:
+            back = session.scalar(select(Highlight).where(Highlight.uid == highlight.uid))
+            if back is not None:
+                return highlight_record(back)
             # Found again by its quote on a text re-extracted since it was deleted (by another process perhaps).
             text_ = self._article_row(session, highlight.article_id).content.text
-            row = self._highlight_row_of(session, _placed_in(text_, highlight), keep_id=True)
+            free = session.get(Highlight, highlight.id) is None
+            row = self._highlight_row_of(session, _placed_in(text_, highlight), keep_id=free)
+            _add_reviews(session, [(row, highlight)])
             session.flush()
             bump_revision(session, highlight.article_id)
             self._search.refresh_annotations(session.connection(), highlight.article_id)
@@ -266,14 +273,16 @@ class HighlightsMixin(LibraryHost):
                     session.scalars(select(Highlight.uid).where(Highlight.uid.in_(uids[offset : offset + 500])))
                 )
             texts: dict[int, str] = {}
-            rows: list[Highlight] = []
+            restored: list[tuple[Highlight, domain.Highlight]] = []
             for x in highlights:
                 if x.uid in present:
                     continue
                 present.add(x.uid)
                 if x.article_id not in texts:
                     texts[x.article_id] = self._article_row(session, x.article_id).content.text
-                rows.append(self._highlight_row_of(session, _placed_in(texts[x.article_id], x)))
+                restored.append((self._highlight_row_of(session, _placed_in(texts[x.article_id], x)), x))
+            _add_reviews(session, restored)
+            rows = [row for row, _x in restored]
             articles = set(texts)
             session.flush()
             bump_revision(session, *articles)
@@ -303,26 +312,35 @@ class HighlightsMixin(LibraryHost):
         )
         row.tags = self._tag_rows(session, x.tags, typed=False)  # put back: undo never fails on a tag
         session.add(row)
-        if x.review is not None:  # restored with its place in the daily review
-            session.flush()
-            r = x.review
-            session.add(
-                ReviewCard(
-                    highlight_id=row.id,
-                    state=r.state,
-                    stability=r.stability,
-                    difficulty=r.difficulty,
-                    due=r.due,
-                    last_review=r.last_reviewed,
-                    retired=r.retired,
-                    step=r.step,
-                )
-            )
-            session.add_all(
-                ReviewLog(highlight_id=row.id, answer=a.answer, reviewed=a.reviewed, duration_ms=a.duration_ms)
-                for a in r.answers
-            )
         return row
+
+
+def _add_reviews(session: Session, restored: Sequence[tuple[Highlight, domain.Highlight]]) -> None:
+    """The restored highlights' places in the daily review, after one flush has given
+    them their ids (one flush per highlight made a large import quadratic)."""
+    if not any(x.review is not None for _row, x in restored):
+        return
+    session.flush()
+    for row, x in restored:
+        r = x.review
+        if r is None:
+            continue
+        session.add(
+            ReviewCard(
+                highlight_id=row.id,
+                state=r.state,
+                stability=r.stability,
+                difficulty=r.difficulty,
+                due=r.due,
+                last_review=r.last_reviewed,
+                retired=r.retired,
+                step=r.step,
+            )
+        )
+        session.add_all(
+            ReviewLog(highlight_id=row.id, answer=a.answer, reviewed=a.reviewed, duration_ms=a.duration_ms)
+            for a in r.answers
+        )
 
 
 def _review_state(session: Session, highlight_id: int) -> domain.ReviewState | None:

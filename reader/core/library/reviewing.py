@@ -122,40 +122,66 @@ class ReviewMixin(LibraryHost):
             )
         return domain.ReviewAnswer(highlight_id, answer, None if card.retired else card.due)
 
-    def restore_reviews(self, states: Mapping[str, domain.ReviewState]) -> tuple[int, list[int]]:
+    def restore_reviews(
+        self,
+        states: Mapping[str, domain.ReviewState],
+        article_id: int | None = None,
+        quotes: Mapping[str, str] | None = None,
+    ) -> tuple[int, list[int], list[str]]:
         """Merge review states from an export (import-annotations) into highlights already
         in the library, by highlight uid, in one transaction: answers missing here are added
         (an answer is its time, to the second, and grade: the same export twice adds nothing);
         the card takes the export's schedule only when it was reviewed later than the
-        library's (a card reviewed since the export keeps its own). (answers added, ids of
-        the articles changed)."""
+        library's (a card reviewed since the export keeps its own). With `article_id`, a uid
+        that is a highlight of another article (an export edited by hand, or another tool's
+        ids) is left alone, unless it marks the same words (`quotes`: the same highlight on a
+        copy of the article): merged, it gave the export's answers to other words. (answers
+        added, ids of the articles changed, uids of other articles' highlights left alone)."""
         added = 0
         changed: set[int] = set()
         with self._write() as session:
             uids = sorted(states)
             rows = {
-                uid: (highlight_id, article_id)
+                uid: (highlight_id, owner, quote)
                 for offset in range(0, len(uids), 500)
-                for uid, highlight_id, article_id in session.execute(
-                    select(Highlight.uid, Highlight.id, Highlight.article_id).where(
+                for uid, highlight_id, owner, quote in session.execute(
+                    select(Highlight.uid, Highlight.id, Highlight.article_id, Highlight.quote).where(
                         Highlight.uid.in_(uids[offset : offset + 500])
                     )
                 )
             }
-            for uid, (highlight_id, article_id) in sorted(rows.items()):
+            elsewhere = sorted(
+                uid
+                for uid, (_, owner, quote) in rows.items()
+                if article_id not in (None, owner) and _words(quote) != _words((quotes or {}).get(uid, ""))
+            )
+            for uid in elsewhere:
+                del rows[uid]
+            # Read in batches (one query per 500 highlights, not two per highlight: a large
+            # export took minutes).
+            ids = sorted(highlight_id for highlight_id, _, _ in rows.values())
+            given: dict[int, set[tuple[datetime, str]]] = {}
+            cards: dict[int, ReviewCard] = {}
+            for offset in range(0, len(ids), 500):
+                batch = ids[offset : offset + 500]
+                for log_id, reviewed, answer in session.execute(
+                    select(ReviewLog.highlight_id, ReviewLog.reviewed, ReviewLog.answer).where(
+                        ReviewLog.highlight_id.in_(batch)
+                    )
+                ):
+                    given.setdefault(log_id, set()).add((reviewed.replace(microsecond=0), answer))
+                cards.update(reviews.cards(session, batch))
+            for uid, (highlight_id, owner, _quote) in sorted(rows.items()):
                 state = states[uid]
-                given = {
-                    (log.reviewed.replace(microsecond=0), log.answer)
-                    for log in session.scalars(select(ReviewLog).where(ReviewLog.highlight_id == highlight_id))
-                }
-                new = [a for a in state.answers if (a.reviewed.replace(microsecond=0), a.answer) not in given]
+                known = given.get(highlight_id, set())
+                new = [a for a in state.answers if (a.reviewed.replace(microsecond=0), a.answer) not in known]
                 session.add_all(
                     ReviewLog(
                         highlight_id=highlight_id, answer=a.answer, reviewed=a.reviewed, duration_ms=a.duration_ms
                     )
                     for a in new
                 )
-                card = session.get(ReviewCard, highlight_id)
+                card = cards.get(highlight_id)
                 later = card is None or (
                     state.last_reviewed is not None
                     and (card.last_review is None or state.last_reviewed > card.last_review.replace(microsecond=0))
@@ -168,10 +194,10 @@ class ReviewMixin(LibraryHost):
                     session.add(card)
                 if new or later:
                     added += len(new)
-                    changed.add(article_id)
+                    changed.add(owner)
             session.flush()
             bump_revision(session, *changed)
-        return added, sorted(changed)
+        return added, sorted(changed), elsewhere
 
     def review_stats(self, now: datetime | None = None) -> review.Stats:
         local_now = now or datetime.now().astimezone()
@@ -202,6 +228,11 @@ class ReviewMixin(LibraryHost):
                 select(Highlight).options(selectinload(Highlight.tags)).where(Highlight.id.in_(list(ids)))
             )
             return [highlight_record(h) for h in rows]
+
+
+def _words(quote: str) -> str:
+    """A quote as words, whatever the whitespace; "" never matches."""
+    return " ".join(quote.split()) or "\0"
 
 
 def _aware(stored: datetime) -> datetime:
