@@ -86,6 +86,17 @@ def test_an_unchanged_file_is_still_replaced_and_removed(library, tmp_path):
     assert list(_recorded(out)) == ["Gamma two.md"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_file_the_user_made_private_stays_private_when_written_again(library, tmp_path):
+    article = import_one(library, saved_page(tmp_path / "pages", "gamma", "Gamma"))
+    out = tmp_path / "vault"
+    export_articles(library, "md", out)
+    (out / "Gamma.md").chmod(0o600)
+    library.add_tags(article, ["one"])
+    assert export_articles(library, "md", out).written == (out / "Gamma.md",)
+    assert (out / "Gamma.md").stat().st_mode & 0o777 == 0o600
+
+
 def test_two_libraries_in_one_folder_do_not_delete_each_other(tmp_path):
     out = tmp_path / "vault"
     one = Library.open(tmp_path / "one")

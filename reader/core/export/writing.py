@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import threading
 import unicodedata
 from collections.abc import Container, Sequence
@@ -100,7 +101,7 @@ def write_atomic(
     Returns False (and writes nothing) when the file already holds exactly this
     (not checked when the caller knows the file is `new`). Without `clobber`,
     FileExistsError when a file has the name (nothing written). `mode`: the
-    permissions of the file replaced, given before a byte is written."""
+    permissions to give before a byte is written (default: those of the file replaced)."""
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     path = os.fspath(path)
     try:
@@ -114,6 +115,10 @@ def write_atomic(
     # A temporary name of its own per file: reusing one name for every file makes
     # ext4 (and others) much slower at creating thousands of files.
     tmp = os.path.join(folder, f".{os.path.basename(path)}.reader-{os.getpid()}-{threading.get_ident()}.tmp")
+    if mode is None and clobber:
+        # A file the user made private stays private when its export is written again.
+        with contextlib.suppress(OSError):
+            mode = stat.S_IMODE(os.stat(path).st_mode)
     fd = _create(tmp, folder)
     try:
         if mode is not None and hasattr(os, "fchmod"):
