@@ -25,7 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from reader.core import anchoring, domain
@@ -365,16 +365,17 @@ def import_annotations(
         [current] = library.get_many([article_id], content=False)
         note = record.get("note")
         progress_ = record.get("readingProgress")
-        # Checked and written in one transaction: a note, a flag or a further place set
-        # since the export (by another process perhaps) stays.
-        restored_ = library.restore_reading_state(
-            article_id,
+        state = _ReadingState(
             archived=record.get("archived") is True,
             favorite=record.get("favorite") is True,
             progress=float(progress_) if isinstance(progress_, int | float) else None,
             note=note if isinstance(note, str) else "",
-            note_by=record.get("noteBy") or "",
         )
+        restored_: tuple[str, ...] = ()
+        if state.adds_to(current):
+            # Checked and written in one transaction: a note, a flag or a further place set
+            # since the export (by another process perhaps) stays.
+            restored_ = library.restore_reading_state(article_id, **state._asdict(), note_by=record.get("noteBy") or "")
         if "note" in restored_:
             report.notes += 1
         if set(restored_) - {"note"}:
@@ -399,6 +400,26 @@ def import_annotations(
             report.changes.append(domain.Change("article-updated", article_id))
     report.articles = len(touched)
     return report
+
+
+class _ReadingState(NamedTuple):
+    """An article record's reading state, as restore_reading_state takes it."""
+
+    archived: bool
+    favorite: bool
+    progress: float | None
+    note: str
+
+    def adds_to(self, current: domain.Article) -> bool:
+        """Whether the library's article, as read, lacks something of this state: most
+        records of a re-imported export add nothing, and then need no write transaction
+        (restore_reading_state checks again inside its own)."""
+        return (
+            (self.archived and not current.archived)
+            or (self.favorite and not current.favorite)
+            or (self.progress is not None and min(1.0, max(0.0, self.progress)) > (current.progress or 0.0))
+            or (bool(self.note.strip()) and not current.note.strip())
+        )
 
 
 def _usable_tags(tags: list[str], report: AnnotationImport) -> list[str]:

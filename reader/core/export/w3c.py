@@ -34,6 +34,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypedDict, TypeGuard
 
+import orjson
+
 from reader import __version__
 from reader.core import domain
 from reader.core.dates import now
@@ -313,7 +315,17 @@ class JsonFormat:
         self.color_names = options.color_names
 
     def render(self, articles: Sequence[domain.Article], combined: bool = False) -> str:
-        return json.dumps(collection(articles, self.color_names), ensure_ascii=False, indent=2) + "\n"
+        return pretty_json(collection(articles, self.color_names))
+
+
+def pretty_json(data: object) -> str:
+    """`data` as json.dumps(ensure_ascii=False, indent=2) writes it, in C: the same text
+    but for very small or large floats (1e-05 is 0.00001), which read back equal. A value
+    orjson refuses (an integer beyond 64 bits, a lone surrogate) takes the slow path."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 # -- reading back -------------------------------------------------------------
