@@ -193,6 +193,7 @@ def _watch(vault, library, cwd):
     """`reader export --watch 0.2 --out VAULT` running on `library`, and a wait for a check
     to hold (False after `limit` seconds; the watch ending meanwhile fails the test)."""
     import os
+    import signal
     import subprocess
     import sys
     import time
@@ -205,6 +206,9 @@ def _watch(vault, library, cwd):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as at a terminal: a suite started in the background (`cmd &` without job
+        # control) ignores SIGINT, and its children inherit that, so the watch never stopped.
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) if os.name == "posix" else None,
     )
 
     def wait_for(check, limit=60.0):
