@@ -195,7 +195,8 @@ class ReadingView(
         """What the pane says with no article open: how to start, while the library is empty."""
         if self.library.count():
             return "Choose an article from the library, or drop saved web pages anywhere on this window."
-        return "Your library is empty. Drag saved web pages or a folder of them here, or use File > Import."
+        # (the list beside it already says the library is empty: this pane says what to do)
+        return "Drag saved web pages or a folder of them anywhere on this window, or use File > Import: they open here."
 
     def show_article(self, article: Article, progress: float | None = None) -> None:
         """Show an article; scroll to `progress` (0..1, default the stored one)."""
