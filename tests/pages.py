@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from reader.core import Library
+from reader.core import Library, domain
+
+WHEN = datetime(2024, 5, 1, 12, 0, 0)  # the time of the records built here
 
 
 def saved_page(folder: Path, name: str, title: str | None = None) -> Path:
@@ -45,3 +48,53 @@ def import_one(library: Library, page: Path) -> int:
     [outcome] = library.import_paths([page], workers=1)
     assert outcome.status == "imported", outcome.error
     return outcome.id
+
+
+def plain_article(article_id: int, title: str, **fields: object) -> domain.Article:
+    """An article record not from any library (for exports of given records): empty but for
+    its id and title, and `fields`."""
+    values: dict[str, object] = dict(
+        id=article_id,
+        title=title,
+        author=None,
+        site=None,
+        url=None,
+        published=None,
+        language=None,
+        direction=None,
+        excerpt=None,
+        word_count=0,
+        source_name="x.html",
+        source_path=None,
+        added=WHEN,
+        updated=WHEN,
+        archived=False,
+        favorite=False,
+        progress=0.0,
+        note="",
+        html="",
+        text="",
+    )
+    values.update(fields)
+    return domain.Article(**values)  # type: ignore[arg-type]
+
+
+def plain_highlight(highlight_id: int, article_id: int, quote: str, **fields: object) -> domain.Highlight:
+    """A highlight record of `quote`, not placed, yellow, with no note or tags but `fields`."""
+    values: dict[str, object] = dict(
+        id=highlight_id,
+        uid=f"{highlight_id:032x}",
+        article_id=article_id,
+        start=None,
+        end=None,
+        quote=quote,
+        prefix="",
+        suffix="",
+        color="yellow",
+        note="",
+        tags=(),
+        created=WHEN,
+        updated=WHEN,
+    )
+    values.update(fields)
+    return domain.Highlight(**values)  # type: ignore[arg-type]

@@ -72,7 +72,8 @@ def _report_export(result: ExportResult, as_json: bool) -> None:
     from reader.core.export.single_file import is_stream
 
     # The report on stdout, for scripts; not when the export itself went there (--out /dev/stdout).
-    listing = sys.stderr if any(is_stream(p) for p in result.paths) else sys.stdout
+    # (only a one-file export can go there: a folder's thousands of paths need no stat each)
+    listing = sys.stderr if len(result.paths) == 1 and is_stream(result.paths[0]) else sys.stdout
     if as_json:
         with contextlib.redirect_stdout(listing):
             _print_json(

@@ -17,6 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
+from pages import plain_article, plain_highlight
 
 from reader.core import Library, domain
 from reader.core.export import (
@@ -620,39 +621,9 @@ def test_safe_filenames(title):
 def test_titles_that_collide_get_ids(library, tmp_path):
     articles = []
     for i, title in enumerate(["Same", "same", "SAME.", "Other"], 1):
-        articles.append(_plain_article(i, title))
+        articles.append(plain_article(i, title))
     result = export_articles(articles, "md", tmp_path / "out")
     assert sorted(p.name for p in result.paths) == ["Other.md", "SAME (3).md", "Same (1).md", "same (2).md"]
-
-
-def _plain_article(article_id: int, title: str, **kw) -> domain.Article:
-    from datetime import datetime
-
-    when = datetime(2024, 5, 1, 12, 0, 0)
-    values = dict(
-        id=article_id,
-        title=title,
-        author=None,
-        site=None,
-        url=None,
-        published=None,
-        language=None,
-        direction=None,
-        excerpt=None,
-        word_count=0,
-        source_name="x.html",
-        source_path=None,
-        added=when,
-        updated=when,
-        archived=False,
-        favorite=False,
-        progress=0.0,
-        note="",
-        html="",
-        text="",
-    )
-    values.update(kw)
-    return domain.Article(**values)
 
 
 def test_get_many_matches_get(annotated):
@@ -876,7 +847,6 @@ def _fragment(draw, depth=0):
 def test_an_html_export_marks_exactly_the_highlighted_character(fragment, data):
     """Whatever the article's HTML, a highlight of any one visible character of its text is
     marked in the exported HTML on that character, and the exported text reads the same."""
-    from datetime import datetime
 
     from reader.core.export.common import ExportOptions
     from reader.core.export.html import render_article
@@ -887,23 +857,8 @@ def test_an_html_export_marks_exactly_the_highlighted_character(fragment, data):
     if not visible:
         return
     at = data.draw(st.sampled_from(visible), label="highlighted character")
-    when = datetime(2024, 5, 1, 12, 0, 0)
-    highlight = domain.Highlight(
-        id=1,
-        uid="f" * 32,
-        article_id=1,
-        start=at,
-        end=at + 1,
-        quote=text[at],
-        prefix="",
-        suffix="",
-        color="yellow",
-        note="",
-        tags=(),
-        created=when,
-        updated=when,
-    )
-    article = _plain_article(1, "Any", html=fragment, text=text, highlights=(highlight,))
+    highlight = plain_highlight(1, 1, text[at], uid="f" * 32, start=at, end=at + 1)
+    article = plain_article(1, "Any", html=fragment, text=text, highlights=(highlight,))
     exported = lxml_html.fragment_fromstring(render_article(article, ExportOptions()))
     (body,) = exported.find_class("rdr-body")
     (mark,) = body.iter("mark")

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from pages import plain_article, plain_highlight
 from pyld import jsonld
 
 from reader.core import Library, domain
@@ -364,56 +365,15 @@ def test_html_notes_render_markdown_in_their_own_direction(notes, tmp_path):
     assert f"{added.day} {added.strftime('%B')} {added.year}" in doc.text_content()
     assert not re.search(r">\d{4}-\d\d-\d\dT", text)  # no raw ISO dates shown
     # A right-to-left article with a left-to-right note (and a right-to-left one).
-    when = datetime(2024, 5, 1, 12, 0, 0)
-    h1 = domain.Highlight(
-        id=1,
-        uid="a" * 32,
-        article_id=9,
-        start=None,
-        end=None,
-        quote="שלום עולם",
-        prefix="",
-        suffix="",
-        color="yellow",
-        note="An *English* note",
-        tags=(),
-        created=when,
-        updated=when,
-    )
-    h2 = domain.Highlight(
-        id=2,
-        uid="b" * 32,
-        article_id=9,
-        start=None,
-        end=None,
-        quote="עוד ציטוט",
-        prefix="",
-        suffix="",
-        color="yellow",
-        note="הערה בעברית",
-        tags=(),
-        created=when,
-        updated=when,
-    )
-    article = domain.Article(
-        id=9,
-        title="כותרת",
-        author=None,
-        site=None,
-        url=None,
+    h1 = plain_highlight(1, 9, "שלום עולם", uid="a" * 32, note="An *English* note")
+    h2 = plain_highlight(2, 9, "עוד ציטוט", uid="b" * 32, note="הערה בעברית")
+    article = plain_article(
+        9,
+        "כותרת",
         published="2024-04-30T23:30:00-05:00",
         language="he",
         direction="rtl",
-        excerpt=None,
         word_count=3,
-        source_name="x.html",
-        source_path=None,
-        added=when,
-        updated=when,
-        archived=False,
-        favorite=False,
-        progress=0.0,
-        note="",
         html="<p>טקסט</p>",
         text="טקסט",
         highlights=(h1, h2),

