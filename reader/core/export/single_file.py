@@ -64,16 +64,27 @@ def registry_file() -> Path:
     return Path(folder).expanduser() / REGISTRY
 
 
+def _kind(target: str) -> str:
+    """What is at `target`: "named" (an open descriptor's name: appended to), "device" (a pipe,
+    terminal or other device: written into), "missing", "file", or "other" (a folder, a socket).
+    Raises OSError for a path that cannot be looked at."""
+    if _STREAM.match(target):
+        return "named"
+    try:
+        st = os.stat(target)  # through links: a link's file is what is written
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
+        return "device"
+    return "file" if stat.S_ISREG(st.st_mode) else "other"
+
+
 def is_stream(path: str | os.PathLike[str]) -> bool:
     """`path` is written into, not replaced: /dev/stdout, a pipe, a terminal or another device."""
-    target = os.fspath(path)
-    if _STREAM.match(target):
-        return True
     try:
-        st = os.stat(target)
+        return _kind(os.fspath(path)) in ("named", "device")
     except (OSError, ValueError):
         return False
-    return stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)
 
 
 def write_single(path: str | os.PathLike[str], raw: bytes, *, force: bool = False) -> bool:
@@ -81,17 +92,11 @@ def write_single(path: str | os.PathLike[str], raw: bytes, *, force: bool = Fals
     when the file there is not Reader's and not `force`d. Returns False when it
     already held `raw` (nothing written)."""
     target = os.fspath(path)
-    if _STREAM.match(target):
-        return _write_into(target, raw, append=True)
-    try:
-        st = os.stat(target)  # through links: a link's file is what is written
-    except (FileNotFoundError, NotADirectoryError):
-        st = None
-    if st is not None:
-        if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
-            return _write_into(target, raw)
-        if not stat.S_ISREG(st.st_mode):
-            raise ValueError(f"{target} is not a file (a device or socket); name a file to write")
+    kind = _kind(target)
+    if kind in ("named", "device"):
+        return _write_into(target, raw, append=kind == "named")
+    if kind == "other":
+        raise ValueError(f"{target} is not a file (a device or socket); name a file to write")
     real = os.path.realpath(target)
     with _registry() as entries:
         key = _key(real)
@@ -118,21 +123,17 @@ def may_replace(path: str | os.PathLike[str]) -> bool:
     there, a pipe or device, or the bytes Reader last wrote there. (The window asks
     the user before it forces anything else.)"""
     target = os.fspath(path)
-    if _STREAM.match(target):
-        return True
     try:
-        st = os.stat(target)
-    except (FileNotFoundError, NotADirectoryError):
-        return True
+        kind = _kind(target)
     except OSError:
         return False
-    if not stat.S_ISREG(st.st_mode):
-        return True  # a pipe or device is written into; anything else is refused with its own reason
+    if kind != "file":
+        return True  # nothing there, or a pipe or device written into; anything else is refused with its own reason
     real = os.path.realpath(target)
     # Read without the lock (the registry is replaced whole, never half-written): the
     # window asks this on its own thread and must not wait on another export.
     entry = _load(registry_file()).get(_key(real))
-    if entry is None or entry.get("size") != st.st_size:
+    if entry is None or entry.get("size") != _size(real):
         return False  # not read: a large file of the user's costs nothing to refuse
     existing = _read(real)
     return existing is None or _proves(entry, existing)
@@ -147,6 +148,13 @@ def _write_into(target: str, raw: bytes, append: bool = False) -> bool:
 
 def _key(real: str) -> str:
     return os.path.normcase(real)
+
+
+def _size(real: str) -> int | None:
+    try:
+        return os.path.getsize(real)
+    except OSError:
+        return None
 
 
 def _sha256(data: bytes) -> str:
